@@ -1,0 +1,184 @@
+/**
+ * Starts a whole federation as real processes on loopback ports: the national subgraph, one
+ * province service per province (each with its own database), then the gateway over them.
+ * Used by every end-to-end test and by the dev launcher (`npm start`).
+ */
+import { findRegion } from '@p2p/schema';
+import { SERVICE_ENTRIES, startService, type OutputStream, type ServiceProcess } from './service-process.js';
+import { createProvinceStorage, type ProvinceStorage } from './province-storage.js';
+
+/** What to start. */
+export interface FederationOptions {
+  /** Six-digit province codes, e.g. `['110000', '450000']`. */
+  provinces: string[];
+  /**
+   * A PostgreSQL server URL: one database per province is created on it. Empty or absent
+   * (and no DATABASE_URL in the env): PGlite.
+   * @default process.env.DATABASE_URL
+   */
+  databaseUrl?: string;
+  /** Extra env for the gateway (auth, limits...). */
+  gatewayEnv?: Record<string, string>;
+  /**
+   * Keep province databases after close, named `<prefix>_<code>` and reused (dev launcher).
+   * Absent: fresh `p2p_<random>_<code>` databases dropped in close().
+   */
+  persistentDatabasePrefix?: string;
+  /** Keep PGlite data in `<dir>/<code>` across runs; absent: temp dirs removed in close(). */
+  pgliteDir?: string;
+  /**
+   * Fixed ports; absent ones are picked by the OS (PORT=0).
+   * @default {}
+   */
+  ports?: { national?: number; gateway?: number; provinces?: Record<string, number> };
+  /**
+   * Interface every service listens on.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * How long each service may take to print its `listening` line.
+   * @default 60_000
+   */
+  readyTimeoutMs?: number;
+  /**
+   * Other entry files (relative to the repository root) for some services; the harness's own
+   * tests start stubs this way.
+   * @default SERVICE_ENTRIES
+   */
+  entries?: Partial<Record<keyof typeof SERVICE_ENTRIES, string>>;
+  /** Receives every output line of every service (the dev launcher shows them). */
+  onLog?: (service: string, line: string, stream: OutputStream) => void;
+}
+
+/** A running federation. */
+export interface RunningFederation {
+  /** `http://127.0.0.1:<port>/graphql` */
+  gatewayUrl: string;
+  /** `http://127.0.0.1:<port>/graphql` */
+  nationalUrl: string;
+  /** Base URL (no path) of each province service, by province code. */
+  provinceUrls: Record<string, string>;
+  /** Where each province keeps its data (database or directory), by province code. */
+  provinceStorage: Record<string, string>;
+  /** Stops a province process (its data stays). */
+  stopProvince(code: string): Promise<void>;
+  /** Starts a stopped province again at the same URL over the same data; no-op when it runs. */
+  startProvince(code: string): Promise<void>;
+  /** Stops and starts the gateway at the same URL. */
+  restartGateway(): Promise<void>;
+  /** Stops every process and drops the data that is not kept; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Checks the province list: distinct six-digit codes of GB/T 2260 provinces.
+ * @throws Error naming the bad code.
+ */
+export function assertProvinceCodes(codes: string[]): void {
+  if (codes.length === 0) throw new Error('startFederation: at least one province is needed');
+  const seen = new Set<string>();
+  for (const code of codes) {
+    if (findRegion(code)?.level !== 'PROVINCE') throw new Error(`startFederation: ${code} is not a province code (e.g. 450000)`);
+    if (seen.has(code)) throw new Error(`startFederation: province ${code} listed twice`);
+    seen.add(code);
+  }
+}
+
+/** Starts national and the provinces, then the gateway; on any failure stops what started. */
+export async function startFederation(options: FederationOptions): Promise<RunningFederation> {
+  assertProvinceCodes(options.provinces);
+  const host = options.host ?? '127.0.0.1';
+  const databaseUrl = (options.databaseUrl ?? process.env.DATABASE_URL) || undefined;
+  const storage = new Map<string, ProvinceStorage>();
+  const provinces = new Map<string, ServiceProcess>();
+  const provincePorts = new Map<string, number>();
+  let national: ServiceProcess | undefined;
+  let gateway: ServiceProcess | undefined;
+  let gatewayPort = options.ports?.gateway ?? 0;
+
+  const entries = { ...SERVICE_ENTRIES, ...options.entries };
+  const launch = (name: string, entry: string, env: Record<string, string>) =>
+    startService({
+      name,
+      entry,
+      env: { HOST: host, ...env },
+      ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+      ...(options.onLog ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) } : {}),
+    });
+
+  const launchProvince = async (code: string) => {
+    const port = provincePorts.get(code) ?? options.ports?.provinces?.[code] ?? 0;
+    const service = await launch(`province ${code}`, entries.province, { PROVINCE: code, PORT: String(port), ...storage.get(code)!.env });
+    provinces.set(code, service);
+    provincePorts.set(code, service.port);
+  };
+
+  const provinceBaseUrls = () => Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
+
+  const launchGateway = async () => {
+    const env = {
+      ...options.gatewayEnv,
+      PORT: String(gatewayPort),
+      PROVINCES: Object.entries(provinceBaseUrls()).map(([code, url]) => `${code}=${url}`).join(','),
+      NATIONAL_URL: national!.url,
+    };
+    gateway = await launch('gateway', entries.gateway, env);
+    gatewayPort = gateway.port;
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await gateway?.stop();
+      await Promise.all([...provinces.values(), ...(national ? [national] : [])].map((s) => s.stop()));
+      const drops = await Promise.allSettled([...storage.values()].map((s) => s.drop()));
+      const failed = drops.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+      if (failed) throw failed.reason;
+    })());
+
+  try {
+    for (const code of options.provinces) {
+      storage.set(code, await createProvinceStorage({
+        province: code,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        ...(options.persistentDatabasePrefix !== undefined ? { persistentDatabasePrefix: options.persistentDatabasePrefix } : {}),
+        ...(options.pgliteDir ? { pgliteDir: options.pgliteDir } : {}),
+      }));
+    }
+    const nationalStarted = launch('national', entries.national, { PORT: String(options.ports?.national ?? 0) }).then((s) => {
+      national = s;
+    });
+    const results = await Promise.allSettled([nationalStarted, ...options.provinces.map(launchProvince)]);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    await launchGateway();
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+
+  const provinceUrls = provinceBaseUrls();
+  return {
+    gatewayUrl: gateway!.url,
+    nationalUrl: national!.url,
+    provinceUrls,
+    provinceStorage: Object.fromEntries([...storage].map(([code, s]) => [code, s.description])),
+    async stopProvince(code) {
+      const province = provinces.get(code);
+      if (!province) throw new Error(`stopProvince: ${code} is not part of this federation`);
+      await province.stop();
+    },
+    async startProvince(code) {
+      const province = provinces.get(code);
+      if (!province) throw new Error(`startProvince: ${code} is not part of this federation`);
+      if (!province.exited) return;
+      await launchProvince(code);
+    },
+    async restartGateway() {
+      await gateway?.stop();
+      await launchGateway();
+    },
+    close,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Starts one hub service (province, national or gateway) as a real child process and waits
+ * for it to say it listens. Each service prints one JSON line `{"msg":"listening","url":...}`
+ * on stdout when ready; everything else it prints is kept (the last lines) for diagnostics.
+ * Every child is killed when the launching process exits, whatever happened to the tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (scripts/src/harness/ → ../../../). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Entry points of the services, relative to the repository root. */
+export const SERVICE_ENTRIES = {
+  province: 'subgraphs/province/src/main.ts',
+  national: 'subgraphs/national/src/main.ts',
+  gateway: 'gateway/src/main.ts',
+} as const;
+
+/** Variables of the services' env contract; never inherited from the launching process. */
+const CONTRACT_ENV = ['PORT', 'HOST', 'PROVINCE', 'PROVINCES', 'NATIONAL_URL', 'DATABASE_URL', 'PGLITE_DIR'];
+
+/** Where a line of a child's output came from. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/** What to start. */
+export interface ServiceSpec {
+  /** A label for messages, e.g. `province 450000`. */
+  name: string;
+  /** Path of the entry file relative to the repository root (see {@link SERVICE_ENTRIES}). */
+  entry: string;
+  /** The service's env (PORT, HOST, ...), on top of the launcher's env minus the contract variables. */
+  env: Record<string, string>;
+  /**
+   * How long to wait for the `listening` line.
+   * @default 60_000
+   */
+  readyTimeoutMs?: number;
+  /** Receives every line the child prints (the dev launcher shows them); default: kept silently. */
+  onLine?: (line: string, stream: OutputStream) => void;
+}
+
+/** A started service. */
+export interface ServiceProcess {
+  /** The URL from the `listening` line. */
+  url: string;
+  /** The port the service listens on (from its URL), to restart it at the same address. */
+  port: number;
+  child: ChildProcess;
+  /** True once the process has exited. */
+  readonly exited: boolean;
+  /** The last lines the child printed (both streams), for error messages. */
+  recentOutput(): string;
+  /**
+   * SIGTERM, then SIGKILL if still running after `graceMs`; resolves when it has exited.
+   * @default graceMs 10_000
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const RECENT_LINES = 60;
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills every child still running, synchronously (safe inside an `exit` handler). */
+export function killAllServices(): void {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  running.clear();
+}
+
+/**
+ * Kills the children when the launcher exits. On SIGTERM/SIGHUP, when nobody else handles the
+ * signal, also kills them and re-raises it so the launcher still dies of that signal.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killAllServices);
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return; // the launcher stops its services itself
+      killAllServices();
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** The child's env: the launcher's env without the contract variables, plus the service's own. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of CONTRACT_ENV) delete base[name];
+  return { ...base, ...env };
+}
+
+/** Reads the URL from a `listening` line, or undefined for any other line. */
+export function listeningUrl(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; url?: unknown };
+    return parsed.msg === 'listening' && typeof parsed.url === 'string' ? parsed.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spawns `node --conditions=source --import tsx <entry>` and resolves once it prints its
+ * `listening` line. Rejects, with the child's last output, when it exits first or times out.
+ */
+export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
+  installExitHook();
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', spec.entry], {
+    cwd: REPO_ROOT,
+    env: childEnv(spec.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const recent: string[] = [];
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => running.delete(child));
+
+  return new Promise<ServiceProcess>((resolve, reject) => {
+    let settled = false;
+    const recentOutput = () => recent.join('\n');
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${spec.name}: ${why}\n--- last output of ${spec.name} ---\n${recentOutput()}`));
+    };
+    const timeoutMs = spec.readyTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => fail(`no "listening" line within ${timeoutMs} ms`), timeoutMs);
+    const onLine = (stream: OutputStream) => (line: string) => {
+      recent.push(stream === 'stderr' ? `[stderr] ${line}` : line);
+      if (recent.length > RECENT_LINES) recent.shift();
+      spec.onLine?.(line, stream);
+      if (settled || stream !== 'stdout') return;
+      const url = listeningUrl(line);
+      if (!url) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(serviceHandle(child, url, recentOutput, exitedPromise));
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine('stdout'));
+    createInterface({ input: child.stderr! }).on('line', onLine('stderr'));
+    child.once('error', (error) => fail(`could not start: ${error.message}`));
+    child.once('exit', (code, signal) => fail(`exited before listening (${signal ?? `code ${code}`})`));
+  });
+}
+
+/** The handle of a child that is listening. */
+function serviceHandle(child: ChildProcess, url: string, recentOutput: () => string, exited: Promise<void>): ServiceProcess {
+  const isExited = () => child.exitCode !== null || child.signalCode !== null;
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: Number(new URL(url).port),
+    child,
+    get exited() {
+      return isExited();
+    },
+    recentOutput,
+    stop(graceMs = 10_000) {
+      if (isExited()) return Promise.resolve();
+      stopping ??= (async () => {
+        child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+        if ((await Promise.race([exited, timeout])) === 'timeout') {
+          child.kill('SIGKILL');
+          await exited;
+        }
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
