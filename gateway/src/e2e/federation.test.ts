@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyData, makeEnterprise, makeReturnRequest, makeTrip, makeWorker, type ProvinceData } from '../testing/fake-data.js';
+import { startHub, type Hub } from '../testing/hub-fixture.js';
+
+const GX = '450000', BJ = '110000', HE = '130000', GD = '440000';
+
+describe('cross-province federation', () => {
+  let hub: Hub;
+  const data: Record<string, ProvinceData> = { [GX]: emptyData(), [BJ]: emptyData(), [HE]: emptyData(), [GD]: emptyData() };
+  const gxWorker = makeWorker('450203', { name: '韦小宝' });
+  const gdWorker = makeWorker('440303', { name: '陈家洛' });
+  const trip = makeTrip('130102', '110101', '2020-02-20T08:00:00+08:00', { passengers: [
+    { workerId: gxWorker.id, boarded: true, temperature: 36.5 },
+    { workerId: gdWorker.id, boarded: false, temperature: null },
+  ] });
+  const bjEnterprise = makeEnterprise('110101', { name: '京东方' });
+  const heEnterprise = makeEnterprise('130102', { name: '石家庄纺织' });
+  const gdEnterprise = makeEnterprise('440303', { name: '富士康' });
+
+  beforeAll(async () => {
+    data[GX]!.workers.push(gxWorker);
+    data[GD]!.workers.push(gdWorker);
+    data[HE]!.trips.push(trip);
+    data[BJ]!.enterprises.push(bjEnterprise);
+    data[HE]!.enterprises.push(heEnterprise);
+    data[GD]!.enterprises.push(gdEnterprise);
+    data[BJ]!.returnRequests.push(makeReturnRequest(bjEnterprise, gxWorker, '2020-02-25'));
+    data[HE]!.returnRequests.push(makeReturnRequest(heEnterprise, gxWorker, '2020-02-21'));
+    data[GD]!.returnRequests.push(makeReturnRequest(gdEnterprise, gdWorker, '2020-02-23'));
+    hub = await startHub([GX, BJ, HE, GD], data);
+  });
+  afterAll(() => hub?.close());
+
+  it('should resolve every passenger of one province\'s trip from the workers\' home provinces', async () => {
+    const res = await hub.query(`query($id: ID!) { trip(id: $id) { id origin { code name } passengers { boarded worker { id name homeRegion { code name } } } } }`, { id: trip.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.trip.origin).toEqual({ code: '130102', name: '长安区' });
+    expect(res.data!.trip.passengers.map((p: any) => p.worker.name)).toEqual(['韦小宝', '陈家洛']);
+    expect(res.data!.trip.passengers[0].worker.homeRegion.code).toBe('450203');
+    expect(hub.province(HE).count('transport', 'query')).toBe(1);
+    expect(hub.province(BJ).count('transport')).toBe(0);
+    expect(hub.province(GX).count('workers', 'entities')).toBe(1);
+    expect(hub.province(GD).count('workers', 'entities')).toBe(1);
+    expect(hub.province(BJ).count('workers')).toBe(0);
+  });
+
+  it('should gather returnRequests(origin:) from every province in planned-date order', async () => {
+    const res = await hub.query(`{ returnRequests(origin: "450000") { totalCount pageInfo { hasNextPage endCursor } edges { node { plannedReturnDate enterprise { name } worker { name } } } } }`);
+    expect(res.errors).toBeUndefined();
+    const conn = res.data!.returnRequests;
+    expect(conn.totalCount).toBe(2);
+    expect(conn.pageInfo.hasNextPage).toBe(false);
+    expect(conn.edges.map((e: any) => [e.node.plannedReturnDate, e.node.enterprise.name, e.node.worker.name])).toEqual([
+      ['2020-02-21', '石家庄纺织', '韦小宝'],
+      ['2020-02-25', '京东方', '韦小宝'],
+    ]);
+    for (const code of [GX, BJ, HE, GD]) expect(hub.province(code).count('employment', 'query')).toBe(1);
+  });
+});

@@ -1,0 +1,65 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
+import { PROVINCE_SUBGRAPHS, type ProvinceSubgraph } from '@p2p/schema';
+import { ShardRouter } from './shard/router.js';
+import { loadShardedSubgraph, type ShardedSubgraph } from './shard/sharded-subgraph.js';
+import type { ProvinceRegistry } from './shard/province-registry.js';
+import type { ProvinceClient } from './shard/province-client.js';
+import type { Logger } from './observability/logger.js';
+
+/** Options of {@link createHubGateway}. */
+export interface HubGatewayOptions {
+  supergraphSdl: string;
+  registry: ProvinceRegistry;
+  client: ProvinceClient;
+  /** GraphQL endpoint of the `national` subgraph (overrides the supergraph's URL). */
+  nationalUrl?: string;
+  /** Subgraph name → URL; a named subgraph is served plainly, even a logical province one. */
+  subgraphUrls?: Record<string, string>;
+  logger: Logger;
+}
+
+/** The federated gateway and the shard routers it uses. */
+export interface HubGateway {
+  gateway: ApolloGateway;
+  /** Logical province subgraphs routed to provinces (empty in plain mode). */
+  sharded: ShardedSubgraph[];
+  routers: Map<string, ShardRouter>;
+}
+
+const isProvinceSubgraph = (name: string): name is ProvinceSubgraph => (PROVINCE_SUBGRAPHS as readonly string[]).includes(name);
+
+/** `http://host:port` → `http://host:port/graphql`; a URL with a path is kept. */
+export function graphqlEndpoint(url: string): string {
+  const u = new URL(url);
+  if (u.pathname === '/' || u.pathname === '') u.pathname = '/graphql';
+  return u.toString();
+}
+
+/**
+ * An `@apollo/gateway` over the supergraph whose `buildService` returns a {@link ShardRouter} for
+ * each logical province subgraph (when provinces are configured) and a plain
+ * `RemoteGraphQLDataSource` for every other subgraph, exactly as plain `@apollo/gateway` would.
+ */
+export function createHubGateway(options: HubGatewayOptions): HubGateway {
+  const { registry, client, logger } = options;
+  const overrides = options.subgraphUrls ?? {};
+  const shardedNames = registry.codes.length ? PROVINCE_SUBGRAPHS.filter((n) => !overrides[n]) : [];
+  const sharded = shardedNames.map((name) => loadShardedSubgraph(name));
+  const routers = new Map(sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, logger })]));
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: {
+      debug: (m: unknown) => logger.debug(String(m), { component: 'apollo-gateway' }),
+      info: (m: unknown) => logger.info(String(m), { component: 'apollo-gateway' }),
+      warn: (m: unknown) => logger.warn(String(m), { component: 'apollo-gateway' }),
+      error: (m: unknown) => logger.error(String(m), { component: 'apollo-gateway' }),
+    },
+    buildService: ({ name, url }): GraphQLDataSource => {
+      const router = isProvinceSubgraph(name) ? routers.get(name) : undefined;
+      if (router) return router;
+      const target = overrides[name] ?? (name === 'national' && options.nationalUrl ? graphqlEndpoint(options.nationalUrl) : url);
+      return new RemoteGraphQLDataSource({ url: target });
+    },
+  });
+  return { gateway, sharded, routers };
+}

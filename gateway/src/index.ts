@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
+import { createHubGateway } from './hub-gateway.js';
+import { ProvinceRegistry } from './shard/province-registry.js';
+import { ProvinceClient } from './shard/province-client.js';
+import { ProvinceHealth } from './health/province-health.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { metricsPlugin } from './observability/metrics-plugin.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { gatewayRoutes } from './http/routes.js';
+
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  /** Port to listen on; 0 picks a free one. @default 4000 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Province code → base URL, e.g. `{ '450000': 'http://127.0.0.1:4145' }`. Empty: plain mode. */
+  provinces?: Record<string, string>;
+  /** GraphQL endpoint (or base URL) of the `national` subgraph. */
+  nationalUrl?: string;
+  /** Supergraph SDL. @default the contract's composed supergraph */
+  supergraphSdl?: string;
+  /** Subgraph name → URL: plain subgraphs, or overrides (a named logical subgraph is not sharded). */
+  subgraphUrls?: Record<string, string>;
+  /** Time budget of a fetch to a province, retry included, in milliseconds. @default 5000 */
+  provinceTimeoutMs?: number;
+  /** Milliseconds between province health checks; 0: only at start. @default 30000 */
+  healthCheckIntervalMs?: number;
+  /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
+  logger?: Logger;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  /** The HTTP server (attach WebSocket upgrade handlers here). */
+  httpServer: Server;
+  /** Stops health checks, drains HTTP, stops Apollo and closes province connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the national gateway: Apollo Server over an `@apollo/gateway` whose logical province
+ * subgraphs are served by shard routers, on one `node:http` server with `/graphql`, `/health`,
+ * `/metrics` and an offline GraphiQL landing page.
+ */
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger({ base: { component: 'gateway' } });
+  const metrics = new GatewayMetrics();
+  const registry = new ProvinceRegistry(options.provinces ?? {});
+  const client = new ProvinceClient({ timeoutMs: options.provinceTimeoutMs ?? 5000, metrics, logger });
+  const hub = createHubGateway({
+    supergraphSdl: options.supergraphSdl ?? contractSupergraphSdl(),
+    registry, client, logger, nationalUrl: options.nationalUrl, subgraphUrls: options.subgraphUrls,
+  });
+  const health = new ProvinceHealth({ registry, client, subgraphs: hub.sharded, intervalMs: options.healthCheckIntervalMs ?? 30_000, metrics, logger });
+
+  const httpServer = createServer();
+  const apollo = new ApolloServer({
+    gateway: hub.gateway,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+    logger: {
+      debug: (m: string) => logger.debug(m, { component: 'apollo-server' }),
+      info: (m: string) => logger.info(m, { component: 'apollo-server' }),
+      warn: (m: string) => logger.warn(m, { component: 'apollo-server' }),
+      error: (m: string) => logger.error(m, { component: 'apollo-server' }),
+    },
+  });
+  await apollo.start();
+  await health.start();
+  const plain = Object.keys(options.subgraphUrls ?? {});
+  httpServer.on('request', gatewayRoutes({ apollo, registry, metrics, logger, plainSubgraphs: () => plain }));
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 4000, host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    httpServer,
+    close: () => (closing ??= (async () => {
+      await health.stop();
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await client.close();
+    })()),
+  };
+}
+
+export { ShardRouter } from './shard/router.js';
+export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';
+export { createLogger, type Logger } from './observability/logger.js';

@@ -1,0 +1,113 @@
+import {
+  getNamedType, isLeafType, isListType, isNonNullType,
+  type FragmentDefinitionNode, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode,
+} from 'graphql';
+import type { ShardMerge, ShardRules } from '@p2p/schema';
+import { runtimeObjectType, selectedFields } from './selected-fields.js';
+import { KEY_ALIAS, ratioAlias } from './operation-analysis.js';
+
+/** What merging needs besides the answers: types, field rules and the fetch's fragments. */
+export interface MergeScope {
+  schema: GraphQLSchema;
+  rules: ShardRules;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+}
+
+type Answer = Record<string, unknown>;
+const isPresent = (v: unknown) => v !== null && v !== undefined;
+const nullable = (t: GraphQLOutputType): GraphQLOutputType => (isNonNullType(t) ? t.ofType : t);
+
+/** The first answer that is neither null nor missing; null when there is none. */
+export function firstNonNull(values: readonly unknown[]): unknown {
+  for (const v of values) if (isPresent(v)) return v;
+  return null;
+}
+
+/**
+ * Merges the answers several provinces gave to the same selection.
+ * - `SUM` (and `RATIO` at the top): numbers added deep, lists with a `key` rule merged by key,
+ *   other lists concatenated, RATIO fields recomputed from their summed parts, other leaves: first.
+ * - `FIRST` (and `CONNECTION`, which {@link mergeConnections} handles): the first non-null answer.
+ */
+export function mergeAnswers(
+  merge: ShardMerge, values: readonly unknown[], type: GraphQLOutputType,
+  sets: readonly SelectionSetNode[], scope: MergeScope,
+): unknown {
+  return merge === 'SUM' || merge === 'RATIO' ? sumValues(values, type, sets, scope) : firstNonNull(values);
+}
+
+/** Sums answers of `type` (see {@link mergeAnswers}). */
+export function sumValues(values: readonly unknown[], type: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): unknown {
+  const present = values.filter(isPresent);
+  if (present.length === 0) return null;
+  if (present.length === 1) return present[0];
+  const t = nullable(type);
+  if (isListType(t)) return present.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  if (isLeafType(t)) {
+    const named = getNamedType(t).name;
+    if (named !== 'Int' && named !== 'Float') return present[0];
+    return present.reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0);
+  }
+  return sumObjects(present as Answer[], t, sets, scope);
+}
+
+function sumObjects(objects: readonly Answer[], type: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): Answer {
+  const objectType = runtimeObjectType(scope.schema, type, objects[0]);
+  if (!objectType) return objects[0]!;
+  const fields = selectedFields(scope.schema, objectType, sets, scope.fragments);
+  const keys = new Set<string>();
+  for (const o of objects) for (const k of Object.keys(o)) keys.add(k);
+  const result: Answer = {};
+  const ratios: [string, [string, string]][] = [];
+  for (const key of keys) {
+    const values = objects.map((o) => o[key]);
+    const selected = fields.get(key);
+    if (!selected?.type) {
+      result[key] = firstNonNull(values);
+      continue;
+    }
+    const rule = scope.rules.fields.get(`${objectType.name}.${selected.fieldName}`);
+    const fieldType = nullable(selected.type);
+    if (rule?.merge === 'RATIO' && rule.of) {
+      ratios.push([key, rule.of]);
+      result[key] = firstNonNull(values);
+    } else if (rule?.key && isListType(fieldType)) {
+      result[key] = mergeKeyedList(values, fieldType.ofType, selected.selectionSets, scope);
+    } else if (rule?.merge === 'FIRST') {
+      result[key] = firstNonNull(values);
+    } else {
+      result[key] = sumValues(values, selected.type, selected.selectionSets, scope);
+    }
+  }
+  for (const [key, [numerator, denominator]] of ratios) {
+    const num = result[ratioAlias(numerator)];
+    const den = result[ratioAlias(denominator)];
+    if (typeof num === 'number' && typeof den === 'number') result[key] = den === 0 ? 0 : num / den;
+  }
+  return result;
+}
+
+/**
+ * Merges lists whose items are identified by a key field (asked under {@link KEY_ALIAS}):
+ * items with the same key are summed; the order is the order keys are first seen.
+ */
+export function mergeKeyedList(lists: readonly unknown[], itemType: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): unknown[] | null {
+  const present = lists.filter(Array.isArray) as unknown[][];
+  if (!present.length) return null;
+  const groups = new Map<unknown, unknown[]>();
+  const loose: unknown[] = [];
+  for (const list of present) {
+    for (const item of list) {
+      const key = item && typeof item === 'object' ? (item as Answer)[KEY_ALIAS] : undefined;
+      if (key === undefined || key === null) {
+        loose.push(item);
+        continue;
+      }
+      const group = groups.get(key);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
+    }
+  }
+  const merged = [...groups.values()].map((items) => (items.length === 1 ? items[0] : sumValues(items, itemType, sets, scope)));
+  return [...merged, ...loose];
+}

@@ -1,0 +1,136 @@
+import { Agent, request } from 'undici';
+import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { ProvinceFetchError } from './province-errors.js';
+
+/** A GraphQL request to one province. */
+export interface ProvinceRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/** A province's GraphQL answer. */
+export interface ProvinceAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLFormattedError[];
+}
+
+/** Who a fetch goes to. */
+export interface ProvinceTarget {
+  province: string;
+  subgraph: string;
+  url: string;
+}
+
+/** Options of {@link ProvinceClient}. */
+export interface ProvinceClientOptions {
+  /** Time budget of a fetch, retry included, in milliseconds. @default 5000 */
+  timeoutMs?: number;
+  /** Idle keep-alive connections are closed after this many milliseconds. @default 30000 */
+  keepAliveMs?: number;
+  /** Connections per province origin. @default 32 */
+  connections?: number;
+  metrics?: GatewayMetrics;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+/**
+ * HTTP client of the shard router: POSTs GraphQL to provinces over keep-alive connections
+ * (undici), with a time budget per fetch. A query that fails (network error, 502/503/504, bad body)
+ * is tried once more within the budget; a mutation never is, so a change is never applied twice.
+ */
+export class ProvinceClient {
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ProvinceClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.logger = options.logger ?? silentLogger;
+    const keepAliveMs = options.keepAliveMs ?? 30_000;
+    this.agent = new Agent({ keepAliveTimeout: keepAliveMs, keepAliveMaxTimeout: keepAliveMs, connections: options.connections ?? 32 });
+  }
+
+  /**
+   * Sends one request; resolves with the province's GraphQL answer (which may carry errors).
+   * @throws ProvinceFetchError when no GraphQL answer came back in time.
+   */
+  async send(target: ProvinceTarget, body: ProvinceRequest, { mutation }: { mutation: boolean }): Promise<ProvinceAnswer> {
+    const started = performance.now();
+    const deadline = started + this.timeoutMs;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        const answer = await this.once(target, body, deadline - performance.now());
+        this.observe(target, started, 'ok');
+        return answer;
+      } catch (err) {
+        const failure = err instanceof ProvinceFetchError ? err : new ProvinceFetchError(target.province, 'network', String(err));
+        const remaining = deadline - performance.now();
+        if (!mutation && attempt === 1 && failure.reason !== 'timeout' && remaining > 50) {
+          this.logger.debug('province fetch retried', { province: target.province, subgraph: target.subgraph, reason: failure.reason });
+          continue;
+        }
+        this.observe(target, started, 'error');
+        this.options.metrics?.provinceErrors.inc({ province: target.province, subgraph: target.subgraph, reason: failure.reason });
+        this.logger.warn('province fetch failed', {
+          province: target.province, subgraph: target.subgraph, reason: failure.reason, attempts: attempt, mutation,
+          ms: Math.round(performance.now() - started),
+        });
+        throw failure;
+      }
+    }
+  }
+
+  private async once(target: ProvinceTarget, body: ProvinceRequest, budgetMs: number): Promise<ProvinceAnswer> {
+    const timeout = Math.max(1, Math.floor(budgetMs));
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(target.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeout),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      const name = (err as { name?: string; code?: string }).name ?? '';
+      const code = (err as { code?: string }).code ?? '';
+      const timedOut = name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+      throw new ProvinceFetchError(target.province, timedOut ? 'timeout' : 'network', timedOut ? `timed out after ${timeout} ms` : `${code || name}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed && typeof parsed === 'object' && ('data' in parsed || 'errors' in parsed) && !RETRYABLE_STATUS.has(status)) {
+      return parsed as ProvinceAnswer;
+    }
+    throw new ProvinceFetchError(target.province, 'http', `HTTP ${status}`);
+  }
+
+  private observe(target: ProvinceTarget, started: number, outcome: 'ok' | 'error'): void {
+    this.options.metrics?.provinceFetch.observe(
+      { province: target.province, subgraph: target.subgraph, outcome },
+      (performance.now() - started) / 1000,
+    );
+  }
+
+  /** Closes the keep-alive connections. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

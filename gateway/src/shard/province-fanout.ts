@@ -1,0 +1,44 @@
+import type { ProvinceRegistry } from './province-registry.js';
+import type { ProvinceAnswer, ProvinceClient, ProvinceRequest } from './province-client.js';
+import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
+import type { ShardedSubgraph } from './sharded-subgraph.js';
+import type { MergeScope } from './merge-sum.js';
+
+/** Everything a fetch to a logical subgraph's provinces needs; one per shard router. */
+export interface ShardContext {
+  subgraph: ShardedSubgraph;
+  registry: ProvinceRegistry;
+  client: ProvinceClient;
+}
+
+/** What one province gave: an answer, or the reason it gave none. */
+export type ProvinceResult =
+  | { province: string; answer: ProvinceAnswer; failure?: undefined }
+  | { province: string; failure: ProvinceFailure; answer?: undefined };
+
+/**
+ * Sends a request to one province of the subgraph. A province that is not connected or was found
+ * incompatible is not called; its result says why.
+ */
+export async function askProvince(ctx: ShardContext, province: string, body: ProvinceRequest, mutation: boolean): Promise<ProvinceResult> {
+  const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
+  if (!url) return { province, failure: 'not_connected' };
+  if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
+  try {
+    return { province, answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, { mutation }) };
+  } catch (err) {
+    return { province, failure: err instanceof ProvinceFetchError ? err.reason : 'network' };
+  }
+}
+
+/** Sends requests to several provinces in parallel; results in the order of `provinces`. */
+export function askProvinces(
+  ctx: ShardContext, provinces: readonly string[], body: (province: string) => ProvinceRequest, mutation = false,
+): Promise<ProvinceResult[]> {
+  return Promise.all(provinces.map((p) => askProvince(ctx, p, body(p), mutation)));
+}
+
+/** The merge scope of a fetch: the subgraph's types and rules plus the fetch's fragments. */
+export function mergeScope(ctx: ShardContext, fragments: MergeScope['fragments']): MergeScope {
+  return { schema: ctx.subgraph.schema, rules: ctx.subgraph.rules, fragments };
+}

@@ -1,0 +1,63 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { hubError } from '@p2p/schema';
+import { OperationAnalyzer } from './operation-analysis.js';
+import { fetchEntities } from './entities.js';
+import { fetchRootFields } from './root-fields.js';
+import type { ShardContext } from './province-fanout.js';
+import type { ShardedSubgraph } from './sharded-subgraph.js';
+import type { ProvinceRegistry } from './province-registry.js';
+import type { ProvinceClient } from './province-client.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+
+/** Options of {@link ShardRouter}. */
+export interface ShardRouterOptions {
+  subgraph: ShardedSubgraph;
+  registry: ProvinceRegistry;
+  client: ProvinceClient;
+  /** Operations whose analysis is cached. @default 1000 */
+  cacheSize?: number;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+/**
+ * The data source of one logical province subgraph (`workers`, `employment`, `transport`): what
+ * `buildService` returns for it. Each fetch of the query planner is analysed once per operation
+ * text (parse, rewrite, routing rules), then sent to the provinces that hold its data: entity
+ * representations to their owners, root fields by their routing arguments or to every province,
+ * mutations to exactly one; the answers are merged as the contract's `@shard` rules say.
+ */
+export class ShardRouter implements GraphQLDataSource {
+  private readonly analyzer: OperationAnalyzer;
+  private readonly ctx: ShardContext;
+  private readonly logger: Logger;
+
+  constructor(options: ShardRouterOptions) {
+    this.analyzer = new OperationAnalyzer(options.subgraph, options.cacheSize);
+    this.ctx = { subgraph: options.subgraph, registry: options.registry, client: options.client };
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Operations analysed and cached so far. */
+  get cachedOperations(): number {
+    return this.analyzer.size;
+  }
+
+  /** Sends one fetch of the query plan to the right provinces and merges their answers. */
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) return { errors: [hubError('INTERNAL_SERVER_ERROR', 'fetch without an operation').toJSON()] };
+    let analysis;
+    try {
+      analysis = this.analyzer.analyze(request.query, request.operationName);
+    } catch (err) {
+      this.logger.error('fetch operation not understood', { subgraph: this.ctx.subgraph.name, error: (err as Error).message });
+      return { errors: [hubError('INTERNAL_SERVER_ERROR', `the gateway could not route a fetch to ${this.ctx.subgraph.name}`).toJSON()] };
+    }
+    if (analysis.operation === 'subscription') {
+      return { errors: [hubError('BAD_USER_INPUT', 'subscriptions are served over graphql-ws').toJSON()] };
+    }
+    return analysis.entities ? fetchEntities(this.ctx, analysis, request) : fetchRootFields(this.ctx, analysis, request);
+  }
+}

@@ -1,0 +1,53 @@
+import { startGateway, type GatewayOptions, type RunningGateway } from '../index.js';
+import { createLogger, silentLogger } from '../observability/logger.js';
+import type { ProvinceData } from './fake-data.js';
+import { startFakeNational, type FakeNational } from './fake-national.js';
+import { startFakeProvinces, type FakeProvince, type FakeProvinceOptions } from './fake-province.js';
+
+/** A GraphQL answer as a client sees it. */
+export interface ClientAnswer {
+  data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** POSTs a GraphQL operation to `url`. */
+export async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<ClientAnswer> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as ClientAnswer;
+}
+
+/** Fake provinces, a fake national subgraph and a gateway over them. */
+export interface Hub {
+  gateway: RunningGateway;
+  provinces: Map<string, FakeProvince>;
+  national: FakeNational;
+  /** The fake province of `code`. */
+  province(code: string): FakeProvince;
+  /** POSTs to the gateway. */
+  query(query: string, variables?: Record<string, unknown>): Promise<ClientAnswer>;
+  close(): Promise<void>;
+}
+
+/** Starts a hub of fake provinces (one per key of `datasets`, or per code) behind a real gateway. */
+export async function startHub(
+  codes: readonly string[], datasets: Record<string, ProvinceData> = {},
+  options: { gateway?: GatewayOptions; province?: Omit<FakeProvinceOptions, 'data'> } = {},
+): Promise<Hub> {
+  const fakes = await startFakeProvinces(codes, datasets, options.province);
+  const national = await startFakeNational();
+  const gateway = await startGateway({
+    port: 0, logger: process.env.HUB_LOG ? createLogger({ level: 'debug', write: (l) => process.stderr.write(l + '\n') }) : silentLogger, healthCheckIntervalMs: 0, nationalUrl: national.url,
+    provinces: Object.fromEntries(fakes.map((f) => [f.code, f.url])),
+    ...options.gateway,
+  });
+  const provinces = new Map(fakes.map((f) => [f.code, f]));
+  return {
+    gateway, provinces, national,
+    province: (code) => provinces.get(code)!,
+    query: (query, variables) => gql(gateway.url, query, variables),
+    close: async () => {
+      await gateway.close();
+      await Promise.all([...fakes.map((f) => f.close()), national.close()]);
+    },
+  };
+}
