@@ -1,0 +1,57 @@
+import { boolean, date, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { byteText } from '../columns.js';
+
+/** FILED until the enterprise confirms the worker is on post. */
+export type ReturnRequestStatus = 'FILED' | 'ON_POST';
+
+/** Enterprises located in this province (logical subgraph `employment`). */
+export const enterprises = pgTable(
+  'enterprises',
+  {
+    id: byteText('id').primaryKey(),
+    name: text('name').notNull(),
+    region: byteText('region').notNull(),
+    sector: text('sector').notNull(),
+    key: boolean('key').notNull().default(false),
+    openings: integer('openings').notNull().default(0),
+    filled: integer('filled').notNull().default(0),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('enterprises_region_idx').on(t.region, t.id)],
+);
+
+/** A row of `enterprises`. */
+export type EnterpriseRow = typeof enterprises.$inferSelect;
+
+/**
+ * Return requests filed by this province's enterprises. The worker is kept as filed (a snapshot,
+ * since his record lives in his home province) plus `worker_id`, the id his home province gives him.
+ */
+export const returnRequests = pgTable(
+  'return_requests',
+  {
+    id: byteText('id').primaryKey(),
+    enterpriseId: byteText('enterprise_id').notNull().references(() => enterprises.id),
+    /** The enterprise's region, kept here so `destination` filters need no join. */
+    destinationRegion: byteText('destination_region').notNull(),
+    workerId: byteText('worker_id').notNull(),
+    workerName: text('worker_name').notNull(),
+    workerIdNumber: text('worker_id_number').notNull(),
+    workerPhone: text('worker_phone').notNull(),
+    workerHomeRegion: byteText('worker_home_region').notNull(),
+    departureRegion: byteText('departure_region').notNull(),
+    plannedReturnDate: date('planned_return_date', { mode: 'string' }).notNull(),
+    status: text('status').$type<ReturnRequestStatus>().notNull().default('FILED'),
+    filedAt: timestamp('filed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    onPostAt: timestamp('on_post_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('return_requests_planned_idx').on(t.plannedReturnDate, t.id),
+    index('return_requests_destination_idx').on(t.destinationRegion),
+    index('return_requests_origin_idx').on(t.workerHomeRegion),
+    index('return_requests_enterprise_idx').on(t.enterpriseId),
+  ],
+);
+
+/** A row of `return_requests`. */
+export type ReturnRequestRow = typeof returnRequests.$inferSelect;

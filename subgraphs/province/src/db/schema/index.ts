@@ -1,0 +1,5 @@
+/** The province database: one drizzle schema, split by logical subgraph. */
+export * from './workers.js';
+export * from './employment.js';
+export * from './transport.js';
+export * from './infrastructure.js';

@@ -1,0 +1,41 @@
+import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { byteText } from '../columns.js';
+
+/** What an outbox event says happened. */
+export type OutboxKind = 'PLANNED' | 'DEPARTED' | 'ETA_CHANGED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED' | 'RETURN_REQUEST_FILED';
+
+/**
+ * Idempotency keys: the first call with a key stores which records it returned; the same key
+ * again returns them, the same key for another operation or other input is refused.
+ */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  key: byteText('key').primaryKey(),
+  operation: text('operation').notNull(),
+  /** SHA-256 of the mutation's arguments (without the key). */
+  requestHash: text('request_hash').notNull(),
+  /** `{ ids: [...] }`: the records the first call returned; null while the first call runs. */
+  result: jsonb('result').$type<{ ids: string[] }>(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Transactional outbox: one row per event, written in the same transaction as the change, read
+ * by cursor (`seq`) by the subscription service.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<OutboxKind>().notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    origin: byteText('origin').notNull(),
+    destination: byteText('destination').notNull(),
+    tripId: byteText('trip_id'),
+    returnRequestId: byteText('return_request_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('outbox_destination_idx').on(t.destination, t.seq), index('outbox_origin_idx').on(t.origin, t.seq)],
+);
+
+/** A row of `outbox`. */
+export type OutboxRow = typeof outbox.$inferSelect;

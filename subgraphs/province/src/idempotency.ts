@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { hubError } from '@p2p/schema';
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from './db/database.js';
+import { idempotencyKeys } from './db/schema/index.js';
+import { requiredText, TEXT_LIMITS } from './validation/text.js';
+
+/** What a claimed key says: run the mutation now, or return what the first call returned. */
+export type KeyClaim = { kind: 'first' } | { kind: 'replay'; ids: string[] };
+
+/** A stable SHA-256 of a mutation's arguments (object keys sorted, Dates as ISO strings). */
+export function requestHash(args: unknown): string {
+  return createHash('sha256').update(stableJson(args)).digest('base64url');
+}
+
+function stableJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Claims an idempotency key inside the mutation's transaction. The row is inserted first, so a
+ * concurrent call with the same key waits for this transaction and then replays its result;
+ * if this transaction fails, the claim is rolled back with everything else.
+ * @throws IDEMPOTENCY_CONFLICT when the key was used for another operation or other arguments.
+ */
+export async function claimKey(tx: Tx, rawKey: string, operation: string, hash: string): Promise<KeyClaim> {
+  const key = requiredText(rawKey, 'idempotencyKey', TEXT_LIMITS.idempotencyKey);
+  const inserted = await tx
+    .insert(idempotencyKeys)
+    .values({ key, operation, requestHash: hash })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  if (inserted.length > 0) return { kind: 'first' };
+  const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  if (!row) throw new Error('idempotency key vanished after a conflict');
+  if (row.operation !== operation) {
+    throw hubError('IDEMPOTENCY_CONFLICT', `idempotencyKey was already used for ${row.operation}; use a new key for ${operation}`, { field: 'idempotencyKey' });
+  }
+  if (row.requestHash !== hash) {
+    throw hubError('IDEMPOTENCY_CONFLICT', `idempotencyKey was already used for ${operation} with other input; use a new key`, { field: 'idempotencyKey' });
+  }
+  return { kind: 'replay', ids: row.result?.ids ?? [] };
+}
+
+/** Stores the ids a first call returned, in the same transaction. */
+export async function storeResult(tx: Tx, rawKey: string, ids: readonly string[]): Promise<void> {
+  await tx
+    .update(idempotencyKeys)
+    .set({ result: sql`${JSON.stringify({ ids })}::jsonb` })
+    .where(eq(idempotencyKeys.key, rawKey.trim()));
+}

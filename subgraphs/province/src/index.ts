@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEV_WORKER_ID_KEY, findRegion } from '@p2p/schema';
+import type { Logger } from 'pino';
+import { createContext } from './context.js';
+import { openDatabase, type ProvinceDatabase } from './db/database.js';
+import { startSubgraphServers, stopSubgraphServers } from './graphql/subgraph-servers.js';
+import { createHttpServer } from './http-server.js';
+import { createLogger } from './logger.js';
+
+export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
+export type { ProvinceContext } from './context.js';
+export * as tables from './db/schema/index.js';
+
+/** Options of {@link startProvince}. */
+export interface ProvinceOptions {
+  /** Six-digit province code, e.g. '450000' (Guangxi). */
+  province: string;
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** `postgres://…`: node-postgres pool with keep-alive. Absent: embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory (without `databaseUrl`). Absent: in memory. */
+  pgliteDir?: string;
+  /** HMAC key of worker ids, the same in every province. @default process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY */
+  workerIdKey?: string;
+  /** Logger to use. @default a pino JSON logger on stdout at `logLevel` */
+  logger?: Logger;
+  /** Level of the default logger (`silent` in tests). @default process.env.LOG_LEVEL ?? 'info' */
+  logLevel?: string;
+}
+
+/** A running province service. */
+export interface ProvinceService {
+  province: string;
+  /** Base URL without path, e.g. http://127.0.0.1:4100; subgraphs at `${url}/workers/graphql`… */
+  url: string;
+  /** The listening server (WebSocket upgrades can be attached to it). */
+  httpServer: Server;
+  db: ProvinceDatabase;
+  log: Logger;
+  /** Stops accepting requests, lets in-flight ones finish, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Validates a province code: six digits naming a province of GB/T 2260.
+ * @throws Error otherwise (a start-up error, not a GraphQL one).
+ */
+export function assertProvinceCode(code: string): string {
+  if (!/^\d{2}0000$/.test(code) || findRegion(code)?.level !== 'PROVINCE') {
+    throw new Error(`PROVINCE must be the six-digit code of a province (e.g. 450000 for Guangxi); got "${code}"`);
+  }
+  return code;
+}
+
+/**
+ * Starts a province service: opens its database (applying migrations), starts the `workers`,
+ * `employment` and `transport` subgraphs and listens on one HTTP port.
+ */
+export async function startProvince(options: ProvinceOptions): Promise<ProvinceService> {
+  const province = assertProvinceCode(options.province);
+  const log = options.logger ?? createLogger({ province, ...(options.logLevel ? { level: options.logLevel } : {}) });
+  const workerIdKey = options.workerIdKey ?? process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY;
+  if (workerIdKey === DEV_WORKER_ID_KEY) log.debug('using the development worker id key; set WORKER_ID_KEY in production');
+  const db = await openDatabase({ databaseUrl: options.databaseUrl, pgliteDir: options.pgliteDir, log });
+  log.debug({ driver: db.driver }, 'database ready, migrations applied');
+  let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
+  try {
+    servers = await startSubgraphServers(log);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const httpServer = createHttpServer({
+    servers,
+    log,
+    contextFor: (subgraph) => createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+    async health() {
+      const up = await db.ping();
+      return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'unavailable', province, database: up ? 'up' : 'down' } };
+    },
+  });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? 0, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await stopSubgraphServers(servers);
+    await db.close();
+    throw err;
+  }
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    province,
+    url,
+    httpServer,
+    db,
+    log,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const force = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+        await stopped;
+        clearTimeout(force);
+        await stopSubgraphServers(servers);
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * CLI of the province service:
+ *   PROVINCE=450000 [PORT=4100] [HOST=127.0.0.1] [DATABASE_URL=postgres://…] [PGLITE_DIR=…] [WORKER_ID_KEY=…]
+ *   node --conditions=source --import tsx subgraphs/province/src/main.ts
+ * Prints one JSON line `{"level":"info","msg":"listening","province":…,"url":…}` once listening;
+ * SIGINT/SIGTERM close it cleanly.
+ */
+import { assertProvinceCode, startProvince } from './index.js';
+import { createLogger } from './logger.js';
+
+/** Reads PORT: an integer 0..65535. @default 4100 */
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return 4100;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a number from 0 to 65535; got "${value}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const province = assertProvinceCode(process.env.PROVINCE ?? '');
+  const log = createLogger({ province });
+  const service = await startProvince({
+    province,
+    port: portFromEnv(process.env.PORT),
+    host: process.env.HOST || '127.0.0.1',
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    pgliteDir: process.env.PGLITE_DIR || undefined,
+    workerIdKey: process.env.WORKER_ID_KEY || undefined,
+    logger: log,
+  });
+  log.info({ url: service.url }, 'listening');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    service.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err: { message: String((err as Error)?.message ?? err) } }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'province failed to start', error: String((err as Error)?.message ?? err) })}\n`);
+  process.exit(1);
+});

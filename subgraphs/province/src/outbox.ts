@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from './db/database.js';
+import { outbox, type OutboxKind, type ReturnRequestRow, type TripRow } from './db/schema/index.js';
+
+/** An event to append to the outbox. */
+export interface OutboxEvent {
+  kind: OutboxKind;
+  origin: string;
+  destination: string;
+  tripId?: string | null;
+  returnRequestId?: string | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The events of one mutation, collected while it runs and appended by {@link OutboxBatch.flush}
+ * in the same transaction, so an event exists if and only if its change committed.
+ */
+export class OutboxBatch {
+  private readonly events: OutboxEvent[] = [];
+
+  /** Queues an event. */
+  add(event: OutboxEvent): void {
+    this.events.push(event);
+  }
+
+  /** How many events are queued. */
+  get size(): number {
+    return this.events.length;
+  }
+
+  /**
+   * Appends the queued events in one multi-row INSERT and sends one coalesced
+   * `pg_notify('outbox', '')` wake-up (nothing at all when no event was queued).
+   */
+  async flush(tx: Tx): Promise<void> {
+    if (this.events.length === 0) return;
+    await tx.insert(outbox).values(
+      this.events.map((e) => ({
+        kind: e.kind,
+        origin: e.origin,
+        destination: e.destination,
+        tripId: e.tripId ?? null,
+        returnRequestId: e.returnRequestId ?? null,
+        payload: e.payload,
+      })),
+    );
+    await tx.execute(sql`SELECT pg_notify('outbox', '')`);
+    this.events.length = 0;
+  }
+}
+
+/** A trip event: the trip's routing regions plus a snapshot of its schedule and state (no personal data). */
+export function tripEvent(kind: OutboxKind, trip: TripRow, extra: Record<string, unknown> = {}): OutboxEvent {
+  return {
+    kind,
+    origin: trip.origin,
+    destination: trip.destination,
+    tripId: trip.id,
+    payload: {
+      tripId: trip.id,
+      status: trip.status,
+      mode: trip.mode,
+      vehicleCode: trip.vehicleCode,
+      departureAt: trip.departureAt.toISOString(),
+      expectedArrivalAt: trip.expectedArrivalAt.toISOString(),
+      arrivedAt: trip.arrivedAt?.toISOString() ?? null,
+      ...extra,
+    },
+  };
+}
+
+/**
+ * RETURN_REQUEST_FILED: origin is the worker's home region (where the request is pushed),
+ * destination the enterprise's region. The payload carries ids and places only.
+ */
+export function returnRequestFiledEvent(request: ReturnRequestRow): OutboxEvent {
+  return {
+    kind: 'RETURN_REQUEST_FILED',
+    origin: request.workerHomeRegion,
+    destination: request.destinationRegion,
+    returnRequestId: request.id,
+    payload: {
+      returnRequestId: request.id,
+      enterpriseId: request.enterpriseId,
+      workerId: request.workerId,
+      departureRegion: request.departureRegion,
+      plannedReturnDate: request.plannedReturnDate,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { badInput } from '@p2p/schema';
+import { eq, sql } from 'drizzle-orm';
+import type { ProvinceContext } from '../context.js';
+import type { Tx } from '../db/database.js';
+import { tripPassengers, trips, type TripRow } from '../db/schema/index.js';
+import { tripEvent, type OutboxBatch } from '../outbox.js';
+import { bodyTemperature, intInRange, notBefore, pastInstant } from '../validation/measures.js';
+import { requiredText, TEXT_LIMITS } from '../validation/text.js';
+import { manifest } from './planning.js';
+import { lockTrip, moveLocalWorkers, requireStatus } from './trip-state.js';
+
+/** `BoardingInput` of the contract. */
+export interface BoardingInput {
+  workerId: string;
+  temperature: number;
+}
+
+/** `ConfirmArrivalInput` of the contract. */
+export interface ConfirmArrivalInput {
+  arrivedAt: Date;
+  headcount: number;
+  handedOverTo?: string | null;
+}
+
+/** Writes the trip's new state and returns the updated row. */
+async function saveTrip(tx: Tx, tripId: string, change: Partial<typeof trips.$inferInsert>): Promise<TripRow> {
+  const [trip] = await tx.update(trips).set({ ...change, updatedAt: sql`now()` }).where(eq(trips.id, tripId)).returning();
+  return trip!;
+}
+
+/** Ids of the workers who boarded the trip. */
+async function boardedIds(tx: Tx, tripId: string): Promise<string[]> {
+  return (await manifest(tx, tripId)).filter((p) => p.boarded).map((p) => p.workerId);
+}
+
+/**
+ * The vehicle leaves with the workers who boarded (a subset of the manifest), each with the
+ * temperature taken at boarding. Local boarded workers become TRAVELLING. Writes DEPARTED.
+ */
+export async function departTrip(ctx: ProvinceContext, tx: Tx, tripId: string, boarded: readonly BoardingInput[], events: OutboxBatch): Promise<string[]> {
+  if (boarded.length === 0) throw badInput('boarded: at least one worker must board; cancel the trip otherwise', 'boarded');
+  const temperatures = boarded.map((b, i) => bodyTemperature(b.temperature, `boarded[${i}].temperature`));
+  const ids = boarded.map((b) => b.workerId);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw badInput(`boarded: worker ${twice} is listed twice`, 'boarded');
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['PLANNED'], 'departing');
+  const onManifest = new Set((await manifest(tx, tripId)).map((p) => p.workerId));
+  const stranger = ids.findIndex((id) => !onManifest.has(id));
+  if (stranger >= 0) throw badInput(`boarded[${stranger}].workerId: worker ${ids[stranger]} is not on the manifest of trip ${tripId}`, `boarded[${stranger}].workerId`);
+  await tx.execute(sql`
+    UPDATE ${tripPassengers} SET boarded = true, temperature = v.temperature
+    FROM (SELECT unnest(${sql.param(ids)}::text[]) AS worker_id, unnest(${sql.param(temperatures)}::float8[]) AS temperature) AS v
+    WHERE ${tripPassengers.tripId} = ${tripId} AND ${tripPassengers.workerId} = v.worker_id`);
+  const departed = await saveTrip(tx, tripId, { status: 'DEPARTED' });
+  await moveLocalWorkers(ctx, tx, ids, 'TRAVELLING');
+  events.add(tripEvent('DEPARTED', departed, { boarded: ids.length }));
+  return [tripId];
+}
+
+/** A new expected arrival for a PLANNED or DEPARTED trip (not before departure). Writes ETA_CHANGED. */
+export async function updateEta(ctx: ProvinceContext, tx: Tx, tripId: string, expectedArrivalAt: Date, events: OutboxBatch): Promise<string[]> {
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['PLANNED', 'DEPARTED'], 'changing the expected arrival');
+  notBefore(expectedArrivalAt, trip.departureAt, 'expectedArrivalAt', `the departure (${trip.departureAt.toISOString()})`);
+  const changed = await saveTrip(tx, tripId, { expectedArrivalAt });
+  events.add(tripEvent('ETA_CHANGED', changed, { previousExpectedArrivalAt: trip.expectedArrivalAt.toISOString() }));
+  return [tripId];
+}
+
+/** Hands the workers of an arrived trip over to the receiver: local boarded workers become AT_WORK there. */
+async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: OutboxBatch): Promise<void> {
+  await moveLocalWorkers(ctx, tx, await boardedIds(tx, trip.id), 'AT_WORK', { workRegion: trip.destination });
+  events.add(tripEvent('HANDED_OVER', trip, { handedOverTo: trip.handedOverTo }));
+}
+
+/**
+ * The receiving place met the vehicle: arrival time (not before departure, not in the future)
+ * and headcount (at most the boarded workers). Writes ARRIVED, and HANDED_OVER at once when
+ * `handedOverTo` is given.
+ */
+export async function confirmArrival(ctx: ProvinceContext, tx: Tx, tripId: string, input: ConfirmArrivalInput, events: OutboxBatch): Promise<string[]> {
+  const handedOverTo = input.handedOverTo == null ? null : requiredText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
+  pastInstant(input.arrivedAt, 'input.arrivedAt');
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['DEPARTED'], 'confirming arrival');
+  notBefore(input.arrivedAt, trip.departureAt, 'input.arrivedAt', `the departure (${trip.departureAt.toISOString()})`);
+  const boarded = (await boardedIds(tx, tripId)).length;
+  intInRange(input.headcount, 'input.headcount', 0, Number.MAX_SAFE_INTEGER);
+  if (input.headcount > boarded) throw badInput(`input.headcount: ${input.headcount} counted but only ${boarded} boarded trip ${tripId}`, 'input.headcount');
+  const arrived = await saveTrip(tx, tripId, { status: 'ARRIVED', arrivedAt: input.arrivedAt, headcount: input.headcount });
+  events.add(tripEvent('ARRIVED', arrived, { headcount: input.headcount, boarded }));
+  if (handedOverTo) await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
+  return [tripId];
+}
+
+/** Records the hand-over of an ARRIVED trip. Writes HANDED_OVER. */
+export async function handOverTrip(ctx: ProvinceContext, tx: Tx, tripId: string, handedOverTo: string, events: OutboxBatch): Promise<string[]> {
+  const receiver = requiredText(handedOverTo, 'handedOverTo', TEXT_LIMITS.handedOverTo);
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['ARRIVED'], 'handing over');
+  await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo: receiver }), events);
+  return [tripId];
+}
+
+/**
+ * Cancels a PLANNED or DEPARTED trip with a reason. Local workers who boarded a departed trip
+ * and are still TRAVELLING go back to AT_HOME. Writes CANCELLED.
+ */
+export async function cancelTrip(ctx: ProvinceContext, tx: Tx, tripId: string, reason: string, events: OutboxBatch): Promise<string[]> {
+  const cancelReason = requiredText(reason, 'reason', TEXT_LIMITS.reason);
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['PLANNED', 'DEPARTED'], 'cancelling');
+  const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason });
+  if (trip.status === 'DEPARTED') await moveLocalWorkers(ctx, tx, await boardedIds(tx, tripId), 'AT_HOME', { from: 'TRAVELLING' });
+  events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
+  return [tripId];
+}

@@ -1,0 +1,91 @@
+import { badInput, decodeId, encodeId, hubError, notFound } from '@p2p/schema';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { ProvinceContext } from '../context.js';
+import type { Tx } from '../db/database.js';
+import { tripPassengers, trips, workers, type TransportMode } from '../db/schema/index.js';
+import { tripEvent, type OutboxBatch } from '../outbox.js';
+import { intInRange, notBefore } from '../validation/measures.js';
+import { ownRegion } from '../validation/ownership.js';
+import { requiredText, TEXT_LIMITS } from '../validation/text.js';
+import { lockTrip, requireStatus } from './trip-state.js';
+
+/** `PlanTripInput` of the contract. */
+export interface PlanTripInput {
+  mode: TransportMode;
+  vehicleCode: string;
+  origin: string;
+  destination: string;
+  departureAt: Date;
+  expectedArrivalAt: Date;
+  capacity: number;
+}
+
+/** Most seats of one vehicle (a special train carried about 1,500 workers). */
+export const MAX_CAPACITY = 3_000;
+
+/** "One vehicle, one plan": plans a trip organised by this province (its origin). Writes PLANNED. */
+export async function planTrip(ctx: ProvinceContext, tx: Tx, input: PlanTripInput, events: OutboxBatch): Promise<string[]> {
+  const origin = ownRegion(input.origin, ctx.province, 'input.origin', 'origin');
+  const vehicleCode = requiredText(input.vehicleCode, 'input.vehicleCode', TEXT_LIMITS.vehicleCode);
+  intInRange(input.capacity, 'input.capacity', 1, MAX_CAPACITY);
+  notBefore(input.expectedArrivalAt, input.departureAt, 'input.expectedArrivalAt', 'input.departureAt');
+  const [trip] = await tx
+    .insert(trips)
+    .values({
+      id: encodeId('Trip', ctx.province),
+      mode: input.mode,
+      vehicleCode,
+      origin,
+      destination: input.destination,
+      departureAt: input.departureAt,
+      expectedArrivalAt: input.expectedArrivalAt,
+      capacity: input.capacity,
+    })
+    .returning();
+  events.add(tripEvent('PLANNED', trip!));
+  return [trip!.id];
+}
+
+/**
+ * Adds workers (of any province) to a PLANNED trip's manifest. Workers already on it are kept
+ * once; capacity is never exceeded. A worker of this province must exist and must not be on
+ * another PLANNED or DEPARTED trip; workers of other provinces are taken as given.
+ */
+export async function assignPassengers(ctx: ProvinceContext, tx: Tx, tripId: string, workerIds: readonly string[]): Promise<string[]> {
+  if (workerIds.length === 0) throw badInput('workerIds: give at least one worker', 'workerIds');
+  if (workerIds.length > MAX_CAPACITY) throw badInput(`workerIds: at most ${MAX_CAPACITY} workers per call`, 'workerIds');
+  const ids = [...new Set(workerIds.map((id, i) => (decodeId(id, 'Worker', `workerIds[${i}]`), id)))];
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['PLANNED'], 'assigning passengers');
+  const local = ids.filter((id) => decodeId(id).province === ctx.province);
+  if (local.length > 0) {
+    const known = new Set((await tx.select({ id: workers.id }).from(workers).where(inArray(workers.id, local))).map((w) => w.id));
+    const missing = local.find((id) => !known.has(id));
+    if (missing) throw notFound('Worker', missing);
+  }
+  const onboard = await tx
+    .select({ workerId: tripPassengers.workerId, tripId: tripPassengers.tripId })
+    .from(tripPassengers)
+    .innerJoin(trips, eq(trips.id, tripPassengers.tripId))
+    .where(and(inArray(tripPassengers.workerId, ids), sql`${trips.status} IN ('PLANNED', 'DEPARTED')`));
+  const elsewhere = onboard.find((p) => p.tripId !== tripId);
+  if (elsewhere) {
+    throw hubError('CONFLICT', `worker ${elsewhere.workerId} is already on trip ${elsewhere.tripId}; remove him there or cancel that trip first`, { id: elsewhere.workerId });
+  }
+  const already = new Set(onboard.map((p) => p.workerId));
+  const added = ids.filter((id) => !already.has(id));
+  const [{ n: assigned } = { n: 0 }] = await tx
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(tripPassengers)
+    .where(eq(tripPassengers.tripId, tripId));
+  if (assigned + added.length > trip.capacity) {
+    throw badInput(`workerIds: trip ${tripId} has ${trip.capacity - assigned} free seat(s) of ${trip.capacity}; ${added.length} new worker(s) given`, 'workerIds');
+  }
+  if (added.length > 0) await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
+  return [tripId];
+}
+
+/** The workers on a trip's manifest and whether each boarded. */
+export function manifest(tx: Tx, tripId: string): Promise<{ workerId: string; boarded: boolean }[]> {
+  return tx.select({ workerId: tripPassengers.workerId, boarded: tripPassengers.boarded }).from(tripPassengers).where(eq(tripPassengers.tripId, tripId));
+}

@@ -1,0 +1,130 @@
+import { assertResidentId, badInput, decodeId, notFound, workerIdFor } from '@p2p/schema';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import type { ProvinceContext } from '../context.js';
+import type { Tx } from '../db/database.js';
+import { workers, type HealthCode, type NucleicAcidResult, type PovertyStatus, type TransportMode } from '../db/schema/index.js';
+import { findEnterprises } from '../employment/records.js';
+import { notBefore, pastInstant } from '../validation/measures.js';
+import { ownId, ownRegion } from '../validation/ownership.js';
+import { mobilePhone, requiredText, skillList, TEXT_LIMITS } from '../validation/text.js';
+
+/** `RegisterWorkerInput` of the contract. */
+export interface RegisterWorkerInput {
+  name: string;
+  idNumber: string;
+  phone: string;
+  homeRegion: string;
+  povertyStatus?: PovertyStatus | null;
+  skills?: string[] | null;
+}
+
+/** `HealthCheckInput` of the contract. */
+export interface HealthCheckInput {
+  code: HealthCode;
+  testedAt: Date;
+  nucleicAcid?: NucleicAcidResult | null;
+}
+
+/** `TravelIntentInput` of the contract. */
+export interface TravelIntentInput {
+  earliestDate: string;
+  latestDate: string;
+  destination: string;
+  mode?: TransportMode | null;
+}
+
+/** Most workers one `registerWorkers` call takes (one multi-row INSERT). */
+export const MAX_BULK_REGISTRATION = 1_000;
+
+/** Validates one registration and computes the worker's id; `at` prefixes field names in bulk. */
+function registration(ctx: ProvinceContext, input: RegisterWorkerInput, at = 'input') {
+  const homeRegion = ownRegion(input.homeRegion, ctx.province, `${at}.homeRegion`, 'home region');
+  const idNumber = assertResidentId(input.idNumber, `${at}.idNumber`);
+  return {
+    id: workerIdFor(idNumber, ctx.province, ctx.workerIdKey),
+    name: requiredText(input.name, `${at}.name`, TEXT_LIMITS.name),
+    idNumber,
+    phone: mobilePhone(input.phone, `${at}.phone`),
+    homeRegion,
+    povertyStatus: input.povertyStatus ?? 'NONE',
+    skills: skillList(input.skills, `${at}.skills`),
+  };
+}
+
+/**
+ * Registers workers with ONE multi-row `INSERT … ON CONFLICT (id)`. A worker registered before
+ * (same resident ID → same id) is not duplicated: only his contact phone is refreshed; name,
+ * home, status and history are kept. Every input is validated before anything is written.
+ * @returns the worker ids, one per input, in input order.
+ */
+export async function registerWorkers(ctx: ProvinceContext, tx: Tx, inputs: readonly RegisterWorkerInput[], bulk: boolean): Promise<string[]> {
+  if (inputs.length > MAX_BULK_REGISTRATION) throw badInput(`inputs: at most ${MAX_BULK_REGISTRATION} workers per call`, 'inputs');
+  const records = inputs.map((input, i) => registration(ctx, input, bulk ? `inputs[${i}]` : 'input'));
+  if (records.length === 0) return [];
+  const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+  await tx
+    .insert(workers)
+    .values(unique)
+    .onConflictDoUpdate({ target: workers.id, set: { phone: sql`excluded.phone`, updatedAt: sql`now()` } });
+  return records.map((r) => r.id);
+}
+
+/** Fails with NOT_FOUND unless an UPDATE … RETURNING hit the worker. */
+function updated(rows: { id: string }[], workerId: string): string[] {
+  if (rows.length === 0) throw notFound('Worker', workerId);
+  return [workerId];
+}
+
+/**
+ * Where the worker now works: status AT_WORK, work region and employer (none when not given).
+ * An enterprise of this province must exist; one of another province is taken as given.
+ */
+export async function reportEmployment(ctx: ProvinceContext, tx: Tx, workerId: string, workRegion: string, enterpriseId?: string | null): Promise<string[]> {
+  ownId(workerId, 'Worker', ctx.province, 'workerId');
+  if (enterpriseId != null) {
+    const enterprise = decodeId(enterpriseId, 'Enterprise', 'enterpriseId');
+    if (enterprise.province === ctx.province && !(await findEnterprises(tx, [enterpriseId]))[0]) throw notFound('Enterprise', enterpriseId);
+  }
+  const rows = await tx
+    .update(workers)
+    .set({ status: 'AT_WORK', workRegion, employerId: enterpriseId ?? null, updatedAt: sql`now()` })
+    .where(eq(workers.id, workerId))
+    .returning({ id: workers.id });
+  return updated(rows, workerId);
+}
+
+/**
+ * Records a health check. The most recent test wins: a check older than the one on record is
+ * accepted but changes nothing.
+ */
+export async function recordHealthCheck(ctx: ProvinceContext, tx: Tx, workerId: string, input: HealthCheckInput): Promise<string[]> {
+  ownId(workerId, 'Worker', ctx.province, 'workerId');
+  const testedAt = pastInstant(input.testedAt, 'input.testedAt');
+  const rows = await tx
+    .update(workers)
+    .set({ healthCode: input.code, healthTestedAt: testedAt, healthNucleicAcid: input.nucleicAcid ?? null, updatedAt: sql`now()` })
+    .where(and(eq(workers.id, workerId), or(isNull(workers.healthTestedAt), lte(workers.healthTestedAt, testedAt))))
+    .returning({ id: workers.id });
+  if (rows.length > 0) return [workerId];
+  const [exists] = await tx.select({ id: workers.id }).from(workers).where(eq(workers.id, workerId));
+  return updated(exists ? [exists] : [], workerId);
+}
+
+/** What the worker declares: when (earliest..latest), where to and how he wants to travel. */
+export async function reportTravelIntent(ctx: ProvinceContext, tx: Tx, workerId: string, input: TravelIntentInput): Promise<string[]> {
+  ownId(workerId, 'Worker', ctx.province, 'workerId');
+  notBefore(input.latestDate, input.earliestDate, 'input.latestDate', 'input.earliestDate');
+  const rows = await tx
+    .update(workers)
+    .set({
+      intentEarliestDate: input.earliestDate,
+      intentLatestDate: input.latestDate,
+      intentDestination: input.destination,
+      intentMode: input.mode ?? null,
+      intentDeclaredAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(workers.id, workerId))
+    .returning({ id: workers.id });
+  return updated(rows, workerId);
+}
