@@ -1,0 +1,84 @@
+import { count } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { enterprises, idempotencyKeys, outbox, returnRequests, tripPassengers, trips, workers } from './db/schema/index.js';
+import { startProvince, type ProvinceService } from './index.js';
+import { createProvinceDatabase } from './testing.js';
+import { residentIdCheckDigit, type ProvinceSubgraph } from '@p2p/schema';
+
+/** A GraphQL answer as the tests read it. */
+export interface GraphQLAnswer {
+  status: number;
+  data?: Record<string, any> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** The tables of a province database, by name. */
+export const TABLES = { workers, enterprises, returnRequests, trips, tripPassengers, idempotencyKeys, outbox } as const;
+
+/** A province started for a test file, on PGlite or on a fresh Postgres database (DATABASE_URL). */
+export interface TestProvince {
+  service: ProvinceService;
+  /** POSTs a GraphQL request to a logical subgraph over real HTTP. */
+  gql(subgraph: ProvinceSubgraph, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer>;
+  /** Row count of every table. */
+  rowCounts(): Promise<Record<keyof typeof TABLES, number>>;
+  /** Every row of every table, in a stable order: equal before and after means nothing was written. */
+  fingerprint(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts a province on a loopback port with a fresh database; logs silenced. */
+export async function startTestProvince(province = '450000'): Promise<TestProvince> {
+  const database = await createProvinceDatabase();
+  const service = await startProvince({ province, port: 0, databaseUrl: database.databaseUrl, logLevel: 'silent' });
+  const { db } = service.db;
+  return {
+    service,
+    async gql(subgraph, query, variables) {
+      const res = await fetch(`${service.url}/${subgraph}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, ...((await res.json()) as object) };
+    },
+    async rowCounts() {
+      const entries = await Promise.all(
+        Object.entries(TABLES).map(async ([name, table]) => [name, (await db.select({ n: count() }).from(table))[0]!.n] as const),
+      );
+      return Object.fromEntries(entries) as Record<keyof typeof TABLES, number>;
+    },
+    async fingerprint() {
+      const dump: Record<string, string[]> = {};
+      for (const [name, table] of Object.entries(TABLES)) {
+        dump[name] = (await db.select().from(table)).map((row) => JSON.stringify(row)).sort();
+      }
+      return JSON.stringify(dump);
+    },
+    async close() {
+      await service.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Asserts a GraphQL answer failed with `code` (and optionally a message part) and returns the error. */
+export function expectError(answer: GraphQLAnswer, code: string, message?: string | RegExp) {
+  expect(answer.errors?.length, JSON.stringify(answer)).toBeGreaterThan(0);
+  const error = answer.errors![0]!;
+  expect(error.extensions?.code, error.message).toBe(code);
+  if (message) expect(error.message).toMatch(message);
+  return error;
+}
+
+/** Asserts a GraphQL answer has no errors and returns its data. */
+export function expectData(answer: GraphQLAnswer): Record<string, any> {
+  expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
+  return answer.data!;
+}
+
+/** A valid resident ID number (GB 11643 check digit) for a region, birth date and serial. */
+export function residentId(region6: string, birth = '19900101', serial = 1): string {
+  const first17 = `${region6}${birth}${String(serial).padStart(3, '0')}`;
+  return `${first17}${residentIdCheckDigit(first17)}`;
+}
