@@ -56,4 +56,64 @@ describe('cross-province federation', () => {
     ]);
     for (const code of [GX, BJ, HE, GD]) expect(hub.province(code).count('employment', 'query')).toBe(1);
   });
+
+  it('should send returnRequests(destination:) only to the destination\'s province', async () => {
+    const before = [GX, BJ, HE, GD].map((c) => hub.province(c).count('employment', 'query'));
+    const res = await hub.query(`{ returnRequests(destination: "130100") { totalCount edges { node { enterprise { name } } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.returnRequests.edges.map((e: any) => e.node.enterprise.name)).toEqual(['石家庄纺织']);
+    const after = [GX, BJ, HE, GD].map((c) => hub.province(c).count('employment', 'query'));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([0, 0, 1, 0]);
+  });
+
+  it('should find a return request\'s trip in the province of its departure region', async () => {
+    data[GX]!.trips.push(makeTrip('450203', '130102', '2020-02-19T08:00:00+08:00', { passengers: [{ workerId: gxWorker.id, boarded: true, temperature: 36.6 }] }));
+    const res = await hub.query(`{ returnRequests(destination: "130000") { edges { node { departureRegion { code } trip { origin { code } } } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.returnRequests.edges[0].node.trip).toEqual({ origin: { code: '450203' } });
+  });
+
+  it('should answer a query of several root fields with different routes, recombined', async () => {
+    const res = await hub.query(`query($t: ID!) {
+      trip(id: $t) { id }
+      all: trips(destination: "110000") { totalCount }
+      fromHebei: trips(origin: "130000") { totalCount }
+      __typename
+    }`, { t: trip.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ trip: { id: trip.id }, all: { totalCount: 1 }, fromHebei: { totalCount: 1 }, __typename: 'Query' });
+  });
+
+  it('should reject a routing value that names no province with BAD_USER_INPUT', async () => {
+    const res = await hub.query(`{ worker(id: "not-an-id") { name } }`);
+    expect(res.data?.worker ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain('worker');
+  });
+});
+
+describe('entity batches', () => {
+  let hub: Hub;
+  const data: Record<string, ProvinceData> = { [GX]: emptyData(), [HE]: emptyData(), [GD]: emptyData() };
+  const homes = ['450203', '130102', '440303'];
+  const workers = Array.from({ length: 100 }, (_, i) => makeWorker(homes[i % 3]!, { name: `passenger ${i}` }));
+  const bigTrip = makeTrip('450203', '440303', '2020-02-20T08:00:00+08:00', { capacity: 100, passengers: workers.map((w) => ({ workerId: w.id, boarded: true, temperature: 36.4 })) });
+
+  beforeAll(async () => {
+    for (const w of workers) data[`${w.homeRegion.slice(0, 2)}0000`]!.workers.push(w);
+    data[GX]!.trips.push(bigTrip);
+    hub = await startHub([GX, HE, GD], data);
+  });
+  afterAll(() => hub?.close());
+
+  it('should send exactly one _entities request per province for a 100-worker batch, answers in order', async () => {
+    const res = await hub.query(`query($id: ID!) { trip(id: $id) { passengers { worker { id name } } } }`, { id: bigTrip.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.trip.passengers.map((p: any) => p.worker.name)).toEqual(workers.map((w) => w.name));
+    for (const code of [GX, HE, GD]) {
+      const province = hub.province(code);
+      expect(province.count('workers', 'entities')).toBe(1);
+      expect(province.requests.find((r) => r.kind === 'entities')!.representations).toBe(code === GX ? 34 : 33);
+    }
+  });
 });

@@ -41,6 +41,8 @@ export class FakeProvince implements FakeShard {
   readonly requests: FakeRequest[] = [];
   /** Delay before answering, in milliseconds. */
   delayMs = 0;
+  /** When set, every request is counted and answered with this HTTP status and no GraphQL body. */
+  failStatus: number | undefined;
   private server: Server;
   private port: number;
   private readonly apollo = new Map<string, ApolloServer>();
@@ -105,6 +107,7 @@ export class FakeProvince implements FakeShard {
         this.requests.push({ subgraph: name, kind: classify(query), representations: Array.isArray(reps) ? reps.length : 0 });
         if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
         if (res.destroyed) return;
+        if (this.failStatus) return sendJson(res, this.failStatus, { error: 'fake failure' });
         await handleGraphQL(apollo, req, res, async () => ({}), body);
       })().catch(() => { if (!res.headersSent) sendJson(res, 500, { error: 'fake province failed' }); });
     });
@@ -121,7 +124,10 @@ export class FakeProvince implements FakeShard {
   }
 }
 
-/** Starts one fake province per code, each with its data (`datasets[code]`). */
-export async function startFakeProvinces(codes: readonly string[], datasets: Record<string, ProvinceData> = {}, options: Omit<FakeProvinceOptions, 'data'> = {}): Promise<FakeProvince[]> {
-  return Promise.all(codes.map((code) => FakeProvince.start(code, { ...options, data: datasets[code] ?? emptyData() })));
+/** Starts one fake province per code, each with its data (`datasets[code]`) and options. */
+export async function startFakeProvinces(
+  codes: readonly string[], datasets: Record<string, ProvinceData> = {},
+  options: (code: string) => Omit<FakeProvinceOptions, 'data'> = () => ({}),
+): Promise<FakeProvince[]> {
+  return Promise.all(codes.map((code) => FakeProvince.start(code, { ...options(code), data: datasets[code] ?? emptyData() })));
 }

@@ -31,7 +31,7 @@ export interface Hub {
 /** Starts a hub of fake provinces (one per key of `datasets`, or per code) behind a real gateway. */
 export async function startHub(
   codes: readonly string[], datasets: Record<string, ProvinceData> = {},
-  options: { gateway?: GatewayOptions; province?: Omit<FakeProvinceOptions, 'data'> } = {},
+  options: { gateway?: GatewayOptions; province?: (code: string) => Omit<FakeProvinceOptions, 'data'> } = {},
 ): Promise<Hub> {
   const fakes = await startFakeProvinces(codes, datasets, options.province);
   const national = await startFakeNational();
