@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GatewayOptions } from './index.js';
+
+/** The gateway's settings as a JSON config file (`GATEWAY_CONFIG`) holds them. */
+export interface GatewayConfigFile {
+  port?: number;
+  host?: string;
+  /** Code → base URL, or "110000=http://...,450000=http://...". */
+  provinces?: Record<string, string> | string;
+  nationalUrl?: string;
+  /** Path of a supergraph SDL file (plain mode or another composition); relative to the config file. */
+  supergraphPath?: string;
+  /** Subgraph name → URL, or "name=url,...". */
+  subgraphs?: Record<string, string> | string;
+  provinceTimeoutMs?: number;
+  healthCheckIntervalMs?: number;
+}
+
+/**
+ * Reads "key=value,key=value" (values may contain `=`) into a record.
+ * @throws Error naming the setting when an entry has no `=`
+ */
+export function parsePairs(text: string, setting: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new Error(`${setting}: "${entry}" is not name=url`);
+    out[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
+  }
+  return out;
+}
+
+function int(value: string | number | undefined, setting: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${setting}: "${value}" is not a non-negative integer`);
+  return n;
+}
+
+const pairs = (v: Record<string, string> | string | undefined, setting: string) => (typeof v === 'string' ? parsePairs(v, setting) : v);
+
+/**
+ * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
+ * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
+ * `HEALTH_CHECK_INTERVAL_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode) override it.
+ * @throws Error naming the setting that is malformed
+ */
+export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
+  let file: GatewayConfigFile = {};
+  let base = process.cwd();
+  if (env.GATEWAY_CONFIG) {
+    const path = resolve(env.GATEWAY_CONFIG);
+    file = JSON.parse(readFileSync(path, 'utf8')) as GatewayConfigFile;
+    base = resolve(path, '..');
+  }
+  const supergraphPath = env.SUPERGRAPH_PATH ? resolve(env.SUPERGRAPH_PATH) : file.supergraphPath ? resolve(base, file.supergraphPath) : undefined;
+  const options: GatewayOptions = {
+    port: int(env.PORT, 'PORT') ?? int(file.port, 'port') ?? 4000,
+    host: env.HOST || file.host,
+    provinces: env.PROVINCES !== undefined ? parsePairs(env.PROVINCES, 'PROVINCES') : pairs(file.provinces, 'provinces'),
+    nationalUrl: env.NATIONAL_URL || file.nationalUrl,
+    supergraphSdl: supergraphPath ? readFileSync(supergraphPath, 'utf8') : undefined,
+    subgraphUrls: env.SUBGRAPHS !== undefined ? parsePairs(env.SUBGRAPHS, 'SUBGRAPHS') : pairs(file.subgraphs, 'subgraphs'),
+    provinceTimeoutMs: int(env.PROVINCE_TIMEOUT_MS, 'PROVINCE_TIMEOUT_MS') ?? int(file.provinceTimeoutMs, 'provinceTimeoutMs'),
+    healthCheckIntervalMs: int(env.HEALTH_CHECK_INTERVAL_MS, 'HEALTH_CHECK_INTERVAL_MS') ?? int(file.healthCheckIntervalMs, 'healthCheckIntervalMs'),
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
+}
