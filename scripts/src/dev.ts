@@ -1,0 +1,115 @@
+/**
+ * `npm start`: the whole hub on this machine. Starts national (4001) and the provinces
+ * (4100 + prefix) on embedded PGlite or a PostgreSQL server, then the gateway on
+ * http://localhost:4000/graphql, seeds the 2020 demo through the gateway, prints the URLs, and
+ * stops everything on Ctrl-C. Options: see DEV_USAGE (`npm start -- --help`).
+ */
+import { findRegion } from '@p2p/schema';
+import { startFederation, type RunningFederation } from './harness/federation.js';
+import { killAllServices, type OutputStream } from './harness/service-process.js';
+import { seedDemo } from './demo/seed.js';
+import { startLiveTrips, type LiveTrips } from './demo/live.js';
+import { DEV_USAGE, devProvincePort, parseDevOptions, type DevOptions } from './dev-options.js';
+
+/** Levels of service log lines shown without --verbose. */
+const LOUD_LEVELS = new Set(['warn', 'error', 'fatal', 40, 50, 60]);
+
+/** Prints a service's output line when it matters (or always with --verbose). */
+function serviceLog(verbose: boolean) {
+  return (service: string, line: string, stream: OutputStream) => {
+    let loud = stream === 'stderr' && !line.startsWith('{');
+    if (line.startsWith('{')) {
+      try {
+        loud = LOUD_LEVELS.has((JSON.parse(line) as { level?: string | number }).level ?? '');
+      } catch {
+        loud = true;
+      }
+    }
+    if (verbose || loud) process.stderr.write(`[${service}] ${line}\n`);
+  };
+}
+
+/** The URLs a developer wants, one per line. */
+function banner(federation: RunningFederation, options: DevOptions): string {
+  const local = (url: string) => url.replace('127.0.0.1', 'localhost');
+  const lines = [
+    '',
+    `  gateway       ${local(federation.gatewayUrl)}`,
+    `  landing page  ${local(new URL('/', federation.gatewayUrl).toString())}`,
+    `  national      ${local(federation.nationalUrl)}`,
+    ...Object.entries(federation.provinceUrls).map(
+      ([code, url]) => `  ${code} ${findRegion(code)?.name ?? ''}`.padEnd(22) + ` ${local(url)}   (${federation.provinceStorage[code]})`,
+    ),
+    '',
+    options.seed ? '  demo seeded: try the landing page tabs (summary, trips into Beijing, requests for Guangxi)' : '  not seeded (--no-seed)',
+    '  Ctrl-C stops everything',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Runs the launcher until Ctrl-C. */
+async function main(): Promise<void> {
+  let options: DevOptions;
+  try {
+    options = parseDevOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${DEV_USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(DEV_USAGE);
+    return;
+  }
+
+  let federation: RunningFederation | undefined;
+  let live: LiveTrips | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.error(`${signal} again: killing every service`);
+      killAllServices();
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`\n${signal}: stopping the hub…`);
+    await live?.stop();
+    await federation?.close();
+    console.error('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  console.error(`starting national, ${options.provinces.length} provinces and the gateway…`);
+  federation = await startFederation({
+    provinces: options.provinces,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, persistentDatabasePrefix: 'p2p_dev' } : { databaseUrl: '' }),
+    ...(options.pgliteDir ? { pgliteDir: options.pgliteDir } : {}),
+    ports: {
+      gateway: options.gatewayPort,
+      national: options.nationalPort,
+      provinces: Object.fromEntries(options.provinces.map((code) => [code, devProvincePort(code)])),
+    },
+    onLog: serviceLog(options.verbose),
+  });
+  if (stopping) return;
+
+  if (options.seed) {
+    console.error('seeding the 2020 demo through the gateway…');
+    try {
+      const ids = await seedDemo(federation.gatewayUrl, { provinces: options.provinces, log: (line) => console.error(`  ${line}`) });
+      live = startLiveTrips(federation.gatewayUrl, ids, { log: (line) => console.error(`  live: ${line}`) });
+    } catch (error) {
+      // Keep the hub up: what was seeded, and the services' logs, help to find out why.
+      console.error(`seeding failed: ${error instanceof Error ? error.message : String(error)}\nthe hub keeps running`);
+    }
+  }
+  console.log(banner(federation, options));
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  killAllServices();
+  process.exit(1);
+});
