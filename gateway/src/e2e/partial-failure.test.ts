@@ -69,6 +69,24 @@ describe('a province that is down', () => {
   });
 });
 
+describe('a province that is not connected', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startHub(CODES, seed());
+  });
+  afterAll(() => hub?.close());
+
+  it('should answer null with PROVINCE_UNAVAILABLE for a record it owns, calling nobody', async () => {
+    const res = await hub.query(`{ trip(id: "T51-abcdefgh") { id } trips(origin: "510104") { totalCount } }`);
+    expect(res.data).toBeNull();
+    expect(res.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.province, e.extensions!.reason])).toEqual([
+      [['trip'], 'PROVINCE_UNAVAILABLE', '510000', 'not_connected'],
+      [['trips'], 'PROVINCE_UNAVAILABLE', '510000', 'not_connected'],
+    ]);
+    for (const code of CODES) expect(hub.province(code).count('transport')).toBe(0);
+  });
+});
+
 describe('a province slower than its timeout', () => {
   let hub: Hub;
   beforeAll(async () => {

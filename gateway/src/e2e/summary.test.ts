@@ -52,4 +52,18 @@ describe('national Summary across provinces', () => {
     const delta = Object.fromEntries([GX, HE, GD].map((c) => [c, hub.province(c).count(undefined, 'entities') - before[c]!]));
     expect(delta).toEqual({ [GX]: 3, [HE]: 1, [GD]: 1 });
   });
+
+  it('should sum the provinces that answer and name the one that does not', async () => {
+    await hub.province(HE).stop();
+    try {
+      const res = await hub.query(`{ summary { workers { registered } employment { openings filled fillRate } } }`);
+      expect(res.data!.summary).toEqual({ workers: { registered: 3 }, employment: { openings: 10, filled: 9, fillRate: 0.9 } });
+      expect(res.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.province, e.extensions!.serviceName]).sort()).toEqual([
+        [['summary'], 'PROVINCE_UNAVAILABLE', HE, 'employment'],
+        [['summary'], 'PROVINCE_UNAVAILABLE', HE, 'workers'],
+      ]);
+    } finally {
+      await hub.province(HE).restart();
+    }
+  });
 });

@@ -17,36 +17,63 @@ const ASSETS: Record<string, { file: () => string; type: string }> = {
 /** Demo operations opened as the IDE's first tabs. */
 export const DEMO_TABS: { query: string; variables?: string }[] = [
   {
-    query: `# The nation's totals: every province answers, counts are summed and
-# the fill rate is recomputed from the summed parts.
+    query: `# The nation's totals: every province answers,
+# counts are summed, the fill rate is recomputed
+# from the summed parts (never averaged).
 query NationalSummary {
   summary {
     scope
-    workers { registered atHome travelling atWork priority
-      flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
-    transport { outbound { trips passengers } inbound { trips passengers } byMode { mode trips passengers } }
-    employment { enterprises keyEnterprises openings filled fillRate }
+    workers {
+      registered atHome travelling atWork priority
+      flow {
+        withinTownship withinCounty withinCity
+        withinProvince crossProvince
+      }
+    }
+    transport {
+      outbound { trips passengers }
+      inbound { trips passengers }
+      byMode { mode trips passengers }
+    }
+    employment {
+      enterprises keyEnterprises openings filled fillRate
+    }
   }
 }`,
   },
   {
-    query: `# Trips arriving in Beijing, from every organising province, in departure order.
-query ArrivalsInBeijing($destination: RegionCode = "110000", $after: String) {
-  trips(destination: $destination, first: 10, after: $after) {
+    query: `# Trips arriving in Beijing from every organising
+# province, in departure order; page on with $after.
+query ArrivalsInBeijing($after: String) {
+  trips(destination: "110000", first: 10, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id mode vehicleCode departureAt status
-      origin { name } destination { name }
-      passengers { boarded worker { id name homeRegion { fullName } } } } }
+    edges {
+      node {
+        id mode vehicleCode departureAt status
+        origin { fullName }
+        passengers {
+          boarded temperature
+          worker { id name homeRegion { fullName } }
+        }
+      }
+    }
   }
 }`,
   },
   {
-    query: `# Return requests filed for workers from Guangxi by enterprises anywhere.
+    query: `# Return requests for workers from Guangxi, filed by
+# enterprises in any province, with the trip home.
 query RequestsForGuangxi {
   returnRequests(origin: "450000", first: 10) {
     totalCount
-    edges { node { id plannedReturnDate status enterprise { name region { name } } trip { id status } } }
+    edges {
+      node {
+        id plannedReturnDate status
+        enterprise { name region { fullName } }
+        trip { id status departureAt }
+      }
+    }
   }
 }`,
   },

@@ -52,7 +52,8 @@ export class ShardRouter implements GraphQLDataSource {
     try {
       analysis = this.analyzer.analyze(request.query, request.operationName);
     } catch (err) {
-      this.logger.error('fetch operation not understood', { subgraph: this.ctx.subgraph.name, error: (err as Error).message });
+      // The message may quote literals of the operation (personal data): log its kind only.
+      this.logger.error('fetch operation not understood', { subgraph: this.ctx.subgraph.name, error: (err as Error).name });
       return { errors: [hubError('INTERNAL_SERVER_ERROR', `the gateway could not route a fetch to ${this.ctx.subgraph.name}`).toJSON()] };
     }
     if (analysis.operation === 'subscription') {
