@@ -3,6 +3,7 @@
  * province service per province (each with its own database), then the gateway over them.
  * Used by every end-to-end test and by the dev launcher (`npm start`).
  */
+import { availableParallelism } from 'node:os';
 import { findRegion } from '@p2p/schema';
 import { SERVICE_ENTRIES, startService, type OutputStream, type ServiceProcess } from './service-process.js';
 import { createProvinceStorage, type ProvinceStorage } from './province-storage.js';
@@ -47,6 +48,13 @@ export interface FederationOptions {
    * @default SERVICE_ENTRIES
    */
   entries?: Partial<Record<keyof typeof SERVICE_ENTRIES, string>>;
+  /**
+   * How many provinces start at once. Each PGlite province runs initdb and migrations on first
+   * start, which is CPU-heavy: starting more at once than there are cores only makes each of
+   * them slower to become ready.
+   * @default max(2, os.availableParallelism())
+   */
+  startConcurrency?: number;
   /** Receives every output line of every service (the dev launcher shows them). */
   onLog?: (service: string, line: string, stream: OutputStream) => void;
 }
@@ -83,6 +91,21 @@ export function assertProvinceCodes(codes: string[]): void {
     if (seen.has(code)) throw new Error(`startFederation: province ${code} listed twice`);
     seen.add(code);
   }
+}
+
+/**
+ * Runs `start` over `items`, at most `limit` at a time; settles when all have settled and
+ * rejects with the first failure.
+ */
+async function inWaves<T>(items: readonly T[], limit: number, start: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await start(items[next++]!);
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /** Starts national and the provinces, then the gateway; on any failure stops what started. */
@@ -149,7 +172,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     const nationalStarted = launch('national', entries.national, { PORT: String(options.ports?.national ?? 0) }).then((s) => {
       national = s;
     });
-    const results = await Promise.allSettled([nationalStarted, ...options.provinces.map(launchProvince)]);
+    const provincesStarted = inWaves(options.provinces, options.startConcurrency ?? Math.max(2, availableParallelism()), launchProvince);
+    const results = await Promise.allSettled([nationalStarted, provincesStarted]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     await launchGateway();
