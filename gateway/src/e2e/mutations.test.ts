@@ -51,6 +51,7 @@ describe('mutation routing', () => {
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.message).toContain('registerWorker');
     expect(res.errors![0]!.message).toContain('110000');
+    expect(res.errors![0]!.extensions!.field).toBe('registerWorker.input.homeRegion');
     expect(calls()).toEqual(before);
   });
 

@@ -15,7 +15,10 @@ type Variables = Record<string, unknown>;
 /** Default page size of a connection when `first` is absent (as `pageSize` in the contract). */
 const DEFAULT_PAGE = 20;
 
-const invalid = (field: RootFieldPlan, message: string) => ({ ...badInput(message, field.fieldName).toJSON(), path: [field.responseKey] });
+const invalid = (field: RootFieldPlan, route: Route) => {
+  const { message = '', argument } = route.kind === 'invalid' ? route : {};
+  return { ...badInput(message, argument ? `${field.fieldName}.${argument}` : field.fieldName).toJSON(), path: [field.responseKey] };
+};
 
 /** Puts together one field from its provinces' results, by the field's merge rule. */
 function gatherField(
@@ -75,7 +78,7 @@ async function fetchQuery(ctx: ShardContext, analysis: OperationAnalysis, reques
     if (route.kind === 'local') data[field.responseKey] = 'Query';
     else if (route.kind === 'invalid') {
       data[field.responseKey] = null;
-      errors.push(invalid(field, route.message));
+      errors.push(invalid(field, route));
     } else {
       const key = route.provinces.join(',');
       const group = groups.get(key);
@@ -107,7 +110,7 @@ async function fetchMutation(ctx: ShardContext, analysis: OperationAnalysis, req
   if (rejected.length) {
     return {
       data: null,
-      errors: rejected.map(({ field, route }) => invalid(field, route.kind === 'invalid' ? route.message : '')),
+      errors: rejected.map(({ field, route }) => invalid(field, route)),
     };
   }
   const data: Data = {};

@@ -5,8 +5,8 @@ import { provinceForValue, valuesAtPath, type ShardRule } from '@p2p/schema';
 export type Route =
   /** These provinces (`all`: every province, chosen by the absence of a routing value or by `CN`). */
   | { kind: 'provinces'; provinces: readonly string[]; all: boolean }
-  /** Nowhere: the input names no province we can use; `message` names the field. */
-  | { kind: 'invalid'; message: string }
+  /** Nowhere: the input names no province we can use; `message` names the field, `argument` the input path. */
+  | { kind: 'invalid'; message: string; argument?: string }
   /** Answered by the gateway itself (`__typename`). */
   | { kind: 'local' };
 
@@ -58,7 +58,7 @@ export function routeQueryField(
   const found = rule && routingValues(rule, args);
   if (!found) return { kind: 'provinces', provinces, all: true };
   const named = provincesFor(found.values, provinces);
-  if ('bad' in named) return { kind: 'invalid', message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
+  if ('bad' in named) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
   return { kind: 'provinces', ...named };
 }
 
@@ -73,15 +73,15 @@ export function routeMutationField(
   if (fieldName === '__typename') return { kind: 'local' };
   if (!rule?.by.length) return { kind: 'invalid', message: `${fieldName}: the contract declares no province for this mutation` };
   const found = routingValues(rule, args);
-  if (!found) return { kind: 'invalid', message: `${fieldName}: ${rule.by.join(' or ')} must name the province that owns the change` };
+  if (!found) return { kind: 'invalid', argument: rule.by[0], message: `${fieldName}: ${rule.by.join(' or ')} must name the province that owns the change` };
   const named = provincesFor(found.values, provinces);
-  if ('bad' in named) return { kind: 'invalid', message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
-  if (named.all) return { kind: 'invalid', message: `${fieldName}: ${found.path} must name one province, not the whole nation` };
+  if ('bad' in named) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
+  if (named.all) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} must name one province, not the whole nation` };
   if (named.provinces.length !== 1) {
-    return { kind: 'invalid', message: `${fieldName}: ${found.path} names ${named.provinces.length} provinces (${named.provinces.join(', ')}); one mutation changes one province` };
+    return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} names ${named.provinces.length} provinces (${named.provinces.join(', ')}); one mutation changes one province` };
   }
   const province = named.provinces[0]!;
-  if (!provinces.includes(province)) return { kind: 'invalid', message: `${fieldName}: ${found.path} names province ${province}, which is not connected to the hub` };
+  if (!provinces.includes(province)) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} names province ${province}, which is not connected to the hub` };
   return { kind: 'provinces', provinces: [province], all: false };
 }
 
