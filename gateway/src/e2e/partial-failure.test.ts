@@ -136,3 +136,35 @@ describe('a province serving an incompatible schema', () => {
     expect(health.provinces.filter((p: any) => p.state === 'up').map((p: any) => p.code)).toEqual([HE, GX]);
   });
 });
+
+describe('periodic province health checks', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startHub(CODES, seed(), { gateway: { healthCheckIntervalMs: 100, provinceTimeoutMs: 500 } });
+  });
+  afterAll(() => hub?.close());
+
+  const stateOf = async (code: string) => {
+    const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
+    return health.provinces.find((p: any) => p.code === code);
+  };
+  const waitFor = async (code: string, state: string) => {
+    for (let i = 0; i < 50; i++) {
+      const s = await stateOf(code);
+      if (s.state === state) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${code} never became ${state}`);
+  };
+
+  it('should notice a province going down and coming back', async () => {
+    expect((await stateOf(GX)).state).toBe('up');
+    await hub.province(GX).stop();
+    const down = await waitFor(GX, 'down');
+    expect(down.problems).toEqual(expect.arrayContaining(['transport: network']));
+    await hub.province(GX).restart();
+    const up = await waitFor(GX, 'up');
+    expect(up.problems).toEqual([]);
+    expect(Date.parse(up.checkedAt)).toBeGreaterThan(Date.parse(down.checkedAt));
+  });
+});
