@@ -84,6 +84,15 @@ describe('cross-province federation', () => {
     expect(res.data).toEqual({ trip: { id: trip.id }, all: { totalCount: 1 }, fromHebei: { totalCount: 1 }, __typename: 'Query' });
   });
 
+  it('should report the same input error of every province once', async () => {
+    for (const variables of [{ d: '999999', first: 5 }, { d: '110000', first: 500 }]) {
+      const res = await hub.query(`query($d: RegionCode!, $first: Int) { trips(destination: $d, first: $first) { totalCount } }`, variables);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('should reject a routing value that names no province with BAD_USER_INPUT', async () => {
     const res = await hub.query(`{ worker(id: "not-an-id") { name } }`);
     expect(res.data?.worker ?? null).toBeNull();
