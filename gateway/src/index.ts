@@ -65,6 +65,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apollo = new ApolloServer({
     gateway: hub.gateway,
     introspection: true,
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
     logger: {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ancestry, childRegionCodes, findRegion, scalarResolvers, subgraphDocument, NATION } from '@p2p/schema';
 import { handleGraphQL, sendJson } from '../http/graphql-handler.js';
@@ -49,7 +50,7 @@ export interface FakeNational {
 
 /** Starts a fake `national` subgraph on a random port (GraphQL at `/graphql`). */
 export async function startFakeNational(): Promise<FakeNational> {
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: subgraphDocument('national'), resolvers: nationalResolvers() as never }), csrfPrevention: false });
+  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: subgraphDocument('national'), resolvers: nationalResolvers() as never }), csrfPrevention: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const server: Server = createServer((req, res) => {
     if (!(req.url ?? '').startsWith('/graphql')) return sendJson(res, 404, { error: 'not found' });

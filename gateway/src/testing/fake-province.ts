@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { PROVINCE_SUBGRAPHS, subgraphSdl, type ProvinceSubgraph } from '@p2p/schema';
@@ -52,7 +53,7 @@ export class FakeProvince implements FakeShard {
     for (const name of PROVINCE_SUBGRAPHS) {
       const sdl = options.transformSdl ? options.transformSdl(name, subgraphSdl(name)) : subgraphSdl(name);
       const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: RESOLVERS[name](this) });
-      this.apollo.set(name, new ApolloServer({ schema, csrfPrevention: false, includeStacktraceInErrorResponses: false }));
+      this.apollo.set(name, new ApolloServer({ schema, csrfPrevention: false, includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] }));
     }
     this.server = this.createServer();
   }
