@@ -38,7 +38,7 @@ function banner(federation: RunningFederation, options: DevOptions): string {
     `  landing page  ${local(new URL('/', federation.gatewayUrl).toString())}`,
     `  national      ${local(federation.nationalUrl)}`,
     ...Object.entries(federation.provinceUrls).map(
-      ([code, url]) => `  ${code} ${findRegion(code)?.name ?? ''}`.padEnd(22) + ` ${local(url)}   (${federation.provinceStorage[code]})`,
+      ([code, url]) => `  ${code}        ${local(url)}   ${findRegion(code)?.name ?? ''}, ${federation.provinceStorage[code]}`,
     ),
     '',
     options.seed ? '  demo seeded: try the landing page tabs (summary, trips into Beijing, requests for Guangxi)' : '  not seeded (--no-seed)',
