@@ -15,6 +15,7 @@ export interface GatewayConfigFile {
   subgraphs?: Record<string, string> | string;
   provinceTimeoutMs?: number;
   healthCheckIntervalMs?: number;
+  provinceRetryAfterMs?: number;
 }
 
 /**
@@ -43,7 +44,8 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
 /**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
- * `HEALTH_CHECK_INTERVAL_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode) override it.
+ * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
+ * override it.
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -64,6 +66,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     subgraphUrls: env.SUBGRAPHS !== undefined ? parsePairs(env.SUBGRAPHS, 'SUBGRAPHS') : pairs(file.subgraphs, 'subgraphs'),
     provinceTimeoutMs: int(env.PROVINCE_TIMEOUT_MS, 'PROVINCE_TIMEOUT_MS') ?? int(file.provinceTimeoutMs, 'provinceTimeoutMs'),
     healthCheckIntervalMs: int(env.HEALTH_CHECK_INTERVAL_MS, 'HEALTH_CHECK_INTERVAL_MS') ?? int(file.healthCheckIntervalMs, 'healthCheckIntervalMs'),
+    provinceRetryAfterMs: int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ?? int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
 }

@@ -4,6 +4,7 @@ import { ShardRouter } from './shard/router.js';
 import { loadShardedSubgraph, type ShardedSubgraph } from './shard/sharded-subgraph.js';
 import type { ProvinceRegistry } from './shard/province-registry.js';
 import type { ProvinceClient } from './shard/province-client.js';
+import type { ProvinceBreaker } from './shard/province-breaker.js';
 import type { Logger } from './observability/logger.js';
 
 /** Options of {@link createHubGateway}. */
@@ -11,6 +12,8 @@ export interface HubGatewayOptions {
   supergraphSdl: string;
   registry: ProvinceRegistry;
   client: ProvinceClient;
+  /** Skips provinces known to be down. */
+  breaker?: ProvinceBreaker;
   /** GraphQL endpoint of the `national` subgraph (overrides the supergraph's URL). */
   nationalUrl?: string;
   /** Subgraph name → URL; a named subgraph is served plainly, even a logical province one. */
@@ -41,11 +44,11 @@ export function graphqlEndpoint(url: string): string {
  * `RemoteGraphQLDataSource` for every other subgraph, exactly as plain `@apollo/gateway` would.
  */
 export function createHubGateway(options: HubGatewayOptions): HubGateway {
-  const { registry, client, logger } = options;
+  const { registry, client, breaker, logger } = options;
   const overrides = options.subgraphUrls ?? {};
   const shardedNames = registry.codes.length ? PROVINCE_SUBGRAPHS.filter((n) => !overrides[n]) : [];
   const sharded = shardedNames.map((name) => loadShardedSubgraph(name));
-  const routers = new Map(sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, logger })]));
+  const routers = new Map(sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, breaker, logger })]));
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: {

@@ -7,6 +7,7 @@ import { supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
 import { createHubGateway } from './hub-gateway.js';
 import { ProvinceRegistry } from './shard/province-registry.js';
 import { ProvinceClient } from './shard/province-client.js';
+import { ProvinceBreaker } from './shard/province-breaker.js';
 import { ProvinceHealth } from './health/province-health.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   provinceTimeoutMs?: number;
   /** Milliseconds between province health checks; 0: only at start. @default 30000 */
   healthCheckIntervalMs?: number;
+  /** While a province is down, requests skip it and one per this many milliseconds probes it. @default 2000 */
+  provinceRetryAfterMs?: number;
   /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
   logger?: Logger;
 }
@@ -55,10 +58,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics();
   const registry = new ProvinceRegistry(options.provinces ?? {});
   const client = new ProvinceClient({ timeoutMs: options.provinceTimeoutMs ?? 5000, metrics, logger });
+  const breaker = new ProvinceBreaker({ registry, probe: (code) => health.probe(code), retryAfterMs: options.provinceRetryAfterMs, metrics, logger });
   const hub = createHubGateway({
     supergraphSdl: options.supergraphSdl ?? contractSupergraphSdl(),
-    registry, client, logger, nationalUrl: options.nationalUrl, subgraphUrls: options.subgraphUrls,
+    registry, client, breaker, logger, nationalUrl: options.nationalUrl, subgraphUrls: options.subgraphUrls,
   });
+  // The breaker's probe calls `health`, which exists before any request can reach the breaker.
   const health = new ProvinceHealth({ registry, client, subgraphs: hub.sharded, intervalMs: options.healthCheckIntervalMs ?? 30_000, metrics, logger });
 
   const httpServer = createServer();

@@ -108,6 +108,36 @@ describe('a province slower than its timeout', () => {
   });
 });
 
+describe('a province that hangs (circuit breaker)', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startHub(CODES, seed(), { gateway: { provinceTimeoutMs: 300, provinceRetryAfterMs: 400 } });
+  });
+  afterAll(() => hub?.close());
+
+  it('should cost one timeout, then skip it at once until a probe finds it back', async () => {
+    const he = hub.province(HE);
+    he.delayMs = 5000;
+    try {
+      const first = await hub.query(TRIPS);
+      expect(first.errors![0]!.extensions).toMatchObject({ province: HE, reason: 'timeout' });
+      const started = Date.now();
+      const second = await hub.query(TRIPS);
+      expect(Date.now() - started).toBeLessThan(250);
+      expect(second.data!.trips.totalCount).toBe(2);
+      expect(second.errors![0]!.extensions).toMatchObject({ code: 'PROVINCE_UNAVAILABLE', province: HE, reason: 'down' });
+      const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
+      expect(health.provinces.find((p: any) => p.code === HE).state).toBe('down');
+    } finally {
+      he.delayMs = 0;
+    }
+    await new Promise((r) => setTimeout(r, 450));
+    const back = await hub.query(TRIPS);
+    expect(back.errors).toBeUndefined();
+    expect(back.data!.trips.totalCount).toBe(4);
+  });
+});
+
 describe('a province serving an incompatible schema', () => {
   let hub: Hub;
   beforeAll(async () => {

@@ -35,6 +35,7 @@ export class ProvinceHealth {
   private running: Promise<void> | undefined;
   /** Served SDL text → problems, so an unchanged schema is not compared again. */
   private readonly verdicts = new Map<string, string[]>();
+  private readonly probes = new Map<string, Promise<void>>();
   private readonly logger: Logger;
 
   constructor(private readonly options: ProvinceHealthOptions) {
@@ -60,10 +61,20 @@ export class ProvinceHealth {
 
   /** Checks every province now (a check already under way is awaited instead). */
   checkAll(): Promise<void> {
-    this.running ??= Promise.all(this.options.registry.codes.map((code) => this.checkProvince(code)))
+    this.running ??= Promise.all(this.options.registry.codes.map((code) => this.probe(code)))
       .then(() => undefined)
       .finally(() => { this.running = undefined; });
     return this.running;
+  }
+
+  /** Checks one province now; a check of it already under way is awaited instead. */
+  probe(code: string): Promise<void> {
+    let running = this.probes.get(code);
+    if (!running) {
+      running = this.checkProvince(code).finally(() => this.probes.delete(code));
+      this.probes.set(code, running);
+    }
+    return running;
   }
 
   private async checkProvince(code: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { hubError } from '@p2p/schema';
 
 /** Why a fetch to a province failed. */
-export type ProvinceFailure = 'timeout' | 'network' | 'http' | 'not_connected' | 'incompatible';
+export type ProvinceFailure = 'timeout' | 'network' | 'http' | 'down' | 'not_connected' | 'incompatible';
 
 /** A fetch to a province that brought no GraphQL answer. */
 export class ProvinceFetchError extends Error {
@@ -18,6 +18,7 @@ const MESSAGES: Record<ProvinceFailure, string> = {
   timeout: 'did not answer in time',
   network: 'could not be reached',
   http: 'answered with an HTTP error',
+  down: 'is down (its last fetch or health check failed)',
   not_connected: 'is not connected to the hub',
   incompatible: 'serves a schema incompatible with the contract and is not routed to',
 };

@@ -3,12 +3,15 @@ import type { ProvinceAnswer, ProvinceClient, ProvinceRequest } from './province
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 import type { ShardedSubgraph } from './sharded-subgraph.js';
 import type { MergeScope } from './merge-sum.js';
+import type { ProvinceBreaker } from './province-breaker.js';
 
 /** Everything a fetch to a logical subgraph's provinces needs; one per shard router. */
 export interface ShardContext {
   subgraph: ShardedSubgraph;
   registry: ProvinceRegistry;
   client: ProvinceClient;
+  /** Skips provinces known to be down; absent: every connected province is always tried. */
+  breaker?: ProvinceBreaker;
 }
 
 /** What one province gave: an answer, or the reason it gave none. */
@@ -17,17 +20,20 @@ export type ProvinceResult =
   | { province: string; failure: ProvinceFailure; answer?: undefined };
 
 /**
- * Sends a request to one province of the subgraph. A province that is not connected or was found
- * incompatible is not called; its result says why.
+ * Sends a request to one province of the subgraph. A province that is not connected, was found
+ * incompatible, or is down with its breaker open is not called; its result says why.
  */
 export async function askProvince(ctx: ShardContext, province: string, body: ProvinceRequest, mutation: boolean): Promise<ProvinceResult> {
   const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
   if (!url) return { province, failure: 'not_connected' };
   if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
+  if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
   try {
     return { province, answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, { mutation }) };
   } catch (err) {
-    return { province, failure: err instanceof ProvinceFetchError ? err.reason : 'network' };
+    const failure = err instanceof ProvinceFetchError ? err.reason : 'network';
+    ctx.breaker?.failed(province, failure);
+    return { province, failure };
   }
 }
 

@@ -56,6 +56,11 @@ export class ProvinceRegistry {
     return state && `${state.baseUrl}/${subgraph}/graphql`;
   }
 
+  /** The province's status (`unknown` for a province that is not connected). */
+  status(code: string): ProvinceStatus {
+    return this.states.get(code)?.status ?? 'unknown';
+  }
+
   /** Whether the last health check found the province's schema incompatible with the contract. */
   isIncompatible(code: string): boolean {
     return this.states.get(code)?.status === 'incompatible';

@@ -8,6 +8,7 @@ import type { ShardContext } from './province-fanout.js';
 import type { ShardedSubgraph } from './sharded-subgraph.js';
 import type { ProvinceRegistry } from './province-registry.js';
 import type { ProvinceClient } from './province-client.js';
+import type { ProvinceBreaker } from './province-breaker.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 
 /** Options of {@link ShardRouter}. */
@@ -15,6 +16,8 @@ export interface ShardRouterOptions {
   subgraph: ShardedSubgraph;
   registry: ProvinceRegistry;
   client: ProvinceClient;
+  /** Skips provinces known to be down; @default none (every connected province is tried) */
+  breaker?: ProvinceBreaker;
   /** Operations whose analysis is cached. @default 1000 */
   cacheSize?: number;
   /** @default silentLogger */
@@ -35,7 +38,7 @@ export class ShardRouter implements GraphQLDataSource {
 
   constructor(options: ShardRouterOptions) {
     this.analyzer = new OperationAnalyzer(options.subgraph, options.cacheSize);
-    this.ctx = { subgraph: options.subgraph, registry: options.registry, client: options.client };
+    this.ctx = { subgraph: options.subgraph, registry: options.registry, client: options.client, breaker: options.breaker };
     this.logger = options.logger ?? silentLogger;
   }
 
