@@ -111,7 +111,7 @@ describe('a province slower than its timeout', () => {
 describe('a province that hangs (circuit breaker)', () => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startHub(CODES, seed(), { gateway: { provinceTimeoutMs: 300, provinceRetryAfterMs: 400 } });
+    hub = await startHub(CODES, seed(), { gateway: { provinceTimeoutMs: 1000, provinceRetryAfterMs: 1500 } });
   });
   afterAll(() => hub?.close());
 
@@ -123,7 +123,7 @@ describe('a province that hangs (circuit breaker)', () => {
       expect(first.errors![0]!.extensions).toMatchObject({ province: HE, reason: 'timeout' });
       const started = Date.now();
       const second = await hub.query(TRIPS);
-      expect(Date.now() - started).toBeLessThan(250);
+      expect(Date.now() - started).toBeLessThan(500);
       expect(second.data!.trips.totalCount).toBe(2);
       expect(second.errors![0]!.extensions).toMatchObject({ code: 'PROVINCE_UNAVAILABLE', province: HE, reason: 'down' });
       const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
@@ -131,7 +131,7 @@ describe('a province that hangs (circuit breaker)', () => {
     } finally {
       he.delayMs = 0;
     }
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 1000));
     const back = await hub.query(TRIPS);
     expect(back.errors).toBeUndefined();
     expect(back.data!.trips.totalCount).toBe(4);
