@@ -131,7 +131,7 @@ describe('a province that hangs (circuit breaker)', () => {
     } finally {
       he.delayMs = 0;
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 1600));
     const back = await hub.query(TRIPS);
     expect(back.errors).toBeUndefined();
     expect(back.data!.trips.totalCount).toBe(4);
