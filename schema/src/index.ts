@@ -6,3 +6,4 @@ export * from './cursor.js';
 export * from './scalars.js';
 export * from './contract.js';
 export * from './shard-rules.js';
+export * from './caller.js';

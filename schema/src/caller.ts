@@ -1,0 +1,179 @@
+import { SignJWT, errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, type CryptoKey } from 'jose';
+import { hubError } from './errors.js';
+import { decodeId } from './ids.js';
+import { findRegion, provinceOf } from './regions.js';
+
+/**
+ * Who is asking, as the gateway authenticated it and as each province reads it from the
+ * gateway's signed caller assertion (the `x-p2p-caller` header). Shared by both sides.
+ */
+
+/** Roles a person's token may carry. */
+export const PERSON_ROLES = ['province', 'city', 'enterprise', 'ministry'] as const;
+/** A role a person's token may carry. */
+export type PersonRole = (typeof PERSON_ROLES)[number];
+/** Every role a province may see: a person's, or `system` (the gateway's own contract checks). */
+export type CallerRole = PersonRole | 'system';
+
+/** An authenticated caller. */
+export interface Caller {
+  /** The token's `sub`, or `role:region[:enterpriseId]` when it has none (rate limits count by it). */
+  subject: string;
+  role: CallerRole;
+  /**
+   * The caller's region (RegionCode): a province for `province`, a city or county for `city`,
+   * where the enterprise is for `enterprise`; absent for `ministry` and `system`.
+   */
+  region?: string;
+  /** The enterprise an `enterprise` caller speaks for. */
+  enterpriseId?: string;
+}
+
+/** The gateway itself, e.g. when it reads a province's `_service { sdl }` for its health check. */
+export const SYSTEM_CALLER: Caller = Object.freeze({ subject: 'p2p-gateway', role: 'system' });
+
+/** HTTP header carrying the gateway's caller assertion to a province. */
+export const CALLER_HEADER = 'x-p2p-caller';
+/** `iss` of caller assertions. */
+export const ASSERTION_ISSUER = 'p2p-gateway';
+/** `aud` of caller assertions. */
+export const ASSERTION_AUDIENCE = 'p2p-province';
+/** `typ` header of caller assertions, so a person's token is never taken for one. */
+export const ASSERTION_TYPE = 'p2p-caller+jwt';
+/** Lifetime of a caller assertion in seconds. @default 60 */
+export const ASSERTION_TTL_SECONDS = 60;
+/** Signature algorithm of caller assertions. */
+export const ASSERTION_ALGORITHM = 'ES256';
+
+const unauthenticated = (message: string) => hubError('UNAUTHENTICATED', message);
+const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/**
+ * Reads a caller from JWT claims (`role`, `region`, `enterpriseId`, `sub`), checking that the
+ * region exists and suits the role: a province code for `province`, a city or county for `city`,
+ * the enterprise's own province for `enterprise` (whose id encodes it).
+ * @param allowSystem accept `role: system` (only in the gateway's own assertions).
+ * @throws GraphQLError UNAUTHENTICATED naming the claim that is wrong.
+ */
+export function callerFromClaims(claims: Record<string, unknown>, { allowSystem = false } = {}): Caller {
+  const role = claims.role;
+  const roles: readonly string[] = allowSystem ? [...PERSON_ROLES, 'system'] : PERSON_ROLES;
+  if (typeof role !== 'string' || !roles.includes(role)) {
+    throw unauthenticated(`the token's role claim must be one of ${PERSON_ROLES.join(', ')}; got ${JSON.stringify(role ?? null)}`);
+  }
+  return callerWithRole(role as CallerRole, claims);
+}
+
+function callerWithRole(role: CallerRole, claims: Record<string, unknown>): Caller {
+  const sub = text(claims.sub);
+  if (role === 'ministry' || role === 'system') return { subject: sub ?? role, role };
+  const region = text(claims.region);
+  const record = region ? findRegion(region) : undefined;
+  if (!region || !record) throw unauthenticated(`a ${role} token needs a region claim naming a GB/T 2260 region; got ${JSON.stringify(claims.region ?? null)}`);
+  if (role === 'province' && record.level !== 'PROVINCE') throw unauthenticated(`a province token's region must be a province (e.g. 450000); ${region} is a ${record.level.toLowerCase()}`);
+  if (role === 'city' && record.level !== 'CITY' && record.level !== 'COUNTY') {
+    throw unauthenticated(`a city token's region must be a city or county (e.g. 450200); ${region} is a ${record.level.toLowerCase()}`);
+  }
+  if (role !== 'enterprise') return { subject: sub ?? `${role}:${region}`, role, region };
+  const enterpriseId = text(claims.enterpriseId);
+  const decoded = enterpriseId ? tryDecodeEnterprise(enterpriseId) : undefined;
+  if (!enterpriseId || !decoded) throw unauthenticated(`an enterprise token needs an enterpriseId claim holding an Enterprise id; got ${JSON.stringify(claims.enterpriseId ?? null)}`);
+  if (decoded !== provinceOf(region)) throw unauthenticated(`enterprise ${enterpriseId} belongs to province ${decoded}, not to the token's region ${region}`);
+  return { subject: sub ?? `enterprise:${enterpriseId}`, role, region, enterpriseId };
+}
+
+function tryDecodeEnterprise(id: string): string | undefined {
+  try {
+    return decodeId(id, 'Enterprise').province;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The claims that carry a caller in a token (`sub` is set separately). */
+export function callerClaims(caller: Caller): Record<string, string> {
+  return {
+    role: caller.role,
+    ...(caller.region ? { region: caller.region } : {}),
+    ...(caller.enterpriseId ? { enterpriseId: caller.enterpriseId } : {}),
+  };
+}
+
+/** Options of {@link signCallerAssertion}. */
+export interface SignAssertionOptions {
+  /** Seconds the assertion is valid. @default ASSERTION_TTL_SECONDS (60) */
+  ttlSeconds?: number;
+}
+
+/** Signs the gateway's short-lived assertion that `caller` is asking (ES256 JWT). */
+export async function signCallerAssertion(caller: Caller, signingKey: CryptoKey, options: SignAssertionOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(callerClaims(caller))
+    .setProtectedHeader({ alg: ASSERTION_ALGORITHM, typ: ASSERTION_TYPE })
+    .setSubject(caller.subject)
+    .setIssuer(ASSERTION_ISSUER)
+    .setAudience(ASSERTION_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.ttlSeconds ?? ASSERTION_TTL_SECONDS))
+    .sign(signingKey);
+}
+
+/**
+ * Verifies a caller assertion: ES256 signature by the gateway's key, issuer, audience, type,
+ * not expired (5 s clock tolerance), at most 5 minutes old; then the caller's claims.
+ * @throws GraphQLError UNAUTHENTICATED saying what is wrong (never echoing the token).
+ */
+export async function verifyCallerAssertion(token: string, publicKey: CryptoKey): Promise<Caller> {
+  try {
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: [ASSERTION_ALGORITHM],
+      issuer: ASSERTION_ISSUER,
+      audience: ASSERTION_AUDIENCE,
+      typ: ASSERTION_TYPE,
+      clockTolerance: 5,
+      maxTokenAge: 300,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
+    return callerFromClaims(payload, { allowSystem: true });
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw unauthenticated('the gateway\'s caller assertion has expired');
+    if (err instanceof errors.JWSSignatureVerificationFailed) throw unauthenticated('the caller assertion is not signed by the gateway');
+    if (err instanceof errors.JOSEError) throw unauthenticated(`the caller assertion is not valid (${err.code})`);
+    throw err;
+  }
+}
+
+/** Imports the gateway's ES256 signing key from PKCS8 PEM (`GATEWAY_SIGNING_KEY`). */
+export function importGatewaySigningKey(pkcs8Pem: string): Promise<CryptoKey> {
+  return importPKCS8(normalisePem(pkcs8Pem), ASSERTION_ALGORITHM);
+}
+
+/** Imports the gateway's ES256 public key from SPKI PEM (`GATEWAY_PUBLIC_KEY` at each province). */
+export function importGatewayPublicKey(spkiPem: string): Promise<CryptoKey> {
+  return importSPKI(normalisePem(spkiPem), ASSERTION_ALGORITHM);
+}
+
+/** PEM from an env variable: literal `\n` sequences (one-line env files) become newlines. */
+function normalisePem(pem: string): string {
+  return pem.includes('\\n') ? pem.replaceAll('\\n', '\n').trim() : pem.trim();
+}
+
+/** A gateway key pair as PEM text. */
+export interface GatewayKeyPair {
+  /** PKCS8 PEM: `GATEWAY_SIGNING_KEY` of the gateway. */
+  privateKeyPem: string;
+  /** SPKI PEM: `GATEWAY_PUBLIC_KEY` of every province. */
+  publicKeyPem: string;
+}
+
+/** Generates a fresh ES256 key pair (the dev launcher and the e2e harness make one per run). */
+export async function generateGatewayKeyPair(): Promise<GatewayKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair(ASSERTION_ALGORITHM, { extractable: true });
+  return { privateKeyPem: await exportPKCS8(privateKey), publicKeyPem: await exportSPKI(publicKey) };
+}
+
+/** A short description of a caller for logs: role and region only (a subject may name a person). */
+export function describeCaller(caller: Caller | null | undefined): string {
+  if (!caller) return 'anonymous';
+  return [caller.role, caller.region, caller.enterpriseId].filter(Boolean).join(':');
+}
