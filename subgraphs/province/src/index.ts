@@ -6,6 +6,7 @@ import { createContext } from './context.js';
 import { openDatabase, type ProvinceDatabase } from './db/database.js';
 import { startSubgraphServers, stopSubgraphServers } from './graphql/subgraph-servers.js';
 import { createHttpServer } from './http-server.js';
+import { createGatewayAdmission } from './access/gateway-signature.js';
 import { createLogger } from './logger.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
@@ -30,6 +31,19 @@ export interface ProvinceOptions {
   logger?: Logger;
   /** Level of the default logger (`silent` in tests). @default process.env.LOG_LEVEL ?? 'info' */
   logLevel?: string;
+  /**
+   * The national gateway's ES256 public key (SPKI PEM): every GraphQL request must carry the
+   * gateway's signed caller assertion (`x-p2p-caller`), whose caller the access rules judge.
+   * @default process.env.GATEWAY_PUBLIC_KEY
+   */
+  gatewayPublicKey?: string;
+  /**
+   * Refuse to start without `gatewayPublicKey`, and refuse requests without a valid assertion.
+   * `false` is for the province's own unit tests and for development (`ALLOW_UNSIGNED=1`):
+   * requests without an assertion are then served WITHOUT access rules.
+   * @default process.env.ALLOW_UNSIGNED !== '1'
+   */
+  requireGatewaySignature?: boolean;
 }
 
 /** A running province service. */
@@ -37,6 +51,8 @@ export interface ProvinceService {
   province: string;
   /** Base URL without path, e.g. http://127.0.0.1:4100; subgraphs at `${url}/workers/graphql`… */
   url: string;
+  /** `signed`: every request needs the gateway's signature; `unsigned`/`optional`: requests without one run without access rules. */
+  signatureMode: 'signed' | 'optional' | 'unsigned';
   /** The listening server (WebSocket upgrades can be attached to it). */
   httpServer: Server;
   db: ProvinceDatabase;
@@ -58,13 +74,20 @@ export function assertProvinceCode(code: string): string {
 
 /**
  * Starts a province service: opens its database (applying migrations), starts the `workers`,
- * `employment` and `transport` subgraphs and listens on one HTTP port.
+ * `employment` and `transport` subgraphs and listens on one HTTP port. GraphQL requests must
+ * carry the gateway's signed caller assertion (see `gatewayPublicKey`); `/health` is open.
+ * @throws Error when no gateway public key is configured and `requireGatewaySignature` is not false.
  */
 export async function startProvince(options: ProvinceOptions): Promise<ProvinceService> {
   const province = assertProvinceCode(options.province);
   const log = options.logger ?? createLogger({ province, ...(options.logLevel ? { level: options.logLevel } : {}) });
   const workerIdKey = options.workerIdKey ?? process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY;
   if (workerIdKey === DEV_WORKER_ID_KEY) log.debug('using the development worker id key; set WORKER_ID_KEY in production');
+  const admission = await createGatewayAdmission({
+    publicKeyPem: options.gatewayPublicKey ?? (process.env.GATEWAY_PUBLIC_KEY || undefined),
+    requireSignature: options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1',
+    log,
+  });
   const db = await openDatabase({ databaseUrl: options.databaseUrl, pgliteDir: options.pgliteDir, log });
   log.debug({ driver: db.driver }, 'database ready, migrations applied');
   let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
@@ -77,6 +100,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   const httpServer = createHttpServer({
     servers,
     log,
+    admit: admission.admit,
     contextFor: (subgraph) => createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
     async health() {
       const up = await db.ping();
@@ -103,6 +127,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   return {
     province,
     url,
+    signatureMode: admission.mode,
     httpServer,
     db,
     log,

@@ -1,7 +1,6 @@
-import { badInput, decodeCursor, encodeCursor, pageSize, type Keyset } from '@p2p/schema';
+import { assertDay, assertInstant, badInput, decodeCursor, encodeCursor, pageSize, type Keyset } from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { assertDay, assertInstant } from '@p2p/schema';
 
 /** A Relay connection as resolvers return it; `totalCount` is counted only when selected. */
 export interface Connection<N> {
@@ -19,8 +18,6 @@ export interface KeysetOrder<R> {
   keyOf(row: R): string;
   /** SQL: the row's keyset is strictly greater than `after`; throws BAD_USER_INPUT for a foreign k. */
   after(after: Keyset): SQL;
-  /** ORDER BY columns. */
-  orderBy: SQL[];
 }
 
 /** Ordered by id alone (Worker, Enterprise): k is the id. */
@@ -28,7 +25,6 @@ export function orderById<R extends { id: string }>(id: PgColumn): KeysetOrder<R
   return {
     keyOf: (row) => row.id,
     after: (a) => sql`${id} > ${a.id}`,
-    orderBy: [sql`${id}`],
   };
 }
 
@@ -37,7 +33,6 @@ export function orderByDay<R extends { id: string }>(column: PgColumn, id: PgCol
   return {
     keyOf: dayOf,
     after: (a) => sql`(${column}, ${id}) > (${cursorValue(a, assertDay)}::date, ${a.id})`,
-    orderBy: [sql`${column}`, sql`${id}`],
   };
 }
 
@@ -46,7 +41,6 @@ export function orderByInstant<R extends { id: string }>(column: PgColumn, id: P
   return {
     keyOf: (row) => instantOf(row).toISOString(),
     after: (a) => sql`(${column}, ${id}) > (${cursorValue(a, assertInstant).toISOString()}::timestamptz, ${a.id})`,
-    orderBy: [sql`${column}`, sql`${id}`],
   };
 }
 
@@ -66,22 +60,21 @@ export interface PageArgs {
 
 /**
  * Reads one keyset page: `fetch(afterCondition, limit)` must apply the filters, AND the
- * condition (when given), ORDER BY `order.orderBy` and LIMIT; `count` counts all filtered rows.
+ * condition (when given), ORDER BY the order value then id, and LIMIT; `count` counts all filtered rows.
  * Rows are those strictly after the `after` keyset; one extra row tells whether a next page exists.
  * @throws BAD_USER_INPUT for a malformed `after` or `first` out of 0..100.
  */
-export async function keysetPage<R extends { id: string }, N = R>(
+export async function keysetPage<R extends { id: string }>(
   args: PageArgs,
   order: KeysetOrder<R>,
   fetch: (after: SQL | undefined, limit: number) => Promise<R[]>,
   count: () => Promise<number>,
-  toNode: (row: R) => N = (row) => row as unknown as N,
-): Promise<Connection<N>> {
+): Promise<Connection<R>> {
   const first = pageSize(args.first);
   const after = args.after != null ? order.after(decodeCursor(args.after)) : undefined;
   const rows = first === 0 ? [] : await fetch(after, first + 1);
   const page = rows.slice(0, first);
-  const edges = page.map((row) => ({ cursor: encodeCursor({ k: order.keyOf(row), id: row.id }), node: toNode(row) }));
+  const edges = page.map((row) => ({ cursor: encodeCursor({ k: order.keyOf(row), id: row.id }), node: row }));
   let counted: Promise<number> | undefined;
   return {
     edges,

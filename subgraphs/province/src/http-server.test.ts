@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProvince } from './index.js';
+import { createProvinceDatabase } from './testing.js';
+import { expectError, startTestProvince, type TestProvince } from './test-support.js';
+
+let p: TestProvince;
+beforeAll(async () => {
+  p = await startTestProvince('130000');
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+describe('HTTP surface', () => {
+  it('should serve the three logical subgraphs on one port', async () => {
+    for (const subgraph of ['workers', 'employment', 'transport'] as const) {
+      const answer = await p.gql(subgraph, '{ _service { sdl } }');
+      expect(answer.status).toBe(200);
+      expect(answer.data?._service.sdl).toContain('type Query');
+    }
+    const get = await fetch(`${p.service.url}/transport/graphql?query=${encodeURIComponent('{ trips(origin: "130000") { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(await get.json()).toEqual({ data: { trips: { totalCount: 0 } } });
+  });
+
+  it('should answer /health with the province and database state', async () => {
+    const res = await fetch(`${p.service.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', province: '130000', database: 'up' });
+  });
+
+  it('should answer 404 for unknown paths and BAD_USER_INPUT for a body that is not JSON', async () => {
+    expect((await fetch(`${p.service.url}/nowhere`)).status).toBe(404);
+    const res = await fetch(`${p.service.url}/workers/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+    expectError({ status: res.status, ...((await res.json()) as object) }, 'BAD_USER_INPUT');
+  });
+
+  it('should report syntax errors and unknown fields as BAD_USER_INPUT, never an unregistered code', async () => {
+    expectError(await p.gql('workers', '{ workers('), 'BAD_USER_INPUT');
+    expectError(await p.gql('workers', '{ nothing }'), 'BAD_USER_INPUT');
+  });
+});
+
+describe('startProvince', () => {
+  it('should refuse a code that is not a province', async () => {
+    await expect(startProvince({ province: '450200' })).rejects.toThrow(/six-digit code of a province/);
+    await expect(startProvince({ province: '990000' })).rejects.toThrow(/province/);
+  });
+
+  it('should answer 503 with database "down" when the database is gone', async () => {
+    const down = await startTestProvince('110000');
+    try {
+      await down.service.db.close();
+      const res = await fetch(`${down.service.url}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ province: '110000', database: 'down' });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('CLI (src/main.ts)', () => {
+  it('should print one listening line, serve, and exit 0 on SIGTERM', { timeout: 120_000 }, async () => {
+    const database = await createProvinceDatabase();
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, PROVINCE: '450000', PORT: '0', LOG_LEVEL: 'info', ALLOW_UNSIGNED: '1', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATABASE_URL: '' }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+      const listening = JSON.parse(first);
+      expect(listening).toMatchObject({ level: 'info', msg: 'listening', province: '450000' });
+      expect(listening.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${listening.url}/health`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await database.drop();
+    }
+  });
+
+  it('should refuse to start without a valid PROVINCE', { timeout: 60_000 }, async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env: { ...process.env, PROVINCE: '4500' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(/PROVINCE must be/);
+  });
+});
