@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import { PROVINCE_SUBGRAPHS, type ProvinceSubgraph } from '@p2p/schema';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from './context.js';
 import type { SubgraphServers } from './graphql/subgraph-servers.js';
@@ -14,6 +15,12 @@ export interface HttpServerOptions {
   servers: SubgraphServers;
   /** A fresh context per GraphQL request. */
   contextFor(subgraph: ProvinceSubgraph): ProvinceContext;
+  /**
+   * Checks the gateway's signed caller assertion and binds the caller to the request's context
+   * (see `access/gateway-signature.ts`); returns the UNAUTHENTICATED error to answer with HTTP
+   * 401 instead. `/health` is not checked.
+   */
+  admit(req: IncomingMessage, context: ProvinceContext): Promise<GraphQLFormattedError | undefined>;
   /** `GET /health`. */
   health(): Promise<{ status: number; body: Record<string, unknown> }>;
   log: Logger;
@@ -58,12 +65,14 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     return sendJson(res, 405, { error: 'use GET or POST' });
   }
   const subgraph = match[1] as ProvinceSubgraph;
+  const context = options.contextFor(subgraph);
+  const refused = await options.admit(req, context);
+  if (refused) return sendJson(res, 401, { errors: [refused] });
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const body = req.method === 'POST' ? await readBody(req, headers.get('content-type')) : undefined;
-  const context = options.contextFor(subgraph);
   const response = await options.servers[subgraph].executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
     context: async () => context,

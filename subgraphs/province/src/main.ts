@@ -1,7 +1,10 @@
 /**
  * CLI of the province service:
- *   PROVINCE=450000 [PORT=4100] [HOST=127.0.0.1] [DATABASE_URL=postgres://…] [PGLITE_DIR=…] [WORKER_ID_KEY=…]
+ *   PROVINCE=450000 GATEWAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----…" [PORT=4100] [HOST=127.0.0.1]
+ *   [DATABASE_URL=postgres://…] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
+ * Without GATEWAY_PUBLIC_KEY it refuses to start, unless ALLOW_UNSIGNED=1 (refused when
+ * NODE_ENV=production): then every request is served without access rules.
  * Prints one JSON line `{"level":"info","msg":"listening","province":…,"url":…}` once listening;
  * SIGINT/SIGTERM close it cleanly.
  */
@@ -18,6 +21,9 @@ function portFromEnv(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const province = assertProvinceCode(process.env.PROVINCE ?? '');
+  if (process.env.ALLOW_UNSIGNED === '1' && process.env.NODE_ENV === 'production') {
+    throw new Error('ALLOW_UNSIGNED=1 is refused when NODE_ENV=production: set GATEWAY_PUBLIC_KEY');
+  }
   const log = createLogger({ province });
   const service = await startProvince({
     province,
@@ -29,6 +35,7 @@ async function main(): Promise<void> {
     logger: log,
   });
   log.info({ url: service.url }, 'listening');
+  if (service.signatureMode === 'unsigned') log.warn('ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -30,7 +30,9 @@ export interface TestProvince {
 /** Starts a province on a loopback port with a fresh database; logs silenced. */
 export async function startTestProvince(province = '450000'): Promise<TestProvince> {
   const database = await createProvinceDatabase();
-  const service = await startProvince({ province, port: 0, databaseUrl: database.databaseUrl, logLevel: 'silent' });
+  // Unit tests call the province directly, without the gateway: no signature, no access rules
+  // (access/*.test.ts start signed provinces of their own).
+  const service = await startProvince({ province, port: 0, databaseUrl: database.databaseUrl, logLevel: 'silent', requireGatewaySignature: false });
   const { db } = service.db;
   return {
     service,

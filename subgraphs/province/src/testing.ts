@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CALLER_HEADER, generateGatewayKeyPair, importGatewaySigningKey, signCallerAssertion, type Caller } from '@p2p/schema';
 import pg from 'pg';
 
 /** A database for one test province. */
@@ -38,5 +39,24 @@ export async function createProvinceDatabase(adminUrl: string | undefined = proc
       dropped ??= admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       return dropped;
     },
+  };
+}
+
+/** A gateway key pair made for a test, and the headers the gateway would send for a caller. */
+export interface TestGatewayKeys {
+  /** Give it to `startProvince({ gatewayPublicKey })` (or GATEWAY_PUBLIC_KEY). */
+  publicKeyPem: string;
+  privateKeyPem: string;
+  /** `{ 'x-p2p-caller': <assertion> }` signed for `caller`, as the gateway attaches it. */
+  headers(caller: Caller): Promise<Record<string, string>>;
+}
+
+/** Generates a gateway key pair for a test province that requires the gateway's signature. */
+export async function testGatewayKeys(): Promise<TestGatewayKeys> {
+  const pair = await generateGatewayKeyPair();
+  const signingKey = await importGatewaySigningKey(pair.privateKeyPem);
+  return {
+    ...pair,
+    headers: async (caller) => ({ [CALLER_HEADER]: await signCallerAssertion(caller, signingKey) }),
   };
 }

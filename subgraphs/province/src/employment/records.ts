@@ -60,6 +60,8 @@ export function enterprisePage(db: Executor, args: EnterpriseFilter): Promise<Co
 export interface ReturnRequestFilter extends PageArgs {
   origin?: string | null;
   destination?: string | null;
+  /** Only the requests of this enterprise (set by the access rules for an enterprise caller). */
+  enterpriseId?: string | null;
 }
 
 /**
@@ -73,6 +75,7 @@ export function returnRequestPage(db: Executor, args: ReturnRequestFilter): Prom
   const filters: SQL[] = [];
   if (args.origin != null) filters.push(insideRegion(returnRequests.workerHomeRegion, regionPrefix(args.origin)));
   if (args.destination != null) filters.push(insideRegion(returnRequests.destinationRegion, regionPrefix(args.destination)));
+  if (args.enterpriseId != null) filters.push(eq(returnRequests.enterpriseId, args.enterpriseId));
   return keysetPage<ReturnRequestRow>(
     args,
     orderByDay(returnRequests.plannedReturnDate, returnRequests.id, (r) => r.plannedReturnDate),

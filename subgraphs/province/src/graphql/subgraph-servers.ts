@@ -7,6 +7,7 @@ import type { ProvinceContext } from '../context.js';
 import { employmentResolvers } from '../employment/resolvers.js';
 import { transportResolvers } from '../transport/resolvers.js';
 import { workersResolvers } from '../workers/resolvers.js';
+import { withAccessRules } from '../access/guarded-resolvers.js';
 import { hubFormatError, inputErrorStatusPlugin } from './errors.js';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { ResolverMap } from './resolver-map.js';
@@ -21,12 +22,12 @@ export const SUBGRAPH_RESOLVERS: Record<ProvinceSubgraph, ResolverMap> = {
 /** One started Apollo Server per logical subgraph. */
 export type SubgraphServers = Record<ProvinceSubgraph, ApolloServer<ProvinceContext>>;
 
-/** Builds and starts the three subgraph servers from the contract SDL, used as is. */
+/** Builds and starts the three subgraph servers from the contract SDL, used as is, with the access rules of `access/`. */
 export async function startSubgraphServers(log: Logger): Promise<SubgraphServers> {
   const entries = await Promise.all(
     PROVINCE_SUBGRAPHS.map(async (name) => {
       const server = new ApolloServer<ProvinceContext>({
-        schema: buildSubgraphSchema({ typeDefs: subgraphDocument(name), resolvers: SUBGRAPH_RESOLVERS[name] as GraphQLResolverMap<unknown> }),
+        schema: buildSubgraphSchema({ typeDefs: subgraphDocument(name), resolvers: withAccessRules(SUBGRAPH_RESOLVERS[name]) as GraphQLResolverMap<unknown> }),
         formatError: hubFormatError(log.child({ subgraph: name })),
         includeStacktraceInErrorResponses: false,
         introspection: true,
