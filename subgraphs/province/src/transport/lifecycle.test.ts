@@ -106,6 +106,16 @@ describe('trip lifecycle', () => {
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED', 'CANCELLED']);
   });
 
+  it('should never exceed capacity when assignments race for the last seats', async () => {
+    const crew = await registerWorkers(6);
+    const trip = await plan({ capacity: 3 });
+    const answers = await Promise.all(crew.map((w) => p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] })));
+    expect(answers.filter((a) => !a.errors)).toHaveLength(3);
+    for (const refused of answers.filter((a) => a.errors)) expectError(refused, 'BAD_USER_INPUT', /free seat/);
+    const { trip: after } = expectData(await p.gql('transport', `query($id: ID!) { trip(id: $id) { passengers { worker { id } } } }`, { id: trip.id }));
+    expect(after.passengers).toHaveLength(3);
+  });
+
   it('should replay departTrip with the same idempotency key without a second event', async () => {
     const [w] = await registerWorkers(1);
     const trip = await plan();

@@ -150,6 +150,15 @@ describe('idempotency keys', () => {
     expect(await p.fingerprint()).toBe(before);
   });
 
+  it('should run concurrent calls with one key once: the others wait and replay it', async () => {
+    const input = worker();
+    const before = (await p.rowCounts()).idempotencyKeys;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => p.gql('workers', REGISTER, { input, key: 'reg-race' })));
+    const ids = answers.map((a) => expectData(a).registerWorker.id);
+    expect(new Set(ids).size).toBe(1);
+    expect((await p.rowCounts()).idempotencyKeys).toBe(before + 1);
+  });
+
   it('should leave the key unused when the mutation fails', async () => {
     expectError(await p.gql('workers', REGISTER, { input: worker({ phone: 'x' }), key: 'reg-3' }), 'BAD_USER_INPUT');
     expectData(await p.gql('workers', REGISTER, { input: worker(), key: 'reg-3' }));
