@@ -1,0 +1,116 @@
+/**
+ * One subscription's stream of outbox events: replays the events after a cursor, then follows
+ * the feed's head. Reads by cursor in batches (`WHERE seq > $1 AND seq <= head AND <filter>
+ * ORDER BY seq LIMIT n`) and sleeps on the shared feed between them: no polling.
+ */
+import { regionPrefix } from '@p2p/schema';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import type { OutboxKind } from '../db/schema/index.js';
+import type { OutboxFeed } from './outbox-feed.js';
+import { rowsOf } from './sql-rows.js';
+
+/** An event as a subscription delivers it (ids and places only: no personal data). */
+export interface OutboxEventRecord {
+  /** The province's event sequence number: the subgraph cursor. */
+  seq: number;
+  kind: OutboxKind;
+  at: Date;
+  tripId: string | null;
+  returnRequestId: string | null;
+}
+
+/** What a stream follows. */
+export type EventTopic =
+  /** Trip events whose destination lies inside the region. */
+  | 'arrivals'
+  /** RETURN_REQUEST_FILED events whose origin (the worker's home) lies inside the region. */
+  | 'returnRequestsFiled';
+
+/** Options of {@link followEvents}. */
+export interface FollowOptions {
+  db: Db;
+  feed: OutboxFeed;
+  topic: EventTopic;
+  /** A validated region code. */
+  region: string;
+  /** Replay after this seq; undefined: from the feed's head (only what happens from now on). */
+  after?: number;
+  /** Events read per statement. @default 500 */
+  batchSize?: number;
+}
+
+function filterOf(topic: EventTopic, region: string): SQL {
+  const like = `${regionPrefix(region)}%`;
+  return topic === 'arrivals'
+    ? sql`kind <> 'RETURN_REQUEST_FILED' AND destination LIKE ${like}`
+    : sql`kind = 'RETURN_REQUEST_FILED' AND origin LIKE ${like}`;
+}
+
+interface EventRow {
+  seq: number | string;
+  kind: OutboxKind;
+  at_ms: number | string;
+  trip_id: string | null;
+  return_request_id: string | null;
+}
+
+/**
+ * An async iterator of the matching events after `after`, in seq order, without end. `return()`
+ * ends it at once, even while it waits for the next event.
+ */
+export function followEvents(options: FollowOptions): AsyncIterableIterator<OutboxEventRecord> {
+  const { db, feed } = options;
+  const batchSize = options.batchSize ?? 500;
+  const filter = filterOf(options.topic, options.region);
+  const stop = new AbortController();
+  /** Every event up to here was considered. */
+  let scanned = options.after ?? feed.head;
+  let pending: OutboxEventRecord[] = [];
+  const done = (): IteratorResult<OutboxEventRecord> => ({ value: undefined, done: true });
+
+  const readBatch = async (head: number): Promise<OutboxEventRecord[]> => {
+    const result = await db.execute(sql`
+      SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id
+        FROM outbox
+       WHERE seq > ${scanned} AND seq <= ${head} AND ${filter}
+       ORDER BY seq
+       LIMIT ${batchSize}`);
+    const rows = rowsOf<EventRow>(result);
+    scanned = rows.length === batchSize ? Number(rows[rows.length - 1]!.seq) : head;
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      kind: r.kind,
+      at: new Date(Number(r.at_ms)),
+      tripId: r.trip_id,
+      returnRequestId: r.return_request_id,
+    }));
+  };
+
+  const iterator: AsyncIterableIterator<OutboxEventRecord> = {
+    async next() {
+      while (!stop.signal.aborted && !feed.isClosed) {
+        const event = pending.shift();
+        if (event) return { value: event, done: false };
+        const head = feed.head;
+        if (head > scanned) {
+          const batch = await readBatch(head);
+          if (stop.signal.aborted) break;
+          pending = batch;
+          continue;
+        }
+        await feed.waitBeyond(scanned, stop.signal);
+      }
+      return done();
+    },
+    async return() {
+      stop.abort();
+      pending = [];
+      return done();
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,71 @@
+/**
+ * The province's subscription service: the outbox is the event log; one LISTEN connection wakes
+ * one shared feed; each subscription replays after its cursor and follows the feed; graphql-ws
+ * serves them at `/transport/graphql` (`arrivals`) and `/employment/graphql`
+ * (`returnRequestsFiled`) on the province's http.Server.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import type { ProvinceContext } from '../context.js';
+import type { ProvinceDatabase } from '../db/database.js';
+import { listenToOutbox } from './outbox-listener.js';
+import { OutboxFeed } from './outbox-feed.js';
+import { subscriptionSchemas, type ResolverGuard, type SubscriptionSubgraph } from './schema.js';
+import { serveSubscriptionsOverWebSocket } from './ws-server.js';
+
+export { OutboxFeed } from './outbox-feed.js';
+export { followEvents, type OutboxEventRecord, type EventTopic } from './event-stream.js';
+export { parseSeqCursor } from './resolvers.js';
+export { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
+
+/** Options of {@link startSubscriptionService}. */
+export interface SubscriptionServiceOptions {
+  httpServer: Server;
+  database: ProvinceDatabase;
+  /** A fresh context per subscription. */
+  contextFor(subgraph: SubscriptionSubgraph): ProvinceContext;
+  /** See `SubscriptionWsOptions.admit`. Absent: every connection is admitted. */
+  admit?: (req: IncomingMessage, context: ProvinceContext) => Promise<GraphQLFormattedError | undefined>;
+  /** Wraps the served resolver maps (e.g. with the access rules used over HTTP). */
+  guard?: ResolverGuard;
+  log: Logger;
+  /** @default 30_000 */
+  safetyIntervalMs?: number;
+  /** @default 6_000 */
+  keepAliveMs?: number;
+}
+
+/** A running subscription service. */
+export interface SubscriptionService {
+  feed: OutboxFeed;
+  /** Closes the WebSocket connections, the LISTEN connection and the feed. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts listening, reads the outbox head, then takes WebSocket upgrades. */
+export async function startSubscriptionService(options: SubscriptionServiceOptions): Promise<SubscriptionService> {
+  const log = options.log.child({ component: 'subscriptions' });
+  const feed = new OutboxFeed({ db: options.database.db, log, ...(options.safetyIntervalMs ? { safetyIntervalMs: options.safetyIntervalMs } : {}) });
+  const listener = await listenToOutbox({ target: options.database.listenTarget, onWake: () => feed.wake(), log });
+  await feed.start();
+  const ws = serveSubscriptionsOverWebSocket({
+    httpServer: options.httpServer,
+    schemas: subscriptionSchemas({ feed }, options.guard),
+    contextFor: options.contextFor,
+    ...(options.admit ? { admit: options.admit } : {}),
+    log,
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+  });
+  log.debug({ head: feed.head }, 'subscriptions ready');
+  let closing: Promise<void> | undefined;
+  return {
+    feed,
+    close: () =>
+      (closing ??= (async () => {
+        await ws.close();
+        feed.close();
+        await listener.close();
+      })()),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Resolvers of the province's subgraph subscriptions: `Subscription.arrivals` (transport) and
+ * `Subscription.returnRequestsFiled` (employment), their event types, and the WebSocket-only
+ * `Query.outboxHead` the gateway reads to start a subscription exactly "from now".
+ */
+import { assertRegionCode, badInput } from '@p2p/schema';
+import type { ProvinceContext } from '../context.js';
+import { returnRequestLoader } from '../employment/records.js';
+import type { ResolverMap } from '../graphql/resolver-map.js';
+import { tripLoader } from '../transport/records.js';
+import { followEvents, type EventTopic, type OutboxEventRecord } from './event-stream.js';
+import type { OutboxFeed } from './outbox-feed.js';
+
+/** What the subscription resolvers need besides the request context. */
+export interface SubscriptionSource {
+  feed: OutboxFeed;
+  /** Events read per statement. @default 500 */
+  batchSize?: number;
+}
+
+/** SDL of the WebSocket-only fields, added to the schemas served over graphql-ws (not part of the contract). */
+export const WS_ONLY_TYPE_DEFS = `
+  extend type Query {
+    "This province's event high-water mark: subscribe with after set to it to follow from now on."
+    outboxHead: String!
+  }
+`;
+
+/**
+ * A subgraph cursor (`after`): the decimal seq of an event of this province.
+ * @throws BAD_USER_INPUT for anything else.
+ */
+export function parseSeqCursor(after: unknown): number | undefined {
+  if (after === undefined || after === null) return undefined;
+  if (typeof after === 'string' && /^\d{1,15}$/.test(after)) return Number(after);
+  throw badInput('after: not a cursor of this province (a cursor received from this subscription)', 'after');
+}
+
+function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: string) {
+  return (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
+    const region = assertRegionCode(args[argument], argument);
+    const after = parseSeqCursor(args.after);
+    ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
+    return followEvents({ db: ctx.db, feed: source.feed, topic, region, ...(after !== undefined ? { after } : {}), ...(source.batchSize ? { batchSize: source.batchSize } : {}) });
+  };
+}
+
+/** Each event is resolved with fresh loaders: a trip read for one event must not be reused for the next. */
+function freshEvent(event: OutboxEventRecord, _: unknown, ctx: ProvinceContext): OutboxEventRecord {
+  ctx.loaders.clear();
+  return event;
+}
+
+const eventFields = {
+  cursor: (e: OutboxEventRecord) => String(e.seq),
+  at: (e: OutboxEventRecord) => e.at,
+};
+
+/** The subscription resolvers of `transport`, to merge into its resolver map. */
+export function transportSubscriptionResolvers(source: SubscriptionSource): ResolverMap {
+  return {
+    Subscription: {
+      arrivals: { subscribe: subscribeTo(source, 'arrivals', 'destination'), resolve: freshEvent },
+    },
+    TripEvent: {
+      ...eventFields,
+      kind: (e: OutboxEventRecord) => e.kind,
+      trip: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) => tripLoader(ctx).load(e.tripId!),
+    },
+  } as ResolverMap;
+}
+
+/** The subscription resolvers of `employment`, to merge into its resolver map. */
+export function employmentSubscriptionResolvers(source: SubscriptionSource): ResolverMap {
+  return {
+    Subscription: {
+      returnRequestsFiled: { subscribe: subscribeTo(source, 'returnRequestsFiled', 'origin'), resolve: freshEvent },
+    },
+    ReturnRequestEvent: {
+      ...eventFields,
+      returnRequest: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) => returnRequestLoader(ctx).load(e.returnRequestId!),
+    },
+  } as ResolverMap;
+}
+
+/** `Query.outboxHead`, served over graphql-ws only. */
+export function outboxHeadResolvers(source: SubscriptionSource): ResolverMap {
+  return { Query: { outboxHead: () => String(source.feed.head) } } as ResolverMap;
+}

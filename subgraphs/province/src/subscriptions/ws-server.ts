@@ -1,0 +1,91 @@
+/**
+ * The thin WebSocket adapter of the province's subscriptions: graphql-ws (`graphql-transport-ws`
+ * protocol) over `ws`, on the province's own http.Server, at the subgraph paths
+ * `/transport/graphql` and `/employment/graphql` (the same URLs as their HTTP endpoints).
+ * Everything else (what an event is, how it is read) lives in the transport-free modules.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { ProvinceContext } from '../context.js';
+import { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
+
+/** Options of {@link serveSubscriptionsOverWebSocket}. */
+export interface SubscriptionWsOptions {
+  httpServer: Server;
+  schemas: Record<SubscriptionSubgraph, GraphQLSchema>;
+  /** A fresh context per subscription (it lives as long as the subscription). */
+  contextFor(subgraph: SubscriptionSubgraph): ProvinceContext;
+  /**
+   * Admission of the upgrade request (e.g. the gateway's signed caller assertion in its headers):
+   * checked at `connection_init` (refused: close 4403 Forbidden) and again for each subscription,
+   * binding the caller to its context. Absent: everyone is admitted.
+   */
+  admit?: (req: IncomingMessage, context: ProvinceContext) => Promise<GraphQLFormattedError | undefined>;
+  log: Logger;
+  /** WebSocket ping interval; a peer that misses a pong for as long is dropped. @default 6_000 */
+  keepAliveMs?: number;
+}
+
+/** The WebSocket side of the subscription service. */
+export interface SubscriptionWsServer {
+  /** Closes every connection (1001 Going away) and stops taking upgrades. Idempotent. */
+  close(): Promise<void>;
+}
+
+const PATH = new RegExp(`^/(${SUBSCRIPTION_SUBGRAPHS.join('|')})/graphql/?$`);
+
+function subgraphOf(req: IncomingMessage): SubscriptionSubgraph | undefined {
+  const path = new URL(req.url ?? '/', 'http://province.local').pathname;
+  return PATH.exec(path)?.[1] as SubscriptionSubgraph | undefined;
+}
+
+/** Serves graphql-ws on the subgraph paths of `httpServer`; other upgrade requests get 404. */
+export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions): SubscriptionWsServer {
+  const { log } = options;
+  const wss = new WebSocketServer({ noServer: true });
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!subgraphOf(req)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  options.httpServer.on('upgrade', onUpgrade);
+
+  const subgraph = (request: IncomingMessage) => subgraphOf(request) ?? 'transport';
+  const disposable = useServer(
+    {
+      schema: (ctx) => options.schemas[subgraph(ctx.extra.request)],
+      onConnect: async (ctx) => {
+        if (!options.admit) return true;
+        const refused = await options.admit(ctx.extra.request, options.contextFor(subgraph(ctx.extra.request)));
+        if (refused) log.warn({ code: refused.extensions?.code }, 'subscription connection refused');
+        return !refused;
+      },
+      context: async (ctx) => {
+        const context = options.contextFor(subgraph(ctx.extra.request));
+        const refused = await options.admit?.(ctx.extra.request, context);
+        if (refused) throw new Error(`subscription refused: ${refused.message}`);
+        return context;
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        log.debug({ codes: errors.map((e) => e.extensions?.code ?? 'GRAPHQL') }, 'subscription refused');
+      },
+    },
+    wss,
+    options.keepAliveMs ?? 6_000,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    close: () =>
+      (closing ??= (async () => {
+        options.httpServer.off('upgrade', onUpgrade);
+        await disposable.dispose();
+      })()),
+  };
+}
