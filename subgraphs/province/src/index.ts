@@ -8,6 +8,7 @@ import { startSubgraphServers, stopSubgraphServers } from './graphql/subgraph-se
 import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
 import { createLogger } from './logger.js';
+import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
 export type { ProvinceContext } from './context.js';
@@ -107,6 +108,21 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'unavailable', province, database: up ? 'up' : 'down' } };
     },
   });
+  let subscriptions: SubscriptionService;
+  try {
+    // graphql-ws at /transport/graphql and /employment/graphql on the same port (see subscriptions/).
+    subscriptions = await startSubscriptionService({
+      httpServer,
+      database: db,
+      log,
+      admit: admission.admit,
+      contextFor: (subgraph) => createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+    });
+  } catch (err) {
+    await stopSubgraphServers(servers);
+    await db.close();
+    throw err;
+  }
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,6 +133,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       });
     });
   } catch (err) {
+    await subscriptions.close();
     await stopSubgraphServers(servers);
     await db.close();
     throw err;
@@ -133,6 +150,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     log,
     close() {
       closing ??= (async () => {
+        await subscriptions.close();
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const force = setTimeout(() => httpServer.closeAllConnections(), 5_000);

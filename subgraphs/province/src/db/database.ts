@@ -44,6 +44,11 @@ export interface ProvinceDatabase {
   driver: 'pg' | 'pglite';
   /** Counts the statements sent through `db`. */
   statements: StatementLog;
+  /**
+   * Where a LISTEN connection can be opened (the subscription service's outbox listener):
+   * the server URL for node-postgres, the embedded instance for PGlite.
+   */
+  listenTarget: { driver: 'pg'; databaseUrl: string } | { driver: 'pglite'; client: PGlite };
   /** True when the database answers `SELECT 1` within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -75,7 +80,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
       throw err;
     }
     const db = drizzlePg({ client: pool, schema, logger: statements });
-    return wrap(db, 'pg', statements, () => pool.end());
+    return wrap(db, { driver: 'pg', databaseUrl: options.databaseUrl }, statements, () => pool.end());
   }
   const client = options.pgliteDir ? new PGlite(options.pgliteDir) : await memoryPglite(MIGRATIONS_FOLDER);
   try {
@@ -85,15 +90,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
     throw err;
   }
   const db = drizzlePglite({ client, schema, logger: statements });
-  return wrap(db, 'pglite', statements, () => client.close());
+  return wrap(db, { driver: 'pglite', client }, statements, () => client.close());
 }
 
-function wrap(db: Db, driver: 'pg' | 'pglite', statements: StatementLog, end: () => Promise<void>): ProvinceDatabase {
+function wrap(db: Db, listenTarget: ProvinceDatabase['listenTarget'], statements: StatementLog, end: () => Promise<void>): ProvinceDatabase {
   let closed: Promise<void> | undefined;
   return {
     db,
-    driver,
+    driver: listenTarget.driver,
     statements,
+    listenTarget,
     async ping(timeoutMs = 2_000) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });

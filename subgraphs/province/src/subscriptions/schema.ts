@@ -1,12 +1,13 @@
 /**
  * The schemas served over graphql-ws: each logical subgraph that has subscriptions (`transport`,
  * `employment`) with its contract SDL and resolvers as over HTTP, plus its subscription
- * resolvers and the WebSocket-only `Query.outboxHead`.
+ * resolvers and the WebSocket-only `Query.outboxHead`, under the same access rules as over HTTP.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { subgraphDocument } from '@p2p/schema';
 import { parse, type GraphQLSchema } from 'graphql';
+import { withAccessRules } from '../access/guarded-resolvers.js';
 import { SUBGRAPH_RESOLVERS } from '../graphql/subgraph-servers.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import {
@@ -22,7 +23,7 @@ export const SUBSCRIPTION_SUBGRAPHS = ['transport', 'employment'] as const;
 /** One of {@link SUBSCRIPTION_SUBGRAPHS}. */
 export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
 
-/** Wraps a resolver map (e.g. with access rules); identity by default. */
+/** Wraps a resolver map; by default the province's access rules, exactly as over HTTP. */
 export type ResolverGuard = (resolvers: ResolverMap) => ResolverMap;
 
 function merge(a: ResolverMap, b: ResolverMap): ResolverMap {
@@ -32,7 +33,7 @@ function merge(a: ResolverMap, b: ResolverMap): ResolverMap {
 }
 
 /** Builds the graphql-ws schema of each subgraph in {@link SUBSCRIPTION_SUBGRAPHS}. */
-export function subscriptionSchemas(source: SubscriptionSource, guard: ResolverGuard = (r) => r): Record<SubscriptionSubgraph, GraphQLSchema> {
+export function subscriptionSchemas(source: SubscriptionSource, guard: ResolverGuard = withAccessRules): Record<SubscriptionSubgraph, GraphQLSchema> {
   const own = { transport: transportSubscriptionResolvers(source), employment: employmentSubscriptionResolvers(source) };
   const build = (name: SubscriptionSubgraph) =>
     buildSubgraphSchema([

@@ -121,7 +121,7 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
   });
 
   it('tells its head over the WebSocket (outboxHead)', async () => {
-    const result = await new Promise<{ data?: { outboxHead: string } }>((resolve, reject) => {
+    const result = await new Promise<{ data?: { outboxHead: string } | null }>((resolve, reject) => {
       client.subscribe<{ outboxHead: string }>({ query: '{ outboxHead }' }, { next: resolve, error: reject, complete: () => {} });
     });
     expect(Number(result.data?.outboxHead)).toBeGreaterThanOrEqual(4);
