@@ -1,0 +1,124 @@
+/**
+ * The system under test, as real processes: the federation of the harness (national, one province
+ * service per province over its own fresh Postgres database, the sharded gateway), the data loaded
+ * straight into the province databases, and beside it the plain `@apollo/gateway` baseline over
+ * ONE province service (the first province), with keep-alive clients for both gateways.
+ */
+import { databaseUrlFor, startFederation, startService, type RunningFederation, type ServiceProcess } from '../harness/index.js';
+import { benchProvinces } from './geography.js';
+import { GraphQLClient } from './graphql-client.js';
+import { loadProvinces, unknownTables, type LoadResult } from './load-province.js';
+import { benchAuthHeaders } from './bench-auth.js';
+import pg from 'pg';
+
+/** Options of {@link startBenchHub}. */
+export interface BenchHubOptions {
+  /** How many provinces (the first N of PROVINCE_ORDER). */
+  provinces: number;
+  workersPerProvince: number;
+  /** PostgreSQL server URL; the harness creates one database per province on it. */
+  databaseUrl: string;
+  /** Keep-alive connections per gateway client (the load's concurrency). */
+  connections: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/** The running system under test. */
+export interface BenchHub {
+  /** Province codes, in PROVINCE_ORDER. */
+  provinces: string[];
+  /** The province the plain baseline serves. */
+  baselineProvince: string;
+  workersPerProvince: number;
+  federation: RunningFederation;
+  /** The sharded hub gateway. */
+  sharded: GraphQLClient;
+  /** The plain `@apollo/gateway` over the baseline province. */
+  plain: GraphQLClient;
+  /** Full connection URL of each province's database. */
+  databaseUrls: Record<string, string>;
+  /** The server URL the province databases live on. */
+  serverUrl: string;
+  /** How the data was loaded. */
+  loads: LoadResult[];
+  /** Tables of the province schema the loader does not fill (reported, may be inconsistent). */
+  unfilledTables: string[];
+  /** A worker index never used before in `province` (new people for registrations). */
+  freshWorkerIndex(province: string): number;
+  close(): Promise<void>;
+}
+
+/** Starts everything, loads the data and returns the hub; on failure stops what started. */
+export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
+  const provinces = benchProvinces(options.provinces);
+  const baselineProvince = provinces[0]!;
+  const { log } = options;
+  const auth = await benchAuthHeaders();
+  log(`starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`);
+  let started = performance.now();
+  const federation = await startFederation({ provinces, databaseUrl: options.databaseUrl, gatewayEnv: auth.gatewayEnv, readyTimeoutMs: 120_000 });
+  let plainService: ServiceProcess | undefined;
+  const clients: GraphQLClient[] = [];
+  try {
+    log(`  started in ${((performance.now() - started) / 1000).toFixed(1)} s (migrations applied by each province)`);
+    const databaseUrls = Object.fromEntries(provinces.map((code) => {
+      const name = new URL(federation.provinceStorage[code]!).pathname.slice(1);
+      return [code, databaseUrlFor(options.databaseUrl, name)];
+    }));
+    const probe = new pg.Client({ connectionString: databaseUrls[baselineProvince] });
+    await probe.connect();
+    const unfilledTables = await unknownTables(probe).finally(() => probe.end());
+    if (unfilledTables.length) log(`  note: the province schema has tables this loader does not fill: ${unfilledTables.join(', ')}`);
+
+    started = performance.now();
+    const homes = provinces.map((province) => ({ province, workers: options.workersPerProvince }));
+    log(`loading ${options.workersPerProvince.toLocaleString('en')} workers per province (with trips, manifests, enterprises, return requests)…`);
+    const loads = await loadProvinces(
+      provinces.map((province) => ({ province, databaseUrl: databaseUrls[province]!, workers: options.workersPerProvince, homes })),
+      2,
+      (r) => log(`  ${r.province}: ${Object.entries(r.rows).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')} in ${r.seconds.toFixed(1)} s`),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const rows = loads.reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);
+    log(`  loaded ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s, ${Math.round((options.workersPerProvince * provinces.length) / seconds).toLocaleString('en')} workers/s)`);
+
+    plainService = await startService({
+      name: 'plain gateway',
+      entry: 'scripts/src/bench/plain-gateway.ts',
+      env: { PORT: '0', HOST: '127.0.0.1', PLAIN_PROVINCE_URL: federation.provinceUrls[baselineProvince]!, PLAIN_NATIONAL_URL: federation.nationalUrl, ...auth.plainGatewayEnv },
+      readyTimeoutMs: 120_000,
+    });
+    const sharded = new GraphQLClient(federation.gatewayUrl, { connections: options.connections, headers: auth.clientHeaders });
+    const plain = new GraphQLClient(plainService.url, { connections: options.connections, headers: auth.clientHeaders });
+    clients.push(sharded, plain);
+    const nextIndex = new Map(provinces.map((p) => [p, options.workersPerProvince]));
+    return {
+      provinces,
+      baselineProvince,
+      workersPerProvince: options.workersPerProvince,
+      federation,
+      sharded,
+      plain,
+      databaseUrls,
+      serverUrl: options.databaseUrl,
+      loads,
+      unfilledTables,
+      freshWorkerIndex(province) {
+        const index = nextIndex.get(province)!;
+        nextIndex.set(province, index + 1);
+        return index;
+      },
+      async close() {
+        await Promise.allSettled(clients.map((c) => c.close()));
+        await plainService?.stop();
+        await federation.close();
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(clients.map((c) => c.close()));
+    await plainService?.stop().catch(() => {});
+    await federation.close().catch(() => {});
+    throw err;
+  }
+}

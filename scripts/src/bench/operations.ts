@@ -1,0 +1,102 @@
+/**
+ * The GraphQL operations the scenarios send, as a client of the hub would: fixed operation texts
+ * (so plan and parse caches can do their job) with the varying parts in variables.
+ */
+import type { Operation } from './graphql-client.js';
+import type { WorkerIdentity } from './population.js';
+
+/** Trips to a destination (optionally from one origin) with their passengers' names and home regions. */
+export const TRIPS_TO_DESTINATION = `query TripsToDestination($destination: RegionCode!, $origin: RegionCode, $first: Int) {
+  trips(destination: $destination, origin: $origin, first: $first) {
+    edges { node {
+      id mode vehicleCode status departureAt
+      origin { code name } destination { code name }
+      passengers { boarded worker { id name homeRegion { code name } } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** How many workers {@link WORKERS_BY_ID} asks for. */
+export const WORKERS_PER_BATCH = 100;
+
+/** One operation asking for 100 workers by id (aliases w0…w99), with their home region names. */
+export const WORKERS_BY_ID = `query WorkersById(${Array.from({ length: WORKERS_PER_BATCH }, (_, i) => `$id${i}: ID!`).join(', ')}) {
+${Array.from({ length: WORKERS_PER_BATCH }, (_, i) => `  w${i}: worker(id: $id${i}) { id name status homeRegion { code } }`).join('\n')}
+}`;
+
+const WORKER = `query Worker($id: ID!) { worker(id: $id) { id name phone status homeRegion { code name } workRegion { code name } health { code testedAt } } }`;
+const WORKERS_PAGE = `query WorkersPage($homeRegion: RegionCode!) { workers(homeRegion: $homeRegion, first: 20) { edges { node { id name status } } pageInfo { hasNextPage endCursor } } }`;
+const RETURN_REQUESTS = `query ReturnRequests($destination: RegionCode!) {
+  returnRequests(destination: $destination, first: 10) { edges { node { id plannedReturnDate status enterprise { name } worker { name homeRegion { name } } } } }
+}`;
+const SUMMARY = `query Summary($scope: RegionCode) { summary(scope: $scope) { workers { registered atHome travelling atWork priority } } }`;
+
+/** The selection of a registration: just the id, as a bulk importer would ask. */
+export const REGISTER_WORKERS = `mutation RegisterWorkers($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
+const REGISTER_WORKER = `mutation RegisterWorker($input: RegisterWorkerInput!) { registerWorker(input: $input) { id status } }`;
+const HEALTH_CHECK = `mutation HealthCheck($workerId: ID!, $input: HealthCheckInput!) { recordHealthCheck(workerId: $workerId, input: $input) { id health { code } } }`;
+const EMPLOYMENT = `mutation Employment($workerId: ID!, $workRegion: RegionCode!) { reportEmployment(workerId: $workerId, workRegion: $workRegion) { id status } }`;
+const TRAVEL_INTENT = `mutation TravelIntent($workerId: ID!, $input: TravelIntentInput!) { reportTravelIntent(workerId: $workerId, input: $input) { id travelIntent { destination { code } } } }`;
+
+/** `trips(destination, origin?)`, the first `first` by departure. */
+export function tripsToDestination(destination: string, origin?: string, first = 10): Operation {
+  return { name: origin ? 'tripsToDestination (one origin)' : 'tripsToDestination', query: TRIPS_TO_DESTINATION, variables: { destination, origin: origin ?? null, first } };
+}
+
+/** 100 workers by id in one operation. */
+export function workersById(ids: readonly string[]): Operation {
+  if (ids.length !== WORKERS_PER_BATCH) throw new Error(`workersById takes exactly ${WORKERS_PER_BATCH} ids`);
+  return { name: 'workersById', query: WORKERS_BY_ID, variables: Object.fromEntries(ids.map((id, i) => [`id${i}`, id])) };
+}
+
+/** One worker by id. */
+export function workerById(id: string): Operation {
+  return { name: 'worker', query: WORKER, variables: { id } };
+}
+
+/** A page of the workers whose home is inside a region. */
+export function workersPage(homeRegion: string): Operation {
+  return { name: 'workers page', query: WORKERS_PAGE, variables: { homeRegion } };
+}
+
+/** Return requests to a destination with their enterprises and workers. */
+export function returnRequestsTo(destination: string): Operation {
+  return { name: 'returnRequests', query: RETURN_REQUESTS, variables: { destination } };
+}
+
+/** The worker summary of a scope. */
+export function workerSummary(scope: string): Operation {
+  return { name: 'summary', query: SUMMARY, variables: { scope } };
+}
+
+/** `RegisterWorkerInput` of a generated person. */
+export function registrationInput(worker: WorkerIdentity) {
+  return { name: worker.name, idNumber: worker.idNumber, phone: worker.phone, homeRegion: worker.homeRegion, povertyStatus: worker.povertyStatus, skills: worker.skills };
+}
+
+/** `registerWorkers` of up to 1,000 people of one province. */
+export function registerWorkers(workers: readonly WorkerIdentity[]): Operation {
+  return { name: 'registerWorkers', query: REGISTER_WORKERS, variables: { inputs: workers.map(registrationInput) } };
+}
+
+/** `registerWorker` of one person. */
+export function registerWorker(worker: WorkerIdentity): Operation {
+  return { name: 'registerWorker', query: REGISTER_WORKER, variables: { input: registrationInput(worker) } };
+}
+
+/** A green health check taken a minute ago. */
+export function recordHealthCheck(workerId: string): Operation {
+  return { name: 'recordHealthCheck', query: HEALTH_CHECK, variables: { workerId, input: { code: 'GREEN', testedAt: new Date(Date.now() - 60_000).toISOString(), nucleicAcid: 'NEGATIVE' } } };
+}
+
+/** The worker now works in `workRegion`. */
+export function reportEmployment(workerId: string, workRegion: string): Operation {
+  return { name: 'reportEmployment', query: EMPLOYMENT, variables: { workerId, workRegion } };
+}
+
+/** The worker wants to travel to `destination` within the next days. */
+export function reportTravelIntent(workerId: string, destination: string): Operation {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { name: 'reportTravelIntent', query: TRAVEL_INTENT, variables: { workerId, input: { earliestDate: day(2), latestDate: day(9), destination, mode: 'BUS' } } };
+}

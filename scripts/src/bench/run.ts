@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: benchmarks the hub as real processes over real Postgres.
+ *
+ *   npm run bench -- --quick                       # smoke run, under a minute
+ *   npm run bench                                  # 5 provinces × 200,000 workers, every scenario
+ *   npm run bench -- --provinces 3 --scenarios read,batch --requests 1000
+ *
+ * Starts national, the provinces (a fresh database each, dropped at the end) and the sharded
+ * gateway with the harness, loads the generated data straight into the province databases,
+ * starts the plain `@apollo/gateway` baseline over the first province, runs the scenarios and
+ * prints the machine, the settings and every result (throughput, p50/p99, errors, the sharding
+ * overhead, statements per province, memory over time). See BENCHMARKS.md for recorded runs.
+ */
+import { describeMachine, machineLines } from './machine.js';
+import { parseBenchOptions, settingLines, type ScenarioName } from './options.js';
+import { BenchReport } from './report.js';
+import { startBenchHub, type BenchHub } from './bench-hub.js';
+import { benchAuthHeaders } from './bench-auth.js';
+import type { Scenario } from './scenario.js';
+import { federatedRead } from './scenarios/federated-read.js';
+import { entityBatch } from './scenarios/entity-batch.js';
+import { bulkRegistration } from './scenarios/bulk-registration.js';
+import { mixedLoad } from './scenarios/mixed-load.js';
+
+/** Every scenario by name, in the order they run. */
+export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
+  'federated-read': federatedRead,
+  'entity-batch': entityBatch,
+  'bulk-registration': bulkRegistration,
+  'mixed-load': mixedLoad,
+};
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const report = new BenchReport();
+  const log = (line: string) => report.say(line);
+  report.say('# p2p hub benchmark');
+  for (const line of machineLines(await describeMachine(options.databaseUrl))) report.say(line);
+  for (const line of settingLines(options)) report.say(`settings  ${line}`);
+  report.say(`settings  client auth: ${(await benchAuthHeaders()).description}; loopback only, undici keep-alive, closed loop`);
+  report.say('');
+
+  let hub: BenchHub | undefined;
+  const stop = () => {
+    report.say('interrupted: stopping the services and dropping the databases…');
+    void (hub?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  let failed = false;
+  try {
+    hub = await startBenchHub({
+      provinces: options.provinces, workersPerProvince: options.workersPerProvince, databaseUrl: options.databaseUrl, connections: options.concurrency, log,
+    });
+    for (const name of options.scenarios) {
+      try {
+        await SCENARIO_RUNNERS[name]({ hub, options, report });
+      } catch (err) {
+        failed = true;
+        report.say(`  ${name} FAILED: ${(err as Error).message}`);
+      }
+    }
+  } catch (err) {
+    failed = true;
+    report.say(`benchmark FAILED: ${(err as Error).stack ?? err}`);
+  } finally {
+    await hub?.close().catch((err: unknown) => report.say(`closing failed: ${(err as Error).message}`));
+  }
+  for (const line of report.summaryLines()) report.say(line);
+  report.say(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,47 @@
+/**
+ * Scenario 2, entity batch: 100 workers by id in one operation (aliases `w0…w99`), drawn from
+ * every province. The gateway groups the fields by the province encoded in each id and sends one
+ * request per province; each province answers its share with ONE SQL statement (its DataLoader
+ * batches the lookups into `id = ANY($1)`), which the scenario shows from Postgres' own counters.
+ * On one province, it is compared with the plain `@apollo/gateway`.
+ */
+import { runLoad } from '../load-generator.js';
+import { WORKERS_PER_BATCH, workersById } from '../operations.js';
+import { countStatements } from '../statement-count.js';
+import { compareWithPlain, loadedWorkerId, measurementBudgetMs, randomFor, warmUp, type ScenarioContext } from '../scenario.js';
+
+const NAME = 'entity batch';
+/** Requests sent one by one while counting statements. */
+const COUNTED_REQUESTS = 20;
+
+/** Runs the scenario. */
+export async function entityBatch(ctx: ScenarioContext): Promise<void> {
+  const { hub, options, report } = ctx;
+  report.heading(`2. ${NAME}: ${WORKERS_PER_BATCH} workers by id in one operation, with their home region names`);
+  const spanning = (n: number) => {
+    const random = randomFor(2, n);
+    return workersById(Array.from({ length: WORKERS_PER_BATCH }, (_, i) => loadedWorkerId(hub, random, hub.provinces[i % hub.provinces.length]!)));
+  };
+  const single = (n: number) => {
+    const random = randomFor(2, n);
+    return workersById(Array.from({ length: WORKERS_PER_BATCH }, () => loadedWorkerId(hub, random, hub.baselineProvince)));
+  };
+
+  const probe = await hub.sharded.data<Record<string, { name: string } | null>>(spanning(0));
+  const found = Object.values(probe).filter((w) => w?.name).length;
+  if (found !== WORKERS_PER_BATCH) throw new Error(`${NAME}: ${found} of ${WORKERS_PER_BATCH} workers found`);
+
+  const databases = Object.fromEntries(hub.provinces.map((p) => [p, new URL(hub.databaseUrls[p]!).pathname.slice(1)]));
+  const counted = await countStatements(hub.serverUrl, databases, COUNTED_REQUESTS, async (n) => {
+    await hub.sharded.data(spanning(1_000_000 + n));
+  });
+  const perProvince = Object.entries(counted.statements).map(([p, s]) => `${p}: ${(s / counted.requests).toFixed(2)}`).join(', ');
+  report.fact(`  SQL statements per request per province (pg_stat_database.xact_commit over ${counted.requests} requests of ${WORKERS_PER_BATCH} ids, ~${Math.round(WORKERS_PER_BATCH / hub.provinces.length)} per province): ${perProvince}`);
+
+  await warmUp(ctx, [hub.sharded], spanning);
+  const result = await runLoad(hub.sharded, spanning, { concurrency: options.concurrency, maxRequests: options.requests, maxDurationMs: measurementBudgetMs(ctx) });
+  report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway`, result, `${Math.round(result.requests * WORKERS_PER_BATCH * 1000 / result.elapsedMs)} workers/s`);
+
+  await warmUp(ctx, [hub.plain, hub.sharded], single);
+  await compareWithPlain(ctx, NAME, single);
+}
