@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { assertResidentId, findRegion, provinceOf, tryDecodeId } from '@p2p/schema';
+import { LatencyRecorder, percentile } from './latency.js';
+import { generateProvince, workerIdentity } from './population.js';
+import { generateEmployment } from './employment-data.js';
+import { residentIdFor } from './people.js';
+import { postgresText } from './table-insert.js';
+import { parseBenchOptions, parseScenarios } from './options.js';
+import { countiesIn, townshipsIn } from './geography.js';
+
+describe('percentiles', () => {
+  it('uses the nearest rank: the smallest sample with at least q of all at or below it', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 0.5)).toBe(50);
+    expect(percentile(sorted, 0.99)).toBe(99);
+    expect(percentile(sorted, 1)).toBe(100);
+    expect(percentile([7], 0.99)).toBe(7);
+    expect(percentile([1, 2, 3], 0.5)).toBe(2);
+    expect(percentile([], 0.5)).toBeNaN();
+  });
+
+  it('summarises unsorted samples and merges recorders', () => {
+    const a = new LatencyRecorder();
+    for (const ms of [5, 1, 4, 2, 3]) a.record(ms);
+    const b = new LatencyRecorder();
+    for (let i = 0; i < 2000; i++) b.record(10);
+    b.merge(a);
+    expect(a.summary()).toMatchObject({ count: 5, min: 1, p50: 3, max: 5, mean: 3 });
+    expect(b.summary()).toMatchObject({ count: 2005, min: 1, p50: 10, p99: 10, max: 10 });
+  });
+});
+
+describe('generated data', () => {
+  const chunks = [...generateProvince({ province: '450000', workers: 3_000, chunkSize: 1_000 })];
+  const workers = chunks.flatMap((c) => c.workers);
+  const trips = chunks.flatMap((c) => c.trips);
+  const passengers = chunks.flatMap((c) => c.passengers);
+
+  it('gives every worker a valid resident ID, an existing home township of the province and his province id', () => {
+    expect(workers).toHaveLength(3_000);
+    for (const w of workers) {
+      expect(assertResidentId(w.idNumber)).toBe(w.idNumber);
+      expect(findRegion(w.homeRegion)?.level).toBe('TOWNSHIP');
+      expect(provinceOf(w.homeRegion)).toBe('450000');
+      expect(w.idNumber.slice(0, 6)).toBe(w.homeRegion.slice(0, 6));
+      expect(tryDecodeId(w.id)).toMatchObject({ kind: 'Worker', province: '450000' });
+      if (w.workRegion) expect(findRegion(w.workRegion)).toBeDefined();
+    }
+    expect(new Set(workers.map((w) => w.id)).size).toBe(workers.length);
+    expect(new Set(workers.map((w) => w.idNumber)).size).toBe(workers.length);
+  });
+
+  it('is deterministic: worker i is the same person when generated again', () => {
+    const again = workerIdentity('450000', 1234);
+    expect(workers[1234]).toMatchObject({ id: again.id, idNumber: again.idNumber, name: again.name, homeRegion: again.homeRegion });
+  });
+
+  it('puts each passenger on one trip of the province within capacity, and sets his status from the trip', () => {
+    const byId = new Map(workers.map((w) => [w.id, w]));
+    const tripById = new Map(trips.map((t) => [t.id, t]));
+    expect(new Set(passengers.map((p) => p.workerId)).size).toBe(passengers.length);
+    for (const t of trips) {
+      expect(tryDecodeId(t.id)).toMatchObject({ kind: 'Trip', province: '450000' });
+      expect(provinceOf(t.origin)).toBe('450000');
+      expect(findRegion(t.destination)).toBeDefined();
+      expect(passengers.filter((p) => p.tripId === t.id).length).toBeLessThanOrEqual(t.capacity);
+    }
+    for (const p of passengers) {
+      const trip = tripById.get(p.tripId)!;
+      const worker = byId.get(p.workerId)!;
+      if (p.boarded && (trip.status === 'ARRIVED' || trip.status === 'HANDED_OVER')) expect(worker).toMatchObject({ status: 'AT_WORK', workRegion: trip.destination });
+      if (p.boarded && trip.status === 'DEPARTED') expect(worker.status).toBe('TRAVELLING');
+      if (!p.boarded) expect(worker.status).toBe('AT_HOME');
+    }
+    const share = passengers.length / workers.length;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.6);
+  });
+
+  it('files return requests from enterprises of the province for workers that exist in their home province', () => {
+    const rows = [...generateEmployment({ province: '440000', enterprises: 20, returnRequests: 50, homes: [{ province: '450000', workers: 3_000 }] })];
+    const enterprises = rows.flatMap((r) => r.enterprises);
+    const requests = rows.flatMap((r) => r.returnRequests);
+    const ids = new Set(workers.map((w) => w.id));
+    expect(enterprises).toHaveLength(20);
+    for (const e of enterprises) expect(provinceOf(e.region)).toBe('440000');
+    for (const r of requests) {
+      expect(ids.has(r.workerId)).toBe(true);
+      expect(enterprises.some((e) => e.id === r.enterpriseId && e.region === r.destinationRegion)).toBe(true);
+    }
+  });
+
+  it('keeps resident IDs distinct per index, whatever the address code', () => {
+    expect(residentIdFor('450203', 0)).not.toBe(residentIdFor('450203', 1));
+    expect(residentIdFor('450203', 999)).not.toBe(residentIdFor('450203', 1000));
+    expect(() => residentIdFor('450203', -1)).toThrow(RangeError);
+  });
+
+  it('finds townships and counties in the real directory (Dongguan has no counties)', () => {
+    expect(townshipsIn('441900').length).toBeGreaterThan(20);
+    expect(countiesIn('441900')).toEqual(['441900']);
+    expect(countiesIn('450200').every((c) => findRegion(c)?.parent === '450200')).toBe(true);
+  });
+});
+
+describe('loader text form and options', () => {
+  it('writes values as Postgres reads them in text form', () => {
+    expect(postgresText(null)).toBeNull();
+    expect(postgresText(new Date('2020-02-20T00:00:00Z'))).toBe('2020-02-20T00:00:00.000Z');
+    expect(postgresText(['普工', 'a"b', 'c\\d'])).toBe('{"普工","a\\"b","c\\\\d"}');
+    expect(postgresText(true)).toBe('true');
+    expect(postgresText({ ids: ['x'] })).toBe('{"ids":["x"]}');
+  });
+
+  it('reads options, with --quick defaults that explicit options override', () => {
+    expect(parseBenchOptions([], {})).toMatchObject({ provinces: 5, workersPerProvince: 200_000, durationSeconds: 180, concurrency: 16 });
+    expect(parseBenchOptions(['--quick', '--provinces', '4'], {})).toMatchObject({ provinces: 4, workersPerProvince: 5_000, quick: true });
+    expect(parseScenarios('mixed,read')).toEqual(['federated-read', 'mixed-load']);
+    expect(() => parseScenarios('nope')).toThrow(/unknown scenario/);
+    expect(() => parseBenchOptions(['--duration', '0'], {})).toThrow(/positive whole number/);
+  });
+});
