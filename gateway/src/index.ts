@@ -13,6 +13,7 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { gatewayRoutes } from './http/routes.js';
+import { apolloExecutor, attachSubscriptions, type GatewaySubscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   healthCheckIntervalMs?: number;
   /** While a province is down, requests skip it and one per this many milliseconds probes it. @default 2000 */
   provinceRetryAfterMs?: number;
+  /** Subscriptions over graphql-ws at /graphql: client buffer, keep-alive, the `onConnect` authentication hook. */
+  subscriptions?: SubscriptionOptions;
   /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
   logger?: Logger;
 }
@@ -44,6 +47,8 @@ export interface RunningGateway {
   url: string;
   /** The HTTP server (attach WebSocket upgrade handlers here). */
   httpServer: Server;
+  /** The graphql-ws subscriptions served at `/graphql` (counters for /metrics and benchmarks). */
+  subscriptions: GatewaySubscriptions;
   /** Stops health checks, drains HTTP, stops Apollo and closes province connections. */
   close(): Promise<void>;
 }
@@ -82,6 +87,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   await apollo.start();
   await health.start();
+  const subscriptions = attachSubscriptions({
+    ...options.subscriptions,
+    httpServer, registry, logger,
+    schema: hub.gateway.schema!,
+    execute: apolloExecutor(apollo),
+  });
   const plain = Object.keys(options.subgraphUrls ?? {});
   httpServer.on('request', gatewayRoutes({ apollo, registry, metrics, logger, plainSubgraphs: () => plain }));
 
@@ -97,7 +108,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   return {
     url,
     httpServer,
+    subscriptions,
     close: () => (closing ??= (async () => {
+      await subscriptions.close();
       await health.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

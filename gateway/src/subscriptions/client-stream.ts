@@ -1,0 +1,148 @@
+/**
+ * One client subscription's merged stream: the events of every province's shared feed, each
+ * province's in its seq order, none twice (a feed that rewinds or resubscribes may repeat what
+ * this client already has), resolved in batches and handed out with the cursor VECTOR of what
+ * was handed out so far. The buffer between the feeds and the client is bounded: a client that
+ * falls `maxBuffered` events behind is cut off (its cursor only covers what it got) rather than
+ * slowing the feeds that everyone shares.
+ */
+import { encodeVectorCursor } from './vector-cursor.js';
+import type { UpstreamEvent } from './topics.js';
+import type { FeedTap } from './upstream-feed.js';
+
+/** Events a client may have waiting before it is cut off. @default 1000 */
+export const DEFAULT_MAX_BUFFERED_EVENTS = 1000;
+
+/** An event with its entity resolved, as the client gets it. */
+export interface ClientEvent<R> {
+  /** The vector cursor after this event. */
+  cursor: string;
+  kind?: string;
+  at: string;
+  province: string;
+  seq: number;
+  /** What `resolve` made of the event. */
+  resolved: R;
+}
+
+/** Options of {@link ClientEventStream}. */
+export interface ClientStreamOptions<R> {
+  /**
+   * Positions the client has (from its `after` cursor): each province's events after them are
+   * delivered. Provinces not in it start from now (see {@link FeedTap.started}).
+   */
+  start: ReadonlyMap<string, number>;
+  /** Resolves a batch of events, one answer per event, in order. */
+  resolve(events: UpstreamEvent[]): Promise<R[]>;
+  /** @default DEFAULT_MAX_BUFFERED_EVENTS */
+  maxBuffered?: number;
+  /** Events resolved together at most. @default 100 */
+  batchSize?: number;
+  /** Called once when the buffer overflows (the caller closes the client's connection). */
+  onOverflow(): void;
+  /** Called once when the stream ends (client gone, overflow): release the feeds. */
+  onEnd(): void;
+}
+
+/** The merged, deduplicated, bounded stream of one client subscription. */
+export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R>>, FeedTap {
+  /** Highest seq per province taken into the buffer (the dedupe line). */
+  private readonly received = new Map<string, number>();
+  /** Highest seq per province handed to the client (the cursor). */
+  private readonly delivered: Map<string, number>;
+  private queue: UpstreamEvent[] = [];
+  private ready: ClientEvent<R>[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+  private overflowed = false;
+
+  constructor(private readonly options: ClientStreamOptions<R>) {
+    this.delivered = new Map(options.start);
+    for (const [province, seq] of options.start) this.received.set(province, seq);
+  }
+
+  /** Events waiting for the client (received, not yet handed out). */
+  get buffered(): number {
+    return this.queue.length + this.ready.length;
+  }
+
+  /** True once the client was cut off for reading too slowly. */
+  get overflow(): boolean {
+    return this.overflowed;
+  }
+
+  /** {@link FeedTap}: takes an event unless the client already has it. */
+  deliver(event: UpstreamEvent): void {
+    if (this.ended) return;
+    const have = this.received.get(event.province);
+    if (have !== undefined && event.seq <= have) return;
+    if (have === undefined) return; // not started yet: `started` comes first for a client from now
+    this.received.set(event.province, event.seq);
+    this.queue.push(event);
+    if (this.buffered > (this.options.maxBuffered ?? DEFAULT_MAX_BUFFERED_EVENTS)) {
+      this.overflowed = true;
+      this.end();
+      this.options.onOverflow();
+      return;
+    }
+    this.notify();
+  }
+
+  /** {@link FeedTap}: a province this client follows from now on starts at `position`. */
+  started(province: string, position: number): void {
+    if (this.received.has(province)) return;
+    this.received.set(province, position);
+    this.delivered.set(province, position);
+  }
+
+  /** The next event; waits while none is buffered; done once the stream ended. */
+  async next(): Promise<IteratorResult<ClientEvent<R>>> {
+    for (;;) {
+      if (this.ended) return { value: undefined, done: true };
+      const ready = this.ready.shift();
+      if (ready) {
+        this.delivered.set(ready.province, ready.seq);
+        return { value: { ...ready, cursor: encodeVectorCursor(this.delivered) }, done: false };
+      }
+      if (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.batchSize ?? 100);
+        const resolved = await this.options.resolve(batch);
+        if (this.ended) return { value: undefined, done: true };
+        this.ready = batch.map((event, i) => ({
+          cursor: '',
+          at: event.at,
+          province: event.province,
+          seq: event.seq,
+          resolved: resolved[i]!,
+          ...(event.kind !== undefined ? { kind: event.kind } : {}),
+        }));
+        continue;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  /** Ends the stream (the client completed or left). */
+  async return(): Promise<IteratorResult<ClientEvent<R>>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue = [];
+    this.ready = [];
+    this.notify();
+    this.options.onEnd();
+  }
+
+  private notify(): void {
+    this.wake?.();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The gateway's subscriptions (`arrivals`, `returnRequestsFiled`) over graphql-ws at `/graphql`:
+ * shared upstream feeds to every connected province, merged per client with a vector cursor,
+ * each event's selection resolved through the federated query pipeline. See README "Subscriptions".
+ */
+import type { Server } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from '../observability/logger.js';
+import type { ProvinceRegistry } from '../shard/province-registry.js';
+import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
+import type { SubscriptionConnectHook } from './connections.js';
+import { EventResolvers, type FederatedExecutor } from './event-resolver.js';
+import { subscribeWith } from './execution.js';
+import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
+import { serveGatewaySubscriptions } from './ws-server.js';
+
+export { SubscriptionCloseCode, CLOSE_REASONS } from './close-codes.js';
+export { encodeVectorCursor, decodeVectorCursor, type ProvincePositions } from './vector-cursor.js';
+export { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
+export type { SubscriptionConnectHook, ConnectionIdentity } from './connections.js';
+export type { UpstreamStats } from './upstream-feeds.js';
+export { apolloExecutor, type FederatedExecutor, type OperationRunner } from './event-resolver.js';
+
+/** Settings of the gateway's subscriptions (`GatewayOptions.subscriptions`). */
+export interface SubscriptionOptions {
+  /**
+   * Authentication of `connection_init`: gets the connection params and the upgrade request,
+   * returns the caller's identity, or false to refuse (close 4403). Absent: everyone is admitted.
+   */
+  onConnect?: SubscriptionConnectHook;
+  /** Events a client may have waiting; one more closes it with 4600 SlowConsumer. @default 1000 */
+  maxBufferedEvents?: number;
+  /** Ping interval towards clients (a missed pong drops them). @default 10_000 */
+  keepAliveMs?: number;
+  /** Ping interval towards provinces. @default 5_000 */
+  upstreamKeepAliveMs?: number;
+  /** A province ping unanswered this long drops the link (it is re-established). @default 3_000 */
+  upstreamPongTimeoutMs?: number;
+  /** Recent events each shared upstream feed keeps for clients joining behind. @default 1000 */
+  historySize?: number;
+  /** An upstream feed without clients is kept this long. @default 10_000 */
+  lingerMs?: number;
+  /** Upgrade headers of each province link (the hook for the gateway's signed caller assertion). */
+  upstreamHeaders?: (province: string) => Promise<Record<string, string>> | Record<string, string>;
+}
+
+/** What {@link attachSubscriptions} needs from the gateway. */
+export interface AttachSubscriptionsOptions extends SubscriptionOptions {
+  httpServer: Server;
+  /** The gateway's API schema. */
+  schema: GraphQLSchema;
+  registry: ProvinceRegistry;
+  /** Runs the resolution queries through the gateway's own pipeline. */
+  execute: FederatedExecutor;
+  logger: Logger;
+}
+
+/** The running subscription service of the gateway. */
+export interface GatewaySubscriptions {
+  /** Upstream counters and open client connections. */
+  stats(): UpstreamStats & { connections: number; resolutionQueries: number };
+  /** Closes client connections (1001), upstream feeds and province links. */
+  close(): Promise<void>;
+}
+
+/** Serves the subscriptions on the gateway's http.Server. */
+export function attachSubscriptions(options: AttachSubscriptionsOptions): GatewaySubscriptions {
+  const logger = options.logger;
+  const feeds = new UpstreamFeeds({
+    registry: options.registry,
+    logger,
+    ...(options.lingerMs !== undefined ? { lingerMs: options.lingerMs } : {}),
+    ...(options.historySize ? { historySize: options.historySize } : {}),
+    ...(options.upstreamKeepAliveMs ? { keepAliveMs: options.upstreamKeepAliveMs } : {}),
+    ...(options.upstreamPongTimeoutMs ? { pongTimeoutMs: options.upstreamPongTimeoutMs } : {}),
+    ...(options.upstreamHeaders ? { upstreamHeaders: options.upstreamHeaders } : {}),
+  });
+  const resolvers = new EventResolvers({ execute: options.execute, logger });
+  const ws = serveGatewaySubscriptions({
+    httpServer: options.httpServer,
+    schema: options.schema,
+    subscribe: subscribeWith({ feeds, resolvers, maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS }),
+    ...(options.onConnect ? { onConnect: options.onConnect } : {}),
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    logger,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    stats: () => ({ ...feeds.stats(), connections: ws.connections, resolutionQueries: resolvers.queries }),
+    close: () =>
+      (closing ??= (async () => {
+        await ws.close();
+        await feeds.close();
+      })()),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The gateway's graphql-ws link to one logical subgraph of one province (`ws://…/transport/graphql`):
+ * one WebSocket multiplexing every upstream subscription to it, opened lazily, with protocol
+ * pings whose pongs must come back in time, so a dead province is noticed within seconds.
+ * It never retries by itself: a dropped link errors every subscription on it, and each upstream
+ * feed resubscribes from ITS OWN last position (the reference client would resend the old `after`).
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { Logger } from '../observability/logger.js';
+
+/** Options of {@link UpstreamConnection}. */
+export interface UpstreamConnectionOptions {
+  province: string;
+  subgraph: string;
+  /** `ws://host:port/<subgraph>/graphql` */
+  url: string;
+  /** Protocol ping interval. @default 5_000 */
+  keepAliveMs?: number;
+  /** A ping without its pong after this long drops the link. @default 3_000 */
+  pongTimeoutMs?: number;
+  /**
+   * Headers of the upgrade request, asked for at every (re)connection: the hook for the gateway's
+   * signed caller assertion that provinces check (see the province's `admit`).
+   */
+  headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  /** `connection_init` payload, asked for at every (re)connection. */
+  connectionParams?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  logger: Logger;
+}
+
+/** What a subscription on the link hears. */
+export interface UpstreamSink {
+  next(data: unknown): void;
+  /** The subscription ended with an error (GraphQL errors, or the link dropped). */
+  error(reason: string): void;
+  complete(): void;
+}
+
+/** A lazily opened graphql-ws client of one province subgraph. */
+export class UpstreamConnection {
+  private readonly client: Client;
+  private socket: WebSocket | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
+  /** Upstream subscriptions opened over the link's lifetime (for the benchmark and metrics). */
+  opened = 0;
+
+  constructor(private readonly options: UpstreamConnectionOptions) {
+    const pongTimeoutMs = options.pongTimeoutMs ?? 3_000;
+    const headers = options.headers;
+    let nextHeaders: Record<string, string> = {};
+    /** A `ws` WebSocket that sends the latest headers with its upgrade request. */
+    class HeaderedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: nextHeaders, maxPayload: 16 * 1024 * 1024 });
+      }
+    }
+    this.client = createClient({
+      // Evaluated right before each socket is built: fresh upgrade headers for every connection.
+      url: async () => {
+        if (headers) nextHeaders = await headers();
+        return options.url;
+      },
+      webSocketImpl: HeaderedWebSocket,
+      lazy: true,
+      lazyCloseTimeout: 1_000,
+      retryAttempts: 0,
+      keepAlive: options.keepAliveMs ?? 5_000,
+      connectionAckWaitTimeout: 5_000,
+      connectionParams: async () => (options.connectionParams ? await options.connectionParams() : {}),
+      on: {
+        opened: (socket) => {
+          this.socket = socket as WebSocket;
+        },
+        ping: (received) => {
+          if (received) return;
+          clearTimeout(this.pongTimer);
+          this.pongTimer = setTimeout(() => {
+            options.logger.warn('province subscription link unresponsive; dropping it', { province: options.province, subgraph: options.subgraph });
+            this.socket?.terminate();
+          }, pongTimeoutMs);
+        },
+        pong: (received) => {
+          if (received) clearTimeout(this.pongTimer);
+        },
+        closed: () => {
+          clearTimeout(this.pongTimer);
+          this.socket = undefined;
+        },
+      },
+    });
+  }
+
+  /** Starts a subscription; returns its stop function. */
+  subscribe(query: string, variables: Record<string, unknown>, sink: UpstreamSink): () => void {
+    this.opened++;
+    return this.client.subscribe(
+      { query, variables },
+      {
+        next: (result) => {
+          if (result.errors?.length) sink.error(result.errors.map((e) => `${(e.extensions as { code?: string } | undefined)?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+          else sink.next(result.data);
+        },
+        error: (err) => sink.error(describe(err)),
+        complete: () => sink.complete(),
+      },
+    );
+  }
+
+  /** Runs a single-result operation (e.g. `{ outboxHead }`) over the link. */
+  query<T>(query: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      this.client.subscribe<T>(
+        { query },
+        {
+          next: (result) => {
+            settled = true;
+            if (result.errors?.length || !result.data) reject(new Error(result.errors?.[0]?.message ?? 'no data'));
+            else resolve(result.data as T);
+          },
+          error: (err) => {
+            settled = true;
+            reject(new Error(describe(err)));
+          },
+          complete: () => {
+            if (!settled) reject(new Error('completed without a result'));
+          },
+        },
+      );
+    });
+  }
+
+  /** Closes the link. */
+  async dispose(): Promise<void> {
+    clearTimeout(this.pongTimer);
+    await this.client.dispose();
+  }
+}
+
+/** A short, data-free description of a graphql-ws failure (a CloseEvent, an Error or GraphQL errors). */
+function describe(err: unknown): string {
+  if (Array.isArray(err)) return err.map((e: { message?: string }) => e.message ?? 'error').join('; ');
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
+    const { code, reason } = err as { code: number; reason?: string };
+    return `closed ${code}${reason ? ` ${reason}` : ''}`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../observability/logger.js';
+import { ClientEventStream } from './client-stream.js';
+import { TOPICS, type UpstreamEvent } from './topics.js';
+import type { UpstreamSink } from './upstream-connection.js';
+import { UpstreamFeed, type UpstreamLink } from './upstream-feed.js';
+
+/** A province link that records subscriptions and lets the test push events or drop them. */
+function fakeLink(head: number) {
+  const subscriptions: { after: number; sink: UpstreamSink; stopped: boolean }[] = [];
+  const link: UpstreamLink = {
+    subscribe(_query, variables, sink) {
+      const sub = { after: Number(variables.after), sink, stopped: false };
+      subscriptions.push(sub);
+      return () => (sub.stopped = true);
+    },
+    async query<T>() {
+      return { outboxHead: String(head) } as T;
+    },
+  };
+  const live = () => subscriptions.filter((s) => !s.stopped).at(-1)!;
+  const push = (seq: number) => live().sink.next({ arrivals: { cursor: String(seq), kind: 'PLANNED', at: '2020-02-20T00:00:00Z', trip: { id: `T13-${seq}` } } });
+  return { link, subscriptions, live, push };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+function client(start: [string, number][] = []) {
+  const s = new ClientEventStream<string>({ start: new Map(start), resolve: async (e: UpstreamEvent[]) => e.map((x) => x.entityId), onOverflow: () => {}, onEnd: () => {} });
+  const seqs: number[] = [];
+  void (async () => {
+    for await (const e of s) seqs.push(e.seq);
+  })();
+  return { s, seqs };
+}
+
+const feedOver = (link: UpstreamLink, historySize = 1000) =>
+  new UpstreamFeed({ province: '130000', topic: TOPICS.arrivals, region: '110000', link, logger: silentLogger, historySize, retryMs: 1, maxRetryMs: 2 });
+
+describe('a shared upstream feed', () => {
+  it('starts from the province head for clients from now, with one upstream subscription for all', async () => {
+    const fake = fakeLink(40);
+    const feed = feedOver(fake.link);
+    const a = client();
+    const b = client();
+    feed.attach(a.s, undefined);
+    feed.attach(b.s, undefined);
+    await tick();
+    expect(fake.subscriptions.map((s) => s.after)).toEqual([40]);
+    fake.push(41);
+    fake.push(42);
+    await tick();
+    expect(a.seqs).toEqual([41, 42]);
+    expect(b.seqs).toEqual([41, 42]);
+    feed.stop();
+  });
+
+  it('serves a client a little behind from its history, without a new upstream subscription', async () => {
+    const fake = fakeLink(0);
+    const feed = feedOver(fake.link);
+    const a = client([['130000', 0]]);
+    feed.attach(a.s, 0);
+    await tick();
+    for (let seq = 1; seq <= 5; seq++) fake.push(seq);
+    const late = client([['130000', 2]]);
+    feed.attach(late.s, 2);
+    fake.push(6);
+    await tick();
+    expect(late.seqs).toEqual([3, 4, 5, 6]);
+    expect(fake.subscriptions).toHaveLength(1);
+    feed.stop();
+  });
+
+  it('rewinds once for a client behind its history; the others see nothing twice', async () => {
+    const fake = fakeLink(0);
+    const feed = feedOver(fake.link, 2);
+    const a = client([['130000', 10]]);
+    feed.attach(a.s, 10);
+    await tick();
+    for (let seq = 11; seq <= 15; seq++) fake.push(seq);
+    const behind = client([['130000', 11]]);
+    feed.attach(behind.s, 11);
+    expect(fake.live().after).toBe(11);
+    for (let seq = 12; seq <= 16; seq++) fake.push(seq); // the province replays 12..15, then 16 is new
+    await tick();
+    expect(a.seqs).toEqual([11, 12, 13, 14, 15, 16]);
+    expect(behind.seqs).toEqual([12, 13, 14, 15, 16]);
+    feed.stop();
+  });
+
+  it('resubscribes from its position when the province link drops, and loses nothing', async () => {
+    const fake = fakeLink(0);
+    const feed = feedOver(fake.link);
+    const a = client([['130000', 0]]);
+    feed.attach(a.s, 0);
+    await tick();
+    fake.push(1);
+    fake.push(2);
+    fake.live().sink.error('closed 1006');
+    await tick();
+    await tick();
+    expect(fake.subscriptions.map((s) => s.after)).toEqual([0, 2]);
+    fake.push(3);
+    await tick();
+    expect(a.seqs).toEqual([1, 2, 3]);
+    feed.stop();
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * ONE upstream subscription to one province for one (field, region) filter, shared by every
+ * client with that filter. It keeps the province's position (the seq of the last event it
+ * received) and a short history of recent events, so a client that joins behind the stream is
+ * served from memory; a client further behind rewinds the stream once (the province replays
+ * from its position, the others skip what they already had). When the link drops or the
+ * province restarts, it resubscribes from its position with backoff: nothing is lost.
+ */
+import type { Logger } from '../observability/logger.js';
+import { readUpstreamEvent, type SubscriptionTopic, type UpstreamEvent } from './topics.js';
+import type { UpstreamSink } from './upstream-connection.js';
+
+/** What a feed needs of the link to its province (an `UpstreamConnection`). */
+export interface UpstreamLink {
+  subscribe(query: string, variables: Record<string, unknown>, sink: UpstreamSink): () => void;
+  query<T>(query: string): Promise<T>;
+}
+
+/** A client's end of a feed. */
+export interface FeedTap {
+  /** An event of the feed's province (possibly one the client already has: it dedupes by seq). */
+  deliver(event: UpstreamEvent): void;
+  /** The client joined "from now": this is the province's position it starts from. */
+  started(province: string, position: number): void;
+}
+
+/** Options of {@link UpstreamFeed}. */
+export interface UpstreamFeedOptions {
+  province: string;
+  topic: SubscriptionTopic;
+  region: string;
+  link: UpstreamLink;
+  logger: Logger;
+  /** Recent events kept to serve clients joining a little behind. @default 1000 */
+  historySize?: number;
+  /** First resubscription delay, doubled up to `maxRetryMs`. @default 200 */
+  retryMs?: number;
+  /** @default 2000 */
+  maxRetryMs?: number;
+}
+
+/** One shared upstream subscription. */
+export class UpstreamFeed {
+  private readonly taps = new Set<FeedTap>();
+  /** Taps that joined "from now" before the position was known. */
+  private readonly waitingForHead = new Set<FeedTap>();
+  private position: number | undefined;
+  /** Every event in (historyFrom, position] is in `history`. */
+  private historyFrom: number | undefined;
+  private history: UpstreamEvent[] = [];
+  private stopUpstream: (() => void) | undefined;
+  private generation = 0;
+  private retryDelay: number;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private stopped = false;
+  /** The earliest position asked for while the head was being read. */
+  private requestedStart: number | undefined;
+  private readingHead = false;
+
+  constructor(private readonly options: UpstreamFeedOptions) {
+    this.retryDelay = options.retryMs ?? 200;
+  }
+
+  /** The province's position of this stream (undefined until known). */
+  get streamPosition(): number | undefined {
+    return this.position;
+  }
+
+  /** How many clients share it. */
+  get size(): number {
+    return this.taps.size;
+  }
+
+  /**
+   * Adds a client that has everything up to `after` (undefined: from now on). Events after it
+   * are delivered: from the history at once, or by rewinding the stream.
+   */
+  attach(tap: FeedTap, after: number | undefined): void {
+    this.taps.add(tap);
+    if (this.position === undefined) {
+      if (after === undefined) this.waitingForHead.add(tap);
+      else this.requestedStart = Math.min(this.requestedStart ?? after, after);
+      this.ensureStarted();
+      return;
+    }
+    if (after === undefined) {
+      tap.started(this.options.province, this.position);
+      return;
+    }
+    if (after >= this.position) return;
+    if (this.historyFrom !== undefined && after >= this.historyFrom) {
+      for (const event of this.history) if (event.seq > after) tap.deliver(event);
+      return;
+    }
+    this.options.logger.debug('upstream feed rewinds for a client behind it', { province: this.options.province, topic: this.options.topic.name });
+    this.subscribeFrom(after);
+  }
+
+  /** Removes a client. */
+  detach(tap: FeedTap): void {
+    this.taps.delete(tap);
+    this.waitingForHead.delete(tap);
+  }
+
+  /** Stops the upstream subscription for good. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.stopUpstream?.();
+    this.stopUpstream = undefined;
+    this.generation++;
+  }
+
+  private ensureStarted(): void {
+    if (this.readingHead || this.stopUpstream || this.retryTimer || this.stopped) return;
+    if (this.waitingForHead.size === 0 && this.requestedStart !== undefined) {
+      this.subscribeFrom(this.requestedStart);
+      return;
+    }
+    this.readingHead = true;
+    this.options.link
+      .query<{ outboxHead: string }>('query OutboxHead { outboxHead }')
+      .then(
+        ({ outboxHead }) => {
+          this.readingHead = false;
+          if (this.stopped) return;
+          const head = Number(outboxHead);
+          for (const tap of this.waitingForHead) tap.started(this.options.province, head);
+          this.waitingForHead.clear();
+          this.subscribeFrom(Math.min(head, this.requestedStart ?? head));
+        },
+        (err: unknown) => {
+          this.readingHead = false;
+          this.options.logger.debug('province head not readable yet', { province: this.options.province, reason: (err as Error).message });
+          this.retryLater(() => this.ensureStarted());
+        },
+      );
+  }
+
+  /** (Re)subscribes upstream from `after`, dropping the current subscription. */
+  private subscribeFrom(after: number): void {
+    if (this.stopped) return;
+    this.stopUpstream?.();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const generation = ++this.generation;
+    if (this.position === undefined || after < this.position) {
+      this.position = after;
+      this.historyFrom = after;
+      this.history = [];
+    }
+    this.requestedStart = undefined;
+    this.startedAt = Date.now();
+    const variables = { region: this.options.region, after: String(after) };
+    this.stopUpstream = this.options.link.subscribe(this.options.topic.upstreamQuery, variables, {
+      next: (data) => {
+        if (generation !== this.generation) return;
+        const event = readUpstreamEvent(this.options.topic, this.options.province, data);
+        if (event) this.receive(event);
+      },
+      error: (reason) => this.lost(generation, reason),
+      complete: () => this.lost(generation, 'completed'),
+    });
+  }
+
+  private receive(event: UpstreamEvent): void {
+    if (this.position !== undefined && event.seq <= this.position) return;
+    this.position = event.seq;
+    this.retryDelay = this.options.retryMs ?? 200;
+    this.history.push(event);
+    if (this.history.length > (this.options.historySize ?? 1000)) this.historyFrom = this.history.shift()!.seq;
+    for (const tap of this.taps) tap.deliver(event);
+  }
+
+  private lost(generation: number, reason: string): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.stopUpstream = undefined;
+    this.generation++;
+    if (Date.now() - this.startedAt > 5_000) this.retryDelay = this.options.retryMs ?? 200;
+    this.options.logger.info('province subscription lost; resubscribing from its position', {
+      province: this.options.province, topic: this.options.topic.name, position: this.position, reason: reason.slice(0, 200),
+    });
+    this.retryLater(() => this.subscribeFrom(this.position!));
+  }
+
+  private retryLater(action: () => void): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      action();
+    }, this.retryDelay * (0.75 + Math.random() / 2));
+    this.retryDelay = Math.min(this.retryDelay * 2, this.options.maxRetryMs ?? 2_000);
+  }
+}

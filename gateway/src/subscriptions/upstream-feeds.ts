@@ -1,0 +1,136 @@
+/**
+ * The registry of shared upstream feeds: one {@link UpstreamFeed} per (province, field, region)
+ * while at least one client uses it (and for `lingerMs` after the last one leaves, so a client
+ * that reconnects is served from its history), and one graphql-ws link per (province, subgraph).
+ */
+import type { Logger } from '../observability/logger.js';
+import type { ProvinceRegistry } from '../shard/province-registry.js';
+import type { SubscriptionTopic } from './topics.js';
+import { UpstreamConnection, type UpstreamConnectionOptions } from './upstream-connection.js';
+import { UpstreamFeed, type UpstreamLink } from './upstream-feed.js';
+
+/** Options of {@link UpstreamFeeds}. */
+export interface UpstreamFeedsOptions {
+  registry: ProvinceRegistry;
+  logger: Logger;
+  /** Keeps a feed without clients this long. @default 10_000 */
+  lingerMs?: number;
+  /** Recent events each feed keeps. @default 1000 */
+  historySize?: number;
+  /** Protocol ping interval of the province links. @default 5_000 */
+  keepAliveMs?: number;
+  /** A ping without its pong after this long drops a link. @default 3_000 */
+  pongTimeoutMs?: number;
+  /** Upgrade headers of each province link (the hook for the gateway's signed caller assertion). */
+  upstreamHeaders?: (province: string) => Promise<Record<string, string>> | Record<string, string>;
+  /** Builds a link; tests replace it. @default an {@link UpstreamConnection} */
+  connect?: (province: string, subgraph: string) => UpstreamLink & { opened?: number; dispose(): Promise<void> };
+}
+
+/** Counters for `/metrics` and the benchmark. */
+export interface UpstreamStats {
+  /** Upstream feeds alive now. */
+  feeds: number;
+  /** Province links (WebSockets) open or openable now. */
+  links: number;
+  /** Upstream subscriptions started since the gateway started (resubscriptions included). */
+  subscriptionsOpened: number;
+  /** Clients attached to feeds now (one per client subscription and province). */
+  taps: number;
+}
+
+interface Entry {
+  feed: UpstreamFeed;
+  users: number;
+  linger?: NodeJS.Timeout;
+}
+
+/** Shared upstream feeds and province links. */
+export class UpstreamFeeds {
+  private readonly feeds = new Map<string, Entry>();
+  private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
+  private closedLinksOpened = 0;
+
+  constructor(private readonly options: UpstreamFeedsOptions) {}
+
+  /** The connected provinces, in code order. */
+  get provinces(): readonly string[] {
+    return this.options.registry.codes;
+  }
+
+  /** The feed of (province, topic, region), created on first use; call {@link release} when done. */
+  acquire(province: string, topic: SubscriptionTopic, region: string): UpstreamFeed {
+    const key = `${province}|${topic.name}|${region}`;
+    let entry = this.feeds.get(key);
+    if (!entry) {
+      const feed = new UpstreamFeed({
+        province, topic, region, link: this.link(province, topic.subgraph), logger: this.options.logger,
+        ...(this.options.historySize ? { historySize: this.options.historySize } : {}),
+      });
+      entry = { feed, users: 0 };
+      this.feeds.set(key, entry);
+    }
+    clearTimeout(entry.linger);
+    entry.linger = undefined;
+    entry.users++;
+    return entry.feed;
+  }
+
+  /** Gives a feed back; the last user's release stops it after `lingerMs`. */
+  release(feed: UpstreamFeed): void {
+    for (const [key, entry] of this.feeds) {
+      if (entry.feed !== feed) continue;
+      entry.users--;
+      if (entry.users > 0) return;
+      entry.linger = setTimeout(() => {
+        if (entry.users > 0) return;
+        entry.feed.stop();
+        this.feeds.delete(key);
+      }, this.options.lingerMs ?? 10_000);
+      entry.linger.unref();
+      return;
+    }
+  }
+
+  /** Current counters. */
+  stats(): UpstreamStats {
+    let taps = 0;
+    for (const entry of this.feeds.values()) taps += entry.feed.size;
+    const opened = [...this.links.values()].reduce((sum, link) => sum + (link.opened ?? 0), this.closedLinksOpened);
+    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps };
+  }
+
+  /** Stops every feed and closes every link. */
+  async close(): Promise<void> {
+    for (const entry of this.feeds.values()) {
+      clearTimeout(entry.linger);
+      entry.feed.stop();
+    }
+    this.feeds.clear();
+    const links = [...this.links.values()];
+    this.links.clear();
+    this.closedLinksOpened += links.reduce((sum, link) => sum + (link.opened ?? 0), 0);
+    await Promise.allSettled(links.map((link) => link.dispose()));
+  }
+
+  private link(province: string, subgraph: string): UpstreamLink {
+    const key = `${province}|${subgraph}`;
+    let link = this.links.get(key);
+    if (!link) {
+      if (this.options.connect) link = this.options.connect(province, subgraph);
+      else {
+        const url = this.options.registry.subgraphUrl(province, subgraph)!.replace(/^http/, 'ws');
+        const headers = this.options.upstreamHeaders;
+        const connection: UpstreamConnectionOptions = {
+          province, subgraph, url, logger: this.options.logger,
+          ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
+          ...(this.options.pongTimeoutMs ? { pongTimeoutMs: this.options.pongTimeoutMs } : {}),
+          ...(headers ? { headers: () => headers(province) } : {}),
+        };
+        link = new UpstreamConnection(connection);
+      }
+      this.links.set(key, link);
+    }
+    return link;
+  }
+}
