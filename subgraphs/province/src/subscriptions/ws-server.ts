@@ -10,6 +10,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { accessOf, bindAccess, type RequestAccess } from '../access/request-access.js';
 import type { ProvinceContext } from '../context.js';
 import { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
 
@@ -20,9 +21,9 @@ export interface SubscriptionWsOptions {
   /** A fresh context per subscription (it lives as long as the subscription). */
   contextFor(subgraph: SubscriptionSubgraph): ProvinceContext;
   /**
-   * Admission of the upgrade request (e.g. the gateway's signed caller assertion in its headers):
-   * checked at `connection_init` (refused: close 4403 Forbidden) and again for each subscription,
-   * binding the caller to its context. Absent: everyone is admitted.
+   * Admission of the upgrade request (e.g. the gateway's signed caller assertion in its headers),
+   * checked once at `connection_init` (refused: close 4403 Forbidden); the access it binds holds
+   * for every subscription of the connection, however long it lives. Absent: no access is bound.
    */
   admit?: (req: IncomingMessage, context: ProvinceContext) => Promise<GraphQLFormattedError | undefined>;
   log: Logger;
@@ -57,19 +58,26 @@ export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions):
   options.httpServer.on('upgrade', onUpgrade);
 
   const subgraph = (request: IncomingMessage) => subgraphOf(request) ?? 'transport';
+  /** The access admitted for each connection (graphql-ws's per-connection context object). */
+  const admitted = new WeakMap<object, RequestAccess>();
   const disposable = useServer(
     {
       schema: (ctx) => options.schemas[subgraph(ctx.extra.request)],
       onConnect: async (ctx) => {
         if (!options.admit) return true;
-        const refused = await options.admit(ctx.extra.request, options.contextFor(subgraph(ctx.extra.request)));
-        if (refused) log.warn({ code: refused.extensions?.code }, 'subscription connection refused');
-        return !refused;
+        const probe = options.contextFor(subgraph(ctx.extra.request));
+        const refused = await options.admit(ctx.extra.request, probe);
+        if (refused) {
+          log.warn({ code: refused.extensions?.code }, 'subscription connection refused');
+          return false;
+        }
+        admitted.set(ctx, accessOf(probe));
+        return true;
       },
-      context: async (ctx) => {
+      context: (ctx) => {
         const context = options.contextFor(subgraph(ctx.extra.request));
-        const refused = await options.admit?.(ctx.extra.request, context);
-        if (refused) throw new Error(`subscription refused: ${refused.message}`);
+        const access = admitted.get(ctx);
+        if (access) bindAccess(context, access);
         return context;
       },
       onError: (_ctx, _id, _payload, errors) => {
