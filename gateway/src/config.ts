@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayOptions } from './index.js';
+import { authOptionsFromEnv } from './auth/auth-options.js';
+import { limitsFromEnv } from './limits/limit-options.js';
 
 /** The gateway's settings as a JSON config file (`GATEWAY_CONFIG`) holds them. */
 export interface GatewayConfigFile {
@@ -39,13 +41,16 @@ function int(value: string | number | undefined, setting: string): number | unde
   return n;
 }
 
+const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
+
 const pairs = (v: Record<string, string> | string | undefined, setting: string) => (typeof v === 'string' ? parsePairs(v, setting) : v);
 
 /**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
- * override it.
+ * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`) and limits (`LIMIT_*`, `RATE_LIMIT_*`)
+ * come from the environment only (see auth/auth-options.ts, limits/limit-options.ts).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -67,6 +72,8 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     provinceTimeoutMs: int(env.PROVINCE_TIMEOUT_MS, 'PROVINCE_TIMEOUT_MS') ?? int(file.provinceTimeoutMs, 'provinceTimeoutMs'),
     healthCheckIntervalMs: int(env.HEALTH_CHECK_INTERVAL_MS, 'HEALTH_CHECK_INTERVAL_MS') ?? int(file.healthCheckIntervalMs, 'healthCheckIntervalMs'),
     provinceRetryAfterMs: int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ?? int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
+    auth: nonEmpty(authOptionsFromEnv(env)),
+    limits: nonEmpty(limitsFromEnv(env)),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
 }

@@ -14,6 +14,15 @@ import { metricsPlugin } from './observability/metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { gatewayRoutes } from './http/routes.js';
 import { apolloExecutor, attachSubscriptions, type GatewaySubscriptions, type SubscriptionOptions } from './subscriptions/index.js';
+import type { GatewayAuthOptions } from './auth/auth-options.js';
+import { CallerAssertions } from './auth/caller-assertions.js';
+import type { GatewayContext } from './auth/gateway-context.js';
+import { graphqlAdmission } from './auth/graphql-admission.js';
+import { publicFieldsPlugin } from './auth/public-fields-plugin.js';
+import { createTokenVerifier } from './auth/token-verifier.js';
+import { resolveLimits, type QueryLimits } from './limits/limit-options.js';
+import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
+import { TokenBucketLimiter } from './limits/rate-limit.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -39,6 +48,10 @@ export interface GatewayOptions {
   subscriptions?: SubscriptionOptions;
   /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
   logger?: Logger;
+  /** Authentication of callers and signing of caller assertions (see auth/auth-options.ts). @default development secret, ephemeral signing key */
+  auth?: GatewayAuthOptions;
+  /** Query limits (see limits/limit-options.ts). @default DEFAULT_LIMITS */
+  limits?: Partial<QueryLimits>;
 }
 
 /** A running gateway. */
@@ -62,7 +75,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = options.logger ?? createLogger({ base: { component: 'gateway' } });
   const metrics = new GatewayMetrics();
   const registry = new ProvinceRegistry(options.provinces ?? {});
-  const client = new ProvinceClient({ timeoutMs: options.provinceTimeoutMs ?? 5000, metrics, logger });
+  const auth = options.auth ?? {};
+  if (!auth.jwtSecret && !auth.jwksUrl) logger.warn('neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: accepting development tokens signed with the development secret');
+  const assertions = await CallerAssertions.create({ signingKeyPem: auth.signingKeyPem, ttlSeconds: auth.assertionTtlSeconds, logger });
+  const limits = resolveLimits(options.limits);
+  const client = new ProvinceClient({ timeoutMs: options.provinceTimeoutMs ?? 5000, metrics, logger, assertions });
   const breaker = new ProvinceBreaker({ registry, probe: (code) => health.probe(code), retryAfterMs: options.provinceRetryAfterMs, metrics, logger });
   const hub = createHubGateway({
     supergraphSdl: options.supergraphSdl ?? contractSupergraphSdl(),
@@ -72,12 +89,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const health = new ProvinceHealth({ registry, client, subgraphs: hub.sharded, intervalMs: options.healthCheckIntervalMs ?? 30_000, metrics, logger });
 
   const httpServer = createServer();
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway: hub.gateway,
+    allowBatchedHttpRequests: limits.maxBatch > 1,
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), publicFieldsPlugin(auth.publicRootFields), queryLimitsPlugin(limits)],
     logger: {
       debug: (m: string) => logger.debug(m, { component: 'apollo-server' }),
       info: (m: string) => logger.info(m, { component: 'apollo-server' }),
@@ -94,7 +112,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     execute: apolloExecutor(apollo),
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
-  httpServer.on('request', gatewayRoutes({ apollo, registry, metrics, logger, plainSubgraphs: () => plain }));
+  const limiter = new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
+  const graphql = graphqlAdmission({ apollo, verify: createTokenVerifier(auth), limits, limiter, logger });
+  // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
+  httpServer.on('request', gatewayRoutes({ apollo: apollo as unknown as ApolloServer, registry, metrics, logger, plainSubgraphs: () => plain, graphql }));
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -122,3 +143,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 export { ShardRouter } from './shard/router.js';
 export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';
 export { createLogger, type Logger } from './observability/logger.js';
+export { DEV_JWT_SECRET, PUBLIC_ROOT_FIELDS, authOptionsFromEnv, type GatewayAuthOptions } from './auth/auth-options.js';
+export { CallerAssertions } from './auth/caller-assertions.js';
+export { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+export { callerOfContext, type GatewayContext } from './auth/gateway-context.js';
+export { DEFAULT_LIMITS, limitsFromEnv, resolveLimits, type QueryLimits } from './limits/limit-options.js';
+export { signDevToken, type DevTokenClaims, type DevTokenOptions } from './auth/dev-token.js';

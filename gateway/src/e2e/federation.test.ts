@@ -85,11 +85,12 @@ describe('cross-province federation', () => {
   });
 
   it('should report the same input error of every province once', async () => {
-    for (const variables of [{ d: '999999', first: 5 }, { d: '110000', first: 500 }]) {
+    // (a page over 100 is refused by the gateway's own page-size limit before any province is asked)
+    for (const { code, ...variables } of [{ d: '999999', first: 5, code: 'BAD_USER_INPUT' }, { d: '110000', first: 500, code: 'QUERY_TOO_COMPLEX' }]) {
       const res = await hub.query(`query($d: RegionCode!, $first: Int) { trips(destination: $d, first: $first) { totalCount } }`, variables);
       expect(res.data ?? null).toBeNull();
       expect(res.errors).toHaveLength(1);
-      expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.extensions!.code).toBe(code);
     }
   });
 

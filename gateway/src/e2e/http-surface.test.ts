@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
-import { startHub, type Hub } from '../testing/hub-fixture.js';
+import { startHub, testAuthorization, type Hub } from '../testing/hub-fixture.js';
 
 const GX = '450000', HE = '130000', GD = '440000';
 
@@ -63,7 +63,7 @@ describe('HTTP surface', () => {
   });
 
   it('should still answer GraphQL over GET for non-browser clients', async () => {
-    const res = await fetch(`${base}/graphql?query=${encodeURIComponent('{ trips(origin: "450000") { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const res = await fetch(`${base}/graphql?query=${encodeURIComponent('{ trips(origin: "450000") { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true', ...(await testAuthorization()) } });
     expect(await res.json()).toEqual({ data: { trips: { totalCount: 1 } } });
   });
 
@@ -96,7 +96,7 @@ describe('main.ts', () => {
         child.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ region(code: "450203") { name } trips(origin: "450000") { totalCount } }' }) });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await testAuthorization()) }, body: JSON.stringify({ query: '{ region(code: "450203") { name } trips(origin: "450000") { totalCount } }' }) });
       expect(await res.json()).toEqual({ data: { region: { name: '鱼峰区' }, trips: { totalCount: 0 } } });
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

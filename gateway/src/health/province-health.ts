@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import { SYSTEM_CALLER } from '@p2p/schema';
 import type { ProvinceClient } from '../shard/province-client.js';
 import type { ProvinceRegistry, ProvinceStatus } from '../shard/province-registry.js';
 import { ProvinceFetchError } from '../shard/province-errors.js';
@@ -85,7 +86,7 @@ export class ProvinceHealth {
     await Promise.all(subgraphs.map(async (sg) => {
       const url = registry.subgraphUrl(code, sg.name)!;
       try {
-        const answer = await client.send({ province: code, subgraph: sg.name, url }, { query: SERVICE_QUERY }, { mutation: false });
+        const answer = await client.send({ province: code, subgraph: sg.name, url }, { query: SERVICE_QUERY }, { mutation: false, caller: SYSTEM_CALLER });
         const sdl = (answer.data?._service as { sdl?: unknown } | undefined)?.sdl;
         if (typeof sdl !== 'string') {
           incompatible.push(`${sg.name}: no _service { sdl }`);

@@ -14,6 +14,8 @@ export interface GatewayRoutesOptions {
   logger: Logger;
   /** Subgraphs served plainly (no provinces), shown in `/health`. */
   plainSubgraphs: () => string[];
+  /** Answers `/graphql` requests (limits and authentication first, see auth/graphql-admission.ts); @default Apollo with an empty context */
+  graphql?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** The `/health` document: the gateway's status and each province's state. */
@@ -49,7 +51,7 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
         res.writeHead(405, { allow: 'GET, POST' }).end();
         return;
       }
-      return handleGraphQL(apollo, req, res, async () => ({}));
+      return options.graphql ? options.graphql(req, res) : handleGraphQL(apollo, req, res, async () => ({}));
     }
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET' }).end();

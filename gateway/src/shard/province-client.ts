@@ -1,5 +1,7 @@
 import { Agent, request } from 'undici';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Caller } from '@p2p/schema';
+import type { CallerAssertions } from '../auth/caller-assertions.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { ProvinceFetchError } from './province-errors.js';
@@ -35,6 +37,8 @@ export interface ProvinceClientOptions {
   metrics?: GatewayMetrics;
   /** @default silentLogger */
   logger?: Logger;
+  /** Signs the caller assertion (`x-p2p-caller`) each province requires; absent: none is sent. */
+  assertions?: CallerAssertions;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -60,14 +64,16 @@ export class ProvinceClient {
    * Sends one request; resolves with the province's GraphQL answer (which may carry errors).
    * @throws ProvinceFetchError when no GraphQL answer came back in time.
    */
-  async send(target: ProvinceTarget, body: ProvinceRequest, { mutation }: { mutation: boolean }): Promise<ProvinceAnswer> {
+  async send(target: ProvinceTarget, body: ProvinceRequest, { mutation, caller }: { mutation: boolean; caller?: Caller | null }): Promise<ProvinceAnswer> {
     const started = performance.now();
+    // Who is asking, signed for the province (which refuses any request without it).
+    const authorization = caller && this.options.assertions ? await this.options.assertions.headerFor(caller) : {};
     const deadline = started + this.timeoutMs;
     let attempt = 0;
     for (;;) {
       attempt++;
       try {
-        const answer = await this.once(target, body, deadline - performance.now());
+        const answer = await this.once(target, body, deadline - performance.now(), authorization);
         this.observe(target, started, 'ok');
         return answer;
       } catch (err) {
@@ -88,7 +94,7 @@ export class ProvinceClient {
     }
   }
 
-  private async once(target: ProvinceTarget, body: ProvinceRequest, budgetMs: number): Promise<ProvinceAnswer> {
+  private async once(target: ProvinceTarget, body: ProvinceRequest, budgetMs: number, authorization: Record<string, string>): Promise<ProvinceAnswer> {
     const timeout = Math.max(1, Math.floor(budgetMs));
     let status: number;
     let text: string;
@@ -96,7 +102,7 @@ export class ProvinceClient {
       const res = await request(target.url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeout),
         headersTimeout: timeout,

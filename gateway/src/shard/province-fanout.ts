@@ -1,3 +1,4 @@
+import type { Caller } from '@p2p/schema';
 import type { ProvinceRegistry } from './province-registry.js';
 import type { ProvinceAnswer, ProvinceClient, ProvinceRequest } from './province-client.js';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
@@ -12,6 +13,8 @@ export interface ShardContext {
   client: ProvinceClient;
   /** Skips provinces known to be down; absent: every connected province is always tried. */
   breaker?: ProvinceBreaker;
+  /** Who is asking (per request; see ShardRouter.process): the provinces receive it signed. */
+  caller?: Caller | null;
 }
 
 /** What one province gave: an answer, or the reason it gave none. */
@@ -29,7 +32,7 @@ export async function askProvince(ctx: ShardContext, province: string, body: Pro
   if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
   if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
   try {
-    return { province, answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, { mutation }) };
+    return { province, answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, { mutation, caller: ctx.caller }) };
   } catch (err) {
     const failure = err instanceof ProvinceFetchError ? err.reason : 'network';
     ctx.breaker?.failed(province, failure);

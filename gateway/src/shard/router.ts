@@ -10,6 +10,7 @@ import type { ProvinceRegistry } from './province-registry.js';
 import type { ProvinceClient } from './province-client.js';
 import type { ProvinceBreaker } from './province-breaker.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { callerOfContext } from '../auth/gateway-context.js';
 
 /** Options of {@link ShardRouter}. */
 export interface ShardRouterOptions {
@@ -62,6 +63,8 @@ export class ShardRouter implements GraphQLDataSource {
     if (analysis.operation === 'subscription') {
       return { errors: [hubError('BAD_USER_INPUT', 'subscriptions are served over graphql-ws').toJSON()] };
     }
-    return analysis.entities ? fetchEntities(this.ctx, analysis, request) : fetchRootFields(this.ctx, analysis, request);
+    // The caller authenticated by the gateway travels, signed, with every fetch of this request.
+    const ctx: ShardContext = { ...this.ctx, caller: callerOfContext(options.context) };
+    return analysis.entities ? fetchEntities(ctx, analysis, request) : fetchRootFields(ctx, analysis, request);
   }
 }

@@ -1,5 +1,6 @@
 import { startGateway, type GatewayOptions, type RunningGateway } from '../index.js';
 import { createLogger, silentLogger } from '../observability/logger.js';
+import { signDevToken } from '../auth/dev-token.js';
 import type { ProvinceData } from './fake-data.js';
 import { startFakeNational, type FakeNational } from './fake-national.js';
 import { startFakeProvinces, type FakeProvince, type FakeProvinceOptions } from './fake-province.js';
@@ -10,9 +11,16 @@ export interface ClientAnswer {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** POSTs a GraphQL operation to `url`. */
+/** The authorization header of the tests' caller: a ministry development token (fake provinces apply no rules). */
+export async function testAuthorization(): Promise<Record<string, string>> {
+  testToken ??= signDevToken({ role: 'ministry', subject: 'gateway-tests' });
+  return { authorization: `Bearer ${await testToken}` };
+}
+let testToken: Promise<string> | undefined;
+
+/** POSTs a GraphQL operation to `url`, with the tests' token. */
 export async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<ClientAnswer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await testAuthorization()) }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as ClientAnswer;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * The gateway's query limits and their defaults. Every limit can be set by option or env:
+ *
+ * | limit | default | env |
+ * | --- | --- | --- |
+ * | depth: nesting of fields | 12 | `LIMIT_DEPTH` |
+ * | cost: fields × page sizes | 10,000 | `LIMIT_COST` |
+ * | page size: `first` of a connection | 100 | `LIMIT_PAGE_SIZE` |
+ * | body size of a request | 100 kB (100,000 bytes) | `LIMIT_BODY_BYTES` |
+ * | HTTP batch: operations in one request (1 = batching off) | 10 | `LIMIT_BATCH` |
+ * | rate: operations per second per caller, sustained (0 = off) | 50 | `RATE_LIMIT_PER_SECOND` |
+ * | rate: burst per caller | 200 | `RATE_LIMIT_BURST` |
+ */
+
+/** Every limit of the gateway. */
+export interface QueryLimits {
+  /** Deepest nesting of fields (root fields are at depth 1; introspection is not counted). @default 12 */
+  maxDepth: number;
+  /** Highest estimated cost: each field counts once per time it is resolved (see cost-limit.ts). @default 10_000 */
+  maxCost: number;
+  /** Largest `first` of any field. @default 100 */
+  maxPageSize: number;
+  /** Largest request body in bytes. @default 100_000 */
+  maxBodyBytes: number;
+  /** Most operations in one HTTP batch (a JSON array body); 1 turns batching off. @default 10 */
+  maxBatch: number;
+  /** Operations per second each caller may sustain (token bucket refill); 0 turns rate limiting off. @default 50 */
+  ratePerSecond: number;
+  /** Operations a caller may send at once (token bucket size). @default 200 */
+  rateBurst: number;
+  /** Assumed length of a list field without `first` (passengers, regions, children…), for the cost. @default 10 */
+  assumedListSize: number;
+  /** Page size assumed when `first` is absent, as the provinces default it. @default 20 */
+  defaultPageSize: number;
+}
+
+/** The defaults of {@link QueryLimits}. */
+export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
+  maxDepth: 12,
+  maxCost: 10_000,
+  maxPageSize: 100,
+  maxBodyBytes: 100_000,
+  maxBatch: 10,
+  ratePerSecond: 50,
+  rateBurst: 200,
+  assumedListSize: 10,
+  defaultPageSize: 20,
+});
+
+const ENV: Partial<Record<keyof QueryLimits, string>> = {
+  maxDepth: 'LIMIT_DEPTH',
+  maxCost: 'LIMIT_COST',
+  maxPageSize: 'LIMIT_PAGE_SIZE',
+  maxBodyBytes: 'LIMIT_BODY_BYTES',
+  maxBatch: 'LIMIT_BATCH',
+  ratePerSecond: 'RATE_LIMIT_PER_SECOND',
+  rateBurst: 'RATE_LIMIT_BURST',
+};
+
+/**
+ * The limits set in the environment (absent ones are left out).
+ * @throws Error naming the variable that is not a non-negative number.
+ */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<QueryLimits> {
+  const limits: Partial<QueryLimits> = {};
+  for (const [key, name] of Object.entries(ENV) as [keyof QueryLimits, string][]) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: "${value}" is not a non-negative number`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
+/** The limits in force: the defaults overridden by `overrides`. */
+export function resolveLimits(overrides: Partial<QueryLimits> = {}): QueryLimits {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_LIMITS, ...defined };
+}

@@ -1,0 +1,94 @@
+import {
+  Kind, getNamedType, isCompositeType, isListType, isNonNullType,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLOutputType,
+  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
+} from 'graphql';
+
+/** What the limits read an operation with: the API schema, its fragments and variables. */
+export interface OperationScope {
+  schema: GraphQLSchema;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  variables: Readonly<Record<string, unknown>>;
+}
+
+/** A field of a selection set, with the type it is selected on and its output type. */
+export interface SelectedField {
+  node: FieldNode;
+  /** Output type of the field; undefined for `__typename` and unknown fields. */
+  type: GraphQLOutputType | undefined;
+  /** The composite type the field's sub-selection is read on (undefined for leaves). */
+  childType: GraphQLCompositeType | undefined;
+  /** Names of the arguments the field accepts. */
+  argumentNames: readonly string[];
+}
+
+/** The scope of one operation of a document. */
+export function operationScope(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): OperationScope {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  return { schema, fragments, variables: variables ?? {} };
+}
+
+/** The root type of an operation. */
+export function rootType(scope: OperationScope, operation: OperationDefinitionNode): GraphQLCompositeType | undefined {
+  const type = operation.operation === 'query' ? scope.schema.getQueryType() : operation.operation === 'mutation' ? scope.schema.getMutationType() : scope.schema.getSubscriptionType();
+  return type ?? undefined;
+}
+
+/**
+ * The fields a selection set selects on `parentType`, flattened through inline fragments and
+ * fragment spreads (whose type conditions narrow the parent type). Documents reaching the
+ * limits are validated, so fragment spreads have no cycles.
+ */
+export function fieldsOf(scope: OperationScope, set: SelectionSetNode, parentType: GraphQLCompositeType | undefined): SelectedField[] {
+  const out: SelectedField[] = [];
+  const visit = (s: SelectionSetNode, parent: GraphQLCompositeType | undefined) => {
+    for (const selection of s.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const def = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
+        const named = def ? getNamedType(def.type) : undefined;
+        out.push({ node: selection, type: def?.type, childType: named && isCompositeType(named) ? named : undefined, argumentNames: def?.args.map((a) => a.name) ?? [] });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, narrow(scope, parent, selection.typeCondition?.name.value));
+      } else {
+        const fragment = scope.fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet, narrow(scope, parent, fragment.typeCondition.name.value));
+      }
+    }
+  };
+  visit(set, parentType);
+  return out;
+}
+
+function narrow(scope: OperationScope, parent: GraphQLCompositeType | undefined, condition: string | undefined): GraphQLCompositeType | undefined {
+  if (!condition) return parent;
+  const type = scope.schema.getType(condition);
+  return type && isCompositeType(type) ? type : parent;
+}
+
+/** True when a field's type is a list (through non-null). */
+export function isList(type: GraphQLOutputType | undefined): boolean {
+  if (!type) return false;
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/** True for introspection fields (`__schema`, `__type`, `__typename`), which the limits do not count. */
+export function isIntrospection(field: FieldNode): boolean {
+  return field.name.value.startsWith('__');
+}
+
+/** The value of an integer argument (literal or variable), or undefined when absent or not an integer. */
+export function intArgument(scope: OperationScope, field: FieldNode, name: string): number | undefined {
+  const arg = field.arguments?.find((a) => a.name.value === name);
+  return arg ? intValue(scope, arg.value) : undefined;
+}
+
+function intValue(scope: OperationScope, value: ValueNode): number | undefined {
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const v = scope.variables[value.name.value];
+    return typeof v === 'number' ? v : undefined;
+  }
+  return undefined;
+}
+
