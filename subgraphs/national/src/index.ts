@@ -7,11 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildNationalSchema } from './schema.js';
-import { badInputStatusPlugin, formatHubError } from './error-codes.js';
+import { hubFormatError, inputErrorStatusPlugin } from '@p2p/schema';
 import { graphqlRequestListener } from './http.js';
 
 export { buildNationalSchema, nationalResolvers } from './schema.js';
-export { formatHubError } from './error-codes.js';
 
 /** Options of {@link startNational}. */
 export interface NationalOptions {
@@ -53,10 +52,11 @@ export async function startNational(options: NationalOptions = {}): Promise<Runn
   const httpServer = createServer();
   const apollo = new ApolloServer({
     schema: buildNationalSchema(),
-    formatError: formatHubError,
+    formatError: hubFormatError((err, path) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', err: err instanceof Error ? err.message : String(err), path }))),
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     logger: apolloLogger,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), badInputStatusPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputErrorStatusPlugin],
   });
   await apollo.start();
   httpServer.on('request', graphqlRequestListener(apollo));

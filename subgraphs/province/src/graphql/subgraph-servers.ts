@@ -1,14 +1,14 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { PROVINCE_SUBGRAPHS, subgraphDocument, type ProvinceSubgraph } from '@p2p/schema';
+import { hubFormatError, inputErrorStatusPlugin, PROVINCE_SUBGRAPHS, subgraphDocument, type ProvinceSubgraph } from '@p2p/schema';
+import { safeError } from '../logger.js';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
 import { employmentResolvers } from '../employment/resolvers.js';
 import { transportResolvers } from '../transport/resolvers.js';
 import { workersResolvers } from '../workers/resolvers.js';
 import { withAccessRules } from '../access/guarded-resolvers.js';
-import { hubFormatError, inputErrorStatusPlugin } from './errors.js';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { ResolverMap } from './resolver-map.js';
 
@@ -28,7 +28,7 @@ export async function startSubgraphServers(log: Logger): Promise<SubgraphServers
     PROVINCE_SUBGRAPHS.map(async (name) => {
       const server = new ApolloServer<ProvinceContext>({
         schema: buildSubgraphSchema({ typeDefs: subgraphDocument(name), resolvers: withAccessRules(SUBGRAPH_RESOLVERS[name]) as GraphQLResolverMap<unknown> }),
-        formatError: hubFormatError(log.child({ subgraph: name })),
+        formatError: hubFormatError((err, path) => log.error({ subgraph: name, err: safeError(err), path }, 'unexpected error')),
         includeStacktraceInErrorResponses: false,
         introspection: true,
         // The province service closes the servers itself on SIGINT/SIGTERM (Apollo would re-raise the signal).

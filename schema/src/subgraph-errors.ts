@@ -1,9 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ERROR_CODES, type ErrorCode } from '@p2p/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { Logger } from 'pino';
-import { safeError } from '../logger.js';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 /** Apollo Server's own codes for a request it could not accept: the hub reports them as BAD_USER_INPUT. */
 const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT']);
@@ -15,29 +13,32 @@ function hubCodeOf(error: unknown): ErrorCode | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
     if (e instanceof GraphQLError && isHubCode(e.extensions.code) && e.extensions.code !== 'INTERNAL_SERVER_ERROR') {
       // Apollo's wrappers set their own code on top; the innermost hub error is the one that knows.
-      const inner = hubCodeOf(e.originalError);
-      return inner ?? e.extensions.code;
+      return hubCodeOf(e.originalError) ?? e.extensions.code;
     }
   }
   return undefined;
 }
 
+/** Called with an error that is not one of the hub's, before it is masked. */
+export type UnexpectedErrorReporter = (error: unknown, path: GraphQLFormattedError['path']) => void;
+
 /**
- * `formatError` for the province subgraphs: every `extensions.code` comes from the hub registry.
- * - a hub error (from `hubError`/`badInput`/`notFound`) keeps its code, also when graphql-js or
- *   Apollo wrapped it: a RegionCode/Date/DateTime rejected while parsing a literal is reported by
- *   Apollo as GRAPHQL_VALIDATION_FAILED, and becomes BAD_USER_INPUT here;
+ * `formatError` for the hub's subgraphs (province and national): every `extensions.code` comes
+ * from the registry.
+ * - a hub error (`hubError`/`badInput`/`notFound`) keeps its code, also when graphql-js or Apollo
+ *   wrapped it: a RegionCode/Date/DateTime literal rejected during validation is reported by
+ *   Apollo as GRAPHQL_VALIDATION_FAILED and becomes BAD_USER_INPUT here;
  * - Apollo's request errors (syntax, validation, variable coercion) become BAD_USER_INPUT;
- * - anything else is INTERNAL_SERVER_ERROR with a neutral message; the details go to the log.
+ * - anything else becomes INTERNAL_SERVER_ERROR with a neutral message, after `report` saw it.
  */
-export function hubFormatError(log: Logger) {
+export function hubFormatError(report: UnexpectedErrorReporter) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
     const hubCode = hubCodeOf(error);
     if (hubCode) return { ...formatted, extensions: { ...extensions, code: hubCode } };
     if (REQUEST_ERROR_CODES.has(String(extensions.code))) return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
-    log.error({ err: safeError(unwrapResolverError(error)), path: formatted.path }, 'unexpected error');
-    return { message: 'Internal error; the province logs carry the details', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    report(unwrapResolverError(error), formatted.path);
+    return { message: 'Internal error; the service logs carry the details', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
 
