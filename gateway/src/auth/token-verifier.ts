@@ -64,7 +64,9 @@ function describeFailure(err: unknown): GraphQLError {
     const exp = typeof err.payload.exp === 'number' ? ` at ${new Date(err.payload.exp * 1000).toISOString()}` : '';
     return unauthenticated(`the token expired${exp}; get a new one`);
   }
-  if (err instanceof errors.JWTClaimValidationFailed) return unauthenticated(`the token's ${err.claim} claim is not accepted (${err.reason})`);
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    return unauthenticated(err.reason === 'missing' ? `the token has no ${err.claim} claim, which is required` : `the token's ${err.claim} claim is not accepted (${err.reason})`);
+  }
   if (err instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('the token\'s signature does not verify (signed with another secret or key)');
   if (err instanceof errors.JWKSNoMatchingKey) return unauthenticated('no key of the identity provider\'s JWKS matches the token');
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return unauthenticated('the identity provider\'s keys (JWKS) could not be read; try again');

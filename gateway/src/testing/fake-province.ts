@@ -16,6 +16,8 @@ export interface FakeRequest {
   kind: 'entities' | 'service' | 'mutation' | 'query';
   /** How many representations an `_entities` fetch carried. */
   representations: number;
+  /** The gateway's signed caller assertion (`x-p2p-caller` header), if any. */
+  assertion?: string;
 }
 
 /** Options of {@link startFakeProvince}. */
@@ -105,7 +107,8 @@ export class FakeProvince implements FakeShard {
         const body = req.method === 'POST' ? await readBody(req) : undefined;
         const query = (body as { query?: string } | undefined)?.query ?? '';
         const reps = (body as { variables?: { representations?: unknown[] } } | undefined)?.variables?.representations;
-        this.requests.push({ subgraph: name, kind: classify(query), representations: Array.isArray(reps) ? reps.length : 0 });
+        const assertion = req.headers['x-p2p-caller'];
+        this.requests.push({ subgraph: name, kind: classify(query), representations: Array.isArray(reps) ? reps.length : 0, ...(typeof assertion === 'string' ? { assertion } : {}) });
         if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
         if (res.destroyed) return;
         if (this.failStatus) return sendJson(res, this.failStatus, { error: 'fake failure' });

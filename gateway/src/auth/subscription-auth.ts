@@ -1,0 +1,52 @@
+import type { IncomingMessage } from 'node:http';
+import { describeCaller, type Caller } from '@p2p/schema';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayContext } from './gateway-context.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+/** What the subscription server's `onConnect` hook receives (see subscriptions/connections.ts). */
+export interface ConnectionInit {
+  /** The graphql-ws `connection_init` payload, e.g. `{ authorization: 'Bearer …' }`. */
+  connectionParams: Readonly<Record<string, unknown>>;
+  /** The HTTP upgrade request. */
+  request: IncomingMessage;
+}
+
+/** An admitted connection: who it is (events are resolved per principal) and its context. */
+export interface AdmittedConnection {
+  /** Role, region and enterprise: the masking of personal fields depends on nothing else. */
+  principal: string;
+  context: GatewayContext & Record<string, unknown>;
+}
+
+/** The principal of a caller: callers with equal principals see exactly the same fields. */
+export function principalOf(caller: Caller): string {
+  return `${caller.role}:${caller.region ?? ''}:${caller.enterpriseId ?? ''}`;
+}
+
+/**
+ * The `onConnect` hook of the gateway's graphql-ws server: the token comes in the
+ * `connection_init` payload (`{ authorization: "Bearer …" }`, browsers cannot set upgrade
+ * headers) or else the upgrade request's `Authorization` header. Subscriptions are not public:
+ * no token or a bad one refuses the connection (false → graphql-ws closes it with 4403).
+ * Events are then resolved through the federated pipeline with `{ caller }` as context, so the
+ * provinces mask personal fields for this caller as for a query.
+ */
+export function subscriptionAuthenticator(verify: TokenVerifier, logger?: Logger) {
+  return async ({ connectionParams, request }: ConnectionInit): Promise<AdmittedConnection | false> => {
+    const fromParams = connectionParams.authorization ?? connectionParams.Authorization;
+    const header = typeof fromParams === 'string' ? fromParams : request.headers.authorization;
+    try {
+      const caller = await verify(header);
+      if (!caller) {
+        logger?.info('subscription refused: no token');
+        return false;
+      }
+      logger?.debug('subscription admitted', { caller: describeCaller(caller) });
+      return { principal: principalOf(caller), context: { caller } };
+    } catch (err) {
+      logger?.info('subscription refused: token not accepted', { reason: (err as Error).message.slice(0, 120) });
+      return false;
+    }
+  };
+}
