@@ -23,8 +23,16 @@ export interface SeedOptions {
    * @default DEMO_DATA
    */
   data?: DemoData;
-  /** Headers of every request (e.g. an authorization token once the gateway asks for one). */
+  /** Headers of every request. */
   headers?: Record<string, string>;
+  /**
+   * The token of whoever does each write, as the provinces' access rules want it (no superuser):
+   * the officer of the province that owns the record (registrations; trips by their origin's
+   * province; arrivals and hand-overs by the destination's province) and each enterprise itself
+   * for its labour demand, return requests and on-post confirmations. E.g. a harness
+   * federation's `tokenFor`. Absent: `headers` alone.
+   */
+  tokenFor?: (role: 'province' | 'enterprise', region: string, enterpriseId?: string) => Promise<string>;
   /** Progress lines (one per phase). */
   log?: (line: string) => void;
 }
@@ -55,6 +63,9 @@ const M = {
   cancelTrip: `mutation CancelTrip($id: ID!, $reason: String!, $key: String) { cancelTrip(tripId: $id, reason: $reason, idempotencyKey: $key) { id } }`,
 };
 
+/** Who does a write: the officer of the province containing a region, or a demo enterprise (by key). */
+type Actor = { officerOf: string } | { enterprise: string };
+
 /** Idempotency key of one demo mutation. */
 const keyOf = (...parts: string[]) => `demo-2020:${parts.join(':')}`;
 
@@ -77,23 +88,34 @@ const temperatureOf = (i: number) => Math.round((36.2 + (i % 7) / 10) * 10) / 10
 export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): Promise<DemoIds> {
   const full = options.data ?? DEMO_DATA;
   const data = demoSubset(full, options.provinces ?? DEMO_PROVINCES);
-  const send = <T = any>(query: string, variables: Record<string, unknown>) => graphqlData<T>(gatewayUrl, query, variables, options.headers);
+  /** Sends a mutation as `actor` (a province officer by province code, or an enterprise by its demo key). */
+  const send = async <T = any>(query: string, variables: Record<string, unknown>, actor: Actor) => {
+    const headers = { ...options.headers };
+    if (options.tokenFor) {
+      const token = 'enterprise' in actor
+        ? await options.tokenFor('enterprise', enterpriseRegion.get(actor.enterprise)!, ids.enterprises[actor.enterprise])
+        : await options.tokenFor('province', provinceOf(actor.officerOf));
+      headers.authorization = `Bearer ${token}`;
+    }
+    return graphqlData<T>(gatewayUrl, query, variables, headers);
+  };
+  const enterpriseRegion = new Map(full.enterprises.map((e) => [e.key, e.region]));
   const log = options.log ?? (() => {});
   const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {} };
   const workerByKey = new Map(full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]));
 
   await forEach(data.enterprises, 4, async (e) => {
     const input = { name: e.name, region: e.region, sector: e.sector, key: e.keyEnterprise };
-    const { registerEnterprise } = await send(M.registerEnterprise, { input, key: keyOf('enterprise', e.key) });
+    const { registerEnterprise } = await send(M.registerEnterprise, { input, key: keyOf('enterprise', e.key) }, { officerOf: e.region });
     ids.enterprises[e.key] = registerEnterprise.id;
-    await send(M.reportLaborDemand, { id: registerEnterprise.id, openings: e.openings, filled: e.filled, key: keyOf('demand', e.key) });
+    await send(M.reportLaborDemand, { id: registerEnterprise.id, openings: e.openings, filled: e.filled, key: keyOf('demand', e.key) }, { enterprise: e.key });
   });
   log(`enterprises: ${data.enterprises.length} registered with their labour demand`);
 
   await registerWorkers(data.workers);
   await forEach(data.workers, 4, async (w) => {
-    if (w.health) await send(M.recordHealthCheck, { id: ids.workers[w.key], input: w.health, key: keyOf('health', w.key) });
-    if (w.intent) await send(M.reportTravelIntent, { id: ids.workers[w.key], input: w.intent, key: keyOf('intent', w.key) });
+    if (w.health) await send(M.recordHealthCheck, { id: ids.workers[w.key], input: w.health, key: keyOf('health', w.key) }, { officerOf: w.home });
+    if (w.intent) await send(M.reportTravelIntent, { id: ids.workers[w.key], input: w.intent, key: keyOf('intent', w.key) }, { officerOf: w.home });
   });
   log(`workers: ${data.workers.length} registered in their home provinces, with health checks and travel intents`);
 
@@ -105,7 +127,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       plannedReturnDate: r.plannedReturnDate,
       departureRegion: r.departureRegion,
     };
-    const { fileReturnRequest } = await send(M.fileReturnRequest, { input, key: keyOf('return', r.key) });
+    const { fileReturnRequest } = await send(M.fileReturnRequest, { input, key: keyOf('return', r.key) }, { enterprise: r.enterprise });
     ids.returnRequests[r.key] = fileReturnRequest.id;
   });
   log(`return requests: ${data.returnRequests.length} filed by importing enterprises`);
@@ -115,12 +137,12 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
 
   const onPost = data.returnRequests.filter((r) => r.onPost);
   await forEach(onPost, 4, async (r) => {
-    await send(M.confirmOnPost, { id: ids.returnRequests[r.key], key: keyOf('on-post', r.key) });
+    await send(M.confirmOnPost, { id: ids.returnRequests[r.key], key: keyOf('on-post', r.key) }, { enterprise: r.enterprise });
   });
   const employed = data.workers.filter((w) => w.works);
   await forEach(employed, 4, async (w) => {
     const enterpriseId = w.works!.enterprise ? ids.enterprises[w.works!.enterprise] : null;
-    await send(M.reportEmployment, { id: ids.workers[w.key], region: w.works!.region, enterpriseId, key: keyOf('employment', w.key) });
+    await send(M.reportEmployment, { id: ids.workers[w.key], region: w.works!.region, enterpriseId, key: keyOf('employment', w.key) }, { officerOf: w.home });
   });
   log(`employment: ${onPost.length} workers confirmed on post, ${employed.length} employment reports`);
   return ids;
@@ -135,7 +157,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
         return { name: w.name, idNumber, phone, homeRegion: w.home, povertyStatus: w.poverty, skills: w.skills };
       });
       const members = createHash('sha256').update(group.map((w) => w.key).join(',')).digest('hex').slice(0, 12);
-      const { registerWorkers: registered } = await send<{ registerWorkers: { id: string }[] }>(M.registerWorkers, { inputs, key: keyOf('workers', province, members) });
+      const { registerWorkers: registered } = await send<{ registerWorkers: { id: string }[] }>(M.registerWorkers, { inputs, key: keyOf('workers', province, members) }, { officerOf: province });
       if (registered.length !== group.length) throw new Error(`registerWorkers in ${province}: ${registered.length} workers returned for ${group.length} sent`);
       group.forEach((w, i) => (ids.workers[w.key] = registered[i]!.id));
     }
@@ -148,18 +170,20 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       mode: trip.mode, vehicleCode: trip.vehicleCode, origin: trip.origin, destination: trip.destination,
       departureAt: trip.departureAt, expectedArrivalAt: trip.expectedArrivalAt, capacity: trip.capacity,
     };
-    const { planTrip } = await send(M.planTrip, { input: plan, key: keyOf('trip', key) });
+    const organiser = { officerOf: trip.origin };
+    const receiver = { officerOf: trip.destination };
+    const { planTrip } = await send(M.planTrip, { input: plan, key: keyOf('trip', key) }, organiser);
     const id: string = planTrip.id;
     ids.trips[key] = id;
-    await send(M.assignPassengers, { id, workerIds: passengers.map((p) => ids.workers[p]), key: keyOf('assign', key) });
+    await send(M.assignPassengers, { id, workerIds: passengers.map((p) => ids.workers[p]), key: keyOf('assign', key) }, organiser);
     if (progress.boarded) {
       const boarded = progress.boarded === 'all' ? passengers : progress.boarded;
       const list = boarded.map((p, i) => ({ workerId: ids.workers[p], temperature: temperatureOf(i) }));
-      await send(M.departTrip, { id, boarded: list, key: keyOf('depart', key) });
+      await send(M.departTrip, { id, boarded: list, key: keyOf('depart', key) }, organiser);
     }
-    if (progress.newExpectedArrivalAt) await send(M.updateEta, { id, at: progress.newExpectedArrivalAt, key: keyOf('eta', key) });
-    if (progress.arrival) await send(M.confirmArrival, { id, input: progress.arrival, key: keyOf('arrival', key) });
-    if (progress.handedOverTo) await send(M.handOverTrip, { id, to: progress.handedOverTo, key: keyOf('hand-over', key) });
-    if (progress.cancelReason) await send(M.cancelTrip, { id, reason: progress.cancelReason, key: keyOf('cancel', key) });
+    if (progress.newExpectedArrivalAt) await send(M.updateEta, { id, at: progress.newExpectedArrivalAt, key: keyOf('eta', key) }, organiser);
+    if (progress.arrival) await send(M.confirmArrival, { id, input: progress.arrival, key: keyOf('arrival', key) }, receiver);
+    if (progress.handedOverTo) await send(M.handOverTrip, { id, to: progress.handedOverTo, key: keyOf('hand-over', key) }, receiver);
+    if (progress.cancelReason) await send(M.cancelTrip, { id, reason: progress.cancelReason, key: keyOf('cancel', key) }, organiser);
   }
 }

@@ -4,7 +4,8 @@
  * Used by every end-to-end test and by the dev launcher (`npm start`).
  */
 import { availableParallelism } from 'node:os';
-import { findRegion } from '@p2p/schema';
+import { findRegion, generateGatewayKeyPair, type GatewayKeyPair } from '@p2p/schema';
+import { federationTokens, type FederationTokens } from './federation-auth.js';
 import { SERVICE_ENTRIES, startService, type OutputStream, type ServiceProcess } from './service-process.js';
 import { createProvinceStorage, type ProvinceStorage } from './province-storage.js';
 
@@ -20,6 +21,16 @@ export interface FederationOptions {
   databaseUrl?: string;
   /** Extra env for the gateway (auth, limits...). */
   gatewayEnv?: Record<string, string>;
+  /**
+   * HS256 secret of the gateway's development tokens (`AUTH_JWT_SECRET`); {@link RunningFederation.tokenFor} signs with it.
+   * @default process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET
+   */
+  authSecret?: string;
+  /**
+   * The gateway's signing key pair: GATEWAY_SIGNING_KEY for the gateway, GATEWAY_PUBLIC_KEY for every province.
+   * @default a fresh pair per federation (no private key is ever written to disk)
+   */
+  gatewayKeys?: GatewayKeyPair;
   /**
    * Keep province databases after close, named `<prefix>_<code>` and reused (dev launcher).
    * Absent: fresh `p2p_<random>_<code>` databases dropped in close().
@@ -77,6 +88,12 @@ export interface RunningFederation {
   restartGateway(): Promise<void>;
   /** Stops every process and drops the data that is not kept; idempotent. */
   close(): Promise<void>;
+  /** A development token the gateway accepts, e.g. `tokenFor('city', '450200')`, `tokenFor('ministry')`. */
+  tokenFor: FederationTokens['tokenFor'];
+  /** `{ authorization: 'Bearer …' }` for the same arguments as {@link tokenFor}. */
+  authorization: FederationTokens['authorization'];
+  /** The gateway key pair of this federation (tests sign or forge caller assertions with it). */
+  gatewayKeys: GatewayKeyPair;
 }
 
 /**
@@ -121,6 +138,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   let gatewayPort = options.ports?.gateway ?? 0;
 
   const entries = { ...SERVICE_ENTRIES, ...options.entries };
+  const keys = options.gatewayKeys ?? (await generateGatewayKeyPair());
+  const tokens = federationTokens(options.authSecret);
   const launch = (name: string, entry: string, env: Record<string, string>) =>
     startService({
       name,
@@ -132,7 +151,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
 
   const launchProvince = async (code: string) => {
     const port = provincePorts.get(code) ?? options.ports?.provinces?.[code] ?? 0;
-    const service = await launch(`province ${code}`, entries.province, { PROVINCE: code, PORT: String(port), ...storage.get(code)!.env });
+    const service = await launch(`province ${code}`, entries.province, { PROVINCE: code, PORT: String(port), GATEWAY_PUBLIC_KEY: keys.publicKeyPem, ...storage.get(code)!.env });
     provinces.set(code, service);
     provincePorts.set(code, service.port);
   };
@@ -141,6 +160,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
 
   const launchGateway = async () => {
     const env = {
+      AUTH_JWT_SECRET: tokens.secret,
+      GATEWAY_SIGNING_KEY: keys.privateKeyPem,
       ...options.gatewayEnv,
       PORT: String(gatewayPort),
       PROVINCES: Object.entries(provinceBaseUrls()).map(([code, url]) => `${code}=${url}`).join(','),
@@ -204,5 +225,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       await launchGateway();
     },
     close,
+    tokenFor: tokens.tokenFor,
+    authorization: tokens.authorization,
+    gatewayKeys: keys,
   };
 }

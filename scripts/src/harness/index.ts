@@ -6,3 +6,4 @@ export { startFederation, assertProvinceCodes, type FederationOptions, type Runn
 export { graphqlRequest, graphqlData, type GraphQLAnswer, type GraphQLWireError } from './graphql-request.js';
 export { startService, killAllServices, listeningUrl, REPO_ROOT, SERVICE_ENTRIES, type ServiceProcess, type ServiceSpec, type OutputStream } from './service-process.js';
 export { createProvinceStorage, databaseUrlFor, type ProvinceStorage, type ProvinceStorageOptions } from './province-storage.js';
+export { federationTokens, type FederationTokens } from './federation-auth.js';

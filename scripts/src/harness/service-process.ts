@@ -19,7 +19,10 @@ export const SERVICE_ENTRIES = {
 } as const;
 
 /** Variables of the services' env contract; never inherited from the launching process. */
-const CONTRACT_ENV = ['PORT', 'HOST', 'PROVINCE', 'PROVINCES', 'NATIONAL_URL', 'DATABASE_URL', 'PGLITE_DIR'];
+const CONTRACT_ENV = [
+  'PORT', 'HOST', 'PROVINCE', 'PROVINCES', 'NATIONAL_URL', 'DATABASE_URL', 'PGLITE_DIR',
+  'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_SIGNING_KEY', 'GATEWAY_PUBLIC_KEY', 'ALLOW_UNSIGNED',
+];
 
 /** Where a line of a child's output came from. */
 export type OutputStream = 'stdout' | 'stderr';
