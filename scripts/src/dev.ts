@@ -7,7 +7,8 @@
 import { findRegion } from '@p2p/schema';
 import { startFederation, type RunningFederation } from './harness/federation.js';
 import { killAllServices, type OutputStream } from './harness/service-process.js';
-import { seedDemo } from './demo/seed.js';
+import { seedDemo, type DemoIds } from './demo/seed.js';
+import { demoTokenLines } from './token.js';
 import { startLiveTrips, type LiveTrips } from './demo/live.js';
 import { DEV_USAGE, devProvincePort, parseDevOptions, type DevOptions } from './dev-options.js';
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
 
   let federation: RunningFederation | undefined;
   let live: LiveTrips | undefined;
+  let seeded: DemoIds | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
   if (options.seed) {
     console.error('seeding the 2020 demo through the gateway…');
     try {
-      const ids = await seedDemo(federation.gatewayUrl, { provinces: options.provinces, log: (line) => console.error(`  ${line}`) });
+      // Each write is sent as its proper role (officer of the owning province, the enterprise itself).
+      const ids = await seedDemo(federation.gatewayUrl, { provinces: options.provinces, tokenFor: federation.tokenFor, log: (line) => console.error(`  ${line}`) });
+      seeded = ids;
       live = startLiveTrips(federation.gatewayUrl, ids, { log: (line) => console.error(`  live: ${line}`) });
     } catch (error) {
       // Keep the hub up: what was seeded, and the services' logs, help to find out why.
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(banner(federation, options));
+  console.log(`${(await demoTokenLines(federation.tokenFor, seeded?.enterprises)).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {
