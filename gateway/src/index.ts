@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
+import { SYSTEM_CALLER, supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
 import { createHubGateway } from './hub-gateway.js';
 import { ProvinceRegistry } from './shard/province-registry.js';
 import { ProvinceClient } from './shard/province-client.js';
@@ -20,6 +20,7 @@ import type { GatewayContext } from './auth/gateway-context.js';
 import { graphqlAdmission } from './auth/graphql-admission.js';
 import { publicFieldsPlugin } from './auth/public-fields-plugin.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
+import { subscriptionAuthenticator } from './auth/subscription-auth.js';
 import { resolveLimits, type QueryLimits } from './limits/limit-options.js';
 import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
 import { TokenBucketLimiter } from './limits/rate-limit.js';
@@ -106,6 +107,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await apollo.start();
   await health.start();
   const subscriptions = attachSubscriptions({
+    // connection_init carries the caller's token; the province links sign as the gateway itself.
+    onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
+    upstreamHeaders: () => assertions.headerFor(SYSTEM_CALLER),
     ...options.subscriptions,
     httpServer, registry, logger,
     schema: hub.gateway.schema!,

@@ -87,7 +87,7 @@ function errorAt(event: Event, path: (string | number)[]): GraphQLError | undefi
 
 /** Serves an event's selection from the resolved event (see the module comment). */
 export const eventFieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (source, _args, _ctx, info) => {
-  if (info.parentType === info.schema.getSubscriptionType()) return source;
+  if (!info.path.prev) return source; // the subscription field itself: the event
   const event = info.rootValue as Event;
   if (EVENT_TYPES.has(info.parentType.name as never)) {
     const e = source as Event;

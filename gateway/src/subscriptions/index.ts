@@ -4,7 +4,7 @@
  * each event's selection resolved through the federated query pipeline. See README "Subscriptions".
  */
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
@@ -78,7 +78,9 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
   const resolvers = new EventResolvers({ execute: options.execute, logger });
   const ws = serveGatewaySubscriptions({
     httpServer: options.httpServer,
-    schema: options.schema,
+    // A copy without resolvers: Apollo Server instruments the gateway's schema objects in place
+    // (its willResolveField wrappers), which would hide the subscription field resolver.
+    schema: buildSchema(printSchema(options.schema)),
     subscribe: subscribeWith({ feeds, resolvers, maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
