@@ -9,6 +9,7 @@ import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
 import { createLogger } from './logger.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
+import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
 export type { ProvinceContext } from './context.js';
@@ -45,6 +46,8 @@ export interface ProvinceOptions {
    * @default process.env.ALLOW_UNSIGNED !== '1'
    */
   requireGatewaySignature?: boolean;
+  /** How often committed statistics deltas are folded into the counters (`summary/fold.ts`). @default 1_000 */
+  statisticsFoldIntervalMs?: number;
 }
 
 /** A running province service. */
@@ -57,6 +60,8 @@ export interface ProvinceService {
   /** The listening server (WebSocket upgrades can be attached to it). */
   httpServer: Server;
   db: ProvinceDatabase;
+  /** The background fold of the statistics deltas (`foldNow()` folds at once). */
+  statistics: StatisticsFolder;
   log: Logger;
   /** Stops accepting requests, lets in-flight ones finish, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -139,12 +144,14 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     throw err;
   }
   const { port } = httpServer.address() as AddressInfo;
+  const statistics = startStatisticsFolder(db.db, { log, ...(options.statisticsFoldIntervalMs ? { intervalMs: options.statisticsFoldIntervalMs } : {}) });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     province,
     url,
     signatureMode: admission.mode,
+    statistics,
     httpServer,
     db,
     log,
@@ -157,6 +164,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
         await stopped;
         clearTimeout(force);
         await stopSubgraphServers(servers);
+        await statistics.stop();
         await db.close();
       })();
       return closing;

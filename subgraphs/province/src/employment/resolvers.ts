@@ -80,6 +80,6 @@ export const employmentResolvers: ResolverMap = {
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
-    employment: (scope: SummaryScope, _: unknown, ctx: ProvinceContext) => employmentStats(ctx.db, scope),
+    employment: (scope: SummaryScope, _: unknown, ctx: ProvinceContext) => employmentStats(ctx, scope),
   },
 };

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { enterprises } from '../db/schema/index.js';
-import { insideRegion } from '../pagination.js';
+import type { ProvinceContext } from '../context.js';
+import { partFigures } from './figures.js';
+import type { Figures } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
 /** `EmploymentStats` of the contract. */
@@ -14,17 +13,24 @@ export interface EmploymentStats {
   fillRate: number;
 }
 
-/** Statistics of this province's enterprises inside the scope, in one query (COUNT/SUM for now). */
-export async function employmentStats(db: Executor, scope: SummaryScope): Promise<EmploymentStats> {
-  const [row] = await db
-    .select({
-      enterprises: sql<number>`count(*)`.mapWith(Number),
-      keyEnterprises: sql<number>`count(*) FILTER (WHERE ${enterprises.key})`.mapWith(Number),
-      openings: sql<number>`coalesce(sum(${enterprises.openings}), 0)`.mapWith(Number),
-      filled: sql<number>`coalesce(sum(${enterprises.filled}), 0)`.mapWith(Number),
-    })
-    .from(enterprises)
-    .where(insideRegion(enterprises.region, scope.prefix));
-  const r = row!;
-  return { ...r, fillRate: r.openings > 0 ? r.filled / r.openings : 0 };
+/**
+ * `EmploymentStats` from the counters of one key: enterprises located under it, the key ones,
+ * and the sums of their openings and filled openings. `fillRate` is this province's own ratio;
+ * the gateway recomputes it from the summed `filled` and `openings` of every province (RATIO).
+ */
+export function employmentStatsFrom(figures: Figures): EmploymentStats {
+  const openings = figures.get('openings');
+  const filled = figures.get('filled');
+  return {
+    enterprises: figures.get('enterprises'),
+    keyEnterprises: figures.get('keyEnterprises'),
+    openings,
+    filled,
+    fillRate: openings > 0 ? filled / openings : 0,
+  };
+}
+
+/** This province's enterprises inside the scope, as of the scope's day, from the counters. */
+export async function employmentStats(ctx: ProvinceContext, scope: SummaryScope): Promise<EmploymentStats> {
+  return employmentStatsFrom(await partFigures(ctx, 'employment', scope));
 }

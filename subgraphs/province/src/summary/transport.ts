@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { tripPassengers, trips, type TransportMode } from '../db/schema/index.js';
-import { insideRegion } from '../pagination.js';
+import type { ProvinceContext } from '../context.js';
+import type { TransportMode } from '../db/schema/index.js';
+import { partFigures } from './figures.js';
+import { tripMetric, TRANSPORT_MODES, type Figures, type TripQuantity } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
 /** Trips and the people on them. */
@@ -18,46 +18,36 @@ export interface TransportStats {
   byMode: (TripCount & { mode: TransportMode })[];
 }
 
-type FlowDirection = 'outbound' | 'inbound' | 'internal';
+const zero = (): TripCount => ({ trips: 0, passengers: 0 });
 
 /**
- * This province's trips relative to the scope (CANCELLED excluded): outbound (origin inside,
- * destination outside), inbound (the reverse), internal (both inside; every trip for CN).
- * Passengers: those who boarded once a trip departed, those assigned while it is PLANNED.
- * One grouped query (COUNT for now; to be replaced by O(1) counters).
+ * `TransportStats` from the counters of one key. Each trip this province organised (CANCELLED
+ * ones excluded) counts under every key of its origin (`from`), every key of its destination
+ * (`to`) and the keys both share (`within`), per mode; so relative to the scope:
+ * internal = within, outbound = from − within, inbound = to − within (for CN every trip is
+ * internal), and a mode's figures are from + to − within (trips with either end inside).
+ * Passengers: those assigned while a trip is PLANNED, those who boarded once it departed.
+ * `byMode` lists the modes with at least one such trip, BUS, FLIGHT, TRAIN.
  */
-export async function transportStats(db: Executor, scope: SummaryScope): Promise<TransportStats> {
-  const originInside = insideRegion(trips.origin, scope.prefix);
-  const destinationInside = insideRegion(trips.destination, scope.prefix);
-  const direction = sql<FlowDirection>`CASE WHEN ${originInside} AND ${destinationInside} THEN 'internal'
-    WHEN ${originInside} THEN 'outbound' ELSE 'inbound' END`;
-  const passengers = sql`(SELECT count(*) FROM ${tripPassengers}
-    WHERE ${tripPassengers.tripId} = ${trips.id} AND (${trips.status} = 'PLANNED' OR ${tripPassengers.boarded}))`;
-  const rows = await db
-    .select({
-      direction,
-      mode: trips.mode,
-      trips: sql<number>`count(*)`.mapWith(Number),
-      passengers: sql<number>`coalesce(sum(${passengers}), 0)`.mapWith(Number),
-    })
-    .from(trips)
-    .where(sql`${trips.status} <> 'CANCELLED' AND (${originInside} OR ${destinationInside})`)
-    .groupBy(sql`1`, trips.mode);
-  const stats: TransportStats = {
-    outbound: { trips: 0, passengers: 0 },
-    inbound: { trips: 0, passengers: 0 },
-    internal: { trips: 0, passengers: 0 },
-    byMode: [],
-  };
-  const byMode = new Map<TransportMode, TripCount & { mode: TransportMode }>();
-  for (const row of rows) {
-    stats[row.direction].trips += row.trips;
-    stats[row.direction].passengers += row.passengers;
-    const mode = byMode.get(row.mode) ?? { mode: row.mode, trips: 0, passengers: 0 };
-    mode.trips += row.trips;
-    mode.passengers += row.passengers;
-    byMode.set(row.mode, mode);
+export function transportStatsFrom(figures: Figures): TransportStats {
+  const stats: TransportStats = { outbound: zero(), inbound: zero(), internal: zero(), byMode: [] };
+  for (const mode of TRANSPORT_MODES) {
+    const modeCount = zero();
+    for (const quantity of ['trips', 'passengers'] as const satisfies readonly TripQuantity[]) {
+      const from = figures.get(tripMetric('from', quantity, mode));
+      const to = figures.get(tripMetric('to', quantity, mode));
+      const within = figures.get(tripMetric('within', quantity, mode));
+      stats.internal[quantity] += within;
+      stats.outbound[quantity] += from - within;
+      stats.inbound[quantity] += to - within;
+      modeCount[quantity] = from + to - within;
+    }
+    if (modeCount.trips > 0) stats.byMode.push({ mode, ...modeCount });
   }
-  stats.byMode = [...byMode.values()].sort((a, b) => a.mode.localeCompare(b.mode));
   return stats;
+}
+
+/** This province's trips relative to the scope, as of the scope's day, from the counters. */
+export async function transportStats(ctx: ProvinceContext, scope: SummaryScope): Promise<TransportStats> {
+  return transportStatsFrom(await partFigures(ctx, 'transport', scope));
 }

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { workers } from '../db/schema/index.js';
-import { insideRegion } from '../pagination.js';
+import type { ProvinceContext } from '../context.js';
+import { partFigures } from './figures.js';
+import type { Figures } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
 /** `WorkerStats` of the contract. */
@@ -14,46 +13,36 @@ export interface WorkerStats {
   flow: { withinTownship: number; withinCounty: number; withinCity: number; withinProvince: number; crossProvince: number };
 }
 
-const home = workers.homeRegion;
-const work = workers.workRegion;
-/** Hebei's five flow classes, comparing the work region with the home region; null without work region. */
-const flowClass = sql`CASE
-  WHEN ${work} IS NULL THEN NULL
-  WHEN length(${home}) = 9 AND ${home} = ${work} THEN 'township'
-  WHEN left(${home}, 6) = left(${work}, 6) THEN 'county'
-  WHEN left(${home}, 4) = left(${work}, 4) THEN 'city'
-  WHEN left(${home}, 2) = left(${work}, 2) THEN 'province'
-  ELSE 'cross' END`;
-
-const countWhere = (condition: ReturnType<typeof sql>) => sql<number>`count(*) FILTER (WHERE ${condition})`.mapWith(Number);
+/**
+ * `WorkerStats` from the counters of one key. What the counters hold (migration 0002,
+ * `stat_worker_metrics`): every worker whose home is under the key counts as registered, under
+ * his status, as priority when his household is REGISTERED_POOR, and — once he has a work region —
+ * in one flow class, comparing work with home region: the same township (home is a 9-digit
+ * township and work is that township), else the same 6-digit code (county; for the townships of
+ * a city without counties such as Dongguan 441900, the city), else the same 4-digit city, the same
+ * province, or another province.
+ */
+export function workerStatsFrom(figures: Figures): WorkerStats {
+  return {
+    registered: figures.get('registered'),
+    atHome: figures.get('atHome'),
+    travelling: figures.get('travelling'),
+    atWork: figures.get('atWork'),
+    priority: figures.get('priority'),
+    flow: {
+      withinTownship: figures.get('withinTownship'),
+      withinCounty: figures.get('withinCounty'),
+      withinCity: figures.get('withinCity'),
+      withinProvince: figures.get('withinProvince'),
+      crossProvince: figures.get('crossProvince'),
+    },
+  };
+}
 
 /**
- * Statistics of this province's workers whose home is inside the scope, in one COUNT query.
- * (Straightforward COUNTs for now; to be replaced by O(1) counters.)
+ * This province's workers whose home is inside the scope, as of the scope's day: one folded row
+ * per counter plus the unfolded deltas, never a scan of `workers`.
  */
-export async function workerStats(db: Executor, scope: SummaryScope): Promise<WorkerStats> {
-  const [row] = await db
-    .select({
-      registered: sql<number>`count(*)`.mapWith(Number),
-      atHome: countWhere(sql`${workers.status} = 'AT_HOME'`),
-      travelling: countWhere(sql`${workers.status} = 'TRAVELLING'`),
-      atWork: countWhere(sql`${workers.status} = 'AT_WORK'`),
-      priority: countWhere(sql`${workers.povertyStatus} = 'REGISTERED_POOR'`),
-      withinTownship: countWhere(sql`${flowClass} = 'township'`),
-      withinCounty: countWhere(sql`${flowClass} = 'county'`),
-      withinCity: countWhere(sql`${flowClass} = 'city'`),
-      withinProvince: countWhere(sql`${flowClass} = 'province'`),
-      crossProvince: countWhere(sql`${flowClass} = 'cross'`),
-    })
-    .from(workers)
-    .where(insideRegion(home, scope.prefix));
-  const r = row!;
-  return {
-    registered: r.registered,
-    atHome: r.atHome,
-    travelling: r.travelling,
-    atWork: r.atWork,
-    priority: r.priority,
-    flow: { withinTownship: r.withinTownship, withinCounty: r.withinCounty, withinCity: r.withinCity, withinProvince: r.withinProvince, crossProvince: r.crossProvince },
-  };
+export async function workerStats(ctx: ProvinceContext, scope: SummaryScope): Promise<WorkerStats> {
+  return workerStatsFrom(await partFigures(ctx, 'workers', scope));
 }

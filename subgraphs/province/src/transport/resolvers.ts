@@ -70,6 +70,6 @@ export const transportResolvers: ResolverMap = {
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
-    transport: (scope: SummaryScope, _: unknown, ctx: ProvinceContext) => transportStats(ctx.db, scope),
+    transport: (scope: SummaryScope, _: unknown, ctx: ProvinceContext) => transportStats(ctx, scope),
   },
 };

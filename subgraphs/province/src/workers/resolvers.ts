@@ -73,6 +73,6 @@ export const workersResolvers: ResolverMap = {
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
-    workers: (scope: ReturnType<typeof summaryScope>, _: unknown, ctx: ProvinceContext) => workerStats(ctx.db, scope),
+    workers: (scope: ReturnType<typeof summaryScope>, _: unknown, ctx: ProvinceContext) => workerStats(ctx, scope),
   },
 };

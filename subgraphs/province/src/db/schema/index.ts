@@ -3,3 +3,4 @@ export * from './workers.js';
 export * from './employment.js';
 export * from './transport.js';
 export * from './infrastructure.js';
+export * from './statistics.js';

@@ -1,0 +1,69 @@
+import type { StatisticsPart, TransportMode } from '../db/schema/index.js';
+
+/**
+ * The names of the counters, as the triggers of migration 0002 write them in `stat_delta.metric`.
+ * A name here and in the SQL must match; the counter tests compare every figure with a recount.
+ */
+
+/** Counters of the `workers` part: status, priority group and Hebei's five flow classes. */
+export const WORKER_METRICS = [
+  'registered',
+  'atHome',
+  'travelling',
+  'atWork',
+  'priority',
+  'withinTownship',
+  'withinCounty',
+  'withinCity',
+  'withinProvince',
+  'crossProvince',
+] as const;
+
+/** A counter of the `workers` part. */
+export type WorkerMetric = (typeof WORKER_METRICS)[number];
+
+/** Counters of the `employment` part (enterprises located inside the key). */
+export const EMPLOYMENT_METRICS = ['enterprises', 'keyEnterprises', 'openings', 'filled'] as const;
+
+/** A counter of the `employment` part. */
+export type EmploymentMetric = (typeof EMPLOYMENT_METRICS)[number];
+
+/** Every transport mode, in the order `byMode` lists them. */
+export const TRANSPORT_MODES: readonly TransportMode[] = ['BUS', 'FLIGHT', 'TRAIN'];
+
+/**
+ * Where a trip is relative to a counter key: its origin is inside (`from`), its destination is
+ * inside (`to`), or both are (`within`). A trip counts under every key of its origin and of its
+ * destination, and under `within` for the keys they share.
+ */
+export type TripSide = 'from' | 'to' | 'within';
+
+/** What a transport counter counts: trips, or the people on them. */
+export type TripQuantity = 'trips' | 'passengers';
+
+/** The name of a transport counter, e.g. `from.passengers.BUS`. */
+export function tripMetric(side: TripSide, quantity: TripQuantity, mode: TransportMode): string {
+  return `${side}.${quantity}.${mode}`;
+}
+
+/** Counters of the `transport` part: side × quantity × mode. */
+export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) =>
+  (['from', 'to', 'within'] as const).flatMap((side) => (['trips', 'passengers'] as const).map((quantity) => tripMetric(side, quantity, mode))),
+);
+
+/** The counters each part reads. */
+export const PART_METRICS: Readonly<Record<StatisticsPart, readonly string[]>> = {
+  workers: WORKER_METRICS,
+  employment: EMPLOYMENT_METRICS,
+  transport: TRANSPORT_METRICS,
+};
+
+/** Values of counters by name; a counter never written reads 0. */
+export class Figures {
+  constructor(private readonly values: ReadonlyMap<string, number>) {}
+
+  /** The value of counter `metric` (0 when it has none). */
+  get(metric: string): number {
+    return this.values.get(metric) ?? 0;
+  }
+}
