@@ -94,9 +94,9 @@ export interface StatisticsFolderOptions extends FoldOptions {
 
 /** A background task folding deltas until stopped. */
 export interface StatisticsFolder {
-  /** Folds now (waiting for a running fold first); what the background task does every interval. */
+  /** Folds now (waiting for a running fold first); what the background task does every interval. Works after `stop()` too. */
   foldNow(): Promise<FoldResult>;
-  /** Stops the task and waits for a running fold. Idempotent. */
+  /** Stops the background task and waits for a running fold. Idempotent. */
   stop(): Promise<void>;
 }
 
