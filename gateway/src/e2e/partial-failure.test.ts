@@ -60,8 +60,11 @@ describe('a province that is down', () => {
       const unavailable = res.errors!.filter((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE');
       expect(unavailable).toHaveLength(1);
       expect(unavailable[0]).toMatchObject({ path: ['trip', 'passengers', 1, 'worker'], extensions: { province: GD } });
-      // Worker.name is non-null in the contract, so the missing worker nulls the nearest nullable parent.
-      expect(res.data!.trip).toBeNull();
+      // Passenger.worker is nullable in the contract: only the missing worker is null, the trip and
+      // the passenger the other province resolved stay.
+      expect(res.data!.trip.id).toBe(trip.id);
+      expect(res.data!.trip.passengers[1].worker).toBeNull();
+      expect(res.data!.trip.passengers[0].worker).toEqual({ id: gxWorker.id, name: '桂籍工人' });
       expect(res.data!.worker).toEqual({ name: '桂籍工人' });
     } finally {
       await hub.province(GD).restart();
