@@ -1,28 +1,53 @@
 /**
- * Credentials of the benchmark's clients. The gateway has no authentication yet; once it requires
- * a token, the clients send one made by the project's own token helper, and the gateways get the
- * settings they need. Until then a token can be given by hand with `BENCH_TOKEN`.
+ * Credentials of a benchmark run, from the harness's federation (its fresh token secret and
+ * gateway key pair): the ministry's token for reads (it reads every list and statistic) and each
+ * province's officer token for the writes in that province. The plain baseline gateway gets the
+ * federation's signing key, so it presents the same caller (the ministry) to the province with a
+ * signed caller assertion; it verifies no client token, which the hub gateway does.
  */
+import { CALLER_HEADER, importGatewaySigningKey, signCallerAssertion, type Caller } from '@p2p/schema';
+import type { RunningFederation } from '../harness/index.js';
 
-/** What the benchmark needs to be let in. */
+/**
+ * The gateway settings the benchmark changes from the defaults: the per-caller rate limit is off
+ * (the benchmark measures the hub, not the limiter: a handful of callers send thousands of
+ * operations per second); every other limit stays as deployed.
+ */
+export const BENCH_GATEWAY_SETTINGS: Readonly<Record<string, string>> = Object.freeze({ RATE_LIMIT_PER_SECOND: '0' });
+
+/** What the benchmark's clients need to be let in. */
 export interface BenchAuth {
-  /** Extra env of the hub gateway (keys, limits). */
-  gatewayEnv: Record<string, string>;
-  /** Extra env of the plain baseline gateway. */
+  /** Extra env of the plain baseline gateway (the signing key the provinces trust). */
   plainGatewayEnv: Record<string, string>;
-  /** Headers of every client request (e.g. `authorization`). */
-  clientHeaders: Record<string, string>;
+  /** Headers of a request sent as `who`: a province code (its officer) or undefined (the ministry). */
+  headersFor(who?: string): Record<string, string>;
+  /**
+   * Headers that let a client call a province directly, as the gateway would for `who` (a
+   * province code, or undefined for the ministry): a caller assertion valid for 4 minutes.
+   */
+  assertionHeaders(who?: string): Promise<Record<string, string>>;
   /** How the clients authenticate, for the report. */
   description: string;
 }
 
-/** The credentials of this run. */
-export async function benchAuthHeaders(env: NodeJS.ProcessEnv = process.env): Promise<BenchAuth> {
-  const token = env.BENCH_TOKEN;
+/** The tokens and keys of `federation` for a benchmark over `provinces`. */
+export async function createBenchAuth(federation: RunningFederation, provinces: readonly string[]): Promise<BenchAuth> {
+  const ministry = await federation.authorization('ministry');
+  const officers = new Map<string, Record<string, string>>();
+  for (const province of provinces) officers.set(province, await federation.authorization('province', province));
+  const signingKey = await importGatewaySigningKey(federation.gatewayKeys.privateKeyPem);
   return {
-    gatewayEnv: {},
-    plainGatewayEnv: {},
-    clientHeaders: token ? { authorization: `Bearer ${token}` } : {},
-    description: token ? 'bearer token from BENCH_TOKEN' : 'none (the gateway has no authentication yet)',
+    plainGatewayEnv: { PLAIN_SIGNING_KEY: federation.gatewayKeys.privateKeyPem },
+    headersFor(who) {
+      if (who === undefined) return ministry;
+      const headers = officers.get(who);
+      if (!headers) throw new Error(`no officer token for province ${who}`);
+      return headers;
+    },
+    async assertionHeaders(who) {
+      const caller: Caller = who === undefined ? { role: 'ministry', subject: 'bench:ministry' } : { role: 'province', region: who, subject: `bench:province:${who}` };
+      return { [CALLER_HEADER]: await signCallerAssertion(caller, signingKey, { ttlSeconds: 240 }) };
+    },
+    description: `HS256 development tokens of the harness (ministry for reads, each province's officer for its writes); gateway ${Object.entries(BENCH_GATEWAY_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ')}, every other limit as deployed`,
   };
 }

@@ -8,7 +8,7 @@ import { databaseUrlFor, startFederation, startService, type RunningFederation, 
 import { benchProvinces } from './geography.js';
 import { GraphQLClient } from './graphql-client.js';
 import { loadProvinces, unknownTables, type LoadResult } from './load-province.js';
-import { benchAuthHeaders } from './bench-auth.js';
+import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench-auth.js';
 import pg from 'pg';
 
 /** Options of {@link startBenchHub}. */
@@ -40,6 +40,8 @@ export interface BenchHub {
   databaseUrls: Record<string, string>;
   /** The server URL the province databases live on. */
   serverUrl: string;
+  /** Keys and tokens of this run. */
+  auth: BenchAuth;
   /** How the data was loaded. */
   loads: LoadResult[];
   /** Tables of the province schema the loader does not fill (reported, may be inconsistent). */
@@ -49,19 +51,37 @@ export interface BenchHub {
   close(): Promise<void>;
 }
 
+/**
+ * Checks that the provinces' statistics counters (kept by their triggers) match what was loaded:
+ * each province's summary counts exactly its loaded workers and trips (cancelled trips count none).
+ * @throws Error naming the province whose counters disagree
+ */
+async function checkCounters(client: GraphQLClient, loads: readonly LoadResult[], log: (line: string) => void): Promise<void> {
+  const query = 'query LoadedCounts($scope: RegionCode) { summary(scope: $scope) { workers { registered } transport { outbound { trips passengers } internal { trips passengers } } } }';
+  for (const load of loads) {
+    type Counts = { summary: { workers: { registered: number }; transport: { outbound: { trips: number; passengers: number }; internal: { trips: number; passengers: number } } } };
+    const { summary } = await client.data<Counts>({ name: 'summary', query, variables: { scope: load.province } });
+    const trips = summary.transport.outbound.trips + summary.transport.internal.trips;
+    if (summary.workers.registered !== load.rows.workers || trips !== load.countedTrips) {
+      throw new Error(`province ${load.province}: counters say ${summary.workers.registered} workers and ${trips} trips, ${load.rows.workers} and ${load.countedTrips} (not cancelled) were loaded`);
+    }
+  }
+  log(`  statistics counters agree with the loaded rows in every province (summary: workers registered, trips organised)`);
+}
+
 /** Starts everything, loads the data and returns the hub; on failure stops what started. */
 export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
   const provinces = benchProvinces(options.provinces);
   const baselineProvince = provinces[0]!;
   const { log } = options;
-  const auth = await benchAuthHeaders();
   log(`starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`);
   let started = performance.now();
-  const federation = await startFederation({ provinces, databaseUrl: options.databaseUrl, gatewayEnv: auth.gatewayEnv, readyTimeoutMs: 120_000 });
+  const federation = await startFederation({ provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000 });
   let plainService: ServiceProcess | undefined;
   const clients: GraphQLClient[] = [];
   try {
     log(`  started in ${((performance.now() - started) / 1000).toFixed(1)} s (migrations applied by each province)`);
+    const auth = await createBenchAuth(federation, provinces);
     const databaseUrls = Object.fromEntries(provinces.map((code) => {
       const name = new URL(federation.provinceStorage[code]!).pathname.slice(1);
       return [code, databaseUrlFor(options.databaseUrl, name)];
@@ -89,9 +109,10 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       env: { PORT: '0', HOST: '127.0.0.1', PLAIN_PROVINCE_URL: federation.provinceUrls[baselineProvince]!, PLAIN_NATIONAL_URL: federation.nationalUrl, ...auth.plainGatewayEnv },
       readyTimeoutMs: 120_000,
     });
-    const sharded = new GraphQLClient(federation.gatewayUrl, { connections: options.connections, headers: auth.clientHeaders });
-    const plain = new GraphQLClient(plainService.url, { connections: options.connections, headers: auth.clientHeaders });
+    const sharded = new GraphQLClient(federation.gatewayUrl, { connections: options.connections, headersFor: auth.headersFor });
+    const plain = new GraphQLClient(plainService.url, { connections: options.connections, headersFor: auth.headersFor });
     clients.push(sharded, plain);
+    await checkCounters(sharded, loads, log);
     const nextIndex = new Map(provinces.map((p) => [p, options.workersPerProvince]));
     return {
       provinces,
@@ -102,6 +123,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       plain,
       databaseUrls,
       serverUrl: options.databaseUrl,
+      auth,
       loads,
       unfilledTables,
       freshWorkerIndex(province) {

@@ -120,3 +120,15 @@ describe('loader text form and options', () => {
     expect(() => parseBenchOptions(['--duration', '0'], {})).toThrow(/positive whole number/);
   });
 });
+
+describe('service usage from /proc', () => {
+  it('reads RSS, CPU time and the service name', async () => {
+    const { cpuMsFromStat, rssFromStatus, serviceName } = await import('./service-usage.js');
+    expect(rssFromStatus('Name:\tnode\nVmRSS:\t  204800 kB\n')).toBe(204_800 * 1024);
+    // pid (comm with spaces) state ppid … utime=250 stime=50 (fields 14 and 15)
+    expect(cpuMsFromStat('42 (node main) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0')).toBe(3_000);
+    expect(serviceName('node --import tsx subgraphs/province/src/main.ts', { PROVINCE: '450000' })).toBe('province 450000');
+    expect(serviceName('node --import tsx scripts/src/bench/plain-gateway.ts', {})).toBe('plain gateway');
+    expect(serviceName('node --import tsx gateway/src/main.ts', {})).toBe('gateway');
+  });
+});

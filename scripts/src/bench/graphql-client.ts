@@ -1,7 +1,7 @@
 /**
  * The load generator's HTTP client: GraphQL POSTs over a pool of keep-alive connections (undici),
- * loopback only, so connection set-up never shows in the latencies. Headers (e.g. a bearer token
- * once the gateway requires one) are added to every request.
+ * loopback only, so connection set-up never shows in the latencies. Each operation says who sends
+ * it, and the client adds that caller's headers (a bearer token).
  */
 import { Pool } from 'undici';
 
@@ -11,6 +11,8 @@ export interface Operation {
   name: string;
   query: string;
   variables?: Record<string, unknown>;
+  /** Who sends it: a province code (that province's officer) or absent (the ministry). */
+  as?: string;
 }
 
 /** What came back, reduced to what the benchmark needs. */
@@ -29,8 +31,8 @@ export interface GraphQLClientOptions {
    * @default 16
    */
   connections?: number;
-  /** Sent with every request (authorization…). @default {} */
-  headers?: Record<string, string>;
+  /** The headers of the caller who sends an operation (see {@link Operation.as}). @default none */
+  headersFor?: (as: string | undefined) => Record<string, string>;
   /**
    * Per-request time limit.
    * @default 30_000
@@ -52,7 +54,7 @@ export function assertLoopback(url: string): URL {
 export class GraphQLClient {
   private readonly pool: Pool;
   private readonly path: string;
-  private readonly headers: Record<string, string>;
+  private readonly headersFor: (as: string | undefined) => Record<string, string>;
   private readonly timeoutMs: number;
 
   /** @param url the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql (loopback only) */
@@ -60,7 +62,7 @@ export class GraphQLClient {
     const u = assertLoopback(url);
     this.path = `${u.pathname}${u.search}`;
     this.pool = new Pool(u.origin, { connections: options.connections ?? 16, keepAliveTimeout: 60_000, pipelining: 1 });
-    this.headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+    this.headersFor = options.headersFor ?? (() => ({}));
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -70,7 +72,7 @@ export class GraphQLClient {
       const res = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers: this.headers,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...this.headersFor(operation.as) },
         body: JSON.stringify({ query: operation.query, variables: operation.variables }),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

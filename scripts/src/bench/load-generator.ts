@@ -118,6 +118,8 @@ export interface InterleavedOptions {
   concurrency?: number;
   /** Stop starting new rounds after this many milliseconds. */
   maxDurationMs: number;
+  /** Called around each batch (e.g. to read a process's CPU time). */
+  onBatch?: (label: string, phase: 'start' | 'end') => void;
 }
 
 /**
@@ -133,9 +135,11 @@ export async function runInterleaved(targets: readonly ComparedTarget[], next: (
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     const offset = round * options.requestsPerBatch;
     for (const target of order) {
+      options.onBatch?.(target.label, 'start');
       const part = await runLoad(target.client, (n) => next(offset + n), {
         concurrency: options.concurrency, maxRequests: options.requestsPerBatch, maxDurationMs: 60_000,
       });
+      options.onBatch?.(target.label, 'end');
       accumulate(totals.get(target.label)!, part);
     }
   }

@@ -2,6 +2,8 @@
  * Loads one province's generated data straight into its real Postgres database (after the
  * province service has run its migrations): workers, trips with their manifests, enterprises and
  * return requests, thousands of rows per statement, then ANALYZE so the planner knows the sizes.
+ * The province's statistics counters stay consistent by themselves: its statement triggers append
+ * the deltas of every INSERT (the run checks the summaries against the loaded counts).
  * No outbox events are written: the load is history imported in bulk, not changes that happened.
  */
 import pg from 'pg';
@@ -35,11 +37,19 @@ export interface ProvinceLoad {
 export interface LoadResult {
   province: string;
   rows: Record<string, number>;
+  /** Trips that count in the statistics (all but CANCELLED). */
+  countedTrips: number;
   seconds: number;
 }
 
-/** Tables this loader fills or knowingly leaves empty; any other table is reported. */
-const KNOWN_TABLES = new Set(['workers', 'trips', 'trip_passengers', 'enterprises', 'return_requests', 'outbox', 'idempotency_keys']);
+/**
+ * Tables this loader fills, knowingly leaves empty, or leaves to the province's triggers (the
+ * `stat_` counters); any other table is reported.
+ */
+const KNOWN_TABLES = new Set([
+  'workers', 'trips', 'trip_passengers', 'enterprises', 'return_requests', 'outbox', 'idempotency_keys',
+  'stat_delta', 'stat_total', 'stat_daily',
+]);
 
 /**
  * Tables of the province schema this loader does not know (e.g. counters added after it was
@@ -56,12 +66,14 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
   const client = new pg.Client({ connectionString: load.databaseUrl });
   await client.connect();
   const rows: Record<string, number> = { workers: 0, trips: 0, trip_passengers: 0, enterprises: 0, return_requests: 0 };
+  let countedTrips = 0;
   try {
     // Each statement is its own transaction; losing the last ones in a crash only loses benchmark data.
     await client.query('SET synchronous_commit = off');
     for (const chunk of generateProvince({ province: load.province, workers: load.workers })) {
       rows.workers! += await insertRows(client, tables.workers, chunk.workers);
       rows.trips! += await insertRows(client, tables.trips, chunk.trips);
+      countedTrips += chunk.trips.filter((t) => t.status !== 'CANCELLED').length;
       rows.trip_passengers! += await insertRows(client, tables.tripPassengers, chunk.passengers);
     }
     const employment = generateEmployment({
@@ -78,7 +90,7 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
   } finally {
     await client.end();
   }
-  return { province: load.province, rows, seconds: (performance.now() - started) / 1000 };
+  return { province: load.province, rows, countedTrips, seconds: (performance.now() - started) / 1000 };
 }
 
 /**

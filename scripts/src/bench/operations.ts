@@ -1,6 +1,7 @@
 /**
  * The GraphQL operations the scenarios send, as a client of the hub would: fixed operation texts
- * (so plan and parse caches can do their job) with the varying parts in variables.
+ * (so plan and parse caches can do their job) with the varying parts in variables. Reads are sent
+ * as the ministry, changes as the officer of the province that owns the record.
  */
 import type { Operation } from './graphql-client.js';
 import type { WorkerIdentity } from './population.js';
@@ -75,28 +76,31 @@ export function registrationInput(worker: WorkerIdentity) {
   return { name: worker.name, idNumber: worker.idNumber, phone: worker.phone, homeRegion: worker.homeRegion, povertyStatus: worker.povertyStatus, skills: worker.skills };
 }
 
-/** `registerWorkers` of up to 1,000 people of one province. */
-export function registerWorkers(workers: readonly WorkerIdentity[]): Operation {
-  return { name: 'registerWorkers', query: REGISTER_WORKERS, variables: { inputs: workers.map(registrationInput) } };
+/** The province a worker id belongs to (its officer sends the worker's changes). */
+const homeOf = (workerId: string) => `${workerId.slice(1, 3)}0000`;
+
+/** `registerWorkers` of people of one province, sent by its officer. */
+export function registerWorkers(province: string, workers: readonly WorkerIdentity[]): Operation {
+  return { name: 'registerWorkers', query: REGISTER_WORKERS, variables: { inputs: workers.map(registrationInput) }, as: province };
 }
 
-/** `registerWorker` of one person. */
-export function registerWorker(worker: WorkerIdentity): Operation {
-  return { name: 'registerWorker', query: REGISTER_WORKER, variables: { input: registrationInput(worker) } };
+/** `registerWorker` of one person, sent by his province's officer. */
+export function registerWorker(province: string, worker: WorkerIdentity): Operation {
+  return { name: 'registerWorker', query: REGISTER_WORKER, variables: { input: registrationInput(worker) }, as: province };
 }
 
 /** A green health check taken a minute ago. */
 export function recordHealthCheck(workerId: string): Operation {
-  return { name: 'recordHealthCheck', query: HEALTH_CHECK, variables: { workerId, input: { code: 'GREEN', testedAt: new Date(Date.now() - 60_000).toISOString(), nucleicAcid: 'NEGATIVE' } } };
+  return { name: 'recordHealthCheck', query: HEALTH_CHECK, variables: { workerId, input: { code: 'GREEN', testedAt: new Date(Date.now() - 60_000).toISOString(), nucleicAcid: 'NEGATIVE' } }, as: homeOf(workerId) };
 }
 
 /** The worker now works in `workRegion`. */
 export function reportEmployment(workerId: string, workRegion: string): Operation {
-  return { name: 'reportEmployment', query: EMPLOYMENT, variables: { workerId, workRegion } };
+  return { name: 'reportEmployment', query: EMPLOYMENT, variables: { workerId, workRegion }, as: homeOf(workerId) };
 }
 
 /** The worker wants to travel to `destination` within the next days. */
 export function reportTravelIntent(workerId: string, destination: string): Operation {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  return { name: 'reportTravelIntent', query: TRAVEL_INTENT, variables: { workerId, input: { earliestDate: day(2), latestDate: day(9), destination, mode: 'BUS' } } };
+  return { name: 'reportTravelIntent', query: TRAVEL_INTENT, variables: { workerId, input: { earliestDate: day(2), latestDate: day(9), destination, mode: 'BUS' } }, as: homeOf(workerId) };
 }

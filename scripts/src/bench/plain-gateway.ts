@@ -3,16 +3,19 @@
  * a plain `@apollo/gateway` (`ApolloGateway` + `RemoteGraphQLDataSource`, Apollo's defaults) inside
  * `@apollo/server`'s standalone server, over the contract's supergraph, with every logical province
  * subgraph pointing at ONE province service and `national` at the national service.
+ * A province serves only requests signed by the gateway, so every fetch carries the ministry's
+ * caller assertion signed with `PLAIN_SIGNING_KEY` (renewed every 30 s); the plain gateway
+ * verifies no client token and applies no query limits.
  *
- *   PLAIN_PROVINCE_URL=http://127.0.0.1:4145 PLAIN_NATIONAL_URL=http://127.0.0.1:4001/graphql [PORT=0] [HOST=127.0.0.1]
- *   node --conditions=source --import tsx scripts/src/bench/plain-gateway.ts
+ *   PLAIN_PROVINCE_URL=http://127.0.0.1:4145 PLAIN_NATIONAL_URL=http://127.0.0.1:4001/graphql PLAIN_SIGNING_KEY="-----BEGIN PRIVATE KEY-----…"
+ *   [PORT=0] [HOST=127.0.0.1] node --conditions=source --import tsx scripts/src/bench/plain-gateway.ts
  *
  * Prints `{"msg":"listening","url":…}` once listening (what the harness's `startService` waits for).
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { PROVINCE_SUBGRAPHS, supergraphSdl } from '@p2p/schema';
+import { CALLER_HEADER, PROVINCE_SUBGRAPHS, importGatewaySigningKey, signCallerAssertion, supergraphSdl } from '@p2p/schema';
 
 /** The env of the plain gateway. */
 export interface PlainGatewayEnv {
@@ -20,6 +23,17 @@ export interface PlainGatewayEnv {
   PLAIN_PROVINCE_URL: string;
   /** GraphQL endpoint of the national subgraph. */
   PLAIN_NATIONAL_URL: string;
+  /** The gateway's ES256 signing key (PKCS8 PEM) the provinces trust. */
+  PLAIN_SIGNING_KEY: string;
+}
+
+/** The ministry's caller assertion, renewed every 30 s (it is valid for 60). */
+async function ministryAssertion(signingKeyPem: string): Promise<() => string> {
+  const key = await importGatewaySigningKey(signingKeyPem);
+  const sign = () => signCallerAssertion({ role: 'ministry', subject: 'bench:ministry' }, key);
+  let current = await sign();
+  setInterval(() => void sign().then((token) => (current = token)), 30_000).unref();
+  return () => current;
 }
 
 /** The URL each subgraph of the supergraph is sent to. */
@@ -31,11 +45,18 @@ export function plainSubgraphUrls(provinceUrl: string, nationalUrl: string): Rec
 async function main(): Promise<void> {
   const provinceUrl = process.env.PLAIN_PROVINCE_URL;
   const nationalUrl = process.env.PLAIN_NATIONAL_URL;
-  if (!provinceUrl || !nationalUrl) throw new Error('PLAIN_PROVINCE_URL and PLAIN_NATIONAL_URL are required');
+  const signingKey = process.env.PLAIN_SIGNING_KEY;
+  if (!provinceUrl || !nationalUrl || !signingKey) throw new Error('PLAIN_PROVINCE_URL, PLAIN_NATIONAL_URL and PLAIN_SIGNING_KEY are required');
   const urls = plainSubgraphUrls(provinceUrl, nationalUrl);
+  const assertion = await ministryAssertion(signingKey);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl(),
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: urls[name] ?? url }),
+    buildService: ({ name, url }) => new RemoteGraphQLDataSource({
+      url: urls[name] ?? url,
+      willSendRequest({ request }) {
+        request.http?.headers.set(CALLER_HEADER, assertion());
+      },
+    }),
   });
   const server = new ApolloServer({ gateway, stopOnTerminationSignals: false, includeStacktraceInErrorResponses: false });
   const { url } = await startStandaloneServer(server, {

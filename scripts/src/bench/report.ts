@@ -27,6 +27,8 @@ export interface OverheadLine {
   p99Ratio: number;
   /** plain throughput / sharded throughput */
   throughputRatio: number;
+  /** sharded gateway CPU per request / plain gateway CPU per request (NaN when not measured) */
+  cpuRatio: number;
 }
 
 /** Collects what a run measured and prints it as it goes. */
@@ -65,13 +67,14 @@ export class BenchReport {
     return line;
   }
 
-  /** Records and prints the overhead of `sharded` over `plain`. */
-  overhead(scenario: string, plain: MeasuredLine, sharded: MeasuredLine): OverheadLine {
+  /** Records and prints the overhead of `sharded` over `plain`; `cpuRatio` compares the gateways' CPU per request. */
+  overhead(scenario: string, plain: MeasuredLine, sharded: MeasuredLine, cpuRatio = Number.NaN): OverheadLine {
     const line: OverheadLine = {
       scenario,
       p50Ratio: sharded.latency.p50 / plain.latency.p50,
       p99Ratio: sharded.latency.p99 / plain.latency.p99,
       throughputRatio: plain.perSecond / sharded.perSecond,
+      cpuRatio,
     };
     this.overheads.push(line);
     this.print(formatOverhead(line));
@@ -102,5 +105,6 @@ export function formatMeasured(l: MeasuredLine): string {
 /** One overhead line; ≤ 1.15 on p50 is the target. */
 export function formatOverhead(o: OverheadLine): string {
   const verdict = o.p50Ratio <= 1.15 ? 'within' : 'ABOVE';
-  return `  overhead ${pad(o.scenario, 50)} sharded/plain  p50 ×${o.p50Ratio.toFixed(2)}  p99 ×${o.p99Ratio.toFixed(2)}  throughput plain/sharded ×${o.throughputRatio.toFixed(2)}  (${verdict} the 1.15 target on p50)`;
+  const cpu = Number.isNaN(o.cpuRatio) ? '' : `  gateway CPU/request ×${o.cpuRatio.toFixed(2)}`;
+  return `  overhead ${pad(o.scenario, 50)} sharded/plain  p50 ×${o.p50Ratio.toFixed(2)}  p99 ×${o.p99Ratio.toFixed(2)}  throughput plain/sharded ×${o.throughputRatio.toFixed(2)}${cpu}  (${verdict} the 1.15 target on p50)`;
 }

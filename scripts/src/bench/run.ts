@@ -15,7 +15,6 @@ import { describeMachine, machineLines } from './machine.js';
 import { parseBenchOptions, settingLines, type ScenarioName } from './options.js';
 import { BenchReport } from './report.js';
 import { startBenchHub, type BenchHub } from './bench-hub.js';
-import { benchAuthHeaders } from './bench-auth.js';
 import type { Scenario } from './scenario.js';
 import { federatedRead } from './scenarios/federated-read.js';
 import { entityBatch } from './scenarios/entity-batch.js';
@@ -44,7 +43,7 @@ async function main(): Promise<number> {
   report.say('# p2p hub benchmark');
   for (const line of machineLines(await describeMachine(options.databaseUrl))) report.say(line);
   for (const line of settingLines(options)) report.say(`settings  ${line}`);
-  report.say(`settings  client auth: ${(await benchAuthHeaders()).description}; loopback only, undici keep-alive, closed loop`);
+  report.say('settings  loopback only, undici keep-alive, closed loop (each virtual client sends its next request when the answer is read)');
   report.say('');
 
   let hub: BenchHub | undefined;
@@ -60,6 +59,7 @@ async function main(): Promise<number> {
     hub = await startBenchHub({
       provinces: options.provinces, workersPerProvince: options.workersPerProvince, databaseUrl: options.databaseUrl, connections: options.concurrency, log,
     });
+    report.say(`settings  auth: ${hub.auth.description}`);
     for (const name of options.scenarios) {
       try {
         await SCENARIO_RUNNERS[name]({ hub, options, report });

@@ -10,6 +10,7 @@ import type { GraphQLClient, Operation } from './graphql-client.js';
 import { runInterleaved, runLoad } from './load-generator.js';
 import { Random } from './people.js';
 import { workerIdentity } from './population.js';
+import { serviceCpuMs } from './service-usage.js';
 
 /** The context of a scenario run. */
 export interface ScenarioContext {
@@ -24,9 +25,9 @@ export type Scenario = (ctx: ScenarioContext) => Promise<void>;
 /**
  * Sends `requests` operations to each client before measuring; fails when any of them errs (a
  * benchmark of failing requests measures nothing).
- * @default requests 50
+ * @default requests 50 (quick: 16)
  */
-export async function warmUp(ctx: ScenarioContext, clients: readonly GraphQLClient[], next: (n: number) => Operation, requests = 50): Promise<void> {
+export async function warmUp(ctx: ScenarioContext, clients: readonly GraphQLClient[], next: (n: number) => Operation, requests = ctx.options.quick ? 16 : 50): Promise<void> {
   for (const client of clients) {
     const result = await runLoad(client, next, { concurrency: ctx.options.concurrency, maxRequests: requests, maxDurationMs: 120_000 });
     if (result.errors) throw new Error(`warm-up of ${client.url} failed: ${[...result.errorSamples.keys()].join('; ')}`);
@@ -54,25 +55,38 @@ export async function sameAnswer(hub: BenchHub, operation: Operation): Promise<b
 
 /** Overall time limit of one measurement, so a slow machine still ends. */
 export function measurementBudgetMs(ctx: ScenarioContext): number {
-  return ctx.options.quick ? 20_000 : 240_000;
+  return ctx.options.quick ? 6_000 : 240_000;
 }
+
+/** The process of each compared gateway, whose CPU time is read around its batches. */
+const GATEWAY_PROCESS: Record<string, string> = { plain: 'plain gateway', sharded: 'gateway' };
 
 /**
  * The sharding overhead on a single-province query: the same operations through the plain
  * `@apollo/gateway` over the baseline province and through the sharded gateway, in alternating
- * batches (10 rounds, order reversed every round), both warmed up first.
+ * batches (10 rounds, order reversed every round), both warmed up first. Besides latency and
+ * throughput, each gateway's own CPU time per request is reported: it compares the gateways'
+ * work even when other jobs share the machine.
  */
 export async function compareWithPlain(ctx: ScenarioContext, scenario: string, next: (n: number) => Operation): Promise<{ plain: MeasuredLine; sharded: MeasuredLine; overhead: OverheadLine }> {
   const { hub, options, report } = ctx;
   const identical = await sameAnswer(hub, next(0));
   report.say(`  single-province query (province ${hub.baselineProvince}): plain and sharded answers ${identical ? 'identical' : 'DIFFER'}`);
   const rounds = 10;
+  const cpu = new Map<string, number>();
   const totals = await runInterleaved(
     [{ label: 'plain', client: hub.plain }, { label: 'sharded', client: hub.sharded }],
     next,
-    { rounds, requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)), concurrency: options.concurrency, maxDurationMs: measurementBudgetMs(ctx) },
+    {
+      rounds, requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)), concurrency: options.concurrency, maxDurationMs: measurementBudgetMs(ctx),
+      onBatch: (label, phase) => {
+        const now = serviceCpuMs(GATEWAY_PROCESS[label]!);
+        cpu.set(label, (cpu.get(label) ?? 0) + (phase === 'end' ? now : -now));
+      },
+    },
   );
-  const plain = report.measured(scenario, `one province, plain @apollo/gateway`, totals.get('plain')!);
-  const sharded = report.measured(scenario, `one province, sharded gateway`, totals.get('sharded')!);
-  return { plain, sharded, overhead: report.overhead(scenario, plain, sharded) };
+  const cpuPerRequest = (label: string) => (cpu.get(label) ?? 0) / Math.max(1, totals.get(label)!.requests);
+  const plain = report.measured(scenario, `one province, plain @apollo/gateway`, totals.get('plain')!, `gateway CPU ${cpuPerRequest('plain').toFixed(2)} ms/request`);
+  const sharded = report.measured(scenario, `one province, sharded gateway`, totals.get('sharded')!, `gateway CPU ${cpuPerRequest('sharded').toFixed(2)} ms/request`);
+  return { plain, sharded, overhead: report.overhead(scenario, plain, sharded, cpuPerRequest('sharded') / cpuPerRequest('plain')) };
 }

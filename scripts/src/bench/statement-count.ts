@@ -6,8 +6,9 @@
  * `shared_preload_libraries`, i.e. a server restart; and `idx_scan` counts every element of an
  * `= ANY($1)` array as a scan on Postgres ≤ 16, so it cannot tell one batch from many lookups.)
  *
- * Statistics reach the shared counters up to a second after a backend goes idle, so a count waits
- * until the numbers stop moving.
+ * A backend publishes its statistics when it goes idle, but at most once a second: one that
+ * published less than a second ago waits 10 s (Postgres 15's PGSTAT_IDLE_INTERVAL) before trying
+ * again. So a count waits until the numbers have not moved for 11 s.
  */
 import pg from 'pg';
 
@@ -26,18 +27,23 @@ export async function committedTransactions(serverUrl: string, databases: readon
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const same = (a: Map<string, number>, b: Map<string, number>) => [...a].every(([k, v]) => b.get(k) === v);
+const same = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
-/** Like {@link committedTransactions}, once two readings 1.2 s apart agree (at most `maxWaitMs`). */
-export async function settledTransactions(serverUrl: string, databases: readonly string[], maxWaitMs = 15_000): Promise<Map<string, number>> {
+/** How long the counters must stay still to be taken as published: PGSTAT_IDLE_INTERVAL (10 s) and a margin. */
+export const STATISTICS_QUIET_MS = 11_000;
+
+/** Like {@link committedTransactions}, once the counters have not moved for {@link STATISTICS_QUIET_MS} (at most `maxWaitMs`). */
+export async function settledTransactions(serverUrl: string, databases: readonly string[], maxWaitMs = 45_000): Promise<Map<string, number>> {
   const deadline = Date.now() + maxWaitMs;
   let last = await committedTransactions(serverUrl, databases);
-  for (;;) {
-    await sleep(1_200);
+  let stillSince = Date.now();
+  while (Date.now() - stillSince < STATISTICS_QUIET_MS && Date.now() < deadline) {
+    await sleep(1_000);
     const now = await committedTransactions(serverUrl, databases);
-    if (same(last, now) || Date.now() > deadline) return now;
+    if (!same(last, now)) stillSince = Date.now();
     last = now;
   }
+  return last;
 }
 
 /** Statements per request in each province, measured over `requests` requests sent one by one. */

@@ -6,13 +6,14 @@
  * On one province, it is compared with the plain `@apollo/gateway`.
  */
 import { runLoad } from '../load-generator.js';
+import { cpuPerRequest, cpuSnapshot } from '../service-usage.js';
 import { WORKERS_PER_BATCH, workersById } from '../operations.js';
 import { countStatements } from '../statement-count.js';
 import { compareWithPlain, loadedWorkerId, measurementBudgetMs, randomFor, warmUp, type ScenarioContext } from '../scenario.js';
 
 const NAME = 'entity batch';
 /** Requests sent one by one while counting statements. */
-const COUNTED_REQUESTS = 20;
+const COUNTED_REQUESTS = 50;
 
 /** Runs the scenario. */
 export async function entityBatch(ctx: ScenarioContext): Promise<void> {
@@ -31,16 +32,22 @@ export async function entityBatch(ctx: ScenarioContext): Promise<void> {
   const found = Object.values(probe).filter((w) => w?.name).length;
   if (found !== WORKERS_PER_BATCH) throw new Error(`${NAME}: ${found} of ${WORKERS_PER_BATCH} workers found`);
 
-  const databases = Object.fromEntries(hub.provinces.map((p) => [p, new URL(hub.databaseUrls[p]!).pathname.slice(1)]));
-  const counted = await countStatements(hub.serverUrl, databases, COUNTED_REQUESTS, async (n) => {
-    await hub.sharded.data(spanning(1_000_000 + n));
-  });
-  const perProvince = Object.entries(counted.statements).map(([p, s]) => `${p}: ${(s / counted.requests).toFixed(2)}`).join(', ');
-  report.fact(`  SQL statements per request per province (pg_stat_database.xact_commit over ${counted.requests} requests of ${WORKERS_PER_BATCH} ids, ~${Math.round(WORKERS_PER_BATCH / hub.provinces.length)} per province): ${perProvince}`);
+  if (options.quick) report.say('  (statements per province not counted in --quick: Postgres publishes its statistics up to 10 s late)');
+  else {
+    const databases = Object.fromEntries(hub.provinces.map((p) => [p, new URL(hub.databaseUrls[p]!).pathname.slice(1)]));
+    const counted = await countStatements(hub.serverUrl, databases, COUNTED_REQUESTS, async (n) => {
+      await hub.sharded.data(spanning(1_000_000 + n));
+    });
+    const perProvince = Object.entries(counted.statements).map(([p, s]) => `${p}: ${(s / counted.requests).toFixed(2)}`).join(', ');
+    report.fact(`  entity batch: SQL statements per request per province (pg_stat_database.xact_commit over ${counted.requests} requests of ${WORKERS_PER_BATCH} ids, ~${Math.round(WORKERS_PER_BATCH / hub.provinces.length)} per province): ${perProvince}`);
+  }
 
   await warmUp(ctx, [hub.sharded], spanning);
+  const cpuBefore = cpuSnapshot();
   const result = await runLoad(hub.sharded, spanning, { concurrency: options.concurrency, maxRequests: options.requests, maxDurationMs: measurementBudgetMs(ctx) });
+  const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), result.requests);
   report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway`, result, `${Math.round(result.requests * WORKERS_PER_BATCH * 1000 / result.elapsedMs)} workers/s`);
+  report.say(`    ${cpu}`);
 
   await warmUp(ctx, [hub.plain, hub.sharded], single);
   await compareWithPlain(ctx, NAME, single);

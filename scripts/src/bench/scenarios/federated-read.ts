@@ -8,6 +8,7 @@
  */
 import { RECEIVING_CITIES } from '../geography.js';
 import { runLoad } from '../load-generator.js';
+import { cpuPerRequest, cpuSnapshot } from '../service-usage.js';
 import { tripsToDestination } from '../operations.js';
 import { compareWithPlain, measurementBudgetMs, warmUp, type ScenarioContext } from '../scenario.js';
 
@@ -35,8 +36,11 @@ export async function federatedRead(ctx: ScenarioContext): Promise<void> {
 
   const spanning = (n: number) => tripsToDestination(destination(n), undefined, PAGE);
   await warmUp(ctx, [hub.sharded], spanning);
+  const cpuBefore = cpuSnapshot();
   const result = await runLoad(hub.sharded, spanning, { concurrency: options.concurrency, maxRequests: options.requests, maxDurationMs: measurementBudgetMs(ctx) });
+  const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), result.requests);
   report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway`, result, `~${passengers.length} passengers per page`);
+  report.say(`    ${cpu}`);
 
   const single = (n: number) => tripsToDestination(destination(n), hub.baselineProvince, PAGE);
   await warmUp(ctx, [hub.plain, hub.sharded], single);

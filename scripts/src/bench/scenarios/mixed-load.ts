@@ -12,7 +12,7 @@ import { runLoad } from '../load-generator.js';
 import type { Operation } from '../graphql-client.js';
 import * as op from '../operations.js';
 import { workerIdentity } from '../population.js';
-import { formatMegabytes, serviceMemory } from '../process-memory.js';
+import { formatMegabytes, serviceMemory } from '../service-usage.js';
 import { loadedWorkerId, randomFor, warmUp, type ScenarioContext } from '../scenario.js';
 
 const NAME = 'mixed load';
@@ -46,7 +46,7 @@ function mixed(ctx: ScenarioContext, n: number): Operation {
     // Return requests live in the enterprise's province: ask a city of a connected one.
     case 'returnRequests': return op.returnRequestsTo(cityOf(random.pick(provinceGeography(province).counties)));
     case 'summary': return op.workerSummary(random.pick(provinceGeography(province).counties));
-    case 'registerWorker': return op.registerWorker(workerIdentity(province, hub.freshWorkerIndex(province)));
+    case 'registerWorker': return op.registerWorker(province, workerIdentity(province, hub.freshWorkerIndex(province)));
     case 'recordHealthCheck': return op.recordHealthCheck(loadedWorkerId(hub, random, province));
     case 'reportEmployment': return op.reportEmployment(loadedWorkerId(hub, random, province), receivingCounty(random));
     case 'reportTravelIntent': return op.reportTravelIntent(loadedWorkerId(hub, random, province), receivingCounty(random));
