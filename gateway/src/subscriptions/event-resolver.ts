@@ -42,6 +42,16 @@ interface Pending {
 
 const largest = BATCH_SIZES[BATCH_SIZES.length - 1]!;
 
+/** Delays before reading again a record whose province did not answer. */
+const RETRY_DELAYS_MS = [250, 750, 2_000];
+
+/** True when the entity itself is missing because its province was unavailable. */
+function unreadable(entity: ResolvedEntity | undefined): boolean {
+  if (!entity) return false;
+  return Object.entries(entity.data).some(([key, value]) =>
+    value === null && entity.errors.some((e) => e.path?.length === 1 && e.path[0] === key && e.extensions?.code === 'PROVINCE_UNAVAILABLE'));
+}
+
 /** Batched, shared resolution of one selection's entities. */
 export class EventResolver {
   private readonly cache = new Map<string, Promise<ResolvedEntity>>();
@@ -85,7 +95,7 @@ export class EventResolver {
     });
   }
 
-  private async fetch(ids: string[], batch: Pending[]): Promise<void> {
+  private async fetch(ids: string[], batch: Pending[], attempt = 0): Promise<void> {
     const { selection } = this.options;
     const size = BATCH_SIZES.find((s) => s >= ids.length) ?? largest;
     const keys = [...selection.byResponseKey.keys()];
@@ -112,9 +122,15 @@ export class EventResolver {
       const error: GraphQLFormattedError = { message: 'the event\'s record could not be read', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       for (const id of ids) byId.set(id, { data: Object.fromEntries(keys.map((k) => [k, null])), errors: keys.map((k) => ({ ...error, path: [k] })) });
     }
+    // The record's own province did not answer (restarting?): try again shortly, a few times.
+    const unavailable = new Set(ids.filter((id) => attempt < RETRY_DELAYS_MS.length && unreadable(byId.get(id))));
     for (const pending of batch) {
       const resolved = byId.get(pending.entityId);
-      if (resolved) pending.resolve(resolved);
+      if (resolved && !unavailable.has(pending.entityId)) pending.resolve(resolved);
+    }
+    if (unavailable.size) {
+      const again = batch.filter((p) => unavailable.has(p.entityId));
+      setTimeout(() => void this.fetch([...unavailable], again, attempt + 1), RETRY_DELAYS_MS[attempt]);
     }
   }
 }

@@ -1,0 +1,269 @@
+/**
+ * Federated subscriptions end to end, over real processes (Hebei, Henan, Guangxi, national, the
+ * gateway), with the reference graphql-ws client and with Apollo Client (GraphQLWsLink):
+ * - a receiving place follows a Hebei bus into Beijing, PLANNED → DEPARTED → ARRIVED →
+ *   HANDED_OVER, with its Henan passenger's name and home read from Henan;
+ * - during a burst of 1,000+ events from the three provinces the gateway restarts and Henan
+ *   restarts; each client resubscribes with its last cursor and ends with every event exactly
+ *   once, each province's in order.
+ * Runs on PGlite, or on PostgreSQL with DATABASE_URL set.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApolloClient, InMemoryCache, gql } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { provinceOf } from '@p2p/schema';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startFederation, type RunningFederation } from '../harness/federation.js';
+import { graphqlData, graphqlRequest } from '../harness/graphql-request.js';
+import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
+import { demoIdNumber } from '../demo/model.js';
+
+const PROVINCES = ['130000', '410000', '450000'];
+// Apollo's GraphQLWsLink tells socket errors apart with `instanceof WebSocket` (a global only from Node 22 on).
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
+
+const ARRIVALS = `subscription Arrivals($destination: RegionCode!, $after: String) {
+  arrivals(destination: $destination, after: $after) {
+    cursor kind at
+    trip { id vehicleCode status passengers { worker { name homeRegion { code name } } } }
+  }
+}`;
+
+interface TripEventData {
+  cursor: string;
+  kind: string;
+  at: string;
+  trip: { id: string; vehicleCode: string; status: string; passengers: { worker: { name: string; homeRegion: { code: string; name: string } } | null }[] };
+}
+
+/** The (province, seq) an event moved the vector cursor to, against the previous cursor. */
+function decode(cursor: string): Record<string, number> {
+  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, number>;
+}
+
+/** A subscriber that resubscribes with its last cursor whenever its subscription ends. */
+interface Follower {
+  events: TripEventData[];
+  /** Waits until `predicate(events)` holds. */
+  until(predicate: (events: TripEventData[]) => boolean, timeoutMs?: number): Promise<void>;
+  resubscriptions: number;
+  stop(): void;
+}
+
+type SubscribeOnce = (after: string | undefined, sink: { next(e: TripEventData): void; ended(): void }) => () => void;
+
+function follow(subscribeOnce: SubscribeOnce): Follower {
+  const events: TripEventData[] = [];
+  let stopped = false;
+  let cancel = () => {};
+  const follower: Follower = {
+    events,
+    resubscriptions: 0,
+    async until(predicate, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms (${events.length} events)`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    stop() {
+      stopped = true;
+      cancel();
+    },
+  };
+  const start = () => {
+    if (stopped) return;
+    let ended = false;
+    const stop = subscribeOnce(events.at(-1)?.cursor, {
+      next: (e) => {
+        if (!ended) events.push(e);
+      },
+      ended: () => {
+        if (ended || stopped) return;
+        ended = true;
+        stop();
+        follower.resubscriptions++;
+        setTimeout(start, 250);
+      },
+    });
+    cancel = stop;
+  };
+  start();
+  return follower;
+}
+
+/** graphql-ws, the reference client; it must not retry by itself (it would resend the first cursor). */
+function graphqlWsFollower(url: string, connectionParams: Record<string, unknown>): { follower: Follower; client: Client } {
+  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, keepAlive: 5_000, lazyCloseTimeout: 500 });
+  const follower = follow((after, sink) =>
+    client.subscribe<{ arrivals: TripEventData }>(
+      { query: ARRIVALS, variables: { destination: '110000', after } },
+      {
+        next: (r) => (r.data?.arrivals ? sink.next(r.data.arrivals) : sink.ended()),
+        error: () => sink.ended(),
+        complete: () => sink.ended(),
+      },
+    ),
+  );
+  return { follower, client };
+}
+
+/** Apollo Client over GraphQLWsLink, with the `ws` WebSocket. */
+function apolloFollower(url: string, connectionParams: Record<string, unknown>): { follower: Follower; client: Client; apollo: ApolloClient } {
+  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, keepAlive: 5_000, lazyCloseTimeout: 500 });
+  const apollo = new ApolloClient({ link: new GraphQLWsLink(client), cache: new InMemoryCache() });
+  const query = gql(ARRIVALS);
+  const follower = follow((after, sink) => {
+    const subscription = apollo.subscribe<{ arrivals: TripEventData }>({ query, variables: { destination: '110000', after }, fetchPolicy: 'no-cache' }).subscribe({
+      // Partial data (e.g. a passenger's home province down) is an event; no data is not.
+      next: (r) => (r.data?.arrivals ? sink.next(r.data.arrivals) : sink.ended()),
+      error: () => sink.ended(),
+      complete: () => sink.ended(),
+    });
+    return () => subscription.unsubscribe();
+  });
+  return { follower, client, apollo };
+}
+
+/** Runs `send` until it succeeds (the gateway or a province may be restarting). */
+async function persist<T>(send: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let hub: RunningFederation;
+  let wsUrl: string;
+  let reference: ReturnType<typeof graphqlWsFollower>;
+  let apollo: ReturnType<typeof apolloFollower>;
+  const officer = (region: string) => hub.authorization('province', provinceOf(region));
+  const mutate = async (region: string, query: string, variables: Record<string, unknown>, headers?: Record<string, string>) =>
+    graphqlData(hub.gatewayUrl, query, variables, headers ?? (await officer(region)));
+
+  beforeAll(async () => {
+    hub = await startFederation({ provinces: PROVINCES });
+    wsUrl = hub.gatewayUrl.replace(/^http/, 'ws');
+    // The receiving place: Beijing's city government follows every arrival into Beijing.
+    const receiver = { authorization: `Bearer ${await hub.tokenFor('city', '110100')}` };
+    reference = graphqlWsFollower(wsUrl, receiver);
+    apollo = apolloFollower(wsUrl, receiver);
+    await new Promise((r) => setTimeout(r, 1_000)); // both are subscribed (from now)
+  }, 180_000);
+
+  afterAll(async () => {
+    reference?.follower.stop();
+    apollo?.follower.stop();
+    apollo?.apollo.stop();
+    await reference?.client.dispose();
+    await apollo?.client.dispose();
+    await hub?.close();
+  }, 60_000);
+
+  it('shows a Hebei bus going PLANNED → DEPARTED → ARRIVED → HANDED_OVER with its Henan passenger', async () => {
+    const worker = { name: '陈国强', home: '411624100', birth: '19860305', seq: 19 };
+    const { registerWorker } = await mutate(worker.home, `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`, {
+      input: { name: worker.name, idNumber: demoIdNumber(worker), phone: '13900009901', homeRegion: worker.home },
+    });
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const plan = { mode: 'BUS', vehicleCode: '冀D·K6218', origin: '130426', destination: '110105', departureAt: hoursAgo(8), expectedArrivalAt: hoursAgo(0.5), capacity: 45 };
+    const { planTrip } = await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan });
+    const id: string = planTrip.id;
+    await mutate('130000', `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`, { id, w: [registerWorker.id] });
+    await mutate('130000', `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`, { id, w: registerWorker.id });
+    // The receiving place meets the bus and hands the workers over.
+    const receiving = await hub.authorization('city', '110100');
+    await mutate('130000', `mutation($id: ID!, $at: DateTime!) { confirmArrival(tripId: $id, input: { arrivedAt: $at, headcount: 1, handedOverTo: "朝阳区人社局" }) { id } }`, { id, at: hoursAgo(0.1) }, receiving);
+
+    for (const { follower } of [reference, apollo]) {
+      await follower.until((events) => events.filter((e) => e.trip.id === id).length >= 4, 20_000);
+      const mine = follower.events.filter((e) => e.trip.id === id);
+      expect(mine.map((e) => e.kind)).toEqual(['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER']);
+      const last = mine.at(-1)!;
+      expect(last.trip).toMatchObject({ vehicleCode: '冀D·K6218', status: 'HANDED_OVER' });
+      expect(last.trip.passengers[0]!.worker).toMatchObject({ name: '陈国强', homeRegion: { code: '411624100' } });
+      expect(last.trip.passengers[0]!.worker!.homeRegion.name).toBeTruthy();
+      expect(Object.keys(decode(last.cursor)).sort()).toEqual(PROVINCES);
+    }
+  }, 60_000);
+
+  it('loses nothing and repeats nothing through a burst of 1,000 events while the gateway and Henan restart', async () => {
+    const perProvince = { 130000: '130426', 410000: '411624', 450000: '450225' } as Record<string, string>;
+    const tripsPerProvince = 2;
+    const etaChangesPerTrip = 166; // 3 × 2 × (1 PLANNED + 166 ETA_CHANGED) = 1,002 events
+    const burstTrips = new Set<string>();
+    const plans = await Promise.all(
+      PROVINCES.flatMap((province) =>
+        Array.from({ length: tripsPerProvince }, (_, t) =>
+          mutate(province, `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`, {
+            key: `burst:${province}:${t}`,
+            input: { mode: 'BUS', vehicleCode: `BURST-${province}-${t}`, origin: perProvince[province], destination: '110108', departureAt: '2030-03-01T08:00:00+08:00', expectedArrivalAt: '2030-03-02T08:00:00+08:00', capacity: 50 },
+          }).then((d) => ({ province, id: d.planTrip.id as string })),
+        ),
+      ),
+    );
+    for (const p of plans) burstTrips.add(p.id);
+
+    let sent = 0;
+    const eta = (i: number) => new Date(Date.parse('2030-03-02T08:00:00+08:00') + (i + 1) * 60_000).toISOString();
+    // Ten ETA changes per request (aliases, run in order); a request that failed in part is sent
+    // again whole: the idempotency keys make what already committed a no-op, so each change is one event.
+    const drive = async ({ province, id }: { province: string; id: string }) => {
+      for (let first = 0; first < etaChangesPerTrip; first += 10) {
+        const batch = Array.from({ length: Math.min(10, etaChangesPerTrip - first) }, (_, k) => first + k);
+        const fields = batch.map((i) => `e${i}: updateEta(tripId: $id, expectedArrivalAt: "${eta(i)}", idempotencyKey: "burst:${id}:${i}") { id }`);
+        await persist(async () => {
+          const answer = await graphqlRequest(hub.gatewayUrl, `mutation Burst($id: ID!) { ${fields.join(' ')} }`, { id }, await officer(province));
+          if (answer.errors?.length || !answer.data) throw new Error(answer.errors?.[0]?.message ?? 'no data');
+        });
+        sent += batch.length;
+      }
+    };
+    const chaos = (async () => {
+      while (sent < 250) await new Promise((r) => setTimeout(r, 50));
+      await hub.restartGateway();
+      while (sent < 550) await new Promise((r) => setTimeout(r, 50));
+      await hub.stopProvince('410000');
+      await new Promise((r) => setTimeout(r, 500));
+      await hub.startProvince('410000');
+    })();
+    await Promise.all([...plans.map(drive), chaos]);
+    const expected = plans.length * (1 + etaChangesPerTrip);
+
+    for (const { follower } of [reference, apollo]) {
+      await follower.until((events) => events.filter((e) => burstTrips.has(e.trip.id)).length >= expected, 90_000);
+      await new Promise((r) => setTimeout(r, 500)); // anything more would be a duplicate
+      // Each event moved exactly one province's position forward by some amount: no repeat, no going back.
+      let previous = decode(follower.events[0]!.cursor);
+      const seqsByProvince = new Map<string, number[]>();
+      for (const event of follower.events.slice(1)) {
+        const current = decode(event.cursor);
+        const moved = Object.keys(current).filter((p) => previous[p] !== undefined && current[p] !== previous[p]);
+        expect(moved).toHaveLength(1);
+        const province = moved[0]!;
+        expect(current[province]!).toBeGreaterThan(previous[province] ?? -1);
+        seqsByProvince.set(province, [...(seqsByProvince.get(province) ?? []), current[province]!]);
+        previous = { ...previous, ...current };
+      }
+      const burst = follower.events.filter((e) => burstTrips.has(e.trip.id));
+      expect(burst).toHaveLength(expected);
+      const byKind = burst.reduce<Record<string, number>>((n, e) => ({ ...n, [e.kind]: (n[e.kind] ?? 0) + 1 }), {});
+      expect(byKind).toEqual({ PLANNED: plans.length, ETA_CHANGED: plans.length * etaChangesPerTrip });
+      for (const province of PROVINCES) {
+        const seqs = seqsByProvince.get(province) ?? [];
+        expect(new Set(seqs).size, `province ${province}: no event twice`).toBe(seqs.length);
+      }
+      expect(follower.resubscriptions, 'the gateway restart made the client resubscribe').toBeGreaterThanOrEqual(1);
+    }
+  }, 240_000);
+});
