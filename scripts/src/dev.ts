@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       // Each write is sent as its proper role (officer of the owning province, the enterprise itself).
       const ids = await seedDemo(federation.gatewayUrl, { provinces: options.provinces, tokenFor: federation.tokenFor, log: (line) => console.error(`  ${line}`) });
       seeded = ids;
-      live = startLiveTrips(federation.gatewayUrl, ids, { log: (line) => console.error(`  live: ${line}`) });
+      live = startLiveTrips(federation.gatewayUrl, ids, { tokenFor: federation.tokenFor, log: (line) => console.error(`  live: ${line}`) });
     } catch (error) {
       // Keep the hub up: what was seeded, and the services' logs, help to find out why.
       console.error(`seeding failed: ${error instanceof Error ? error.message : String(error)}\nthe hub keeps running`);
