@@ -112,6 +112,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     upstreamHeaders: () => assertions.headerFor(SYSTEM_CALLER),
     ...options.subscriptions,
     httpServer, registry, logger,
+    metricsRegistry: metrics.registry,
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
   });

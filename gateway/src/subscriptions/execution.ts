@@ -8,8 +8,9 @@
 import { assertRegionCode, hubError } from '@p2p/schema';
 import {
   GraphQLError,
-  subscribe,
+  createSourceEventStream,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
@@ -22,6 +23,7 @@ import { TOPICS, type TopicName } from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
+import { SharedExecution, mapEvents } from './shared-execution.js';
 
 /** The context of a subscription operation. */
 export interface SubscriptionContext {
@@ -106,8 +108,18 @@ export const eventFieldResolver: GraphQLFieldResolver<unknown, SubscriptionConte
 export const eventTypeResolver: GraphQLTypeResolver<unknown, SubscriptionContext> = (value) =>
   (value as { __typename?: string } | null)?.__typename;
 
-/** graphql-js `subscribe` with the resolvers above (the graphql-ws server's `subscribe`). */
+/**
+ * The graphql-ws server's `subscribe`: graphql-js's source event stream with the resolvers above,
+ * each event executed once for every client of the same operation (see shared-execution.ts).
+ */
 export function subscribeWith(deps: SubscriptionDeps) {
   const subscribeFieldResolver = subscribeResolver(deps);
-  return (args: ExecutionArgs) => subscribe({ ...args, subscribeFieldResolver, fieldResolver: eventFieldResolver, typeResolver: eventTypeResolver });
+  const shared = new SharedExecution();
+  return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const execArgs = { ...args, subscribeFieldResolver, fieldResolver: eventFieldResolver, typeResolver: eventTypeResolver };
+    const stream = await createSourceEventStream(execArgs);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const { principal } = (args.contextValue as SubscriptionContext).connection;
+    return mapEvents(stream as AsyncIterableIterator<Event>, (event) => shared.run(execArgs, principal, event));
+  };
 }

@@ -4,6 +4,7 @@
  * each event's selection resolved through the federated query pipeline. See README "Subscriptions".
  */
 import type { Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
@@ -11,6 +12,7 @@ import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
 import type { SubscriptionConnectHook } from './connections.js';
 import { EventResolvers, type FederatedExecutor } from './event-resolver.js';
 import { subscribeWith } from './execution.js';
+import { registerSubscriptionMetrics } from './metrics.js';
 import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
 import { serveGatewaySubscriptions } from './ws-server.js';
 
@@ -53,6 +55,8 @@ export interface AttachSubscriptionsOptions extends SubscriptionOptions {
   /** Runs the resolution queries through the gateway's own pipeline. */
   execute: FederatedExecutor;
   logger: Logger;
+  /** Where to register the subscription gauges (the registry `/metrics` serves). */
+  metricsRegistry?: Registry;
 }
 
 /** The running subscription service of the gateway. */
@@ -86,9 +90,11 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     logger,
   });
+  const stats = () => ({ ...feeds.stats(), connections: ws.connections, resolutionQueries: resolvers.queries });
+  if (options.metricsRegistry) registerSubscriptionMetrics(options.metricsRegistry, stats);
   let closing: Promise<void> | undefined;
   return {
-    stats: () => ({ ...feeds.stats(), connections: ws.connections, resolutionQueries: resolvers.queries }),
+    stats,
     close: () =>
       (closing ??= (async () => {
         await ws.close();

@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hubError } from '@p2p/schema';
-import type { ExecutionArgs, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger.js';
@@ -19,7 +19,7 @@ export interface GatewayWsOptions {
   /** The gateway's API schema (with its `Subscription` type). */
   schema: GraphQLSchema;
   /** graphql-js `subscribe` with the subscription resolvers. */
-  subscribe: (args: ExecutionArgs) => ReturnType<typeof import('graphql').subscribe>;
+  subscribe: (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
   /** @default '/graphql' */
   path?: string;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
