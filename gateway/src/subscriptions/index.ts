@@ -32,7 +32,7 @@ export interface SubscriptionOptions {
   onConnect?: SubscriptionConnectHook;
   /** Events a client may have waiting; one more closes it with 4600 SlowConsumer. @default 1000 */
   maxBufferedEvents?: number;
-  /** Ping interval towards clients (a missed pong drops them). @default 10_000 */
+  /** Ping interval towards clients (a missed pong drops them). @default 6_000 */
   keepAliveMs?: number;
   /** Ping interval towards provinces. @default 5_000 */
   upstreamKeepAliveMs?: number;

@@ -24,7 +24,7 @@ export interface GatewayWsOptions {
   path?: string;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
   onConnect?: SubscriptionConnectHook;
-  /** WebSocket ping interval; a client that misses a pong for as long is dropped. @default 10_000 */
+  /** WebSocket ping interval; a client that misses a pong for as long is dropped (dead within 2 intervals). @default 6_000 */
   keepAliveMs?: number;
   /** Largest message accepted from a client. @default 65_536 */
   maxPayloadBytes?: number;
@@ -77,7 +77,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
       },
     },
     wss,
-    options.keepAliveMs ?? 10_000,
+    options.keepAliveMs ?? 6_000,
   );
 
   let closing: Promise<void> | undefined;
