@@ -50,6 +50,11 @@ const apolloLogger: NonNullable<ApolloServerOptions<BaseContext>['logger']> = {
 export async function startNational(options: NationalOptions = {}): Promise<RunningNational> {
   const host = options.host ?? '127.0.0.1';
   const httpServer = createServer();
+  // Keep idle connections longer than the gateway's clients do (as the provinces do): with Node's
+  // default 5 s, Apollo's fetcher (which ignores the Keep-Alive hint) sometimes reuses a socket
+  // the server is closing, and the fetch fails with "socket hang up".
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const apollo = new ApolloServer({
     schema: buildNationalSchema(),
     formatError: hubFormatError((err, path) =>
