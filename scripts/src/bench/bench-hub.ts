@@ -9,6 +9,7 @@ import { benchProvinces } from './geography.js';
 import { GraphQLClient } from './graphql-client.js';
 import { loadProvinces, unknownTables, type LoadResult } from './load-province.js';
 import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench-auth.js';
+import { ProvinceStatementLog } from './statement-count.js';
 import pg from 'pg';
 
 /** Options of {@link startBenchHub}. */
@@ -42,6 +43,8 @@ export interface BenchHub {
   serverUrl: string;
   /** Keys and tokens of this run. */
   auth: BenchAuth;
+  /** The provinces' statement log lines, collected while a count is on. */
+  statementLog: ProvinceStatementLog;
   /** How the data was loaded. */
   loads: LoadResult[];
   /** Tables of the province schema the loader does not fill (reported, may be inconsistent). */
@@ -76,7 +79,10 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   const { log } = options;
   log(`starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`);
   let started = performance.now();
-  const federation = await startFederation({ provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000 });
+  const statementLog = new ProvinceStatementLog();
+  const federation = await startFederation({
+    provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000, onLog: statementLog.onLine,
+  });
   let plainService: ServiceProcess | undefined;
   const clients: GraphQLClient[] = [];
   try {
@@ -124,6 +130,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       databaseUrls,
       serverUrl: options.databaseUrl,
       auth,
+      statementLog,
       loads,
       unfilledTables,
       freshWorkerIndex(province) {

@@ -10,7 +10,7 @@ import type { GraphQLClient, Operation } from './graphql-client.js';
 import { runInterleaved, runLoad } from './load-generator.js';
 import { Random } from './people.js';
 import { workerIdentity } from './population.js';
-import { serviceCpuMs } from './service-usage.js';
+import { cpuPerRequest, cpuSnapshot } from './service-usage.js';
 
 /** The context of a scenario run. */
 export interface ScenarioContext {
@@ -61,6 +61,37 @@ export function measurementBudgetMs(ctx: ScenarioContext): number {
 /** The process of each compared gateway, whose CPU time is read around its batches. */
 const GATEWAY_PROCESS: Record<string, string> = { plain: 'plain gateway', sharded: 'gateway' };
 
+/** CPU spent by each service during one target's batches (added up over its batches). */
+class BatchCpu {
+  private readonly spent = new Map<string, Map<string, number>>();
+  private started = new Map<string, number>();
+
+  /** `onBatch` of {@link runInterleaved}. */
+  readonly onBatch = (label: string, phase: 'start' | 'end') => {
+    const now = cpuSnapshot();
+    if (phase === 'start') {
+      this.started = now;
+      return;
+    }
+    const total = this.spent.get(label) ?? new Map<string, number>();
+    for (const [service, ms] of now) total.set(service, (total.get(service) ?? 0) + ms - (this.started.get(service) ?? ms));
+    this.spent.set(label, total);
+  };
+
+  /** The label's gateway CPU milliseconds per request. */
+  gatewayPerRequest(label: string, requests: number): number {
+    return (this.spent.get(label)?.get(GATEWAY_PROCESS[label]!) ?? 0) / Math.max(1, requests);
+  }
+
+  /** Where the label's CPU went, per request (see {@link cpuPerRequest}). */
+  breakdown(label: string, requests: number): string {
+    const spent = new Map(this.spent.get(label) ?? []);
+    spent.set('gateway', spent.get(GATEWAY_PROCESS[label]!) ?? 0);
+    spent.delete('plain gateway');
+    return cpuPerRequest(new Map(), spent, requests);
+  }
+}
+
 /**
  * The sharding overhead on a single-province query: the same operations through the plain
  * `@apollo/gateway` over the baseline province and through the sharded gateway, in alternating
@@ -73,20 +104,17 @@ export async function compareWithPlain(ctx: ScenarioContext, scenario: string, n
   const identical = await sameAnswer(hub, next(0));
   report.say(`  single-province query (province ${hub.baselineProvince}): plain and sharded answers ${identical ? 'identical' : 'DIFFER'}`);
   const rounds = 10;
-  const cpu = new Map<string, number>();
+  const cpu = new BatchCpu();
   const totals = await runInterleaved(
     [{ label: 'plain', client: hub.plain }, { label: 'sharded', client: hub.sharded }],
     next,
-    {
-      rounds, requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)), concurrency: options.concurrency, maxDurationMs: measurementBudgetMs(ctx),
-      onBatch: (label, phase) => {
-        const now = serviceCpuMs(GATEWAY_PROCESS[label]!);
-        cpu.set(label, (cpu.get(label) ?? 0) + (phase === 'end' ? now : -now));
-      },
-    },
+    { rounds, requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)), concurrency: options.concurrency, maxDurationMs: measurementBudgetMs(ctx), onBatch: cpu.onBatch },
   );
-  const cpuPerRequest = (label: string) => (cpu.get(label) ?? 0) / Math.max(1, totals.get(label)!.requests);
-  const plain = report.measured(scenario, `one province, plain @apollo/gateway`, totals.get('plain')!, `gateway CPU ${cpuPerRequest('plain').toFixed(2)} ms/request`);
-  const sharded = report.measured(scenario, `one province, sharded gateway`, totals.get('sharded')!, `gateway CPU ${cpuPerRequest('sharded').toFixed(2)} ms/request`);
-  return { plain, sharded, overhead: report.overhead(scenario, plain, sharded, cpuPerRequest('sharded') / cpuPerRequest('plain')) };
+  const requests = (label: string) => totals.get(label)!.requests;
+  const cpuPerRequestOf = (label: string) => cpu.gatewayPerRequest(label, requests(label));
+  const plain = report.measured(scenario, `one province, plain @apollo/gateway`, totals.get('plain')!);
+  report.say(`    ${cpu.breakdown('plain', requests('plain'))}`);
+  const sharded = report.measured(scenario, `one province, sharded gateway`, totals.get('sharded')!);
+  report.say(`    ${cpu.breakdown('sharded', requests('sharded'))}`);
+  return { plain, sharded, overhead: report.overhead(scenario, plain, sharded, cpuPerRequestOf('sharded') / cpuPerRequestOf('plain')) };
 }

@@ -100,7 +100,7 @@ export function cpuPerRequest(before: Map<string, number>, after: Map<string, nu
   for (const [service, ms] of after) {
     const group = service.startsWith('province') ? 'provinces' : service;
     if (group === 'plain gateway') continue;
-    spent.set(group, (spent.get(group) ?? 0) + ms - (before.get(service) ?? ms));
+    spent.set(group, (spent.get(group) ?? 0) + ms - (before.get(service) ?? 0));
   }
   const order = ['gateway', 'provinces', 'national', 'load generator'];
   return [...spent].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))

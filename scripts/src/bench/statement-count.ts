@@ -1,70 +1,126 @@
 /**
- * Counts the SQL statements a request costs in each province database, from Postgres' own
- * statistics: `pg_stat_database.xact_commit`, the transactions committed in a database. A province
- * runs its reads outside explicit transactions, so each read statement commits on its own and
- * counts exactly once. (pg_stat_statements would name the statements too, but it needs
- * `shared_preload_libraries`, i.e. a server restart; and `idx_scan` counts every element of an
- * `= ANY($1)` array as a scan on Postgres ≤ 16, so it cannot tell one batch from many lookups.)
+ * Counts the SQL statements a request costs in each province, from the province's own statement
+ * log: at `LOG_LEVEL=trace` a province logs every statement it sends (its text, never the
+ * parameters). The provinces are restarted with that level for the count and restarted again
+ * without it afterwards, so the other measurements run at the normal level.
  *
- * A backend publishes its statistics when it goes idle, but at most once a second: one that
- * published less than a second ago waits 10 s (Postgres 15's PGSTAT_IDLE_INTERVAL) before trying
- * again. So a count waits until the numbers have not moved for 11 s.
+ * Why not Postgres' own counters: pg_stat_statements needs `shared_preload_libraries` (a server
+ * restart); `pg_stat_database.xact_commit` also counts the provinces' background work (the
+ * statistics fold commits every second); and `idx_scan` counts every element of an `= ANY($1)`
+ * array as a scan on Postgres ≤ 16, so one batch and many lookups look the same.
  */
-import pg from 'pg';
+import type { RunningFederation } from '../harness/index.js';
 
-/** Committed transactions of each named database, now. */
-export async function committedTransactions(serverUrl: string, databases: readonly string[]): Promise<Map<string, number>> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string; xact_commit: string }>(
-      'SELECT datname, xact_commit FROM pg_stat_database WHERE datname = ANY($1::text[])', [[...databases]],
-    );
-    return new Map(rows.map((r) => [r.datname, Number(r.xact_commit)]));
-  } finally {
-    await client.end();
+/** Collects the statements provinces log while counting is on (fed every output line). */
+export class ProvinceStatementLog {
+  private counting = false;
+  /** Province code → statements logged while counting. */
+  readonly statements = new Map<string, string[]>();
+
+  /** Receives every output line of every service (the harness's `onLog`). */
+  readonly onLine = (service: string, line: string): void => {
+    if (!this.counting || !service.startsWith('province ') || !line.includes('"msg":"sql"')) return;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; sql?: string };
+      if (entry.msg !== 'sql' || typeof entry.sql !== 'string') return;
+      const province = service.slice('province '.length);
+      this.statements.set(province, [...(this.statements.get(province) ?? []), entry.sql]);
+    } catch {
+      // not a JSON log line
+    }
+  };
+
+  /** Starts counting afresh. */
+  start(): void {
+    this.statements.clear();
+    this.counting = true;
   }
+
+  /** Stops counting (the collected statements stay). */
+  stop(): void {
+    this.counting = false;
+  }
+}
+
+/** Statements per province over a number of requests, split into the request's and the rest. */
+export interface StatementCount {
+  requests: number;
+  /** Province code → statements that read or wrote `table`. */
+  onTable: Record<string, number>;
+  /** Province code → other statements in the same time (background work: the statistics fold…). */
+  other: Record<string, number>;
+  /** One example of the statements on `table` (its first 120 characters). */
+  example: string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const same = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
-/** How long the counters must stay still to be taken as published: PGSTAT_IDLE_INTERVAL (10 s) and a margin. */
-export const STATISTICS_QUIET_MS = 11_000;
-
-/** Like {@link committedTransactions}, once the counters have not moved for {@link STATISTICS_QUIET_MS} (at most `maxWaitMs`). */
-export async function settledTransactions(serverUrl: string, databases: readonly string[], maxWaitMs = 45_000): Promise<Map<string, number>> {
-  const deadline = Date.now() + maxWaitMs;
-  let last = await committedTransactions(serverUrl, databases);
-  let stillSince = Date.now();
-  while (Date.now() - stillSince < STATISTICS_QUIET_MS && Date.now() < deadline) {
-    await sleep(1_000);
-    const now = await committedTransactions(serverUrl, databases);
-    if (!same(last, now)) stillSince = Date.now();
-    last = now;
+/** Restarts every province with `LOG_LEVEL` set to `level` (undefined: as the launcher's env says). */
+async function restartProvinces(federation: RunningFederation, provinces: readonly string[], level: string | undefined): Promise<void> {
+  const saved = process.env.LOG_LEVEL;
+  await Promise.all(provinces.map((p) => federation.stopProvince(p)));
+  if (level === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = level;
+  try {
+    for (const p of provinces) await federation.startProvince(p);
+  } finally {
+    if (saved === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = saved;
   }
-  return last;
 }
 
-/** Statements per request in each province, measured over `requests` requests sent one by one. */
-export interface StatementCount {
+/** Options of {@link countStatements}. */
+export interface CountStatementsOptions {
+  federation: RunningFederation;
+  provinces: readonly string[];
+  log: ProvinceStatementLog;
+  /** Requests sent one after the other while counting. */
   requests: number;
-  /** Province code → statements committed in its database during the requests. */
-  statements: Record<string, number>;
+  /** Sends request `n` and resolves when it has been answered without errors. */
+  send: (n: number) => Promise<void>;
+  /** The table whose statements are the request's (e.g. `workers`). */
+  table: string;
 }
 
 /**
- * Sends `requests` requests one after the other with `send` and counts what each province
- * database committed meanwhile.
- * @param databases province code → database name
+ * Restarts the provinces at trace level, sends a few uncounted requests (the gateway finds the
+ * restarted provinces back), counts the statements of `requests` requests, and restarts the
+ * provinces at their normal level.
  */
-export async function countStatements(
-  serverUrl: string, databases: Record<string, string>, requests: number, send: (n: number) => Promise<void>,
-): Promise<StatementCount> {
-  const names = Object.values(databases);
-  const before = await settledTransactions(serverUrl, names);
-  for (let n = 0; n < requests; n++) await send(n);
-  const after = await settledTransactions(serverUrl, names);
-  const statements = Object.fromEntries(Object.entries(databases).map(([code, name]) => [code, (after.get(name) ?? 0) - (before.get(name) ?? 0)]));
-  return { requests, statements };
+export async function countStatements(options: CountStatementsOptions): Promise<StatementCount> {
+  const { federation, provinces, log } = options;
+  const savedLevel = process.env.LOG_LEVEL;
+  await restartProvinces(federation, provinces, 'trace');
+  try {
+    const deadline = Date.now() + 30_000;
+    for (let n = 0; n < 3; n++) {
+      for (;;) {
+        try {
+          await options.send(-1 - n);
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await sleep(500);
+        }
+      }
+    }
+    log.start();
+    for (let n = 0; n < options.requests; n++) await options.send(n);
+    await sleep(500); // the last log lines are still on their way through the pipes
+    log.stop();
+  } finally {
+    await restartProvinces(federation, provinces, savedLevel);
+  }
+  const onTable: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  const mentions = new RegExp(`"${options.table}"`);
+  let example: string | undefined;
+  for (const province of provinces) {
+    const statements = log.statements.get(province) ?? [];
+    const mine = statements.filter((sql) => mentions.test(sql));
+    example ??= mine[0]?.replace(/\s+/g, ' ').slice(0, 120);
+    onTable[province] = mine.length;
+    other[province] = statements.length - mine.length;
+  }
+  return { requests: options.requests, onTable, other, example };
 }
