@@ -34,7 +34,12 @@ export interface FoldOptions {
  *   after the first changed day are raised by the deltas before them — a transaction that began
  *   before midnight and committed after is folded into the right day even after later days.
  * Writers never wait: they only append deltas, which the fold deletes by id. Readers use one
- * statement, which sees the fold entirely or not at all.
+ * statement, which sees the fold entirely or not at all. The statement never joins two of its
+ * intermediate results (whose sizes the planner can only guess): running sums come from one
+ * window over the changes, and existing snapshots from one index probe per changed counter, so its
+ * cost stays linear in the number of changed counters whatever plan is chosen; the deltas to fold
+ * are those up to an id cutoff computed once (deltas of transactions still running are not
+ * visible, stay, and are folded next time).
  */
 export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<FoldResult> {
   const maxDeltas = options.maxDeltas ?? 50_000;
@@ -43,7 +48,8 @@ export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<Fol
     if (!lock?.locked) return { deltas: 0, totals: 0, snapshots: 0, locked: false };
     const [row] = rowsOf<{ deltas: number; totals: number; snapshots: number }>(await tx.execute(sql`
       WITH folded AS (
-        DELETE FROM ${statDelta} WHERE id IN (SELECT id FROM ${statDelta} ORDER BY id LIMIT ${maxDeltas})
+        DELETE FROM ${statDelta}
+        WHERE id <= (SELECT max(id) FROM (SELECT id FROM ${statDelta} ORDER BY id LIMIT ${maxDeltas}) AS oldest)
         RETURNING part, region, metric, day, delta
       ),
       batch AS (SELECT part, region, metric, day, sum(delta)::bigint AS delta FROM folded GROUP BY 1, 2, 3, 4),
@@ -53,21 +59,22 @@ export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<Fol
         ON CONFLICT (part, region, metric) DO UPDATE SET value = t.value + excluded.value
         RETURNING 1
       ),
-      running AS (
-        SELECT part, region, metric, day, (sum(delta) OVER (PARTITION BY part, region, metric ORDER BY day))::bigint AS added FROM batch
-      ),
       first_days AS (SELECT part, region, metric, min(day) AS day FROM batch GROUP BY 1, 2, 3),
-      targets AS (
-        SELECT part, region, metric, day FROM batch
-        UNION
-        SELECT s.part, s.region, s.metric, s.day FROM first_days AS f
-        JOIN ${statDaily} AS s ON s.part = f.part AND s.region = f.region AND s.metric = f.metric AND s.day > f.day
+      later AS (
+        SELECT f.part, f.region, f.metric, s.day, 0::bigint AS delta
+        FROM first_days AS f
+        CROSS JOIN LATERAL (
+          SELECT p.day FROM ${statDaily} AS p WHERE p.part = f.part AND p.region = f.region AND p.metric = f.metric AND p.day > f.day OFFSET 0
+        ) AS s
       ),
       raised AS (
-        SELECT DISTINCT ON (t.part, t.region, t.metric, t.day) t.part, t.region, t.metric, t.day, r.added
-        FROM targets AS t
-        JOIN running AS r ON r.part = t.part AND r.region = t.region AND r.metric = t.metric AND r.day <= t.day
-        ORDER BY t.part, t.region, t.metric, t.day, r.day DESC
+        SELECT part, region, metric, day, max(added)::bigint AS added
+        FROM (
+          SELECT part, region, metric, day,
+            sum(delta) OVER (PARTITION BY part, region, metric ORDER BY day RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS added
+          FROM (SELECT part, region, metric, day, delta FROM batch UNION ALL SELECT part, region, metric, day, delta FROM later) AS changes
+        ) AS running
+        GROUP BY 1, 2, 3, 4
       ),
       snapshots AS (
         INSERT INTO ${statDaily} AS s (part, region, metric, day, value)
