@@ -36,7 +36,7 @@ export interface SubscriptionOptions {
   keepAliveMs?: number;
   /** Ping interval towards provinces. @default 5_000 */
   upstreamKeepAliveMs?: number;
-  /** A province ping unanswered this long drops the link (it is re-established). @default 3_000 */
+  /** A province ping unanswered this long drops the link (it is re-established). @default 5_000 */
   upstreamPongTimeoutMs?: number;
   /** Recent events each shared upstream feed keeps for clients joining behind. @default 1000 */
   historySize?: number;

@@ -17,7 +17,7 @@ export interface UpstreamConnectionOptions {
   url: string;
   /** Protocol ping interval. @default 5_000 */
   keepAliveMs?: number;
-  /** A ping without its pong after this long drops the link. @default 3_000 */
+  /** A ping without its pong after this long drops the link. @default 5_000 */
   pongTimeoutMs?: number;
   /**
    * Headers of the upgrade request, asked for at every (re)connection: the hook for the gateway's
@@ -46,7 +46,7 @@ export class UpstreamConnection {
   opened = 0;
 
   constructor(private readonly options: UpstreamConnectionOptions) {
-    const pongTimeoutMs = options.pongTimeoutMs ?? 3_000;
+    const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
     const headers = options.headers;
     let nextHeaders: Record<string, string> = {};
     /** A `ws` WebSocket that sends the latest headers with its upgrade request. */

@@ -19,7 +19,7 @@ export interface UpstreamFeedsOptions {
   historySize?: number;
   /** Protocol ping interval of the province links. @default 5_000 */
   keepAliveMs?: number;
-  /** A ping without its pong after this long drops a link. @default 3_000 */
+  /** A ping without its pong after this long drops a link. @default 5_000 */
   pongTimeoutMs?: number;
   /** Upgrade headers of each province link (the hook for the gateway's signed caller assertion). */
   upstreamHeaders?: (province: string) => Promise<Record<string, string>> | Record<string, string>;

@@ -65,7 +65,13 @@ async function main(): Promise<void> {
   console.log(`settings: ${settings.subscribers} subscribers (one WebSocket each) on one gateway, filters ${FILTERS.join('/')}, ${settings.events} events at ${settings.rate}/s from ${settings.provinces.join(', ')}, ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`);
 
   const started = Date.now();
-  const hub = await startFederation({ provinces: settings.provinces, ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { databaseUrl: '' }) });
+  const hub = await startFederation({
+    provinces: settings.provinces,
+    ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { databaseUrl: '' }),
+    onLog: (service, line, stream) => {
+      if ((stream === 'stderr' && !line.startsWith('{')) || /"level":"(error|fatal)"/.test(line)) console.error(`[${service}] ${line.slice(0, 300)}`);
+    },
+  });
   console.log(`federation up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const clients: Client[] = [];
   try {
