@@ -103,7 +103,8 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
     const loads = await loadProvinces(
       provinces.map((province) => ({ province, databaseUrl: databaseUrls[province]!, workers: options.workersPerProvince, homes })),
       2,
-      (r) => log(`  ${r.province}: ${Object.entries(r.rows).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')} in ${r.seconds.toFixed(1)} s`),
+      (r) => log(`  ${r.province}: ${Object.entries(r.rows).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')} in ${r.seconds.toFixed(1)} s`
+        + ` (inserts: ${Object.entries(r.secondsByTable).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(', ')})`),
     );
     const seconds = (performance.now() - started) / 1000;
     const rows = loads.reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);

@@ -40,6 +40,8 @@ export interface LoadResult {
   /** Trips that count in the statistics (all but CANCELLED). */
   countedTrips: number;
   seconds: number;
+  /** Seconds spent inserting into each table (generation excluded). */
+  secondsByTable: Record<string, number>;
 }
 
 /**
@@ -60,6 +62,13 @@ export async function unknownTables(db: SqlRunner): Promise<string[]> {
   return rows.map((r) => r.name).filter((name) => !KNOWN_TABLES.has(name) && !name.startsWith('__'));
 }
 
+/**
+ * Rows per INSERT. Each statement also runs the province's statistics trigger once, whose cost
+ * grows with the distinct regions touched rather than with the rows, so big statements load
+ * faster (measured: see BENCHMARKS.md).
+ */
+export const ROWS_PER_STATEMENT = 20_000;
+
 /** Loads one province; the database must be empty and migrated. */
 export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
   const started = performance.now();
@@ -67,15 +76,28 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
   await client.connect();
   const rows: Record<string, number> = { workers: 0, trips: 0, trip_passengers: 0, enterprises: 0, return_requests: 0 };
   let countedTrips = 0;
+  const secondsByTable: Record<string, number> = {};
+  const timed = async (table: string, insert: Promise<number>) => {
+    const t = performance.now();
+    const n = await insert;
+    secondsByTable[table] = (secondsByTable[table] ?? 0) + (performance.now() - t) / 1000;
+    return n;
+  };
   try {
     // Each statement is its own transaction; losing the last ones in a crash only loses benchmark data.
     await client.query('SET synchronous_commit = off');
-    for (const chunk of generateProvince({ province: load.province, workers: load.workers })) {
-      rows.workers! += await insertRows(client, tables.workers, chunk.workers);
-      rows.trips! += await insertRows(client, tables.trips, chunk.trips);
-      countedTrips += chunk.trips.filter((t) => t.status !== 'CANCELLED').length;
-      rows.trip_passengers! += await insertRows(client, tables.tripPassengers, chunk.passengers);
+    // The next chunk is generated (CPU here) while Postgres inserts the previous one.
+    let inserting: Promise<void> = Promise.resolve();
+    for (const chunk of generateProvince({ province: load.province, workers: load.workers, chunkSize: ROWS_PER_STATEMENT })) {
+      await inserting;
+      inserting = (async () => {
+        rows.workers! += await timed('workers', insertRows(client, tables.workers, chunk.workers, { rowsPerStatement: ROWS_PER_STATEMENT }));
+        rows.trips! += await timed('trips', insertRows(client, tables.trips, chunk.trips));
+        countedTrips += chunk.trips.filter((t) => t.status !== 'CANCELLED').length;
+        rows.trip_passengers! += await timed('trip_passengers', insertRows(client, tables.tripPassengers, chunk.passengers, { rowsPerStatement: ROWS_PER_STATEMENT }));
+      })();
     }
+    await inserting;
     const employment = generateEmployment({
       province: load.province,
       enterprises: load.enterprises ?? Math.max(1, Math.floor(load.workers / 100)),
@@ -83,14 +105,14 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
       homes: load.homes,
     });
     for (const chunk of employment) {
-      rows.enterprises! += await insertRows(client, tables.enterprises, chunk.enterprises);
-      rows.return_requests! += await insertRows(client, tables.returnRequests, chunk.returnRequests);
+      rows.enterprises! += await timed('enterprises', insertRows(client, tables.enterprises, chunk.enterprises));
+      rows.return_requests! += await timed('return_requests', insertRows(client, tables.returnRequests, chunk.returnRequests, { rowsPerStatement: ROWS_PER_STATEMENT }));
     }
-    await client.query('ANALYZE');
+    await timed('ANALYZE', client.query('ANALYZE').then(() => 0));
   } finally {
     await client.end();
   }
-  return { province: load.province, rows, countedTrips, seconds: (performance.now() - started) / 1000 };
+  return { province: load.province, rows, countedTrips, seconds: (performance.now() - started) / 1000, secondsByTable };
 }
 
 /**
