@@ -16,11 +16,17 @@ import { registerSubscriptionMetrics } from './metrics.js';
 import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
 import { serveGatewaySubscriptions } from './ws-server.js';
 
+/** Every close code of the subscriptions, and the reason texts sent with the hub's own. */
 export { SubscriptionCloseCode, CLOSE_REASONS } from './close-codes.js';
+/** The vector cursor codec (per-province positions as base64url JSON). */
 export { encodeVectorCursor, decodeVectorCursor, type ProvincePositions } from './vector-cursor.js';
+/** The default bounded buffer of a client subscription (1,000 events). */
 export { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
+/** The `onConnect` authentication hook and what it returns. */
 export type { SubscriptionConnectHook, ConnectionIdentity } from './connections.js';
+/** Upstream counters. */
 export type { UpstreamStats } from './upstream-feeds.js';
+/** The gateway's own pipeline as the executor of resolution queries. */
 export { apolloExecutor, type FederatedExecutor, type OperationRunner } from './event-resolver.js';
 
 /** Settings of the gateway's subscriptions (`GatewayOptions.subscriptions`). */

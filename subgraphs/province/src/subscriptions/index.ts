@@ -14,9 +14,13 @@ import { OutboxFeed } from './outbox-feed.js';
 import { subscriptionSchemas, type ResolverGuard, type SubscriptionSubgraph } from './schema.js';
 import { serveSubscriptionsOverWebSocket } from './ws-server.js';
 
+/** The shared, gap-safe high-water mark of the outbox. */
 export { OutboxFeed } from './outbox-feed.js';
+/** One subscription's replay-then-follow stream of outbox events. */
 export { followEvents, type OutboxEventRecord, type EventTopic } from './event-stream.js';
+/** The subgraph cursor parser (a decimal seq). */
 export { parseSeqCursor } from './resolvers.js';
+/** The logical subgraphs served over graphql-ws. */
 export { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
 
 /** Options of {@link startSubscriptionService}. */
