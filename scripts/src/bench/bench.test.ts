@@ -114,6 +114,7 @@ describe('loader text form and options', () => {
 
   it('reads options, with --quick defaults that explicit options override', () => {
     expect(parseBenchOptions([], {})).toMatchObject({ provinces: 5, workersPerProvince: 200_000, durationSeconds: 180, concurrency: 16 });
+    expect(parseBenchOptions(['--quick'], {})).toMatchObject({ provinces: 2, workersPerProvince: 5_000, quick: true });
     expect(parseBenchOptions(['--quick', '--provinces', '4'], {})).toMatchObject({ provinces: 4, workersPerProvince: 5_000, quick: true });
     expect(parseScenarios('mixed,read')).toEqual(['federated-read', 'mixed-load']);
     expect(() => parseScenarios('nope')).toThrow(/unknown scenario/);
@@ -130,5 +131,19 @@ describe('service usage from /proc', () => {
     expect(serviceName('node --import tsx subgraphs/province/src/main.ts', { PROVINCE: '450000' })).toBe('province 450000');
     expect(serviceName('node --import tsx scripts/src/bench/plain-gateway.ts', {})).toBe('plain gateway');
     expect(serviceName('node --import tsx gateway/src/main.ts', {})).toBe('gateway');
+  });
+});
+
+describe('keep-alive check', () => {
+  it('counts established and closed connections touching the watched ports, either end', async () => {
+    const { countConnections } = await import('./connections.js');
+    const table = [
+      '  sl  local_address rem_address   st tx_queue rx_queue',
+      '   0: 0100007F:1031 0100007F:D431 01 00000000:00000000', // 4145 → peer, established
+      '   1: 0100007F:D431 0100007F:1031 01 00000000:00000000', // peer → 4145
+      '   2: 0100007F:D432 0100007F:1031 06 00000000:00000000', // closed, towards 4145
+      '   3: 0100007F:0FA0 0100007F:D433 01 00000000:00000000', // 4000: not watched
+    ].join('\n');
+    expect(countConnections(table, new Set([4145]))).toEqual({ established: 2, timeWait: 1 });
   });
 });

@@ -4,7 +4,7 @@
  *   npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios a,b] [--duration s]
  *                    [--concurrency N] [--requests N] [--bulk-workers N] [--database-url URL] [--quick]
  *
- * `--quick` is the smoke mode (under a minute): 3 provinces of 5,000 workers, short runs, no
+ * `--quick` is the smoke mode (under a minute): 2 provinces of 5,000 workers, short runs, no
  * statement count (it waits for Postgres' statistics);
  * options given explicitly still win.
  */
@@ -20,19 +20,19 @@ const ALIASES: Record<string, ScenarioName> = { read: 'federated-read', batch: '
 
 /** The settings of one benchmark run. */
 export interface BenchOptions {
-  /** Number of provinces (the first N of PROVINCE_ORDER). @default 5 (quick: 3) */
+  /** Number of provinces (the first N of PROVINCE_ORDER). @default 5 (quick: 2) */
   provinces: number;
   /** Workers loaded into each province. @default 200_000 (quick: 5_000) */
   workersPerProvince: number;
   /** Scenarios to run. @default all of {@link SCENARIOS} */
   scenarios: ScenarioName[];
-  /** Seconds the mixed load is held. @default 180 (quick: 6) */
+  /** Seconds the mixed load is held. @default 180 (quick: 5) */
   durationSeconds: number;
   /** Requests in flight at once. @default 16 */
   concurrency: number;
-  /** Requests per target in each measured comparison. @default 3_000 (quick: 80) */
+  /** Requests per measured target (each side of a comparison gets this many). @default 1_000 (quick: 60) */
   requests: number;
-  /** Workers registered through the API by the bulk-registration scenario. @default 100_000 (quick: 3_000) */
+  /** Workers registered through the API by the bulk-registration scenario. @default 100_000 (quick: 2_000) */
   bulkWorkers: number;
   /** PostgreSQL server; one fresh database per province is created on it and dropped after. @default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   databaseUrl: string;
@@ -84,13 +84,13 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   if (values.help) throw new Error(USAGE);
   const quick = values.quick ?? false;
   return {
-    provinces: positiveInt(values.provinces, 'provinces') ?? (quick ? 3 : 5),
+    provinces: positiveInt(values.provinces, 'provinces') ?? (quick ? 2 : 5),
     workersPerProvince: positiveInt(values['workers-per-province'], 'workers-per-province') ?? (quick ? 5_000 : 200_000),
     scenarios: parseScenarios(values.scenarios),
-    durationSeconds: positiveInt(values.duration, 'duration') ?? (quick ? 6 : 180),
+    durationSeconds: positiveInt(values.duration, 'duration') ?? (quick ? 5 : 180),
     concurrency: positiveInt(values.concurrency, 'concurrency') ?? 16,
-    requests: positiveInt(values.requests, 'requests') ?? (quick ? 80 : 3_000),
-    bulkWorkers: positiveInt(values['bulk-workers'], 'bulk-workers') ?? (quick ? 3_000 : 100_000),
+    requests: positiveInt(values.requests, 'requests') ?? (quick ? 60 : 1_000),
+    bulkWorkers: positiveInt(values['bulk-workers'], 'bulk-workers') ?? (quick ? 2_000 : 100_000),
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
     quick,
   };

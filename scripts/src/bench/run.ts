@@ -60,13 +60,16 @@ async function main(): Promise<number> {
       provinces: options.provinces, workersPerProvince: options.workersPerProvince, databaseUrl: options.databaseUrl, connections: options.concurrency, log,
     });
     report.say(`settings  auth: ${hub.auth.description}`);
+    report.say(`  ready after ${((performance.now() - started) / 1000).toFixed(0)} s`);
     for (const name of options.scenarios) {
+      const scenarioStarted = performance.now();
       try {
         await SCENARIO_RUNNERS[name]({ hub, options, report });
       } catch (err) {
         failed = true;
         report.say(`  ${name} FAILED: ${(err as Error).message}`);
       }
+      report.say(`  (${name}: ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`);
     }
   } catch (err) {
     failed = true;

@@ -9,6 +9,7 @@
 import { RECEIVING_CITIES } from '../geography.js';
 import { runLoad } from '../load-generator.js';
 import { cpuPerRequest, cpuSnapshot } from '../service-usage.js';
+import { connectionsTo, portsOf } from '../connections.js';
 import { tripsToDestination } from '../operations.js';
 import { compareWithPlain, measurementBudgetMs, warmUp, type ScenarioContext } from '../scenario.js';
 
@@ -36,11 +37,15 @@ export async function federatedRead(ctx: ScenarioContext): Promise<void> {
 
   const spanning = (n: number) => tripsToDestination(destination(n), undefined, PAGE);
   await warmUp(ctx, [hub.sharded], spanning);
+  const provincePorts = portsOf(Object.values(hub.federation.provinceUrls));
+  const socketsBefore = connectionsTo(provincePorts);
   const cpuBefore = cpuSnapshot();
   const result = await runLoad(hub.sharded, spanning, { concurrency: options.concurrency, maxRequests: options.requests, maxDurationMs: measurementBudgetMs(ctx) });
   const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), result.requests);
+  const socketsAfter = connectionsTo(provincePorts);
   report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway`, result, `~${passengers.length} passengers per page`);
   report.say(`    ${cpu}`);
+  report.fact(`  keep-alive gateway→provinces: sockets on the province ports established ${socketsBefore.established} → ${socketsAfter.established}, closed in the last minute (TIME_WAIT) ${socketsBefore.timeWait} → ${socketsAfter.timeWait}, over ${result.requests} requests of ${hub.provinces.length * 2}+ province fetches each`);
 
   const single = (n: number) => tripsToDestination(destination(n), hub.baselineProvince, PAGE);
   await warmUp(ctx, [hub.plain, hub.sharded], single);

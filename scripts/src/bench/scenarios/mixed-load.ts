@@ -69,7 +69,7 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   const { options, report, hub } = ctx;
   const durationMs = options.durationSeconds * 1000;
   report.heading(`4. ${NAME}: ${options.durationSeconds} s at concurrency ${options.concurrency}; ${MIX.map((m) => `${m.kind} ${m.percent}%`).join(', ')}`);
-  await warmUp(ctx, [hub.sharded], (n) => mixed(ctx, 10_000_000 + n), 100);
+  await warmUp(ctx, [hub.sharded], (n) => mixed(ctx, 10_000_000 + n), options.quick ? 16 : 100);
 
   const intervalMs = Math.max(2_000, Math.round(durationMs / 12));
   let interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
