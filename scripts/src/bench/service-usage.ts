@@ -6,6 +6,7 @@
  *   work shares the machine, unlike latencies, so they tell two gateways apart on a busy box.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import pg from 'pg';
 
 /** One service's memory and CPU time at one moment. */
 export interface ServiceMemory {
@@ -105,6 +106,33 @@ export function cpuPerRequest(before: Map<string, number>, after: Map<string, nu
   const order = ['gateway', 'provinces', 'national', 'load generator'];
   return [...spent].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
     .map(([group, ms]) => `${group} ${(ms / Math.max(1, requests)).toFixed(1)}`).join(', ') + ' CPU ms/request';
+}
+
+/**
+ * CPU milliseconds used so far by each Postgres backend connected to `databases` (by pid), read
+ * from /proc: the server's share of the work, which the services' own CPU does not show.
+ */
+export async function postgresBackendCpu(serverUrl: string, databases: readonly string[]): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[])', [[...databases]]);
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      const stat = readProc(String(pid), 'stat');
+      if (stat) out.set(pid, cpuMsFromStat(stat));
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** CPU milliseconds the backends used between two {@link postgresBackendCpu} readings (new backends from 0). */
+export function postgresCpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** `123456789` → `"118 MB"`. */

@@ -11,6 +11,7 @@ import { runLoad, type LoadResult } from '../load-generator.js';
 import { registerWorkers } from '../operations.js';
 import { workerIdentity } from '../population.js';
 import { warmUp, type ScenarioContext } from '../scenario.js';
+import { cpuPerRequest, cpuSnapshot, postgresBackendCpu, postgresCpuSpent } from '../service-usage.js';
 
 const NAME = 'bulk registration';
 /**
@@ -59,10 +60,15 @@ export async function bulkRegistration(ctx: ScenarioContext): Promise<void> {
 
   const before = await countWorkers(hub.databaseUrls);
   const calls = batches(ctx, hub.provinces, options.bulkWorkers);
+  const databases = Object.values(hub.databaseUrls).map((url) => new URL(url).pathname.slice(1));
+  const [cpuBefore, postgresBefore] = [cpuSnapshot(), await postgresBackendCpu(hub.serverUrl, databases)];
   const viaGateway = await runLoad(hub.sharded, (n) => calls[n]!, { concurrency: CONCURRENCY, maxRequests: calls.length, maxDurationMs: 300_000 });
+  const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), viaGateway.requests);
+  const postgres = postgresCpuSpent(postgresBefore, await postgresBackendCpu(hub.serverUrl, databases)) / Math.max(1, viaGateway.requests);
   const after = await countWorkers(hub.databaseUrls);
   const rate = workersPerSecond(viaGateway);
   report.measured(NAME, `via the sharded gateway, ${hub.provinces.length} provinces`, viaGateway, `${Math.round(rate).toLocaleString('en')} workers/s`);
+  report.say(`    per call of ${BATCH}: ${cpu.replace(' CPU ms/request', '')}, postgres backends ${postgres.toFixed(1)} CPU ms`);
   report.fact(`  bulk registration: ${Math.round(rate).toLocaleString('en')} workers/s through the gateway (target ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}); ${(after - before).toLocaleString('en')} new rows in Postgres for ${(calls.length * BATCH).toLocaleString('en')} sent`);
 
   const province = hub.baselineProvince;
