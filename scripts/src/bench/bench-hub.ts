@@ -7,7 +7,7 @@
 import { databaseUrlFor, startFederation, startService, type RunningFederation, type ServiceProcess } from '../harness/index.js';
 import { benchProvinces } from './geography.js';
 import { GraphQLClient } from './graphql-client.js';
-import { loadProvinces, unknownTables, type LoadResult } from './load-province.js';
+import { loadProvinces, unknownTables, waitForFold, type LoadResult } from './load-province.js';
 import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench-auth.js';
 import { ProvinceStatementLog } from './statement-count.js';
 import pg from 'pg';
@@ -109,6 +109,8 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
     const seconds = (performance.now() - started) / 1000;
     const rows = loads.reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);
     log(`  loaded ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s, ${Math.round((options.workersPerProvince * provinces.length) / seconds).toLocaleString('en')} workers/s)`);
+    const folding = await waitForFold(Object.values(databaseUrls));
+    log(`  the provinces folded the statistics deltas of the load in ${folding.toFixed(1)} s more`);
 
     plainService = await startService({
       name: 'plain gateway',

@@ -54,6 +54,21 @@ function mixed(ctx: ScenarioContext, n: number): Operation {
   }
 }
 
+/**
+ * The gateway's V8 heap in use, from its Prometheus `/metrics` (prom-client's default process
+ * metrics): unlike RSS, it does not include memory V8 keeps reserved, so a leak shows as a climb
+ * that garbage collection never brings back. NaN when unavailable.
+ */
+export async function gatewayHeapUsed(gatewayUrl: string): Promise<number> {
+  try {
+    const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+    const value = /^p2p_gateway_nodejs_heap_size_used_bytes\s+(\S+)/m.exec(text)?.[1];
+    return value === undefined ? Number.NaN : Number(value);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** RSS of the gateway and the range over provinces, as printed. */
 function memoryColumns(): { gateway: number; provinceMin: number; provinceMax: number; text: string } {
   const memory = serviceMemory();
@@ -75,15 +90,18 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   let interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
   const started = performance.now();
   const first = memoryColumns();
+  const firstHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
+  const heapText = (bytes: number) => `gateway heap used ${Number.isNaN(bytes) ? '-' : formatMegabytes(bytes)}`;
   report.say(`  ${'t (s)'.padStart(6)} ${'req/s'.padStart(8)} ${'errors'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  RSS`);
-  report.say(`  ${'0'.padStart(6)} ${''.padStart(8)} ${''.padStart(7)} ${''.padStart(7)} ${''.padStart(7)}  ${first.text}`);
-  const flush = () => {
+  report.say(`  ${'0'.padStart(6)} ${''.padStart(8)} ${''.padStart(7)} ${''.padStart(7)} ${''.padStart(7)}  ${first.text}  ${heapText(firstHeap)}`);
+  const flush = async () => {
     const s = interval.latency.summary();
     const elapsed = (performance.now() - started) / 1000;
-    report.say(`  ${elapsed.toFixed(0).padStart(6)} ${(interval.requests / (intervalMs / 1000)).toFixed(1).padStart(8)} ${String(interval.errors).padStart(7)} ${formatMs(s.p50).padStart(7)} ${formatMs(s.p99).padStart(7)}  ${memoryColumns().text}`);
+    const line = `  ${elapsed.toFixed(0).padStart(6)} ${(interval.requests / (intervalMs / 1000)).toFixed(1).padStart(8)} ${String(interval.errors).padStart(7)} ${formatMs(s.p50).padStart(7)} ${formatMs(s.p99).padStart(7)}  ${memoryColumns().text}`;
     interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
+    report.say(`${line}  ${heapText(await gatewayHeapUsed(hub.federation.gatewayUrl))}`);
   };
-  const timer = setInterval(flush, intervalMs);
+  const timer = setInterval(() => void flush(), intervalMs);
   const result = await runLoad(hub.sharded, (n) => mixed(ctx, n), {
     concurrency: options.concurrency,
     maxRequests: Number.MAX_SAFE_INTEGER,
@@ -95,10 +113,11 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
     },
   }).finally(() => clearInterval(timer));
   const last = memoryColumns();
+  const lastHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
   report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway, ${options.durationSeconds} s`, result);
   for (const [name, recorder] of [...result.byOperation].sort()) {
     const s = recorder.summary();
     report.say(`    ${name.padEnd(36)} ${String(s.count).padStart(7)}  p50 ${formatMs(s.p50).padStart(6)} ms  p99 ${formatMs(s.p99).padStart(6)} ms`);
   }
-  report.fact(`  mixed load: ${result.errors} errors in ${result.requests.toLocaleString('en')} requests; RSS gateway ${formatMegabytes(first.gateway)} → ${formatMegabytes(last.gateway)}, provinces ${formatMegabytes(first.provinceMin)}–${formatMegabytes(first.provinceMax)} → ${formatMegabytes(last.provinceMin)}–${formatMegabytes(last.provinceMax)}`);
+  report.fact(`  mixed load: ${result.errors} errors in ${result.requests.toLocaleString('en')} requests; RSS gateway ${formatMegabytes(first.gateway)} → ${formatMegabytes(last.gateway)} (${heapText(firstHeap)} → ${Number.isNaN(lastHeap) ? '-' : formatMegabytes(lastHeap)}), provinces ${formatMegabytes(first.provinceMin)}–${formatMegabytes(first.provinceMax)} → ${formatMegabytes(last.provinceMin)}–${formatMegabytes(last.provinceMax)}`);
 }
