@@ -197,6 +197,24 @@ describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${pro
     }
   }, 60_000);
 
+  it('refuses a malformed cursor with BAD_USER_INPUT, and a connection without a token with 4403', async () => {
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: await hub.authorization('city', '110100'), retryAttempts: 0 });
+    const refusal = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: ARRIVALS, variables: { destination: '110000', after: 'not-a-cursor!' } }, { next: resolve, error: resolve, complete: () => {} });
+    });
+    await client.dispose();
+    // graphql-ws delivers a refused subscription as one result with errors (or as an error message).
+    const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as { extensions?: Record<string, unknown> }[];
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+
+    const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const closed = await new Promise<unknown>((resolve) => {
+      anonymous.subscribe({ query: ARRIVALS, variables: { destination: '110000' } }, { next: resolve, error: resolve, complete: () => {} });
+    });
+    await anonymous.dispose();
+    expect((closed as { code?: number }).code).toBe(4403);
+  });
+
   it('loses nothing and repeats nothing through a burst of 1,000 events while the gateway and Henan restart', async () => {
     const perProvince = { 130000: '130426', 410000: '411624', 450000: '450225' } as Record<string, string>;
     const tripsPerProvince = 2;
@@ -240,8 +258,10 @@ describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${pro
     await Promise.all([...plans.map(drive), chaos]);
     const expected = plans.length * (1 + etaChangesPerTrip);
 
-    for (const { follower } of [reference, apollo]) {
-      await follower.until((events) => events.filter((e) => burstTrips.has(e.trip.id)).length >= expected, 90_000);
+    for (const [name, { follower }] of [['graphql-ws', reference], ['Apollo', apollo]] as const) {
+      await follower.until((events) => events.filter((e) => burstTrips.has(e.trip.id)).length >= expected, 90_000).catch((error: Error) => {
+        throw new Error(`${name}: ${error.message}; ${follower.events.filter((e) => burstTrips.has(e.trip.id)).length} of ${expected} burst events, ${follower.resubscriptions} resubscriptions, ${sent} changes sent`);
+      });
       await new Promise((r) => setTimeout(r, 500)); // anything more would be a duplicate
       // Each event moved exactly one province's position forward by some amount: no repeat, no going back.
       let previous = decode(follower.events[0]!.cursor);
