@@ -45,6 +45,8 @@ export interface BenchHub {
   auth: BenchAuth;
   /** The provinces' statement log lines, collected while a count is on. */
   statementLog: ProvinceStatementLog;
+  /** The last error lines the services printed (for a failed scenario's report). */
+  recentErrors(): string[];
   /** How the data was loaded. */
   loads: LoadResult[];
   /** Tables of the province schema the loader does not fill (reported, may be inconsistent). */
@@ -80,8 +82,16 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   log(`starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`);
   let started = performance.now();
   const statementLog = new ProvinceStatementLog();
+  const errors: string[] = [];
+  const onLog = (service: string, line: string, stream: 'stdout' | 'stderr') => {
+    statementLog.onLine(service, line);
+    if (stream === 'stderr' || /"level":"(error|fatal)"|"level":(50|60)\b/.test(line)) {
+      errors.push(`${service}: ${line.slice(0, 600)}`);
+      if (errors.length > 20) errors.shift();
+    }
+  };
   const federation = await startFederation({
-    provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000, onLog: statementLog.onLine,
+    provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000, onLog,
   });
   let plainService: ServiceProcess | undefined;
   const clients: GraphQLClient[] = [];
@@ -134,6 +144,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       serverUrl: options.databaseUrl,
       auth,
       statementLog,
+      recentErrors: () => errors.splice(0),
       loads,
       unfilledTables,
       freshWorkerIndex(province) {

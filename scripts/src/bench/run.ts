@@ -68,6 +68,7 @@ async function main(): Promise<number> {
       } catch (err) {
         failed = true;
         report.say(`  ${name} FAILED: ${(err as Error).message}`);
+        for (const line of hub.recentErrors()) report.say(`    service log: ${line}`);
       }
       report.say(`  (${name}: ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`);
     }
