@@ -33,6 +33,9 @@ export async function startTestProvince(province = '450000'): Promise<TestProvin
   // Unit tests call the province directly, without the gateway: no signature, no access rules
   // (access/*.test.ts start signed provinces of their own).
   const service = await startProvince({ province, port: 0, databaseUrl: database.databaseUrl, logLevel: 'silent', requireGatewaySignature: false });
+  // No background fold of the statistics deltas: it would add its statements to the counts the
+  // batching tests assert. Summaries read unfolded deltas too; tests fold with foldNow() when they choose.
+  await service.statistics.stop();
   const { db } = service.db;
   return {
     service,
