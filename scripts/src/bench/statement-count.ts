@@ -84,19 +84,20 @@ export interface CountStatementsOptions {
 
 /**
  * Restarts the provinces at trace level, sends a few uncounted requests (the gateway finds the
- * restarted provinces back), counts the statements of `requests` requests, and restarts the
- * provinces at their normal level.
+ * restarted provinces back), counts the statements of `requests` requests, restarts the provinces
+ * at their normal level and waits until they answer again.
  */
 export async function countStatements(options: CountStatementsOptions): Promise<StatementCount> {
   const { federation, provinces, log } = options;
   const savedLevel = process.env.LOG_LEVEL;
-  await restartProvinces(federation, provinces, 'trace');
-  try {
+  // After a restart the gateway may still hold a province for down (a health check saw it stopped)
+  // until its next probe: send until every province answers again.
+  const untilAnswered = async (first: number) => {
     const deadline = Date.now() + 30_000;
     for (let n = 0; n < 3; n++) {
       for (;;) {
         try {
-          await options.send(-1 - n);
+          await options.send(first - n);
           break;
         } catch (err) {
           if (Date.now() > deadline) throw err;
@@ -104,6 +105,10 @@ export async function countStatements(options: CountStatementsOptions): Promise<
         }
       }
     }
+  };
+  await restartProvinces(federation, provinces, 'trace');
+  try {
+    await untilAnswered(-1);
     log.start();
     for (let n = 0; n < options.requests; n++) await options.send(n);
     await sleep(500); // the last log lines are still on their way through the pipes
@@ -111,6 +116,7 @@ export async function countStatements(options: CountStatementsOptions): Promise<
   } finally {
     await restartProvinces(federation, provinces, savedLevel);
   }
+  await untilAnswered(-100);
   const onTable: Record<string, number> = {};
   const other: Record<string, number> = {};
   const mentions = new RegExp(`"${options.table}"`);
