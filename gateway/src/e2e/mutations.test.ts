@@ -68,6 +68,17 @@ describe('mutation routing', () => {
     expect(calls()).toEqual(before);
   });
 
+  it('should take a full registerWorkers call (1,000 workers, the province limit) under the default body limit, in one province call', async () => {
+    const inputs = Array.from({ length: 1_000 }, (_, i) => ({ ...worker('450203', `45020319900101${String(i).padStart(4, '0')}`.slice(0, 18)), name: `测试工人${i}`, skills: ['电工', '焊工'] }));
+    const body = JSON.stringify({ query: `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, variables: { inputs } });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(100_000);
+    const before = mutations();
+    const res = await hub.query(`mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, { inputs });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.registerWorkers).toHaveLength(1_000);
+    expect(mutations().map((n, i) => n - before[i]!)).toEqual([1, 0, 0]);
+  });
+
   it('should run several mutation fields of different provinces in order, each in its own province', async () => {
     const before = mutations();
     const res = await hub.query(`mutation($a: PlanTripInput!, $b: PlanTripInput!) { a: planTrip(input: $a) { id } b: planTrip(input: $b) { id } }`, {

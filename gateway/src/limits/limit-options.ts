@@ -6,7 +6,7 @@
  * | depth: nesting of fields | 12 | `LIMIT_DEPTH` |
  * | cost: fields × page sizes | 10,000 | `LIMIT_COST` |
  * | page size: `first` of a connection | 100 | `LIMIT_PAGE_SIZE` |
- * | body size of a request | 100 kB (100,000 bytes) | `LIMIT_BODY_BYTES` |
+ * | body size of a request (a full `registerWorkers` call of 1,000 workers is ~130 kB) | 512 kB (512,000 bytes) | `LIMIT_BODY_BYTES` |
  * | HTTP batch: operations in one request (1 = batching off) | 10 | `LIMIT_BATCH` |
  * | rate: operations per second per caller, sustained (0 = off) | 50 | `RATE_LIMIT_PER_SECOND` |
  * | rate: burst per caller | 200 | `RATE_LIMIT_BURST` |
@@ -20,7 +20,7 @@ export interface QueryLimits {
   maxCost: number;
   /** Largest `first` of any field. @default 100 */
   maxPageSize: number;
-  /** Largest request body in bytes. @default 100_000 */
+  /** Largest request body in bytes; room for the largest legitimate call, `registerWorkers` with 1,000 workers (~130 kB, more with skills). @default 512_000 */
   maxBodyBytes: number;
   /** Most operations in one HTTP batch (a JSON array body); 1 turns batching off. @default 10 */
   maxBatch: number;
@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
   maxDepth: 12,
   maxCost: 10_000,
   maxPageSize: 100,
-  maxBodyBytes: 100_000,
+  maxBodyBytes: 512_000,
   maxBatch: 10,
   ratePerSecond: 50,
   rateBurst: 200,

@@ -136,7 +136,7 @@ describe('rate limit (token bucket per caller)', () => {
 
 describe('limit options', () => {
   it('should read the environment over the documented defaults', () => {
-    expect(DEFAULT_LIMITS).toMatchObject({ maxDepth: 12, maxCost: 10_000, maxPageSize: 100, maxBodyBytes: 100_000, maxBatch: 10, ratePerSecond: 50, rateBurst: 200 });
+    expect(DEFAULT_LIMITS).toMatchObject({ maxDepth: 12, maxCost: 10_000, maxPageSize: 100, maxBodyBytes: 512_000, maxBatch: 10, ratePerSecond: 50, rateBurst: 200 });
     expect(limitsFromEnv({ LIMIT_DEPTH: '8', RATE_LIMIT_PER_SECOND: '0' })).toEqual({ maxDepth: 8, ratePerSecond: 0 });
     expect(() => limitsFromEnv({ LIMIT_COST: 'lots' })).toThrow(/LIMIT_COST/);
     expect(resolveLimits({ maxDepth: 8, maxCost: undefined })).toMatchObject({ maxDepth: 8, maxCost: 10_000 });
