@@ -96,4 +96,35 @@ describe('CLI (src/main.ts)', () => {
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
     expect(stderr).toMatch(/PROVINCE must be/);
   });
+
+  it('should refuse to start with a DATABASE_POOL_SIZE that is not a count of connections', { timeout: 60_000 }, async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env: { ...process.env, PROVINCE: '450000', DATABASE_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(/DATABASE_POOL_SIZE must be a number from 1 to 1000; got \\"0\\"/);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('Postgres pool', () => {
+  it('should hold at most databasePoolSize connections (plus the outbox listener) under concurrent requests', { timeout: 60_000 }, async () => {
+    const database = await createProvinceDatabase();
+    const province = await startProvince({ province: '450000', port: 0, databaseUrl: database.databaseUrl, databasePoolSize: 2, logLevel: 'silent', requireGatewaySignature: false });
+    const admin = new (await import('pg')).default.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const query = JSON.stringify({ query: '{ workers(homeRegion: "450000") { totalCount } }' });
+      const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${province.url}/workers/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query }).then((r) => r.json())));
+      expect(answers.every((a) => a.data?.workers?.totalCount === 0)).toBe(true);
+      const dbName = new URL(database.databaseUrl!).pathname.slice(1);
+      const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(2);
+      expect(Number(rows[0]!.n)).toBeLessThanOrEqual(3);
+    } finally {
+      await admin.end();
+      await province.close();
+      await database.drop();
+    }
+  });
 });

@@ -27,6 +27,8 @@ export interface ProvinceOptions {
   databaseUrl?: string;
   /** PGlite data directory (without `databaseUrl`). Absent: in memory. */
   pgliteDir?: string;
+  /** Connections of the Postgres pool (the outbox listener holds one more). @default 10 */
+  databasePoolSize?: number;
   /** HMAC key of worker ids, the same in every province. @default process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY */
   workerIdKey?: string;
   /** Logger to use. @default a pino JSON logger on stdout at `logLevel` */
@@ -94,7 +96,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     requireSignature: options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1',
     log,
   });
-  const db = await openDatabase({ databaseUrl: options.databaseUrl, pgliteDir: options.pgliteDir, log });
+  const db = await openDatabase({ databaseUrl: options.databaseUrl, pgliteDir: options.pgliteDir, poolSize: options.databasePoolSize, log });
   log.debug({ driver: db.driver }, 'database ready, migrations applied');
   let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
   try {

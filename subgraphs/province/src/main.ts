@@ -1,7 +1,7 @@
 /**
  * CLI of the province service:
  *   PROVINCE=450000 GATEWAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----…" [PORT=4100] [HOST=127.0.0.1]
- *   [DATABASE_URL=postgres://…] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
+ *   [DATABASE_URL=postgres://…] [DATABASE_POOL_SIZE=10] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Without GATEWAY_PUBLIC_KEY it refuses to start, unless ALLOW_UNSIGNED=1 (refused when
  * NODE_ENV=production): then every request is served without access rules.
@@ -19,6 +19,14 @@ function portFromEnv(value: string | undefined): number {
   return port;
 }
 
+/** Reads DATABASE_POOL_SIZE: an integer 1..1000. @default 10 */
+function poolSizeFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`DATABASE_POOL_SIZE must be a number from 1 to 1000; got "${value}"`);
+  return size;
+}
+
 async function main(): Promise<void> {
   const province = assertProvinceCode(process.env.PROVINCE ?? '');
   if (process.env.ALLOW_UNSIGNED === '1' && process.env.NODE_ENV === 'production') {
@@ -30,6 +38,7 @@ async function main(): Promise<void> {
     port: portFromEnv(process.env.PORT),
     host: process.env.HOST || '127.0.0.1',
     databaseUrl: process.env.DATABASE_URL || undefined,
+    databasePoolSize: poolSizeFromEnv(process.env.DATABASE_POOL_SIZE),
     pgliteDir: process.env.PGLITE_DIR || undefined,
     workerIdKey: process.env.WORKER_ID_KEY || undefined,
     logger: log,
