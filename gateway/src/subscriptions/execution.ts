@@ -23,6 +23,7 @@ import { TOPICS, type TopicName } from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
+import { assertCursorsRetained } from './retention-check.js';
 import { SharedExecution, mapEvents } from './shared-execution.js';
 
 /** The context of a subscription operation. */
@@ -43,11 +44,12 @@ const EVENT_TYPES = new Set(Object.values(TOPICS).map((t) => t.eventType));
 
 /** `Subscription.<field>` → a {@link ClientEventStream} over every connected province. */
 export function subscribeResolver(deps: SubscriptionDeps): GraphQLFieldResolver<unknown, SubscriptionContext> {
-  return (_root, args, ctx, info) => {
+  return async (_root, args, ctx, info) => {
     const topic = TOPICS[info.fieldName as TopicName];
     if (!topic) throw hubError('BAD_USER_INPUT', `${info.fieldName} is not a subscription of this gateway`);
     const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
     const start = args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
+    await assertCursorsRetained(deps.feeds, topic, start);
     const selection = entitySelection(topic, info);
     const { connection } = ctx;
     const resolver = deps.resolvers.acquire(selection, connection.principal, connection.context);

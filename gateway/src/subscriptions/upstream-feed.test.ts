@@ -105,4 +105,20 @@ describe('a shared upstream feed', () => {
     expect(a.seqs).toEqual([1, 2, 3]);
     feed.stop();
   });
+
+  it('goes on from the province\'s retention point when the province refuses its position as pruned, instead of retrying it for ever', async () => {
+    const fake = fakeLink(0);
+    const feed = feedOver(fake.link);
+    const a = client([['130000', 3]]);
+    feed.attach(a.s, 3);
+    await tick();
+    fake.live().sink.error('after: the events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state');
+    await tick();
+    await tick();
+    expect(fake.subscriptions.map((s) => s.after)).toEqual([3, 9]);
+    fake.push(10);
+    await tick();
+    expect(a.seqs).toEqual([10]);
+    feed.stop();
+  });
 });

@@ -177,6 +177,17 @@ export class UpstreamFeed {
     if (generation !== this.generation || this.stopped) return;
     this.stopUpstream = undefined;
     this.generation++;
+    const pruned = /pruned through #(\d+)/.exec(reason);
+    if (pruned && this.position !== undefined && Number(pruned[1]) > this.position) {
+      // The province pruned past this stream's position (retention): those events are gone. Go on
+      // from what it still has; clients are refused such cursors up front (retention-check.ts).
+      this.options.logger.warn('province pruned past the stream position; continuing from its retention point', {
+        province: this.options.province, topic: this.options.topic.name, position: this.position, prunedThrough: Number(pruned[1]),
+      });
+      this.position = Number(pruned[1]);
+      this.historyFrom = this.position;
+      this.history = [];
+    }
     if (Date.now() - this.startedAt > 5_000) this.retryDelay = this.options.retryMs ?? 200;
     this.options.logger.info('province subscription lost; resubscribing from its position', {
       province: this.options.province, topic: this.options.topic.name, position: this.position, reason: reason.slice(0, 200),

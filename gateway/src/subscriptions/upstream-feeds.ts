@@ -23,6 +23,8 @@ export interface UpstreamFeedsOptions {
   pongTimeoutMs?: number;
   /** Upgrade headers of each province link (the hook for the gateway's signed caller assertion). */
   upstreamHeaders?: (province: string) => Promise<Record<string, string>> | Record<string, string>;
+  /** How long a province's `outboxPrunedThrough` answer is reused. @default 10_000 */
+  retentionCacheMs?: number;
   /** Builds a link; tests replace it. @default an {@link UpstreamConnection} */
   connect?: (province: string, subgraph: string) => UpstreamLink & { opened?: number; dispose(): Promise<void> };
 }
@@ -50,6 +52,8 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
+  /** `outboxPrunedThrough` per province link, with when it was read. */
+  private readonly retention = new Map<string, { through: number; readAt: number }>();
 
   constructor(private readonly options: UpstreamFeedsOptions) {}
 
@@ -89,6 +93,32 @@ export class UpstreamFeeds {
       }, this.options.lingerMs ?? 10_000);
       entry.linger.unref();
       return;
+    }
+  }
+
+  /**
+   * The seq up to which a province may have pruned its outbox (retention): a client cursor below
+   * it cannot be replayed. Read over the province link, reused for `retentionCacheMs` (it only
+   * grows); undefined when the province does not answer within `timeoutMs`.
+   */
+  async prunedThrough(province: string, subgraph: string, timeoutMs = 2_000): Promise<number | undefined> {
+    const key = `${province}|${subgraph}`;
+    const cached = this.retention.get(key);
+    if (cached && Date.now() - cached.readAt < (this.options.retentionCacheMs ?? 10_000)) return cached.through;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answer = await Promise.race([
+        this.link(province, subgraph).query<{ outboxPrunedThrough: string }>('query OutboxPrunedThrough { outboxPrunedThrough }'),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+      ]);
+      const through = Number(answer.outboxPrunedThrough);
+      if (!Number.isSafeInteger(through)) return undefined;
+      this.retention.set(key, { through, readAt: Date.now() });
+      return through;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

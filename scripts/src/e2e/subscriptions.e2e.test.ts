@@ -5,19 +5,26 @@
  *   HANDED_OVER, with its Henan passenger's name and home read from Henan;
  * - during a burst of 1,000+ events from the three provinces the gateway restarts and Henan
  *   restarts; each client resubscribes with its last cursor and ends with every event exactly
- *   once, each province's in order.
+ *   once, each province's in order;
+ * - (PostgreSQL only: the test reaches into Hebei's database) a cursor older than what Hebei
+ *   keeps after its retention pass is refused with CURSOR_EXPIRED.
  * Runs on PGlite, or on PostgreSQL with DATABASE_URL set.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloClient, InMemoryCache, gql } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { pruneOnce, type Db } from '@p2p/province';
 import { provinceOf } from '@p2p/schema';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData, graphqlRequest } from '../harness/graphql-request.js';
+import { databaseUrlFor } from '../harness/province-storage.js';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import { demoIdNumber } from '../demo/model.js';
 
@@ -168,6 +175,41 @@ describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${pro
     await reference?.client.dispose();
     await apollo?.client.dispose();
     await hub?.close();
+  }, 60_000);
+
+  // First in the file: no cursor has been checked yet, so the gateway holds no cached retention point.
+  it.skipIf(!process.env.DATABASE_URL)('refuses a cursor older than what a province keeps with CURSOR_EXPIRED, and takes one at its retention point', async () => {
+    const plan = (n: number) => ({ mode: 'BUS', vehicleCode: `冀D·R${n}`, origin: '130426', destination: '110108', departureAt: '2030-03-01T08:00:00+08:00', expectedArrivalAt: '2030-03-02T08:00:00+08:00', capacity: 50 });
+    for (const n of [1, 2]) await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan(n) });
+    // Hebei's events are made 40 days old, and a retention pass (30 days) prunes them.
+    const pool = new pg.Pool({ connectionString: databaseUrlFor(process.env.DATABASE_URL!, new URL(hub.provinceStorage['130000']!).pathname.slice(1)) });
+    let prunedThrough: number;
+    try {
+      const db = drizzle(pool);
+      await db.execute(sql`UPDATE outbox SET at = at - interval '40 days'`);
+      ({ prunedThrough } = await pruneOnce(db as unknown as Db, { outboxDays: 30, idempotencyKeyDays: 0 }));
+    } finally {
+      await pool.end();
+    }
+    expect(prunedThrough).toBeGreaterThanOrEqual(2);
+    const cursor = (positions: Record<string, number>) => Buffer.from(JSON.stringify(positions)).toString('base64url');
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: await hub.authorization('city', '110100'), retryAttempts: 0 });
+    try {
+      const first = (after: string) => new Promise<unknown>((resolve) => {
+        const stop = client.subscribe({ query: ARRIVALS, variables: { destination: '110000', after } }, { next: (r) => (stop(), resolve(r)), error: resolve, complete: () => {} });
+      });
+      const refusal = await first(cursor({ '130000': prunedThrough - 1, '410000': 0, '450000': 0 }));
+      const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as { extensions?: Record<string, unknown> }[];
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after', province: '130000', prunedThrough: String(prunedThrough) });
+      // At the retention point itself nothing was lost: the next Hebei event arrives.
+      const next = first(cursor({ '130000': prunedThrough, '410000': 0, '450000': 0 }));
+      await new Promise((r) => setTimeout(r, 500));
+      await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan(3) });
+      const event = (await next) as { data?: { arrivals?: { kind: string; trip: { vehicleCode: string } } } };
+      expect(event.data?.arrivals).toMatchObject({ kind: 'PLANNED', trip: { vehicleCode: '冀D·R3' } });
+    } finally {
+      await client.dispose();
+    }
   }, 60_000);
 
   it('shows a Hebei bus going PLANNED → DEPARTED → ARRIVED → HANDED_OVER with its Henan passenger', async () => {

@@ -9,11 +9,14 @@ import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
 import { createLogger } from './logger.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
+import { DEFAULT_RETENTION, startRetention, type RetentionPolicy, type RetentionTask } from './retention/retention.js';
 import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
 export type { ProvinceContext } from './context.js';
 export * as tables from './db/schema/index.js';
+/** Retention of outbox events and idempotency keys: one pass on demand, and the policy's defaults. */
+export { pruneOnce, DEFAULT_RETENTION, type RetentionPolicy, type RetentionResult } from './retention/retention.js';
 
 /** Options of {@link startProvince}. */
 export interface ProvinceOptions {
@@ -50,6 +53,10 @@ export interface ProvinceOptions {
   requireGatewaySignature?: boolean;
   /** How often committed statistics deltas are folded into the counters (`summary/fold.ts`). @default 1_000 */
   statisticsFoldIntervalMs?: number;
+  /** How long outbox events and idempotency keys are kept (`retention/retention.ts`). @default DEFAULT_RETENTION (30 and 7 days) */
+  retention?: Partial<RetentionPolicy>;
+  /** Pause between retention passes. @default 3_600_000 (hourly; the first pass a minute after start) */
+  retentionIntervalMs?: number;
 }
 
 /** A running province service. */
@@ -64,6 +71,8 @@ export interface ProvinceService {
   db: ProvinceDatabase;
   /** The background fold of the statistics deltas (`foldNow()` folds at once). */
   statistics: StatisticsFolder;
+  /** The background retention of outbox events and idempotency keys (`pruneNow()` prunes at once). */
+  retention: RetentionTask;
   log: Logger;
   /** Stops accepting requests, lets in-flight ones finish, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -147,6 +156,10 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   }
   const { port } = httpServer.address() as AddressInfo;
   const statistics = startStatisticsFolder(db.db, { log, ...(options.statisticsFoldIntervalMs ? { intervalMs: options.statisticsFoldIntervalMs } : {}) });
+  const retention = startRetention(db.db, {
+    log, policy: { ...DEFAULT_RETENTION, ...options.retention },
+    ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
+  });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
@@ -154,6 +167,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     url,
     signatureMode: admission.mode,
     statistics,
+    retention,
     httpServer,
     db,
     log,
@@ -167,6 +181,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
         clearTimeout(force);
         await stopSubgraphServers(servers);
         await statistics.stop();
+        await retention.stop();
         await db.close();
       })();
       return closing;

@@ -2,6 +2,7 @@
  * CLI of the province service:
  *   PROVINCE=450000 GATEWAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----…" [PORT=4100] [HOST=127.0.0.1]
  *   [DATABASE_URL=postgres://…] [DATABASE_POOL_SIZE=10] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
+ *   [OUTBOX_RETENTION_DAYS=30] [IDEMPOTENCY_KEY_RETENTION_DAYS=7] (0 keeps them for ever)
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Without GATEWAY_PUBLIC_KEY it refuses to start, unless ALLOW_UNSIGNED=1 (refused when
  * NODE_ENV=production): then every request is served without access rules.
@@ -19,12 +20,13 @@ function portFromEnv(value: string | undefined): number {
   return port;
 }
 
-/** Reads DATABASE_POOL_SIZE: an integer 1..1000. @default 10 */
-function poolSizeFromEnv(value: string | undefined): number | undefined {
+/** Reads an optional integer setting `name` within min..max (absent or empty: undefined, the default applies). */
+function integerFromEnv(name: string, min: number, max: number): number | undefined {
+  const value = process.env[name];
   if (value === undefined || value === '') return undefined;
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`DATABASE_POOL_SIZE must be a number from 1 to 1000; got "${value}"`);
-  return size;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}; got "${value}"`);
+  return n;
 }
 
 async function main(): Promise<void> {
@@ -38,7 +40,12 @@ async function main(): Promise<void> {
     port: portFromEnv(process.env.PORT),
     host: process.env.HOST || '127.0.0.1',
     databaseUrl: process.env.DATABASE_URL || undefined,
-    databasePoolSize: poolSizeFromEnv(process.env.DATABASE_POOL_SIZE),
+    databasePoolSize: integerFromEnv('DATABASE_POOL_SIZE', 1, 1000),
+    retention: Object.fromEntries(
+      ([['outboxDays', 'OUTBOX_RETENTION_DAYS'], ['idempotencyKeyDays', 'IDEMPOTENCY_KEY_RETENTION_DAYS']] as const)
+        .map(([key, name]) => [key, integerFromEnv(name, 0, 36_500)])
+        .filter(([, days]) => days !== undefined),
+    ),
     pgliteDir: process.env.PGLITE_DIR || undefined,
     workerIdKey: process.env.WORKER_ID_KEY || undefined,
     logger: log,

@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { safeError } from '../logger.js';
+import { outboxPrunedThrough } from '../retention/retention.js';
 import { rowsOf } from './sql-rows.js';
 
 /** Options of {@link OutboxFeed}. */
@@ -70,8 +71,9 @@ export class OutboxFeed {
     return this.closed;
   }
 
-  /** Reads the outbox up to its current head (call once before serving). */
+  /** Reads the outbox up to its current head (call once before serving); the walk starts above what retention pruned. */
   async start(): Promise<void> {
+    this.headSeq = Math.max(this.headSeq, await outboxPrunedThrough(this.options.db));
     this.wake();
     await this.running;
   }

@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { byteText } from '../columns.js';
 
 /** What an outbox event says happened. */
@@ -8,15 +9,20 @@ export type OutboxKind = 'PLANNED' | 'DEPARTED' | 'ETA_CHANGED' | 'ARRIVED' | 'H
  * Idempotency keys: the first call with a key stores which records it returned; the same key
  * again returns them, the same key for another operation or other input is refused.
  */
-export const idempotencyKeys = pgTable('idempotency_keys', {
-  key: byteText('key').primaryKey(),
-  operation: text('operation').notNull(),
-  /** SHA-256 of the mutation's arguments (without the key). */
-  requestHash: text('request_hash').notNull(),
-  /** `{ ids: [...] }`: the records the first call returned; null while the first call runs. */
-  result: jsonb('result').$type<{ ids: string[] }>(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-});
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    key: byteText('key').primaryKey(),
+    operation: text('operation').notNull(),
+    /** SHA-256 of the mutation's arguments (without the key). */
+    requestHash: text('request_hash').notNull(),
+    /** `{ ids: [...] }`: the records the first call returned; null while the first call runs. */
+    result: jsonb('result').$type<{ ids: string[] }>(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  // The retention job deletes the oldest keys (src/retention/).
+  (t) => [index('idempotency_keys_created_at_idx').on(t.createdAt)],
+);
 
 /**
  * Transactional outbox: one row per event, written in the same transaction as the change, read
@@ -39,3 +45,18 @@ export const outbox = pgTable(
 
 /** A row of `outbox`. */
 export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * How far the retention job pruned the outbox (one row, id 1; absent: nothing pruned yet). A
+ * subscription cursor below `prunedThrough` may have lost events: it is refused (CURSOR_EXPIRED).
+ */
+export const outboxRetention = pgTable(
+  'outbox_retention',
+  {
+    id: smallint('id').primaryKey().default(1),
+    /** Every event with a seq up to this one may be gone. */
+    prunedThrough: bigint('pruned_through', { mode: 'number' }).notNull(),
+    prunedAt: timestamp('pruned_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('outbox_retention_one_row', sql`${t.id} = 1`)],
+);
