@@ -36,6 +36,8 @@ export async function startTestProvince(province = '450000'): Promise<TestProvin
   // No background fold of the statistics deltas: it would add its statements to the counts the
   // batching tests assert. Summaries read unfolded deltas too; tests fold with foldNow() when they choose.
   await service.statistics.stop();
+  // Nor the retention task (its first pass, a minute in, would add statements too); tests call pruneOnce.
+  await service.retention.stop();
   const { db } = service.db;
   return {
     service,
