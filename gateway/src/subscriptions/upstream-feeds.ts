@@ -53,7 +53,7 @@ export class UpstreamFeeds {
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
   /** `outboxPrunedThrough` per province link, with when it was read. */
-  private readonly retention = new Map<string, { through: number; readAt: number }>();
+  private readonly retention = new Map<string, { through: Promise<number | undefined>; readAt: number }>();
 
   constructor(private readonly options: UpstreamFeedsOptions) {}
 
@@ -99,27 +99,30 @@ export class UpstreamFeeds {
   /**
    * The seq up to which a province may have pruned its outbox (retention): a client cursor below
    * it cannot be replayed. Read over the province link, reused for `retentionCacheMs` (it only
-   * grows); undefined when the province does not answer within `timeoutMs`.
+   * grows) and shared by the clients asking meanwhile (a reconnecting crowd asks once); undefined
+   * when the province does not answer within `timeoutMs` (not remembered: the next client asks again).
    */
-  async prunedThrough(province: string, subgraph: string, timeoutMs = 2_000): Promise<number | undefined> {
+  prunedThrough(province: string, subgraph: string, timeoutMs = 2_000): Promise<number | undefined> {
     const key = `${province}|${subgraph}`;
     const cached = this.retention.get(key);
     if (cached && Date.now() - cached.readAt < (this.options.retentionCacheMs ?? 10_000)) return cached.through;
     let timer: NodeJS.Timeout | undefined;
-    try {
-      const answer = await Promise.race([
-        this.link(province, subgraph).query<{ outboxPrunedThrough: string }>('query OutboxPrunedThrough { outboxPrunedThrough }'),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
-      ]);
-      const through = Number(answer.outboxPrunedThrough);
-      if (!Number.isSafeInteger(through)) return undefined;
-      this.retention.set(key, { through, readAt: Date.now() });
-      return through;
-    } catch {
-      return undefined;
-    } finally {
+    const through = Promise.race([
+      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>('query OutboxPrunedThrough { outboxPrunedThrough }'),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+    ]).then(
+      (answer) => {
+        const value = Number(answer.outboxPrunedThrough);
+        return Number.isSafeInteger(value) ? value : undefined;
+      },
+      () => undefined,
+    ).then((value) => {
       clearTimeout(timer);
-    }
+      if (value === undefined) this.retention.delete(key);
+      return value;
+    });
+    this.retention.set(key, { through, readAt: Date.now() });
+    return through;
   }
 
   /** Current counters. */

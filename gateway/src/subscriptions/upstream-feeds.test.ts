@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../observability/logger.js';
+import { ProvinceRegistry } from '../shard/province-registry.js';
+import { UpstreamFeeds } from './upstream-feeds.js';
+
+/** Feeds over links whose `outboxPrunedThrough` answers are scripted; counts the questions. */
+function feedsAnswering(answer: () => Promise<unknown>, retentionCacheMs = 10_000) {
+  const asked: string[] = [];
+  const feeds = new UpstreamFeeds({
+    registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }), logger: silentLogger, retentionCacheMs,
+    connect: (province, subgraph) => ({
+      subscribe: () => () => {},
+      async query<T>() {
+        asked.push(`${province}/${subgraph}`);
+        return (await answer()) as T;
+      },
+      async dispose() {},
+    }),
+  });
+  return { feeds, asked };
+}
+
+describe('a province\'s retention point, read by the gateway', () => {
+  it('should ask the province once for a crowd of clients and reuse the answer', async () => {
+    const { feeds, asked } = feedsAnswering(async () => ({ outboxPrunedThrough: '42' }));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => feeds.prunedThrough('130000', 'transport')));
+    expect(new Set(answers)).toEqual(new Set([42]));
+    expect(await feeds.prunedThrough('130000', 'transport')).toBe(42);
+    expect(asked).toEqual(['130000/transport']);
+    await feeds.close();
+  });
+
+  it('should give up after the timeout without remembering the failure', async () => {
+    let slow = true;
+    const { feeds, asked } = feedsAnswering(() => (slow ? new Promise(() => {}) : Promise.resolve({ outboxPrunedThrough: '7' })));
+    expect(await feeds.prunedThrough('130000', 'transport', 20)).toBeUndefined();
+    slow = false;
+    expect(await feeds.prunedThrough('130000', 'transport', 20)).toBe(7);
+    expect(asked).toHaveLength(2);
+    await feeds.close();
+  });
+});
