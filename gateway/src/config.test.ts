@@ -16,6 +16,7 @@ describe('gateway configuration', () => {
     expect(gatewayOptionsFromEnv({ PORT: '0', HOST: '0.0.0.0', PROVINCES: '450000=http://x:1', NATIONAL_URL: 'http://n/graphql', PROVINCE_TIMEOUT_MS: '800' }))
       .toEqual({ port: 0, host: '0.0.0.0', provinces: { '450000': 'http://x:1' }, nationalUrl: 'http://n/graphql', provinceTimeoutMs: 800 });
     expect(() => gatewayOptionsFromEnv({ PROVINCE_TIMEOUT_MS: 'soon' })).toThrow(/PROVINCE_TIMEOUT_MS/);
+    expect(gatewayOptionsFromEnv({ RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379/2' })).toEqual({ port: 4000, rateLimitRedisUrl: 'redis://127.0.0.1:6379/2' });
   });
 
   it('should read a GATEWAY_CONFIG file, with the environment taking precedence', () => {

@@ -49,8 +49,8 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
- * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`) and limits (`LIMIT_*`, `RATE_LIMIT_*`)
- * come from the environment only (see auth/auth-options.ts, limits/limit-options.ts).
+ * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`) and limits (`LIMIT_*`, `RATE_LIMIT_*`,
+ * `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the environment only (see auth/auth-options.ts, limits/limit-options.ts).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -74,6 +74,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     provinceRetryAfterMs: int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ?? int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
     auth: nonEmpty(authOptionsFromEnv(env)),
     limits: nonEmpty(limitsFromEnv(env)),
+    rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
 }

@@ -23,7 +23,8 @@ import { createTokenVerifier } from './auth/token-verifier.js';
 import { subscriptionAuthenticator } from './auth/subscription-auth.js';
 import { resolveLimits, type QueryLimits } from './limits/limit-options.js';
 import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
-import { TokenBucketLimiter } from './limits/rate-limit.js';
+import { TokenBucketLimiter, type RateLimiter } from './limits/rate-limit.js';
+import { RedisTokenBucketLimiter } from './limits/redis-rate-limit.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -53,6 +54,11 @@ export interface GatewayOptions {
   auth?: GatewayAuthOptions;
   /** Query limits (see limits/limit-options.ts). @default DEFAULT_LIMITS */
   limits?: Partial<QueryLimits>;
+  /**
+   * `redis://…`: the per-caller rate limit is shared by every gateway replica through Redis
+   * (limits/redis-rate-limit.ts); absent: each process counts alone. @default undefined
+   */
+  rateLimitRedisUrl?: string;
 }
 
 /** A running gateway. */
@@ -117,7 +123,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     execute: apolloExecutor(apollo),
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
-  const limiter = new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
+  const limiter: RateLimiter = options.rateLimitRedisUrl
+    ? new RedisTokenBucketLimiter({ url: options.rateLimitRedisUrl, ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst, logger })
+    : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const graphql = graphqlAdmission({ apollo, verify: createTokenVerifier(auth), limits, limiter, logger });
   // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
   httpServer.on('request', gatewayRoutes({ apollo: apollo as unknown as ApolloServer, registry, metrics, logger, plainSubgraphs: () => plain, graphql }));
@@ -141,6 +149,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await client.close();
+      await limiter.close?.();
     })()),
   };
 }

@@ -8,7 +8,7 @@ import { batchSize } from '../limits/batch-limit.js';
 import { readLimitedBody } from '../limits/body-size-limit.js';
 import type { QueryLimits } from '../limits/limit-options.js';
 import { rateLimited } from '../limits/limit-errors.js';
-import type { TokenBucketLimiter } from '../limits/rate-limit.js';
+import type { RateLimiter } from '../limits/rate-limit.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { TokenVerifier } from './token-verifier.js';
 
@@ -17,7 +17,7 @@ export interface GraphQLAdmissionOptions {
   apollo: ApolloServer<GatewayContext>;
   verify: TokenVerifier;
   limits: QueryLimits;
-  limiter: TokenBucketLimiter;
+  limiter: RateLimiter;
   logger: Logger;
 }
 
@@ -65,7 +65,7 @@ export function graphqlAdmission(options: GraphQLAdmissionOptions): (req: Incomi
       if (error.extensions?.code === 'UNAUTHENTICATED') logger.info('request refused: token not accepted', { reason: error.message.slice(0, 120) });
       return sendRefusal(res, error);
     }
-    const decision = limiter.take(rateKey(caller, req), operations);
+    const decision = await limiter.take(rateKey(caller, req), operations);
     if (!decision.allowed) {
       logger.warn('request refused: rate limit', { caller: describeCaller(caller), retryAfterSeconds: decision.retryAfterSeconds });
       return sendRefusal(res, rateLimited(

@@ -10,6 +10,9 @@
  * | HTTP batch: operations in one request (1 = batching off) | 10 | `LIMIT_BATCH` |
  * | rate: operations per second per caller, sustained (0 = off) | 50 | `RATE_LIMIT_PER_SECOND` |
  * | rate: burst per caller | 200 | `RATE_LIMIT_BURST` |
+ *
+ * The rate buckets live in the process, or in Redis shared by the replicas with `RATE_LIMIT_REDIS_URL`
+ * (`GatewayOptions.rateLimitRedisUrl`, redis-rate-limit.ts).
  */
 
 /** Every limit of the gateway. */

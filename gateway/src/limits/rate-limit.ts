@@ -13,12 +13,21 @@ export interface TokenBucketOptions {
 /** What {@link TokenBucketLimiter.take} decided. */
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
+/** A per-caller rate limiter: in this process ({@link TokenBucketLimiter}) or shared by every gateway replica (`RedisTokenBucketLimiter`). */
+export interface RateLimiter {
+  /** Takes `cost` operations from `key`'s allowance if it has them. */
+  take(key: string, cost?: number): RateDecision | Promise<RateDecision>;
+  /** Releases what the limiter holds (connections). */
+  close?(): Promise<void>;
+}
+
 /**
  * A per-caller token bucket in memory: each caller (by subject; anonymous callers by address)
  * has `burst` tokens, refilled at `ratePerSecond`; an operation takes one. One gateway process
- * counts alone: behind several gateways each allows the rate (documented limit).
+ * counts alone: behind several gateways each allows the rate, unless they share the buckets in
+ * Redis (`RATE_LIMIT_REDIS_URL`, redis-rate-limit.ts).
  */
-export class TokenBucketLimiter {
+export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly now: () => number;
 
