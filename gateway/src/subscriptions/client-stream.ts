@@ -6,6 +6,8 @@
  * falls `maxBuffered` events behind is cut off (its cursor only covers what it got) rather than
  * slowing the feeds that everyone shares.
  */
+import type { GraphQLError } from 'graphql';
+import { cursorExpired } from './retention-check.js';
 import { encodeVectorCursor } from './vector-cursor.js';
 import type { UpstreamEvent } from './topics.js';
 import type { FeedTap } from './upstream-feed.js';
@@ -55,6 +57,8 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
   private wake: (() => void) | undefined;
   private ended = false;
   private overflowed = false;
+  /** Thrown by the next `next()` once: why the stream ended (CURSOR_EXPIRED). */
+  private failure: GraphQLError | undefined;
 
   constructor(private readonly options: ClientStreamOptions<R>) {
     this.delivered = new Map(options.start);
@@ -95,10 +99,23 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
     this.delivered.set(province, position);
   }
 
-  /** The next event; waits while none is buffered; done once the stream ended. */
+  /** {@link FeedTap}: the province pruned this feed's events up to `through`; behind it, this client lost some. */
+  expired(province: string, through: number): void {
+    const have = this.received.get(province);
+    if (this.ended || have === undefined || have >= through) return;
+    this.failure = cursorExpired(province, through);
+    this.end();
+  }
+
+  /** The next event; waits while none is buffered; done once the stream ended (throws CURSOR_EXPIRED if it ended so). */
   async next(): Promise<IteratorResult<ClientEvent<R>>> {
     for (;;) {
-      if (this.ended) return { value: undefined, done: true };
+      if (this.ended) {
+        const failure = this.failure;
+        this.failure = undefined;
+        if (failure) throw failure;
+        return { value: undefined, done: true };
+      }
       const ready = this.ready.shift();
       if (ready) {
         this.delivered.set(ready.province, ready.seq);

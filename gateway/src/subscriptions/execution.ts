@@ -49,7 +49,7 @@ export function subscribeResolver(deps: SubscriptionDeps): GraphQLFieldResolver<
     if (!topic) throw hubError('BAD_USER_INPUT', `${info.fieldName} is not a subscription of this gateway`);
     const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
     const start = args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
-    await assertCursorsRetained(deps.feeds, topic, start);
+    await assertCursorsRetained(deps.feeds, topic, region, start);
     const selection = entitySelection(topic, info);
     const { connection } = ctx;
     const resolver = deps.resolvers.acquire(selection, connection.principal, connection.context);

@@ -28,10 +28,15 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 function client(start: [string, number][] = []) {
   const s = new ClientEventStream<string>({ start: new Map(start), resolve: async (e: UpstreamEvent[]) => e.map((x) => x.entityId), onOverflow: () => {}, onEnd: () => {} });
   const seqs: number[] = [];
+  const ended: { error?: { extensions: Record<string, unknown> } } = {};
   void (async () => {
-    for await (const e of s) seqs.push(e.seq);
+    try {
+      for await (const e of s) seqs.push(e.seq);
+    } catch (error) {
+      ended.error = error as never;
+    }
   })();
-  return { s, seqs };
+  return { s, seqs, ended };
 }
 
 const feedOver = (link: UpstreamLink, historySize = 1000) =>
@@ -106,19 +111,24 @@ describe('a shared upstream feed', () => {
     feed.stop();
   });
 
-  it('goes on from the province\'s retention point when the province refuses its position as pruned, instead of retrying it for ever', async () => {
+  it('ends the clients behind a pruned point with CURSOR_EXPIRED and goes on from it for the others', async () => {
     const fake = fakeLink(0);
     const feed = feedOver(fake.link);
-    const a = client([['130000', 3]]);
-    feed.attach(a.s, 3);
+    const behind = client([['130000', 3]]);
+    const ahead = client([['130000', 9]]);
+    feed.attach(behind.s, 3);
+    feed.attach(ahead.s, 9);
     await tick();
-    fake.live().sink.error('after: the events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state');
+    expect(fake.live().after).toBe(3);
+    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state');
     await tick();
     await tick();
+    expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' });
     expect(fake.subscriptions.map((s) => s.after)).toEqual([3, 9]);
     fake.push(10);
     await tick();
-    expect(a.seqs).toEqual([10]);
+    expect(ahead.seqs).toEqual([10]);
+    expect(behind.seqs).toEqual([]);
     feed.stop();
   });
 });

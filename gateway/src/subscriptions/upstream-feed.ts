@@ -22,6 +22,8 @@ export interface FeedTap {
   deliver(event: UpstreamEvent): void;
   /** The client joined "from now": this is the province's position it starts from. */
   started(province: string, position: number): void;
+  /** The province pruned (retention) events of this feed up to `through`: a client behind it has lost some. */
+  expired(province: string, through: number): void;
 }
 
 /** Options of {@link UpstreamFeed}. */
@@ -179,13 +181,15 @@ export class UpstreamFeed {
     this.generation++;
     const pruned = /pruned through #(\d+)/.exec(reason);
     if (pruned && this.position !== undefined && Number(pruned[1]) > this.position) {
-      // The province pruned past this stream's position (retention): those events are gone. Go on
-      // from what it still has; clients are refused such cursors up front (retention-check.ts).
-      this.options.logger.warn('province pruned past the stream position; continuing from its retention point', {
-        province: this.options.province, topic: this.options.topic.name, position: this.position, prunedThrough: Number(pruned[1]),
+      // The province pruned events of this feed past its position (retention): they are gone.
+      // The clients behind them are ended with CURSOR_EXPIRED; the feed goes on from there.
+      const through = Number(pruned[1]);
+      this.options.logger.warn('province pruned past the stream position; its clients behind are told CURSOR_EXPIRED', {
+        province: this.options.province, topic: this.options.topic.name, position: this.position, prunedThrough: through,
       });
-      this.position = Number(pruned[1]);
-      this.historyFrom = this.position;
+      for (const tap of [...this.taps]) tap.expired(this.options.province, through);
+      this.position = through;
+      this.historyFrom = through;
       this.history = [];
     }
     if (Date.now() - this.startedAt > 5_000) this.retryDelay = this.options.retryMs ?? 200;

@@ -23,19 +23,21 @@ function feedsAnswering(answer: () => Promise<unknown>, retentionCacheMs = 10_00
 describe('a province\'s retention point, read by the gateway', () => {
   it('should ask the province once for a crowd of clients and reuse the answer', async () => {
     const { feeds, asked } = feedsAnswering(async () => ({ outboxPrunedThrough: '42' }));
-    const answers = await Promise.all(Array.from({ length: 50 }, () => feeds.prunedThrough('130000', 'transport')));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => feeds.prunedThrough('130000', 'transport', '110000')));
     expect(new Set(answers)).toEqual(new Set([42]));
-    expect(await feeds.prunedThrough('130000', 'transport')).toBe(42);
+    expect(await feeds.prunedThrough('130000', 'transport', '110000')).toBe(42);
     expect(asked).toEqual(['130000/transport']);
+    expect(await feeds.prunedThrough('130000', 'transport', '310000')).toBe(42); // another filter: asked again
+    expect(asked).toHaveLength(2);
     await feeds.close();
   });
 
   it('should give up after the timeout without remembering the failure', async () => {
     let slow = true;
     const { feeds, asked } = feedsAnswering(() => (slow ? new Promise(() => {}) : Promise.resolve({ outboxPrunedThrough: '7' })));
-    expect(await feeds.prunedThrough('130000', 'transport', 20)).toBeUndefined();
+    expect(await feeds.prunedThrough('130000', 'transport', '110000', 20)).toBeUndefined();
     slow = false;
-    expect(await feeds.prunedThrough('130000', 'transport', 20)).toBe(7);
+    expect(await feeds.prunedThrough('130000', 'transport', '110000', 20)).toBe(7);
     expect(asked).toHaveLength(2);
     await feeds.close();
   });

@@ -97,18 +97,18 @@ export class UpstreamFeeds {
   }
 
   /**
-   * The seq up to which a province may have pruned its outbox (retention): a client cursor below
-   * it cannot be replayed. Read over the province link, reused for `retentionCacheMs` (it only
+   * The highest seq a province pruned (retention) of an event its `subgraph` subscription filtered
+   * by `region` (a validated region code) would deliver: a client position below it cannot be replayed. Read over the province link, reused for `retentionCacheMs` (it only
    * grows) and shared by the clients asking meanwhile (a reconnecting crowd asks once); undefined
    * when the province does not answer within `timeoutMs` (not remembered: the next client asks again).
    */
-  prunedThrough(province: string, subgraph: string, timeoutMs = 2_000): Promise<number | undefined> {
-    const key = `${province}|${subgraph}`;
+  prunedThrough(province: string, subgraph: string, region: string, timeoutMs = 2_000): Promise<number | undefined> {
+    const key = `${province}|${subgraph}|${region}`;
     const cached = this.retention.get(key);
     if (cached && Date.now() - cached.readAt < (this.options.retentionCacheMs ?? 10_000)) return cached.through;
     let timer: NodeJS.Timeout | undefined;
     const through = Promise.race([
-      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>('query OutboxPrunedThrough { outboxPrunedThrough }'),
+      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(`query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`),
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
     ]).then(
       (answer) => {

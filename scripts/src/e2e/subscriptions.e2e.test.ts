@@ -195,12 +195,15 @@ describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${pro
     const cursor = (positions: Record<string, number>) => Buffer.from(JSON.stringify(positions)).toString('base64url');
     const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: await hub.authorization('city', '110100'), retryAttempts: 0 });
     try {
-      const first = (after: string) => new Promise<unknown>((resolve) => {
-        const stop = client.subscribe({ query: ARRIVALS, variables: { destination: '110000', after } }, { next: (r) => (stop(), resolve(r)), error: resolve, complete: () => {} });
+      const first = (after: string, destination = '110000') => new Promise<unknown>((resolve) => {
+        const stop = client.subscribe({ query: ARRIVALS, variables: { destination, after } }, { next: (r) => (stop(), resolve(r)), error: resolve, complete: () => {} });
       });
       const refusal = await first(cursor({ '130000': prunedThrough - 1, '410000': 0, '450000': 0 }));
       const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as { extensions?: Record<string, unknown> }[];
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after', province: '130000', prunedThrough: String(prunedThrough) });
+      // The same old position for Guangdong: no pruned event went there, nothing was lost, no refusal.
+      const quiet = await Promise.race([first(cursor({ '130000': 0, '410000': 0, '450000': 0 }), '440000'), new Promise((r) => setTimeout(() => r('still subscribed'), 1_000))]);
+      expect(quiet).toBe('still subscribed');
       // At the retention point itself nothing was lost: the next Hebei event arrives.
       const next = first(cursor({ '130000': prunedThrough, '410000': 0, '450000': 0 }));
       await new Promise((r) => setTimeout(r, 500));

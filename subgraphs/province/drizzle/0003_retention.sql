@@ -1,3 +1,10 @@
+CREATE TABLE "outbox_pruned" (
+	"topic" text NOT NULL,
+	"region" text COLLATE "C" NOT NULL,
+	"through" bigint NOT NULL,
+	CONSTRAINT "outbox_pruned_topic_region_pk" PRIMARY KEY("topic","region")
+);
+--> statement-breakpoint
 CREATE TABLE "outbox_retention" (
 	"id" smallint PRIMARY KEY DEFAULT 1 NOT NULL,
 	"pruned_through" bigint NOT NULL,

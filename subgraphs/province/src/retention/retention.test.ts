@@ -14,9 +14,9 @@ import { startTestProvince, type TestProvince } from '../test-support.js';
 import { assertCursorRetained, outboxPrunedThrough, pruneOnce } from './retention.js';
 
 const PLAN = `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`;
-const ARRIVALS = `subscription($after: String) { arrivals(destination: "110000", after: $after) { cursor kind } }`;
-const plan = (n: number) => ({
-  mode: 'BUS', vehicleCode: `桂B·R${n}`, origin: '450203', destination: '110105',
+const ARRIVALS = `subscription($after: String, $d: RegionCode! = "110000") { arrivals(destination: $d, after: $after) { cursor kind } }`;
+const plan = (n: number, destination = '110105') => ({
+  mode: 'BUS', vehicleCode: `桂B·R${n}`, origin: '450203', destination,
   departureAt: '2030-02-20T08:00:00+08:00', expectedArrivalAt: '2030-02-21T20:00:00+08:00', capacity: 40,
 });
 
@@ -84,14 +84,22 @@ describe(`retention of outbox events and idempotency keys (${process.env.DATABAS
     expect(await count('outbox')).toBe(3); // one new PLANNED event, none for the replayed key
   });
 
-  it('should refuse a cursor below the pruned point with CURSOR_EXPIRED, and replay from the pruned point itself', async () => {
+  it('should refuse a cursor below a pruned event of its filter with CURSOR_EXPIRED, and replay from the pruned point itself', async () => {
     const refused = await firstAnswer(client, ARRIVALS, { after: String(seqs[1]) });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: String(seqs[3]) });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', prunedThrough: String(seqs[3]) });
     const replayed = await firstAnswer(client, ARRIVALS, { after: String(seqs[3]) });
     expect(replayed.data?.arrivals).toEqual({ cursor: String(seqs[4]), kind: 'PLANNED' });
-    const through = await firstAnswer(client, '{ outboxPrunedThrough }');
-    expect(through.data).toEqual({ outboxPrunedThrough: String(seqs[3]) });
+    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "110105") }')).data).toEqual({ outboxPrunedThrough: String(seqs[3]) });
     expect(() => assertCursorRetained(seqs[3]! - 1, seqs[3]!)).toThrow(/no longer kept/);
+  });
+
+  it('should not refuse an old cursor of a filter that matched nothing pruned (a quiet destination)', async () => {
+    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "310000") }')).data).toEqual({ outboxPrunedThrough: '0' });
+    const shanghai = firstAnswer(client, ARRIVALS, { after: String(seqs[0]), d: '310000' });
+    await new Promise((r) => setTimeout(r, 300));
+    const answer = await province.gql('transport', PLAN, { input: plan(9, '310115') });
+    expect(answer.errors).toBeUndefined();
+    expect((await shanghai).data?.arrivals).toMatchObject({ kind: 'PLANNED' });
   });
 
   it('should start a new outbox feed at the pruned point, not below it', async () => {

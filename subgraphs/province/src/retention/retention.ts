@@ -1,19 +1,22 @@
 /**
  * Retention of the province's bookkeeping tables, which every mutation appends to and nothing
  * else ever shrinks:
- * - `outbox`: events older than `outboxDays` are deleted, oldest seq first, and the highest seq
- *   deleted is recorded in `outbox_retention.pruned_through`; a subscription cursor below it is
- *   refused with CURSOR_EXPIRED (see {@link assertCursorRetained}), never silently skipped;
+ * - `outbox`: events older than `outboxDays` are deleted, oldest seq first; the highest seq
+ *   deleted is recorded in `outbox_retention.pruned_through` (the feed starts above it) and, per
+ *   subscription filter (topic × region-prefix key), in `outbox_pruned`: a subscription whose
+ *   `after` lies below a pruned event matching its filter is refused with CURSOR_EXPIRED (see
+ *   {@link assertCursorRetained}), never silently skipped; one that missed nothing is not;
  * - `idempotency_keys`: keys older than `idempotencyKeyDays` are deleted (a retry with such a key
  *   runs the mutation again, as a first call would).
- * One pass is a few short transactions of at most `batchSize` rows each, under an advisory lock
- * (several processes on one database: one prunes, the others skip).
+ * One pass is a few short transactions of at most `batchSize` rows each, each under an advisory
+ * lock (several processes on one database: one prunes, the others skip).
  */
 import { hubError } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import { idempotencyKeys, outbox, outboxRetention } from '../db/schema/index.js';
+import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
+import type { EventTopic } from '../subscriptions/event-stream.js';
 import { rowsOf } from '../subscriptions/sql-rows.js';
 
 /** The advisory lock that lets one retention pass at a time run on a database. */
@@ -43,71 +46,101 @@ export interface RetentionResult {
 /** Rows deleted per transaction. @default 10_000 */
 const DEFAULT_BATCH = 10_000;
 
-/** The highest outbox seq that may have been pruned (0: none). */
+/** The highest outbox seq that may have been pruned, whatever it matched (0: none). */
 export async function outboxPrunedThrough(db: Db): Promise<number> {
   const [row] = rowsOf<{ through: string | number | null }>(await db.execute(sql`SELECT max(pruned_through) AS through FROM ${outboxRetention}`));
   return Number(row?.through ?? 0);
 }
 
+/** SQL of the highest pruned seq of an event matching (`topic`, `regionKey`) (0: none), for use inside a statement. */
+export function prunedThroughSql(topic: EventTopic, regionKey: string) {
+  return sql`(SELECT coalesce(max(through), 0) FROM ${outboxPruned} WHERE topic = ${topic} AND region = ${regionKey})`;
+}
+
+/** The highest pruned seq of an event matching the filter (`topic`, `regionKey` = `regionPrefix(region)`); 0: none. */
+export async function filterPrunedThrough(db: Db, topic: EventTopic, regionKey: string): Promise<number> {
+  const [row] = rowsOf<{ through: string | number }>(await db.execute(sql`SELECT ${prunedThroughSql(topic, regionKey)} AS through`));
+  return Number(row?.through ?? 0);
+}
+
 /**
- * Refuses a cursor whose next events may have been pruned.
+ * Refuses a cursor below a pruned event of its filter.
  * @throws CURSOR_EXPIRED when `after` < `prunedThrough`.
  */
 export function assertCursorRetained(after: number, prunedThrough: number, field = 'after'): void {
   if (after >= prunedThrough) return;
-  throw hubError('CURSOR_EXPIRED', `${field}: the events after this cursor are no longer kept (pruned through #${prunedThrough}); subscribe again without ${field} and re-read the current state`, { field, prunedThrough: String(prunedThrough) });
+  throw hubError('CURSOR_EXPIRED', `${field}: events after this cursor are no longer kept (pruned through #${prunedThrough}); subscribe again without ${field} and re-read the current state`, { field, prunedThrough: String(prunedThrough) });
+}
+
+/** Runs `work` in a transaction under the retention lock; undefined when another process holds it. */
+async function underLock<T>(db: Db, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`));
+    return lock?.locked ? work(tx) : undefined;
+  });
 }
 
 /** One batch of the outbox older than `days`, in one transaction. */
-async function pruneOutboxBatch(db: Db, days: number, batch: number): Promise<{ deleted: number; through: number; locked: boolean }> {
-  return db.transaction(async (tx) => {
-    const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`));
-    if (!lock?.locked) return { deleted: 0, through: 0, locked: false };
+async function pruneOutboxBatch(db: Db, days: number, batch: number): Promise<{ deleted: number; locked: boolean }> {
+  const deleted = await underLock(db, async (tx) => {
     // seq order is commit order give or take a few running transactions; walking the oldest seqs
     // (primary key) finds the old ones without an index on `at`.
-    const [row] = rowsOf<{ deleted: number; through: string | number | null }>(await tx.execute(sql`
+    const [row] = rowsOf<{ deleted: number }>(await tx.execute(sql`
       WITH cutoff AS (
         SELECT max(seq) AS seq FROM (SELECT seq, at FROM ${outbox} ORDER BY seq LIMIT ${batch}) AS oldest
         WHERE at < now() - make_interval(days => ${days})
       ),
-      gone AS (DELETE FROM ${outbox} WHERE seq <= (SELECT seq FROM cutoff) RETURNING seq),
+      gone AS (DELETE FROM ${outbox} WHERE seq <= (SELECT seq FROM cutoff) RETURNING seq, kind, origin, destination),
       mark AS (
         INSERT INTO ${outboxRetention} AS r (id, pruned_through)
         SELECT 1, max(seq) FROM gone HAVING count(*) > 0
         ON CONFLICT (id) DO UPDATE SET pruned_through = greatest(r.pruned_through, excluded.pruned_through), pruned_at = now()
-        RETURNING pruned_through
+        RETURNING 1
+      ),
+      -- Per filter: the same (topic, region key) matching as event-stream.ts (LIKE prefix%) and the statistics.
+      matched AS (
+        INSERT INTO ${outboxPruned} AS p (topic, region, through)
+        SELECT topic, key, max(seq) FROM (
+          SELECT CASE WHEN kind = 'RETURN_REQUEST_FILED' THEN 'returnRequestsFiled' ELSE 'arrivals' END AS topic,
+                 CASE WHEN kind = 'RETURN_REQUEST_FILED' THEN origin ELSE destination END AS place, seq
+          FROM gone) AS e, stat_region_keys(e.place) AS key
+        GROUP BY 1, 2
+        ON CONFLICT (topic, region) DO UPDATE SET through = greatest(p.through, excluded.through)
+        RETURNING 1
       )
-      SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT pruned_through FROM mark) AS through`));
-    return { deleted: Number(row?.deleted ?? 0), through: Number(row?.through ?? 0), locked: true };
+      SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM mark) + (SELECT count(*) FROM matched) AS marks`));
+    return Number(row?.deleted ?? 0);
   });
+  return { deleted: deleted ?? 0, locked: deleted !== undefined };
 }
 
-/** One batch of idempotency keys older than `days`. */
-async function pruneKeysBatch(db: Db, days: number, batch: number): Promise<number> {
-  const [row] = rowsOf<{ deleted: number }>(await db.execute(sql`
-    WITH gone AS (
-      DELETE FROM ${idempotencyKeys} WHERE key IN (
-        SELECT key FROM ${idempotencyKeys} WHERE created_at < now() - make_interval(days => ${days}) LIMIT ${batch})
-      RETURNING 1)
-    SELECT count(*)::int AS deleted FROM gone`));
-  return Number(row?.deleted ?? 0);
+/** One batch of idempotency keys older than `days`, under the lock. */
+async function pruneKeysBatch(db: Db, days: number, batch: number): Promise<{ deleted: number; locked: boolean }> {
+  const deleted = await underLock(db, async (tx) => {
+    const [row] = rowsOf<{ deleted: number }>(await tx.execute(sql`
+      WITH gone AS (
+        DELETE FROM ${idempotencyKeys} WHERE key IN (
+          SELECT key FROM ${idempotencyKeys} WHERE created_at < now() - make_interval(days => ${days}) LIMIT ${batch})
+        RETURNING 1)
+      SELECT count(*)::int AS deleted FROM gone`));
+    return Number(row?.deleted ?? 0);
+  });
+  return { deleted: deleted ?? 0, locked: deleted !== undefined };
 }
 
 /** Deletes what the policy no longer keeps, batch by batch, until nothing old is left. */
 export async function pruneOnce(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, batch = DEFAULT_BATCH): Promise<RetentionResult> {
   const result: RetentionResult = { outboxEvents: 0, idempotencyKeys: 0, prunedThrough: 0, locked: true };
-  if (policy.outboxDays > 0) {
+  for (const [days, prune, counter] of [
+    [policy.outboxDays, pruneOutboxBatch, 'outboxEvents'],
+    [policy.idempotencyKeyDays, pruneKeysBatch, 'idempotencyKeys'],
+  ] as const) {
+    if (days <= 0) continue;
     for (;;) {
-      const step = await pruneOutboxBatch(db, policy.outboxDays, batch);
+      const step = await prune(db, days, batch);
       if (!step.locked) return { ...result, locked: false };
-      result.outboxEvents += step.deleted;
-      if (step.deleted === 0) break;
-    }
-  }
-  if (policy.idempotencyKeyDays > 0) {
-    for (let deleted = batch; deleted === batch; ) {
-      deleted = await pruneKeysBatch(db, policy.idempotencyKeyDays, batch);
-      result.idempotencyKeys += deleted;
+      result[counter] += step.deleted;
+      if (step.deleted < (counter === 'outboxEvents' ? 1 : batch)) break;
     }
   }
   result.prunedThrough = await outboxPrunedThrough(db);

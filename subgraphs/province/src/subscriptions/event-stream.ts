@@ -1,13 +1,17 @@
 /**
  * One subscription's stream of outbox events: replays the events after a cursor, then follows
  * the feed's head. Reads by cursor in batches (`WHERE seq > $1 AND seq <= head AND <filter>
- * ORDER BY seq LIMIT n`) and sleeps on the shared feed between them: no polling.
+ * ORDER BY seq LIMIT n`) and sleeps on the shared feed between them: no polling. Each read also
+ * reads, in the same snapshot, the highest pruned seq of the filter (retention): above the
+ * stream's position, events it should have delivered are gone, and the stream fails with
+ * CURSOR_EXPIRED instead of skipping them.
  */
 import { regionPrefix } from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { OutboxKind } from '../db/schema/index.js';
 import type { OutboxFeed } from './outbox-feed.js';
+import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
 import { rowsOf } from './sql-rows.js';
 
 /** An event as a subscription delivers it (ids and places only: no personal data). */
@@ -48,7 +52,9 @@ function filterOf(topic: EventTopic, region: string): SQL {
 }
 
 interface EventRow {
-  seq: number | string;
+  /** The filter's highest pruned seq (every row carries it; a row with a null seq carries only it). */
+  pruned: number | string;
+  seq: number | string | null;
   kind: OutboxKind;
   at_ms: number | string;
   trip_id: string | null;
@@ -63,6 +69,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
   const { db, feed } = options;
   const batchSize = options.batchSize ?? 500;
   const filter = filterOf(options.topic, options.region);
+  const pruned = prunedThroughSql(options.topic, regionPrefix(options.region));
   const stop = new AbortController();
   /** Every event up to here was considered. */
   let scanned = options.after ?? feed.head;
@@ -71,12 +78,14 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
 
   const readBatch = async (head: number): Promise<OutboxEventRecord[]> => {
     const result = await db.execute(sql`
-      SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id
-        FROM outbox
-       WHERE seq > ${scanned} AND seq <= ${head} AND ${filter}
-       ORDER BY seq
-       LIMIT ${batchSize}`);
-    const rows = rowsOf<EventRow>(result);
+      SELECT ${pruned} AS pruned, e.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+        SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id
+          FROM outbox
+         WHERE seq > ${scanned} AND seq <= ${head} AND ${filter}
+         ORDER BY seq
+         LIMIT ${batchSize}) AS e ON true`);
+    const rows = rowsOf<EventRow>(result).filter((r) => r.seq !== null);
+    assertCursorRetained(scanned, Number(rowsOf<EventRow>(result)[0]?.pruned ?? 0));
     scanned = rows.length === batchSize ? Number(rows[rows.length - 1]!.seq) : head;
     return rows.map((r) => ({
       seq: Number(r.seq),

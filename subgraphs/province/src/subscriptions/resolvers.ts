@@ -4,11 +4,11 @@
  * `Query.outboxHead` the gateway reads to start a subscription exactly "from now" (and
  * `Query.outboxPrunedThrough`, below which a cursor is refused: retention/retention.ts).
  */
-import { assertRegionCode, badInput } from '@p2p/schema';
+import { assertRegionCode, badInput, regionPrefix } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import { returnRequestLoader } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { assertCursorRetained, outboxPrunedThrough } from '../retention/retention.js';
+import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
 import { followEvents, type EventTopic, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
@@ -25,8 +25,8 @@ export const WS_ONLY_TYPE_DEFS = `
   extend type Query {
     "This province's event high-water mark: subscribe with after set to it to follow from now on."
     outboxHead: String!
-    "Events up to this seq may have been pruned (retention): a cursor below it is refused with CURSOR_EXPIRED."
-    outboxPrunedThrough: String!
+    "The highest pruned seq (retention) of an event this subgraph's subscription with this region would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
+    outboxPrunedThrough(region: String!): String!
   }
 `;
 
@@ -41,10 +41,9 @@ export function parseSeqCursor(after: unknown): number | undefined {
 }
 
 function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: string) {
-  return async (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
+  return (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
     const region = assertRegionCode(args[argument], argument);
     const after = parseSeqCursor(args.after);
-    if (after !== undefined) assertCursorRetained(after, await outboxPrunedThrough(ctx.db));
     ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
     return followEvents({ db: ctx.db, feed: source.feed, topic, region, ...(after !== undefined ? { after } : {}), ...(source.batchSize ? { batchSize: source.batchSize } : {}) });
   };
@@ -88,12 +87,13 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
   } as ResolverMap;
 }
 
-/** `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only. */
-export function outboxHeadResolvers(source: SubscriptionSource): ResolverMap {
+/** `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only; `topic` is the subgraph's subscription. */
+export function outboxHeadResolvers(source: SubscriptionSource, topic: EventTopic): ResolverMap {
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
-      outboxPrunedThrough: async (_: unknown, __: unknown, ctx: ProvinceContext) => String(await outboxPrunedThrough(ctx.db)),
+      outboxPrunedThrough: async (_: unknown, args: { region: unknown }, ctx: ProvinceContext) =>
+        String(await filterPrunedThrough(ctx.db, topic, regionPrefix(assertRegionCode(args.region, 'region')))),
     },
   } as ResolverMap;
 }

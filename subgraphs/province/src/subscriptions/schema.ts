@@ -10,6 +10,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { withAccessRules } from '../access/guarded-resolvers.js';
 import { SUBGRAPH_RESOLVERS } from '../graphql/subgraph-servers.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
+import type { EventTopic } from './event-stream.js';
 import {
   WS_ONLY_TYPE_DEFS,
   employmentSubscriptionResolvers,
@@ -22,6 +23,9 @@ import {
 export const SUBSCRIPTION_SUBGRAPHS = ['transport', 'employment'] as const;
 /** One of {@link SUBSCRIPTION_SUBGRAPHS}. */
 export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
+
+/** The subscription each subgraph serves. */
+const TOPIC_OF: Record<SubscriptionSubgraph, EventTopic> = { transport: 'arrivals', employment: 'returnRequestsFiled' };
 
 /** Wraps a resolver map; by default the province's access rules, exactly as over HTTP. */
 export type ResolverGuard = (resolvers: ResolverMap) => ResolverMap;
@@ -38,7 +42,7 @@ export function subscriptionSchemas(source: SubscriptionSource, guard: ResolverG
   const build = (name: SubscriptionSubgraph) =>
     buildSubgraphSchema([
       { typeDefs: subgraphDocument(name), resolvers: guard(merge(SUBGRAPH_RESOLVERS[name], own[name])) as GraphQLResolverMap<unknown> },
-      { typeDefs: parse(WS_ONLY_TYPE_DEFS), resolvers: outboxHeadResolvers(source) as GraphQLResolverMap<unknown> },
+      { typeDefs: parse(WS_ONLY_TYPE_DEFS), resolvers: outboxHeadResolvers(source, TOPIC_OF[name]) as GraphQLResolverMap<unknown> },
     ]);
   return { transport: build('transport'), employment: build('employment') };
 }

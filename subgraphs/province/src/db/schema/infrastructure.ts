@@ -1,4 +1,4 @@
-import { bigint, check, index, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { byteText } from '../columns.js';
 
@@ -47,8 +47,8 @@ export const outbox = pgTable(
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /**
- * How far the retention job pruned the outbox (one row, id 1; absent: nothing pruned yet). A
- * subscription cursor below `prunedThrough` may have lost events: it is refused (CURSOR_EXPIRED).
+ * How far the retention job pruned the outbox (one row, id 1; absent: nothing pruned yet): the
+ * outbox feed never starts below it. Which subscriptions lost events is told by `outbox_pruned`.
  */
 export const outboxRetention = pgTable(
   'outbox_retention',
@@ -59,4 +59,21 @@ export const outboxRetention = pgTable(
     prunedAt: timestamp('pruned_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [check('outbox_retention_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * The highest pruned seq of an event matching each subscription filter: `topic` (`arrivals`: trip
+ * events by destination; `returnRequestsFiled`: by origin) and `region`, a region-code prefix key
+ * as the statistics use them ('', 2, 4, 6 or 9 digits: every prefix of the event's region). A
+ * subscription with `after` below its filter's value has missed a pruned event: CURSOR_EXPIRED;
+ * a filter that matched nothing pruned is never refused.
+ */
+export const outboxPruned = pgTable(
+  'outbox_pruned',
+  {
+    topic: text('topic').notNull(),
+    region: byteText('region').notNull(),
+    through: bigint('through', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.region] })],
 );
