@@ -5,19 +5,23 @@
  * same person is never registered twice anyway: his id comes from his resident ID).
  *
  * A row the province refuses is set aside with its line number and the reason, and the rest of
- * its call is sent again without it: one bad row never blocks a thousand good ones. Calls that
+ * its call is sent again without it: one bad row never blocks a thousand good ones (a refusal
+ * that names no row, e.g. a row outside the caller's region, splits the call until it does). Calls that
  * failed for a passing reason (province unavailable, rate limited, network) are retried with
  * backoff. Reports carry line numbers and reasons only, never a name, ID number or phone.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { assertResidentId } from '@p2p/schema';
+import { assertResidentId, callerFromClaims, regionPrefix, type Caller } from '@p2p/schema';
+import { decodeJwt } from 'jose';
 import { parse } from 'csv-parse';
 import { graphqlRequest, type GraphQLWireError } from '../harness/graphql-request.js';
 import { columnsOf, workerRow, type RegisterWorkerInput } from './worker-csv.js';
 
 const REGISTER = `mutation ImportWorkers($inputs: [RegisterWorkerInput!]!, $key: String) { registerWorkers(inputs: $inputs, idempotencyKey: $key) { id } }`;
+/** Splits of one call at most, looking for the rows a refusal without a row index is about (then the rest is reported refused). */
+const MAX_SPLITS = 32;
 /** Codes worth another attempt of the same call. */
 const PASSING = new Set(['PROVINCE_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
 
@@ -69,20 +73,38 @@ export class ImportAborted extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Who the token says the caller is (read, not verified: the gateway verifies), so rows outside a
+ * province or city officer's region are set aside before sending; undefined when unreadable.
+ */
+function callerOf(headers: Record<string, string>): Caller | undefined {
+  try {
+    return callerFromClaims(decodeJwt((headers.authorization ?? '').replace(/^Bearer\s+/i, '')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** `inputs[17].idNumber` → 17. */
 function rowIndexOf(error: GraphQLWireError): number | undefined {
   const match = /^inputs\[(\d+)\]/.exec(String(error.extensions?.field ?? ''));
   return match ? Number(match[1]) : undefined;
 }
 
-/** Sends one province's rows, setting aside the ones refused, until the rest is registered. */
-async function sendCall(rows: PendingRow[], options: ImportOptions, report: ImportReport): Promise<void> {
+/**
+ * Sends one province's rows, setting aside the ones refused, until the rest is registered. A
+ * refusal naming a row (`inputs[i]…`) removes that row; one naming none (FORBIDDEN: a row outside
+ * the caller's region) splits the call in halves until the rows concerned stand alone.
+ * @throws ImportAborted when the gateway refuses the credentials or cannot be reached at all.
+ */
+async function sendCall(rows: PendingRow[], options: ImportOptions, report: ImportReport, splits = { left: MAX_SPLITS }): Promise<void> {
   let attempt = 0;
   while (rows.length > 0) {
     const inputs = rows.map((r) => r.input);
     const key = `import-workers:${createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 40)}`;
     report.calls++;
     let errors: GraphQLWireError[];
+    let unreachable = false;
     try {
       const answer = await graphqlRequest<{ registerWorkers: { id: string }[] | null }>(options.gatewayUrl, REGISTER, { inputs, key }, options.headers);
       if (answer.data?.registerWorkers && !answer.errors?.length) {
@@ -91,6 +113,8 @@ async function sendCall(rows: PendingRow[], options: ImportOptions, report: Impo
       }
       errors = answer.errors ?? [{ message: 'no data', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
     } catch (err) {
+      // Not a GraphQL answer at all: the gateway is down, or the URL is not a gateway.
+      unreachable = true;
       errors = [{ message: (err as Error).message, extensions: { code: 'PROVINCE_UNAVAILABLE' } }];
     }
     const first = errors[0]!;
@@ -102,9 +126,16 @@ async function sendCall(rows: PendingRow[], options: ImportOptions, report: Impo
       report.rejected.push({ line: bad!.line, code, reason: first.message.replace(/^.*?inputs\[\d+\]\./, '') });
       continue;
     }
-    if (PASSING.has(code) && ++attempt < (options.attempts ?? 6)) {
+    if ((unreachable || PASSING.has(code)) && ++attempt < (options.attempts ?? 6)) {
       await sleep((options.retryMs ?? 500) * 2 ** (attempt - 1));
       continue;
+    }
+    if (unreachable) throw new ImportAborted(`the gateway at ${options.gatewayUrl} cannot be reached: ${first.message.slice(0, 200)}`);
+    if (rows.length > 1 && !PASSING.has(code) && splits.left-- > 0) {
+      const half = Math.ceil(rows.length / 2);
+      await sendCall(rows.slice(0, half), options, report, splits);
+      await sendCall(rows.slice(half), options, report, splits);
+      return;
     }
     for (const row of rows) report.rejected.push({ line: row.line, code, reason: first.message });
     return;
@@ -134,6 +165,8 @@ export async function importWorkers(source: string | Readable, options: ImportOp
     while (inFlight.size >= (options.concurrency ?? 2)) await Promise.race(inFlight);
   };
 
+  const caller = callerOf(options.headers);
+  const scope = caller && (caller.role === 'province' || caller.role === 'city') && caller.region ? regionPrefix(caller.region) : undefined;
   let columns: ReturnType<typeof columnsOf> | undefined;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (failure) break;
@@ -142,6 +175,10 @@ export async function importWorkers(source: string | Readable, options: ImportOp
       continue;
     }
     report.rows++;
+    if (record.length !== columns.width) {
+      report.rejected.push({ line: info.lines, code: 'BAD_USER_INPUT', reason: `the row has ${record.length} cells, the header ${columns.width} (an unquoted comma?)` });
+      continue;
+    }
     const row = workerRow(columns, record);
     if (!row.ok) {
       report.rejected.push({ line: info.lines, code: 'BAD_USER_INPUT', reason: row.reason });
@@ -151,6 +188,10 @@ export async function importWorkers(source: string | Readable, options: ImportOp
       assertResidentId(row.input.idNumber);
     } catch (err) {
       report.rejected.push({ line: info.lines, code: 'BAD_USER_INPUT', reason: (err as Error).message });
+      continue;
+    }
+    if (scope !== undefined && !row.input.homeRegion.startsWith(scope)) {
+      report.rejected.push({ line: info.lines, code: 'FORBIDDEN', reason: `homeRegion: outside the caller's region ${caller!.region}` });
       continue;
     }
     const rows = pending.get(row.province) ?? [];

@@ -3,6 +3,7 @@
  * names, or the headings provincial registries use in Chinese), and one row → one
  * `RegisterWorkerInput`. Only what the gateway needs to route a row is checked here (a home
  * region that exists); everything else is the province's to judge, so its rules are not copied.
+ * Reasons never quote a cell: a shifted column could put a phone or an ID number there.
  */
 import { findRegion, provinceOf } from '@p2p/schema';
 
@@ -40,8 +41,8 @@ const POVERTY_VALUES: Readonly<Record<string, RegisterWorkerInput['povertyStatus
  * Maps a header row to column positions.
  * @throws Error naming the missing required columns, or a column given twice.
  */
-export function columnsOf(header: readonly string[]): Map<Column, number> {
-  const columns = new Map<Column, number>();
+export function columnsOf(header: readonly string[]): Map<Column, number> & { width: number } {
+  const columns = Object.assign(new Map<Column, number>(), { width: header.length });
   header.forEach((heading, index) => {
     const wanted = heading.replace(/^\uFEFF/, '').trim().toLowerCase();
     const column = (Object.keys(COLUMN_HEADINGS) as Column[]).find((c) => COLUMN_HEADINGS[c].some((h) => h.toLowerCase() === wanted));
@@ -64,11 +65,11 @@ export function workerRow(columns: ReadonlyMap<Column, number>, record: readonly
   const cell = (c: Column) => (columns.has(c) ? (record[columns.get(c)!] ?? '').trim() : '');
   const homeRegion = cell('homeRegion');
   if (!/^\d{6}(\d{3})?$/.test(homeRegion) || !findRegion(homeRegion)) {
-    return { ok: false, reason: `homeRegion: "${homeRegion}" is not a GB/T 2260 region code` };
+    return { ok: false, reason: 'homeRegion: not a GB/T 2260 region code (6 or 9 digits)' };
   }
   const poverty = cell('povertyStatus');
   const povertyStatus = POVERTY_VALUES[poverty] ?? POVERTY_VALUES[poverty.toUpperCase()];
-  if (!povertyStatus) return { ok: false, reason: `povertyStatus: "${poverty}" is not one of ${Object.keys(POVERTY_VALUES).filter(Boolean).join(', ')}` };
+  if (!povertyStatus) return { ok: false, reason: `povertyStatus: not one of ${Object.keys(POVERTY_VALUES).filter(Boolean).join(', ')}` };
   const skills = cell('skills').split(/[;；、,，|]/).map((s) => s.trim()).filter(Boolean);
   return {
     ok: true,
