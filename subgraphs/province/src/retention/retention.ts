@@ -14,7 +14,7 @@
 import { hubError } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
 import type { EventTopic } from '../subscriptions/event-stream.js';
 import { rowsOf } from '../subscriptions/sql-rows.js';
@@ -73,7 +73,7 @@ export function assertCursorRetained(after: number, prunedThrough: number, field
 }
 
 /** Runs `work` in a transaction under the retention lock; undefined when another process holds it. */
-async function underLock<T>(db: Db, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<T>): Promise<T | undefined> {
+async function underLock<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T | undefined> {
   return db.transaction(async (tx) => {
     const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`));
     return lock?.locked ? work(tx) : undefined;
