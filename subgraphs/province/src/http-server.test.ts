@@ -97,6 +97,17 @@ describe('CLI (src/main.ts)', () => {
     expect(stderr).toMatch(/PROVINCE must be/);
   });
 
+  it('should refuse to start in production with the development worker id key', { timeout: 60_000 }, async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const env = { ...process.env, PROVINCE: '450000', NODE_ENV: 'production', GATEWAY_PUBLIC_KEY: 'unused' };
+    delete env.WORKER_ID_KEY;
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(/WORKER_ID_KEY must be set when NODE_ENV=production/);
+  });
+
   it('should refuse to start with a DATABASE_POOL_SIZE that is not a count of connections', { timeout: 60_000 }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env: { ...process.env, PROVINCE: '450000', DATABASE_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,8 @@
  *   [OUTBOX_RETENTION_DAYS=30] [IDEMPOTENCY_KEY_RETENTION_DAYS=7] (0 keeps them for ever)
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Without GATEWAY_PUBLIC_KEY it refuses to start, unless ALLOW_UNSIGNED=1 (refused when
- * NODE_ENV=production): then every request is served without access rules.
+ * NODE_ENV=production): then every request is served without access rules. With
+ * NODE_ENV=production it also refuses to start without WORKER_ID_KEY.
  * Prints one JSON line `{"level":"info","msg":"listening","province":…,"url":…}` once listening;
  * SIGINT/SIGTERM close it cleanly.
  */
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
   const province = assertProvinceCode(process.env.PROVINCE ?? '');
   if (process.env.ALLOW_UNSIGNED === '1' && process.env.NODE_ENV === 'production') {
     throw new Error('ALLOW_UNSIGNED=1 is refused when NODE_ENV=production: set GATEWAY_PUBLIC_KEY');
+  }
+  // Worker ids are an HMAC of resident ID numbers: with the public development key anyone could
+  // test a guessed ID number against an id.
+  if (!process.env.WORKER_ID_KEY && process.env.NODE_ENV === 'production') {
+    throw new Error('WORKER_ID_KEY must be set when NODE_ENV=production (the same secret in every province)');
   }
   const log = createLogger({ province });
   const service = await startProvince({
