@@ -86,4 +86,20 @@ describe('a client event stream', () => {
     expect(await s.next()).toEqual({ value: undefined, done: true });
     expect(decodeVectorCursor(got!.cursor)).toEqual(new Map([['130000', 1]]));
   });
+
+  it('ends with CURSOR_EXPIRED, even while a batch is being resolved, when its province pruned past it; not when it is ahead', async () => {
+    let release = () => {};
+    const resolve = vi.fn((events: UpstreamEvent[]) => new Promise<string[]>((done) => (release = () => done(events.map((e) => e.entityId)))));
+    const onEnd = vi.fn();
+    const s = new ClientEventStream<string>({ start: new Map([['130000', 3], ['410000', 50]]), resolve, onOverflow: () => {}, onEnd });
+    s.deliver(ev('410000', 51));
+    const pending = s.next();
+    await new Promise((r) => setTimeout(r, 5));
+    s.expired('410000', 20); // ahead of it: nothing lost
+    s.expired('130000', 9); // behind it: events 4..9 of Hebei may be gone
+    release();
+    await expect(pending).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' } });
+    expect(onEnd).toHaveBeenCalledTimes(1);
+    expect(await s.next()).toEqual({ value: undefined, done: true });
+  });
 });

@@ -124,7 +124,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
       if (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.batchSize ?? 100);
         const resolved = await this.options.resolve(batch);
-        if (this.ended) return { value: undefined, done: true };
+        if (this.ended) continue; // the loop's top tells why: done, or the failure (CURSOR_EXPIRED)
         this.ready = batch.map((event, i) => ({
           cursor: '',
           at: event.at,

@@ -131,4 +131,28 @@ describe('a shared upstream feed', () => {
     expect(behind.seqs).toEqual([]);
     feed.stop();
   });
+
+  it('starts a client "from now" at the furthest point known while the stream is rewound for a client behind', async () => {
+    const fake = fakeLink(100);
+    const feed = feedOver(fake.link, 2);
+    const live = client();
+    feed.attach(live.s, undefined);
+    await tick();
+    for (let seq = 101; seq <= 105; seq++) fake.push(seq);
+    const behind = client([['130000', 5]]);
+    feed.attach(behind.s, 5);
+    expect(fake.live().after).toBe(5);
+    const fresh = client();
+    feed.attach(fresh.s, undefined);
+    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #50); subscribe again without after and re-read the current state');
+    await tick();
+    await tick();
+    expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED' });
+    expect(fresh.ended.error).toBeUndefined();
+    expect(live.ended.error).toBeUndefined();
+    fake.push(106);
+    await tick();
+    expect(fresh.seqs).toEqual([106]);
+    feed.stop();
+  });
 });

@@ -47,6 +47,8 @@ export class UpstreamFeed {
   /** Taps that joined "from now" before the position was known. */
   private readonly waitingForHead = new Set<FeedTap>();
   private position: number | undefined;
+  /** The furthest position this feed has known (the head read, events received); a rewind does not lower it. */
+  private furthest = 0;
   /** Every event in (historyFrom, position] is in `history`. */
   private historyFrom: number | undefined;
   private history: UpstreamEvent[] = [];
@@ -87,7 +89,8 @@ export class UpstreamFeed {
       return;
     }
     if (after === undefined) {
-      tap.started(this.options.province, this.position);
+      // "From now" is the furthest point known, even while the stream is rewound for a client behind.
+      tap.started(this.options.province, Math.max(this.position, this.furthest));
       return;
     }
     if (after >= this.position) return;
@@ -128,6 +131,7 @@ export class UpstreamFeed {
           this.readingHead = false;
           if (this.stopped) return;
           const head = Number(outboxHead);
+          this.furthest = Math.max(this.furthest, head);
           for (const tap of this.waitingForHead) tap.started(this.options.province, head);
           this.waitingForHead.clear();
           this.subscribeFrom(Math.min(head, this.requestedStart ?? head));
@@ -169,6 +173,7 @@ export class UpstreamFeed {
   private receive(event: UpstreamEvent): void {
     if (this.position !== undefined && event.seq <= this.position) return;
     this.position = event.seq;
+    this.furthest = Math.max(this.furthest, event.seq);
     this.retryDelay = this.options.retryMs ?? 200;
     this.history.push(event);
     if (this.history.length > (this.options.historySize ?? 1000)) this.historyFrom = this.history.shift()!.seq;

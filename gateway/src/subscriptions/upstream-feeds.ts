@@ -3,6 +3,7 @@
  * while at least one client uses it (and for `lingerMs` after the last one leaves, so a client
  * that reconnects is served from its history), and one graphql-ws link per (province, subgraph).
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../observability/logger.js';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import type { SubscriptionTopic } from './topics.js';
@@ -52,8 +53,8 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
-  /** `outboxPrunedThrough` per province link, with when it was read. */
-  private readonly retention = new Map<string, { through: Promise<number | undefined>; readAt: number }>();
+  /** `outboxPrunedThrough` per (province, subgraph, region), with when it was asked; bounded (any region of the country may be asked). */
+  private readonly retention = new LRUCache<string, { through: Promise<number | undefined>; readAt: number }>({ max: 10_000 });
 
   constructor(private readonly options: UpstreamFeedsOptions) {}
 

@@ -84,5 +84,8 @@ describe('importing through the gateway', () => {
     const report = await importWorkers(csv(['450203', '450302', '450203001']), { gatewayUrl: gateway.url, headers: { authorization: `Bearer ${token}` } });
     expect(report.rejected).toEqual([{ line: 3, code: 'FORBIDDEN', reason: "homeRegion: outside the caller's region 450200" }]);
     expect(gateway.calls.flat().map((i) => i.homeRegion)).toEqual(['450203', '450203001']);
+    const ministry = await new SignJWT({ role: 'ministry' }).setProtectedHeader({ alg: 'HS256' }).setSubject('ministry').sign(new TextEncoder().encode('any'));
+    await expect(importWorkers(csv(['450203']), { gatewayUrl: gateway.url, headers: { authorization: `Bearer ${ministry}` } })).rejects.toThrow(/province or city officer; this token's role is ministry/);
+    expect(gateway.calls).toHaveLength(1); // nothing more sent
   });
 });

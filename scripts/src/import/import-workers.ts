@@ -166,6 +166,9 @@ export async function importWorkers(source: string | Readable, options: ImportOp
   };
 
   const caller = callerOf(options.headers);
+  if (caller && caller.role !== 'province' && caller.role !== 'city') {
+    throw new ImportAborted(`workers are registered by a province or city officer; this token's role is ${caller.role}`);
+  }
   const scope = caller && (caller.role === 'province' || caller.role === 'city') && caller.region ? regionPrefix(caller.region) : undefined;
   let columns: ReturnType<typeof columnsOf> | undefined;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
