@@ -149,9 +149,11 @@ export async function pruneOnce(db: Db, policy: RetentionPolicy = DEFAULT_RETENT
 
 /** Options of {@link startRetention}. */
 export interface RetentionOptions {
+  /** How long what is kept. @default DEFAULT_RETENTION */
   policy?: RetentionPolicy;
   /** Pause between passes. @default 3_600_000 (hourly) */
   intervalMs?: number;
+  /** Where passes that deleted something, and failures, are logged. @default none */
   log?: Logger;
 }
 
