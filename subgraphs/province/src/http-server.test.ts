@@ -99,7 +99,7 @@ describe('CLI (src/main.ts)', () => {
 
   it('should refuse to start in production with the development worker id key', { timeout: 60_000 }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const env = { ...process.env, PROVINCE: '450000', NODE_ENV: 'production', GATEWAY_PUBLIC_KEY: 'unused' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PROVINCE: '450000', NODE_ENV: 'production', GATEWAY_PUBLIC_KEY: 'unused' };
     delete env.WORKER_ID_KEY;
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
