@@ -1,10 +1,12 @@
 /**
  * The hub as the summary property test believes it to be: every worker, trip and enterprise it
  * created through the gateway, with the state each mutation left them in, and the `Summary` that
- * state implies, recounted in TypeScript record by record (no SQL, no counters). Containment uses
- * the regions directory (`regionContains`), so "a scope is the region and everything inside it".
+ * state implies, recounted in TypeScript record by record (no SQL, no counters) by the provinces'
+ * brute-force recount (`recountSummary`, containment from the regions directory), fed with the
+ * model instead of database rows.
  */
-import { NATION, regionContains } from '@p2p/schema';
+import { recountSummary } from '@p2p/province/testing';
+import { NATION } from '@p2p/schema';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same scenario. */
 export class Random {
@@ -109,15 +111,6 @@ export const SUMMARY_SELECTION = `scope day
   ${TRANSPORT_SELECTION}
   employment { enterprises keyEnterprises openings filled fillRate }`;
 
-/** Hebei's five flow classes, from the rule's words: township, county, city, province, else cross. */
-export function flowClass(home: string, work: string): keyof SummaryFigures['workers']['flow'] {
-  if (home.length === 9 && home === work) return 'withinTownship';
-  if (home.slice(0, 6) === work.slice(0, 6)) return 'withinCounty';
-  if (home.slice(0, 4) === work.slice(0, 4)) return 'withinCity';
-  if (home.slice(0, 2) === work.slice(0, 2)) return 'withinProvince';
-  return 'crossProvince';
-}
-
 /** Puts an answer in the comparable form: byMode by mode, fillRate to 9 decimals, no scope/day. */
 export function normalise(answer: SummaryFigures): SummaryFigures {
   return {
@@ -132,47 +125,15 @@ export function zeroFigures(): SummaryFigures {
   return expectedSummary(emptyModel(), NATION);
 }
 
-/** Recounts the Summary of `scope` (CN or a region code) over the model. */
+/** Recounts the Summary of `scope` (CN or a region code) over the model, in the comparable form. */
 export function expectedSummary(model: HubModel, scope: string): SummaryFigures {
-  const inside = (code: string) => scope === NATION || regionContains(scope, code);
-  const flow = { withinTownship: 0, withinCounty: 0, withinCity: 0, withinProvince: 0, crossProvince: 0 };
-  const workers = { registered: 0, atHome: 0, travelling: 0, atWork: 0, priority: 0, flow };
-  for (const w of model.workers.values()) {
-    if (!inside(w.home)) continue;
-    workers.registered++;
-    if (w.status === 'AT_HOME') workers.atHome++;
-    else if (w.status === 'TRAVELLING') workers.travelling++;
-    else workers.atWork++;
-    if (w.poverty === 'REGISTERED_POOR') workers.priority++;
-    if (w.work) flow[flowClass(w.home, w.work)]++;
-  }
-  const count = () => ({ trips: 0, passengers: 0 });
-  const transport = { outbound: count(), inbound: count(), internal: count(), byMode: [] as SummaryFigures['transport']['byMode'] };
-  const modes = new Map<string, { trips: number; passengers: number }>();
-  for (const t of model.trips.values()) {
-    const from = inside(t.origin);
-    const to = inside(t.destination);
-    if (t.status === 'CANCELLED' || (!from && !to)) continue;
-    const people = t.status === 'PLANNED' ? t.assigned.length : t.boarded.length;
-    const direction = from && to ? transport.internal : from ? transport.outbound : transport.inbound;
-    direction.trips++;
-    direction.passengers += people;
-    const mode = modes.get(t.mode) ?? count();
-    mode.trips++;
-    mode.passengers += people;
-    modes.set(t.mode, mode);
-  }
-  transport.byMode = [...modes].map(([mode, c]) => ({ mode, ...c })).sort((a, b) => a.mode.localeCompare(b.mode));
-  const employment = { enterprises: 0, keyEnterprises: 0, openings: 0, filled: 0, fillRate: 0 };
-  for (const e of model.enterprises.values()) {
-    if (!inside(e.region)) continue;
-    employment.enterprises++;
-    if (e.key) employment.keyEnterprises++;
-    employment.openings += e.openings;
-    employment.filled += e.filled;
-  }
-  employment.fillRate = employment.openings > 0 ? Math.round((employment.filled / employment.openings) * 1e9) / 1e9 : 0;
-  return { workers, transport, employment };
+  const trips = [...model.trips.values()];
+  return normalise(recountSummary({
+    workers: [...model.workers.values()].map((w) => ({ homeRegion: w.home, workRegion: w.work, status: w.status, povertyStatus: w.poverty })),
+    trips: trips.map(({ id, origin, destination, mode, status }) => ({ id, origin, destination, mode, status })),
+    passengers: trips.flatMap((t) => t.assigned.map((worker) => ({ tripId: t.id, boarded: t.boarded.includes(worker) }))),
+    enterprises: [...model.enterprises.values()],
+  }, scope));
 }
 
 /** Every region code the model's records name (homes, work places, trip ends, enterprises). */

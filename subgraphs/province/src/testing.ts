@@ -60,3 +60,6 @@ export async function testGatewayKeys(): Promise<TestGatewayKeys> {
     headers: async (caller) => ({ [CALLER_HEADER]: await signCallerAssertion(caller, signingKey) }),
   };
 }
+
+/** The brute-force recount of `Summary` over raw records: the oracle of the statistics tests, the e2e property test included. */
+export { recountSummary, flowClassOf, type StatisticsRecords, type RecountedSummary } from './summary/recount.js';
