@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../db/database.js';
 import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
 import type { EventTopic } from '../subscriptions/event-stream.js';
+import { startBackgroundTask } from '../background-task.js';
 import { rowsOf } from '../subscriptions/sql-rows.js';
 
 /** The advisory lock that lets one retention pass at a time run on a database. */
@@ -166,40 +167,22 @@ export interface RetentionTask {
 }
 
 /**
- * Runs {@link pruneOnce} shortly after start and then every `intervalMs`. Failures (database
- * down) are logged and retried at the next interval. The timer does not keep the process alive.
+ * Runs {@link pruneOnce} a minute after start (or `intervalMs`, if shorter) and then `intervalMs`
+ * after each pass. Failures (database down) are logged and retried at the next interval. The timer
+ * does not keep the process alive.
  */
 export function startRetention(db: Db, options: RetentionOptions = {}): RetentionTask {
   const policy = options.policy ?? DEFAULT_RETENTION;
   const intervalMs = options.intervalMs ?? 3_600_000;
-  let running: Promise<RetentionResult | undefined> = Promise.resolve(undefined);
-  const pruneNow = (): Promise<RetentionResult> => {
-    const pass = running.catch(() => undefined).then(() => pruneOnce(db, policy));
-    running = pass;
-    return pass;
-  };
-  const tick = () => {
-    pruneNow().then(
-      (result) => {
-        if (result.outboxEvents > 0 || result.idempotencyKeys > 0) options.log?.info(result, 'retention: old outbox events and idempotency keys deleted');
-      },
-      (err: unknown) => options.log?.warn({ err: { message: (err as Error).message } }, 'retention pass failed; retrying at the next interval'),
-    );
-  };
-  const first = setTimeout(tick, Math.min(60_000, intervalMs));
-  const timer = setInterval(tick, intervalMs);
-  first.unref();
-  timer.unref();
-  let stopping: Promise<void> | undefined;
-  return {
-    pruneNow,
-    stop() {
-      stopping ??= (async () => {
-        clearTimeout(first);
-        clearInterval(timer);
-        await running.catch(() => undefined);
-      })();
-      return stopping;
+  const task = startBackgroundTask({
+    run: () => pruneOnce(db, policy),
+    firstDelayMs: Math.min(60_000, intervalMs),
+    nextDelayMs: () => intervalMs,
+    failureDelayMs: intervalMs,
+    onResult: (result) => {
+      if (result.outboxEvents > 0 || result.idempotencyKeys > 0) options.log?.info(result, 'retention: old outbox events and idempotency keys deleted');
     },
-  };
+    onFailure: (err) => options.log?.warn({ err: { message: err.message } }, 'retention pass failed; retrying at the next interval'),
+  });
+  return { pruneNow: task.runNow, stop: task.stop };
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { statDaily, statDelta, statTotal } from '../db/schema/index.js';
+import { startBackgroundTask } from '../background-task.js';
 import { rowsOf } from '../subscriptions/sql-rows.js';
 
 /** What one fold did. */
@@ -115,42 +116,15 @@ export interface StatisticsFolder {
 export function startStatisticsFolder(db: Db, options: StatisticsFolderOptions = {}): StatisticsFolder {
   const intervalMs = options.intervalMs ?? 1_000;
   const maxDeltas = options.maxDeltas ?? 50_000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<FoldResult> = Promise.resolve({ deltas: 0, totals: 0, snapshots: 0, locked: true });
-
-  const fold = (): Promise<FoldResult> => {
-    running = running.catch(() => undefined).then(() => foldDeltas(db, { maxDeltas }));
-    return running;
-  };
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      fold().then(
-        (result) => {
-          if (result.deltas > 0) options.log?.debug(result, 'statistics deltas folded');
-          schedule(result.deltas >= maxDeltas ? 0 : intervalMs);
-        },
-        (err: unknown) => {
-          if (!stopped) options.log?.warn({ err: { message: (err as Error).message } }, 'statistics fold failed; retrying');
-          schedule(intervalMs);
-        },
-      );
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(intervalMs);
-
-  let stopping: Promise<void> | undefined;
-  return {
-    foldNow: fold,
-    stop() {
-      stopping ??= (async () => {
-        stopped = true;
-        clearTimeout(timer);
-        await running.catch(() => undefined);
-      })();
-      return stopping;
+  const task = startBackgroundTask({
+    run: () => foldDeltas(db, { maxDeltas }),
+    firstDelayMs: intervalMs,
+    nextDelayMs: (result) => (result.deltas >= maxDeltas ? 0 : intervalMs),
+    failureDelayMs: intervalMs,
+    onResult: (result) => {
+      if (result.deltas > 0) options.log?.debug(result, 'statistics deltas folded');
     },
-  };
+    onFailure: (err) => options.log?.warn({ err: { message: err.message } }, 'statistics fold failed; retrying'),
+  });
+  return { foldNow: task.runNow, stop: task.stop };
 }
