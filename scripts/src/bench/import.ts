@@ -1,6 +1,6 @@
 /**
- * Benchmark (not a test): `npm run import-workers` throughput, a generated Guangxi registry (CSV)
- * imported through a real federation (national, Guangxi on a fresh PostgreSQL database, the
+ * Benchmark (not a test): `npm run import-workers` throughput, a Guangxi registry (CSV) of the
+ * benchmark population imported through a real federation (national, Guangxi on a fresh PostgreSQL database, the
  * gateway) as Guangxi's officer, end to end: reading and checking the file, calls of 1,000
  * through the gateway, the province's validation, INSERT and statistics triggers.
  *
@@ -10,18 +10,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { childRegionCodes, residentIdCheckDigit } from '@p2p/schema';
 import { startFederation } from '../harness/federation.js';
 import { importWorkers } from '../import/import-workers.js';
 import { describeMachine, machineLines } from './machine.js';
+import { workerIdentity } from './population.js';
 
-/** `rows` Guangxi workers over the townships of Liuzhou, with valid resident IDs, as CSV. */
+/** `rows` Guangxi workers of the benchmark population (`workerIdentity`: real townships, valid resident IDs), as CSV. */
 function registry(rows: number): string {
-  const homes = childRegionCodes('450200').flatMap((county) => childRegionCodes(county));
   const lines = ['name,idNumber,phone,homeRegion,skills,povertyStatus'];
   for (let i = 0; i < rows; i++) {
-    const first17 = `450203${1970 + (i % 30)}${String(1 + (Math.floor(i / 30) % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 360) % 28)).padStart(2, '0')}${String(Math.floor(i / 10_080) % 1000).padStart(3, '0')}`;
-    lines.push(`工人${i},${first17}${residentIdCheckDigit(first17)},139${String(i).padStart(8, '0')},${homes[i % homes.length]},电工;焊工,${i % 5 ? 'NONE' : 'REGISTERED_POOR'}`);
+    const w = workerIdentity('450000', i);
+    lines.push([w.name, w.idNumber, w.phone, w.homeRegion, w.skills.join(';'), w.povertyStatus].join(','));
   }
   return lines.join('\n') + '\n';
 }
