@@ -13,6 +13,11 @@ export interface TokenBucketOptions {
 /** What {@link TokenBucketLimiter.take} decided. */
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
+/** Whole seconds (at least 1) until a bucket holding `tokens` can pay `cost` (at most a full bucket). */
+export function retryAfterSeconds(cost: number, tokens: number, { ratePerSecond, burst }: Pick<TokenBucketOptions, 'ratePerSecond' | 'burst'>): number {
+  return Math.max(1, Math.ceil((Math.min(cost, burst) - tokens) / ratePerSecond));
+}
+
 /** A per-caller rate limiter: in this process ({@link TokenBucketLimiter}) or shared by every gateway replica (`RedisTokenBucketLimiter`). */
 export interface RateLimiter {
   /** Takes `cost` operations from `key`'s allowance if it has them. */
@@ -48,8 +53,7 @@ export class TokenBucketLimiter implements RateLimiter {
       bucket.tokens -= cost;
       return { allowed: true, remaining: Math.floor(bucket.tokens) };
     }
-    const missing = Math.min(cost, burst) - bucket.tokens;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / ratePerSecond)) };
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(cost, bucket.tokens, this.options) };
   }
 
   /** How many callers have a bucket. */

@@ -8,7 +8,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import type { RateDecision, RateLimiter, TokenBucketOptions } from './rate-limit.js';
+import { retryAfterSeconds, type RateDecision, type RateLimiter, type TokenBucketOptions } from './rate-limit.js';
 
 /** Options of {@link RedisTokenBucketLimiter}. */
 export interface RedisRateLimitOptions extends Pick<TokenBucketOptions, 'ratePerSecond' | 'burst'> {
@@ -64,7 +64,7 @@ export class RedisTokenBucketLimiter implements RateLimiter {
       const [allowed, left] = await this.redis.p2pTakeTokens!(`${this.options.keyPrefix ?? 'p2p:rate:'}${key}`, ratePerSecond, burst, cost);
       const tokens = Number(left);
       if (allowed === 1) return { allowed: true, remaining: Math.floor(tokens) };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((Math.min(cost, burst) - tokens) / ratePerSecond)) };
+      return { allowed: false, retryAfterSeconds: retryAfterSeconds(cost, tokens, this.options) };
     } catch (err) {
       this.warn(err as Error);
       return { allowed: true, remaining: 0 };

@@ -13,14 +13,6 @@
 import { assertProvinceCode, startProvince } from './index.js';
 import { createLogger } from './logger.js';
 
-/** Reads PORT: an integer 0..65535. @default 4100 */
-function portFromEnv(value: string | undefined): number {
-  if (value === undefined || value === '') return 4100;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a number from 0 to 65535; got "${value}"`);
-  return port;
-}
-
 /** Reads an optional integer setting `name` within min..max (absent or empty: undefined, the default applies). */
 function integerFromEnv(name: string, min: number, max: number): number | undefined {
   const value = process.env[name];
@@ -43,7 +35,7 @@ async function main(): Promise<void> {
   const log = createLogger({ province });
   const service = await startProvince({
     province,
-    port: portFromEnv(process.env.PORT),
+    port: integerFromEnv('PORT', 0, 65_535) ?? 4100,
     host: process.env.HOST || '127.0.0.1',
     databaseUrl: process.env.DATABASE_URL || undefined,
     databasePoolSize: integerFromEnv('DATABASE_POOL_SIZE', 1, 1000),
