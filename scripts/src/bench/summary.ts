@@ -19,12 +19,13 @@
  * province's statement triggers add the matching counter deltas (one aggregated INSERT per
  * statement); the run waits until the province has folded them, ANALYZEs, then measures.
  */
-import { childRegionCodes, findRegion } from '@p2p/schema';
 import pg from 'pg';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData } from '../harness/graphql-request.js';
 import { databaseUrlFor } from '../harness/province-storage.js';
 import { formatMs, LatencyRecorder, type LatencySummary } from './latency.js';
+import { townshipsIn } from './geography.js';
+import { waitForFold } from './load-province.js';
 import { describeMachine, machineLines } from './machine.js';
 
 /** Options of a run (command-line flags of the same names). */
@@ -65,16 +66,10 @@ export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
   return options;
 }
 
-/** Every township of a province (GB/T 2260), the homes of the generated workers. */
-function townshipsOf(code: string): string[] {
-  const below = childRegionCodes(code);
-  return below.length === 0 ? (findRegion(code)?.level === 'TOWNSHIP' ? [code] : []) : below.flatMap(townshipsOf);
-}
-
 /** Generates workers `from..to` (and their trips, manifests and enterprises) in one province database. */
 async function loadRange(client: pg.Client, province: string, places: readonly string[], from: number, to: number): Promise<void> {
   const p2 = province.slice(0, 2);
-  const homes = townshipsOf(province);
+  const homes = townshipsIn(province);
   const params = [homes, places, from, to, p2];
   await client.query(`INSERT INTO workers (id, name, id_number, phone, home_region, work_region, status, poverty_status)
     SELECT 'W' || $5 || '-b' || lpad(i::text, 21, '0'), '工人' || i, 'bench' || i, '13800000000', ($1::text[])[1 + i % cardinality($1::text[])],
@@ -99,11 +94,7 @@ async function loadProvince(url: string, province: string, places: readonly stri
   await client.connect();
   try {
     for (let start = from; start <= to; start += BATCH) await loadRange(client, province, places, start, Math.min(to, start + BATCH - 1));
-    for (;;) {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM stat_delta');
-      if (Number(rows[0]!.n) === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitForFold([url], { maxWaitMs: Infinity, deltasLeft: 0, pollMs: 200 });
     await client.query('VACUUM ANALYZE');
   } finally {
     await client.end();
@@ -231,7 +222,7 @@ async function measure(hubs: readonly LoadedHub[], options: SummaryBenchOptions)
 /** Runs the benchmark and prints its report. */
 export async function runSummaryBench(options: SummaryBenchOptions): Promise<void> {
   const provinces = PROVINCE_CODES.slice(0, options.provinces);
-  const places = provinces.flatMap((p) => townshipsOf(p).filter((_, i) => i % 25 === 0));
+  const places = provinces.flatMap((p) => townshipsIn(p).filter((_, i) => i % 25 === 0));
   console.log(machineLines(await describeMachine(options.database)).join('\n'));
   console.log(`provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`);
   const hubs: LoadedHub[] = [];
