@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertResidentId, maskIdentifier, residentIdCheckDigit } from './resident-id.js';
+import { assertResidentId, maskIdentifier, residentIdCheckDigit, residentIdFrom } from './resident-id.js';
 
 const withCheck = (first17: string) => first17 + residentIdCheckDigit(first17);
 
@@ -8,6 +8,13 @@ describe('resident ID number (GB 11643)', () => {
     // GB 11643-1999 appendix example: 11010519491231002X
     expect(residentIdCheckDigit('11010519491231002')).toBe('X');
     expect(assertResidentId('11010519491231002x')).toBe('11010519491231002X');
+  });
+
+  it('should compose a valid number from an address (first six digits of a region), a birth date and a sequence', () => {
+    const id = residentIdFrom('450203001', '19900101', 7);
+    expect(id.slice(0, 17)).toBe('45020319900101007');
+    expect(id[17]).toBe(residentIdCheckDigit(id));
+    expect(assertResidentId(id)).toBe(id);
   });
 
   it('should reject a wrong check digit, bad length, letters and impossible birth dates', () => {

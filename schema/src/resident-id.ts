@@ -11,6 +11,15 @@ export function residentIdCheckDigit(first17: string): string {
 }
 
 /**
+ * A resident ID number (GB 11643) from its parts, with its check digit: the address code (the
+ * first six digits of `region`), the birth date `YYYYMMDD` and a sequence number 0–999.
+ */
+export function residentIdFrom(region: string, birth: string, sequence: number): string {
+  const first17 = `${region.slice(0, 6)}${birth}${String(sequence).padStart(3, '0')}`;
+  return first17 + residentIdCheckDigit(first17);
+}
+
+/**
  * Normalises and validates an 18-character resident ID number (GB 11643): 17 digits, a check
  * character (digit or X) that matches, and a real birth date.
  * @returns the number with an upper-case X.

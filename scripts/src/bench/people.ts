@@ -3,9 +3,9 @@
  * the same person — the loader writes them, and the scenarios later pick any index and know the
  * worker's resident ID and id without keeping a million records in memory.
  * Resident ID numbers follow GB 11643: the home county's address code, a birth date, a sequence
- * number and the check digit from `residentIdCheckDigit`.
+ * number and the check digit (`residentIdFrom`).
  */
-import { residentIdCheckDigit } from '@p2p/schema';
+import { residentIdFrom } from '@p2p/schema';
 
 /** A small, fast, seedable PRNG (mulberry32): a stream of floats in [0, 1). */
 export class Random {
@@ -82,8 +82,7 @@ export function residentIdFor(addressCode: string, index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= MAX_PEOPLE_PER_ADDRESS) throw new RangeError(`person index ${index} out of range`);
   const birth = new Date(BIRTH_EPOCH + Math.floor(index / SEQUENCES) * 86_400_000);
   const date = `${birth.getUTCFullYear()}${String(birth.getUTCMonth() + 1).padStart(2, '0')}${String(birth.getUTCDate()).padStart(2, '0')}`;
-  const first17 = `${addressCode.slice(0, 6)}${date}${String(index % SEQUENCES).padStart(3, '0')}`;
-  return first17 + residentIdCheckDigit(first17);
+  return residentIdFrom(addressCode, date, index % SEQUENCES);
 }
 
 const SKILLS = ['普工', '电工', '焊工', '钳工', '叉车', '缝纫', '装配', '瓦工', '木工', '厨师', '保洁', '快递', '驾驶', '电子装配', '注塑'];

@@ -3,7 +3,7 @@
  * resident ID numbers, phones, and which provinces an item involves (so a demo over fewer
  * provinces seeds only what it can hold).
  */
-import { provinceOf, residentIdCheckDigit } from '@p2p/schema';
+import { provinceOf, residentIdFrom } from '@p2p/schema';
 
 /** Transport mode of the contract. */
 export type DemoMode = 'BUS' | 'TRAIN' | 'FLIGHT';
@@ -109,8 +109,7 @@ export interface DemoData {
 
 /** The 18-character resident ID number (GB 11643) of a demo worker: county, birth, sequence, check digit. */
 export function demoIdNumber(worker: Pick<DemoWorker, 'home' | 'birth' | 'seq'>): string {
-  const first17 = `${worker.home.slice(0, 6)}${worker.birth}${String(worker.seq).padStart(3, '0')}`;
-  return `${first17}${residentIdCheckDigit(first17)}`;
+  return residentIdFrom(worker.home, worker.birth, worker.seq);
 }
 
 /** A fictitious mobile number (139 0000 xxxx) derived from the worker's position in the data. */

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET, signDevToken } from '@p2p/gateway';
-import { CALLER_HEADER, generateGatewayKeyPair, importGatewaySigningKey, residentIdCheckDigit, signCallerAssertion, type Caller } from '@p2p/schema';
+import { CALLER_HEADER, generateGatewayKeyPair, importGatewaySigningKey, residentIdFrom, signCallerAssertion, type Caller } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData, graphqlRequest, type GraphQLAnswer } from '../harness/graphql-request.js';
@@ -21,10 +21,7 @@ const GX = '450000';
 const BJ = '110000';
 
 /** A valid resident ID number of a Liuzhou (450203) worker. */
-const residentId = (serial: number) => {
-  const first17 = `45020319900101${String(serial).padStart(3, '0')}`;
-  return first17 + residentIdCheckDigit(first17);
-};
+const residentId = (serial: number) => residentIdFrom('450203', '19900101', serial);
 /** The test's workers: resident ID numbers and phones that must never reach a log line. */
 const PEOPLE = Array.from({ length: 10 }, (_, i) => ({ name: `测试工人${i}`, idNumber: residentId(100 + i), phone: `1390772${String(1000 + i)}`, homeRegion: '450203' }));
 

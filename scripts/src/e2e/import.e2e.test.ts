@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { residentIdCheckDigit } from '@p2p/schema';
+import { residentIdFrom } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData } from '../harness/graphql-request.js';
@@ -24,8 +24,7 @@ const ROWS = 2_400;
 /** A valid resident ID of a Liuzhou (450203) worker, distinct for each i < 28,000. */
 function residentId(i: number): string {
   const date = `1990${String(1 + (Math.floor(i / 1000) % 12)).padStart(2, '0')}${String(1 + Math.floor(i / 12_000)).padStart(2, '0')}`;
-  const first17 = `450203${date}${String(i % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckDigit(first17);
+  return residentIdFrom('450203', date, i % 1000);
 }
 
 /**

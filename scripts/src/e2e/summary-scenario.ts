@@ -6,7 +6,7 @@
  * Every random choice is made before the requests are sent, so a seed always means the same
  * scenario; the model follows each mutation once it succeeded.
  */
-import { childRegionCodes, provinceOf, residentIdCheckDigit } from '@p2p/schema';
+import { childRegionCodes, provinceOf, residentIdFrom } from '@p2p/schema';
 import type { HubModel, ModelTrip, ModelWorker, Random } from './summary-model.js';
 
 /** Sends a mutation through the gateway as the officer of `officerProvince`; returns `data`. */
@@ -53,9 +53,9 @@ function regionPool(random: Random, province: string): string[] {
 /** A valid registration (GB 11643 check digit) for a worker at home in `home`. */
 function registration(random: Random, home: string) {
   const n = ++serial;
-  const first17 = `${home.slice(0, 6)}19${String(70 + (n % 30))}0${1 + (n % 9)}1${n % 10}${String(n % 1000).padStart(3, '0')}`;
+  const idNumber = residentIdFrom(home, `19${70 + (n % 30)}0${1 + (n % 9)}1${n % 10}`, n % 1000);
   const povertyStatus = random.chance(0.25) ? 'REGISTERED_POOR' : random.chance(0.1) ? 'LIFTED' : 'NONE';
-  return { name: `务工人员${n}`, idNumber: `${first17}${residentIdCheckDigit(first17)}`, phone: `139${String(n).padStart(8, '0')}`, homeRegion: home, povertyStatus } as const;
+  return { name: `务工人员${n}`, idNumber, phone: `139${String(n).padStart(8, '0')}`, homeRegion: home, povertyStatus } as const;
 }
 
 const isFree = (w: ModelWorker) => w.status === 'AT_HOME' && w.activeTrip === null;

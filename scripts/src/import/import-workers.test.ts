@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { residentIdCheckDigit } from '@p2p/schema';
+import { residentIdFrom } from '@p2p/schema';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportAborted, importWorkers } from './import-workers.js';
@@ -35,8 +35,7 @@ const registered = (inputs: Input[]): Answer => ({ data: { registerWorkers: inpu
 const csv = (homes: string[]) => {
   const lines = ['name,idNumber,phone,homeRegion'];
   homes.forEach((home, i) => {
-    const first17 = `45020319900101${String(i).padStart(3, '0')}`;
-    lines.push(`工人${i},${first17}${residentIdCheckDigit(first17)},1390000${String(i).padStart(4, '0')},${home}`);
+    lines.push(`工人${i},${residentIdFrom('450203', '19900101', i)},1390000${String(i).padStart(4, '0')},${home}`);
   });
   return Readable.from([lines.join('\n') + '\n']);
 };

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { enterprises, idempotencyKeys, outbox, returnRequests, tripPassengers, trips, workers } from './db/schema/index.js';
 import { startProvince, type ProvinceService } from './index.js';
 import { createProvinceDatabase } from './testing.js';
-import { residentIdCheckDigit, type ProvinceSubgraph } from '@p2p/schema';
+import { residentIdFrom, type ProvinceSubgraph } from '@p2p/schema';
 
 /** A GraphQL answer as the tests read it. */
 export interface GraphQLAnswer {
@@ -86,6 +86,5 @@ export function expectData(answer: GraphQLAnswer): Record<string, any> {
 
 /** A valid resident ID number (GB 11643 check digit) for a region, birth date and serial. */
 export function residentId(region6: string, birth = '19900101', serial = 1): string {
-  const first17 = `${region6}${birth}${String(serial).padStart(3, '0')}`;
-  return `${first17}${residentIdCheckDigit(first17)}`;
+  return residentIdFrom(region6, birth, serial);
 }
