@@ -32,8 +32,11 @@ export interface UpstreamConnectionOptions {
 /** What a subscription on the link hears. */
 export interface UpstreamSink {
   next(data: unknown): void;
-  /** The subscription ended with an error (GraphQL errors, or the link dropped). */
-  error(reason: string): void;
+  /**
+   * The subscription ended with an error (GraphQL errors, or the link dropped): a data-free
+   * description, and the `extensions` of the first GraphQL error when there is one.
+   */
+  error(reason: string, extensions?: Record<string, unknown>): void;
   complete(): void;
 }
 
@@ -98,10 +101,10 @@ export class UpstreamConnection {
       { query, variables },
       {
         next: (result) => {
-          if (result.errors?.length) sink.error(result.errors.map((e) => `${(e.extensions as { code?: string } | undefined)?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+          if (result.errors?.length) sink.error(result.errors.map((e) => `${(e.extensions as { code?: string } | undefined)?.code ?? 'ERROR'}: ${e.message}`).join('; '), result.errors[0]!.extensions);
           else sink.next(result.data);
         },
-        error: (err) => sink.error(describe(err)),
+        error: (err) => sink.error(describe(err), Array.isArray(err) ? (err[0] as { extensions?: Record<string, unknown> } | undefined)?.extensions : undefined),
         complete: () => sink.complete(),
       },
     );

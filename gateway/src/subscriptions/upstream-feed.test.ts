@@ -120,7 +120,7 @@ describe('a shared upstream feed', () => {
     feed.attach(ahead.s, 9);
     await tick();
     expect(fake.live().after).toBe(3);
-    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state');
+    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state', { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '9' });
     await tick();
     await tick();
     expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' });
@@ -144,7 +144,7 @@ describe('a shared upstream feed', () => {
     expect(fake.live().after).toBe(5);
     const fresh = client();
     feed.attach(fresh.s, undefined);
-    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #50); subscribe again without after and re-read the current state');
+    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #50); subscribe again without after and re-read the current state', { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '50' });
     await tick();
     await tick();
     expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED' });

@@ -165,7 +165,7 @@ export class UpstreamFeed {
         const event = readUpstreamEvent(this.options.topic, this.options.province, data);
         if (event) this.receive(event);
       },
-      error: (reason) => this.lost(generation, reason),
+      error: (reason, extensions) => this.lost(generation, reason, extensions),
       complete: () => this.lost(generation, 'completed'),
     });
   }
@@ -180,15 +180,14 @@ export class UpstreamFeed {
     for (const tap of this.taps) tap.deliver(event);
   }
 
-  private lost(generation: number, reason: string): void {
+  private lost(generation: number, reason: string, extensions?: Record<string, unknown>): void {
     if (generation !== this.generation || this.stopped) return;
     this.stopUpstream = undefined;
     this.generation++;
-    const pruned = /pruned through #(\d+)/.exec(reason);
-    if (pruned && this.position !== undefined && Number(pruned[1]) > this.position) {
+    const through = extensions?.code === 'CURSOR_EXPIRED' ? Number(extensions.prunedThrough) : NaN;
+    if (Number.isSafeInteger(through) && this.position !== undefined && through > this.position) {
       // The province pruned events of this feed past its position (retention): they are gone.
       // The clients behind them are ended with CURSOR_EXPIRED; the feed goes on from there.
-      const through = Number(pruned[1]);
       this.options.logger.warn('province pruned past the stream position; its clients behind are told CURSOR_EXPIRED', {
         province: this.options.province, topic: this.options.topic.name, position: this.position, prunedThrough: through,
       });
