@@ -53,10 +53,12 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
-  /** `outboxPrunedThrough` per (province, subgraph, region), with when it was asked; bounded (any region of the country may be asked). */
-  private readonly retention = new LRUCache<string, { through: Promise<number | undefined>; readAt: number }>({ max: 10_000 });
+  /** `outboxPrunedThrough` answers per (province, subgraph, region), for `retentionCacheMs`; bounded (any region of the country may be asked). */
+  private readonly retention: LRUCache<string, Promise<number | undefined>>;
 
-  constructor(private readonly options: UpstreamFeedsOptions) {}
+  constructor(private readonly options: UpstreamFeedsOptions) {
+    this.retention = new LRUCache({ max: 10_000, ttl: options.retentionCacheMs ?? 10_000 });
+  }
 
   /** The connected provinces, in code order. */
   get provinces(): readonly string[] {
@@ -99,14 +101,15 @@ export class UpstreamFeeds {
 
   /**
    * The highest seq a province pruned (retention) of an event its `subgraph` subscription filtered
-   * by `region` (a validated region code) would deliver: a client position below it cannot be replayed. Read over the province link, reused for `retentionCacheMs` (it only
-   * grows) and shared by the clients asking meanwhile (a reconnecting crowd asks once); undefined
-   * when the province does not answer within `timeoutMs` (not remembered: the next client asks again).
+   * by `region` (a validated region code) would deliver: a client position below it cannot be
+   * replayed. Read over the province link, reused for `retentionCacheMs` (it only grows) and shared
+   * by the clients asking meanwhile (a reconnecting crowd asks once); undefined when the province
+   * does not answer within `timeoutMs` (not remembered: the next client asks again).
    */
   prunedThrough(province: string, subgraph: string, region: string, timeoutMs = 2_000): Promise<number | undefined> {
     const key = `${province}|${subgraph}|${region}`;
     const cached = this.retention.get(key);
-    if (cached && Date.now() - cached.readAt < (this.options.retentionCacheMs ?? 10_000)) return cached.through;
+    if (cached) return cached;
     let timer: NodeJS.Timeout | undefined;
     const through = Promise.race([
       this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(`query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`),
@@ -122,7 +125,7 @@ export class UpstreamFeeds {
       if (value === undefined) this.retention.delete(key);
       return value;
     });
-    this.retention.set(key, { through, readAt: Date.now() });
+    this.retention.set(key, through);
     return through;
   }
 
