@@ -8,10 +8,13 @@ const graphqlDir = graphqlEntry.slice(0, -'index.js'.length);
 
 /** One vitest run over every workspace; tests run on source through the `source` export condition. */
 export default defineConfig({
-  resolve: { conditions: ['source'], alias: [
-    { find: /^graphql$/, replacement: graphqlEntry },
-    { find: /^graphql\/(.+?)(\.m?js)?$/, replacement: `${graphqlDir}$1.js` },
-  ] },
+  resolve: {
+    conditions: ['source'],
+    alias: [
+      { find: /^graphql$/, replacement: graphqlEntry },
+      { find: /^graphql\/(.+?)(\.m?js)?$/, replacement: `${graphqlDir}$1.js` },
+    ],
+  },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['{schema,subgraphs,gateway,scripts}/**/src/**/*.test.ts'],

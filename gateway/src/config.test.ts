@@ -6,25 +6,56 @@ import { gatewayOptionsFromEnv, parsePairs } from './config.js';
 
 describe('gateway configuration', () => {
   it('should read PROVINCES and SUBGRAPHS as name=url lists', () => {
-    expect(parsePairs('110000=http://127.0.0.1:4110, 450000=http://127.0.0.1:4145/?a=b', 'PROVINCES'))
-      .toEqual({ '110000': 'http://127.0.0.1:4110', '450000': 'http://127.0.0.1:4145/?a=b' });
+    expect(
+      parsePairs('110000=http://127.0.0.1:4110, 450000=http://127.0.0.1:4145/?a=b', 'PROVINCES'),
+    ).toEqual({ '110000': 'http://127.0.0.1:4110', '450000': 'http://127.0.0.1:4145/?a=b' });
     expect(() => parsePairs('oops', 'PROVINCES')).toThrow(/PROVINCES: "oops"/);
   });
 
   it('should default the port to 4000 and read the environment', () => {
     expect(gatewayOptionsFromEnv({})).toEqual({ port: 4000 });
-    expect(gatewayOptionsFromEnv({ PORT: '0', HOST: '0.0.0.0', PROVINCES: '450000=http://x:1', NATIONAL_URL: 'http://n/graphql', PROVINCE_TIMEOUT_MS: '800' }))
-      .toEqual({ port: 0, host: '0.0.0.0', provinces: { '450000': 'http://x:1' }, nationalUrl: 'http://n/graphql', provinceTimeoutMs: 800 });
+    expect(
+      gatewayOptionsFromEnv({
+        PORT: '0',
+        HOST: '0.0.0.0',
+        PROVINCES: '450000=http://x:1',
+        NATIONAL_URL: 'http://n/graphql',
+        PROVINCE_TIMEOUT_MS: '800',
+      }),
+    ).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      provinces: { '450000': 'http://x:1' },
+      nationalUrl: 'http://n/graphql',
+      provinceTimeoutMs: 800,
+    });
     expect(() => gatewayOptionsFromEnv({ PROVINCE_TIMEOUT_MS: 'soon' })).toThrow(/PROVINCE_TIMEOUT_MS/);
-    expect(gatewayOptionsFromEnv({ RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379/2' })).toEqual({ port: 4000, rateLimitRedisUrl: 'redis://127.0.0.1:6379/2' });
+    expect(gatewayOptionsFromEnv({ RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:6379/2' })).toEqual({
+      port: 4000,
+      rateLimitRedisUrl: 'redis://127.0.0.1:6379/2',
+    });
   });
 
   it('should read a GATEWAY_CONFIG file, with the environment taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
     writeFileSync(join(dir, 'super.graphql'), 'schema { query: Query } type Query { a: Int }');
-    writeFileSync(join(dir, 'gateway.json'), JSON.stringify({ port: 4100, provinces: { '110000': 'http://b:1' }, supergraphPath: 'super.graphql', subgraphs: 'a=http://a/graphql', healthCheckIntervalMs: 1000 }));
+    writeFileSync(
+      join(dir, 'gateway.json'),
+      JSON.stringify({
+        port: 4100,
+        provinces: { '110000': 'http://b:1' },
+        supergraphPath: 'super.graphql',
+        subgraphs: 'a=http://a/graphql',
+        healthCheckIntervalMs: 1000,
+      }),
+    );
     const options = gatewayOptionsFromEnv({ GATEWAY_CONFIG: join(dir, 'gateway.json'), PORT: '4200' });
-    expect(options).toMatchObject({ port: 4200, provinces: { '110000': 'http://b:1' }, subgraphUrls: { a: 'http://a/graphql' }, healthCheckIntervalMs: 1000 });
+    expect(options).toMatchObject({
+      port: 4200,
+      provinces: { '110000': 'http://b:1' },
+      subgraphUrls: { a: 'http://a/graphql' },
+      healthCheckIntervalMs: 1000,
+    });
     expect(options.supergraphSdl).toContain('type Query');
   });
 });

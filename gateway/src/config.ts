@@ -26,7 +26,10 @@ export interface GatewayConfigFile {
  */
 export function parsePairs(text: string, setting: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf('=');
     if (at <= 0) throw new Error(`${setting}: "${entry}" is not name=url`);
     out[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
@@ -41,9 +44,11 @@ function int(value: string | number | undefined, setting: string): number | unde
   return n;
 }
 
-const nonEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length ? value : undefined);
+const nonEmpty = <T extends object>(value: T): T | undefined =>
+  Object.keys(value).length ? value : undefined;
 
-const pairs = (v: Record<string, string> | string | undefined, setting: string) => (typeof v === 'string' ? parsePairs(v, setting) : v);
+const pairs = (v: Record<string, string> | string | undefined, setting: string) =>
+  typeof v === 'string' ? parsePairs(v, setting) : v;
 
 /**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
@@ -61,17 +66,32 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     file = JSON.parse(readFileSync(path, 'utf8')) as GatewayConfigFile;
     base = resolve(path, '..');
   }
-  const supergraphPath = env.SUPERGRAPH_PATH ? resolve(env.SUPERGRAPH_PATH) : file.supergraphPath ? resolve(base, file.supergraphPath) : undefined;
+  const supergraphPath = env.SUPERGRAPH_PATH
+    ? resolve(env.SUPERGRAPH_PATH)
+    : file.supergraphPath
+      ? resolve(base, file.supergraphPath)
+      : undefined;
   const options: GatewayOptions = {
     port: int(env.PORT, 'PORT') ?? int(file.port, 'port') ?? 4000,
     host: env.HOST || file.host,
-    provinces: env.PROVINCES !== undefined ? parsePairs(env.PROVINCES, 'PROVINCES') : pairs(file.provinces, 'provinces'),
+    provinces:
+      env.PROVINCES !== undefined
+        ? parsePairs(env.PROVINCES, 'PROVINCES')
+        : pairs(file.provinces, 'provinces'),
     nationalUrl: env.NATIONAL_URL || file.nationalUrl,
     supergraphSdl: supergraphPath ? readFileSync(supergraphPath, 'utf8') : undefined,
-    subgraphUrls: env.SUBGRAPHS !== undefined ? parsePairs(env.SUBGRAPHS, 'SUBGRAPHS') : pairs(file.subgraphs, 'subgraphs'),
-    provinceTimeoutMs: int(env.PROVINCE_TIMEOUT_MS, 'PROVINCE_TIMEOUT_MS') ?? int(file.provinceTimeoutMs, 'provinceTimeoutMs'),
-    healthCheckIntervalMs: int(env.HEALTH_CHECK_INTERVAL_MS, 'HEALTH_CHECK_INTERVAL_MS') ?? int(file.healthCheckIntervalMs, 'healthCheckIntervalMs'),
-    provinceRetryAfterMs: int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ?? int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
+    subgraphUrls:
+      env.SUBGRAPHS !== undefined
+        ? parsePairs(env.SUBGRAPHS, 'SUBGRAPHS')
+        : pairs(file.subgraphs, 'subgraphs'),
+    provinceTimeoutMs:
+      int(env.PROVINCE_TIMEOUT_MS, 'PROVINCE_TIMEOUT_MS') ?? int(file.provinceTimeoutMs, 'provinceTimeoutMs'),
+    healthCheckIntervalMs:
+      int(env.HEALTH_CHECK_INTERVAL_MS, 'HEALTH_CHECK_INTERVAL_MS') ??
+      int(file.healthCheckIntervalMs, 'healthCheckIntervalMs'),
+    provinceRetryAfterMs:
+      int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ??
+      int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
     auth: nonEmpty(authOptionsFromEnv(env)),
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,

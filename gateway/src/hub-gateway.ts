@@ -29,7 +29,8 @@ export interface HubGateway {
   routers: Map<string, ShardRouter>;
 }
 
-const isProvinceSubgraph = (name: string): name is ProvinceSubgraph => (PROVINCE_SUBGRAPHS as readonly string[]).includes(name);
+const isProvinceSubgraph = (name: string): name is ProvinceSubgraph =>
+  (PROVINCE_SUBGRAPHS as readonly string[]).includes(name);
 
 /** `http://host:port` → `http://host:port/graphql`; a URL with a path is kept. */
 export function graphqlEndpoint(url: string): string {
@@ -48,7 +49,9 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
   const overrides = options.subgraphUrls ?? {};
   const shardedNames = registry.codes.length ? PROVINCE_SUBGRAPHS.filter((n) => !overrides[n]) : [];
   const sharded = shardedNames.map((name) => loadShardedSubgraph(name));
-  const routers = new Map(sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, breaker, logger })]));
+  const routers = new Map(
+    sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, breaker, logger })]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: {
@@ -60,7 +63,9 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
     buildService: ({ name, url }): GraphQLDataSource => {
       const router = isProvinceSubgraph(name) ? routers.get(name) : undefined;
       if (router) return router;
-      const target = overrides[name] ?? (name === 'national' && options.nationalUrl ? graphqlEndpoint(options.nationalUrl) : url);
+      const target =
+        overrides[name] ??
+        (name === 'national' && options.nationalUrl ? graphqlEndpoint(options.nationalUrl) : url);
       return new RemoteGraphQLDataSource({ url: target });
     },
   });

@@ -13,7 +13,12 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { gatewayRoutes } from './http/routes.js';
-import { apolloExecutor, attachSubscriptions, type GatewaySubscriptions, type SubscriptionOptions } from './subscriptions/index.js';
+import {
+  apolloExecutor,
+  attachSubscriptions,
+  type GatewaySubscriptions,
+  type SubscriptionOptions,
+} from './subscriptions/index.js';
 import type { GatewayAuthOptions } from './auth/auth-options.js';
 import { CallerAssertions } from './auth/caller-assertions.js';
 import type { GatewayContext } from './auth/gateway-context.js';
@@ -83,17 +88,47 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const metrics = new GatewayMetrics();
   const registry = new ProvinceRegistry(options.provinces ?? {});
   const auth = options.auth ?? {};
-  if (!auth.jwtSecret && !auth.jwksUrl) logger.warn('neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: accepting development tokens signed with the development secret');
-  const assertions = await CallerAssertions.create({ signingKeyPem: auth.signingKeyPem, ttlSeconds: auth.assertionTtlSeconds, logger });
+  if (!auth.jwtSecret && !auth.jwksUrl)
+    logger.warn(
+      'neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: accepting development tokens signed with the development secret',
+    );
+  const assertions = await CallerAssertions.create({
+    signingKeyPem: auth.signingKeyPem,
+    ttlSeconds: auth.assertionTtlSeconds,
+    logger,
+  });
   const limits = resolveLimits(options.limits);
-  const client = new ProvinceClient({ timeoutMs: options.provinceTimeoutMs ?? 5000, metrics, logger, assertions });
-  const breaker = new ProvinceBreaker({ registry, probe: (code) => health.probe(code), retryAfterMs: options.provinceRetryAfterMs, metrics, logger });
+  const client = new ProvinceClient({
+    timeoutMs: options.provinceTimeoutMs ?? 5000,
+    metrics,
+    logger,
+    assertions,
+  });
+  const breaker = new ProvinceBreaker({
+    registry,
+    probe: (code) => health.probe(code),
+    retryAfterMs: options.provinceRetryAfterMs,
+    metrics,
+    logger,
+  });
   const hub = createHubGateway({
     supergraphSdl: options.supergraphSdl ?? contractSupergraphSdl(),
-    registry, client, breaker, logger, nationalUrl: options.nationalUrl, subgraphUrls: options.subgraphUrls,
+    registry,
+    client,
+    breaker,
+    logger,
+    nationalUrl: options.nationalUrl,
+    subgraphUrls: options.subgraphUrls,
   });
   // The breaker's probe calls `health`, which exists before any request can reach the breaker.
-  const health = new ProvinceHealth({ registry, client, subgraphs: hub.sharded, intervalMs: options.healthCheckIntervalMs ?? 30_000, metrics, logger });
+  const health = new ProvinceHealth({
+    registry,
+    client,
+    subgraphs: hub.sharded,
+    intervalMs: options.healthCheckIntervalMs ?? 30_000,
+    metrics,
+    logger,
+  });
 
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -102,7 +137,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), publicFieldsPlugin(auth.publicRootFields), queryLimitsPlugin(limits)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metricsPlugin(metrics),
+      publicFieldsPlugin(auth.publicRootFields),
+      queryLimitsPlugin(limits),
+    ],
     logger: {
       debug: (m: string) => logger.debug(m, { component: 'apollo-server' }),
       info: (m: string) => logger.info(m, { component: 'apollo-server' }),
@@ -117,18 +158,35 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
     upstreamHeaders: () => assertions.headerFor(SYSTEM_CALLER),
     ...options.subscriptions,
-    httpServer, registry, logger,
+    httpServer,
+    registry,
+    logger,
     metricsRegistry: metrics.registry,
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
   const limiter: RateLimiter = options.rateLimitRedisUrl
-    ? new RedisTokenBucketLimiter({ url: options.rateLimitRedisUrl, ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst, logger })
+    ? new RedisTokenBucketLimiter({
+        url: options.rateLimitRedisUrl,
+        ratePerSecond: limits.ratePerSecond,
+        burst: limits.rateBurst,
+        logger,
+      })
     : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const graphql = graphqlAdmission({ apollo, verify: createTokenVerifier(auth), limits, limiter, logger });
   // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
-  httpServer.on('request', gatewayRoutes({ apollo: apollo as unknown as ApolloServer, registry, metrics, logger, plainSubgraphs: () => plain, graphql }));
+  httpServer.on(
+    'request',
+    gatewayRoutes({
+      apollo: apollo as unknown as ApolloServer,
+      registry,
+      metrics,
+      logger,
+      plainSubgraphs: () => plain,
+      graphql,
+    }),
+  );
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -143,21 +201,27 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     url,
     httpServer,
     subscriptions,
-    close: () => (closing ??= (async () => {
-      await subscriptions.close();
-      await health.stop();
-      await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await client.close();
-      await limiter.close?.();
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        await subscriptions.close();
+        await health.stop();
+        await apollo.stop();
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await client.close();
+        await limiter.close?.();
+      })()),
   };
 }
 
 export { ShardRouter } from './shard/router.js';
 export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';
 export { createLogger, type Logger } from './observability/logger.js';
-export { DEV_JWT_SECRET, PUBLIC_ROOT_FIELDS, authOptionsFromEnv, type GatewayAuthOptions } from './auth/auth-options.js';
+export {
+  DEV_JWT_SECRET,
+  PUBLIC_ROOT_FIELDS,
+  authOptionsFromEnv,
+  type GatewayAuthOptions,
+} from './auth/auth-options.js';
 export { CallerAssertions } from './auth/caller-assertions.js';
 export { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 export { callerOfContext, type GatewayContext } from './auth/gateway-context.js';

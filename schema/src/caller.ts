@@ -1,4 +1,14 @@
-import { SignJWT, errors, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, jwtVerify, type CryptoKey } from 'jose';
+import {
+  SignJWT,
+  errors,
+  exportPKCS8,
+  exportSPKI,
+  generateKeyPair,
+  importPKCS8,
+  importSPKI,
+  jwtVerify,
+  type CryptoKey,
+} from 'jose';
 import { hubError } from './errors.js';
 import { decodeId } from './ids.js';
 import { findRegion, provinceOf } from './regions.js';
@@ -59,7 +69,9 @@ export function callerFromClaims(claims: Record<string, unknown>, { allowSystem 
   const role = claims.role;
   const roles: readonly string[] = allowSystem ? [...PERSON_ROLES, 'system'] : PERSON_ROLES;
   if (typeof role !== 'string' || !roles.includes(role)) {
-    throw unauthenticated(`the token's role claim must be one of ${PERSON_ROLES.join(', ')}; got ${JSON.stringify(role ?? null)}`);
+    throw unauthenticated(
+      `the token's role claim must be one of ${PERSON_ROLES.join(', ')}; got ${JSON.stringify(role ?? null)}`,
+    );
   }
   return callerWithRole(role as CallerRole, claims);
 }
@@ -69,16 +81,30 @@ function callerWithRole(role: CallerRole, claims: Record<string, unknown>): Call
   if (role === 'ministry' || role === 'system') return { subject: sub ?? role, role };
   const region = text(claims.region);
   const record = region ? findRegion(region) : undefined;
-  if (!region || !record) throw unauthenticated(`a ${role} token needs a region claim naming a GB/T 2260 region; got ${JSON.stringify(claims.region ?? null)}`);
-  if (role === 'province' && record.level !== 'PROVINCE') throw unauthenticated(`a province token's region must be a province (e.g. 450000); ${region} is a ${record.level.toLowerCase()}`);
+  if (!region || !record)
+    throw unauthenticated(
+      `a ${role} token needs a region claim naming a GB/T 2260 region; got ${JSON.stringify(claims.region ?? null)}`,
+    );
+  if (role === 'province' && record.level !== 'PROVINCE')
+    throw unauthenticated(
+      `a province token's region must be a province (e.g. 450000); ${region} is a ${record.level.toLowerCase()}`,
+    );
   if (role === 'city' && record.level !== 'CITY' && record.level !== 'COUNTY') {
-    throw unauthenticated(`a city token's region must be a city or county (e.g. 450200); ${region} is a ${record.level.toLowerCase()}`);
+    throw unauthenticated(
+      `a city token's region must be a city or county (e.g. 450200); ${region} is a ${record.level.toLowerCase()}`,
+    );
   }
   if (role !== 'enterprise') return { subject: sub ?? `${role}:${region}`, role, region };
   const enterpriseId = text(claims.enterpriseId);
   const decoded = enterpriseId ? tryDecodeEnterprise(enterpriseId) : undefined;
-  if (!enterpriseId || !decoded) throw unauthenticated(`an enterprise token needs an enterpriseId claim holding an Enterprise id; got ${JSON.stringify(claims.enterpriseId ?? null)}`);
-  if (decoded !== provinceOf(region)) throw unauthenticated(`enterprise ${enterpriseId} belongs to province ${decoded}, not to the token's region ${region}`);
+  if (!enterpriseId || !decoded)
+    throw unauthenticated(
+      `an enterprise token needs an enterpriseId claim holding an Enterprise id; got ${JSON.stringify(claims.enterpriseId ?? null)}`,
+    );
+  if (decoded !== provinceOf(region))
+    throw unauthenticated(
+      `enterprise ${enterpriseId} belongs to province ${decoded}, not to the token's region ${region}`,
+    );
   return { subject: sub ?? `enterprise:${enterpriseId}`, role, region, enterpriseId };
 }
 
@@ -106,7 +132,11 @@ export interface SignAssertionOptions {
 }
 
 /** Signs the gateway's short-lived assertion that `caller` is asking (ES256 JWT). */
-export async function signCallerAssertion(caller: Caller, signingKey: CryptoKey, options: SignAssertionOptions = {}): Promise<string> {
+export async function signCallerAssertion(
+  caller: Caller,
+  signingKey: CryptoKey,
+  options: SignAssertionOptions = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(callerClaims(caller))
     .setProtectedHeader({ alg: ASSERTION_ALGORITHM, typ: ASSERTION_TYPE })
@@ -136,9 +166,11 @@ export async function verifyCallerAssertion(token: string, publicKey: CryptoKey)
     });
     return callerFromClaims(payload, { allowSystem: true });
   } catch (err) {
-    if (err instanceof errors.JWTExpired) throw unauthenticated('the gateway\'s caller assertion has expired');
-    if (err instanceof errors.JWSSignatureVerificationFailed) throw unauthenticated('the caller assertion is not signed by the gateway');
-    if (err instanceof errors.JOSEError) throw unauthenticated(`the caller assertion is not valid (${err.code})`);
+    if (err instanceof errors.JWTExpired) throw unauthenticated("the gateway's caller assertion has expired");
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      throw unauthenticated('the caller assertion is not signed by the gateway');
+    if (err instanceof errors.JOSEError)
+      throw unauthenticated(`the caller assertion is not valid (${err.code})`);
     throw err;
   }
 }

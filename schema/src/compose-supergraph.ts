@@ -13,10 +13,18 @@ export const subgraphPlaceholderUrl = (name: string) => `http://${name}.subgraph
 /** Composes the contract's subgraphs; throws with every composition error. */
 export function composeContract(): { supergraphSdl: string; hints: string[] } {
   const result = composeServices(
-    ALL_SUBGRAPHS.map((name) => ({ name, url: subgraphPlaceholderUrl(name), typeDefs: subgraphDocument(name) })),
+    ALL_SUBGRAPHS.map((name) => ({
+      name,
+      url: subgraphPlaceholderUrl(name),
+      typeDefs: subgraphDocument(name),
+    })),
   );
-  if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
-  return { supergraphSdl: result.supergraphSdl, hints: result.hints.map((h) => `${h.definition.code}: ${h.message}`) };
+  if (result.errors)
+    throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);
+  return {
+    supergraphSdl: result.supergraphSdl,
+    hints: result.hints.map((h) => `${h.definition.code}: ${h.message}`),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

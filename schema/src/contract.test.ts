@@ -23,9 +23,15 @@ describe('the contract', () => {
       expect(rules.entities.has('Summary')).toBe(true);
     }
     const transport = readShardRules(subgraphDocument('transport'));
-    expect(transport.rootFields.get('Query.trips')).toEqual({ by: ['origin'], merge: 'CONNECTION', orderBy: 'departureAt' });
+    expect(transport.rootFields.get('Query.trips')).toEqual({
+      by: ['origin'],
+      merge: 'CONNECTION',
+      orderBy: 'departureAt',
+    });
     expect(transport.entities.get('Summary')).toEqual({ by: [], merge: 'SUM' });
-    expect(readShardRules(subgraphDocument('employment')).fields.get('EmploymentStats.fillRate')).toMatchObject({ merge: 'RATIO', of: ['filled', 'openings'] });
+    expect(
+      readShardRules(subgraphDocument('employment')).fields.get('EmploymentStats.fillRate'),
+    ).toMatchObject({ merge: 'RATIO', of: ['filled', 'openings'] });
   });
 
   it('should list every error code in the README', () => {
@@ -44,7 +50,9 @@ describe('routing values', () => {
   });
 
   it('should read dotted paths through lists', () => {
-    expect(valuesAtPath({ inputs: [{ homeRegion: 'a' }, { homeRegion: 'b' }] }, 'inputs.homeRegion')).toEqual(['a', 'b']);
+    expect(valuesAtPath({ inputs: [{ homeRegion: 'a' }, { homeRegion: 'b' }] }, 'inputs.homeRegion')).toEqual(
+      ['a', 'b'],
+    );
     expect(valuesAtPath({ departureRegion: { code: '450200' } }, 'departureRegion.code')).toEqual(['450200']);
     expect(valuesAtPath({ input: null }, 'input.origin')).toEqual([]);
   });

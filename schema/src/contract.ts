@@ -16,7 +16,9 @@ const read = (file: string) => readFileSync(fileURLToPath(new URL(file, sdlDir))
 
 /** The SDL text of a subgraph (province subgraphs include the shared definitions). */
 export function subgraphSdl(name: HubSubgraph): string {
-  return name === 'national' ? read('national.graphql') : `${read(`${name}.graphql`)}\n${read('_common.graphql')}`;
+  return name === 'national'
+    ? read('national.graphql')
+    : `${read(`${name}.graphql`)}\n${read('_common.graphql')}`;
 }
 
 /** The parsed SDL of a subgraph. */

@@ -3,14 +3,24 @@ import { compareKeysets, decodeCursor, encodeCursor, pageSize } from './cursor.j
 
 describe('keyset cursors', () => {
   it('should round-trip string and number keys', () => {
-    for (const k of [{ k: '2020-02-20T00:00:00.000Z', id: 'T45-a' }, { k: 3, id: 'W11-b' }]) {
+    for (const k of [
+      { k: '2020-02-20T00:00:00.000Z', id: 'T45-a' },
+      { k: 3, id: 'W11-b' },
+    ]) {
       expect(decodeCursor(encodeCursor(k))).toEqual(k);
     }
   });
 
   it('should reject anything that is not one of our cursors', () => {
-    for (const bad of ['', 'abc', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    for (const bad of [
+      '',
+      'abc',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1]').toString('base64url'),
+    ]) {
+      expect(() => decodeCursor(bad)).toThrowError(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
     }
   });
 

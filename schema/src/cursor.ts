@@ -23,10 +23,17 @@ export function encodeCursor(keyset: Keyset): string {
 export function decodeCursor(cursor: string, field = 'after'): Keyset {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === 'string' || typeof v[0] === 'number') && typeof v[1] === 'string') {
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      (typeof v[0] === 'string' || typeof v[0] === 'number') &&
+      typeof v[1] === 'string'
+    ) {
       return { k: v[0], id: v[1] };
     }
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw badInput(`${field}: not a cursor returned by this connection`, field);
 }
 
@@ -39,6 +46,7 @@ export function compareKeysets(a: Keyset, b: Keyset): number {
 /** Page size: `first` defaults to 20 and must be 1..100. */
 export function pageSize(first: number | null | undefined, max = 100): number {
   if (first == null) return 20;
-  if (!Number.isInteger(first) || first < 0 || first > max) throw badInput(`first: must be between 0 and ${max}`, 'first');
+  if (!Number.isInteger(first) || first < 0 || first > max)
+    throw badInput(`first: must be between 0 and ${max}`, 'first');
   return first;
 }

@@ -9,8 +9,9 @@ export const ERROR_CODES = {
   NOT_FOUND: 'The record named by an id does not exist in the province that would own it.',
   WRONG_PROVINCE: 'The record belongs to another province; only its owner may change it.',
   IDEMPOTENCY_CONFLICT: 'The idempotency key was used before for a different operation.',
-  CURSOR_EXPIRED: 'A subscription cursor older than the events a province keeps (30 days by default); subscribe again without it.',
-  CONFLICT: 'The change is not allowed in the record\'s current state (e.g. departing a cancelled trip).',
+  CURSOR_EXPIRED:
+    'A subscription cursor older than the events a province keeps (30 days by default); subscribe again without it.',
+  CONFLICT: "The change is not allowed in the record's current state (e.g. departing a cancelled trip).",
   PROVINCE_UNAVAILABLE: 'A province did not answer in time or failed; the rest of the answer is partial.',
   PROVINCE_INCOMPATIBLE: 'A province serves a schema incompatible with the contract and is not routed to.',
   UNAUTHENTICATED: 'The request carries no valid credentials where they are required.',
@@ -24,7 +25,11 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Builds a GraphQLError whose `extensions.code` comes from the registry. */
-export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function hubError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 

@@ -6,7 +6,10 @@ export const ID_PREFIX = { Worker: 'W', Enterprise: 'E', Trip: 'T', ReturnReques
 /** A kind of entity id. */
 export type EntityKind = keyof typeof ID_PREFIX;
 
-const KIND_OF = Object.fromEntries(Object.entries(ID_PREFIX).map(([k, v]) => [v, k])) as Record<string, EntityKind>;
+const KIND_OF = Object.fromEntries(Object.entries(ID_PREFIX).map(([k, v]) => [v, k])) as Record<
+  string,
+  EntityKind
+>;
 const ID_SHAPE = /^([WETR])(\d{2})-([A-Za-z0-9_-]{8,64})$/;
 
 /** A decoded entity id. */
@@ -18,7 +21,11 @@ export interface DecodedId {
 }
 
 /** Builds an id such as `T45-3f0c…`: kind letter, two-digit province, local part. */
-export function encodeId(kind: EntityKind, province: string, local: string = randomUUID().replaceAll('-', '')): string {
+export function encodeId(
+  kind: EntityKind,
+  province: string,
+  local: string = randomUUID().replaceAll('-', ''),
+): string {
   return `${ID_PREFIX[kind]}${province.slice(0, 2)}-${local}`;
 }
 
@@ -49,7 +56,11 @@ export const DEV_WORKER_ID_KEY = 'dev-only-worker-id-key-change-me';
  * The worker id for a resident ID number: home province plus a keyed hash (HMAC-SHA256) of the
  * number, so every province computes the same id and the number cannot be read back from it.
  */
-export function workerIdFor(idNumber: string, homeProvince: string, key: string = process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY): string {
+export function workerIdFor(
+  idNumber: string,
+  homeProvince: string,
+  key: string = process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY,
+): string {
   const digest = createHmac('sha256', key).update(idNumber.toUpperCase()).digest('base64url').slice(0, 22);
   return encodeId('Worker', homeProvince, digest);
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorAt, assertRegionCode, childRegionCodes, findRegion, provinceOf, regionContains, regionPrefix } from './regions.js';
+import {
+  ancestorAt,
+  assertRegionCode,
+  childRegionCodes,
+  findRegion,
+  provinceOf,
+  regionContains,
+  regionPrefix,
+} from './regions.js';
 
 describe('GB/T 2260 regions', () => {
   it('should know every level from the dataset', () => {
@@ -26,7 +34,9 @@ describe('GB/T 2260 regions', () => {
 
   it('should reject malformed and unknown codes with BAD_USER_INPUT', () => {
     for (const bad of ['45', '4500000', '45000a', '450299', '999999', '450203999', 450000]) {
-      expect(() => assertRegionCode(bad)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+      expect(() => assertRegionCode(bad)).toThrowError(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
     }
     expect(assertRegionCode('130730')).toBe('130730');
   });

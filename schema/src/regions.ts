@@ -14,7 +14,13 @@ export interface RegionRecord {
   parent: string | null;
 }
 
-interface Row { code: string; name: string; provinceCode?: string; cityCode?: string; areaCode?: string }
+interface Row {
+  code: string;
+  name: string;
+  provinceCode?: string;
+  cityCode?: string;
+  areaCode?: string;
+}
 
 const require = createRequire(import.meta.url);
 let directory: Map<string, RegionRecord> | undefined;
@@ -35,10 +41,13 @@ function load(): Map<string, RegionRecord> {
     kids.set(r.parent, list);
   };
   for (const p of provinces) add({ code: `${p.code}0000`, name: p.name, level: 'PROVINCE', parent: null });
-  for (const c of cities) add({ code: `${c.code}00`, name: c.name, level: 'CITY', parent: `${c.provinceCode}0000` });
+  for (const c of cities)
+    add({ code: `${c.code}00`, name: c.name, level: 'CITY', parent: `${c.provinceCode}0000` });
   // Cities without counties (Dongguan 441900, Zhongshan 442000, Danzhou 460400) appear again as their
   // own "county" in the dataset; their townships hang directly under the city.
-  for (const a of areas) if (a.code !== `${a.cityCode}00`) add({ code: a.code, name: a.name, level: 'COUNTY', parent: `${a.cityCode}00` });
+  for (const a of areas)
+    if (a.code !== `${a.cityCode}00`)
+      add({ code: a.code, name: a.name, level: 'COUNTY', parent: `${a.cityCode}00` });
   for (const s of streets) add({ code: s.code, name: s.name, level: 'TOWNSHIP', parent: s.areaCode! });
   directory = map;
   childrenOf = kids;
@@ -64,7 +73,10 @@ const SHAPE = /^(\d{6}|\d{9})$/;
  */
 export function assertRegionCode(value: unknown, field = 'region'): string {
   if (typeof value !== 'string' || !SHAPE.test(value)) {
-    throw badInput(`${field}: "${String(value)}" is not a region code (six digits for a province, city or county, nine for a township)`, field);
+    throw badInput(
+      `${field}: "${String(value)}" is not a region code (six digits for a province, city or county, nine for a township)`,
+      field,
+    );
   }
   if (!findRegion(value)) throw badInput(`${field}: region code ${value} does not exist in GB/T 2260`, field);
   return value;
@@ -100,8 +112,11 @@ export function regionContains(scope: string, code: string): boolean {
 export function regionPrefix(scope: string): string {
   const r = findRegion(scope);
   switch (r?.level) {
-    case 'PROVINCE': return scope.slice(0, 2);
-    case 'CITY': return scope.slice(0, 4);
-    default: return scope;
+    case 'PROVINCE':
+      return scope.slice(0, 2);
+    case 'CITY':
+      return scope.slice(0, 4);
+    default:
+      return scope;
   }
 }

@@ -20,8 +20,17 @@ describe('resident ID number (GB 11643)', () => {
   it('should reject a wrong check digit, bad length, letters and impossible birth dates', () => {
     const good = withCheck('45020319900101123');
     const wrong = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
-    for (const bad of [wrong, good.slice(0, 17), `${good}1`, 'A'.repeat(18), withCheck('45020319900230123'), withCheck('45020330000101123')]) {
-      expect(() => assertResidentId(bad)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    for (const bad of [
+      wrong,
+      good.slice(0, 17),
+      `${good}1`,
+      'A'.repeat(18),
+      withCheck('45020319900230123'),
+      withCheck('45020330000101123'),
+    ]) {
+      expect(() => assertResidentId(bad)).toThrowError(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
     }
   });
 

@@ -28,7 +28,10 @@ export function residentIdFrom(region: string, birth: string, sequence: number):
 export function assertResidentId(value: string, field = 'idNumber'): string {
   const id = value.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) {
-    throw badInput(`${field}: a resident ID number has 18 characters: 17 digits and a check digit or X`, field);
+    throw badInput(
+      `${field}: a resident ID number has 18 characters: 17 digits and a check digit or X`,
+      field,
+    );
   }
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));

@@ -34,17 +34,33 @@ function toRule(d: ConstDirectiveNode, where: string): ShardRule {
   const rule: ShardRule = { by: [], merge: 'FIRST' };
   for (const arg of d.arguments ?? []) {
     const v = arg.value;
-    const strings = v.kind === Kind.LIST ? v.values.map((x) => (x.kind === Kind.STRING ? x.value : '')) : v.kind === Kind.STRING ? [v.value] : [];
+    const strings =
+      v.kind === Kind.LIST
+        ? v.values.map((x) => (x.kind === Kind.STRING ? x.value : ''))
+        : v.kind === Kind.STRING
+          ? [v.value]
+          : [];
     switch (arg.name.value) {
-      case 'by': rule.by = strings; break;
-      case 'merge': rule.merge = strings[0] as ShardMerge; break;
-      case 'orderBy': rule.orderBy = strings[0]; break;
-      case 'key': rule.key = strings[0]; break;
-      case 'of': rule.of = [strings[0]!, strings[1]!]; break;
+      case 'by':
+        rule.by = strings;
+        break;
+      case 'merge':
+        rule.merge = strings[0] as ShardMerge;
+        break;
+      case 'orderBy':
+        rule.orderBy = strings[0];
+        break;
+      case 'key':
+        rule.key = strings[0];
+        break;
+      case 'of':
+        rule.of = [strings[0]!, strings[1]!];
+        break;
     }
   }
   if (!MERGES.has(rule.merge)) throw new Error(`@shard on ${where}: unknown merge "${rule.merge}"`);
-  if (rule.merge === 'RATIO' && rule.of?.length !== 2) throw new Error(`@shard on ${where}: RATIO needs of: [numerator, denominator]`);
+  if (rule.merge === 'RATIO' && rule.of?.length !== 2)
+    throw new Error(`@shard on ${where}: RATIO needs of: [numerator, denominator]`);
   return rule;
 }
 

@@ -4,14 +4,28 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 /** Apollo Server's own codes for a request it could not accept: the hub reports them as BAD_USER_INPUT. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT']);
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+]);
 
 const isHubCode = (code: unknown): code is ErrorCode => typeof code === 'string' && code in ERROR_CODES;
 
 /** The registry code a hub error carries, looking through the errors that wrap it (scalar parsing, validation). */
 function hubCodeOf(error: unknown): ErrorCode | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
-    if (e instanceof GraphQLError && isHubCode(e.extensions.code) && e.extensions.code !== 'INTERNAL_SERVER_ERROR') {
+  for (
+    let e: unknown = error, depth = 0;
+    e && depth < 5;
+    e = (e as { originalError?: unknown }).originalError, depth++
+  ) {
+    if (
+      e instanceof GraphQLError &&
+      isHubCode(e.extensions.code) &&
+      e.extensions.code !== 'INTERNAL_SERVER_ERROR'
+    ) {
       // Apollo's wrappers set their own code on top; the innermost hub error is the one that knows.
       return hubCodeOf(e.originalError) ?? e.extensions.code;
     }
@@ -36,9 +50,14 @@ export function hubFormatError(report: UnexpectedErrorReporter) {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
     const hubCode = hubCodeOf(error);
     if (hubCode) return { ...formatted, extensions: { ...extensions, code: hubCode } };
-    if (REQUEST_ERROR_CODES.has(String(extensions.code))) return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
+    if (REQUEST_ERROR_CODES.has(String(extensions.code)))
+      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
     report(unwrapResolverError(error), formatted.path);
-    return { message: 'Internal error; the service logs carry the details', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal error; the service logs carry the details',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 
@@ -53,7 +72,8 @@ export const inputErrorStatusPlugin: ApolloServerPlugin = {
       async willSendResponse({ response }) {
         if (response.http.status !== 400 || response.body.kind !== 'single') return;
         const errors = response.body.singleResult.errors ?? [];
-        if (errors.length > 0 && errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT')) response.http.status = 200;
+        if (errors.length > 0 && errors.every((e) => e.extensions?.code === 'BAD_USER_INPUT'))
+          response.http.status = 200;
       },
     };
   },

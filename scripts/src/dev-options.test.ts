@@ -5,24 +5,45 @@ describe('npm start options', () => {
   it('defaults to the five demo provinces on PGlite, seeded', () => {
     expect(parseDevOptions([], {})).toEqual({
       provinces: ['110000', '130000', '410000', '440000', '450000'],
-      seed: true, verbose: false, gatewayPort: 4000, nationalPort: 4001, help: false,
+      seed: true,
+      verbose: false,
+      gatewayPort: 4000,
+      nationalPort: 4001,
+      help: false,
     });
   });
 
   it('reads --provinces, --database-url, --no-seed and --pglite-dir', () => {
-    const options = parseDevOptions(['--provinces', '110000,450000', '--database-url', 'postgres://postgres@127.0.0.1:5432/test', '--no-seed'], {});
-    expect(options).toMatchObject({ provinces: ['110000', '450000'], databaseUrl: 'postgres://postgres@127.0.0.1:5432/test', seed: false });
+    const options = parseDevOptions(
+      [
+        '--provinces',
+        '110000,450000',
+        '--database-url',
+        'postgres://postgres@127.0.0.1:5432/test',
+        '--no-seed',
+      ],
+      {},
+    );
+    expect(options).toMatchObject({
+      provinces: ['110000', '450000'],
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      seed: false,
+    });
     expect(parseDevOptions(['--pglite-dir', '.data/dev'], {}).pgliteDir).toBe('.data/dev');
   });
 
   it('rejects what it cannot do', () => {
     expect(() => parseDevOptions(['--provinces', '450200'], {})).toThrow(/not a province code/);
     expect(() => parseDevOptions(['--database-url', 'mysql://x'], {})).toThrow(/postgres/);
-    expect(() => parseDevOptions(['--database-url', 'postgres://x/y', '--pglite-dir', 'd'], {})).toThrow(/exclude/);
+    expect(() => parseDevOptions(['--database-url', 'postgres://x/y', '--pglite-dir', 'd'], {})).toThrow(
+      /exclude/,
+    );
     expect(() => parseDevOptions(['--frobnicate'], {})).toThrow();
   });
 
   it('puts each province on 4100 + its prefix', () => {
-    expect(['110000', '130000', '410000', '440000', '450000'].map(devProvincePort)).toEqual([4111, 4113, 4141, 4144, 4145]);
+    expect(['110000', '130000', '410000', '440000', '450000'].map(devProvincePort)).toEqual([
+      4111, 4113, 4141, 4144, 4145,
+    ]);
   });
 });

@@ -61,11 +61,18 @@ export function parseDevOptions(argv: string[], env: NodeJS.ProcessEnv = process
     strict: true,
     allowPositionals: false,
   });
-  const provinces = values.provinces ? values.provinces.split(',').map((p) => p.trim()).filter(Boolean) : [...DEMO_PROVINCES];
+  const provinces = values.provinces
+    ? values.provinces
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+    : [...DEMO_PROVINCES];
   assertProvinceCodes(provinces);
   const databaseUrl = values['database-url'];
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`--database-url must be a postgres:// URL; got ${databaseUrl}`);
-  if (databaseUrl && values['pglite-dir']) throw new Error('--database-url and --pglite-dir exclude each other');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error(`--database-url must be a postgres:// URL; got ${databaseUrl}`);
+  if (databaseUrl && values['pglite-dir'])
+    throw new Error('--database-url and --pglite-dir exclude each other');
   return {
     provinces,
     ...(databaseUrl ? { databaseUrl } : {}),

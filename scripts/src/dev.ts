@@ -39,10 +39,13 @@ function banner(federation: RunningFederation, options: DevOptions): string {
     `  landing page  ${local(new URL('/', federation.gatewayUrl).toString())}`,
     `  national      ${local(federation.nationalUrl)}`,
     ...Object.entries(federation.provinceUrls).map(
-      ([code, url]) => `  ${code}        ${local(url)}   ${findRegion(code)?.name ?? ''}, ${federation.provinceStorage[code]}`,
+      ([code, url]) =>
+        `  ${code}        ${local(url)}   ${findRegion(code)?.name ?? ''}, ${federation.provinceStorage[code]}`,
     ),
     '',
-    options.seed ? '  demo seeded: try the landing page tabs (summary, trips into Beijing, requests for Guangxi)' : '  not seeded (--no-seed)',
+    options.seed
+      ? '  demo seeded: try the landing page tabs (summary, trips into Beijing, requests for Guangxi)'
+      : '  not seeded (--no-seed)',
     '  Ctrl-C stops everything',
     '',
   ];
@@ -86,7 +89,9 @@ async function main(): Promise<void> {
   console.error(`starting national, ${options.provinces.length} provinces and the gateway…`);
   federation = await startFederation({
     provinces: options.provinces,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, persistentDatabasePrefix: 'p2p_dev' } : { databaseUrl: '' }),
+    ...(options.databaseUrl
+      ? { databaseUrl: options.databaseUrl, persistentDatabasePrefix: 'p2p_dev' }
+      : { databaseUrl: '' }),
     ...(options.pgliteDir ? { pgliteDir: options.pgliteDir } : {}),
     ports: {
       gateway: options.gatewayPort,
@@ -101,12 +106,21 @@ async function main(): Promise<void> {
     console.error('seeding the 2020 demo through the gateway…');
     try {
       // Each write is sent as its proper role (officer of the owning province, the enterprise itself).
-      const ids = await seedDemo(federation.gatewayUrl, { provinces: options.provinces, tokenFor: federation.tokenFor, log: (line) => console.error(`  ${line}`) });
+      const ids = await seedDemo(federation.gatewayUrl, {
+        provinces: options.provinces,
+        tokenFor: federation.tokenFor,
+        log: (line) => console.error(`  ${line}`),
+      });
       seeded = ids;
-      live = startLiveTrips(federation.gatewayUrl, ids, { tokenFor: federation.tokenFor, log: (line) => console.error(`  live: ${line}`) });
+      live = startLiveTrips(federation.gatewayUrl, ids, {
+        tokenFor: federation.tokenFor,
+        log: (line) => console.error(`  live: ${line}`),
+      });
     } catch (error) {
       // Keep the hub up: what was seeded, and the services' logs, help to find out why.
-      console.error(`seeding failed: ${error instanceof Error ? error.message : String(error)}\nthe hub keeps running`);
+      console.error(
+        `seeding failed: ${error instanceof Error ? error.message : String(error)}\nthe hub keeps running`,
+      );
     }
   }
   console.log(banner(federation, options));

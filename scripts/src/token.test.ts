@@ -4,7 +4,12 @@ import { parseTokenArgs, tokenFromArgs } from './token.js';
 
 describe('npm run token', () => {
   it('should parse the options', () => {
-    expect(parseTokenArgs(['--role', 'city', '--region', '450200', '--expires', '30m'])).toEqual({ role: 'city', region: '450200', expiresIn: '30m', help: false });
+    expect(parseTokenArgs(['--role', 'city', '--region', '450200', '--expires', '30m'])).toEqual({
+      role: 'city',
+      region: '450200',
+      expiresIn: '30m',
+      help: false,
+    });
     expect(parseTokenArgs(['--role', 'ministry', '--expires', '60']).expiresIn).toBe(60);
     expect(parseTokenArgs(['--help']).help).toBe(true);
     expect(() => parseTokenArgs([])).toThrow(/--role must be one of province, city, enterprise, ministry/);
@@ -14,10 +19,19 @@ describe('npm run token', () => {
 
   it('should print tokens the gateway accepts with the same secret, and refuse claims it would not', async () => {
     const verify = createTokenVerifier({ jwtSecret: 'token-test' });
-    const token = await tokenFromArgs(parseTokenArgs(['--role', 'province', '--region', '450000']), 'token-test');
-    await expect(verify(`Bearer ${token}`)).resolves.toEqual({ subject: 'province:450000', role: 'province', region: '450000' });
+    const token = await tokenFromArgs(
+      parseTokenArgs(['--role', 'province', '--region', '450000']),
+      'token-test',
+    );
+    await expect(verify(`Bearer ${token}`)).resolves.toEqual({
+      subject: 'province:450000',
+      role: 'province',
+      region: '450000',
+    });
     const expired = await tokenFromArgs({ role: 'ministry', expiresIn: -120, help: false }, 'token-test');
     await expect(verify(`Bearer ${expired}`)).rejects.toThrow(/expired/);
-    await expect(tokenFromArgs(parseTokenArgs(['--role', 'enterprise', '--region', '110105']), 'token-test')).rejects.toThrow(/enterpriseId/);
+    await expect(
+      tokenFromArgs(parseTokenArgs(['--role', 'enterprise', '--region', '110105']), 'token-test'),
+    ).rejects.toThrow(/enterpriseId/);
   });
 });

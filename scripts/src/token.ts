@@ -56,9 +56,11 @@ export function parseTokenArgs(argv: string[]): TokenArgs {
   });
   if (values.help) return { role: 'ministry', expiresIn: '12h', help: true };
   const role = values.role as PersonRole | undefined;
-  if (!role || !(PERSON_ROLES as readonly string[]).includes(role)) throw new Error(`--role must be one of ${PERSON_ROLES.join(', ')}`);
+  if (!role || !(PERSON_ROLES as readonly string[]).includes(role))
+    throw new Error(`--role must be one of ${PERSON_ROLES.join(', ')}`);
   const expires = values.expires!;
-  if (!/^\d+$/.test(expires) && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w)$/.test(expires)) throw new Error(`--expires: "${expires}" is not seconds or a span such as 30m, 12h, 7d`);
+  if (!/^\d+$/.test(expires) && !/^\d+\s*(s|sec|m|min|h|hr|d|day|w)$/.test(expires))
+    throw new Error(`--expires: "${expires}" is not seconds or a span such as 30m, 12h, 7d`);
   return {
     role,
     ...(values.region ? { region: values.region } : {}),
@@ -70,9 +72,17 @@ export function parseTokenArgs(argv: string[]): TokenArgs {
 }
 
 /** Signs the token the arguments ask for (claims checked as the gateway checks them). */
-export function tokenFromArgs(args: TokenArgs, secret: string = process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET): Promise<string> {
+export function tokenFromArgs(
+  args: TokenArgs,
+  secret: string = process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET,
+): Promise<string> {
   return signDevToken(
-    { role: args.role, ...(args.region ? { region: args.region } : {}), ...(args.enterpriseId ? { enterpriseId: args.enterpriseId } : {}), ...(args.subject ? { subject: args.subject } : {}) },
+    {
+      role: args.role,
+      ...(args.region ? { region: args.region } : {}),
+      ...(args.enterpriseId ? { enterpriseId: args.enterpriseId } : {}),
+      ...(args.subject ? { subject: args.subject } : {}),
+    },
     { secret, expiresIn: args.expiresIn },
   );
 }
@@ -92,7 +102,12 @@ export const DEMO_ROLES: readonly DemoRole[] = [
   { label: 'Guangxi province officer 450000', role: 'province', region: '450000' },
   { label: 'Liuzhou city 450200', role: 'city', region: '450200' },
   { label: 'Beijing Chaoyang district 110105 (receives the Dancheng bus)', role: 'city', region: '110105' },
-  { label: 'enterprise 京华建工集团(示例), Beijing Chaoyang', role: 'enterprise', region: '110105003', enterpriseKey: 'bj-build' },
+  {
+    label: 'enterprise 京华建工集团(示例), Beijing Chaoyang',
+    role: 'enterprise',
+    region: '110105003',
+    enterpriseKey: 'bj-build',
+  },
 ];
 
 /**
@@ -103,11 +118,15 @@ export async function demoTokenLines(
   tokenFor: (role: PersonRole, region?: string, enterpriseId?: string) => Promise<string>,
   enterprises: Readonly<Record<string, string>> = {},
 ): Promise<string[]> {
-  const lines = ['  tokens (12 h) — in the landing page open Headers and paste {"authorization":"Bearer <token>"}:'];
+  const lines = [
+    '  tokens (12 h) — in the landing page open Headers and paste {"authorization":"Bearer <token>"}:',
+  ];
   for (const demo of DEMO_ROLES) {
     const enterpriseId = demo.enterpriseKey ? enterprises[demo.enterpriseKey] : undefined;
     if (demo.enterpriseKey && !enterpriseId) {
-      lines.push(`    ${demo.label}: not seeded; npm run -s token -- --role enterprise --region ${demo.region} --enterprise <id>`);
+      lines.push(
+        `    ${demo.label}: not seeded; npm run -s token -- --role enterprise --region ${demo.region} --enterprise <id>`,
+      );
       continue;
     }
     lines.push(`    ${demo.label}`, `      ${await tokenFor(demo.role, demo.region, enterpriseId)}`);

@@ -42,7 +42,10 @@ export interface GatewayAuthOptions {
 }
 
 const list = (value: string | undefined) => {
-  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length === 0 ? undefined : items.length === 1 ? items[0] : items;
 };
 
@@ -59,7 +62,8 @@ export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gatewa
     signingKeyPem: env.GATEWAY_SIGNING_KEY || undefined,
   };
   if (env.NODE_ENV === 'production') {
-    if (!options.jwtSecret && !options.jwksUrl) throw new Error('AUTH_JWKS_URL (or AUTH_JWT_SECRET) must be set when NODE_ENV=production');
+    if (!options.jwtSecret && !options.jwksUrl)
+      throw new Error('AUTH_JWKS_URL (or AUTH_JWT_SECRET) must be set when NODE_ENV=production');
     if (!options.signingKeyPem) throw new Error('GATEWAY_SIGNING_KEY must be set when NODE_ENV=production');
   }
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayAuthOptions;

@@ -30,7 +30,11 @@ export interface CallerAssertionsOptions {
 export class CallerAssertions {
   private readonly cache = new Map<string, { token: string; renewAt: number }>();
 
-  private constructor(private readonly key: SigningKey, private readonly ttlSeconds: number, private readonly cacheSize: number) {}
+  private constructor(
+    private readonly key: SigningKey,
+    private readonly ttlSeconds: number,
+    private readonly cacheSize: number,
+  ) {}
 
   /**
    * Imports the signing key (or generates an ephemeral one).
@@ -39,16 +43,24 @@ export class CallerAssertions {
   static async create(options: CallerAssertionsOptions = {}): Promise<CallerAssertions> {
     let pem = options.signingKeyPem;
     if (!pem) {
-      options.logger?.warn('GATEWAY_SIGNING_KEY is not set: caller assertions are signed with an ephemeral key that provinces will not accept unless they run without signatures (ALLOW_UNSIGNED=1)');
+      options.logger?.warn(
+        'GATEWAY_SIGNING_KEY is not set: caller assertions are signed with an ephemeral key that provinces will not accept unless they run without signatures (ALLOW_UNSIGNED=1)',
+      );
       pem = (await generateGatewayKeyPair()).privateKeyPem;
     }
     let key: SigningKey;
     try {
       key = await importGatewaySigningKey(pem);
     } catch (err) {
-      throw new Error(`GATEWAY_SIGNING_KEY is not an ES256 PKCS8 PEM private key (${(err as Error).message})`);
+      throw new Error(
+        `GATEWAY_SIGNING_KEY is not an ES256 PKCS8 PEM private key (${(err as Error).message})`,
+      );
     }
-    return new CallerAssertions(key, options.ttlSeconds ?? ASSERTION_TTL_SECONDS, options.cacheSize ?? 10_000);
+    return new CallerAssertions(
+      key,
+      options.ttlSeconds ?? ASSERTION_TTL_SECONDS,
+      options.cacheSize ?? 10_000,
+    );
   }
 
   /** The header that tells a province who is asking. */

@@ -31,7 +31,12 @@ export interface DevTokenOptions {
  * @throws GraphQLError UNAUTHENTICATED when the claims would not be accepted (wrong region for the role…).
  */
 export async function signDevToken(claims: DevTokenClaims, options: DevTokenOptions = {}): Promise<string> {
-  const raw = { role: claims.role, region: claims.region, enterpriseId: claims.enterpriseId, ...(claims.subject ? { sub: claims.subject } : {}) };
+  const raw = {
+    role: claims.role,
+    region: claims.region,
+    enterpriseId: claims.enterpriseId,
+    ...(claims.subject ? { sub: claims.subject } : {}),
+  };
   const caller = callerFromClaims(raw);
   const secret = new TextEncoder().encode(options.secret ?? process.env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET);
   const expiresIn = options.expiresIn ?? '12h';

@@ -23,7 +23,9 @@ export interface GraphQLAdmissionOptions {
 
 /** Answers a request with one error, its HTTP status and headers taken from `extensions.http`. */
 export function sendRefusal(res: ServerResponse, error: GraphQLError): void {
-  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  const { http, ...extensions } = error.extensions as {
+    http?: { status?: number; headers?: Map<string, string> };
+  };
   const text = JSON.stringify({ errors: [{ message: error.message, extensions }] });
   res.statusCode = http?.status ?? 400;
   for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
@@ -34,7 +36,9 @@ export function sendRefusal(res: ServerResponse, error: GraphQLError): void {
 
 /** The rate limiter's key of a caller: the token's subject, or the client address when anonymous. */
 function rateKey(caller: Caller | null, req: IncomingMessage): string {
-  return caller ? `caller:${caller.role}:${caller.subject}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
+  return caller
+    ? `caller:${caller.role}:${caller.subject}`
+    : `address:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /**
@@ -44,7 +48,9 @@ function rateKey(caller: Caller | null, req: IncomingMessage): string {
  * Apollo Server with the caller in the operation's context. Depth, cost and page size are
  * checked per operation by `queryLimitsPlugin`.
  */
-export function graphqlAdmission(options: GraphQLAdmissionOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function graphqlAdmission(
+  options: GraphQLAdmissionOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { apollo, verify, limits, limiter, logger } = options;
   return async (req, res) => {
     let body: unknown;
@@ -62,16 +68,23 @@ export function graphqlAdmission(options: GraphQLAdmissionOptions): (req: Incomi
       caller = await verify(Array.isArray(header) ? header[0] : header);
     } catch (err) {
       const error = err as GraphQLError;
-      if (error.extensions?.code === 'UNAUTHENTICATED') logger.info('request refused: token not accepted', { reason: error.message.slice(0, 120) });
+      if (error.extensions?.code === 'UNAUTHENTICATED')
+        logger.info('request refused: token not accepted', { reason: error.message.slice(0, 120) });
       return sendRefusal(res, error);
     }
     const decision = await limiter.take(rateKey(caller, req), operations);
     if (!decision.allowed) {
-      logger.warn('request refused: rate limit', { caller: describeCaller(caller), retryAfterSeconds: decision.retryAfterSeconds });
-      return sendRefusal(res, rateLimited(
-        `too many requests from ${caller ? describeCaller(caller) : 'this address'}: at most ${limits.ratePerSecond} operations per second (bursts of ${limits.rateBurst}); retry in ${decision.retryAfterSeconds} s`,
-        decision.retryAfterSeconds,
-      ));
+      logger.warn('request refused: rate limit', {
+        caller: describeCaller(caller),
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+      return sendRefusal(
+        res,
+        rateLimited(
+          `too many requests from ${caller ? describeCaller(caller) : 'this address'}: at most ${limits.ratePerSecond} operations per second (bursts of ${limits.rateBurst}); retry in ${decision.retryAfterSeconds} s`,
+          decision.retryAfterSeconds,
+        ),
+      );
     }
     return handleGraphQL(apollo, req, res, async () => ({ caller }), body);
   };

@@ -1,5 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { PUBLIC_ROOT_FIELDS } from './auth-options.js';
 import { callerOfContext, type GatewayContext } from './gateway-context.js';
 import { unauthenticated } from './token-verifier.js';
@@ -7,7 +13,8 @@ import { unauthenticated } from './token-verifier.js';
 /** Root field names an operation selects, through inline fragments and fragment spreads. */
 export function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const names = new Set<string>();
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode) => {
@@ -32,17 +39,23 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
  * subscription, is UNAUTHENTICATED (HTTP 401). Who may read or change what is decided by the
  * province that owns the data; the gateway only authenticates.
  */
-export function publicFieldsPlugin(publicRootFields: readonly string[] = PUBLIC_ROOT_FIELDS): ApolloServerPlugin<GatewayContext> {
+export function publicFieldsPlugin(
+  publicRootFields: readonly string[] = PUBLIC_ROOT_FIELDS,
+): ApolloServerPlugin<GatewayContext> {
   const open = new Set(publicRootFields);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation, document }) {
           if (!operation || callerOfContext(contextValue)) return;
-          const closed = rootFieldNames(operation, document).filter((name) => !name.startsWith('__') && (operation.operation !== 'query' || !open.has(name)));
+          const closed = rootFieldNames(operation, document).filter(
+            (name) => !name.startsWith('__') && (operation.operation !== 'query' || !open.has(name)),
+          );
           if (closed.length === 0) return;
-          throw unauthenticated(`${closed.join(', ')}: sign in first. Without a token only the regions directory (${[...open].join(', ')}) is public; `
-            + 'send the header "Authorization: Bearer <token>"');
+          throw unauthenticated(
+            `${closed.join(', ')}: sign in first. Without a token only the regions directory (${[...open].join(', ')}) is public; ` +
+              'send the header "Authorization: Bearer <token>"',
+          );
         },
       };
     },

@@ -45,7 +45,9 @@ export function subscriptionAuthenticator(verify: TokenVerifier, logger?: Logger
       logger?.debug('subscription admitted', { caller: describeCaller(caller) });
       return { principal: principalOf(caller), context: { caller } };
     } catch (err) {
-      logger?.info('subscription refused: token not accepted', { reason: (err as Error).message.slice(0, 120) });
+      logger?.info('subscription refused: token not accepted', {
+        reason: (err as Error).message.slice(0, 120),
+      });
       return false;
     }
   };

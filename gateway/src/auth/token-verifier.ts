@@ -14,7 +14,9 @@ const ASYMMETRIC = ['RS256', 'ES256'] as const;
 
 /** UNAUTHENTICATED, answered with HTTP 401 and a Bearer challenge. */
 export function unauthenticated(message: string): GraphQLError {
-  return hubError('UNAUTHENTICATED', message, { http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } });
+  return hubError('UNAUTHENTICATED', message, {
+    http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
+  });
 }
 
 /**
@@ -26,7 +28,9 @@ export function unauthenticated(message: string): GraphQLError {
 export function createTokenVerifier(options: GatewayAuthOptions): TokenVerifier {
   const secretText = options.jwtSecret ?? (options.jwksUrl ? undefined : DEV_JWT_SECRET);
   const secret = secretText ? new TextEncoder().encode(secretText) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl))
+    : undefined;
   const accepted = [...(secret ? ['HS256'] : []), ...(jwks ? ASYMMETRIC : [])];
   const claimChecks = {
     ...(options.issuer ? { issuer: options.issuer } : {}),
@@ -47,31 +51,49 @@ export function createTokenVerifier(options: GatewayAuthOptions): TokenVerifier 
       throw unauthenticated('the bearer token is not a JWT');
     }
     try {
-      if (alg === 'HS256' && secret) return callerFromClaims((await jwtVerify(token, secret, { ...claimChecks, algorithms: ['HS256'] })).payload);
+      if (alg === 'HS256' && secret)
+        return callerFromClaims(
+          (await jwtVerify(token, secret, { ...claimChecks, algorithms: ['HS256'] })).payload,
+        );
       if (jwks && (ASYMMETRIC as readonly string[]).includes(alg ?? '')) {
-        return callerFromClaims((await jwtVerify(token, jwks, { ...claimChecks, algorithms: [...ASYMMETRIC] })).payload);
+        return callerFromClaims(
+          (await jwtVerify(token, jwks, { ...claimChecks, algorithms: [...ASYMMETRIC] })).payload,
+        );
       }
     } catch (err) {
       throw describeFailure(err);
     }
-    throw unauthenticated(`tokens signed with ${alg ?? 'no algorithm'} are not accepted here; accepted: ${accepted.join(', ')}`);
+    throw unauthenticated(
+      `tokens signed with ${alg ?? 'no algorithm'} are not accepted here; accepted: ${accepted.join(', ')}`,
+    );
   };
 }
 
 /** A clear UNAUTHENTICATED error for a failed verification. */
 function describeFailure(err: unknown): GraphQLError {
   if (err instanceof errors.JWTExpired) {
-    const exp = typeof err.payload.exp === 'number' ? ` at ${new Date(err.payload.exp * 1000).toISOString()}` : '';
+    const exp =
+      typeof err.payload.exp === 'number' ? ` at ${new Date(err.payload.exp * 1000).toISOString()}` : '';
     return unauthenticated(`the token expired${exp}; get a new one`);
   }
   if (err instanceof errors.JWTClaimValidationFailed) {
-    return unauthenticated(err.reason === 'missing' ? `the token has no ${err.claim} claim, which is required` : `the token's ${err.claim} claim is not accepted (${err.reason})`);
+    return unauthenticated(
+      err.reason === 'missing'
+        ? `the token has no ${err.claim} claim, which is required`
+        : `the token's ${err.claim} claim is not accepted (${err.reason})`,
+    );
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('the token\'s signature does not verify (signed with another secret or key)');
-  if (err instanceof errors.JWKSNoMatchingKey) return unauthenticated('no key of the identity provider\'s JWKS matches the token');
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return unauthenticated('the identity provider\'s keys (JWKS) could not be read; try again');
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated("the token's signature does not verify (signed with another secret or key)");
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return unauthenticated("no key of the identity provider's JWKS matches the token");
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return unauthenticated("the identity provider's keys (JWKS) could not be read; try again");
   if (err instanceof errors.JOSEError) return unauthenticated(`the token is not valid (${err.code})`);
-  if (err instanceof Error && (err as { extensions?: { code?: unknown } }).extensions?.code === 'UNAUTHENTICATED') {
+  if (
+    err instanceof Error &&
+    (err as { extensions?: { code?: unknown } }).extensions?.code === 'UNAUTHENTICATED'
+  ) {
     return unauthenticated(err.message);
   }
   return unauthenticated('the token could not be verified');

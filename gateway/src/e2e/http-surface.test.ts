@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
 import { startHub, testAuthorization, type Hub } from '../testing/hub-fixture.js';
 
-const GX = '450000', HE = '130000', GD = '440000';
+const GX = '450000',
+  HE = '130000',
+  GD = '440000';
 
 describe('HTTP surface', () => {
   let hub: Hub;
@@ -18,12 +20,16 @@ describe('HTTP surface', () => {
   });
   afterAll(() => hub?.close());
 
-  it('should serve /health with the gateway status and every province\'s state', async () => {
+  it("should serve /health with the gateway status and every province's state", async () => {
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
     const health = (await res.json()) as any;
     expect(health.status).toBe('ok');
-    expect(health.provinces.map((p: any) => [p.code, p.state])).toEqual([[HE, 'up'], [GD, 'up'], [GX, 'up']]);
+    expect(health.provinces.map((p: any) => [p.code, p.state])).toEqual([
+      [HE, 'up'],
+      [GD, 'up'],
+      [GX, 'up'],
+    ]);
     for (const p of health.provinces) {
       expect(Date.parse(p.checkedAt)).not.toBeNaN();
       expect(p.latencyMs).toBeGreaterThanOrEqual(0);
@@ -40,13 +46,24 @@ describe('HTTP surface', () => {
     const text = await res.text();
     expect(text).toMatch(/p2p_gateway_requests_total\{operation="query",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/p2p_gateway_requests_total\{operation="query",outcome="partial"\} 1/);
-    expect(text).toMatch(new RegExp(`p2p_gateway_province_fetch_duration_seconds_count\\{province="${GX}",subgraph="transport",outcome="ok"\\} [1-9]`));
-    expect(text).toMatch(new RegExp(`p2p_gateway_province_errors_total\\{province="${GD}",subgraph="transport",reason="network"\\} 1`));
+    expect(text).toMatch(
+      new RegExp(
+        `p2p_gateway_province_fetch_duration_seconds_count\\{province="${GX}",subgraph="transport",outcome="ok"\\} [1-9]`,
+      ),
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `p2p_gateway_province_errors_total\\{province="${GD}",subgraph="transport",reason="network"\\} 1`,
+      ),
+    );
     expect(text).toContain('p2p_gateway_province_up{province="450000"} 1');
   });
 
   it('should serve the GraphiQL landing page at / and to browsers at /graphql, with no external URL', async () => {
-    for (const [url, headers] of [[`${base}/`, {}], [`${base}/graphql`, { accept: 'text/html,application/xhtml+xml' }]] as const) {
+    for (const [url, headers] of [
+      [`${base}/`, {}],
+      [`${base}/graphql`, { accept: 'text/html,application/xhtml+xml' }],
+    ] as const) {
       const res = await fetch(url, { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
@@ -63,7 +80,10 @@ describe('HTTP surface', () => {
   });
 
   it('should still answer GraphQL over GET for non-browser clients', async () => {
-    const res = await fetch(`${base}/graphql?query=${encodeURIComponent('{ trips(origin: "450000") { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true', ...(await testAuthorization()) } });
+    const res = await fetch(
+      `${base}/graphql?query=${encodeURIComponent('{ trips(origin: "450000") { totalCount } }')}`,
+      { headers: { 'apollo-require-preflight': 'true', ...(await testAuthorization()) } },
+    );
     expect(await res.json()).toEqual({ data: { trips: { totalCount: 1 } } });
   });
 
@@ -78,7 +98,13 @@ describe('main.ts', () => {
     const hub = await startHub([GX], { [GX]: emptyData() });
     const main = fileURLToPath(new URL('../main.ts', import.meta.url));
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-      env: { ...process.env, PORT: '0', PROVINCES: `${GX}=${hub.province(GX).url}`, NATIONAL_URL: hub.national.url, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        PROVINCES: `${GX}=${hub.province(GX).url}`,
+        NATIONAL_URL: hub.national.url,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -90,13 +116,21 @@ describe('main.ts', () => {
             try {
               const parsed = JSON.parse(line);
               if (parsed.msg === 'listening') resolve(parsed.url);
-            } catch { /* partial line */ }
+            } catch {
+              /* partial line */
+            }
           }
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await testAuthorization()) }, body: JSON.stringify({ query: '{ region(code: "450203") { name } trips(origin: "450000") { totalCount } }' }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await testAuthorization()) },
+        body: JSON.stringify({
+          query: '{ region(code: "450203") { name } trips(origin: "450000") { totalCount } }',
+        }),
+      });
       expect(await res.json()).toEqual({ data: { region: { name: '鱼峰区' }, trips: { totalCount: 0 } } });
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

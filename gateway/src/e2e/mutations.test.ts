@@ -2,15 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
 
-const GX = '450000', HE = '130000', GD = '440000';
+const GX = '450000',
+  HE = '130000',
+  GD = '440000';
 const CODES = [GX, HE, GD];
 
 const PLAN_TRIP = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id origin { code } destination { name } status } }`;
 const planInput = (origin: string) => ({
-  mode: 'BUS', vehicleCode: '桂B12345', origin, destination: '440303',
-  departureAt: '2020-02-20T08:00:00+08:00', expectedArrivalAt: '2020-02-20T20:00:00+08:00', capacity: 45,
+  mode: 'BUS',
+  vehicleCode: '桂B12345',
+  origin,
+  destination: '440303',
+  departureAt: '2020-02-20T08:00:00+08:00',
+  expectedArrivalAt: '2020-02-20T20:00:00+08:00',
+  capacity: 45,
 });
-const worker = (homeRegion: string, idNumber = '450203199001011234') => ({ name: '测试', idNumber, phone: '13800000000', homeRegion });
+const worker = (homeRegion: string, idNumber = '450203199001011234') => ({
+  name: '测试',
+  idNumber,
+  phone: '13800000000',
+  homeRegion,
+});
 
 describe('mutation routing', () => {
   let hub: Hub;
@@ -27,7 +39,11 @@ describe('mutation routing', () => {
     const before = mutations();
     const res = await hub.query(PLAN_TRIP, { input: planInput('450203') });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.planTrip).toMatchObject({ origin: { code: '450203' }, destination: { name: '罗湖区' }, status: 'PLANNED' });
+    expect(res.data!.planTrip).toMatchObject({
+      origin: { code: '450203' },
+      destination: { name: '罗湖区' },
+      status: 'PLANNED',
+    });
     expect(res.data!.planTrip.id).toMatch(/^T45-/);
     expect(mutations().map((n, i) => n - before[i]!)).toEqual([1, 0, 0]);
     expect(data[GX]!.trips).toHaveLength(1);
@@ -38,7 +54,10 @@ describe('mutation routing', () => {
     const trip = makeTrip('130102', '440303', '2020-02-21T08:00:00Z');
     data[HE]!.trips.push(trip);
     const before = mutations();
-    const res = await hub.query(`mutation($id: ID!) { cancelTrip(tripId: $id, reason: "疫情") { id status } }`, { id: trip.id });
+    const res = await hub.query(
+      `mutation($id: ID!) { cancelTrip(tripId: $id, reason: "疫情") { id status } }`,
+      { id: trip.id },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.cancelTrip.status).toBe('CANCELLED');
     expect(mutations().map((n, i) => n - before[i]!)).toEqual([0, 1, 0]);
@@ -46,7 +65,10 @@ describe('mutation routing', () => {
 
   it('should reject a region of a province that is not connected with BAD_USER_INPUT and call no province', async () => {
     const before = calls();
-    const res = await hub.query(`mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`, { input: worker('110101') });
+    const res = await hub.query(
+      `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
+      { input: worker('110101') },
+    );
     expect(res.data ?? null).toBeNull();
     expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.message).toContain('registerWorker');
@@ -60,20 +82,33 @@ describe('mutation routing', () => {
     const unknown = await hub.query(PLAN_TRIP, { input: planInput('459999') });
     expect(unknown.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(unknown.errors![0]!.message).toContain('planTrip');
-    const several = await hub.query(`mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, {
-      inputs: [worker('450203'), worker('130102', '130102199001011234')],
-    });
+    const several = await hub.query(
+      `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`,
+      {
+        inputs: [worker('450203'), worker('130102', '130102199001011234')],
+      },
+    );
     expect(several.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(several.errors![0]!.message).toMatch(/registerWorkers.*2 provinces/);
     expect(calls()).toEqual(before);
   });
 
   it('should take a full registerWorkers call (1,000 workers, the province limit) under the default body limit, in one province call', async () => {
-    const inputs = Array.from({ length: 1_000 }, (_, i) => ({ ...worker('450203', `45020319900101${String(i).padStart(4, '0')}`.slice(0, 18)), name: `测试工人${i}`, skills: ['电工', '焊工'] }));
-    const body = JSON.stringify({ query: `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, variables: { inputs } });
+    const inputs = Array.from({ length: 1_000 }, (_, i) => ({
+      ...worker('450203', `45020319900101${String(i).padStart(4, '0')}`.slice(0, 18)),
+      name: `测试工人${i}`,
+      skills: ['电工', '焊工'],
+    }));
+    const body = JSON.stringify({
+      query: `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`,
+      variables: { inputs },
+    });
     expect(Buffer.byteLength(body)).toBeGreaterThan(100_000);
     const before = mutations();
-    const res = await hub.query(`mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, { inputs });
+    const res = await hub.query(
+      `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`,
+      { inputs },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.registerWorkers).toHaveLength(1_000);
     expect(mutations().map((n, i) => n - before[i]!)).toEqual([1, 0, 0]);
@@ -81,9 +116,13 @@ describe('mutation routing', () => {
 
   it('should run several mutation fields of different provinces in order, each in its own province', async () => {
     const before = mutations();
-    const res = await hub.query(`mutation($a: PlanTripInput!, $b: PlanTripInput!) { a: planTrip(input: $a) { id } b: planTrip(input: $b) { id } }`, {
-      a: planInput('440303'), b: planInput('130102'),
-    });
+    const res = await hub.query(
+      `mutation($a: PlanTripInput!, $b: PlanTripInput!) { a: planTrip(input: $a) { id } b: planTrip(input: $b) { id } }`,
+      {
+        a: planInput('440303'),
+        b: planInput('130102'),
+      },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.a.id).toMatch(/^T44-/);
     expect(res.data!.b.id).toMatch(/^T13-/);

@@ -14,7 +14,8 @@ const PAGE_NO_CURSOR = `query($d: RegionCode!, $first: Int, $after: String) {
 }`;
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const keysetOrder = (a: FakeTrip, b: FakeTrip) => byteOrder(a.departureAt, b.departureAt) || byteOrder(a.id, b.id);
+const keysetOrder = (a: FakeTrip, b: FakeTrip) =>
+  byteOrder(a.departureAt, b.departureAt) || byteOrder(a.id, b.id);
 
 /** Random trips over the provinces; departure times collide often to exercise the id tie-break. */
 function randomData(seed: number): { data: Record<string, ProvinceData>; trips: FakeTrip[] } {
@@ -25,7 +26,11 @@ function randomData(seed: number): { data: Record<string, ProvinceData>; trips: 
   const count = 20 + Math.floor(random() * 60);
   for (let i = 0; i < count; i++) {
     const hour = Math.floor(random() * 12);
-    const trip = makeTrip(pick(ORIGINS), pick(DESTINATIONS), `2020-02-${String(15 + Math.floor(random() * 3)).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`);
+    const trip = makeTrip(
+      pick(ORIGINS),
+      pick(DESTINATIONS),
+      `2020-02-${String(15 + Math.floor(random() * 3)).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`,
+    );
     data[`${trip.origin.slice(0, 2)}0000`]!.trips.push(trip);
     trips.push(trip);
   }
@@ -48,11 +53,22 @@ describe('connection pagination across provinces (property)', () => {
         hubs.push(hub);
       });
 
-      for (const [label, query] of [['with cursors selected', PAGE], ['without cursors selected', PAGE_NO_CURSOR]] as const) {
+      for (const [label, query] of [
+        ['with cursors selected', PAGE],
+        ['without cursors selected', PAGE_NO_CURSOR],
+      ] as const) {
         it(`should page trips(destination:) with random page sizes, ${label}, losing and repeating nothing`, async () => {
           const random = seededRandom(seed * 31 + label.length);
           for (const destination of ['110000', '440303', '130000']) {
-            const expected = trips.filter((t) => (destination === '110000' ? t.destination.startsWith('11') : destination === '130000' ? t.destination.startsWith('13') : t.destination === destination)).sort(keysetOrder);
+            const expected = trips
+              .filter((t) =>
+                destination === '110000'
+                  ? t.destination.startsWith('11')
+                  : destination === '130000'
+                    ? t.destination.startsWith('13')
+                    : t.destination === destination,
+              )
+              .sort(keysetOrder);
             const seen: string[] = [];
             let after: string | null = null;
             for (let page = 0; page < 200; page++) {
@@ -67,7 +83,8 @@ describe('connection pagination across provinces (property)', () => {
                 seen.push(edge.node.id);
               }
               expect(Object.keys(conn).some((k) => k.startsWith('__shard'))).toBe(false);
-              if (query === PAGE && conn.edges.length) expect(conn.pageInfo.endCursor).toBe(conn.edges.at(-1).cursor);
+              if (query === PAGE && conn.edges.length)
+                expect(conn.pageInfo.endCursor).toBe(conn.edges.at(-1).cursor);
               expect(conn.pageInfo.hasNextPage).toBe(seen.length < expected.length);
               if (!conn.pageInfo.hasNextPage) break;
               after = conn.pageInfo.endCursor;

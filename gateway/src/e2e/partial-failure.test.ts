@@ -2,14 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, makeWorker, type ProvinceData } from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
 
-const GX = '450000', HE = '130000', GD = '440000';
+const GX = '450000',
+  HE = '130000',
+  GD = '440000';
 const CODES = [GX, HE, GD];
 const TRIPS = `{ trips(destination: "110000", first: 50) { totalCount edges { node { id origin { code } } } } }`;
 
 function seed(): Record<string, ProvinceData> {
   const data: Record<string, ProvinceData> = { [GX]: emptyData(), [HE]: emptyData(), [GD]: emptyData() };
   data[GX]!.trips.push(makeTrip('450203', '110101', '2020-02-20T08:00:00Z'));
-  data[HE]!.trips.push(makeTrip('130102', '110101', '2020-02-20T09:00:00Z'), makeTrip('130102', '110105', '2020-02-21T09:00:00Z'));
+  data[HE]!.trips.push(
+    makeTrip('130102', '110101', '2020-02-20T09:00:00Z'),
+    makeTrip('130102', '110105', '2020-02-21T09:00:00Z'),
+  );
   data[GD]!.trips.push(makeTrip('440303', '110101', '2020-02-20T10:00:00Z'));
   return data;
 }
@@ -19,9 +24,12 @@ describe('a province that is down', () => {
   const data = seed();
   const gdWorker = makeWorker('440303', { name: '粤籍工人' });
   const gxWorker = makeWorker('450203', { name: '桂籍工人' });
-  const trip = makeTrip('130102', '110101', '2020-02-22T08:00:00Z', { passengers: [
-    { workerId: gxWorker.id, boarded: true, temperature: 36.5 }, { workerId: gdWorker.id, boarded: true, temperature: 36.5 },
-  ] });
+  const trip = makeTrip('130102', '110101', '2020-02-22T08:00:00Z', {
+    passengers: [
+      { workerId: gxWorker.id, boarded: true, temperature: 36.5 },
+      { workerId: gdWorker.id, boarded: true, temperature: 36.5 },
+    ],
+  });
 
   beforeAll(async () => {
     data[GD]!.workers.push(gdWorker);
@@ -31,7 +39,7 @@ describe('a province that is down', () => {
   });
   afterAll(() => hub?.close());
 
-  it('should answer with the other provinces\' data and a PROVINCE_UNAVAILABLE error naming it', async () => {
+  it("should answer with the other provinces' data and a PROVINCE_UNAVAILABLE error naming it", async () => {
     const full = await hub.query(TRIPS);
     expect(full.data!.trips.totalCount).toBe(5);
     await hub.province(GD).stop();
@@ -40,7 +48,10 @@ describe('a province that is down', () => {
       expect(res.data!.trips.totalCount).toBe(4);
       expect(res.data!.trips.edges.map((e: any) => e.node.origin.code)).not.toContain('440303');
       expect(res.errors).toHaveLength(1);
-      expect(res.errors![0]).toMatchObject({ path: ['trips'], extensions: { code: 'PROVINCE_UNAVAILABLE', province: GD } });
+      expect(res.errors![0]).toMatchObject({
+        path: ['trips'],
+        extensions: { code: 'PROVINCE_UNAVAILABLE', province: GD },
+      });
       expect(res.errors![0]!.message).toContain(GD);
     } finally {
       await hub.province(GD).restart();
@@ -53,13 +64,19 @@ describe('a province that is down', () => {
   it('should point the error at the missing entity and keep what other provinces resolved', async () => {
     await hub.province(GD).stop();
     try {
-      const res = await hub.query(`query($id: ID!, $w: ID!) {
+      const res = await hub.query(
+        `query($id: ID!, $w: ID!) {
         trip(id: $id) { id passengers { boarded worker { id name } } }
         worker(id: $w) { name }
-      }`, { id: trip.id, w: gxWorker.id });
+      }`,
+        { id: trip.id, w: gxWorker.id },
+      );
       const unavailable = res.errors!.filter((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE');
       expect(unavailable).toHaveLength(1);
-      expect(unavailable[0]).toMatchObject({ path: ['trip', 'passengers', 1, 'worker'], extensions: { province: GD } });
+      expect(unavailable[0]).toMatchObject({
+        path: ['trip', 'passengers', 1, 'worker'],
+        extensions: { province: GD },
+      });
       // Passenger.worker is nullable in the contract: only the missing worker is null, the trip and
       // the passenger the other province resolved stay.
       expect(res.data!.trip.id).toBe(trip.id);
@@ -82,7 +99,9 @@ describe('a province that is not connected', () => {
   it('should answer null with PROVINCE_UNAVAILABLE for a record it owns, calling nobody', async () => {
     const res = await hub.query(`{ trip(id: "T51-abcdefgh") { id } trips(origin: "510104") { totalCount } }`);
     expect(res.data).toBeNull();
-    expect(res.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.province, e.extensions!.reason])).toEqual([
+    expect(
+      res.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.province, e.extensions!.reason]),
+    ).toEqual([
       [['trip'], 'PROVINCE_UNAVAILABLE', '510000', 'not_connected'],
       [['trips'], 'PROVINCE_UNAVAILABLE', '510000', 'not_connected'],
     ]);
@@ -97,14 +116,18 @@ describe('a province slower than its timeout', () => {
   });
   afterAll(() => hub?.close());
 
-  it('should answer within about the timeout with the others\' data and PROVINCE_UNAVAILABLE', async () => {
+  it("should answer within about the timeout with the others' data and PROVINCE_UNAVAILABLE", async () => {
     hub.province(HE).delayMs = 2000;
     try {
       const started = Date.now();
       const res = await hub.query(TRIPS);
       expect(Date.now() - started).toBeLessThan(1500);
       expect(res.data!.trips.totalCount).toBe(2);
-      expect(res.errors![0]!.extensions).toMatchObject({ code: 'PROVINCE_UNAVAILABLE', province: HE, reason: 'timeout' });
+      expect(res.errors![0]!.extensions).toMatchObject({
+        code: 'PROVINCE_UNAVAILABLE',
+        province: HE,
+        reason: 'timeout',
+      });
     } finally {
       hub.province(HE).delayMs = 0;
     }
@@ -128,7 +151,11 @@ describe('a province that hangs (circuit breaker)', () => {
       const second = await hub.query(TRIPS);
       expect(Date.now() - started).toBeLessThan(500);
       expect(second.data!.trips.totalCount).toBe(2);
-      expect(second.errors![0]!.extensions).toMatchObject({ code: 'PROVINCE_UNAVAILABLE', province: HE, reason: 'down' });
+      expect(second.errors![0]!.extensions).toMatchObject({
+        code: 'PROVINCE_UNAVAILABLE',
+        province: HE,
+        reason: 'down',
+      });
       const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
       expect(health.provinces.find((p: any) => p.code === HE).state).toBe('down');
     } finally {
@@ -145,7 +172,13 @@ describe('a province serving an incompatible schema', () => {
   let hub: Hub;
   beforeAll(async () => {
     hub = await startHub(CODES, seed(), {
-      province: (code) => (code === GD ? { transformSdl: (name, sdl) => (name === 'transport' ? sdl.replace('capacity: Int!', 'capacity: String!') : sdl) } : {}),
+      province: (code) =>
+        code === GD
+          ? {
+              transformSdl: (name, sdl) =>
+                name === 'transport' ? sdl.replace('capacity: Int!', 'capacity: String!') : sdl,
+            }
+          : {},
     });
   });
   afterAll(() => hub?.close());
@@ -154,7 +187,10 @@ describe('a province serving an incompatible schema', () => {
     const res = await hub.query(TRIPS);
     expect(res.data!.trips.totalCount).toBe(3);
     expect(res.errors).toHaveLength(1);
-    expect(res.errors![0]).toMatchObject({ path: ['trips'], extensions: { code: 'PROVINCE_INCOMPATIBLE', province: GD } });
+    expect(res.errors![0]).toMatchObject({
+      path: ['trips'],
+      extensions: { code: 'PROVINCE_INCOMPATIBLE', province: GD },
+    });
     expect(hub.province(GD).count('transport', 'query')).toBe(0);
   });
 

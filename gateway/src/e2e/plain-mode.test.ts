@@ -12,7 +12,8 @@ import { handleGraphQL } from '../http/graphql-handler.js';
 import { gql } from '../testing/hub-fixture.js';
 import { silentLogger } from '../observability/logger.js';
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@interfaceObject"])';
+const LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@interfaceObject"])';
 
 const productsSdl = parse(`${LINK}
   type Query {
@@ -56,17 +57,30 @@ const productsResolvers = {
     products: () => PRODUCTS,
     product: (_: unknown, { upc }: { upc: string }) => PRODUCTS.find((p) => p.upc === upc) ?? null,
     media: () => MEDIA,
-    failing: () => { throw new Error('products cannot do that'); },
+    failing: () => {
+      throw new Error('products cannot do that');
+    },
   },
   Product: { __resolveReference: (ref: { upc: string }) => PRODUCTS.find((p) => p.upc === ref.upc) },
-  Media: { __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id), __resolveType: (m: { __typename: string }) => m.__typename },
+  Media: {
+    __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id),
+    __resolveType: (m: { __typename: string }) => m.__typename,
+  },
   Book: { __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id) },
   Movie: { __resolveReference: (ref: { id: string }) => MEDIA.find((m) => m.id === ref.id) },
 };
 
 const inventoryResolvers = {
   Query: {
-    warehouses: () => [{ id: 'w1', stocked: [{ upc: 'p1', name: 'Mask (warehouse label)' }, { upc: 'p3', name: 'Sanitiser (warehouse label)' }] }],
+    warehouses: () => [
+      {
+        id: 'w1',
+        stocked: [
+          { upc: 'p1', name: 'Mask (warehouse label)' },
+          { upc: 'p3', name: 'Sanitiser (warehouse label)' },
+        ],
+      },
+    ],
     mediaByRating: () => [{ id: 'm2' }, { id: 'm1' }],
   },
   Product: {
@@ -74,10 +88,15 @@ const inventoryResolvers = {
     inStock: (p: { upc: string }) => p.upc !== 'p2',
     shippingEstimate: (p: { price: number; weight: number }) => (p.price > 100 ? 0 : p.weight * 2),
   },
-  Media: { __resolveReference: (ref: { id: string }) => ref, rating: (m: { id: string }) => (m.id === 'm1' ? 4.5 : 3.9) },
+  Media: {
+    __resolveReference: (ref: { id: string }) => ref,
+    rating: (m: { id: string }) => (m.id === 'm1' ? 4.5 : 3.9),
+  },
 };
 
-async function serveSubgraph(schema: ReturnType<typeof buildSubgraphSchema>): Promise<{ url: string; close: () => Promise<void> }> {
+async function serveSubgraph(
+  schema: ReturnType<typeof buildSubgraphSchema>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const apollo = new ApolloServer({ schema });
   await apollo.start();
   const server: Server = createServer((req, res) => void handleGraphQL(apollo, req, res, async () => ({})));
@@ -85,7 +104,10 @@ async function serveSubgraph(schema: ReturnType<typeof buildSubgraphSchema>): Pr
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     close: async () => {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await apollo.stop();
     },
   };
@@ -95,9 +117,19 @@ const QUERIES: [string, string, Record<string, unknown>?][] = [
   ['@requires', '{ products { upc name price inStock shippingEstimate } }'],
   ['@provides', '{ warehouses { id stocked { upc name inStock } } }'],
   ['@provides, field not provided', '{ warehouses { stocked { upc price shippingEstimate } } }'],
-  ['interface with @interfaceObject fields', '{ media { __typename id title rating ... on Book { pages } ... on Movie { minutes } } }'],
-  ['@interfaceObject entry point', '{ mediaByRating { __typename id title rating ... on Movie { minutes } } }'],
-  ['variables and aliases', 'query($upc: String!) { p: product(upc: $upc) { n: name shippingEstimate } missing: product(upc: "none") { name } }', { upc: 'p2' }],
+  [
+    'interface with @interfaceObject fields',
+    '{ media { __typename id title rating ... on Book { pages } ... on Movie { minutes } } }',
+  ],
+  [
+    '@interfaceObject entry point',
+    '{ mediaByRating { __typename id title rating ... on Movie { minutes } } }',
+  ],
+  [
+    'variables and aliases',
+    'query($upc: String!) { p: product(upc: $upc) { n: name shippingEstimate } missing: product(upc: "none") { name } }',
+    { upc: 'p2' },
+  ],
   ['a subgraph error', '{ failing products { upc } }'],
   ['a validation error', '{ products { nope } }'],
 ];
@@ -108,8 +140,12 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
   let plainUrl: string;
 
   beforeAll(async () => {
-    const products = await serveSubgraph(buildSubgraphSchema({ typeDefs: productsSdl, resolvers: productsResolvers as never }));
-    const inventory = await serveSubgraph(buildSubgraphSchema({ typeDefs: inventorySdl, resolvers: inventoryResolvers as never }));
+    const products = await serveSubgraph(
+      buildSubgraphSchema({ typeDefs: productsSdl, resolvers: productsResolvers as never }),
+    );
+    const inventory = await serveSubgraph(
+      buildSubgraphSchema({ typeDefs: inventorySdl, resolvers: inventoryResolvers as never }),
+    );
     closers.push(products.close, inventory.close);
     const composed = composeServices([
       { name: 'products', url: products.url, typeDefs: productsSdl },
@@ -118,10 +154,20 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
     if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
     const supergraphSdl = composed.supergraphSdl;
 
-    ours = await startGateway({ port: 0, logger: silentLogger, supergraphSdl, subgraphUrls: { products: products.url, inventory: inventory.url } });
+    ours = await startGateway({
+      port: 0,
+      logger: silentLogger,
+      supergraphSdl,
+      subgraphUrls: { products: products.url, inventory: inventory.url },
+    });
     closers.push(ours.close);
 
-    const plain = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new RemoteGraphQLDataSource({ url }) }) });
+    const plain = new ApolloServer({
+      gateway: new ApolloGateway({
+        supergraphSdl,
+        buildService: ({ url }) => new RemoteGraphQLDataSource({ url }),
+      }),
+    });
     const { url } = await startStandaloneServer(plain, { listen: { port: 0, host: '127.0.0.1' } });
     plainUrl = url;
     closers.push(() => plain.stop());
@@ -139,16 +185,32 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
   }
 
   it('should really resolve across both subgraphs', async () => {
-    const res = await gql(ours.url, '{ products { upc shippingEstimate } media { title rating } warehouses { stocked { name } } }');
+    const res = await gql(
+      ours.url,
+      '{ products { upc shippingEstimate } media { title rating } warehouses { stocked { name } } }',
+    );
     expect(res.data).toEqual({
-      warehouses: [{ stocked: [{ name: 'Mask (warehouse label)' }, { name: 'Sanitiser (warehouse label)' }] }],
-      products: [{ upc: 'p1', shippingEstimate: 2 }, { upc: 'p2', shippingEstimate: 0 }, { upc: 'p3', shippingEstimate: 24 }],
-      media: [{ title: 'Going home', rating: 4.5 }, { title: 'Spring return', rating: 3.9 }],
+      warehouses: [
+        { stocked: [{ name: 'Mask (warehouse label)' }, { name: 'Sanitiser (warehouse label)' }] },
+      ],
+      products: [
+        { upc: 'p1', shippingEstimate: 2 },
+        { upc: 'p2', shippingEstimate: 0 },
+        { upc: 'p3', shippingEstimate: 24 },
+      ],
+      media: [
+        { title: 'Going home', rating: 4.5 },
+        { title: 'Spring return', rating: 3.9 },
+      ],
     });
   });
 
   it('should show no provinces in /health', async () => {
-    const health = (await (await fetch(ours.url.replace('/graphql', '/health'))).json()) as { status: string; provinces: unknown[]; subgraphs: string[] };
+    const health = (await (await fetch(ours.url.replace('/graphql', '/health'))).json()) as {
+      status: string;
+      provinces: unknown[];
+      subgraphs: string[];
+    };
     expect(health).toMatchObject({ status: 'ok', provinces: [], subgraphs: ['products', 'inventory'] });
   });
 });

@@ -64,7 +64,9 @@ export class ProvinceHealth {
   checkAll(): Promise<void> {
     this.running ??= Promise.all(this.options.registry.codes.map((code) => this.probe(code)))
       .then(() => undefined)
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
@@ -83,30 +85,43 @@ export class ProvinceHealth {
     const started = performance.now();
     const down: string[] = [];
     const incompatible: string[] = [];
-    await Promise.all(subgraphs.map(async (sg) => {
-      const url = registry.subgraphUrl(code, sg.name)!;
-      try {
-        const answer = await client.send({ province: code, subgraph: sg.name, url }, { query: SERVICE_QUERY }, { mutation: false, caller: SYSTEM_CALLER });
-        const sdl = (answer.data?._service as { sdl?: unknown } | undefined)?.sdl;
-        if (typeof sdl !== 'string') {
-          incompatible.push(`${sg.name}: no _service { sdl }`);
-          return;
+    await Promise.all(
+      subgraphs.map(async (sg) => {
+        const url = registry.subgraphUrl(code, sg.name)!;
+        try {
+          const answer = await client.send(
+            { province: code, subgraph: sg.name, url },
+            { query: SERVICE_QUERY },
+            { mutation: false, caller: SYSTEM_CALLER },
+          );
+          const sdl = (answer.data?._service as { sdl?: unknown } | undefined)?.sdl;
+          if (typeof sdl !== 'string') {
+            incompatible.push(`${sg.name}: no _service { sdl }`);
+            return;
+          }
+          for (const p of this.compare(sg, sdl)) incompatible.push(`${sg.name}: ${p}`);
+        } catch (err) {
+          down.push(`${sg.name}: ${err instanceof ProvinceFetchError ? err.reason : 'network'}`);
         }
-        for (const p of this.compare(sg, sdl)) incompatible.push(`${sg.name}: ${p}`);
-      } catch (err) {
-        down.push(`${sg.name}: ${err instanceof ProvinceFetchError ? err.reason : 'network'}`);
-      }
-    }));
+      }),
+    );
     const status: ProvinceStatus = down.length ? 'down' : incompatible.length ? 'incompatible' : 'up';
     const previous = registry.snapshot().find((s) => s.code === code)?.status;
     registry.update(code, {
-      status, checkedAt: new Date().toISOString(), latencyMs: Math.round(performance.now() - started),
+      status,
+      checkedAt: new Date().toISOString(),
+      latencyMs: Math.round(performance.now() - started),
       problems: [...down, ...incompatible].slice(0, MAX_PROBLEMS),
     });
     metrics?.provinceState.set({ province: code }, status === 'up' ? 1 : 0);
     if (previous !== status) {
       const log = status === 'up' ? this.logger.info : this.logger.warn;
-      log('province state changed', { province: code, from: previous ?? 'unknown', to: status, problems: down.length + incompatible.length });
+      log('province state changed', {
+        province: code,
+        from: previous ?? 'unknown',
+        to: status,
+        problems: down.length + incompatible.length,
+      });
     }
   }
 

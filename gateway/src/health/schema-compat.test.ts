@@ -11,7 +11,10 @@ describe('contractIncompatibilities', () => {
     for (const name of ['workers', 'employment', 'transport'] as const) {
       expect(contractIncompatibilities(subgraphDocument(name), served(subgraphSdl(name)))).toEqual([]);
     }
-    const extra = subgraphSdl('transport').replace('  capacity: Int!', '  capacity: Int!\n  driverName: String');
+    const extra = subgraphSdl('transport').replace(
+      '  capacity: Int!',
+      '  capacity: Int!\n  driverName: String',
+    );
     expect(contractIncompatibilities(subgraphDocument('transport'), served(extra))).toEqual([]);
   });
 
@@ -21,17 +24,23 @@ describe('contractIncompatibilities', () => {
       .replace('  vehicleCode: String!\n', '')
       .replace('trips(origin: RegionCode, destination: RegionCode,', 'trips(origin: RegionCode,')
       .replace('  FLIGHT\n', '');
-    expect(contractIncompatibilities(subgraphDocument('transport'), served(broken))).toEqual(expect.arrayContaining([
-      'Trip.capacity is String!, the contract says Int!',
-      'Trip.vehicleCode is missing',
-      'Query.trips(destination:) is missing',
-      'TransportMode lacks FLIGHT',
-    ]));
+    expect(contractIncompatibilities(subgraphDocument('transport'), served(broken))).toEqual(
+      expect.arrayContaining([
+        'Trip.capacity is String!, the contract says Int!',
+        'Trip.vehicleCode is missing',
+        'Query.trips(destination:) is missing',
+        'TransportMode lacks FLIGHT',
+      ]),
+    );
   });
 
   it('should name a missing type', () => {
     const contract = parse('type Query { a: A } type A { x: Int } enum E { ONE }');
-    expect(contractIncompatibilities(contract, parse('type Query { a: A } type A { x: Int }'))).toEqual(['type E is missing']);
-    expect(contractIncompatibilities(contract, parse('type Query { a: A } input A { x: Int } enum E { ONE }'))).toEqual(['A is an input, the contract says object']);
+    expect(contractIncompatibilities(contract, parse('type Query { a: A } type A { x: Int }'))).toEqual([
+      'type E is missing',
+    ]);
+    expect(
+      contractIncompatibilities(contract, parse('type Query { a: A } input A { x: Int } enum E { ONE }')),
+    ).toEqual(['A is an input, the contract says object']);
   });
 });

@@ -8,12 +8,18 @@ interface TypeShape {
 }
 
 const KIND: Partial<Record<string, string>> = {
-  [Kind.OBJECT_TYPE_DEFINITION]: 'object', [Kind.OBJECT_TYPE_EXTENSION]: 'object',
-  [Kind.INTERFACE_TYPE_DEFINITION]: 'interface', [Kind.INTERFACE_TYPE_EXTENSION]: 'interface',
-  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: 'input', [Kind.INPUT_OBJECT_TYPE_EXTENSION]: 'input',
-  [Kind.ENUM_TYPE_DEFINITION]: 'enum', [Kind.ENUM_TYPE_EXTENSION]: 'enum',
-  [Kind.UNION_TYPE_DEFINITION]: 'union', [Kind.UNION_TYPE_EXTENSION]: 'union',
-  [Kind.SCALAR_TYPE_DEFINITION]: 'scalar', [Kind.SCALAR_TYPE_EXTENSION]: 'scalar',
+  [Kind.OBJECT_TYPE_DEFINITION]: 'object',
+  [Kind.OBJECT_TYPE_EXTENSION]: 'object',
+  [Kind.INTERFACE_TYPE_DEFINITION]: 'interface',
+  [Kind.INTERFACE_TYPE_EXTENSION]: 'interface',
+  [Kind.INPUT_OBJECT_TYPE_DEFINITION]: 'input',
+  [Kind.INPUT_OBJECT_TYPE_EXTENSION]: 'input',
+  [Kind.ENUM_TYPE_DEFINITION]: 'enum',
+  [Kind.ENUM_TYPE_EXTENSION]: 'enum',
+  [Kind.UNION_TYPE_DEFINITION]: 'union',
+  [Kind.UNION_TYPE_EXTENSION]: 'union',
+  [Kind.SCALAR_TYPE_DEFINITION]: 'scalar',
+  [Kind.SCALAR_TYPE_EXTENSION]: 'scalar',
 };
 
 function add(shapes: Map<string, TypeShape>, def: DefinitionNode): void {
@@ -54,22 +60,27 @@ export function contractIncompatibilities(contract: DocumentNode, served: Docume
       continue;
     }
     if (got.kind !== shape.kind) {
-      problems.push(`${name} is ${got.kind === 'input' ? 'an' : 'a'} ${got.kind}, the contract says ${shape.kind}`);
+      problems.push(
+        `${name} is ${got.kind === 'input' ? 'an' : 'a'} ${got.kind}, the contract says ${shape.kind}`,
+      );
       continue;
     }
     for (const [fieldName, field] of shape.fields) {
       const other = got.fields.get(fieldName);
       if (!other) problems.push(`${name}.${fieldName} is missing`);
-      else if (other.type !== field.type) problems.push(`${name}.${fieldName} is ${other.type}, the contract says ${field.type}`);
+      else if (other.type !== field.type)
+        problems.push(`${name}.${fieldName} is ${other.type}, the contract says ${field.type}`);
       else {
         for (const [arg, type] of field.args) {
           const otherArg = other.args.get(arg);
           if (!otherArg) problems.push(`${name}.${fieldName}(${arg}:) is missing`);
-          else if (otherArg !== type) problems.push(`${name}.${fieldName}(${arg}:) is ${otherArg}, the contract says ${type}`);
+          else if (otherArg !== type)
+            problems.push(`${name}.${fieldName}(${arg}:) is ${otherArg}, the contract says ${type}`);
         }
       }
     }
-    for (const member of shape.members) if (!got.members.has(member)) problems.push(`${name} lacks ${member}`);
+    for (const member of shape.members)
+      if (!got.members.has(member)) problems.push(`${name} lacks ${member}`);
   }
   return problems;
 }

@@ -14,7 +14,10 @@ export class BodyTooLargeError extends Error {}
  * Reads a request body: JSON when the content type says so (undefined when empty), text otherwise.
  * @throws BodyTooLargeError past `maxBytes`; SyntaxError on malformed JSON
  */
-export async function readBody(req: IncomingMessage, { maxBytes = 1_000_000 }: ReadBodyOptions = {}): Promise<unknown> {
+export async function readBody(
+  req: IncomingMessage,
+  { maxBytes = 1_000_000 }: ReadBodyOptions = {},
+): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -39,7 +42,10 @@ export function headerMap(req: IncomingMessage): HeaderMap {
 /** Writes a small JSON response. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -49,8 +55,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * has already read it.
  */
 export async function handleGraphQL<TContext extends BaseContext>(
-  server: ApolloServer<TContext>, req: IncomingMessage, res: ServerResponse,
-  context: () => Promise<TContext>, body?: unknown,
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: () => Promise<TContext>,
+  body?: unknown,
 ): Promise<void> {
   let parsed = body;
   if (parsed === undefined && req.method === 'POST') {
@@ -59,14 +68,24 @@ export async function handleGraphQL<TContext extends BaseContext>(
     } catch (err) {
       const tooLarge = err instanceof BodyTooLargeError;
       sendJson(res, tooLarge ? 413 : 400, {
-        errors: [{ message: tooLarge ? 'request body too large' : 'request body is not valid JSON', extensions: { code: tooLarge ? 'QUERY_TOO_COMPLEX' : 'BAD_USER_INPUT' } }],
+        errors: [
+          {
+            message: tooLarge ? 'request body too large' : 'request body is not valid JSON',
+            extensions: { code: tooLarge ? 'QUERY_TOO_COMPLEX' : 'BAD_USER_INPUT' },
+          },
+        ],
       });
       return;
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: url.search, body: parsed },
+    httpGraphQLRequest: {
+      method: req.method ?? 'GET',
+      headers: headerMap(req),
+      search: url.search,
+      body: parsed,
+    },
     context,
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -8,8 +8,14 @@ const packageDir = (name: string) => dirname(require.resolve(`${name}/package.js
 
 /** The browser files of the IDE, served from node_modules at `/ide/<name>`: no CDN, no internet. */
 const ASSETS: Record<string, { file: () => string; type: string }> = {
-  'react.production.min.js': { file: () => join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript' },
-  'react-dom.production.min.js': { file: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: 'text/javascript' },
+  'react.production.min.js': {
+    file: () => join(packageDir('react'), 'umd/react.production.min.js'),
+    type: 'text/javascript',
+  },
+  'react-dom.production.min.js': {
+    file: () => join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
+    type: 'text/javascript',
+  },
   'graphiql.min.js': { file: () => join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.min.css': { file: () => join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
 };
@@ -118,7 +124,11 @@ export function serveIdeAsset(name: string, res: ServerResponse): boolean {
     body = readFileSync(asset.file());
     cache.set(name, body);
   }
-  res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'content-length': body.length, 'cache-control': 'public, max-age=86400' });
+  res.writeHead(200, {
+    'content-type': `${asset.type}; charset=utf-8`,
+    'content-length': body.length,
+    'cache-control': 'public, max-age=86400',
+  });
   res.end(body);
   return true;
 }
@@ -126,6 +136,9 @@ export function serveIdeAsset(name: string, res: ServerResponse): boolean {
 /** Writes the landing page. */
 export function sendLandingPage(res: ServerResponse, endpoint = '/graphql'): void {
   const html = landingPageHtml(endpoint);
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+  });
   res.end(html);
 }

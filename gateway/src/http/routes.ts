@@ -26,7 +26,12 @@ export function healthDocument(registry: ProvinceRegistry, plainSubgraphs: strin
     status: degraded ? 'degraded' : 'ok',
     time: new Date().toISOString(),
     provinces: provinces.map((p) => ({
-      code: p.code, url: p.baseUrl, state: p.status, checkedAt: p.checkedAt, latencyMs: p.latencyMs, problems: p.problems,
+      code: p.code,
+      url: p.baseUrl,
+      state: p.status,
+      checkedAt: p.checkedAt,
+      latencyMs: p.latencyMs,
+      problems: p.problems,
     })),
     subgraphs: plainSubgraphs,
   };
@@ -70,8 +75,14 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
   };
   return (req, res) => {
     route(req, res).catch((err: unknown) => {
-      logger.error('http request failed', { path: (req.url ?? '').split('?')[0], error: (err as Error).message });
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      logger.error('http request failed', {
+        path: (req.url ?? '').split('?')[0],
+        error: (err as Error).message,
+      });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else res.end();
     });
   };

@@ -10,7 +10,9 @@ import { tooComplex } from './limit-errors.js';
 export function batchSize(body: unknown, maxBatch: number): number {
   if (!Array.isArray(body)) return 1;
   if (body.length === 0) throw badInput('the batch is empty: send at least one operation');
-  if (maxBatch <= 1) throw tooComplex('batched requests are turned off here; send one operation per request', 'batch');
-  if (body.length > maxBatch) throw tooComplex(`the batch holds ${body.length} operations; at most ${maxBatch} per request`, 'batch');
+  if (maxBatch <= 1)
+    throw tooComplex('batched requests are turned off here; send one operation per request', 'batch');
+  if (body.length > maxBatch)
+    throw tooComplex(`the batch holds ${body.length} operations; at most ${maxBatch} per request`, 'batch');
   return body.length;
 }

@@ -4,7 +4,11 @@ import { tooComplex } from './limit-errors.js';
 
 /** The error for a body over `maxBytes` (HTTP 413). */
 export function bodyTooLarge(maxBytes: number) {
-  return tooComplex(`the request body exceeds ${maxBytes} bytes; send less per request (e.g. fewer workers per registerWorkers call)`, 'bodySize', 413);
+  return tooComplex(
+    `the request body exceeds ${maxBytes} bytes; send less per request (e.g. fewer workers per registerWorkers call)`,
+    'bodySize',
+    413,
+  );
 }
 
 /**

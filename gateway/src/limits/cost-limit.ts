@@ -1,6 +1,13 @@
 import type { GraphQLCompositeType, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { tooComplex } from './limit-errors.js';
-import { fieldsOf, intArgument, isIntrospection, isList, rootType, type OperationScope } from './selections.js';
+import {
+  fieldsOf,
+  intArgument,
+  isIntrospection,
+  isList,
+  rootType,
+  type OperationScope,
+} from './selections.js';
 
 /** What the cost estimate assumes where the operation does not say. */
 export interface CostAssumptions {
@@ -16,9 +23,17 @@ export interface CostAssumptions {
  * absent) for the list of a connection, `assumedListSize` for other lists of objects. So
  * `trips(first: 100) { edges { node { id } } }` costs 1 + 1 + 100 × (1 + 1) = 202. Introspection is free.
  */
-export function operationCost(scope: OperationScope, operation: OperationDefinitionNode, assume: CostAssumptions): number {
+export function operationCost(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+  assume: CostAssumptions,
+): number {
   /** `page`: the page size of the connection whose selection this is (its list is that long). */
-  const costOf = (set: SelectionSetNode, type: GraphQLCompositeType | undefined, page: number | undefined): number => {
+  const costOf = (
+    set: SelectionSetNode,
+    type: GraphQLCompositeType | undefined,
+    page: number | undefined,
+  ): number => {
     let total = 0;
     for (const field of fieldsOf(scope, set, type)) {
       if (isIntrospection(field.node)) continue;
@@ -41,9 +56,17 @@ export function operationCost(scope: OperationScope, operation: OperationDefinit
  * Refuses an operation whose estimated cost exceeds `maxCost`.
  * @throws GraphQLError QUERY_TOO_COMPLEX with the cost and the limit.
  */
-export function assertCost(scope: OperationScope, operation: OperationDefinitionNode, maxCost: number, assume: CostAssumptions): void {
+export function assertCost(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+  maxCost: number,
+  assume: CostAssumptions,
+): void {
   const cost = operationCost(scope, operation, assume);
   if (cost > maxCost) {
-    throw tooComplex(`the query would cost about ${cost} (fields × page sizes); at most ${maxCost} is allowed: ask for smaller pages or fewer nested lists`, 'cost');
+    throw tooComplex(
+      `the query would cost about ${cost} (fields × page sizes); at most ${maxCost} is allowed: ask for smaller pages or fewer nested lists`,
+      'cost',
+    );
   }
 }

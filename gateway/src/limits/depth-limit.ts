@@ -24,9 +24,16 @@ export function operationDepth(scope: OperationScope, operation: OperationDefini
  * Refuses an operation nested deeper than `maxDepth`.
  * @throws GraphQLError QUERY_TOO_COMPLEX naming the depth and the limit.
  */
-export function assertDepth(scope: OperationScope, operation: OperationDefinitionNode, maxDepth: number): void {
+export function assertDepth(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+  maxDepth: number,
+): void {
   const depth = operationDepth(scope, operation);
   if (depth > maxDepth) {
-    throw tooComplex(`the query is nested ${depth} levels deep; at most ${maxDepth} are allowed (ask for less, or in several queries)`, 'depth');
+    throw tooComplex(
+      `the query is nested ${depth} levels deep; at most ${maxDepth} are allowed (ask for less, or in several queries)`,
+      'depth',
+    );
   }
 }

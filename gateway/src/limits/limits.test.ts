@@ -25,7 +25,9 @@ const schema = buildSchema(`
 /** The scope and the operation of a query text. */
 function op(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
-  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+  const operation = document.definitions.find(
+    (d) => d.kind === 'OperationDefinition',
+  ) as OperationDefinitionNode;
   return { scope: operationScope(schema, document, variables), operation };
 }
 
@@ -33,25 +35,34 @@ const code = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return { code: (err as { extensions?: { code?: string } }).extensions?.code, message: (err as Error).message };
+    return {
+      code: (err as { extensions?: { code?: string } }).extensions?.code,
+      message: (err as Error).message,
+    };
   }
   return undefined;
 };
 
 describe('depth limit', () => {
   it('should count nested fields through fragments, not introspection', () => {
-    const { scope, operation } = op(`query { trips { edges { node { ...T } } } __schema { types { fields { type { ofType { ofType { name } } } } } } }
+    const { scope, operation } =
+      op(`query { trips { edges { node { ...T } } } __schema { types { fields { type { ofType { ofType { name } } } } } } }
       fragment T on Trip { origin { parent { parent { name } } } }`);
     expect(operationDepth(scope, operation)).toBe(7);
     expect(code(() => assertDepth(scope, operation, 7))).toBeUndefined();
-    expect(code(() => assertDepth(scope, operation, 6))).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/nested 7 levels deep; at most 6/) });
+    expect(code(() => assertDepth(scope, operation, 6))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/nested 7 levels deep; at most 6/),
+    });
   });
 
   it('should refuse a region chain deeper than the default 12', () => {
     const chain = `{ regions { ${'children { '.repeat(12)}code${' }'.repeat(12)} } }`;
     const { scope, operation } = op(chain);
     expect(operationDepth(scope, operation)).toBe(14);
-    expect(code(() => assertDepth(scope, operation, DEFAULT_LIMITS.maxDepth))?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(code(() => assertDepth(scope, operation, DEFAULT_LIMITS.maxDepth))?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
   });
 });
 
@@ -59,8 +70,17 @@ describe('cost limit', () => {
   const assume = { defaultPageSize: 20, assumedListSize: 10 };
 
   it('should count each field once per time it is resolved: page sizes for connections, an assumed size for other lists', () => {
-    expect(operationCost(op('{ trips(first: 100) { edges { node { id } } } }').scope, op('{ trips(first: 100) { edges { node { id } } } }').operation, assume)).toBe(202);
-    const nested = op('query($n: Int) { trips(first: $n) { totalCount edges { node { passengers { worker { name } } } } } }', { n: 50 });
+    expect(
+      operationCost(
+        op('{ trips(first: 100) { edges { node { id } } } }').scope,
+        op('{ trips(first: 100) { edges { node { id } } } }').operation,
+        assume,
+      ),
+    ).toBe(202);
+    const nested = op(
+      'query($n: Int) { trips(first: $n) { totalCount edges { node { passengers { worker { name } } } } } }',
+      { n: 50 },
+    );
     // trips 1 + totalCount 1 + edges 1 + 50 × (node 1 + passengers 1 + 10 × (worker 1 + name 1))
     expect(operationCost(nested.scope, nested.operation, assume)).toBe(3 + 50 * 22);
     const defaults = op('{ trips { edges { cursor } } regions { code skills: name } }');
@@ -68,41 +88,87 @@ describe('cost limit', () => {
   });
 
   it('should refuse what exceeds the limit, with the estimate in the message', () => {
-    const { scope, operation } = op('{ trips(first: 100) { edges { node { passengers { worker { homeRegion { children { name } } } } } } } }');
-    expect(code(() => assertCost(scope, operation, 10_000, assume))).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/cost about \d+ .*at most 10000/) });
+    const { scope, operation } = op(
+      '{ trips(first: 100) { edges { node { passengers { worker { homeRegion { children { name } } } } } } } }',
+    );
+    expect(code(() => assertCost(scope, operation, 10_000, assume))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/cost about \d+ .*at most 10000/),
+    });
   });
 });
 
 describe('page size limit', () => {
   it('should refuse first above the maximum or below zero, as a literal or a variable, anywhere', () => {
-    expect(code(() => assertPageSizes(op('{ trips(first: 100) { totalCount } }').scope, op('{ trips(first: 100) { totalCount } }').operation, 100))).toBeUndefined();
+    expect(
+      code(() =>
+        assertPageSizes(
+          op('{ trips(first: 100) { totalCount } }').scope,
+          op('{ trips(first: 100) { totalCount } }').operation,
+          100,
+        ),
+      ),
+    ).toBeUndefined();
     const literal = op('{ t: trips(first: 101) { totalCount } }');
-    expect(code(() => assertPageSizes(literal.scope, literal.operation, 100))).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/^t: first is 101; pages hold 0 to 100/) });
+    expect(code(() => assertPageSizes(literal.scope, literal.operation, 100))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/^t: first is 101; pages hold 0 to 100/),
+    });
     const variable = op('query($f: Int) { trips(first: $f) { totalCount } }', { f: 1000 });
-    expect(code(() => assertPageSizes(variable.scope, variable.operation, 100))?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(code(() => assertPageSizes(variable.scope, variable.operation, 100))?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
     const negative = op('query($f: Int) { trips(first: $f) { totalCount } }', { f: -1 });
-    expect(code(() => assertPageSizes(negative.scope, negative.operation, 100))?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(code(() => assertPageSizes(negative.scope, negative.operation, 100))?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
   });
 });
 
 describe('body size limit', () => {
   const request = (body: string, headers: Record<string, string> = {}) =>
-    Object.assign(Readable.from([Buffer.from(body)]), { headers: { 'content-type': 'application/json', ...headers } }) as unknown as IncomingMessage;
+    Object.assign(Readable.from([Buffer.from(body)]), {
+      headers: { 'content-type': 'application/json', ...headers },
+    }) as unknown as IncomingMessage;
 
   it('should read a body within the limit and refuse a larger one, declared or not', async () => {
-    await expect(readLimitedBody(request('{"query":"{ regions { code } }"}'), 100)).resolves.toEqual({ query: '{ regions { code } }' });
+    await expect(readLimitedBody(request('{"query":"{ regions { code } }"}'), 100)).resolves.toEqual({
+      query: '{ regions { code } }',
+    });
     const big = JSON.stringify({ query: `{ regions { code } } # ${'x'.repeat(200)}` });
-    await expect(readLimitedBody(request(big), 100)).rejects.toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 413 } } });
-    await expect(readLimitedBody(request('{}', { 'content-length': '5000' }), 100)).rejects.toMatchObject({ message: expect.stringMatching(/exceeds 100 bytes/) });
+    await expect(readLimitedBody(request(big), 100)).rejects.toMatchObject({
+      extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 413 } },
+    });
+    await expect(readLimitedBody(request('{}', { 'content-length': '5000' }), 100)).rejects.toMatchObject({
+      message: expect.stringMatching(/exceeds 100 bytes/),
+    });
   });
 });
 
 describe('batch limit', () => {
   it('should count the operations of a batch and refuse too many, or any when batching is off', () => {
     expect(batchSize({ query: '{ a }' }, 10)).toBe(1);
-    expect(batchSize(Array.from({ length: 10 }, () => ({ query: '{ a }' })), 10)).toBe(10);
-    expect(code(() => batchSize(Array.from({ length: 11 }, () => ({ query: '{ a }' })), 10))).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/11 operations; at most 10/) });
-    expect(code(() => batchSize([{ query: '{ a }' }, { query: '{ b }' }], 1))).toMatchObject({ code: 'QUERY_TOO_COMPLEX', message: expect.stringMatching(/turned off/) });
+    expect(
+      batchSize(
+        Array.from({ length: 10 }, () => ({ query: '{ a }' })),
+        10,
+      ),
+    ).toBe(10);
+    expect(
+      code(() =>
+        batchSize(
+          Array.from({ length: 11 }, () => ({ query: '{ a }' })),
+          10,
+        ),
+      ),
+    ).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/11 operations; at most 10/),
+    });
+    expect(code(() => batchSize([{ query: '{ a }' }, { query: '{ b }' }], 1))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/turned off/),
+    });
     expect(code(() => batchSize([], 10))?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -136,9 +202,23 @@ describe('rate limit (token bucket per caller)', () => {
 
 describe('limit options', () => {
   it('should read the environment over the documented defaults', () => {
-    expect(DEFAULT_LIMITS).toMatchObject({ maxDepth: 12, maxCost: 10_000, maxPageSize: 100, maxBodyBytes: 512_000, maxBatch: 10, ratePerSecond: 50, rateBurst: 200 });
-    expect(limitsFromEnv({ LIMIT_DEPTH: '8', RATE_LIMIT_PER_SECOND: '0' })).toEqual({ maxDepth: 8, ratePerSecond: 0 });
+    expect(DEFAULT_LIMITS).toMatchObject({
+      maxDepth: 12,
+      maxCost: 10_000,
+      maxPageSize: 100,
+      maxBodyBytes: 512_000,
+      maxBatch: 10,
+      ratePerSecond: 50,
+      rateBurst: 200,
+    });
+    expect(limitsFromEnv({ LIMIT_DEPTH: '8', RATE_LIMIT_PER_SECOND: '0' })).toEqual({
+      maxDepth: 8,
+      ratePerSecond: 0,
+    });
     expect(() => limitsFromEnv({ LIMIT_COST: 'lots' })).toThrow(/LIMIT_COST/);
-    expect(resolveLimits({ maxDepth: 8, maxCost: undefined })).toMatchObject({ maxDepth: 8, maxCost: 10_000 });
+    expect(resolveLimits({ maxDepth: 8, maxCost: undefined })).toMatchObject({
+      maxDepth: 8,
+      maxCost: 10_000,
+    });
   });
 });

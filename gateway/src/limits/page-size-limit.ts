@@ -10,14 +10,21 @@ const PAGE_ARGUMENTS = ['first', 'last'];
  * literal or variable. (Each province enforces the same bound on its own.)
  * @throws GraphQLError QUERY_TOO_COMPLEX naming the field and the limit.
  */
-export function assertPageSizes(scope: OperationScope, operation: OperationDefinitionNode, maxPageSize: number): void {
+export function assertPageSizes(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+  maxPageSize: number,
+): void {
   const check = (set: SelectionSetNode, type: GraphQLCompositeType | undefined) => {
     for (const field of fieldsOf(scope, set, type)) {
       for (const name of PAGE_ARGUMENTS) {
         const size = intArgument(scope, field.node, name);
         if (size !== undefined && (size > maxPageSize || size < 0)) {
           const key = field.node.alias?.value ?? field.node.name.value;
-          throw tooComplex(`${key}: ${name} is ${size}; pages hold 0 to ${maxPageSize} records (page on with after: endCursor)`, 'pageSize');
+          throw tooComplex(
+            `${key}: ${name} is ${size}; pages hold 0 to ${maxPageSize} records (page on with after: endCursor)`,
+            'pageSize',
+          );
         }
       }
       if (field.node.selectionSet) check(field.node.selectionSet, field.childType);

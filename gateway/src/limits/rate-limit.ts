@@ -11,10 +11,16 @@ export interface TokenBucketOptions {
 }
 
 /** What {@link TokenBucketLimiter.take} decided. */
-export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision =
+  | { allowed: true; remaining: number }
+  | { allowed: false; retryAfterSeconds: number };
 
 /** Whole seconds (at least 1) until a bucket holding `tokens` can pay `cost` (at most a full bucket). */
-export function retryAfterSeconds(cost: number, tokens: number, { ratePerSecond, burst }: Pick<TokenBucketOptions, 'ratePerSecond' | 'burst'>): number {
+export function retryAfterSeconds(
+  cost: number,
+  tokens: number,
+  { ratePerSecond, burst }: Pick<TokenBucketOptions, 'ratePerSecond' | 'burst'>,
+): number {
   return Math.max(1, Math.ceil((Math.min(cost, burst) - tokens) / ratePerSecond));
 }
 
@@ -66,9 +72,11 @@ export class TokenBucketLimiter implements RateLimiter {
       const now = this.now();
       // Drop buckets that have refilled completely: forgetting them changes nothing.
       for (const [k, b] of this.buckets) {
-        if (b.tokens + ((now - b.at) / 1000) * this.options.ratePerSecond >= this.options.burst) this.buckets.delete(k);
+        if (b.tokens + ((now - b.at) / 1000) * this.options.ratePerSecond >= this.options.burst)
+          this.buckets.delete(k);
       }
-      if (this.buckets.size >= (this.options.maxKeys ?? 100_000)) this.buckets.delete(this.buckets.keys().next().value!);
+      if (this.buckets.size >= (this.options.maxKeys ?? 100_000))
+        this.buckets.delete(this.buckets.keys().next().value!);
     }
     this.buckets.set(key, bucket);
   }

@@ -16,16 +16,28 @@ const redisAnswers = await new Promise<boolean>((resolve) => {
   const { hostname, port } = new URL(REDIS_URL);
   const socket = connect({ host: hostname, port: Number(port || 6379) });
   socket.setTimeout(500);
-  socket.once('connect', () => (socket.destroy(), resolve(true)));
+  socket.once('connect', () => {
+    socket.destroy();
+    resolve(true);
+  });
   socket.once('error', () => resolve(false));
-  socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  socket.once('timeout', () => {
+    socket.destroy();
+    resolve(false);
+  });
 });
 
 describe.skipIf(!redisAnswers)('rate limit shared through Redis', () => {
   const prefix = `p2p:test:${randomUUID()}:`;
   const limiters: RedisTokenBucketLimiter[] = [];
   const replica = (ratePerSecond = 1, burst = 5) => {
-    const limiter = new RedisTokenBucketLimiter({ url: REDIS_URL, ratePerSecond, burst, logger: silentLogger, keyPrefix: prefix });
+    const limiter = new RedisTokenBucketLimiter({
+      url: REDIS_URL,
+      ratePerSecond,
+      burst,
+      logger: silentLogger,
+      keyPrefix: prefix,
+    });
     limiters.push(limiter);
     return limiter;
   };
@@ -33,7 +45,7 @@ describe.skipIf(!redisAnswers)('rate limit shared through Redis', () => {
     await Promise.all(limiters.map((l) => l.close()));
   });
 
-  it('should count one caller\'s operations across replicas, and tell when to retry', async () => {
+  it("should count one caller's operations across replicas, and tell when to retry", async () => {
     const [a, b] = [replica(), replica()];
     for (let i = 0; i < 3; i++) expect((await a.take('province:450000')).allowed).toBe(true);
     for (let i = 0; i < 2; i++) expect((await b.take('province:450000')).allowed).toBe(true);
@@ -50,7 +62,7 @@ describe.skipIf(!redisAnswers)('rate limit shared through Redis', () => {
     try {
       const ttl = await redis.pttl(`${prefix}batch`);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(4 / 2 * 1000 + 1000);
+      expect(ttl).toBeLessThanOrEqual((4 / 2) * 1000 + 1000);
     } finally {
       redis.disconnect();
     }
@@ -64,7 +76,13 @@ describe.skipIf(!redisAnswers)('rate limit shared through Redis', () => {
 
     it('should refuse with RATE_LIMITED once the caller used its allowance on either', async () => {
       for (let i = 0; i < 2; i++) {
-        hubs.push(await startHub(['450000'], {}, { gateway: { rateLimitRedisUrl: REDIS_URL, limits: { ratePerSecond: 1, rateBurst: 4 } } }));
+        hubs.push(
+          await startHub(
+            ['450000'],
+            {},
+            { gateway: { rateLimitRedisUrl: REDIS_URL, limits: { ratePerSecond: 1, rateBurst: 4 } } },
+          ),
+        );
       }
       // The hub fixture's caller is the same ministry subject on both; start from a fresh bucket.
       const redis = new Redis(REDIS_URL);
@@ -82,7 +100,13 @@ describe.skipIf(!redisAnswers)('rate limit shared through Redis', () => {
 describe('rate limit store unavailable', () => {
   it('should let requests through and warn, rather than fail them', async () => {
     const lines: string[] = [];
-    const limiter = new RedisTokenBucketLimiter({ url: 'redis://127.0.0.1:1', ratePerSecond: 1, burst: 1, logger: createLogger({ level: 'warn', write: (l) => lines.push(l) }), commandTimeoutMs: 100 });
+    const limiter = new RedisTokenBucketLimiter({
+      url: 'redis://127.0.0.1:1',
+      ratePerSecond: 1,
+      burst: 1,
+      logger: createLogger({ level: 'warn', write: (l) => lines.push(l) }),
+      commandTimeoutMs: 100,
+    });
     try {
       for (let i = 0; i < 3; i++) expect((await limiter.take('someone')).allowed).toBe(true);
       expect(lines.some((l) => l.includes('rate limit store (Redis) unavailable'))).toBe(true);

@@ -8,7 +8,12 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { retryAfterSeconds, type RateDecision, type RateLimiter, type TokenBucketOptions } from './rate-limit.js';
+import {
+  retryAfterSeconds,
+  type RateDecision,
+  type RateLimiter,
+  type TokenBucketOptions,
+} from './rate-limit.js';
 
 /** Options of {@link RedisTokenBucketLimiter}. */
 export interface RedisRateLimitOptions extends Pick<TokenBucketOptions, 'ratePerSecond' | 'burst'> {
@@ -61,7 +66,12 @@ export class RedisTokenBucketLimiter implements RateLimiter {
     const { ratePerSecond, burst } = this.options;
     if (ratePerSecond <= 0) return { allowed: true, remaining: Infinity };
     try {
-      const [allowed, left] = await this.redis.p2pTakeTokens!(`${this.options.keyPrefix ?? 'p2p:rate:'}${key}`, ratePerSecond, burst, cost);
+      const [allowed, left] = await this.redis.p2pTakeTokens!(
+        `${this.options.keyPrefix ?? 'p2p:rate:'}${key}`,
+        ratePerSecond,
+        burst,
+        cost,
+      );
       const tokens = Number(left);
       if (allowed === 1) return { allowed: true, remaining: Math.floor(tokens) };
       return { allowed: false, retryAfterSeconds: retryAfterSeconds(cost, tokens, this.options) };
@@ -80,6 +90,8 @@ export class RedisTokenBucketLimiter implements RateLimiter {
     const now = Date.now();
     if (now - this.lastWarning < (this.options.warnEveryMs ?? 10_000)) return;
     this.lastWarning = now;
-    this.options.logger.warn('rate limit store (Redis) unavailable: requests are let through unlimited', { reason: err.message.slice(0, 200) });
+    this.options.logger.warn('rate limit store (Redis) unavailable: requests are let through unlimited', {
+      reason: err.message.slice(0, 200),
+    });
   }
 }

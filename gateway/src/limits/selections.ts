@@ -1,7 +1,18 @@
 import {
-  Kind, getNamedType, isCompositeType, isListType, isNonNullType,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLOutputType,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
+  Kind,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 
 /** What the limits read an operation with: the API schema, its fragments and variables. */
@@ -23,15 +34,28 @@ export interface SelectedField {
 }
 
 /** The scope of one operation of a document. */
-export function operationScope(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): OperationScope {
+export function operationScope(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): OperationScope {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   return { schema, fragments, variables: variables ?? {} };
 }
 
 /** The root type of an operation. */
-export function rootType(scope: OperationScope, operation: OperationDefinitionNode): GraphQLCompositeType | undefined {
-  const type = operation.operation === 'query' ? scope.schema.getQueryType() : operation.operation === 'mutation' ? scope.schema.getMutationType() : scope.schema.getSubscriptionType();
+export function rootType(
+  scope: OperationScope,
+  operation: OperationDefinitionNode,
+): GraphQLCompositeType | undefined {
+  const type =
+    operation.operation === 'query'
+      ? scope.schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? scope.schema.getMutationType()
+        : scope.schema.getSubscriptionType();
   return type ?? undefined;
 }
 
@@ -42,7 +66,10 @@ export function rootType(scope: OperationScope, operation: OperationDefinitionNo
  * (three traversals per request; ~1.5 ms of CPU for an operation of 100 aliased root fields).
  * Weak keys: a schema or document that is dropped takes its entries with it.
  */
-const fieldCache = new WeakMap<GraphQLSchema, WeakMap<SelectionSetNode, Map<string, readonly SelectedField[]>>>();
+const fieldCache = new WeakMap<
+  GraphQLSchema,
+  WeakMap<SelectionSetNode, Map<string, readonly SelectedField[]>>
+>();
 
 /**
  * The fields a selection set selects on `parentType`, flattened through inline fragments and
@@ -50,7 +77,11 @@ const fieldCache = new WeakMap<GraphQLSchema, WeakMap<SelectionSetNode, Map<stri
  * limits are validated, so fragment spreads have no cycles. Cached per selection set (the
  * fragments are those of the set's own document, so the result never depends on the request).
  */
-export function fieldsOf(scope: OperationScope, set: SelectionSetNode, parentType: GraphQLCompositeType | undefined): readonly SelectedField[] {
+export function fieldsOf(
+  scope: OperationScope,
+  set: SelectionSetNode,
+  parentType: GraphQLCompositeType | undefined,
+): readonly SelectedField[] {
   let bySet = fieldCache.get(scope.schema);
   if (!bySet) fieldCache.set(scope.schema, (bySet = new WeakMap()));
   let byType = bySet.get(set);
@@ -61,14 +92,23 @@ export function fieldsOf(scope: OperationScope, set: SelectionSetNode, parentTyp
   return fields;
 }
 
-function collectFields(scope: OperationScope, set: SelectionSetNode, parentType: GraphQLCompositeType | undefined): SelectedField[] {
+function collectFields(
+  scope: OperationScope,
+  set: SelectionSetNode,
+  parentType: GraphQLCompositeType | undefined,
+): SelectedField[] {
   const out: SelectedField[] = [];
   const visit = (s: SelectionSetNode, parent: GraphQLCompositeType | undefined) => {
     for (const selection of s.selections) {
       if (selection.kind === Kind.FIELD) {
         const def = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
         const named = def ? getNamedType(def.type) : undefined;
-        out.push({ node: selection, type: def?.type, childType: named && isCompositeType(named) ? named : undefined, argumentNames: def?.args.map((a) => a.name) ?? [] });
+        out.push({
+          node: selection,
+          type: def?.type,
+          childType: named && isCompositeType(named) ? named : undefined,
+          argumentNames: def?.args.map((a) => a.name) ?? [],
+        });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, narrow(scope, parent, selection.typeCondition?.name.value));
       } else {
@@ -81,7 +121,11 @@ function collectFields(scope: OperationScope, set: SelectionSetNode, parentType:
   return out;
 }
 
-function narrow(scope: OperationScope, parent: GraphQLCompositeType | undefined, condition: string | undefined): GraphQLCompositeType | undefined {
+function narrow(
+  scope: OperationScope,
+  parent: GraphQLCompositeType | undefined,
+  condition: string | undefined,
+): GraphQLCompositeType | undefined {
   if (!condition) return parent;
   const type = scope.schema.getType(condition);
   return type && isCompositeType(type) ? type : parent;
@@ -112,4 +156,3 @@ function intValue(scope: OperationScope, value: ValueNode): number | undefined {
   }
   return undefined;
 }
-

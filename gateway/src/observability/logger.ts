@@ -29,7 +29,7 @@ export interface LoggerOptions {
  * operational fields (province codes, subgraph names, durations, counts, error codes).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const min = RANK[options.level ?? ((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info')] ?? RANK.info;
+  const min = RANK[options.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? RANK.info;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;

@@ -10,7 +10,8 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<BaseC
     async requestDidStart() {
       return {
         async willSendResponse({ operation, response }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+          const body =
+            response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
           const hasData = body.data !== undefined && body.data !== null;
           const outcome = body.errors?.length ? (hasData ? 'partial' : 'error') : 'ok';
           metrics.requests.inc({ operation: operation?.operation ?? 'unknown', outcome });

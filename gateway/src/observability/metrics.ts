@@ -6,24 +6,32 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   /** Client operations by type and outcome (`ok`, `partial`, `error`). */
   readonly requests = new Counter({
-    name: 'p2p_gateway_requests_total', help: 'GraphQL operations answered by the gateway',
-    labelNames: ['operation', 'outcome'] as const, registers: [this.registry],
+    name: 'p2p_gateway_requests_total',
+    help: 'GraphQL operations answered by the gateway',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
   });
   /** Latency of each fetch to a province, by province, logical subgraph and outcome. */
   readonly provinceFetch = new Histogram({
-    name: 'p2p_gateway_province_fetch_duration_seconds', help: 'Latency of fetches from the gateway to a province',
+    name: 'p2p_gateway_province_fetch_duration_seconds',
+    help: 'Latency of fetches from the gateway to a province',
     labelNames: ['province', 'subgraph', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
   });
   /** Failed fetches to a province, by reason (`timeout`, `network`, `http`, `incompatible`, `not_connected`). */
   readonly provinceErrors = new Counter({
-    name: 'p2p_gateway_province_errors_total', help: 'Fetches to a province that failed',
-    labelNames: ['province', 'subgraph', 'reason'] as const, registers: [this.registry],
+    name: 'p2p_gateway_province_errors_total',
+    help: 'Fetches to a province that failed',
+    labelNames: ['province', 'subgraph', 'reason'] as const,
+    registers: [this.registry],
   });
   /** 1 while a province answers and serves a compatible schema, by state. */
   readonly provinceState = new Gauge({
-    name: 'p2p_gateway_province_up', help: '1 when the province is up and compatible, 0 otherwise',
-    labelNames: ['province'] as const, registers: [this.registry],
+    name: 'p2p_gateway_province_up',
+    help: '1 when the province is up and compatible, 0 otherwise',
+    labelNames: ['province'] as const,
+    registers: [this.registry],
   });
 
   /** @param defaults also collect Node process metrics; @default true */

@@ -17,10 +17,16 @@ type Part = { province: string; value: unknown };
  * is merged by its rule (`SUM`: added up). A province that fails leaves its representations null
  * with a PROVINCE_UNAVAILABLE error at `_entities.<index>`, which the gateway maps to the field.
  */
-export async function fetchEntities(ctx: ShardContext, analysis: OperationAnalysis, request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
+export async function fetchEntities(
+  ctx: ShardContext,
+  analysis: OperationAnalysis,
+  request: GatewayGraphQLRequest,
+): Promise<GatewayGraphQLResponse> {
   const field = analysis.entities!;
   const variables = request.variables ?? {};
-  const representations = Array.isArray(variables.representations) ? (variables.representations as Representation[]) : [];
+  const representations = Array.isArray(variables.representations)
+    ? (variables.representations as Representation[])
+    : [];
   const { rules, schema } = ctx.subgraph;
   const codes = ctx.registry.codes;
 
@@ -46,16 +52,25 @@ export async function fetchEntities(ctx: ShardContext, analysis: OperationAnalys
   for (const result of results) {
     const indexes = byProvince.get(result.province)!;
     if (result.failure) {
-      for (const index of indexes) errors.push(provinceError(result.province, result.failure, [field.responseKey, index]));
+      for (const index of indexes)
+        errors.push(provinceError(result.province, result.failure, [field.responseKey, index]));
       continue;
     }
     const answered = result.answer.data?.[field.responseKey];
     const list = Array.isArray(answered) ? answered : [];
-    indexes.forEach((index, j) => parts[index]!.push({ province: result.province, value: list[j] ?? null }));
+    indexes.forEach((index, j) => {
+      parts[index]!.push({ province: result.province, value: list[j] ?? null });
+    });
     for (const error of result.answer.errors ?? []) {
       const [root, j, ...rest] = error.path ?? [];
       const index = typeof j === 'number' ? indexes[j] : undefined;
-      errors.push(fromProvince(error, result.province, root === field.responseKey && index !== undefined ? [root, index, ...rest] : error.path));
+      errors.push(
+        fromProvince(
+          error,
+          result.province,
+          root === field.responseKey && index !== undefined ? [root, index, ...rest] : error.path,
+        ),
+      );
     }
   }
 
@@ -67,7 +82,13 @@ export async function fetchEntities(ctx: ShardContext, analysis: OperationAnalys
     const typename = typeof rep?.__typename === 'string' ? rep.__typename : '';
     const type = schema.getType(typename);
     if (!isObjectType(type)) return answers.find((a) => a.value != null)?.value ?? null;
-    return mergeAnswers(rules.entities.get(typename)?.merge ?? 'FIRST', answers.map((a) => a.value), type, sets, scope);
+    return mergeAnswers(
+      rules.entities.get(typename)?.merge ?? 'FIRST',
+      answers.map((a) => a.value),
+      type,
+      sets,
+      scope,
+    );
   });
 
   const data = { [field.responseKey]: analysis.rewritten ? stripShardAliases(entities) : entities };

@@ -20,25 +20,55 @@ function page(items: [string, string][], more: boolean, total: number) {
   };
 }
 
-function merge(parts: unknown[], first: number, selection = 'totalCount pageInfo { hasNextPage endCursor } edges { node { id } }') {
+function merge(
+  parts: unknown[],
+  first: number,
+  selection = 'totalCount pageInfo { hasNextPage endCursor } edges { node { id } }',
+) {
   const a = analyzeOperation(transport, `{ trips { ${selection} } }`);
   expect(isObjectType(connectionType)).toBe(true);
   const scope = { schema: transport.schema, rules: transport.rules, fragments: a.fragments };
-  const merged = mergeConnections(parts.map((value, i) => ({ province: String(i), value })), connectionType, [a.rootFields[0]!.node.selectionSet!], first, scope);
+  const merged = mergeConnections(
+    parts.map((value, i) => ({ province: String(i), value })),
+    connectionType,
+    [a.rootFields[0]!.node.selectionSet!],
+    first,
+    scope,
+  );
   return { ...merged, value: stripShardAliases(merged.value) as any };
 }
 
 describe('CONNECTION merge', () => {
   it('should merge pages in keyset order (k, then id, byte order) and cut to first', () => {
-    const { value } = merge([
-      page([['2020-02-20T01:00:00.000Z', 'T45-b'], ['2020-02-20T03:00:00.000Z', 'T45-a']], true, 10),
-      page([['2020-02-20T01:00:00.000Z', 'T13-z'], ['2020-02-20T02:00:00.000Z', 'T13-c']], false, 2),
-      null,
-      page([], false, 0),
-    ], 3);
+    const { value } = merge(
+      [
+        page(
+          [
+            ['2020-02-20T01:00:00.000Z', 'T45-b'],
+            ['2020-02-20T03:00:00.000Z', 'T45-a'],
+          ],
+          true,
+          10,
+        ),
+        page(
+          [
+            ['2020-02-20T01:00:00.000Z', 'T13-z'],
+            ['2020-02-20T02:00:00.000Z', 'T13-c'],
+          ],
+          false,
+          2,
+        ),
+        null,
+        page([], false, 0),
+      ],
+      3,
+    );
     expect(value.edges.map((e: any) => e.node.id)).toEqual(['T13-z', 'T45-b', 'T13-c']);
     expect(value.totalCount).toBe(12);
-    expect(value.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor({ k: '2020-02-20T02:00:00.000Z', id: 'T13-c' }) });
+    expect(value.pageInfo).toEqual({
+      hasNextPage: true,
+      endCursor: encodeCursor({ k: '2020-02-20T02:00:00.000Z', id: 'T13-c' }),
+    });
   });
 
   it('should say hasNextPage when the union was cut even if no province had more', () => {
@@ -53,7 +83,10 @@ describe('CONNECTION merge', () => {
   });
 
   it('should give a null endCursor to an empty page', () => {
-    expect(merge([page([], false, 0), page([], false, 0)], 5).value.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(merge([page([], false, 0), page([], false, 0)], 5).value.pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: null,
+    });
   });
 
   it('should answer null when no province answered', () => {
@@ -62,15 +95,55 @@ describe('CONNECTION merge', () => {
 
   it('should keep aliases of edges and pageInfo fields', () => {
     const a = page([['a', '1']], false, 1);
-    const aliased = { n: a.totalCount, items: a.edges, p: { more: false, end: a.pageInfo.endCursor }, __shard_edges: a.__shard_edges, __shard_page: a.__shard_page };
-    const { value } = merge([aliased, aliased], 5, 'n: totalCount p: pageInfo { more: hasNextPage end: endCursor } items: edges { node { id } }');
-    expect(value).toEqual({ n: 2, items: [{ node: { id: '1' } }, { node: { id: '1' } }], p: { more: false, end: encodeCursor({ k: 'a', id: '1' }) } });
+    const aliased = {
+      n: a.totalCount,
+      items: a.edges,
+      p: { more: false, end: a.pageInfo.endCursor },
+      __shard_edges: a.__shard_edges,
+      __shard_page: a.__shard_page,
+    };
+    const { value } = merge(
+      [aliased, aliased],
+      5,
+      'n: totalCount p: pageInfo { more: hasNextPage end: endCursor } items: edges { node { id } }',
+    );
+    expect(value).toEqual({
+      n: 2,
+      items: [{ node: { id: '1' } }, { node: { id: '1' } }],
+      p: { more: false, end: encodeCursor({ k: 'a', id: '1' }) },
+    });
   });
 
   it('should move error paths to merged edge indexes and drop errors of cut edges', () => {
-    const merged = merge([page([['b', '2'], ['d', '4']], false, 2), page([['a', '1'], ['c', '3']], false, 2)], 3);
+    const merged = merge(
+      [
+        page(
+          [
+            ['b', '2'],
+            ['d', '4'],
+          ],
+          false,
+          2,
+        ),
+        page(
+          [
+            ['a', '1'],
+            ['c', '3'],
+          ],
+          false,
+          2,
+        ),
+      ],
+      3,
+    );
     const edges = new Set(['edges']);
-    expect(remapConnectionPath(['trips', 'edges', 0, 'node', 'x'], 0, merged, edges)).toEqual(['trips', 'edges', 1, 'node', 'x']);
+    expect(remapConnectionPath(['trips', 'edges', 0, 'node', 'x'], 0, merged, edges)).toEqual([
+      'trips',
+      'edges',
+      1,
+      'node',
+      'x',
+    ]);
     expect(remapConnectionPath(['trips', 'edges', 1, 'node'], 0, merged, edges)).toBeUndefined();
     expect(remapConnectionPath(['trips', 'totalCount'], 1, merged, edges)).toEqual(['trips', 'totalCount']);
   });

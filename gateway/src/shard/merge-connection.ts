@@ -49,11 +49,16 @@ function byKeyset(a: Item, b: Item): number {
  * `hasNextPage` is true when a province had more or the union was cut; `totalCount` is summed.
  */
 export function mergeConnections(
-  parts: readonly ConnectionPart[], connectionType: GraphQLObjectType, sets: readonly SelectionSetNode[],
-  first: number, scope: MergeScope,
+  parts: readonly ConnectionPart[],
+  connectionType: GraphQLObjectType,
+  sets: readonly SelectionSetNode[],
+  first: number,
+  scope: MergeScope,
 ): MergedConnection {
   const edgeIndex: number[][] = parts.map(() => []);
-  const answers = parts.map((p) => (p.value && typeof p.value === 'object' ? (p.value as Answer) : undefined));
+  const answers = parts.map((p) =>
+    p.value && typeof p.value === 'object' ? (p.value as Answer) : undefined,
+  );
   if (!answers.some(Boolean)) return { value: null, edgeIndex };
 
   const items: Item[] = [];
@@ -63,14 +68,21 @@ export function mergeConnections(
     const edges = Array.isArray(answer[EDGES_ALIAS]) ? (answer[EDGES_ALIAS] as (Answer | null)[]) : [];
     edges.forEach((edge, index) => {
       const cursor = edge?.cursor;
-      items.push({ part, index, cursor: typeof cursor === 'string' ? cursor : undefined, keyset: keysetOf(cursor) });
+      items.push({
+        part,
+        index,
+        cursor: typeof cursor === 'string' ? cursor : undefined,
+        keyset: keysetOf(cursor),
+      });
       edgeIndex[part]![index] = -1;
     });
     if ((answer[PAGE_ALIAS] as Answer | null | undefined)?.hasNextPage === true) more = true;
   });
   items.sort(byKeyset);
   const kept = items.slice(0, Math.max(0, first));
-  kept.forEach((item, merged) => { edgeIndex[item.part]![item.index] = merged; });
+  kept.forEach((item, merged) => {
+    edgeIndex[item.part]![item.index] = merged;
+  });
   const hasNextPage = more || items.length > kept.length;
   const endCursor = kept.at(-1)?.cursor ?? null;
 
@@ -84,10 +96,14 @@ export function mergeConnections(
     const selected = fields.get(key);
     switch (selected?.fieldName) {
       case 'edges':
-        value[key] = kept.map((item) => (answers[item.part]![key] as unknown[] | undefined)?.[item.index] ?? null);
+        value[key] = kept.map(
+          (item) => (answers[item.part]![key] as unknown[] | undefined)?.[item.index] ?? null,
+        );
         break;
       case 'totalCount':
-        value[key] = values.some((v) => typeof v === 'number') ? values.reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0) : null;
+        value[key] = values.some((v) => typeof v === 'number')
+          ? values.reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0)
+          : null;
         break;
       case 'pageInfo': {
         const pageType = selected.type && getNamedType(selected.type);
@@ -100,7 +116,8 @@ export function mergeConnections(
         const page: Answer = {};
         for (const pageKey of Object.keys(template)) {
           const name = pageFields.get(pageKey)?.fieldName;
-          page[pageKey] = name === 'hasNextPage' ? hasNextPage : name === 'endCursor' ? endCursor : template[pageKey];
+          page[pageKey] =
+            name === 'hasNextPage' ? hasNextPage : name === 'endCursor' ? endCursor : template[pageKey];
         }
         value[key] = page;
         break;
@@ -117,10 +134,14 @@ export function mergeConnections(
  * `responseKey` and an `edges` key is replaced by its merged index; undefined when that edge was cut.
  */
 export function remapConnectionPath(
-  path: readonly (string | number)[], part: number, merged: MergedConnection, edgesKeys: ReadonlySet<string>,
+  path: readonly (string | number)[],
+  part: number,
+  merged: MergedConnection,
+  edgesKeys: ReadonlySet<string>,
 ): (string | number)[] | undefined {
   const [root, edges, index, ...rest] = path;
-  if (root === undefined || typeof edges !== 'string' || !edgesKeys.has(edges) || typeof index !== 'number') return [...path];
+  if (root === undefined || typeof edges !== 'string' || !edgesKeys.has(edges) || typeof index !== 'number')
+    return [...path];
   const target = merged.edgeIndex[part]?.[index];
   return target === undefined || target < 0 ? undefined : [root, edges, target, ...rest];
 }

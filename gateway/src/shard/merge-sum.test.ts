@@ -6,11 +6,16 @@ import { firstNonNull, mergeAnswers, type MergeScope } from './merge-sum.js';
 
 /** Merges province answers to an `_entities` selection on Summary the way the router does. */
 function mergeSummaries(sg: ShardedSubgraph, selection: string, answers: unknown[]) {
-  const a = analyzeOperation(sg, `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Summary { ${selection} } } }`);
+  const a = analyzeOperation(
+    sg,
+    `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Summary { ${selection} } } }`,
+  );
   const scope: MergeScope = { schema: sg.schema, rules: sg.rules, fragments: a.fragments };
   const type = sg.schema.getType('Summary');
   if (!isObjectType(type)) throw new Error('no Summary');
-  return stripShardAliases(mergeAnswers('SUM', answers, type as GraphQLObjectType, [a.entities!.node.selectionSet!], scope));
+  return stripShardAliases(
+    mergeAnswers('SUM', answers, type as GraphQLObjectType, [a.entities!.node.selectionSet!], scope),
+  );
 }
 
 describe('SUM merge', () => {
@@ -19,47 +24,93 @@ describe('SUM merge', () => {
   const transport = loadShardedSubgraph('transport');
 
   it('should add numbers deep and keep other leaves from the first answer', () => {
-    const part = (n: number) => ({ __typename: 'Summary', scope: 'CN', workers: { registered: n, atWork: 1, flow: { crossProvince: n * 2 } } });
-    expect(mergeSummaries(workers, 'scope workers { registered atWork flow { crossProvince } }', [part(1), part(10), null, part(100)]))
-      .toEqual({ __typename: 'Summary', scope: 'CN', workers: { registered: 111, atWork: 3, flow: { crossProvince: 222 } } });
+    const part = (n: number) => ({
+      __typename: 'Summary',
+      scope: 'CN',
+      workers: { registered: n, atWork: 1, flow: { crossProvince: n * 2 } },
+    });
+    expect(
+      mergeSummaries(workers, 'scope workers { registered atWork flow { crossProvince } }', [
+        part(1),
+        part(10),
+        null,
+        part(100),
+      ]),
+    ).toEqual({
+      __typename: 'Summary',
+      scope: 'CN',
+      workers: { registered: 111, atWork: 3, flow: { crossProvince: 222 } },
+    });
   });
 
   it('should recompute a RATIO from the summed parts, never average it', () => {
     const part = (openings: number, filled: number) => ({
-      employment: { fillRate: openings ? filled / openings : 0, __shard_filled: filled, __shard_openings: openings },
+      employment: {
+        fillRate: openings ? filled / openings : 0,
+        __shard_filled: filled,
+        __shard_openings: openings,
+      },
     });
-    const merged = mergeSummaries(employment, 'employment { fillRate }', [part(10, 9), part(100, 10), part(0, 0)]) as any;
+    const merged = mergeSummaries(employment, 'employment { fillRate }', [
+      part(10, 9),
+      part(100, 10),
+      part(0, 0),
+    ]) as any;
     expect(merged).toEqual({ employment: { fillRate: 19 / 110 } });
-    expect(mergeSummaries(employment, 'employment { fillRate }', [part(0, 0), part(0, 0)])).toEqual({ employment: { fillRate: 0 } });
+    expect(mergeSummaries(employment, 'employment { fillRate }', [part(0, 0), part(0, 0)])).toEqual({
+      employment: { fillRate: 0 },
+    });
   });
 
   it('should keep the parts when the client asked for them too', () => {
-    const part = (openings: number, filled: number) => ({ employment: { openings, filled, fillRate: 0.5, __shard_filled: filled, __shard_openings: openings } });
-    expect(mergeSummaries(employment, 'employment { openings filled fillRate }', [part(4, 1), part(4, 3)]))
-      .toEqual({ employment: { openings: 8, filled: 4, fillRate: 0.5 } });
+    const part = (openings: number, filled: number) => ({
+      employment: { openings, filled, fillRate: 0.5, __shard_filled: filled, __shard_openings: openings },
+    });
+    expect(
+      mergeSummaries(employment, 'employment { openings filled fillRate }', [part(4, 1), part(4, 3)]),
+    ).toEqual({ employment: { openings: 8, filled: 4, fillRate: 0.5 } });
   });
 
   it('should merge a list with a key rule by its key, summing items', () => {
     const part = (...modes: [string, number, number][]) => ({
-      transport: { byMode: modes.map(([mode, trips, passengers]) => ({ mode, trips, passengers, __shard_key: mode })), inbound: { trips: modes.length } },
+      transport: {
+        byMode: modes.map(([mode, trips, passengers]) => ({ mode, trips, passengers, __shard_key: mode })),
+        inbound: { trips: modes.length },
+      },
     });
-    const merged = mergeSummaries(transport, 'transport { byMode { mode trips passengers } inbound { trips } }', [
-      part(['BUS', 2, 80], ['TRAIN', 1, 500]), part(['BUS', 1, 40]), part(['FLIGHT', 1, 150], ['TRAIN', 2, 900]),
-    ]);
-    expect(merged).toEqual({ transport: {
-      byMode: [{ mode: 'BUS', trips: 3, passengers: 120 }, { mode: 'TRAIN', trips: 3, passengers: 1400 }, { mode: 'FLIGHT', trips: 1, passengers: 150 }],
-      inbound: { trips: 5 },
-    } });
+    const merged = mergeSummaries(
+      transport,
+      'transport { byMode { mode trips passengers } inbound { trips } }',
+      [
+        part(['BUS', 2, 80], ['TRAIN', 1, 500]),
+        part(['BUS', 1, 40]),
+        part(['FLIGHT', 1, 150], ['TRAIN', 2, 900]),
+      ],
+    );
+    expect(merged).toEqual({
+      transport: {
+        byMode: [
+          { mode: 'BUS', trips: 3, passengers: 120 },
+          { mode: 'TRAIN', trips: 3, passengers: 1400 },
+          { mode: 'FLIGHT', trips: 1, passengers: 150 },
+        ],
+        inbound: { trips: 5 },
+      },
+    });
   });
 
   it('should merge by key even when the client did not select the key', () => {
     const part = (trips: number) => ({ transport: { byMode: [{ trips, __shard_key: 'BUS' }] } });
-    expect(mergeSummaries(transport, 'transport { byMode { trips } }', [part(1), part(2)])).toEqual({ transport: { byMode: [{ trips: 3 }] } });
+    expect(mergeSummaries(transport, 'transport { byMode { trips } }', [part(1), part(2)])).toEqual({
+      transport: { byMode: [{ trips: 3 }] },
+    });
   });
 
   it('should merge aliased fields by their response keys', () => {
     const part = (n: number) => ({ w: { r: n, again: n } });
-    expect(mergeSummaries(workers, 'w: workers { r: registered again: registered }', [part(2), part(3)])).toEqual({ w: { r: 5, again: 5 } });
+    expect(
+      mergeSummaries(workers, 'w: workers { r: registered again: registered }', [part(2), part(3)]),
+    ).toEqual({ w: { r: 5, again: 5 } });
   });
 });
 

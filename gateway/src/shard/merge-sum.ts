@@ -1,6 +1,12 @@
 import {
-  getNamedType, isLeafType, isListType, isNonNullType,
-  type FragmentDefinitionNode, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode,
+  getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  type FragmentDefinitionNode,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import type { ShardMerge, ShardRules } from '@p2p/schema';
 import { runtimeObjectType, selectedFields } from './selected-fields.js';
@@ -30,14 +36,22 @@ export function firstNonNull(values: readonly unknown[]): unknown {
  * - `FIRST` (and `CONNECTION`, which {@link mergeConnections} handles): the first non-null answer.
  */
 export function mergeAnswers(
-  merge: ShardMerge, values: readonly unknown[], type: GraphQLOutputType,
-  sets: readonly SelectionSetNode[], scope: MergeScope,
+  merge: ShardMerge,
+  values: readonly unknown[],
+  type: GraphQLOutputType,
+  sets: readonly SelectionSetNode[],
+  scope: MergeScope,
 ): unknown {
   return merge === 'SUM' || merge === 'RATIO' ? sumValues(values, type, sets, scope) : firstNonNull(values);
 }
 
 /** Sums answers of `type` (see {@link mergeAnswers}). */
-export function sumValues(values: readonly unknown[], type: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): unknown {
+export function sumValues(
+  values: readonly unknown[],
+  type: GraphQLOutputType,
+  sets: readonly SelectionSetNode[],
+  scope: MergeScope,
+): unknown {
   const present = values.filter(isPresent);
   if (present.length === 0) return null;
   if (present.length === 1) return present[0];
@@ -51,7 +65,12 @@ export function sumValues(values: readonly unknown[], type: GraphQLOutputType, s
   return sumObjects(present as Answer[], t, sets, scope);
 }
 
-function sumObjects(objects: readonly Answer[], type: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): Answer {
+function sumObjects(
+  objects: readonly Answer[],
+  type: GraphQLOutputType,
+  sets: readonly SelectionSetNode[],
+  scope: MergeScope,
+): Answer {
   const objectType = runtimeObjectType(scope.schema, type, objects[0]);
   if (!objectType) return objects[0]!;
   const fields = selectedFields(scope.schema, objectType, sets, scope.fragments);
@@ -91,7 +110,12 @@ function sumObjects(objects: readonly Answer[], type: GraphQLOutputType, sets: r
  * Merges lists whose items are identified by a key field (asked under {@link KEY_ALIAS}):
  * items with the same key are summed; the order is the order keys are first seen.
  */
-export function mergeKeyedList(lists: readonly unknown[], itemType: GraphQLOutputType, sets: readonly SelectionSetNode[], scope: MergeScope): unknown[] | null {
+export function mergeKeyedList(
+  lists: readonly unknown[],
+  itemType: GraphQLOutputType,
+  sets: readonly SelectionSetNode[],
+  scope: MergeScope,
+): unknown[] | null {
   const present = lists.filter(Array.isArray) as unknown[][];
   if (!present.length) return null;
   const groups = new Map<unknown, unknown[]>();
@@ -108,6 +132,8 @@ export function mergeKeyedList(lists: readonly unknown[], itemType: GraphQLOutpu
       else groups.set(key, [item]);
     }
   }
-  const merged = [...groups.values()].map((items) => (items.length === 1 ? items[0] : sumValues(items, itemType, sets, scope)));
+  const merged = [...groups.values()].map((items) =>
+    items.length === 1 ? items[0] : sumValues(items, itemType, sets, scope),
+  );
   return [...merged, ...loose];
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parse, print } from 'graphql';
 import { loadShardedSubgraph } from './sharded-subgraph.js';
-import { OperationAnalyzer, analyzeOperation, stripShardAliases, subOperation } from './operation-analysis.js';
+import {
+  OperationAnalyzer,
+  analyzeOperation,
+  stripShardAliases,
+  subOperation,
+} from './operation-analysis.js';
 
 const transport = loadShardedSubgraph('transport');
 const employment = loadShardedSubgraph('employment');
@@ -9,20 +14,31 @@ const normalize = (q: string) => print(parse(q));
 
 describe('analyzeOperation', () => {
   it('should add aliased cursors and hasNextPage to a CONNECTION root field', () => {
-    const a = analyzeOperation(transport, '{ trips(destination: "110000") { totalCount edges { node { id } } } }');
+    const a = analyzeOperation(
+      transport,
+      '{ trips(destination: "110000") { totalCount edges { node { id } } } }',
+    );
     expect(a.rewritten).toBe(true);
-    expect(a.text).toBe(normalize(`{ trips(destination: "110000") { totalCount edges { node { id } }
-      __shard_edges: edges { cursor } __shard_page: pageInfo { hasNextPage } } }`));
+    expect(a.text).toBe(
+      normalize(`{ trips(destination: "110000") { totalCount edges { node { id } }
+      __shard_edges: edges { cursor } __shard_page: pageInfo { hasNextPage } } }`),
+    );
     expect(a.rootFields.map((f) => [f.responseKey, f.rule?.merge])).toEqual([['trips', 'CONNECTION']]);
     expect(a.entities).toBeUndefined();
   });
 
-  it('should add a RATIO field\'s parts and a keyed list\'s key, also inside fragments', () => {
-    const a = analyzeOperation(employment, `query($representations: [_Any!]!) { _entities(representations: $representations) { ...S } }
-      fragment S on Summary { employment { fillRate } }`);
+  it("should add a RATIO field's parts and a keyed list's key, also inside fragments", () => {
+    const a = analyzeOperation(
+      employment,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ...S } }
+      fragment S on Summary { employment { fillRate } }`,
+    );
     expect(a.entities?.responseKey).toBe('_entities');
     expect(a.text).toContain('fillRate\n    __shard_filled: filled\n    __shard_openings: openings');
-    const t = analyzeOperation(transport, `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Summary { transport { byMode { trips } } } } }`);
+    const t = analyzeOperation(
+      transport,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Summary { transport { byMode { trips } } } } }`,
+    );
     expect(t.text).toContain('__shard_key: mode');
   });
 
@@ -34,19 +50,27 @@ describe('analyzeOperation', () => {
   });
 
   it('should look through root fragments for top-level fields', () => {
-    const a = analyzeOperation(transport, 'query { ...Q __typename } fragment Q on Query { a: trip(id: "x") { id } b: trips { totalCount } }');
+    const a = analyzeOperation(
+      transport,
+      'query { ...Q __typename } fragment Q on Query { a: trip(id: "x") { id } b: trips { totalCount } }',
+    );
     expect(a.rootFields.map((f) => f.responseKey)).toEqual(['a', 'b', '__typename']);
   });
 });
 
 describe('subOperation', () => {
   it('should keep only the chosen fields with the variables and fragments they use', () => {
-    const a = analyzeOperation(transport, `query Q($id: ID!, $d: RegionCode) {
+    const a = analyzeOperation(
+      transport,
+      `query Q($id: ID!, $d: RegionCode) {
       trip(id: $id) { ...T }
       trips(destination: $d) { edges { node { ...T } } }
-    } fragment T on Trip { id vehicleCode }`);
+    } fragment T on Trip { id vehicleCode }`,
+    );
     const first = subOperation(a, [a.rootFields[0]!]);
-    expect(first).toBe(normalize('query Q($id: ID!) { trip(id: $id) { ...T } } fragment T on Trip { id vehicleCode }'));
+    expect(first).toBe(
+      normalize('query Q($id: ID!) { trip(id: $id) { ...T } } fragment T on Trip { id vehicleCode }'),
+    );
     const second = subOperation(a, [a.rootFields[1]!]);
     expect(second).toContain('query Q($d: RegionCode)');
     expect(second).not.toContain('$id');
@@ -70,7 +94,12 @@ describe('OperationAnalyzer', () => {
 
 describe('stripShardAliases', () => {
   it('should remove every __shard_ key, deep', () => {
-    expect(stripShardAliases({ a: [{ __shard_key: 'BUS', b: 1 }], __shard_edges: [], c: { __shard_filled: 2, d: null } }))
-      .toEqual({ a: [{ b: 1 }], c: { d: null } });
+    expect(
+      stripShardAliases({
+        a: [{ __shard_key: 'BUS', b: 1 }],
+        __shard_edges: [],
+        c: { __shard_filled: 2, d: null },
+      }),
+    ).toEqual({ a: [{ b: 1 }], c: { d: null } });
   });
 });

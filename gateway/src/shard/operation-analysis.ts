@@ -1,7 +1,17 @@
 import {
-  Kind, TypeInfo, parse, print, visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
-  type SelectionNode, type SelectionSetNode, type OperationTypeNode,
+  Kind,
+  TypeInfo,
+  parse,
+  print,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  type OperationTypeNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { ShardRule } from '@p2p/schema';
@@ -46,7 +56,10 @@ const field = (alias: string | undefined, fieldName: string, selections?: Select
   name: name(fieldName),
   ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
 });
-const withSelections = (set: SelectionSetNode, extra: SelectionNode[]): SelectionSetNode => ({ ...set, selections: [...set.selections, ...extra] });
+const withSelections = (set: SelectionSetNode, extra: SelectionNode[]): SelectionSetNode => ({
+  ...set,
+  selections: [...set.selections, ...extra],
+});
 
 /** Alias under which a CONNECTION fetch asks each province for its edge cursors. */
 export const EDGES_ALIAS = `${SHARD_ALIAS_PREFIX}edges`;
@@ -64,54 +77,66 @@ export const ratioAlias = (of: string) => `${SHARD_ALIAS_PREFIX}${of}`;
 function rewrite(doc: DocumentNode, sg: ShardedSubgraph): { document: DocumentNode; rewritten: boolean } {
   const typeInfo = new TypeInfo(sg.schema);
   let rewritten = false;
-  const document = visit(doc, visitWithTypeInfo(typeInfo, {
-    Field: {
-      leave(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent || !node.selectionSet) return undefined;
-        const root = parent.name === 'Query' || parent.name === 'Mutation';
-        const rule = root ? sg.rules.rootFields.get(`${parent.name}.${node.name.value}`) : sg.rules.fields.get(`${parent.name}.${node.name.value}`);
-        if (root && rule?.merge === 'CONNECTION') {
-          rewritten = true;
-          return { ...node, selectionSet: withSelections(node.selectionSet, [
-            field(EDGES_ALIAS, 'edges', [field(undefined, 'cursor')]),
-            field(PAGE_ALIAS, 'pageInfo', [field(undefined, 'hasNextPage')]),
-          ]) };
-        }
-        if (!root && rule?.key) {
-          rewritten = true;
-          return { ...node, selectionSet: withSelections(node.selectionSet, [field(KEY_ALIAS, rule.key)]) };
-        }
-        return undefined;
-      },
-    },
-    SelectionSet: {
-      leave(node) {
-        const type = typeInfo.getParentType();
-        if (!type) return undefined;
-        const extra: SelectionNode[] = [];
-        const added = new Set<string>();
-        for (const s of node.selections) {
-          if (s.kind !== Kind.FIELD) continue;
-          const rule = sg.rules.fields.get(`${type.name}.${s.name.value}`);
-          if (rule?.merge !== 'RATIO' || !rule.of) continue;
-          for (const part of rule.of) {
-            if (added.has(part)) continue;
-            added.add(part);
-            extra.push(field(ratioAlias(part), part));
+  const document = visit(
+    doc,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        leave(node) {
+          const parent = typeInfo.getParentType();
+          if (!parent || !node.selectionSet) return undefined;
+          const root = parent.name === 'Query' || parent.name === 'Mutation';
+          const rule = root
+            ? sg.rules.rootFields.get(`${parent.name}.${node.name.value}`)
+            : sg.rules.fields.get(`${parent.name}.${node.name.value}`);
+          if (root && rule?.merge === 'CONNECTION') {
+            rewritten = true;
+            return {
+              ...node,
+              selectionSet: withSelections(node.selectionSet, [
+                field(EDGES_ALIAS, 'edges', [field(undefined, 'cursor')]),
+                field(PAGE_ALIAS, 'pageInfo', [field(undefined, 'hasNextPage')]),
+              ]),
+            };
           }
-        }
-        if (!extra.length) return undefined;
-        rewritten = true;
-        return withSelections(node, extra);
+          if (!root && rule?.key) {
+            rewritten = true;
+            return { ...node, selectionSet: withSelections(node.selectionSet, [field(KEY_ALIAS, rule.key)]) };
+          }
+          return undefined;
+        },
       },
-    },
-  }));
+      SelectionSet: {
+        leave(node) {
+          const type = typeInfo.getParentType();
+          if (!type) return undefined;
+          const extra: SelectionNode[] = [];
+          const added = new Set<string>();
+          for (const s of node.selections) {
+            if (s.kind !== Kind.FIELD) continue;
+            const rule = sg.rules.fields.get(`${type.name}.${s.name.value}`);
+            if (rule?.merge !== 'RATIO' || !rule.of) continue;
+            for (const part of rule.of) {
+              if (added.has(part)) continue;
+              added.add(part);
+              extra.push(field(ratioAlias(part), part));
+            }
+          }
+          if (!extra.length) return undefined;
+          rewritten = true;
+          return withSelections(node, extra);
+        },
+      },
+    }),
+  );
   return { document, rewritten };
 }
 
 /** Top-level fields of an operation, looking through fragments on the root type. */
-function topLevelFields(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, out: FieldNode[] = []): FieldNode[] {
+function topLevelFields(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  out: FieldNode[] = [],
+): FieldNode[] {
   for (const s of set.selections) {
     if (s.kind === Kind.FIELD) out.push(s);
     else if (s.kind === Kind.INLINE_FRAGMENT) topLevelFields(s.selectionSet, fragments, out);
@@ -127,7 +152,11 @@ function topLevelFields(set: SelectionSetNode, fragments: ReadonlyMap<string, Fr
  * Parses, rewrites and analyses one fetch operation.
  * @throws when the text is not a GraphQL operation.
  */
-export function analyzeOperation(sg: ShardedSubgraph, query: string, operationName?: string): OperationAnalysis {
+export function analyzeOperation(
+  sg: ShardedSubgraph,
+  query: string,
+  operationName?: string,
+): OperationAnalysis {
   const { document, rewritten } = rewrite(parse(query), sg);
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
@@ -135,16 +164,24 @@ export function analyzeOperation(sg: ShardedSubgraph, query: string, operationNa
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
     else if (def.kind === Kind.OPERATION_DEFINITION) operations.push(def);
   }
-  const definition = operations.find((o) => !operationName || o.name?.value === operationName) ?? operations[0];
+  const definition =
+    operations.find((o) => !operationName || o.name?.value === operationName) ?? operations[0];
   if (!definition) throw new Error('fetch carries no operation');
-  const rootType = definition.operation === 'mutation' ? 'Mutation' : definition.operation === 'subscription' ? 'Subscription' : 'Query';
-  const rootFields = topLevelFields(definition.selectionSet, fragments).map((node, index): RootFieldPlan => ({
-    index,
-    responseKey: node.alias?.value ?? node.name.value,
-    fieldName: node.name.value,
-    node,
-    rule: sg.rules.rootFields.get(`${rootType}.${node.name.value}`),
-  }));
+  const rootType =
+    definition.operation === 'mutation'
+      ? 'Mutation'
+      : definition.operation === 'subscription'
+        ? 'Subscription'
+        : 'Query';
+  const rootFields = topLevelFields(definition.selectionSet, fragments).map(
+    (node, index): RootFieldPlan => ({
+      index,
+      responseKey: node.alias?.value ?? node.name.value,
+      fieldName: node.name.value,
+      node,
+      rule: sg.rules.rootFields.get(`${rootType}.${node.name.value}`),
+    }),
+  );
   return {
     operation: definition.operation,
     operationName: definition.name?.value,
@@ -166,7 +203,9 @@ function usages(nodes: readonly SelectionNode[], fragments: ReadonlyMap<string, 
   while (queue.length) {
     for (const node of queue.pop()!) {
       visit(node, {
-        Variable: (v) => { variables.add(v.name.value); },
+        Variable: (v) => {
+          variables.add(v.name.value);
+        },
         FragmentSpread: (s) => {
           if (used.has(s.name.value)) return;
           used.add(s.name.value);
@@ -192,7 +231,9 @@ export function subOperation(analysis: OperationAnalysis, fields: readonly RootF
   const used = usages(nodes, analysis.fragments);
   const operation: OperationDefinitionNode = {
     ...analysis.definition,
-    variableDefinitions: analysis.definition.variableDefinitions?.filter((v) => used.variables.has(v.variable.name.value)),
+    variableDefinitions: analysis.definition.variableDefinitions?.filter((v) =>
+      used.variables.has(v.variable.name.value),
+    ),
     selectionSet: { kind: Kind.SELECTION_SET, selections: nodes },
   };
   const kept = [...analysis.fragments.values()].filter((f) => used.fragments.has(f.name.value));
@@ -209,7 +250,10 @@ export class OperationAnalyzer {
   private readonly cache: LRUCache<string, OperationAnalysis>;
 
   /** @param max operations kept; @default 1000 */
-  constructor(private readonly subgraph: ShardedSubgraph, max = 1000) {
+  constructor(
+    private readonly subgraph: ShardedSubgraph,
+    max = 1000,
+  ) {
     this.cache = new LRUCache({ max });
   }
 

@@ -8,10 +8,14 @@ function setup(probeResult: 'up' | 'down', retryAfterMs = 1000) {
   let release: () => void = () => {};
   const gate = { hold: false };
   const breaker = new ProvinceBreaker({
-    registry, retryAfterMs,
+    registry,
+    retryAfterMs,
     probe: async (code) => {
       probes.push(code);
-      if (gate.hold) await new Promise<void>((r) => { release = r; });
+      if (gate.hold)
+        await new Promise<void>((r) => {
+          release = r;
+        });
       registry.update(code, { status: probeResult });
     },
   });
@@ -42,7 +46,7 @@ describe('ProvinceBreaker', () => {
     expect(registry.status('450000')).toBe('up');
   });
 
-  it('should count a timeout as the window\'s probe', async () => {
+  it("should count a timeout as the window's probe", async () => {
     const { breaker, probes } = setup('up', 60_000);
     breaker.failed('450000', 'timeout');
     expect(await breaker.available('450000')).toBe(false);

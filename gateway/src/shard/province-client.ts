@@ -57,17 +57,26 @@ export class ProvinceClient {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.logger = options.logger ?? silentLogger;
     const keepAliveMs = options.keepAliveMs ?? 30_000;
-    this.agent = new Agent({ keepAliveTimeout: keepAliveMs, keepAliveMaxTimeout: keepAliveMs, connections: options.connections ?? 32 });
+    this.agent = new Agent({
+      keepAliveTimeout: keepAliveMs,
+      keepAliveMaxTimeout: keepAliveMs,
+      connections: options.connections ?? 32,
+    });
   }
 
   /**
    * Sends one request; resolves with the province's GraphQL answer (which may carry errors).
    * @throws ProvinceFetchError when no GraphQL answer came back in time.
    */
-  async send(target: ProvinceTarget, body: ProvinceRequest, { mutation, caller }: { mutation: boolean; caller?: Caller | null }): Promise<ProvinceAnswer> {
+  async send(
+    target: ProvinceTarget,
+    body: ProvinceRequest,
+    { mutation, caller }: { mutation: boolean; caller?: Caller | null },
+  ): Promise<ProvinceAnswer> {
     const started = performance.now();
     // Who is asking, signed for the province (which refuses any request without it).
-    const authorization = caller && this.options.assertions ? await this.options.assertions.headerFor(caller) : {};
+    const authorization =
+      caller && this.options.assertions ? await this.options.assertions.headerFor(caller) : {};
     const deadline = started + this.timeoutMs;
     let attempt = 0;
     for (;;) {
@@ -77,16 +86,31 @@ export class ProvinceClient {
         this.observe(target, started, 'ok');
         return answer;
       } catch (err) {
-        const failure = err instanceof ProvinceFetchError ? err : new ProvinceFetchError(target.province, 'network', String(err));
+        const failure =
+          err instanceof ProvinceFetchError
+            ? err
+            : new ProvinceFetchError(target.province, 'network', String(err));
         const remaining = deadline - performance.now();
         if (!mutation && attempt === 1 && failure.reason !== 'timeout' && remaining > 50) {
-          this.logger.debug('province fetch retried', { province: target.province, subgraph: target.subgraph, reason: failure.reason });
+          this.logger.debug('province fetch retried', {
+            province: target.province,
+            subgraph: target.subgraph,
+            reason: failure.reason,
+          });
           continue;
         }
         this.observe(target, started, 'error');
-        this.options.metrics?.provinceErrors.inc({ province: target.province, subgraph: target.subgraph, reason: failure.reason });
+        this.options.metrics?.provinceErrors.inc({
+          province: target.province,
+          subgraph: target.subgraph,
+          reason: failure.reason,
+        });
         this.logger.warn('province fetch failed', {
-          province: target.province, subgraph: target.subgraph, reason: failure.reason, attempts: attempt, mutation,
+          province: target.province,
+          subgraph: target.subgraph,
+          reason: failure.reason,
+          attempts: attempt,
+          mutation,
           ms: Math.round(performance.now() - started),
         });
         throw failure;
@@ -94,7 +118,12 @@ export class ProvinceClient {
     }
   }
 
-  private async once(target: ProvinceTarget, body: ProvinceRequest, budgetMs: number, authorization: Record<string, string>): Promise<ProvinceAnswer> {
+  private async once(
+    target: ProvinceTarget,
+    body: ProvinceRequest,
+    budgetMs: number,
+    authorization: Record<string, string>,
+  ): Promise<ProvinceAnswer> {
     const timeout = Math.max(1, Math.floor(budgetMs));
     let status: number;
     let text: string;
@@ -113,8 +142,16 @@ export class ProvinceClient {
     } catch (err) {
       const name = (err as { name?: string; code?: string }).name ?? '';
       const code = (err as { code?: string }).code ?? '';
-      const timedOut = name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-      throw new ProvinceFetchError(target.province, timedOut ? 'timeout' : 'network', timedOut ? `timed out after ${timeout} ms` : `${code || name}`);
+      const timedOut =
+        name === 'TimeoutError' ||
+        name === 'AbortError' ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        code === 'UND_ERR_BODY_TIMEOUT';
+      throw new ProvinceFetchError(
+        target.province,
+        timedOut ? 'timeout' : 'network',
+        timedOut ? `timed out after ${timeout} ms` : `${code || name}`,
+      );
     }
     let parsed: unknown;
     try {
@@ -122,7 +159,12 @@ export class ProvinceClient {
     } catch {
       parsed = undefined;
     }
-    if (parsed && typeof parsed === 'object' && ('data' in parsed || 'errors' in parsed) && !RETRYABLE_STATUS.has(status)) {
+    if (
+      parsed &&
+      typeof parsed === 'object' &&
+      ('data' in parsed || 'errors' in parsed) &&
+      !RETRYABLE_STATUS.has(status)
+    ) {
       return parsed as ProvinceAnswer;
     }
     throw new ProvinceFetchError(target.province, 'http', `HTTP ${status}`);

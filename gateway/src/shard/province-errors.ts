@@ -6,7 +6,11 @@ export type ProvinceFailure = 'timeout' | 'network' | 'http' | 'down' | 'not_con
 
 /** A fetch to a province that brought no GraphQL answer. */
 export class ProvinceFetchError extends Error {
-  constructor(readonly province: string, readonly reason: ProvinceFailure, message: string) {
+  constructor(
+    readonly province: string,
+    readonly reason: ProvinceFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProvinceFetchError';
   }
@@ -29,13 +33,21 @@ const MESSAGES: Record<ProvinceFailure, string> = {
  */
 export function provinceError(province: string, reason: ProvinceFailure, path?: Path): GraphQLFormattedError {
   const code = reason === 'incompatible' ? 'PROVINCE_INCOMPATIBLE' : 'PROVINCE_UNAVAILABLE';
-  const error = hubError(code, `province ${province} ${MESSAGES[reason]}; its part of the answer is missing`, { province, reason });
+  const error = hubError(
+    code,
+    `province ${province} ${MESSAGES[reason]}; its part of the answer is missing`,
+    { province, reason },
+  );
   const formatted = error.toJSON();
   return path ? { ...formatted, path: [...path] } : formatted;
 }
 
 /** A province's own error, tagged with the province and moved to `path` (undefined: dropped path). */
-export function fromProvince(error: GraphQLFormattedError, province: string, path: Path | undefined = error.path): GraphQLFormattedError {
+export function fromProvince(
+  error: GraphQLFormattedError,
+  province: string,
+  path: Path | undefined = error.path,
+): GraphQLFormattedError {
   const { locations: _locations, path: _path, ...rest } = error;
   return { ...rest, ...(path ? { path: [...path] } : {}), extensions: { ...error.extensions, province } };
 }
@@ -48,9 +60,10 @@ export function dedupeErrors(errors: readonly GraphQLFormattedError[]): GraphQLF
   const seen = new Set<string>();
   return errors.filter((e) => {
     const code = e.extensions?.code;
-    const key = code === 'PROVINCE_UNAVAILABLE' || code === 'PROVINCE_INCOMPATIBLE'
-      ? `${e.message}\0${JSON.stringify(e.path)}`
-      : `${e.message}\0${String(code)}\0${JSON.stringify(e.path)}`;
+    const key =
+      code === 'PROVINCE_UNAVAILABLE' || code === 'PROVINCE_INCOMPATIBLE'
+        ? `${e.message}\0${JSON.stringify(e.path)}`
+        : `${e.message}\0${String(code)}\0${JSON.stringify(e.path)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -26,13 +26,24 @@ export type ProvinceResult =
  * Sends a request to one province of the subgraph. A province that is not connected, was found
  * incompatible, or is down with its breaker open is not called; its result says why.
  */
-export async function askProvince(ctx: ShardContext, province: string, body: ProvinceRequest, mutation: boolean): Promise<ProvinceResult> {
+export async function askProvince(
+  ctx: ShardContext,
+  province: string,
+  body: ProvinceRequest,
+  mutation: boolean,
+): Promise<ProvinceResult> {
   const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
   if (!url) return { province, failure: 'not_connected' };
   if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
   if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
   try {
-    return { province, answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, { mutation, caller: ctx.caller }) };
+    return {
+      province,
+      answer: await ctx.client.send({ province, subgraph: ctx.subgraph.name, url }, body, {
+        mutation,
+        caller: ctx.caller,
+      }),
+    };
   } catch (err) {
     const failure = err instanceof ProvinceFetchError ? err.reason : 'network';
     ctx.breaker?.failed(province, failure);
@@ -42,7 +53,10 @@ export async function askProvince(ctx: ShardContext, province: string, body: Pro
 
 /** Sends requests to several provinces in parallel; results in the order of `provinces`. */
 export function askProvinces(
-  ctx: ShardContext, provinces: readonly string[], body: (province: string) => ProvinceRequest, mutation = false,
+  ctx: ShardContext,
+  provinces: readonly string[],
+  body: (province: string) => ProvinceRequest,
+  mutation = false,
 ): Promise<ProvinceResult[]> {
   return Promise.all(provinces.map((p) => askProvince(ctx, p, body(p), mutation)));
 }

@@ -40,7 +40,14 @@ export class ProvinceRegistry {
     for (const [raw, url] of Object.entries(provinces)) {
       const code = normalizeProvinceCode(raw);
       if (!code) throw new Error(`province code "${raw}" is not a six-digit province code (e.g. 450000)`);
-      this.states.set(code, { code, baseUrl: url.replace(/\/+$/, ''), status: 'unknown', checkedAt: null, latencyMs: null, problems: [] });
+      this.states.set(code, {
+        code,
+        baseUrl: url.replace(/\/+$/, ''),
+        status: 'unknown',
+        checkedAt: null,
+        latencyMs: null,
+        problems: [],
+      });
     }
     this.codes = [...this.states.keys()].sort();
   }

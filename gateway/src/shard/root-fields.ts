@@ -1,12 +1,23 @@
 import { getNamedType, isObjectType, type GraphQLFormattedError, type GraphQLObjectType } from 'graphql';
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { badInput } from '@p2p/schema';
-import { stripShardAliases, subOperation, type OperationAnalysis, type RootFieldPlan } from './operation-analysis.js';
+import {
+  stripShardAliases,
+  subOperation,
+  type OperationAnalysis,
+  type RootFieldPlan,
+} from './operation-analysis.js';
 import { argumentValues, routeMutationField, routeQueryField, type Route } from './routing.js';
 import { firstNonNull, mergeAnswers, type MergeScope } from './merge-sum.js';
 import { mergeConnections, remapConnectionPath } from './merge-connection.js';
 import { selectedFields } from './selected-fields.js';
-import { askProvince, askProvinces, mergeScope, type ProvinceResult, type ShardContext } from './province-fanout.js';
+import {
+  askProvince,
+  askProvinces,
+  mergeScope,
+  type ProvinceResult,
+  type ShardContext,
+} from './province-fanout.js';
 import { dedupeErrors, fromProvince, provinceError } from './province-errors.js';
 
 type Data = Record<string, unknown>;
@@ -17,13 +28,20 @@ const DEFAULT_PAGE = 20;
 
 const invalid = (field: RootFieldPlan, route: Route) => {
   const { message = '', argument } = route.kind === 'invalid' ? route : {};
-  return { ...badInput(message, argument ? `${field.fieldName}.${argument}` : field.fieldName).toJSON(), path: [field.responseKey] };
+  return {
+    ...badInput(message, argument ? `${field.fieldName}.${argument}` : field.fieldName).toJSON(),
+    path: [field.responseKey],
+  };
 };
 
 /** Puts together one field from its provinces' results, by the field's merge rule. */
 function gatherField(
-  ctx: ShardContext, field: RootFieldPlan, results: readonly ProvinceResult[], variables: Variables,
-  scope: MergeScope, errors: GraphQLFormattedError[],
+  ctx: ShardContext,
+  field: RootFieldPlan,
+  results: readonly ProvinceResult[],
+  variables: Variables,
+  scope: MergeScope,
+  errors: GraphQLFormattedError[],
 ): unknown {
   const key = field.responseKey;
   const answered = results.filter((r) => r.answer);
@@ -34,15 +52,26 @@ function gatherField(
   const fieldType = rootType.getFields()[field.fieldName]?.type;
   const sets = field.node.selectionSet ? [field.node.selectionSet] : [];
 
-  if (field.rule?.merge === 'CONNECTION' && fieldType && isObjectType(getNamedType(fieldType)) && answered.length > 1) {
+  if (
+    field.rule?.merge === 'CONNECTION' &&
+    fieldType &&
+    isObjectType(getNamedType(fieldType)) &&
+    answered.length > 1
+  ) {
     const connectionType = getNamedType(fieldType) as GraphQLObjectType;
     const first = argumentValues(field.node, variables).first;
     const merged = mergeConnections(
-      answered.map((r, i) => ({ province: r.province, value: values[i] })), connectionType, sets,
-      typeof first === 'number' ? first : DEFAULT_PAGE, scope,
+      answered.map((r, i) => ({ province: r.province, value: values[i] })),
+      connectionType,
+      sets,
+      typeof first === 'number' ? first : DEFAULT_PAGE,
+      scope,
     );
-    const edgesKeys = new Set([...selectedFields(scope.schema, connectionType, sets, scope.fragments)]
-      .filter(([, f]) => f.fieldName === 'edges').map(([k]) => k));
+    const edgesKeys = new Set(
+      [...selectedFields(scope.schema, connectionType, sets, scope.fragments)]
+        .filter(([, f]) => f.fieldName === 'edges')
+        .map(([k]) => k),
+    );
     answered.forEach((r, part) => {
       for (const e of ownErrors(r)) {
         const path = remapConnectionPath(e.path!, part, merged, edgesKeys);
@@ -51,14 +80,23 @@ function gatherField(
     });
     return merged.value;
   }
-  for (const r of answered) for (const e of ownErrors(r)) errors.push(fromProvince(e, r.province, answered.length > 1 && field.rule?.merge === 'SUM' ? [key] : e.path));
+  for (const r of answered)
+    for (const e of ownErrors(r))
+      errors.push(
+        fromProvince(e, r.province, answered.length > 1 && field.rule?.merge === 'SUM' ? [key] : e.path),
+      );
   if (answered.length <= 1 || !fieldType) return firstNonNull(values);
   return mergeAnswers(field.rule?.merge ?? 'FIRST', values, fieldType, sets, scope);
 }
 
 /** Errors of an answer that belong to no field of the fetch (e.g. a province's validation error). */
-function looseErrors(results: readonly ProvinceResult[], keys: ReadonlySet<unknown>): GraphQLFormattedError[] {
-  return results.flatMap((r) => (r.answer?.errors ?? []).filter((e) => !keys.has(e.path?.[0])).map((e) => fromProvince(e, r.province)));
+function looseErrors(
+  results: readonly ProvinceResult[],
+  keys: ReadonlySet<unknown>,
+): GraphQLFormattedError[] {
+  return results.flatMap((r) =>
+    (r.answer?.errors ?? []).filter((e) => !keys.has(e.path?.[0])).map((e) => fromProvince(e, r.province)),
+  );
 }
 
 /**
@@ -68,13 +106,22 @@ function looseErrors(results: readonly ProvinceResult[], keys: ReadonlySet<unkno
  * provinces merge by the field's rule (CONNECTION in keyset order, SUM, FIRST); a failed province
  * leaves PROVINCE_UNAVAILABLE at the field's path and the rest of the answer stands.
  */
-async function fetchQuery(ctx: ShardContext, analysis: OperationAnalysis, request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
+async function fetchQuery(
+  ctx: ShardContext,
+  analysis: OperationAnalysis,
+  request: GatewayGraphQLRequest,
+): Promise<GatewayGraphQLResponse> {
   const variables = request.variables ?? {};
   const data: Data = {};
   const errors: GraphQLFormattedError[] = [];
   const groups = new Map<string, { provinces: readonly string[]; fields: RootFieldPlan[] }>();
   for (const field of analysis.rootFields) {
-    const route: Route = routeQueryField(field.fieldName, field.rule, argumentValues(field.node, variables), ctx.registry.codes);
+    const route: Route = routeQueryField(
+      field.fieldName,
+      field.rule,
+      argumentValues(field.node, variables),
+      ctx.registry.codes,
+    );
     if (route.kind === 'local') data[field.responseKey] = 'Query';
     else if (route.kind === 'invalid') {
       data[field.responseKey] = null;
@@ -87,12 +134,19 @@ async function fetchQuery(ctx: ShardContext, analysis: OperationAnalysis, reques
     }
   }
   const scope = mergeScope(ctx, analysis.fragments);
-  await Promise.all([...groups.values()].map(async ({ provinces, fields }) => {
-    const query = subOperation(analysis, fields);
-    const results = await askProvinces(ctx, provinces, () => ({ query, variables, operationName: request.operationName }));
-    for (const field of fields) data[field.responseKey] = gatherField(ctx, field, results, variables, scope, errors);
-    errors.push(...looseErrors(results, new Set(fields.map((f) => f.responseKey))));
-  }));
+  await Promise.all(
+    [...groups.values()].map(async ({ provinces, fields }) => {
+      const query = subOperation(analysis, fields);
+      const results = await askProvinces(ctx, provinces, () => ({
+        query,
+        variables,
+        operationName: request.operationName,
+      }));
+      for (const field of fields)
+        data[field.responseKey] = gatherField(ctx, field, results, variables, scope, errors);
+      errors.push(...looseErrors(results, new Set(fields.map((f) => f.responseKey))));
+    }),
+  );
   if (analysis.rewritten) stripShardAliases(data);
   return errors.length ? { data, errors: dedupeErrors(errors) } : { data };
 }
@@ -103,9 +157,16 @@ async function fetchQuery(ctx: ShardContext, analysis: OperationAnalysis, reques
  * region, nothing is sent and each such field gets BAD_USER_INPUT. Fields run in order, consecutive
  * fields of one province in one request; after a failure the later fields are not sent.
  */
-async function fetchMutation(ctx: ShardContext, analysis: OperationAnalysis, request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
+async function fetchMutation(
+  ctx: ShardContext,
+  analysis: OperationAnalysis,
+  request: GatewayGraphQLRequest,
+): Promise<GatewayGraphQLResponse> {
   const variables = request.variables ?? {};
-  const routes = analysis.rootFields.map((f) => ({ field: f, route: routeMutationField(f.fieldName, f.rule, argumentValues(f.node, variables), ctx.registry.codes) }));
+  const routes = analysis.rootFields.map((f) => ({
+    field: f,
+    route: routeMutationField(f.fieldName, f.rule, argumentValues(f.node, variables), ctx.registry.codes),
+  }));
   const rejected = routes.filter((r) => r.route.kind === 'invalid');
   if (rejected.length) {
     return {
@@ -127,7 +188,12 @@ async function fetchMutation(ctx: ShardContext, analysis: OperationAnalysis, req
     else batches.push({ province, fields: [field] });
   }
   for (const { province, fields } of batches) {
-    const result = await askProvince(ctx, province, { query: subOperation(analysis, fields), variables, operationName: request.operationName }, true);
+    const result = await askProvince(
+      ctx,
+      province,
+      { query: subOperation(analysis, fields), variables, operationName: request.operationName },
+      true,
+    );
     if (result.failure) {
       for (const f of fields) {
         data[f.responseKey] = null;
@@ -144,6 +210,12 @@ async function fetchMutation(ctx: ShardContext, analysis: OperationAnalysis, req
 }
 
 /** Resolves a fetch of root fields (queries and mutations) across provinces. */
-export function fetchRootFields(ctx: ShardContext, analysis: OperationAnalysis, request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
-  return analysis.operation === 'mutation' ? fetchMutation(ctx, analysis, request) : fetchQuery(ctx, analysis, request);
+export function fetchRootFields(
+  ctx: ShardContext,
+  analysis: OperationAnalysis,
+  request: GatewayGraphQLRequest,
+): Promise<GatewayGraphQLResponse> {
+  return analysis.operation === 'mutation'
+    ? fetchMutation(ctx, analysis, request)
+    : fetchQuery(ctx, analysis, request);
 }

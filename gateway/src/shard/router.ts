@@ -39,7 +39,12 @@ export class ShardRouter implements GraphQLDataSource {
 
   constructor(options: ShardRouterOptions) {
     this.analyzer = new OperationAnalyzer(options.subgraph, options.cacheSize);
-    this.ctx = { subgraph: options.subgraph, registry: options.registry, client: options.client, breaker: options.breaker };
+    this.ctx = {
+      subgraph: options.subgraph,
+      registry: options.registry,
+      client: options.client,
+      breaker: options.breaker,
+    };
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -51,20 +56,33 @@ export class ShardRouter implements GraphQLDataSource {
   /** Sends one fetch of the query plan to the right provinces and merges their answers. */
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
-    if (!request.query) return { errors: [hubError('INTERNAL_SERVER_ERROR', 'fetch without an operation').toJSON()] };
-    let analysis;
+    if (!request.query)
+      return { errors: [hubError('INTERNAL_SERVER_ERROR', 'fetch without an operation').toJSON()] };
+    let analysis: ReturnType<typeof this.analyzer.analyze>;
     try {
       analysis = this.analyzer.analyze(request.query, request.operationName);
     } catch (err) {
       // The message may quote literals of the operation (personal data): log its kind only.
-      this.logger.error('fetch operation not understood', { subgraph: this.ctx.subgraph.name, error: (err as Error).name });
-      return { errors: [hubError('INTERNAL_SERVER_ERROR', `the gateway could not route a fetch to ${this.ctx.subgraph.name}`).toJSON()] };
+      this.logger.error('fetch operation not understood', {
+        subgraph: this.ctx.subgraph.name,
+        error: (err as Error).name,
+      });
+      return {
+        errors: [
+          hubError(
+            'INTERNAL_SERVER_ERROR',
+            `the gateway could not route a fetch to ${this.ctx.subgraph.name}`,
+          ).toJSON(),
+        ],
+      };
     }
     if (analysis.operation === 'subscription') {
       return { errors: [hubError('BAD_USER_INPUT', 'subscriptions are served over graphql-ws').toJSON()] };
     }
     // The caller authenticated by the gateway travels, signed, with every fetch of this request.
     const ctx: ShardContext = { ...this.ctx, caller: callerOfContext(options.context) };
-    return analysis.entities ? fetchEntities(ctx, analysis, request) : fetchRootFields(ctx, analysis, request);
+    return analysis.entities
+      ? fetchEntities(ctx, analysis, request)
+      : fetchRootFields(ctx, analysis, request);
   }
 }

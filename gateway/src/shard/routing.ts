@@ -11,9 +11,13 @@ export type Route =
   | { kind: 'local' };
 
 /** Argument values of a field, variables resolved. */
-export function argumentValues(field: FieldNode, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+export function argumentValues(
+  field: FieldNode,
+  variables: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  for (const arg of field.arguments ?? []) args[arg.name.value] = valueFromASTUntyped(arg.value, variables ?? undefined);
+  for (const arg of field.arguments ?? [])
+    args[arg.name.value] = valueFromASTUntyped(arg.value, variables ?? undefined);
   return args;
 }
 
@@ -35,7 +39,10 @@ function routingValues(rule: ShardRule, source: unknown): { path: string; values
  * The provinces named by routing values: a RegionCode → its province, an entity id → its owner,
  * `CN` → all. Returns the offending value when one names nothing.
  */
-function provincesFor(values: readonly unknown[], all: readonly string[]): { provinces: string[]; all: boolean } | { bad: unknown } {
+function provincesFor(
+  values: readonly unknown[],
+  all: readonly string[],
+): { provinces: string[]; all: boolean } | { bad: unknown } {
   const out = new Set<string>();
   for (const value of values) {
     const province = provinceForValue(value);
@@ -52,13 +59,21 @@ function provincesFor(values: readonly unknown[], all: readonly string[]): { pro
  * connected stays in the route (the router answers PROVINCE_UNAVAILABLE for it).
  */
 export function routeQueryField(
-  fieldName: string, rule: ShardRule | undefined, args: Record<string, unknown>, provinces: readonly string[],
+  fieldName: string,
+  rule: ShardRule | undefined,
+  args: Record<string, unknown>,
+  provinces: readonly string[],
 ): Route {
   if (fieldName === '__typename') return { kind: 'local' };
   const found = rule && routingValues(rule, args);
   if (!found) return { kind: 'provinces', provinces, all: true };
   const named = provincesFor(found.values, provinces);
-  if ('bad' in named) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
+  if ('bad' in named)
+    return {
+      kind: 'invalid',
+      argument: found.path,
+      message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province`,
+    };
   return { kind: 'provinces', ...named };
 }
 
@@ -68,20 +83,48 @@ export function routeQueryField(
  * connected → invalid: a mutation is never broadcast.
  */
 export function routeMutationField(
-  fieldName: string, rule: ShardRule | undefined, args: Record<string, unknown>, provinces: readonly string[],
+  fieldName: string,
+  rule: ShardRule | undefined,
+  args: Record<string, unknown>,
+  provinces: readonly string[],
 ): Route {
   if (fieldName === '__typename') return { kind: 'local' };
-  if (!rule?.by.length) return { kind: 'invalid', message: `${fieldName}: the contract declares no province for this mutation` };
+  if (!rule?.by.length)
+    return { kind: 'invalid', message: `${fieldName}: the contract declares no province for this mutation` };
   const found = routingValues(rule, args);
-  if (!found) return { kind: 'invalid', argument: rule.by[0], message: `${fieldName}: ${rule.by.join(' or ')} must name the province that owns the change` };
+  if (!found)
+    return {
+      kind: 'invalid',
+      argument: rule.by[0],
+      message: `${fieldName}: ${rule.by.join(' or ')} must name the province that owns the change`,
+    };
   const named = provincesFor(found.values, provinces);
-  if ('bad' in named) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province` };
-  if (named.all) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} must name one province, not the whole nation` };
+  if ('bad' in named)
+    return {
+      kind: 'invalid',
+      argument: found.path,
+      message: `${fieldName}: ${found.path} ${show(named.bad)} names no region or record of a province`,
+    };
+  if (named.all)
+    return {
+      kind: 'invalid',
+      argument: found.path,
+      message: `${fieldName}: ${found.path} must name one province, not the whole nation`,
+    };
   if (named.provinces.length !== 1) {
-    return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} names ${named.provinces.length} provinces (${named.provinces.join(', ')}); one mutation changes one province` };
+    return {
+      kind: 'invalid',
+      argument: found.path,
+      message: `${fieldName}: ${found.path} names ${named.provinces.length} provinces (${named.provinces.join(', ')}); one mutation changes one province`,
+    };
   }
   const province = named.provinces[0]!;
-  if (!provinces.includes(province)) return { kind: 'invalid', argument: found.path, message: `${fieldName}: ${found.path} names province ${province}, which is not connected to the hub` };
+  if (!provinces.includes(province))
+    return {
+      kind: 'invalid',
+      argument: found.path,
+      message: `${fieldName}: ${found.path} names province ${province}, which is not connected to the hub`,
+    };
   return { kind: 'provinces', provinces: [province], all: false };
 }
 
@@ -90,7 +133,11 @@ export function routeMutationField(
  * first `by` key-field path with a value (`CN`: all); no `by` or no value → every province; empty
  * when the value names no region or record.
  */
-export function routeRepresentation(representation: unknown, rule: ShardRule | undefined, provinces: readonly string[]): readonly string[] {
+export function routeRepresentation(
+  representation: unknown,
+  rule: ShardRule | undefined,
+  provinces: readonly string[],
+): readonly string[] {
   if (!rule?.by.length) return provinces;
   const found = routingValues(rule, representation);
   if (!found) return provinces;

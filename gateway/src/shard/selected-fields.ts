@@ -1,6 +1,13 @@
 import {
-  Kind, isAbstractType, isObjectType, getNamedType,
-  type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode,
+  Kind,
+  isAbstractType,
+  isObjectType,
+  getNamedType,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 
 /** A field as answered under one response key, with every sub-selection asked for it. */
@@ -24,8 +31,11 @@ function applies(schema: GraphQLSchema, type: GraphQLObjectType, condition: stri
 }
 
 function collect(
-  schema: GraphQLSchema, type: GraphQLObjectType, set: SelectionSetNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>, out: Map<string, SelectedField>,
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  out: Map<string, SelectedField>,
 ): void {
   for (const s of set.selections) {
     if (s.kind === Kind.FIELD) {
@@ -37,10 +47,12 @@ function collect(
       }
       if (s.selectionSet) entry.selectionSets.push(s.selectionSet);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      if (applies(schema, type, s.typeCondition?.name.value)) collect(schema, type, s.selectionSet, fragments, out);
+      if (applies(schema, type, s.typeCondition?.name.value))
+        collect(schema, type, s.selectionSet, fragments, out);
     } else {
       const fragment = fragments.get(s.name.value);
-      if (fragment && applies(schema, type, fragment.typeCondition.name.value)) collect(schema, type, fragment.selectionSet, fragments, out);
+      if (fragment && applies(schema, type, fragment.typeCondition.name.value))
+        collect(schema, type, fragment.selectionSet, fragments, out);
     }
   }
 }
@@ -50,7 +62,9 @@ function collect(
  * inline fragments and fragment spreads whose condition applies. Cached per single selection set.
  */
 export function selectedFields(
-  schema: GraphQLSchema, type: GraphQLObjectType, sets: readonly SelectionSetNode[],
+  schema: GraphQLSchema,
+  type: GraphQLObjectType,
+  sets: readonly SelectionSetNode[],
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): SelectedFields {
   const single = sets.length === 1 ? sets[0]! : undefined;
@@ -70,10 +84,15 @@ export function selectedFields(
  * The object type of an answer: the named type itself, or for an interface or union the type
  * named by the answer's `__typename`.
  */
-export function runtimeObjectType(schema: GraphQLSchema, type: GraphQLOutputType, value: unknown): GraphQLObjectType | undefined {
+export function runtimeObjectType(
+  schema: GraphQLSchema,
+  type: GraphQLOutputType,
+  value: unknown,
+): GraphQLObjectType | undefined {
   const named = getNamedType(type);
   if (isObjectType(named)) return named;
-  const typename = value && typeof value === 'object' ? (value as Record<string, unknown>).__typename : undefined;
+  const typename =
+    value && typeof value === 'object' ? (value as Record<string, unknown>).__typename : undefined;
   const candidate = typeof typename === 'string' ? schema.getType(typename) : undefined;
   return candidate && isObjectType(candidate) ? candidate : undefined;
 }

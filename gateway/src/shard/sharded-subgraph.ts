@@ -27,7 +27,10 @@ export const SHARD_ALIAS_PREFIX = '__shard_';
 export function contractSchema(typeDefs: DocumentNode): GraphQLSchema {
   const entities = new Set<string>();
   for (const def of typeDefs.definitions) {
-    if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) && def.directives?.some((d) => d.name.value === 'key')) {
+    if (
+      (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      def.directives?.some((d) => d.name.value === 'key')
+    ) {
       entities.add(def.name.value);
     }
   }
@@ -46,6 +49,9 @@ export function contractSchema(typeDefs: DocumentNode): GraphQLSchema {
  * Reads a logical subgraph of the contract.
  * @param typeDefs the contract SDL; @default subgraphDocument(name) from `@p2p/schema`
  */
-export function loadShardedSubgraph(name: ProvinceSubgraph, typeDefs: DocumentNode = subgraphDocument(name)): ShardedSubgraph {
+export function loadShardedSubgraph(
+  name: ProvinceSubgraph,
+  typeDefs: DocumentNode = subgraphDocument(name),
+): ShardedSubgraph {
   return { name, schema: contractSchema(typeDefs), contract: typeDefs, rules: readShardRules(typeDefs) };
 }

@@ -3,7 +3,13 @@ import { ClientEventStream, type ClientEvent } from './client-stream.js';
 import type { UpstreamEvent } from './topics.js';
 import { decodeVectorCursor } from './vector-cursor.js';
 
-const ev = (province: string, seq: number): UpstreamEvent => ({ province, seq, kind: 'ETA_CHANGED', at: '2020-02-20T08:00:00Z', entityId: `T${province.slice(0, 2)}-${seq}` });
+const ev = (province: string, seq: number): UpstreamEvent => ({
+  province,
+  seq,
+  kind: 'ETA_CHANGED',
+  at: '2020-02-20T08:00:00Z',
+  entityId: `T${province.slice(0, 2)}-${seq}`,
+});
 
 function stream(start: [string, number][] = [], maxBuffered = 1000) {
   const resolve = vi.fn(async (events: UpstreamEvent[]) => events.map((e) => e.entityId));
@@ -25,14 +31,46 @@ async function take(s: ClientEventStream<string>, n: number): Promise<ClientEven
 
 describe('a client event stream', () => {
   it('merges provinces, keeps each in seq order, drops what the client already has, and moves a vector cursor', async () => {
-    const { s } = stream([['130000', 10], ['410000', 3], ['650000', 99]]);
-    for (const e of [ev('130000', 9), ev('130000', 10), ev('130000', 11), ev('410000', 4), ev('130000', 11), ev('410000', 2), ev('130000', 12), ev('410000', 4), ev('410000', 5)]) s.deliver(e);
+    const { s } = stream([
+      ['130000', 10],
+      ['410000', 3],
+      ['650000', 99],
+    ]);
+    for (const e of [
+      ev('130000', 9),
+      ev('130000', 10),
+      ev('130000', 11),
+      ev('410000', 4),
+      ev('130000', 11),
+      ev('410000', 2),
+      ev('130000', 12),
+      ev('410000', 4),
+      ev('410000', 5),
+    ])
+      s.deliver(e);
     const got = await take(s, 4);
     expect(s.buffered).toBe(0);
-    expect(got.map((e) => `${e.province}:${e.seq}`)).toEqual(['130000:11', '410000:4', '130000:12', '410000:5']);
+    expect(got.map((e) => `${e.province}:${e.seq}`)).toEqual([
+      '130000:11',
+      '410000:4',
+      '130000:12',
+      '410000:5',
+    ]);
     expect(got.map((e) => e.resolved)).toEqual(['T13-11', 'T41-4', 'T13-12', 'T41-5']);
-    expect(decodeVectorCursor(got[0]!.cursor)).toEqual(new Map([['130000', 11], ['410000', 3], ['650000', 99]]));
-    expect(decodeVectorCursor(got[3]!.cursor)).toEqual(new Map([['130000', 12], ['410000', 5], ['650000', 99]]));
+    expect(decodeVectorCursor(got[0]!.cursor)).toEqual(
+      new Map([
+        ['130000', 11],
+        ['410000', 3],
+        ['650000', 99],
+      ]),
+    );
+    expect(decodeVectorCursor(got[3]!.cursor)).toEqual(
+      new Map([
+        ['130000', 12],
+        ['410000', 5],
+        ['650000', 99],
+      ]),
+    );
     void s.return();
   });
 
@@ -55,7 +93,12 @@ describe('a client event stream', () => {
     s.started('130000', 20);
     const [first] = await take(s, 1);
     expect(first!.seq).toBe(8);
-    expect(decodeVectorCursor(first!.cursor)).toEqual(new Map([['450000', 8], ['130000', 20]]));
+    expect(decodeVectorCursor(first!.cursor)).toEqual(
+      new Map([
+        ['450000', 8],
+        ['130000', 20],
+      ]),
+    );
     void s.return();
   });
 
@@ -89,16 +132,29 @@ describe('a client event stream', () => {
 
   it('ends with CURSOR_EXPIRED, even while a batch is being resolved, when its province pruned past it; not when it is ahead', async () => {
     let release = () => {};
-    const resolve = vi.fn((events: UpstreamEvent[]) => new Promise<string[]>((done) => (release = () => done(events.map((e) => e.entityId)))));
+    const resolve = vi.fn(
+      (events: UpstreamEvent[]) =>
+        new Promise<string[]>((done) => (release = () => done(events.map((e) => e.entityId)))),
+    );
     const onEnd = vi.fn();
-    const s = new ClientEventStream<string>({ start: new Map([['130000', 3], ['410000', 50]]), resolve, onOverflow: () => {}, onEnd });
+    const s = new ClientEventStream<string>({
+      start: new Map([
+        ['130000', 3],
+        ['410000', 50],
+      ]),
+      resolve,
+      onOverflow: () => {},
+      onEnd,
+    });
     s.deliver(ev('410000', 51));
     const pending = s.next();
     await new Promise((r) => setTimeout(r, 5));
     s.expired('410000', 20); // ahead of it: nothing lost
     s.expired('130000', 9); // behind it: events 4..9 of Hebei may be gone
     release();
-    await expect(pending).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' } });
+    await expect(pending).rejects.toMatchObject({
+      extensions: { code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' },
+    });
     expect(onEnd).toHaveBeenCalledTimes(1);
     expect(await s.next()).toEqual({ value: undefined, done: true });
   });

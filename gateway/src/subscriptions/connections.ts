@@ -41,7 +41,11 @@ export interface ConnectionState {
 const states = new WeakMap<object, ConnectionState>();
 
 /** Records a connection admitted by the hook. */
-export function admitConnection(key: object, socket: WebSocket, identity: ConnectionIdentity): ConnectionState {
+export function admitConnection(
+  key: object,
+  socket: WebSocket,
+  identity: ConnectionIdentity,
+): ConnectionState {
   const state: ConnectionState = {
     principal: identity.principal ?? 'anonymous',
     context: identity.context ?? {},

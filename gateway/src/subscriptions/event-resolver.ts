@@ -6,7 +6,13 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../observability/logger.js';
-import { BATCH_SIZES, resolutionAlias, resolutionQuery, resolutionVariables, type EntitySelection } from './event-selection.js';
+import {
+  BATCH_SIZES,
+  resolutionAlias,
+  resolutionQuery,
+  resolutionVariables,
+  type EntitySelection,
+} from './event-selection.js';
 import type { UpstreamEvent } from './topics.js';
 
 /** Runs a GraphQL operation through the gateway (e.g. `apollo.executeOperation`). */
@@ -48,8 +54,13 @@ const RETRY_DELAYS_MS = [250, 750, 2_000];
 /** True when the entity itself is missing because its province was unavailable. */
 function unreadable(entity: ResolvedEntity | undefined): boolean {
   if (!entity) return false;
-  return Object.entries(entity.data).some(([key, value]) =>
-    value === null && entity.errors.some((e) => e.path?.length === 1 && e.path[0] === key && e.extensions?.code === 'PROVINCE_UNAVAILABLE'));
+  return Object.entries(entity.data).some(
+    ([key, value]) =>
+      value === null &&
+      entity.errors.some(
+        (e) => e.path?.length === 1 && e.path[0] === key && e.extensions?.code === 'PROVINCE_UNAVAILABLE',
+      ),
+  );
 }
 
 /** Batched, shared resolution of one selection's entities. */
@@ -71,14 +82,16 @@ export class EventResolver {
     const key = `${event.province}:${event.seq}`;
     let answer = this.cache.get(key);
     if (!answer) {
-      answer = this.options.selection.byResponseKey.size === 0
-        ? Promise.resolve({ data: {}, errors: [] })
-        : new Promise<ResolvedEntity>((resolve) => {
-            this.pending.push({ entityId: event.entityId, resolve });
-            this.schedule();
-          });
+      answer =
+        this.options.selection.byResponseKey.size === 0
+          ? Promise.resolve({ data: {}, errors: [] })
+          : new Promise<ResolvedEntity>((resolve) => {
+              this.pending.push({ entityId: event.entityId, resolve });
+              this.schedule();
+            });
       this.cache.set(key, answer);
-      if (this.cache.size > (this.options.cacheSize ?? 2000)) this.cache.delete(this.cache.keys().next().value!);
+      if (this.cache.size > (this.options.cacheSize ?? 2000))
+        this.cache.delete(this.cache.keys().next().value!);
     }
     return answer;
   }
@@ -102,10 +115,16 @@ export class EventResolver {
     const byId = new Map<string, ResolvedEntity>();
     this.queries++;
     try {
-      const answer = await this.options.execute(resolutionQuery(selection, size), resolutionVariables(selection, ids, size), this.options.context);
+      const answer = await this.options.execute(
+        resolutionQuery(selection, size),
+        resolutionVariables(selection, ids, size),
+        this.options.context,
+      );
       ids.forEach((id, i) => {
         const data: Record<string, unknown> = {};
-        keys.forEach((key, j) => (data[key] = answer.data?.[resolutionAlias(i, j)] ?? null));
+        keys.forEach((key, j) => {
+          data[key] = answer.data?.[resolutionAlias(i, j)] ?? null;
+        });
         byId.set(id, { data, errors: [] });
       });
       for (const error of answer.errors ?? []) {
@@ -118,12 +137,23 @@ export class EventResolver {
         }
       }
     } catch (err) {
-      this.options.logger.warn('subscription event resolution failed', { reason: (err as Error).message?.slice(0, 200) });
-      const error: GraphQLFormattedError = { message: 'the event\'s record could not be read', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-      for (const id of ids) byId.set(id, { data: Object.fromEntries(keys.map((k) => [k, null])), errors: keys.map((k) => ({ ...error, path: [k] })) });
+      this.options.logger.warn('subscription event resolution failed', {
+        reason: (err as Error).message?.slice(0, 200),
+      });
+      const error: GraphQLFormattedError = {
+        message: "the event's record could not be read",
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+      for (const id of ids)
+        byId.set(id, {
+          data: Object.fromEntries(keys.map((k) => [k, null])),
+          errors: keys.map((k) => ({ ...error, path: [k] })),
+        });
     }
     // The record's own province did not answer (restarting?): try again shortly, a few times.
-    const unavailable = new Set(ids.filter((id) => attempt < RETRY_DELAYS_MS.length && unreadable(byId.get(id))));
+    const unavailable = new Set(
+      ids.filter((id) => attempt < RETRY_DELAYS_MS.length && unreadable(byId.get(id))),
+    );
     for (const pending of batch) {
       const resolved = byId.get(pending.entityId);
       if (resolved && !unavailable.has(pending.entityId)) pending.resolve(resolved);
@@ -146,7 +176,11 @@ export class EventResolvers {
   acquire(selection: EntitySelection, principal: string, context: Record<string, unknown>): EventResolver {
     const key = `${principal}\u0000${selection.key}`;
     let entry = this.entries.get(key);
-    if (!entry) this.entries.set(key, (entry = { resolver: new EventResolver({ ...this.base, selection, context }), users: 0 }));
+    if (!entry)
+      this.entries.set(
+        key,
+        (entry = { resolver: new EventResolver({ ...this.base, selection, context }), users: 0 }),
+      );
     entry.users++;
     return entry.resolver;
   }
@@ -175,9 +209,16 @@ export class EventResolvers {
 export interface OperationRunner {
   executeOperation(
     request: { query: string; variables: Record<string, unknown> },
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments and contexts are shaped by the schema, not by TypeScript
     options: { contextValue: any },
-  ): Promise<{ body: { kind: 'single'; singleResult: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] } } | { kind: 'incremental' } }>;
+  ): Promise<{
+    body:
+      | {
+          kind: 'single';
+          singleResult: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] };
+        }
+      | { kind: 'incremental' };
+  }>;
 }
 
 /**
@@ -187,7 +228,8 @@ export interface OperationRunner {
 export function apolloExecutor(apollo: OperationRunner): FederatedExecutor {
   return async (query, variables, context) => {
     const response = await apollo.executeOperation({ query, variables }, { contextValue: context });
-    if (response.body.kind !== 'single') throw new Error('incremental delivery is not used for subscription events');
+    if (response.body.kind !== 'single')
+      throw new Error('incremental delivery is not used for subscription events');
     return response.body.singleResult;
   };
 }

@@ -93,7 +93,8 @@ function usages(nodes: readonly SelectionSetNode[], fragments: Record<string, Fr
 export function entitySelection(topic: SubscriptionTopic, info: GraphQLResolveInfo): EntitySelection {
   const byResponseKey = new Map<string, SelectionSetNode[]>();
   for (const node of info.fieldNodes) {
-    if (node.selectionSet) collectEntityFields(node.selectionSet.selections, topic.entityField, info, byResponseKey, new Set());
+    if (node.selectionSet)
+      collectEntityFields(node.selectionSet.selections, topic.entityField, info, byResponseKey, new Set());
   }
   const all = [...byResponseKey.values()].flat();
   const { fragmentNames, variableNames } = usages(all, info.fragments);
@@ -101,8 +102,12 @@ export function entitySelection(topic: SubscriptionTopic, info: GraphQLResolveIn
   const variableDefinitions = (info.operation.variableDefinitions ?? [])
     .filter((d) => variableNames.has(d.variable.name.value))
     .map((d) => print(d));
-  const variables = Object.fromEntries([...variableNames].sort().map((name) => [name, info.variableValues[name]]));
-  const printed = [...byResponseKey].map(([key, sets]) => `${key}:${sets.map((s) => print(s)).join('')}`).join('|');
+  const variables = Object.fromEntries(
+    [...variableNames].sort().map((name) => [name, info.variableValues[name]]),
+  );
+  const printed = [...byResponseKey]
+    .map(([key, sets]) => `${key}:${sets.map((s) => print(s)).join('')}`)
+    .join('|');
   const key = `${topic.name}|${printed}|${fragments.join('')}|${variableDefinitions.join(',')}|${JSON.stringify(variables)}`;
   return { topic, byResponseKey, fragments, variableDefinitions, variables, key };
 }
@@ -134,7 +139,11 @@ export function resolutionQuery(selection: EntitySelection, size: number): strin
 }
 
 /** The variables of {@link resolutionQuery} for `ids` (padded to the query's size with the last id). */
-export function resolutionVariables(selection: EntitySelection, ids: readonly string[], size: number): Record<string, unknown> {
+export function resolutionVariables(
+  selection: EntitySelection,
+  ids: readonly string[],
+  size: number,
+): Record<string, unknown> {
   const variables: Record<string, unknown> = { ...selection.variables };
   for (let i = 0; i < size; i++) variables[`__id${i}`] = ids[Math.min(i, ids.length - 1)];
   return variables;

@@ -43,12 +43,15 @@ type Event = ClientEvent<ResolvedEntity>;
 const EVENT_TYPES = new Set(Object.values(TOPICS).map((t) => t.eventType));
 
 /** `Subscription.<field>` → a {@link ClientEventStream} over every connected province. */
-export function subscribeResolver(deps: SubscriptionDeps): GraphQLFieldResolver<unknown, SubscriptionContext> {
+export function subscribeResolver(
+  deps: SubscriptionDeps,
+): GraphQLFieldResolver<unknown, SubscriptionContext> {
   return async (_root, args, ctx, info) => {
     const topic = TOPICS[info.fieldName as TopicName];
     if (!topic) throw hubError('BAD_USER_INPUT', `${info.fieldName} is not a subscription of this gateway`);
     const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
-    const start = args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
+    const start =
+      args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
     await assertCursorsRetained(deps.feeds, topic, region, start);
     const selection = entitySelection(topic, info);
     const { connection } = ctx;
@@ -85,12 +88,19 @@ function eventPath(info: GraphQLResolveInfo): (string | number)[] {
 
 /** The federated error met at `path`, rebuilt so graphql-js reports it there. */
 function errorAt(event: Event, path: (string | number)[]): GraphQLError | undefined {
-  const found = event.resolved.errors.find((e) => e.path?.length === path.length && e.path.every((k, i) => k === path[i]));
+  const found = event.resolved.errors.find(
+    (e) => e.path?.length === path.length && e.path.every((k, i) => k === path[i]),
+  );
   return found ? new GraphQLError(found.message, { extensions: found.extensions ?? {} }) : undefined;
 }
 
 /** Serves an event's selection from the resolved event (see the module comment). */
-export const eventFieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (source, _args, _ctx, info) => {
+export const eventFieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (
+  source,
+  _args,
+  _ctx,
+  info,
+) => {
   if (!info.path.prev) return source; // the subscription field itself: the event
   const event = info.rootValue as Event;
   if (EVENT_TYPES.has(info.parentType.name as never)) {
@@ -118,10 +128,17 @@ export function subscribeWith(deps: SubscriptionDeps) {
   const subscribeFieldResolver = subscribeResolver(deps);
   const shared = new SharedExecution();
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
-    const execArgs = { ...args, subscribeFieldResolver, fieldResolver: eventFieldResolver, typeResolver: eventTypeResolver };
+    const execArgs = {
+      ...args,
+      subscribeFieldResolver,
+      fieldResolver: eventFieldResolver,
+      typeResolver: eventTypeResolver,
+    };
     const stream = await createSourceEventStream(execArgs);
     if (!(Symbol.asyncIterator in stream)) return stream;
     const { principal } = (args.contextValue as SubscriptionContext).connection;
-    return mapEvents(stream as AsyncIterableIterator<Event>, (event) => shared.run(execArgs, principal, event));
+    return mapEvents(stream as AsyncIterableIterator<Event>, (event) =>
+      shared.run(execArgs, principal, event),
+    );
   };
 }

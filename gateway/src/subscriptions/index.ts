@@ -91,12 +91,20 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
     // A copy without resolvers: Apollo Server instruments the gateway's schema objects in place
     // (its willResolveField wrappers), which would hide the subscription field resolver.
     schema: buildSchema(printSchema(options.schema)),
-    subscribe: subscribeWith({ feeds, resolvers, maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS }),
+    subscribe: subscribeWith({
+      feeds,
+      resolvers,
+      maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
+    }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     logger,
   });
-  const stats = () => ({ ...feeds.stats(), connections: ws.connections, resolutionQueries: resolvers.queries });
+  const stats = () => ({
+    ...feeds.stats(),
+    connections: ws.connections,
+    resolutionQueries: resolvers.queries,
+  });
   if (options.metricsRegistry) registerSubscriptionMetrics(options.metricsRegistry, stats);
   let closing: Promise<void> | undefined;
   return {

@@ -13,14 +13,32 @@ export type SubscriptionStats = UpstreamStats & { connections: number; resolutio
 export function registerSubscriptionMetrics(registry: Registry, stats: () => SubscriptionStats): void {
   const gauge = (name: string, help: string, read: (s: SubscriptionStats) => number) =>
     new Gauge({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       collect() {
         this.set(read(stats()));
       },
     });
   gauge('p2p_gateway_subscription_connections', 'Open graphql-ws client connections', (s) => s.connections);
-  gauge('p2p_gateway_subscription_client_taps', 'Client subscriptions attached to upstream feeds (one per province each)', (s) => s.taps);
-  gauge('p2p_gateway_subscription_upstream_feeds', 'Shared upstream subscriptions (province, field, region) alive', (s) => s.feeds);
-  gauge('p2p_gateway_subscription_upstream_opened', 'Upstream subscriptions opened since start, resubscriptions included', (s) => s.subscriptionsOpened);
-  gauge('p2p_gateway_subscription_resolution_queries', 'Federated queries sent to resolve events since start', (s) => s.resolutionQueries);
+  gauge(
+    'p2p_gateway_subscription_client_taps',
+    'Client subscriptions attached to upstream feeds (one per province each)',
+    (s) => s.taps,
+  );
+  gauge(
+    'p2p_gateway_subscription_upstream_feeds',
+    'Shared upstream subscriptions (province, field, region) alive',
+    (s) => s.feeds,
+  );
+  gauge(
+    'p2p_gateway_subscription_upstream_opened',
+    'Upstream subscriptions opened since start, resubscriptions included',
+    (s) => s.subscriptionsOpened,
+  );
+  gauge(
+    'p2p_gateway_subscription_resolution_queries',
+    'Federated queries sent to resolve events since start',
+    (s) => s.resolutionQueries,
+  );
 }

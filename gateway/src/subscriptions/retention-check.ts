@@ -25,10 +25,22 @@ export function cursorExpired(province: string, through: number, field = 'after'
  * Checks every connected province of `start` in parallel.
  * @throws CURSOR_EXPIRED (extensions: `field`, `province`, `prunedThrough`) for the first province whose position was pruned.
  */
-export async function assertCursorsRetained(feeds: UpstreamFeeds, topic: SubscriptionTopic, region: string, start: ProvincePositions, field = 'after'): Promise<void> {
+export async function assertCursorsRetained(
+  feeds: UpstreamFeeds,
+  topic: SubscriptionTopic,
+  region: string,
+  start: ProvincePositions,
+  field = 'after',
+): Promise<void> {
   const connected = new Set(feeds.provinces);
   const checks = [...start].filter(([province]) => connected.has(province));
-  const answers = await Promise.all(checks.map(async ([province, after]) => ({ province, after, through: await feeds.prunedThrough(province, topic.subgraph, region) })));
+  const answers = await Promise.all(
+    checks.map(async ([province, after]) => ({
+      province,
+      after,
+      through: await feeds.prunedThrough(province, topic.subgraph, region),
+    })),
+  );
   const expired = answers.find(({ after, through }) => through !== undefined && after < through);
   if (expired) throw cursorExpired(expired.province, expired.through!, field);
 }

@@ -36,7 +36,8 @@ export const TOPICS: Record<TopicName, SubscriptionTopic> = {
     entityField: 'trip',
     entityType: 'Trip',
     queryField: 'trip',
-    upstreamQuery: 'subscription Arrivals($region: RegionCode!, $after: String) { arrivals(destination: $region, after: $after) { cursor kind at trip { id } } }',
+    upstreamQuery:
+      'subscription Arrivals($region: RegionCode!, $after: String) { arrivals(destination: $region, after: $after) { cursor kind at trip { id } } }',
   },
   returnRequestsFiled: {
     name: 'returnRequestsFiled',
@@ -65,10 +66,23 @@ export interface UpstreamEvent {
 }
 
 /** Reads a province's `next` payload; undefined when it is not an event of `topic`. */
-export function readUpstreamEvent(topic: SubscriptionTopic, province: string, data: unknown): UpstreamEvent | undefined {
-  const event = (data as Record<string, Record<string, unknown> | undefined> | null | undefined)?.[topic.name];
+export function readUpstreamEvent(
+  topic: SubscriptionTopic,
+  province: string,
+  data: unknown,
+): UpstreamEvent | undefined {
+  const event = (data as Record<string, Record<string, unknown> | undefined> | null | undefined)?.[
+    topic.name
+  ];
   const entity = event?.[topic.entityField] as { id?: unknown } | undefined;
   const seq = Number(event?.cursor);
-  if (!event || !Number.isSafeInteger(seq) || typeof entity?.id !== 'string' || typeof event.at !== 'string') return undefined;
-  return { province, seq, at: event.at, entityId: entity.id, ...(typeof event.kind === 'string' ? { kind: event.kind } : {}) };
+  if (!event || !Number.isSafeInteger(seq) || typeof entity?.id !== 'string' || typeof event.at !== 'string')
+    return undefined;
+  return {
+    province,
+    seq,
+    at: event.at,
+    entityId: entity.id,
+    ...(typeof event.kind === 'string' ? { kind: event.kind } : {}),
+  };
 }

@@ -48,7 +48,7 @@ export class UpstreamConnection {
   /** Upstream subscriptions opened over the link's lifetime (for the benchmark and metrics). */
   opened = 0;
 
-  constructor(private readonly options: UpstreamConnectionOptions) {
+  constructor(readonly options: UpstreamConnectionOptions) {
     const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
     const headers = options.headers;
     let nextHeaders: Record<string, string> = {};
@@ -79,7 +79,10 @@ export class UpstreamConnection {
           if (received) return;
           clearTimeout(this.pongTimer);
           this.pongTimer = setTimeout(() => {
-            options.logger.warn('province subscription link unresponsive; dropping it', { province: options.province, subgraph: options.subgraph });
+            options.logger.warn('province subscription link unresponsive; dropping it', {
+              province: options.province,
+              subgraph: options.subgraph,
+            });
             this.socket?.terminate();
           }, pongTimeoutMs);
         },
@@ -101,10 +104,24 @@ export class UpstreamConnection {
       { query, variables },
       {
         next: (result) => {
-          if (result.errors?.length) sink.error(result.errors.map((e) => `${(e.extensions as { code?: string } | undefined)?.code ?? 'ERROR'}: ${e.message}`).join('; '), result.errors[0]!.extensions);
+          if (result.errors?.length)
+            sink.error(
+              result.errors
+                .map(
+                  (e) => `${(e.extensions as { code?: string } | undefined)?.code ?? 'ERROR'}: ${e.message}`,
+                )
+                .join('; '),
+              result.errors[0]!.extensions,
+            );
           else sink.next(result.data);
         },
-        error: (err) => sink.error(describe(err), Array.isArray(err) ? (err[0] as { extensions?: Record<string, unknown> } | undefined)?.extensions : undefined),
+        error: (err) =>
+          sink.error(
+            describe(err),
+            Array.isArray(err)
+              ? (err[0] as { extensions?: Record<string, unknown> } | undefined)?.extensions
+              : undefined,
+          ),
         complete: () => sink.complete(),
       },
     );
@@ -119,7 +136,8 @@ export class UpstreamConnection {
         {
           next: (result) => {
             settled = true;
-            if (result.errors?.length || !result.data) reject(new Error(result.errors?.[0]?.message ?? 'no data'));
+            if (result.errors?.length || !result.data)
+              reject(new Error(result.errors?.[0]?.message ?? 'no data'));
             else resolve(result.data as T);
           },
           error: (err) => {
@@ -144,7 +162,12 @@ export class UpstreamConnection {
 /** A short, data-free description of a graphql-ws failure (a CloseEvent, an Error or GraphQL errors). */
 function describe(err: unknown): string {
   if (Array.isArray(err)) return err.map((e: { message?: string }) => e.message ?? 'error').join('; ');
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
+  if (
+    err &&
+    typeof err === 'object' &&
+    'code' in err &&
+    typeof (err as { code: unknown }).code === 'number'
+  ) {
     const { code, reason } = err as { code: number; reason?: string };
     return `closed ${code}${reason ? ` ${reason}` : ''}`;
   }

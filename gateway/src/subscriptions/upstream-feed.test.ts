@@ -19,14 +19,27 @@ function fakeLink(head: number) {
     },
   };
   const live = () => subscriptions.filter((s) => !s.stopped).at(-1)!;
-  const push = (seq: number) => live().sink.next({ arrivals: { cursor: String(seq), kind: 'PLANNED', at: '2020-02-20T00:00:00Z', trip: { id: `T13-${seq}` } } });
+  const push = (seq: number) =>
+    live().sink.next({
+      arrivals: {
+        cursor: String(seq),
+        kind: 'PLANNED',
+        at: '2020-02-20T00:00:00Z',
+        trip: { id: `T13-${seq}` },
+      },
+    });
   return { link, subscriptions, live, push };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 function client(start: [string, number][] = []) {
-  const s = new ClientEventStream<string>({ start: new Map(start), resolve: async (e: UpstreamEvent[]) => e.map((x) => x.entityId), onOverflow: () => {}, onEnd: () => {} });
+  const s = new ClientEventStream<string>({
+    start: new Map(start),
+    resolve: async (e: UpstreamEvent[]) => e.map((x) => x.entityId),
+    onOverflow: () => {},
+    onEnd: () => {},
+  });
   const seqs: number[] = [];
   const ended: { error?: { extensions: Record<string, unknown> } } = {};
   void (async () => {
@@ -40,7 +53,16 @@ function client(start: [string, number][] = []) {
 }
 
 const feedOver = (link: UpstreamLink, historySize = 1000) =>
-  new UpstreamFeed({ province: '130000', topic: TOPICS.arrivals, region: '110000', link, logger: silentLogger, historySize, retryMs: 1, maxRetryMs: 2 });
+  new UpstreamFeed({
+    province: '130000',
+    topic: TOPICS.arrivals,
+    region: '110000',
+    link,
+    logger: silentLogger,
+    historySize,
+    retryMs: 1,
+    maxRetryMs: 2,
+  });
 
 describe('a shared upstream feed', () => {
   it('starts from the province head for clients from now, with one upstream subscription for all', async () => {
@@ -120,10 +142,19 @@ describe('a shared upstream feed', () => {
     feed.attach(ahead.s, 9);
     await tick();
     expect(fake.live().after).toBe(3);
-    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state', { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '9' });
+    fake
+      .live()
+      .sink.error(
+        'after: events after this cursor are no longer kept (pruned through #9); subscribe again without after and re-read the current state',
+        { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '9' },
+      );
     await tick();
     await tick();
-    expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', province: '130000', prunedThrough: '9' });
+    expect(behind.ended.error?.extensions).toMatchObject({
+      code: 'CURSOR_EXPIRED',
+      province: '130000',
+      prunedThrough: '9',
+    });
     expect(fake.subscriptions.map((s) => s.after)).toEqual([3, 9]);
     fake.push(10);
     await tick();
@@ -144,7 +175,12 @@ describe('a shared upstream feed', () => {
     expect(fake.live().after).toBe(5);
     const fresh = client();
     feed.attach(fresh.s, undefined);
-    fake.live().sink.error('after: events after this cursor are no longer kept (pruned through #50); subscribe again without after and re-read the current state', { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '50' });
+    fake
+      .live()
+      .sink.error(
+        'after: events after this cursor are no longer kept (pruned through #50); subscribe again without after and re-read the current state',
+        { code: 'CURSOR_EXPIRED', field: 'after', prunedThrough: '50' },
+      );
     await tick();
     await tick();
     expect(behind.ended.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED' });

@@ -98,7 +98,10 @@ export class UpstreamFeed {
       for (const event of this.history) if (event.seq > after) tap.deliver(event);
       return;
     }
-    this.options.logger.debug('upstream feed rewinds for a client behind it', { province: this.options.province, topic: this.options.topic.name });
+    this.options.logger.debug('upstream feed rewinds for a client behind it', {
+      province: this.options.province,
+      topic: this.options.topic.name,
+    });
     this.subscribeFrom(after);
   }
 
@@ -124,24 +127,25 @@ export class UpstreamFeed {
       return;
     }
     this.readingHead = true;
-    this.options.link
-      .query<{ outboxHead: string }>('query OutboxHead { outboxHead }')
-      .then(
-        ({ outboxHead }) => {
-          this.readingHead = false;
-          if (this.stopped) return;
-          const head = Number(outboxHead);
-          this.furthest = Math.max(this.furthest, head);
-          for (const tap of this.waitingForHead) tap.started(this.options.province, head);
-          this.waitingForHead.clear();
-          this.subscribeFrom(Math.min(head, this.requestedStart ?? head));
-        },
-        (err: unknown) => {
-          this.readingHead = false;
-          this.options.logger.debug('province head not readable yet', { province: this.options.province, reason: (err as Error).message });
-          this.retryLater(() => this.ensureStarted());
-        },
-      );
+    this.options.link.query<{ outboxHead: string }>('query OutboxHead { outboxHead }').then(
+      ({ outboxHead }) => {
+        this.readingHead = false;
+        if (this.stopped) return;
+        const head = Number(outboxHead);
+        this.furthest = Math.max(this.furthest, head);
+        for (const tap of this.waitingForHead) tap.started(this.options.province, head);
+        this.waitingForHead.clear();
+        this.subscribeFrom(Math.min(head, this.requestedStart ?? head));
+      },
+      (err: unknown) => {
+        this.readingHead = false;
+        this.options.logger.debug('province head not readable yet', {
+          province: this.options.province,
+          reason: (err as Error).message,
+        });
+        this.retryLater(() => this.ensureStarted());
+      },
+    );
   }
 
   /** (Re)subscribes upstream from `after`, dropping the current subscription. */
@@ -176,7 +180,8 @@ export class UpstreamFeed {
     this.furthest = Math.max(this.furthest, event.seq);
     this.retryDelay = this.options.retryMs ?? 200;
     this.history.push(event);
-    if (this.history.length > (this.options.historySize ?? 1000)) this.historyFrom = this.history.shift()!.seq;
+    if (this.history.length > (this.options.historySize ?? 1000))
+      this.historyFrom = this.history.shift()!.seq;
     for (const tap of this.taps) tap.deliver(event);
   }
 
@@ -188,9 +193,15 @@ export class UpstreamFeed {
     if (Number.isSafeInteger(through) && this.position !== undefined && through > this.position) {
       // The province pruned events of this feed past its position (retention): they are gone.
       // The clients behind them are ended with CURSOR_EXPIRED; the feed goes on from there.
-      this.options.logger.warn('province pruned past the stream position; its clients behind are told CURSOR_EXPIRED', {
-        province: this.options.province, topic: this.options.topic.name, position: this.position, prunedThrough: through,
-      });
+      this.options.logger.warn(
+        'province pruned past the stream position; its clients behind are told CURSOR_EXPIRED',
+        {
+          province: this.options.province,
+          topic: this.options.topic.name,
+          position: this.position,
+          prunedThrough: through,
+        },
+      );
       for (const tap of [...this.taps]) tap.expired(this.options.province, through);
       this.position = through;
       this.historyFrom = through;
@@ -198,17 +209,23 @@ export class UpstreamFeed {
     }
     if (Date.now() - this.startedAt > 5_000) this.retryDelay = this.options.retryMs ?? 200;
     this.options.logger.info('province subscription lost; resubscribing from its position', {
-      province: this.options.province, topic: this.options.topic.name, position: this.position, reason: reason.slice(0, 200),
+      province: this.options.province,
+      topic: this.options.topic.name,
+      position: this.position,
+      reason: reason.slice(0, 200),
     });
     this.retryLater(() => this.subscribeFrom(this.position!));
   }
 
   private retryLater(action: () => void): void {
     if (this.stopped || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      action();
-    }, this.retryDelay * (0.75 + Math.random() / 2));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        action();
+      },
+      this.retryDelay * (0.75 + Math.random() / 2),
+    );
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.maxRetryMs ?? 2_000);
   }
 }

@@ -7,7 +7,9 @@ import { UpstreamFeeds } from './upstream-feeds.js';
 function feedsAnswering(answer: () => Promise<unknown>, retentionCacheMs = 10_000) {
   const asked: string[] = [];
   const feeds = new UpstreamFeeds({
-    registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }), logger: silentLogger, retentionCacheMs,
+    registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }),
+    logger: silentLogger,
+    retentionCacheMs,
     connect: (province, subgraph) => ({
       subscribe: () => () => {},
       async query<T>() {
@@ -20,10 +22,12 @@ function feedsAnswering(answer: () => Promise<unknown>, retentionCacheMs = 10_00
   return { feeds, asked };
 }
 
-describe('a province\'s retention point, read by the gateway', () => {
+describe("a province's retention point, read by the gateway", () => {
   it('should ask the province once for a crowd of clients and reuse the answer', async () => {
     const { feeds, asked } = feedsAnswering(async () => ({ outboxPrunedThrough: '42' }));
-    const answers = await Promise.all(Array.from({ length: 50 }, () => feeds.prunedThrough('130000', 'transport', '110000')));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => feeds.prunedThrough('130000', 'transport', '110000')),
+    );
     expect(new Set(answers)).toEqual(new Set([42]));
     expect(await feeds.prunedThrough('130000', 'transport', '110000')).toBe(42);
     expect(asked).toEqual(['130000/transport']);
@@ -34,7 +38,9 @@ describe('a province\'s retention point, read by the gateway', () => {
 
   it('should give up after the timeout without remembering the failure', async () => {
     let slow = true;
-    const { feeds, asked } = feedsAnswering(() => (slow ? new Promise(() => {}) : Promise.resolve({ outboxPrunedThrough: '7' })));
+    const { feeds, asked } = feedsAnswering(() =>
+      slow ? new Promise(() => {}) : Promise.resolve({ outboxPrunedThrough: '7' }),
+    );
     expect(await feeds.prunedThrough('130000', 'transport', '110000', 20)).toBeUndefined();
     slow = false;
     expect(await feeds.prunedThrough('130000', 'transport', '110000', 20)).toBe(7);

@@ -27,7 +27,10 @@ export interface UpstreamFeedsOptions {
   /** How long a province's `outboxPrunedThrough` answer is reused. @default 10_000 */
   retentionCacheMs?: number;
   /** Builds a link; tests replace it. @default an {@link UpstreamConnection} */
-  connect?: (province: string, subgraph: string) => UpstreamLink & { opened?: number; dispose(): Promise<void> };
+  connect?: (
+    province: string,
+    subgraph: string,
+  ) => UpstreamLink & { opened?: number; dispose(): Promise<void> };
 }
 
 /** Counters for `/metrics` and the benchmark. */
@@ -71,7 +74,11 @@ export class UpstreamFeeds {
     let entry = this.feeds.get(key);
     if (!entry) {
       const feed = new UpstreamFeed({
-        province, topic, region, link: this.link(province, topic.subgraph), logger: this.options.logger,
+        province,
+        topic,
+        region,
+        link: this.link(province, topic.subgraph),
+        logger: this.options.logger,
         ...(this.options.historySize ? { historySize: this.options.historySize } : {}),
       });
       entry = { feed, users: 0 };
@@ -106,25 +113,36 @@ export class UpstreamFeeds {
    * by the clients asking meanwhile (a reconnecting crowd asks once); undefined when the province
    * does not answer within `timeoutMs` (not remembered: the next client asks again).
    */
-  prunedThrough(province: string, subgraph: string, region: string, timeoutMs = 2_000): Promise<number | undefined> {
+  prunedThrough(
+    province: string,
+    subgraph: string,
+    region: string,
+    timeoutMs = 2_000,
+  ): Promise<number | undefined> {
     const key = `${province}|${subgraph}|${region}`;
     const cached = this.retention.get(key);
     if (cached) return cached;
     let timer: NodeJS.Timeout | undefined;
     const through = Promise.race([
-      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(`query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
-    ]).then(
-      (answer) => {
-        const value = Number(answer.outboxPrunedThrough);
-        return Number.isSafeInteger(value) ? value : undefined;
-      },
-      () => undefined,
-    ).then((value) => {
-      clearTimeout(timer);
-      if (value === undefined) this.retention.delete(key);
-      return value;
-    });
+      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(
+        `query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`,
+      ),
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)),
+      ),
+    ])
+      .then(
+        (answer) => {
+          const value = Number(answer.outboxPrunedThrough);
+          return Number.isSafeInteger(value) ? value : undefined;
+        },
+        () => undefined,
+      )
+      .then((value) => {
+        clearTimeout(timer);
+        if (value === undefined) this.retention.delete(key);
+        return value;
+      });
     this.retention.set(key, through);
     return through;
   }
@@ -133,7 +151,10 @@ export class UpstreamFeeds {
   stats(): UpstreamStats {
     let taps = 0;
     for (const entry of this.feeds.values()) taps += entry.feed.size;
-    const opened = [...this.links.values()].reduce((sum, link) => sum + (link.opened ?? 0), this.closedLinksOpened);
+    const opened = [...this.links.values()].reduce(
+      (sum, link) => sum + (link.opened ?? 0),
+      this.closedLinksOpened,
+    );
     return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps };
   }
 
@@ -159,7 +180,10 @@ export class UpstreamFeeds {
         const url = this.options.registry.subgraphUrl(province, subgraph)!.replace(/^http/, 'ws');
         const headers = this.options.upstreamHeaders;
         const connection: UpstreamConnectionOptions = {
-          province, subgraph, url, logger: this.options.logger,
+          province,
+          subgraph,
+          url,
+          logger: this.options.logger,
           ...(this.options.keepAliveMs ? { keepAliveMs: this.options.keepAliveMs } : {}),
           ...(this.options.pongTimeoutMs ? { pongTimeoutMs: this.options.pongTimeoutMs } : {}),
           ...(headers ? { headers: () => headers(province) } : {}),

@@ -6,11 +6,28 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 
 describe('the vector cursor', () => {
   it('round-trips per-province positions as base64url JSON, provinces in code order', () => {
-    const cursor = encodeVectorCursor(new Map([['450000', 7], ['130000', 41]]));
+    const cursor = encodeVectorCursor(
+      new Map([
+        ['450000', 7],
+        ['130000', 41],
+      ]),
+    );
     expect(JSON.parse(Buffer.from(cursor, 'base64url').toString())).toEqual({ 130000: 41, 450000: 7 });
     expect(Buffer.from(cursor, 'base64url').toString()).toBe('{"130000":41,"450000":7}');
-    expect(decodeVectorCursor(cursor)).toEqual(new Map([['130000', 41], ['450000', 7]]));
-    expect(encodeVectorCursor(new Map([['130000', 41], ['450000', 7]]))).toBe(cursor);
+    expect(decodeVectorCursor(cursor)).toEqual(
+      new Map([
+        ['130000', 41],
+        ['450000', 7],
+      ]),
+    );
+    expect(
+      encodeVectorCursor(
+        new Map([
+          ['130000', 41],
+          ['450000', 7],
+        ]),
+      ),
+    ).toBe(cursor);
   });
 
   it('accepts the empty vector and position 0', () => {

@@ -23,8 +23,18 @@ export function encodeVectorCursor(positions: ProvincePositions): string {
  * @throws GraphQLError BAD_USER_INPUT (`extensions.field` = `field`) for anything else.
  */
 export function decodeVectorCursor(cursor: string, field = 'after'): Map<string, number> {
-  const refuse = (why: string) => badInput(`${field}: not a cursor of this subscription (${why}); pass the cursor of the last event received, or omit it to start from now`, field);
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refuse('malformed');
+  const refuse = (why: string) =>
+    badInput(
+      `${field}: not a cursor of this subscription (${why}); pass the cursor of the last event received, or omit it to start from now`,
+      field,
+    );
+  if (
+    typeof cursor !== 'string' ||
+    cursor.length === 0 ||
+    cursor.length > MAX_CURSOR_LENGTH ||
+    !/^[A-Za-z0-9_-]+$/.test(cursor)
+  )
+    throw refuse('malformed');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -34,8 +44,10 @@ export function decodeVectorCursor(cursor: string, field = 'after'): Map<string,
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw refuse('malformed');
   const positions = new Map<string, number>();
   for (const [province, position] of Object.entries(parsed)) {
-    if (!/^\d{2}0000$/.test(province) || findRegion(province)?.level !== 'PROVINCE') throw refuse(`unknown province ${province.slice(0, 12)}`);
-    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) throw refuse(`bad position for ${province}`);
+    if (!/^\d{2}0000$/.test(province) || findRegion(province)?.level !== 'PROVINCE')
+      throw refuse(`unknown province ${province.slice(0, 12)}`);
+    if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0)
+      throw refuse(`bad position for ${province}`);
     positions.set(province, position);
   }
   return positions;

@@ -58,7 +58,10 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
       schema: options.schema,
       onConnect: async (ctx) => {
         const identity = options.onConnect
-          ? await options.onConnect({ connectionParams: ctx.connectionParams ?? {}, request: ctx.extra.request })
+          ? await options.onConnect({
+              connectionParams: ctx.connectionParams ?? {},
+              request: ctx.extra.request,
+            })
           : {};
         if (identity === false) {
           logger.info('subscription connection refused by the onConnect hook');
@@ -70,10 +73,17 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
       context: (ctx): SubscriptionContext => ({ connection: connectionState(ctx)! }),
       subscribe: options.subscribe,
       execute: () => ({
-        errors: [hubError('BAD_USER_INPUT', 'this WebSocket serves subscriptions; send queries and mutations with POST /graphql')],
+        errors: [
+          hubError(
+            'BAD_USER_INPUT',
+            'this WebSocket serves subscriptions; send queries and mutations with POST /graphql',
+          ),
+        ],
       }),
       onError: (_ctx, _id, _payload, errors) => {
-        logger.debug('subscription refused', { codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(',') });
+        logger.debug('subscription refused', {
+          codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(','),
+        });
       },
     },
     wss,

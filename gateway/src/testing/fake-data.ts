@@ -69,7 +69,12 @@ export interface ProvinceData {
 }
 
 /** An empty data set. */
-export const emptyData = (): ProvinceData => ({ workers: [], enterprises: [], trips: [], returnRequests: [] });
+export const emptyData = (): ProvinceData => ({
+  workers: [],
+  enterprises: [],
+  trips: [],
+  returnRequests: [],
+});
 
 let serial = 0;
 const local = (tag: string) => `${tag}${String(++serial).padStart(8, '0')}`;
@@ -80,33 +85,79 @@ export function makeWorker(homeRegion: string, over: Partial<FakeWorker> = {}): 
   const n = ++serial;
   return {
     id: encodeId('Worker', provinceOf(homeRegion), `w${String(n).padStart(10, '0')}`),
-    name: `Worker ${n}`, idNumber: `45020319900101${String(n % 1000).padStart(3, '0')}X`, phone: `1380000${String(n % 10000).padStart(4, '0')}`,
-    homeRegion, workRegion: null, employerId: null, status: 'AT_HOME', povertyStatus: 'NONE', skills: [],
-    registeredAt: '2020-02-01T00:00:00.000Z', ...over,
+    name: `Worker ${n}`,
+    idNumber: `45020319900101${String(n % 1000).padStart(3, '0')}X`,
+    phone: `1380000${String(n % 10000).padStart(4, '0')}`,
+    homeRegion,
+    workRegion: null,
+    employerId: null,
+    status: 'AT_HOME',
+    povertyStatus: 'NONE',
+    skills: [],
+    registeredAt: '2020-02-01T00:00:00.000Z',
+    ...over,
   };
 }
 
 /** An enterprise in `region`. */
 export function makeEnterprise(region: string, over: Partial<FakeEnterprise> = {}): FakeEnterprise {
-  return { id: encodeId('Enterprise', provinceOf(region), local('e')), name: `Enterprise ${serial}`, region, sector: 'manufacturing', key: false, openings: 0, filled: 0, ...over };
+  return {
+    id: encodeId('Enterprise', provinceOf(region), local('e')),
+    name: `Enterprise ${serial}`,
+    region,
+    sector: 'manufacturing',
+    key: false,
+    openings: 0,
+    filled: 0,
+    ...over,
+  };
 }
 
 /** A trip organised by the province of `origin`. */
-export function makeTrip(origin: string, destination: string, departureAt: string, over: Partial<FakeTrip> = {}): FakeTrip {
+export function makeTrip(
+  origin: string,
+  destination: string,
+  departureAt: string,
+  over: Partial<FakeTrip> = {},
+): FakeTrip {
   const at = iso(departureAt);
   return {
-    id: encodeId('Trip', provinceOf(origin), local('t')), mode: 'BUS', vehicleCode: `桂A${serial}`, origin, destination,
-    departureAt: at, expectedArrivalAt: iso(new Date(Date.parse(at) + 12 * 3600_000).toISOString()), capacity: 50,
-    status: 'PLANNED', passengers: [], ...over,
+    id: encodeId('Trip', provinceOf(origin), local('t')),
+    mode: 'BUS',
+    vehicleCode: `桂A${serial}`,
+    origin,
+    destination,
+    departureAt: at,
+    expectedArrivalAt: iso(new Date(Date.parse(at) + 12 * 3600_000).toISOString()),
+    capacity: 50,
+    status: 'PLANNED',
+    passengers: [],
+    ...over,
   };
 }
 
 /** A return request filed by `enterprise` for `worker`. */
-export function makeReturnRequest(enterprise: FakeEnterprise, worker: FakeWorker, plannedReturnDate: string, over: Partial<FakeReturnRequest> = {}): FakeReturnRequest {
+export function makeReturnRequest(
+  enterprise: FakeEnterprise,
+  worker: FakeWorker,
+  plannedReturnDate: string,
+  over: Partial<FakeReturnRequest> = {},
+): FakeReturnRequest {
   return {
-    id: encodeId('ReturnRequest', provinceOf(enterprise.region), local('r')), enterpriseId: enterprise.id, workerId: worker.id,
-    filedWorker: { name: worker.name, idNumber: worker.idNumber, phone: worker.phone, homeRegion: worker.homeRegion },
-    departureRegion: worker.homeRegion, plannedReturnDate, status: 'FILED', filedAt: '2020-02-10T00:00:00.000Z', ...over,
+    id: encodeId('ReturnRequest', provinceOf(enterprise.region), local('r')),
+    enterpriseId: enterprise.id,
+    workerId: worker.id,
+    filedWorker: {
+      name: worker.name,
+      idNumber: worker.idNumber,
+      phone: worker.phone,
+      homeRegion: worker.homeRegion,
+    },
+    departureRegion: worker.homeRegion,
+    plannedReturnDate,
+    status: 'FILED',
+    filedAt: '2020-02-10T00:00:00.000Z',
+    ...over,
   };
 }
 

@@ -6,7 +6,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { PROVINCE_SUBGRAPHS, subgraphSdl, type ProvinceSubgraph } from '@p2p/schema';
 import { emptyData, type ProvinceData } from './fake-data.js';
-import { employmentResolvers, transportResolvers, workersResolvers, type FakeShard } from './fake-resolvers.js';
+import {
+  employmentResolvers,
+  transportResolvers,
+  workersResolvers,
+  type FakeShard,
+} from './fake-resolvers.js';
 import { handleGraphQL, readBody, sendJson } from '../http/graphql-handler.js';
 
 /** One request a fake province received. */
@@ -30,9 +35,19 @@ export interface FakeProvinceOptions {
   transformSdl?: (subgraph: ProvinceSubgraph, sdl: string) => string;
 }
 
-const RESOLVERS = { workers: workersResolvers, employment: employmentResolvers, transport: transportResolvers } as const;
+const RESOLVERS = {
+  workers: workersResolvers,
+  employment: employmentResolvers,
+  transport: transportResolvers,
+} as const;
 const classify = (query: string): FakeRequest['kind'] =>
-  query.includes('_entities') ? 'entities' : query.includes('_service') ? 'service' : /^\s*mutation\b/.test(query) ? 'mutation' : 'query';
+  query.includes('_entities')
+    ? 'entities'
+    : query.includes('_service')
+      ? 'service'
+      : /^\s*mutation\b/.test(query)
+        ? 'mutation'
+        : 'query';
 
 /**
  * A fake province for tests: the three logical subgraphs of the contract at `/workers/graphql`,
@@ -50,12 +65,25 @@ export class FakeProvince implements FakeShard {
   private port: number;
   private readonly apollo = new Map<string, ApolloServer>();
 
-  private constructor(readonly code: string, readonly data: ProvinceData, options: FakeProvinceOptions) {
+  private constructor(
+    readonly code: string,
+    readonly data: ProvinceData,
+    options: FakeProvinceOptions,
+  ) {
     this.port = options.port ?? 0;
     for (const name of PROVINCE_SUBGRAPHS) {
       const sdl = options.transformSdl ? options.transformSdl(name, subgraphSdl(name)) : subgraphSdl(name);
       const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: RESOLVERS[name](this) });
-      this.apollo.set(name, new ApolloServer({ schema, csrfPrevention: false, includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] }));
+      this.apollo.set(
+        name,
+        new ApolloServer({
+          schema,
+          csrfPrevention: false,
+          includeStacktraceInErrorResponses: false,
+          stopOnTerminationSignals: false,
+          plugins: [ApolloServerPluginInlineTraceDisabled()],
+        }),
+      );
     }
     this.server = this.createServer();
   }
@@ -75,7 +103,9 @@ export class FakeProvince implements FakeShard {
 
   /** Requests received, optionally only of one subgraph and kind; health checks (`service`) only when asked. */
   count(subgraph?: string, kind?: FakeRequest['kind']): number {
-    return this.requests.filter((r) => (!subgraph || r.subgraph === subgraph) && (kind ? r.kind === kind : r.kind !== 'service')).length;
+    return this.requests.filter(
+      (r) => (!subgraph || r.subgraph === subgraph) && (kind ? r.kind === kind : r.kind !== 'service'),
+    ).length;
   }
 
   /** Stops listening and drops open connections (the province is "down"). */
@@ -106,14 +136,22 @@ export class FakeProvince implements FakeShard {
       void (async () => {
         const body = req.method === 'POST' ? await readBody(req) : undefined;
         const query = (body as { query?: string } | undefined)?.query ?? '';
-        const reps = (body as { variables?: { representations?: unknown[] } } | undefined)?.variables?.representations;
+        const reps = (body as { variables?: { representations?: unknown[] } } | undefined)?.variables
+          ?.representations;
         const assertion = req.headers['x-p2p-caller'];
-        this.requests.push({ subgraph: name, kind: classify(query), representations: Array.isArray(reps) ? reps.length : 0, ...(typeof assertion === 'string' ? { assertion } : {}) });
+        this.requests.push({
+          subgraph: name,
+          kind: classify(query),
+          representations: Array.isArray(reps) ? reps.length : 0,
+          ...(typeof assertion === 'string' ? { assertion } : {}),
+        });
         if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
         if (res.destroyed) return;
         if (this.failStatus) return sendJson(res, this.failStatus, { error: 'fake failure' });
         await handleGraphQL(apollo, req, res, async () => ({}), body);
-      })().catch(() => { if (!res.headersSent) sendJson(res, 500, { error: 'fake province failed' }); });
+      })().catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: 'fake province failed' });
+      });
     });
   }
 
@@ -130,8 +168,11 @@ export class FakeProvince implements FakeShard {
 
 /** Starts one fake province per code, each with its data (`datasets[code]`) and options. */
 export async function startFakeProvinces(
-  codes: readonly string[], datasets: Record<string, ProvinceData> = {},
+  codes: readonly string[],
+  datasets: Record<string, ProvinceData> = {},
   options: (code: string) => Omit<FakeProvinceOptions, 'data'> = () => ({}),
 ): Promise<FakeProvince[]> {
-  return Promise.all(codes.map((code) => FakeProvince.start(code, { ...options(code), data: datasets[code] ?? emptyData() })));
+  return Promise.all(
+    codes.map((code) => FakeProvince.start(code, { ...options(code), data: datasets[code] ?? emptyData() })),
+  );
 }

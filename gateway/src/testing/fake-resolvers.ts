@@ -1,6 +1,19 @@
 import {
-  NATION, badInput, compareKeysets, decodeCursor, decodeId, encodeCursor, encodeId, hubError, notFound,
-  pageSize, provinceOf, regionContains, scalarResolvers, workerIdFor, type Keyset,
+  NATION,
+  badInput,
+  compareKeysets,
+  decodeCursor,
+  decodeId,
+  encodeCursor,
+  encodeId,
+  hubError,
+  notFound,
+  pageSize,
+  provinceOf,
+  regionContains,
+  scalarResolvers,
+  workerIdFor,
+  type Keyset,
 } from '@p2p/schema';
 import type { FakeEnterprise, FakeTrip, FakeWorker, ProvinceData } from './fake-data.js';
 
@@ -10,11 +23,16 @@ export interface FakeShard {
   data: ProvinceData;
 }
 
-type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Resolvers = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Args = Record<string, any>;
+type Resolvers = Record<string, any>;
 
 /** A keyset-paginated Relay connection, exactly as schema/src/cursor.ts describes. */
-export function connection<T extends { id: string }>(items: readonly T[], k: (item: T) => string | number, first?: number | null, after?: string | null) {
+export function connection<T extends { id: string }>(
+  items: readonly T[],
+  k: (item: T) => string | number,
+  first?: number | null,
+  after?: string | null,
+) {
   const size = pageSize(first);
   const keyset = (item: T): Keyset => ({ k: k(item), id: item.id });
   const sorted = [...items].sort((a, b) => compareKeysets(keyset(a), keyset(b)));
@@ -22,12 +40,18 @@ export function connection<T extends { id: string }>(items: readonly T[], k: (it
   const rest = from ? sorted.filter((item) => compareKeysets(keyset(item), from) > 0) : sorted;
   const page = rest.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyset(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: sorted.length };
+  return {
+    edges,
+    pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: sorted.length,
+  };
 }
 
-const inScope = (scope: string, code: string | null | undefined) => !!code && (scope === NATION || regionContains(scope, code));
+const inScope = (scope: string, code: string | null | undefined) =>
+  !!code && (scope === NATION || regionContains(scope, code));
 const owned = (shard: FakeShard, region: string, field: string) => {
-  if (provinceOf(region) !== shard.code) throw hubError('WRONG_PROVINCE', `${field}: ${region} belongs to another province`, { field });
+  if (provinceOf(region) !== shard.code)
+    throw hubError('WRONG_PROVINCE', `${field}: ${region} belongs to another province`, { field });
 };
 const region = (code: string | null | undefined) => (code ? { code } : null);
 
@@ -44,8 +68,19 @@ export function workersResolvers(shard: FakeShard): Resolvers {
     const id = workerIdFor(input.idNumber, shard.code);
     let w = shard.data.workers.find((x) => x.id === id);
     if (!w) {
-      w = { id, name: input.name, idNumber: input.idNumber, phone: input.phone, homeRegion: input.homeRegion, workRegion: null, employerId: null,
-        status: 'AT_HOME', povertyStatus: input.povertyStatus ?? 'NONE', skills: input.skills ?? [], registeredAt: new Date().toISOString() };
+      w = {
+        id,
+        name: input.name,
+        idNumber: input.idNumber,
+        phone: input.phone,
+        homeRegion: input.homeRegion,
+        workRegion: null,
+        employerId: null,
+        status: 'AT_HOME',
+        povertyStatus: input.povertyStatus ?? 'NONE',
+        skills: input.skills ?? [],
+        registeredAt: new Date().toISOString(),
+      };
       shard.data.workers.push(w);
     }
     return w;
@@ -53,23 +88,43 @@ export function workersResolvers(shard: FakeShard): Resolvers {
   return {
     ...scalarResolvers,
     Query: {
-      worker: (_: unknown, { id }: Args) => (decodeId(id, 'Worker'), shard.data.workers.find((w) => w.id === id) ?? null),
-      workers: (_: unknown, a: Args) => connection(
-        shard.data.workers.filter((w) => inScope(a.homeRegion, w.homeRegion) && (!a.status || w.status === a.status)), (w) => w.id, a.first, a.after),
+      worker: (_: unknown, { id }: Args) => {
+        decodeId(id, 'Worker');
+        return shard.data.workers.find((w) => w.id === id) ?? null;
+      },
+      workers: (_: unknown, a: Args) =>
+        connection(
+          shard.data.workers.filter(
+            (w) => inScope(a.homeRegion, w.homeRegion) && (!a.status || w.status === a.status),
+          ),
+          (w) => w.id,
+          a.first,
+          a.after,
+        ),
     },
     Mutation: {
       registerWorker: (_: unknown, { input }: Args) => register(input),
       registerWorkers: (_: unknown, { inputs }: Args) => (inputs as Args[]).map(register),
-      reportEmployment: (_: unknown, a: Args) => Object.assign(findWorker(shard, a.workerId), { workRegion: a.workRegion, employerId: a.enterpriseId ?? null, status: 'AT_WORK' }),
-      recordHealthCheck: (_: unknown, a: Args) => Object.assign(findWorker(shard, a.workerId), { health: a.input }),
-      reportTravelIntent: (_: unknown, a: Args) => Object.assign(findWorker(shard, a.workerId), { travelIntent: { ...a.input, declaredAt: new Date().toISOString() } }),
+      reportEmployment: (_: unknown, a: Args) =>
+        Object.assign(findWorker(shard, a.workerId), {
+          workRegion: a.workRegion,
+          employerId: a.enterpriseId ?? null,
+          status: 'AT_WORK',
+        }),
+      recordHealthCheck: (_: unknown, a: Args) =>
+        Object.assign(findWorker(shard, a.workerId), { health: a.input }),
+      reportTravelIntent: (_: unknown, a: Args) =>
+        Object.assign(findWorker(shard, a.workerId), {
+          travelIntent: { ...a.input, declaredAt: new Date().toISOString() },
+        }),
     },
     Worker: {
       __resolveReference: (ref: { id: string }) => shard.data.workers.find((w) => w.id === ref.id) ?? null,
       homeRegion: (w: FakeWorker) => region(w.homeRegion),
       workRegion: (w: FakeWorker) => region(w.workRegion),
       employer: (w: FakeWorker) => (w.employerId ? { id: w.employerId } : null),
-      travelIntent: (w: FakeWorker & { travelIntent?: Args }) => (w.travelIntent ? { ...w.travelIntent, destination: region(w.travelIntent.destination) } : null),
+      travelIntent: (w: FakeWorker & { travelIntent?: Args }) =>
+        w.travelIntent ? { ...w.travelIntent, destination: region(w.travelIntent.destination) } : null,
     },
     Summary: {
       __resolveReference: ({ scope, day }: { scope: string; day: string }) => {
@@ -78,13 +133,22 @@ export function workersResolvers(shard: FakeShard): Resolvers {
         const atWork = ws.filter((w) => w.workRegion);
         const flow = (f: (w: FakeWorker) => boolean) => atWork.filter(f).length;
         return {
-          scope, day,
+          scope,
+          day,
           workers: {
-            registered: ws.length, atHome: count((w) => w.status === 'AT_HOME'), travelling: count((w) => w.status === 'TRAVELLING'),
-            atWork: count((w) => w.status === 'AT_WORK'), priority: count((w) => w.povertyStatus === 'REGISTERED_POOR'),
+            registered: ws.length,
+            atHome: count((w) => w.status === 'AT_HOME'),
+            travelling: count((w) => w.status === 'TRAVELLING'),
+            atWork: count((w) => w.status === 'AT_WORK'),
+            priority: count((w) => w.povertyStatus === 'REGISTERED_POOR'),
             flow: {
-              withinTownship: flow((w) => w.workRegion === w.homeRegion), withinCounty: 0, withinCity: 0,
-              withinProvince: flow((w) => w.workRegion !== w.homeRegion && provinceOf(w.workRegion!) === provinceOf(w.homeRegion)),
+              withinTownship: flow((w) => w.workRegion === w.homeRegion),
+              withinCounty: 0,
+              withinCity: 0,
+              withinProvince: flow(
+                (w) =>
+                  w.workRegion !== w.homeRegion && provinceOf(w.workRegion!) === provinceOf(w.homeRegion),
+              ),
               crossProvince: flow((w) => provinceOf(w.workRegion!) !== provinceOf(w.homeRegion)),
             },
           },
@@ -102,20 +166,37 @@ export function employmentResolvers(shard: FakeShard): Resolvers {
     ...scalarResolvers,
     Query: {
       enterprise: (_: unknown, { id }: Args) => enterprise(id),
-      enterprises: (_: unknown, a: Args) => connection(
-        shard.data.enterprises.filter((e) => inScope(a.region, e.region) && (!a.keyOnly || e.key)), (e) => e.id, a.first, a.after),
+      enterprises: (_: unknown, a: Args) =>
+        connection(
+          shard.data.enterprises.filter((e) => inScope(a.region, e.region) && (!a.keyOnly || e.key)),
+          (e) => e.id,
+          a.first,
+          a.after,
+        ),
       returnRequest: (_: unknown, { id }: Args) => request(id),
       returnRequests: (_: unknown, a: Args) => {
-        if (!a.origin && !a.destination) throw badInput('returnRequests: give origin or destination', 'origin');
-        const matching = shard.data.returnRequests.filter((r) =>
-          (!a.origin || inScope(a.origin, r.filedWorker.homeRegion)) && (!a.destination || inScope(a.destination, enterprise(r.enterpriseId)?.region)));
+        if (!a.origin && !a.destination)
+          throw badInput('returnRequests: give origin or destination', 'origin');
+        const matching = shard.data.returnRequests.filter(
+          (r) =>
+            (!a.origin || inScope(a.origin, r.filedWorker.homeRegion)) &&
+            (!a.destination || inScope(a.destination, enterprise(r.enterpriseId)?.region)),
+        );
         return connection(matching, (r) => r.plannedReturnDate, a.first, a.after);
       },
     },
     Mutation: {
       registerEnterprise: (_: unknown, { input }: Args) => {
         owned(shard, input.region, 'input.region');
-        const e: FakeEnterprise = { id: encodeId('Enterprise', shard.code), name: input.name, region: input.region, sector: input.sector, key: !!input.key, openings: 0, filled: 0 };
+        const e: FakeEnterprise = {
+          id: encodeId('Enterprise', shard.code),
+          name: input.name,
+          region: input.region,
+          sector: input.sector,
+          key: !!input.key,
+          openings: 0,
+          filled: 0,
+        };
         shard.data.enterprises.push(e);
         return e;
       },
@@ -141,7 +222,17 @@ export function employmentResolvers(shard: FakeShard): Resolvers {
         const es = shard.data.enterprises.filter((e) => inScope(scope, e.region));
         const openings = es.reduce((s, e) => s + e.openings, 0);
         const filled = es.reduce((s, e) => s + e.filled, 0);
-        return { scope, day, employment: { enterprises: es.length, keyEnterprises: es.filter((e) => e.key).length, openings, filled, fillRate: openings ? filled / openings : 0 } };
+        return {
+          scope,
+          day,
+          employment: {
+            enterprises: es.length,
+            keyEnterprises: es.filter((e) => e.key).length,
+            openings,
+            filled,
+            fillRate: openings ? filled / openings : 0,
+          },
+        };
       },
     },
   };
@@ -150,40 +241,74 @@ export function employmentResolvers(shard: FakeShard): Resolvers {
 /** Resolvers of the `transport` logical subgraph over a fake province's records. */
 export function transportResolvers(shard: FakeShard): Resolvers {
   const trip = (id: string) => shard.data.trips.find((t) => t.id === id) ?? null;
-  const mustTrip = (id: string) => trip(id) ?? (() => { throw notFound('Trip', id); })();
+  const mustTrip = (id: string) =>
+    trip(id) ??
+    (() => {
+      throw notFound('Trip', id);
+    })();
   return {
     ...scalarResolvers,
     Query: {
       trip: (_: unknown, { id }: Args) => trip(id),
-      trips: (_: unknown, a: Args) => connection(
-        shard.data.trips.filter((t) => (!a.origin || inScope(a.origin, t.origin)) && (!a.destination || inScope(a.destination, t.destination))
-          && (!a.status?.length || a.status.includes(t.status))), (t) => t.departureAt, a.first, a.after),
+      trips: (_: unknown, a: Args) =>
+        connection(
+          shard.data.trips.filter(
+            (t) =>
+              (!a.origin || inScope(a.origin, t.origin)) &&
+              (!a.destination || inScope(a.destination, t.destination)) &&
+              (!a.status?.length || a.status.includes(t.status)),
+          ),
+          (t) => t.departureAt,
+          a.first,
+          a.after,
+        ),
     },
     Mutation: {
       planTrip: (_: unknown, { input }: Args) => {
         owned(shard, input.origin, 'input.origin');
-        const t: FakeTrip = { id: encodeId('Trip', shard.code), ...input, departureAt: new Date(input.departureAt).toISOString(),
-          expectedArrivalAt: new Date(input.expectedArrivalAt).toISOString(), status: 'PLANNED', passengers: [] };
+        const t: FakeTrip = {
+          id: encodeId('Trip', shard.code),
+          ...input,
+          departureAt: new Date(input.departureAt).toISOString(),
+          expectedArrivalAt: new Date(input.expectedArrivalAt).toISOString(),
+          status: 'PLANNED',
+          passengers: [],
+        };
         shard.data.trips.push(t);
         return t;
       },
       assignPassengers: (_: unknown, a: Args) => {
         const t = mustTrip(a.tripId);
-        for (const workerId of a.workerIds as string[]) if (!t.passengers.some((p) => p.workerId === workerId)) t.passengers.push({ workerId, boarded: false, temperature: null });
+        for (const workerId of a.workerIds as string[])
+          if (!t.passengers.some((p) => p.workerId === workerId))
+            t.passengers.push({ workerId, boarded: false, temperature: null });
         return t;
       },
-      cancelTrip: (_: unknown, a: Args) => Object.assign(mustTrip(a.tripId), { status: 'CANCELLED', cancelReason: a.reason }),
+      cancelTrip: (_: unknown, a: Args) =>
+        Object.assign(mustTrip(a.tripId), { status: 'CANCELLED', cancelReason: a.reason }),
     },
     Trip: {
       __resolveReference: (ref: { id: string }) => trip(ref.id),
       origin: (t: FakeTrip) => region(t.origin),
       destination: (t: FakeTrip) => region(t.destination),
-      passengers: (t: FakeTrip) => t.passengers.map((p) => ({ worker: { id: p.workerId }, boarded: p.boarded, temperature: p.temperature })),
+      passengers: (t: FakeTrip) =>
+        t.passengers.map((p) => ({
+          worker: { id: p.workerId },
+          boarded: p.boarded,
+          temperature: p.temperature,
+        })),
     },
     ReturnRequest: {
-      __resolveReference: (ref: { id: string; departureRegion?: { code: string }; worker?: { id: string } }) => ({
+      __resolveReference: (ref: {
+        id: string;
+        departureRegion?: { code: string };
+        worker?: { id: string };
+      }) => ({
         id: ref.id,
-        trip: shard.data.trips.find((t) => t.status !== 'CANCELLED' && t.passengers.some((p) => p.workerId === ref.worker?.id)) ?? null,
+        trip:
+          shard.data.trips.find(
+            (t) => t.status !== 'CANCELLED' && t.passengers.some((p) => p.workerId === ref.worker?.id),
+          ) ?? null,
       }),
     },
     Summary: {
@@ -192,10 +317,13 @@ export function transportResolvers(shard: FakeShard): Resolvers {
           const ts = shard.data.trips.filter(f);
           return { trips: ts.length, passengers: ts.reduce((s, t) => s + t.passengers.length, 0) };
         };
-        const touching = shard.data.trips.filter((t) => inScope(scope, t.origin) || inScope(scope, t.destination));
+        const touching = shard.data.trips.filter(
+          (t) => inScope(scope, t.origin) || inScope(scope, t.destination),
+        );
         const modes = [...new Set(touching.map((t) => t.mode))];
         return {
-          scope, day,
+          scope,
+          day,
           transport: {
             outbound: count((t) => inScope(scope, t.origin) && !inScope(scope, t.destination)),
             inbound: count((t) => !inScope(scope, t.origin) && inScope(scope, t.destination)),

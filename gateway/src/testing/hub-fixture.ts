@@ -7,8 +7,8 @@ import { startFakeProvinces, type FakeProvince, type FakeProvinceOptions } from 
 
 /** A GraphQL answer as a client sees it. */
 export interface ClientAnswer {
-  data?: Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data?: Record<string, any> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
 /** The authorization header of the tests' caller: a ministry development token (fake provinces apply no rules). */
@@ -19,8 +19,16 @@ export async function testAuthorization(): Promise<Record<string, string>> {
 let testToken: Promise<string> | undefined;
 
 /** POSTs a GraphQL operation to `url`, with the tests' token. */
-export async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<ClientAnswer> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await testAuthorization()) }, body: JSON.stringify({ query, variables }) });
+export async function gql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<ClientAnswer> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await testAuthorization()) },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as ClientAnswer;
 }
 
@@ -38,19 +46,27 @@ export interface Hub {
 
 /** Starts a hub of fake provinces (one per key of `datasets`, or per code) behind a real gateway. */
 export async function startHub(
-  codes: readonly string[], datasets: Record<string, ProvinceData> = {},
+  codes: readonly string[],
+  datasets: Record<string, ProvinceData> = {},
   options: { gateway?: GatewayOptions; province?: (code: string) => Omit<FakeProvinceOptions, 'data'> } = {},
 ): Promise<Hub> {
   const fakes = await startFakeProvinces(codes, datasets, options.province);
   const national = await startFakeNational();
   const gateway = await startGateway({
-    port: 0, logger: process.env.HUB_LOG ? createLogger({ level: 'debug', write: (l) => process.stderr.write(l + '\n') }) : silentLogger, healthCheckIntervalMs: 0, nationalUrl: national.url,
+    port: 0,
+    logger: process.env.HUB_LOG
+      ? createLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) })
+      : silentLogger,
+    healthCheckIntervalMs: 0,
+    nationalUrl: national.url,
     provinces: Object.fromEntries(fakes.map((f) => [f.code, f.url])),
     ...options.gateway,
   });
   const provinces = new Map(fakes.map((f) => [f.code, f]));
   return {
-    gateway, provinces, national,
+    gateway,
+    provinces,
+    national,
     province: (code) => provinces.get(code)!,
     query: (query, variables) => gql(gateway.url, query, variables),
     close: async () => {

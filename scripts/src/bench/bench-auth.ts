@@ -13,7 +13,9 @@ import type { RunningFederation } from '../harness/index.js';
  * (the benchmark measures the hub, not the limiter: a handful of callers send thousands of
  * operations per second); every other limit stays as deployed.
  */
-export const BENCH_GATEWAY_SETTINGS: Readonly<Record<string, string>> = Object.freeze({ RATE_LIMIT_PER_SECOND: '0' });
+export const BENCH_GATEWAY_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
+  RATE_LIMIT_PER_SECOND: '0',
+});
 
 /** What the benchmark's clients need to be let in. */
 export interface BenchAuth {
@@ -31,10 +33,14 @@ export interface BenchAuth {
 }
 
 /** The tokens and keys of `federation` for a benchmark over `provinces`. */
-export async function createBenchAuth(federation: RunningFederation, provinces: readonly string[]): Promise<BenchAuth> {
+export async function createBenchAuth(
+  federation: RunningFederation,
+  provinces: readonly string[],
+): Promise<BenchAuth> {
   const ministry = await federation.authorization('ministry');
   const officers = new Map<string, Record<string, string>>();
-  for (const province of provinces) officers.set(province, await federation.authorization('province', province));
+  for (const province of provinces)
+    officers.set(province, await federation.authorization('province', province));
   const signingKey = await importGatewaySigningKey(federation.gatewayKeys.privateKeyPem);
   return {
     plainGatewayEnv: { PLAIN_SIGNING_KEY: federation.gatewayKeys.privateKeyPem },
@@ -45,9 +51,16 @@ export async function createBenchAuth(federation: RunningFederation, provinces: 
       return headers;
     },
     async assertionHeaders(who) {
-      const caller: Caller = who === undefined ? { role: 'ministry', subject: 'bench:ministry' } : { role: 'province', region: who, subject: `bench:province:${who}` };
+      const caller: Caller =
+        who === undefined
+          ? { role: 'ministry', subject: 'bench:ministry' }
+          : { role: 'province', region: who, subject: `bench:province:${who}` };
       return { [CALLER_HEADER]: await signCallerAssertion(caller, signingKey, { ttlSeconds: 240 }) };
     },
-    description: `HS256 development tokens of the harness (ministry for reads, each province's officer for its writes); gateway ${Object.entries(BENCH_GATEWAY_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ')}, every other limit as deployed`,
+    description: `HS256 development tokens of the harness (ministry for reads, each province's officer for its writes); gateway ${Object.entries(
+      BENCH_GATEWAY_SETTINGS,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}, every other limit as deployed`,
   };
 }

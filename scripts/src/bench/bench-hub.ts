@@ -4,7 +4,13 @@
  * straight into the province databases, and beside it the plain `@apollo/gateway` baseline over
  * ONE province service (the first province), with keep-alive clients for both gateways.
  */
-import { databaseUrlFor, startFederation, startService, type RunningFederation, type ServiceProcess } from '../harness/index.js';
+import {
+  databaseUrlFor,
+  startFederation,
+  startService,
+  type RunningFederation,
+  type ServiceProcess,
+} from '../harness/index.js';
 import { benchProvinces } from './geography.js';
 import { GraphQLClient } from './graphql-client.js';
 import { loadProvinces, unknownTables, waitForFold, type LoadResult } from './load-province.js';
@@ -61,17 +67,38 @@ export interface BenchHub {
  * each province's summary counts exactly its loaded workers and trips (cancelled trips count none).
  * @throws Error naming the province whose counters disagree
  */
-async function checkCounters(client: GraphQLClient, loads: readonly LoadResult[], log: (line: string) => void): Promise<void> {
-  const query = 'query LoadedCounts($scope: RegionCode) { summary(scope: $scope) { workers { registered } transport { outbound { trips passengers } internal { trips passengers } } } }';
+async function checkCounters(
+  client: GraphQLClient,
+  loads: readonly LoadResult[],
+  log: (line: string) => void,
+): Promise<void> {
+  const query =
+    'query LoadedCounts($scope: RegionCode) { summary(scope: $scope) { workers { registered } transport { outbound { trips passengers } internal { trips passengers } } } }';
   for (const load of loads) {
-    type Counts = { summary: { workers: { registered: number }; transport: { outbound: { trips: number; passengers: number }; internal: { trips: number; passengers: number } } } };
-    const { summary } = await client.data<Counts>({ name: 'summary', query, variables: { scope: load.province } });
+    type Counts = {
+      summary: {
+        workers: { registered: number };
+        transport: {
+          outbound: { trips: number; passengers: number };
+          internal: { trips: number; passengers: number };
+        };
+      };
+    };
+    const { summary } = await client.data<Counts>({
+      name: 'summary',
+      query,
+      variables: { scope: load.province },
+    });
     const trips = summary.transport.outbound.trips + summary.transport.internal.trips;
     if (summary.workers.registered !== load.rows.workers || trips !== load.countedTrips) {
-      throw new Error(`province ${load.province}: counters say ${summary.workers.registered} workers and ${trips} trips, ${load.rows.workers} and ${load.countedTrips} (not cancelled) were loaded`);
+      throw new Error(
+        `province ${load.province}: counters say ${summary.workers.registered} workers and ${trips} trips, ${load.rows.workers} and ${load.countedTrips} (not cancelled) were loaded`,
+      );
     }
   }
-  log(`  statistics counters agree with the loaded rows in every province (summary: workers registered, trips organised)`);
+  log(
+    `  statistics counters agree with the loaded rows in every province (summary: workers registered, trips organised)`,
+  );
 }
 
 /** Starts everything, loads the data and returns the hub; on failure stops what started. */
@@ -79,7 +106,9 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   const provinces = benchProvinces(options.provinces);
   const baselineProvince = provinces[0]!;
   const { log } = options;
-  log(`starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`);
+  log(
+    `starting national, ${provinces.length} provinces (${provinces.join(', ')}) and the gateway on ${new URL(options.databaseUrl).host}…`,
+  );
   let started = performance.now();
   const statementLog = new ProvinceStatementLog();
   const errors: string[] = [];
@@ -91,45 +120,82 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
     }
   };
   const federation = await startFederation({
-    provinces, databaseUrl: options.databaseUrl, gatewayEnv: { ...BENCH_GATEWAY_SETTINGS }, readyTimeoutMs: 120_000, onLog,
+    provinces,
+    databaseUrl: options.databaseUrl,
+    gatewayEnv: { ...BENCH_GATEWAY_SETTINGS },
+    readyTimeoutMs: 120_000,
+    onLog,
   });
   let plainService: ServiceProcess | undefined;
   const clients: GraphQLClient[] = [];
   try {
-    log(`  started in ${((performance.now() - started) / 1000).toFixed(1)} s (migrations applied by each province)`);
+    log(
+      `  started in ${((performance.now() - started) / 1000).toFixed(1)} s (migrations applied by each province)`,
+    );
     const auth = await createBenchAuth(federation, provinces);
-    const databaseUrls = Object.fromEntries(provinces.map((code) => {
-      const name = new URL(federation.provinceStorage[code]!).pathname.slice(1);
-      return [code, databaseUrlFor(options.databaseUrl, name)];
-    }));
+    const databaseUrls = Object.fromEntries(
+      provinces.map((code) => {
+        const name = new URL(federation.provinceStorage[code]!).pathname.slice(1);
+        return [code, databaseUrlFor(options.databaseUrl, name)];
+      }),
+    );
     const probe = new pg.Client({ connectionString: databaseUrls[baselineProvince] });
     await probe.connect();
     const unfilledTables = await unknownTables(probe).finally(() => probe.end());
-    if (unfilledTables.length) log(`  note: the province schema has tables this loader does not fill: ${unfilledTables.join(', ')}`);
+    if (unfilledTables.length)
+      log(`  note: the province schema has tables this loader does not fill: ${unfilledTables.join(', ')}`);
 
     started = performance.now();
     const homes = provinces.map((province) => ({ province, workers: options.workersPerProvince }));
-    log(`loading ${options.workersPerProvince.toLocaleString('en')} workers per province (with trips, manifests, enterprises, return requests)…`);
+    log(
+      `loading ${options.workersPerProvince.toLocaleString('en')} workers per province (with trips, manifests, enterprises, return requests)…`,
+    );
     const loads = await loadProvinces(
-      provinces.map((province) => ({ province, databaseUrl: databaseUrls[province]!, workers: options.workersPerProvince, homes })),
+      provinces.map((province) => ({
+        province,
+        databaseUrl: databaseUrls[province]!,
+        workers: options.workersPerProvince,
+        homes,
+      })),
       2,
-      (r) => log(`  ${r.province}: ${Object.entries(r.rows).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')} in ${r.seconds.toFixed(1)} s`
-        + ` (inserts: ${Object.entries(r.secondsByTable).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(', ')})`),
+      (r) =>
+        log(
+          `  ${r.province}: ${Object.entries(r.rows)
+            .map(([t, n]) => `${n.toLocaleString('en')} ${t}`)
+            .join(', ')} in ${r.seconds.toFixed(1)} s` +
+            ` (inserts: ${Object.entries(r.secondsByTable)
+              .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
+              .join(', ')})`,
+        ),
     );
     const seconds = (performance.now() - started) / 1000;
     const rows = loads.reduce((n, r) => n + Object.values(r.rows).reduce((a, b) => a + b, 0), 0);
-    log(`  loaded ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s, ${Math.round((options.workersPerProvince * provinces.length) / seconds).toLocaleString('en')} workers/s)`);
+    log(
+      `  loaded ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s, ${Math.round((options.workersPerProvince * provinces.length) / seconds).toLocaleString('en')} workers/s)`,
+    );
     const folding = await waitForFold(Object.values(databaseUrls));
     log(`  the provinces folded the statistics deltas of the load in ${folding.toFixed(1)} s more`);
 
     plainService = await startService({
       name: 'plain gateway',
       entry: 'scripts/src/bench/plain-gateway.ts',
-      env: { PORT: '0', HOST: '127.0.0.1', PLAIN_PROVINCE_URL: federation.provinceUrls[baselineProvince]!, PLAIN_NATIONAL_URL: federation.nationalUrl, ...auth.plainGatewayEnv },
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PLAIN_PROVINCE_URL: federation.provinceUrls[baselineProvince]!,
+        PLAIN_NATIONAL_URL: federation.nationalUrl,
+        ...auth.plainGatewayEnv,
+      },
       readyTimeoutMs: 120_000,
     });
-    const sharded = new GraphQLClient(federation.gatewayUrl, { connections: options.connections, headersFor: auth.headersFor });
-    const plain = new GraphQLClient(plainService.url, { connections: options.connections, headersFor: auth.headersFor });
+    const sharded = new GraphQLClient(federation.gatewayUrl, {
+      connections: options.connections,
+      headersFor: auth.headersFor,
+    });
+    const plain = new GraphQLClient(plainService.url, {
+      connections: options.connections,
+      headersFor: auth.headersFor,
+    });
     clients.push(sharded, plain);
     await checkCounters(sharded, loads, log);
     const nextIndex = new Map(provinces.map((p) => [p, options.workersPerProvince]));

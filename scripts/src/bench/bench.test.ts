@@ -52,7 +52,12 @@ describe('generated data', () => {
 
   it('is deterministic: worker i is the same person when generated again', () => {
     const again = workerIdentity('450000', 1234);
-    expect(workers[1234]).toMatchObject({ id: again.id, idNumber: again.idNumber, name: again.name, homeRegion: again.homeRegion });
+    expect(workers[1234]).toMatchObject({
+      id: again.id,
+      idNumber: again.idNumber,
+      name: again.name,
+      homeRegion: again.homeRegion,
+    });
   });
 
   it('puts each passenger on one trip of the province within capacity, and sets his status from the trip', () => {
@@ -68,7 +73,8 @@ describe('generated data', () => {
     for (const p of passengers) {
       const trip = tripById.get(p.tripId)!;
       const worker = byId.get(p.workerId)!;
-      if (p.boarded && (trip.status === 'ARRIVED' || trip.status === 'HANDED_OVER')) expect(worker).toMatchObject({ status: 'AT_WORK', workRegion: trip.destination });
+      if (p.boarded && (trip.status === 'ARRIVED' || trip.status === 'HANDED_OVER'))
+        expect(worker).toMatchObject({ status: 'AT_WORK', workRegion: trip.destination });
       if (p.boarded && trip.status === 'DEPARTED') expect(worker.status).toBe('TRAVELLING');
       if (!p.boarded) expect(worker.status).toBe('AT_HOME');
     }
@@ -78,7 +84,14 @@ describe('generated data', () => {
   });
 
   it('files return requests from enterprises of the province for workers that exist in their home province', () => {
-    const rows = [...generateEmployment({ province: '440000', enterprises: 20, returnRequests: 50, homes: [{ province: '450000', workers: 3_000 }] })];
+    const rows = [
+      ...generateEmployment({
+        province: '440000',
+        enterprises: 20,
+        returnRequests: 50,
+        homes: [{ province: '450000', workers: 3_000 }],
+      }),
+    ];
     const enterprises = rows.flatMap((r) => r.enterprises);
     const requests = rows.flatMap((r) => r.returnRequests);
     const ids = new Set(workers.map((w) => w.id));
@@ -113,9 +126,22 @@ describe('loader text form and options', () => {
   });
 
   it('reads options, with --quick defaults that explicit options override', () => {
-    expect(parseBenchOptions([], {})).toMatchObject({ provinces: 5, workersPerProvince: 200_000, durationSeconds: 180, concurrency: 16 });
-    expect(parseBenchOptions(['--quick'], {})).toMatchObject({ provinces: 2, workersPerProvince: 5_000, quick: true });
-    expect(parseBenchOptions(['--quick', '--provinces', '4'], {})).toMatchObject({ provinces: 4, workersPerProvince: 5_000, quick: true });
+    expect(parseBenchOptions([], {})).toMatchObject({
+      provinces: 5,
+      workersPerProvince: 200_000,
+      durationSeconds: 180,
+      concurrency: 16,
+    });
+    expect(parseBenchOptions(['--quick'], {})).toMatchObject({
+      provinces: 2,
+      workersPerProvince: 5_000,
+      quick: true,
+    });
+    expect(parseBenchOptions(['--quick', '--provinces', '4'], {})).toMatchObject({
+      provinces: 4,
+      workersPerProvince: 5_000,
+      quick: true,
+    });
     expect(parseScenarios('mixed,read')).toEqual(['federated-read', 'mixed-load']);
     expect(() => parseScenarios('nope')).toThrow(/unknown scenario/);
     expect(() => parseBenchOptions(['--duration', '0'], {})).toThrow(/positive whole number/);
@@ -128,7 +154,9 @@ describe('service usage from /proc', () => {
     expect(rssFromStatus('Name:\tnode\nVmRSS:\t  204800 kB\n')).toBe(204_800 * 1024);
     // pid (comm with spaces) state ppid … utime=250 stime=50 (fields 14 and 15)
     expect(cpuMsFromStat('42 (node main) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0')).toBe(3_000);
-    expect(serviceName('node --import tsx subgraphs/province/src/main.ts', { PROVINCE: '450000' })).toBe('province 450000');
+    expect(serviceName('node --import tsx subgraphs/province/src/main.ts', { PROVINCE: '450000' })).toBe(
+      'province 450000',
+    );
     expect(serviceName('node --import tsx scripts/src/bench/plain-gateway.ts', {})).toBe('plain gateway');
     expect(serviceName('node --import tsx gateway/src/main.ts', {})).toBe('gateway');
   });

@@ -14,8 +14,24 @@ export type EnterpriseInsert = typeof tables.enterprises.$inferInsert;
 /** A row of `return_requests`. */
 export type ReturnRequestInsert = typeof tables.returnRequests.$inferInsert;
 
-const SECTORS = ['电子制造', '服装纺织', '汽车零部件', '建筑施工', '物流快递', '食品加工', '家具制造', '医疗防护用品'];
-const SUFFIXES = ['电子科技有限公司', '制衣有限公司', '精密制造有限公司', '建设工程有限公司', '物流有限公司', '食品有限公司'];
+const SECTORS = [
+  '电子制造',
+  '服装纺织',
+  '汽车零部件',
+  '建筑施工',
+  '物流快递',
+  '食品加工',
+  '家具制造',
+  '医疗防护用品',
+];
+const SUFFIXES = [
+  '电子科技有限公司',
+  '制衣有限公司',
+  '精密制造有限公司',
+  '建设工程有限公司',
+  '物流有限公司',
+  '食品有限公司',
+];
 
 /** The id of enterprise `index` of `province` (deterministic). */
 export function benchEnterpriseId(province: string, index: number): string {
@@ -56,12 +72,15 @@ export interface EmploymentOptions {
 }
 
 /** Enterprises in chunks, then return requests in chunks. */
-export function* generateEmployment(options: EmploymentOptions): Generator<{ enterprises: EnterpriseInsert[]; returnRequests: ReturnRequestInsert[] }> {
+export function* generateEmployment(
+  options: EmploymentOptions,
+): Generator<{ enterprises: EnterpriseInsert[]; returnRequests: ReturnRequestInsert[] }> {
   const chunkSize = options.chunkSize ?? 10_000;
   const key = benchWorkerIdKey();
   for (let start = 0; start < options.enterprises; start += chunkSize) {
     const enterprises: EnterpriseInsert[] = [];
-    for (let i = start; i < Math.min(options.enterprises, start + chunkSize); i++) enterprises.push(enterpriseAt(options.province, i));
+    for (let i = start; i < Math.min(options.enterprises, start + chunkSize); i++)
+      enterprises.push(enterpriseAt(options.province, i));
     yield { enterprises, returnRequests: [] };
   }
   const homes = options.homes.filter((h) => h.workers > 0);
@@ -85,7 +104,9 @@ export function* generateEmployment(options: EmploymentOptions): Generator<{ ent
         workerPhone: worker.phone,
         workerHomeRegion: worker.homeRegion,
         departureRegion: worker.homeRegion,
-        plannedReturnDate: new Date(filedAt.getTime() + random.int(3, 30) * 86_400_000).toISOString().slice(0, 10),
+        plannedReturnDate: new Date(filedAt.getTime() + random.int(3, 30) * 86_400_000)
+          .toISOString()
+          .slice(0, 10),
         status: onPost ? 'ON_POST' : 'FILED',
         filedAt,
         onPostAt: onPost ? new Date(filedAt.getTime() + random.int(5, 35) * 86_400_000) : null,

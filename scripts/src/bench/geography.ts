@@ -11,20 +11,60 @@ import type { Random } from './people.js';
  * Henan, Sichuan, Hunan), then Guangdong (importing), then the rest.
  */
 export const PROVINCE_ORDER = [
-  '450000', '410000', '510000', '430000', '440000', '130000', '360000', '420000', '340000', '520000',
-  '500000', '530000', '370000', '320000', '330000', '350000', '110000', '120000', '140000', '150000',
-  '210000', '220000', '230000', '310000', '460000', '540000', '610000', '620000', '630000', '640000', '650000',
+  '450000',
+  '410000',
+  '510000',
+  '430000',
+  '440000',
+  '130000',
+  '360000',
+  '420000',
+  '340000',
+  '520000',
+  '500000',
+  '530000',
+  '370000',
+  '320000',
+  '330000',
+  '350000',
+  '110000',
+  '120000',
+  '140000',
+  '150000',
+  '210000',
+  '220000',
+  '230000',
+  '310000',
+  '460000',
+  '540000',
+  '610000',
+  '620000',
+  '630000',
+  '640000',
+  '650000',
 ] as const;
 
 /**
  * Receiving cities (importing places): Shenzhen, Dongguan, Guangzhou, Foshan, Hangzhou, Ningbo,
  * Suzhou, Xiamen, Beijing, Shanghai.
  */
-export const RECEIVING_CITIES = ['440300', '441900', '440100', '440600', '330100', '330200', '320500', '350200', '110100', '310100'] as const;
+export const RECEIVING_CITIES = [
+  '440300',
+  '441900',
+  '440100',
+  '440600',
+  '330100',
+  '330200',
+  '320500',
+  '350200',
+  '110100',
+  '310100',
+] as const;
 
 /** The first `n` provinces of {@link PROVINCE_ORDER}. */
 export function benchProvinces(n: number): string[] {
-  if (!Number.isInteger(n) || n < 1 || n > PROVINCE_ORDER.length) throw new Error(`--provinces: a number from 1 to ${PROVINCE_ORDER.length}`);
+  if (!Number.isInteger(n) || n < 1 || n > PROVINCE_ORDER.length)
+    throw new Error(`--provinces: a number from 1 to ${PROVINCE_ORDER.length}`);
   return PROVINCE_ORDER.slice(0, n);
 }
 
@@ -68,7 +108,8 @@ export function provinceGeography(province: string): ProvinceGeography {
   if (!geography) {
     const townships = townshipsIn(province);
     const counties = countiesIn(province);
-    if (townships.length === 0 || counties.length === 0) throw new Error(`province ${province} has no townships or counties in the directory`);
+    if (townships.length === 0 || counties.length === 0)
+      throw new Error(`province ${province} has no townships or counties in the directory`);
     geography = { province, townships, counties };
     cache.set(province, geography);
   }

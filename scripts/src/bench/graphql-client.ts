@@ -58,10 +58,17 @@ export class GraphQLClient {
   private readonly timeoutMs: number;
 
   /** @param url the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql (loopback only) */
-  constructor(readonly url: string, options: GraphQLClientOptions = {}) {
+  constructor(
+    readonly url: string,
+    options: GraphQLClientOptions = {},
+  ) {
     const u = assertLoopback(url);
     this.path = `${u.pathname}${u.search}`;
-    this.pool = new Pool(u.origin, { connections: options.connections ?? 16, keepAliveTimeout: 60_000, pipelining: 1 });
+    this.pool = new Pool(u.origin, {
+      connections: options.connections ?? 16,
+      keepAliveTimeout: 60_000,
+      pipelining: 1,
+    });
     this.headersFor = options.headersFor ?? (() => ({}));
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
@@ -72,7 +79,11 @@ export class GraphQLClient {
       const res = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...this.headersFor(operation.as) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...this.headersFor(operation.as),
+        },
         body: JSON.stringify({ query: operation.query, variables: operation.variables }),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
@@ -85,11 +96,21 @@ export class GraphQLClient {
         return { status: res.statusCode, body: undefined, error: `HTTP ${res.statusCode}, not JSON` };
       }
       const first = body?.errors?.[0];
-      if (first) return { status: res.statusCode, body, error: `${String(first.extensions?.code ?? 'ERROR')}: ${first.message.slice(0, 160)}` };
-      if (res.statusCode >= 400 || body?.data == null) return { status: res.statusCode, body, error: `HTTP ${res.statusCode} without data` };
+      if (first)
+        return {
+          status: res.statusCode,
+          body,
+          error: `${String(first.extensions?.code ?? 'ERROR')}: ${first.message.slice(0, 160)}`,
+        };
+      if (res.statusCode >= 400 || body?.data == null)
+        return { status: res.statusCode, body, error: `HTTP ${res.statusCode} without data` };
       return { status: res.statusCode, body };
     } catch (err) {
-      return { status: 0, body: undefined, error: `network: ${(err as { code?: string }).code ?? (err as Error).message}` };
+      return {
+        status: 0,
+        body: undefined,
+        error: `network: ${(err as { code?: string }).code ?? (err as Error).message}`,
+      };
     }
   }
 
@@ -97,6 +118,7 @@ export class GraphQLClient {
    * Sends one operation and returns its data.
    * @throws Error with the first error when the answer is not a clean success.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: callers name the shape of the data they asked for
   async data<T = any>(operation: Operation): Promise<T> {
     const outcome = await this.send(operation);
     if (outcome.error) throw new Error(`${operation.name} via ${this.url}: ${outcome.error}`);

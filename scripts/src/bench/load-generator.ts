@@ -39,7 +39,14 @@ export interface LoadResult {
 
 /** An empty result, to accumulate several runs into. */
 export function emptyLoadResult(): LoadResult {
-  return { requests: 0, errors: 0, errorSamples: new Map(), elapsedMs: 0, latency: new LatencyRecorder(), byOperation: new Map() };
+  return {
+    requests: 0,
+    errors: 0,
+    errorSamples: new Map(),
+    elapsedMs: 0,
+    latency: new LatencyRecorder(),
+    byOperation: new Map(),
+  };
 }
 
 /** Adds `part` into `total` (requests, errors, time, samples). */
@@ -58,7 +65,8 @@ export function accumulate(total: LoadResult, part: LoadResult): LoadResult {
 }
 
 function noteError(result: LoadResult, reason: string, n = 1): void {
-  if (result.errorSamples.has(reason) || result.errorSamples.size < 5) result.errorSamples.set(reason, (result.errorSamples.get(reason) ?? 0) + n);
+  if (result.errorSamples.has(reason) || result.errorSamples.size < 5)
+    result.errorSamples.set(reason, (result.errorSamples.get(reason) ?? 0) + n);
 }
 
 /** Requests per second of a result. */
@@ -69,7 +77,11 @@ export function throughput(result: Pick<LoadResult, 'requests' | 'elapsedMs'>): 
 /**
  * Runs load against `client`: operation `n` (0, 1, 2… across all virtual clients) is `next(n)`.
  */
-export async function runLoad(client: GraphQLClient, next: (n: number) => Operation, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  client: GraphQLClient,
+  next: (n: number) => Operation,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const result = emptyLoadResult();
   const concurrency = Math.max(1, options.concurrency ?? 16);
   const started = performance.now();
@@ -128,16 +140,26 @@ export interface InterleavedOptions {
  * targets get the same operations (`next(n)` with the same n).
  * @returns one accumulated result per target label.
  */
-export async function runInterleaved(targets: readonly ComparedTarget[], next: (n: number) => Operation, options: InterleavedOptions): Promise<Map<string, LoadResult>> {
+export async function runInterleaved(
+  targets: readonly ComparedTarget[],
+  next: (n: number) => Operation,
+  options: InterleavedOptions,
+): Promise<Map<string, LoadResult>> {
   const totals = new Map(targets.map((t) => [t.label, emptyLoadResult()]));
   const started = performance.now();
-  for (let round = 0; round < options.rounds && performance.now() - started < options.maxDurationMs; round++) {
+  for (
+    let round = 0;
+    round < options.rounds && performance.now() - started < options.maxDurationMs;
+    round++
+  ) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     const offset = round * options.requestsPerBatch;
     for (const target of order) {
       options.onBatch?.(target.label, 'start');
       const part = await runLoad(target.client, (n) => next(offset + n), {
-        concurrency: options.concurrency, maxRequests: options.requestsPerBatch, maxDurationMs: 60_000,
+        concurrency: options.concurrency,
+        maxRequests: options.requestsPerBatch,
+        maxDurationMs: 60_000,
       });
       options.onBatch?.(target.label, 'end');
       accumulate(totals.get(target.label)!, part);

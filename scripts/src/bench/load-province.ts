@@ -50,8 +50,16 @@ export interface LoadResult {
  * `stat_` counters); any other table is reported.
  */
 const KNOWN_TABLES = new Set([
-  'workers', 'trips', 'trip_passengers', 'enterprises', 'return_requests', 'outbox', 'idempotency_keys',
-  'stat_delta', 'stat_total', 'stat_daily',
+  'workers',
+  'trips',
+  'trip_passengers',
+  'enterprises',
+  'return_requests',
+  'outbox',
+  'idempotency_keys',
+  'stat_delta',
+  'stat_total',
+  'stat_daily',
 ]);
 
 /**
@@ -59,7 +67,9 @@ const KNOWN_TABLES = new Set([
  * written): their content may not match the loaded rows, so the run says so.
  */
 export async function unknownTables(db: SqlRunner): Promise<string[]> {
-  const { rows } = await db.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
   return rows.map((r) => r.name).filter((name) => !KNOWN_TABLES.has(name) && !name.startsWith('__'));
 }
 
@@ -75,7 +85,13 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: load.databaseUrl });
   await client.connect();
-  const rows: Record<string, number> = { workers: 0, trips: 0, trip_passengers: 0, enterprises: 0, return_requests: 0 };
+  const rows: Record<string, number> = {
+    workers: 0,
+    trips: 0,
+    trip_passengers: 0,
+    enterprises: 0,
+    return_requests: 0,
+  };
   let countedTrips = 0;
   const secondsByTable: Record<string, number> = {};
   const timed = async (table: string, insert: Promise<number>) => {
@@ -89,13 +105,25 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
     await client.query('SET synchronous_commit = off');
     // The next chunk is generated (CPU here) while Postgres inserts the previous one.
     let inserting: Promise<void> = Promise.resolve();
-    for (const chunk of generateProvince({ province: load.province, workers: load.workers, chunkSize: ROWS_PER_STATEMENT })) {
+    for (const chunk of generateProvince({
+      province: load.province,
+      workers: load.workers,
+      chunkSize: ROWS_PER_STATEMENT,
+    })) {
       await inserting;
       inserting = (async () => {
-        rows.workers! += await timed('workers', insertRows(client, tables.workers, chunk.workers, { rowsPerStatement: ROWS_PER_STATEMENT }));
+        rows.workers! += await timed(
+          'workers',
+          insertRows(client, tables.workers, chunk.workers, { rowsPerStatement: ROWS_PER_STATEMENT }),
+        );
         rows.trips! += await timed('trips', insertRows(client, tables.trips, chunk.trips));
         countedTrips += chunk.trips.filter((t) => t.status !== 'CANCELLED').length;
-        rows.trip_passengers! += await timed('trip_passengers', insertRows(client, tables.tripPassengers, chunk.passengers, { rowsPerStatement: ROWS_PER_STATEMENT }));
+        rows.trip_passengers! += await timed(
+          'trip_passengers',
+          insertRows(client, tables.tripPassengers, chunk.passengers, {
+            rowsPerStatement: ROWS_PER_STATEMENT,
+          }),
+        );
       })();
     }
     await inserting;
@@ -106,15 +134,32 @@ export async function loadProvince(load: ProvinceLoad): Promise<LoadResult> {
       homes: load.homes,
     });
     for (const chunk of employment) {
-      rows.enterprises! += await timed('enterprises', insertRows(client, tables.enterprises, chunk.enterprises));
-      rows.return_requests! += await timed('return_requests', insertRows(client, tables.returnRequests, chunk.returnRequests, { rowsPerStatement: ROWS_PER_STATEMENT }));
+      rows.enterprises! += await timed(
+        'enterprises',
+        insertRows(client, tables.enterprises, chunk.enterprises),
+      );
+      rows.return_requests! += await timed(
+        'return_requests',
+        insertRows(client, tables.returnRequests, chunk.returnRequests, {
+          rowsPerStatement: ROWS_PER_STATEMENT,
+        }),
+      );
     }
     // VACUUM too, so autovacuum does not wake up on the fresh rows in the middle of a measurement.
-    await timed('VACUUM ANALYZE', client.query('VACUUM (ANALYZE)').then(() => 0));
+    await timed(
+      'VACUUM ANALYZE',
+      client.query('VACUUM (ANALYZE)').then(() => 0),
+    );
   } finally {
     await client.end();
   }
-  return { province: load.province, rows, countedTrips, seconds: (performance.now() - started) / 1000, secondsByTable };
+  return {
+    province: load.province,
+    rows,
+    countedTrips,
+    seconds: (performance.now() - started) / 1000,
+    secondsByTable,
+  };
 }
 
 /** Options of {@link waitForFold}. */
@@ -133,7 +178,10 @@ export interface FoldWaitOptions {
  * a million deltas would measure the fold.
  * @returns seconds waited
  */
-export async function waitForFold(databaseUrls: readonly string[], options: FoldWaitOptions = {}): Promise<number> {
+export async function waitForFold(
+  databaseUrls: readonly string[],
+  options: FoldWaitOptions = {},
+): Promise<number> {
   const { maxWaitMs = 300_000, deltasLeft = 999, pollMs = 1_000 } = options;
   const started = performance.now();
   for (const url of databaseUrls) {
@@ -157,15 +205,21 @@ export async function waitForFold(databaseUrls: readonly string[], options: Fold
  * generator busy: more than the cores only interleaves them).
  * @default concurrency 2
  */
-export async function loadProvinces(loads: readonly ProvinceLoad[], concurrency = 2, onLoaded?: (result: LoadResult) => void): Promise<LoadResult[]> {
+export async function loadProvinces(
+  loads: readonly ProvinceLoad[],
+  concurrency = 2,
+  onLoaded?: (result: LoadResult) => void,
+): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, loads.length) }, async () => {
-    while (next < loads.length) {
-      const result = await loadProvince(loads[next++]!);
-      results.push(result);
-      onLoaded?.(result);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, loads.length) }, async () => {
+      while (next < loads.length) {
+        const result = await loadProvince(loads[next++]!);
+        results.push(result);
+        onLoaded?.(result);
+      }
+    }),
+  );
   return results.sort((a, b) => a.province.localeCompare(b.province));
 }

@@ -25,7 +25,9 @@ export async function describeMachine(databaseUrl: string): Promise<MachineDescr
   const client = new pg.Client({ connectionString: databaseUrl });
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') AS v`);
+    const { rows } = await client.query<{ v: string }>(
+      `SELECT 'PostgreSQL ' || current_setting('server_version') AS v`,
+    );
     postgres = rows[0]?.v ?? postgres;
   } catch (err) {
     postgres = `unreachable (${(err as Error).message})`;

@@ -42,13 +42,21 @@ const TRAVEL_INTENT = `mutation TravelIntent($workerId: ID!, $input: TravelInten
 
 /** `trips(destination, origin?)`, the first `first` by departure. */
 export function tripsToDestination(destination: string, origin?: string, first = 10): Operation {
-  return { name: origin ? 'tripsToDestination (one origin)' : 'tripsToDestination', query: TRIPS_TO_DESTINATION, variables: { destination, origin: origin ?? null, first } };
+  return {
+    name: origin ? 'tripsToDestination (one origin)' : 'tripsToDestination',
+    query: TRIPS_TO_DESTINATION,
+    variables: { destination, origin: origin ?? null, first },
+  };
 }
 
 /** 100 workers by id in one operation. */
 export function workersById(ids: readonly string[]): Operation {
   if (ids.length !== WORKERS_PER_BATCH) throw new Error(`workersById takes exactly ${WORKERS_PER_BATCH} ids`);
-  return { name: 'workersById', query: WORKERS_BY_ID, variables: Object.fromEntries(ids.map((id, i) => [`id${i}`, id])) };
+  return {
+    name: 'workersById',
+    query: WORKERS_BY_ID,
+    variables: Object.fromEntries(ids.map((id, i) => [`id${i}`, id])),
+  };
 }
 
 /** One worker by id. */
@@ -73,7 +81,14 @@ export function workerSummary(scope: string): Operation {
 
 /** `RegisterWorkerInput` of a generated person. */
 export function registrationInput(worker: WorkerIdentity) {
-  return { name: worker.name, idNumber: worker.idNumber, phone: worker.phone, homeRegion: worker.homeRegion, povertyStatus: worker.povertyStatus, skills: worker.skills };
+  return {
+    name: worker.name,
+    idNumber: worker.idNumber,
+    phone: worker.phone,
+    homeRegion: worker.homeRegion,
+    povertyStatus: worker.povertyStatus,
+    skills: worker.skills,
+  };
 }
 
 /** The province a worker id belongs to (its officer sends the worker's changes). */
@@ -81,26 +96,58 @@ const homeOf = (workerId: string) => `${workerId.slice(1, 3)}0000`;
 
 /** `registerWorkers` of people of one province, sent by its officer. */
 export function registerWorkers(province: string, workers: readonly WorkerIdentity[]): Operation {
-  return { name: 'registerWorkers', query: REGISTER_WORKERS, variables: { inputs: workers.map(registrationInput) }, as: province };
+  return {
+    name: 'registerWorkers',
+    query: REGISTER_WORKERS,
+    variables: { inputs: workers.map(registrationInput) },
+    as: province,
+  };
 }
 
 /** `registerWorker` of one person, sent by his province's officer. */
 export function registerWorker(province: string, worker: WorkerIdentity): Operation {
-  return { name: 'registerWorker', query: REGISTER_WORKER, variables: { input: registrationInput(worker) }, as: province };
+  return {
+    name: 'registerWorker',
+    query: REGISTER_WORKER,
+    variables: { input: registrationInput(worker) },
+    as: province,
+  };
 }
 
 /** A green health check taken a minute ago. */
 export function recordHealthCheck(workerId: string): Operation {
-  return { name: 'recordHealthCheck', query: HEALTH_CHECK, variables: { workerId, input: { code: 'GREEN', testedAt: new Date(Date.now() - 60_000).toISOString(), nucleicAcid: 'NEGATIVE' } }, as: homeOf(workerId) };
+  return {
+    name: 'recordHealthCheck',
+    query: HEALTH_CHECK,
+    variables: {
+      workerId,
+      input: {
+        code: 'GREEN',
+        testedAt: new Date(Date.now() - 60_000).toISOString(),
+        nucleicAcid: 'NEGATIVE',
+      },
+    },
+    as: homeOf(workerId),
+  };
 }
 
 /** The worker now works in `workRegion`. */
 export function reportEmployment(workerId: string, workRegion: string): Operation {
-  return { name: 'reportEmployment', query: EMPLOYMENT, variables: { workerId, workRegion }, as: homeOf(workerId) };
+  return {
+    name: 'reportEmployment',
+    query: EMPLOYMENT,
+    variables: { workerId, workRegion },
+    as: homeOf(workerId),
+  };
 }
 
 /** The worker wants to travel to `destination` within the next days. */
 export function reportTravelIntent(workerId: string, destination: string): Operation {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  return { name: 'reportTravelIntent', query: TRAVEL_INTENT, variables: { workerId, input: { earliestDate: day(2), latestDate: day(9), destination, mode: 'BUS' } }, as: homeOf(workerId) };
+  return {
+    name: 'reportTravelIntent',
+    query: TRAVEL_INTENT,
+    variables: { workerId, input: { earliestDate: day(2), latestDate: day(9), destination, mode: 'BUS' } },
+    as: homeOf(workerId),
+  };
 }

@@ -16,7 +16,12 @@ export const SCENARIOS = ['federated-read', 'entity-batch', 'bulk-registration',
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Short names accepted by `--scenarios`. */
-const ALIASES: Record<string, ScenarioName> = { read: 'federated-read', batch: 'entity-batch', bulk: 'bulk-registration', mixed: 'mixed-load' };
+const ALIASES: Record<string, ScenarioName> = {
+  read: 'federated-read',
+  batch: 'entity-batch',
+  bulk: 'bulk-registration',
+  mixed: 'mixed-load',
+};
 
 /** The settings of one benchmark run. */
 export interface BenchOptions {
@@ -44,7 +49,8 @@ const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--sc
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: a positive whole number, got "${value}"\n${USAGE}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name}: a positive whole number, got "${value}"\n${USAGE}`);
   return n;
 }
 
@@ -52,7 +58,10 @@ function positiveInt(value: string | undefined, name: string): number | undefine
 export function parseScenarios(value: string | undefined): ScenarioName[] {
   if (value === undefined || value.trim() === '' || value === 'all') return [...SCENARIOS];
   const chosen = new Set<ScenarioName>();
-  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const name = ALIASES[raw] ?? (SCENARIOS as readonly string[]).find((s) => s === raw);
     if (!name) throw new Error(`--scenarios: unknown scenario "${raw}" (one of ${SCENARIOS.join(', ')})`);
     chosen.add(name as ScenarioName);
@@ -64,7 +73,10 @@ export function parseScenarios(value: string | undefined): ScenarioName[] {
  * Reads the options from the command line.
  * @throws Error with the usage line on a bad option
  */
-export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+export function parseBenchOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -85,13 +97,15 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   const quick = values.quick ?? false;
   return {
     provinces: positiveInt(values.provinces, 'provinces') ?? (quick ? 2 : 5),
-    workersPerProvince: positiveInt(values['workers-per-province'], 'workers-per-province') ?? (quick ? 5_000 : 200_000),
+    workersPerProvince:
+      positiveInt(values['workers-per-province'], 'workers-per-province') ?? (quick ? 5_000 : 200_000),
     scenarios: parseScenarios(values.scenarios),
     durationSeconds: positiveInt(values.duration, 'duration') ?? (quick ? 5 : 180),
     concurrency: positiveInt(values.concurrency, 'concurrency') ?? 16,
     requests: positiveInt(values.requests, 'requests') ?? (quick ? 60 : 1_000),
     bulkWorkers: positiveInt(values['bulk-workers'], 'bulk-workers') ?? (quick ? 2_000 : 100_000),
-    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
+    databaseUrl:
+      values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
     quick,
   };
 }

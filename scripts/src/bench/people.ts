@@ -47,8 +47,12 @@ export function seedFor(province: string, kind: number, index: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
-const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏飞斌建国建华志强文海波春梅小红晓东宇浩俊凯亮林辉玲慧琴云霞荣新民德福永生'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
+const GIVEN = [
+  ...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏飞斌建国建华志强文海波春梅小红晓东宇浩俊凯亮林辉玲慧琴云霞荣新民德福永生',
+];
 
 /** A plausible Chinese name: a common surname and one or two given-name characters. */
 export function personName(random: Random): string {
@@ -56,7 +60,31 @@ export function personName(random: Random): string {
   return random.pick(SURNAMES) + given;
 }
 
-const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '158', '159', '177', '180', '181', '186', '187', '188', '189', '199'];
+const MOBILE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '158',
+  '159',
+  '177',
+  '180',
+  '181',
+  '186',
+  '187',
+  '188',
+  '189',
+  '199',
+];
 
 /** An 11-digit mainland mobile number. */
 export function mobileNumber(random: Random): string {
@@ -79,13 +107,30 @@ export const MAX_PEOPLE_PER_ADDRESS = BIRTH_DAYS * SEQUENCES;
  * numbers whatever the address code, so people of one province never collide.
  */
 export function residentIdFor(addressCode: string, index: number): string {
-  if (!Number.isInteger(index) || index < 0 || index >= MAX_PEOPLE_PER_ADDRESS) throw new RangeError(`person index ${index} out of range`);
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_PEOPLE_PER_ADDRESS)
+    throw new RangeError(`person index ${index} out of range`);
   const birth = new Date(BIRTH_EPOCH + Math.floor(index / SEQUENCES) * 86_400_000);
   const date = `${birth.getUTCFullYear()}${String(birth.getUTCMonth() + 1).padStart(2, '0')}${String(birth.getUTCDate()).padStart(2, '0')}`;
   return residentIdFrom(addressCode, date, index % SEQUENCES);
 }
 
-const SKILLS = ['普工', '电工', '焊工', '钳工', '叉车', '缝纫', '装配', '瓦工', '木工', '厨师', '保洁', '快递', '驾驶', '电子装配', '注塑'];
+const SKILLS = [
+  '普工',
+  '电工',
+  '焊工',
+  '钳工',
+  '叉车',
+  '缝纫',
+  '装配',
+  '瓦工',
+  '木工',
+  '厨师',
+  '保洁',
+  '快递',
+  '驾驶',
+  '电子装配',
+  '注塑',
+];
 
 /** Zero to three distinct skills. */
 export function skillsFor(random: Random): string[] {

@@ -15,7 +15,13 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { CALLER_HEADER, PROVINCE_SUBGRAPHS, importGatewaySigningKey, signCallerAssertion, supergraphSdl } from '@p2p/schema';
+import {
+  CALLER_HEADER,
+  PROVINCE_SUBGRAPHS,
+  importGatewaySigningKey,
+  signCallerAssertion,
+  supergraphSdl,
+} from '@p2p/schema';
 
 /** The env of the plain gateway. */
 export interface PlainGatewayEnv {
@@ -39,38 +45,54 @@ async function ministryAssertion(signingKeyPem: string): Promise<() => string> {
 /** The URL each subgraph of the supergraph is sent to. */
 export function plainSubgraphUrls(provinceUrl: string, nationalUrl: string): Record<string, string> {
   const base = provinceUrl.replace(/\/+$/, '');
-  return { ...Object.fromEntries(PROVINCE_SUBGRAPHS.map((name) => [name, `${base}/${name}/graphql`])), national: nationalUrl };
+  return {
+    ...Object.fromEntries(PROVINCE_SUBGRAPHS.map((name) => [name, `${base}/${name}/graphql`])),
+    national: nationalUrl,
+  };
 }
 
 async function main(): Promise<void> {
   const provinceUrl = process.env.PLAIN_PROVINCE_URL;
   const nationalUrl = process.env.PLAIN_NATIONAL_URL;
   const signingKey = process.env.PLAIN_SIGNING_KEY;
-  if (!provinceUrl || !nationalUrl || !signingKey) throw new Error('PLAIN_PROVINCE_URL, PLAIN_NATIONAL_URL and PLAIN_SIGNING_KEY are required');
+  if (!provinceUrl || !nationalUrl || !signingKey)
+    throw new Error('PLAIN_PROVINCE_URL, PLAIN_NATIONAL_URL and PLAIN_SIGNING_KEY are required');
   const urls = plainSubgraphUrls(provinceUrl, nationalUrl);
   const assertion = await ministryAssertion(signingKey);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl(),
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({
-      url: urls[name] ?? url,
-      willSendRequest({ request }) {
-        request.http?.headers.set(CALLER_HEADER, assertion());
-      },
-    }),
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({
+        url: urls[name] ?? url,
+        willSendRequest({ request }) {
+          request.http?.headers.set(CALLER_HEADER, assertion());
+        },
+      }),
   });
-  const server = new ApolloServer({ gateway, stopOnTerminationSignals: false, includeStacktraceInErrorResponses: false });
+  const server = new ApolloServer({
+    gateway,
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+  });
   const { url } = await startStandaloneServer(server, {
     listen: { port: Number(process.env.PORT ?? 0), host: process.env.HOST || '127.0.0.1' },
   });
   const stop = () => {
-    server.stop().then(() => process.exit(0), () => process.exit(1));
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: new URL('/graphql', url).toString() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', msg: 'listening', url: new URL('/graphql', url).toString() })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'plain gateway failed to start', error: String((err as Error)?.message ?? err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'plain gateway failed to start', error: String((err as Error)?.message ?? err) })}\n`,
+  );
   process.exit(1);
 });

@@ -43,7 +43,11 @@ export const benchWorkerIdKey = (): string => process.env.WORKER_ID_KEY ?? DEV_W
  * Worker `index` of `province`: the same person every time. Indexes below the loaded count are in
  * the database; higher ones are new people (bulk registration, mixed load).
  */
-export function workerIdentity(province: string, index: number, key: string = benchWorkerIdKey()): WorkerIdentity {
+export function workerIdentity(
+  province: string,
+  index: number,
+  key: string = benchWorkerIdKey(),
+): WorkerIdentity {
   const random = new Random(seedFor(province, SEED_KIND.worker, index));
   const homeRegion = random.pick(provinceGeography(province).townships);
   const idNumber = residentIdFor(homeRegion, index);
@@ -91,30 +95,72 @@ const SEASON_START = Date.UTC(2020, 1, 9, 16);
 /** Departures spread over 50 days, to the end of March. */
 const SEASON_DAYS = 50;
 
-const PLATE: Record<string, string> = { '45': '桂', '41': '豫', '51': '川', '43': '湘', '44': '粤', '13': '冀', '36': '赣', '42': '鄂', '34': '皖', '52': '贵', '50': '渝', '53': '云' };
+const PLATE: Record<string, string> = {
+  '45': '桂',
+  '41': '豫',
+  '51': '川',
+  '43': '湘',
+  '44': '粤',
+  '13': '冀',
+  '36': '赣',
+  '42': '鄂',
+  '34': '皖',
+  '52': '贵',
+  '50': '渝',
+  '53': '云',
+};
 
 type Mode = TripInsert['mode'];
 type TripStatus = NonNullable<TripInsert['status']>;
 
 /** Mode, capacity and passengers of trip `random`'s draw: mostly buses, some trains and flights. */
-function vehicle(random: Random, province: string): { mode: Mode; vehicleCode: string; capacity: number; passengers: number; hours: number } {
+function vehicle(
+  random: Random,
+  province: string,
+): { mode: Mode; vehicleCode: string; capacity: number; passengers: number; hours: number } {
   const draw = random.next();
   if (draw < 0.9) {
     const capacity = random.pick([45, 49, 53, 55]);
     const plate = `${PLATE[province.slice(0, 2)] ?? '京'}${String.fromCharCode(65 + random.int(0, 11))}${random.int(10_000, 99_999)}`;
-    return { mode: 'BUS', vehicleCode: plate, capacity, passengers: random.int(Math.floor(capacity * 0.6), capacity), hours: random.int(10, 30) };
+    return {
+      mode: 'BUS',
+      vehicleCode: plate,
+      capacity,
+      passengers: random.int(Math.floor(capacity * 0.6), capacity),
+      hours: random.int(10, 30),
+    };
   }
   if (draw < 0.95) {
     const capacity = random.int(200, 400);
-    return { mode: 'TRAIN', vehicleCode: `Z${random.int(1000, 9999)}`, capacity, passengers: random.int(150, capacity), hours: random.int(10, 24) };
+    return {
+      mode: 'TRAIN',
+      vehicleCode: `Z${random.int(1000, 9999)}`,
+      capacity,
+      passengers: random.int(150, capacity),
+      hours: random.int(10, 24),
+    };
   }
   const capacity = random.int(150, 180);
-  return { mode: 'FLIGHT', vehicleCode: `CZ${random.int(3000, 9999)}`, capacity, passengers: random.int(100, capacity), hours: random.int(2, 4) };
+  return {
+    mode: 'FLIGHT',
+    vehicleCode: `CZ${random.int(3000, 9999)}`,
+    capacity,
+    passengers: random.int(100, capacity),
+    hours: random.int(2, 4),
+  };
 }
 
 function tripStatus(random: Random): TripStatus {
   const draw = random.next();
-  return draw < 0.6 ? 'HANDED_OVER' : draw < 0.7 ? 'ARRIVED' : draw < 0.8 ? 'DEPARTED' : draw < 0.95 ? 'PLANNED' : 'CANCELLED';
+  return draw < 0.6
+    ? 'HANDED_OVER'
+    : draw < 0.7
+      ? 'ARRIVED'
+      : draw < 0.8
+        ? 'DEPARTED'
+        : draw < 0.95
+          ? 'PLANNED'
+          : 'CANCELLED';
 }
 
 /** The static part of a worker row: identity, registration and health. */
@@ -168,7 +214,8 @@ export function* generateProvince(options: PopulationOptions): Generator<Populat
     chunk.workers.push(row);
     index++;
   };
-  const workerAt = (i: number) => workerRow(workerIdentity(province, i, key), new Random(seedFor(province, SEED_KIND.workerState, i)));
+  const workerAt = (i: number) =>
+    workerRow(workerIdentity(province, i, key), new Random(seedFor(province, SEED_KIND.workerState, i)));
 
   while (index < total) {
     const random = new Random(seedFor(province, SEED_KIND.trip, tripNo));
@@ -195,25 +242,45 @@ export function* generateProvince(options: PopulationOptions): Generator<Populat
         const row = workerAt(index);
         const on = moved && random.chance(0.98);
         if (on) boarded++;
-        if (on && arrived) Object.assign(row, { status: 'AT_WORK', workRegion: destination, updatedAt: expectedArrivalAt });
+        if (on && arrived)
+          Object.assign(row, { status: 'AT_WORK', workRegion: destination, updatedAt: expectedArrivalAt });
         else if (on) Object.assign(row, { status: 'TRAVELLING', updatedAt: departureAt });
         else if (status === 'PLANNED') {
           const earliest = new Date(departureAt.getTime() - 2 * DAY).toISOString().slice(0, 10);
           Object.assign(row, {
-            intentEarliestDate: earliest, intentLatestDate: departureAt.toISOString().slice(0, 10), intentDestination: destination,
-            intentMode: v.mode, intentDeclaredAt: new Date(plannedAt.getTime() - DAY),
+            intentEarliestDate: earliest,
+            intentLatestDate: departureAt.toISOString().slice(0, 10),
+            intentDestination: destination,
+            intentMode: v.mode,
+            intentDeclaredAt: new Date(plannedAt.getTime() - DAY),
           });
         }
         chunk.passengers.push({
-          tripId, workerId: row.id, boarded: on, temperature: on ? Math.round((36 + random.next() * 1.2) * 10) / 10 : null, assignedAt: plannedAt,
+          tripId,
+          workerId: row.id,
+          boarded: on,
+          temperature: on ? Math.round((36 + random.next() * 1.2) * 10) / 10 : null,
+          assignedAt: plannedAt,
         });
         emit(row);
       }
       chunk.trips.push({
-        id: tripId, mode: v.mode, vehicleCode: v.vehicleCode, origin: random.pick(geography.counties), destination, departureAt, expectedArrivalAt,
-        arrivedAt: arrived ? expectedArrivalAt : null, capacity: v.capacity, status, headcount: arrived ? boarded : null,
-        handedOverTo: status === 'HANDED_OVER' ? `${findRegion(destination)?.name ?? destination}返岗接收专班` : null,
-        cancelReason: status === 'CANCELLED' ? '目的地企业推迟复工' : null, plannedAt, updatedAt: arrived ? expectedArrivalAt : plannedAt,
+        id: tripId,
+        mode: v.mode,
+        vehicleCode: v.vehicleCode,
+        origin: random.pick(geography.counties),
+        destination,
+        departureAt,
+        expectedArrivalAt,
+        arrivedAt: arrived ? expectedArrivalAt : null,
+        capacity: v.capacity,
+        status,
+        headcount: arrived ? boarded : null,
+        handedOverTo:
+          status === 'HANDED_OVER' ? `${findRegion(destination)?.name ?? destination}返岗接收专班` : null,
+        cancelReason: status === 'CANCELLED' ? '目的地企业推迟复工' : null,
+        plannedAt,
+        updatedAt: arrived ? expectedArrivalAt : plannedAt,
       });
       tripNo++;
     }

@@ -59,7 +59,13 @@ export class BenchReport {
   /** Records and prints one measured target. */
   measured(scenario: string, target: string, result: LoadResult, note?: string): MeasuredLine {
     const line: MeasuredLine = {
-      scenario, target, requests: result.requests, errors: result.errors, perSecond: throughput(result), latency: result.latency.summary(), ...(note ? { note } : {}),
+      scenario,
+      target,
+      requests: result.requests,
+      errors: result.errors,
+      perSecond: throughput(result),
+      latency: result.latency.summary(),
+      ...(note ? { note } : {}),
     };
     this.lines.push(line);
     this.print(formatMeasured(line));
@@ -68,7 +74,12 @@ export class BenchReport {
   }
 
   /** Records and prints the overhead of `sharded` over `plain`; `cpuRatio` compares the gateways' CPU per request. */
-  overhead(scenario: string, plain: MeasuredLine, sharded: MeasuredLine, cpuRatio = Number.NaN): OverheadLine {
+  overhead(
+    scenario: string,
+    plain: MeasuredLine,
+    sharded: MeasuredLine,
+    cpuRatio = Number.NaN,
+  ): OverheadLine {
     const line: OverheadLine = {
       scenario,
       p50Ratio: sharded.latency.p50 / plain.latency.p50,
@@ -93,13 +104,16 @@ export class BenchReport {
   }
 }
 
-const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+const pad = (text: string, width: number) =>
+  text.length >= width ? text : text + ' '.repeat(width - text.length);
 
 /** One measured line: `scenario / target  N req  X/s  p50 … p99 … max …  errors`. */
 export function formatMeasured(l: MeasuredLine): string {
-  return `  ${pad(`${l.scenario} / ${l.target}`, 58)} ${String(l.requests).padStart(6)} req ${l.perSecond.toFixed(1).padStart(8)}/s`
-    + `  p50 ${formatMs(l.latency.p50).padStart(6)} ms  p99 ${formatMs(l.latency.p99).padStart(6)} ms  max ${formatMs(l.latency.max).padStart(6)} ms`
-    + `  errors ${l.errors}${l.note ? `  (${l.note})` : ''}`;
+  return (
+    `  ${pad(`${l.scenario} / ${l.target}`, 58)} ${String(l.requests).padStart(6)} req ${l.perSecond.toFixed(1).padStart(8)}/s` +
+    `  p50 ${formatMs(l.latency.p50).padStart(6)} ms  p99 ${formatMs(l.latency.p99).padStart(6)} ms  max ${formatMs(l.latency.max).padStart(6)} ms` +
+    `  errors ${l.errors}${l.note ? `  (${l.note})` : ''}`
+  );
 }
 
 /** One overhead line; ≤ 1.15 on p50 is the target. */

@@ -30,7 +30,7 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
 };
 
 async function main(): Promise<number> {
-  let options;
+  let options: ReturnType<typeof parseBenchOptions>;
   try {
     options = parseBenchOptions(process.argv.slice(2));
   } catch (err) {
@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   report.say('# p2p hub benchmark');
   for (const line of machineLines(await describeMachine(options.databaseUrl))) report.say(line);
   for (const line of settingLines(options)) report.say(`settings  ${line}`);
-  report.say('settings  loopback only, undici keep-alive, closed loop (each virtual client sends its next request when the answer is read)');
+  report.say(
+    'settings  loopback only, undici keep-alive, closed loop (each virtual client sends its next request when the answer is read)',
+  );
   report.say('');
 
   let hub: BenchHub | undefined;
@@ -57,7 +59,11 @@ async function main(): Promise<number> {
   let failed = false;
   try {
     hub = await startBenchHub({
-      provinces: options.provinces, workersPerProvince: options.workersPerProvince, databaseUrl: options.databaseUrl, connections: options.concurrency, log,
+      provinces: options.provinces,
+      workersPerProvince: options.workersPerProvince,
+      databaseUrl: options.databaseUrl,
+      connections: options.concurrency,
+      log,
     });
     report.say(`settings  auth: ${hub.auth.description}`);
     report.say(`  ready after ${((performance.now() - started) / 1000).toFixed(0)} s`);

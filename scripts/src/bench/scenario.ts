@@ -27,10 +27,20 @@ export type Scenario = (ctx: ScenarioContext) => Promise<void>;
  * benchmark of failing requests measures nothing).
  * @default requests 50 (quick: 8)
  */
-export async function warmUp(ctx: ScenarioContext, clients: readonly GraphQLClient[], next: (n: number) => Operation, requests = ctx.options.quick ? 8 : 50): Promise<void> {
+export async function warmUp(
+  ctx: ScenarioContext,
+  clients: readonly GraphQLClient[],
+  next: (n: number) => Operation,
+  requests = ctx.options.quick ? 8 : 50,
+): Promise<void> {
   for (const client of clients) {
-    const result = await runLoad(client, next, { concurrency: ctx.options.concurrency, maxRequests: requests, maxDurationMs: 120_000 });
-    if (result.errors) throw new Error(`warm-up of ${client.url} failed: ${[...result.errorSamples.keys()].join('; ')}`);
+    const result = await runLoad(client, next, {
+      concurrency: ctx.options.concurrency,
+      maxRequests: requests,
+      maxDurationMs: 120_000,
+    });
+    if (result.errors)
+      throw new Error(`warm-up of ${client.url} failed: ${[...result.errorSamples.keys()].join('; ')}`);
   }
 }
 
@@ -78,7 +88,8 @@ class BatchCpu {
       return;
     }
     const total = this.spent.get(label) ?? new Map<string, number>();
-    for (const [service, ms] of now) total.set(service, (total.get(service) ?? 0) + ms - (this.started.get(service) ?? ms));
+    for (const [service, ms] of now)
+      total.set(service, (total.get(service) ?? 0) + ms - (this.started.get(service) ?? ms));
     this.spent.set(label, total);
   };
 
@@ -103,16 +114,31 @@ class BatchCpu {
  * throughput, each gateway's own CPU time per request is reported: it compares the gateways'
  * work even when other jobs share the machine.
  */
-export async function compareWithPlain(ctx: ScenarioContext, scenario: string, next: (n: number) => Operation): Promise<{ plain: MeasuredLine; sharded: MeasuredLine; overhead: OverheadLine }> {
+export async function compareWithPlain(
+  ctx: ScenarioContext,
+  scenario: string,
+  next: (n: number) => Operation,
+): Promise<{ plain: MeasuredLine; sharded: MeasuredLine; overhead: OverheadLine }> {
   const { hub, options, report } = ctx;
   const identical = await sameAnswer(hub, next(0));
-  report.say(`  single-province query (province ${hub.baselineProvince}): plain and sharded answers ${identical ? 'identical' : 'DIFFER'}`);
+  report.say(
+    `  single-province query (province ${hub.baselineProvince}): plain and sharded answers ${identical ? 'identical' : 'DIFFER'}`,
+  );
   const rounds = 10;
   const cpu = new BatchCpu();
   const totals = await runInterleaved(
-    [{ label: 'plain', client: hub.plain }, { label: 'sharded', client: hub.sharded }],
+    [
+      { label: 'plain', client: hub.plain },
+      { label: 'sharded', client: hub.sharded },
+    ],
     next,
-    { rounds, requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)), concurrency: options.concurrency, maxDurationMs: measurementBudgetMs(ctx), onBatch: cpu.onBatch },
+    {
+      rounds,
+      requestsPerBatch: Math.max(1, Math.ceil(options.requests / rounds)),
+      concurrency: options.concurrency,
+      maxDurationMs: measurementBudgetMs(ctx),
+      onBatch: cpu.onBatch,
+    },
   );
   const requests = (label: string) => totals.get(label)!.requests;
   const cpuPerRequestOf = (label: string) => cpu.gatewayPerRequest(label, requests(label));
@@ -120,5 +146,14 @@ export async function compareWithPlain(ctx: ScenarioContext, scenario: string, n
   report.say(`    ${cpu.breakdown('plain', requests('plain'))}`);
   const sharded = report.measured(scenario, `one province, sharded gateway`, totals.get('sharded')!);
   report.say(`    ${cpu.breakdown('sharded', requests('sharded'))}`);
-  return { plain, sharded, overhead: report.overhead(scenario, plain, sharded, cpuPerRequestOf('sharded') / cpuPerRequestOf('plain')) };
+  return {
+    plain,
+    sharded,
+    overhead: report.overhead(
+      scenario,
+      plain,
+      sharded,
+      cpuPerRequestOf('sharded') / cpuPerRequestOf('plain'),
+    ),
+  };
 }

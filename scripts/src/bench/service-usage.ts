@@ -68,13 +68,19 @@ export function serviceMemory(parentPid: number = process.pid): ServiceMemory[] 
     const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
     if (ppid !== parentPid || !stat) continue;
     const cmdline = (readProc(pid, 'cmdline') ?? '').replaceAll('\0', ' ');
-    const env = Object.fromEntries((readProc(pid, 'environ') ?? '').split('\0').filter(Boolean).map((kv) => {
-      const at = kv.indexOf('=');
-      return [kv.slice(0, at), kv.slice(at + 1)];
-    }));
+    const env = Object.fromEntries(
+      (readProc(pid, 'environ') ?? '')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => {
+          const at = kv.indexOf('=');
+          return [kv.slice(0, at), kv.slice(at + 1)];
+        }),
+    );
     const service = serviceName(cmdline, env);
     const rssBytes = rssFromStatus(readProc(pid, 'status') ?? '');
-    if (service && rssBytes !== undefined) out.push({ service, pid: Number(pid), rssBytes, cpuMs: cpuMsFromStat(stat) });
+    if (service && rssBytes !== undefined)
+      out.push({ service, pid: Number(pid), rssBytes, cpuMs: cpuMsFromStat(stat) });
   }
   return out.sort((a, b) => a.service.localeCompare(b.service));
 }
@@ -96,7 +102,11 @@ export function cpuSnapshot(): Map<string, number> {
  * Where the CPU went between two snapshots, per request: `gateway 12.3, provinces 20.1, national
  * 3.2, load generator 1.0 ms/request` (provinces summed).
  */
-export function cpuPerRequest(before: Map<string, number>, after: Map<string, number>, requests: number): string {
+export function cpuPerRequest(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  requests: number,
+): string {
   const spent = new Map<string, number>();
   for (const [service, ms] of after) {
     const group = service.startsWith('province') ? 'provinces' : service;
@@ -104,19 +114,27 @@ export function cpuPerRequest(before: Map<string, number>, after: Map<string, nu
     spent.set(group, (spent.get(group) ?? 0) + ms - (before.get(service) ?? 0));
   }
   const order = ['gateway', 'provinces', 'national', 'load generator'];
-  return [...spent].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
-    .map(([group, ms]) => `${group} ${(ms / Math.max(1, requests)).toFixed(1)}`).join(', ') + ' CPU ms/request';
+  return `${[...spent]
+    .sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
+    .map(([group, ms]) => `${group} ${(ms / Math.max(1, requests)).toFixed(1)}`)
+    .join(', ')} CPU ms/request`;
 }
 
 /**
  * CPU milliseconds used so far by each Postgres backend connected to `databases` (by pid), read
  * from /proc: the server's share of the work, which the services' own CPU does not show.
  */
-export async function postgresBackendCpu(serverUrl: string, databases: readonly string[]): Promise<Map<number, number>> {
+export async function postgresBackendCpu(
+  serverUrl: string,
+  databases: readonly string[],
+): Promise<Map<number, number>> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[])', [[...databases]]);
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[])',
+      [[...databases]],
+    );
     const out = new Map<number, number>();
     for (const { pid } of rows) {
       const stat = readProc(String(pid), 'stat');

@@ -56,7 +56,11 @@ export interface StatementCount {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Restarts every province with `LOG_LEVEL` set to `level` (undefined: as the launcher's env says). */
-async function restartProvinces(federation: RunningFederation, provinces: readonly string[], level: string | undefined): Promise<void> {
+async function restartProvinces(
+  federation: RunningFederation,
+  provinces: readonly string[],
+  level: string | undefined,
+): Promise<void> {
   const saved = process.env.LOG_LEVEL;
   await Promise.all(provinces.map((p) => federation.stopProvince(p)));
   if (level === undefined) delete process.env.LOG_LEVEL;

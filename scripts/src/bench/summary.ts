@@ -54,46 +54,78 @@ const NATIONAL = `query { summary { scope
 /** Parses `--name value` flags over the defaults. */
 export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
   const options: SummaryBenchOptions = {
-    provinces: 5, small: 10_000, large: 1_000_000, requests: 500, warmup: 200,
+    provinces: 5,
+    small: 10_000,
+    large: 1_000_000,
+    requests: 500,
+    warmup: 200,
     database: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!.replace(/^--/, '') as keyof SummaryBenchOptions;
-    if (!(name in options) || argv[i + 1] === undefined) throw new Error(`unknown or valueless flag ${argv[i]}; flags: ${Object.keys(options).join(', ')}`);
-    (options as unknown as Record<string, unknown>)[name] = name === 'database' ? argv[i + 1] : Number(argv[i + 1]);
+    if (!(name in options) || argv[i + 1] === undefined)
+      throw new Error(`unknown or valueless flag ${argv[i]}; flags: ${Object.keys(options).join(', ')}`);
+    (options as unknown as Record<string, unknown>)[name] =
+      name === 'database' ? argv[i + 1] : Number(argv[i + 1]);
   }
-  if (options.provinces < 1 || options.provinces > PROVINCE_CODES.length) throw new Error(`--provinces: 1 to ${PROVINCE_CODES.length}`);
+  if (options.provinces < 1 || options.provinces > PROVINCE_CODES.length)
+    throw new Error(`--provinces: 1 to ${PROVINCE_CODES.length}`);
   return options;
 }
 
 /** Generates workers `from..to` (and their trips, manifests and enterprises) in one province database. */
-async function loadRange(client: pg.Client, province: string, places: readonly string[], from: number, to: number): Promise<void> {
+async function loadRange(
+  client: pg.Client,
+  province: string,
+  places: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
   const p2 = province.slice(0, 2);
   const homes = townshipsIn(province);
   const params = [homes, places, from, to, p2];
-  await client.query(`INSERT INTO workers (id, name, id_number, phone, home_region, work_region, status, poverty_status)
+  await client.query(
+    `INSERT INTO workers (id, name, id_number, phone, home_region, work_region, status, poverty_status)
     SELECT 'W' || $5 || '-b' || lpad(i::text, 21, '0'), '工人' || i, 'bench' || i, '13800000000', ($1::text[])[1 + i % cardinality($1::text[])],
       CASE WHEN i % 3 = 2 THEN ($2::text[])[1 + (i * 7) % cardinality($2::text[])] END,
       (ARRAY['AT_HOME', 'TRAVELLING', 'AT_WORK'])[1 + i % 3], CASE WHEN i % 5 = 0 THEN 'REGISTERED_POOR' ELSE 'NONE' END
-    FROM generate_series($3::int, $4::int) AS i`, params);
-  await client.query(`INSERT INTO trips (id, mode, vehicle_code, origin, destination, departure_at, expected_arrival_at, capacity, status)
+    FROM generate_series($3::int, $4::int) AS i`,
+    params,
+  );
+  await client.query(
+    `INSERT INTO trips (id, mode, vehicle_code, origin, destination, departure_at, expected_arrival_at, capacity, status)
     SELECT 'T' || $5 || '-b' || t, (ARRAY['BUS', 'TRAIN', 'FLIGHT'])[1 + t % 3], 'V' || t, ($1::text[])[1 + t % cardinality($1::text[])],
       ($2::text[])[1 + (t * 13) % cardinality($2::text[])], now(), now(), 40, (ARRAY['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER', 'CANCELLED'])[1 + t % 5]
-    FROM generate_series(($3::int + 99) / 100, $4::int / 100) AS t WHERE t > 0`, params);
-  await client.query(`INSERT INTO trip_passengers (trip_id, worker_id, boarded)
+    FROM generate_series(($3::int + 99) / 100, $4::int / 100) AS t WHERE t > 0`,
+    params,
+  );
+  await client.query(
+    `INSERT INTO trip_passengers (trip_id, worker_id, boarded)
     SELECT 'T' || $3 || '-b' || ((i + 99) / 100), 'W' || $3 || '-b' || lpad(i::text, 21, '0'), i % 4 <> 0
-    FROM generate_series($1::int, $2::int) AS i WHERE i % 5 = 0 AND (i + 99) / 100 <= $2::int / 100`, [from, to, p2]);
-  await client.query(`INSERT INTO enterprises (id, name, region, sector, key, openings, filled)
+    FROM generate_series($1::int, $2::int) AS i WHERE i % 5 = 0 AND (i + 99) / 100 <= $2::int / 100`,
+    [from, to, p2],
+  );
+  await client.query(
+    `INSERT INTO enterprises (id, name, region, sector, key, openings, filled)
     SELECT 'E' || $4 || '-b' || e, '企业' || e, ($1::text[])[1 + e % cardinality($1::text[])], '制造业', e % 7 = 0, e % 50, (e % 50) / 2
-    FROM generate_series(($2::int + 99) / 100, $3::int / 100) AS e WHERE e > 0`, [homes, from, to, p2]);
+    FROM generate_series(($2::int + 99) / 100, $3::int / 100) AS e WHERE e > 0`,
+    [homes, from, to, p2],
+  );
 }
 
 /** Loads workers `from..to` into a province in 100,000-row statements, waits for the fold, VACUUM ANALYZEs (so that autovacuum does not run during the measurement). */
-async function loadProvince(url: string, province: string, places: readonly string[], from: number, to: number): Promise<void> {
+async function loadProvince(
+  url: string,
+  province: string,
+  places: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (let start = from; start <= to; start += BATCH) await loadRange(client, province, places, start, Math.min(to, start + BATCH - 1));
+    for (let start = from; start <= to; start += BATCH)
+      await loadRange(client, province, places, start, Math.min(to, start + BATCH - 1));
     await waitForFold([url], { maxWaitMs: Infinity, deltasLeft: 0, pollMs: 200 });
     await client.query('VACUUM ANALYZE');
   } finally {
@@ -112,20 +144,40 @@ interface LoadedHub {
 }
 
 /** Starts a federation on fresh databases and loads `workers` per province. */
-async function startLoadedHub(options: SummaryBenchOptions, provinces: readonly string[], places: readonly string[], workers: number): Promise<LoadedHub> {
+async function startLoadedHub(
+  options: SummaryBenchOptions,
+  provinces: readonly string[],
+  places: readonly string[],
+  workers: number,
+): Promise<LoadedHub> {
   const federation = await startFederation({
-    provinces: [...provinces], databaseUrl: options.database, gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' },
+    provinces: [...provinces],
+    databaseUrl: options.database,
+    gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' },
     // Services log JSON lines; errors (pino level ≥ 50) are shown, the rest is kept quiet.
     onLog: (service, line) => {
       if (/"level":\s*(5\d|60)/.test(line)) console.error(`[${service}] ${line.slice(0, 2000)}`);
     },
   });
   try {
-    const databases = Object.fromEntries(provinces.map((p) => [p, databaseUrlFor(options.database, new URL(federation.provinceStorage[p]!).pathname.slice(1))]));
+    const databases = Object.fromEntries(
+      provinces.map((p) => [
+        p,
+        databaseUrlFor(options.database, new URL(federation.provinceStorage[p]!).pathname.slice(1)),
+      ]),
+    );
     const started = performance.now();
     await Promise.all(provinces.map((p) => loadProvince(databases[p]!, p, places, 1, workers)));
-    console.log(`loaded ${workers.toLocaleString('en')} workers per province (${(workers * provinces.length).toLocaleString('en')} in all) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    return { label: `${workers.toLocaleString('en')} workers/province`, workers: workers * provinces.length, federation, databases, headers: await federation.authorization('ministry') };
+    console.log(
+      `loaded ${workers.toLocaleString('en')} workers per province (${(workers * provinces.length).toLocaleString('en')} in all) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+    return {
+      label: `${workers.toLocaleString('en')} workers/province`,
+      workers: workers * provinces.length,
+      federation,
+      databases,
+      headers: await federation.authorization('ministry'),
+    };
   } catch (err) {
     await federation.close();
     throw err;
@@ -156,7 +208,8 @@ async function tableActivity(hub: LoadedHub): Promise<TableActivity> {
         (SELECT ${blocks} FROM pg_statio_user_tables WHERE relname LIKE 'stat\\_%') AS "counterBlocks",
         (SELECT ${blocks} FROM pg_statio_user_tables WHERE relname IN ${RECORD_TABLES}) AS "recordBlocks",
         (SELECT sum(seq_scan) FROM pg_stat_user_tables WHERE relname IN ${RECORD_TABLES}) AS "recordScans"`);
-      for (const key of Object.keys(total) as (keyof TableActivity)[]) total[key] += Number(rows[0]![key] ?? 0);
+      for (const key of Object.keys(total) as (keyof TableActivity)[])
+        total[key] += Number(rows[0]![key] ?? 0);
     } finally {
       await client.end();
     }
@@ -179,9 +232,17 @@ interface Measured {
 /** One national summary through a hub's gateway; checks the worker total; returns milliseconds. */
 async function timedSummary(hub: LoadedHub): Promise<number> {
   const started = performance.now();
-  const { summary } = await graphqlData<{ summary: { workers: { registered: number } } }>(hub.federation.gatewayUrl, NATIONAL, undefined, hub.headers);
+  const { summary } = await graphqlData<{ summary: { workers: { registered: number } } }>(
+    hub.federation.gatewayUrl,
+    NATIONAL,
+    undefined,
+    hub.headers,
+  );
   const ms = performance.now() - started;
-  if (summary.workers.registered !== hub.workers) throw new Error(`${hub.label}: national registered ${summary.workers.registered}, expected ${hub.workers}`);
+  if (summary.workers.registered !== hub.workers)
+    throw new Error(
+      `${hub.label}: national registered ${summary.workers.registered}, expected ${hub.workers}`,
+    );
   return ms;
 }
 
@@ -206,7 +267,8 @@ async function measure(hubs: readonly LoadedHub[], options: SummaryBenchOptions)
   for (let i = 0; i < options.warmup; i++) for (let j = 0; j < hubs.length; j++) await attempt(j, false);
   await new Promise((resolve) => setTimeout(resolve, 11_000));
   const before = await Promise.all(hubs.map(tableActivity));
-  for (let i = 0; i < options.requests; i++) for (let k = 0; k < hubs.length; k++) await attempt((i + k) % hubs.length, true);
+  for (let i = 0; i < options.requests; i++)
+    for (let k = 0; k < hubs.length; k++) await attempt((i + k) % hubs.length, true);
   await new Promise((resolve) => setTimeout(resolve, 11_000));
   const after = await Promise.all(hubs.map(tableActivity));
   return hubs.map((_, j) => ({
@@ -224,21 +286,32 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
   const provinces = PROVINCE_CODES.slice(0, options.provinces);
   const places = provinces.flatMap((p) => townshipsIn(p).filter((_, i) => i % 25 === 0));
   console.log(machineLines(await describeMachine(options.database)).join('\n'));
-  console.log(`provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`);
+  console.log(
+    `provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`,
+  );
   const hubs: LoadedHub[] = [];
   try {
-    for (const workers of [options.large, options.small]) hubs.unshift(await startLoadedHub(options, provinces, places, workers));
+    for (const workers of [options.large, options.small])
+      hubs.unshift(await startLoadedHub(options, provinces, places, workers));
     const results = await measure(hubs, options);
-    console.log('\nnational summary through the gateway: latency (ms); blocks touched per request in the province databases');
-    console.log('data                          p50     p90     p99     max  counter blocks  record blocks  record seq scans  failed');
+    console.log(
+      '\nnational summary through the gateway: latency (ms); blocks touched per request in the province databases',
+    );
+    console.log(
+      'data                          p50     p90     p99     max  counter blocks  record blocks  record seq scans  failed',
+    );
     results.forEach((m, j) => {
       const s = m.latency;
-      console.log(`${hubs[j]!.label.padEnd(28)}${[s.p50, s.p90, s.p99, s.max].map((v) => formatMs(v).padStart(8)).join('')}`
-        + `${m.counterBlocks.toFixed(1).padStart(16)}${m.recordBlocks.toFixed(1).padStart(15)}${String(m.recordScans).padStart(18)}${String(m.failures).padStart(8)}`);
+      console.log(
+        `${hubs[j]!.label.padEnd(28)}${[s.p50, s.p90, s.p99, s.max].map((v) => formatMs(v).padStart(8)).join('')}` +
+          `${m.counterBlocks.toFixed(1).padStart(16)}${m.recordBlocks.toFixed(1).padStart(15)}${String(m.recordScans).padStart(18)}${String(m.failures).padStart(8)}`,
+      );
       if (m.firstFailure) console.log(`  first failure: ${m.firstFailure}`);
     });
     const [small, large] = [results[0]!, results[1]!];
-    console.log(`ratio large/small: p50 ${(large.latency.p50 / small.latency.p50).toFixed(2)}, p99 ${(large.latency.p99 / small.latency.p99).toFixed(2)}, counter blocks ${(large.counterBlocks / small.counterBlocks).toFixed(2)}`);
+    console.log(
+      `ratio large/small: p50 ${(large.latency.p50 / small.latency.p50).toFixed(2)}, p99 ${(large.latency.p99 / small.latency.p99).toFixed(2)}, counter blocks ${(large.counterBlocks / small.counterBlocks).toFixed(2)}`,
+    );
   } finally {
     await Promise.all(hubs.map((hub) => hub.federation.close()));
   }

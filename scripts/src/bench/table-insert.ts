@@ -17,7 +17,8 @@ export type SqlRunner = Pick<pg.Client, 'query'>;
 export function postgresText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return `{${value.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+  if (Array.isArray(value))
+    return `{${value.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -50,19 +51,27 @@ export interface InsertRowsOptions {
  * @returns the number of rows inserted.
  */
 export async function insertRows<T extends PgTable>(
-  db: SqlRunner, table: T, rows: readonly T['$inferInsert'][], options: InsertRowsOptions = {},
+  db: SqlRunner,
+  table: T,
+  rows: readonly T['$inferInsert'][],
+  options: InsertRowsOptions = {},
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => (r as Record<string, unknown>)[key] !== undefined));
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) =>
+    rows.some((r) => (r as Record<string, unknown>)[key] !== undefined),
+  );
   const select = columns.map(([, column], i) => `u.c${i}::${castType(column.getSQLType())}`).join(', ');
-  const sql = `INSERT INTO ${quote(getTableName(table))} (${columns.map(([, c]) => quote(c.name)).join(', ')}) `
-    + `SELECT ${select} FROM unnest(${columns.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')})`
-    + (options.onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '');
+  const sql =
+    `INSERT INTO ${quote(getTableName(table))} (${columns.map(([, c]) => quote(c.name)).join(', ')}) ` +
+    `SELECT ${select} FROM unnest(${columns.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')})` +
+    (options.onConflict === 'skip' ? ' ON CONFLICT DO NOTHING' : '');
   const step = options.rowsPerStatement ?? 5_000;
   let inserted = 0;
   for (let start = 0; start < rows.length; start += step) {
     const part = rows.slice(start, start + step);
-    const params = columns.map(([key]) => part.map((row) => postgresText((row as Record<string, unknown>)[key])));
+    const params = columns.map(([key]) =>
+      part.map((row) => postgresText((row as Record<string, unknown>)[key])),
+    );
     const result = await db.query(sql, params);
     inserted += result.rowCount ?? 0;
   }

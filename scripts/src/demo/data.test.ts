@@ -9,7 +9,8 @@ const enterpriseKeys = new Set(enterprises.map((e) => e.key));
 
 /** Hebei's flow class of a worker working in `work` with home `home`. */
 function flowClass(home: string, work: string): string {
-  if (ancestorAt(home, 'TOWNSHIP') && ancestorAt(home, 'TOWNSHIP') === ancestorAt(work, 'TOWNSHIP')) return 'withinTownship';
+  if (ancestorAt(home, 'TOWNSHIP') && ancestorAt(home, 'TOWNSHIP') === ancestorAt(work, 'TOWNSHIP'))
+    return 'withinTownship';
   if (ancestorAt(home, 'COUNTY') === ancestorAt(work, 'COUNTY')) return 'withinCounty';
   if (ancestorAt(home, 'CITY') === ancestorAt(work, 'CITY')) return 'withinCity';
   if (provinceOf(home) === provinceOf(work)) return 'withinProvince';
@@ -20,7 +21,11 @@ describe('demo data', () => {
   it('names only regions that exist in GB/T 2260', () => {
     const codes = [
       ...enterprises.map((e) => e.region),
-      ...workers.flatMap((w) => [w.home, ...(w.works ? [w.works.region] : []), ...(w.intent ? [w.intent.destination] : [])]),
+      ...workers.flatMap((w) => [
+        w.home,
+        ...(w.works ? [w.works.region] : []),
+        ...(w.intent ? [w.intent.destination] : []),
+      ]),
       ...returnRequests.map((r) => r.departureRegion),
       ...trips.flatMap((t) => [t.origin, t.destination]),
     ];
@@ -32,22 +37,29 @@ describe('demo data', () => {
     for (const id of ids) expect(assertResidentId(id)).toBe(id);
     expect(new Set(ids).size).toBe(workers.length);
     expect(new Set(workers.map((_, i) => demoPhone(i))).size).toBe(workers.length);
-    expect(demoIdNumber({ home: '450225101', birth: '19870412', seq: 31 })).toMatch(/^45022519870412031[\dX]$/);
+    expect(demoIdNumber({ home: '450225101', birth: '19870412', seq: 31 })).toMatch(
+      /^45022519870412031[\dX]$/,
+    );
   });
 
   it('has unique keys and references that resolve', () => {
     expect(workerKeys.size).toBe(workers.length);
     expect(enterpriseKeys.size).toBe(enterprises.length);
     expect(new Set(trips.map((t) => t.key)).size).toBe(trips.length);
-    for (const r of returnRequests) expect([enterpriseKeys.has(r.enterprise), workerKeys.has(r.worker)]).toEqual([true, true]);
-    for (const w of workers) if (w.works?.enterprise) expect(enterpriseKeys.has(w.works.enterprise)).toBe(true);
+    for (const r of returnRequests)
+      expect([enterpriseKeys.has(r.enterprise), workerKeys.has(r.worker)]).toEqual([true, true]);
+    for (const w of workers)
+      if (w.works?.enterprise) expect(enterpriseKeys.has(w.works.enterprise)).toBe(true);
     for (const t of trips) for (const p of t.passengers) expect(workerKeys.has(p)).toBe(true);
   });
 
   it('files each worker from his own home region', () => {
     for (const r of returnRequests) {
       const worker = workers.find((w) => w.key === r.worker)!;
-      expect(regionContains(r.departureRegion, worker.home) || provinceOf(r.departureRegion) === provinceOf(worker.home)).toBe(true);
+      expect(
+        regionContains(r.departureRegion, worker.home) ||
+          provinceOf(r.departureRegion) === provinceOf(worker.home),
+      ).toBe(true);
     }
   });
 
@@ -58,7 +70,7 @@ describe('demo data', () => {
     for (const t of trips) {
       expect(t.passengers.length).toBeLessThanOrEqual(t.capacity);
       expect(Date.parse(t.expectedArrivalAt)).toBeGreaterThan(Date.parse(t.departureAt));
-      const boarded = t.progress.boarded === 'all' ? t.passengers : t.progress.boarded ?? [];
+      const boarded = t.progress.boarded === 'all' ? t.passengers : (t.progress.boarded ?? []);
       for (const b of boarded) expect(t.passengers).toContain(b);
       if (t.progress.arrival) {
         expect(boarded.length).toBeGreaterThanOrEqual(t.progress.arrival.headcount);
@@ -74,12 +86,33 @@ describe('demo data', () => {
   });
 
   it('covers the stories: every trip state and all five Hebei flow classes', () => {
-    const states = new Set(trips.map((t) => (t.progress.cancelReason ? 'CANCELLED' : t.progress.handedOverTo ? 'HANDED_OVER' : t.progress.arrival ? 'ARRIVED' : t.progress.boarded ? 'DEPARTED' : 'PLANNED')));
+    const states = new Set(
+      trips.map((t) =>
+        t.progress.cancelReason
+          ? 'CANCELLED'
+          : t.progress.handedOverTo
+            ? 'HANDED_OVER'
+            : t.progress.arrival
+              ? 'ARRIVED'
+              : t.progress.boarded
+                ? 'DEPARTED'
+                : 'PLANNED',
+      ),
+    );
     expect([...states].sort()).toEqual(['ARRIVED', 'CANCELLED', 'DEPARTED', 'HANDED_OVER', 'PLANNED']);
-    const hebei = workers.filter((w) => provinceOf(w.home) === '130000' && w.works).map((w) => flowClass(w.home, w.works!.region));
-    expect(new Set(hebei)).toEqual(new Set(['withinTownship', 'withinCounty', 'withinCity', 'withinProvince', 'crossProvince']));
-    expect(trips.map((t) => t.destination)).toEqual(expect.arrayContaining(['440306', '510116', '330782', '210213', '130730']));
-    for (const p of DEMO_PROVINCES) expect(workers.some((w) => provinceOf(w.home) === p) || enterprises.some((e) => provinceOf(e.region) === p)).toBe(true);
+    const hebei = workers
+      .filter((w) => provinceOf(w.home) === '130000' && w.works)
+      .map((w) => flowClass(w.home, w.works!.region));
+    expect(new Set(hebei)).toEqual(
+      new Set(['withinTownship', 'withinCounty', 'withinCity', 'withinProvince', 'crossProvince']),
+    );
+    expect(trips.map((t) => t.destination)).toEqual(
+      expect.arrayContaining(['440306', '510116', '330782', '210213', '130730']),
+    );
+    for (const p of DEMO_PROVINCES)
+      expect(
+        workers.some((w) => provinceOf(w.home) === p) || enterprises.some((e) => provinceOf(e.region) === p),
+      ).toBe(true);
   });
 
   it('a subset keeps what its provinces can hold', () => {
@@ -87,7 +120,9 @@ describe('demo data', () => {
     expect(subset.enterprises.map((e) => provinceOf(e.region))).not.toContain('110000');
     expect(subset.trips.map((t) => t.key)).toContain('shexian-chengdu-bus');
     expect(subset.trips.map((t) => t.key)).toContain('liuzhou-shenzhen-train');
-    expect(subset.returnRequests.every((r) => !r.enterprise.startsWith('bj-') && !r.enterprise.startsWith('gd-'))).toBe(true);
+    expect(
+      subset.returnRequests.every((r) => !r.enterprise.startsWith('bj-') && !r.enterprise.startsWith('gd-')),
+    ).toBe(true);
     expect(subset.workers.find((w) => w.key === 'gx-01')!.works).toBeUndefined(); // employer in Guangdong
     expect(subset.workers.find((w) => w.key === 'hn-01')!.works?.enterprise).toBe('hb-huailai');
     const guangxiOnly = demoSubset(DEMO_DATA, ['450000']);

@@ -93,12 +93,18 @@ export function startLiveTrips(gatewayUrl: string, ids: DemoIds, options: LiveTr
   let current: Promise<void> = Promise.resolve();
 
   const headersFor = async (role: 'province' | 'city', region: string) =>
-    options.tokenFor ? { authorization: `Bearer ${await options.tokenFor(role, region)}` } : options.headers ?? {};
+    options.tokenFor
+      ? { authorization: `Bearer ${await options.tokenFor(role, region)}` }
+      : (options.headers ?? {});
 
   /** Two workers of other provinces, in turn. */
   const passengersFor = (lane: Lane) => {
     const others = [...workers].filter(([p]) => p !== lane.province).flatMap(([, list]) => list);
-    return others.length ? [others[(lane.cycle * 2) % others.length]!, others[(lane.cycle * 2 + 1) % others.length]!].filter((w, i, a) => a.indexOf(w) === i) : [];
+    return others.length
+      ? [others[(lane.cycle * 2) % others.length]!, others[(lane.cycle * 2 + 1) % others.length]!].filter(
+          (w, i, a) => a.indexOf(w) === i,
+        )
+      : [];
   };
 
   const move = async (lane: Lane) => {
@@ -109,32 +115,79 @@ export function startLiveTrips(gatewayUrl: string, ids: DemoIds, options: LiveTr
     const officer = () => headersFor('province', provinceOf(lane.origin));
     const receiver = () => headersFor('city', lane.destination);
     const vehicleCode = `${lane.plate}·L${String(lane.cycle % 1000).padStart(3, '0')}${run.slice(0, 2)}`;
-    let answer;
+    let answer: Awaited<ReturnType<typeof graphqlRequest>>;
     switch (step) {
       case 'plan':
         lane.passengers = passengersFor(lane);
-        answer = await graphqlRequest(gatewayUrl, M.plan, { key, input: { mode: 'BUS', vehicleCode, origin: lane.origin, destination: lane.destination, departureAt: at(-1), expectedArrivalAt: at(360), capacity: 45 } }, await officer());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.plan,
+          {
+            key,
+            input: {
+              mode: 'BUS',
+              vehicleCode,
+              origin: lane.origin,
+              destination: lane.destination,
+              departureAt: at(-1),
+              expectedArrivalAt: at(360),
+              capacity: 45,
+            },
+          },
+          await officer(),
+        );
         lane.tripId = (answer.data as { planTrip?: { id: string } } | undefined)?.planTrip?.id;
         break;
       case 'assign':
-        answer = await graphqlRequest(gatewayUrl, M.assign, { key, id: lane.tripId, workers: lane.passengers }, await officer());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.assign,
+          { key, id: lane.tripId, workers: lane.passengers },
+          await officer(),
+        );
         break;
       case 'depart':
-        answer = await graphqlRequest(gatewayUrl, M.depart, { key, id: lane.tripId, boarded: lane.passengers.map((workerId, i) => ({ workerId, temperature: 36.3 + i / 10 })) }, await officer());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.depart,
+          {
+            key,
+            id: lane.tripId,
+            boarded: lane.passengers.map((workerId, i) => ({ workerId, temperature: 36.3 + i / 10 })),
+          },
+          await officer(),
+        );
         break;
       case 'eta':
-        answer = await graphqlRequest(gatewayUrl, M.eta, { key, id: lane.tripId, at: at(300) }, await officer());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.eta,
+          { key, id: lane.tripId, at: at(300) },
+          await officer(),
+        );
         break;
       case 'arrive':
-        answer = await graphqlRequest(gatewayUrl, M.arrive, { key, id: lane.tripId, input: { arrivedAt: at(-0.1), headcount: lane.passengers.length } }, await receiver());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.arrive,
+          { key, id: lane.tripId, input: { arrivedAt: at(-0.1), headcount: lane.passengers.length } },
+          await receiver(),
+        );
         break;
       case 'handOver':
-        answer = await graphqlRequest(gatewayUrl, M.handOver, { key, id: lane.tripId, to: '接收地人社部门' }, await receiver());
+        answer = await graphqlRequest(
+          gatewayUrl,
+          M.handOver,
+          { key, id: lane.tripId, to: '接收地人社部门' },
+          await receiver(),
+        );
         break;
     }
     const error = answer.errors?.[0];
     if (error || (step === 'plan' && !lane.tripId) || (step !== 'plan' && lane.passengers.length === 0)) {
-      log(`${lane.province} ${step} failed (${String(error?.extensions?.code ?? 'no passengers')}); starting a new bus`);
+      log(
+        `${lane.province} ${step} failed (${String(error?.extensions?.code ?? 'no passengers')}); starting a new bus`,
+      );
       lane.cycle++;
       lane.step = 0;
       return;
@@ -150,10 +203,14 @@ export function startLiveTrips(gatewayUrl: string, ids: DemoIds, options: LiveTr
     busy = true;
     const lane = lanes[turn++ % lanes.length]!;
     current = move(lane)
-      .catch((error: unknown) => log(`${lane.province}: ${error instanceof Error ? error.message : String(error)} (will retry)`))
+      .catch((error: unknown) =>
+        log(`${lane.province}: ${error instanceof Error ? error.message : String(error)} (will retry)`),
+      )
       .finally(() => (busy = false));
   }, options.intervalMs ?? 3_000);
-  log(`moving ${lanes.length} bus${lanes.length > 1 ? 'es' : ''} (${lanes.map((l) => `${l.origin} → ${l.destination}`).join(', ')}), one step every ${(options.intervalMs ?? 3_000) / 1000} s`);
+  log(
+    `moving ${lanes.length} bus${lanes.length > 1 ? 'es' : ''} (${lanes.map((l) => `${l.origin} → ${l.destination}`).join(', ')}), one step every ${(options.intervalMs ?? 3_000) / 1000} s`,
+  );
 
   return {
     async stop() {

@@ -119,7 +119,9 @@ export function demoPhone(index: number): string {
 
 /** The provinces a demo worker involves: his home, and his employer's when he reports one. */
 export function workerProvinces(worker: DemoWorker, data: DemoData): string[] {
-  const employer = worker.works?.enterprise ? data.enterprises.find((e) => e.key === worker.works!.enterprise) : undefined;
+  const employer = worker.works?.enterprise
+    ? data.enterprises.find((e) => e.key === worker.works!.enterprise)
+    : undefined;
   return [provinceOf(worker.home), ...(employer ? [provinceOf(employer.region)] : [])];
 }
 

@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { provinceOf } from '@p2p/schema';
 import { graphqlData } from '../harness/graphql-request.js';
 import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
-import { demoIdNumber, demoPhone, demoSubset, type DemoData, type DemoTrip, type DemoWorker } from './model.js';
+import {
+  demoIdNumber,
+  demoPhone,
+  demoSubset,
+  type DemoData,
+  type DemoTrip,
+  type DemoWorker,
+} from './model.js';
 
 /** Options of {@link seedDemo}. */
 export interface SeedOptions {
@@ -70,7 +77,11 @@ type Actor = { officerOf: string } | { enterprise: string };
 const keyOf = (...parts: string[]) => `demo-2020:${parts.join(':')}`;
 
 /** Runs `task` over `items`, at most `limit` at a time (a province's pool is small). */
-async function forEach<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+async function forEach<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await task(items[next++]!);
@@ -89,12 +100,18 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   const full = options.data ?? DEMO_DATA;
   const data = demoSubset(full, options.provinces ?? DEMO_PROVINCES);
   /** Sends a mutation as `actor` (a province officer by province code, or an enterprise by its demo key). */
+  // biome-ignore lint/suspicious/noExplicitAny: callers name the shape of the data they asked for
   const send = async <T = any>(query: string, variables: Record<string, unknown>, actor: Actor) => {
     const headers = { ...options.headers };
     if (options.tokenFor) {
-      const token = 'enterprise' in actor
-        ? await options.tokenFor('enterprise', enterpriseRegion.get(actor.enterprise)!, ids.enterprises[actor.enterprise])
-        : await options.tokenFor('province', provinceOf(actor.officerOf));
+      const token =
+        'enterprise' in actor
+          ? await options.tokenFor(
+              'enterprise',
+              enterpriseRegion.get(actor.enterprise)!,
+              ids.enterprises[actor.enterprise],
+            )
+          : await options.tokenFor('province', provinceOf(actor.officerOf));
       headers.authorization = `Bearer ${token}`;
     }
     return graphqlData<T>(gatewayUrl, query, variables, headers);
@@ -102,22 +119,44 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   const enterpriseRegion = new Map(full.enterprises.map((e) => [e.key, e.region]));
   const log = options.log ?? (() => {});
   const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {} };
-  const workerByKey = new Map(full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]));
+  const workerByKey = new Map(
+    full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]),
+  );
 
   await forEach(data.enterprises, 4, async (e) => {
     const input = { name: e.name, region: e.region, sector: e.sector, key: e.keyEnterprise };
-    const { registerEnterprise } = await send(M.registerEnterprise, { input, key: keyOf('enterprise', e.key) }, { officerOf: e.region });
+    const { registerEnterprise } = await send(
+      M.registerEnterprise,
+      { input, key: keyOf('enterprise', e.key) },
+      { officerOf: e.region },
+    );
     ids.enterprises[e.key] = registerEnterprise.id;
-    await send(M.reportLaborDemand, { id: registerEnterprise.id, openings: e.openings, filled: e.filled, key: keyOf('demand', e.key) }, { enterprise: e.key });
+    await send(
+      M.reportLaborDemand,
+      { id: registerEnterprise.id, openings: e.openings, filled: e.filled, key: keyOf('demand', e.key) },
+      { enterprise: e.key },
+    );
   });
   log(`enterprises: ${data.enterprises.length} registered with their labour demand`);
 
   await registerWorkers(data.workers);
   await forEach(data.workers, 4, async (w) => {
-    if (w.health) await send(M.recordHealthCheck, { id: ids.workers[w.key], input: w.health, key: keyOf('health', w.key) }, { officerOf: w.home });
-    if (w.intent) await send(M.reportTravelIntent, { id: ids.workers[w.key], input: w.intent, key: keyOf('intent', w.key) }, { officerOf: w.home });
+    if (w.health)
+      await send(
+        M.recordHealthCheck,
+        { id: ids.workers[w.key], input: w.health, key: keyOf('health', w.key) },
+        { officerOf: w.home },
+      );
+    if (w.intent)
+      await send(
+        M.reportTravelIntent,
+        { id: ids.workers[w.key], input: w.intent, key: keyOf('intent', w.key) },
+        { officerOf: w.home },
+      );
   });
-  log(`workers: ${data.workers.length} registered in their home provinces, with health checks and travel intents`);
+  log(
+    `workers: ${data.workers.length} registered in their home provinces, with health checks and travel intents`,
+  );
 
   await forEach(data.returnRequests, 4, async (r) => {
     const { worker, idNumber, phone } = workerByKey.get(r.worker)!;
@@ -127,7 +166,11 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       plannedReturnDate: r.plannedReturnDate,
       departureRegion: r.departureRegion,
     };
-    const { fileReturnRequest } = await send(M.fileReturnRequest, { input, key: keyOf('return', r.key) }, { enterprise: r.enterprise });
+    const { fileReturnRequest } = await send(
+      M.fileReturnRequest,
+      { input, key: keyOf('return', r.key) },
+      { enterprise: r.enterprise },
+    );
     ids.returnRequests[r.key] = fileReturnRequest.id;
   });
   log(`return requests: ${data.returnRequests.length} filed by importing enterprises`);
@@ -137,12 +180,20 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
 
   const onPost = data.returnRequests.filter((r) => r.onPost);
   await forEach(onPost, 4, async (r) => {
-    await send(M.confirmOnPost, { id: ids.returnRequests[r.key], key: keyOf('on-post', r.key) }, { enterprise: r.enterprise });
+    await send(
+      M.confirmOnPost,
+      { id: ids.returnRequests[r.key], key: keyOf('on-post', r.key) },
+      { enterprise: r.enterprise },
+    );
   });
   const employed = data.workers.filter((w) => w.works);
   await forEach(employed, 4, async (w) => {
     const enterpriseId = w.works!.enterprise ? ids.enterprises[w.works!.enterprise] : null;
-    await send(M.reportEmployment, { id: ids.workers[w.key], region: w.works!.region, enterpriseId, key: keyOf('employment', w.key) }, { officerOf: w.home });
+    await send(
+      M.reportEmployment,
+      { id: ids.workers[w.key], region: w.works!.region, enterpriseId, key: keyOf('employment', w.key) },
+      { officerOf: w.home },
+    );
   });
   log(`employment: ${onPost.length} workers confirmed on post, ${employed.length} employment reports`);
   return ids;
@@ -150,16 +201,36 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   /** registerWorkers, one call per home province, under a key naming exactly those workers. */
   async function registerWorkers(workers: DemoWorker[]): Promise<void> {
     const byProvince = new Map<string, DemoWorker[]>();
-    for (const w of workers) byProvince.set(provinceOf(w.home), [...(byProvince.get(provinceOf(w.home)) ?? []), w]);
+    for (const w of workers)
+      byProvince.set(provinceOf(w.home), [...(byProvince.get(provinceOf(w.home)) ?? []), w]);
     for (const [province, group] of byProvince) {
       const inputs = group.map((w) => {
         const { idNumber, phone } = workerByKey.get(w.key)!;
-        return { name: w.name, idNumber, phone, homeRegion: w.home, povertyStatus: w.poverty, skills: w.skills };
+        return {
+          name: w.name,
+          idNumber,
+          phone,
+          homeRegion: w.home,
+          povertyStatus: w.poverty,
+          skills: w.skills,
+        };
       });
-      const members = createHash('sha256').update(group.map((w) => w.key).join(',')).digest('hex').slice(0, 12);
-      const { registerWorkers: registered } = await send<{ registerWorkers: { id: string }[] }>(M.registerWorkers, { inputs, key: keyOf('workers', province, members) }, { officerOf: province });
-      if (registered.length !== group.length) throw new Error(`registerWorkers in ${province}: ${registered.length} workers returned for ${group.length} sent`);
-      group.forEach((w, i) => (ids.workers[w.key] = registered[i]!.id));
+      const members = createHash('sha256')
+        .update(group.map((w) => w.key).join(','))
+        .digest('hex')
+        .slice(0, 12);
+      const { registerWorkers: registered } = await send<{ registerWorkers: { id: string }[] }>(
+        M.registerWorkers,
+        { inputs, key: keyOf('workers', province, members) },
+        { officerOf: province },
+      );
+      if (registered.length !== group.length)
+        throw new Error(
+          `registerWorkers in ${province}: ${registered.length} workers returned for ${group.length} sent`,
+        );
+      group.forEach((w, i) => {
+        ids.workers[w.key] = registered[i]!.id;
+      });
     }
   }
 
@@ -167,23 +238,36 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   async function moveTrip(trip: DemoTrip): Promise<void> {
     const { key, passengers, progress } = trip;
     const plan = {
-      mode: trip.mode, vehicleCode: trip.vehicleCode, origin: trip.origin, destination: trip.destination,
-      departureAt: trip.departureAt, expectedArrivalAt: trip.expectedArrivalAt, capacity: trip.capacity,
+      mode: trip.mode,
+      vehicleCode: trip.vehicleCode,
+      origin: trip.origin,
+      destination: trip.destination,
+      departureAt: trip.departureAt,
+      expectedArrivalAt: trip.expectedArrivalAt,
+      capacity: trip.capacity,
     };
     const organiser = { officerOf: trip.origin };
     const receiver = { officerOf: trip.destination };
     const { planTrip } = await send(M.planTrip, { input: plan, key: keyOf('trip', key) }, organiser);
     const id: string = planTrip.id;
     ids.trips[key] = id;
-    await send(M.assignPassengers, { id, workerIds: passengers.map((p) => ids.workers[p]), key: keyOf('assign', key) }, organiser);
+    await send(
+      M.assignPassengers,
+      { id, workerIds: passengers.map((p) => ids.workers[p]), key: keyOf('assign', key) },
+      organiser,
+    );
     if (progress.boarded) {
       const boarded = progress.boarded === 'all' ? passengers : progress.boarded;
       const list = boarded.map((p, i) => ({ workerId: ids.workers[p], temperature: temperatureOf(i) }));
       await send(M.departTrip, { id, boarded: list, key: keyOf('depart', key) }, organiser);
     }
-    if (progress.newExpectedArrivalAt) await send(M.updateEta, { id, at: progress.newExpectedArrivalAt, key: keyOf('eta', key) }, organiser);
-    if (progress.arrival) await send(M.confirmArrival, { id, input: progress.arrival, key: keyOf('arrival', key) }, receiver);
-    if (progress.handedOverTo) await send(M.handOverTrip, { id, to: progress.handedOverTo, key: keyOf('hand-over', key) }, receiver);
-    if (progress.cancelReason) await send(M.cancelTrip, { id, reason: progress.cancelReason, key: keyOf('cancel', key) }, organiser);
+    if (progress.newExpectedArrivalAt)
+      await send(M.updateEta, { id, at: progress.newExpectedArrivalAt, key: keyOf('eta', key) }, organiser);
+    if (progress.arrival)
+      await send(M.confirmArrival, { id, input: progress.arrival, key: keyOf('arrival', key) }, receiver);
+    if (progress.handedOverTo)
+      await send(M.handOverTrip, { id, to: progress.handedOverTo, key: keyOf('hand-over', key) }, receiver);
+    if (progress.cancelReason)
+      await send(M.cancelTrip, { id, reason: progress.cancelReason, key: keyOf('cancel', key) }, organiser);
   }
 }

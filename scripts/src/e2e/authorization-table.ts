@@ -63,133 +63,270 @@ export interface TableRow {
   query: string;
   variables?: (f: Fixture) => Record<string, unknown>;
   /** The resident IDs and phones in an answer (to tell full from masked). */
-  identifiers?: (data: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  identifiers?: (data: any) => string[];
   expect: Record<CallerName, Expected>;
 }
 
 /** Every caller gets `base`, except those in `except`. */
-function outcomes(base: Expected, except: Partial<Record<CallerName, Expected>> = {}): Record<CallerName, Expected> {
-  return Object.fromEntries(Object.keys(CALLERS).map((c) => [c, except[c as CallerName] ?? (c === 'none' ? 'UNAUTHENTICATED' : base)])) as Record<CallerName, Expected>;
+function outcomes(
+  base: Expected,
+  except: Partial<Record<CallerName, Expected>> = {},
+): Record<CallerName, Expected> {
+  return Object.fromEntries(
+    Object.keys(CALLERS).map((c) => [
+      c,
+      except[c as CallerName] ?? (c === 'none' ? 'UNAUTHENTICATED' : base),
+    ]),
+  ) as Record<CallerName, Expected>;
 }
 /** Allowed (`ok`) for `allowed`, FORBIDDEN for every other authenticated caller. */
-const onlyFor = (...allowed: CallerName[]) => outcomes('FORBIDDEN', Object.fromEntries(allowed.map((c) => [c, 'ok'])));
+const onlyFor = (...allowed: CallerName[]) =>
+  outcomes('FORBIDDEN', Object.fromEntries(allowed.map((c) => [c, 'ok'])));
 
-const ids = (person: { idNumber: string; phone: string } | null | undefined) => (person ? [person.idNumber, person.phone] : []);
+const ids = (person: { idNumber: string; phone: string } | null | undefined) =>
+  person ? [person.idNumber, person.phone] : [];
 const nodes = (connection: { edges: { node: unknown }[] }) => connection.edges.map((e) => e.node);
 /** Workers' identifiers: full for the home side and the receiving place of his current trip. */
-const WORKER_PII = outcomes('masked', { 'province:450000': 'full', 'city:450200': 'full', 'province:110000': 'full', 'city:110105': 'full' });
+const WORKER_PII = outcomes('masked', {
+  'province:450000': 'full',
+  'city:450200': 'full',
+  'province:110000': 'full',
+  'city:110105': 'full',
+});
 /** A filed worker's identifiers: full for the filing enterprise and the worker's home side. */
-const FILED_PII = outcomes('masked', { 'province:450000': 'full', 'city:450200': 'full', 'enterprise:own': 'full' });
+const FILED_PII = outcomes('masked', {
+  'province:450000': 'full',
+  'city:450200': 'full',
+  'enterprise:own': 'full',
+});
 const PERSON = 'idNumber phone';
 const key = (operation: string) => `authz-table:${operation}`;
 
 /** The table. Mutations carry one idempotency key per row: every allowed caller gets the first result. */
 export const AUTHORIZATION_TABLE: TableRow[] = [
   // ---- queries ----
-  { operation: 'region (public)', query: '{ region(code: "450200") { name } }', expect: outcomes('ok', { none: 'ok' }) },
-  { operation: 'regions (public)', query: '{ regions { code } }', expect: outcomes('ok', { none: 'ok' }) },
-  { operation: 'summary', query: '{ summary(scope: "450000") { workers { registered } employment { openings } transport { outbound { trips } } } }', expect: outcomes('ok') },
-  { operation: 'worker', query: `query($id: ID!) { worker(id: $id) { name ${PERSON} } }`, variables: (f) => ({ id: f.worker }), identifiers: (d) => ids(d.worker), expect: WORKER_PII },
   {
-    operation: 'workers (the home city)', query: `{ workers(homeRegion: "450200", first: 5) { edges { node { ${PERSON} } } } }`, identifiers: (d) => nodes(d.workers).flatMap(ids as never),
+    operation: 'region (public)',
+    query: '{ region(code: "450200") { name } }',
+    expect: outcomes('ok', { none: 'ok' }),
+  },
+  { operation: 'regions (public)', query: '{ regions { code } }', expect: outcomes('ok', { none: 'ok' }) },
+  {
+    operation: 'summary',
+    query:
+      '{ summary(scope: "450000") { workers { registered } employment { openings } transport { outbound { trips } } } }',
+    expect: outcomes('ok'),
+  },
+  {
+    operation: 'worker',
+    query: `query($id: ID!) { worker(id: $id) { name ${PERSON} } }`,
+    variables: (f) => ({ id: f.worker }),
+    identifiers: (d) => ids(d.worker),
+    expect: WORKER_PII,
+  },
+  {
+    operation: 'workers (the home city)',
+    query: `{ workers(homeRegion: "450200", first: 5) { edges { node { ${PERSON} } } } }`,
+    identifiers: (d) => nodes(d.workers).flatMap(ids as never),
     expect: outcomes('FORBIDDEN', { 'province:450000': 'full', 'city:450200': 'full', ministry: 'masked' }),
   },
   {
-    operation: 'workers (the whole province)', query: `{ workers(homeRegion: "450000", first: 5) { edges { node { ${PERSON} } } } }`, identifiers: (d) => nodes(d.workers).flatMap(ids as never),
+    operation: 'workers (the whole province)',
+    query: `{ workers(homeRegion: "450000", first: 5) { edges { node { ${PERSON} } } } }`,
+    identifiers: (d) => nodes(d.workers).flatMap(ids as never),
     expect: outcomes('FORBIDDEN', { 'province:450000': 'full', ministry: 'masked' }),
   },
-  { operation: 'enterprise', query: 'query($id: ID!) { enterprise(id: $id) { name openings } }', variables: (f) => ({ id: f.enterprise }), expect: outcomes('ok') },
-  { operation: 'enterprises', query: '{ enterprises(region: "110000") { totalCount edges { node { name } } } }', expect: outcomes('ok') },
   {
-    operation: 'returnRequest', query: `query($id: ID!) { returnRequest(id: $id) { status filedWorker { name ${PERSON} } } }`, variables: (f) => ({ id: f.returnRequest }),
-    identifiers: (d) => ids(d.returnRequest.filedWorker), expect: FILED_PII,
+    operation: 'enterprise',
+    query: 'query($id: ID!) { enterprise(id: $id) { name openings } }',
+    variables: (f) => ({ id: f.enterprise }),
+    expect: outcomes('ok'),
   },
   {
-    operation: 'returnRequests (by the enterprises\' region)', query: `{ returnRequests(destination: "110000") { edges { node { filedWorker { ${PERSON} } } } } }`,
-    identifiers: (d) => nodes(d.returnRequests).flatMap((n: any) => ids(n.filedWorker)), // eslint-disable-line @typescript-eslint/no-explicit-any
+    operation: 'enterprises',
+    query: '{ enterprises(region: "110000") { totalCount edges { node { name } } } }',
+    expect: outcomes('ok'),
+  },
+  {
+    operation: 'returnRequest',
+    query: `query($id: ID!) { returnRequest(id: $id) { status filedWorker { name ${PERSON} } } }`,
+    variables: (f) => ({ id: f.returnRequest }),
+    identifiers: (d) => ids(d.returnRequest.filedWorker),
+    expect: FILED_PII,
+  },
+  {
+    operation: "returnRequests (by the enterprises' region)",
+    query: `{ returnRequests(destination: "110000") { edges { node { filedWorker { ${PERSON} } } } } }`,
+    identifiers: (d) => nodes(d.returnRequests).flatMap((n: any) => ids(n.filedWorker)),
     // an enterprise lists only its own requests: the other one gets an empty page
-    expect: outcomes('FORBIDDEN', { 'province:110000': 'masked', 'enterprise:own': 'full', 'enterprise:other': 'ok', ministry: 'masked' }),
+    expect: outcomes('FORBIDDEN', {
+      'province:110000': 'masked',
+      'enterprise:own': 'full',
+      'enterprise:other': 'ok',
+      ministry: 'masked',
+    }),
   },
   {
-    operation: 'returnRequests (by the workers\' home)', query: `{ returnRequests(origin: "450200") { edges { node { filedWorker { ${PERSON} } } } } }`,
-    identifiers: (d) => nodes(d.returnRequests).flatMap((n: any) => ids(n.filedWorker)), // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect: outcomes('FORBIDDEN', { 'province:450000': 'full', 'city:450200': 'full', 'enterprise:own': 'full', 'enterprise:other': 'ok', ministry: 'masked' }),
+    operation: "returnRequests (by the workers' home)",
+    query: `{ returnRequests(origin: "450200") { edges { node { filedWorker { ${PERSON} } } } } }`,
+    identifiers: (d) => nodes(d.returnRequests).flatMap((n: any) => ids(n.filedWorker)),
+    expect: outcomes('FORBIDDEN', {
+      'province:450000': 'full',
+      'city:450200': 'full',
+      'enterprise:own': 'full',
+      'enterprise:other': 'ok',
+      ministry: 'masked',
+    }),
   },
   {
-    operation: 'trip (passengers)', query: `query($id: ID!) { trip(id: $id) { status passengers { worker { ${PERSON} } } } }`, variables: (f) => ({ id: f.trip }),
-    identifiers: (d) => d.trip.passengers.flatMap((p: { worker: never }) => ids(p.worker)), expect: WORKER_PII,
+    operation: 'trip (passengers)',
+    query: `query($id: ID!) { trip(id: $id) { status passengers { worker { ${PERSON} } } } }`,
+    variables: (f) => ({ id: f.trip }),
+    identifiers: (d) => d.trip.passengers.flatMap((p: { worker: never }) => ids(p.worker)),
+    expect: WORKER_PII,
   },
-  { operation: 'trips', query: '{ trips(destination: "110105", first: 10) { totalCount edges { node { vehicleCode status } } } }', expect: outcomes('ok') },
+  {
+    operation: 'trips',
+    query: '{ trips(destination: "110105", first: 10) { totalCount edges { node { vehicleCode status } } } }',
+    expect: outcomes('ok'),
+  },
 
   // ---- mutations: workers (the home province or its cities) ----
   {
-    operation: 'registerWorker', query: 'mutation($i: RegisterWorkerInput!, $k: String) { registerWorker(input: $i, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ i: f.people[6], k: key('registerWorker') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'registerWorker',
+    query:
+      'mutation($i: RegisterWorkerInput!, $k: String) { registerWorker(input: $i, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ i: f.people[6], k: key('registerWorker') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'registerWorkers', query: 'mutation($i: [RegisterWorkerInput!]!, $k: String) { registerWorkers(inputs: $i, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ i: [f.people[7]], k: key('registerWorkers') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'registerWorkers',
+    query:
+      'mutation($i: [RegisterWorkerInput!]!, $k: String) { registerWorkers(inputs: $i, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ i: [f.people[7]], k: key('registerWorkers') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'reportEmployment', query: 'mutation($w: ID!, $e: ID, $k: String) { reportEmployment(workerId: $w, workRegion: "110105", enterpriseId: $e, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ w: f.worker, e: f.enterprise, k: key('reportEmployment') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'reportEmployment',
+    query:
+      'mutation($w: ID!, $e: ID, $k: String) { reportEmployment(workerId: $w, workRegion: "110105", enterpriseId: $e, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ w: f.worker, e: f.enterprise, k: key('reportEmployment') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'recordHealthCheck', query: 'mutation($w: ID!, $k: String) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00", nucleicAcid: NEGATIVE }, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ w: f.worker, k: key('recordHealthCheck') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'recordHealthCheck',
+    query:
+      'mutation($w: ID!, $k: String) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00", nucleicAcid: NEGATIVE }, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ w: f.worker, k: key('recordHealthCheck') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'reportTravelIntent', query: 'mutation($w: ID!, $k: String) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110105", mode: BUS }, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ w: f.worker, k: key('reportTravelIntent') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'reportTravelIntent',
+    query:
+      'mutation($w: ID!, $k: String) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110105", mode: BUS }, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ w: f.worker, k: key('reportTravelIntent') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
 
   // ---- mutations: employment (the enterprise itself, or an officer where it is) ----
   {
-    operation: 'registerEnterprise', query: 'mutation($k: String) { registerEnterprise(input: { name: "朝阳物业(测试)", region: "110105003", sector: "物业" }, idempotencyKey: $k) { id } }',
-    variables: () => ({ k: key('registerEnterprise') }), expect: onlyFor('province:110000', 'city:110105'),
+    operation: 'registerEnterprise',
+    query:
+      'mutation($k: String) { registerEnterprise(input: { name: "朝阳物业(测试)", region: "110105003", sector: "物业" }, idempotencyKey: $k) { id } }',
+    variables: () => ({ k: key('registerEnterprise') }),
+    expect: onlyFor('province:110000', 'city:110105'),
   },
   {
-    operation: 'reportLaborDemand', query: 'mutation($e: ID!, $k: String) { reportLaborDemand(enterpriseId: $e, openings: 50, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ e: f.enterprise, k: key('reportLaborDemand') }), expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
-  },
-  {
-    operation: 'fileReturnRequest', query: 'mutation($i: FileReturnRequestInput!, $k: String) { fileReturnRequest(input: $i, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ i: { enterpriseId: f.enterprise, worker: f.people[8], plannedReturnDate: '2020-02-25', departureRegion: '450203' }, k: key('fileReturnRequest') }),
+    operation: 'reportLaborDemand',
+    query:
+      'mutation($e: ID!, $k: String) { reportLaborDemand(enterpriseId: $e, openings: 50, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ e: f.enterprise, k: key('reportLaborDemand') }),
     expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
   {
-    operation: 'confirmOnPost', query: 'mutation($r: ID!, $k: String) { confirmOnPost(returnRequestId: $r, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ r: f.toConfirm, k: key('confirmOnPost') }), expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
+    operation: 'fileReturnRequest',
+    query:
+      'mutation($i: FileReturnRequestInput!, $k: String) { fileReturnRequest(input: $i, idempotencyKey: $k) { id } }',
+    variables: (f) => ({
+      i: {
+        enterpriseId: f.enterprise,
+        worker: f.people[8],
+        plannedReturnDate: '2020-02-25',
+        departureRegion: '450203',
+      },
+      k: key('fileReturnRequest'),
+    }),
+    expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
+  },
+  {
+    operation: 'confirmOnPost',
+    query: 'mutation($r: ID!, $k: String) { confirmOnPost(returnRequestId: $r, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ r: f.toConfirm, k: key('confirmOnPost') }),
+    expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
 
   // ---- mutations: transport (the organiser by origin, the receiving place by destination) ----
   {
-    operation: 'planTrip', query: 'mutation($i: PlanTripInput!, $k: String) { planTrip(input: $i, idempotencyKey: $k) { id } }',
-    variables: () => ({ i: { mode: 'TRAIN', vehicleCode: 'L2020', origin: '450203', destination: '110105', departureAt: '2020-03-01T08:00:00+08:00', expectedArrivalAt: '2020-03-02T08:00:00+08:00', capacity: 1000 }, k: key('planTrip') }),
+    operation: 'planTrip',
+    query: 'mutation($i: PlanTripInput!, $k: String) { planTrip(input: $i, idempotencyKey: $k) { id } }',
+    variables: () => ({
+      i: {
+        mode: 'TRAIN',
+        vehicleCode: 'L2020',
+        origin: '450203',
+        destination: '110105',
+        departureAt: '2020-03-01T08:00:00+08:00',
+        expectedArrivalAt: '2020-03-02T08:00:00+08:00',
+        capacity: 1000,
+      },
+      k: key('planTrip'),
+    }),
     expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'assignPassengers', query: 'mutation($t: ID!, $w: [ID!]!, $k: String) { assignPassengers(tripId: $t, workerIds: $w, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.emptyTrip, w: [f.assignable], k: key('assignPassengers') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'assignPassengers',
+    query:
+      'mutation($t: ID!, $w: [ID!]!, $k: String) { assignPassengers(tripId: $t, workerIds: $w, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ t: f.emptyTrip, w: [f.assignable], k: key('assignPassengers') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'departTrip', query: 'mutation($t: ID!, $b: [BoardingInput!]!, $k: String) { departTrip(tripId: $t, boarded: $b, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToDepart, b: [{ workerId: f.departing, temperature: 36.6 }], k: key('departTrip') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'departTrip',
+    query:
+      'mutation($t: ID!, $b: [BoardingInput!]!, $k: String) { departTrip(tripId: $t, boarded: $b, idempotencyKey: $k) { id } }',
+    variables: (f) => ({
+      t: f.tripToDepart,
+      b: [{ workerId: f.departing, temperature: 36.6 }],
+      k: key('departTrip'),
+    }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'updateEta', query: 'mutation($t: ID!, $k: String) { updateEta(tripId: $t, expectedArrivalAt: "2020-02-21T22:00:00+08:00", idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToEta, k: key('updateEta') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'updateEta',
+    query:
+      'mutation($t: ID!, $k: String) { updateEta(tripId: $t, expectedArrivalAt: "2020-02-21T22:00:00+08:00", idempotencyKey: $k) { id } }',
+    variables: (f) => ({ t: f.tripToEta, k: key('updateEta') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
   {
-    operation: 'confirmArrival', query: 'mutation($t: ID!, $k: String) { confirmArrival(tripId: $t, input: { arrivedAt: "2020-02-21T19:00:00+08:00", headcount: 1 }, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToArrive, k: key('confirmArrival') }), expect: onlyFor('province:110000', 'city:110105'),
+    operation: 'confirmArrival',
+    query:
+      'mutation($t: ID!, $k: String) { confirmArrival(tripId: $t, input: { arrivedAt: "2020-02-21T19:00:00+08:00", headcount: 1 }, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ t: f.tripToArrive, k: key('confirmArrival') }),
+    expect: onlyFor('province:110000', 'city:110105'),
   },
   {
-    operation: 'handOverTrip', query: 'mutation($t: ID!, $k: String) { handOverTrip(tripId: $t, handedOverTo: "朝阳区接收点", idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToHandOver, k: key('handOverTrip') }), expect: onlyFor('province:110000', 'city:110105'),
+    operation: 'handOverTrip',
+    query:
+      'mutation($t: ID!, $k: String) { handOverTrip(tripId: $t, handedOverTo: "朝阳区接收点", idempotencyKey: $k) { id } }',
+    variables: (f) => ({ t: f.tripToHandOver, k: key('handOverTrip') }),
+    expect: onlyFor('province:110000', 'city:110105'),
   },
   {
-    operation: 'cancelTrip', query: 'mutation($t: ID!, $k: String) { cancelTrip(tripId: $t, reason: "企业推迟复工", idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToCancel, k: key('cancelTrip') }), expect: onlyFor('province:450000', 'city:450200'),
+    operation: 'cancelTrip',
+    query:
+      'mutation($t: ID!, $k: String) { cancelTrip(tripId: $t, reason: "企业推迟复工", idempotencyKey: $k) { id } }',
+    variables: (f) => ({ t: f.tripToCancel, k: key('cancelTrip') }),
+    expect: onlyFor('province:450000', 'city:450200'),
   },
 ];

@@ -44,70 +44,137 @@ function registry(): { csv: string; bad: Record<number, string> } {
     if (line === 1_500) phone = '12345';
     if (line === 2_000) home = '459999';
     if (line === 2_300) home = '130102';
-    lines.push([i + 1, `"韦工${i}"`, id, phone, home, i % 3 ? '电工、焊工' : '', i % 5 ? '否' : '是'].join(','));
+    lines.push(
+      [i + 1, `"韦工${i}"`, id, phone, home, i % 3 ? '电工、焊工' : '', i % 5 ? '否' : '是'].join(','),
+    );
   }
-  return { csv: lines.join('\r\n') + '\r\n', bad: { 12: 'BAD_USER_INPUT', 1_500: 'BAD_USER_INPUT', 2_000: 'BAD_USER_INPUT', 2_300: 'FORBIDDEN' } };
+  return {
+    csv: `${lines.join('\r\n')}\r\n`,
+    bad: { 12: 'BAD_USER_INPUT', 1500: 'BAD_USER_INPUT', 2000: 'BAD_USER_INPUT', 2300: 'FORBIDDEN' },
+  };
 }
 
-describe.skipIf(!servicesExist)(`worker registry import through the gateway (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-  let federation: RunningFederation;
-  let dir: string;
-  let file: string;
-  let officer: Record<string, string>;
-  const { csv, bad } = registry();
-  const guangxiWorkers = async () => (await graphqlData(federation.gatewayUrl, `{ workers(homeRegion: "${GX}") { totalCount } }`, undefined, officer)).workers.totalCount as number;
+describe.skipIf(!servicesExist)(
+  `worker registry import through the gateway (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
+  () => {
+    let federation: RunningFederation;
+    let dir: string;
+    let file: string;
+    let officer: Record<string, string>;
+    const { csv, bad } = registry();
+    const guangxiWorkers = async () =>
+      (
+        await graphqlData(
+          federation.gatewayUrl,
+          `{ workers(homeRegion: "${GX}") { totalCount } }`,
+          undefined,
+          officer,
+        )
+      ).workers.totalCount as number;
 
-  beforeAll(async () => {
-    federation = await startFederation({ provinces: [GX, HE] });
-    officer = await federation.authorization('province', GX);
-    dir = await mkdtemp(join(tmpdir(), 'p2p-import-'));
-    file = join(dir, 'workers.csv');
-    await writeFile(file, csv);
-  }, 120_000);
-  afterAll(async () => {
-    await federation?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+    beforeAll(async () => {
+      federation = await startFederation({ provinces: [GX, HE] });
+      officer = await federation.authorization('province', GX);
+      dir = await mkdtemp(join(tmpdir(), 'p2p-import-'));
+      file = join(dir, 'workers.csv');
+      await writeFile(file, csv);
+    }, 120_000);
+    afterAll(async () => {
+      await federation?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }, 60_000);
 
-  it('should register every good row in calls of 1,000 and set the bad ones aside by line and code', async () => {
-    const report = await importWorkers(file, { gatewayUrl: federation.gatewayUrl, headers: officer });
-    expect(report.rows).toBe(ROWS);
-    expect(report.rejected.map((r) => [r.line, r.code])).toEqual(Object.entries(bad).map(([line, code]) => [Number(line), code]));
-    expect(report.rejected.find((r) => r.line === 1_500)!.reason).toMatch(/^phone: a mainland mobile number/);
-    expect(report.rejected.find((r) => r.line === 12)!.reason).toMatch(/check digit/);
-    expect(report.registered).toBe(ROWS - 4);
-    // 3 Guangxi calls (1,000 + 1,000 + 396), the one with line 1,500 sent again without it; the
-    // Hebei row is set aside before sending (outside the officer's region, read from the token).
-    expect(report.calls).toBe(4);
-    expect(await guangxiWorkers()).toBe(ROWS - 4);
-    // Skills split on 、 and 是/否 read as the poverty status, as the CSV said (rows vary by i % 3 and i % 5).
-    const page = (await graphqlData(federation.gatewayUrl, `{ workers(homeRegion: "450203001", first: 100) { edges { node { povertyStatus skills } } } }`, undefined, officer)).workers.edges;
-    expect(new Set(page.map((e: { node: { skills: string[] } }) => JSON.stringify(e.node.skills)))).toEqual(new Set(['[]', '["电工","焊工"]']));
-    expect(new Set(page.map((e: { node: { povertyStatus: string } }) => e.node.povertyStatus))).toEqual(new Set(['NONE', 'REGISTERED_POOR']));
-    // Nothing of the other province was written.
-    const ministry = await federation.authorization('ministry');
-    expect((await graphqlData(federation.gatewayUrl, `{ workers(homeRegion: "${HE}") { totalCount } }`, undefined, ministry)).workers.totalCount).toBe(0);
-  }, 120_000);
+    it('should register every good row in calls of 1,000 and set the bad ones aside by line and code', async () => {
+      const report = await importWorkers(file, { gatewayUrl: federation.gatewayUrl, headers: officer });
+      expect(report.rows).toBe(ROWS);
+      expect(report.rejected.map((r) => [r.line, r.code])).toEqual(
+        Object.entries(bad).map(([line, code]) => [Number(line), code]),
+      );
+      expect(report.rejected.find((r) => r.line === 1_500)!.reason).toMatch(
+        /^phone: a mainland mobile number/,
+      );
+      expect(report.rejected.find((r) => r.line === 12)!.reason).toMatch(/check digit/);
+      expect(report.registered).toBe(ROWS - 4);
+      // 3 Guangxi calls (1,000 + 1,000 + 396), the one with line 1,500 sent again without it; the
+      // Hebei row is set aside before sending (outside the officer's region, read from the token).
+      expect(report.calls).toBe(4);
+      expect(await guangxiWorkers()).toBe(ROWS - 4);
+      // Skills split on 、 and 是/否 read as the poverty status, as the CSV said (rows vary by i % 3 and i % 5).
+      const page = (
+        await graphqlData(
+          federation.gatewayUrl,
+          `{ workers(homeRegion: "450203001", first: 100) { edges { node { povertyStatus skills } } } }`,
+          undefined,
+          officer,
+        )
+      ).workers.edges;
+      expect(new Set(page.map((e: { node: { skills: string[] } }) => JSON.stringify(e.node.skills)))).toEqual(
+        new Set(['[]', '["电工","焊工"]']),
+      );
+      expect(new Set(page.map((e: { node: { povertyStatus: string } }) => e.node.povertyStatus))).toEqual(
+        new Set(['NONE', 'REGISTERED_POOR']),
+      );
+      // Nothing of the other province was written.
+      const ministry = await federation.authorization('ministry');
+      expect(
+        (
+          await graphqlData(
+            federation.gatewayUrl,
+            `{ workers(homeRegion: "${HE}") { totalCount } }`,
+            undefined,
+            ministry,
+          )
+        ).workers.totalCount,
+      ).toBe(0);
+    }, 120_000);
 
-  it('should register nobody twice when the same file is imported again (from the command line: exit 2, rejects file)', async () => {
-    const rejects = join(dir, 'rejects.csv');
-    const token = officer.authorization!.replace(/^Bearer /, '');
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'scripts/src/import/main.ts', '--file', file, '--gateway', federation.gatewayUrl, '--rejects', rejects], {
-      cwd: REPO_ROOT, env: { ...process.env, P2P_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'],
+    it('should register nobody twice when the same file is imported again (from the command line: exit 2, rejects file)', async () => {
+      const rejects = join(dir, 'rejects.csv');
+      const token = officer.authorization!.replace(/^Bearer /, '');
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=source',
+          '--import',
+          'tsx',
+          'scripts/src/import/main.ts',
+          '--file',
+          file,
+          '--gateway',
+          federation.gatewayUrl,
+          '--rejects',
+          rejects,
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, P2P_TOKEN: token },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code, stdout).toBe(2);
+      expect(stdout).toMatch(/2,400 rows read, 2,396 registered, 4 refused/);
+      expect(stdout).not.toMatch(/韦工|450203199/); // no personal data in the output
+      const lines = (await readFile(rejects, 'utf8')).trim().split('\n');
+      expect(lines[0]).toBe('line,code,reason');
+      expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+        '12,BAD_USER_INPUT',
+        '1500,BAD_USER_INPUT',
+        '2000,BAD_USER_INPUT',
+        '2300,FORBIDDEN',
+      ]);
+      expect(await guangxiWorkers()).toBe(ROWS - 4);
+    }, 120_000);
+
+    it('should stop at once on credentials the gateway refuses', async () => {
+      await expect(
+        importWorkers(file, {
+          gatewayUrl: federation.gatewayUrl,
+          headers: { authorization: 'Bearer not-a-token' },
+        }),
+      ).rejects.toThrow(/refused the credentials/);
     });
-    let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code, stdout).toBe(2);
-    expect(stdout).toMatch(/2,400 rows read, 2,396 registered, 4 refused/);
-    expect(stdout).not.toMatch(/韦工|450203199/); // no personal data in the output
-    const lines = (await readFile(rejects, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('line,code,reason');
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['12,BAD_USER_INPUT', '1500,BAD_USER_INPUT', '2000,BAD_USER_INPUT', '2300,FORBIDDEN']);
-    expect(await guangxiWorkers()).toBe(ROWS - 4);
-  }, 120_000);
-
-  it('should stop at once on credentials the gateway refuses', async () => {
-    await expect(importWorkers(file, { gatewayUrl: federation.gatewayUrl, headers: { authorization: 'Bearer not-a-token' } })).rejects.toThrow(/refused the credentials/);
-  });
-});
+  },
+);

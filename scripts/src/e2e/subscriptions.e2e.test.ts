@@ -44,7 +44,12 @@ interface TripEventData {
   cursor: string;
   kind: string;
   at: string;
-  trip: { id: string; vehicleCode: string; status: string; passengers: { worker: { name: string; homeRegion: { code: string; name: string } } | null }[] };
+  trip: {
+    id: string;
+    vehicleCode: string;
+    status: string;
+    passengers: { worker: { name: string; homeRegion: { code: string; name: string } } | null }[];
+  };
 }
 
 /** The (province, seq) an event moved the vector cursor to, against the previous cursor. */
@@ -61,7 +66,10 @@ interface Follower {
   stop(): void;
 }
 
-type SubscribeOnce = (after: string | undefined, sink: { next(e: TripEventData): void; ended(): void }) => () => void;
+type SubscribeOnce = (
+  after: string | undefined,
+  sink: { next(e: TripEventData): void; ended(): void },
+) => () => void;
 
 function follow(subscribeOnce: SubscribeOnce): Follower {
   const events: TripEventData[] = [];
@@ -73,7 +81,8 @@ function follow(subscribeOnce: SubscribeOnce): Follower {
     async until(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms (${events.length} events)`);
+        if (Date.now() > deadline)
+          throw new Error(`condition not met after ${timeoutMs} ms (${events.length} events)`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -104,8 +113,18 @@ function follow(subscribeOnce: SubscribeOnce): Follower {
 }
 
 /** graphql-ws, the reference client; it must not retry by itself (it would resend the first cursor). */
-function graphqlWsFollower(url: string, connectionParams: Record<string, unknown>): { follower: Follower; client: Client } {
-  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, keepAlive: 5_000, lazyCloseTimeout: 500 });
+function graphqlWsFollower(
+  url: string,
+  connectionParams: Record<string, unknown>,
+): { follower: Follower; client: Client } {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    keepAlive: 5_000,
+    lazyCloseTimeout: 500,
+  });
   const follower = follow((after, sink) =>
     client.subscribe<{ arrivals: TripEventData }>(
       { query: ARRIVALS, variables: { destination: '110000', after } },
@@ -120,17 +139,33 @@ function graphqlWsFollower(url: string, connectionParams: Record<string, unknown
 }
 
 /** Apollo Client over GraphQLWsLink, with the `ws` WebSocket. */
-function apolloFollower(url: string, connectionParams: Record<string, unknown>): { follower: Follower; client: Client; apollo: ApolloClient } {
-  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, keepAlive: 5_000, lazyCloseTimeout: 500 });
+function apolloFollower(
+  url: string,
+  connectionParams: Record<string, unknown>,
+): { follower: Follower; client: Client; apollo: ApolloClient } {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    keepAlive: 5_000,
+    lazyCloseTimeout: 500,
+  });
   const apollo = new ApolloClient({ link: new GraphQLWsLink(client), cache: new InMemoryCache() });
   const query = gql(ARRIVALS);
   const follower = follow((after, sink) => {
-    const subscription = apollo.subscribe<{ arrivals: TripEventData }>({ query, variables: { destination: '110000', after }, fetchPolicy: 'no-cache' }).subscribe({
-      // Partial data (e.g. a passenger's home province down) is an event; no data is not.
-      next: (r) => (r.data?.arrivals ? sink.next(r.data.arrivals) : sink.ended()),
-      error: () => sink.ended(),
-      complete: () => sink.ended(),
-    });
+    const subscription = apollo
+      .subscribe<{ arrivals: TripEventData }>({
+        query,
+        variables: { destination: '110000', after },
+        fetchPolicy: 'no-cache',
+      })
+      .subscribe({
+        // Partial data (e.g. a passenger's home province down) is an event; no data is not.
+        next: (r) => (r.data?.arrivals ? sink.next(r.data.arrivals) : sink.ended()),
+        error: () => sink.ended(),
+        complete: () => sink.ended(),
+      });
     return () => subscription.unsubscribe();
   });
   return { follower, client, apollo };
@@ -149,186 +184,332 @@ async function persist<T>(send: () => Promise<T>, timeoutMs = 60_000): Promise<T
   }
 }
 
-describe.skipIf(!servicesExist)(`federated subscriptions over 3 provinces (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-  let hub: RunningFederation;
-  let wsUrl: string;
-  let reference: ReturnType<typeof graphqlWsFollower>;
-  let apollo: ReturnType<typeof apolloFollower>;
-  const officer = (region: string) => hub.authorization('province', provinceOf(region));
-  const mutate = async (region: string, query: string, variables: Record<string, unknown>, headers?: Record<string, string>) =>
-    graphqlData(hub.gatewayUrl, query, variables, headers ?? (await officer(region)));
+describe.skipIf(!servicesExist)(
+  `federated subscriptions over 3 provinces (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
+  () => {
+    let hub: RunningFederation;
+    let wsUrl: string;
+    let reference: ReturnType<typeof graphqlWsFollower>;
+    let apollo: ReturnType<typeof apolloFollower>;
+    const officer = (region: string) => hub.authorization('province', provinceOf(region));
+    const mutate = async (
+      region: string,
+      query: string,
+      variables: Record<string, unknown>,
+      headers?: Record<string, string>,
+    ) => graphqlData(hub.gatewayUrl, query, variables, headers ?? (await officer(region)));
 
-  beforeAll(async () => {
-    hub = await startFederation({ provinces: PROVINCES });
-    wsUrl = hub.gatewayUrl.replace(/^http/, 'ws');
-    // The receiving place: Beijing's city government follows every arrival into Beijing.
-    const receiver = { authorization: `Bearer ${await hub.tokenFor('city', '110100')}` };
-    reference = graphqlWsFollower(wsUrl, receiver);
-    apollo = apolloFollower(wsUrl, receiver);
-    await new Promise((r) => setTimeout(r, 1_000)); // both are subscribed (from now)
-  }, 180_000);
+    beforeAll(async () => {
+      hub = await startFederation({ provinces: PROVINCES });
+      wsUrl = hub.gatewayUrl.replace(/^http/, 'ws');
+      // The receiving place: Beijing's city government follows every arrival into Beijing.
+      const receiver = { authorization: `Bearer ${await hub.tokenFor('city', '110100')}` };
+      reference = graphqlWsFollower(wsUrl, receiver);
+      apollo = apolloFollower(wsUrl, receiver);
+      await new Promise((r) => setTimeout(r, 1_000)); // both are subscribed (from now)
+    }, 180_000);
 
-  afterAll(async () => {
-    reference?.follower.stop();
-    apollo?.follower.stop();
-    apollo?.apollo.stop();
-    await reference?.client.dispose();
-    await apollo?.client.dispose();
-    await hub?.close();
-  }, 60_000);
+    afterAll(async () => {
+      reference?.follower.stop();
+      apollo?.follower.stop();
+      apollo?.apollo.stop();
+      await reference?.client.dispose();
+      await apollo?.client.dispose();
+      await hub?.close();
+    }, 60_000);
 
-  // First in the file: no cursor has been checked yet, so the gateway holds no cached retention point.
-  it.skipIf(!process.env.DATABASE_URL)('refuses a cursor older than what a province keeps with CURSOR_EXPIRED, and takes one at its retention point', async () => {
-    const plan = (n: number) => ({ mode: 'BUS', vehicleCode: `冀D·R${n}`, origin: '130426', destination: '110108', departureAt: '2030-03-01T08:00:00+08:00', expectedArrivalAt: '2030-03-02T08:00:00+08:00', capacity: 50 });
-    for (const n of [1, 2]) await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan(n) });
-    // Hebei's events are made 40 days old, and a retention pass (30 days) prunes them.
-    const pool = new pg.Pool({ connectionString: databaseUrlFor(process.env.DATABASE_URL!, new URL(hub.provinceStorage['130000']!).pathname.slice(1)) });
-    let prunedThrough: number;
-    try {
-      const db = drizzle(pool);
-      await db.execute(sql`UPDATE outbox SET at = at - interval '40 days'`);
-      ({ prunedThrough } = await pruneOnce(db as unknown as Db, { outboxDays: 30, idempotencyKeyDays: 0 }));
-    } finally {
-      await pool.end();
-    }
-    expect(prunedThrough).toBeGreaterThanOrEqual(2);
-    const cursor = (positions: Record<string, number>) => Buffer.from(JSON.stringify(positions)).toString('base64url');
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: await hub.authorization('city', '110100'), retryAttempts: 0 });
-    try {
-      const first = (after: string, destination = '110000') => new Promise<unknown>((resolve) => {
-        const stop = client.subscribe({ query: ARRIVALS, variables: { destination, after } }, { next: (r) => (stop(), resolve(r)), error: resolve, complete: () => {} });
-      });
-      const refusal = await first(cursor({ '130000': prunedThrough - 1, '410000': 0, '450000': 0 }));
-      const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as { extensions?: Record<string, unknown> }[];
-      expect(errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after', province: '130000', prunedThrough: String(prunedThrough) });
-      // The same old position for Guangdong: no pruned event went there, nothing was lost, no refusal.
-      const quiet = await Promise.race([first(cursor({ '130000': 0, '410000': 0, '450000': 0 }), '440000'), new Promise((r) => setTimeout(() => r('still subscribed'), 1_000))]);
-      expect(quiet).toBe('still subscribed');
-      // At the retention point itself nothing was lost: the next Hebei event arrives.
-      const next = first(cursor({ '130000': prunedThrough, '410000': 0, '450000': 0 }));
-      await new Promise((r) => setTimeout(r, 500));
-      await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan(3) });
-      const event = (await next) as { data?: { arrivals?: { kind: string; trip: { vehicleCode: string } } } };
-      expect(event.data?.arrivals).toMatchObject({ kind: 'PLANNED', trip: { vehicleCode: '冀D·R3' } });
-    } finally {
-      await client.dispose();
-    }
-  }, 60_000);
-
-  it('shows a Hebei bus going PLANNED → DEPARTED → ARRIVED → HANDED_OVER with its Henan passenger', async () => {
-    const worker = { name: '陈国强', home: '411624100', birth: '19860305', seq: 19 };
-    const { registerWorker } = await mutate(worker.home, `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`, {
-      input: { name: worker.name, idNumber: demoIdNumber(worker), phone: '13900009901', homeRegion: worker.home },
-    });
-    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-    const plan = { mode: 'BUS', vehicleCode: '冀D·K6218', origin: '130426', destination: '110105', departureAt: hoursAgo(8), expectedArrivalAt: hoursAgo(0.5), capacity: 45 };
-    const { planTrip } = await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, { input: plan });
-    const id: string = planTrip.id;
-    await mutate('130000', `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`, { id, w: [registerWorker.id] });
-    await mutate('130000', `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`, { id, w: registerWorker.id });
-    // The receiving place meets the bus and hands the workers over.
-    const receiving = await hub.authorization('city', '110100');
-    await mutate('130000', `mutation($id: ID!, $at: DateTime!) { confirmArrival(tripId: $id, input: { arrivedAt: $at, headcount: 1, handedOverTo: "朝阳区人社局" }) { id } }`, { id, at: hoursAgo(0.1) }, receiving);
-
-    for (const { follower } of [reference, apollo]) {
-      await follower.until((events) => events.filter((e) => e.trip.id === id).length >= 4, 20_000);
-      const mine = follower.events.filter((e) => e.trip.id === id);
-      expect(mine.map((e) => e.kind)).toEqual(['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER']);
-      const last = mine.at(-1)!;
-      expect(last.trip).toMatchObject({ vehicleCode: '冀D·K6218', status: 'HANDED_OVER' });
-      expect(last.trip.passengers[0]!.worker).toMatchObject({ name: '陈国强', homeRegion: { code: '411624100' } });
-      expect(last.trip.passengers[0]!.worker!.homeRegion.name).toBeTruthy();
-      expect(Object.keys(decode(last.cursor)).sort()).toEqual(PROVINCES);
-    }
-  }, 60_000);
-
-  it('refuses a malformed cursor with BAD_USER_INPUT, and a connection without a token with 4403', async () => {
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: await hub.authorization('city', '110100'), retryAttempts: 0 });
-    const refusal = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: ARRIVALS, variables: { destination: '110000', after: 'not-a-cursor!' } }, { next: resolve, error: resolve, complete: () => {} });
-    });
-    await client.dispose();
-    // graphql-ws delivers a refused subscription as one result with errors (or as an error message).
-    const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as { extensions?: Record<string, unknown> }[];
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-
-    const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
-    const closed = await new Promise<unknown>((resolve) => {
-      anonymous.subscribe({ query: ARRIVALS, variables: { destination: '110000' } }, { next: resolve, error: resolve, complete: () => {} });
-    });
-    await anonymous.dispose();
-    expect((closed as { code?: number }).code).toBe(4403);
-  });
-
-  it('loses nothing and repeats nothing through a burst of 1,000 events while the gateway and Henan restart', async () => {
-    const perProvince = { 130000: '130426', 410000: '411624', 450000: '450225' } as Record<string, string>;
-    const tripsPerProvince = 2;
-    const etaChangesPerTrip = 166; // 3 × 2 × (1 PLANNED + 166 ETA_CHANGED) = 1,002 events
-    const burstTrips = new Set<string>();
-    const plans = await Promise.all(
-      PROVINCES.flatMap((province) =>
-        Array.from({ length: tripsPerProvince }, (_, t) =>
-          mutate(province, `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`, {
-            key: `burst:${province}:${t}`,
-            input: { mode: 'BUS', vehicleCode: `BURST-${province}-${t}`, origin: perProvince[province], destination: '110108', departureAt: '2030-03-01T08:00:00+08:00', expectedArrivalAt: '2030-03-02T08:00:00+08:00', capacity: 50 },
-          }).then((d) => ({ province, id: d.planTrip.id as string })),
-        ),
-      ),
-    );
-    for (const p of plans) burstTrips.add(p.id);
-
-    let sent = 0;
-    const eta = (i: number) => new Date(Date.parse('2030-03-02T08:00:00+08:00') + (i + 1) * 60_000).toISOString();
-    // Ten ETA changes per request (aliases, run in order); a request that failed in part is sent
-    // again whole: the idempotency keys make what already committed a no-op, so each change is one event.
-    const drive = async ({ province, id }: { province: string; id: string }) => {
-      for (let first = 0; first < etaChangesPerTrip; first += 10) {
-        const batch = Array.from({ length: Math.min(10, etaChangesPerTrip - first) }, (_, k) => first + k);
-        const fields = batch.map((i) => `e${i}: updateEta(tripId: $id, expectedArrivalAt: "${eta(i)}", idempotencyKey: "burst:${id}:${i}") { id }`);
-        await persist(async () => {
-          const answer = await graphqlRequest(hub.gatewayUrl, `mutation Burst($id: ID!) { ${fields.join(' ')} }`, { id }, await officer(province));
-          if (answer.errors?.length || !answer.data) throw new Error(answer.errors?.[0]?.message ?? 'no data');
+    // First in the file: no cursor has been checked yet, so the gateway holds no cached retention point.
+    it.skipIf(!process.env.DATABASE_URL)(
+      'refuses a cursor older than what a province keeps with CURSOR_EXPIRED, and takes one at its retention point',
+      async () => {
+        const plan = (n: number) => ({
+          mode: 'BUS',
+          vehicleCode: `冀D·R${n}`,
+          origin: '130426',
+          destination: '110108',
+          departureAt: '2030-03-01T08:00:00+08:00',
+          expectedArrivalAt: '2030-03-02T08:00:00+08:00',
+          capacity: 50,
         });
-        sent += batch.length;
-      }
-    };
-    const chaos = (async () => {
-      while (sent < 250) await new Promise((r) => setTimeout(r, 50));
-      await hub.restartGateway();
-      while (sent < 550) await new Promise((r) => setTimeout(r, 50));
-      await hub.stopProvince('410000');
-      await new Promise((r) => setTimeout(r, 500));
-      await hub.startProvince('410000');
-    })();
-    await Promise.all([...plans.map(drive), chaos]);
-    const expected = plans.length * (1 + etaChangesPerTrip);
+        for (const n of [1, 2])
+          await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, {
+            input: plan(n),
+          });
+        // Hebei's events are made 40 days old, and a retention pass (30 days) prunes them.
+        const pool = new pg.Pool({
+          connectionString: databaseUrlFor(
+            process.env.DATABASE_URL!,
+            new URL(hub.provinceStorage['130000']!).pathname.slice(1),
+          ),
+        });
+        let prunedThrough: number;
+        try {
+          const db = drizzle(pool);
+          await db.execute(sql`UPDATE outbox SET at = at - interval '40 days'`);
+          ({ prunedThrough } = await pruneOnce(db as unknown as Db, {
+            outboxDays: 30,
+            idempotencyKeyDays: 0,
+          }));
+        } finally {
+          await pool.end();
+        }
+        expect(prunedThrough).toBeGreaterThanOrEqual(2);
+        const cursor = (positions: Record<string, number>) =>
+          Buffer.from(JSON.stringify(positions)).toString('base64url');
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams: await hub.authorization('city', '110100'),
+          retryAttempts: 0,
+        });
+        try {
+          const first = (after: string, destination = '110000') =>
+            new Promise<unknown>((resolve) => {
+              const stop = client.subscribe(
+                { query: ARRIVALS, variables: { destination, after } },
+                {
+                  next: (r) => {
+                    stop();
+                    resolve(r);
+                  },
+                  error: resolve,
+                  complete: () => {},
+                },
+              );
+            });
+          const refusal = await first(cursor({ '130000': prunedThrough - 1, '410000': 0, '450000': 0 }));
+          const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as {
+            extensions?: Record<string, unknown>;
+          }[];
+          expect(errors?.[0]?.extensions).toMatchObject({
+            code: 'CURSOR_EXPIRED',
+            field: 'after',
+            province: '130000',
+            prunedThrough: String(prunedThrough),
+          });
+          // The same old position for Guangdong: no pruned event went there, nothing was lost, no refusal.
+          const quiet = await Promise.race([
+            first(cursor({ '130000': 0, '410000': 0, '450000': 0 }), '440000'),
+            new Promise((r) => setTimeout(() => r('still subscribed'), 1_000)),
+          ]);
+          expect(quiet).toBe('still subscribed');
+          // At the retention point itself nothing was lost: the next Hebei event arrives.
+          const next = first(cursor({ '130000': prunedThrough, '410000': 0, '450000': 0 }));
+          await new Promise((r) => setTimeout(r, 500));
+          await mutate('130000', `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, {
+            input: plan(3),
+          });
+          const event = (await next) as {
+            data?: { arrivals?: { kind: string; trip: { vehicleCode: string } } };
+          };
+          expect(event.data?.arrivals).toMatchObject({ kind: 'PLANNED', trip: { vehicleCode: '冀D·R3' } });
+        } finally {
+          await client.dispose();
+        }
+      },
+      60_000,
+    );
 
-    for (const [name, { follower }] of [['graphql-ws', reference], ['Apollo', apollo]] as const) {
-      await follower.until((events) => events.filter((e) => burstTrips.has(e.trip.id)).length >= expected, 90_000).catch((error: Error) => {
-        throw new Error(`${name}: ${error.message}; ${follower.events.filter((e) => burstTrips.has(e.trip.id)).length} of ${expected} burst events, ${follower.resubscriptions} resubscriptions, ${sent} changes sent`);
+    it('shows a Hebei bus going PLANNED → DEPARTED → ARRIVED → HANDED_OVER with its Henan passenger', async () => {
+      const worker = { name: '陈国强', home: '411624100', birth: '19860305', seq: 19 };
+      const { registerWorker } = await mutate(
+        worker.home,
+        `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
+        {
+          input: {
+            name: worker.name,
+            idNumber: demoIdNumber(worker),
+            phone: '13900009901',
+            homeRegion: worker.home,
+          },
+        },
+      );
+      const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+      const plan = {
+        mode: 'BUS',
+        vehicleCode: '冀D·K6218',
+        origin: '130426',
+        destination: '110105',
+        departureAt: hoursAgo(8),
+        expectedArrivalAt: hoursAgo(0.5),
+        capacity: 45,
+      };
+      const { planTrip } = await mutate(
+        '130000',
+        `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`,
+        { input: plan },
+      );
+      const id: string = planTrip.id;
+      await mutate(
+        '130000',
+        `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
+        { id, w: [registerWorker.id] },
+      );
+      await mutate(
+        '130000',
+        `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`,
+        { id, w: registerWorker.id },
+      );
+      // The receiving place meets the bus and hands the workers over.
+      const receiving = await hub.authorization('city', '110100');
+      await mutate(
+        '130000',
+        `mutation($id: ID!, $at: DateTime!) { confirmArrival(tripId: $id, input: { arrivedAt: $at, headcount: 1, handedOverTo: "朝阳区人社局" }) { id } }`,
+        { id, at: hoursAgo(0.1) },
+        receiving,
+      );
+
+      for (const { follower } of [reference, apollo]) {
+        await follower.until((events) => events.filter((e) => e.trip.id === id).length >= 4, 20_000);
+        const mine = follower.events.filter((e) => e.trip.id === id);
+        expect(mine.map((e) => e.kind)).toEqual(['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER']);
+        const last = mine.at(-1)!;
+        expect(last.trip).toMatchObject({ vehicleCode: '冀D·K6218', status: 'HANDED_OVER' });
+        expect(last.trip.passengers[0]!.worker).toMatchObject({
+          name: '陈国强',
+          homeRegion: { code: '411624100' },
+        });
+        expect(last.trip.passengers[0]!.worker!.homeRegion.name).toBeTruthy();
+        expect(Object.keys(decode(last.cursor)).sort()).toEqual(PROVINCES);
+      }
+    }, 60_000);
+
+    it('refuses a malformed cursor with BAD_USER_INPUT, and a connection without a token with 4403', async () => {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: await hub.authorization('city', '110100'),
+        retryAttempts: 0,
       });
-      await new Promise((r) => setTimeout(r, 500)); // anything more would be a duplicate
-      // Each event moved exactly one province's position forward by some amount: no repeat, no going back.
-      let previous = decode(follower.events[0]!.cursor);
-      const seqsByProvince = new Map<string, number[]>();
-      for (const event of follower.events.slice(1)) {
-        const current = decode(event.cursor);
-        const moved = Object.keys(current).filter((p) => previous[p] !== undefined && current[p] !== previous[p]);
-        expect(moved).toHaveLength(1);
-        const province = moved[0]!;
-        expect(current[province]!).toBeGreaterThan(previous[province] ?? -1);
-        seqsByProvince.set(province, [...(seqsByProvince.get(province) ?? []), current[province]!]);
-        previous = { ...previous, ...current };
+      const refusal = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: ARRIVALS, variables: { destination: '110000', after: 'not-a-cursor!' } },
+          { next: resolve, error: resolve, complete: () => {} },
+        );
+      });
+      await client.dispose();
+      // graphql-ws delivers a refused subscription as one result with errors (or as an error message).
+      const errors = (Array.isArray(refusal) ? refusal : (refusal as { errors?: unknown[] }).errors) as {
+        extensions?: Record<string, unknown>;
+      }[];
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+
+      const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+      const closed = await new Promise<unknown>((resolve) => {
+        anonymous.subscribe(
+          { query: ARRIVALS, variables: { destination: '110000' } },
+          { next: resolve, error: resolve, complete: () => {} },
+        );
+      });
+      await anonymous.dispose();
+      expect((closed as { code?: number }).code).toBe(4403);
+    });
+
+    it('loses nothing and repeats nothing through a burst of 1,000 events while the gateway and Henan restart', async () => {
+      const perProvince = { 130000: '130426', 410000: '411624', 450000: '450225' } as Record<string, string>;
+      const tripsPerProvince = 2;
+      const etaChangesPerTrip = 166; // 3 × 2 × (1 PLANNED + 166 ETA_CHANGED) = 1,002 events
+      const burstTrips = new Set<string>();
+      const plans = await Promise.all(
+        PROVINCES.flatMap((province) =>
+          Array.from({ length: tripsPerProvince }, (_, t) =>
+            mutate(
+              province,
+              `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`,
+              {
+                key: `burst:${province}:${t}`,
+                input: {
+                  mode: 'BUS',
+                  vehicleCode: `BURST-${province}-${t}`,
+                  origin: perProvince[province],
+                  destination: '110108',
+                  departureAt: '2030-03-01T08:00:00+08:00',
+                  expectedArrivalAt: '2030-03-02T08:00:00+08:00',
+                  capacity: 50,
+                },
+              },
+            ).then((d) => ({ province, id: d.planTrip.id as string })),
+          ),
+        ),
+      );
+      for (const p of plans) burstTrips.add(p.id);
+
+      let sent = 0;
+      const eta = (i: number) =>
+        new Date(Date.parse('2030-03-02T08:00:00+08:00') + (i + 1) * 60_000).toISOString();
+      // Ten ETA changes per request (aliases, run in order); a request that failed in part is sent
+      // again whole: the idempotency keys make what already committed a no-op, so each change is one event.
+      const drive = async ({ province, id }: { province: string; id: string }) => {
+        for (let first = 0; first < etaChangesPerTrip; first += 10) {
+          const batch = Array.from({ length: Math.min(10, etaChangesPerTrip - first) }, (_, k) => first + k);
+          const fields = batch.map(
+            (i) =>
+              `e${i}: updateEta(tripId: $id, expectedArrivalAt: "${eta(i)}", idempotencyKey: "burst:${id}:${i}") { id }`,
+          );
+          await persist(async () => {
+            const answer = await graphqlRequest(
+              hub.gatewayUrl,
+              `mutation Burst($id: ID!) { ${fields.join(' ')} }`,
+              { id },
+              await officer(province),
+            );
+            if (answer.errors?.length || !answer.data)
+              throw new Error(answer.errors?.[0]?.message ?? 'no data');
+          });
+          sent += batch.length;
+        }
+      };
+      const chaos = (async () => {
+        while (sent < 250) await new Promise((r) => setTimeout(r, 50));
+        await hub.restartGateway();
+        while (sent < 550) await new Promise((r) => setTimeout(r, 50));
+        await hub.stopProvince('410000');
+        await new Promise((r) => setTimeout(r, 500));
+        await hub.startProvince('410000');
+      })();
+      await Promise.all([...plans.map(drive), chaos]);
+      const expected = plans.length * (1 + etaChangesPerTrip);
+
+      for (const [name, { follower }] of [
+        ['graphql-ws', reference],
+        ['Apollo', apollo],
+      ] as const) {
+        await follower
+          .until((events) => events.filter((e) => burstTrips.has(e.trip.id)).length >= expected, 90_000)
+          .catch((error: Error) => {
+            throw new Error(
+              `${name}: ${error.message}; ${follower.events.filter((e) => burstTrips.has(e.trip.id)).length} of ${expected} burst events, ${follower.resubscriptions} resubscriptions, ${sent} changes sent`,
+            );
+          });
+        await new Promise((r) => setTimeout(r, 500)); // anything more would be a duplicate
+        // Each event moved exactly one province's position forward by some amount: no repeat, no going back.
+        let previous = decode(follower.events[0]!.cursor);
+        const seqsByProvince = new Map<string, number[]>();
+        for (const event of follower.events.slice(1)) {
+          const current = decode(event.cursor);
+          const moved = Object.keys(current).filter(
+            (p) => previous[p] !== undefined && current[p] !== previous[p],
+          );
+          expect(moved).toHaveLength(1);
+          const province = moved[0]!;
+          expect(current[province]!).toBeGreaterThan(previous[province] ?? -1);
+          seqsByProvince.set(province, [...(seqsByProvince.get(province) ?? []), current[province]!]);
+          previous = { ...previous, ...current };
+        }
+        const burst = follower.events.filter((e) => burstTrips.has(e.trip.id));
+        expect(burst).toHaveLength(expected);
+        const byKind: Record<string, number> = {};
+        for (const e of burst) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
+        expect(byKind).toEqual({ PLANNED: plans.length, ETA_CHANGED: plans.length * etaChangesPerTrip });
+        for (const province of PROVINCES) {
+          const seqs = seqsByProvince.get(province) ?? [];
+          expect(new Set(seqs).size, `province ${province}: no event twice`).toBe(seqs.length);
+        }
+        expect(
+          follower.resubscriptions,
+          'the gateway restart made the client resubscribe',
+        ).toBeGreaterThanOrEqual(1);
       }
-      const burst = follower.events.filter((e) => burstTrips.has(e.trip.id));
-      expect(burst).toHaveLength(expected);
-      const byKind = burst.reduce<Record<string, number>>((n, e) => ({ ...n, [e.kind]: (n[e.kind] ?? 0) + 1 }), {});
-      expect(byKind).toEqual({ PLANNED: plans.length, ETA_CHANGED: plans.length * etaChangesPerTrip });
-      for (const province of PROVINCES) {
-        const seqs = seqsByProvince.get(province) ?? [];
-        expect(new Set(seqs).size, `province ${province}: no event twice`).toBe(seqs.length);
-      }
-      expect(follower.resubscriptions, 'the gateway restart made the client resubscribe').toBeGreaterThanOrEqual(1);
-    }
-  }, 240_000);
-});
+    }, 240_000);
+  },
+);

@@ -91,14 +91,32 @@ export function emptyModel(): HubModel {
 /** The answer of `summary` the contract promises (byMode sorted by mode, fillRate rounded). */
 export interface SummaryFigures {
   workers: {
-    registered: number; atHome: number; travelling: number; atWork: number; priority: number;
-    flow: { withinTownship: number; withinCounty: number; withinCity: number; withinProvince: number; crossProvince: number };
+    registered: number;
+    atHome: number;
+    travelling: number;
+    atWork: number;
+    priority: number;
+    flow: {
+      withinTownship: number;
+      withinCounty: number;
+      withinCity: number;
+      withinProvince: number;
+      crossProvince: number;
+    };
   };
   transport: {
-    outbound: { trips: number; passengers: number }; inbound: { trips: number; passengers: number };
-    internal: { trips: number; passengers: number }; byMode: { mode: string; trips: number; passengers: number }[];
+    outbound: { trips: number; passengers: number };
+    inbound: { trips: number; passengers: number };
+    internal: { trips: number; passengers: number };
+    byMode: { mode: string; trips: number; passengers: number }[];
   };
-  employment: { enterprises: number; keyEnterprises: number; openings: number; filled: number; fillRate: number };
+  employment: {
+    enterprises: number;
+    keyEnterprises: number;
+    openings: number;
+    filled: number;
+    fillRate: number;
+  };
 }
 
 /** The GraphQL selection of the transport part. */
@@ -115,7 +133,10 @@ export const SUMMARY_SELECTION = `scope day
 export function normalise(answer: SummaryFigures): SummaryFigures {
   return {
     workers: answer.workers,
-    transport: { ...answer.transport, byMode: [...answer.transport.byMode].sort((a, b) => a.mode.localeCompare(b.mode)) },
+    transport: {
+      ...answer.transport,
+      byMode: [...answer.transport.byMode].sort((a, b) => a.mode.localeCompare(b.mode)),
+    },
     employment: { ...answer.employment, fillRate: Math.round(answer.employment.fillRate * 1e9) / 1e9 },
   };
 }
@@ -128,12 +149,30 @@ export function zeroFigures(): SummaryFigures {
 /** Recounts the Summary of `scope` (CN or a region code) over the model, in the comparable form. */
 export function expectedSummary(model: HubModel, scope: string): SummaryFigures {
   const trips = [...model.trips.values()];
-  return normalise(recountSummary({
-    workers: [...model.workers.values()].map((w) => ({ homeRegion: w.home, workRegion: w.work, status: w.status, povertyStatus: w.poverty })),
-    trips: trips.map(({ id, origin, destination, mode, status }) => ({ id, origin, destination, mode, status })),
-    passengers: trips.flatMap((t) => t.assigned.map((worker) => ({ tripId: t.id, boarded: t.boarded.includes(worker) }))),
-    enterprises: [...model.enterprises.values()],
-  }, scope));
+  return normalise(
+    recountSummary(
+      {
+        workers: [...model.workers.values()].map((w) => ({
+          homeRegion: w.home,
+          workRegion: w.work,
+          status: w.status,
+          povertyStatus: w.poverty,
+        })),
+        trips: trips.map(({ id, origin, destination, mode, status }) => ({
+          id,
+          origin,
+          destination,
+          mode,
+          status,
+        })),
+        passengers: trips.flatMap((t) =>
+          t.assigned.map((worker) => ({ tripId: t.id, boarded: t.boarded.includes(worker) })),
+        ),
+        enterprises: [...model.enterprises.values()],
+      },
+      scope,
+    ),
+  );
 }
 
 /** Every region code the model's records name (homes, work places, trip ends, enterprises). */

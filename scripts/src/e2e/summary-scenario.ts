@@ -10,7 +10,11 @@ import { childRegionCodes, provinceOf, residentIdFrom } from '@p2p/schema';
 import type { HubModel, ModelTrip, ModelWorker, Random } from './summary-model.js';
 
 /** Sends a mutation through the gateway as the officer of `officerProvince`; returns `data`. */
-export type HubWriter = (query: string, variables: Record<string, unknown>, officerProvince: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type HubWriter = (
+  query: string,
+  variables: Record<string, unknown>,
+  officerProvince: string,
+) => Promise<any>;
 
 /** Options of {@link runScenario}. */
 export interface ScenarioOptions {
@@ -26,7 +30,8 @@ export interface ScenarioOptions {
 const REGISTER_WORKERS = 'mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }';
 const EMPLOY = 'mutation($w: ID!, $r: RegionCode!) { reportEmployment(workerId: $w, workRegion: $r) { id } }';
 const REGISTER_ENTERPRISE = 'mutation($i: RegisterEnterpriseInput!) { registerEnterprise(input: $i) { id } }';
-const DEMAND = 'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }';
+const DEMAND =
+  'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }';
 const PLAN = 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }';
 const ASSIGN = 'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }';
 const DEPART = 'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }';
@@ -35,7 +40,15 @@ const CANCEL = 'mutation($t: ID!) { cancelTrip(tripId: $t, reason: "疫情管控
 
 /** Places outside the federation's provinces that work and trips may name. */
 const ELSEWHERE = ['110105', '110108001', '320506'];
-const FATES = ['planned', 'cancelPlanned', 'departed', 'departCancel', 'arrived', 'handedOver', 'handedOver'] as const;
+const FATES = [
+  'planned',
+  'cancelPlanned',
+  'departed',
+  'departCancel',
+  'arrived',
+  'handedOver',
+  'handedOver',
+] as const;
 let serial = 0;
 
 /** Regions of a province the scenario uses: 2 cities (Dongguan, a city without counties, for 440000), 2 counties each, 2 townships each. */
@@ -45,7 +58,8 @@ function regionPool(random: Random, province: string): string[] {
   const codes: string[] = [];
   for (const city of cities) {
     if (random.chance(0.3)) codes.push(city);
-    for (const county of random.sample(childRegionCodes(city), 2)) codes.push(county, ...random.sample(childRegionCodes(county), 2));
+    for (const county of random.sample(childRegionCodes(city), 2))
+      codes.push(county, ...random.sample(childRegionCodes(county), 2));
   }
   return codes;
 }
@@ -55,79 +69,156 @@ function registration(random: Random, home: string) {
   const n = ++serial;
   const idNumber = residentIdFrom(home, `19${70 + (n % 30)}0${1 + (n % 9)}1${n % 10}`, n % 1000);
   const povertyStatus = random.chance(0.25) ? 'REGISTERED_POOR' : random.chance(0.1) ? 'LIFTED' : 'NONE';
-  return { name: `务工人员${n}`, idNumber, phone: `139${String(n).padStart(8, '0')}`, homeRegion: home, povertyStatus } as const;
+  return {
+    name: `务工人员${n}`,
+    idNumber,
+    phone: `139${String(n).padStart(8, '0')}`,
+    homeRegion: home,
+    povertyStatus,
+  } as const;
 }
 
 const isFree = (w: ModelWorker) => w.status === 'AT_HOME' && w.activeTrip === null;
 const provinceOfWorker = (id: string) => `${id.slice(1, 3)}0000`;
 
 /** Runs one round for every province in parallel (each province's requests in order). */
-export async function runScenario(write: HubWriter, model: HubModel, random: Random, options: ScenarioOptions): Promise<void> {
+export async function runScenario(
+  write: HubWriter,
+  model: HubModel,
+  random: Random,
+  options: ScenarioOptions,
+): Promise<void> {
   const { provinces } = options;
   const pools = new Map(provinces.map((p) => [p, regionPool(random, p)]));
   const places = [...[...pools.values()].flat(), ...ELSEWHERE];
   const perProvince = (run: (province: string) => Promise<void>) => Promise.all(provinces.map(run));
 
   // 1. Registration, one bulk call per province, then some of the same people again.
-  const registrations = new Map(provinces.map((p) => [p, Array.from({ length: options.workersPerProvince ?? 40 }, () => registration(random, random.pick(pools.get(p)!)))]));
-  const again = new Map(provinces.map((p) => [p, random.sample(registrations.get(p)!, 4).map((r) => ({ ...r, phone: '13700000000' }))]));
+  const registrations = new Map(
+    provinces.map((p) => [
+      p,
+      Array.from({ length: options.workersPerProvince ?? 40 }, () =>
+        registration(random, random.pick(pools.get(p)!)),
+      ),
+    ]),
+  );
+  const again = new Map(
+    provinces.map((p) => [
+      p,
+      random.sample(registrations.get(p)!, 4).map((r) => ({ ...r, phone: '13700000000' })),
+    ]),
+  );
   await perProvince(async (p) => {
     const inputs = registrations.get(p)!;
     const { registerWorkers } = await write(REGISTER_WORKERS, { i: inputs }, p);
     registerWorkers.forEach(({ id }: { id: string }, i: number) => {
-      model.workers.set(id, { id, home: inputs[i]!.homeRegion, work: null, status: 'AT_HOME', poverty: inputs[i]!.povertyStatus, activeTrip: null });
+      model.workers.set(id, {
+        id,
+        home: inputs[i]!.homeRegion,
+        work: null,
+        status: 'AT_HOME',
+        poverty: inputs[i]!.povertyStatus,
+        activeTrip: null,
+      });
     });
     await write(REGISTER_WORKERS, { i: again.get(p)! }, p);
   });
 
   // 2. Employment (some workers move on to another place) and enterprises with their demand.
-  const employments = [...model.workers.values()].filter((w) => isFree(w) ? random.chance(0.3) : w.status === 'AT_WORK' && random.chance(0.2))
-    .map((w) => ({ worker: w, region: random.chance(0.5) ? random.pick(pools.get(provinceOf(w.home)) ?? places) : random.pick(places) }));
-  const enterprises = new Map(provinces.map((p) => [p, Array.from({ length: options.enterprisesPerProvince ?? 3 }, () => ({
-    region: random.pick(pools.get(p)!), key: random.chance(0.3),
-    demands: Array.from({ length: random.int(1, 2) }, () => {
-      const openings = random.int(0, 200);
-      return { openings, filled: random.chance(0.6) ? random.int(0, openings) : null };
-    }),
-  }))]));
+  const employments = [...model.workers.values()]
+    .filter((w) => (isFree(w) ? random.chance(0.3) : w.status === 'AT_WORK' && random.chance(0.2)))
+    .map((w) => ({
+      worker: w,
+      region: random.chance(0.5) ? random.pick(pools.get(provinceOf(w.home)) ?? places) : random.pick(places),
+    }));
+  const enterprises = new Map(
+    provinces.map((p) => [
+      p,
+      Array.from({ length: options.enterprisesPerProvince ?? 3 }, () => ({
+        region: random.pick(pools.get(p)!),
+        key: random.chance(0.3),
+        demands: Array.from({ length: random.int(1, 2) }, () => {
+          const openings = random.int(0, 200);
+          return { openings, filled: random.chance(0.6) ? random.int(0, openings) : null };
+        }),
+      })),
+    ]),
+  );
   await perProvince(async (p) => {
     for (const { worker, region } of employments.filter((e) => provinceOf(e.worker.home) === p)) {
       await write(EMPLOY, { w: worker.id, r: region }, p);
       Object.assign(worker, { status: 'AT_WORK', work: region });
     }
     for (const plan of enterprises.get(p)!) {
-      const { registerEnterprise } = await write(REGISTER_ENTERPRISE, { i: { name: `复工企业${++serial}`, region: plan.region, sector: '制造业', key: plan.key } }, p);
-      const enterprise = { id: registerEnterprise.id as string, region: plan.region, key: plan.key, openings: 0, filled: 0 };
+      const { registerEnterprise } = await write(
+        REGISTER_ENTERPRISE,
+        { i: { name: `复工企业${++serial}`, region: plan.region, sector: '制造业', key: plan.key } },
+        p,
+      );
+      const enterprise = {
+        id: registerEnterprise.id as string,
+        region: plan.region,
+        key: plan.key,
+        openings: 0,
+        filled: 0,
+      };
       model.enterprises.set(enterprise.id, enterprise);
       for (const d of plan.demands) {
         await write(DEMAND, { e: enterprise.id, o: d.openings, f: d.filled }, p);
-        Object.assign(enterprise, { openings: d.openings, ...(d.filled !== null ? { filled: d.filled } : {}) });
+        Object.assign(enterprise, {
+          openings: d.openings,
+          ...(d.filled !== null ? { filled: d.filled } : {}),
+        });
       }
     }
   });
 
   // 3. Trips: passengers of any province (free workers only, each on one trip), then a fate each.
   const free = [...model.workers.values()].filter(isFree);
-  const trips = provinces.flatMap((p) => Array.from({ length: options.tripsPerProvince ?? 5 }, () => {
-    const passengers = random.sample(free, random.int(1, 6));
-    for (const w of passengers) free.splice(free.indexOf(w), 1);
-    return {
-      province: p, origin: random.pick(pools.get(p)!), destination: random.pick(places), mode: random.pick(['BUS', 'TRAIN', 'FLIGHT'] as const),
-      passengers, boarded: random.sample(passengers, random.int(1, passengers.length)), fate: random.pick(FATES),
-    };
-  }));
+  const trips = provinces.flatMap((p) =>
+    Array.from({ length: options.tripsPerProvince ?? 5 }, () => {
+      const passengers = random.sample(free, random.int(1, 6));
+      for (const w of passengers) free.splice(free.indexOf(w), 1);
+      return {
+        province: p,
+        origin: random.pick(pools.get(p)!),
+        destination: random.pick(places),
+        mode: random.pick(['BUS', 'TRAIN', 'FLIGHT'] as const),
+        passengers,
+        boarded: random.sample(passengers, random.int(1, passengers.length)),
+        fate: random.pick(FATES),
+      };
+    }),
+  );
   await perProvince(async (p) => {
     for (const plan of trips.filter((t) => t.province === p)) {
       const departureAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
-      const input = { mode: plan.mode, vehicleCode: `${plan.mode}-${++serial}`, origin: plan.origin, destination: plan.destination, departureAt, expectedArrivalAt: new Date().toISOString(), capacity: 40 };
+      const input = {
+        mode: plan.mode,
+        vehicleCode: `${plan.mode}-${++serial}`,
+        origin: plan.origin,
+        destination: plan.destination,
+        departureAt,
+        expectedArrivalAt: new Date().toISOString(),
+        capacity: 40,
+      };
       const { planTrip } = await write(PLAN, { i: input }, p);
-      const trip: ModelTrip = { id: planTrip.id, origin: plan.origin, destination: plan.destination, mode: plan.mode, status: 'PLANNED', assigned: [], boarded: [] };
+      const trip: ModelTrip = {
+        id: planTrip.id,
+        origin: plan.origin,
+        destination: plan.destination,
+        mode: plan.mode,
+        status: 'PLANNED',
+        assigned: [],
+        boarded: [],
+      };
       model.trips.set(trip.id, trip);
       const ids = plan.passengers.map((w) => w.id);
       await write(ASSIGN, { t: trip.id, w: ids }, p);
       trip.assigned = ids;
       for (const w of plan.passengers) w.activeTrip = trip.id;
-      const local = (ids: readonly string[]) => ids.map((id) => model.workers.get(id)!).filter((w) => provinceOfWorker(w.id) === p);
+      const local = (ids: readonly string[]) =>
+        ids.map((id) => model.workers.get(id)!).filter((w) => provinceOfWorker(w.id) === p);
       const finish = (status: ModelTrip['status']) => {
         trip.status = status;
         for (const w of plan.passengers) w.activeTrip = null;
@@ -148,9 +239,21 @@ export async function runScenario(write: HubWriter, model: HubModel, random: Ran
         finish('CANCELLED');
       } else if (plan.fate === 'arrived' || plan.fate === 'handedOver') {
         const handedOverTo = plan.fate === 'handedOver' ? '接收地人社局' : null;
-        await write(ARRIVE, { t: trip.id, i: { arrivedAt: new Date(Date.now() - 60_000).toISOString(), headcount: boarded.length, handedOverTo } }, provinceOf(plan.destination));
+        await write(
+          ARRIVE,
+          {
+            t: trip.id,
+            i: {
+              arrivedAt: new Date(Date.now() - 60_000).toISOString(),
+              headcount: boarded.length,
+              handedOverTo,
+            },
+          },
+          provinceOf(plan.destination),
+        );
         finish(handedOverTo ? 'HANDED_OVER' : 'ARRIVED');
-        if (handedOverTo) for (const w of local(boarded)) Object.assign(w, { status: 'AT_WORK', work: plan.destination });
+        if (handedOverTo)
+          for (const w of local(boarded)) Object.assign(w, { status: 'AT_WORK', work: plan.destination });
       }
     }
   });

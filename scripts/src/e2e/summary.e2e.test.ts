@@ -15,7 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData } from '../harness/graphql-request.js';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
-import { emptyModel, expectedSummary, normalise, Random, regionsInModel, SUMMARY_SELECTION, TRANSPORT_SELECTION, zeroFigures, type HubModel, type SummaryFigures } from './summary-model.js';
+import {
+  emptyModel,
+  expectedSummary,
+  normalise,
+  Random,
+  regionsInModel,
+  SUMMARY_SELECTION,
+  TRANSPORT_SELECTION,
+  zeroFigures,
+  type HubModel,
+  type SummaryFigures,
+} from './summary-model.js';
 import { runScenario } from './summary-scenario.js';
 
 const PROVINCES = ['130000', '440000', '450000'];
@@ -25,7 +36,10 @@ const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync
 /** Today and yesterday as YYYY-MM-DD in China Standard Time (UTC+8). */
 function chinaDays(): { today: string; yesterday: string } {
   const now = Date.now() + 8 * 3_600_000;
-  return { today: new Date(now).toISOString().slice(0, 10), yesterday: new Date(now - 86_400_000).toISOString().slice(0, 10) };
+  return {
+    today: new Date(now).toISOString().slice(0, 10),
+    yesterday: new Date(now - 86_400_000).toISOString().slice(0, 10),
+  };
 }
 
 /** True when the scope's workers and enterprises live in a province of the federation (CN included). */
@@ -36,7 +50,11 @@ const federated = (scope: string) => scope === NATION || PROVINCES.includes(`${s
  * the records name; `outside`: regions of other provinces that trips and work reach (only their
  * transport part is answered, by the provinces organising the trips).
  */
-function scopesWithData(model: HubModel, random: Random, perLevel = 6): { inside: string[]; outside: string[] } {
+function scopesWithData(
+  model: HubModel,
+  random: Random,
+  perLevel = 6,
+): { inside: string[]; outside: string[] } {
   const byLevel = new Map<string, Set<string>>();
   for (const code of regionsInModel(model)) {
     for (const region of ancestry(code)) {
@@ -45,74 +63,101 @@ function scopesWithData(model: HubModel, random: Random, perLevel = 6): { inside
       byLevel.set(region.level, set);
     }
   }
-  const level = (name: string, n: number, keep: (code: string) => boolean) => random.sample([...(byLevel.get(name) ?? [])].filter(keep).sort(), n);
-  const levels = (keep: (code: string) => boolean, n: number) => ['CITY', 'COUNTY', 'TOWNSHIP'].flatMap((l) => level(l, n, keep));
+  const level = (name: string, n: number, keep: (code: string) => boolean) =>
+    random.sample([...(byLevel.get(name) ?? [])].filter(keep).sort(), n);
+  const levels = (keep: (code: string) => boolean, n: number) =>
+    ['CITY', 'COUNTY', 'TOWNSHIP'].flatMap((l) => level(l, n, keep));
   return {
     inside: [NATION, ...level('PROVINCE', 8, federated), ...levels(federated, perLevel)],
     outside: [...level('PROVINCE', 3, (c) => !federated(c)), ...levels((c) => !federated(c), 2)],
   };
 }
 
-describe.skipIf(!servicesExist)(`summary equals a recount of the records, over 3 provinces (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-  let federation: RunningFederation;
-  let ministry: Record<string, string>;
-  const model = emptyModel();
-  const read = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => graphqlData<T>(federation.gatewayUrl, query, variables, ministry);
+describe.skipIf(!servicesExist)(
+  `summary equals a recount of the records, over 3 provinces (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
+  () => {
+    let federation: RunningFederation;
+    let ministry: Record<string, string>;
+    const model = emptyModel();
+    const read = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> =>
+      graphqlData<T>(federation.gatewayUrl, query, variables, ministry);
 
-  /** `summary` of each scope as of `day`, 8 scopes per request (aliases), normalised. */
-  const summaries = async (scopes: readonly string[], day?: string): Promise<SummaryFigures[]> => {
-    const result: SummaryFigures[] = [];
-    for (let i = 0; i < scopes.length; i += 8) {
-      const chunk = scopes.slice(i, i + 8);
-      const fields = chunk.map((scope, j) => `s${j}: summary(scope: ${scope === NATION ? 'null' : JSON.stringify(scope)}${day ? `, day: "${day}"` : ''}) { ${SUMMARY_SELECTION} }`);
-      const data = await read<Record<string, SummaryFigures & { scope: string; day: string }>>(`query { ${fields.join('\n')} }`);
-      chunk.forEach((scope, j) => {
-        expect(data[`s${j}`]).toMatchObject({ scope, day: day ?? 'LATEST' });
-        result.push(normalise(data[`s${j}`]!));
-      });
-    }
-    return result;
-  };
-
-  beforeAll(async () => {
-    federation = await startFederation({ provinces: PROVINCES, gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' } });
-    ministry = await federation.authorization('ministry');
-  }, 180_000);
-  afterAll(() => federation?.close(), 60_000);
-
-  for (const seed of SEEDS) {
-    it(`seed ${seed}: every scope's summary equals the recount`, async () => {
-      const random = new Random(seed);
-      const write = async (query: string, variables: Record<string, unknown>, officer: string) =>
-        graphqlData(federation.gatewayUrl, query, variables, await federation.authorization('province', officer));
-      await runScenario(write, model, random, { provinces: PROVINCES });
-      const { inside, outside } = scopesWithData(model, random);
-      expect(inside.length).toBeGreaterThan(20);
-      const answers = await summaries(inside);
-      inside.forEach((scope, i) => expect(answers[i], `scope ${scope}`).toEqual(expectedSummary(model, scope)));
-      for (const scope of outside) {
-        const { summary } = await read<{ summary: { transport: SummaryFigures['transport'] } }>(`query($s: RegionCode) { summary(scope: $s) { ${TRANSPORT_SELECTION} } }`, { s: scope });
-        expect(normalise({ ...zeroFigures(), transport: summary.transport }).transport, `transport of ${scope}`).toEqual(expectedSummary(model, scope).transport);
+    /** `summary` of each scope as of `day`, 8 scopes per request (aliases), normalised. */
+    const summaries = async (scopes: readonly string[], day?: string): Promise<SummaryFigures[]> => {
+      const result: SummaryFigures[] = [];
+      for (let i = 0; i < scopes.length; i += 8) {
+        const chunk = scopes.slice(i, i + 8);
+        const fields = chunk.map(
+          (scope, j) =>
+            `s${j}: summary(scope: ${scope === NATION ? 'null' : JSON.stringify(scope)}${day ? `, day: "${day}"` : ''}) { ${SUMMARY_SELECTION} }`,
+        );
+        const data = await read<Record<string, SummaryFigures & { scope: string; day: string }>>(
+          `query { ${fields.join('\n')} }`,
+        );
+        chunk.forEach((scope, j) => {
+          expect(data[`s${j}`]).toMatchObject({ scope, day: day ?? 'LATEST' });
+          result.push(normalise(data[`s${j}`]!));
+        });
       }
-      const nation = answers[0]!;
-      expect(nation.workers.registered).toBe(model.workers.size);
-      expect(nation.transport.internal.trips).toBeGreaterThan(0);
-    }, 60_000);
-  }
+      return result;
+    };
 
-  it('a past day reads its end-of-day snapshot (zeros: everything happened today); today reads the live figures', async () => {
-    const { today, yesterday } = chinaDays();
-    const scopes = [NATION, ...PROVINCES, '441900', '450200'];
-    const live = scopes.map((scope) => expectedSummary(model, scope));
-    expect(await summaries(scopes, today)).toEqual(live);
-    expect(await summaries(scopes, yesterday)).toEqual(scopes.map(() => zeroFigures()));
-    for (const [i, scope] of scopes.entries()) {
-      const { dailySeries } = await read<{ dailySeries: (SummaryFigures & { day: string })[] }>(
-        `query($s: RegionCode, $f: Date!, $t: Date!) { dailySeries(scope: $s, from: $f, to: $t) { ${SUMMARY_SELECTION} } }`,
-        { s: scope === NATION ? null : scope, f: yesterday, t: today },
-      );
-      expect(dailySeries.map((d) => d.day)).toEqual([yesterday, today]);
-      expect(dailySeries.map(normalise), `series of ${scope}`).toEqual([zeroFigures(), live[i]]);
+    beforeAll(async () => {
+      federation = await startFederation({
+        provinces: PROVINCES,
+        gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' },
+      });
+      ministry = await federation.authorization('ministry');
+    }, 180_000);
+    afterAll(() => federation?.close(), 60_000);
+
+    for (const seed of SEEDS) {
+      it(`seed ${seed}: every scope's summary equals the recount`, async () => {
+        const random = new Random(seed);
+        const write = async (query: string, variables: Record<string, unknown>, officer: string) =>
+          graphqlData(
+            federation.gatewayUrl,
+            query,
+            variables,
+            await federation.authorization('province', officer),
+          );
+        await runScenario(write, model, random, { provinces: PROVINCES });
+        const { inside, outside } = scopesWithData(model, random);
+        expect(inside.length).toBeGreaterThan(20);
+        const answers = await summaries(inside);
+        inside.forEach((scope, i) => {
+          expect(answers[i], `scope ${scope}`).toEqual(expectedSummary(model, scope));
+        });
+        for (const scope of outside) {
+          const { summary } = await read<{ summary: { transport: SummaryFigures['transport'] } }>(
+            `query($s: RegionCode) { summary(scope: $s) { ${TRANSPORT_SELECTION} } }`,
+            { s: scope },
+          );
+          expect(
+            normalise({ ...zeroFigures(), transport: summary.transport }).transport,
+            `transport of ${scope}`,
+          ).toEqual(expectedSummary(model, scope).transport);
+        }
+        const nation = answers[0]!;
+        expect(nation.workers.registered).toBe(model.workers.size);
+        expect(nation.transport.internal.trips).toBeGreaterThan(0);
+      }, 60_000);
     }
-  }, 60_000);
-});
+
+    it('a past day reads its end-of-day snapshot (zeros: everything happened today); today reads the live figures', async () => {
+      const { today, yesterday } = chinaDays();
+      const scopes = [NATION, ...PROVINCES, '441900', '450200'];
+      const live = scopes.map((scope) => expectedSummary(model, scope));
+      expect(await summaries(scopes, today)).toEqual(live);
+      expect(await summaries(scopes, yesterday)).toEqual(scopes.map(() => zeroFigures()));
+      for (const [i, scope] of scopes.entries()) {
+        const { dailySeries } = await read<{ dailySeries: (SummaryFigures & { day: string })[] }>(
+          `query($s: RegionCode, $f: Date!, $t: Date!) { dailySeries(scope: $s, from: $f, to: $t) { ${SUMMARY_SELECTION} } }`,
+          { s: scope === NATION ? null : scope, f: yesterday, t: today },
+        );
+        expect(dailySeries.map((d) => d.day)).toEqual([yesterday, today]);
+        expect(dailySeries.map(normalise), `series of ${scope}`).toEqual([zeroFigures(), live[i]]);
+      }
+    }, 60_000);
+  },
+);

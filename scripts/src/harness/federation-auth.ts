@@ -20,13 +20,18 @@ export interface FederationTokens {
 }
 
 /** Token helpers for `secret` (@default process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET); tokens are cached per claims. */
-export function federationTokens(secret: string = process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET): FederationTokens {
+export function federationTokens(
+  secret: string = process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET,
+): FederationTokens {
   const cache = new Map<string, Promise<string>>();
   const tokenFor = (role: PersonRole, region?: string, enterpriseId?: string) => {
     const key = `${role}:${region ?? ''}:${enterpriseId ?? ''}`;
     let token = cache.get(key);
     if (!token) {
-      token = signDevToken({ role, ...(region ? { region } : {}), ...(enterpriseId ? { enterpriseId } : {}) }, { secret, expiresIn: '12h' });
+      token = signDevToken(
+        { role, ...(region ? { region } : {}), ...(enterpriseId ? { enterpriseId } : {}) },
+        { secret, expiresIn: '12h' },
+      );
       cache.set(key, token);
       token.catch(() => cache.delete(key));
     }
@@ -35,6 +40,8 @@ export function federationTokens(secret: string = process.env.AUTH_JWT_SECRET ||
   return {
     secret,
     tokenFor,
-    authorization: async (role, region, enterpriseId) => ({ authorization: `Bearer ${await tokenFor(role, region, enterpriseId)}` }),
+    authorization: async (role, region, enterpriseId) => ({
+      authorization: `Bearer ${await tokenFor(role, region, enterpriseId)}`,
+    }),
   };
 }

@@ -104,7 +104,8 @@ export function assertProvinceCodes(codes: string[]): void {
   if (codes.length === 0) throw new Error('startFederation: at least one province is needed');
   const seen = new Set<string>();
   for (const code of codes) {
-    if (findRegion(code)?.level !== 'PROVINCE') throw new Error(`startFederation: ${code} is not a province code (e.g. 450000)`);
+    if (findRegion(code)?.level !== 'PROVINCE')
+      throw new Error(`startFederation: ${code} is not a province code (e.g. 450000)`);
     if (seen.has(code)) throw new Error(`startFederation: province ${code} listed twice`);
     seen.add(code);
   }
@@ -114,7 +115,11 @@ export function assertProvinceCodes(codes: string[]): void {
  * Runs `start` over `items`, at most `limit` at a time; settles when all have settled and
  * rejects with the first failure.
  */
-async function inWaves<T>(items: readonly T[], limit: number, start: (item: T) => Promise<void>): Promise<void> {
+async function inWaves<T>(
+  items: readonly T[],
+  limit: number,
+  start: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const results = await Promise.allSettled(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -146,17 +151,25 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       entry,
       env: { HOST: host, ...env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
-      ...(options.onLog ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) } : {}),
+      ...(options.onLog
+        ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) }
+        : {}),
     });
 
   const launchProvince = async (code: string) => {
     const port = provincePorts.get(code) ?? options.ports?.provinces?.[code] ?? 0;
-    const service = await launch(`province ${code}`, entries.province, { PROVINCE: code, PORT: String(port), GATEWAY_PUBLIC_KEY: keys.publicKeyPem, ...storage.get(code)!.env });
+    const service = await launch(`province ${code}`, entries.province, {
+      PROVINCE: code,
+      PORT: String(port),
+      GATEWAY_PUBLIC_KEY: keys.publicKeyPem,
+      ...storage.get(code)!.env,
+    });
     provinces.set(code, service);
     provincePorts.set(code, service.port);
   };
 
-  const provinceBaseUrls = () => Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
+  const provinceBaseUrls = () =>
+    Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
 
   const launchGateway = async () => {
     const env = {
@@ -164,7 +177,9 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       GATEWAY_SIGNING_KEY: keys.privateKeyPem,
       ...options.gatewayEnv,
       PORT: String(gatewayPort),
-      PROVINCES: Object.entries(provinceBaseUrls()).map(([code, url]) => `${code}=${url}`).join(','),
+      PROVINCES: Object.entries(provinceBaseUrls())
+        .map(([code, url]) => `${code}=${url}`)
+        .join(','),
       NATIONAL_URL: national!.url,
     };
     gateway = await launch('gateway', entries.gateway, env);
@@ -183,17 +198,28 @@ export async function startFederation(options: FederationOptions): Promise<Runni
 
   try {
     for (const code of options.provinces) {
-      storage.set(code, await createProvinceStorage({
-        province: code,
-        ...(databaseUrl ? { databaseUrl } : {}),
-        ...(options.persistentDatabasePrefix !== undefined ? { persistentDatabasePrefix: options.persistentDatabasePrefix } : {}),
-        ...(options.pgliteDir ? { pgliteDir: options.pgliteDir } : {}),
-      }));
+      storage.set(
+        code,
+        await createProvinceStorage({
+          province: code,
+          ...(databaseUrl ? { databaseUrl } : {}),
+          ...(options.persistentDatabasePrefix !== undefined
+            ? { persistentDatabasePrefix: options.persistentDatabasePrefix }
+            : {}),
+          ...(options.pgliteDir ? { pgliteDir: options.pgliteDir } : {}),
+        }),
+      );
     }
-    const nationalStarted = launch('national', entries.national, { PORT: String(options.ports?.national ?? 0) }).then((s) => {
+    const nationalStarted = launch('national', entries.national, {
+      PORT: String(options.ports?.national ?? 0),
+    }).then((s) => {
       national = s;
     });
-    const provincesStarted = inWaves(options.provinces, options.startConcurrency ?? Math.max(2, availableParallelism()), launchProvince);
+    const provincesStarted = inWaves(
+      options.provinces,
+      options.startConcurrency ?? Math.max(2, availableParallelism()),
+      launchProvince,
+    );
     const results = await Promise.allSettled([nationalStarted, provincesStarted]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;

@@ -29,7 +29,11 @@ export async function graphqlRequest<T = any>(
 ): Promise<GraphQLAnswer<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...headers,
+    },
     body: JSON.stringify(variables ? { query, variables } : { query }),
   });
   const text = await response.text();
@@ -37,7 +41,9 @@ export async function graphqlRequest<T = any>(
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error(`${url} answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 300)}`);
+    throw new Error(
+      `${url} answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 300)}`,
+    );
   }
   if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {
     throw new Error(`${url} answered HTTP ${response.status} without data or errors: ${text.slice(0, 300)}`);
@@ -58,9 +64,12 @@ export async function graphqlData<T = any>(
   const answer = await graphqlRequest<T>(url, query, variables, headers);
   if (answer.errors?.length || answer.data == null) {
     const first = answer.errors?.[0];
-    const operation = /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? query.trim().slice(0, 60);
+    const operation =
+      /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? query.trim().slice(0, 60);
     const detail = first ? `${first.message} [${String(first.extensions?.code ?? 'no code')}]` : 'no data';
-    const error = new Error(`${operation}: ${detail}${(answer.errors?.length ?? 0) > 1 ? ` (+${answer.errors!.length - 1} more)` : ''}`);
+    const error = new Error(
+      `${operation}: ${detail}${(answer.errors?.length ?? 0) > 1 ? ` (+${answer.errors!.length - 1} more)` : ''}`,
+    );
     Object.assign(error, { errors: answer.errors });
     throw error;
   }

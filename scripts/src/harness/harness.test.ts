@@ -9,7 +9,9 @@ const STUB = 'scripts/src/harness/fixtures/stub-service.ts';
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
 
 /** The env a stub service was started with, and how often it started over its data dir. */
-async function stubEnv(url: string): Promise<{ env: Record<string, string | null>; starts: number; pid: number }> {
+async function stubEnv(
+  url: string,
+): Promise<{ env: Record<string, string | null>; starts: number; pid: number }> {
   const res = await fetch(new URL('/env', url));
   return (await res.json()) as { env: Record<string, string | null>; starts: number; pid: number };
 }
@@ -28,7 +30,11 @@ async function databaseExists(name: string): Promise<boolean> {
 describe('startService with the real national subgraph', () => {
   let national: ServiceProcess;
   beforeAll(async () => {
-    national = await startService({ name: 'national', entry: SERVICE_ENTRIES.national, env: { PORT: '0', HOST: '127.0.0.1' } });
+    national = await startService({
+      name: 'national',
+      entry: SERVICE_ENTRIES.national,
+      env: { PORT: '0', HOST: '127.0.0.1' },
+    });
   });
   afterAll(() => national?.stop());
 
@@ -38,18 +44,30 @@ describe('startService with the real national subgraph', () => {
   });
 
   it('queries it over HTTP', async () => {
-    const answer = await graphqlRequest(national.url, `query($code: RegionCode!) { region(code: $code) { name fullName } }`, { code: '450203' });
-    expect(answer).toEqual({ data: { region: { name: '鱼峰区', fullName: '广西壮族自治区 柳州市 鱼峰区' } } });
+    const answer = await graphqlRequest(
+      national.url,
+      `query($code: RegionCode!) { region(code: $code) { name fullName } }`,
+      { code: '450203' },
+    );
+    expect(answer).toEqual({
+      data: { region: { name: '鱼峰区', fullName: '广西壮族自治区 柳州市 鱼峰区' } },
+    });
   });
 
   it('returns GraphQL errors with their code; graphqlData throws them', async () => {
     const answer = await graphqlRequest(national.url, `{ region(code: "999999") { name } }`);
     expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    await expect(graphqlData(national.url, `query Lookup { region(code: "999999") { name } }`)).rejects.toThrow(/Lookup: .*\[BAD_USER_INPUT\]/);
+    await expect(
+      graphqlData(national.url, `query Lookup { region(code: "999999") { name } }`),
+    ).rejects.toThrow(/Lookup: .*\[BAD_USER_INPUT\]/);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    const second = await startService({ name: 'national', entry: SERVICE_ENTRIES.national, env: { PORT: '0' } });
+    const second = await startService({
+      name: 'national',
+      entry: SERVICE_ENTRIES.national,
+      env: { PORT: '0' },
+    });
     await second.stop();
     expect(second.exited).toBe(true);
     expect(second.child.exitCode).toBe(0);
@@ -59,17 +77,23 @@ describe('startService with the real national subgraph', () => {
 
 describe('startService failures', () => {
   it('reports a child that exits before listening, with its stderr', async () => {
-    await expect(startService({ name: 'stub', entry: STUB, env: { STUB_FAIL: '1' } })).rejects.toThrow(/exited before listening \(code 3\)[\s\S]*told to fail/);
+    await expect(startService({ name: 'stub', entry: STUB, env: { STUB_FAIL: '1' } })).rejects.toThrow(
+      /exited before listening \(code 3\)[\s\S]*told to fail/,
+    );
   });
 
   it('gives up after the ready timeout and kills the child', async () => {
-    await expect(startService({ name: 'stub', entry: STUB, env: { STUB_HANG: '1' }, readyTimeoutMs: 5_000 })).rejects.toThrow(/no "listening" line within 5000 ms[\s\S]*never to listen/);
+    await expect(
+      startService({ name: 'stub', entry: STUB, env: { STUB_HANG: '1' }, readyTimeoutMs: 5_000 }),
+    ).rejects.toThrow(/no "listening" line within 5000 ms[\s\S]*never to listen/);
   });
 
   it('throws on an answer that is not GraphQL', async () => {
     const stub = await startService({ name: 'stub', entry: STUB, env: {} });
     try {
-      await expect(graphqlRequest(stub.url.replace('/graphql', '/env'), '{ x }')).rejects.toThrow(/without data or errors/);
+      await expect(graphqlRequest(stub.url.replace('/graphql', '/env'), '{ x }')).rejects.toThrow(
+        /without data or errors/,
+      );
     } finally {
       await stub.stop();
     }
@@ -87,7 +111,7 @@ describe(`startFederation (stub province and gateway, real national) on ${DATABA
   });
   afterAll(() => federation?.close());
 
-  it('gives each province its own storage, never the launcher\'s DATABASE_URL', async () => {
+  it("gives each province its own storage, never the launcher's DATABASE_URL", async () => {
     const beijing = (await stubEnv(federation.provinceUrls['110000']!)).env;
     const guangxi = (await stubEnv(federation.provinceUrls['450000']!)).env;
     expect([beijing.PROVINCE, guangxi.PROVINCE]).toEqual(['110000', '450000']);
@@ -105,7 +129,9 @@ describe(`startFederation (stub province and gateway, real national) on ${DATABA
 
   it('starts the gateway last, with every province URL and the national URL', async () => {
     const { env } = await stubEnv(federation.gatewayUrl);
-    expect(env.PROVINCES).toBe(`110000=${federation.provinceUrls['110000']},450000=${federation.provinceUrls['450000']}`);
+    expect(env.PROVINCES).toBe(
+      `110000=${federation.provinceUrls['110000']},450000=${federation.provinceUrls['450000']}`,
+    );
     expect(env.NATIONAL_URL).toBe(federation.nationalUrl);
     expect(env.STUB_EXTRA).toBe('from gatewayEnv');
     expect(federation.provinceUrls['110000']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -145,7 +171,10 @@ describe(`startFederation (stub province and gateway, real national) on ${DATABA
 
 describe('startFederation lifecycle', () => {
   it('close() stops every process and drops the storage', async () => {
-    const federation = await startFederation({ provinces: ['130000'], entries: { province: STUB, gateway: STUB } });
+    const federation = await startFederation({
+      provinces: ['130000'],
+      entries: { province: STUB, gateway: STUB },
+    });
     const { env } = await stubEnv(federation.provinceUrls['130000']!);
     await federation.close();
     await federation.close(); // idempotent

@@ -2,8 +2,27 @@
  * The end-to-end harness: real hub processes on loopback ports, and a GraphQL client.
  * `startFederation` for a whole federation, `startService` for one process.
  */
-export { startFederation, assertProvinceCodes, type FederationOptions, type RunningFederation } from './federation.js';
+export {
+  startFederation,
+  assertProvinceCodes,
+  type FederationOptions,
+  type RunningFederation,
+} from './federation.js';
 export { graphqlRequest, graphqlData, type GraphQLAnswer, type GraphQLWireError } from './graphql-request.js';
-export { startService, killAllServices, listeningUrl, REPO_ROOT, SERVICE_ENTRIES, type ServiceProcess, type ServiceSpec, type OutputStream } from './service-process.js';
-export { createProvinceStorage, databaseUrlFor, type ProvinceStorage, type ProvinceStorageOptions } from './province-storage.js';
+export {
+  startService,
+  killAllServices,
+  listeningUrl,
+  REPO_ROOT,
+  SERVICE_ENTRIES,
+  type ServiceProcess,
+  type ServiceSpec,
+  type OutputStream,
+} from './service-process.js';
+export {
+  createProvinceStorage,
+  databaseUrlFor,
+  type ProvinceStorage,
+  type ProvinceStorageOptions,
+} from './province-storage.js';
 export { federationTokens, type FederationTokens } from './federation-auth.js';

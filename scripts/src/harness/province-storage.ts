@@ -71,12 +71,18 @@ async function adminQuery(serverUrl: string, sql: string, params: unknown[] = []
 }
 
 /** A PostgreSQL database for one province, created now. */
-async function postgresStorage(options: ProvinceStorageOptions & { databaseUrl: string }): Promise<ProvinceStorage> {
+async function postgresStorage(
+  options: ProvinceStorageOptions & { databaseUrl: string },
+): Promise<ProvinceStorage> {
   const code = options.province;
   const keep = options.persistentDatabasePrefix !== undefined;
-  const name = keep ? `${options.persistentDatabasePrefix}_${code}` : `p2p_${randomBytes(4).toString('hex')}_${code}`;
+  const name = keep
+    ? `${options.persistentDatabasePrefix}_${code}`
+    : `p2p_${randomBytes(4).toString('hex')}_${code}`;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const exists = (await adminQuery(options.databaseUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount;
+  const exists = (
+    await adminQuery(options.databaseUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])
+  ).rowCount;
   if (!exists) await adminQuery(options.databaseUrl, `CREATE DATABASE "${name}"`);
   const url = databaseUrlFor(options.databaseUrl, name);
   let dropped = false;
@@ -113,5 +119,7 @@ function pgliteStorage(options: ProvinceStorageOptions): ProvinceStorage {
 
 /** Creates the storage of one province: PostgreSQL when a server URL is given, else PGlite. */
 export async function createProvinceStorage(options: ProvinceStorageOptions): Promise<ProvinceStorage> {
-  return options.databaseUrl ? postgresStorage({ ...options, databaseUrl: options.databaseUrl }) : pgliteStorage(options);
+  return options.databaseUrl
+    ? postgresStorage({ ...options, databaseUrl: options.databaseUrl })
+    : pgliteStorage(options);
 }

@@ -20,8 +20,20 @@ export const SERVICE_ENTRIES = {
 
 /** Variables of the services' env contract; never inherited from the launching process. */
 const CONTRACT_ENV = [
-  'PORT', 'HOST', 'PROVINCE', 'PROVINCES', 'NATIONAL_URL', 'DATABASE_URL', 'PGLITE_DIR',
-  'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_SIGNING_KEY', 'GATEWAY_PUBLIC_KEY', 'ALLOW_UNSIGNED',
+  'PORT',
+  'HOST',
+  'PROVINCE',
+  'PROVINCES',
+  'NATIONAL_URL',
+  'DATABASE_URL',
+  'PGLITE_DIR',
+  'AUTH_JWT_SECRET',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'GATEWAY_SIGNING_KEY',
+  'GATEWAY_PUBLIC_KEY',
+  'ALLOW_UNSIGNED',
 ];
 
 /** Where a line of a child's output came from. */
@@ -158,7 +170,12 @@ export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
 }
 
 /** The handle of a child that is listening. */
-function serviceHandle(child: ChildProcess, url: string, recentOutput: () => string, exited: Promise<void>): ServiceProcess {
+function serviceHandle(
+  child: ChildProcess,
+  url: string,
+  recentOutput: () => string,
+  exited: Promise<void>,
+): ServiceProcess {
   const isExited = () => child.exitCode !== null || child.signalCode !== null;
   let stopping: Promise<void> | undefined;
   return {
@@ -174,7 +191,9 @@ function serviceHandle(child: ChildProcess, url: string, recentOutput: () => str
       stopping ??= (async () => {
         child.kill('SIGTERM');
         let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+        const timeout = new Promise<'timeout'>(
+          (resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)),
+        );
         if ((await Promise.race([exited, timeout])) === 'timeout') {
           child.kill('SIGKILL');
           await exited;

@@ -97,7 +97,12 @@ function rowIndexOf(error: GraphQLWireError): number | undefined {
  * the caller's region) splits the call in halves until the rows concerned stand alone.
  * @throws ImportAborted when the gateway refuses the credentials or cannot be reached at all.
  */
-async function sendCall(rows: PendingRow[], options: ImportOptions, report: ImportReport, splits = { left: MAX_SPLITS }): Promise<void> {
+async function sendCall(
+  rows: PendingRow[],
+  options: ImportOptions,
+  report: ImportReport,
+  splits = { left: MAX_SPLITS },
+): Promise<void> {
   let attempt = 0;
   while (rows.length > 0) {
     const inputs = rows.map((r) => r.input);
@@ -106,7 +111,12 @@ async function sendCall(rows: PendingRow[], options: ImportOptions, report: Impo
     let errors: GraphQLWireError[];
     let unreachable = false;
     try {
-      const answer = await graphqlRequest<{ registerWorkers: { id: string }[] | null }>(options.gatewayUrl, REGISTER, { inputs, key }, options.headers);
+      const answer = await graphqlRequest<{ registerWorkers: { id: string }[] | null }>(
+        options.gatewayUrl,
+        REGISTER,
+        { inputs, key },
+        options.headers,
+      );
       if (answer.data?.registerWorkers && !answer.errors?.length) {
         report.registered += rows.length;
         return;
@@ -119,18 +129,26 @@ async function sendCall(rows: PendingRow[], options: ImportOptions, report: Impo
     }
     const first = errors[0]!;
     const code = String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-    if (code === 'UNAUTHENTICATED') throw new ImportAborted(`the gateway refused the credentials: ${first.message}`);
+    if (code === 'UNAUTHENTICATED')
+      throw new ImportAborted(`the gateway refused the credentials: ${first.message}`);
     const index = code === 'BAD_USER_INPUT' ? rowIndexOf(first) : undefined;
     if (index !== undefined && rows[index]) {
       const [bad] = rows.splice(index, 1);
-      report.rejected.push({ line: bad!.line, code, reason: first.message.replace(/^.*?inputs\[\d+\]\./, '') });
+      report.rejected.push({
+        line: bad!.line,
+        code,
+        reason: first.message.replace(/^.*?inputs\[\d+\]\./, ''),
+      });
       continue;
     }
     if ((unreachable || PASSING.has(code)) && ++attempt < (options.attempts ?? 6)) {
       await sleep((options.retryMs ?? 500) * 2 ** (attempt - 1));
       continue;
     }
-    if (unreachable) throw new ImportAborted(`the gateway at ${options.gatewayUrl} cannot be reached: ${first.message.slice(0, 200)}`);
+    if (unreachable)
+      throw new ImportAborted(
+        `the gateway at ${options.gatewayUrl} cannot be reached: ${first.message.slice(0, 200)}`,
+      );
     if (rows.length > 1 && !PASSING.has(code) && splits.left-- > 0) {
       const half = Math.ceil(rows.length / 2);
       await sendCall(rows.slice(0, half), options, report, splits);
@@ -147,11 +165,16 @@ async function sendCall(rows: PendingRow[], options: ImportOptions, report: Impo
  * @returns what was registered and what was not, by line.
  * @throws ImportAborted when the gateway refuses the credentials; Error when the header is unusable.
  */
-export async function importWorkers(source: string | Readable, options: ImportOptions): Promise<ImportReport> {
+export async function importWorkers(
+  source: string | Readable,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const batchSize = Math.min(options.batchSize ?? 1_000, 1_000);
   const report: ImportReport = { rows: 0, registered: 0, rejected: [], calls: 0 };
   const input = typeof source === 'string' ? createReadStream(source) : source;
-  const parser = input.pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }));
+  const parser = input.pipe(
+    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+  );
   const pending = new Map<string, PendingRow[]>();
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -167,11 +190,19 @@ export async function importWorkers(source: string | Readable, options: ImportOp
 
   const caller = callerOf(options.headers);
   if (caller && caller.role !== 'province' && caller.role !== 'city') {
-    throw new ImportAborted(`workers are registered by a province or city officer; this token's role is ${caller.role}`);
+    throw new ImportAborted(
+      `workers are registered by a province or city officer; this token's role is ${caller.role}`,
+    );
   }
-  const scope = caller && (caller.role === 'province' || caller.role === 'city') && caller.region ? regionPrefix(caller.region) : undefined;
+  const scope =
+    caller && (caller.role === 'province' || caller.role === 'city') && caller.region
+      ? regionPrefix(caller.region)
+      : undefined;
   let columns: ReturnType<typeof columnsOf> | undefined;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>) {
     if (failure) break;
     if (!columns) {
       columns = columnsOf(record);
@@ -179,7 +210,11 @@ export async function importWorkers(source: string | Readable, options: ImportOp
     }
     report.rows++;
     if (record.length !== columns.width) {
-      report.rejected.push({ line: info.lines, code: 'BAD_USER_INPUT', reason: `the row has ${record.length} cells, the header ${columns.width} (an unquoted comma?)` });
+      report.rejected.push({
+        line: info.lines,
+        code: 'BAD_USER_INPUT',
+        reason: `the row has ${record.length} cells, the header ${columns.width} (an unquoted comma?)`,
+      });
       continue;
     }
     const row = workerRow(columns, record);
@@ -194,7 +229,11 @@ export async function importWorkers(source: string | Readable, options: ImportOp
       continue;
     }
     if (scope !== undefined && !row.input.homeRegion.startsWith(scope)) {
-      report.rejected.push({ line: info.lines, code: 'FORBIDDEN', reason: `homeRegion: outside the caller's region ${caller!.region}` });
+      report.rejected.push({
+        line: info.lines,
+        code: 'FORBIDDEN',
+        reason: `homeRegion: outside the caller's region ${caller!.region}`,
+      });
       continue;
     }
     const rows = pending.get(row.province) ?? [];

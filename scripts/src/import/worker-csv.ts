@@ -33,8 +33,15 @@ const REQUIRED: readonly Column[] = ['name', 'idNumber', 'phone', 'homeRegion'];
 
 /** Values of the poverty column besides the contract's enum names. */
 const POVERTY_VALUES: Readonly<Record<string, RegisterWorkerInput['povertyStatus']>> = {
-  '': 'NONE', 否: 'NONE', 无: 'NONE', 是: 'REGISTERED_POOR', 建档立卡: 'REGISTERED_POOR', 已脱贫: 'LIFTED',
-  NONE: 'NONE', REGISTERED_POOR: 'REGISTERED_POOR', LIFTED: 'LIFTED',
+  '': 'NONE',
+  否: 'NONE',
+  无: 'NONE',
+  是: 'REGISTERED_POOR',
+  建档立卡: 'REGISTERED_POOR',
+  已脱贫: 'LIFTED',
+  NONE: 'NONE',
+  REGISTERED_POOR: 'REGISTERED_POOR',
+  LIFTED: 'LIFTED',
 };
 
 /**
@@ -44,21 +51,33 @@ const POVERTY_VALUES: Readonly<Record<string, RegisterWorkerInput['povertyStatus
 export function columnsOf(header: readonly string[]): Map<Column, number> & { width: number } {
   const columns = Object.assign(new Map<Column, number>(), { width: header.length });
   header.forEach((heading, index) => {
-    const wanted = heading.replace(/^\uFEFF/, '').trim().toLowerCase();
-    const column = (Object.keys(COLUMN_HEADINGS) as Column[]).find((c) => COLUMN_HEADINGS[c].some((h) => h.toLowerCase() === wanted));
+    const wanted = heading
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase();
+    const column = (Object.keys(COLUMN_HEADINGS) as Column[]).find((c) =>
+      COLUMN_HEADINGS[c].some((h) => h.toLowerCase() === wanted),
+    );
     if (!column) return; // other columns are ignored
-    if (columns.has(column)) throw new Error(`the header names column ${column} twice ("${header[columns.get(column)!]}" and "${heading}")`);
+    if (columns.has(column))
+      throw new Error(
+        `the header names column ${column} twice ("${header[columns.get(column)!]}" and "${heading}")`,
+      );
     columns.set(column, index);
   });
   const missing = REQUIRED.filter((c) => !columns.has(c));
   if (missing.length > 0) {
-    throw new Error(`the header lacks ${missing.map((c) => `${c} (${COLUMN_HEADINGS[c].join(' / ')})`).join(', ')}`);
+    throw new Error(
+      `the header lacks ${missing.map((c) => `${c} (${COLUMN_HEADINGS[c].join(' / ')})`).join(', ')}`,
+    );
   }
   return columns;
 }
 
 /** A data row read: the input to send and the province it goes to, or why it cannot be sent. */
-export type WorkerRow = { ok: true; input: RegisterWorkerInput; province: string } | { ok: false; reason: string };
+export type WorkerRow =
+  | { ok: true; input: RegisterWorkerInput; province: string }
+  | { ok: false; reason: string };
 
 /** Builds the input of one data row. */
 export function workerRow(columns: ReadonlyMap<Column, number>, record: readonly string[]): WorkerRow {
@@ -69,11 +88,25 @@ export function workerRow(columns: ReadonlyMap<Column, number>, record: readonly
   }
   const poverty = cell('povertyStatus');
   const povertyStatus = POVERTY_VALUES[poverty] ?? POVERTY_VALUES[poverty.toUpperCase()];
-  if (!povertyStatus) return { ok: false, reason: `povertyStatus: not one of ${Object.keys(POVERTY_VALUES).filter(Boolean).join(', ')}` };
-  const skills = cell('skills').split(/[;；、,，|]/).map((s) => s.trim()).filter(Boolean);
+  if (!povertyStatus)
+    return {
+      ok: false,
+      reason: `povertyStatus: not one of ${Object.keys(POVERTY_VALUES).filter(Boolean).join(', ')}`,
+    };
+  const skills = cell('skills')
+    .split(/[;；、,，|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     ok: true,
     province: provinceOf(homeRegion),
-    input: { name: cell('name'), idNumber: cell('idNumber').toUpperCase(), phone: cell('phone'), homeRegion, povertyStatus, ...(skills.length ? { skills } : {}) },
+    input: {
+      name: cell('name'),
+      idNumber: cell('idNumber').toUpperCase(),
+      phone: cell('phone'),
+      homeRegion,
+      povertyStatus,
+      ...(skills.length ? { skills } : {}),
+    },
   };
 }

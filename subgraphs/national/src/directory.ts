@@ -25,7 +25,7 @@ export function childRegions(code: string | null): DirectoryRegion[] {
 
 /** The enclosing region, or null for a province. */
 export function parentRegion(region: DirectoryRegion): DirectoryRegion | null {
-  return region.parent ? findRegion(region.parent) ?? null : null;
+  return region.parent ? (findRegion(region.parent) ?? null) : null;
 }
 
 /** The chain from the province down to `code` itself (empty for an unknown code). */
@@ -45,6 +45,8 @@ const PLACEHOLDER_CITY = /^(市辖区|县|(省|自治区)直辖县级行政区�
  */
 export function fullRegionName(code: string): string {
   const chain = regionChain(code);
-  const names = chain.filter((r, i) => !(r.level === 'CITY' && i < chain.length - 1 && PLACEHOLDER_CITY.test(r.name)));
+  const names = chain.filter(
+    (r, i) => !(r.level === 'CITY' && i < chain.length - 1 && PLACEHOLDER_CITY.test(r.name)),
+  );
   return names.map((r) => r.name).join(' ');
 }

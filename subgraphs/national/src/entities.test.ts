@@ -12,16 +12,29 @@ const ENTITIES = `query($representations: [_Any!]!) {
 
 describe('_entities', () => {
   it('resolves Regions in the order asked, unknown and malformed codes as null', async () => {
-    const representations = ['450203001', '999999', '450000', 'not-a-code', '450200', '450203'].map((code) => ({ __typename: 'Region', code }));
+    const representations = ['450203001', '999999', '450000', 'not-a-code', '450200', '450203'].map(
+      (code) => ({ __typename: 'Region', code }),
+    );
     const { data, errors } = await post(url(), ENTITIES, { representations });
     expect(errors).toBeUndefined();
-    expect(data._entities.map((e: { code: string } | null) => e?.code ?? null)).toEqual(['450203001', null, '450000', null, '450200', '450203']);
+    expect(data._entities.map((e: { code: string } | null) => e?.code ?? null)).toEqual([
+      '450203001',
+      null,
+      '450000',
+      null,
+      '450200',
+      '450203',
+    ]);
     expect(data._entities[0]).toMatchObject({ level: 'TOWNSHIP', parent: { code: '450203' } });
     expect(data._entities[2]).toMatchObject({ name: '广西壮族自治区', level: 'PROVINCE', parent: null });
   });
 
   it('accepts a representation whose code is not a string without failing the batch', async () => {
-    const representations = [{ __typename: 'Region', code: 450200 }, { __typename: 'Region' }, { __typename: 'Region', code: '130730' }];
+    const representations = [
+      { __typename: 'Region', code: 450200 },
+      { __typename: 'Region' },
+      { __typename: 'Region', code: '130730' },
+    ];
     const { data } = await post(url(), ENTITIES, { representations });
     expect(data._entities).toEqual([null, null, expect.objectContaining({ code: '130730', name: '怀来县' })]);
   });
@@ -64,7 +77,11 @@ describe('HTTP surface', () => {
   });
 
   it('rejects a body that is not JSON with 400', async () => {
-    const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{ nope' });
+    const res = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{ nope',
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });

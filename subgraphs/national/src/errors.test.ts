@@ -23,13 +23,17 @@ describe('bad region codes are BAD_USER_INPUT', () => {
 
   it('answers HTTP 200 so a gateway keeps the code', async () => {
     const literal = await post(url(), `{ region(code: "999999") { code } }`);
-    const variable = await post(url(), `query($c: RegionCode!) { region(code: $c) { code } }`, { c: '999999' });
+    const variable = await post(url(), `query($c: RegionCode!) { region(code: $c) { code } }`, {
+      c: '999999',
+    });
     expect([literal.status, variable.status]).toEqual([200, 200]);
   });
 
   it('a number where a code is expected is BAD_USER_INPUT too', async () => {
     const literal = await post(url(), `{ regions(parent: 450000) { code } }`);
-    const variable = await post(url(), `query($p: RegionCode) { regions(parent: $p) { code } }`, { p: 450000 });
+    const variable = await post(url(), `query($p: RegionCode) { regions(parent: $p) { code } }`, {
+      p: 450000,
+    });
     expect(literal.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(variable.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });

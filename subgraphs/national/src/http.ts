@@ -21,7 +21,10 @@ export interface GraphQLHttpOptions {
 
 /** Thrown while reading a request body that is too large or not JSON. */
 class BodyError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -63,7 +66,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Passes one HTTP request through Apollo Server and writes its answer. */
-async function serveGraphQL(server: ApolloServer<BaseContext>, req: IncomingMessage, res: ServerResponse, url: URL, maxBodyBytes: number) {
+async function serveGraphQL(
+  server: ApolloServer<BaseContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  maxBodyBytes: number,
+) {
   const httpGraphQLRequest: HTTPGraphQLRequest = {
     method: (req.method ?? 'GET').toUpperCase(),
     headers: headerMap(req),
@@ -86,7 +95,10 @@ async function serveGraphQL(server: ApolloServer<BaseContext>, req: IncomingMess
  * A `node:http` request listener for a started Apollo Server.
  * Errors outside GraphQL (bad body, crash) answer a JSON `{ errors: [...] }` with a status.
  */
-export function graphqlRequestListener(server: ApolloServer<BaseContext>, options: GraphQLHttpOptions = {}): RequestListener {
+export function graphqlRequestListener(
+  server: ApolloServer<BaseContext>,
+  options: GraphQLHttpOptions = {},
+): RequestListener {
   const path = options.path ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   return (req, res) => {
@@ -96,14 +108,18 @@ export function graphqlRequestListener(server: ApolloServer<BaseContext>, option
       return;
     }
     if (url.pathname !== path) {
-      sendJson(res, 404, { errors: [{ message: `no such path: ${url.pathname}`, extensions: { code: 'NOT_FOUND' } }] });
+      sendJson(res, 404, {
+        errors: [{ message: `no such path: ${url.pathname}`, extensions: { code: 'NOT_FOUND' } }],
+      });
       return;
     }
     serveGraphQL(server, req, res, url, maxBodyBytes).catch((error: unknown) => {
       const status = error instanceof BodyError ? error.status : 500;
       const message = error instanceof BodyError ? error.message : 'Internal server error';
-      const code = status === 413 ? 'QUERY_TOO_COMPLEX' : status === 400 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
-      if (status === 500) console.error(JSON.stringify({ level: 'error', msg: 'request failed', error: String(error) }));
+      const code =
+        status === 413 ? 'QUERY_TOO_COMPLEX' : status === 400 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+      if (status === 500)
+        console.error(JSON.stringify({ level: 'error', msg: 'request failed', error: String(error) }));
       if (res.headersSent) res.destroy();
       else sendJson(res, status, { errors: [{ message, extensions: { code } }] });
     });

@@ -43,7 +43,8 @@ const apolloLogger: NonNullable<ApolloServerOptions<BaseContext>['logger']> = {
   debug: () => {},
   info: (...args) => console.error(JSON.stringify({ level: 'info', msg: args.join(' '), source: 'apollo' })),
   warn: (...args) => console.error(JSON.stringify({ level: 'warn', msg: args.join(' '), source: 'apollo' })),
-  error: (...args) => console.error(JSON.stringify({ level: 'error', msg: args.join(' '), source: 'apollo' })),
+  error: (...args) =>
+    console.error(JSON.stringify({ level: 'error', msg: args.join(' '), source: 'apollo' })),
 };
 
 /** Starts the national subgraph; resolves once it listens. */
@@ -58,7 +59,15 @@ export async function startNational(options: NationalOptions = {}): Promise<Runn
   const apollo = new ApolloServer({
     schema: buildNationalSchema(),
     formatError: hubFormatError((err, path) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', err: err instanceof Error ? err.message : String(err), path }))),
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'unexpected error',
+          err: err instanceof Error ? err.message : String(err),
+          path,
+        }),
+      ),
+    ),
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     logger: apolloLogger,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputErrorStatusPlugin],

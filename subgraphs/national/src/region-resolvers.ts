@@ -3,7 +3,13 @@
  * Codes arriving as arguments are already checked by the RegionCode scalar (BAD_USER_INPUT);
  * codes arriving in `_entities` representations are not, so an unknown one resolves to null.
  */
-import { childRegions, fullRegionName, lookupRegion, parentRegion, type DirectoryRegion } from './directory.js';
+import {
+  childRegions,
+  fullRegionName,
+  lookupRegion,
+  parentRegion,
+  type DirectoryRegion,
+} from './directory.js';
 
 /** What another subgraph sends for a Region: its key (unchecked). */
 export interface RegionReference {
@@ -15,7 +21,8 @@ export const regionQueryResolvers = {
   /** The region with a valid code (the scalar has rejected unknown codes). */
   region: (_: unknown, args: { code: string }): DirectoryRegion | null => lookupRegion(args.code) ?? null,
   /** Children of `parent`; with no parent, the provinces. */
-  regions: (_: unknown, args: { parent?: string | null }): DirectoryRegion[] => childRegions(args.parent ?? null),
+  regions: (_: unknown, args: { parent?: string | null }): DirectoryRegion[] =>
+    childRegions(args.parent ?? null),
 };
 
 /** The `Region` entity: resolvable by code, with its place in the tree. */

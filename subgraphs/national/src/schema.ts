@@ -18,7 +18,5 @@ export const nationalResolvers = {
 
 /** Builds the federated schema of the national subgraph (served at `/graphql`). */
 export function buildNationalSchema(): GraphQLSchema {
-  return buildSubgraphSchema([
-    { typeDefs: subgraphDocument('national'), resolvers: nationalResolvers },
-  ]);
+  return buildSubgraphSchema([{ typeDefs: subgraphDocument('national'), resolvers: nationalResolvers }]);
 }

@@ -23,7 +23,12 @@ const DAY_MS = 86_400_000;
 /** Today as YYYY-MM-DD in China Standard Time. */
 export function todayInChina(now: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /**
@@ -31,14 +36,16 @@ export function todayInChina(now: Date = new Date()): string {
  * @throws GraphQLError BAD_USER_INPUT
  */
 export function assertNotFuture(day: string, field: string, today: string = todayInChina()): void {
-  if (day > today) throw badInput(`${field}: ${day} is in the future (today is ${today} in China Standard Time)`, field);
+  if (day > today)
+    throw badInput(`${field}: ${day} is in the future (today is ${today} in China Standard Time)`, field);
 }
 
 /** Every day from `from` to `to`, inclusive (both YYYY-MM-DD, from ≤ to). */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
   const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 }
 
@@ -49,7 +56,8 @@ export function daysBetween(from: string, to: string): string[] {
 export function assertSeriesRange(from: string, to: string, today: string = todayInChina()): void {
   if (from > to) throw badInput(`from: ${from} is after to: ${to}`, 'from');
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
-  if (days > MAX_SERIES_DAYS) throw badInput(`to: a series covers at most ${MAX_SERIES_DAYS} days (asked for ${days})`, 'to');
+  if (days > MAX_SERIES_DAYS)
+    throw badInput(`to: a series covers at most ${MAX_SERIES_DAYS} days (asked for ${days})`, 'to');
   assertNotFuture(to, 'to', today);
 }
 
@@ -74,5 +82,6 @@ export const summaryTypeResolvers = {
   __resolveReference: (ref: Partial<SummaryKey>): SummaryKey | null =>
     typeof ref.scope === 'string' && typeof ref.day === 'string' ? { scope: ref.scope, day: ref.day } : null,
   /** The scope's region, or null for the nation (and for a scope that names no region). */
-  region: (summary: SummaryKey): DirectoryRegion | null => (summary.scope === NATION ? null : lookupRegion(summary.scope) ?? null),
+  region: (summary: SummaryKey): DirectoryRegion | null =>
+    summary.scope === NATION ? null : (lookupRegion(summary.scope) ?? null),
 };

@@ -7,7 +7,8 @@ const url = useNational();
 const SERIES = `query($scope: RegionCode, $from: Date!, $to: Date!) { dailySeries(scope: $scope, from: $from, to: $to) { scope day region { code } } }`;
 
 /** The day `n` days after `day` (YYYY-MM-DD). */
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('summary', () => {
   it('defaults to the nation and the live counters', async () => {
@@ -16,15 +17,24 @@ describe('summary', () => {
   });
 
   it('names a scope and a past day', async () => {
-    const { data } = await post(url(), `{ summary(scope: "130000", day: "2020-03-01") { scope day region { code name } } }`);
-    expect(data.summary).toEqual({ scope: '130000', day: '2020-03-01', region: { code: '130000', name: '河北省' } });
+    const { data } = await post(
+      url(),
+      `{ summary(scope: "130000", day: "2020-03-01") { scope day region { code name } } }`,
+    );
+    expect(data.summary).toEqual({
+      scope: '130000',
+      day: '2020-03-01',
+      region: { code: '130000', name: '河北省' },
+    });
   });
 
   it('accepts today and rejects tomorrow (China Standard Time)', async () => {
     const today = todayInChina();
     const ok = await post(url(), `query($d: Date) { summary(day: $d) { day } }`, { d: today });
     expect(ok.data.summary.day).toBe(today);
-    const future = await post(url(), `query($d: Date) { summary(day: $d) { day } }`, { d: addDays(today, 1) });
+    const future = await post(url(), `query($d: Date) { summary(day: $d) { day } }`, {
+      d: addDays(today, 1),
+    });
     expect(future.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'day' });
   });
 });
@@ -32,8 +42,19 @@ describe('summary', () => {
 describe('dailySeries', () => {
   it('gives one Summary per day, inclusive, across a month end', async () => {
     const { data } = await post(url(), SERIES, { scope: '450200', from: '2020-02-27', to: '2020-03-02' });
-    expect(data.dailySeries.map((s: { day: string }) => s.day)).toEqual(['2020-02-27', '2020-02-28', '2020-02-29', '2020-03-01', '2020-03-02']);
-    expect(data.dailySeries.every((s: { scope: string; region: { code: string } }) => s.scope === '450200' && s.region.code === '450200')).toBe(true);
+    expect(data.dailySeries.map((s: { day: string }) => s.day)).toEqual([
+      '2020-02-27',
+      '2020-02-28',
+      '2020-02-29',
+      '2020-03-01',
+      '2020-03-02',
+    ]);
+    expect(
+      data.dailySeries.every(
+        (s: { scope: string; region: { code: string } }) =>
+          s.scope === '450200' && s.region.code === '450200',
+      ),
+    ).toBe(true);
   });
 
   it('a single day and the nation by default', async () => {

@@ -13,7 +13,11 @@ export interface WireAnswer<T> {
 }
 
 /** Posts one operation and returns the HTTP status with the parsed body. */
-export async function post<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<WireAnswer<T>> {
+export async function post<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<WireAnswer<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

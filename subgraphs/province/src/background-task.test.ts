@@ -4,7 +4,7 @@ import { startBackgroundTask } from './background-task.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a background task', () => {
-  it('should run after the first delay, again after each run\'s delay, and report failures then retry', async () => {
+  it("should run after the first delay, again after each run's delay, and report failures then retry", async () => {
     const runs: number[] = [];
     const failures: string[] = [];
     let n = 0;

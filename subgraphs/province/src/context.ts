@@ -23,7 +23,11 @@ export function createContext(base: Omit<ProvinceContext, 'loaders'>): ProvinceC
  * The request's DataLoader named `name`, created on first use: all loads of one tick become one
  * call of `batch` (which must return one entry per key, in key order).
  */
-export function loaderFor<V>(ctx: ProvinceContext, name: string, batch: (keys: readonly string[]) => Promise<readonly V[]>): DataLoader<string, V> {
+export function loaderFor<V>(
+  ctx: ProvinceContext,
+  name: string,
+  batch: (keys: readonly string[]) => Promise<readonly V[]>,
+): DataLoader<string, V> {
   let loader = ctx.loaders.get(name) as DataLoader<string, V> | undefined;
   if (!loader) {
     loader = new DataLoader<string, V>((keys) => batch(keys));
@@ -33,7 +37,10 @@ export function loaderFor<V>(ctx: ProvinceContext, name: string, batch: (keys: r
 }
 
 /** Orders rows found by id like `ids`, with undefined for ids that matched nothing. */
-export function inIdOrder<R extends { id: string }>(ids: readonly string[], rows: readonly R[]): (R | undefined)[] {
+export function inIdOrder<R extends { id: string }>(
+  ids: readonly string[],
+  rows: readonly R[],
+): (R | undefined)[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id));
 }

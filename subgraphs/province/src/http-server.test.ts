@@ -21,7 +21,10 @@ describe('HTTP surface', () => {
       expect(answer.status).toBe(200);
       expect(answer.data?._service.sdl).toContain('type Query');
     }
-    const get = await fetch(`${p.service.url}/transport/graphql?query=${encodeURIComponent('{ trips(origin: "130000") { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(
+      `${p.service.url}/transport/graphql?query=${encodeURIComponent('{ trips(origin: "130000") { totalCount } }')}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
     expect(await get.json()).toEqual({ data: { trips: { totalCount: 0 } } });
   });
 
@@ -33,7 +36,11 @@ describe('HTTP surface', () => {
 
   it('should answer 404 for unknown paths and BAD_USER_INPUT for a body that is not JSON', async () => {
     expect((await fetch(`${p.service.url}/nowhere`)).status).toBe(404);
-    const res = await fetch(`${p.service.url}/workers/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(`${p.service.url}/workers/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     expectError({ status: res.status, ...((await res.json()) as object) }, 'BAD_USER_INPUT');
   });
@@ -67,11 +74,22 @@ describe('CLI (src/main.ts)', () => {
   it('should print one listening line, serve, and exit 0 on SIGTERM', { timeout: 120_000 }, async () => {
     const database = await createProvinceDatabase();
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], {
-      cwd: root,
-      env: { ...process.env, PROVINCE: '450000', PORT: '0', LOG_LEVEL: 'info', ALLOW_UNSIGNED: '1', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATABASE_URL: '' }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PROVINCE: '450000',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          ALLOW_UNSIGNED: '1',
+          ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATABASE_URL: '' }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const lines = createInterface({ input: child.stdout! });
       const first = await new Promise<string>((resolve) => lines.once('line', resolve));
@@ -90,27 +108,52 @@ describe('CLI (src/main.ts)', () => {
 
   it('should refuse to start without a valid PROVINCE', { timeout: 60_000 }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env: { ...process.env, PROVINCE: '4500' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
+      { cwd: root, env: { ...process.env, PROVINCE: '4500' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
     expect(stderr).toMatch(/PROVINCE must be/);
   });
 
-  it('should refuse to start in production with the development worker id key', { timeout: 60_000 }, async () => {
+  it('should refuse to start in production with the development worker id key', {
+    timeout: 60_000,
+  }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const env: NodeJS.ProcessEnv = { ...process.env, PROVINCE: '450000', NODE_ENV: 'production', GATEWAY_PUBLIC_KEY: 'unused' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PROVINCE: '450000',
+      NODE_ENV: 'production',
+      GATEWAY_PUBLIC_KEY: 'unused',
+    };
     delete env.WORKER_ID_KEY;
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
     expect(stderr).toMatch(/WORKER_ID_KEY must be set when NODE_ENV=production/);
   });
 
-  it('should refuse to start with a DATABASE_POOL_SIZE that is not a count of connections', { timeout: 60_000 }, async () => {
+  it('should refuse to start with a DATABASE_POOL_SIZE that is not a count of connections', {
+    timeout: 60_000,
+  }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'], { cwd: root, env: { ...process.env, PROVINCE: '450000', DATABASE_POOL_SIZE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, PROVINCE: '450000', DATABASE_POOL_SIZE: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
@@ -119,17 +162,37 @@ describe('CLI (src/main.ts)', () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('Postgres pool', () => {
-  it('should hold at most databasePoolSize connections (plus the outbox listener) under concurrent requests', { timeout: 60_000 }, async () => {
+  it('should hold at most databasePoolSize connections (plus the outbox listener) under concurrent requests', {
+    timeout: 60_000,
+  }, async () => {
     const database = await createProvinceDatabase();
-    const province = await startProvince({ province: '450000', port: 0, databaseUrl: database.databaseUrl, databasePoolSize: 2, logLevel: 'silent', requireGatewaySignature: false });
+    const province = await startProvince({
+      province: '450000',
+      port: 0,
+      databaseUrl: database.databaseUrl,
+      databasePoolSize: 2,
+      logLevel: 'silent',
+      requireGatewaySignature: false,
+    });
     const admin = new (await import('pg')).default.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
     try {
       const query = JSON.stringify({ query: '{ workers(homeRegion: "450000") { totalCount } }' });
-      const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${province.url}/workers/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query }).then((r) => r.json())));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          fetch(`${province.url}/workers/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: query,
+          }).then((r) => r.json()),
+        ),
+      );
       expect(answers.every((a) => a.data?.workers?.totalCount === 0)).toBe(true);
       const dbName = new URL(database.databaseUrl!).pathname.slice(1);
-      const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+        [dbName],
+      );
       expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(2);
       expect(Number(rows[0]!.n)).toBeLessThanOrEqual(3);
     } finally {

@@ -40,11 +40,32 @@ export function createHttpServer(options: HttpServerOptions): Server {
       .catch((err: unknown) => {
         const status = (err as { status?: number }).status ?? 500;
         if (status >= 500) options.log.error({ err: safeError(err) }, 'request failed');
-        if (!res.headersSent) sendJson(res, status, { errors: [{ message: status === 413 ? 'request body too large' : status === 400 ? 'request body is not JSON' : 'internal error', extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' } }] });
+        if (!res.headersSent)
+          sendJson(res, status, {
+            errors: [
+              {
+                message:
+                  status === 413
+                    ? 'request body too large'
+                    : status === 400
+                      ? 'request body is not JSON'
+                      : 'internal error',
+                extensions: { code: status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR' },
+              },
+            ],
+          });
         else res.destroy();
       })
       .finally(() => {
-        options.log.debug({ method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+        options.log.debug(
+          {
+            method: req.method,
+            path: req.url?.split('?')[0],
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        );
       });
   });
   server.keepAliveTimeout = 65_000;
@@ -59,7 +80,10 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     return sendJson(res, status, body);
   }
   const match = GRAPHQL_PATH.exec(url.pathname);
-  if (!match) return sendJson(res, 404, { error: `no such path; try /health or /{${PROVINCE_SUBGRAPHS.join(',')}}/graphql` });
+  if (!match)
+    return sendJson(res, 404, {
+      error: `no such path; try /health or /{${PROVINCE_SUBGRAPHS.join(',')}}/graphql`,
+    });
   if (req.method !== 'GET' && req.method !== 'POST') {
     res.setHeader('allow', 'GET, POST');
     return sendJson(res, 405, { error: 'use GET or POST' });

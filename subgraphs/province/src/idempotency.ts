@@ -17,7 +17,9 @@ function stableJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -40,10 +42,18 @@ export async function claimKey(tx: Tx, rawKey: string, operation: string, hash: 
   const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
   if (!row) throw new Error('idempotency key vanished after a conflict');
   if (row.operation !== operation) {
-    throw hubError('IDEMPOTENCY_CONFLICT', `idempotencyKey was already used for ${row.operation}; use a new key for ${operation}`, { field: 'idempotencyKey' });
+    throw hubError(
+      'IDEMPOTENCY_CONFLICT',
+      `idempotencyKey was already used for ${row.operation}; use a new key for ${operation}`,
+      { field: 'idempotencyKey' },
+    );
   }
   if (row.requestHash !== hash) {
-    throw hubError('IDEMPOTENCY_CONFLICT', `idempotencyKey was already used for ${operation} with other input; use a new key`, { field: 'idempotencyKey' });
+    throw hubError(
+      'IDEMPOTENCY_CONFLICT',
+      `idempotencyKey was already used for ${operation} with other input; use a new key`,
+      { field: 'idempotencyKey' },
+    );
   }
   return { kind: 'replay', ids: row.result?.ids ?? [] };
 }

@@ -9,14 +9,24 @@ import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
 import { createLogger } from './logger.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
-import { DEFAULT_RETENTION, startRetention, type RetentionPolicy, type RetentionTask } from './retention/retention.js';
+import {
+  DEFAULT_RETENTION,
+  startRetention,
+  type RetentionPolicy,
+  type RetentionTask,
+} from './retention/retention.js';
 import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
 export type { ProvinceContext } from './context.js';
 export * as tables from './db/schema/index.js';
 /** Retention of outbox events and idempotency keys: one pass on demand, and the policy's defaults. */
-export { pruneOnce, DEFAULT_RETENTION, type RetentionPolicy, type RetentionResult } from './retention/retention.js';
+export {
+  pruneOnce,
+  DEFAULT_RETENTION,
+  type RetentionPolicy,
+  type RetentionResult,
+} from './retention/retention.js';
 
 /** Options of {@link startProvince}. */
 export interface ProvinceOptions {
@@ -84,7 +94,9 @@ export interface ProvinceService {
  */
 export function assertProvinceCode(code: string): string {
   if (!/^\d{2}0000$/.test(code) || findRegion(code)?.level !== 'PROVINCE') {
-    throw new Error(`PROVINCE must be the six-digit code of a province (e.g. 450000 for Guangxi); got "${code}"`);
+    throw new Error(
+      `PROVINCE must be the six-digit code of a province (e.g. 450000 for Guangxi); got "${code}"`,
+    );
   }
   return code;
 }
@@ -97,15 +109,22 @@ export function assertProvinceCode(code: string): string {
  */
 export async function startProvince(options: ProvinceOptions): Promise<ProvinceService> {
   const province = assertProvinceCode(options.province);
-  const log = options.logger ?? createLogger({ province, ...(options.logLevel ? { level: options.logLevel } : {}) });
+  const log =
+    options.logger ?? createLogger({ province, ...(options.logLevel ? { level: options.logLevel } : {}) });
   const workerIdKey = options.workerIdKey ?? process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY;
-  if (workerIdKey === DEV_WORKER_ID_KEY) log.debug('using the development worker id key; set WORKER_ID_KEY in production');
+  if (workerIdKey === DEV_WORKER_ID_KEY)
+    log.debug('using the development worker id key; set WORKER_ID_KEY in production');
   const admission = await createGatewayAdmission({
     publicKeyPem: options.gatewayPublicKey ?? (process.env.GATEWAY_PUBLIC_KEY || undefined),
     requireSignature: options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1',
     log,
   });
-  const db = await openDatabase({ databaseUrl: options.databaseUrl, pgliteDir: options.pgliteDir, poolSize: options.databasePoolSize, log });
+  const db = await openDatabase({
+    databaseUrl: options.databaseUrl,
+    pgliteDir: options.pgliteDir,
+    poolSize: options.databasePoolSize,
+    log,
+  });
   log.debug({ driver: db.driver }, 'database ready, migrations applied');
   let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
   try {
@@ -118,10 +137,14 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     servers,
     log,
     admit: admission.admit,
-    contextFor: (subgraph) => createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+    contextFor: (subgraph) =>
+      createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
     async health() {
       const up = await db.ping();
-      return { status: up ? 200 : 503, body: { status: up ? 'ok' : 'unavailable', province, database: up ? 'up' : 'down' } };
+      return {
+        status: up ? 200 : 503,
+        body: { status: up ? 'ok' : 'unavailable', province, database: up ? 'up' : 'down' },
+      };
     },
   });
   let subscriptions: SubscriptionService;
@@ -132,7 +155,8 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       database: db,
       log,
       admit: admission.admit,
-      contextFor: (subgraph) => createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+      contextFor: (subgraph) =>
+        createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
     });
   } catch (err) {
     await stopSubgraphServers(servers);
@@ -155,9 +179,13 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     throw err;
   }
   const { port } = httpServer.address() as AddressInfo;
-  const statistics = startStatisticsFolder(db.db, { log, ...(options.statisticsFoldIntervalMs ? { intervalMs: options.statisticsFoldIntervalMs } : {}) });
+  const statistics = startStatisticsFolder(db.db, {
+    log,
+    ...(options.statisticsFoldIntervalMs ? { intervalMs: options.statisticsFoldIntervalMs } : {}),
+  });
   const retention = startRetention(db.db, {
-    log, policy: { ...DEFAULT_RETENTION, ...options.retention },
+    log,
+    policy: { ...DEFAULT_RETENTION, ...options.retention },
     ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
   });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

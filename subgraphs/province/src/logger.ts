@@ -25,7 +25,12 @@ export function createLogger(options: LoggerOptions): Logger {
 export function safeError(err: unknown): { name: string; message: string; code?: string; stack?: string } {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message.slice(0, 500), ...(typeof code === 'string' ? { code } : {}), ...(err.stack ? { stack: err.stack } : {}) };
+    return {
+      name: err.name,
+      message: err.message.slice(0, 500),
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
   }
   return { name: 'Error', message: String(err).slice(0, 500) };
 }

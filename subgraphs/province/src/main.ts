@@ -18,7 +18,8 @@ function integerFromEnv(name: string, min: number, max: number): number | undefi
   const value = process.env[name];
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}; got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a number from ${min} to ${max}; got "${value}"`);
   return n;
 }
 
@@ -40,7 +41,12 @@ async function main(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL || undefined,
     databasePoolSize: integerFromEnv('DATABASE_POOL_SIZE', 1, 1000),
     retention: Object.fromEntries(
-      ([['outboxDays', 'OUTBOX_RETENTION_DAYS'], ['idempotencyKeyDays', 'IDEMPOTENCY_KEY_RETENTION_DAYS']] as const)
+      (
+        [
+          ['outboxDays', 'OUTBOX_RETENTION_DAYS'],
+          ['idempotencyKeyDays', 'IDEMPOTENCY_KEY_RETENTION_DAYS'],
+        ] as const
+      )
         .map(([key, name]) => [key, integerFromEnv(name, 0, 36_500)])
         .filter(([, days]) => days !== undefined),
     ),
@@ -49,7 +55,10 @@ async function main(): Promise<void> {
     logger: log,
   });
   log.info({ url: service.url }, 'listening');
-  if (service.signatureMode === 'unsigned') log.warn('ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)');
+  if (service.signatureMode === 'unsigned')
+    log.warn(
+      'ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)',
+    );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -71,6 +80,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'province failed to start', error: String((err as Error)?.message ?? err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', msg: 'province failed to start', error: String((err as Error)?.message ?? err) })}\n`,
+  );
   process.exit(1);
 });

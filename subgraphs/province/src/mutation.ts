@@ -46,7 +46,10 @@ export async function runMutation(
  * Reads the records a mutation returned, in order (one statement).
  * @throws when one is missing: a stored idempotency result must name existing records.
  */
-export async function recordsFor<R>(ids: readonly string[], find: (ids: readonly string[]) => Promise<(R | undefined)[]>): Promise<R[]> {
+export async function recordsFor<R>(
+  ids: readonly string[],
+  find: (ids: readonly string[]) => Promise<(R | undefined)[]>,
+): Promise<R[]> {
   const rows = await find(ids);
   return rows.map((row, i) => {
     if (!row) throw new Error(`record ${ids[i]} returned by a mutation is missing`);

@@ -1,4 +1,12 @@
-import { assertDay, assertInstant, badInput, decodeCursor, encodeCursor, pageSize, type Keyset } from '@p2p/schema';
+import {
+  assertDay,
+  assertInstant,
+  badInput,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  type Keyset,
+} from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
@@ -29,7 +37,11 @@ export function orderById<R extends { id: string }>(id: PgColumn): KeysetOrder<R
 }
 
 /** Ordered by a date column (ReturnRequest.plannedReturnDate), then id; k is 'YYYY-MM-DD'. */
-export function orderByDay<R extends { id: string }>(column: PgColumn, id: PgColumn, dayOf: (row: R) => string): KeysetOrder<R> {
+export function orderByDay<R extends { id: string }>(
+  column: PgColumn,
+  id: PgColumn,
+  dayOf: (row: R) => string,
+): KeysetOrder<R> {
   return {
     keyOf: dayOf,
     after: (a) => sql`(${column}, ${id}) > (${cursorValue(a, assertDay)}::date, ${a.id})`,
@@ -37,10 +49,15 @@ export function orderByDay<R extends { id: string }>(column: PgColumn, id: PgCol
 }
 
 /** Ordered by a timestamptz column (Trip.departureAt), then id; k is `date.toISOString()`. */
-export function orderByInstant<R extends { id: string }>(column: PgColumn, id: PgColumn, instantOf: (row: R) => Date): KeysetOrder<R> {
+export function orderByInstant<R extends { id: string }>(
+  column: PgColumn,
+  id: PgColumn,
+  instantOf: (row: R) => Date,
+): KeysetOrder<R> {
   return {
     keyOf: (row) => instantOf(row).toISOString(),
-    after: (a) => sql`(${column}, ${id}) > (${cursorValue(a, assertInstant).toISOString()}::timestamptz, ${a.id})`,
+    after: (a) =>
+      sql`(${column}, ${id}) > (${cursorValue(a, assertInstant).toISOString()}::timestamptz, ${a.id})`,
   };
 }
 

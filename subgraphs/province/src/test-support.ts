@@ -1,6 +1,14 @@
 import { count } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { enterprises, idempotencyKeys, outbox, returnRequests, tripPassengers, trips, workers } from './db/schema/index.js';
+import {
+  enterprises,
+  idempotencyKeys,
+  outbox,
+  returnRequests,
+  tripPassengers,
+  trips,
+  workers,
+} from './db/schema/index.js';
 import { startProvince, type ProvinceService } from './index.js';
 import { createProvinceDatabase } from './testing.js';
 import { residentIdFrom, type ProvinceSubgraph } from '@p2p/schema';
@@ -13,7 +21,15 @@ export interface GraphQLAnswer {
 }
 
 /** The tables of a province database, by name. */
-export const TABLES = { workers, enterprises, returnRequests, trips, tripPassengers, idempotencyKeys, outbox } as const;
+export const TABLES = {
+  workers,
+  enterprises,
+  returnRequests,
+  trips,
+  tripPassengers,
+  idempotencyKeys,
+  outbox,
+} as const;
 
 /** A province started for a test file, on PGlite or on a fresh Postgres database (DATABASE_URL). */
 export interface TestProvince {
@@ -32,7 +48,13 @@ export async function startTestProvince(province = '450000'): Promise<TestProvin
   const database = await createProvinceDatabase();
   // Unit tests call the province directly, without the gateway: no signature, no access rules
   // (access/*.test.ts start signed provinces of their own).
-  const service = await startProvince({ province, port: 0, databaseUrl: database.databaseUrl, logLevel: 'silent', requireGatewaySignature: false });
+  const service = await startProvince({
+    province,
+    port: 0,
+    databaseUrl: database.databaseUrl,
+    logLevel: 'silent',
+    requireGatewaySignature: false,
+  });
   // No background fold of the statistics deltas: it would add its statements to the counts the
   // batching tests assert. Summaries read unfolded deltas too; tests fold with foldNow() when they choose.
   await service.statistics.stop();
@@ -51,7 +73,9 @@ export async function startTestProvince(province = '450000'): Promise<TestProvin
     },
     async rowCounts() {
       const entries = await Promise.all(
-        Object.entries(TABLES).map(async ([name, table]) => [name, (await db.select({ n: count() }).from(table))[0]!.n] as const),
+        Object.entries(TABLES).map(
+          async ([name, table]) => [name, (await db.select({ n: count() }).from(table))[0]!.n] as const,
+        ),
       );
       return Object.fromEntries(entries) as Record<keyof typeof TABLES, number>;
     },

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { CALLER_HEADER, generateGatewayKeyPair, importGatewaySigningKey, signCallerAssertion, type Caller } from '@p2p/schema';
+import {
+  CALLER_HEADER,
+  generateGatewayKeyPair,
+  importGatewaySigningKey,
+  signCallerAssertion,
+  type Caller,
+} from '@p2p/schema';
 import pg from 'pg';
 
 /** A database for one test province. */
@@ -26,7 +32,9 @@ async function admin(url: string, statement: string): Promise<void> {
  * that server, dropped by `drop()`); PGlite in memory otherwise.
  * @param adminUrl server to create it on. @default process.env.DATABASE_URL
  */
-export async function createProvinceDatabase(adminUrl: string | undefined = process.env.DATABASE_URL || undefined): Promise<TestDatabase> {
+export async function createProvinceDatabase(
+  adminUrl: string | undefined = process.env.DATABASE_URL || undefined,
+): Promise<TestDatabase> {
   if (!adminUrl) return { drop: async () => {} };
   const name = `p2p_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await admin(adminUrl, `CREATE DATABASE "${name}"`);
@@ -62,4 +70,9 @@ export async function testGatewayKeys(): Promise<TestGatewayKeys> {
 }
 
 /** The brute-force recount of `Summary` over raw records: the oracle of the statistics tests, the e2e property test included. */
-export { recountSummary, flowClassOf, type StatisticsRecords, type RecountedSummary } from './summary/recount.js';
+export {
+  recountSummary,
+  flowClassOf,
+  type StatisticsRecords,
+  type RecountedSummary,
+} from './summary/recount.js';

@@ -25,13 +25,19 @@ function batches(ctx: ScenarioContext, provinces: readonly string[], workers: nu
   for (let done = 0, i = 0; done < workers; done += BATCH, i++) {
     const province = provinces[i % provinces.length]!;
     const size = Math.min(BATCH, workers - done);
-    calls.push(registerWorkers(province, Array.from({ length: size }, () => workerIdentity(province, ctx.hub.freshWorkerIndex(province)))));
+    calls.push(
+      registerWorkers(
+        province,
+        Array.from({ length: size }, () => workerIdentity(province, ctx.hub.freshWorkerIndex(province))),
+      ),
+    );
   }
   return calls;
 }
 
 /** Workers per second of the calls that succeeded (every call but the last carries a full batch). */
-const workersPerSecond = (result: LoadResult) => ((result.requests - result.errors) * BATCH * 1000) / result.elapsedMs;
+const workersPerSecond = (result: LoadResult) =>
+  ((result.requests - result.errors) * BATCH * 1000) / result.elapsedMs;
 
 async function countWorkers(databaseUrls: Record<string, string>): Promise<number> {
   let total = 0;
@@ -50,7 +56,9 @@ async function countWorkers(databaseUrls: Record<string, string>): Promise<numbe
 /** Runs the scenario. */
 export async function bulkRegistration(ctx: ScenarioContext): Promise<void> {
   const { hub, options, report } = ctx;
-  report.heading(`3. ${NAME}: registerWorkers through the API, ${BATCH} new workers per call (the province's limit), ${CONCURRENCY} calls in flight, real Postgres`);
+  report.heading(
+    `3. ${NAME}: registerWorkers through the API, ${BATCH} new workers per call (the province's limit), ${CONCURRENCY} calls in flight, real Postgres`,
+  );
   const warm = batches(ctx, hub.provinces, BATCH * hub.provinces.length);
   await warmUp(ctx, [hub.sharded], (n) => warm[n % warm.length]!, warm.length);
 
@@ -58,23 +66,50 @@ export async function bulkRegistration(ctx: ScenarioContext): Promise<void> {
   const calls = batches(ctx, hub.provinces, options.bulkWorkers);
   const databases = Object.values(hub.databaseUrls).map((url) => new URL(url).pathname.slice(1));
   const [cpuBefore, postgresBefore] = [cpuSnapshot(), await postgresBackendCpu(hub.serverUrl, databases)];
-  const viaGateway = await runLoad(hub.sharded, (n) => calls[n]!, { concurrency: CONCURRENCY, maxRequests: calls.length, maxDurationMs: 300_000 });
+  const viaGateway = await runLoad(hub.sharded, (n) => calls[n]!, {
+    concurrency: CONCURRENCY,
+    maxRequests: calls.length,
+    maxDurationMs: 300_000,
+  });
   const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), viaGateway.requests);
-  const postgres = postgresCpuSpent(postgresBefore, await postgresBackendCpu(hub.serverUrl, databases)) / Math.max(1, viaGateway.requests);
+  const postgres =
+    postgresCpuSpent(postgresBefore, await postgresBackendCpu(hub.serverUrl, databases)) /
+    Math.max(1, viaGateway.requests);
   const after = await countWorkers(hub.databaseUrls);
   const rate = workersPerSecond(viaGateway);
-  report.measured(NAME, `via the sharded gateway, ${hub.provinces.length} provinces`, viaGateway, `${Math.round(rate).toLocaleString('en')} workers/s`);
-  report.say(`    per call of ${BATCH}: ${cpu.replace(' CPU ms/request', '')}, postgres backends ${postgres.toFixed(1)} CPU ms`);
-  report.fact(`  bulk registration: ${Math.round(rate).toLocaleString('en')} workers/s through the gateway (target ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}); ${(after - before).toLocaleString('en')} new rows in Postgres for ${(calls.length * BATCH).toLocaleString('en')} sent`);
+  report.measured(
+    NAME,
+    `via the sharded gateway, ${hub.provinces.length} provinces`,
+    viaGateway,
+    `${Math.round(rate).toLocaleString('en')} workers/s`,
+  );
+  report.say(
+    `    per call of ${BATCH}: ${cpu.replace(' CPU ms/request', '')}, postgres backends ${postgres.toFixed(1)} CPU ms`,
+  );
+  report.fact(
+    `  bulk registration: ${Math.round(rate).toLocaleString('en')} workers/s through the gateway (target ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}); ${(after - before).toLocaleString('en')} new rows in Postgres for ${(calls.length * BATCH).toLocaleString('en')} sent`,
+  );
 
   const province = hub.baselineProvince;
   // A province serves only requests signed by the gateway: the direct client presents the officer's assertion.
   const assertion = await hub.auth.assertionHeaders(province);
-  const direct = new GraphQLClient(`${hub.federation.provinceUrls[province]}/workers/graphql`, { connections: CONCURRENCY, headersFor: () => assertion });
+  const direct = new GraphQLClient(`${hub.federation.provinceUrls[province]}/workers/graphql`, {
+    connections: CONCURRENCY,
+    headersFor: () => assertion,
+  });
   try {
     const directCalls = batches(ctx, [province], Math.max(BATCH * 4, Math.floor(options.bulkWorkers / 5)));
-    const result = await runLoad(direct, (n) => directCalls[n]!, { concurrency: CONCURRENCY, maxRequests: directCalls.length, maxDurationMs: 120_000 });
-    report.measured(NAME, `direct to province ${province} (no gateway)`, result, `${Math.round(workersPerSecond(result)).toLocaleString('en')} workers/s`);
+    const result = await runLoad(direct, (n) => directCalls[n]!, {
+      concurrency: CONCURRENCY,
+      maxRequests: directCalls.length,
+      maxDurationMs: 120_000,
+    });
+    report.measured(
+      NAME,
+      `direct to province ${province} (no gateway)`,
+      result,
+      `${Math.round(workersPerSecond(result)).toLocaleString('en')} workers/s`,
+    );
   } finally {
     await direct.close();
   }

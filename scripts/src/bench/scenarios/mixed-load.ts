@@ -18,7 +18,8 @@ import { loadedWorkerId, randomFor, warmUp, type ScenarioContext } from '../scen
 const NAME = 'mixed load';
 
 /** The city a county belongs to (a city without counties is its own). */
-const cityOf = (county: string) => (findRegion(county)?.level === 'COUNTY' ? findRegion(county)!.parent! : county);
+const cityOf = (county: string) =>
+  findRegion(county)?.level === 'COUNTY' ? findRegion(county)!.parent! : county;
 
 /** The mix, in percent: 75 % reads, 25 % writes. */
 export const MIX: readonly { percent: number; kind: string }[] = [
@@ -41,16 +42,25 @@ function mixed(ctx: ScenarioContext, n: number): Operation {
   let draw = random.next() * 100;
   const kind = MIX.find((m) => (draw -= m.percent) < 0)?.kind ?? 'worker';
   switch (kind) {
-    case 'tripsToDestination': return op.tripsToDestination(random.pick(RECEIVING_CITIES), undefined, 5);
-    case 'workers page': return op.workersPage(random.pick(provinceGeography(province).counties));
+    case 'tripsToDestination':
+      return op.tripsToDestination(random.pick(RECEIVING_CITIES), undefined, 5);
+    case 'workers page':
+      return op.workersPage(random.pick(provinceGeography(province).counties));
     // Return requests live in the enterprise's province: ask a city of a connected one.
-    case 'returnRequests': return op.returnRequestsTo(cityOf(random.pick(provinceGeography(province).counties)));
-    case 'summary': return op.workerSummary(random.pick(provinceGeography(province).counties));
-    case 'registerWorker': return op.registerWorker(province, workerIdentity(province, hub.freshWorkerIndex(province)));
-    case 'recordHealthCheck': return op.recordHealthCheck(loadedWorkerId(hub, random, province));
-    case 'reportEmployment': return op.reportEmployment(loadedWorkerId(hub, random, province), receivingCounty(random));
-    case 'reportTravelIntent': return op.reportTravelIntent(loadedWorkerId(hub, random, province), receivingCounty(random));
-    default: return op.workerById(loadedWorkerId(hub, random, province));
+    case 'returnRequests':
+      return op.returnRequestsTo(cityOf(random.pick(provinceGeography(province).counties)));
+    case 'summary':
+      return op.workerSummary(random.pick(provinceGeography(province).counties));
+    case 'registerWorker':
+      return op.registerWorker(province, workerIdentity(province, hub.freshWorkerIndex(province)));
+    case 'recordHealthCheck':
+      return op.recordHealthCheck(loadedWorkerId(hub, random, province));
+    case 'reportEmployment':
+      return op.reportEmployment(loadedWorkerId(hub, random, province), receivingCounty(random));
+    case 'reportTravelIntent':
+      return op.reportTravelIntent(loadedWorkerId(hub, random, province), receivingCounty(random));
+    default:
+      return op.workerById(loadedWorkerId(hub, random, province));
   }
 }
 
@@ -76,14 +86,21 @@ function memoryColumns(): { gateway: number; provinceMin: number; provinceMax: n
   const provinces = memory.filter((m) => m.service.startsWith('province')).map((m) => m.rssBytes);
   const provinceMin = provinces.length ? Math.min(...provinces) : 0;
   const provinceMax = provinces.length ? Math.max(...provinces) : 0;
-  return { gateway, provinceMin, provinceMax, text: `gateway ${formatMegabytes(gateway).padStart(7)}  provinces ${formatMegabytes(provinceMin)}–${formatMegabytes(provinceMax)}` };
+  return {
+    gateway,
+    provinceMin,
+    provinceMax,
+    text: `gateway ${formatMegabytes(gateway).padStart(7)}  provinces ${formatMegabytes(provinceMin)}–${formatMegabytes(provinceMax)}`,
+  };
 }
 
 /** Runs the scenario. */
 export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   const { options, report, hub } = ctx;
   const durationMs = options.durationSeconds * 1000;
-  report.heading(`4. ${NAME}: ${options.durationSeconds} s at concurrency ${options.concurrency}; ${MIX.map((m) => `${m.kind} ${m.percent}%`).join(', ')}`);
+  report.heading(
+    `4. ${NAME}: ${options.durationSeconds} s at concurrency ${options.concurrency}; ${MIX.map((m) => `${m.kind} ${m.percent}%`).join(', ')}`,
+  );
   await warmUp(ctx, [hub.sharded], (n) => mixed(ctx, 10_000_000 + n), options.quick ? 16 : 100);
 
   const intervalMs = Math.max(2_000, Math.round(durationMs / 12));
@@ -91,9 +108,14 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   const started = performance.now();
   const first = memoryColumns();
   const firstHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
-  const heapText = (bytes: number) => `gateway heap used ${Number.isNaN(bytes) ? '-' : formatMegabytes(bytes)}`;
-  report.say(`  ${'t (s)'.padStart(6)} ${'req/s'.padStart(8)} ${'errors'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  RSS`);
-  report.say(`  ${'0'.padStart(6)} ${''.padStart(8)} ${''.padStart(7)} ${''.padStart(7)} ${''.padStart(7)}  ${first.text}  ${heapText(firstHeap)}`);
+  const heapText = (bytes: number) =>
+    `gateway heap used ${Number.isNaN(bytes) ? '-' : formatMegabytes(bytes)}`;
+  report.say(
+    `  ${'t (s)'.padStart(6)} ${'req/s'.padStart(8)} ${'errors'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  RSS`,
+  );
+  report.say(
+    `  ${'0'.padStart(6)} ${''.padStart(8)} ${''.padStart(7)} ${''.padStart(7)} ${''.padStart(7)}  ${first.text}  ${heapText(firstHeap)}`,
+  );
   const flush = async () => {
     const s = interval.latency.summary();
     const elapsed = (performance.now() - started) / 1000;
@@ -114,10 +136,18 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   }).finally(() => clearInterval(timer));
   const last = memoryColumns();
   const lastHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
-  report.measured(NAME, `all ${hub.provinces.length} provinces, sharded gateway, ${options.durationSeconds} s`, result);
+  report.measured(
+    NAME,
+    `all ${hub.provinces.length} provinces, sharded gateway, ${options.durationSeconds} s`,
+    result,
+  );
   for (const [name, recorder] of [...result.byOperation].sort()) {
     const s = recorder.summary();
-    report.say(`    ${name.padEnd(36)} ${String(s.count).padStart(7)}  p50 ${formatMs(s.p50).padStart(6)} ms  p99 ${formatMs(s.p99).padStart(6)} ms`);
+    report.say(
+      `    ${name.padEnd(36)} ${String(s.count).padStart(7)}  p50 ${formatMs(s.p50).padStart(6)} ms  p99 ${formatMs(s.p99).padStart(6)} ms`,
+    );
   }
-  report.fact(`  mixed load: ${result.errors} errors in ${result.requests.toLocaleString('en')} requests; RSS gateway ${formatMegabytes(first.gateway)} → ${formatMegabytes(last.gateway)} (${heapText(firstHeap)} → ${Number.isNaN(lastHeap) ? '-' : formatMegabytes(lastHeap)}), provinces ${formatMegabytes(first.provinceMin)}–${formatMegabytes(first.provinceMax)} → ${formatMegabytes(last.provinceMin)}–${formatMegabytes(last.provinceMax)}`);
+  report.fact(
+    `  mixed load: ${result.errors} errors in ${result.requests.toLocaleString('en')} requests; RSS gateway ${formatMegabytes(first.gateway)} → ${formatMegabytes(last.gateway)} (${heapText(firstHeap)} → ${Number.isNaN(lastHeap) ? '-' : formatMegabytes(lastHeap)}), provinces ${formatMegabytes(first.provinceMin)}–${formatMegabytes(first.provinceMax)} → ${formatMegabytes(last.provinceMin)}–${formatMegabytes(last.provinceMax)}`,
+  );
 }

@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { CALLER_HEADER, hubError, importGatewayPublicKey, verifyCallerAssertion, type Caller } from '@p2p/schema';
+import {
+  CALLER_HEADER,
+  hubError,
+  importGatewayPublicKey,
+  verifyCallerAssertion,
+  type Caller,
+} from '@p2p/schema';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
@@ -47,11 +53,15 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
   const requireSignature = options.requireSignature ?? true;
   if (!options.publicKeyPem) {
     if (requireSignature) {
-      throw new Error('GATEWAY_PUBLIC_KEY is not set: a province serves only requests signed by the national gateway. '
-        + 'Set it to the gateway\'s SPKI PEM public key (npm start and the e2e harness generate a pair per run), '
-        + 'or set ALLOW_UNSIGNED=1 in development to serve every request without access rules.');
+      throw new Error(
+        'GATEWAY_PUBLIC_KEY is not set: a province serves only requests signed by the national gateway. ' +
+          "Set it to the gateway's SPKI PEM public key (npm start and the e2e harness generate a pair per run), " +
+          'or set ALLOW_UNSIGNED=1 in development to serve every request without access rules.',
+      );
     }
-    options.log.debug('no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)');
+    options.log.debug(
+      'no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)',
+    );
     return { mode: 'unsigned', admit: async (_req, ctx) => void bindAccess(ctx, UNRESTRICTED) };
   }
   let publicKey: PublicKey;
@@ -68,7 +78,9 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       const token = Array.isArray(header) ? header[0] : header;
       if (!token) {
         if (!requireSignature) return void bindAccess(ctx, UNRESTRICTED);
-        return refusal('this province serves only requests from the national gateway (no caller assertion); send your query to the gateway');
+        return refusal(
+          'this province serves only requests from the national gateway (no caller assertion); send your query to the gateway',
+        );
       }
       try {
         bindAccess(ctx, { kind: 'caller', caller: await verified.verify(token, publicKey) });
@@ -109,7 +121,9 @@ class VerifiedAssertions {
 /** The `exp` of a JWT already verified, in milliseconds. */
 function expiryOf(token: string): number | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
     return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
   } catch {
     return undefined;

@@ -39,7 +39,12 @@ function receivingRegionsLoader(ctx: ProvinceContext) {
       .select({ workerId: tripPassengers.workerId, destination: trips.destination })
       .from(tripPassengers)
       .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
-      .where(and(sql`${tripPassengers.workerId} = ANY(${sql.param([...workerIds])}::text[])`, inArray(trips.status, [...RECEIVING_STATUSES])));
+      .where(
+        and(
+          sql`${tripPassengers.workerId} = ANY(${sql.param([...workerIds])}::text[])`,
+          inArray(trips.status, [...RECEIVING_STATUSES]),
+        ),
+      );
     const byWorker = new Map<string, string[]>();
     for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r.destination]);
     return workerIds.map((id) => byWorker.get(id) ?? []);
@@ -47,7 +52,11 @@ function receivingRegionsLoader(ctx: ProvinceContext) {
 }
 
 /** True when `caller` may see this worker's resident ID number and phone in full. */
-export async function seesWorkerInFull(ctx: ProvinceContext, caller: Caller, worker: WorkerFacts): Promise<boolean> {
+export async function seesWorkerInFull(
+  ctx: ProvinceContext,
+  caller: Caller,
+  worker: WorkerFacts,
+): Promise<boolean> {
   if (caller.role !== 'province' && caller.role !== 'city') return false;
   if (officerCovers(caller, worker.homeRegion)) return true;
   const destinations = await receivingRegionsLoader(ctx).load(worker.id);
@@ -55,7 +64,10 @@ export async function seesWorkerInFull(ctx: ProvinceContext, caller: Caller, wor
 }
 
 /** True when `caller` may see the filed worker of a return request in full. */
-export function seesFiledWorkerInFull(caller: Caller, request: { enterpriseId: string; workerHomeRegion: string }): boolean {
+export function seesFiledWorkerInFull(
+  caller: Caller,
+  request: { enterpriseId: string; workerHomeRegion: string },
+): boolean {
   if (caller.role === 'enterprise') return caller.enterpriseId === request.enterpriseId;
   return officerCovers(caller, request.workerHomeRegion);
 }

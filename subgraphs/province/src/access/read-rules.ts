@@ -10,7 +10,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  *   `origin` (the workers' home) or `destination` (the enterprises' region); an enterprise sees
  *   only the requests it filed (see {@link returnRequestScope}).
  */
-export type ReadRule = (caller: Caller, args: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
+export type ReadRule = (caller: Caller, args: Record<string, any>) => void;
 
 /** Refuses the gateway's system caller, which reads nothing but `_service`. */
 export function personWhoReads(field: string, caller: Caller): void {
@@ -21,12 +22,16 @@ export function personWhoReads(field: string, caller: Caller): void {
 export const READ_RULES: Record<string, ReadRule> = {
   workers: (caller, args) => {
     if (caller.role === 'ministry' || officerCovers(caller, args.homeRegion)) return;
-    throw forbidden(`workers: only the home province or city lists its workers, and the ministry reads them masked; homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`);
+    throw forbidden(
+      `workers: only the home province or city lists its workers, and the ministry reads them masked; homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`,
+    );
   },
   returnRequests: (caller, args) => {
     if (caller.role === 'ministry' || caller.role === 'enterprise') return;
     if (officerCovers(caller, args.origin) || officerCovers(caller, args.destination)) return;
-    throw forbidden(`returnRequests: give an origin (the workers' home) or a destination (the enterprises' region) inside the region of ${callerWords(caller)}`);
+    throw forbidden(
+      `returnRequests: give an origin (the workers' home) or a destination (the enterprises' region) inside the region of ${callerWords(caller)}`,
+    );
   },
 };
 

@@ -20,7 +20,12 @@ type WithAccess = ProvinceContext & { [ACCESS]?: RequestAccess };
 
 /** Binds a request's access to its context (read-only once bound). */
 export function bindAccess(ctx: ProvinceContext, access: RequestAccess): void {
-  Object.defineProperty(ctx, ACCESS, { value: access, enumerable: true, writable: false, configurable: false });
+  Object.defineProperty(ctx, ACCESS, {
+    value: access,
+    enumerable: true,
+    writable: false,
+    configurable: false,
+  });
 }
 
 /**
@@ -41,7 +46,12 @@ export function callerOf(ctx: ProvinceContext): Caller | undefined {
 
 /** True for a province or city officer whose region contains `region`. */
 export function officerCovers(caller: Caller, region: string | null | undefined): boolean {
-  return (caller.role === 'province' || caller.role === 'city') && !!caller.region && !!region && regionContains(caller.region, region);
+  return (
+    (caller.role === 'province' || caller.role === 'city') &&
+    !!caller.region &&
+    !!region &&
+    regionContains(caller.region, region)
+  );
 }
 
 /** FORBIDDEN with a message saying what the caller may not do and why. */
@@ -52,9 +62,13 @@ export function forbidden(message: string): GraphQLError {
 /** "province 450000", "city 450200", "enterprise E11-…", "the ministry": the caller in a message. */
 export function callerWords(caller: Caller): string {
   switch (caller.role) {
-    case 'ministry': return 'the ministry';
-    case 'system': return 'the gateway\'s system caller';
-    case 'enterprise': return `enterprise ${caller.enterpriseId}`;
-    default: return `${caller.role} ${caller.region}`;
+    case 'ministry':
+      return 'the ministry';
+    case 'system':
+      return "the gateway's system caller";
+    case 'enterprise':
+      return `enterprise ${caller.enterpriseId}`;
+    default:
+      return `${caller.role} ${caller.region}`;
   }
 }

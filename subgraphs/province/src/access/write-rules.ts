@@ -11,58 +11,123 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  * enterprise), so reading them first is safe. A record that is not found is left to the
  * mutation, which answers NOT_FOUND / WRONG_PROVINCE / BAD_USER_INPUT as before.
  */
-export type WriteRule = (ctx: ProvinceContext, caller: Caller, args: Record<string, any>) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
+export type WriteRule = (ctx: ProvinceContext, caller: Caller, args: Record<string, any>) => Promise<void>;
 
 /** Reads one column of a record of this province by id; undefined when malformed, foreign or unknown. */
-async function lookUp<T>(ctx: ProvinceContext, kind: EntityKind, id: unknown, read: (id: string) => Promise<T | undefined>): Promise<T | undefined> {
-  if (typeof id !== 'string' || tryDecodeId(id)?.kind !== kind || tryDecodeId(id)?.province !== ctx.province) return undefined;
+async function lookUp<T>(
+  ctx: ProvinceContext,
+  kind: EntityKind,
+  id: unknown,
+  read: (id: string) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  if (typeof id !== 'string' || tryDecodeId(id)?.kind !== kind || tryDecodeId(id)?.province !== ctx.province)
+    return undefined;
   return read(id);
 }
 
 const workerHome = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(ctx, 'Worker', id, async (x) => (await ctx.db.select({ region: workers.homeRegion }).from(workers).where(eq(workers.id, x)))[0]?.region);
+  lookUp(
+    ctx,
+    'Worker',
+    id,
+    async (x) =>
+      (await ctx.db.select({ region: workers.homeRegion }).from(workers).where(eq(workers.id, x)))[0]?.region,
+  );
 const tripEnds = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(ctx, 'Trip', id, async (x) => (await ctx.db.select({ origin: trips.origin, destination: trips.destination }).from(trips).where(eq(trips.id, x)))[0]);
+  lookUp(
+    ctx,
+    'Trip',
+    id,
+    async (x) =>
+      (
+        await ctx.db
+          .select({ origin: trips.origin, destination: trips.destination })
+          .from(trips)
+          .where(eq(trips.id, x))
+      )[0],
+  );
 const enterpriseRegion = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(ctx, 'Enterprise', id, async (x) => (await ctx.db.select({ region: enterprises.region }).from(enterprises).where(eq(enterprises.id, x)))[0]?.region);
+  lookUp(
+    ctx,
+    'Enterprise',
+    id,
+    async (x) =>
+      (await ctx.db.select({ region: enterprises.region }).from(enterprises).where(eq(enterprises.id, x)))[0]
+        ?.region,
+  );
 const requestOwner = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(ctx, 'ReturnRequest', id, async (x) =>
-    (await ctx.db.select({ enterpriseId: returnRequests.enterpriseId, region: returnRequests.destinationRegion }).from(returnRequests).where(eq(returnRequests.id, x)))[0]);
+  lookUp(
+    ctx,
+    'ReturnRequest',
+    id,
+    async (x) =>
+      (
+        await ctx.db
+          .select({ enterpriseId: returnRequests.enterpriseId, region: returnRequests.destinationRegion })
+          .from(returnRequests)
+          .where(eq(returnRequests.id, x))
+      )[0],
+  );
 
 /** Refuses the ministry (reads only), the gateway's system caller, and enterprises unless allowed. */
 function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boolean): void {
-  if (caller.role === 'ministry') throw forbidden(`${operation}: the ministry reads every statistic and list but changes no record`);
-  if (caller.role === 'system') throw forbidden(`${operation}: the gateway's system caller changes no record`);
-  if (caller.role === 'enterprise' && !enterpriseMay) throw forbidden(`${operation}: an enterprise may not do this; it is done by the province or city in charge`);
+  if (caller.role === 'ministry')
+    throw forbidden(`${operation}: the ministry reads every statistic and list but changes no record`);
+  if (caller.role === 'system')
+    throw forbidden(`${operation}: the gateway's system caller changes no record`);
+  if (caller.role === 'enterprise' && !enterpriseMay)
+    throw forbidden(
+      `${operation}: an enterprise may not do this; it is done by the province or city in charge`,
+    );
 }
 
 /** An officer whose region contains `region` (skipped when the record was not found). */
 function officerOf(operation: string, caller: Caller, region: string | undefined, what: string): void {
   if (region === undefined || officerCovers(caller, region)) return;
-  throw forbidden(`${operation}: ${what} ${region} is outside the region of ${callerWords(caller)}; only its own province or city may do this`);
+  throw forbidden(
+    `${operation}: ${what} ${region} is outside the region of ${callerWords(caller)}; only its own province or city may do this`,
+  );
 }
 
 /** The worker's home province or a city/county containing his home. */
-const workerOfficer = (operation: string): WriteRule => async (ctx, caller, args) => {
-  personWhoWrites(operation, caller, false);
-  officerOf(operation, caller, await workerHome(ctx, args.workerId), 'the worker\'s home region');
-};
+const workerOfficer =
+  (operation: string): WriteRule =>
+  async (ctx, caller, args) => {
+    personWhoWrites(operation, caller, false);
+    officerOf(operation, caller, await workerHome(ctx, args.workerId), "the worker's home region");
+  };
 
 /** The trip's organiser (origin side) or its receiving place (destination side). */
-const tripSide = (operation: string, side: 'origin' | 'destination'): WriteRule => async (ctx, caller, args) => {
-  personWhoWrites(operation, caller, false);
-  const trip = await tripEnds(ctx, args.tripId);
-  officerOf(operation, caller, trip?.[side], side === 'origin' ? 'the trip\'s origin' : 'the trip\'s destination (the receiving place)');
-};
+const tripSide =
+  (operation: string, side: 'origin' | 'destination'): WriteRule =>
+  async (ctx, caller, args) => {
+    personWhoWrites(operation, caller, false);
+    const trip = await tripEnds(ctx, args.tripId);
+    officerOf(
+      operation,
+      caller,
+      trip?.[side],
+      side === 'origin' ? "the trip's origin" : "the trip's destination (the receiving place)",
+    );
+  };
 
 /** The enterprise itself, or an officer of the region where it is. */
-const enterpriseOrOfficer = (operation: string, enterpriseId: unknown, region: string | undefined, caller: Caller): void => {
+const enterpriseOrOfficer = (
+  operation: string,
+  enterpriseId: unknown,
+  region: string | undefined,
+  caller: Caller,
+): void => {
   personWhoWrites(operation, caller, true);
   if (caller.role === 'enterprise') {
-    if (caller.enterpriseId !== enterpriseId) throw forbidden(`${operation}: ${callerWords(caller)} may act only for itself, not for enterprise ${String(enterpriseId)}`);
+    if (caller.enterpriseId !== enterpriseId)
+      throw forbidden(
+        `${operation}: ${callerWords(caller)} may act only for itself, not for enterprise ${String(enterpriseId)}`,
+      );
     return;
   }
-  officerOf(operation, caller, region, 'the enterprise\'s region');
+  officerOf(operation, caller, region, "the enterprise's region");
 };
 
 /** The write rule of every mutation of the province contract, by field name. */
@@ -73,7 +138,8 @@ export const WRITE_RULES: Record<string, WriteRule> = {
   },
   registerWorkers: async (_ctx, caller, args) => {
     personWhoWrites('registerWorkers', caller, false);
-    for (const input of (args.inputs ?? []) as { homeRegion?: unknown }[]) officerOf('registerWorkers', caller, String(input.homeRegion), 'home region');
+    for (const input of (args.inputs ?? []) as { homeRegion?: unknown }[])
+      officerOf('registerWorkers', caller, String(input.homeRegion), 'home region');
   },
   reportEmployment: workerOfficer('reportEmployment'),
   recordHealthCheck: workerOfficer('recordHealthCheck'),
@@ -81,19 +147,32 @@ export const WRITE_RULES: Record<string, WriteRule> = {
 
   registerEnterprise: async (_ctx, caller, args) => {
     personWhoWrites('registerEnterprise', caller, false);
-    officerOf('registerEnterprise', caller, String(args.input?.region), 'the enterprise\'s region');
+    officerOf('registerEnterprise', caller, String(args.input?.region), "the enterprise's region");
   },
   reportLaborDemand: async (ctx, caller, args) =>
-    enterpriseOrOfficer('reportLaborDemand', args.enterpriseId, await enterpriseRegion(ctx, args.enterpriseId), caller),
+    enterpriseOrOfficer(
+      'reportLaborDemand',
+      args.enterpriseId,
+      await enterpriseRegion(ctx, args.enterpriseId),
+      caller,
+    ),
   fileReturnRequest: async (ctx, caller, args) =>
-    enterpriseOrOfficer('fileReturnRequest', args.input?.enterpriseId, await enterpriseRegion(ctx, args.input?.enterpriseId), caller),
+    enterpriseOrOfficer(
+      'fileReturnRequest',
+      args.input?.enterpriseId,
+      await enterpriseRegion(ctx, args.input?.enterpriseId),
+      caller,
+    ),
   confirmOnPost: async (ctx, caller, args) => {
     personWhoWrites('confirmOnPost', caller, true);
     const request = await requestOwner(ctx, args.returnRequestId);
     if (caller.role === 'enterprise' && request && request.enterpriseId !== caller.enterpriseId) {
-      throw forbidden(`confirmOnPost: return request ${String(args.returnRequestId)} was filed by another enterprise; only the one that filed it confirms it`);
+      throw forbidden(
+        `confirmOnPost: return request ${String(args.returnRequestId)} was filed by another enterprise; only the one that filed it confirms it`,
+      );
     }
-    if (caller.role !== 'enterprise') officerOf('confirmOnPost', caller, request?.region, 'the enterprise\'s region');
+    if (caller.role !== 'enterprise')
+      officerOf('confirmOnPost', caller, request?.region, "the enterprise's region");
   },
 
   planTrip: async (_ctx, caller, args) => {

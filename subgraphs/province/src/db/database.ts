@@ -65,7 +65,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
     });
-    pool.on('error', (err) => options.log?.warn({ err: { message: err.message } }, 'idle database connection failed'));
+    pool.on('error', (err) =>
+      options.log?.warn({ err: { message: err.message } }, 'idle database connection failed'),
+    );
     try {
       const client = await pool.connect();
       try {
@@ -93,7 +95,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
   return wrap(db, { driver: 'pglite', client }, statements, () => client.close());
 }
 
-function wrap(db: Db, listenTarget: ProvinceDatabase['listenTarget'], statements: StatementLog, end: () => Promise<void>): ProvinceDatabase {
+function wrap(
+  db: Db,
+  listenTarget: ProvinceDatabase['listenTarget'],
+  statements: StatementLog,
+  end: () => Promise<void>,
+): ProvinceDatabase {
   let closed: Promise<void> | undefined;
   return {
     db,
@@ -102,8 +109,13 @@ function wrap(db: Db, listenTarget: ProvinceDatabase['listenTarget'], statements
     listenTarget,
     async ping(timeoutMs = 2_000) {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
-      const probe = db.execute(sql`SELECT 1`).then(() => true, () => false);
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const probe = db.execute(sql`SELECT 1`).then(
+        () => true,
+        () => false,
+      );
       try {
         return await Promise.race([probe, timeout]);
       } finally {

@@ -21,7 +21,10 @@ const templates = new Map<string, Blob>();
 /** The installed PGlite version (its package.json is not exported, so found beside its entry point). */
 function pgliteVersion(): string {
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const root = entry.slice(0, entry.lastIndexOf(join('@electric-sql', 'pglite')) + join('@electric-sql', 'pglite').length);
+  const root = entry.slice(
+    0,
+    entry.lastIndexOf(join('@electric-sql', 'pglite')) + join('@electric-sql', 'pglite').length,
+  );
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -30,8 +33,11 @@ function templateKey(migrationsFolder: string): string {
   const hash = createHash('sha256');
   hash.update(pgliteVersion());
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])).sort();
-  for (const file of files(migrationsFolder)) hash.update(file.slice(migrationsFolder.length)).update(readFileSync(file));
+    readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]))
+      .sort();
+  for (const file of files(migrationsFolder))
+    hash.update(file.slice(migrationsFolder.length)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -28,7 +28,11 @@ export interface FileReturnRequestInput {
 export const MAX_OPENINGS = 1_000_000;
 
 /** Registers an enterprise located in this province. Every call creates one (retry with an idempotency key). */
-export async function registerEnterprise(ctx: ProvinceContext, tx: Tx, input: RegisterEnterpriseInput): Promise<string[]> {
+export async function registerEnterprise(
+  ctx: ProvinceContext,
+  tx: Tx,
+  input: RegisterEnterpriseInput,
+): Promise<string[]> {
   const row = {
     id: encodeId('Enterprise', ctx.province),
     region: ownRegion(input.region, ctx.province, 'input.region', 'enterprise region'),
@@ -41,7 +45,13 @@ export async function registerEnterprise(ctx: ProvinceContext, tx: Tx, input: Re
 }
 
 /** Sets an enterprise's current openings and, when given, how many of them are filled (≤ openings). */
-export async function reportLaborDemand(ctx: ProvinceContext, tx: Tx, enterpriseId: string, openings: number, filled?: number | null): Promise<string[]> {
+export async function reportLaborDemand(
+  ctx: ProvinceContext,
+  tx: Tx,
+  enterpriseId: string,
+  openings: number,
+  filled?: number | null,
+): Promise<string[]> {
   ownId(enterpriseId, 'Enterprise', ctx.province, 'enterpriseId');
   intInRange(openings, 'openings', 0, MAX_OPENINGS);
   if (filled != null) intInRange(filled, 'filled', 0, openings);
@@ -58,7 +68,12 @@ export async function reportLaborDemand(ctx: ProvinceContext, tx: Tx, enterprise
  * Files a return request for an enterprise of this province. The worker is validated and kept
  * as filed; `worker_id` is the id his home province gives him. Writes RETURN_REQUEST_FILED.
  */
-export async function fileReturnRequest(ctx: ProvinceContext, tx: Tx, input: FileReturnRequestInput, events: OutboxBatch): Promise<string[]> {
+export async function fileReturnRequest(
+  ctx: ProvinceContext,
+  tx: Tx,
+  input: FileReturnRequestInput,
+  events: OutboxBatch,
+): Promise<string[]> {
   ownId(input.enterpriseId, 'Enterprise', ctx.province, 'input.enterpriseId');
   const idNumber = assertResidentId(input.worker.idNumber, 'input.worker.idNumber');
   const homeRegion = input.worker.homeRegion;
@@ -69,7 +84,10 @@ export async function fileReturnRequest(ctx: ProvinceContext, tx: Tx, input: Fil
     workerPhone: mobilePhone(input.worker.phone, 'input.worker.phone'),
     workerHomeRegion: homeRegion,
   };
-  const [enterprise] = await tx.select({ region: enterprises.region }).from(enterprises).where(eq(enterprises.id, input.enterpriseId));
+  const [enterprise] = await tx
+    .select({ region: enterprises.region })
+    .from(enterprises)
+    .where(eq(enterprises.id, input.enterpriseId));
   if (!enterprise) throw notFound('Enterprise', input.enterpriseId);
   const [request] = await tx
     .insert(returnRequests)
@@ -90,14 +108,31 @@ export async function fileReturnRequest(ctx: ProvinceContext, tx: Tx, input: Fil
  * The enterprise confirms the worker is on post: status ON_POST and one more filled opening.
  * @throws CONFLICT when the request is already ON_POST.
  */
-export async function confirmOnPost(ctx: ProvinceContext, tx: Tx, returnRequestId: string): Promise<string[]> {
+export async function confirmOnPost(
+  ctx: ProvinceContext,
+  tx: Tx,
+  returnRequestId: string,
+): Promise<string[]> {
   ownId(returnRequestId, 'ReturnRequest', ctx.province, 'returnRequestId');
-  const [request] = await tx.select().from(returnRequests).where(eq(returnRequests.id, returnRequestId)).for('update');
+  const [request] = await tx
+    .select()
+    .from(returnRequests)
+    .where(eq(returnRequests.id, returnRequestId))
+    .for('update');
   if (!request) throw notFound('ReturnRequest', returnRequestId);
   if (request.status === 'ON_POST') {
-    throw hubError('CONFLICT', `return request ${returnRequestId} is already confirmed on post`, { id: returnRequestId, status: request.status });
+    throw hubError('CONFLICT', `return request ${returnRequestId} is already confirmed on post`, {
+      id: returnRequestId,
+      status: request.status,
+    });
   }
-  await tx.update(returnRequests).set({ status: 'ON_POST', onPostAt: sql`now()` }).where(eq(returnRequests.id, returnRequestId));
-  await tx.update(enterprises).set({ filled: sql`${enterprises.filled} + 1` }).where(eq(enterprises.id, request.enterpriseId));
+  await tx
+    .update(returnRequests)
+    .set({ status: 'ON_POST', onPostAt: sql`now()` })
+    .where(eq(returnRequests.id, returnRequestId));
+  await tx
+    .update(enterprises)
+    .set({ filled: sql`${enterprises.filled} + 1` })
+    .where(eq(enterprises.id, request.enterpriseId));
   return [returnRequestId];
 }

@@ -2,28 +2,55 @@ import { badInput, regionPrefix } from '@p2p/schema';
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import { enterprises, returnRequests, type EnterpriseRow, type ReturnRequestRow } from '../db/schema/index.js';
-import { insideRegion, keysetPage, orderByDay, orderById, type Connection, type PageArgs } from '../pagination.js';
+import {
+  enterprises,
+  returnRequests,
+  type EnterpriseRow,
+  type ReturnRequestRow,
+} from '../db/schema/index.js';
+import {
+  insideRegion,
+  keysetPage,
+  orderByDay,
+  orderById,
+  type Connection,
+  type PageArgs,
+} from '../pagination.js';
 import { isOwnId } from '../validation/ownership.js';
 
 /** Reads enterprises by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findEnterprises(db: Executor, ids: readonly string[]): Promise<(EnterpriseRow | undefined)[]> {
+export async function findEnterprises(
+  db: Executor,
+  ids: readonly string[],
+): Promise<(EnterpriseRow | undefined)[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(enterprises).where(sql`${enterprises.id} = ANY(${sql.param([...ids])}::text[])`);
+  const rows = await db
+    .select()
+    .from(enterprises)
+    .where(sql`${enterprises.id} = ANY(${sql.param([...ids])}::text[])`);
   return inIdOrder(ids, rows);
 }
 
 /** Reads return requests by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findReturnRequests(db: Executor, ids: readonly string[]): Promise<(ReturnRequestRow | undefined)[]> {
+export async function findReturnRequests(
+  db: Executor,
+  ids: readonly string[],
+): Promise<(ReturnRequestRow | undefined)[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(returnRequests).where(sql`${returnRequests.id} = ANY(${sql.param([...ids])}::text[])`);
+  const rows = await db
+    .select()
+    .from(returnRequests)
+    .where(sql`${returnRequests.id} = ANY(${sql.param([...ids])}::text[])`);
   return inIdOrder(ids, rows);
 }
 
 /** The request's Enterprise loader (one statement per tick; foreign or unknown ids → null). */
 export function enterpriseLoader(ctx: ProvinceContext) {
   return loaderFor<EnterpriseRow | null>(ctx, 'enterprise', async (ids) => {
-    const rows = await findEnterprises(ctx.db, ids.filter((id) => isOwnId(id, 'Enterprise', ctx.province)));
+    const rows = await findEnterprises(
+      ctx.db,
+      ids.filter((id) => isOwnId(id, 'Enterprise', ctx.province)),
+    );
     const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -32,7 +59,10 @@ export function enterpriseLoader(ctx: ProvinceContext) {
 /** The request's ReturnRequest loader (one statement per tick; foreign or unknown ids → null). */
 export function returnRequestLoader(ctx: ProvinceContext) {
   return loaderFor<ReturnRequestRow | null>(ctx, 'returnRequest', async (ids) => {
-    const rows = await findReturnRequests(ctx.db, ids.filter((id) => isOwnId(id, 'ReturnRequest', ctx.province)));
+    const rows = await findReturnRequests(
+      ctx.db,
+      ids.filter((id) => isOwnId(id, 'ReturnRequest', ctx.province)),
+    );
     const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -51,8 +81,20 @@ export function enterprisePage(db: Executor, args: EnterpriseFilter): Promise<Co
   return keysetPage<EnterpriseRow>(
     args,
     orderById(enterprises.id),
-    (after, limit) => db.select().from(enterprises).where(and(...filters, after)).orderBy(enterprises.id).limit(limit),
-    async () => (await db.select({ n: count() }).from(enterprises).where(and(...filters)))[0]?.n ?? 0,
+    (after, limit) =>
+      db
+        .select()
+        .from(enterprises)
+        .where(and(...filters, after))
+        .orderBy(enterprises.id)
+        .limit(limit),
+    async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(enterprises)
+          .where(and(...filters))
+      )[0]?.n ?? 0,
   );
 }
 
@@ -68,20 +110,38 @@ export interface ReturnRequestFilter extends PageArgs {
  * A keyset page of return requests ordered by plannedReturnDate, then id.
  * @throws BAD_USER_INPUT when neither origin nor destination is given.
  */
-export function returnRequestPage(db: Executor, args: ReturnRequestFilter): Promise<Connection<ReturnRequestRow>> {
+export function returnRequestPage(
+  db: Executor,
+  args: ReturnRequestFilter,
+): Promise<Connection<ReturnRequestRow>> {
   if (args.origin == null && args.destination == null) {
-    throw badInput('returnRequests: give origin (the workers\' home region), destination (the enterprises\' region) or both', 'origin');
+    throw badInput(
+      "returnRequests: give origin (the workers' home region), destination (the enterprises' region) or both",
+      'origin',
+    );
   }
   const filters: SQL[] = [];
-  if (args.origin != null) filters.push(insideRegion(returnRequests.workerHomeRegion, regionPrefix(args.origin)));
-  if (args.destination != null) filters.push(insideRegion(returnRequests.destinationRegion, regionPrefix(args.destination)));
+  if (args.origin != null)
+    filters.push(insideRegion(returnRequests.workerHomeRegion, regionPrefix(args.origin)));
+  if (args.destination != null)
+    filters.push(insideRegion(returnRequests.destinationRegion, regionPrefix(args.destination)));
   if (args.enterpriseId != null) filters.push(eq(returnRequests.enterpriseId, args.enterpriseId));
   return keysetPage<ReturnRequestRow>(
     args,
     orderByDay(returnRequests.plannedReturnDate, returnRequests.id, (r) => r.plannedReturnDate),
     (after, limit) =>
-      db.select().from(returnRequests).where(and(...filters, after))
-        .orderBy(returnRequests.plannedReturnDate, returnRequests.id).limit(limit),
-    async () => (await db.select({ n: count() }).from(returnRequests).where(and(...filters)))[0]?.n ?? 0,
+      db
+        .select()
+        .from(returnRequests)
+        .where(and(...filters, after))
+        .orderBy(returnRequests.plannedReturnDate, returnRequests.id)
+        .limit(limit),
+    async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(returnRequests)
+          .where(and(...filters))
+      )[0]?.n ?? 0,
   );
 }

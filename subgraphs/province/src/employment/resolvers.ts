@@ -29,14 +29,24 @@ type Keyed = { idempotencyKey?: string | null };
 type Work = Parameters<typeof runMutation>[2];
 
 /** Runs a mutation returning one enterprise. */
-async function oneEnterprise(ctx: ProvinceContext, operation: string, args: Keyed & Record<string, unknown>, work: Work): Promise<EnterpriseRow> {
+async function oneEnterprise(
+  ctx: ProvinceContext,
+  operation: string,
+  args: Keyed & Record<string, unknown>,
+  work: Work,
+): Promise<EnterpriseRow> {
   const { idempotencyKey, ...rest } = args;
   const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
   return (await recordsFor(ids, (x) => findEnterprises(ctx.db, x)))[0]!;
 }
 
 /** Runs a mutation returning one return request. */
-async function oneReturnRequest(ctx: ProvinceContext, operation: string, args: Keyed & Record<string, unknown>, work: Work): Promise<ReturnRequestRow> {
+async function oneReturnRequest(
+  ctx: ProvinceContext,
+  operation: string,
+  args: Keyed & Record<string, unknown>,
+  work: Work,
+): Promise<ReturnRequestRow> {
   const { idempotencyKey, ...rest } = args;
   const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
   return (await recordsFor(ids, (x) => findReturnRequests(ctx.db, x)))[0]!;
@@ -55,15 +65,27 @@ export const employmentResolvers: ResolverMap = {
       decodeId(args.id, 'ReturnRequest');
       return returnRequestLoader(ctx).load(args.id);
     },
-    returnRequests: (_: unknown, args: ReturnRequestFilter, ctx: ProvinceContext) => returnRequestPage(ctx.db, args),
+    returnRequests: (_: unknown, args: ReturnRequestFilter, ctx: ProvinceContext) =>
+      returnRequestPage(ctx.db, args),
   },
   Mutation: {
-    registerEnterprise: (_: unknown, args: Keyed & { input: RegisterEnterpriseInput }, ctx: ProvinceContext) =>
-      oneEnterprise(ctx, 'registerEnterprise', args, (tx) => registerEnterprise(ctx, tx, args.input)),
-    reportLaborDemand: (_: unknown, args: Keyed & { enterpriseId: string; openings: number; filled?: number | null }, ctx: ProvinceContext) =>
-      oneEnterprise(ctx, 'reportLaborDemand', args, (tx) => reportLaborDemand(ctx, tx, args.enterpriseId, args.openings, args.filled)),
+    registerEnterprise: (
+      _: unknown,
+      args: Keyed & { input: RegisterEnterpriseInput },
+      ctx: ProvinceContext,
+    ) => oneEnterprise(ctx, 'registerEnterprise', args, (tx) => registerEnterprise(ctx, tx, args.input)),
+    reportLaborDemand: (
+      _: unknown,
+      args: Keyed & { enterpriseId: string; openings: number; filled?: number | null },
+      ctx: ProvinceContext,
+    ) =>
+      oneEnterprise(ctx, 'reportLaborDemand', args, (tx) =>
+        reportLaborDemand(ctx, tx, args.enterpriseId, args.openings, args.filled),
+      ),
     fileReturnRequest: (_: unknown, args: Keyed & { input: FileReturnRequestInput }, ctx: ProvinceContext) =>
-      oneReturnRequest(ctx, 'fileReturnRequest', args, (tx, events) => fileReturnRequest(ctx, tx, args.input, events)),
+      oneReturnRequest(ctx, 'fileReturnRequest', args, (tx, events) =>
+        fileReturnRequest(ctx, tx, args.input, events),
+      ),
     confirmOnPost: (_: unknown, args: Keyed & { returnRequestId: string }, ctx: ProvinceContext) =>
       oneReturnRequest(ctx, 'confirmOnPost', args, (tx) => confirmOnPost(ctx, tx, args.returnRequestId)),
   },
@@ -73,9 +95,15 @@ export const employmentResolvers: ResolverMap = {
   },
   ReturnRequest: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => returnRequestLoader(ctx).load(ref.id),
-    enterprise: (r: ReturnRequestRow, _: unknown, ctx: ProvinceContext) => enterpriseLoader(ctx).load(r.enterpriseId),
+    enterprise: (r: ReturnRequestRow, _: unknown, ctx: ProvinceContext) =>
+      enterpriseLoader(ctx).load(r.enterpriseId),
     worker: (r: ReturnRequestRow) => entityRef('Worker', r.workerId),
-    filedWorker: (r: ReturnRequestRow) => ({ name: r.workerName, idNumber: r.workerIdNumber, phone: r.workerPhone, homeRegion: regionRef(r.workerHomeRegion) }),
+    filedWorker: (r: ReturnRequestRow) => ({
+      name: r.workerName,
+      idNumber: r.workerIdNumber,
+      phone: r.workerPhone,
+      homeRegion: regionRef(r.workerHomeRegion),
+    }),
     departureRegion: (r: ReturnRequestRow) => regionRef(r.departureRegion),
   },
   Summary: {

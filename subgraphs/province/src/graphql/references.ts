@@ -11,8 +11,17 @@ export function regionRef(code: string | null | undefined): { code: string } | n
 }
 
 /** A reference to an entity of another subgraph, e.g. `{ __typename: 'Worker', id }`. */
-export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(typename: T, id: string): { __typename: T; id: string };
-export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(typename: T, id: string | null | undefined): { __typename: T; id: string } | null;
-export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(typename: T, id: string | null | undefined): { __typename: T; id: string } | null {
+export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(
+  typename: T,
+  id: string,
+): { __typename: T; id: string };
+export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(
+  typename: T,
+  id: string | null | undefined,
+): { __typename: T; id: string } | null;
+export function entityRef<T extends 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest'>(
+  typename: T,
+  id: string | null | undefined,
+): { __typename: T; id: string } | null {
   return id ? { __typename: typename, id } : null;
 }

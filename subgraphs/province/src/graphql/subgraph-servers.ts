@@ -1,7 +1,13 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { hubFormatError, inputErrorStatusPlugin, PROVINCE_SUBGRAPHS, subgraphDocument, type ProvinceSubgraph } from '@p2p/schema';
+import {
+  hubFormatError,
+  inputErrorStatusPlugin,
+  PROVINCE_SUBGRAPHS,
+  subgraphDocument,
+  type ProvinceSubgraph,
+} from '@p2p/schema';
 import { safeError } from '../logger.js';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
@@ -27,8 +33,13 @@ export async function startSubgraphServers(log: Logger): Promise<SubgraphServers
   const entries = await Promise.all(
     PROVINCE_SUBGRAPHS.map(async (name) => {
       const server = new ApolloServer<ProvinceContext>({
-        schema: buildSubgraphSchema({ typeDefs: subgraphDocument(name), resolvers: withAccessRules(SUBGRAPH_RESOLVERS[name]) as GraphQLResolverMap<unknown> }),
-        formatError: hubFormatError((err, path) => log.error({ subgraph: name, err: safeError(err), path }, 'unexpected error')),
+        schema: buildSubgraphSchema({
+          typeDefs: subgraphDocument(name),
+          resolvers: withAccessRules(SUBGRAPH_RESOLVERS[name]) as GraphQLResolverMap<unknown>,
+        }),
+        formatError: hubFormatError((err, path) =>
+          log.error({ subgraph: name, err: safeError(err), path }, 'unexpected error'),
+        ),
         includeStacktraceInErrorResponses: false,
         introspection: true,
         // The province service closes the servers itself on SIGINT/SIGTERM (Apollo would re-raise the signal).

@@ -16,21 +16,36 @@ import { assertCursorRetained, outboxPrunedThrough, pruneOnce } from './retentio
 const PLAN = `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`;
 const ARRIVALS = `subscription($after: String, $d: RegionCode! = "110000") { arrivals(destination: $d, after: $after) { cursor kind } }`;
 const plan = (n: number, destination = '110105') => ({
-  mode: 'BUS', vehicleCode: `桂B·R${n}`, origin: '450203', destination,
-  departureAt: '2030-02-20T08:00:00+08:00', expectedArrivalAt: '2030-02-21T20:00:00+08:00', capacity: 40,
+  mode: 'BUS',
+  vehicleCode: `桂B·R${n}`,
+  origin: '450203',
+  destination,
+  departureAt: '2030-02-20T08:00:00+08:00',
+  expectedArrivalAt: '2030-02-21T20:00:00+08:00',
+  capacity: 40,
 });
 
 /** The first message of a one-shot graphql-ws operation: its data, or the errors it was refused with. */
-function firstAnswer(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, any> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }> {
+function firstAnswer(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{
+  data?: Record<string, any> | null;
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}> {
   return new Promise((resolve) => {
-    const stop = client.subscribe({ query, variables }, {
-      next: (r) => {
-        stop();
-        resolve(r as never);
+    const stop = client.subscribe(
+      { query, variables },
+      {
+        next: (r) => {
+          stop();
+          resolve(r as never);
+        },
+        error: (errors) => resolve({ errors: errors as never }),
+        complete: () => {},
       },
-      error: (errors) => resolve({ errors: errors as never }),
-      complete: () => {},
-    });
+    );
   });
 }
 
@@ -39,20 +54,36 @@ describe(`retention of outbox events and idempotency keys (${process.env.DATABAS
   let client: Client;
   const seqs: number[] = [];
   const count = async (table: 'outbox' | 'idempotency_keys') =>
-    Number(rowsOf<{ n: number }>(await province.service.db.db.execute(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n);
+    Number(
+      rowsOf<{ n: number }>(
+        await province.service.db.db.execute(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`),
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     province = await startTestProvince('450000'); // without its background retention: the test prunes when it chooses
-    client = createClient({ url: `${province.service.url.replace('http', 'ws')}/transport/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    client = createClient({
+      url: `${province.service.url.replace('http', 'ws')}/transport/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     for (let n = 0; n < 6; n++) {
       const answer = await province.gql('transport', PLAN, { input: plan(n), key: `retention-${n}` });
       expect(answer.errors).toBeUndefined();
     }
-    seqs.push(...rowsOf<{ seq: number }>(await province.service.db.db.execute(sql`SELECT seq::int AS seq FROM outbox ORDER BY seq`)).map((r) => Number(r.seq)));
+    seqs.push(
+      ...rowsOf<{ seq: number }>(
+        await province.service.db.db.execute(sql`SELECT seq::int AS seq FROM outbox ORDER BY seq`),
+      ).map((r) => Number(r.seq)),
+    );
     expect(seqs).toHaveLength(6);
     // The first four events and keys are 40 days old, the rest recent.
-    await province.service.db.db.execute(sql`UPDATE outbox SET at = at - interval '40 days' WHERE seq <= ${seqs[3]!}`);
-    await province.service.db.db.execute(sql`UPDATE idempotency_keys SET created_at = created_at - interval '40 days' WHERE key IN ('retention-0', 'retention-1', 'retention-2', 'retention-3')`);
+    await province.service.db.db.execute(
+      sql`UPDATE outbox SET at = at - interval '40 days' WHERE seq <= ${seqs[3]!}`,
+    );
+    await province.service.db.db.execute(
+      sql`UPDATE idempotency_keys SET created_at = created_at - interval '40 days' WHERE key IN ('retention-0', 'retention-1', 'retention-2', 'retention-3')`,
+    );
   });
   afterAll(async () => {
     await client?.dispose();
@@ -72,7 +103,11 @@ describe(`retention of outbox events and idempotency keys (${process.env.DATABAS
     expect(await count('outbox')).toBe(2);
     expect(await count('idempotency_keys')).toBe(2);
     // A pass with nothing old left changes nothing.
-    expect(await pruneOnce(province.service.db.db, { outboxDays: 30, idempotencyKeyDays: 7 })).toMatchObject({ outboxEvents: 0, idempotencyKeys: 0, prunedThrough: seqs[3] });
+    expect(await pruneOnce(province.service.db.db, { outboxDays: 30, idempotencyKeyDays: 7 })).toMatchObject({
+      outboxEvents: 0,
+      idempotencyKeys: 0,
+      prunedThrough: seqs[3],
+    });
   });
 
   it('should run a mutation again for a pruned idempotency key, and replay the kept one', async () => {
@@ -86,15 +121,22 @@ describe(`retention of outbox events and idempotency keys (${process.env.DATABAS
 
   it('should refuse a cursor below a pruned event of its filter with CURSOR_EXPIRED, and replay from the pruned point itself', async () => {
     const refused = await firstAnswer(client, ARRIVALS, { after: String(seqs[1]) });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', prunedThrough: String(seqs[3]) });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CURSOR_EXPIRED',
+      prunedThrough: String(seqs[3]),
+    });
     const replayed = await firstAnswer(client, ARRIVALS, { after: String(seqs[3]) });
     expect(replayed.data?.arrivals).toEqual({ cursor: String(seqs[4]), kind: 'PLANNED' });
-    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "110105") }')).data).toEqual({ outboxPrunedThrough: String(seqs[3]) });
+    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "110105") }')).data).toEqual({
+      outboxPrunedThrough: String(seqs[3]),
+    });
     expect(() => assertCursorRetained(seqs[3]! - 1, seqs[3]!)).toThrow(/no longer kept/);
   });
 
   it('should not refuse an old cursor of a filter that matched nothing pruned (a quiet destination)', async () => {
-    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "310000") }')).data).toEqual({ outboxPrunedThrough: '0' });
+    expect((await firstAnswer(client, '{ outboxPrunedThrough(region: "310000") }')).data).toEqual({
+      outboxPrunedThrough: '0',
+    });
     const shanghai = firstAnswer(client, ARRIVALS, { after: String(seqs[0]), d: '310000' });
     await new Promise((r) => setTimeout(r, 300));
     const answer = await province.gql('transport', PLAN, { input: plan(9, '310115') });

@@ -32,7 +32,10 @@ export interface RetentionPolicy {
 }
 
 /** The defaults of {@link RetentionPolicy}. */
-export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = Object.freeze({ outboxDays: 30, idempotencyKeyDays: 7 });
+export const DEFAULT_RETENTION: Readonly<RetentionPolicy> = Object.freeze({
+  outboxDays: 30,
+  idempotencyKeyDays: 7,
+});
 
 /** What one pass deleted. */
 export interface RetentionResult {
@@ -49,7 +52,9 @@ const DEFAULT_BATCH = 10_000;
 
 /** The highest outbox seq that may have been pruned, whatever it matched (0: none). */
 export async function outboxPrunedThrough(db: Db): Promise<number> {
-  const [row] = rowsOf<{ through: string | number | null }>(await db.execute(sql`SELECT max(pruned_through) AS through FROM ${outboxRetention}`));
+  const [row] = rowsOf<{ through: string | number | null }>(
+    await db.execute(sql`SELECT max(pruned_through) AS through FROM ${outboxRetention}`),
+  );
   return Number(row?.through ?? 0);
 }
 
@@ -60,7 +65,9 @@ export function prunedThroughSql(topic: EventTopic, regionKey: string) {
 
 /** The highest pruned seq of an event matching the filter (`topic`, `regionKey` = `regionPrefix(region)`); 0: none. */
 export async function filterPrunedThrough(db: Db, topic: EventTopic, regionKey: string): Promise<number> {
-  const [row] = rowsOf<{ through: string | number }>(await db.execute(sql`SELECT ${prunedThroughSql(topic, regionKey)} AS through`));
+  const [row] = rowsOf<{ through: string | number }>(
+    await db.execute(sql`SELECT ${prunedThroughSql(topic, regionKey)} AS through`),
+  );
   return Number(row?.through ?? 0);
 }
 
@@ -70,23 +77,34 @@ export async function filterPrunedThrough(db: Db, topic: EventTopic, regionKey: 
  */
 export function assertCursorRetained(after: number, prunedThrough: number, field = 'after'): void {
   if (after >= prunedThrough) return;
-  throw hubError('CURSOR_EXPIRED', `${field}: events after this cursor are no longer kept (pruned through #${prunedThrough}); subscribe again without ${field} and re-read the current state`, { field, prunedThrough: String(prunedThrough) });
+  throw hubError(
+    'CURSOR_EXPIRED',
+    `${field}: events after this cursor are no longer kept (pruned through #${prunedThrough}); subscribe again without ${field} and re-read the current state`,
+    { field, prunedThrough: String(prunedThrough) },
+  );
 }
 
 /** Runs `work` in a transaction under the retention lock; undefined when another process holds it. */
 async function underLock<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T | undefined> {
   return db.transaction(async (tx) => {
-    const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`));
+    const [lock] = rowsOf<{ locked: boolean }>(
+      await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`),
+    );
     return lock?.locked ? work(tx) : undefined;
   });
 }
 
 /** One batch of the outbox older than `days`, in one transaction. */
-async function pruneOutboxBatch(db: Db, days: number, batch: number): Promise<{ deleted: number; locked: boolean }> {
+async function pruneOutboxBatch(
+  db: Db,
+  days: number,
+  batch: number,
+): Promise<{ deleted: number; locked: boolean }> {
   const deleted = await underLock(db, async (tx) => {
     // seq order is commit order give or take a few running transactions; walking the oldest seqs
     // (primary key) finds the old ones without an index on `at`.
-    const [row] = rowsOf<{ deleted: number }>(await tx.execute(sql`
+    const [row] = rowsOf<{ deleted: number }>(
+      await tx.execute(sql`
       WITH cutoff AS (
         SELECT max(seq) AS seq FROM (SELECT seq, at FROM ${outbox} ORDER BY seq LIMIT ${batch}) AS oldest
         WHERE at < now() - make_interval(days => ${days})
@@ -109,28 +127,39 @@ async function pruneOutboxBatch(db: Db, days: number, batch: number): Promise<{ 
         ON CONFLICT (topic, region) DO UPDATE SET through = greatest(p.through, excluded.through)
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM mark) + (SELECT count(*) FROM matched) AS marks`));
+      SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM mark) + (SELECT count(*) FROM matched) AS marks`),
+    );
     return Number(row?.deleted ?? 0);
   });
   return { deleted: deleted ?? 0, locked: deleted !== undefined };
 }
 
 /** One batch of idempotency keys older than `days`, under the lock. */
-async function pruneKeysBatch(db: Db, days: number, batch: number): Promise<{ deleted: number; locked: boolean }> {
+async function pruneKeysBatch(
+  db: Db,
+  days: number,
+  batch: number,
+): Promise<{ deleted: number; locked: boolean }> {
   const deleted = await underLock(db, async (tx) => {
-    const [row] = rowsOf<{ deleted: number }>(await tx.execute(sql`
+    const [row] = rowsOf<{ deleted: number }>(
+      await tx.execute(sql`
       WITH gone AS (
         DELETE FROM ${idempotencyKeys} WHERE key IN (
           SELECT key FROM ${idempotencyKeys} WHERE created_at < now() - make_interval(days => ${days}) LIMIT ${batch})
         RETURNING 1)
-      SELECT count(*)::int AS deleted FROM gone`));
+      SELECT count(*)::int AS deleted FROM gone`),
+    );
     return Number(row?.deleted ?? 0);
   });
   return { deleted: deleted ?? 0, locked: deleted !== undefined };
 }
 
 /** Deletes what the policy no longer keeps, batch by batch, until nothing old is left. */
-export async function pruneOnce(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, batch = DEFAULT_BATCH): Promise<RetentionResult> {
+export async function pruneOnce(
+  db: Db,
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+  batch = DEFAULT_BATCH,
+): Promise<RetentionResult> {
   const result: RetentionResult = { outboxEvents: 0, idempotencyKeys: 0, prunedThrough: 0, locked: true };
   for (const [days, prune, counter] of [
     [policy.outboxDays, pruneOutboxBatch, 'outboxEvents'],
@@ -180,9 +209,14 @@ export function startRetention(db: Db, options: RetentionOptions = {}): Retentio
     nextDelayMs: () => intervalMs,
     failureDelayMs: intervalMs,
     onResult: (result) => {
-      if (result.outboxEvents > 0 || result.idempotencyKeys > 0) options.log?.info(result, 'retention: old outbox events and idempotency keys deleted');
+      if (result.outboxEvents > 0 || result.idempotencyKeys > 0)
+        options.log?.info(result, 'retention: old outbox events and idempotency keys deleted');
     },
-    onFailure: (err) => options.log?.warn({ err: { message: err.message } }, 'retention pass failed; retrying at the next interval'),
+    onFailure: (err) =>
+      options.log?.warn(
+        { err: { message: err.message } },
+        'retention pass failed; retrying at the next interval',
+      ),
   });
   return { pruneNow: task.runNow, stop: task.stop };
 }

@@ -48,10 +48,20 @@ export interface SubscriptionService {
 }
 
 /** Starts listening, reads the outbox head, then takes WebSocket upgrades. */
-export async function startSubscriptionService(options: SubscriptionServiceOptions): Promise<SubscriptionService> {
+export async function startSubscriptionService(
+  options: SubscriptionServiceOptions,
+): Promise<SubscriptionService> {
   const log = options.log.child({ component: 'subscriptions' });
-  const feed = new OutboxFeed({ db: options.database.db, log, ...(options.safetyIntervalMs ? { safetyIntervalMs: options.safetyIntervalMs } : {}) });
-  const listener = await listenToOutbox({ target: options.database.listenTarget, onWake: () => feed.wake(), log });
+  const feed = new OutboxFeed({
+    db: options.database.db,
+    log,
+    ...(options.safetyIntervalMs ? { safetyIntervalMs: options.safetyIntervalMs } : {}),
+  });
+  const listener = await listenToOutbox({
+    target: options.database.listenTarget,
+    onWake: () => feed.wake(),
+    log,
+  });
   await feed.start();
   const ws = serveSubscriptionsOverWebSocket({
     httpServer: options.httpServer,

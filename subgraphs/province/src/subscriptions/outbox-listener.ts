@@ -62,7 +62,11 @@ async function listenPg(databaseUrl: string, options: OutboxListenerOptions): Pr
   };
 
   const connect = async () => {
-    const current = new pg.Client({ connectionString: databaseUrl, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    const current = new pg.Client({
+      connectionString: databaseUrl,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
     client = current;
     current.on('notification', () => options.onWake());
     current.on('error', (err) => {

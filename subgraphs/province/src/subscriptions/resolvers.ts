@@ -45,7 +45,14 @@ function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: st
     const region = assertRegionCode(args[argument], argument);
     const after = parseSeqCursor(args.after);
     ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
-    return followEvents({ db: ctx.db, feed: source.feed, topic, region, ...(after !== undefined ? { after } : {}), ...(source.batchSize ? { batchSize: source.batchSize } : {}) });
+    return followEvents({
+      db: ctx.db,
+      feed: source.feed,
+      topic,
+      region,
+      ...(after !== undefined ? { after } : {}),
+      ...(source.batchSize ? { batchSize: source.batchSize } : {}),
+    });
   };
 }
 
@@ -78,11 +85,15 @@ export function transportSubscriptionResolvers(source: SubscriptionSource): Reso
 export function employmentSubscriptionResolvers(source: SubscriptionSource): ResolverMap {
   return {
     Subscription: {
-      returnRequestsFiled: { subscribe: subscribeTo(source, 'returnRequestsFiled', 'origin'), resolve: freshEvent },
+      returnRequestsFiled: {
+        subscribe: subscribeTo(source, 'returnRequestsFiled', 'origin'),
+        resolve: freshEvent,
+      },
     },
     ReturnRequestEvent: {
       ...eventFields,
-      returnRequest: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) => returnRequestLoader(ctx).load(e.returnRequestId!),
+      returnRequest: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>
+        returnRequestLoader(ctx).load(e.returnRequestId!),
     },
   } as ResolverMap;
 }
@@ -93,7 +104,9 @@ export function outboxHeadResolvers(source: SubscriptionSource, topic: EventTopi
     Query: {
       outboxHead: () => String(source.feed.head),
       outboxPrunedThrough: async (_: unknown, args: { region: unknown }, ctx: ProvinceContext) =>
-        String(await filterPrunedThrough(ctx.db, topic, regionPrefix(assertRegionCode(args.region, 'region')))),
+        String(
+          await filterPrunedThrough(ctx.db, topic, regionPrefix(assertRegionCode(args.region, 'region'))),
+        ),
     },
   } as ResolverMap;
 }

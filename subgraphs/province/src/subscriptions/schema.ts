@@ -25,24 +25,40 @@ export const SUBSCRIPTION_SUBGRAPHS = ['transport', 'employment'] as const;
 export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
 
 /** The subscription each subgraph serves. */
-const TOPIC_OF: Record<SubscriptionSubgraph, EventTopic> = { transport: 'arrivals', employment: 'returnRequestsFiled' };
+const TOPIC_OF: Record<SubscriptionSubgraph, EventTopic> = {
+  transport: 'arrivals',
+  employment: 'returnRequestsFiled',
+};
 
 /** Wraps a resolver map; by default the province's access rules, exactly as over HTTP. */
 export type ResolverGuard = (resolvers: ResolverMap) => ResolverMap;
 
 function merge(a: ResolverMap, b: ResolverMap): ResolverMap {
   const out: Record<string, unknown> = { ...a };
-  for (const [type, fields] of Object.entries(b)) out[type] = { ...(out[type] as object | undefined), ...(fields as object) };
+  for (const [type, fields] of Object.entries(b))
+    out[type] = { ...(out[type] as object | undefined), ...(fields as object) };
   return out as ResolverMap;
 }
 
 /** Builds the graphql-ws schema of each subgraph in {@link SUBSCRIPTION_SUBGRAPHS}. */
-export function subscriptionSchemas(source: SubscriptionSource, guard: ResolverGuard = withAccessRules): Record<SubscriptionSubgraph, GraphQLSchema> {
-  const own = { transport: transportSubscriptionResolvers(source), employment: employmentSubscriptionResolvers(source) };
+export function subscriptionSchemas(
+  source: SubscriptionSource,
+  guard: ResolverGuard = withAccessRules,
+): Record<SubscriptionSubgraph, GraphQLSchema> {
+  const own = {
+    transport: transportSubscriptionResolvers(source),
+    employment: employmentSubscriptionResolvers(source),
+  };
   const build = (name: SubscriptionSubgraph) =>
     buildSubgraphSchema([
-      { typeDefs: subgraphDocument(name), resolvers: guard(merge(SUBGRAPH_RESOLVERS[name], own[name])) as GraphQLResolverMap<unknown> },
-      { typeDefs: parse(WS_ONLY_TYPE_DEFS), resolvers: outboxHeadResolvers(source, TOPIC_OF[name]) as GraphQLResolverMap<unknown> },
+      {
+        typeDefs: subgraphDocument(name),
+        resolvers: guard(merge(SUBGRAPH_RESOLVERS[name], own[name])) as GraphQLResolverMap<unknown>,
+      },
+      {
+        typeDefs: parse(WS_ONLY_TYPE_DEFS),
+        resolvers: outboxHeadResolvers(source, TOPIC_OF[name]) as GraphQLResolverMap<unknown>,
+      },
     ]);
   return { transport: build('transport'), employment: build('employment') };
 }

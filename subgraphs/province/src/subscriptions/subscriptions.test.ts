@@ -31,18 +31,21 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   const events: TripEventWire[] = [];
   const errors: unknown[] = [];
   let wake = () => {};
-  const stop = client.subscribe<{ arrivals: TripEventWire }>({ query, variables }, {
-    next: (r) => {
-      if (r.errors) errors.push(...r.errors);
-      if (r.data) events.push(r.data.arrivals);
-      wake();
+  const stop = client.subscribe<{ arrivals: TripEventWire }>(
+    { query, variables },
+    {
+      next: (r) => {
+        if (r.errors) errors.push(...r.errors);
+        if (r.data) events.push(r.data.arrivals);
+        wake();
+      },
+      error: (e) => {
+        errors.push(e);
+        wake();
+      },
+      complete: () => {},
     },
-    error: (e) => {
-      errors.push(e);
-      wake();
-    },
-    complete: () => {},
-  });
+  );
   return {
     events,
     errors,
@@ -50,7 +53,8 @@ function collect(client: Client, query: string, variables: Record<string, unknow
     async until(n: number, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < n && errors.length === 0) {
-        if (Date.now() > deadline) throw new Error(`only ${events.length} of ${n} events after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`only ${events.length} of ${n} events after ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, 200);
@@ -63,13 +67,20 @@ function collect(client: Client, query: string, variables: Record<string, unknow
 
 /** The highest seq in the province's outbox. */
 async function maxSeq(province: TestProvince): Promise<number> {
-  const result = await province.service.db.db.execute(sql`SELECT coalesce(max(seq), 0)::int AS n FROM outbox`);
+  const result = await province.service.db.db.execute(
+    sql`SELECT coalesce(max(seq), 0)::int AS n FROM outbox`,
+  );
   return Number((result as unknown as { rows: { n: number }[] }).rows[0]!.n);
 }
 
 const plan = (vehicleCode: string, destination: string) => ({
-  mode: 'BUS', vehicleCode, origin: '450203', destination,
-  departureAt: '2030-02-20T08:00:00+08:00', expectedArrivalAt: '2030-02-21T20:00:00+08:00', capacity: 40,
+  mode: 'BUS',
+  vehicleCode,
+  origin: '450203',
+  destination,
+  departureAt: '2030-02-20T08:00:00+08:00',
+  expectedArrivalAt: '2030-02-21T20:00:00+08:00',
+  capacity: 40,
 });
 
 describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
@@ -77,7 +88,11 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
   let client: Client;
   beforeAll(async () => {
     province = await startTestProvince('450000');
-    client = createClient({ url: `${province.service.url.replace('http', 'ws')}/transport/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    client = createClient({
+      url: `${province.service.url.replace('http', 'ws')}/transport/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
   });
   afterAll(async () => {
     await client?.dispose();
@@ -116,13 +131,19 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
     for (const variables of [{ d: '110000', after: 'abc' }, { d: '999999' }]) {
       const sub = collect(client, ARRIVALS, variables);
       await sub.until(1).catch(() => {});
-      expect((sub.errors[0] as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? (sub.errors[0] as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
+      expect(
+        (sub.errors[0] as { extensions?: { code?: string } }[])[0]?.extensions?.code ??
+          (sub.errors[0] as { extensions?: { code?: string } }).extensions?.code,
+      ).toBe('BAD_USER_INPUT');
     }
   });
 
   it('tells its head over the WebSocket (outboxHead)', async () => {
     const result = await new Promise<{ data?: { outboxHead: string } | null }>((resolve, reject) => {
-      client.subscribe<{ outboxHead: string }>({ query: '{ outboxHead }' }, { next: resolve, error: reject, complete: () => {} });
+      client.subscribe<{ outboxHead: string }>(
+        { query: '{ outboxHead }' },
+        { next: resolve, error: reject, complete: () => {} },
+      );
     });
     expect(Number(result.data?.outboxHead)).toBeGreaterThanOrEqual(4);
   });
@@ -134,7 +155,9 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
     await feed.waitBeyond(before - 1, AbortSignal.timeout(5_000));
     await province.service.db.db
       .transaction(async (tx) => {
-        await tx.insert(outbox).values({ kind: 'PLANNED', origin: '450203', destination: '110105', payload: {} });
+        await tx
+          .insert(outbox)
+          .values({ kind: 'PLANNED', origin: '450203', destination: '110105', payload: {} });
         throw new Error('roll back');
       })
       .catch(() => {});
@@ -145,31 +168,38 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
     feed.close();
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('never moves its head past an event whose transaction is still running (PostgreSQL)', async () => {
-    const url = (province.service.db.listenTarget as { databaseUrl: string }).databaseUrl;
-    const writer = new pg.Client({ connectionString: url });
-    await writer.connect();
-    const feed = new OutboxFeed({ db: province.service.db.db, log: silentLog, holeRetryMs: 5 });
-    try {
-      await feed.start();
-      const before = await maxSeq(province);
-      await feed.waitBeyond(before - 1, AbortSignal.timeout(5_000));
-      expect(feed.head).toBe(before);
-      await writer.query('BEGIN');
-      await writer.query(`INSERT INTO outbox (kind, origin, destination, payload) VALUES ('PLANNED', '450203', '110105', '{}')`);
-      await mutate(PLAN, { input: plan('桂B·10004', '110105') }); // commits seq before + 2 first
-      feed.wake();
-      await new Promise((r) => setTimeout(r, 300));
-      expect(feed.head).toBe(before);
-      await writer.query('COMMIT');
-      feed.wake();
-      await feed.waitBeyond(before + 1, AbortSignal.timeout(5_000));
-      expect(feed.head).toBe(before + 2);
-      const rows = await province.service.db.db.execute(sql`SELECT count(*)::int AS n FROM outbox WHERE seq > ${before}`);
-      expect(Number((rows as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(2);
-    } finally {
-      feed.close();
-      await writer.end();
-    }
-  });
+  it.skipIf(!process.env.DATABASE_URL)(
+    'never moves its head past an event whose transaction is still running (PostgreSQL)',
+    async () => {
+      const url = (province.service.db.listenTarget as { databaseUrl: string }).databaseUrl;
+      const writer = new pg.Client({ connectionString: url });
+      await writer.connect();
+      const feed = new OutboxFeed({ db: province.service.db.db, log: silentLog, holeRetryMs: 5 });
+      try {
+        await feed.start();
+        const before = await maxSeq(province);
+        await feed.waitBeyond(before - 1, AbortSignal.timeout(5_000));
+        expect(feed.head).toBe(before);
+        await writer.query('BEGIN');
+        await writer.query(
+          `INSERT INTO outbox (kind, origin, destination, payload) VALUES ('PLANNED', '450203', '110105', '{}')`,
+        );
+        await mutate(PLAN, { input: plan('桂B·10004', '110105') }); // commits seq before + 2 first
+        feed.wake();
+        await new Promise((r) => setTimeout(r, 300));
+        expect(feed.head).toBe(before);
+        await writer.query('COMMIT');
+        feed.wake();
+        await feed.waitBeyond(before + 1, AbortSignal.timeout(5_000));
+        expect(feed.head).toBe(before + 2);
+        const rows = await province.service.db.db.execute(
+          sql`SELECT count(*)::int AS n FROM outbox WHERE seq > ${before}`,
+        );
+        expect(Number((rows as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(2);
+      } finally {
+        feed.close();
+        await writer.end();
+      }
+    },
+  );
 });

@@ -25,7 +25,18 @@ import { summaryScope } from './scope.js';
 import { transportStatsFrom } from './transport.js';
 import { workerStatsFrom } from './workers.js';
 
-const SCOPES = ['CN', '450000', '450100', '450200', '450203', '450203001', '450203002', '440000', '440103', '110105'];
+const SCOPES = [
+  'CN',
+  '450000',
+  '450100',
+  '450200',
+  '450203',
+  '450203001',
+  '450203002',
+  '440000',
+  '440103',
+  '110105',
+];
 const HOMES = ['450203001', '450203002', '450203', '450102', '450102001', '450100'];
 const WORKS = [null, '450203001', '450203', '450204', '450102', '440103', '441900003'];
 const STATUSES = ['AT_HOME', 'TRAVELLING', 'AT_WORK'] as const;
@@ -36,16 +47,32 @@ function initOnlyFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'p2p-migrations-'));
   mkdirSync(join(dir, 'meta'));
   copyFileSync(join(MIGRATIONS_FOLDER, '0000_init.sql'), join(dir, '0000_init.sql'));
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag === '0000_init') }));
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  writeFileSync(
+    join(dir, 'meta', '_journal.json'),
+    JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag === '0000_init') }),
+  );
   return dir;
 }
 
 /** Summaries of `scopes` read from the counters alone. */
 async function fromCounters(db: Db, scopes: readonly string[]): Promise<RecountedSummary[]> {
-  const requests = scopes.map((scope) => ({ region: summaryScope({ scope, day: 'LATEST' }).prefix, asOf: null }));
-  const [w, t, e] = await Promise.all([readFigures(db, 'workers', requests), readFigures(db, 'transport', requests), readFigures(db, 'employment', requests)]);
-  return scopes.map((_, i) => ({ workers: workerStatsFrom(w[i]!), transport: transportStatsFrom(t[i]!), employment: employmentStatsFrom(e[i]!) }));
+  const requests = scopes.map((scope) => ({
+    region: summaryScope({ scope, day: 'LATEST' }).prefix,
+    asOf: null,
+  }));
+  const [w, t, e] = await Promise.all([
+    readFigures(db, 'workers', requests),
+    readFigures(db, 'transport', requests),
+    readFigures(db, 'employment', requests),
+  ]);
+  return scopes.map((_, i) => ({
+    workers: workerStatsFrom(w[i]!),
+    transport: transportStatsFrom(t[i]!),
+    employment: employmentStatsFrom(e[i]!),
+  }));
 }
 
 describe(`backfill of records older than the counters (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
@@ -81,22 +108,48 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
 
   it('counts every record written before the migration, then follows later writes', async () => {
     const workers = Array.from({ length: 300 }, (_, i) => ({
-      id: `W45-backfill${String(i).padStart(10, '0')}`, name: `工人${i}`, idNumber: `x${i}`, phone: '13800000000',
-      homeRegion: HOMES[i % HOMES.length]!, workRegion: WORKS[(i * 7) % WORKS.length] ?? null,
-      status: STATUSES[i % 3]!, povertyStatus: i % 5 === 0 ? ('REGISTERED_POOR' as const) : ('NONE' as const),
+      id: `W45-backfill${String(i).padStart(10, '0')}`,
+      name: `工人${i}`,
+      idNumber: `x${i}`,
+      phone: '13800000000',
+      homeRegion: HOMES[i % HOMES.length]!,
+      workRegion: WORKS[(i * 7) % WORKS.length] ?? null,
+      status: STATUSES[i % 3]!,
+      povertyStatus: i % 5 === 0 ? ('REGISTERED_POOR' as const) : ('NONE' as const),
     }));
     await db.insert(schema.workers).values(workers);
     const trips = Array.from({ length: 20 }, (_, i) => ({
-      id: `T45-backfill${String(i).padStart(4, '0')}`, mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!, vehicleCode: `V${i}`,
-      origin: HOMES[i % HOMES.length]!, destination: ['440103', '450203', '110105', '450203001'][i % 4]!, capacity: 50,
-      status: TRIP_STATUSES[i % 5]!, departureAt: new Date('2020-02-20T08:00:00+08:00'), expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
+      id: `T45-backfill${String(i).padStart(4, '0')}`,
+      mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!,
+      vehicleCode: `V${i}`,
+      origin: HOMES[i % HOMES.length]!,
+      destination: ['440103', '450203', '110105', '450203001'][i % 4]!,
+      capacity: 50,
+      status: TRIP_STATUSES[i % 5]!,
+      departureAt: new Date('2020-02-20T08:00:00+08:00'),
+      expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
     }));
     await db.insert(schema.trips).values(trips);
-    await db.insert(schema.tripPassengers).values(trips.flatMap((t, i) =>
-      workers.slice(i * 10, i * 10 + 3 + (i % 7)).map((w, j) => ({ tripId: t.id, workerId: w.id, boarded: j % 3 !== 0 }))));
-    await db.insert(schema.enterprises).values(Array.from({ length: 12 }, (_, i) => ({
-      id: `E45-backfill${i}`, name: `企业${i}`, region: HOMES[i % HOMES.length]!, sector: '制造业', key: i % 3 === 0, openings: 10 * i, filled: 3 * i,
-    })));
+    await db
+      .insert(schema.tripPassengers)
+      .values(
+        trips.flatMap((t, i) =>
+          workers
+            .slice(i * 10, i * 10 + 3 + (i % 7))
+            .map((w, j) => ({ tripId: t.id, workerId: w.id, boarded: j % 3 !== 0 })),
+        ),
+      );
+    await db.insert(schema.enterprises).values(
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `E45-backfill${i}`,
+        name: `企业${i}`,
+        region: HOMES[i % HOMES.length]!,
+        sector: '制造业',
+        key: i % 3 === 0,
+        openings: 10 * i,
+        filled: 3 * i,
+      })),
+    );
 
     await migrate(MIGRATIONS_FOLDER); // 0001 (tables) and 0002 (triggers, backfill)
     await foldDeltas(db);
@@ -105,7 +158,9 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
     expect((await fromCounters(db, ['CN']))[0]!.workers.registered).toBe(300);
 
     // Later writes go through the triggers on top of the backfilled counters.
-    await db.execute(sql`UPDATE workers SET status = 'AT_WORK', work_region = '450204' WHERE status = 'AT_HOME'`);
+    await db.execute(
+      sql`UPDATE workers SET status = 'AT_WORK', work_region = '450204' WHERE status = 'AT_HOME'`,
+    );
     await db.execute(sql`UPDATE trips SET status = 'CANCELLED' WHERE status = 'DEPARTED'`);
     await db.execute(sql`UPDATE enterprises SET filled = openings`);
     const after = await readStatisticsRecords(db);

@@ -9,7 +9,20 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statDelta } from '../db/schema/index.js';
 import { expectData, residentId, startTestProvince, type TestProvince } from '../test-support.js';
-import { arrive, assign, cancel, depart, employ, expectCountersMatchRecords, planTrip, readSummaries, registerEnterprise, registerWorkers, reportDemand, workerInput } from './test-kit.js';
+import {
+  arrive,
+  assign,
+  cancel,
+  depart,
+  employ,
+  expectCountersMatchRecords,
+  planTrip,
+  readSummaries,
+  registerEnterprise,
+  registerWorkers,
+  reportDemand,
+  workerInput,
+} from './test-kit.js';
 
 const LIWAN = '440103';
 const SHAMIAN = '440103001';
@@ -17,14 +30,30 @@ const LINGNAN = '440103002';
 const YUEXIU = '440104';
 const DONGCHENG = '441900003';
 const NANCHENG = '441900004';
-const SCOPES = ['CN', '440000', '440100', LIWAN, SHAMIAN, LINGNAN, YUEXIU, '440300', '441900', DONGCHENG, NANCHENG, '450000', '450200', '450203'];
+const SCOPES = [
+  'CN',
+  '440000',
+  '440100',
+  LIWAN,
+  SHAMIAN,
+  LINGNAN,
+  YUEXIU,
+  '440300',
+  '441900',
+  DONGCHENG,
+  NANCHENG,
+  '450000',
+  '450200',
+  '450203',
+];
 
 describe(`statistics counters move with every state change (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let p: TestProvince;
   let shamian: string[];
   let dongguan: string[];
   let yuexiu: string[];
-  const deltaRows = async () => Number((await p.service.db.db.select({ n: sql<number>`count(*)` }).from(statDelta))[0]!.n);
+  const deltaRows = async () =>
+    Number((await p.service.db.db.select({ n: sql<number>`count(*)` }).from(statDelta))[0]!.n);
   beforeAll(async () => {
     p = await startTestProvince('440000');
     await p.service.statistics.stop(); // the tests fold when they choose (foldNow)
@@ -32,7 +61,10 @@ describe(`statistics counters move with every state change (${process.env.DATABA
   afterAll(() => p?.close());
 
   it('registration counts registered, at home and priority once per person; bulk deltas are aggregated per statement', async () => {
-    shamian = await registerWorkers(p, Array.from({ length: 40 }, (_, i) => workerInput(SHAMIAN, i % 4 === 0 ? 'REGISTERED_POOR' : 'NONE')));
+    shamian = await registerWorkers(
+      p,
+      Array.from({ length: 40 }, (_, i) => workerInput(SHAMIAN, i % 4 === 0 ? 'REGISTERED_POOR' : 'NONE')),
+    );
     await p.service.statistics.foldNow();
     const before = await deltaRows();
     const inputs = Array.from({ length: 200 }, () => workerInput(DONGCHENG, 'REGISTERED_POOR'));
@@ -41,7 +73,10 @@ describe(`statistics counters move with every state change (${process.env.DATABA
     expect(await deltaRows()).toBe(before + 15);
     yuexiu = await registerWorkers(p, [workerInput(YUEXIU), workerInput(YUEXIU), workerInput(NANCHENG)]);
     // The same people again (same resident IDs): same workers, nothing counted twice.
-    await registerWorkers(p, inputs.slice(0, 50).map((i) => ({ ...i, phone: '13900000000' })));
+    await registerWorkers(
+      p,
+      inputs.slice(0, 50).map((i) => ({ ...i, phone: '13900000000' })),
+    );
     const [nation] = await expectCountersMatchRecords(p, SCOPES);
     expect(nation!.workers).toMatchObject({ registered: 243, atHome: 243, priority: 210 });
   });
@@ -56,11 +91,21 @@ describe(`statistics counters move with every state change (${process.env.DATABA
     await employ(p, dongguan[1]!, '441900'); // the city itself → withinCounty
     await employ(p, yuexiu[0]!, YUEXIU); // home is a county: withinCounty
     let [nation] = await expectCountersMatchRecords(p, SCOPES);
-    expect(nation!.workers.flow).toEqual({ withinTownship: 1, withinCounty: 4, withinCity: 1, withinProvince: 1, crossProvince: 1 });
+    expect(nation!.workers.flow).toEqual({
+      withinTownship: 1,
+      withinCounty: 4,
+      withinCity: 1,
+      withinProvince: 1,
+      crossProvince: 1,
+    });
     await employ(p, shamian[4]!, LINGNAN); // crossProvince → withinCounty
     await employ(p, shamian[0]!, SHAMIAN); // the same again: nothing moves
     [nation] = await expectCountersMatchRecords(p, SCOPES);
-    expect(nation!.workers).toMatchObject({ atWork: 8, atHome: 235, flow: { withinTownship: 1, withinCounty: 5, crossProvince: 0 } });
+    expect(nation!.workers).toMatchObject({
+      atWork: 8,
+      atHome: 235,
+      flow: { withinTownship: 1, withinCounty: 5, crossProvince: 0 },
+    });
   });
 
   it('trips: planned, assigned, departed with part of the manifest, arrived and handed over, cancelled', async () => {
@@ -98,16 +143,37 @@ describe(`statistics counters move with every state change (${process.env.DATABA
     await reportDemand(p, b, 40, 40);
     await reportDemand(p, a, 80); // openings down, filled kept
     const [nation] = await expectCountersMatchRecords(p, SCOPES);
-    expect(nation!.employment).toEqual({ enterprises: 2, keyEnterprises: 1, openings: 120, filled: 70, fillRate: 70 / 120 });
+    expect(nation!.employment).toEqual({
+      enterprises: 2,
+      keyEnterprises: 1,
+      openings: 120,
+      filled: 70,
+      fillRate: 70 / 120,
+    });
   });
 
   it('a confirmed return request fills one more opening', async () => {
     const e = await registerEnterprise(p, '440303', true);
     await reportDemand(p, e, 10);
-    const filed = expectData(await p.gql('employment', `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`, {
-      i: { enterpriseId: e, worker: { ...workerInput('450203001'), povertyStatus: undefined }, plannedReturnDate: '2020-02-20', departureRegion: '450203' },
-    }));
-    expectData(await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', { r: filed.fileReturnRequest.id }));
+    const filed = expectData(
+      await p.gql(
+        'employment',
+        `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`,
+        {
+          i: {
+            enterpriseId: e,
+            worker: { ...workerInput('450203001'), povertyStatus: undefined },
+            plannedReturnDate: '2020-02-20',
+            departureRegion: '450203',
+          },
+        },
+      ),
+    );
+    expectData(
+      await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', {
+        r: filed.fileReturnRequest.id,
+      }),
+    );
     const [, , , , , , , shenzhen] = await expectCountersMatchRecords(p, SCOPES);
     expect(shenzhen!.employment).toMatchObject({ enterprises: 1, openings: 10, filled: 1 });
   });
@@ -119,6 +185,7 @@ describe(`statistics counters move with every state change (${process.env.DATABA
     const { count, recorded } = p.service.db.statements;
     p.service.db.statements.recording = false;
     expect(count).toBe(3);
-    for (const statement of recorded) expect(statement).not.toMatch(/from "?(workers|trips|trip_passengers|enterprises)"?\b/i);
+    for (const statement of recorded)
+      expect(statement).not.toMatch(/from "?(workers|trips|trip_passengers|enterprises)"?\b/i);
   });
 });

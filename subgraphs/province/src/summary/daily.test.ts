@@ -38,16 +38,30 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   const expectDays = async (days: readonly string[]) => {
     for (const day of days) {
       const got = await readSummaries(p, SCOPES, day);
-      SCOPES.forEach((scope, i) => expect(got[i], `${scope} on ${day}`).toEqual(expected.get(day)![i]));
+      SCOPES.forEach((scope, i) => {
+        expect(got[i], `${scope} on ${day}`).toEqual(expected.get(day)![i]);
+      });
     }
   };
 
   beforeAll(async () => {
     p = await startTestProvince('450000');
     await p.service.statistics.stop();
-    ctx = createContext({ province: '450000', db: p.service.db.db, workerIdKey: DEV_WORKER_ID_KEY, log: p.service.log });
+    ctx = createContext({
+      province: '450000',
+      db: p.service.db.db,
+      workerIdKey: DEV_WORKER_ID_KEY,
+      log: p.service.log,
+    });
     expected.set(D0, await recountNow()); // nothing yet: zeros
-    await onDay(D1, (tx) => registerWorkers(ctx, tx, Array.from({ length: 10 }, (_, i) => workerInput('450203001', i < 2 ? 'REGISTERED_POOR' : 'NONE')), true));
+    await onDay(D1, (tx) =>
+      registerWorkers(
+        ctx,
+        tx,
+        Array.from({ length: 10 }, (_, i) => workerInput('450203001', i < 2 ? 'REGISTERED_POOR' : 'NONE')),
+        true,
+      ),
+    );
     expected.set(D1, await recountNow());
   });
   afterAll(() => p?.close());
@@ -56,17 +70,42 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const workers = await p.service.db.db.query.workers.findMany({ columns: { id: true } });
     await onDay(D2, async (tx) => {
       for (const w of workers.slice(0, 3)) await reportEmployment(ctx, tx, w.id, '450102');
-      await registerWorkers(ctx, tx, Array.from({ length: 5 }, () => workerInput('450203')), true);
+      await registerWorkers(
+        ctx,
+        tx,
+        Array.from({ length: 5 }, () => workerInput('450203')),
+        true,
+      );
     });
     expected.set(D2, await recountNow());
     expected.set(D3, expected.get(D2)!);
     await onDay(D4, async (tx) => {
-      const [tripId] = await planTrip(ctx, tx, {
-        mode: 'BUS', vehicleCode: '桂B·12345', origin: '450203', destination: '440103', capacity: 30,
-        departureAt: new Date('2020-02-14T08:00:00+08:00'), expectedArrivalAt: new Date('2020-02-15T08:00:00+08:00'),
-      }, new OutboxBatch());
-      await assignPassengers(ctx, tx, tripId!, workers.slice(3, 7).map((w) => w.id));
-      const [enterprise] = await registerEnterprise(ctx, tx, { name: '柳州螺蛳粉厂', region: '450203', sector: '食品', key: true });
+      const [tripId] = await planTrip(
+        ctx,
+        tx,
+        {
+          mode: 'BUS',
+          vehicleCode: '桂B·12345',
+          origin: '450203',
+          destination: '440103',
+          capacity: 30,
+          departureAt: new Date('2020-02-14T08:00:00+08:00'),
+          expectedArrivalAt: new Date('2020-02-15T08:00:00+08:00'),
+        },
+        new OutboxBatch(),
+      );
+      await assignPassengers(
+        ctx,
+        tx,
+        tripId!,
+        workers.slice(3, 7).map((w) => w.id),
+      );
+      const [enterprise] = await registerEnterprise(ctx, tx, {
+        name: '柳州螺蛳粉厂',
+        region: '450203',
+        sector: '食品',
+        key: true,
+      });
       await reportLaborDemand(ctx, tx, enterprise!, 40, 10);
     });
     expected.set(D4, await recountNow());
@@ -75,14 +114,24 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     await expectDays([D0, D1, D2, D3, D4, 'LATEST', chinaDay()]);
     await p.service.statistics.foldNow();
     await expectDays([D0, D1, D2, D3, D4, 'LATEST', chinaDay()]);
-    expect(expected.get(D2)![3]!.workers).toMatchObject({ registered: 15, atWork: 3, flow: { withinProvince: 3 } }); // Liuzhou → Nanning
+    expect(expected.get(D2)![3]!.workers).toMatchObject({
+      registered: 15,
+      atWork: 3,
+      flow: { withinProvince: 3 },
+    }); // Liuzhou → Nanning
   });
 
   it('a series of days is read with one statement per part', async () => {
-    const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2020, 1, 1 + i)).toISOString().slice(0, 10));
+    const days = Array.from({ length: 60 }, (_, i) =>
+      new Date(Date.UTC(2020, 1, 1 + i)).toISOString().slice(0, 10),
+    );
     p.service.db.statements.recording = true;
     p.service.db.statements.reset();
-    const series = await readSummaries(p, days.map(() => '450203'), days);
+    const series = await readSummaries(
+      p,
+      days.map(() => '450203'),
+      days,
+    );
     expect(p.service.db.statements.count).toBe(3);
     p.service.db.statements.recording = false;
     expect(series[days.indexOf(D0)]).toEqual(expected.get(D0)![3]);
@@ -91,13 +140,22 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   });
 
   it('a change counted on an earlier day than folded snapshots raises every snapshot from that day on', async () => {
-    await onDay(D1, (tx) => registerWorkers(ctx, tx, [workerInput('450203001'), workerInput('450203001', 'REGISTERED_POOR')], true));
+    await onDay(D1, (tx) =>
+      registerWorkers(ctx, tx, [workerInput('450203001'), workerInput('450203001', 'REGISTERED_POOR')], true),
+    );
     const late = (summary: RecountedSummary, scope: string): RecountedSummary => {
       if (!['CN', '450000', '450200', '450203', '450203001'].includes(scope)) return summary;
       const w = summary.workers;
-      return { ...summary, workers: { ...w, registered: w.registered + 2, atHome: w.atHome + 2, priority: w.priority + 1 } };
+      return {
+        ...summary,
+        workers: { ...w, registered: w.registered + 2, atHome: w.atHome + 2, priority: w.priority + 1 },
+      };
     };
-    for (const day of [D1, D2, D3, D4, 'LATEST']) expected.set(day, expected.get(day)!.map((s, i) => late(s, SCOPES[i]!)));
+    for (const day of [D1, D2, D3, D4, 'LATEST'])
+      expected.set(
+        day,
+        expected.get(day)!.map((s, i) => late(s, SCOPES[i]!)),
+      );
     expect(expected.get('LATEST')).toEqual(await recountNow());
     await expectDays([D0, D1, D2, D3, D4, 'LATEST']); // unfolded
     const fold = await p.service.statistics.foldNow();

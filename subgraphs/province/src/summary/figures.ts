@@ -24,7 +24,11 @@ export interface FigureRequest {
  * is never seen half done.
  * @returns one {@link Figures} per request, in request order.
  */
-export async function readFigures(db: Executor, part: StatisticsPart, requests: readonly FigureRequest[]): Promise<Figures[]> {
+export async function readFigures(
+  db: Executor,
+  part: StatisticsPart,
+  requests: readonly FigureRequest[],
+): Promise<Figures[]> {
   if (requests.length === 0) return [];
   const metrics = PART_METRICS[part];
   const result = await db.execute(sql`
@@ -49,12 +53,20 @@ export async function readFigures(db: Executor, part: StatisticsPart, requests: 
  * The figures of `part` for a summary scope, batched per request: every Summary entity of one
  * `_entities` call (a `dailySeries` sends one per day) is read by the same statement.
  */
-export function partFigures(ctx: ProvinceContext, part: StatisticsPart, scope: SummaryScope): Promise<Figures> {
+export function partFigures(
+  ctx: ProvinceContext,
+  part: StatisticsPart,
+  scope: SummaryScope,
+): Promise<Figures> {
   const loader = loaderFor<Figures>(ctx, `summary:${part}`, (keys) =>
-    readFigures(ctx.db, part, keys.map((key) => {
-      const [region, asOf] = key.split('|') as [string, string];
-      return { region, asOf: asOf === '' ? null : asOf };
-    })),
+    readFigures(
+      ctx.db,
+      part,
+      keys.map((key) => {
+        const [region, asOf] = key.split('|') as [string, string];
+        return { region, asOf: asOf === '' ? null : asOf };
+      }),
+    ),
   );
   return loader.load(`${scope.prefix}|${scope.asOf ?? ''}`);
 }

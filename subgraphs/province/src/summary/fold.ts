@@ -45,9 +45,12 @@ export interface FoldOptions {
 export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<FoldResult> {
   const maxDeltas = options.maxDeltas ?? 50_000;
   return db.transaction(async (tx) => {
-    const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}) AS locked`));
+    const [lock] = rowsOf<{ locked: boolean }>(
+      await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}) AS locked`),
+    );
     if (!lock?.locked) return { deltas: 0, totals: 0, snapshots: 0, locked: false };
-    const [row] = rowsOf<{ deltas: number; totals: number; snapshots: number }>(await tx.execute(sql`
+    const [row] = rowsOf<{ deltas: number; totals: number; snapshots: number }>(
+      await tx.execute(sql`
       WITH folded AS (
         DELETE FROM ${statDelta}
         WHERE id <= (SELECT max(id) FROM (SELECT id FROM ${statDelta} ORDER BY id LIMIT ${maxDeltas}) AS oldest)
@@ -88,8 +91,14 @@ export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<Fol
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM folded)::int AS deltas, (SELECT count(*) FROM totals)::int AS totals,
-        (SELECT count(*) FROM snapshots)::int AS snapshots`));
-    return { deltas: Number(row?.deltas ?? 0), totals: Number(row?.totals ?? 0), snapshots: Number(row?.snapshots ?? 0), locked: true };
+        (SELECT count(*) FROM snapshots)::int AS snapshots`),
+    );
+    return {
+      deltas: Number(row?.deltas ?? 0),
+      totals: Number(row?.totals ?? 0),
+      snapshots: Number(row?.snapshots ?? 0),
+      locked: true,
+    };
   });
 }
 
@@ -124,7 +133,8 @@ export function startStatisticsFolder(db: Db, options: StatisticsFolderOptions =
     onResult: (result) => {
       if (result.deltas > 0) options.log?.debug(result, 'statistics deltas folded');
     },
-    onFailure: (err) => options.log?.warn({ err: { message: err.message } }, 'statistics fold failed; retrying'),
+    onFailure: (err) =>
+      options.log?.warn({ err: { message: err.message } }, 'statistics fold failed; retrying'),
   });
   return { foldNow: task.runNow, stop: task.stop };
 }

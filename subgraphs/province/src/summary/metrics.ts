@@ -48,7 +48,9 @@ export function tripMetric(side: TripSide, quantity: TripQuantity, mode: Transpo
 
 /** Counters of the `transport` part: side × quantity × mode. */
 export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) =>
-  (['from', 'to', 'within'] as const).flatMap((side) => (['trips', 'passengers'] as const).map((quantity) => tripMetric(side, quantity, mode))),
+  (['from', 'to', 'within'] as const).flatMap((side) =>
+    (['trips', 'passengers'] as const).map((quantity) => tripMetric(side, quantity, mode)),
+  ),
 );
 
 /** The counters each part reads. */

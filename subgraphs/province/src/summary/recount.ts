@@ -31,10 +31,34 @@ export interface RecountedSummary {
 /** Reads every record statistics depend on (four full scans). */
 export async function readStatisticsRecords(db: Executor): Promise<StatisticsRecords> {
   return {
-    workers: await db.select({ homeRegion: workers.homeRegion, workRegion: workers.workRegion, status: workers.status, povertyStatus: workers.povertyStatus }).from(workers),
-    trips: await db.select({ id: trips.id, origin: trips.origin, destination: trips.destination, mode: trips.mode, status: trips.status }).from(trips),
-    passengers: await db.select({ tripId: tripPassengers.tripId, boarded: tripPassengers.boarded }).from(tripPassengers),
-    enterprises: await db.select({ region: enterprises.region, key: enterprises.key, openings: enterprises.openings, filled: enterprises.filled }).from(enterprises),
+    workers: await db
+      .select({
+        homeRegion: workers.homeRegion,
+        workRegion: workers.workRegion,
+        status: workers.status,
+        povertyStatus: workers.povertyStatus,
+      })
+      .from(workers),
+    trips: await db
+      .select({
+        id: trips.id,
+        origin: trips.origin,
+        destination: trips.destination,
+        mode: trips.mode,
+        status: trips.status,
+      })
+      .from(trips),
+    passengers: await db
+      .select({ tripId: tripPassengers.tripId, boarded: tripPassengers.boarded })
+      .from(tripPassengers),
+    enterprises: await db
+      .select({
+        region: enterprises.region,
+        key: enterprises.key,
+        openings: enterprises.openings,
+        filled: enterprises.filled,
+      })
+      .from(enterprises),
   };
 }
 
@@ -87,9 +111,18 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     mode.passengers += people;
     byMode.set(t.mode, mode);
   }
-  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => ({ mode, ...byMode.get(mode)! }));
+  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => ({
+    mode,
+    ...byMode.get(mode)!,
+  }));
 
-  const employment: EmploymentStats = { enterprises: 0, keyEnterprises: 0, openings: 0, filled: 0, fillRate: 0 };
+  const employment: EmploymentStats = {
+    enterprises: 0,
+    keyEnterprises: 0,
+    openings: 0,
+    filled: 0,
+    fillRate: 0,
+  };
   for (const e of records.enterprises) {
     if (!inside(e.region)) continue;
     employment.enterprises++;

@@ -10,8 +10,10 @@ import { readStatisticsRecords, recountSummary, type RecountedSummary } from './
 
 /** The selection of each Summary part, every field of the contract. */
 export const PART_SELECTIONS = {
-  workers: 'workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
-  transport: 'transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }',
+  workers:
+    'workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
+  transport:
+    'transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }',
   employment: 'employment { enterprises keyEnterprises openings filled fillRate }',
 } as const;
 
@@ -19,13 +21,23 @@ export const PART_SELECTIONS = {
  * Reads the three parts of the Summary of each scope as of `day` (one `_entities` call per part).
  * @param day one day for every scope, or one per scope. @default 'LATEST'
  */
-export async function readSummaries(p: TestProvince, scopes: readonly string[], day: string | readonly string[] = 'LATEST'): Promise<RecountedSummary[]> {
+export async function readSummaries(
+  p: TestProvince,
+  scopes: readonly string[],
+  day: string | readonly string[] = 'LATEST',
+): Promise<RecountedSummary[]> {
   const result = scopes.map(() => ({}) as RecountedSummary);
   for (const [part, selection] of Object.entries(PART_SELECTIONS) as [keyof RecountedSummary, string][]) {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { ${selection} } } }`;
-    const r = scopes.map((scope, i) => ({ __typename: 'Summary', scope, day: typeof day === 'string' ? day : day[i] }));
+    const r = scopes.map((scope, i) => ({
+      __typename: 'Summary',
+      scope,
+      day: typeof day === 'string' ? day : day[i],
+    }));
     const { _entities } = expectData(await p.gql(part, query, { r }));
-    _entities.forEach((entity: Record<string, unknown>, i: number) => Object.assign(result[i]!, { [part]: entity[part] }));
+    _entities.forEach((entity: Record<string, unknown>, i: number) => {
+      Object.assign(result[i]!, { [part]: entity[part] });
+    });
   }
   return result;
 }
@@ -35,38 +47,71 @@ export async function readSummaries(p: TestProvince, scopes: readonly string[], 
  * the unfolded deltas and once more after a fold (both must give the same figures).
  * @returns the recounted summaries, for more specific assertions.
  */
-export async function expectCountersMatchRecords(p: TestProvince, scopes: readonly string[]): Promise<RecountedSummary[]> {
+export async function expectCountersMatchRecords(
+  p: TestProvince,
+  scopes: readonly string[],
+): Promise<RecountedSummary[]> {
   const records = await readStatisticsRecords(p.service.db.db);
   const expected = scopes.map((scope) => recountSummary(records, scope));
   const unfolded = await readSummaries(p, scopes);
-  scopes.forEach((scope, i) => expect(unfolded[i], `scope ${scope} before the fold`).toEqual(expected[i]));
+  scopes.forEach((scope, i) => {
+    expect(unfolded[i], `scope ${scope} before the fold`).toEqual(expected[i]);
+  });
   await p.service.statistics.foldNow();
   const folded = await readSummaries(p, scopes);
-  scopes.forEach((scope, i) => expect(folded[i], `scope ${scope} after the fold`).toEqual(expected[i]));
+  scopes.forEach((scope, i) => {
+    expect(folded[i], `scope ${scope} after the fold`).toEqual(expected[i]);
+  });
   return expected;
 }
 
 let serial = 0;
 
 /** A registration input for a worker at home in `homeRegion` (a fresh resident ID each call). */
-export function workerInput(homeRegion: string, povertyStatus: 'NONE' | 'REGISTERED_POOR' | 'LIFTED' = 'NONE') {
+export function workerInput(
+  homeRegion: string,
+  povertyStatus: 'NONE' | 'REGISTERED_POOR' | 'LIFTED' = 'NONE',
+) {
   serial++;
-  return { name: `工人${serial}`, idNumber: residentId(homeRegion.slice(0, 6), '19900101', serial % 1000), phone: `1380000${String(serial).padStart(4, '0')}`, homeRegion, povertyStatus };
+  return {
+    name: `工人${serial}`,
+    idNumber: residentId(homeRegion.slice(0, 6), '19900101', serial % 1000),
+    phone: `1380000${String(serial).padStart(4, '0')}`,
+    homeRegion,
+    povertyStatus,
+  };
 }
 
 /** Registers workers in one bulk call; returns their ids. */
-export async function registerWorkers(p: TestProvince, inputs: readonly ReturnType<typeof workerInput>[]): Promise<string[]> {
-  const data = expectData(await p.gql('workers', 'mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }', { i: inputs }));
+export async function registerWorkers(
+  p: TestProvince,
+  inputs: readonly ReturnType<typeof workerInput>[],
+): Promise<string[]> {
+  const data = expectData(
+    await p.gql('workers', 'mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }', {
+      i: inputs,
+    }),
+  );
   return data.registerWorkers.map((w: { id: string }) => w.id);
 }
 
 /** `reportEmployment` of one worker. */
 export async function employ(p: TestProvince, workerId: string, workRegion: string): Promise<void> {
-  expectData(await p.gql('workers', 'mutation($w: ID!, $r: RegionCode!) { reportEmployment(workerId: $w, workRegion: $r) { id } }', { w: workerId, r: workRegion }));
+  expectData(
+    await p.gql(
+      'workers',
+      'mutation($w: ID!, $r: RegionCode!) { reportEmployment(workerId: $w, workRegion: $r) { id } }',
+      { w: workerId, r: workRegion },
+    ),
+  );
 }
 
 /** Runs a transport mutation and returns the trip id. */
-export async function tripMutation(p: TestProvince, mutation: string, variables: Record<string, unknown>): Promise<string> {
+export async function tripMutation(
+  p: TestProvince,
+  mutation: string,
+  variables: Record<string, unknown>,
+): Promise<string> {
   const data = expectData(await p.gql('transport', mutation, variables));
   return (Object.values(data)[0] as { id: string }).id;
 }
@@ -74,47 +119,91 @@ export async function tripMutation(p: TestProvince, mutation: string, variables:
 const HOUR = 3_600_000;
 
 /** Plans a trip that left two hours ago on paper (so that an arrival now is valid). */
-export function planTrip(p: TestProvince, origin: string, destination: string, mode: 'BUS' | 'TRAIN' | 'FLIGHT', capacity = 50): Promise<string> {
+export function planTrip(
+  p: TestProvince,
+  origin: string,
+  destination: string,
+  mode: 'BUS' | 'TRAIN' | 'FLIGHT',
+  capacity = 50,
+): Promise<string> {
   const input = {
-    mode, vehicleCode: `V-${++serial}`, origin, destination, capacity,
-    departureAt: new Date(Date.now() - 2 * HOUR).toISOString(), expectedArrivalAt: new Date(Date.now() + HOUR).toISOString(),
+    mode,
+    vehicleCode: `V-${++serial}`,
+    origin,
+    destination,
+    capacity,
+    departureAt: new Date(Date.now() - 2 * HOUR).toISOString(),
+    expectedArrivalAt: new Date(Date.now() + HOUR).toISOString(),
   };
   return tripMutation(p, 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }', { i: input });
 }
 
 /** Assigns workers to a PLANNED trip. */
 export function assign(p: TestProvince, tripId: string, workerIds: readonly string[]): Promise<string> {
-  return tripMutation(p, 'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }', { t: tripId, w: workerIds });
+  return tripMutation(
+    p,
+    'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }',
+    { t: tripId, w: workerIds },
+  );
 }
 
 /** Departs a trip with `boarded` on board. */
 export function depart(p: TestProvince, tripId: string, boarded: readonly string[]): Promise<string> {
   const b = boarded.map((workerId) => ({ workerId, temperature: 36.5 }));
-  return tripMutation(p, 'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }', { t: tripId, b });
+  return tripMutation(
+    p,
+    'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }',
+    { t: tripId, b },
+  );
 }
 
 /** Confirms the arrival of every boarded worker, handing them over at once. */
 export function arrive(p: TestProvince, tripId: string, headcount: number): Promise<string> {
   const i = { arrivedAt: new Date(Date.now() - 60_000).toISOString(), headcount, handedOverTo: '接收站' };
-  return tripMutation(p, 'mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }', { t: tripId, i });
+  return tripMutation(
+    p,
+    'mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }',
+    { t: tripId, i },
+  );
 }
 
 /** Cancels a PLANNED or DEPARTED trip. */
 export function cancel(p: TestProvince, tripId: string): Promise<string> {
-  return tripMutation(p, 'mutation($t: ID!) { cancelTrip(tripId: $t, reason: "道路封闭") { id } }', { t: tripId });
+  return tripMutation(p, 'mutation($t: ID!) { cancelTrip(tripId: $t, reason: "道路封闭") { id } }', {
+    t: tripId,
+  });
 }
 
 /** Registers an enterprise; returns its id. */
 export async function registerEnterprise(p: TestProvince, region: string, key: boolean): Promise<string> {
-  const data = expectData(await p.gql('employment', 'mutation($i: RegisterEnterpriseInput!) { registerEnterprise(input: $i) { id } }', {
-    i: { name: `企业${++serial}`, region, sector: '制造业', key },
-  }));
+  const data = expectData(
+    await p.gql(
+      'employment',
+      'mutation($i: RegisterEnterpriseInput!) { registerEnterprise(input: $i) { id } }',
+      {
+        i: { name: `企业${++serial}`, region, sector: '制造业', key },
+      },
+    ),
+  );
   return data.registerEnterprise.id;
 }
 
 /** `reportLaborDemand` of an enterprise. */
-export async function reportDemand(p: TestProvince, enterpriseId: string, openings: number, filled?: number): Promise<void> {
-  expectData(await p.gql('employment', 'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }', {
-    e: enterpriseId, o: openings, f: filled ?? null,
-  }));
+export async function reportDemand(
+  p: TestProvince,
+  enterpriseId: string,
+  openings: number,
+  filled?: number,
+): Promise<void> {
+  expectData(
+    await p.gql(
+      'employment',
+      'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }',
+      {
+        e: enterpriseId,
+        o: openings,
+        f: filled ?? null,
+      },
+    ),
+  );
 }

@@ -10,7 +10,13 @@ export interface WorkerStats {
   travelling: number;
   atWork: number;
   priority: number;
-  flow: { withinTownship: number; withinCounty: number; withinCity: number; withinProvince: number; crossProvince: number };
+  flow: {
+    withinTownship: number;
+    withinCounty: number;
+    withinCity: number;
+    withinProvince: number;
+    crossProvince: number;
+  };
 }
 
 /**

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { outbox, trips } from '../db/schema/index.js';
-import { expectData, expectError, residentId, startTestProvince, type TestProvince } from '../test-support.js';
+import {
+  expectData,
+  expectError,
+  residentId,
+  startTestProvince,
+  type TestProvince,
+} from '../test-support.js';
 
-const TRIP_FIELDS = 'id status capacity origin { code } destination { code } departureAt expectedArrivalAt arrivedAt headcount handedOverTo cancelReason passengers { worker { id } boarded temperature }';
+const TRIP_FIELDS =
+  'id status capacity origin { code } destination { code } departureAt expectedArrivalAt arrivedAt headcount handedOverTo cancelReason passengers { worker { id } boarded temperature }';
 const PLAN = `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { ${TRIP_FIELDS} } }`;
 const ASSIGN = `mutation($trip: ID!, $workers: [ID!]!) { assignPassengers(tripId: $trip, workerIds: $workers) { ${TRIP_FIELDS} } }`;
 const DEPART = `mutation($trip: ID!, $boarded: [BoardingInput!]!, $key: String) { departTrip(tripId: $trip, boarded: $boarded, idempotencyKey: $key) { ${TRIP_FIELDS} } }`;
@@ -28,18 +35,30 @@ const planInput = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 async function registerWorkers(n: number): Promise<string[]> {
-  const inputs = Array.from({ length: n }, () => ({ name: '李工人', idNumber: residentId('450203', '19850505', ++serial), phone: '13600136000', homeRegion: '450203' }));
-  const answer = await p.gql('workers', `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`, { inputs });
+  const inputs = Array.from({ length: n }, () => ({
+    name: '李工人',
+    idNumber: residentId('450203', '19850505', ++serial),
+    phone: '13600136000',
+    homeRegion: '450203',
+  }));
+  const answer = await p.gql(
+    'workers',
+    `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`,
+    { inputs },
+  );
   return expectData(answer).registerWorkers.map((w: { id: string }) => w.id);
 }
 async function plan(over: Record<string, unknown> = {}) {
   return expectData(await p.gql('transport', PLAN, { input: planInput(over) })).planTrip;
 }
 async function workerStates(ids: string[]) {
-  return expectData(await p.gql('workers', WORKERS, { r: ids.map((id) => ({ __typename: 'Worker', id })) }))._entities;
+  return expectData(await p.gql('workers', WORKERS, { r: ids.map((id) => ({ __typename: 'Worker', id })) }))
+    ._entities;
 }
 const events = async (tripId: string) =>
-  (await p.service.db.db.select().from(outbox).orderBy(outbox.seq)).filter((e) => e.tripId === tripId).map((e) => e.kind);
+  (await p.service.db.db.select().from(outbox).orderBy(outbox.seq))
+    .filter((e) => e.tripId === tripId)
+    .map((e) => e.kind);
 
 beforeAll(async () => {
   p = await startTestProvince('450000');
@@ -52,13 +71,34 @@ describe('trip lifecycle', () => {
   it('should plan, assign, depart, change ETA, arrive and hand over, with one outbox event per step', async () => {
     const [w1, w2, w3] = await registerWorkers(3);
     const trip = await plan();
-    expect(trip).toMatchObject({ status: 'PLANNED', capacity: 4, origin: { code: '450203' }, destination: { code: '440103' }, departureAt: '2020-02-20T00:00:00.000Z', passengers: [] });
+    expect(trip).toMatchObject({
+      status: 'PLANNED',
+      capacity: 4,
+      origin: { code: '450203' },
+      destination: { code: '440103' },
+      departureAt: '2020-02-20T00:00:00.000Z',
+      passengers: [],
+    });
     expect(trip.id).toMatch(/^T45-/);
-    const assigned = expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w1, w2, w3, FOREIGN] })).assignPassengers;
+    const assigned = expectData(
+      await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w1, w2, w3, FOREIGN] }),
+    ).assignPassengers;
     expect(assigned.passengers.map((x: any) => x.worker.id).sort()).toEqual([w1, w2, w3, FOREIGN].sort());
-    expect(expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w1] })).assignPassengers.passengers).toHaveLength(4);
+    expect(
+      expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w1] })).assignPassengers
+        .passengers,
+    ).toHaveLength(4);
 
-    const departed = expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w1, temperature: 36.5 }, { workerId: w2, temperature: 36.84 }, { workerId: FOREIGN, temperature: 36.6 }] })).departTrip;
+    const departed = expectData(
+      await p.gql('transport', DEPART, {
+        trip: trip.id,
+        boarded: [
+          { workerId: w1, temperature: 36.5 },
+          { workerId: w2, temperature: 36.84 },
+          { workerId: FOREIGN, temperature: 36.6 },
+        ],
+      }),
+    ).departTrip;
     expect(departed.status).toBe('DEPARTED');
     const byWorker = Object.fromEntries(departed.passengers.map((x: any) => [x.worker.id, x]));
     expect(byWorker[w1!]).toMatchObject({ boarded: true, temperature: 36.5 });
@@ -66,11 +106,23 @@ describe('trip lifecycle', () => {
     expect(byWorker[w3!]).toMatchObject({ boarded: false, temperature: null });
     expect((await workerStates([w1!, w3!])).map((w: any) => w.status)).toEqual(['TRAVELLING', 'AT_HOME']);
 
-    const eta = expectData(await p.gql('transport', ETA, { trip: trip.id, at: '2020-02-20T22:30:00+08:00' })).updateEta;
+    const eta = expectData(
+      await p.gql('transport', ETA, { trip: trip.id, at: '2020-02-20T22:30:00+08:00' }),
+    ).updateEta;
     expect(eta.expectedArrivalAt).toBe('2020-02-20T14:30:00.000Z');
 
-    const arrived = expectData(await p.gql('transport', ARRIVE, { trip: trip.id, input: { arrivedAt: '2020-02-20T22:10:00+08:00', headcount: 3, handedOverTo: '广州电子厂人事部' } })).confirmArrival;
-    expect(arrived).toMatchObject({ status: 'HANDED_OVER', arrivedAt: '2020-02-20T14:10:00.000Z', headcount: 3, handedOverTo: '广州电子厂人事部' });
+    const arrived = expectData(
+      await p.gql('transport', ARRIVE, {
+        trip: trip.id,
+        input: { arrivedAt: '2020-02-20T22:10:00+08:00', headcount: 3, handedOverTo: '广州电子厂人事部' },
+      }),
+    ).confirmArrival;
+    expect(arrived).toMatchObject({
+      status: 'HANDED_OVER',
+      arrivedAt: '2020-02-20T14:10:00.000Z',
+      headcount: 3,
+      handedOverTo: '广州电子厂人事部',
+    });
     expect(await workerStates([w1!, w2!, w3!])).toEqual([
       { id: w1, status: 'AT_WORK', workRegion: { code: '440103' } },
       { id: w2, status: 'AT_WORK', workRegion: { code: '440103' } },
@@ -81,26 +133,44 @@ describe('trip lifecycle', () => {
     expect(rows.every((e) => e.origin === '450203' && e.destination === '440103')).toBe(true);
     // ARRIVED and HANDED_OVER were written by the transaction that changed the trip: same now().
     const [tripRow] = await p.service.db.db.select().from(trips).where(eq(trips.id, trip.id));
-    expect(rows.slice(-2).map((e) => e.at.getTime())).toEqual([tripRow!.updatedAt.getTime(), tripRow!.updatedAt.getTime()]);
+    expect(rows.slice(-2).map((e) => e.at.getTime())).toEqual([
+      tripRow!.updatedAt.getTime(),
+      tripRow!.updatedAt.getTime(),
+    ]);
   });
 
   it('should hand over separately after an arrival without receiver', async () => {
     const [w] = await registerWorkers(1);
     const trip = await plan();
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
-    expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }));
-    expect(expectData(await p.gql('transport', ARRIVE, { trip: trip.id, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 1 } })).confirmArrival.status).toBe('ARRIVED');
-    expect(expectData(await p.gql('transport', HAND_OVER, { trip: trip.id, to: '接收点' })).handOverTrip).toMatchObject({ status: 'HANDED_OVER', handedOverTo: '接收点' });
+    expectData(
+      await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }),
+    );
+    expect(
+      expectData(
+        await p.gql('transport', ARRIVE, {
+          trip: trip.id,
+          input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 1 },
+        }),
+      ).confirmArrival.status,
+    ).toBe('ARRIVED');
+    expect(
+      expectData(await p.gql('transport', HAND_OVER, { trip: trip.id, to: '接收点' })).handOverTrip,
+    ).toMatchObject({ status: 'HANDED_OVER', handedOverTo: '接收点' });
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER']);
   });
 
   it('should cancel a planned or departed trip; workers who had left go back AT_HOME', async () => {
     const planned = await plan();
-    expect(expectData(await p.gql('transport', CANCEL, { trip: planned.id, reason: '疫情管控' })).cancelTrip).toMatchObject({ status: 'CANCELLED', cancelReason: '疫情管控' });
+    expect(
+      expectData(await p.gql('transport', CANCEL, { trip: planned.id, reason: '疫情管控' })).cancelTrip,
+    ).toMatchObject({ status: 'CANCELLED', cancelReason: '疫情管控' });
     const [w] = await registerWorkers(1);
     const trip = await plan();
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
-    expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }));
+    expectData(
+      await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }),
+    );
     expectData(await p.gql('transport', CANCEL, { trip: trip.id, reason: '车辆故障' }));
     expect((await workerStates([w!]))[0].status).toBe('AT_HOME');
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED', 'CANCELLED']);
@@ -109,10 +179,17 @@ describe('trip lifecycle', () => {
   it('should never exceed capacity when assignments race for the last seats', async () => {
     const crew = await registerWorkers(6);
     const trip = await plan({ capacity: 3 });
-    const answers = await Promise.all(crew.map((w) => p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] })));
+    const answers = await Promise.all(
+      crew.map((w) => p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] })),
+    );
     expect(answers.filter((a) => !a.errors)).toHaveLength(3);
-    for (const refused of answers.filter((a) => a.errors)) expectError(refused, 'BAD_USER_INPUT', /free seat/);
-    const { trip: after } = expectData(await p.gql('transport', `query($id: ID!) { trip(id: $id) { passengers { worker { id } } } }`, { id: trip.id }));
+    for (const refused of answers.filter((a) => a.errors))
+      expectError(refused, 'BAD_USER_INPUT', /free seat/);
+    const { trip: after } = expectData(
+      await p.gql('transport', `query($id: ID!) { trip(id: $id) { passengers { worker { id } } } }`, {
+        id: trip.id,
+      }),
+    );
     expect(after.passengers).toHaveLength(3);
   });
 
@@ -122,7 +199,10 @@ describe('trip lifecycle', () => {
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
     const boarded = [{ workerId: w, temperature: 36.4 }];
     expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded, key: 'depart-1' }));
-    expect(expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded, key: 'depart-1' })).departTrip.status).toBe('DEPARTED');
+    expect(
+      expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded, key: 'depart-1' })).departTrip
+        .status,
+    ).toBe('DEPARTED');
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED']);
   });
 });
@@ -139,49 +219,172 @@ describe('trip validation and state rules', () => {
     expectData(await p.gql('transport', ASSIGN, { trip: planned, workers: [crew[0]] }));
     departed = (await plan()).id;
     expectData(await p.gql('transport', ASSIGN, { trip: departed, workers: [crew[1], crew[2]] }));
-    expectData(await p.gql('transport', DEPART, { trip: departed, boarded: [{ workerId: crew[1], temperature: 36.5 }] }));
+    expectData(
+      await p.gql('transport', DEPART, {
+        trip: departed,
+        boarded: [{ workerId: crew[1], temperature: 36.5 }],
+      }),
+    );
     cancelled = (await plan()).id;
     expectData(await p.gql('transport', CANCEL, { trip: cancelled, reason: '取消' }));
     handedOver = (await plan()).id;
     expectData(await p.gql('transport', ASSIGN, { trip: handedOver, workers: [crew[3]] }));
-    expectData(await p.gql('transport', DEPART, { trip: handedOver, boarded: [{ workerId: crew[3], temperature: 36.5 }] }));
-    expectData(await p.gql('transport', ARRIVE, { trip: handedOver, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 1, handedOverTo: '厂' } }));
+    expectData(
+      await p.gql('transport', DEPART, {
+        trip: handedOver,
+        boarded: [{ workerId: crew[3], temperature: 36.5 }],
+      }),
+    );
+    expectData(
+      await p.gql('transport', ARRIVE, {
+        trip: handedOver,
+        input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 1, handedOverTo: '厂' },
+      }),
+    );
   });
 
   const future = () => new Date(Date.now() + 86_400_000).toISOString();
   const cases: [string, string, () => Record<string, unknown>, string][] = [
-    ['a trip from another province', PLAN, () => ({ input: planInput({ origin: '440103' }) }), 'WRONG_PROVINCE'],
+    [
+      'a trip from another province',
+      PLAN,
+      () => ({ input: planInput({ origin: '440103' }) }),
+      'WRONG_PROVINCE',
+    ],
     ['capacity 0', PLAN, () => ({ input: planInput({ capacity: 0 }) }), 'BAD_USER_INPUT'],
-    ['expected arrival before departure', PLAN, () => ({ input: planInput({ expectedArrivalAt: '2020-02-19T08:00:00+08:00' }) }), 'BAD_USER_INPUT'],
-    ['a vehicle code over 32 characters', PLAN, () => ({ input: planInput({ vehicleCode: 'K'.repeat(33) }) }), 'BAD_USER_INPUT'],
-    ['a departure without time zone', PLAN, () => ({ input: planInput({ departureAt: '2020-02-20T08:00:00' }) }), 'BAD_USER_INPUT'],
+    [
+      'expected arrival before departure',
+      PLAN,
+      () => ({ input: planInput({ expectedArrivalAt: '2020-02-19T08:00:00+08:00' }) }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a vehicle code over 32 characters',
+      PLAN,
+      () => ({ input: planInput({ vehicleCode: 'K'.repeat(33) }) }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a departure without time zone',
+      PLAN,
+      () => ({ input: planInput({ departureAt: '2020-02-20T08:00:00' }) }),
+      'BAD_USER_INPUT',
+    ],
     ['an unknown mode', PLAN, () => ({ input: planInput({ mode: 'SHIP' }) }), 'BAD_USER_INPUT'],
-    ['an unknown destination', PLAN, () => ({ input: planInput({ destination: '449999' }) }), 'BAD_USER_INPUT'],
-    ['more passengers than seats', ASSIGN, () => ({ trip: planned, workers: [crew[4], FOREIGN] }), 'BAD_USER_INPUT'],
+    [
+      'an unknown destination',
+      PLAN,
+      () => ({ input: planInput({ destination: '449999' }) }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'more passengers than seats',
+      ASSIGN,
+      () => ({ trip: planned, workers: [crew[4], FOREIGN] }),
+      'BAD_USER_INPUT',
+    ],
     ['an unknown trip', ASSIGN, () => ({ trip: 'T45-doesnotexist000000', workers: [crew[4]] }), 'NOT_FOUND'],
-    ['another province\'s trip', ASSIGN, () => ({ trip: 'T44-doesnotexist000000', workers: [crew[4]] }), 'WRONG_PROVINCE'],
-    ['an unknown local worker', ASSIGN, () => ({ trip: planned, workers: ['W45-doesnotexist000000'] }), 'NOT_FOUND'],
-    ['a malformed worker id', ASSIGN, () => ({ trip: planned, workers: ['E45-0123456789abcdef'] }), 'BAD_USER_INPUT'],
-    ['a worker already on another active trip', ASSIGN, () => ({ trip: planned, workers: [crew[2]] }), 'CONFLICT'],
+    [
+      "another province's trip",
+      ASSIGN,
+      () => ({ trip: 'T44-doesnotexist000000', workers: [crew[4]] }),
+      'WRONG_PROVINCE',
+    ],
+    [
+      'an unknown local worker',
+      ASSIGN,
+      () => ({ trip: planned, workers: ['W45-doesnotexist000000'] }),
+      'NOT_FOUND',
+    ],
+    [
+      'a malformed worker id',
+      ASSIGN,
+      () => ({ trip: planned, workers: ['E45-0123456789abcdef'] }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a worker already on another active trip',
+      ASSIGN,
+      () => ({ trip: planned, workers: [crew[2]] }),
+      'CONFLICT',
+    ],
     ['assigning to a departed trip', ASSIGN, () => ({ trip: departed, workers: [crew[4]] }), 'CONFLICT'],
-    ['boarding a worker not on the manifest', DEPART, () => ({ trip: planned, boarded: [{ workerId: crew[4], temperature: 36.5 }] }), 'BAD_USER_INPUT'],
-    ['a temperature out of range', DEPART, () => ({ trip: planned, boarded: [{ workerId: crew[0], temperature: 45 }] }), 'BAD_USER_INPUT'],
+    [
+      'boarding a worker not on the manifest',
+      DEPART,
+      () => ({ trip: planned, boarded: [{ workerId: crew[4], temperature: 36.5 }] }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a temperature out of range',
+      DEPART,
+      () => ({ trip: planned, boarded: [{ workerId: crew[0], temperature: 45 }] }),
+      'BAD_USER_INPUT',
+    ],
     ['a departure with nobody on board', DEPART, () => ({ trip: planned, boarded: [] }), 'BAD_USER_INPUT'],
-    ['departing a cancelled trip', DEPART, () => ({ trip: cancelled, boarded: [{ workerId: crew[0], temperature: 36.5 }] }), 'CONFLICT'],
-    ['departing twice', DEPART, () => ({ trip: departed, boarded: [{ workerId: crew[1], temperature: 36.5 }] }), 'CONFLICT'],
-    ['an ETA before departure', ETA, () => ({ trip: departed, at: '2020-02-19T08:00:00+08:00' }), 'BAD_USER_INPUT'],
-    ['an ETA for a cancelled trip', ETA, () => ({ trip: cancelled, at: '2020-02-21T08:00:00+08:00' }), 'CONFLICT'],
-    ['an arrival before departure happened', ARRIVE, () => ({ trip: planned, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 0 } }), 'CONFLICT'],
-    ['an arrival time before the departure time', ARRIVE, () => ({ trip: departed, input: { arrivedAt: '2020-02-20T07:00:00+08:00', headcount: 1 } }), 'BAD_USER_INPUT'],
-    ['an arrival in the future', ARRIVE, () => ({ trip: departed, input: { arrivedAt: future(), headcount: 1 } }), 'BAD_USER_INPUT'],
-    ['a headcount above the boarded workers', ARRIVE, () => ({ trip: departed, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 2 } }), 'BAD_USER_INPUT'],
+    [
+      'departing a cancelled trip',
+      DEPART,
+      () => ({ trip: cancelled, boarded: [{ workerId: crew[0], temperature: 36.5 }] }),
+      'CONFLICT',
+    ],
+    [
+      'departing twice',
+      DEPART,
+      () => ({ trip: departed, boarded: [{ workerId: crew[1], temperature: 36.5 }] }),
+      'CONFLICT',
+    ],
+    [
+      'an ETA before departure',
+      ETA,
+      () => ({ trip: departed, at: '2020-02-19T08:00:00+08:00' }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an ETA for a cancelled trip',
+      ETA,
+      () => ({ trip: cancelled, at: '2020-02-21T08:00:00+08:00' }),
+      'CONFLICT',
+    ],
+    [
+      'an arrival before departure happened',
+      ARRIVE,
+      () => ({ trip: planned, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 0 } }),
+      'CONFLICT',
+    ],
+    [
+      'an arrival time before the departure time',
+      ARRIVE,
+      () => ({ trip: departed, input: { arrivedAt: '2020-02-20T07:00:00+08:00', headcount: 1 } }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an arrival in the future',
+      ARRIVE,
+      () => ({ trip: departed, input: { arrivedAt: future(), headcount: 1 } }),
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a headcount above the boarded workers',
+      ARRIVE,
+      () => ({ trip: departed, input: { arrivedAt: '2020-02-20T21:00:00+08:00', headcount: 2 } }),
+      'BAD_USER_INPUT',
+    ],
     ['handing over a trip that has not arrived', HAND_OVER, () => ({ trip: departed, to: '厂' }), 'CONFLICT'],
-    ['a cancel reason over 500 characters', CANCEL, () => ({ trip: planned, reason: '因'.repeat(501) }), 'BAD_USER_INPUT'],
+    [
+      'a cancel reason over 500 characters',
+      CANCEL,
+      () => ({ trip: planned, reason: '因'.repeat(501) }),
+      'BAD_USER_INPUT',
+    ],
     ['cancelling a handed-over trip', CANCEL, () => ({ trip: handedOver, reason: '晚了' }), 'CONFLICT'],
   ];
-  it.each(cases)('should refuse %s and write nothing (no outbox event)', async (_label, query, variables, code) => {
-    const before = await p.fingerprint();
-    expectError(await p.gql('transport', query, variables()), code);
-    expect(await p.fingerprint()).toBe(before);
-  });
+  it.each(cases)(
+    'should refuse %s and write nothing (no outbox event)',
+    async (_label, query, variables, code) => {
+      const before = await p.fingerprint();
+      expectError(await p.gql('transport', query, variables()), code);
+      expect(await p.fingerprint()).toBe(before);
+    },
+  );
 });

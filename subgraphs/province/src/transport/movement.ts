@@ -23,8 +23,16 @@ export interface ConfirmArrivalInput {
 }
 
 /** Writes the trip's new state and returns the updated row. */
-async function saveTrip(tx: Tx, tripId: string, change: Partial<typeof trips.$inferInsert>): Promise<TripRow> {
-  const [trip] = await tx.update(trips).set({ ...change, updatedAt: sql`now()` }).where(eq(trips.id, tripId)).returning();
+async function saveTrip(
+  tx: Tx,
+  tripId: string,
+  change: Partial<typeof trips.$inferInsert>,
+): Promise<TripRow> {
+  const [trip] = await tx
+    .update(trips)
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(eq(trips.id, tripId))
+    .returning();
   return trip!;
 }
 
@@ -37,8 +45,15 @@ async function boardedIds(tx: Tx, tripId: string): Promise<string[]> {
  * The vehicle leaves with the workers who boarded (a subset of the manifest), each with the
  * temperature taken at boarding. Local boarded workers become TRAVELLING. Writes DEPARTED.
  */
-export async function departTrip(ctx: ProvinceContext, tx: Tx, tripId: string, boarded: readonly BoardingInput[], events: OutboxBatch): Promise<string[]> {
-  if (boarded.length === 0) throw badInput('boarded: at least one worker must board; cancel the trip otherwise', 'boarded');
+export async function departTrip(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  boarded: readonly BoardingInput[],
+  events: OutboxBatch,
+): Promise<string[]> {
+  if (boarded.length === 0)
+    throw badInput('boarded: at least one worker must board; cancel the trip otherwise', 'boarded');
   const temperatures = boarded.map((b, i) => bodyTemperature(b.temperature, `boarded[${i}].temperature`));
   const ids = boarded.map((b) => b.workerId);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -47,7 +62,11 @@ export async function departTrip(ctx: ProvinceContext, tx: Tx, tripId: string, b
   requireStatus(trip, ['PLANNED'], 'departing');
   const onManifest = new Set((await manifest(tx, tripId)).map((p) => p.workerId));
   const stranger = ids.findIndex((id) => !onManifest.has(id));
-  if (stranger >= 0) throw badInput(`boarded[${stranger}].workerId: worker ${ids[stranger]} is not on the manifest of trip ${tripId}`, `boarded[${stranger}].workerId`);
+  if (stranger >= 0)
+    throw badInput(
+      `boarded[${stranger}].workerId: worker ${ids[stranger]} is not on the manifest of trip ${tripId}`,
+      `boarded[${stranger}].workerId`,
+    );
   await tx.execute(sql`
     UPDATE ${tripPassengers} SET boarded = true, temperature = v.temperature
     FROM (SELECT unnest(${sql.param(ids)}::text[]) AS worker_id, unnest(${sql.param(temperatures)}::float8[]) AS temperature) AS v
@@ -59,12 +78,25 @@ export async function departTrip(ctx: ProvinceContext, tx: Tx, tripId: string, b
 }
 
 /** A new expected arrival for a PLANNED or DEPARTED trip (not before departure). Writes ETA_CHANGED. */
-export async function updateEta(ctx: ProvinceContext, tx: Tx, tripId: string, expectedArrivalAt: Date, events: OutboxBatch): Promise<string[]> {
+export async function updateEta(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  expectedArrivalAt: Date,
+  events: OutboxBatch,
+): Promise<string[]> {
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED', 'DEPARTED'], 'changing the expected arrival');
-  notBefore(expectedArrivalAt, trip.departureAt, 'expectedArrivalAt', `the departure (${trip.departureAt.toISOString()})`);
+  notBefore(
+    expectedArrivalAt,
+    trip.departureAt,
+    'expectedArrivalAt',
+    `the departure (${trip.departureAt.toISOString()})`,
+  );
   const changed = await saveTrip(tx, tripId, { expectedArrivalAt });
-  events.add(tripEvent('ETA_CHANGED', changed, { previousExpectedArrivalAt: trip.expectedArrivalAt.toISOString() }));
+  events.add(
+    tripEvent('ETA_CHANGED', changed, { previousExpectedArrivalAt: trip.expectedArrivalAt.toISOString() }),
+  );
   return [tripId];
 }
 
@@ -79,27 +111,61 @@ async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: Out
  * and headcount (at most the boarded workers). Writes ARRIVED, and HANDED_OVER at once when
  * `handedOverTo` is given.
  */
-export async function confirmArrival(ctx: ProvinceContext, tx: Tx, tripId: string, input: ConfirmArrivalInput, events: OutboxBatch): Promise<string[]> {
-  const handedOverTo = input.handedOverTo == null ? null : requiredText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
+export async function confirmArrival(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  input: ConfirmArrivalInput,
+  events: OutboxBatch,
+): Promise<string[]> {
+  const handedOverTo =
+    input.handedOverTo == null
+      ? null
+      : requiredText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
   pastInstant(input.arrivedAt, 'input.arrivedAt');
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['DEPARTED'], 'confirming arrival');
-  notBefore(input.arrivedAt, trip.departureAt, 'input.arrivedAt', `the departure (${trip.departureAt.toISOString()})`);
+  notBefore(
+    input.arrivedAt,
+    trip.departureAt,
+    'input.arrivedAt',
+    `the departure (${trip.departureAt.toISOString()})`,
+  );
   const boarded = (await boardedIds(tx, tripId)).length;
   intInRange(input.headcount, 'input.headcount', 0, Number.MAX_SAFE_INTEGER);
-  if (input.headcount > boarded) throw badInput(`input.headcount: ${input.headcount} counted but only ${boarded} boarded trip ${tripId}`, 'input.headcount');
-  const arrived = await saveTrip(tx, tripId, { status: 'ARRIVED', arrivedAt: input.arrivedAt, headcount: input.headcount });
+  if (input.headcount > boarded)
+    throw badInput(
+      `input.headcount: ${input.headcount} counted but only ${boarded} boarded trip ${tripId}`,
+      'input.headcount',
+    );
+  const arrived = await saveTrip(tx, tripId, {
+    status: 'ARRIVED',
+    arrivedAt: input.arrivedAt,
+    headcount: input.headcount,
+  });
   events.add(tripEvent('ARRIVED', arrived, { headcount: input.headcount, boarded }));
-  if (handedOverTo) await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
+  if (handedOverTo)
+    await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
   return [tripId];
 }
 
 /** Records the hand-over of an ARRIVED trip. Writes HANDED_OVER. */
-export async function handOverTrip(ctx: ProvinceContext, tx: Tx, tripId: string, handedOverTo: string, events: OutboxBatch): Promise<string[]> {
+export async function handOverTrip(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  handedOverTo: string,
+  events: OutboxBatch,
+): Promise<string[]> {
   const receiver = requiredText(handedOverTo, 'handedOverTo', TEXT_LIMITS.handedOverTo);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['ARRIVED'], 'handing over');
-  await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo: receiver }), events);
+  await handOver(
+    ctx,
+    tx,
+    await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo: receiver }),
+    events,
+  );
   return [tripId];
 }
 
@@ -107,12 +173,19 @@ export async function handOverTrip(ctx: ProvinceContext, tx: Tx, tripId: string,
  * Cancels a PLANNED or DEPARTED trip with a reason. Local workers who boarded a departed trip
  * and are still TRAVELLING go back to AT_HOME. Writes CANCELLED.
  */
-export async function cancelTrip(ctx: ProvinceContext, tx: Tx, tripId: string, reason: string, events: OutboxBatch): Promise<string[]> {
+export async function cancelTrip(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  reason: string,
+  events: OutboxBatch,
+): Promise<string[]> {
   const cancelReason = requiredText(reason, 'reason', TEXT_LIMITS.reason);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED', 'DEPARTED'], 'cancelling');
   const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason });
-  if (trip.status === 'DEPARTED') await moveLocalWorkers(ctx, tx, await boardedIds(tx, tripId), 'AT_HOME', { from: 'TRAVELLING' });
+  if (trip.status === 'DEPARTED')
+    await moveLocalWorkers(ctx, tx, await boardedIds(tx, tripId), 'AT_HOME', { from: 'TRAVELLING' });
   events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
   return [tripId];
 }

@@ -24,7 +24,12 @@ export interface PlanTripInput {
 export const MAX_CAPACITY = 3_000;
 
 /** "One vehicle, one plan": plans a trip organised by this province (its origin). Writes PLANNED. */
-export async function planTrip(ctx: ProvinceContext, tx: Tx, input: PlanTripInput, events: OutboxBatch): Promise<string[]> {
+export async function planTrip(
+  ctx: ProvinceContext,
+  tx: Tx,
+  input: PlanTripInput,
+  events: OutboxBatch,
+): Promise<string[]> {
   const origin = ownRegion(input.origin, ctx.province, 'input.origin', 'origin');
   const vehicleCode = requiredText(input.vehicleCode, 'input.vehicleCode', TEXT_LIMITS.vehicleCode);
   intInRange(input.capacity, 'input.capacity', 1, MAX_CAPACITY);
@@ -51,15 +56,26 @@ export async function planTrip(ctx: ProvinceContext, tx: Tx, input: PlanTripInpu
  * once; capacity is never exceeded. A worker of this province must exist and must not be on
  * another PLANNED or DEPARTED trip; workers of other provinces are taken as given.
  */
-export async function assignPassengers(ctx: ProvinceContext, tx: Tx, tripId: string, workerIds: readonly string[]): Promise<string[]> {
+export async function assignPassengers(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  workerIds: readonly string[],
+): Promise<string[]> {
   if (workerIds.length === 0) throw badInput('workerIds: give at least one worker', 'workerIds');
-  if (workerIds.length > MAX_CAPACITY) throw badInput(`workerIds: at most ${MAX_CAPACITY} workers per call`, 'workerIds');
-  const ids = [...new Set(workerIds.map((id, i) => (decodeId(id, 'Worker', `workerIds[${i}]`), id)))];
+  if (workerIds.length > MAX_CAPACITY)
+    throw badInput(`workerIds: at most ${MAX_CAPACITY} workers per call`, 'workerIds');
+  workerIds.forEach((id, i) => {
+    decodeId(id, 'Worker', `workerIds[${i}]`);
+  });
+  const ids = [...new Set(workerIds)];
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED'], 'assigning passengers');
   const local = ids.filter((id) => decodeId(id).province === ctx.province);
   if (local.length > 0) {
-    const known = new Set((await tx.select({ id: workers.id }).from(workers).where(inArray(workers.id, local))).map((w) => w.id));
+    const known = new Set(
+      (await tx.select({ id: workers.id }).from(workers).where(inArray(workers.id, local))).map((w) => w.id),
+    );
     const missing = local.find((id) => !known.has(id));
     if (missing) throw notFound('Worker', missing);
   }
@@ -70,7 +86,11 @@ export async function assignPassengers(ctx: ProvinceContext, tx: Tx, tripId: str
     .where(and(inArray(tripPassengers.workerId, ids), sql`${trips.status} IN ('PLANNED', 'DEPARTED')`));
   const elsewhere = onboard.find((p) => p.tripId !== tripId);
   if (elsewhere) {
-    throw hubError('CONFLICT', `worker ${elsewhere.workerId} is already on trip ${elsewhere.tripId}; remove him there or cancel that trip first`, { id: elsewhere.workerId });
+    throw hubError(
+      'CONFLICT',
+      `worker ${elsewhere.workerId} is already on trip ${elsewhere.tripId}; remove him there or cancel that trip first`,
+      { id: elsewhere.workerId },
+    );
   }
   const already = new Set(onboard.map((p) => p.workerId));
   const added = ids.filter((id) => !already.has(id));
@@ -79,13 +99,20 @@ export async function assignPassengers(ctx: ProvinceContext, tx: Tx, tripId: str
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, tripId));
   if (assigned + added.length > trip.capacity) {
-    throw badInput(`workerIds: trip ${tripId} has ${trip.capacity - assigned} free seat(s) of ${trip.capacity}; ${added.length} new worker(s) given`, 'workerIds');
+    throw badInput(
+      `workerIds: trip ${tripId} has ${trip.capacity - assigned} free seat(s) of ${trip.capacity}; ${added.length} new worker(s) given`,
+      'workerIds',
+    );
   }
-  if (added.length > 0) await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
+  if (added.length > 0)
+    await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
   return [tripId];
 }
 
 /** The workers on a trip's manifest and whether each boarded. */
 export function manifest(tx: Tx, tripId: string): Promise<{ workerId: string; boarded: boolean }[]> {
-  return tx.select({ workerId: tripPassengers.workerId, boarded: tripPassengers.boarded }).from(tripPassengers).where(eq(tripPassengers.tripId, tripId));
+  return tx
+    .select({ workerId: tripPassengers.workerId, boarded: tripPassengers.boarded })
+    .from(tripPassengers)
+    .where(eq(tripPassengers.tripId, tripId));
 }

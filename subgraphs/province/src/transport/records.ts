@@ -2,7 +2,13 @@ import { regionPrefix } from '@p2p/schema';
 import { and, count, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
 import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import { tripPassengers, trips, type PassengerRow, type TripRow, type TripStatus } from '../db/schema/index.js';
+import {
+  tripPassengers,
+  trips,
+  type PassengerRow,
+  type TripRow,
+  type TripStatus,
+} from '../db/schema/index.js';
 import { insideRegion, keysetPage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
 import { isOwnId } from '../validation/ownership.js';
 
@@ -11,7 +17,10 @@ const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`
 /** Reads trips by id in ONE statement (`id = ANY($1)`), in `ids` order, undefined when unknown. */
 export async function findTrips(db: Executor, ids: readonly string[]): Promise<(TripRow | undefined)[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(trips).where(sql`${trips.id} = ANY(${idsParam(ids)})`);
+  const rows = await db
+    .select()
+    .from(trips)
+    .where(sql`${trips.id} = ANY(${idsParam(ids)})`);
   return inIdOrder(ids, rows);
 }
 
@@ -31,7 +40,10 @@ export async function findPassengers(db: Executor, tripIds: readonly string[]): 
 /** The request's Trip loader (one statement per tick; foreign or unknown ids → null). */
 export function tripLoader(ctx: ProvinceContext) {
   return loaderFor<TripRow | null>(ctx, 'trip', async (ids) => {
-    const rows = await findTrips(ctx.db, ids.filter((id) => isOwnId(id, 'Trip', ctx.province)));
+    const rows = await findTrips(
+      ctx.db,
+      ids.filter((id) => isOwnId(id, 'Trip', ctx.province)),
+    );
     const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -50,10 +62,15 @@ export function passengersLoader(ctx: ProvinceContext) {
 export function tripOfWorkerLoader(ctx: ProvinceContext) {
   return loaderFor<TripRow | null>(ctx, 'tripOfWorker', async (workerIds) => {
     const rows = await ctx.db
-      .selectDistinctOn([tripPassengers.workerId], { workerId: tripPassengers.workerId, trip: getTableColumns(trips) })
+      .selectDistinctOn([tripPassengers.workerId], {
+        workerId: tripPassengers.workerId,
+        trip: getTableColumns(trips),
+      })
       .from(tripPassengers)
       .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
-      .where(and(sql`${tripPassengers.workerId} = ANY(${idsParam(workerIds)})`, ne(trips.status, 'CANCELLED')))
+      .where(
+        and(sql`${tripPassengers.workerId} = ANY(${idsParam(workerIds)})`, ne(trips.status, 'CANCELLED')),
+      )
       .orderBy(tripPassengers.workerId, sql`${trips.departureAt} DESC`, sql`${trips.id} DESC`);
     const byWorker = new Map(rows.map((r) => [r.workerId, r.trip]));
     return workerIds.map((id) => byWorker.get(id) ?? null);
@@ -76,7 +93,19 @@ export function tripPage(db: Executor, args: TripFilter): Promise<Connection<Tri
   return keysetPage<TripRow>(
     args,
     orderByInstant(trips.departureAt, trips.id, (t) => t.departureAt),
-    (after, limit) => db.select().from(trips).where(and(...filters, after)).orderBy(trips.departureAt, trips.id).limit(limit),
-    async () => (await db.select({ n: count() }).from(trips).where(and(...filters)))[0]?.n ?? 0,
+    (after, limit) =>
+      db
+        .select()
+        .from(trips)
+        .where(and(...filters, after))
+        .orderBy(trips.departureAt, trips.id)
+        .limit(limit),
+    async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(trips)
+          .where(and(...filters))
+      )[0]?.n ?? 0,
   );
 }

@@ -6,14 +6,34 @@ import type { ResolverMap } from '../graphql/resolver-map.js';
 import { recordsFor, runMutation } from '../mutation.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
 import { transportStats } from '../summary/transport.js';
-import { cancelTrip, confirmArrival, departTrip, handOverTrip, updateEta, type BoardingInput, type ConfirmArrivalInput } from './movement.js';
+import {
+  cancelTrip,
+  confirmArrival,
+  departTrip,
+  handOverTrip,
+  updateEta,
+  type BoardingInput,
+  type ConfirmArrivalInput,
+} from './movement.js';
 import { assignPassengers, planTrip, type PlanTripInput } from './planning.js';
-import { findTrips, passengersLoader, tripLoader, tripOfWorkerLoader, tripPage, type TripFilter } from './records.js';
+import {
+  findTrips,
+  passengersLoader,
+  tripLoader,
+  tripOfWorkerLoader,
+  tripPage,
+  type TripFilter,
+} from './records.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
 /** Runs a trip mutation and returns the trip as it is after the commit. */
-async function oneTrip(ctx: ProvinceContext, operation: string, args: Keyed & Record<string, unknown>, work: Parameters<typeof runMutation>[2]): Promise<TripRow> {
+async function oneTrip(
+  ctx: ProvinceContext,
+  operation: string,
+  args: Keyed & Record<string, unknown>,
+  work: Parameters<typeof runMutation>[2],
+): Promise<TripRow> {
   const { idempotencyKey, ...rest } = args;
   const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
   return (await recordsFor(ids, (x) => findTrips(ctx.db, x)))[0]!;
@@ -39,16 +59,44 @@ export const transportResolvers: ResolverMap = {
   Mutation: {
     planTrip: (_: unknown, args: Keyed & { input: PlanTripInput }, ctx: ProvinceContext) =>
       oneTrip(ctx, 'planTrip', args, (tx, events) => planTrip(ctx, tx, args.input, events)),
-    assignPassengers: (_: unknown, args: Keyed & { tripId: string; workerIds: string[] }, ctx: ProvinceContext) =>
+    assignPassengers: (
+      _: unknown,
+      args: Keyed & { tripId: string; workerIds: string[] },
+      ctx: ProvinceContext,
+    ) =>
       oneTrip(ctx, 'assignPassengers', args, (tx) => assignPassengers(ctx, tx, args.tripId, args.workerIds)),
-    departTrip: (_: unknown, args: Keyed & { tripId: string; boarded: BoardingInput[] }, ctx: ProvinceContext) =>
-      oneTrip(ctx, 'departTrip', args, (tx, events) => departTrip(ctx, tx, args.tripId, args.boarded, events)),
-    updateEta: (_: unknown, args: Keyed & { tripId: string; expectedArrivalAt: Date }, ctx: ProvinceContext) =>
-      oneTrip(ctx, 'updateEta', args, (tx, events) => updateEta(ctx, tx, args.tripId, args.expectedArrivalAt, events)),
-    confirmArrival: (_: unknown, args: Keyed & { tripId: string; input: ConfirmArrivalInput }, ctx: ProvinceContext) =>
-      oneTrip(ctx, 'confirmArrival', args, (tx, events) => confirmArrival(ctx, tx, args.tripId, args.input, events)),
-    handOverTrip: (_: unknown, args: Keyed & { tripId: string; handedOverTo: string }, ctx: ProvinceContext) =>
-      oneTrip(ctx, 'handOverTrip', args, (tx, events) => handOverTrip(ctx, tx, args.tripId, args.handedOverTo, events)),
+    departTrip: (
+      _: unknown,
+      args: Keyed & { tripId: string; boarded: BoardingInput[] },
+      ctx: ProvinceContext,
+    ) =>
+      oneTrip(ctx, 'departTrip', args, (tx, events) =>
+        departTrip(ctx, tx, args.tripId, args.boarded, events),
+      ),
+    updateEta: (
+      _: unknown,
+      args: Keyed & { tripId: string; expectedArrivalAt: Date },
+      ctx: ProvinceContext,
+    ) =>
+      oneTrip(ctx, 'updateEta', args, (tx, events) =>
+        updateEta(ctx, tx, args.tripId, args.expectedArrivalAt, events),
+      ),
+    confirmArrival: (
+      _: unknown,
+      args: Keyed & { tripId: string; input: ConfirmArrivalInput },
+      ctx: ProvinceContext,
+    ) =>
+      oneTrip(ctx, 'confirmArrival', args, (tx, events) =>
+        confirmArrival(ctx, tx, args.tripId, args.input, events),
+      ),
+    handOverTrip: (
+      _: unknown,
+      args: Keyed & { tripId: string; handedOverTo: string },
+      ctx: ProvinceContext,
+    ) =>
+      oneTrip(ctx, 'handOverTrip', args, (tx, events) =>
+        handOverTrip(ctx, tx, args.tripId, args.handedOverTo, events),
+      ),
     cancelTrip: (_: unknown, args: Keyed & { tripId: string; reason: string }, ctx: ProvinceContext) =>
       oneTrip(ctx, 'cancelTrip', args, (tx, events) => cancelTrip(ctx, tx, args.tripId, args.reason, events)),
   },
@@ -57,7 +105,11 @@ export const transportResolvers: ResolverMap = {
     origin: (t: TripRow) => regionRef(t.origin),
     destination: (t: TripRow) => regionRef(t.destination),
     passengers: async (t: TripRow, _: unknown, ctx: ProvinceContext) =>
-      (await passengersLoader(ctx).load(t.id)).map((p: PassengerRow) => ({ worker: entityRef('Worker', p.workerId), boarded: p.boarded, temperature: p.temperature })),
+      (await passengersLoader(ctx).load(t.id)).map((p: PassengerRow) => ({
+        worker: entityRef('Worker', p.workerId),
+        boarded: p.boarded,
+        temperature: p.temperature,
+      })),
   },
   ReturnRequest: {
     __resolveReference: (ref: ReturnRequestRepresentation) => ref,

@@ -23,7 +23,11 @@ export async function lockTrip(ctx: ProvinceContext, tx: Tx, tripId: string): Pr
  */
 export function requireStatus(trip: TripRow, allowed: readonly TripStatus[], action: string): void {
   if (!allowed.includes(trip.status)) {
-    throw hubError('CONFLICT', `trip ${trip.id} is ${trip.status}: ${action} needs it ${allowed.join(' or ')}`, { id: trip.id, status: trip.status });
+    throw hubError(
+      'CONFLICT',
+      `trip ${trip.id} is ${trip.status}: ${action} needs it ${allowed.join(' or ')}`,
+      { id: trip.id, status: trip.status },
+    );
   }
 }
 
@@ -43,5 +47,7 @@ export async function moveLocalWorkers(
   await tx
     .update(workers)
     .set({ status, ...(options.workRegion ? { workRegion: options.workRegion } : {}), updatedAt: sql`now()` })
-    .where(sql`${workers.id} = ANY(${sql.param(local)}::text[])${options.from ? sql` AND ${workers.status} = ${options.from}` : sql``}`);
+    .where(
+      sql`${workers.id} = ANY(${sql.param(local)}::text[])${options.from ? sql` AND ${workers.status} = ${options.from}` : sql``}`,
+    );
 }

@@ -5,7 +5,8 @@ import { badInput } from '@p2p/schema';
  * @throws BAD_USER_INPUT naming the range.
  */
 export function intInRange(value: number, field: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${field}: must be a whole number from ${min} to ${max}`, field);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(`${field}: must be a whole number from ${min} to ${max}`, field);
   return value;
 }
 
@@ -18,7 +19,10 @@ export const TEMPERATURE_RANGE = { min: 34, max: 43 } as const;
  */
 export function bodyTemperature(value: number, field = 'temperature'): number {
   if (!Number.isFinite(value) || value < TEMPERATURE_RANGE.min || value > TEMPERATURE_RANGE.max) {
-    throw badInput(`${field}: ${value} is not a body temperature in °C (${TEMPERATURE_RANGE.min}–${TEMPERATURE_RANGE.max})`, field);
+    throw badInput(
+      `${field}: ${value} is not a body temperature in °C (${TEMPERATURE_RANGE.min}–${TEMPERATURE_RANGE.max})`,
+      field,
+    );
   }
   return Math.round(value * 10) / 10;
 }
@@ -31,7 +35,8 @@ export const CLOCK_SKEW_MS = 10 * 60_000;
  * @throws BAD_USER_INPUT when it lies in the future.
  */
 export function pastInstant(value: Date, field: string, now = Date.now()): Date {
-  if (value.getTime() > now + CLOCK_SKEW_MS) throw badInput(`${field}: ${value.toISOString()} lies in the future`, field);
+  if (value.getTime() > now + CLOCK_SKEW_MS)
+    throw badInput(`${field}: ${value.toISOString()} lies in the future`, field);
   return value;
 }
 
@@ -39,7 +44,12 @@ export function pastInstant(value: Date, field: string, now = Date.now()): Date 
  * Checks `later` is not before `earlier` (days as YYYY-MM-DD or instants).
  * @throws BAD_USER_INPUT naming both fields.
  */
-export function notBefore(later: Date | string, earlier: Date | string, laterField: string, earlierField: string): void {
+export function notBefore(
+  later: Date | string,
+  earlier: Date | string,
+  laterField: string,
+  earlierField: string,
+): void {
   const a = typeof later === 'string' ? later : later.getTime();
   const b = typeof earlier === 'string' ? earlier : earlier.getTime();
   if (a < b) throw badInput(`${laterField} must not be before ${earlierField}`, laterField);

@@ -1,7 +1,12 @@
 import { decodeId, hubError, provinceOf, type EntityKind } from '@p2p/schema';
 
 /** The words a clerk reads for an entity kind. */
-const KIND_WORDS: Record<EntityKind, string> = { Worker: 'worker', Enterprise: 'enterprise', Trip: 'trip', ReturnRequest: 'return request' };
+const KIND_WORDS: Record<EntityKind, string> = {
+  Worker: 'worker',
+  Enterprise: 'enterprise',
+  Trip: 'trip',
+  ReturnRequest: 'return request',
+};
 
 /**
  * Checks that a region code given to a mutation lies in this province.
@@ -10,7 +15,11 @@ const KIND_WORDS: Record<EntityKind, string> = { Worker: 'worker', Enterprise: '
 export function ownRegion(code: string, province: string, field: string, what = 'region'): string {
   const owner = provinceOf(code);
   if (owner !== province) {
-    throw hubError('WRONG_PROVINCE', `${field}: ${what} ${code} belongs to province ${owner}; send it there (this is province ${province})`, { field, province: owner });
+    throw hubError(
+      'WRONG_PROVINCE',
+      `${field}: ${what} ${code} belongs to province ${owner}; send it there (this is province ${province})`,
+      { field, province: owner },
+    );
   }
   return code;
 }
@@ -22,7 +31,11 @@ export function ownRegion(code: string, province: string, field: string, what = 
 export function ownId(id: string, kind: EntityKind, province: string, field: string): string {
   const decoded = decodeId(id, kind, field);
   if (decoded.province !== province) {
-    throw hubError('WRONG_PROVINCE', `${KIND_WORDS[kind]} ${id} belongs to province ${decoded.province}; send it there (this is province ${province})`, { field, province: decoded.province });
+    throw hubError(
+      'WRONG_PROVINCE',
+      `${KIND_WORDS[kind]} ${id} belongs to province ${decoded.province}; send it there (this is province ${province})`,
+      { field, province: decoded.province },
+    );
   }
   return id;
 }

@@ -37,7 +37,8 @@ const MOBILE = /^1\d{10}$/;
  */
 export function mobilePhone(value: string, field = 'phone'): string {
   const digits = value.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
-  if (!MOBILE.test(digits)) throw badInput(`${field}: a mainland mobile number has 11 digits and starts with 1`, field);
+  if (!MOBILE.test(digits))
+    throw badInput(`${field}: a mainland mobile number has 11 digits and starts with 1`, field);
   return digits;
 }
 
@@ -46,7 +47,10 @@ export function mobilePhone(value: string, field = 'phone'): string {
  * @throws BAD_USER_INPUT otherwise.
  */
 export function skillList(values: readonly string[] | null | undefined, field = 'skills'): string[] {
-  const list = [...new Set((values ?? []).map((s, i) => requiredText(s, `${field}[${i}]`, TEXT_LIMITS.skill)))];
-  if (list.length > TEXT_LIMITS.skills) throw badInput(`${field}: at most ${TEXT_LIMITS.skills} skills`, field);
+  const list = [
+    ...new Set((values ?? []).map((s, i) => requiredText(s, `${field}[${i}]`, TEXT_LIMITS.skill))),
+  ];
+  if (list.length > TEXT_LIMITS.skills)
+    throw badInput(`${field}: at most ${TEXT_LIMITS.skills} skills`, field);
   return list;
 }

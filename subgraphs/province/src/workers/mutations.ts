@@ -2,7 +2,13 @@ import { assertResidentId, badInput, decodeId, notFound, workerIdFor } from '@p2
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { workers, type HealthCode, type NucleicAcidResult, type PovertyStatus, type TransportMode } from '../db/schema/index.js';
+import {
+  workers,
+  type HealthCode,
+  type NucleicAcidResult,
+  type PovertyStatus,
+  type TransportMode,
+} from '../db/schema/index.js';
 import { findEnterprises } from '../employment/records.js';
 import { notBefore, pastInstant } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
@@ -57,8 +63,14 @@ function registration(ctx: ProvinceContext, input: RegisterWorkerInput, at = 'in
  * home, status and history are kept. Every input is validated before anything is written.
  * @returns the worker ids, one per input, in input order.
  */
-export async function registerWorkers(ctx: ProvinceContext, tx: Tx, inputs: readonly RegisterWorkerInput[], bulk: boolean): Promise<string[]> {
-  if (inputs.length > MAX_BULK_REGISTRATION) throw badInput(`inputs: at most ${MAX_BULK_REGISTRATION} workers per call`, 'inputs');
+export async function registerWorkers(
+  ctx: ProvinceContext,
+  tx: Tx,
+  inputs: readonly RegisterWorkerInput[],
+  bulk: boolean,
+): Promise<string[]> {
+  if (inputs.length > MAX_BULK_REGISTRATION)
+    throw badInput(`inputs: at most ${MAX_BULK_REGISTRATION} workers per call`, 'inputs');
   const records = inputs.map((input, i) => registration(ctx, input, bulk ? `inputs[${i}]` : 'input'));
   if (records.length === 0) return [];
   const unique = [...new Map(records.map((r) => [r.id, r])).values()];
@@ -67,7 +79,8 @@ export async function registerWorkers(ctx: ProvinceContext, tx: Tx, inputs: read
 }
 
 /** A Postgres array literal of texts (`{"a","b"}`), so a text[] value can travel inside a text[] parameter. */
-const textArrayLiteral = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+const textArrayLiteral = (values: readonly string[]) =>
+  `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 
 /**
  * The multi-row INSERT of `registerWorkers` as `INSERT … SELECT … FROM unnest($1::text[], …)`: one
@@ -96,11 +109,18 @@ function updated(rows: { id: string }[], workerId: string): string[] {
  * Where the worker now works: status AT_WORK, work region and employer (none when not given).
  * An enterprise of this province must exist; one of another province is taken as given.
  */
-export async function reportEmployment(ctx: ProvinceContext, tx: Tx, workerId: string, workRegion: string, enterpriseId?: string | null): Promise<string[]> {
+export async function reportEmployment(
+  ctx: ProvinceContext,
+  tx: Tx,
+  workerId: string,
+  workRegion: string,
+  enterpriseId?: string | null,
+): Promise<string[]> {
   ownId(workerId, 'Worker', ctx.province, 'workerId');
   if (enterpriseId != null) {
     const enterprise = decodeId(enterpriseId, 'Enterprise', 'enterpriseId');
-    if (enterprise.province === ctx.province && !(await findEnterprises(tx, [enterpriseId]))[0]) throw notFound('Enterprise', enterpriseId);
+    if (enterprise.province === ctx.province && !(await findEnterprises(tx, [enterpriseId]))[0])
+      throw notFound('Enterprise', enterpriseId);
   }
   const rows = await tx
     .update(workers)
@@ -114,13 +134,28 @@ export async function reportEmployment(ctx: ProvinceContext, tx: Tx, workerId: s
  * Records a health check. The most recent test wins: a check older than the one on record is
  * accepted but changes nothing.
  */
-export async function recordHealthCheck(ctx: ProvinceContext, tx: Tx, workerId: string, input: HealthCheckInput): Promise<string[]> {
+export async function recordHealthCheck(
+  ctx: ProvinceContext,
+  tx: Tx,
+  workerId: string,
+  input: HealthCheckInput,
+): Promise<string[]> {
   ownId(workerId, 'Worker', ctx.province, 'workerId');
   const testedAt = pastInstant(input.testedAt, 'input.testedAt');
   const rows = await tx
     .update(workers)
-    .set({ healthCode: input.code, healthTestedAt: testedAt, healthNucleicAcid: input.nucleicAcid ?? null, updatedAt: sql`now()` })
-    .where(and(eq(workers.id, workerId), or(isNull(workers.healthTestedAt), lte(workers.healthTestedAt, testedAt))))
+    .set({
+      healthCode: input.code,
+      healthTestedAt: testedAt,
+      healthNucleicAcid: input.nucleicAcid ?? null,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(workers.id, workerId),
+        or(isNull(workers.healthTestedAt), lte(workers.healthTestedAt, testedAt)),
+      ),
+    )
     .returning({ id: workers.id });
   if (rows.length > 0) return [workerId];
   const [exists] = await tx.select({ id: workers.id }).from(workers).where(eq(workers.id, workerId));
@@ -128,7 +163,12 @@ export async function recordHealthCheck(ctx: ProvinceContext, tx: Tx, workerId: 
 }
 
 /** What the worker declares: when (earliest..latest), where to and how he wants to travel. */
-export async function reportTravelIntent(ctx: ProvinceContext, tx: Tx, workerId: string, input: TravelIntentInput): Promise<string[]> {
+export async function reportTravelIntent(
+  ctx: ProvinceContext,
+  tx: Tx,
+  workerId: string,
+  input: TravelIntentInput,
+): Promise<string[]> {
   ownId(workerId, 'Worker', ctx.province, 'workerId');
   notBefore(input.latestDate, input.earliestDate, 'input.latestDate', 'input.earliestDate');
   const rows = await tx

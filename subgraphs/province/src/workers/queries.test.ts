@@ -1,6 +1,12 @@
 import { decodeCursor, encodeCursor, workerIdFor } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectData, expectError, residentId, startTestProvince, type TestProvince } from '../test-support.js';
+import {
+  expectData,
+  expectError,
+  residentId,
+  startTestProvince,
+  type TestProvince,
+} from '../test-support.js';
 
 const REGISTER_MANY = `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
 const EMPLOY = `mutation($id: ID!, $region: RegionCode!) { reportEmployment(workerId: $id, workRegion: $region) { id } }`;
@@ -14,7 +20,12 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on 
 let p: TestProvince;
 /** 30 workers in 450203 (Liuzhou), 15 in 450102 (Nanning) and one in township 450203001. */
 const homes = [...Array(30).fill('450203'), ...Array(15).fill('450102'), '450203001'];
-const inputs = homes.map((homeRegion, i) => ({ name: `工人${i}`, idNumber: residentId(homeRegion.slice(0, 6), '19900101', i + 1), phone: '13800138000', homeRegion }));
+const inputs = homes.map((homeRegion, i) => ({
+  name: `工人${i}`,
+  idNumber: residentId(homeRegion.slice(0, 6), '19900101', i + 1),
+  phone: '13800138000',
+  homeRegion,
+}));
 const ids = inputs.map((w) => workerIdFor(w.idNumber, '450000'));
 
 beforeAll(async () => {
@@ -39,9 +50,12 @@ async function allPages(variables: Record<string, unknown>, first: number) {
 }
 
 describe('worker queries', () => {
-  it('should read a worker by id, and null for unknown or other provinces\' ids', async () => {
+  it("should read a worker by id, and null for unknown or other provinces' ids", async () => {
     const q = `query($id: ID!) { worker(id: $id) { id name } }`;
-    expect(expectData(await p.gql('workers', q, { id: ids[0] })).worker).toEqual({ id: ids[0], name: '工人0' });
+    expect(expectData(await p.gql('workers', q, { id: ids[0] })).worker).toEqual({
+      id: ids[0],
+      name: '工人0',
+    });
     expect(expectData(await p.gql('workers', q, { id: 'W45-doesnotexist000000' })).worker).toBeNull();
     expect(expectData(await p.gql('workers', q, { id: 'W44-doesnotexist000000' })).worker).toBeNull();
     expectError(await p.gql('workers', q, { id: 'garbage' }), 'BAD_USER_INPUT');
@@ -69,7 +83,13 @@ describe('workers connection (keyset pagination)', () => {
     const { workers } = expectData(await p.gql('workers', PAGE, { home: '450000', first: 3 }));
     const last = workers.edges[2];
     expect(decodeCursor(last.cursor)).toEqual({ k: last.node.id, id: last.node.id });
-    const next = expectData(await p.gql('workers', PAGE, { home: '450000', first: 3, after: encodeCursor({ k: last.node.id, id: last.node.id }) })).workers;
+    const next = expectData(
+      await p.gql('workers', PAGE, {
+        home: '450000',
+        first: 3,
+        after: encodeCursor({ k: last.node.id, id: last.node.id }),
+      }),
+    ).workers;
     expect(next.edges[0].node.id > last.node.id).toBe(true);
   });
 
@@ -80,7 +100,11 @@ describe('workers connection (keyset pagination)', () => {
   });
 
   it('should refuse a malformed cursor or page size with BAD_USER_INPUT', async () => {
-    expectError(await p.gql('workers', PAGE, { home: '450000', after: 'not-a-cursor' }), 'BAD_USER_INPUT', /cursor/);
+    expectError(
+      await p.gql('workers', PAGE, { home: '450000', after: 'not-a-cursor' }),
+      'BAD_USER_INPUT',
+      /cursor/,
+    );
     expectError(await p.gql('workers', PAGE, { home: '450000', first: 101 }), 'BAD_USER_INPUT');
     expectError(await p.gql('workers', PAGE, { home: '450000', first: -1 }), 'BAD_USER_INPUT');
   });
@@ -93,13 +117,25 @@ describe('workers connection (keyset pagination)', () => {
 
 describe('Worker entities', () => {
   it('should resolve references in order, with null for unknown, foreign and malformed ids', async () => {
-    const r = [ids[3], 'W45-doesnotexist000000', ids[0], 'W44-someoneelse0000000', 'bogus', ids[3]].map((id) => ({ __typename: 'Worker', id }));
+    const r = [ids[3], 'W45-doesnotexist000000', ids[0], 'W44-someoneelse0000000', 'bogus', ids[3]].map(
+      (id) => ({ __typename: 'Worker', id }),
+    );
     const { _entities } = expectData(await p.gql('workers', ENTITIES, { r }));
-    expect(_entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([ids[3], null, ids[0], null, null, ids[3]]);
+    expect(_entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([
+      ids[3],
+      null,
+      ids[0],
+      null,
+      null,
+      ids[3],
+    ]);
   });
 
   it('should resolve a batch of 100 references with exactly ONE SQL statement', async () => {
-    const r = Array.from({ length: 100 }, (_, i) => ({ __typename: 'Worker', id: i < ids.length ? ids[i] : `W45-missing${String(i).padStart(12, '0')}` }));
+    const r = Array.from({ length: 100 }, (_, i) => ({
+      __typename: 'Worker',
+      id: i < ids.length ? ids[i] : `W45-missing${String(i).padStart(12, '0')}`,
+    }));
     p.service.db.statements.recording = true;
     p.service.db.statements.reset();
     const { _entities } = expectData(await p.gql('workers', ENTITIES, { r }));
@@ -115,14 +151,34 @@ describe('Worker entities', () => {
 describe('Summary (workers part)', () => {
   it('should count workers whose home is inside the scope, with the five flow classes', async () => {
     const Q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { scope workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } } } } }`;
-    const moves: [number, string][] = [[2, '450203'], [3, '450202'], [4, '450102'], [5, '440103'], [45, '450203001']];
+    const moves: [number, string][] = [
+      [2, '450203'],
+      [3, '450202'],
+      [4, '450102'],
+      [5, '440103'],
+      [45, '450203001'],
+    ];
     for (const [i, region] of moves) expectData(await p.gql('workers', EMPLOY, { id: ids[i], region }));
-    const r = [{ __typename: 'Summary', scope: 'CN', day: 'LATEST' }, { __typename: 'Summary', scope: '450203', day: 'LATEST' }, { __typename: 'Summary', scope: '440000', day: '2020-02-20' }];
+    const r = [
+      { __typename: 'Summary', scope: 'CN', day: 'LATEST' },
+      { __typename: 'Summary', scope: '450203', day: 'LATEST' },
+      { __typename: 'Summary', scope: '440000', day: '2020-02-20' },
+    ];
     const [nation, county, elsewhere] = expectData(await p.gql('workers', Q, { r }))._entities;
     // ids[1] works in 440103 (earlier test): cross-province too.
-    expect(nation.workers).toEqual({ registered: 46, atHome: 40, travelling: 0, atWork: 6, priority: 0, flow: { withinTownship: 1, withinCounty: 1, withinCity: 1, withinProvince: 1, crossProvince: 2 } });
+    expect(nation.workers).toEqual({
+      registered: 46,
+      atHome: 40,
+      travelling: 0,
+      atWork: 6,
+      priority: 0,
+      flow: { withinTownship: 1, withinCounty: 1, withinCity: 1, withinProvince: 1, crossProvince: 2 },
+    });
     expect(county.workers.registered).toBe(31);
     expect(elsewhere.workers.registered).toBe(0);
-    expectError(await p.gql('workers', Q, { r: [{ __typename: 'Summary', scope: 'XX', day: 'LATEST' }] }), 'BAD_USER_INPUT');
+    expectError(
+      await p.gql('workers', Q, { r: [{ __typename: 'Summary', scope: 'XX', day: 'LATEST' }] }),
+      'BAD_USER_INPUT',
+    );
   });
 });

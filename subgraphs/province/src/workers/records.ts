@@ -9,7 +9,10 @@ import { isOwnId } from '../validation/ownership.js';
 /** Reads workers by id in ONE statement (`id = ANY($1)`), in `ids` order, undefined when unknown. */
 export async function findWorkers(db: Executor, ids: readonly string[]): Promise<(WorkerRow | undefined)[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select().from(workers).where(sql`${workers.id} = ANY(${sql.param([...ids])}::text[])`);
+  const rows = await db
+    .select()
+    .from(workers)
+    .where(sql`${workers.id} = ANY(${sql.param([...ids])}::text[])`);
   return inIdOrder(ids, rows);
 }
 
@@ -39,7 +42,19 @@ export function workerPage(db: Executor, args: WorkerFilter): Promise<Connection
   return keysetPage<WorkerRow>(
     args,
     orderById(workers.id),
-    (after, limit) => db.select().from(workers).where(and(...filters, after)).orderBy(workers.id).limit(limit),
-    async () => (await db.select({ n: count() }).from(workers).where(and(...filters)))[0]?.n ?? 0,
+    (after, limit) =>
+      db
+        .select()
+        .from(workers)
+        .where(and(...filters, after))
+        .orderBy(workers.id)
+        .limit(limit),
+    async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(workers)
+          .where(and(...filters))
+      )[0]?.n ?? 0,
   );
 }

@@ -20,7 +20,12 @@ import { findWorkers, workerLoader, workerPage } from './records.js';
 type Keyed = { idempotencyKey?: string | null };
 
 /** Runs a single-worker mutation and returns the worker as it is after the commit. */
-async function oneWorker(ctx: ProvinceContext, operation: string, args: Keyed & Record<string, unknown>, work: Parameters<typeof runMutation>[2]): Promise<WorkerRow> {
+async function oneWorker(
+  ctx: ProvinceContext,
+  operation: string,
+  args: Keyed & Record<string, unknown>,
+  work: Parameters<typeof runMutation>[2],
+): Promise<WorkerRow> {
   const { idempotencyKey, ...rest } = args;
   const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
   const [row] = await recordsFor(ids, (x) => findWorkers(ctx.db, x));
@@ -35,23 +40,55 @@ export const workersResolvers: ResolverMap = {
       decodeId(args.id, 'Worker');
       return workerLoader(ctx).load(args.id);
     },
-    workers: (_: unknown, args: { homeRegion: string; status?: WorkerStatus | null; first?: number | null; after?: string | null }, ctx: ProvinceContext) =>
-      workerPage(ctx.db, args),
+    workers: (
+      _: unknown,
+      args: {
+        homeRegion: string;
+        status?: WorkerStatus | null;
+        first?: number | null;
+        after?: string | null;
+      },
+      ctx: ProvinceContext,
+    ) => workerPage(ctx.db, args),
   },
   Mutation: {
     registerWorker: (_: unknown, args: Keyed & { input: RegisterWorkerInput }, ctx: ProvinceContext) =>
       oneWorker(ctx, 'registerWorker', args, (tx) => registerWorkers(ctx, tx, [args.input], false)),
-    registerWorkers: async (_: unknown, args: Keyed & { inputs: RegisterWorkerInput[] }, ctx: ProvinceContext) => {
+    registerWorkers: async (
+      _: unknown,
+      args: Keyed & { inputs: RegisterWorkerInput[] },
+      ctx: ProvinceContext,
+    ) => {
       const { idempotencyKey, ...rest } = args;
-      const ids = await runMutation(ctx, { operation: 'registerWorkers', idempotencyKey, args: rest }, (tx) => registerWorkers(ctx, tx, args.inputs, true));
+      const ids = await runMutation(ctx, { operation: 'registerWorkers', idempotencyKey, args: rest }, (tx) =>
+        registerWorkers(ctx, tx, args.inputs, true),
+      );
       return recordsFor(ids, (x) => findWorkers(ctx.db, x));
     },
-    reportEmployment: (_: unknown, args: Keyed & { workerId: string; workRegion: string; enterpriseId?: string | null }, ctx: ProvinceContext) =>
-      oneWorker(ctx, 'reportEmployment', args, (tx) => reportEmployment(ctx, tx, args.workerId, args.workRegion, args.enterpriseId)),
-    recordHealthCheck: (_: unknown, args: Keyed & { workerId: string; input: HealthCheckInput }, ctx: ProvinceContext) =>
-      oneWorker(ctx, 'recordHealthCheck', args, (tx) => recordHealthCheck(ctx, tx, args.workerId, args.input)),
-    reportTravelIntent: (_: unknown, args: Keyed & { workerId: string; input: TravelIntentInput }, ctx: ProvinceContext) =>
-      oneWorker(ctx, 'reportTravelIntent', args, (tx) => reportTravelIntent(ctx, tx, args.workerId, args.input)),
+    reportEmployment: (
+      _: unknown,
+      args: Keyed & { workerId: string; workRegion: string; enterpriseId?: string | null },
+      ctx: ProvinceContext,
+    ) =>
+      oneWorker(ctx, 'reportEmployment', args, (tx) =>
+        reportEmployment(ctx, tx, args.workerId, args.workRegion, args.enterpriseId),
+      ),
+    recordHealthCheck: (
+      _: unknown,
+      args: Keyed & { workerId: string; input: HealthCheckInput },
+      ctx: ProvinceContext,
+    ) =>
+      oneWorker(ctx, 'recordHealthCheck', args, (tx) =>
+        recordHealthCheck(ctx, tx, args.workerId, args.input),
+      ),
+    reportTravelIntent: (
+      _: unknown,
+      args: Keyed & { workerId: string; input: TravelIntentInput },
+      ctx: ProvinceContext,
+    ) =>
+      oneWorker(ctx, 'reportTravelIntent', args, (tx) =>
+        reportTravelIntent(ctx, tx, args.workerId, args.input),
+      ),
   },
   Worker: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => workerLoader(ctx).load(ref.id),
@@ -59,7 +96,9 @@ export const workersResolvers: ResolverMap = {
     workRegion: (w: WorkerRow) => regionRef(w.workRegion),
     employer: (w: WorkerRow) => entityRef('Enterprise', w.employerId),
     health: (w: WorkerRow) =>
-      w.healthCode && w.healthTestedAt ? { code: w.healthCode, testedAt: w.healthTestedAt, nucleicAcid: w.healthNucleicAcid } : null,
+      w.healthCode && w.healthTestedAt
+        ? { code: w.healthCode, testedAt: w.healthTestedAt, nucleicAcid: w.healthNucleicAcid }
+        : null,
     travelIntent: (w: WorkerRow) =>
       w.intentEarliestDate && w.intentLatestDate && w.intentDestination
         ? {
@@ -73,6 +112,7 @@ export const workersResolvers: ResolverMap = {
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
-    workers: (scope: ReturnType<typeof summaryScope>, _: unknown, ctx: ProvinceContext) => workerStats(ctx, scope),
+    workers: (scope: ReturnType<typeof summaryScope>, _: unknown, ctx: ProvinceContext) =>
+      workerStats(ctx, scope),
   },
 };

@@ -31,7 +31,9 @@ export const returnRequests = pgTable(
   'return_requests',
   {
     id: byteText('id').primaryKey(),
-    enterpriseId: byteText('enterprise_id').notNull().references(() => enterprises.id),
+    enterpriseId: byteText('enterprise_id')
+      .notNull()
+      .references(() => enterprises.id),
     /** The enterprise's region, kept here so `destination` filters need no join. */
     destinationRegion: byteText('destination_region').notNull(),
     workerId: byteText('worker_id').notNull(),

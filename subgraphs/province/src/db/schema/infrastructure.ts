@@ -1,9 +1,26 @@
-import { bigint, check, index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { byteText } from '../columns.js';
 
 /** What an outbox event says happened. */
-export type OutboxKind = 'PLANNED' | 'DEPARTED' | 'ETA_CHANGED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED' | 'RETURN_REQUEST_FILED';
+export type OutboxKind =
+  | 'PLANNED'
+  | 'DEPARTED'
+  | 'ETA_CHANGED'
+  | 'ARRIVED'
+  | 'HANDED_OVER'
+  | 'CANCELLED'
+  | 'RETURN_REQUEST_FILED';
 
 /**
  * Idempotency keys: the first call with a key stores which records it returned; the same key
@@ -40,7 +57,10 @@ export const outbox = pgTable(
     returnRequestId: byteText('return_request_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index('outbox_destination_idx').on(t.destination, t.seq), index('outbox_origin_idx').on(t.origin, t.seq)],
+  (t) => [
+    index('outbox_destination_idx').on(t.destination, t.seq),
+    index('outbox_origin_idx').on(t.origin, t.seq),
+  ],
 );
 
 /** A row of `outbox`. */

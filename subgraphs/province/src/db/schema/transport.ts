@@ -1,4 +1,13 @@
-import { boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { byteText } from '../columns.js';
 import type { TransportMode } from './workers.js';
 
@@ -39,13 +48,18 @@ export type TripRow = typeof trips.$inferSelect;
 export const tripPassengers = pgTable(
   'trip_passengers',
   {
-    tripId: byteText('trip_id').notNull().references(() => trips.id),
+    tripId: byteText('trip_id')
+      .notNull()
+      .references(() => trips.id),
     workerId: byteText('worker_id').notNull(),
     boarded: boolean('boarded').notNull().default(false),
     temperature: doublePrecision('temperature'),
     assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tripId, t.workerId] }), index('trip_passengers_worker_idx').on(t.workerId)],
+  (t) => [
+    primaryKey({ columns: [t.tripId, t.workerId] }),
+    index('trip_passengers_worker_idx').on(t.workerId),
+  ],
 );
 
 /** A row of `trip_passengers`. */
