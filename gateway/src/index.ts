@@ -156,7 +156,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const subscriptions = attachSubscriptions({
     // connection_init carries the caller's token; the province links sign as the gateway itself.
     onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
-    upstreamHeaders: () => assertions.headerFor(SYSTEM_CALLER),
+    upstreamHeaders: (province) => assertions.headerFor(SYSTEM_CALLER, { province, webSocket: true }),
     ...options.subscriptions,
     httpServer,
     registry,

@@ -1,7 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  ASSERTION_AUDIENCE,
   ASSERTION_ISSUER,
   ASSERTION_TYPE,
   callerFromClaims,
@@ -11,6 +10,8 @@ import {
   importGatewaySigningKey,
   signCallerAssertion,
   SYSTEM_CALLER,
+  assertionAudience,
+  bodyHash,
   verifyCallerAssertion,
 } from './caller.js';
 import { encodeId } from './ids.js';
@@ -83,56 +84,134 @@ describe('callerFromClaims', () => {
 });
 
 describe('caller assertions', () => {
-  it('should sign and verify a caller with a generated key pair', async () => {
+  const GX = '450000';
+  const body = JSON.stringify({ query: '{ workers(homeRegion: "450000") { totalCount } }' });
+
+  it('should sign and verify a caller with a generated key pair, bound to a province and a body', async () => {
     const pair = await generateGatewayKeyPair();
     expect(pair.privateKeyPem).toContain('BEGIN PRIVATE KEY');
     expect(pair.publicKeyPem).toContain('BEGIN PUBLIC KEY');
-    const token = await signCallerAssertion(
+    const publicKey = await importGatewayPublicKey(pair.publicKeyPem);
+    const token = signCallerAssertion(
       { subject: 's', role: 'city', region: '450200' },
       await importGatewaySigningKey(pair.privateKeyPem),
+      { province: GX, body },
     );
-    await expect(
-      verifyCallerAssertion(token, await importGatewayPublicKey(pair.publicKeyPem)),
-    ).resolves.toEqual({ subject: 's', role: 'city', region: '450200' });
-    const system = await signCallerAssertion(
+    const verified = await verifyCallerAssertion(token, publicKey, {
+      province: GX,
+      body: new TextEncoder().encode(body),
+    });
+    expect(verified.caller).toEqual({ subject: 's', role: 'city', region: '450200' });
+    expect(verified.jti).toMatch(/^[\w-]{22}$/);
+    expect(verified.expiresAt - Date.now()).toBeGreaterThan(55_000);
+    const system = signCallerAssertion(
       SYSTEM_CALLER,
       await importGatewaySigningKey(pair.privateKeyPem.replaceAll('\n', '\\n')),
+      { province: GX, webSocket: true },
     );
     await expect(
-      verifyCallerAssertion(system, await importGatewayPublicKey(pair.publicKeyPem)),
-    ).resolves.toMatchObject({ role: 'system' });
+      verifyCallerAssertion(system, publicKey, { province: GX, webSocket: true }),
+    ).resolves.toMatchObject({ caller: { role: 'system' } });
   });
 
-  it('should refuse an assertion signed by another key, expired, or of another type', async () => {
+  it('should refuse an assertion for another province, another body, or another use (#11.11 replay across provinces)', async () => {
+    const pair = await generateGatewayKeyPair();
+    const [signingKey, publicKey] = await Promise.all([
+      importGatewaySigningKey(pair.privateKeyPem),
+      importGatewayPublicKey(pair.publicKeyPem),
+    ]);
+    const ministry = { subject: 'm', role: 'ministry' as const };
+    const forGuangxi = signCallerAssertion(ministry, signingKey, { province: GX, body });
+    await expect(
+      verifyCallerAssertion(forGuangxi, publicKey, { province: '440000', body }),
+    ).rejects.toThrowError(unauthenticated(/signed for another province, not 440000/));
+    await expect(
+      verifyCallerAssertion(forGuangxi, publicKey, {
+        province: GX,
+        body: body.replace('totalCount', 'nodes { id }'),
+      }),
+    ).rejects.toThrowError(unauthenticated(/another request \(its bh/));
+    await expect(
+      verifyCallerAssertion(forGuangxi, publicKey, { province: GX, webSocket: true }),
+    ).rejects.toThrowError(unauthenticated(/subscription link/));
+    const link = signCallerAssertion(SYSTEM_CALLER, signingKey, { province: GX, webSocket: true });
+    await expect(verifyCallerAssertion(link, publicKey, { province: GX, body: '' })).rejects.toThrowError(
+      unauthenticated(/another request/),
+    );
+    expect(bodyHash(body)).toBe(bodyHash(new TextEncoder().encode(body)));
+  });
+
+  it('should refuse an assertion signed by another key, expired, unbound, or of another type', async () => {
     const [gateway, other] = await Promise.all([generateGatewayKeyPair(), generateGatewayKeyPair()]);
     const publicKey = await importGatewayPublicKey(gateway.publicKeyPem);
     const caller = { subject: 's', role: 'ministry' as const };
-    const forged = await signCallerAssertion(caller, await importGatewaySigningKey(other.privateKeyPem));
-    await expect(verifyCallerAssertion(forged, publicKey)).rejects.toThrowError(
+    const expected = { province: GX, body };
+    const forged = signCallerAssertion(caller, await importGatewaySigningKey(other.privateKeyPem), expected);
+    await expect(verifyCallerAssertion(forged, publicKey, expected)).rejects.toThrowError(
       unauthenticated(/not signed by the gateway/),
     );
     const signingKey = await importGatewaySigningKey(gateway.privateKeyPem);
-    const expired = await new SignJWT({ role: 'ministry' })
+    const claims = { role: 'ministry', bh: bodyHash(body), jti: 'a-fresh-id-of-22-chars' };
+    const expired = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: ASSERTION_TYPE })
       .setSubject('s')
       .setIssuer(ASSERTION_ISSUER)
-      .setAudience(ASSERTION_AUDIENCE)
+      .setAudience(assertionAudience(GX))
       .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(signingKey);
-    await expect(verifyCallerAssertion(expired, publicKey)).rejects.toThrowError(unauthenticated(/expired/));
-    const personToken = await new SignJWT({ role: 'ministry' })
-      .setProtectedHeader({ alg: 'ES256' })
+    await expect(verifyCallerAssertion(expired, publicKey, expected)).rejects.toThrowError(
+      unauthenticated(/expired/),
+    );
+    // The assertions of before #11.11: one audience for every province, no body hash, no jti.
+    const unbound = await new SignJWT({ role: 'ministry' })
+      .setProtectedHeader({ alg: 'ES256', typ: ASSERTION_TYPE })
       .setSubject('s')
       .setIssuer(ASSERTION_ISSUER)
-      .setAudience(ASSERTION_AUDIENCE)
+      .setAudience('p2p-province')
       .setIssuedAt()
       .setExpirationTime('1m')
       .sign(signingKey);
-    await expect(verifyCallerAssertion(personToken, publicKey)).rejects.toThrowError(
+    await expect(verifyCallerAssertion(unbound, publicKey, expected)).rejects.toThrowError(
+      unauthenticated(/jti claim is not valid \(missing\)/),
+    );
+    await expect(
+      verifyCallerAssertion(
+        await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'ES256', typ: ASSERTION_TYPE })
+          .setSubject('s')
+          .setIssuer(ASSERTION_ISSUER)
+          .setAudience('p2p-province')
+          .setIssuedAt()
+          .setExpirationTime('1m')
+          .sign(signingKey),
+        publicKey,
+        expected,
+      ),
+    ).rejects.toThrowError(unauthenticated(/another province/));
+    const longLived = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', typ: ASSERTION_TYPE })
+      .setSubject('s')
+      .setIssuer(ASSERTION_ISSUER)
+      .setAudience(assertionAudience(GX))
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(signingKey);
+    await expect(verifyCallerAssertion(longLived, publicKey, expected)).rejects.toThrowError(
+      unauthenticated(/lives longer than 300 s/),
+    );
+    const personToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('s')
+      .setIssuer(ASSERTION_ISSUER)
+      .setAudience(assertionAudience(GX))
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(signingKey);
+    await expect(verifyCallerAssertion(personToken, publicKey, expected)).rejects.toThrowError(
       unauthenticated(/not valid/),
     );
-    await expect(verifyCallerAssertion('not.a.jwt', publicKey)).rejects.toThrowError(
+    await expect(verifyCallerAssertion('not.a.jwt', publicKey, expected)).rejects.toThrowError(
       unauthenticated(/not valid/),
     );
   });

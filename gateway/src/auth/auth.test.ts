@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateGatewayKeyPair, importGatewayPublicKey, verifyCallerAssertion } from '@p2p/schema';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import {
+  ASSERTION_ISSUER,
+  ASSERTION_TYPE,
+  assertionAudience,
+  callerFromClaims,
+  generateGatewayKeyPair,
+  importGatewayPublicKey,
+} from '@p2p/schema';
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip } from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
@@ -116,16 +123,28 @@ describe('authentication at the gateway', () => {
       bearer(token),
     );
     expect(res.body).toEqual({ data: { trips: { totalCount: 1 } } });
+    const publicKey = await importGatewayPublicKey(keys.publicKeyPem);
+    /** The claims of a province fetch's assertion: signed by the gateway, for Guangxi only (#11.11). */
+    const claimsOf = async (assertion: string) =>
+      (
+        await jwtVerify(assertion, publicKey, {
+          issuer: ASSERTION_ISSUER,
+          audience: assertionAudience(GX),
+          typ: ASSERTION_TYPE,
+        })
+      ).payload;
     const fetches = hub.province(GX).requests.filter((r) => r.kind === 'query');
-    const caller = await verifyCallerAssertion(
-      fetches.at(-1)!.assertion!,
-      await importGatewayPublicKey(keys.publicKeyPem),
-    );
-    expect(caller).toEqual({ subject: 'chaoyang-clerk', role: 'city', region: '110105' });
+    const claims = await claimsOf(fetches.at(-1)!.assertion!);
+    expect(callerFromClaims(claims)).toEqual({ subject: 'chaoyang-clerk', role: 'city', region: '110105' });
+    expect(claims).toMatchObject({ bh: expect.stringMatching(/^[\w-]{43}$/), jti: expect.any(String) });
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(60);
     const checks = hub.province(GX).requests.filter((r) => r.kind === 'service');
-    expect(
-      await verifyCallerAssertion(checks[0]!.assertion!, await importGatewayPublicKey(keys.publicKeyPem)),
-    ).toMatchObject({ role: 'system' });
+    const system = await claimsOf(checks[0]!.assertion!);
+    expect(system).toMatchObject({ role: 'system', bh: expect.any(String) });
+    // Every fetch is signed anew: no two assertions share a jti.
+    const all = hub.province(GX).requests.map((r) => r.assertion!);
+    const ids = await Promise.all(all.map(async (a) => (await claimsOf(a)).jti));
+    expect(new Set(ids).size).toBe(all.length);
   });
 
   it('should apply the query limits and the per-caller rate limit', async () => {

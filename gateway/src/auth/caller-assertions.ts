@@ -4,6 +4,7 @@ import {
   generateGatewayKeyPair,
   importGatewaySigningKey,
   signCallerAssertion,
+  type AssertionBinding,
   type Caller,
 } from '@p2p/schema';
 import type { Logger } from '../observability/logger.js';
@@ -17,23 +18,20 @@ export interface CallerAssertionsOptions {
   signingKeyPem?: string;
   /** Lifetime of an assertion in seconds. @default ASSERTION_TTL_SECONDS (60) */
   ttlSeconds?: number;
-  /** Callers whose current assertion is kept for reuse. @default 10000 */
-  cacheSize?: number;
   logger?: Logger;
 }
 
 /**
- * Signs, for each caller, the short-lived assertion the provinces require on every request
- * (`x-p2p-caller`, ES256 JWT, see `@p2p/schema` caller.ts). An assertion is reused for half its
- * lifetime, so a burst of fetches for one caller signs once.
+ * Signs the short-lived assertions the provinces require (`x-p2p-caller`, ES256 JWT, see
+ * `@p2p/schema` caller.ts). Each is bound to ONE target province (`aud`) and ONE use: the exact
+ * body of one HTTP fetch (`bh`), or the subscription link (`ws`); each has its own `jti`, which
+ * the province serves once. So one is signed per province fetch (about 0.1 ms of CPU): nothing
+ * is cached, since an assertion captured on its way to one province is good for nothing else.
  */
 export class CallerAssertions {
-  private readonly cache = new Map<string, { token: string; renewAt: number }>();
-
   private constructor(
     private readonly key: SigningKey,
     private readonly ttlSeconds: number,
-    private readonly cacheSize: number,
   ) {}
 
   /**
@@ -56,27 +54,16 @@ export class CallerAssertions {
         `GATEWAY_SIGNING_KEY is not an ES256 PKCS8 PEM private key (${(err as Error).message})`,
       );
     }
-    return new CallerAssertions(
-      key,
-      options.ttlSeconds ?? ASSERTION_TTL_SECONDS,
-      options.cacheSize ?? 10_000,
-    );
+    return new CallerAssertions(key, options.ttlSeconds ?? ASSERTION_TTL_SECONDS);
   }
 
-  /** The header that tells a province who is asking. */
-  async headerFor(caller: Caller): Promise<Record<string, string>> {
-    return { [CALLER_HEADER]: await this.assertionFor(caller) };
+  /** The header that tells `binding.province` who is asking, for that one use. */
+  headerFor(caller: Caller, binding: AssertionBinding): Record<string, string> {
+    return { [CALLER_HEADER]: this.assertionFor(caller, binding) };
   }
 
-  /** A valid assertion for `caller` (fresh or reused). */
-  async assertionFor(caller: Caller): Promise<string> {
-    const key = `${caller.role}\u0000${caller.subject}\u0000${caller.region ?? ''}\u0000${caller.enterpriseId ?? ''}`;
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.renewAt > now) return hit.token;
-    const token = await signCallerAssertion(caller, this.key, { ttlSeconds: this.ttlSeconds });
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { token, renewAt: now + (this.ttlSeconds * 1000) / 2 });
-    return token;
+  /** A fresh assertion for `caller`, bound to `binding`. */
+  assertionFor(caller: Caller, binding: AssertionBinding): string {
+    return signCallerAssertion(caller, this.key, binding, { ttlSeconds: this.ttlSeconds });
   }
 }

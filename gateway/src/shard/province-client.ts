@@ -74,15 +74,12 @@ export class ProvinceClient {
     { mutation, caller }: { mutation: boolean; caller?: Caller | null },
   ): Promise<ProvinceAnswer> {
     const started = performance.now();
-    // Who is asking, signed for the province (which refuses any request without it).
-    const authorization =
-      caller && this.options.assertions ? await this.options.assertions.headerFor(caller) : {};
     const deadline = started + this.timeoutMs;
     let attempt = 0;
     for (;;) {
       attempt++;
       try {
-        const answer = await this.once(target, body, deadline - performance.now(), authorization);
+        const answer = await this.once(target, body, deadline - performance.now(), caller);
         this.observe(target, started, 'ok');
         return answer;
       } catch (err) {
@@ -122,23 +119,30 @@ export class ProvinceClient {
     target: ProvinceTarget,
     body: ProvinceRequest,
     budgetMs: number,
-    authorization: Record<string, string>,
+    caller: Caller | null | undefined,
   ): Promise<ProvinceAnswer> {
     const timeout = Math.max(1, Math.floor(budgetMs));
+    const text = JSON.stringify(body);
+    // Who is asking, signed for this province and these exact body bytes, with a fresh jti
+    // (so a retry is signed anew): the province refuses any request without a valid one.
+    const authorization =
+      caller && this.options.assertions
+        ? this.options.assertions.headerFor(caller, { province: target.province, body: text })
+        : {};
     let status: number;
-    let text: string;
+    let answerText: string;
     try {
       const res = await request(target.url, {
         method: 'POST',
         dispatcher: this.agent,
         headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization },
-        body: JSON.stringify(body),
+        body: text,
         signal: AbortSignal.timeout(timeout),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
       status = res.statusCode;
-      text = await res.body.text();
+      answerText = await res.body.text();
     } catch (err) {
       const name = (err as { name?: string; code?: string }).name ?? '';
       const code = (err as { code?: string }).code ?? '';
@@ -155,7 +159,7 @@ export class ProvinceClient {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(answerText);
     } catch {
       parsed = undefined;
     }

@@ -5,7 +5,9 @@
  * It never retries by itself: a dropped link errors every subscription on it, and each upstream
  * feed resubscribes from ITS OWN last position (the reference client would resend the old `after`).
  */
+import { CALLER_HEADER } from '@p2p/schema';
 import { createClient, type Client } from 'graphql-ws';
+import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import type { Logger } from '../observability/logger.js';
 
@@ -21,7 +23,10 @@ export interface UpstreamConnectionOptions {
   pongTimeoutMs?: number;
   /**
    * Headers of the upgrade request, asked for at every (re)connection: the hook for the gateway's
-   * signed caller assertion that provinces check (see the province's `admit`).
+   * signed caller assertion that provinces check (see the province's `admitSocket`). A province
+   * closes the link when that assertion expires, so while the link is open it is renewed at half
+   * its remaining lifetime: the headers are asked for again and sent as a graphql-ws `ping`
+   * payload (a link that misses it reconnects, and its feeds resume from their positions).
    */
   headers?: () => Promise<Record<string, string>> | Record<string, string>;
   /** `connection_init` payload, asked for at every (re)connection. */
@@ -45,6 +50,7 @@ export class UpstreamConnection {
   private readonly client: Client;
   private socket: WebSocket | undefined;
   private pongTimer: NodeJS.Timeout | undefined;
+  private renewalTimer: NodeJS.Timeout | undefined;
   /** Upstream subscriptions opened over the link's lifetime (for the benchmark and metrics). */
   opened = 0;
 
@@ -52,6 +58,30 @@ export class UpstreamConnection {
     const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
     const headers = options.headers;
     let nextHeaders: Record<string, string> = {};
+    /** Renews the caller assertion of an open socket before it expires, then schedules the next. */
+    const scheduleRenewal = (socket: WebSocket, current: Record<string, string>) => {
+      clearTimeout(this.renewalTimer);
+      const expiresAt = assertionExpiry(current);
+      if (!headers || expiresAt === undefined) return;
+      this.renewalTimer = setTimeout(
+        async () => {
+          try {
+            const renewed = await headers();
+            if (socket.readyState !== WebSocket.OPEN) return;
+            socket.send(JSON.stringify({ type: 'ping', payload: renewed }));
+            scheduleRenewal(socket, renewed);
+          } catch (err) {
+            options.logger.warn('province subscription link: caller assertion not renewed', {
+              province: options.province,
+              subgraph: options.subgraph,
+              reason: (err as Error).message,
+            });
+          }
+        },
+        Math.max(0, (expiresAt - Date.now()) / 2),
+      );
+      this.renewalTimer.unref();
+    };
     /** A `ws` WebSocket that sends the latest headers with its upgrade request. */
     class HeaderedWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
@@ -75,6 +105,7 @@ export class UpstreamConnection {
         opened: (socket) => {
           this.socket = socket as WebSocket;
         },
+        connected: (socket) => scheduleRenewal(socket as WebSocket, nextHeaders),
         ping: (received) => {
           if (received) return;
           clearTimeout(this.pongTimer);
@@ -91,6 +122,7 @@ export class UpstreamConnection {
         },
         closed: () => {
           clearTimeout(this.pongTimer);
+          clearTimeout(this.renewalTimer);
           this.socket = undefined;
         },
       },
@@ -155,7 +187,20 @@ export class UpstreamConnection {
   /** Closes the link. */
   async dispose(): Promise<void> {
     clearTimeout(this.pongTimer);
+    clearTimeout(this.renewalTimer);
     await this.client.dispose();
+  }
+}
+
+/** The expiry (ms) of the caller assertion among `headers`, if any (its `exp`; the province verifies it). */
+function assertionExpiry(headers: Record<string, string>): number | undefined {
+  const token = headers[CALLER_HEADER];
+  if (!token) return undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
   }
 }
 

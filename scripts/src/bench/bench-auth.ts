@@ -24,10 +24,10 @@ export interface BenchAuth {
   /** Headers of a request sent as `who`: a province code (its officer) or undefined (the ministry). */
   headersFor(who?: string): Record<string, string>;
   /**
-   * Headers that let a client call a province directly, as the gateway would for `who` (a
-   * province code, or undefined for the ministry): a caller assertion valid for 4 minutes.
+   * Headers that let a client call `province` directly with `body`, as the gateway would for its
+   * officer: a caller assertion for that province and that body (#11.11).
    */
-  assertionHeaders(who?: string): Promise<Record<string, string>>;
+  assertionHeaders(province: string, body: string): Record<string, string>;
   /** How the clients authenticate, for the report. */
   description: string;
 }
@@ -50,12 +50,9 @@ export async function createBenchAuth(
       if (!headers) throw new Error(`no officer token for province ${who}`);
       return headers;
     },
-    async assertionHeaders(who) {
-      const caller: Caller =
-        who === undefined
-          ? { role: 'ministry', subject: 'bench:ministry' }
-          : { role: 'province', region: who, subject: `bench:province:${who}` };
-      return { [CALLER_HEADER]: await signCallerAssertion(caller, signingKey, { ttlSeconds: 240 }) };
+    assertionHeaders(province, body) {
+      const caller: Caller = { role: 'province', region: province, subject: `bench:province:${province}` };
+      return { [CALLER_HEADER]: signCallerAssertion(caller, signingKey, { province, body }) };
     },
     description: `HS256 development tokens of the harness (ministry for reads, each province's officer for its writes); gateway ${Object.entries(
       BENCH_GATEWAY_SETTINGS,

@@ -31,8 +31,11 @@ export interface GraphQLClientOptions {
    * @default 16
    */
   connections?: number;
-  /** The headers of the caller who sends an operation (see {@link Operation.as}). @default none */
-  headersFor?: (as: string | undefined) => Record<string, string>;
+  /**
+   * The headers of the caller who sends an operation (see {@link Operation.as}), given the exact
+   * body sent (a province's caller assertion is bound to it). @default none
+   */
+  headersFor?: (as: string | undefined, body: string) => Record<string, string>;
   /**
    * Per-request time limit.
    * @default 30_000
@@ -54,7 +57,7 @@ export function assertLoopback(url: string): URL {
 export class GraphQLClient {
   private readonly pool: Pool;
   private readonly path: string;
-  private readonly headersFor: (as: string | undefined) => Record<string, string>;
+  private readonly headersFor: (as: string | undefined, body: string) => Record<string, string>;
   private readonly timeoutMs: number;
 
   /** @param url the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql (loopback only) */
@@ -76,15 +79,16 @@ export class GraphQLClient {
   /** Sends one operation; never throws (network failures come back as `error`). */
   async send(operation: Operation): Promise<OperationOutcome> {
     try {
+      const payload = JSON.stringify({ query: operation.query, variables: operation.variables });
       const res = await this.pool.request({
         method: 'POST',
         path: this.path,
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          ...this.headersFor(operation.as),
+          ...this.headersFor(operation.as, payload),
         },
-        body: JSON.stringify({ query: operation.query, variables: operation.variables }),
+        body: payload,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });

@@ -4,7 +4,7 @@
  * `@apollo/server`'s standalone server, over the contract's supergraph, with every logical province
  * subgraph pointing at ONE province service and `national` at the national service.
  * A province serves only requests signed by the gateway, so every fetch carries the ministry's
- * caller assertion signed with `PLAIN_SIGNING_KEY` (renewed every 30 s); the plain gateway
+ * caller assertion signed with `PLAIN_SIGNING_KEY` for that fetch (as the hub gateway signs); the plain gateway
  * verifies no client token and applies no query limits.
  *
  *   PLAIN_PROVINCE_URL=http://127.0.0.1:4145 PLAIN_NATIONAL_URL=http://127.0.0.1:4001/graphql PLAIN_SIGNING_KEY="-----BEGIN PRIVATE KEY-----…"
@@ -33,13 +33,20 @@ export interface PlainGatewayEnv {
   PLAIN_SIGNING_KEY: string;
 }
 
-/** The ministry's caller assertion, renewed every 30 s (it is valid for 60). */
-async function ministryAssertion(signingKeyPem: string): Promise<() => string> {
+/**
+ * Signs the ministry's caller assertion for one fetch, as the hub gateway does: for the one
+ * province (its code read from its `/health`) and the exact body of the fetch (#11.11).
+ */
+async function ministryAssertion(
+  signingKeyPem: string,
+  provinceUrl: string,
+): Promise<(body: string) => string> {
   const key = await importGatewaySigningKey(signingKeyPem);
-  const sign = () => signCallerAssertion({ role: 'ministry', subject: 'bench:ministry' }, key);
-  let current = await sign();
-  setInterval(() => void sign().then((token) => (current = token)), 30_000).unref();
-  return () => current;
+  const health = (await (await fetch(new URL('/health', provinceUrl))).json()) as { province?: string };
+  const province = health.province;
+  if (!province) throw new Error(`${provinceUrl}/health does not name its province`);
+  return (body) =>
+    signCallerAssertion({ role: 'ministry', subject: 'bench:ministry' }, key, { province, body });
 }
 
 /** The URL each subgraph of the supergraph is sent to. */
@@ -58,16 +65,21 @@ async function main(): Promise<void> {
   if (!provinceUrl || !nationalUrl || !signingKey)
     throw new Error('PLAIN_PROVINCE_URL, PLAIN_NATIONAL_URL and PLAIN_SIGNING_KEY are required');
   const urls = plainSubgraphUrls(provinceUrl, nationalUrl);
-  const assertion = await ministryAssertion(signingKey);
+  const assertion = await ministryAssertion(signingKey, provinceUrl);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl(),
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({
-        url: urls[name] ?? url,
-        willSendRequest({ request }) {
-          request.http?.headers.set(CALLER_HEADER, assertion());
-        },
-      }),
+    buildService: ({ name, url }) => {
+      const source = new RemoteGraphQLDataSource({ url: urls[name] ?? url });
+      if (name === 'national') return source;
+      // Apollo's own fetcher, each fetch signed over the body it sends.
+      const fetcher = source.fetcher;
+      source.fetcher = (target, init) =>
+        fetcher(target, {
+          ...init,
+          headers: { ...init?.headers, [CALLER_HEADER]: assertion(String(init?.body ?? '')) },
+        });
+      return source;
+    },
   });
   const server = new ApolloServer({
     gateway,

@@ -223,8 +223,12 @@ describe.skipIf(!servicesExist)(
         });
         return { status: res.status, body: (await res.json()) as GraphQLAnswer<Record<string, unknown>> };
       };
-      const assertion = async (caller: Caller, privateKeyPem: string) => ({
-        [CALLER_HEADER]: await signCallerAssertion(caller, await importGatewaySigningKey(privateKeyPem)),
+      /** The assertion the gateway would send to Guangxi for `query` (bound to the body `direct` sends). */
+      const assertion = async (caller: Caller, privateKeyPem: string, query: string) => ({
+        [CALLER_HEADER]: signCallerAssertion(caller, await importGatewaySigningKey(privateKeyPem), {
+          province: GX,
+          body: JSON.stringify({ query }),
+        }),
       });
       const GUANGXI: Caller = { subject: 'intruder', role: 'province', region: GX };
 
@@ -249,7 +253,7 @@ describe.skipIf(!servicesExist)(
         const forged = await direct(
           'workers',
           '{ workers(homeRegion: "450000") { totalCount } }',
-          await assertion(GUANGXI, forger.privateKeyPem),
+          await assertion(GUANGXI, forger.privateKeyPem, '{ workers(homeRegion: "450000") { totalCount } }'),
         );
         expect(forged.status).toBe(401);
         expect(forged.body.errors?.[0]).toMatchObject({
@@ -259,7 +263,11 @@ describe.skipIf(!servicesExist)(
         const genuine = await direct(
           'workers',
           '{ workers(homeRegion: "450000") { totalCount } }',
-          await assertion(GUANGXI, federation.gatewayKeys.privateKeyPem),
+          await assertion(
+            GUANGXI,
+            federation.gatewayKeys.privateKeyPem,
+            '{ workers(homeRegion: "450000") { totalCount } }',
+          ),
         );
         // the 6 of the set-up and the 2 of the registerWorker(s) rows: the refused registrations wrote nothing
         expect(genuine.body).toEqual({ data: { workers: { totalCount: 8 } } });

@@ -16,11 +16,16 @@ export interface HttpServerOptions {
   /** A fresh context per GraphQL request. */
   contextFor(subgraph: ProvinceSubgraph): ProvinceContext;
   /**
-   * Checks the gateway's signed caller assertion and binds the caller to the request's context
-   * (see `access/gateway-signature.ts`); returns the UNAUTHENTICATED error to answer with HTTP
-   * 401 instead. `/health` is not checked.
+   * Checks the gateway's signed caller assertion against the exact bytes of the request's body
+   * (empty for GET) and binds the caller to the request's context (see
+   * `access/gateway-signature.ts`); returns the UNAUTHENTICATED error to answer with HTTP 401
+   * instead. `/health` is not checked.
    */
-  admit(req: IncomingMessage, context: ProvinceContext): Promise<GraphQLFormattedError | undefined>;
+  admit(
+    req: IncomingMessage,
+    context: ProvinceContext,
+    body: Uint8Array,
+  ): Promise<GraphQLFormattedError | undefined>;
   /** `GET /health`. */
   health(): Promise<{ status: number; body: Record<string, unknown> }>;
   log: Logger;
@@ -90,13 +95,14 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   }
   const subgraph = match[1] as ProvinceSubgraph;
   const context = options.contextFor(subgraph);
-  const refused = await options.admit(req, context);
+  const raw = req.method === 'POST' ? await readBody(req) : undefined;
+  const refused = await options.admit(req, context, raw ?? new Uint8Array());
   if (refused) return sendJson(res, 401, { errors: [refused] });
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const body = req.method === 'POST' ? await readBody(req, headers.get('content-type')) : undefined;
+  const body = raw ? parseBody(raw, headers.get('content-type')) : undefined;
   const response = await options.servers[subgraph].executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
     context: async () => context,
@@ -111,7 +117,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   res.end();
 }
 
-async function readBody(req: IncomingMessage, contentType: string | undefined): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -119,7 +125,11 @@ async function readBody(req: IncomingMessage, contentType: string | undefined): 
     if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  const text = raw.toString('utf8');
   if (!contentType?.includes('json')) return text;
   if (text.length === 0) return {};
   try {

@@ -115,6 +115,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   if (workerIdKey === DEV_WORKER_ID_KEY)
     log.debug('using the development worker id key; set WORKER_ID_KEY in production');
   const admission = await createGatewayAdmission({
+    province,
     publicKeyPem: options.gatewayPublicKey ?? (process.env.GATEWAY_PUBLIC_KEY || undefined),
     requireSignature: options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1',
     log,
@@ -154,7 +155,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       httpServer,
       database: db,
       log,
-      admit: admission.admit,
+      admit: admission.admitSocket,
       contextFor: (subgraph) =>
         createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
     });

@@ -4,7 +4,9 @@ import {
   generateGatewayKeyPair,
   importGatewaySigningKey,
   signCallerAssertion,
+  type AssertionBinding,
   type Caller,
+  type SignAssertionOptions,
 } from '@p2p/schema';
 import pg from 'pg';
 
@@ -55,8 +57,15 @@ export interface TestGatewayKeys {
   /** Give it to `startProvince({ gatewayPublicKey })` (or GATEWAY_PUBLIC_KEY). */
   publicKeyPem: string;
   privateKeyPem: string;
-  /** `{ 'x-p2p-caller': <assertion> }` signed for `caller`, as the gateway attaches it. */
-  headers(caller: Caller): Promise<Record<string, string>>;
+  /**
+   * `{ 'x-p2p-caller': <assertion> }` signed for `caller`, as the gateway attaches it: for one
+   * POST of exactly `binding.body` to `binding.province`, or for its subscription link (`webSocket`).
+   */
+  headers(
+    caller: Caller,
+    binding: AssertionBinding,
+    options?: SignAssertionOptions,
+  ): Promise<Record<string, string>>;
 }
 
 /** Generates a gateway key pair for a test province that requires the gateway's signature. */
@@ -65,7 +74,9 @@ export async function testGatewayKeys(): Promise<TestGatewayKeys> {
   const signingKey = await importGatewaySigningKey(pair.privateKeyPem);
   return {
     ...pair,
-    headers: async (caller) => ({ [CALLER_HEADER]: await signCallerAssertion(caller, signingKey) }),
+    headers: async (caller, binding, options) => ({
+      [CALLER_HEADER]: signCallerAssertion(caller, signingKey, binding, options),
+    }),
   };
 }
 

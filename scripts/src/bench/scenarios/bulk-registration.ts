@@ -91,11 +91,10 @@ export async function bulkRegistration(ctx: ScenarioContext): Promise<void> {
   );
 
   const province = hub.baselineProvince;
-  // A province serves only requests signed by the gateway: the direct client presents the officer's assertion.
-  const assertion = await hub.auth.assertionHeaders(province);
+  // A province serves only requests signed by the gateway: the direct client signs the officer's assertion per request.
   const direct = new GraphQLClient(`${hub.federation.provinceUrls[province]}/workers/graphql`, {
     connections: CONCURRENCY,
-    headersFor: () => assertion,
+    headersFor: (_as, body) => hub.auth.assertionHeaders(province, body),
   });
   try {
     const directCalls = batches(ctx, [province], Math.max(BATCH * 4, Math.floor(options.bulkWorkers / 5)));

@@ -37,12 +37,17 @@ async function gql(
   variables: Record<string, unknown>,
   as: Caller | Record<string, string> | null,
 ): Promise<GraphQLAnswer> {
+  const body = JSON.stringify({ query, variables });
   const headers =
-    as === null ? {} : 'role' in as ? await keys.headers(as as Caller) : (as as Record<string, string>);
+    as === null
+      ? {}
+      : 'role' in as
+        ? await keys.headers(as as Caller, { province: '450000', body })
+        : (as as Record<string, string>);
   const res = await fetch(`${service.url}/${subgraph}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body,
   });
   return { status: res.status, ...((await res.json()) as object) };
 }
@@ -79,7 +84,13 @@ describe('the gateway signature', () => {
 
   it("should refuse an assertion signed by another key, and a person's token in its place", async () => {
     const forger = await testGatewayKeys();
-    const forged = await gql('workers', '{ _service { sdl } }', {}, await forger.headers(GUANGXI));
+    const body = JSON.stringify({ query: '{ _service { sdl } }', variables: {} });
+    const forged = await gql(
+      'workers',
+      '{ _service { sdl } }',
+      {},
+      await forger.headers(GUANGXI, { province: '450000', body }),
+    );
     expect(forged.status).toBe(401);
     expectError(forged, 'UNAUTHENTICATED', /not signed by the gateway/);
     expectError(

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  ASSERTION_CLOCK_TOLERANCE_SECONDS,
   CALLER_HEADER,
   hubError,
   importGatewayPublicKey,
   verifyCallerAssertion,
-  type Caller,
+  type AssertionBinding,
 } from '@p2p/schema';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
@@ -13,6 +14,8 @@ import { bindAccess, type RequestAccess } from './request-access.js';
 
 /** Options of {@link createGatewayAdmission}. */
 export interface GatewayAdmissionOptions {
+  /** This province's code: the audience (`p2p-province:<code>`) of every assertion it accepts. */
+  province: string;
   /** The gateway's public key, SPKI PEM (`GATEWAY_PUBLIC_KEY`). */
   publicKeyPem?: string;
   /**
@@ -24,25 +27,53 @@ export interface GatewayAdmissionOptions {
    */
   requireSignature?: boolean;
   log: Logger;
-  /** Verified assertions kept until they expire, so a burst of fetches verifies once. @default 1000 */
-  cacheSize?: number;
+  /**
+   * Assertion ids (`jti`) remembered until their `exp`, so each assertion is served once; when
+   * full, the one closest to expiring is forgotten first (its body hash still binds it).
+   * @default 100_000
+   */
+  replayCacheSize?: number;
 }
 
-/** Checks each GraphQL request's gateway signature and binds its access to the context. */
+/** Checks each request's gateway signature and binds its access to the context. */
 export interface GatewayAdmission {
   /** `signed` (a key verifies every request), `optional` (unit tests) or `unsigned` (no key: no rules). */
   mode: 'signed' | 'optional' | 'unsigned';
   /**
-   * Admits a request: binds its access to `ctx` and returns undefined, or returns the
-   * UNAUTHENTICATED error to send (HTTP 401) when the signature is missing or invalid.
+   * Admits one GraphQL request over HTTP, given the exact bytes of its body: the assertion must
+   * be for this province, bound to these bytes (`bh`), and not served before (`jti`); a signed
+   * request must be a POST. Binds the access to `ctx` and returns undefined, or returns the
+   * UNAUTHENTICATED error to send (HTTP 401).
    */
-  admit(req: IncomingMessage, ctx: ProvinceContext): Promise<GraphQLFormattedError | undefined>;
+  admit(
+    req: IncomingMessage,
+    ctx: ProvinceContext,
+    body: Uint8Array,
+  ): Promise<GraphQLFormattedError | undefined>;
+  /**
+   * Admits a WebSocket upgrade (or the renewal of an open socket, see `subscriptions/ws-server.ts`):
+   * only the gateway's subscription link, i.e. an assertion for this province bound to the
+   * link (`ws`), of the `system` caller, not served before. Binds the access to `ctx` and records
+   * until when it holds ({@link admittedUntil}); or returns the UNAUTHENTICATED error.
+   */
+  admitSocket(req: IncomingMessage, ctx: ProvinceContext): Promise<GraphQLFormattedError | undefined>;
 }
 
 /** The gateway's imported public key. */
 type PublicKey = Awaited<ReturnType<typeof importGatewayPublicKey>>;
 
 const UNRESTRICTED: RequestAccess = Object.freeze({ kind: 'unrestricted' });
+
+/** When the assertion admitted for a context expires (milliseconds), by context. */
+const EXPIRY = new WeakMap<ProvinceContext, number>();
+
+/**
+ * Until when the access admitted for `ctx` holds: its assertion's `exp` in milliseconds;
+ * undefined when it was admitted without one (unsigned development, unit tests).
+ */
+export function admittedUntil(ctx: ProvinceContext): number | undefined {
+  return EXPIRY.get(ctx);
+}
 
 /**
  * Builds the province's admission check. A province runs `signed` when it has the gateway's
@@ -62,7 +93,9 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
     options.log.debug(
       'no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules (development only)',
     );
-    return { mode: 'unsigned', admit: async (_req, ctx) => void bindAccess(ctx, UNRESTRICTED) };
+    const unrestricted = async (_req: IncomingMessage, ctx: ProvinceContext) =>
+      void bindAccess(ctx, UNRESTRICTED);
+    return { mode: 'unsigned', admit: unrestricted, admitSocket: unrestricted };
   }
   let publicKey: PublicKey;
   try {
@@ -70,27 +103,51 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
   } catch (err) {
     throw new Error(`GATEWAY_PUBLIC_KEY is not an ES256 SPKI PEM public key (${(err as Error).message})`);
   }
-  const verified = new VerifiedAssertions(options.cacheSize ?? 1000);
+  const { province, log } = options;
+  const served = new ServedAssertions(options.replayCacheSize ?? 100_000, log);
+
+  /** Verifies the request's assertion for `binding` and binds its access, or says why not. */
+  async function check(
+    req: IncomingMessage,
+    ctx: ProvinceContext,
+    binding: AssertionBinding,
+  ): Promise<GraphQLFormattedError | undefined> {
+    const header = req.headers[CALLER_HEADER];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token) {
+      if (!requireSignature) return void bindAccess(ctx, UNRESTRICTED);
+      return refusal(
+        'this province serves only requests from the national gateway (no caller assertion); send your query to the gateway',
+      );
+    }
+    try {
+      const verified = await verifyCallerAssertion(token, publicKey, binding);
+      if ('webSocket' in binding && verified.caller.role !== 'system')
+        throw hubError(
+          'UNAUTHENTICATED',
+          "a province's WebSocket serves only the gateway's own subscription link (the system caller)",
+        );
+      served.take(verified.jti, verified.expiresAt);
+      bindAccess(ctx, { kind: 'caller', caller: verified.caller });
+      EXPIRY.set(ctx, verified.expiresAt);
+      return undefined;
+    } catch (err) {
+      const message = (err as Error).message;
+      log.warn({ reason: message }, 'request refused: caller assertion not valid');
+      return refusal(`${message}; this province serves only requests from the national gateway`);
+    }
+  }
+
   return {
     mode: requireSignature ? 'signed' : 'optional',
-    async admit(req, ctx) {
-      const header = req.headers[CALLER_HEADER];
-      const token = Array.isArray(header) ? header[0] : header;
-      if (!token) {
-        if (!requireSignature) return void bindAccess(ctx, UNRESTRICTED);
+    admit: async (req, ctx, body) => {
+      if (req.method !== 'POST' && req.headers[CALLER_HEADER] !== undefined)
         return refusal(
-          'this province serves only requests from the national gateway (no caller assertion); send your query to the gateway',
+          'a signed request must be a POST: its caller assertion is bound to the bytes of its body',
         );
-      }
-      try {
-        bindAccess(ctx, { kind: 'caller', caller: await verified.verify(token, publicKey) });
-        return undefined;
-      } catch (err) {
-        const message = (err as Error).message;
-        options.log.warn({ reason: message }, 'request refused: caller assertion not valid');
-        return refusal(`${message}; this province serves only requests from the national gateway`);
-      }
+      return check(req, ctx, { province, body });
     },
+    admitSocket: (req, ctx) => check(req, ctx, { province, webSocket: true }),
   };
 }
 
@@ -98,34 +155,46 @@ function refusal(message: string): GraphQLFormattedError {
   return hubError('UNAUTHENTICATED', message).toJSON();
 }
 
-/** Assertions already verified, until their `exp` (a small insertion-ordered cache). */
-class VerifiedAssertions {
-  private readonly entries = new Map<string, { caller: Caller; expiresAt: number }>();
+/**
+ * The replay cache: the `jti` of every assertion served, until its `exp` (plus the clock
+ * tolerance), bounded. Insertion order is close to expiry order (every assertion lives as long),
+ * so expired ids are swept from the front.
+ */
+class ServedAssertions {
+  private readonly expiries = new Map<string, number>();
+  private warnedAt = 0;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly log: Logger,
+  ) {}
 
-  async verify(token: string, key: PublicKey): Promise<Caller> {
-    const hit = this.entries.get(token);
-    if (hit && hit.expiresAt > Date.now()) return hit.caller;
-    if (hit) this.entries.delete(token);
-    const caller = await verifyCallerAssertion(token, key);
-    const exp = expiryOf(token);
-    if (exp && this.size > 0) {
-      if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(token, { caller, expiresAt: exp });
+  /**
+   * Records `jti` as served.
+   * @throws GraphQLError UNAUTHENTICATED when it was served before.
+   */
+  take(jti: string, expiresAt: number): void {
+    const now = Date.now();
+    const known = this.expiries.get(jti);
+    if (known !== undefined && known > now)
+      throw hubError(
+        'UNAUTHENTICATED',
+        'the caller assertion was already used (each is good for one request)',
+      );
+    for (const [id, until] of this.expiries) {
+      if (until > now) break;
+      this.expiries.delete(id);
     }
-    return caller;
-  }
-}
-
-/** The `exp` of a JWT already verified, in milliseconds. */
-function expiryOf(token: string): number | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-  } catch {
-    return undefined;
+    if (this.expiries.size >= this.size) {
+      this.expiries.delete(this.expiries.keys().next().value!);
+      if (now - this.warnedAt > 60_000) {
+        this.warnedAt = now;
+        this.log.warn(
+          { size: this.size },
+          'caller assertion replay cache full: forgetting the ids closest to expiring',
+        );
+      }
+    }
+    this.expiries.set(jti, expiresAt + ASSERTION_CLOCK_TOLERANCE_SECONDS * 1000);
   }
 }
