@@ -31,7 +31,9 @@ export function operationDepth(
     let deepest = 0;
     for (const field of fieldsOf(scope, set, type)) {
       if (isIntrospection(field.node)) continue;
-      const below = field.node.selectionSet ? depthOf(field.node.selectionSet, field.childType, level + 1) : 0;
+      const below = field.node.selectionSet
+        ? depthOf(field.node.selectionSet, field.childType, level + 1)
+        : 0;
       deepest = Math.max(deepest, 1 + below);
     }
     byType.set(type?.name ?? '', deepest);

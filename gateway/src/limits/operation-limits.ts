@@ -129,7 +129,12 @@ export function admitOperation(
     return;
   }
   const operationName = typeof received.operationName === 'string' ? received.operationName : undefined;
-  checkOperationLimits(document, { operationName, variables: asVariables(received.variables) }, policy, caller);
+  checkOperationLimits(
+    document,
+    { operationName, variables: asVariables(received.variables) },
+    policy,
+    caller,
+  );
 }
 
 /**
@@ -157,7 +162,8 @@ export function admitRequest(
     return;
   }
   for (const received of Array.isArray(body) ? body : [body]) {
-    if (received && typeof received === 'object') admitOperation(received as ReceivedOperation, policy, caller);
+    if (received && typeof received === 'object')
+      admitOperation(received as ReceivedOperation, policy, caller);
   }
 }
 

@@ -7,9 +7,7 @@ import { checkOperationLimits, type OperationLimitRules } from './operation-limi
  * validation), for the operations it could not read (a persisted query sent by its hash) and
  * for `executeOperation`. A refusal is QUERY_TOO_COMPLEX (HTTP 400).
  */
-export function queryLimitsPlugin(
-  rules: OperationLimitRules,
-): ApolloServerPlugin<BaseContext> {
+export function queryLimitsPlugin(rules: OperationLimitRules): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {

@@ -23,7 +23,11 @@ export interface GatewayWsOptions {
   /** @default '/graphql' */
   path?: string;
   /** The gateway's operation limits, before graphql-ws validates a subscription: errors to refuse it with, or undefined. */
-  refuseOperation?: (payload: { query?: unknown; operationName?: unknown; variables?: unknown }) => readonly GraphQLError[] | undefined;
+  refuseOperation?: (payload: {
+    query?: unknown;
+    operationName?: unknown;
+    variables?: unknown;
+  }) => readonly GraphQLError[] | undefined;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
   onConnect?: SubscriptionConnectHook;
   /** WebSocket ping interval; a client that misses a pong for as long is dropped (dead within 2 intervals). @default 6_000 */
