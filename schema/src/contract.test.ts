@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { composeContract } from './compose-supergraph.js';
 import { ALL_SUBGRAPHS, PROVINCE_SUBGRAPHS, subgraphDocument, supergraphSdl } from './contract.js';
 import { ERROR_CODES } from './errors.js';
-import { contractListSizes, listFieldsWithoutBound } from './list-size.js';
+import { contractCostWeights, contractListSizes, listFieldsWithoutBound } from './cost-directives.js';
 import { childRegionCodes } from './regions.js';
 import { provinceForValue, readShardRules, valuesAtPath } from './shard-rules.js';
 
@@ -43,6 +43,7 @@ describe('the contract', () => {
     const sizes = contractListSizes();
     expect(sizes.get('Trip.passengers')?.assumedSize).toBe(3000);
     expect(sizes.get('Query.dailySeries')?.assumedSize).toBe(366);
+    expect(contractCostWeights().get('Summary')).toBe(10);
     expect(sizes.get('Query.trips')).toEqual({
       assumedSize: 20,
       slicingArguments: ['first'],

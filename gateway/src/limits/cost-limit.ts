@@ -15,6 +15,8 @@ import {
 export interface CostAssumptions {
   /** The contract's `@listSize` bounds by `Type.field` (schema/src/list-size.ts). @default none */
   listSizes?: ListSizes;
+  /** The contract's `@cost` weights by type name or `Type.field`; 1 where none is declared. @default none */
+  weights?: ReadonlyMap<string, number>;
   /** Page size of a field with a `first` argument and no `@listSize`, when `first` is absent. */
   defaultPageSize: number;
   /** Length of a list field with no `@listSize`. */
@@ -32,8 +34,9 @@ function sizeOf(scope: OperationScope, field: SelectedField, declared: ListSize)
 
 /**
  * Estimated cost of an operation, as the IBM GraphQL cost directives and Apollo demand control
- * count it: every object (or union, interface) counts 1 each time it is resolved, scalars and
- * enums 0, and a list of objects counts its length times its elements. A list's length is the
+ * count it: every object (or union, interface) counts its `@cost` weight (1 where none is
+ * declared; a Summary weighs 10) each time it is resolved, scalars and enums 0, and a list of
+ * objects counts its length times its elements. A list's length is the
  * one its `@listSize` declares in the contract: the value of a slicing argument (`first`) when
  * given, else `assumedSize` (3,000 passengers, 366 days of `dailySeries`); with `sizedFields` the
  * length is that of the returned object's lists (a connection's `edges`). A list that declares
@@ -82,7 +85,9 @@ export function operationCost(
       } else if (isList(field.type)) {
         times = assume.assumedListSize;
       }
-      total += times * (1 + costOf(field.node.selectionSet, field.childType, childSized));
+      const weight =
+        assume.weights?.get(`${type?.name}.${name}`) ?? assume.weights?.get(field.childType?.name ?? '') ?? 1;
+      total += times * (weight + costOf(field.node.selectionSet, field.childType, childSized));
     }
     byKey.set(key, total);
     return total;

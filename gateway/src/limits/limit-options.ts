@@ -7,7 +7,7 @@
  * | aliases in a document | 100 | `LIMIT_ALIASES` |
  * | repeats: times one response key is selected in one selection set | 10 | `LIMIT_FIELD_REPEATS` |
  * | depth: nesting of fields | 12 | `LIMIT_DEPTH` |
- * | cost: objects resolved, lists at their declared `@listSize` | 10,000 | `LIMIT_COST` |
+ * | cost: objects resolved (times their `@cost` weight), lists at their declared `@listSize` | 100,000 | `LIMIT_COST` |
  * | page size: `first` of a connection | 100 | `LIMIT_PAGE_SIZE` |
  * | body size of a request (a full `registerWorkers` call of 1,000 workers is ~130 kB) | 512 kB (512,000 bytes) | `LIMIT_BODY_BYTES` |
  * | HTTP batch: operations in one request (1 = batching off) | 10 | `LIMIT_BATCH` |
@@ -31,7 +31,10 @@ export interface QueryLimits {
   maxFieldRepeats: number;
   /** Deepest nesting of fields (root fields are at depth 1; introspection is not counted). @default 12 */
   maxDepth: number;
-  /** Highest estimated cost: each object counts once per time it is resolved, lists at their `@listSize` (see cost-limit.ts). @default 10_000 */
+  /**
+   * Highest estimated cost: each object counts its weight (1, a Summary 10) per time it is resolved, lists at
+   * their `@listSize` (see cost-limit.ts): a page of 10 trips with every passenger's worker is ~90,000. @default 100_000
+   */
   maxCost: number;
   /** Largest `first` of any field. @default 100 */
   maxPageSize: number;
@@ -55,7 +58,7 @@ export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
   maxAliases: 100,
   maxFieldRepeats: 10,
   maxDepth: 12,
-  maxCost: 10_000,
+  maxCost: 100_000,
   maxPageSize: 100,
   maxBodyBytes: 512_000,
   maxBatch: 10,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { contractListSizes, hubError, type Caller, type ListSizes } from '@p2p/schema';
+import { contractCostWeights, contractListSizes, hubError, type Caller, type ListSizes } from '@p2p/schema';
 import { GraphQLError, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { PUBLIC_ROOT_FIELDS } from '../auth/auth-options.js';
 import { assertPublicFields } from '../auth/public-fields-plugin.js';
@@ -16,6 +16,8 @@ export interface OperationLimitRules {
   limits: QueryLimits;
   /** Length bounds of list fields by `Type.field`. */
   listSizes: ListSizes;
+  /** Cost weights by type name or `Type.field`. */
+  weights: ReadonlyMap<string, number>;
   /** Root query fields anonymous callers may read. */
   publicRootFields: ReadonlySet<string>;
 }
@@ -29,6 +31,8 @@ export interface OperationLimitPolicy extends OperationLimitRules {
 export interface OperationLimitRulesOptions {
   /** @default the contract's `@listSize` bounds (contractListSizes) */
   listSizes?: ListSizes;
+  /** @default the contract's `@cost` weights (contractCostWeights) */
+  weights?: ReadonlyMap<string, number>;
   /** @default PUBLIC_ROOT_FIELDS */
   publicRootFields?: readonly string[];
 }
@@ -41,6 +45,7 @@ export function operationLimitRules(
   return {
     limits,
     listSizes: options.listSizes ?? contractListSizes(),
+    weights: options.weights ?? contractCostWeights(),
     publicRootFields: new Set(options.publicRootFields ?? PUBLIC_ROOT_FIELDS),
   };
 }
@@ -86,7 +91,11 @@ export function checkOperationLimits(
   const scope = operationScope(policy.schema, document, request.variables ?? undefined);
   assertPageSizes(scope, operation, limits.maxPageSize);
   assertDepth(scope, operation, limits.maxDepth);
-  assertCost(scope, operation, limits.maxCost, { ...limits, listSizes: policy.listSizes });
+  assertCost(scope, operation, limits.maxCost, {
+    ...limits,
+    listSizes: policy.listSizes,
+    weights: policy.weights,
+  });
 }
 
 /** One GraphQL-over-HTTP operation as received: a body (or batch element), or GET parameters. */

@@ -56,6 +56,39 @@ export function readListSizes(doc: DocumentNode): Map<string, ListSize> {
   return sizes;
 }
 
+/**
+ * Reads every `@cost(weight:)` application of a subgraph's SDL: keyed by type name (an object
+ * type's weight) or by `Type.field` (a field's).
+ */
+export function readCostWeights(doc: DocumentNode): Map<string, number> {
+  const weights = new Map<string, number>();
+  const weightOf = (directives: readonly ConstDirectiveNode[] | undefined) => {
+    const value = directives
+      ?.find((d) => d.name.value === 'cost')
+      ?.arguments?.find((a) => a.name.value === 'weight')?.value;
+    return value?.kind === Kind.INT ? Number(value.value) : undefined;
+  };
+  for (const def of doc.definitions) {
+    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const own = weightOf(def.directives);
+    if (own !== undefined) weights.set(def.name.value, own);
+  }
+  for (const [type, field] of fieldDefinitions(doc)) {
+    const own = weightOf(field.directives);
+    if (own !== undefined) weights.set(`${type}.${field.name.value}`, own);
+  }
+  return weights;
+}
+
+/** The `@cost` weights of every subgraph of the contract (the largest where several declare one). */
+export function contractCostWeights(): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const name of ALL_SUBGRAPHS)
+    for (const [key, weight] of readCostWeights(subgraphDocument(name)))
+      weights.set(key, Math.max(weight, weights.get(key) ?? weight));
+  return weights;
+}
+
 /** The `@listSize` bounds of every subgraph of the contract (the gateway's cost estimate reads these). */
 export function contractListSizes(): Map<string, ListSize> {
   const sizes = new Map<string, ListSize>();
