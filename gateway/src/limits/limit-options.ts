@@ -4,6 +4,7 @@
  * | limit | default | env |
  * | --- | --- | --- |
  * | tokens: lexical tokens of a document, refused while parsing | 5,000 | `LIMIT_TOKENS` |
+ * | fields of a document once its fragments are expanded | 5,000 | `LIMIT_FIELDS` |
  * | aliases in a document | 100 | `LIMIT_ALIASES` |
  * | repeats: times one response key is selected in one selection set | 10 | `LIMIT_FIELD_REPEATS` |
  * | depth: nesting of fields | 12 | `LIMIT_DEPTH` |
@@ -22,6 +23,8 @@
 export interface QueryLimits {
   /** Most lexical tokens in a document; the parser stops past it, before any validation. @default 5_000 */
   maxTokens: number;
+  /** Most fields of a document (all its operations and fragments) once its fragments are expanded where they are spread. @default 5_000 */
+  maxFields: number;
   /** Most aliased fields in a document (all its operations and fragments). @default 100 */
   maxAliases: number;
   /**
@@ -55,6 +58,7 @@ export interface QueryLimits {
 /** The defaults of {@link QueryLimits}. */
 export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
   maxTokens: 5_000,
+  maxFields: 5_000,
   maxAliases: 100,
   maxFieldRepeats: 10,
   maxDepth: 12,
@@ -70,6 +74,7 @@ export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
 
 const ENV: Partial<Record<keyof QueryLimits, string>> = {
   maxTokens: 'LIMIT_TOKENS',
+  maxFields: 'LIMIT_FIELDS',
   maxAliases: 'LIMIT_ALIASES',
   maxFieldRepeats: 'LIMIT_FIELD_REPEATS',
   maxDepth: 'LIMIT_DEPTH',

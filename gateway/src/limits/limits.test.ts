@@ -10,6 +10,7 @@ import { batchSize } from './batch-limit.js';
 import { readLimitedBody } from './body-size-limit.js';
 import { assertCost, operationCost } from './cost-limit.js';
 import { assertDepth, operationDepth } from './depth-limit.js';
+import { assertDocumentShape } from './document-shape.js';
 import { DEFAULT_LIMITS, limitsFromEnv, resolveLimits } from './limit-options.js';
 import { assertPageSizes } from './page-size-limit.js';
 import { TokenBucketLimiter } from './rate-limit.js';
@@ -106,6 +107,42 @@ describe('cost limit', () => {
     expect(code(() => assertCost(scope, operation, 10_000, assume))).toMatchObject({
       code: 'QUERY_TOO_COMPLEX',
       message: expect.stringMatching(/cost about \d+ .*at most 10000/),
+    });
+  });
+});
+
+describe('document shape (before validation)', () => {
+  const limits = { maxAliases: 100, maxFieldRepeats: 10, maxFields: 5_000 };
+  const shape = (query: string) => code(() => assertDocumentShape(parse(query), limits));
+
+  it('should refuse a response key repeated more than 10 times in a selection set, through fragments too (#11.9)', () => {
+    const spreads = (n: number) =>
+      `{ region(code: "110000") { ${Array.from({ length: n }, (_, i) => `...F${i}`).join(' ')} } } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Region { children { code } }`).join(' ')}`;
+    expect(shape(spreads(10))).toBeUndefined();
+    expect(shape(spreads(400))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/^children is selected more than 10 times/),
+    });
+    expect(shape(`{ ${'region(code: "1") { code } '.repeat(11)} }`)?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(shape(`{ region(code: "1") { ${'... on Region { code } '.repeat(11)} } }`)?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
+    // the same fragment spread twice counts once, as validation reads it; a cycle ends
+    expect(
+      shape(`{ region(code: "1") { ${'...F '.repeat(20)} } } fragment F on Region { code ...F }`),
+    ).toBeUndefined();
+  });
+});
+
+describe('expanded fields (before validation)', () => {
+  it('should refuse a fragment spread in so many places that the document expands past 5,000 fields (#11.9)', () => {
+    const limits = { maxAliases: 100, maxFieldRepeats: 10, maxFields: 5_000 };
+    const wide = (places: number) =>
+      `{ ${Array.from({ length: places }, (_, i) => `x${i} { ...F }`).join(' ')} } fragment F on Query { ${Array.from({ length: 1_500 }, (_, i) => `y${i}`).join(' ')} }`;
+    expect(code(() => assertDocumentShape(parse(wide(2)), limits))).toBeUndefined();
+    expect(code(() => assertDocumentShape(parse(wide(600)), limits))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/more than 5000 fields once its fragments are expanded/),
     });
   });
 });
