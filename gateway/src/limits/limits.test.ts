@@ -264,6 +264,20 @@ describe('limit options', () => {
       maxDepth: 8,
       ratePerSecond: 0,
     });
+    expect(
+      limitsFromEnv({
+        LIMIT_TOKENS: '8000',
+        LIMIT_FIELDS: '6000',
+        LIMIT_ALIASES: '50',
+        LIMIT_FIELD_REPEATS: '5',
+      }),
+    ).toEqual({ maxTokens: 8000, maxFields: 6000, maxAliases: 50, maxFieldRepeats: 5 });
+    expect(DEFAULT_LIMITS).toMatchObject({
+      maxTokens: 5_000,
+      maxFields: 5_000,
+      maxAliases: 100,
+      maxFieldRepeats: 10,
+    });
     expect(() => limitsFromEnv({ LIMIT_COST: 'lots' })).toThrow(/LIMIT_COST/);
     expect(resolveLimits({ maxDepth: 8, maxCost: undefined })).toMatchObject({
       maxDepth: 8,
