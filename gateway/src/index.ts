@@ -27,6 +27,7 @@ import { publicFieldsPlugin } from './auth/public-fields-plugin.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { subscriptionAuthenticator } from './auth/subscription-auth.js';
 import { resolveLimits, type QueryLimits } from './limits/limit-options.js';
+import { operationLimitRules, subscriptionRefusal } from './limits/operation-limits.js';
 import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
 import { TokenBucketLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { RedisTokenBucketLimiter } from './limits/redis-rate-limit.js';
@@ -98,6 +99,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logger,
   });
   const limits = resolveLimits(options.limits);
+  const limitRules = operationLimitRules(limits, { publicRootFields: auth.publicRootFields });
   const client = new ProvinceClient({
     timeoutMs: options.provinceTimeoutMs ?? 5000,
     metrics,
@@ -134,6 +136,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apollo = new ApolloServer<GatewayContext>({
     gateway: hub.gateway,
     allowBatchedHttpRequests: limits.maxBatch > 1,
+    // The admission refuses larger documents before this parse; this bounds any other way in.
+    parseOptions: { maxTokens: limits.maxTokens },
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
@@ -142,7 +146,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metricsPlugin(metrics),
       publicFieldsPlugin(auth.publicRootFields),
-      queryLimitsPlugin(limits),
+      queryLimitsPlugin(limitRules),
     ],
     logger: {
       debug: (m: string) => logger.debug(m, { component: 'apollo-server' }),
@@ -153,6 +157,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   await apollo.start();
   await health.start();
+  const operationLimits = { ...limitRules, schema: hub.gateway.schema! };
   const subscriptions = attachSubscriptions({
     // connection_init carries the caller's token; the province links sign as the gateway itself.
     onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
@@ -164,6 +169,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     metricsRegistry: metrics.registry,
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
+    refuseOperation: (payload) => subscriptionRefusal(payload, operationLimits),
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
   const limiter: RateLimiter = options.rateLimitRedisUrl
@@ -174,7 +180,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         logger,
       })
     : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
-  const graphql = graphqlAdmission({ apollo, verify: createTokenVerifier(auth), limits, limiter, logger });
+  const graphql = graphqlAdmission({
+    apollo,
+    verify: createTokenVerifier(auth),
+    limits,
+    limiter,
+    logger,
+    operationLimits,
+  });
   // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
   httpServer.on(
     'request',

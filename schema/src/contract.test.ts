@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeContract } from './compose-supergraph.js';
-import { PROVINCE_SUBGRAPHS, subgraphDocument, supergraphSdl } from './contract.js';
+import { ALL_SUBGRAPHS, PROVINCE_SUBGRAPHS, subgraphDocument, supergraphSdl } from './contract.js';
 import { ERROR_CODES } from './errors.js';
+import { contractCostWeights, contractListSizes, listFieldsWithoutBound } from './cost-directives.js';
+import { childRegionCodes } from './regions.js';
 import { provinceForValue, readShardRules, valuesAtPath } from './shard-rules.js';
 
 describe('the contract', () => {
@@ -32,6 +35,38 @@ describe('the contract', () => {
     expect(
       readShardRules(subgraphDocument('employment')).fields.get('EmploymentStats.fillRate'),
     ).toMatchObject({ merge: 'RATIO', of: ['filled', 'openings'] });
+  });
+
+  it('should declare a @listSize bound on every list field of every subgraph (#11.10 cost of lists)', () => {
+    for (const name of ALL_SUBGRAPHS)
+      expect(listFieldsWithoutBound(subgraphDocument(name)), name).toEqual([]);
+    const sizes = contractListSizes();
+    expect(sizes.get('Trip.passengers')?.assumedSize).toBe(3000);
+    expect(sizes.get('Query.dailySeries')?.assumedSize).toBe(366);
+    expect(contractCostWeights().get('Summary')).toBe(10);
+    expect(sizes.get('Query.trips')).toEqual({
+      assumedSize: 20,
+      slicingArguments: ['first'],
+      sizedFields: ['edges'],
+    });
+    // the directory's real bound: no region has more children than Region.children declares
+    let most = childRegionCodes(null).length;
+    const walk = (code: string | null) => {
+      for (const child of childRegionCodes(code)) {
+        most = Math.max(most, childRegionCodes(child).length);
+        walk(child);
+      }
+    };
+    walk(null);
+    expect(sizes.get('Region.children')?.assumedSize).toBeGreaterThanOrEqual(most);
+  });
+
+  it('should find a list field without a bound', () => {
+    const doc =
+      parse(`directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!]) on FIELD_DEFINITION
+      type Query { a: [Int!]! @listSize(assumedSize: 3) b: [Int] c: C @listSize(assumedSize: 5, sizedFields: ["items"]) }
+      type C { items: [Int!]! more: [Int!]! }`);
+    expect(listFieldsWithoutBound(doc)).toEqual(['Query.b', 'C.more']);
   });
 
   it('should list every error code in the README', () => {

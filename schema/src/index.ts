@@ -6,5 +6,6 @@ export * from './cursor.js';
 export * from './scalars.js';
 export * from './contract.js';
 export * from './shard-rules.js';
+export * from './cost-directives.js';
 export * from './caller.js';
 export * from './subgraph-errors.js';

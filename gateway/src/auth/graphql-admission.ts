@@ -4,10 +4,11 @@ import { badInput, describeCaller, type Caller } from '@p2p/schema';
 import type { GraphQLError } from 'graphql';
 import { handleGraphQL } from '../http/graphql-handler.js';
 import type { Logger } from '../observability/logger.js';
-import { batchSize } from '../limits/batch-limit.js';
+import { assertAnonymousBatch, batchSize } from '../limits/batch-limit.js';
 import { readLimitedBody } from '../limits/body-size-limit.js';
 import type { QueryLimits } from '../limits/limit-options.js';
 import { rateLimited } from '../limits/limit-errors.js';
+import { admitRequest, type OperationLimitPolicy } from '../limits/operation-limits.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -19,6 +20,8 @@ export interface GraphQLAdmissionOptions {
   limits: QueryLimits;
   limiter: RateLimiter;
   logger: Logger;
+  /** Tokens, aliases, depth, cost… of each operation, checked before Apollo Server validates it. */
+  operationLimits: OperationLimitPolicy;
 }
 
 /** Answers a request with one error, its HTTP status and headers taken from `extensions.http`. */
@@ -43,10 +46,10 @@ function rateKey(caller: Caller | null, req: IncomingMessage): string {
 
 /**
  * The `/graphql` entry, in order: body size (413), batch size, authentication (a bad or expired
- * token is 401 at once; no token is anonymous, limited to public fields by
- * `publicFieldsPlugin`), the caller's rate limit (429, each operation of a batch counts), then
- * Apollo Server with the caller in the operation's context. Depth, cost and page size are
- * checked per operation by `queryLimitsPlugin`.
+ * token is 401 at once; no token is anonymous: no batches, public fields only), the caller's
+ * rate limit (429, each operation of a batch counts), each operation's limits before it is
+ * validated (tokens, aliases, repeated fields, public fields, page size, depth, cost: see
+ * limits/operation-limits.ts), then Apollo Server with the caller in the operation's context.
  */
 export function graphqlAdmission(
   options: GraphQLAdmissionOptions,
@@ -66,6 +69,7 @@ export function graphqlAdmission(
       operations = batchSize(body, limits.maxBatch);
       const header = req.headers.authorization;
       caller = await verify(Array.isArray(header) ? header[0] : header);
+      if (!caller) assertAnonymousBatch(operations);
     } catch (err) {
       const error = err as GraphQLError;
       if (error.extensions?.code === 'UNAUTHENTICATED')
@@ -85,6 +89,11 @@ export function graphqlAdmission(
           decision.retryAfterSeconds,
         ),
       );
+    }
+    try {
+      admitRequest(req, body, options.operationLimits, caller);
+    } catch (err) {
+      return sendRefusal(res, err as GraphQLError);
     }
     return handleGraphQL(apollo, req, res, async () => ({ caller }), body);
   };

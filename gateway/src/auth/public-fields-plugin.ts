@@ -33,11 +33,32 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
 }
 
 /**
+ * Refuses an anonymous operation that selects anything but the public root query fields `open`
+ * and introspection. Reads the document as written: it runs before validation too.
+ * @throws GraphQLError UNAUTHENTICATED (HTTP 401) naming the closed fields.
+ */
+export function assertPublicFields(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  open: ReadonlySet<string>,
+): void {
+  const closed = rootFieldNames(operation, document).filter(
+    (name) => !name.startsWith('__') && (operation.operation !== 'query' || !open.has(name)),
+  );
+  if (closed.length === 0) return;
+  throw unauthenticated(
+    `${closed.join(', ')}: sign in first. Without a token only the regions directory (${[...open].join(', ')}) is public; ` +
+      'send the header "Authorization: Bearer <token>"',
+  );
+}
+
+/**
  * Without a token only public data may be read: the regions directory (`region`, `regions`)
  * and introspection (`__schema`, `__type`, `__typename`: the contract is public, and the IDE
  * needs it before a token is pasted). Any other root field, and every mutation or
  * subscription, is UNAUTHENTICATED (HTTP 401). Who may read or change what is decided by the
- * province that owns the data; the gateway only authenticates.
+ * province that owns the data; the gateway only authenticates. (The `/graphql` admission checks
+ * the same before validation, see limits/operation-limits.ts; this covers every other way in.)
  */
 export function publicFieldsPlugin(
   publicRootFields: readonly string[] = PUBLIC_ROOT_FIELDS,
@@ -48,14 +69,7 @@ export function publicFieldsPlugin(
       return {
         async didResolveOperation({ contextValue, operation, document }) {
           if (!operation || callerOfContext(contextValue)) return;
-          const closed = rootFieldNames(operation, document).filter(
-            (name) => !name.startsWith('__') && (operation.operation !== 'query' || !open.has(name)),
-          );
-          if (closed.length === 0) return;
-          throw unauthenticated(
-            `${closed.join(', ')}: sign in first. Without a token only the regions directory (${[...open].join(', ')}) is public; ` +
-              'send the header "Authorization: Bearer <token>"',
-          );
+          assertPublicFields(operation, document, open);
         },
       };
     },

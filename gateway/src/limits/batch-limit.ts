@@ -16,3 +16,16 @@ export function batchSize(body: unknown, maxBatch: number): number {
     throw tooComplex(`the batch holds ${body.length} operations; at most ${maxBatch} per request`, 'batch');
   return body.length;
 }
+
+/**
+ * Refuses a batch from an anonymous caller: each operation of a batch runs on the same request,
+ * and without a token there is no caller to hold to account, only an address.
+ * @throws GraphQLError QUERY_TOO_COMPLEX (`limit: 'batch'`) when `operations` > 1.
+ */
+export function assertAnonymousBatch(operations: number): void {
+  if (operations > 1)
+    throw tooComplex(
+      `the batch holds ${operations} operations; without a token send one operation per request (or sign in to batch)`,
+      'batch',
+    );
+}

@@ -3,8 +3,12 @@
  *
  * | limit | default | env |
  * | --- | --- | --- |
+ * | tokens: lexical tokens of a document, refused while parsing | 5,000 | `LIMIT_TOKENS` |
+ * | fields of a document once its fragments are expanded | 5,000 | `LIMIT_FIELDS` |
+ * | aliases in a document | 100 | `LIMIT_ALIASES` |
+ * | repeats: times one response key is selected in one selection set | 10 | `LIMIT_FIELD_REPEATS` |
  * | depth: nesting of fields | 12 | `LIMIT_DEPTH` |
- * | cost: fields × page sizes | 10,000 | `LIMIT_COST` |
+ * | cost: objects resolved (times their `@cost` weight), lists at their declared `@listSize` | 100,000 | `LIMIT_COST` |
  * | page size: `first` of a connection | 100 | `LIMIT_PAGE_SIZE` |
  * | body size of a request (a full `registerWorkers` call of 1,000 workers is ~130 kB) | 512 kB (512,000 bytes) | `LIMIT_BODY_BYTES` |
  * | HTTP batch: operations in one request (1 = batching off) | 10 | `LIMIT_BATCH` |
@@ -17,9 +21,23 @@
 
 /** Every limit of the gateway. */
 export interface QueryLimits {
+  /** Most lexical tokens in a document; the parser stops past it, before any validation. @default 5_000 */
+  maxTokens: number;
+  /** Most fields of a document (all its operations and fragments) once its fragments are expanded where they are spread. @default 5_000 */
+  maxFields: number;
+  /** Most aliased fields in a document (all its operations and fragments). @default 100 */
+  maxAliases: number;
+  /**
+   * Most times one response key may be selected in one selection set (`{ region { code } region { code } … }`):
+   * validation compares such fields pairwise, so a thousand copies cost it seconds. @default 10
+   */
+  maxFieldRepeats: number;
   /** Deepest nesting of fields (root fields are at depth 1; introspection is not counted). @default 12 */
   maxDepth: number;
-  /** Highest estimated cost: each field counts once per time it is resolved (see cost-limit.ts). @default 10_000 */
+  /**
+   * Highest estimated cost: each object counts its weight (1, a Summary 10) per time it is resolved, lists at
+   * their `@listSize` (see cost-limit.ts): a page of 10 trips with every passenger's worker is ~90,000. @default 100_000
+   */
   maxCost: number;
   /** Largest `first` of any field. @default 100 */
   maxPageSize: number;
@@ -31,16 +49,20 @@ export interface QueryLimits {
   ratePerSecond: number;
   /** Operations a caller may send at once (token bucket size). @default 200 */
   rateBurst: number;
-  /** Assumed length of a list field without `first` (passengers, regions, children…), for the cost. @default 10 */
+  /** Assumed length of a list field that declares no `@listSize` (every list of the contract declares one). @default 10 */
   assumedListSize: number;
-  /** Page size assumed when `first` is absent, as the provinces default it. @default 20 */
+  /** Page size assumed when `first` is absent on a field that declares no `@listSize`. @default 20 */
   defaultPageSize: number;
 }
 
 /** The defaults of {@link QueryLimits}. */
 export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
+  maxTokens: 5_000,
+  maxFields: 5_000,
+  maxAliases: 100,
+  maxFieldRepeats: 10,
   maxDepth: 12,
-  maxCost: 10_000,
+  maxCost: 100_000,
   maxPageSize: 100,
   maxBodyBytes: 512_000,
   maxBatch: 10,
@@ -51,6 +73,10 @@ export const DEFAULT_LIMITS: Readonly<QueryLimits> = Object.freeze({
 });
 
 const ENV: Partial<Record<keyof QueryLimits, string>> = {
+  maxTokens: 'LIMIT_TOKENS',
+  maxFields: 'LIMIT_FIELDS',
+  maxAliases: 'LIMIT_ALIASES',
+  maxFieldRepeats: 'LIMIT_FIELD_REPEATS',
   maxDepth: 'LIMIT_DEPTH',
   maxCost: 'LIMIT_COST',
   maxPageSize: 'LIMIT_PAGE_SIZE',

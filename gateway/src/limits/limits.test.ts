@@ -1,11 +1,16 @@
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { emptyData, makeTrip } from '../testing/fake-data.js';
+import { startHub, testAuthorization, type Hub } from '../testing/hub-fixture.js';
 import { batchSize } from './batch-limit.js';
 import { readLimitedBody } from './body-size-limit.js';
 import { assertCost, operationCost } from './cost-limit.js';
 import { assertDepth, operationDepth } from './depth-limit.js';
+import { assertDocumentShape } from './document-shape.js';
 import { DEFAULT_LIMITS, limitsFromEnv, resolveLimits } from './limit-options.js';
 import { assertPageSizes } from './page-size-limit.js';
 import { TokenBucketLimiter } from './rate-limit.js';
@@ -52,8 +57,14 @@ describe('depth limit', () => {
     expect(code(() => assertDepth(scope, operation, 7))).toBeUndefined();
     expect(code(() => assertDepth(scope, operation, 6))).toMatchObject({
       code: 'QUERY_TOO_COMPLEX',
-      message: expect.stringMatching(/nested 7 levels deep; at most 6/),
+      message: expect.stringMatching(/nested more than 6 levels deep; at most 6/),
     });
+  });
+
+  it('should stop at a fragment that spreads itself, as it runs before validation', () => {
+    const { scope, operation } = op('{ regions { ...R } } fragment R on Region { children { ...R } }');
+    expect(operationDepth(scope, operation, 12)).toBe(13);
+    expect(code(() => assertDepth(scope, operation, 12))?.code).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('should refuse a region chain deeper than the default 12', () => {
@@ -67,24 +78,26 @@ describe('depth limit', () => {
 });
 
 describe('cost limit', () => {
-  const assume = { defaultPageSize: 20, assumedListSize: 10 };
+  const listSizes = new Map([
+    ['Query.trips', { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'] }],
+    ['Trip.passengers', { assumedSize: 3000, slicingArguments: [], sizedFields: [] }],
+    ['Query.regions', { assumedSize: 52, slicingArguments: [], sizedFields: [] }],
+  ]);
+  const assume = { listSizes, defaultPageSize: 20, assumedListSize: 10 };
 
-  it('should count each field once per time it is resolved: page sizes for connections, an assumed size for other lists', () => {
-    expect(
-      operationCost(
-        op('{ trips(first: 100) { edges { node { id } } } }').scope,
-        op('{ trips(first: 100) { edges { node { id } } } }').operation,
-        assume,
-      ),
-    ).toBe(202);
+  it('should count each object once per time it is resolved, lists at their declared size, leaves free', () => {
+    const page = op('{ trips(first: 100) { edges { node { id } } } }');
+    // trips 1 + 100 × (edge 1 + node 1)
+    expect(operationCost(page.scope, page.operation, assume)).toBe(201);
     const nested = op(
       'query($n: Int) { trips(first: $n) { totalCount edges { node { passengers { worker { name } } } } } }',
-      { n: 50 },
+      { n: 2 },
     );
-    // trips 1 + totalCount 1 + edges 1 + 50 × (node 1 + passengers 1 + 10 × (worker 1 + name 1))
-    expect(operationCost(nested.scope, nested.operation, assume)).toBe(3 + 50 * 22);
-    const defaults = op('{ trips { edges { cursor } } regions { code skills: name } }');
-    expect(operationCost(defaults.scope, defaults.operation, assume)).toBe(2 + 20 + 1 + 20);
+    // trips 1 + 2 × (edge 1 + node 1 + 3000 × (passenger 1 + worker 1))
+    expect(operationCost(nested.scope, nested.operation, assume)).toBe(1 + 2 * (2 + 3000 * 2));
+    const defaults = op('{ trips { edges { cursor } } regions { code skills: name children { code } } }');
+    // trips 1 + 20 edges; 52 regions × (1 + 10 children, which declare no size here)
+    expect(operationCost(defaults.scope, defaults.operation, assume)).toBe(1 + 20 + 52 * (1 + 10));
   });
 
   it('should refuse what exceeds the limit, with the estimate in the message', () => {
@@ -94,6 +107,42 @@ describe('cost limit', () => {
     expect(code(() => assertCost(scope, operation, 10_000, assume))).toMatchObject({
       code: 'QUERY_TOO_COMPLEX',
       message: expect.stringMatching(/cost about \d+ .*at most 10000/),
+    });
+  });
+});
+
+describe('document shape (before validation)', () => {
+  const limits = { maxAliases: 100, maxFieldRepeats: 10, maxFields: 5_000 };
+  const shape = (query: string) => code(() => assertDocumentShape(parse(query), limits));
+
+  it('should refuse a response key repeated more than 10 times in a selection set, through fragments too (#11.9)', () => {
+    const spreads = (n: number) =>
+      `{ region(code: "110000") { ${Array.from({ length: n }, (_, i) => `...F${i}`).join(' ')} } } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Region { children { code } }`).join(' ')}`;
+    expect(shape(spreads(10))).toBeUndefined();
+    expect(shape(spreads(400))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/^children is selected more than 10 times/),
+    });
+    expect(shape(`{ ${'region(code: "1") { code } '.repeat(11)} }`)?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(shape(`{ region(code: "1") { ${'... on Region { code } '.repeat(11)} } }`)?.code).toBe(
+      'QUERY_TOO_COMPLEX',
+    );
+    // the same fragment spread twice counts once, as validation reads it; a cycle ends
+    expect(
+      shape(`{ region(code: "1") { ${'...F '.repeat(20)} } } fragment F on Region { code ...F }`),
+    ).toBeUndefined();
+  });
+});
+
+describe('expanded fields (before validation)', () => {
+  it('should refuse a fragment spread in so many places that the document expands past 5,000 fields (#11.9)', () => {
+    const limits = { maxAliases: 100, maxFieldRepeats: 10, maxFields: 5_000 };
+    const wide = (places: number) =>
+      `{ ${Array.from({ length: places }, (_, i) => `x${i} { ...F }`).join(' ')} } fragment F on Query { ${Array.from({ length: 1_500 }, (_, i) => `y${i}`).join(' ')} }`;
+    expect(code(() => assertDocumentShape(parse(wide(2)), limits))).toBeUndefined();
+    expect(code(() => assertDocumentShape(parse(wide(600)), limits))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      message: expect.stringMatching(/more than 5000 fields once its fragments are expanded/),
     });
   });
 });
@@ -204,7 +253,7 @@ describe('limit options', () => {
   it('should read the environment over the documented defaults', () => {
     expect(DEFAULT_LIMITS).toMatchObject({
       maxDepth: 12,
-      maxCost: 10_000,
+      maxCost: 100_000,
       maxPageSize: 100,
       maxBodyBytes: 512_000,
       maxBatch: 10,
@@ -215,10 +264,183 @@ describe('limit options', () => {
       maxDepth: 8,
       ratePerSecond: 0,
     });
+    expect(
+      limitsFromEnv({
+        LIMIT_TOKENS: '8000',
+        LIMIT_FIELDS: '6000',
+        LIMIT_ALIASES: '50',
+        LIMIT_FIELD_REPEATS: '5',
+      }),
+    ).toEqual({ maxTokens: 8000, maxFields: 6000, maxAliases: 50, maxFieldRepeats: 5 });
+    expect(DEFAULT_LIMITS).toMatchObject({
+      maxTokens: 5_000,
+      maxFields: 5_000,
+      maxAliases: 100,
+      maxFieldRepeats: 10,
+    });
     expect(() => limitsFromEnv({ LIMIT_COST: 'lots' })).toThrow(/LIMIT_COST/);
     expect(resolveLimits({ maxDepth: 8, maxCost: undefined })).toMatchObject({
       maxDepth: 8,
-      maxCost: 10_000,
+      maxCost: 100_000,
     });
+  });
+});
+
+/** POSTs a body to the gateway (with the tests' token unless anonymous). */
+async function post(url: string, body: unknown, anonymous = false) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(anonymous ? {} : await testAuthorization()) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** The first answer of a subscription over graphql-ws: its errors, or its first event. */
+async function firstAnswer(url: string, query: string): Promise<{ errors?: any[]; data?: unknown }> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: await testAuthorization(),
+    retryAttempts: 0,
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      client.subscribe(
+        { query },
+        {
+          next: (value) => resolve(value as { data?: unknown }),
+          error: (errors) => (Array.isArray(errors) ? resolve({ errors }) : reject(errors)),
+          complete: () => resolve({}),
+        },
+      );
+      setTimeout(() => resolve({ data: 'still running' }), 1_500);
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('operation limits at the gateway, before validation', () => {
+  const GX = '450000';
+  let hub: Hub;
+  beforeAll(async () => {
+    const data = emptyData();
+    const trip = makeTrip('450203', '110105', '2020-02-20T08:00:00+08:00');
+    data.trips.push(trip);
+    hub = await startHub([GX], { [GX]: data }, { gateway: { limits: { ratePerSecond: 0 } } });
+  });
+  afterAll(() => hub?.close());
+
+  const copies = (n: number, field: (i: number) => string) =>
+    `{ ${Array.from({ length: n }, (_, i) => field(i)).join(' ')} }`;
+
+  it('should refuse the 28 kB document of 1,000 region copies while parsing, with or without a token (#11.9 validation DoS)', async () => {
+    const document = copies(1000, () => 'region(code:"110000"){code}');
+    expect(document.length).toBeGreaterThan(27_000);
+    const aliased = copies(1000, (i) => `a${i}:region(code:"110000"){code}`);
+    for (const [query, anonymous] of [
+      [document, true],
+      [document, false],
+      [aliased, false],
+    ] as const) {
+      const res = await post(hub.gateway.url, { query }, anonymous);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({
+        message: expect.stringMatching(/more than 5000 tokens/),
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens' },
+      });
+    }
+    // GET parameters: `a+` is one token of two characters, so 5,001 fit in a URL
+    const get = await fetch(`${hub.gateway.url}?query={${'a+'.repeat(5001)}}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect((await get.json()) as any).toMatchObject({
+      errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens' } }],
+    });
+  });
+
+  it('should refuse repeated fields and too many aliases under the token limit, in any operation of the document (#11.9)', async () => {
+    const repeated = copies(400, () => 'region(code:"110000"){code}');
+    const res = await post(hub.gateway.url, { query: repeated });
+    expect([res.status, res.body.errors[0].extensions]).toEqual([
+      400,
+      { code: 'QUERY_TOO_COMPLEX', limit: 'repeats' },
+    ]);
+    const hidden = await post(hub.gateway.url, {
+      query: `query Small { __typename } query Big ${repeated}`,
+      operationName: 'Small',
+    });
+    expect(hidden.body.errors[0].extensions).toMatchObject({ limit: 'repeats' });
+    const aliases = await post(hub.gateway.url, { query: copies(101, (i) => `a${i}: __typename`) });
+    expect(aliases.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/101 aliases; at most 100/),
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'aliases' },
+    });
+    expect((await post(hub.gateway.url, { query: copies(100, (i) => `a${i}: __typename`) })).status).toBe(
+      200,
+    );
+  });
+
+  it('should refuse a batch from an anonymous caller, and still serve one public operation (#11.9)', async () => {
+    const query = '{ region(code: "450200") { name } }';
+    const batch = await post(hub.gateway.url, [{ query }, { query }], true);
+    expect([batch.status, batch.body.errors[0].extensions]).toEqual([
+      400,
+      { code: 'QUERY_TOO_COMPLEX', limit: 'batch' },
+    ]);
+    expect((await post(hub.gateway.url, { query }, true)).body).toEqual({
+      data: { region: { name: '柳州市' } },
+    });
+    expect((await post(hub.gateway.url, [{ query }, { query }])).status).toBe(200);
+  });
+
+  it('should refuse 30 aliased dailySeries at their 366 days each, and pass a dashboard (#11.10 list sizes)', async () => {
+    const series = copies(
+      30,
+      (i) => `d${i}: dailySeries(from: "2020-01-01", to: "2020-12-31") { day workers { registered } }`,
+    );
+    const refused = await post(hub.gateway.url, { query: series });
+    expect(refused.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/cost about 120780/),
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' },
+    });
+    const figures = `scope day workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
+      transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }
+      employment { enterprises keyEnterprises openings filled fillRate }`;
+    const dashboard = await post(hub.gateway.url, {
+      query: `{ nation: summary { ${figures} } guangxi: summary(scope: "450000") { ${figures} }
+        month: dailySeries(scope: "450000", from: "2020-02-01", to: "2020-02-29") { ${figures} } }`,
+    });
+    expect(dashboard.body.errors).toBeUndefined();
+    expect(dashboard.body.data.month).toHaveLength(29);
+  });
+
+  it('should count Trip.passengers at its bound of 3,000: a page of 10 trips with their passengers passes, of 20 is refused (#11.10 list sizes)', async () => {
+    const page = (first: number) =>
+      post(hub.gateway.url, {
+        query: `{ trips(destination: "110000", first: ${first}) { edges { node { id passengers { worker { name homeRegion { name } } } } } } }`,
+      });
+    expect((await page(10)).body.errors).toBeUndefined();
+    // 1 + 20 × (edge 1 + trip 1 + 3,000 × (passenger 1 + worker 1 + region 1))
+    expect((await page(20)).body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/cost about 180041/),
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' },
+    });
+  });
+
+  it('should apply the same limits to subscriptions over graphql-ws (#11.9)', async () => {
+    const deep = `subscription { arrivals(destination: "450000") { trip { origin { ${'parent { '.repeat(11)}code${' }'.repeat(11)} } } } }`;
+    const costly = `subscription { arrivals(destination: "450000") { trip { passengers { worker { homeRegion { children { code } } } } } } }`;
+    const huge = `subscription { arrivals(destination: "450000") { cursor ${'at '.repeat(6000)} } }`;
+    for (const [query, limit] of [
+      [deep, 'depth'],
+      [costly, 'cost'],
+      [huge, 'tokens'],
+    ] as const) {
+      const answer = await firstAnswer(hub.gateway.url, query);
+      expect(answer.errors?.[0], limit).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit } });
+      expect(answer.errors?.[0].extensions.http).toBeUndefined();
+    }
   });
 });

@@ -1,24 +1,18 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { assertCost } from './cost-limit.js';
-import { assertDepth } from './depth-limit.js';
-import type { QueryLimits } from './limit-options.js';
-import { assertPageSizes } from './page-size-limit.js';
-import { operationScope } from './selections.js';
+import { checkOperationLimits, type OperationLimitRules } from './operation-limits.js';
 
 /**
- * Checks each operation, once parsed and validated and before anything is planned or sent to a
- * province: page sizes, then depth, then cost. A refusal is QUERY_TOO_COMPLEX (HTTP 400).
+ * Checks each operation again once Apollo Server has resolved it, before anything is planned or
+ * sent to a province: the same limits as the `/graphql` admission (which checks them before
+ * validation), for the operations it could not read (a persisted query sent by its hash) and
+ * for `executeOperation`. A refusal is QUERY_TOO_COMPLEX (HTTP 400).
  */
-export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<BaseContext> {
+export function queryLimitsPlugin(rules: OperationLimitRules): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, schema, request }) {
-          if (!operation) return;
-          const scope = operationScope(schema, document, request.variables);
-          assertPageSizes(scope, operation, limits.maxPageSize);
-          assertDepth(scope, operation, limits.maxDepth);
-          assertCost(scope, operation, limits.maxCost, limits);
+        async didResolveOperation({ document, request, schema }) {
+          checkOperationLimits(document, request, { ...rules, schema });
         },
       };
     },

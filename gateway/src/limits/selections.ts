@@ -73,9 +73,10 @@ const fieldCache = new WeakMap<
 
 /**
  * The fields a selection set selects on `parentType`, flattened through inline fragments and
- * fragment spreads (whose type conditions narrow the parent type). Documents reaching the
- * limits are validated, so fragment spreads have no cycles. Cached per selection set (the
- * fragments are those of the set's own document, so the result never depends on the request).
+ * fragment spreads (whose type conditions narrow the parent type). The limits run before
+ * validation, so a fragment that spreads itself is expanded only once on each path. Cached per
+ * selection set (the fragments are those of the set's own document, so the result never depends
+ * on the request).
  */
 export function fieldsOf(
   scope: OperationScope,
@@ -98,6 +99,7 @@ function collectFields(
   parentType: GraphQLCompositeType | undefined,
 ): SelectedField[] {
   const out: SelectedField[] = [];
+  const expanding = new Set<string>();
   const visit = (s: SelectionSetNode, parent: GraphQLCompositeType | undefined) => {
     for (const selection of s.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -112,8 +114,12 @@ function collectFields(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, narrow(scope, parent, selection.typeCondition?.name.value));
       } else {
-        const fragment = scope.fragments.get(selection.name.value);
-        if (fragment) visit(fragment.selectionSet, narrow(scope, parent, fragment.typeCondition.name.value));
+        const name = selection.name.value;
+        const fragment = scope.fragments.get(name);
+        if (!fragment || expanding.has(name)) continue;
+        expanding.add(name);
+        visit(fragment.selectionSet, narrow(scope, parent, fragment.typeCondition.name.value));
+        expanding.delete(name);
       }
     }
   };

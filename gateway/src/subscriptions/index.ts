@@ -14,7 +14,7 @@ import { EventResolvers, type FederatedExecutor } from './event-resolver.js';
 import { subscribeWith } from './execution.js';
 import { registerSubscriptionMetrics } from './metrics.js';
 import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
-import { serveGatewaySubscriptions } from './ws-server.js';
+import { serveGatewaySubscriptions, type GatewayWsOptions } from './ws-server.js';
 
 /** Every close code of the subscriptions, and the reason texts sent with the hub's own. */
 export { SubscriptionCloseCode, CLOSE_REASONS } from './close-codes.js';
@@ -63,6 +63,8 @@ export interface AttachSubscriptionsOptions extends SubscriptionOptions {
   logger: Logger;
   /** Where to register the subscription gauges (the registry `/metrics` serves). */
   metricsRegistry?: Registry;
+  /** The gateway's operation limits (limits/operation-limits.ts `subscriptionRefusal`). */
+  refuseOperation?: GatewayWsOptions['refuseOperation'];
 }
 
 /** The running subscription service of the gateway. */
@@ -97,6 +99,7 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
       maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
     }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
+    ...(options.refuseOperation ? { refuseOperation: options.refuseOperation } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     logger,
   });

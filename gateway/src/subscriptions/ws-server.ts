@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hubError } from '@p2p/schema';
-import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger.js';
@@ -22,6 +22,12 @@ export interface GatewayWsOptions {
   subscribe: (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
   /** @default '/graphql' */
   path?: string;
+  /** The gateway's operation limits, before graphql-ws validates a subscription: errors to refuse it with, or undefined. */
+  refuseOperation?: (payload: {
+    query?: unknown;
+    operationName?: unknown;
+    variables?: unknown;
+  }) => readonly GraphQLError[] | undefined;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
   onConnect?: SubscriptionConnectHook;
   /** WebSocket ping interval; a client that misses a pong for as long is dropped (dead within 2 intervals). @default 6_000 */
@@ -70,6 +76,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
         admitConnection(ctx, ctx.extra.socket, identity);
         return true;
       },
+      onSubscribe: (_ctx, _id, payload) => options.refuseOperation?.(payload),
       context: (ctx): SubscriptionContext => ({ connection: connectionState(ctx)! }),
       subscribe: options.subscribe,
       execute: () => ({
