@@ -22,7 +22,7 @@ import {
 import type { GatewayAuthOptions } from './auth/auth-options.js';
 import { CallerAssertions } from './auth/caller-assertions.js';
 import type { GatewayContext } from './auth/gateway-context.js';
-import { graphqlAdmission } from './auth/graphql-admission.js';
+import { graphqlAdmission } from './http/graphql-admission.js';
 import { publicFieldsPlugin } from './auth/public-fields-plugin.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { subscriptionAuthenticator } from './auth/subscription-auth.js';

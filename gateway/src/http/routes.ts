@@ -14,7 +14,7 @@ export interface GatewayRoutesOptions {
   logger: Logger;
   /** Subgraphs served plainly (no provinces), shown in `/health`. */
   plainSubgraphs: () => string[];
-  /** Answers `/graphql` requests (limits and authentication first, see auth/graphql-admission.ts); @default Apollo with an empty context */
+  /** Answers `/graphql` requests (limits and authentication first, see http/graphql-admission.ts); @default Apollo with an empty context */
   graphql?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 

@@ -2,15 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { badInput, describeCaller, type Caller } from '@p2p/schema';
 import type { GraphQLError } from 'graphql';
-import { handleGraphQL } from '../http/graphql-handler.js';
+import { handleGraphQL } from './graphql-handler.js';
 import type { Logger } from '../observability/logger.js';
 import { batchSize } from '../limits/batch-limit.js';
 import { readLimitedBody } from '../limits/body-size-limit.js';
 import type { QueryLimits } from '../limits/limit-options.js';
 import { rateLimited } from '../limits/limit-errors.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
-import type { GatewayContext } from './gateway-context.js';
-import type { TokenVerifier } from './token-verifier.js';
+import type { GatewayContext } from '../auth/gateway-context.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
 
 /** What the gateway checks before Apollo Server sees a GraphQL request. */
 export interface GraphQLAdmissionOptions {
