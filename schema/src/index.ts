@@ -7,4 +7,3 @@ export * from './scalars.js';
 export * from './contract.js';
 export * from './shard-rules.js';
 export * from './caller.js';
-export * from './subgraph-errors.js';

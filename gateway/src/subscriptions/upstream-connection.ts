@@ -7,7 +7,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 
 /** Options of {@link UpstreamConnection}. */
 export interface UpstreamConnectionOptions {
@@ -79,10 +79,13 @@ export class UpstreamConnection {
           if (received) return;
           clearTimeout(this.pongTimer);
           this.pongTimer = setTimeout(() => {
-            options.logger.warn('province subscription link unresponsive; dropping it', {
-              province: options.province,
-              subgraph: options.subgraph,
-            });
+            options.logger.warn(
+              {
+                province: options.province,
+                subgraph: options.subgraph,
+              },
+              'province subscription link unresponsive; dropping it',
+            );
             this.socket?.terminate();
           }, pongTimeoutMs);
         },

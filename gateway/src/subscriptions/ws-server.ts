@@ -9,7 +9,7 @@ import { hubError } from '@p2p/schema';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import { admitConnection, connectionState, type SubscriptionConnectHook } from './connections.js';
 import type { SubscriptionContext } from './execution.js';
 
@@ -81,9 +81,12 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
         ],
       }),
       onError: (_ctx, _id, _payload, errors) => {
-        logger.debug('subscription refused', {
-          codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(','),
-        });
+        logger.debug(
+          {
+            codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(','),
+          },
+          'subscription refused',
+        );
       },
     },
     wss,

@@ -1,5 +1,5 @@
 import { startGateway, type GatewayOptions, type RunningGateway } from '../index.js';
-import { createLogger, silentLogger } from '../observability/logger.js';
+import { createLogger, silentLogger } from '@p2p/runtime';
 import { signDevToken } from '../auth/dev-token.js';
 import type { ProvinceData } from './fake-data.js';
 import { startFakeNational, type FakeNational } from './fake-national.js';
@@ -55,7 +55,7 @@ export async function startHub(
   const gateway = await startGateway({
     port: 0,
     logger: process.env.HUB_LOG
-      ? createLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) })
+      ? createLogger({ level: 'debug', destination: process.stderr })
       : silentLogger,
     healthCheckIntervalMs: 0,
     nationalUrl: national.url,
