@@ -103,7 +103,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
       int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ??
       int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
     auth: nonEmpty(authOptionsFromEnv(env)),
-    development: developmentMode(env),
+    development: developmentMode(env) || undefined,
     adminToken: adminToken(env.ADMIN_TOKEN),
     adminPort: port(env.ADMIN_PORT, 'ADMIN_PORT'),
     adminHost: env.ADMIN_HOST || undefined,

@@ -29,7 +29,9 @@ try {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  logger.info({ url: gateway.url, ...(gateway.adminUrl ? { adminUrl: gateway.adminUrl } : {}) }, 'listening');
+  // Written whatever LOG_LEVEL says: launchers wait for this line.
+  const listening = { level: 'info', msg: 'listening', url: gateway.url, adminUrl: gateway.adminUrl };
+  process.stdout.write(`${JSON.stringify(listening)}\n`);
 } catch (err) {
   logger.error({ error: (err as Error).message }, 'gateway failed to start');
   process.exit(1);

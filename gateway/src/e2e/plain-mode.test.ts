@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { startGateway, type RunningGateway } from '../index.js';
-import { gql } from '../testing/hub-fixture.js';
+import { fetchAdmin, gql, HUB_ADMIN_TOKEN } from '../testing/hub-fixture.js';
 import { answerGraphQL, silentLogger } from '@p2p/runtime';
 
 const LINK =
@@ -160,6 +160,7 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
       logger: silentLogger,
       supergraphSdl,
       subgraphUrls: { products: products.url, inventory: inventory.url },
+      adminToken: HUB_ADMIN_TOKEN,
     });
     closers.push(ours.close);
 
@@ -206,8 +207,8 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
     });
   });
 
-  it('should show no provinces in /health', async () => {
-    const health = (await (await fetch(ours.url.replace('/graphql', '/health'))).json()) as {
+  it('should show no provinces in /health/details', async () => {
+    const health = (await (await fetchAdmin(ours.url, '/health/details')).json()) as {
       status: string;
       provinces: unknown[];
       subgraphs: string[];

@@ -32,6 +32,16 @@ export async function gql(
   return (await res.json()) as ClientAnswer;
 }
 
+/** The admin token of the tests' gateways (`/metrics`, `/health/details`). */
+export const HUB_ADMIN_TOKEN = 'hub-fixture-admin-token-0123456789';
+
+/** GETs an admin path (`/health/details`, `/metrics`) of the gateway at `graphqlUrl` with {@link HUB_ADMIN_TOKEN}. */
+export function fetchAdmin(graphqlUrl: string, path: string): Promise<Response> {
+  return fetch(graphqlUrl.replace(/\/graphql$/, path), {
+    headers: { authorization: `Bearer ${HUB_ADMIN_TOKEN}` },
+  });
+}
+
 /** Fake provinces, a fake national subgraph and a gateway over them. */
 export interface Hub {
   gateway: RunningGateway;
@@ -60,6 +70,7 @@ export async function startHub(
     healthCheckIntervalMs: 0,
     nationalUrl: national.url,
     provinces: Object.fromEntries(fakes.map((f) => [f.code, f.url])),
+    adminToken: HUB_ADMIN_TOKEN,
     ...options.gateway,
   });
   const provinces = new Map(fakes.map((f) => [f.code, f]));

@@ -38,7 +38,9 @@ process.on('SIGTERM', stop);
 
 try {
   national = await startNational({ port, host: process.env.HOST || '127.0.0.1', logger });
-  if (!stopping) logger.info({ url: national.url }, 'listening');
+  // Written whatever LOG_LEVEL says: launchers wait for this line.
+  if (!stopping)
+    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: national.url })}\n`);
   else await national.close();
 } catch (error) {
   logger.error({ error: String(error) }, 'failed to start');
