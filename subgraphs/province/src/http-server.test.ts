@@ -169,6 +169,9 @@ describe('CLI (src/main.ts)', () => {
     const noKey = await run({ GATEWAY_PUBLIC_KEY: 'unused' });
     expect(noKey.code).toBe(1);
     expect(noKey.output).toMatch(/WORKER_ID_KEY must be set \(the HMAC key of worker ids/);
+    const noGatewayKey = await run({ WORKER_ID_KEY: 'a-real-worker-id-key' });
+    expect(noGatewayKey.code).toBe(1);
+    expect(noGatewayKey.output).toMatch(/GATEWAY_PUBLIC_KEY/);
     const unsigned = await run({ WORKER_ID_KEY: 'a-real-worker-id-key', ALLOW_UNSIGNED: '1' });
     expect(unsigned.code).toBe(1);
     expect(unsigned.output).toMatch(/ALLOW_UNSIGNED=1 .* refused outside development/);
