@@ -17,8 +17,6 @@ import { assertProvinceCode, startProvince } from './index.js';
 async function main(): Promise<void> {
   const province = assertProvinceCode(process.env.PROVINCE ?? '');
   const development = developmentMode();
-  if (development && process.env.NODE_ENV === 'production')
-    throw new Error('P2P_DEV=1 / --dev is refused when NODE_ENV=production');
   const log = createLogger({ base: { province } });
   const service = await startProvince({
     province,

@@ -21,5 +21,8 @@ describe('the development switch (#11.12)', () => {
     expect(developmentMode({ P2P_DEV: 'true' }, [])).toBe(false);
     expect(developmentMode({ P2P_DEV: '1' }, [])).toBe(true);
     expect(developmentMode({}, ['node', 'main.ts', '--dev'])).toBe(true);
+    expect(() => developmentMode({ P2P_DEV: '1', NODE_ENV: 'production' }, [])).toThrow(
+      'P2P_DEV=1 / --dev is refused when NODE_ENV=production',
+    );
   });
 });

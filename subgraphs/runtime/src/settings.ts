@@ -36,12 +36,16 @@ export function integerFromEnv(
  * True when development defaults are allowed: `P2P_DEV=1` in the environment or `--dev` on the
  * command line. Without it every service refuses to start without its real keys (secure by
  * default); `npm start`, the e2e harness, the benchmarks and the tests pass it.
+ * @throws Error when it is asked for together with NODE_ENV=production
  */
 export function developmentMode(
   env: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv,
 ): boolean {
-  return env.P2P_DEV === '1' || argv.includes('--dev');
+  const on = env.P2P_DEV === '1' || argv.includes('--dev');
+  if (on && env.NODE_ENV === 'production')
+    throw new Error('P2P_DEV=1 / --dev is refused when NODE_ENV=production');
+  return on;
 }
 
 /**
