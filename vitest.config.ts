@@ -21,5 +21,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Development mode (P2P_DEV=1, see @p2p/runtime settings.ts): services started by tests accept
+    // the public development keys; the secure-defaults tests start theirs without it.
+    env: { P2P_DEV: '1' },
   },
 });

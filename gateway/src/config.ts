@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { developmentMode, integerSetting } from '@p2p/runtime';
 import type { GatewayOptions } from './index.js';
 import { authOptionsFromEnv } from './auth/auth-options.js';
 import { limitsFromEnv } from './limits/limit-options.js';
@@ -37,11 +38,18 @@ export function parsePairs(text: string, setting: string): Record<string, string
   return out;
 }
 
-function int(value: string | number | undefined, setting: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${setting}: "${value}" is not a non-negative integer`);
-  return n;
+const int = (value: string | number | undefined, setting: string) => integerSetting(value, setting);
+const port = (value: string | number | undefined, setting: string) =>
+  integerSetting(value, setting, { max: 65_535 });
+
+/** Shortest accepted `ADMIN_TOKEN` (it guards province URLs and the metrics). */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+function adminToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new Error(`ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  return value;
 }
 
 const nonEmpty = <T extends object>(value: T): T | undefined =>
@@ -54,8 +62,10 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
- * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`) and limits (`LIMIT_*`, `RATE_LIMIT_*`,
- * `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the environment only (see auth/auth-options.ts, limits/limit-options.ts).
+ * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`), the admin endpoints (`ADMIN_TOKEN`,
+ * `ADMIN_PORT`, `ADMIN_HOST`), development mode (`P2P_DEV=1` or `--dev`) and limits (`LIMIT_*`,
+ * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
+ * environment only (see auth/auth-options.ts, limits/limit-options.ts).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -72,7 +82,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
       ? resolve(base, file.supergraphPath)
       : undefined;
   const options: GatewayOptions = {
-    port: int(env.PORT, 'PORT') ?? int(file.port, 'port') ?? 4000,
+    port: port(env.PORT, 'PORT') ?? port(file.port, 'port') ?? 4000,
     host: env.HOST || file.host,
     provinces:
       env.PROVINCES !== undefined
@@ -93,6 +103,10 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
       int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ??
       int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
     auth: nonEmpty(authOptionsFromEnv(env)),
+    development: developmentMode(env) || undefined,
+    adminToken: adminToken(env.ADMIN_TOKEN),
+    adminPort: port(env.ADMIN_PORT, 'ADMIN_PORT'),
+    adminHost: env.ADMIN_HOST || undefined,
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
   };

@@ -5,13 +5,15 @@ import { loadShardedSubgraph, type ShardedSubgraph } from './shard/sharded-subgr
 import type { ProvinceRegistry } from './shard/province-registry.js';
 import type { ProvinceClient } from './shard/province-client.js';
 import type { ProvinceBreaker } from './shard/province-breaker.js';
-import type { Logger } from './observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 
 /** Options of {@link createHubGateway}. */
 export interface HubGatewayOptions {
   supergraphSdl: string;
   registry: ProvinceRegistry;
   client: ProvinceClient;
+  /** The logical province subgraphs to shard (see {@link shardedSubgraphs}). */
+  sharded: ShardedSubgraph[];
   /** Skips provinces known to be down. */
   breaker?: ProvinceBreaker;
   /** GraphQL endpoint of the `national` subgraph (overrides the supergraph's URL). */
@@ -24,9 +26,19 @@ export interface HubGatewayOptions {
 /** The federated gateway and the shard routers it uses. */
 export interface HubGateway {
   gateway: ApolloGateway;
-  /** Logical province subgraphs routed to provinces (empty in plain mode). */
-  sharded: ShardedSubgraph[];
   routers: Map<string, ShardRouter>;
+}
+
+/**
+ * The logical province subgraphs routed to provinces: every one unless `subgraphUrls` serves it
+ * plainly; none without provinces (plain mode).
+ */
+export function shardedSubgraphs(
+  registry: ProvinceRegistry,
+  subgraphUrls: Record<string, string> = {},
+): ShardedSubgraph[] {
+  const names = registry.codes.length ? PROVINCE_SUBGRAPHS.filter((n) => !subgraphUrls[n]) : [];
+  return names.map((name) => loadShardedSubgraph(name));
 }
 
 const isProvinceSubgraph = (name: string): name is ProvinceSubgraph =>
@@ -45,21 +57,14 @@ export function graphqlEndpoint(url: string): string {
  * `RemoteGraphQLDataSource` for every other subgraph, exactly as plain `@apollo/gateway` would.
  */
 export function createHubGateway(options: HubGatewayOptions): HubGateway {
-  const { registry, client, breaker, logger } = options;
+  const { registry, client, breaker, logger, sharded } = options;
   const overrides = options.subgraphUrls ?? {};
-  const shardedNames = registry.codes.length ? PROVINCE_SUBGRAPHS.filter((n) => !overrides[n]) : [];
-  const sharded = shardedNames.map((name) => loadShardedSubgraph(name));
   const routers = new Map(
     sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, breaker, logger })]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    logger: {
-      debug: (m: unknown) => logger.debug(String(m), { component: 'apollo-gateway' }),
-      info: (m: unknown) => logger.info(String(m), { component: 'apollo-gateway' }),
-      warn: (m: unknown) => logger.warn(String(m), { component: 'apollo-gateway' }),
-      error: (m: unknown) => logger.error(String(m), { component: 'apollo-gateway' }),
-    },
+    logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }): GraphQLDataSource => {
       const router = isProvinceSubgraph(name) ? routers.get(name) : undefined;
       if (router) return router;
@@ -69,5 +74,5 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
       return new RemoteGraphQLDataSource({ url: target });
     },
   });
-  return { gateway, sharded, routers };
+  return { gateway, routers };
 }

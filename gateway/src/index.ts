@@ -1,28 +1,27 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { SYSTEM_CALLER, supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
-import { createHubGateway } from './hub-gateway.js';
+import { closeOnce, closeServer, createLogger, developmentMode, listen, type Logger } from '@p2p/runtime';
+import { createHubGateway, shardedSubgraphs } from './hub-gateway.js';
 import { ProvinceRegistry } from './shard/province-registry.js';
 import { ProvinceClient } from './shard/province-client.js';
 import { ProvinceBreaker } from './shard/province-breaker.js';
 import { ProvinceHealth } from './health/province-health.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
-import { createLogger, type Logger } from './observability/logger.js';
-import { gatewayRoutes } from './http/routes.js';
+import { adminRoutes, gatewayRoutes } from './http/routes.js';
 import {
   apolloExecutor,
   attachSubscriptions,
   type GatewaySubscriptions,
   type SubscriptionOptions,
 } from './subscriptions/index.js';
-import type { GatewayAuthOptions } from './auth/auth-options.js';
+import { assertRealKeys, type GatewayAuthOptions } from './auth/auth-options.js';
 import { CallerAssertions } from './auth/caller-assertions.js';
 import type { GatewayContext } from './auth/gateway-context.js';
-import { graphqlAdmission } from './auth/graphql-admission.js';
+import { graphqlAdmission } from './http/graphql-admission.js';
 import { publicFieldsPlugin } from './auth/public-fields-plugin.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { subscriptionAuthenticator } from './auth/subscription-auth.js';
@@ -56,8 +55,27 @@ export interface GatewayOptions {
   subscriptions?: SubscriptionOptions;
   /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
   logger?: Logger;
-  /** Authentication of callers and signing of caller assertions (see auth/auth-options.ts). @default development secret, ephemeral signing key */
+  /**
+   * Authentication of callers and signing of caller assertions (see auth/auth-options.ts).
+   * Outside development mode a JWT secret or JWKS URL and the signing key are required.
+   * @default development mode only: the development secret and an ephemeral signing key
+   */
   auth?: GatewayAuthOptions;
+  /**
+   * Development mode: the development JWT secret and an ephemeral signing key are allowed.
+   * Outside it the gateway refuses to start without real keys, naming the missing setting.
+   * @default developmentMode() (P2P_DEV=1 or --dev)
+   */
+  development?: boolean;
+  /**
+   * Bearer token admitting `/health/details` and `/metrics` on the public port.
+   * @default undefined (refused on the public port)
+   */
+  adminToken?: string;
+  /** Port of a second listener serving `/health`, `/health/details` and `/metrics` without a token; 0 picks one. @default undefined (none) */
+  adminPort?: number;
+  /** Interface of the admin listener. @default '127.0.0.1' */
+  adminHost?: string;
   /** Query limits (see limits/limit-options.ts). @default DEFAULT_LIMITS */
   limits?: Partial<QueryLimits>;
   /**
@@ -75,23 +93,28 @@ export interface RunningGateway {
   httpServer: Server;
   /** The graphql-ws subscriptions served at `/graphql` (counters for /metrics and benchmarks). */
   subscriptions: GatewaySubscriptions;
+  /** Base URL of the admin listener (e.g. http://127.0.0.1:9400) when `adminPort` is set. */
+  adminUrl?: string;
   /** Stops health checks, drains HTTP, stops Apollo and closes province connections. */
   close(): Promise<void>;
 }
 
 /**
  * Starts the national gateway: Apollo Server over an `@apollo/gateway` whose logical province
- * subgraphs are served by shard routers, on one `node:http` server with `/graphql`, `/health`,
- * `/metrics` and an offline GraphiQL landing page.
+ * subgraphs are served by shard routers, on one `node:http` server with `/graphql`, `/health`
+ * (up/down), an offline GraphiQL landing page, and the admin paths (`/health/details`, `/metrics`)
+ * behind `adminToken` or on `adminPort`.
+ * @throws Error naming the missing key outside development mode (see `development`)
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger({ base: { component: 'gateway' } });
+  const auth = options.auth ?? {};
+  assertRealKeys(auth, options.development ?? developmentMode());
   const metrics = new GatewayMetrics();
   const registry = new ProvinceRegistry(options.provinces ?? {});
-  const auth = options.auth ?? {};
   if (!auth.jwtSecret && !auth.jwksUrl)
     logger.warn(
-      'neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: accepting development tokens signed with the development secret',
+      'development mode, neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is set: accepting development tokens signed with the development secret',
     );
   const assertions = await CallerAssertions.create({
     signingKeyPem: auth.signingKeyPem,
@@ -106,6 +129,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logger,
     assertions,
   });
+  const sharded = shardedSubgraphs(registry, options.subgraphUrls);
+  const health = new ProvinceHealth({
+    registry,
+    client,
+    subgraphs: sharded,
+    intervalMs: options.healthCheckIntervalMs ?? 30_000,
+    metrics,
+    logger,
+  });
   const breaker = new ProvinceBreaker({
     registry,
     probe: (code) => health.probe(code),
@@ -117,20 +149,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     supergraphSdl: options.supergraphSdl ?? contractSupergraphSdl(),
     registry,
     client,
+    sharded,
     breaker,
     logger,
     nationalUrl: options.nationalUrl,
     subgraphUrls: options.subgraphUrls,
   });
-  // The breaker's probe calls `health`, which exists before any request can reach the breaker.
-  const health = new ProvinceHealth({
-    registry,
-    client,
-    subgraphs: hub.sharded,
-    intervalMs: options.healthCheckIntervalMs ?? 30_000,
-    metrics,
-    logger,
-  });
+  const verify = createTokenVerifier(auth);
 
   const httpServer = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -148,19 +173,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       publicFieldsPlugin(auth.publicRootFields),
       queryLimitsPlugin(limitRules),
     ],
-    logger: {
-      debug: (m: string) => logger.debug(m, { component: 'apollo-server' }),
-      info: (m: string) => logger.info(m, { component: 'apollo-server' }),
-      warn: (m: string) => logger.warn(m, { component: 'apollo-server' }),
-      error: (m: string) => logger.error(m, { component: 'apollo-server' }),
-    },
+    logger: logger.child({ component: 'apollo-server' }),
   });
   await apollo.start();
   await health.start();
   const operationLimits = { ...limitRules, schema: hub.gateway.schema! };
   const subscriptions = attachSubscriptions({
     // connection_init carries the caller's token; the province links sign as the gateway itself.
-    onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
+    onConnect: subscriptionAuthenticator(verify, logger),
     upstreamHeaders: (province) => assertions.headerFor(SYSTEM_CALLER, { province, webSocket: true }),
     ...options.subscriptions,
     httpServer,
@@ -180,55 +200,34 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         logger,
       })
     : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
-  const graphql = graphqlAdmission({
-    apollo,
-    verify: createTokenVerifier(auth),
-    limits,
-    limiter,
-    logger,
-    operationLimits,
-  });
-  // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
-  httpServer.on(
-    'request',
-    gatewayRoutes({
-      apollo: apollo as unknown as ApolloServer,
-      registry,
-      metrics,
-      logger,
-      plainSubgraphs: () => plain,
-      graphql,
-    }),
-  );
+  const graphql = graphqlAdmission({ apollo, verify, limits, limiter, logger, operationLimits });
+  const routes = { registry, metrics, logger, plainSubgraphs: () => plain };
+  httpServer.on('request', gatewayRoutes({ ...routes, graphql, adminToken: options.adminToken }));
+  const url = await listen(httpServer, { port: options.port ?? 4000, host: options.host, path: '/graphql' });
+  const adminServer = options.adminPort === undefined ? undefined : createServer(adminRoutes(routes));
+  const adminUrl = adminServer
+    ? await listen(adminServer, { port: options.adminPort!, host: options.adminHost ?? '127.0.0.1' })
+    : undefined;
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 4000, host, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
-
-  let closing: Promise<void> | undefined;
   return {
     url,
     httpServer,
     subscriptions,
-    close: () =>
-      (closing ??= (async () => {
-        await subscriptions.close();
-        await health.stop();
-        await apollo.stop();
-        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        await client.close();
-        await limiter.close?.();
-      })()),
+    ...(adminUrl ? { adminUrl } : {}),
+    close: closeOnce(async () => {
+      await subscriptions.close();
+      await health.stop();
+      if (adminServer) await closeServer(adminServer);
+      await apollo.stop();
+      await closeServer(httpServer);
+      await client.close();
+      await limiter.close?.();
+    }),
   };
 }
 
 export { ShardRouter } from './shard/router.js';
 export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';
-export { createLogger, type Logger } from './observability/logger.js';
 export {
   DEV_JWT_SECRET,
   PUBLIC_ROOT_FIELDS,

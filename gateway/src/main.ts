@@ -1,11 +1,13 @@
 /**
  * Runs the national gateway: `node --conditions=source --import tsx gateway/src/main.ts`.
  * Settings come from the environment (see gatewayOptionsFromEnv); on listening it prints one line
- * `{"level":"info","msg":"listening","url":"http://127.0.0.1:4000/graphql"}`. SIGINT/SIGTERM close it.
+ * `{"level":"info","msg":"listening","url":"http://127.0.0.1:4000/graphql"}` (with `adminUrl` when
+ * ADMIN_PORT is set). Without real keys it refuses to start (exit 1, naming the missing setting)
+ * unless P2P_DEV=1 or --dev is given. SIGINT/SIGTERM close it.
  */
+import { createLogger } from '@p2p/runtime';
 import { gatewayOptionsFromEnv } from './config.js';
 import { startGateway } from './index.js';
-import { createLogger } from './observability/logger.js';
 
 const logger = createLogger({ base: { component: 'gateway' } });
 
@@ -16,19 +18,21 @@ try {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping', { signal });
+    logger.info({ signal }, 'stopping');
     gateway.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        logger.error('stop failed', { error: (err as Error).message });
+        logger.error({ error: (err as Error).message }, 'stop failed');
         process.exit(1);
       },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: gateway.url })}\n`);
+  // Written whatever LOG_LEVEL says: launchers wait for this line.
+  const listening = { level: 'info', msg: 'listening', url: gateway.url, adminUrl: gateway.adminUrl };
+  process.stdout.write(`${JSON.stringify(listening)}\n`);
 } catch (err) {
-  logger.error('gateway failed to start', { error: (err as Error).message });
+  logger.error({ error: (err as Error).message }, 'gateway failed to start');
   process.exit(1);
 }

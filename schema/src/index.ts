@@ -8,4 +8,3 @@ export * from './contract.js';
 export * from './shard-rules.js';
 export * from './cost-directives.js';
 export * from './caller.js';
-export * from './subgraph-errors.js';

@@ -37,6 +37,7 @@ function banner(federation: RunningFederation, options: DevOptions): string {
     '',
     `  gateway       ${local(federation.gatewayUrl)}`,
     `  landing page  ${local(new URL('/', federation.gatewayUrl).toString())}`,
+    `  admin         ${local(new URL('/metrics', federation.gatewayUrl).toString())}, /health/details  (Authorization: Bearer ${federation.adminToken})`,
     `  national      ${local(federation.nationalUrl)}`,
     ...Object.entries(federation.provinceUrls).map(
       ([code, url]) =>
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
       provinces: Object.fromEntries(options.provinces.map((code) => [code, devProvincePort(code)])),
     },
     onLog: serviceLog(options.verbose),
+    // Development mode (P2P_DEV=1): the public development keys are accepted; never in production.
+    development: true,
   });
   if (stopping) return;
 

@@ -8,8 +8,9 @@
  * | `AUTH_ISSUER`, `AUTH_AUDIENCE` | `issuer`, `audience` | required `iss` / `aud` of tokens (comma-separated lists allowed) |
  * | `GATEWAY_SIGNING_KEY` | `signingKeyPem` | ES256 PKCS8 PEM signing the caller assertions sent to provinces |
  */
+import { requireSetting } from '@p2p/runtime';
 
-/** The development secret used when neither `AUTH_JWT_SECRET` nor `AUTH_JWKS_URL` is set (refused in production). */
+/** The development secret used when neither `AUTH_JWT_SECRET` nor `AUTH_JWKS_URL` is set (development mode only). */
 export const DEV_JWT_SECRET = 'dev-secret-change-me';
 
 /** Root query fields anyone may read without a token: the regions directory. */
@@ -19,7 +20,7 @@ export const PUBLIC_ROOT_FIELDS: readonly string[] = ['region', 'regions'];
 export interface GatewayAuthOptions {
   /**
    * HS256 secret of development tokens.
-   * @default DEV_JWT_SECRET when `jwksUrl` is not set either (with a warning)
+   * @default DEV_JWT_SECRET when `jwksUrl` is not set either (development mode only, with a warning)
    */
   jwtSecret?: string;
   /** JWKS URL of the identity provider: RS256 and ES256 tokens are verified with its keys. */
@@ -32,7 +33,7 @@ export interface GatewayAuthOptions {
   clockToleranceSeconds?: number;
   /**
    * ES256 private key (PKCS8 PEM) signing the caller assertion each province verifies.
-   * @default an ephemeral key generated at start (with a warning: provinces holding another public key refuse everything)
+   * @default an ephemeral key generated at start (development mode only, with a warning: provinces holding another public key refuse everything)
    */
   signingKeyPem?: string;
   /** Lifetime of a caller assertion in seconds. @default 60 */
@@ -50,9 +51,22 @@ const list = (value: string | undefined) => {
 };
 
 /**
- * Reads the authentication settings from the environment (see the table above).
- * @throws Error when NODE_ENV=production and no secret/JWKS or no signing key is configured.
+ * Refuses the development defaults outside development mode: a JWT secret or JWKS URL (not the
+ * public development secret) and the assertion signing key must be configured.
+ * @throws Error naming the missing setting
  */
+export function assertRealKeys(options: GatewayAuthOptions, development: boolean): void {
+  if (development) return;
+  if ((!options.jwtSecret && !options.jwksUrl) || options.jwtSecret === DEV_JWT_SECRET)
+    requireSetting('AUTH_JWKS_URL or AUTH_JWT_SECRET', "how callers' tokens are verified");
+  if (!options.signingKeyPem)
+    requireSetting(
+      'GATEWAY_SIGNING_KEY',
+      'the ES256 key signing caller assertions; provinces hold its public key',
+    );
+}
+
+/** Reads the authentication settings from the environment (see the table above). */
 export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayAuthOptions {
   const options: GatewayAuthOptions = {
     jwtSecret: env.AUTH_JWT_SECRET || undefined,
@@ -61,10 +75,5 @@ export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gatewa
     audience: list(env.AUTH_AUDIENCE),
     signingKeyPem: env.GATEWAY_SIGNING_KEY || undefined,
   };
-  if (env.NODE_ENV === 'production') {
-    if (!options.jwtSecret && !options.jwksUrl)
-      throw new Error('AUTH_JWKS_URL (or AUTH_JWT_SECRET) must be set when NODE_ENV=production');
-    if (!options.signingKeyPem) throw new Error('GATEWAY_SIGNING_KEY must be set when NODE_ENV=production');
-  }
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayAuthOptions;
 }

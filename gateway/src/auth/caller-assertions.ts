@@ -7,7 +7,7 @@ import {
   type AssertionBinding,
   type Caller,
 } from '@p2p/schema';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 
 /** The gateway's imported ES256 signing key. */
 type SigningKey = Awaited<ReturnType<typeof importGatewaySigningKey>>;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describeCaller, type Caller } from '@p2p/schema';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import type { GatewayContext } from './gateway-context.js';
 import type { TokenVerifier } from './token-verifier.js';
 
@@ -42,12 +42,13 @@ export function subscriptionAuthenticator(verify: TokenVerifier, logger?: Logger
         logger?.info('subscription refused: no token');
         return false;
       }
-      logger?.debug('subscription admitted', { caller: describeCaller(caller) });
+      logger?.debug({ caller: describeCaller(caller) }, 'subscription admitted');
       return { principal: principalOf(caller), context: { caller } };
     } catch (err) {
-      logger?.info('subscription refused: token not accepted', {
-        reason: (err as Error).message.slice(0, 120),
-      });
+      logger?.info(
+        { reason: (err as Error).message.slice(0, 120) },
+        'subscription refused: token not accepted',
+      );
       return false;
     }
   };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
-import { startHub, testAuthorization, type Hub } from '../testing/hub-fixture.js';
+import { fetchAdmin, startHub, testAuthorization, type Hub } from '../testing/hub-fixture.js';
 
 const GX = '450000',
   HE = '130000',
@@ -20,8 +20,8 @@ describe('HTTP surface', () => {
   });
   afterAll(() => hub?.close());
 
-  it("should serve /health with the gateway status and every province's state", async () => {
-    const res = await fetch(`${base}/health`);
+  it("should serve /health/details with the gateway status and every province's state", async () => {
+    const res = await fetchAdmin(hub.gateway.url, '/health/details');
     expect(res.status).toBe(200);
     const health = (await res.json()) as any;
     expect(health.status).toBe('ok');
@@ -41,7 +41,7 @@ describe('HTTP surface', () => {
     await hub.province(GD).stop();
     await hub.query(`{ trips(destination: "110000") { totalCount } }`);
     await hub.province(GD).restart();
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetchAdmin(hub.gateway.url, '/metrics');
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/p2p_gateway_requests_total\{operation="query",outcome="ok"\} [1-9]/);
@@ -87,8 +87,14 @@ describe('HTTP surface', () => {
     expect(await res.json()).toEqual({ data: { trips: { totalCount: 1 } } });
   });
 
-  it('should answer 404 elsewhere', async () => {
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  it('should answer 404 elsewhere, as a NOT_FOUND GraphQL error like every service (#12.1)', async () => {
+    const res = await fetch(`${base}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      errors: [
+        { message: 'no such path: /nope; served: /graphql, /health, /', extensions: { code: 'NOT_FOUND' } },
+      ],
+    });
     expect((await fetch(`${base}/ide/../package.json`)).status).toBe(404);
   });
 });

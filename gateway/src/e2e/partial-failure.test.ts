@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, makeWorker, type ProvinceData } from '../testing/fake-data.js';
-import { startHub, type Hub } from '../testing/hub-fixture.js';
+import { startHub, type Hub, fetchAdmin } from '../testing/hub-fixture.js';
 
 const GX = '450000',
   HE = '130000',
@@ -194,8 +194,8 @@ describe('a province serving an incompatible schema', () => {
     expect(hub.province(GD).count('transport', 'query')).toBe(0);
   });
 
-  it('should show as incompatible in /health, naming what differs', async () => {
-    const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
+  it('should show as incompatible in /health/details, naming what differs', async () => {
+    const health = (await (await fetchAdmin(hub.gateway.url, '/health/details')).json()) as any;
     expect(health.status).toBe('degraded');
     const gd = health.provinces.find((p: any) => p.code === GD);
     expect(gd.state).toBe('incompatible');
@@ -214,7 +214,7 @@ describe('periodic province health checks', () => {
   afterAll(() => hub?.close());
 
   const stateOf = async (code: string) => {
-    const health = (await (await fetch(hub.gateway.url.replace('/graphql', '/health'))).json()) as any;
+    const health = (await (await fetchAdmin(hub.gateway.url, '/health/details')).json()) as any;
     return health.provinces.find((p: any) => p.code === code);
   };
   const waitFor = async (code: string, state: string) => {

@@ -8,9 +8,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { startGateway, type RunningGateway } from '../index.js';
-import { handleGraphQL } from '../http/graphql-handler.js';
-import { gql } from '../testing/hub-fixture.js';
-import { silentLogger } from '../observability/logger.js';
+import { fetchAdmin, gql, HUB_ADMIN_TOKEN } from '../testing/hub-fixture.js';
+import { answerGraphQL, silentLogger } from '@p2p/runtime';
 
 const LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@interfaceObject"])';
@@ -99,7 +98,9 @@ async function serveSubgraph(
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const apollo = new ApolloServer({ schema });
   await apollo.start();
-  const server: Server = createServer((req, res) => void handleGraphQL(apollo, req, res, async () => ({})));
+  const server: Server = createServer(
+    (req, res) => void answerGraphQL(apollo, req, res, { context: async () => ({}) }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
@@ -159,6 +160,7 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
       logger: silentLogger,
       supergraphSdl,
       subgraphUrls: { products: products.url, inventory: inventory.url },
+      adminToken: HUB_ADMIN_TOKEN,
     });
     closers.push(ours.close);
 
@@ -205,8 +207,8 @@ describe('plain mode (no provinces): same answers as @apollo/gateway', () => {
     });
   });
 
-  it('should show no provinces in /health', async () => {
-    const health = (await (await fetch(ours.url.replace('/graphql', '/health'))).json()) as {
+  it('should show no provinces in /health/details', async () => {
+    const health = (await (await fetchAdmin(ours.url, '/health/details')).json()) as {
       status: string;
       provinces: unknown[];
       subgraphs: string[];

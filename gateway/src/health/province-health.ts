@@ -5,7 +5,7 @@ import type { ProvinceRegistry, ProvinceStatus } from '../shard/province-registr
 import { ProvinceFetchError } from '../shard/province-errors.js';
 import type { ShardedSubgraph } from '../shard/sharded-subgraph.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
+import { silentLogger, type Logger } from '@p2p/runtime';
 import { contractIncompatibilities } from './schema-compat.js';
 
 /** Options of {@link ProvinceHealth}. */
@@ -115,13 +115,15 @@ export class ProvinceHealth {
     });
     metrics?.provinceState.set({ province: code }, status === 'up' ? 1 : 0);
     if (previous !== status) {
-      const log = status === 'up' ? this.logger.info : this.logger.warn;
-      log('province state changed', {
-        province: code,
-        from: previous ?? 'unknown',
-        to: status,
-        problems: down.length + incompatible.length,
-      });
+      this.logger[status === 'up' ? 'info' : 'warn'](
+        {
+          province: code,
+          from: previous ?? 'unknown',
+          to: status,
+          problems: down.length + incompatible.length,
+        },
+        'province state changed',
+      );
     }
   }
 

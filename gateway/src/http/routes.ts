@@ -1,89 +1,115 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ApolloServer, BaseContext } from '@apollo/server';
+import {
+  internalError,
+  methodNotAllowed,
+  noSuchPath,
+  safeError,
+  sendError,
+  sendJson,
+  type Logger,
+} from '@p2p/runtime';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { Logger } from '../observability/logger.js';
-import { handleGraphQL, sendJson } from './graphql-handler.js';
+import { healthDetails, publicHealth } from '../health/health-document.js';
+import { ADMIN_PATHS, adminRefusal } from './admin-access.js';
 import { sendLandingPage, serveIdeAsset } from './landing-page.js';
 
-/** What the gateway's HTTP routes serve. */
-export interface GatewayRoutesOptions {
-  apollo: ApolloServer<BaseContext>;
+/** What the gateway's admin paths serve. */
+export interface AdminRoutesOptions {
   registry: ProvinceRegistry;
   metrics: GatewayMetrics;
   logger: Logger;
-  /** Subgraphs served plainly (no provinces), shown in `/health`. */
+  /** Subgraphs served plainly (no provinces), shown in `/health/details`. */
   plainSubgraphs: () => string[];
-  /** Answers `/graphql` requests (limits and authentication first, see auth/graphql-admission.ts); @default Apollo with an empty context */
-  graphql?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
-/** The `/health` document: the gateway's status and each province's state. */
-export function healthDocument(registry: ProvinceRegistry, plainSubgraphs: string[] = []) {
-  const provinces = registry.snapshot();
-  const degraded = provinces.some((p) => p.status === 'down' || p.status === 'incompatible');
-  return {
-    status: degraded ? 'degraded' : 'ok',
-    time: new Date().toISOString(),
-    provinces: provinces.map((p) => ({
-      code: p.code,
-      url: p.baseUrl,
-      state: p.status,
-      checkedAt: p.checkedAt,
-      latencyMs: p.latencyMs,
-      problems: p.problems,
-    })),
-    subgraphs: plainSubgraphs,
-  };
+/** What the gateway's public HTTP routes serve. */
+export interface GatewayRoutesOptions extends AdminRoutesOptions {
+  /** Answers `/graphql` requests (limits and authentication first, see http/graphql-admission.ts). */
+  graphql: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Bearer token admitting `/health/details` and `/metrics` on this port; absent: refused here. */
+  adminToken?: string;
 }
 
 const wantsHtml = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/html');
 
+/** Serves `/health/details` or `/metrics`; false for another path. */
+async function serveAdminPath(
+  path: string,
+  res: ServerResponse,
+  options: AdminRoutesOptions,
+): Promise<boolean> {
+  if (path === '/health/details') {
+    sendJson(res, 200, healthDetails(options.registry, options.plainSubgraphs()));
+    return true;
+  }
+  if (path === '/metrics') {
+    const { contentType, body } = await options.metrics.render();
+    res.writeHead(200, { 'content-type': contentType });
+    res.end(body);
+    return true;
+  }
+  return false;
+}
+
+/** Runs `route`, answering 500 INTERNAL_SERVER_ERROR (and logging the cause) when it fails. */
+function guarded(
+  logger: Logger,
+  route: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): RequestListener {
+  return (req, res) => {
+    route(req, res).catch((err: unknown) => {
+      logger.error({ path: (req.url ?? '').split('?')[0], err: safeError(err) }, 'http request failed');
+      if (!res.headersSent) sendError(res, internalError());
+      else res.end();
+    });
+  };
+}
+
+const PUBLIC_PATHS = ['/graphql', '/health', '/'];
+
 /**
- * The gateway's HTTP surface on one `node:http` server: `/graphql` (POST and GET; a browser's GET
- * gets the IDE), `/` (the IDE), `/ide/*` (its files from node_modules), `/health`, `/metrics`.
+ * The gateway's public HTTP surface on one `node:http` server: `/graphql` (POST and GET; a
+ * browser's GET gets the IDE), `/` (the IDE), `/ide/*` (its files from node_modules), `/health`
+ * (up/down only), and the admin paths `/health/details` and `/metrics` only with the admin token.
  * WebSocket upgrades are left to the server's `upgrade` listeners.
  */
 export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
-  const { apollo, registry, metrics, logger } = options;
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return guarded(options.logger, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/graphql') {
       if (method === 'GET' && wantsHtml(req) && !url.searchParams.has('query')) return sendLandingPage(res);
-      if (method !== 'GET' && method !== 'POST') {
-        res.writeHead(405, { allow: 'GET, POST' }).end();
-        return;
-      }
-      return options.graphql ? options.graphql(req, res) : handleGraphQL(apollo, req, res, async () => ({}));
+      if (method !== 'GET' && method !== 'POST')
+        return sendError(res, methodNotAllowed(method, ['GET', 'POST']));
+      return options.graphql(req, res);
     }
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET' }).end();
-      return;
-    }
+    if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
     if (path === '/') return sendLandingPage(res);
     if (path.startsWith('/ide/') && serveIdeAsset(path.slice('/ide/'.length), res)) return;
-    if (path === '/health') return sendJson(res, 200, healthDocument(registry, options.plainSubgraphs()));
-    if (path === '/metrics') {
-      const { contentType, body } = await metrics.render();
-      res.writeHead(200, { 'content-type': contentType });
-      res.end(body);
+    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry));
+    if (ADMIN_PATHS.includes(path)) {
+      const refused = adminRefusal(req, options.adminToken);
+      if (refused) return sendError(res, refused);
+      await serveAdminPath(path, res, options);
       return;
     }
-    sendJson(res, 404, { error: 'not found', see: ['/graphql', '/health', '/metrics'] });
-  };
-  return (req, res) => {
-    route(req, res).catch((err: unknown) => {
-      logger.error('http request failed', {
-        path: (req.url ?? '').split('?')[0],
-        error: (err as Error).message,
-      });
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
-      else res.end();
-    });
-  };
+    sendError(res, noSuchPath(path, PUBLIC_PATHS));
+  });
+}
+
+/**
+ * The admin listener (`adminPort`): `/health`, `/health/details` and `/metrics` without a token;
+ * it is protected by where it listens (`adminHost`, loopback by default).
+ */
+export function adminRoutes(options: AdminRoutesOptions): RequestListener {
+  return guarded(options.logger, async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
+    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry));
+    if (await serveAdminPath(path, res, options)) return;
+    sendError(res, noSuchPath(path, ['/health', ...ADMIN_PATHS]));
+  });
 }

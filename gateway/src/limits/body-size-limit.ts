@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, readBody } from '../http/graphql-handler.js';
+import { BodyTooLargeError, readBody } from '@p2p/runtime';
 import { tooComplex } from './limit-errors.js';
 
 /** The error for a body over `maxBytes` (HTTP 413). */

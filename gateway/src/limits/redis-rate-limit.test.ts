@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger, silentLogger } from '../observability/logger.js';
+import { createLogger, silentLogger } from '@p2p/runtime';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
 import { RedisTokenBucketLimiter } from './redis-rate-limit.js';
 
@@ -104,7 +104,7 @@ describe('rate limit store unavailable', () => {
       url: 'redis://127.0.0.1:1',
       ratePerSecond: 1,
       burst: 1,
-      logger: createLogger({ level: 'warn', write: (l) => lines.push(l) }),
+      logger: createLogger({ level: 'warn', destination: { write: (l) => lines.push(l) } }),
       commandTimeoutMs: 100,
     });
     try {

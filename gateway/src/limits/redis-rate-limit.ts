@@ -7,7 +7,7 @@
  * gateway outage) and a warning is logged, at most every `warnEveryMs`.
  */
 import { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import {
   retryAfterSeconds,
   type RateDecision,
@@ -90,8 +90,11 @@ export class RedisTokenBucketLimiter implements RateLimiter {
     const now = Date.now();
     if (now - this.lastWarning < (this.options.warnEveryMs ?? 10_000)) return;
     this.lastWarning = now;
-    this.options.logger.warn('rate limit store (Redis) unavailable: requests are let through unlimited', {
-      reason: err.message.slice(0, 200),
-    });
+    this.options.logger.warn(
+      {
+        reason: err.message.slice(0, 200),
+      },
+      'rate limit store (Redis) unavailable: requests are let through unlimited',
+    );
   }
 }

@@ -2,8 +2,9 @@ import { isObjectType, type GraphQLFormattedError } from 'graphql';
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { stripShardAliases, type OperationAnalysis } from './operation-analysis.js';
 import { routeRepresentation } from './routing.js';
-import { mergeAnswers } from './merge-sum.js';
-import { askProvinces, mergeScope, type ShardContext } from './province-fanout.js';
+import { mergeAnswers } from './merge-answers.js';
+import { askProvinces, mergeScope } from './province-fanout.js';
+import type { ShardContext } from './shard-context.js';
 import { dedupeErrors, fromProvince, provinceError } from './province-errors.js';
 
 type Representation = Record<string, unknown> & { __typename?: unknown };

@@ -2,7 +2,7 @@ import { getNamedType, isObjectType, type GraphQLObjectType, type SelectionSetNo
 import { compareKeysets, decodeCursor, type Keyset } from '@p2p/schema';
 import { EDGES_ALIAS, PAGE_ALIAS } from './operation-analysis.js';
 import { selectedFields } from './selected-fields.js';
-import { firstNonNull, type MergeScope } from './merge-sum.js';
+import { firstNonNull, type MergeScope } from './merge-answers.js';
 
 type Answer = Record<string, unknown>;
 

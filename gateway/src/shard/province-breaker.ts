@@ -1,7 +1,7 @@
 import type { ProvinceRegistry } from './province-registry.js';
 import type { ProvinceFailure } from './province-errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
+import { silentLogger, type Logger } from '@p2p/runtime';
 
 /** Options of {@link ProvinceBreaker}. */
 export interface ProvinceBreakerOptions {
@@ -61,6 +61,6 @@ export class ProvinceBreaker {
     if (status === 'down' || status === 'incompatible') return;
     registry.update(province, { status: 'down', problems: [`fetch: ${reason}`] });
     metrics?.provinceState.set({ province }, 0);
-    this.logger.warn('province state changed', { province, from: status, to: 'down', reason });
+    this.logger.warn({ province, from: status, to: 'down', reason }, 'province state changed');
   }
 }

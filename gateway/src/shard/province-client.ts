@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Caller } from '@p2p/schema';
 import type { CallerAssertions } from '../auth/caller-assertions.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
+import { silentLogger, type Logger } from '@p2p/runtime';
 import { ProvinceFetchError } from './province-errors.js';
 
 /** A GraphQL request to one province. */
@@ -89,11 +89,14 @@ export class ProvinceClient {
             : new ProvinceFetchError(target.province, 'network', String(err));
         const remaining = deadline - performance.now();
         if (!mutation && attempt === 1 && failure.reason !== 'timeout' && remaining > 50) {
-          this.logger.debug('province fetch retried', {
-            province: target.province,
-            subgraph: target.subgraph,
-            reason: failure.reason,
-          });
+          this.logger.debug(
+            {
+              province: target.province,
+              subgraph: target.subgraph,
+              reason: failure.reason,
+            },
+            'province fetch retried',
+          );
           continue;
         }
         this.observe(target, started, 'error');
@@ -102,14 +105,17 @@ export class ProvinceClient {
           subgraph: target.subgraph,
           reason: failure.reason,
         });
-        this.logger.warn('province fetch failed', {
-          province: target.province,
-          subgraph: target.subgraph,
-          reason: failure.reason,
-          attempts: attempt,
-          mutation,
-          ms: Math.round(performance.now() - started),
-        });
+        this.logger.warn(
+          {
+            province: target.province,
+            subgraph: target.subgraph,
+            reason: failure.reason,
+            attempts: attempt,
+            mutation,
+            ms: Math.round(performance.now() - started),
+          },
+          'province fetch failed',
+        );
         throw failure;
       }
     }

@@ -1,21 +1,7 @@
-import type { Caller } from '@p2p/schema';
-import type { ProvinceRegistry } from './province-registry.js';
-import type { ProvinceAnswer, ProvinceClient, ProvinceRequest } from './province-client.js';
+import type { ProvinceAnswer, ProvinceRequest } from './province-client.js';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
-import type { ShardedSubgraph } from './sharded-subgraph.js';
-import type { MergeScope } from './merge-sum.js';
-import type { ProvinceBreaker } from './province-breaker.js';
-
-/** Everything a fetch to a logical subgraph's provinces needs; one per shard router. */
-export interface ShardContext {
-  subgraph: ShardedSubgraph;
-  registry: ProvinceRegistry;
-  client: ProvinceClient;
-  /** Skips provinces known to be down; absent: every connected province is always tried. */
-  breaker?: ProvinceBreaker;
-  /** Who is asking (per request; see ShardRouter.process): the provinces receive it signed. */
-  caller?: Caller | null;
-}
+import type { MergeScope } from './merge-answers.js';
+import type { ShardContext } from './shard-context.js';
 
 /** What one province gave: an answer, or the reason it gave none. */
 export type ProvinceResult =

@@ -8,16 +8,11 @@ import {
   type RootFieldPlan,
 } from './operation-analysis.js';
 import { argumentValues, routeMutationField, routeQueryField, type Route } from './routing.js';
-import { firstNonNull, mergeAnswers, type MergeScope } from './merge-sum.js';
+import { firstNonNull, mergeAnswers, type MergeScope } from './merge-answers.js';
 import { mergeConnections, remapConnectionPath } from './merge-connection.js';
 import { selectedFields } from './selected-fields.js';
-import {
-  askProvince,
-  askProvinces,
-  mergeScope,
-  type ProvinceResult,
-  type ShardContext,
-} from './province-fanout.js';
+import { askProvince, askProvinces, mergeScope, type ProvinceResult } from './province-fanout.js';
+import type { ShardContext } from './shard-context.js';
 import { dedupeErrors, fromProvince, provinceError } from './province-errors.js';
 
 type Data = Record<string, unknown>;

@@ -4,12 +4,12 @@ import { hubError } from '@p2p/schema';
 import { OperationAnalyzer } from './operation-analysis.js';
 import { fetchEntities } from './entities.js';
 import { fetchRootFields } from './root-fields.js';
-import type { ShardContext } from './province-fanout.js';
+import type { ShardContext } from './shard-context.js';
 import type { ShardedSubgraph } from './sharded-subgraph.js';
 import type { ProvinceRegistry } from './province-registry.js';
 import type { ProvinceClient } from './province-client.js';
 import type { ProvinceBreaker } from './province-breaker.js';
-import { silentLogger, type Logger } from '../observability/logger.js';
+import { silentLogger, type Logger } from '@p2p/runtime';
 import { callerOfContext } from '../auth/gateway-context.js';
 
 /** Options of {@link ShardRouter}. */
@@ -63,10 +63,13 @@ export class ShardRouter implements GraphQLDataSource {
       analysis = this.analyzer.analyze(request.query, request.operationName);
     } catch (err) {
       // The message may quote literals of the operation (personal data): log its kind only.
-      this.logger.error('fetch operation not understood', {
-        subgraph: this.ctx.subgraph.name,
-        error: (err as Error).name,
-      });
+      this.logger.error(
+        {
+          subgraph: this.ctx.subgraph.name,
+          error: (err as Error).name,
+        },
+        'fetch operation not understood',
+      );
       return {
         errors: [
           hubError(
@@ -79,8 +82,10 @@ export class ShardRouter implements GraphQLDataSource {
     if (analysis.operation === 'subscription') {
       return { errors: [hubError('BAD_USER_INPUT', 'subscriptions are served over graphql-ws').toJSON()] };
     }
-    // The caller authenticated by the gateway travels, signed, with every fetch of this request.
-    const ctx: ShardContext = { ...this.ctx, caller: callerOfContext(options.context) };
+    // The caller authenticated by the gateway travels, signed, with every fetch of this request
+    // (read from the incoming request's context; `options.context` is deprecated).
+    const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext.context : undefined;
+    const ctx: ShardContext = { ...this.ctx, caller: callerOfContext(incoming) };
     return analysis.entities
       ? fetchEntities(ctx, analysis, request)
       : fetchRootFields(ctx, analysis, request);

@@ -5,7 +5,7 @@
  * answer for an event is kept a while, so a client that reads it later gets the same one.
  */
 import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import {
   BATCH_SIZES,
   resolutionAlias,
@@ -137,9 +137,12 @@ export class EventResolver {
         }
       }
     } catch (err) {
-      this.options.logger.warn('subscription event resolution failed', {
-        reason: (err as Error).message?.slice(0, 200),
-      });
+      this.options.logger.warn(
+        {
+          reason: (err as Error).message?.slice(0, 200),
+        },
+        'subscription event resolution failed',
+      );
       const error: GraphQLFormattedError = {
         message: "the event's record could not be read",
         extensions: { code: 'INTERNAL_SERVER_ERROR' },

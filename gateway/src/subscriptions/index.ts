@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
 import type { SubscriptionConnectHook } from './connections.js';

@@ -12,7 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { silentLogger } from '../observability/logger.js';
+import { silentLogger } from '@p2p/runtime';
 import { UpstreamConnection } from './upstream-connection.js';
 
 /**

@@ -9,7 +9,7 @@ import { CALLER_HEADER } from '@p2p/schema';
 import { createClient, type Client } from 'graphql-ws';
 import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 
 /** Options of {@link UpstreamConnection}. */
 export interface UpstreamConnectionOptions {
@@ -71,11 +71,10 @@ export class UpstreamConnection {
             socket.send(JSON.stringify({ type: 'ping', payload: renewed }));
             scheduleRenewal(socket, renewed);
           } catch (err) {
-            options.logger.warn('province subscription link: caller assertion not renewed', {
-              province: options.province,
-              subgraph: options.subgraph,
-              reason: (err as Error).message,
-            });
+            options.logger.warn(
+              { province: options.province, subgraph: options.subgraph, reason: (err as Error).message },
+              'province subscription link: caller assertion not renewed',
+            );
           }
         },
         Math.max(0, (expiresAt - Date.now()) / 2),
@@ -110,10 +109,13 @@ export class UpstreamConnection {
           if (received) return;
           clearTimeout(this.pongTimer);
           this.pongTimer = setTimeout(() => {
-            options.logger.warn('province subscription link unresponsive; dropping it', {
-              province: options.province,
-              subgraph: options.subgraph,
-            });
+            options.logger.warn(
+              {
+                province: options.province,
+                subgraph: options.subgraph,
+              },
+              'province subscription link unresponsive; dropping it',
+            );
             this.socket?.terminate();
           }, pongTimeoutMs);
         },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../observability/logger.js';
+import { silentLogger } from '@p2p/runtime';
 import { ClientEventStream } from './client-stream.js';
 import { TOPICS, type UpstreamEvent } from './topics.js';
 import type { UpstreamSink } from './upstream-connection.js';

@@ -6,7 +6,7 @@
  * from its position, the others skip what they already had). When the link drops or the
  * province restarts, it resubscribes from its position with backoff: nothing is lost.
  */
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import { readUpstreamEvent, type SubscriptionTopic, type UpstreamEvent } from './topics.js';
 import type { UpstreamSink } from './upstream-connection.js';
 
@@ -98,10 +98,13 @@ export class UpstreamFeed {
       for (const event of this.history) if (event.seq > after) tap.deliver(event);
       return;
     }
-    this.options.logger.debug('upstream feed rewinds for a client behind it', {
-      province: this.options.province,
-      topic: this.options.topic.name,
-    });
+    this.options.logger.debug(
+      {
+        province: this.options.province,
+        topic: this.options.topic.name,
+      },
+      'upstream feed rewinds for a client behind it',
+    );
     this.subscribeFrom(after);
   }
 
@@ -139,10 +142,13 @@ export class UpstreamFeed {
       },
       (err: unknown) => {
         this.readingHead = false;
-        this.options.logger.debug('province head not readable yet', {
-          province: this.options.province,
-          reason: (err as Error).message,
-        });
+        this.options.logger.debug(
+          {
+            province: this.options.province,
+            reason: (err as Error).message,
+          },
+          'province head not readable yet',
+        );
         this.retryLater(() => this.ensureStarted());
       },
     );
@@ -194,13 +200,13 @@ export class UpstreamFeed {
       // The province pruned events of this feed past its position (retention): they are gone.
       // The clients behind them are ended with CURSOR_EXPIRED; the feed goes on from there.
       this.options.logger.warn(
-        'province pruned past the stream position; its clients behind are told CURSOR_EXPIRED',
         {
           province: this.options.province,
           topic: this.options.topic.name,
           position: this.position,
           prunedThrough: through,
         },
+        'province pruned past the stream position; its clients behind are told CURSOR_EXPIRED',
       );
       for (const tap of [...this.taps]) tap.expired(this.options.province, through);
       this.position = through;
@@ -208,12 +214,15 @@ export class UpstreamFeed {
       this.history = [];
     }
     if (Date.now() - this.startedAt > 5_000) this.retryDelay = this.options.retryMs ?? 200;
-    this.options.logger.info('province subscription lost; resubscribing from its position', {
-      province: this.options.province,
-      topic: this.options.topic.name,
-      position: this.position,
-      reason: reason.slice(0, 200),
-    });
+    this.options.logger.info(
+      {
+        province: this.options.province,
+        topic: this.options.topic.name,
+        position: this.position,
+        reason: reason.slice(0, 200),
+      },
+      'province subscription lost; resubscribing from its position',
+    );
     this.retryLater(() => this.subscribeFrom(this.position!));
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../observability/logger.js';
+import { silentLogger } from '@p2p/runtime';
 import { ProvinceRegistry } from '../shard/province-registry.js';
 import { UpstreamFeeds } from './upstream-feeds.js';
 

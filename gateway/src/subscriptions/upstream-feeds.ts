@@ -4,7 +4,7 @@
  * that reconnects is served from its history), and one graphql-ws link per (province, subgraph).
  */
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '@p2p/runtime';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import type { SubscriptionTopic } from './topics.js';
 import { UpstreamConnection, type UpstreamConnectionOptions } from './upstream-connection.js';

@@ -3,13 +3,12 @@
  * (`graphql-transport-ws`) over `ws` on the gateway's own http.Server, at `/graphql` (the
  * same URL as GraphQL over HTTP). Other upgrade paths get 404.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import { hubError } from '@p2p/schema';
 import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../observability/logger.js';
+import { routeUpgrades, type Logger } from '@p2p/runtime';
 import { admitConnection, connectionState, type SubscriptionConnectHook } from './connections.js';
 import type { SubscriptionContext } from './execution.js';
 
@@ -50,14 +49,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
   const path = options.path ?? '/graphql';
   const { logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 65_536 });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://gateway.local').pathname !== path) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  options.httpServer.on('upgrade', onUpgrade);
+  const stopRouting = routeUpgrades(options.httpServer, wss, (requested) => requested === path);
 
   const disposable = useServer<Record<string, unknown>>(
     {
@@ -88,9 +80,12 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
         ],
       }),
       onError: (_ctx, _id, _payload, errors) => {
-        logger.debug('subscription refused', {
-          codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(','),
-        });
+        logger.debug(
+          {
+            codes: errors.map((e) => String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED')).join(','),
+          },
+          'subscription refused',
+        );
       },
     },
     wss,
@@ -104,7 +99,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
     },
     close: () =>
       (closing ??= (async () => {
-        options.httpServer.off('upgrade', onUpgrade);
+        stopRouting();
         await disposable.dispose();
       })()),
   };

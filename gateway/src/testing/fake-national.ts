@@ -11,7 +11,7 @@ import {
   subgraphDocument,
   NATION,
 } from '@p2p/schema';
-import { handleGraphQL, sendJson } from '../http/graphql-handler.js';
+import { answerGraphQL, sendJson } from '@p2p/runtime';
 
 type Ref = { code: string };
 const regionRef = (code: string | null | undefined) => (code && findRegion(code) ? { code } : null);
@@ -80,7 +80,7 @@ export async function startFakeNational(): Promise<FakeNational> {
   await apollo.start();
   const server: Server = createServer((req, res) => {
     if (!(req.url ?? '').startsWith('/graphql')) return sendJson(res, 404, { error: 'not found' });
-    handleGraphQL(apollo, req, res, async () => ({})).catch(() =>
+    answerGraphQL(apollo, req, res, { context: async () => ({}) }).catch(() =>
       sendJson(res, 500, { error: 'fake national failed' }),
     );
   });

@@ -12,7 +12,7 @@ import {
   workersResolvers,
   type FakeShard,
 } from './fake-resolvers.js';
-import { handleGraphQL, readBody, sendJson } from '../http/graphql-handler.js';
+import { answerGraphQL, readBody, sendJson } from '@p2p/runtime';
 
 /** One request a fake province received. */
 export interface FakeRequest {
@@ -148,7 +148,7 @@ export class FakeProvince implements FakeShard {
         if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
         if (res.destroyed) return;
         if (this.failStatus) return sendJson(res, this.failStatus, { error: 'fake failure' });
-        await handleGraphQL(apollo, req, res, async () => ({}), body);
+        await answerGraphQL(apollo, req, res, { context: async () => ({}), body });
       })().catch(() => {
         if (!res.headersSent) sendJson(res, 500, { error: 'fake province failed' });
       });

@@ -1,5 +1,5 @@
 import { startGateway, type GatewayOptions, type RunningGateway } from '../index.js';
-import { createLogger, silentLogger } from '../observability/logger.js';
+import { createLogger, silentLogger } from '@p2p/runtime';
 import { signDevToken } from '../auth/dev-token.js';
 import type { ProvinceData } from './fake-data.js';
 import { startFakeNational, type FakeNational } from './fake-national.js';
@@ -32,6 +32,16 @@ export async function gql(
   return (await res.json()) as ClientAnswer;
 }
 
+/** The admin token of the tests' gateways (`/metrics`, `/health/details`). */
+export const HUB_ADMIN_TOKEN = 'hub-fixture-admin-token-0123456789';
+
+/** GETs an admin path (`/health/details`, `/metrics`) of the gateway at `graphqlUrl` with {@link HUB_ADMIN_TOKEN}. */
+export function fetchAdmin(graphqlUrl: string, path: string): Promise<Response> {
+  return fetch(graphqlUrl.replace(/\/graphql$/, path), {
+    headers: { authorization: `Bearer ${HUB_ADMIN_TOKEN}` },
+  });
+}
+
 /** Fake provinces, a fake national subgraph and a gateway over them. */
 export interface Hub {
   gateway: RunningGateway;
@@ -55,11 +65,12 @@ export async function startHub(
   const gateway = await startGateway({
     port: 0,
     logger: process.env.HUB_LOG
-      ? createLogger({ level: 'debug', write: (l) => process.stderr.write(`${l}\n`) })
+      ? createLogger({ level: 'debug', destination: process.stderr })
       : silentLogger,
     healthCheckIntervalMs: 0,
     nationalUrl: national.url,
     provinces: Object.fromEntries(fakes.map((f) => [f.code, f.url])),
+    adminToken: HUB_ADMIN_TOKEN,
     ...options.gateway,
   });
   const provinces = new Map(fakes.map((f) => [f.code, f]));

@@ -57,8 +57,10 @@ const quantile = (sorted: Float64Array, q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /** Reads the subscription gauges from the gateway's /metrics. */
-async function subscriptionMetrics(gatewayUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+async function subscriptionMetrics(gatewayUrl: string, adminToken: string): Promise<Record<string, number>> {
+  const text = await (
+    await fetch(new URL('/metrics', gatewayUrl), { headers: { authorization: `Bearer ${adminToken}` } })
+  ).text();
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const match = /^p2p_gateway_subscription_(\w+) (\S+)$/.exec(line);
@@ -199,7 +201,7 @@ async function main(): Promise<void> {
     const sendSeconds = (Date.now() - sendStarted) / 1000;
     await waitAll(settings.events, 60_000);
     measuring = false;
-    const metrics = await subscriptionMetrics(hub.gatewayUrl);
+    const metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
 
     const sorted = latencies.slice(0, deliveries).sort();
     const expected = settings.subscribers * settings.events;

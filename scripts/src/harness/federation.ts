@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Starts a whole federation as real processes on loopback ports: the national subgraph, one
  * province service per province (each with its own database), then the gateway over them.
@@ -68,6 +69,12 @@ export interface FederationOptions {
   startConcurrency?: number;
   /** Receives every output line of every service (the dev launcher shows them). */
   onLog?: (service: string, line: string, stream: OutputStream) => void;
+  /**
+   * Development mode (`P2P_DEV=1`) for every service: the public development worker-id key and
+   * JWT secret are accepted. `false` starts them as in production (each refuses without its keys).
+   * @default true
+   */
+  development?: boolean;
 }
 
 /** A running federation. */
@@ -94,6 +101,8 @@ export interface RunningFederation {
   authorization: FederationTokens['authorization'];
   /** The gateway key pair of this federation (tests sign or forge caller assertions with it). */
   gatewayKeys: GatewayKeyPair;
+  /** The gateway's `ADMIN_TOKEN` (random per federation): `Authorization: Bearer …` for `/metrics` and `/health/details`. */
+  adminToken: string;
 }
 
 /**
@@ -145,11 +154,13 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const entries = { ...SERVICE_ENTRIES, ...options.entries };
   const keys = options.gatewayKeys ?? (await generateGatewayKeyPair());
   const tokens = federationTokens(options.authSecret);
+  const adminToken = randomBytes(24).toString('base64url');
+  const development = options.development ?? true;
   const launch = (name: string, entry: string, env: Record<string, string>) =>
     startService({
       name,
       entry,
-      env: { HOST: host, ...env },
+      env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...env },
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
       ...(options.onLog
         ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) }
@@ -175,6 +186,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     const env = {
       AUTH_JWT_SECRET: tokens.secret,
       GATEWAY_SIGNING_KEY: keys.privateKeyPem,
+      ADMIN_TOKEN: adminToken,
       ...options.gatewayEnv,
       PORT: String(gatewayPort),
       PROVINCES: Object.entries(provinceBaseUrls())
@@ -254,5 +266,6 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     tokenFor: tokens.tokenFor,
     authorization: tokens.authorization,
     gatewayKeys: keys,
+    adminToken,
   };
 }

@@ -34,6 +34,10 @@ const CONTRACT_ENV = [
   'GATEWAY_SIGNING_KEY',
   'GATEWAY_PUBLIC_KEY',
   'ALLOW_UNSIGNED',
+  'P2P_DEV',
+  'ADMIN_TOKEN',
+  'ADMIN_PORT',
+  'ADMIN_HOST',
 ];
 
 /** Where a line of a child's output came from. */

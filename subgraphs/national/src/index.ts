@@ -3,12 +3,19 @@
  * an Apollo Federation subgraph on `node:http`.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  closeOnce,
+  createLogger,
+  hubFormatError,
+  inputErrorStatusPlugin,
+  listen,
+  safeError,
+  type Logger,
+} from '@p2p/runtime';
 import { buildNationalSchema } from './schema.js';
-import { hubFormatError, inputErrorStatusPlugin } from '@p2p/schema';
-import { graphqlRequestListener } from './http.js';
+import { nationalRequestListener } from './http.js';
 
 export { buildNationalSchema, nationalResolvers } from './schema.js';
 
@@ -24,6 +31,8 @@ export interface NationalOptions {
    * @default '127.0.0.1'
    */
   host?: string;
+  /** @default a JSON-lines logger on stdout at LOG_LEVEL (info), `{ component: 'national' }` */
+  logger?: Logger;
 }
 
 /** A running national subgraph. */
@@ -35,21 +44,9 @@ export interface RunningNational {
   close(): Promise<void>;
 }
 
-/**
- * Apollo's own log lines as JSON on stderr, so stdout carries only the service's lines
- * (the launcher waits for the `listening` line there). Debug lines are dropped.
- */
-const apolloLogger: NonNullable<ApolloServerOptions<BaseContext>['logger']> = {
-  debug: () => {},
-  info: (...args) => console.error(JSON.stringify({ level: 'info', msg: args.join(' '), source: 'apollo' })),
-  warn: (...args) => console.error(JSON.stringify({ level: 'warn', msg: args.join(' '), source: 'apollo' })),
-  error: (...args) =>
-    console.error(JSON.stringify({ level: 'error', msg: args.join(' '), source: 'apollo' })),
-};
-
 /** Starts the national subgraph; resolves once it listens. */
 export async function startNational(options: NationalOptions = {}): Promise<RunningNational> {
-  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? createLogger({ base: { component: 'national' } });
   const httpServer = createServer();
   // Keep idle connections longer than the gateway's clients do (as the provinces do): with Node's
   // default 5 s, Apollo's fetcher (which ignores the Keep-Alive hint) sometimes reuses a socket
@@ -59,34 +56,14 @@ export async function startNational(options: NationalOptions = {}): Promise<Runn
   const apollo = new ApolloServer({
     schema: buildNationalSchema(),
     formatError: hubFormatError((err, path) =>
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'unexpected error',
-          err: err instanceof Error ? err.message : String(err),
-          path,
-        }),
-      ),
+      logger.error({ err: safeError(err), path: path?.join('.') }, 'unexpected error'),
     ),
-    includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
-    logger: apolloLogger,
+    includeStacktraceInErrorResponses: false,
+    logger: logger.child({ source: 'apollo' }),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputErrorStatusPlugin],
   });
   await apollo.start();
-  httpServer.on('request', graphqlRequestListener(apollo));
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost}:${port}/graphql`,
-    httpServer,
-    close: () => (closing ??= apollo.stop()),
-  };
+  httpServer.on('request', nationalRequestListener(apollo, { logger }));
+  const url = await listen(httpServer, { port: options.port ?? 0, host: options.host, path: '/graphql' });
+  return { url, httpServer, close: closeOnce(() => apollo.stop()) };
 }

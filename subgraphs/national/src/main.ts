@@ -3,18 +3,16 @@
  * 127.0.0.1). Prints one JSON line `{"level":"info","msg":"listening","url":...}` when ready
  * and stops cleanly on SIGINT/SIGTERM.
  */
+import { createLogger, integerFromEnv } from '@p2p/runtime';
 import { startNational, type RunningNational } from './index.js';
 
-/** Logs one JSON line on stdout (stderr for errors). */
-function log(level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, msg, ...fields });
-  if (level === 'error') console.error(line);
-  else console.log(line);
-}
+const logger = createLogger({ base: { component: 'national' } });
 
-const port = Number(process.env.PORT ?? 4001);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  log('error', 'PORT must be an integer between 0 and 65535', { port: process.env.PORT });
+let port: number;
+try {
+  port = integerFromEnv('PORT', { max: 65_535 }) ?? 4001;
+} catch (error) {
+  logger.error({ error: String((error as Error).message) }, 'bad setting');
   process.exit(2);
 }
 
@@ -25,11 +23,11 @@ let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
-  log('info', 'stopping', { signal });
+  logger.info({ signal }, 'stopping');
   (national?.close() ?? Promise.resolve()).then(
     () => process.exit(0),
     (error: unknown) => {
-      log('error', 'stop failed', { error: String(error) });
+      logger.error({ error: String(error) }, 'stop failed');
       process.exit(1);
     },
   );
@@ -39,10 +37,12 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 try {
-  national = await startNational({ port, host: process.env.HOST || '127.0.0.1' });
-  if (!stopping) log('info', 'listening', { url: national.url });
+  national = await startNational({ port, host: process.env.HOST || '127.0.0.1', logger });
+  // Written whatever LOG_LEVEL says: launchers wait for this line.
+  if (!stopping)
+    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: national.url })}\n`);
   else await national.close();
 } catch (error) {
-  log('error', 'failed to start', { error: String(error) });
+  logger.error({ error: String(error) }, 'failed to start');
   process.exit(1);
 }

@@ -45,6 +45,34 @@ describe('HTTP surface', () => {
     expectError({ status: res.status, ...((await res.json()) as object) }, 'BAD_USER_INPUT');
   });
 
+  it('should answer edge errors as every service does: 404 NOT_FOUND, 413 QUERY_TOO_COMPLEX, 405 (#12.1)', async () => {
+    const notFound = await fetch(`${p.service.url}/nowhere`);
+    expect(notFound.status).toBe(404);
+    expect(await notFound.json()).toEqual({
+      errors: [
+        {
+          message:
+            'no such path: /nowhere; served: /health, /workers/graphql, /employment/graphql, /transport/graphql',
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+    });
+    const tooLarge = await fetch(`${p.service.url}/workers/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }${' '.repeat(9 * 1024 * 1024)}` }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as any).errors[0].extensions).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'bodySize',
+    });
+    const wrongMethod = await fetch(`${p.service.url}/workers/graphql`, { method: 'PUT' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+    expect(((await wrongMethod.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('should report syntax errors and unknown fields as BAD_USER_INPUT, never an unregistered code', async () => {
     expectError(await p.gql('workers', '{ workers('), 'BAD_USER_INPUT');
     expectError(await p.gql('workers', '{ nothing }'), 'BAD_USER_INPUT');
@@ -119,26 +147,57 @@ describe('CLI (src/main.ts)', () => {
     expect(stderr).toMatch(/PROVINCE must be/);
   });
 
-  it('should refuse to start in production with the development worker id key', {
+  it('should refuse to start without WORKER_ID_KEY or GATEWAY_PUBLIC_KEY unless P2P_DEV=1, even without NODE_ENV (#11.12)', {
     timeout: 60_000,
   }, async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PROVINCE: '450000',
-      NODE_ENV: 'production',
-      GATEWAY_PUBLIC_KEY: 'unused',
+    const run = async (extra: NodeJS.ProcessEnv) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PROVINCE: '450000', ...extra };
+      for (const name of ['P2P_DEV', 'NODE_ENV', 'WORKER_ID_KEY', 'GATEWAY_PUBLIC_KEY', 'ALLOW_UNSIGNED'])
+        if (!(name in extra)) delete env[name];
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
+        { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      return { code, output };
     };
-    delete env.WORKER_ID_KEY;
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'subgraphs/province/src/main.ts'],
-      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
-    expect(stderr).toMatch(/WORKER_ID_KEY must be set when NODE_ENV=production/);
+    const noKey = await run({ GATEWAY_PUBLIC_KEY: 'unused' });
+    expect(noKey.code).toBe(1);
+    expect(noKey.output).toMatch(/WORKER_ID_KEY must be set \(the HMAC key of worker ids/);
+    const noGatewayKey = await run({ WORKER_ID_KEY: 'a-real-worker-id-key' });
+    expect(noGatewayKey.code).toBe(1);
+    expect(noGatewayKey.output).toMatch(/GATEWAY_PUBLIC_KEY/);
+    const unsigned = await run({ WORKER_ID_KEY: 'a-real-worker-id-key', ALLOW_UNSIGNED: '1' });
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.output).toMatch(/ALLOW_UNSIGNED=1 .* refused outside development/);
+    const production = await run({ P2P_DEV: '1', NODE_ENV: 'production' });
+    expect(production.code).toBe(1);
+    expect(production.output).toMatch(/P2P_DEV=1 \/ --dev is refused when NODE_ENV=production/);
+  });
+
+  it('should refuse the development defaults in startProvince outside development mode (#11.12)', async () => {
+    await expect(
+      startProvince({
+        province: '450000',
+        logLevel: 'silent',
+        development: false,
+        requireGatewaySignature: false,
+      }),
+    ).rejects.toThrow(/WORKER_ID_KEY must be set/);
+    await expect(
+      startProvince({
+        province: '450000',
+        logLevel: 'silent',
+        development: false,
+        workerIdKey: 'a-real-worker-id-key',
+        requireGatewaySignature: false,
+      }),
+    ).rejects.toThrow(/ALLOW_UNSIGNED=1 .* refused outside development/);
   });
 
   it('should refuse to start with a DATABASE_POOL_SIZE that is not a count of connections', {
@@ -157,7 +216,7 @@ describe('CLI (src/main.ts)', () => {
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(1);
-    expect(stderr).toMatch(/DATABASE_POOL_SIZE must be a number from 1 to 1000; got \\"0\\"/);
+    expect(stderr).toMatch(/DATABASE_POOL_SIZE must be an integer from 1 to 1000; got \\"0\\"/);
   });
 });
 

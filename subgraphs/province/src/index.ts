@@ -1,13 +1,19 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEV_WORKER_ID_KEY, findRegion } from '@p2p/schema';
-import type { Logger } from 'pino';
+import {
+  closeOnce,
+  closeServer,
+  createLogger,
+  developmentMode,
+  listen,
+  requireSetting,
+  type Logger,
+} from '@p2p/runtime';
 import { createContext } from './context.js';
 import { openDatabase, type ProvinceDatabase } from './db/database.js';
 import { startSubgraphServers, stopSubgraphServers } from './graphql/subgraph-servers.js';
 import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
-import { createLogger } from './logger.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
 import {
   DEFAULT_RETENTION,
@@ -42,8 +48,17 @@ export interface ProvinceOptions {
   pgliteDir?: string;
   /** Connections of the Postgres pool (the outbox listener holds one more). @default 10 */
   databasePoolSize?: number;
-  /** HMAC key of worker ids, the same in every province. @default process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY */
+  /**
+   * HMAC key of worker ids, the same in every province. Required outside development mode.
+   * @default process.env.WORKER_ID_KEY (in development mode: DEV_WORKER_ID_KEY when unset)
+   */
   workerIdKey?: string;
+  /**
+   * Development mode: the public development worker-id key and `requireGatewaySignature: false`
+   * are allowed. Outside it the province refuses to start without its real keys.
+   * @default developmentMode() (P2P_DEV=1 or --dev)
+   */
+  development?: boolean;
   /** Logger to use. @default a pino JSON logger on stdout at `logLevel` */
   logger?: Logger;
   /** Level of the default logger (`silent` in tests). @default process.env.LOG_LEVEL ?? 'info' */
@@ -56,8 +71,8 @@ export interface ProvinceOptions {
   gatewayPublicKey?: string;
   /**
    * Refuse to start without `gatewayPublicKey`, and refuse requests without a valid assertion.
-   * `false` is for the province's own unit tests and for development (`ALLOW_UNSIGNED=1`):
-   * requests without an assertion are then served WITHOUT access rules.
+   * `false` is for the province's own unit tests and for development (`ALLOW_UNSIGNED=1`), and
+   * only in development mode: requests without an assertion are then served WITHOUT access rules.
    * @default process.env.ALLOW_UNSIGNED !== '1'
    */
   requireGatewaySignature?: boolean;
@@ -105,19 +120,33 @@ export function assertProvinceCode(code: string): string {
  * Starts a province service: opens its database (applying migrations), starts the `workers`,
  * `employment` and `transport` subgraphs and listens on one HTTP port. GraphQL requests must
  * carry the gateway's signed caller assertion (see `gatewayPublicKey`); `/health` is open.
- * @throws Error when no gateway public key is configured and `requireGatewaySignature` is not false.
+ * @throws Error when no gateway public key is configured and `requireGatewaySignature` is not false;
+ *   outside development mode, when `workerIdKey` is missing or the signature is not required.
  */
 export async function startProvince(options: ProvinceOptions): Promise<ProvinceService> {
   const province = assertProvinceCode(options.province);
   const log =
-    options.logger ?? createLogger({ province, ...(options.logLevel ? { level: options.logLevel } : {}) });
-  const workerIdKey = options.workerIdKey ?? process.env.WORKER_ID_KEY ?? DEV_WORKER_ID_KEY;
-  if (workerIdKey === DEV_WORKER_ID_KEY)
-    log.debug('using the development worker id key; set WORKER_ID_KEY in production');
+    options.logger ??
+    createLogger({ base: { province }, ...(options.logLevel ? { level: options.logLevel } : {}) });
+  const development = options.development ?? developmentMode();
+  const requireSignature = options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1';
+  const configuredKey = options.workerIdKey ?? (process.env.WORKER_ID_KEY || undefined);
+  if (!development) {
+    // Worker ids are an HMAC of resident ID numbers: with the public development key anyone could
+    // test a guessed ID number against an id.
+    if (!configuredKey || configuredKey === DEV_WORKER_ID_KEY)
+      requireSetting('WORKER_ID_KEY', 'the HMAC key of worker ids, the same secret in every province');
+    if (!requireSignature)
+      throw new Error(
+        'ALLOW_UNSIGNED=1 serves requests without access rules and is refused outside development: set GATEWAY_PUBLIC_KEY, or P2P_DEV=1 / --dev for development only',
+      );
+  }
+  const workerIdKey = configuredKey ?? DEV_WORKER_ID_KEY;
+  if (workerIdKey === DEV_WORKER_ID_KEY) log.debug('using the development worker id key (development mode)');
   const admission = await createGatewayAdmission({
     province,
     publicKeyPem: options.gatewayPublicKey ?? (process.env.GATEWAY_PUBLIC_KEY || undefined),
-    requireSignature: options.requireGatewaySignature ?? process.env.ALLOW_UNSIGNED !== '1',
+    requireSignature,
     log,
   });
   const db = await openDatabase({
@@ -164,22 +193,15 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     await db.close();
     throw err;
   }
-  const host = options.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(options.port ?? 0, host, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listen(httpServer, { port: options.port ?? 0, host: options.host });
   } catch (err) {
     await subscriptions.close();
     await stopSubgraphServers(servers);
     await db.close();
     throw err;
   }
-  const { port } = httpServer.address() as AddressInfo;
   const statistics = startStatisticsFolder(db.db, {
     log,
     ...(options.statisticsFoldIntervalMs ? { intervalMs: options.statisticsFoldIntervalMs } : {}),
@@ -189,8 +211,6 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     policy: { ...DEFAULT_RETENTION, ...options.retention },
     ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
   });
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  let closing: Promise<void> | undefined;
   return {
     province,
     url,
@@ -200,20 +220,13 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     httpServer,
     db,
     log,
-    close() {
-      closing ??= (async () => {
-        await subscriptions.close();
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        const force = setTimeout(() => httpServer.closeAllConnections(), 5_000);
-        await stopped;
-        clearTimeout(force);
-        await stopSubgraphServers(servers);
-        await statistics.stop();
-        await retention.stop();
-        await db.close();
-      })();
-      return closing;
-    },
+    close: closeOnce(async () => {
+      await subscriptions.close();
+      await closeServer(httpServer);
+      await stopSubgraphServers(servers);
+      await statistics.stop();
+      await retention.stop();
+      await db.close();
+    }),
   };
 }

@@ -69,9 +69,11 @@ function mixed(ctx: ScenarioContext, n: number): Operation {
  * metrics): unlike RSS, it does not include memory V8 keeps reserved, so a leak shows as a climb
  * that garbage collection never brings back. NaN when unavailable.
  */
-export async function gatewayHeapUsed(gatewayUrl: string): Promise<number> {
+export async function gatewayHeapUsed(gatewayUrl: string, adminToken: string): Promise<number> {
   try {
-    const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+    const text = await (
+      await fetch(new URL('/metrics', gatewayUrl), { headers: { authorization: `Bearer ${adminToken}` } })
+    ).text();
     const value = /^p2p_gateway_nodejs_heap_size_used_bytes\s+(\S+)/m.exec(text)?.[1];
     return value === undefined ? Number.NaN : Number(value);
   } catch {
@@ -107,7 +109,7 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   let interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
   const started = performance.now();
   const first = memoryColumns();
-  const firstHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
+  const firstHeap = await gatewayHeapUsed(hub.federation.gatewayUrl, hub.federation.adminToken);
   const heapText = (bytes: number) =>
     `gateway heap used ${Number.isNaN(bytes) ? '-' : formatMegabytes(bytes)}`;
   report.say(
@@ -121,7 +123,9 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
     const elapsed = (performance.now() - started) / 1000;
     const line = `  ${elapsed.toFixed(0).padStart(6)} ${(interval.requests / (intervalMs / 1000)).toFixed(1).padStart(8)} ${String(interval.errors).padStart(7)} ${formatMs(s.p50).padStart(7)} ${formatMs(s.p99).padStart(7)}  ${memoryColumns().text}`;
     interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
-    report.say(`${line}  ${heapText(await gatewayHeapUsed(hub.federation.gatewayUrl))}`);
+    report.say(
+      `${line}  ${heapText(await gatewayHeapUsed(hub.federation.gatewayUrl, hub.federation.adminToken))}`,
+    );
   };
   const timer = setInterval(() => void flush(), intervalMs);
   const result = await runLoad(hub.sharded, (n) => mixed(ctx, n), {
@@ -135,7 +139,7 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
     },
   }).finally(() => clearInterval(timer));
   const last = memoryColumns();
-  const lastHeap = await gatewayHeapUsed(hub.federation.gatewayUrl);
+  const lastHeap = await gatewayHeapUsed(hub.federation.gatewayUrl, hub.federation.adminToken);
   report.measured(
     NAME,
     `all ${hub.provinces.length} provinces, sharded gateway, ${options.durationSeconds} s`,

@@ -1,14 +1,8 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import {
-  hubFormatError,
-  inputErrorStatusPlugin,
-  PROVINCE_SUBGRAPHS,
-  subgraphDocument,
-  type ProvinceSubgraph,
-} from '@p2p/schema';
-import { safeError } from '../logger.js';
+import { PROVINCE_SUBGRAPHS, subgraphDocument, type ProvinceSubgraph } from '@p2p/schema';
+import { hubFormatError, inputErrorStatusPlugin, safeError } from '@p2p/runtime';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
 import { employmentResolvers } from '../employment/resolvers.js';

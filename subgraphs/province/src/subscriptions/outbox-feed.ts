@@ -15,7 +15,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import { safeError } from '../logger.js';
+import { safeError } from '@p2p/runtime';
 import { outboxPrunedThrough } from '../retention/retention.js';
 import { rowsOf } from './sql-rows.js';
 

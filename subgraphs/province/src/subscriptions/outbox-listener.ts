@@ -7,7 +7,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ProvinceDatabase } from '../db/database.js';
-import { safeError } from '../logger.js';
+import { safeError } from '@p2p/runtime';
 
 /** The channel `outbox.ts` notifies. */
 export const OUTBOX_CHANNEL = 'outbox';

@@ -5,7 +5,7 @@
  * Everything else (what an event is, how it is read) lives in the transport-free modules.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { routeUpgrades } from '@p2p/runtime';
 import { CALLER_HEADER, hubError } from '@p2p/schema';
 import {
   getOperationAST,
@@ -108,14 +108,7 @@ function subgraphOf(req: IncomingMessage): SubscriptionSubgraph | undefined {
 export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions): SubscriptionWsServer {
   const { log } = options;
   const wss = new WebSocketServer({ noServer: true });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!subgraphOf(req)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  options.httpServer.on('upgrade', onUpgrade);
+  const stopRouting = routeUpgrades(options.httpServer, wss, (path) => PATH.test(path));
 
   const subgraph = (request: IncomingMessage) => subgraphOf(request) ?? 'transport';
   /** What each connection was admitted for (graphql-ws's per-connection context object). */
@@ -183,7 +176,7 @@ export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions):
   return {
     close: () =>
       (closing ??= (async () => {
-        options.httpServer.off('upgrade', onUpgrade);
+        stopRouting();
         await disposable.dispose();
       })()),
   };

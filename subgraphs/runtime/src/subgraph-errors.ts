@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { ERROR_CODES, type ErrorCode } from '@p2p/schema';
 
 /** Apollo Server's own codes for a request it could not accept: the hub reports them as BAD_USER_INPUT. */
 const REQUEST_ERROR_CODES = new Set([

@@ -1,17 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { badInput, describeCaller, type Caller } from '@p2p/schema';
+import { describeCaller, type Caller } from '@p2p/schema';
+import { answerGraphQL, malformedBody, MalformedBodyError, sendError, type Logger } from '@p2p/runtime';
 import type { GraphQLError } from 'graphql';
-import { handleGraphQL } from '../http/graphql-handler.js';
-import type { Logger } from '../observability/logger.js';
 import { assertAnonymousBatch, batchSize } from '../limits/batch-limit.js';
 import { readLimitedBody } from '../limits/body-size-limit.js';
 import type { QueryLimits } from '../limits/limit-options.js';
 import { rateLimited } from '../limits/limit-errors.js';
 import { admitRequest, type OperationLimitPolicy } from '../limits/operation-limits.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
-import type { GatewayContext } from './gateway-context.js';
-import type { TokenVerifier } from './token-verifier.js';
+import type { GatewayContext } from '../auth/gateway-context.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
 
 /** What the gateway checks before Apollo Server sees a GraphQL request. */
 export interface GraphQLAdmissionOptions {
@@ -22,19 +21,6 @@ export interface GraphQLAdmissionOptions {
   logger: Logger;
   /** Tokens, aliases, depth, cost… of each operation, checked before Apollo Server validates it. */
   operationLimits: OperationLimitPolicy;
-}
-
-/** Answers a request with one error, its HTTP status and headers taken from `extensions.http`. */
-export function sendRefusal(res: ServerResponse, error: GraphQLError): void {
-  const { http, ...extensions } = error.extensions as {
-    http?: { status?: number; headers?: Map<string, string> };
-  };
-  const text = JSON.stringify({ errors: [{ message: error.message, extensions }] });
-  res.statusCode = http?.status ?? 400;
-  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
 }
 
 /** The rate limiter's key of a caller: the token's subject, or the client address when anonymous. */
@@ -60,8 +46,8 @@ export function graphqlAdmission(
     try {
       if (req.method === 'POST') body = await readLimitedBody(req, limits.maxBodyBytes);
     } catch (err) {
-      if (err instanceof SyntaxError) return sendRefusal(res, badInput('the request body is not valid JSON'));
-      return sendRefusal(res, err as GraphQLError);
+      if (err instanceof MalformedBodyError) return sendError(res, malformedBody());
+      return sendError(res, err as GraphQLError);
     }
     let caller: Caller | null;
     let operations: number;
@@ -73,16 +59,19 @@ export function graphqlAdmission(
     } catch (err) {
       const error = err as GraphQLError;
       if (error.extensions?.code === 'UNAUTHENTICATED')
-        logger.info('request refused: token not accepted', { reason: error.message.slice(0, 120) });
-      return sendRefusal(res, error);
+        logger.info({ reason: error.message.slice(0, 120) }, 'request refused: token not accepted');
+      return sendError(res, error);
     }
     const decision = await limiter.take(rateKey(caller, req), operations);
     if (!decision.allowed) {
-      logger.warn('request refused: rate limit', {
-        caller: describeCaller(caller),
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-      return sendRefusal(
+      logger.warn(
+        {
+          caller: describeCaller(caller),
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+        'request refused: rate limit',
+      );
+      return sendError(
         res,
         rateLimited(
           `too many requests from ${caller ? describeCaller(caller) : 'this address'}: at most ${limits.ratePerSecond} operations per second (bursts of ${limits.rateBurst}); retry in ${decision.retryAfterSeconds} s`,
@@ -93,8 +82,8 @@ export function graphqlAdmission(
     try {
       admitRequest(req, body, options.operationLimits, caller);
     } catch (err) {
-      return sendRefusal(res, err as GraphQLError);
+      return sendError(res, err as GraphQLError);
     }
-    return handleGraphQL(apollo, req, res, async () => ({ caller }), body);
+    return answerGraphQL(apollo, req, res, { context: async () => ({ caller }), body });
   };
 }

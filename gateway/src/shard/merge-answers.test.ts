@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isObjectType, type GraphQLObjectType } from 'graphql';
 import { loadShardedSubgraph, type ShardedSubgraph } from './sharded-subgraph.js';
 import { analyzeOperation, stripShardAliases } from './operation-analysis.js';
-import { firstNonNull, mergeAnswers, type MergeScope } from './merge-sum.js';
+import { firstNonNull, mergeAnswers, type MergeScope } from './merge-answers.js';
 
 /** Merges province answers to an `_entities` selection on Summary the way the router does. */
 function mergeSummaries(sg: ShardedSubgraph, selection: string, answers: unknown[]) {

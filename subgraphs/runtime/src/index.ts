@@ -1,0 +1,14 @@
+/**
+ * `@p2p/runtime`: the plumbing every service shares (gateway, national, provinces): the
+ * HTTP ↔ Apollo adapter, the edge errors, `listen`, the settings reader and the development
+ * switch, the pino logger, the WebSocket upgrade routing and the subgraphs' `formatError`.
+ */
+export * from './apollo-http.js';
+export * from './edge-errors.js';
+export * from './http-answers.js';
+export * from './http-body.js';
+export * from './listen.js';
+export * from './logger.js';
+export * from './settings.js';
+export * from './subgraph-errors.js';
+export * from './upgrade-routing.js';
