@@ -115,6 +115,12 @@ describe.skipIf(!servicesExist)(
       [fixture.worker, fixture.departing, fixture.arriving, fixture.handedOver, fixture.assignable] =
         registered.map((w: { id: string }) => w.id) as [string, string, string, string, string];
       fixture.people = PEOPLE;
+      // a health record, so the table tells who sees it (#11.4)
+      await must(
+        'province:450000',
+        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-18T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id } }',
+        { w: fixture.worker },
+      );
       const [departing2, arriving2, handedOver2] = (
         await must(
           'province:450000',
@@ -355,7 +361,13 @@ describe.skipIf(!servicesExist)(
         /** Every event since the beginning of both provinces' outboxes. */
         const FROM_THE_START = Buffer.from(JSON.stringify({ 110000: 0, 450000: 0 })).toString('base64url');
         /** Subscribes as `caller` and collects what comes within `ms` (or until `enough` events). */
-        const follow = (caller: CallerName, query: string, ms: number, enough = Number.POSITIVE_INFINITY) =>
+        const follow = (
+          caller: CallerName,
+          query: string,
+          ms: number,
+          enough = Number.POSITIVE_INFINITY,
+          origin = '450000',
+        ) =>
           new Promise<{ events: any[]; errors: unknown[] }>((resolve) => {
             const client = createClient({
               url: federation.gatewayUrl.replace(/^http/, 'ws'),
@@ -374,7 +386,7 @@ describe.skipIf(!servicesExist)(
             };
             const timer = setTimeout(done, ms);
             const stop = client.subscribe(
-              { query, variables: { after: FROM_THE_START } },
+              { query, variables: { after: FROM_THE_START, origin } },
               {
                 next: (message) => {
                   if (message.errors) errors.push(...message.errors);
@@ -389,8 +401,8 @@ describe.skipIf(!servicesExist)(
               },
             );
           });
-        const WITH_RECORD = `subscription($after: String) { returnRequestsFiled(origin: "450000", after: $after) { cursor returnRequest { id filedWorker { idNumber } } } }`;
-        const EVENTS_ONLY = `subscription($after: String) { returnRequestsFiled(origin: "450000", after: $after) { cursor at } }`;
+        const WITH_RECORD = `subscription($after: String, $origin: RegionCode!) { returnRequestsFiled(origin: $origin, after: $after) { cursor returnRequest { id filedWorker { idNumber } } } }`;
+        const EVENTS_ONLY = `subscription($after: String, $origin: RegionCode!) { returnRequestsFiled(origin: $origin, after: $after) { cursor at } }`;
 
         it('the filing enterprise gets its own requests in full, another enterprise gets no event at all', async () => {
           const own = await follow('enterprise:own', WITH_RECORD, 20_000, 4);
@@ -404,7 +416,7 @@ describe.skipIf(!servicesExist)(
         });
 
         it("the workers' home city and the ministry follow them (the ministry masked); other regions are refused", async () => {
-          const home = await follow('city:450200', WITH_RECORD, 20_000, 4);
+          const home = await follow('city:450200', WITH_RECORD, 20_000, 4, '450200');
           expect(home.events.length).toBeGreaterThanOrEqual(4);
           const ministry = await follow('ministry', WITH_RECORD, 20_000, 4);
           expect(ministry.events.every((e) => e.returnRequest.filedWorker.idNumber.includes('*'))).toBe(true);
