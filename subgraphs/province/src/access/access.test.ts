@@ -1,6 +1,8 @@
 import { maskIdentifier, type Caller } from '@p2p/schema';
 import { count } from 'drizzle-orm';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { workers } from '../db/schema/index.js';
 import { startProvince, type ProvinceService } from '../index.js';
 import { expectData, expectError, residentId, type GraphQLAnswer } from '../test-support.js';
@@ -401,6 +403,59 @@ describe('issue #11: the rules of the province that owns the data', () => {
       expect(JSON.stringify(entity.data ?? null)).not.toContain(liuzhouInput.name);
     }
     expectError(await gql('employment', ONE, { id: requestId }, SYSTEM), 'FORBIDDEN');
+  });
+
+  it("should apply the returnRequests rule to returnRequestsFiled on the province's own port (#11.2)", async () => {
+    /** Subscribes as `caller` from the start of the outbox and collects what comes within `ms`. */
+    const follow = async (caller: Caller, origin: string, ms = 1_500) => {
+      const headers = await keys.headers(caller);
+      class SignedWebSocket extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers });
+        }
+      }
+      const client = createClient({
+        url: `${service.url.replace(/^http/, 'ws')}/employment/graphql`,
+        webSocketImpl: SignedWebSocket,
+        retryAttempts: 0,
+      });
+      const events: { returnRequest: { id: string } }[] = [];
+      const errors: unknown[] = [];
+      await new Promise<void>((resolve) => {
+        const stop = client.subscribe<{ returnRequestsFiled: { returnRequest: { id: string } } }>(
+          {
+            query: `subscription($o: RegionCode!) { returnRequestsFiled(origin: $o, after: "0") { cursor returnRequest { id } } }`,
+            variables: { o: origin },
+          },
+          {
+            next: (message) => {
+              if (message.errors) errors.push(...message.errors);
+              if (message.data) events.push(message.data.returnRequestsFiled);
+            },
+            error: (error) => {
+              errors.push(error);
+              resolve();
+            },
+            complete: () => resolve(),
+          },
+        );
+        setTimeout(() => {
+          stop();
+          resolve();
+        }, ms);
+      });
+      await client.dispose();
+      return { events, errors: JSON.stringify(errors) };
+    };
+    expect((await follow(ENTERPRISE, '450000')).events.length).toBeGreaterThanOrEqual(1);
+    expect((await follow(MINISTRY, '450000')).events.length).toBeGreaterThanOrEqual(1);
+    expect((await follow(LIUZHOU, '450200')).events.length).toBeGreaterThanOrEqual(1);
+    expect(await follow(OTHER_ENTERPRISE, '450000')).toEqual({ events: [], errors: '[]' });
+    for (const caller of [GUILIN, BEIJING_DISTRICT]) {
+      const refused = await follow(caller, '450000');
+      expect(refused.events).toEqual([]);
+      expect(refused.errors).toContain('FORBIDDEN');
+    }
   });
 
   it('should refuse a Liuzhou re-registration of a Guilin resident: CONFLICT, his phone kept, nothing revealed (#11.3)', async () => {
