@@ -65,7 +65,8 @@ const guardQuery =
       ctx,
       info,
     );
-    if (name === 'returnRequest' && isReturnRequestRow(value)) assertMayReadReturnRequest(caller, value, name);
+    if (name === 'returnRequest' && isReturnRequestRow(value))
+      assertMayReadReturnRequest(caller, value, name);
     return value;
   };
 

@@ -37,9 +37,24 @@ export interface WorkerView {
   whereabouts: boolean;
 }
 
-const EVERYTHING: WorkerView = Object.freeze({ identifiers: true, name: true, health: true, whereabouts: true });
-const NOTHING: WorkerView = Object.freeze({ identifiers: false, name: false, health: false, whereabouts: false });
-const MINISTRY: WorkerView = Object.freeze({ identifiers: false, name: true, health: false, whereabouts: true });
+const EVERYTHING: WorkerView = Object.freeze({
+  identifiers: true,
+  name: true,
+  health: true,
+  whereabouts: true,
+});
+const NOTHING: WorkerView = Object.freeze({
+  identifiers: false,
+  name: false,
+  health: false,
+  whereabouts: false,
+});
+const MINISTRY: WorkerView = Object.freeze({
+  identifiers: false,
+  name: true,
+  health: false,
+  whereabouts: true,
+});
 
 /** The trip statuses in which the trip's ends need to identify passengers. */
 const OPEN_STATUSES = ['PLANNED', 'DEPARTED', 'ARRIVED'] as const;

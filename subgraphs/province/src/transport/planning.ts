@@ -91,7 +91,11 @@ export async function assignPassengers(
   const local = ids.filter((id) => decodeId(id).province === ctx.province);
   if (local.length > 0) {
     const rows = await tx
-      .select({ id: workers.id, homeRegion: workers.homeRegion, intentDestination: workers.intentDestination })
+      .select({
+        id: workers.id,
+        homeRegion: workers.homeRegion,
+        intentDestination: workers.intentDestination,
+      })
       .from(workers)
       .where(inArray(workers.id, local));
     const known = new Set(rows.map((w) => w.id));
