@@ -353,6 +353,14 @@ describe('issue #11: the rules of the province that owns the data', () => {
     expectError(await gql('transport', ASSIGN, { t: tripId, w: [id] }, LIUZHOU), 'FORBIDDEN');
     // the worker cannot record his own consent through Liuzhou: only his home side records it
     expectError(await gql('workers', INTENT, { w: id, d: '450203' }, LIUZHOU), 'FORBIDDEN');
+    // his intent to Liuzhou, but for other days than the trip's: no consent either
+    const LATER = `mutation($w: ID!) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-02-21", latestDate: "2020-02-28", destination: "450200" }) { id } }`;
+    expectData(await gql('workers', LATER, { w: id }, GUILIN));
+    expectError(
+      await gql('transport', ASSIGN, { t: tripId, w: [id] }, LIUZHOU),
+      'FORBIDDEN',
+      /on 2020-02-20/,
+    );
     expectData(await gql('workers', INTENT, { w: id, d: '450200' }, GUILIN));
     expectData(await gql('transport', ASSIGN, { t: tripId, w: [id] }, LIUZHOU));
     // on the trip, the organiser sees him in full until hand-over

@@ -8,7 +8,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  * - by an officer whose region contains the worker's home region (the home side itself), or
  * - with the home side's consent: the travel intent recorded for him by his home side
  *   (`reportTravelIntent`, a home officer's write) names a destination inside the trip's
- *   destination region, or a region the trip's destination lies inside.
+ *   destination region, or a region the trip's destination lies inside, and the trip leaves
+ *   within the intent's dates (China Standard Time).
  * A return request is NOT consent: it is filed by the enterprise side (an officer of the
  * enterprise's region may file one himself). Once the relay carries the home side's answer to a
  * request (ACKNOWLEDGED / ARRANGED), such a request can count as consent.
@@ -22,32 +23,48 @@ export interface AssignableWorker {
   id: string;
   homeRegion: string;
   intentDestination: string | null;
+  /** YYYY-MM-DD */
+  intentEarliestDate: string | null;
+  intentLatestDate: string | null;
 }
 
-/** True when the worker's recorded travel intent names the trip's destination region. */
-export function intentMatches(intentDestination: string | null, tripDestination: string): boolean {
+/** What the rule needs of the trip. */
+export interface TripPlan {
+  destination: string;
+  departureAt: Date;
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in China Standard Time (UTC+8, no daylight saving). */
+function chinaDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** True when the worker's recorded travel intent names the trip's destination region and its day. */
+export function intentMatches(worker: AssignableWorker, trip: TripPlan): boolean {
+  const { intentDestination: wanted, intentEarliestDate: earliest, intentLatestDate: latest } = worker;
+  if (wanted == null || earliest == null || latest == null) return false;
+  const day = chinaDay(trip.departureAt);
   return (
-    intentDestination != null &&
-    (regionContains(tripDestination, intentDestination) || regionContains(intentDestination, tripDestination))
+    (regionContains(trip.destination, wanted) || regionContains(wanted, trip.destination)) &&
+    earliest <= day &&
+    day <= latest
   );
 }
 
 /**
- * Refuses the first worker `caller` may not put on a trip to `tripDestination`.
+ * Refuses the first worker `caller` may not put on `trip`.
  * `caller` undefined: an unrestricted request (no rules).
  * @throws FORBIDDEN naming the worker (by id only) and what would allow it.
  */
 export function assertMayAssign(
   caller: Caller | undefined,
-  tripDestination: string,
+  trip: TripPlan,
   localWorkers: readonly AssignableWorker[],
 ): void {
   if (!caller) return;
-  const refused = localWorkers.find(
-    (w) => !officerCovers(caller, w.homeRegion) && !intentMatches(w.intentDestination, tripDestination),
-  );
+  const refused = localWorkers.find((w) => !officerCovers(caller, w.homeRegion) && !intentMatches(w, trip));
   if (!refused) return;
   throw forbidden(
-    `assignPassengers: worker ${refused.id} has his home outside the region of ${callerWords(caller)} and no travel intent to ${tripDestination}; only his home side assigns him, or records his travel intent first`,
+    `assignPassengers: worker ${refused.id} has his home outside the region of ${callerWords(caller)} and no travel intent to ${trip.destination} on ${chinaDay(trip.departureAt)}; only his home side assigns him, or records his travel intent first`,
   );
 }

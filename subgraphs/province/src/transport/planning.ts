@@ -95,13 +95,15 @@ export async function assignPassengers(
         id: workers.id,
         homeRegion: workers.homeRegion,
         intentDestination: workers.intentDestination,
+        intentEarliestDate: workers.intentEarliestDate,
+        intentLatestDate: workers.intentLatestDate,
       })
       .from(workers)
       .where(inArray(workers.id, local));
     const known = new Set(rows.map((w) => w.id));
     const missing = local.find((id) => !known.has(id));
     if (missing) throw notFound('Worker', missing);
-    assertMayAssign(callerIfBound(ctx), trip.destination, rows);
+    assertMayAssign(callerIfBound(ctx), trip, rows);
   }
   const onboard = await tx
     .select({ workerId: tripPassengers.workerId, tripId: tripPassengers.tripId })
