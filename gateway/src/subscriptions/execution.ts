@@ -4,10 +4,19 @@
  * stream, and the field resolver serves each event from what the stream resolved: the event's
  * own fields, then the entity's data by response key, with the federated errors put back at
  * their paths.
+ *
+ * Access (#11.2): a subscription follows the rule of its list. Who may follow which region is
+ * decided up front ({@link assertMayFollow}); then, for a topic whose records are not open to
+ * every person (`returnRequestsFiled`), each event's record is read as the client through
+ * `returnRequest(id)`, where the province applies its record rule, and an event whose record the
+ * client may not read is withheld (an enterprise gets only its own requests' events), whatever
+ * the client selected.
  */
-import { assertRegionCode, hubError } from '@p2p/schema';
+import { assertRegionCode, hubError, regionContains, type Caller } from '@p2p/schema';
 import {
   GraphQLError,
+  Kind,
+  parse,
   createSourceEventStream,
   type ExecutionArgs,
   type ExecutionResult,
@@ -15,11 +24,12 @@ import {
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
 } from 'graphql';
+import { callerOfContext } from '../auth/gateway-context.js';
 import { ClientEventStream, type ClientEvent } from './client-stream.js';
 import type { ConnectionState } from './connections.js';
-import { entitySelection } from './event-selection.js';
-import type { EventResolvers, ResolvedEntity } from './event-resolver.js';
-import { TOPICS, type TopicName } from './topics.js';
+import { entitySelection, type EntitySelection } from './event-selection.js';
+import type { EventResolver, EventResolvers, ResolvedEntity } from './event-resolver.js';
+import { TOPICS, type SubscriptionTopic, type TopicName } from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
@@ -39,8 +49,61 @@ export interface SubscriptionDeps {
   maxBufferedEvents: number;
 }
 
-type Event = ClientEvent<ResolvedEntity>;
+/** A resolved event; `withheld` when its record is one the client may not read. */
+type Checked = ResolvedEntity & { withheld?: boolean };
+type Event = ClientEvent<Checked>;
 const EVENT_TYPES = new Set(Object.values(TOPICS).map((t) => t.eventType));
+
+/** Topics whose events are checked one by one against the record rule (their list is not open to every person). */
+const CHECKED_TOPICS: ReadonlySet<TopicName> = new Set(['returnRequestsFiled']);
+
+/**
+ * Who may follow which region, as the list of the same records: `arrivals` like `trips` (every
+ * person); `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer
+ * whose region contains `origin`, an enterprise (then only its own requests' events, see
+ * {@link withheldUnlessReadable}).
+ * @throws FORBIDDEN for anyone else.
+ */
+export function assertMayFollow(topic: SubscriptionTopic, caller: Caller, region: string): void {
+  if (topic.name !== 'returnRequestsFiled') return;
+  if (caller.role === 'ministry' || caller.role === 'enterprise') return;
+  if (
+    (caller.role === 'province' || caller.role === 'city') &&
+    caller.region &&
+    regionContains(caller.region, region)
+  )
+    return;
+  const who = caller.region ? `${caller.role} ${caller.region}` : caller.role;
+  throw hubError(
+    'FORBIDDEN',
+    `returnRequestsFiled: origin ${region} (the workers' home) is outside the region of ${who}; follow your own region, or list returnRequests(destination:) for your enterprises' requests`,
+  );
+}
+
+/** The access check's selection of a topic's record: its id alone. */
+function idSelection(topic: SubscriptionTopic): EntitySelection {
+  const operation = parse('{ id }').definitions[0];
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) throw new Error('unreachable');
+  return {
+    topic,
+    byResponseKey: new Map([[topic.entityField, [operation.selectionSet]]]),
+    fragments: [],
+    variableDefinitions: [],
+    variables: {},
+    key: `${topic.name}|access-check|id`,
+  };
+}
+
+/**
+ * True when the record came back null for a reason other than its province being unavailable
+ * (the province refused it, FORBIDDEN, or does not have it): the event is withheld. A record
+ * whose province did not answer is delivered as before (null, with PROVINCE_UNAVAILABLE): it
+ * carries nothing of the record.
+ */
+function withheldUnlessReadable(check: ResolvedEntity, key: string): boolean {
+  if (check.data[key] != null) return false;
+  return !check.errors.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE');
+}
 
 /** `Subscription.<field>` → a {@link ClientEventStream} over every connected province. */
 export function subscribeResolver(
@@ -50,16 +113,30 @@ export function subscribeResolver(
     const topic = TOPICS[info.fieldName as TopicName];
     if (!topic) throw hubError('BAD_USER_INPUT', `${info.fieldName} is not a subscription of this gateway`);
     const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
+    // every admitted connection carries its caller (auth/subscription-auth.ts); test fakes may not
+    const caller = callerOfContext(ctx.connection.context);
+    if (caller) assertMayFollow(topic, caller, region);
     const start =
       args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
     await assertCursorsRetained(deps.feeds, topic, region, start);
     const selection = entitySelection(topic, info);
     const { connection } = ctx;
     const resolver = deps.resolvers.acquire(selection, connection.principal, connection.context);
+    const check: EventResolver | undefined =
+      caller && CHECKED_TOPICS.has(topic.name)
+        ? deps.resolvers.acquire(idSelection(topic), connection.principal, connection.context)
+        : undefined;
     const feeds: UpstreamFeed[] = [];
-    const stream: ClientEventStream<ResolvedEntity> = new ClientEventStream<ResolvedEntity>({
+    const stream: ClientEventStream<Checked> = new ClientEventStream<Checked>({
       start,
-      resolve: (events) => resolver.resolve(events),
+      resolve: async (events) => {
+        const [resolved, checks] = await Promise.all([resolver.resolve(events), check?.resolve(events)]);
+        return resolved.map((entity, i) =>
+          checks && withheldUnlessReadable(checks[i]!, topic.entityField)
+            ? { ...entity, withheld: true }
+            : entity,
+        );
+      },
       maxBuffered: deps.maxBufferedEvents,
       onOverflow: () => connection.closeSlowConsumer(),
       onEnd: () => {
@@ -68,6 +145,7 @@ export function subscribeResolver(
           deps.feeds.release(feed);
         }
         deps.resolvers.release(resolver);
+        if (check) deps.resolvers.release(check);
       },
     });
     for (const province of deps.feeds.provinces) {
@@ -77,6 +155,29 @@ export function subscribeResolver(
     }
     return stream;
   };
+}
+
+/**
+ * The client's events without those withheld: the next delivered event's cursor covers a
+ * withheld one, so a client resuming from it does not see it again either.
+ */
+function readableOnly(events: AsyncIterableIterator<Event>): AsyncIterableIterator<Event> {
+  const iterator: AsyncIterableIterator<Event> = {
+    async next() {
+      for (;;) {
+        const next = await events.next();
+        if (next.done || !next.value.resolved.withheld) return next;
+      }
+    },
+    async return() {
+      await events.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** The path below the subscription field, e.g. `['trip', 'passengers', 0, 'worker']`. */
@@ -137,7 +238,7 @@ export function subscribeWith(deps: SubscriptionDeps) {
     const stream = await createSourceEventStream(execArgs);
     if (!(Symbol.asyncIterator in stream)) return stream;
     const { principal } = (args.contextValue as SubscriptionContext).connection;
-    return mapEvents(stream as AsyncIterableIterator<Event>, (event) =>
+    return mapEvents(readableOnly(stream as AsyncIterableIterator<Event>), (event) =>
       shared.run(execArgs, principal, event),
     );
   };

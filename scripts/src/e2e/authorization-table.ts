@@ -32,9 +32,10 @@ export type CallerName = keyof typeof CALLERS;
 
 /**
  * What a caller gets: data without personal identifiers (`ok`), with the resident ID and phone
- * in full or masked, or a refusal.
+ * in full or masked, the guarded fields hidden (`hidden`: null), or a refusal (`CONFLICT`: the
+ * caller may try, the stored record says no).
  */
-export type Expected = 'ok' | 'full' | 'masked' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+export type Expected = 'ok' | 'full' | 'masked' | 'hidden' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT';
 
 /** The records the table reads and changes (ids given by the hub during set-up). */
 export interface Fixture {
@@ -54,6 +55,21 @@ export interface Fixture {
   tripToArrive: string;
   tripToHandOver: string;
   tripToCancel: string;
+  /** State-changing rows run once per allowed caller (idempotency keys are per caller): one record each. */
+  perCaller: {
+    toConfirm: Partial<Record<CallerName, string>>;
+    tripToDepart: Partial<Record<CallerName, { trip: string; worker: string }>>;
+    tripToArrive: Partial<Record<CallerName, string>>;
+    tripToHandOver: Partial<Record<CallerName, string>>;
+    tripToCancel: Partial<Record<CallerName, string>>;
+  };
+  /** Guilin (450302) workers: one the province assigns to a Liuzhou trip, one only Liuzhou tries to take. */
+  guilinAssigned: string;
+  guilinRefused: string;
+  /** Liuzhou trips for them. */
+  guilinTripOfProvince: string;
+  guilinTripOfLiuzhou: string;
+  guilinPerson: { name: string; idNumber: string; phone: string; homeRegion: string };
   people: { name: string; idNumber: string; phone: string; homeRegion: string }[];
 }
 
@@ -61,11 +77,17 @@ export interface Fixture {
 export interface TableRow {
   operation: string;
   query: string;
-  variables?: (f: Fixture) => Record<string, unknown>;
+  variables?: (f: Fixture, caller: CallerName) => Record<string, unknown>;
   /** The resident IDs and phones in an answer (to tell full from masked). */
   identifiers?: (data: any) => string[];
+  /** What data without an error means, when not told by identifiers (e.g. `hidden` fields). */
+  judge?: (data: any) => Expected;
   expect: Record<CallerName, Expected>;
 }
+
+/** The record a state-changing row acts on for `caller`: its own, or any for those refused first. */
+const own = <T>(records: Partial<Record<CallerName, T>>, caller: CallerName): T =>
+  records[caller] ?? Object.values(records)[0]!;
 
 /** Every caller gets `base`, except those in `except`. */
 function outcomes(
@@ -152,7 +174,15 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     query: `query($id: ID!) { returnRequest(id: $id) { status filedWorker { name ${PERSON} } } }`,
     variables: (f) => ({ id: f.returnRequest }),
     identifiers: (d) => ids(d.returnRequest.filedWorker),
-    expect: FILED_PII,
+    // #11.2: the record follows the rule of its list (the filing enterprise, officers of the
+    // worker's home or of the enterprise's region, the ministry)
+    expect: {
+      ...FILED_PII,
+      'province:110000': 'masked',
+      'city:110105': 'masked',
+      'city:450300': 'FORBIDDEN',
+      'enterprise:other': 'FORBIDDEN',
+    },
   },
   {
     operation: "returnRequests (by the enterprises' region)",
@@ -189,6 +219,43 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     operation: 'trips',
     query: '{ trips(destination: "110105", first: 10) { totalCount edges { node { vehicleCode status } } } }',
     expect: outcomes('ok'),
+  },
+  {
+    // #11.4: the home side and the ends of his open trip; not the ministry (aggregate only), not enterprises
+    operation: 'worker (health and poverty status, #11.4)',
+    query: 'query($id: ID!) { worker(id: $id) { povertyStatus health { code nucleicAcid } } }',
+    variables: (f) => ({ id: f.worker }),
+    expect: outcomes('FORBIDDEN', {
+      'province:450000': 'ok',
+      'city:450200': 'ok',
+      'province:110000': 'ok',
+      'city:110105': 'ok',
+    }),
+  },
+  {
+    operation: 'worker (health of a passenger, through the trip, #11.4)',
+    query: 'query($id: ID!) { trip(id: $id) { passengers { worker { name health { code } } } } }',
+    variables: (f) => ({ id: f.trip }),
+    judge: (d) => (d.trip.passengers.every((p: any) => p.worker.health === null) ? 'hidden' : 'ok'),
+    expect: outcomes('hidden', {
+      'province:450000': 'ok',
+      'city:450200': 'ok',
+      'province:110000': 'ok',
+      'city:110105': 'ok',
+      none: 'UNAUTHENTICATED',
+    }),
+  },
+  {
+    operation: 'trip (boarding temperatures, #11.4)',
+    query: 'query($id: ID!) { trip(id: $id) { passengers { temperature } } }',
+    variables: (f) => ({ id: f.tripToArrive }),
+    judge: (d) => (d.trip.passengers.every((p: any) => p.temperature === null) ? 'hidden' : 'ok'),
+    expect: outcomes('hidden', {
+      'province:450000': 'ok',
+      'city:450200': 'ok',
+      'province:110000': 'ok',
+      'city:110105': 'ok',
+    }),
   },
 
   // ---- mutations: workers (the home province or its cities) ----
@@ -228,6 +295,18 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: onlyFor('province:450000', 'city:450200'),
   },
 
+  {
+    // #11.3: judged on the stored record: a Guilin resident re-registered with a Liuzhou home
+    operation: 'registerWorker (a resident of another city, #11.3)',
+    query:
+      'mutation($i: RegisterWorkerInput!, $k: String) { registerWorker(input: $i, idempotencyKey: $k) { id name status } }',
+    variables: (f) => ({
+      i: { ...f.guilinPerson, phone: '13700000000', homeRegion: '450203' },
+      k: key('registerGuilinAsLiuzhou'),
+    }),
+    expect: outcomes('FORBIDDEN', { 'province:450000': 'CONFLICT', 'city:450200': 'CONFLICT' }),
+  },
+
   // ---- mutations: employment (the enterprise itself, or an officer where it is) ----
   {
     operation: 'registerEnterprise',
@@ -261,7 +340,7 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
   {
     operation: 'confirmOnPost',
     query: 'mutation($r: ID!, $k: String) { confirmOnPost(returnRequestId: $r, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ r: f.toConfirm, k: key('confirmOnPost') }),
+    variables: (f, c) => ({ r: own(f.perCaller.toConfirm, c), k: key('confirmOnPost') }),
     expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
 
@@ -291,12 +370,23 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: onlyFor('province:450000', 'city:450200'),
   },
   {
+    // #11.1: a Guilin worker onto a Liuzhou trip: his home side (the province) may, Liuzhou may not
+    operation: 'assignPassengers (a worker of another city of the province, #11.1)',
+    query:
+      'mutation($t: ID!, $w: [ID!]!, $k: String) { assignPassengers(tripId: $t, workerIds: $w, idempotencyKey: $k) { id } }',
+    variables: (f, c) =>
+      c === 'province:450000'
+        ? { t: f.guilinTripOfProvince, w: [f.guilinAssigned], k: key('assignGuilin') }
+        : { t: f.guilinTripOfLiuzhou, w: [f.guilinRefused], k: key('assignGuilin') },
+    expect: onlyFor('province:450000'),
+  },
+  {
     operation: 'departTrip',
     query:
       'mutation($t: ID!, $b: [BoardingInput!]!, $k: String) { departTrip(tripId: $t, boarded: $b, idempotencyKey: $k) { id } }',
-    variables: (f) => ({
-      t: f.tripToDepart,
-      b: [{ workerId: f.departing, temperature: 36.6 }],
+    variables: (f, c) => ({
+      t: own(f.perCaller.tripToDepart, c).trip,
+      b: [{ workerId: own(f.perCaller.tripToDepart, c).worker, temperature: 36.6 }],
       k: key('departTrip'),
     }),
     expect: onlyFor('province:450000', 'city:450200'),
@@ -312,21 +402,21 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     operation: 'confirmArrival',
     query:
       'mutation($t: ID!, $k: String) { confirmArrival(tripId: $t, input: { arrivedAt: "2020-02-21T19:00:00+08:00", headcount: 1 }, idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToArrive, k: key('confirmArrival') }),
+    variables: (f, c) => ({ t: own(f.perCaller.tripToArrive, c), k: key('confirmArrival') }),
     expect: onlyFor('province:110000', 'city:110105'),
   },
   {
     operation: 'handOverTrip',
     query:
       'mutation($t: ID!, $k: String) { handOverTrip(tripId: $t, handedOverTo: "朝阳区接收点", idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToHandOver, k: key('handOverTrip') }),
+    variables: (f, c) => ({ t: own(f.perCaller.tripToHandOver, c), k: key('handOverTrip') }),
     expect: onlyFor('province:110000', 'city:110105'),
   },
   {
     operation: 'cancelTrip',
     query:
       'mutation($t: ID!, $k: String) { cancelTrip(tripId: $t, reason: "企业推迟复工", idempotencyKey: $k) { id } }',
-    variables: (f) => ({ t: f.tripToCancel, k: key('cancelTrip') }),
+    variables: (f, c) => ({ t: own(f.perCaller.tripToCancel, c), k: key('cancelTrip') }),
     expect: onlyFor('province:450000', 'city:450200'),
   },
 ];

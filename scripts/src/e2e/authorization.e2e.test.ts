@@ -17,7 +17,9 @@ import {
   signCallerAssertion,
   type Caller,
 } from '@p2p/schema';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData, graphqlRequest, type GraphQLAnswer } from '../harness/graphql-request.js';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
@@ -36,11 +38,18 @@ const BJ = '110000';
 /** A valid resident ID number of a Liuzhou (450203) worker. */
 const residentId = (serial: number) => residentIdFrom('450203', '19900101', serial);
 /** The test's workers: resident ID numbers and phones that must never reach a log line. */
-const PEOPLE = Array.from({ length: 10 }, (_, i) => ({
+const PEOPLE = Array.from({ length: 13 }, (_, i) => ({
   name: `测试工人${i}`,
   idNumber: residentId(100 + i),
   phone: `1390772${String(1000 + i)}`,
   homeRegion: '450203',
+}));
+/** Guilin (450302) workers: another city of the same province. */
+const GUILIN_PEOPLE = Array.from({ length: 2 }, (_, i) => ({
+  name: `桂林工人${i}`,
+  idNumber: residentIdFrom('450302', '19910202', 200 + i),
+  phone: `1390773${String(2000 + i)}`,
+  homeRegion: '450302',
 }));
 
 const TRIP_PLAN = {
@@ -106,6 +115,27 @@ describe.skipIf(!servicesExist)(
       [fixture.worker, fixture.departing, fixture.arriving, fixture.handedOver, fixture.assignable] =
         registered.map((w: { id: string }) => w.id) as [string, string, string, string, string];
       fixture.people = PEOPLE;
+      // a health record, so the table tells who sees it (#11.4)
+      await must(
+        'province:450000',
+        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-18T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id } }',
+        { w: fixture.worker },
+      );
+      const [departing2, arriving2, handedOver2] = (
+        await must(
+          'province:450000',
+          `mutation($w: [RegisterWorkerInput!]!) { registerWorkers(inputs: $w) { id } }`,
+          { w: PEOPLE.slice(10, 13) },
+        )
+      ).registerWorkers.map((w: { id: string }) => w.id) as [string, string, string];
+      [fixture.guilinAssigned, fixture.guilinRefused] = (
+        await must(
+          'province:450000',
+          `mutation($w: [RegisterWorkerInput!]!) { registerWorkers(inputs: $w) { id } }`,
+          { w: GUILIN_PEOPLE },
+        )
+      ).registerWorkers.map((w: { id: string }) => w.id) as [string, string];
+      fixture.guilinPerson = GUILIN_PEOPLE[0]!;
 
       // Return requests filed by the Beijing enterprise for Guangxi workers.
       const FILE = `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`;
@@ -118,9 +148,20 @@ describe.skipIf(!servicesExist)(
       fixture.returnRequest = (
         await must('enterprise:own', FILE, { i: request(PEOPLE[0]!) })
       ).fileReturnRequest.id;
-      fixture.toConfirm = (
-        await must('enterprise:own', FILE, { i: request(PEOPLE[1]!) })
-      ).fileReturnRequest.id;
+      const toConfirm = async () =>
+        (await must('enterprise:own', FILE, { i: request(PEOPLE[1]!) })).fileReturnRequest.id as string;
+      fixture.perCaller = {
+        toConfirm: {
+          'province:110000': await toConfirm(),
+          'city:110105': await toConfirm(),
+          'enterprise:own': await toConfirm(),
+        },
+        tripToDepart: {},
+        tripToArrive: {},
+        tripToHandOver: {},
+        tripToCancel: {},
+      };
+      fixture.toConfirm = fixture.perCaller.toConfirm['province:110000']!;
 
       // Trips organised by Liuzhou into Beijing's Chaoyang district, in the states the table needs.
       const plan = async () =>
@@ -158,17 +199,45 @@ describe.skipIf(!servicesExist)(
         string,
         string,
       ];
+      const [departTrip2, arriveTrip2, handOverTrip2, cancelTrip2] = await Promise.all(
+        Array.from({ length: 4 }, plan),
+      );
+      [fixture.guilinTripOfProvince, fixture.guilinTripOfLiuzhou] = await Promise.all([plan(), plan()]);
+      const arrive = (trip: string) =>
+        must(
+          'city:110105',
+          `mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }`,
+          { t: trip, i: ARRIVAL },
+        );
       await assign(fixture.trip, fixture.worker);
       await assign(fixture.tripToDepart, fixture.departing);
+      await assign(departTrip2!, departing2);
       await assign(fixture.tripToArrive, fixture.arriving);
       await depart(fixture.tripToArrive, fixture.arriving);
+      await assign(arriveTrip2!, arriving2);
+      await depart(arriveTrip2!, arriving2);
       await assign(fixture.tripToHandOver, fixture.handedOver);
       await depart(fixture.tripToHandOver, fixture.handedOver);
-      await must(
-        'city:110105',
-        `mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }`,
-        { t: fixture.tripToHandOver, i: ARRIVAL },
-      );
+      await arrive(fixture.tripToHandOver);
+      await assign(handOverTrip2!, handedOver2);
+      await depart(handOverTrip2!, handedOver2);
+      await arrive(handOverTrip2!);
+      fixture.perCaller.tripToDepart = {
+        'province:450000': { trip: fixture.tripToDepart, worker: fixture.departing },
+        'city:450200': { trip: departTrip2!, worker: departing2 },
+      };
+      fixture.perCaller.tripToArrive = {
+        'province:110000': fixture.tripToArrive,
+        'city:110105': arriveTrip2!,
+      };
+      fixture.perCaller.tripToHandOver = {
+        'province:110000': fixture.tripToHandOver,
+        'city:110105': handOverTrip2!,
+      };
+      fixture.perCaller.tripToCancel = {
+        'province:450000': fixture.tripToCancel,
+        'city:450200': cancelTrip2!,
+      };
     }, 180_000);
 
     afterAll(async () => {
@@ -180,11 +249,13 @@ describe.skipIf(!servicesExist)(
     function outcome(
       answer: GraphQLAnswer<Record<string, unknown>>,
       identifiers: (data: Record<string, unknown>) => string[],
+      judge?: (data: Record<string, unknown>) => Expected,
     ): Expected {
       const code = answer.errors?.[0]?.extensions?.code;
-      if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') return code;
+      if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' || code === 'CONFLICT') return code;
       if (answer.errors?.length || !answer.data)
         return `error ${String(code)}: ${answer.errors?.[0]?.message}` as Expected;
+      if (judge) return judge(answer.data);
       const values = identifiers(answer.data);
       if (values.length === 0) return 'ok';
       if (values.every((v) => /^\d{4}\*+\w{4}$/.test(v))) return 'masked';
@@ -196,9 +267,9 @@ describe.skipIf(!servicesExist)(
       describe(row.operation, () => {
         for (const [caller, expected] of Object.entries(row.expect) as [CallerName, Expected][]) {
           it(`${caller} → ${expected}`, async () => {
-            const answer = await as(caller, row.query, row.variables?.(fixture));
+            const answer = await as(caller, row.query, row.variables?.(fixture, caller));
             expect(
-              outcome(answer, row.identifiers ?? (() => [])),
+              outcome(answer, row.identifiers ?? (() => []), row.judge),
               JSON.stringify(answer.errors ?? answer.data).slice(0, 300),
             ).toBe(expected);
           });
@@ -206,12 +277,157 @@ describe.skipIf(!servicesExist)(
       });
     }
 
-    it('a refused write wrote nothing: one enterprise and one trip more, whoever tried', async () => {
+    it('a refused write wrote nothing: one enterprise and one trip more per allowed caller (keys are per caller), whoever else tried', async () => {
       const counts = await must(
         'ministry',
         `{ enterprises(region: "110000") { totalCount } trips(origin: "450000") { totalCount } }`,
       );
-      expect(counts).toEqual({ enterprises: { totalCount: 3 }, trips: { totalCount: 8 } });
+      // set-up: 2 enterprises, 13 trips; the registerEnterprise and planTrip rows: 2 allowed callers each
+      expect(counts).toEqual({ enterprises: { totalCount: 4 }, trips: { totalCount: 15 } });
+    });
+
+    describe('issue #11 through the gateway', () => {
+      it('a refused assignment opened nothing: Liuzhou still reads the Guilin worker masked and cannot board him (#11.1)', async () => {
+        const { worker } = await must(
+          'city:450200',
+          'query($id: ID!) { worker(id: $id) { name idNumber phone health { code } } }',
+          { id: fixture.guilinRefused },
+        );
+        expect(worker).toMatchObject({ health: null, name: expect.stringContaining('*') });
+        expect(worker.idNumber).toMatch(/^\d{4}\*+\w{4}$/);
+        const { trip } = await must(
+          'province:450000',
+          'query($id: ID!) { trip(id: $id) { passengers { boarded } } }',
+          {
+            id: fixture.guilinTripOfLiuzhou,
+          },
+        );
+        expect(trip.passengers).toEqual([]);
+        const boarding = await as(
+          'city:450200',
+          `mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }`,
+          { t: fixture.guilinTripOfLiuzhou, b: [{ workerId: fixture.guilinRefused, temperature: 36.5 }] },
+        );
+        expect(boarding.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      });
+
+      it("a refused re-registration kept the Guilin worker's phone (#11.3)", async () => {
+        const { worker } = await must(
+          'province:450000',
+          'query($id: ID!) { worker(id: $id) { phone homeRegion { code } } }',
+          {
+            id: fixture.guilinAssigned,
+          },
+        );
+        expect(worker).toEqual({ phone: GUILIN_PEOPLE[0]!.phone, homeRegion: { code: '450302' } });
+      });
+
+      it("one caller's idempotency key never meets another caller's call (#11.5)", async () => {
+        const REGISTER = `mutation($i: RegisterEnterpriseInput!, $k: String) { registerEnterprise(input: $i, idempotencyKey: $k) { id name } }`;
+        const i = (name: string) => ({ name, region: '110105003', sector: '物流' });
+        const first = (
+          await must('city:110105', REGISTER, { i: i('先到公司(测试)'), k: 'import:predictable' })
+        ).registerEnterprise;
+        const second = await as('province:110000', REGISTER, {
+          i: i('后到公司(测试)'),
+          k: 'import:predictable',
+        });
+        expect(second.errors).toBeUndefined();
+        const registered = second.data?.registerEnterprise as { id: string; name: string } | undefined;
+        expect(registered?.name).toBe('后到公司(测试)');
+        expect(registered?.id).not.toBe(first.id);
+        const reused = await as(
+          'province:110000',
+          'mutation($e: ID!, $k: String) { reportLaborDemand(enterpriseId: $e, openings: 5, idempotencyKey: $k) { id } }',
+          { e: fixture.enterprise, k: 'import:predictable' },
+        );
+        expect(reused.errors?.[0]).toMatchObject({ extensions: { code: 'IDEMPOTENCY_CONFLICT' } });
+        expect(reused.errors?.[0]?.message).not.toContain('先到');
+        expect(reused.errors?.[0]?.message).toMatch(/already used by you for registerEnterprise/);
+      });
+
+      it('openings are bounded so national sums stay far below 2^31 (#11.13)', async () => {
+        const REPORT =
+          'mutation($e: ID!, $n: Int!) { reportLaborDemand(enterpriseId: $e, openings: $n) { openings } }';
+        const refused = await as('enterprise:own', REPORT, { e: fixture.enterprise, n: 100_001 });
+        expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'openings' });
+        expect(
+          (await must('enterprise:own', REPORT, { e: fixture.enterprise, n: 100_000 })).reportLaborDemand,
+        ).toEqual({
+          openings: 100_000,
+        });
+      });
+
+      describe('returnRequestsFiled follows the returnRequests rule (#11.2)', () => {
+        /** Every event since the beginning of both provinces' outboxes. */
+        const FROM_THE_START = Buffer.from(JSON.stringify({ 110000: 0, 450000: 0 })).toString('base64url');
+        /** Subscribes as `caller` and collects what comes within `ms` (or until `enough` events). */
+        const follow = (
+          caller: CallerName,
+          query: string,
+          ms: number,
+          enough = Number.POSITIVE_INFINITY,
+          origin = '450000',
+        ) =>
+          new Promise<{ events: any[]; errors: unknown[] }>((resolve) => {
+            const client = createClient({
+              url: federation.gatewayUrl.replace(/^http/, 'ws'),
+              webSocketImpl: WebSocket,
+              connectionParams: { ...headersOf.get(caller) },
+              retryAttempts: 0,
+              lazyCloseTimeout: 100,
+            });
+            const events: any[] = [];
+            const errors: unknown[] = [];
+            const done = () => {
+              clearTimeout(timer);
+              stop();
+              void client.dispose();
+              resolve({ events, errors });
+            };
+            const timer = setTimeout(done, ms);
+            const stop = client.subscribe(
+              { query, variables: { after: FROM_THE_START, origin } },
+              {
+                next: (message) => {
+                  if (message.errors) errors.push(...message.errors);
+                  if (message.data) events.push(message.data.returnRequestsFiled);
+                  if (events.length >= enough) done();
+                },
+                error: (error) => {
+                  errors.push(error);
+                  done();
+                },
+                complete: () => done(),
+              },
+            );
+          });
+        const WITH_RECORD = `subscription($after: String, $origin: RegionCode!) { returnRequestsFiled(origin: $origin, after: $after) { cursor returnRequest { id filedWorker { idNumber } } } }`;
+        const EVENTS_ONLY = `subscription($after: String, $origin: RegionCode!) { returnRequestsFiled(origin: $origin, after: $after) { cursor at } }`;
+
+        it('the filing enterprise gets its own requests in full, another enterprise gets no event at all', async () => {
+          const own = await follow('enterprise:own', WITH_RECORD, 20_000, 4);
+          expect(own.errors).toEqual([]);
+          expect(own.events.length).toBeGreaterThanOrEqual(4);
+          expect(own.events.every((e) => !e.returnRequest.filedWorker.idNumber.includes('*'))).toBe(true);
+          for (const query of [WITH_RECORD, EVENTS_ONLY]) {
+            const other = await follow('enterprise:other', query, 4_000);
+            expect(other).toEqual({ events: [], errors: [] });
+          }
+        });
+
+        it("the workers' home city and the ministry follow them (the ministry masked); other regions are refused", async () => {
+          const home = await follow('city:450200', WITH_RECORD, 20_000, 4, '450200');
+          expect(home.events.length).toBeGreaterThanOrEqual(4);
+          const ministry = await follow('ministry', WITH_RECORD, 20_000, 4);
+          expect(ministry.events.every((e) => e.returnRequest.filedWorker.idNumber.includes('*'))).toBe(true);
+          for (const caller of ['city:450300', 'city:110105', 'province:110000'] as const) {
+            const refused = await follow(caller, EVENTS_ONLY, 5_000);
+            expect(refused.events).toEqual([]);
+            expect(JSON.stringify(refused.errors)).toContain('FORBIDDEN');
+          }
+        });
+      });
     });
 
     describe('nobody goes around the gateway', () => {
@@ -269,8 +485,8 @@ describe.skipIf(!servicesExist)(
             '{ workers(homeRegion: "450000") { totalCount } }',
           ),
         );
-        // the 6 of the set-up and the 2 of the registerWorker(s) rows: the refused registrations wrote nothing
-        expect(genuine.body).toEqual({ data: { workers: { totalCount: 8 } } });
+        // the 11 of the set-up and the 2 of the registerWorker(s) rows: the refused registrations wrote nothing
+        expect(genuine.body).toEqual({ data: { workers: { totalCount: 13 } } });
       });
 
       it('the gateway refuses an expired token', async () => {
@@ -291,7 +507,7 @@ describe.skipIf(!servicesExist)(
     it('no log line of any service holds a resident ID number or a phone', () => {
       expect(logs.length).toBeGreaterThan(100);
       expect(logs.some((line) => line.includes('mutation committed'))).toBe(true);
-      for (const person of PEOPLE) {
+      for (const person of [...PEOPLE, ...GUILIN_PEOPLE]) {
         for (const secret of [person.idNumber, person.phone]) {
           const leaks = logs.filter((line) => line.includes(secret));
           expect(leaks, `${secret} in the logs`).toEqual([]);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hubError } from '@p2p/schema';
-import { eq, sql } from 'drizzle-orm';
+import type { Caller } from '@p2p/schema';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from './db/database.js';
 import { idempotencyKeys } from './db/schema/index.js';
 import { requiredText, TEXT_LIMITS } from './validation/text.js';
@@ -26,32 +27,51 @@ function stableJson(value: unknown): string {
 }
 
 /**
- * Claims an idempotency key inside the mutation's transaction. The row is inserted first, so a
+ * Whose keys a caller's key is among: `role:subject` (the role is part of it, so a subject
+ * that holds two roles keeps two namespaces). Unrestricted requests (development, unit tests)
+ * share the scope `unrestricted`.
+ */
+export function keyScope(caller: Caller | undefined): string {
+  return caller ? `${caller.role}:${caller.subject}` : 'unrestricted';
+}
+
+/**
+ * Claims an idempotency key of `scope` (see {@link keyScope}) inside the mutation's transaction. The row is inserted first, so a
  * concurrent call with the same key waits for this transaction and then replays its result;
  * if this transaction fails, the claim is rolled back with everything else.
- * @throws IDEMPOTENCY_CONFLICT when the key was used for another operation or other arguments.
+ * Keys of other scopes are never read: the same key text of another caller is another key.
+ * @throws IDEMPOTENCY_CONFLICT when this caller used the key for another operation or other arguments.
  */
-export async function claimKey(tx: Tx, rawKey: string, operation: string, hash: string): Promise<KeyClaim> {
+export async function claimKey(
+  tx: Tx,
+  scope: string,
+  rawKey: string,
+  operation: string,
+  hash: string,
+): Promise<KeyClaim> {
   const key = requiredText(rawKey, 'idempotencyKey', TEXT_LIMITS.idempotencyKey);
   const inserted = await tx
     .insert(idempotencyKeys)
-    .values({ key, operation, requestHash: hash })
+    .values({ scope, key, operation, requestHash: hash })
     .onConflictDoNothing()
     .returning({ key: idempotencyKeys.key });
   if (inserted.length > 0) return { kind: 'first' };
-  const [row] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  const [row] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
   if (!row) throw new Error('idempotency key vanished after a conflict');
   if (row.operation !== operation) {
     throw hubError(
       'IDEMPOTENCY_CONFLICT',
-      `idempotencyKey was already used for ${row.operation}; use a new key for ${operation}`,
+      `idempotencyKey was already used by you for ${row.operation}; use a new key for ${operation}`,
       { field: 'idempotencyKey' },
     );
   }
   if (row.requestHash !== hash) {
     throw hubError(
       'IDEMPOTENCY_CONFLICT',
-      `idempotencyKey was already used for ${operation} with other input; use a new key`,
+      `idempotencyKey was already used by you for ${operation} with other input; use a new key`,
       { field: 'idempotencyKey' },
     );
   }
@@ -59,9 +79,14 @@ export async function claimKey(tx: Tx, rawKey: string, operation: string, hash: 
 }
 
 /** Stores the ids a first call returned, in the same transaction. */
-export async function storeResult(tx: Tx, rawKey: string, ids: readonly string[]): Promise<void> {
+export async function storeResult(
+  tx: Tx,
+  scope: string,
+  rawKey: string,
+  ids: readonly string[],
+): Promise<void> {
   await tx
     .update(idempotencyKeys)
     .set({ result: sql`${JSON.stringify({ ids })}::jsonb` })
-    .where(eq(idempotencyKeys.key, rawKey.trim()));
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, rawKey.trim())));
 }

@@ -1,11 +1,12 @@
+import { callerOf } from './access/request-access.js';
 import type { ProvinceContext } from './context.js';
 import type { Tx } from './db/database.js';
-import { claimKey, requestHash, storeResult } from './idempotency.js';
+import { claimKey, keyScope, requestHash, storeResult } from './idempotency.js';
 import { OutboxBatch } from './outbox.js';
 
 /** A mutation call as the runner sees it. */
 export interface MutationCall {
-  /** The GraphQL field name, e.g. `planTrip`: the idempotency key's scope. */
+  /** The GraphQL field name, e.g. `planTrip` (a key reused for another operation is refused). */
   operation: string;
   idempotencyKey?: string | null;
   /** The field's arguments without the key, hashed to detect a key reused with other input. */
@@ -13,7 +14,8 @@ export interface MutationCall {
 }
 
 /**
- * Runs a mutation in ONE transaction: claims the idempotency key (if any), runs `work`, appends
+ * Runs a mutation in ONE transaction: claims the idempotency key (if any, among the caller's own
+ * keys: `keyScope`), runs `work`, appends
  * the events it queued to the outbox, stores the ids it returned under the key, commits.
  * A thrown error rolls everything back: nothing is written, the key stays unused.
  * @returns the ids of the records the mutation returns (those of the first call on a replay).
@@ -24,16 +26,17 @@ export async function runMutation(
   work: (tx: Tx, events: OutboxBatch) => Promise<string[]>,
 ): Promise<string[]> {
   const { idempotencyKey } = call;
+  const scope = idempotencyKey != null ? keyScope(callerOf(ctx)) : '';
   const outcome = await ctx.db.transaction(async (tx) => {
     if (idempotencyKey != null) {
-      const claim = await claimKey(tx, idempotencyKey, call.operation, requestHash(call.args));
+      const claim = await claimKey(tx, scope, idempotencyKey, call.operation, requestHash(call.args));
       if (claim.kind === 'replay') return { ids: claim.ids, replay: true, events: 0 };
     }
     const events = new OutboxBatch();
     const result = await work(tx, events);
     const eventCount = events.size;
     await events.flush(tx);
-    if (idempotencyKey != null) await storeResult(tx, idempotencyKey, result);
+    if (idempotencyKey != null) await storeResult(tx, scope, idempotencyKey, result);
     return { ids: result, replay: false, events: eventCount };
   });
   const logged = { operation: call.operation, ids: outcome.ids.slice(0, 20), count: outcome.ids.length };

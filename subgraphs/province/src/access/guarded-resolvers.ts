@@ -1,9 +1,29 @@
+import type { Caller } from '@p2p/schema';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ProvinceContext } from '../context.js';
+import type { PassengerRow, TripRow, WorkerRow } from '../db/schema/index.js';
+import { findReturnRequests } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { seesFiledWorkerInFull, seesWorkerInFull, shown } from './personal-data.js';
-import { personWhoReads, READ_RULES, returnRequestScope } from './read-rules.js';
-import { callerOf, forbidden } from './request-access.js';
+import { isOwnId } from '../validation/ownership.js';
+import { workerLoader } from '../workers/records.js';
+import {
+  atTripEnd,
+  seesFiledWorkerInFull,
+  shown,
+  shownName,
+  workerView,
+  type WorkerView,
+} from './personal-data.js';
+import {
+  assertMayReadReturnRequest,
+  assertMaySubscribe,
+  mayReadReturnRequest,
+  personWhoReads,
+  READ_RULES,
+  returnRequestScope,
+  type ReturnRequestFacts,
+} from './read-rules.js';
+import { callerOf, callerWords, forbidden, officerCovers } from './request-access.js';
 import { WRITE_RULES } from './write-rules.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
@@ -24,20 +44,30 @@ function wrapFields(
   );
 }
 
-/** Query fields: the system caller reads nothing; lists of people follow READ_RULES. */
+/** True for a resolved return request row (the employment subgraph's, not transport's stub). */
+const isReturnRequestRow = (value: unknown): value is ReturnRequestFacts =>
+  !!value && typeof value === 'object' && 'enterpriseId' in value && 'workerHomeRegion' in value;
+
+/**
+ * Query fields: the system caller reads nothing; lists follow READ_RULES; single records follow
+ * the rule of their list (`returnRequest(id)`: {@link assertMayReadReturnRequest}).
+ */
 const guardQuery =
   (name: string, resolve: Resolver): Resolver =>
-  (parent, args, ctx, info) => {
+  async (parent, args, ctx, info) => {
     const caller = callerOf(ctx);
     if (!caller) return resolve(parent, args, ctx, info);
     personWhoReads(name, caller);
     READ_RULES[name]?.(caller, args);
-    return resolve(
+    const value = await resolve(
       parent,
       name === 'returnRequests' ? { ...args, ...returnRequestScope(caller) } : args,
       ctx,
       info,
     );
+    if (name === 'returnRequest' && isReturnRequestRow(value))
+      assertMayReadReturnRequest(caller, value, name);
+    return value;
   };
 
 /** Mutation fields: WRITE_RULES before the transaction; a mutation without a rule is refused. */
@@ -54,48 +84,173 @@ const guardMutation =
     return resolve(parent, args, ctx, info);
   };
 
-/** `__resolveReference` (the `_entities` entry): the system caller reads no record. */
+/**
+ * `__resolveReference` (the `_entities` entry, the path the gateway reads every record by): the
+ * system caller reads no record, and a record follows the same rule as through its root field.
+ */
 function guardReference(
   typename: string,
   resolve: (ref: unknown, ctx: ProvinceContext, info: unknown) => unknown,
 ) {
-  return (ref: unknown, ctx: ProvinceContext, info: unknown) => {
+  return async (ref: unknown, ctx: ProvinceContext, info: unknown) => {
     const caller = callerOf(ctx);
     if (caller) personWhoReads(`${typename} reference`, caller);
-    return resolve(ref, ctx, info);
+    const value = await resolve(ref, ctx, info);
+    if (caller && typename === 'ReturnRequest' && isReturnRequestRow(value))
+      assertMayReadReturnRequest(caller, value, 'ReturnRequest reference');
+    return value;
   };
 }
 
-/** A Worker's idNumber or phone, masked unless the caller may see it in full. */
-function workerIdentifier(field: 'idNumber' | 'phone'): Resolver {
-  return async (worker, _args, ctx) => {
-    const row = worker as { id: string; homeRegion: string; idNumber: string; phone: string };
+/** What the caller sees of a worker row; undefined for an unrestricted request (everything). */
+async function viewOf(ctx: ProvinceContext, worker: unknown): Promise<WorkerView | undefined> {
+  const caller = callerOf(ctx);
+  return caller ? workerView(ctx, caller, worker as WorkerRow) : undefined;
+}
+
+/** The Worker fields guarded by `personal-data.ts`, each by its field group. */
+function guardedWorkerFields(fields: FieldMap): FieldMap {
+  const own = (name: string): Resolver =>
+    typeof fields[name] === 'function'
+      ? (fields[name] as Resolver)
+      : (w) => (w as Record<string, unknown>)[name];
+  /** Shows the field when the group is visible, otherwise null. */
+  const orNull =
+    (name: string, group: keyof WorkerView): Resolver =>
+    async (w, args, ctx, info) => {
+      const view = await viewOf(ctx, w);
+      return !view || view[group] ? own(name)(w, args, ctx, info) : null;
+    };
+  const identifier =
+    (name: 'idNumber' | 'phone'): Resolver =>
+    async (w, _args, ctx) => {
+      const view = await viewOf(ctx, w);
+      return shown((w as WorkerRow)[name], !view || view.identifiers);
+    };
+  return {
+    ...fields,
+    idNumber: identifier('idNumber'),
+    phone: identifier('phone'),
+    name: async (w: unknown, _args: unknown, ctx: ProvinceContext) => {
+      const view = await viewOf(ctx, w);
+      return shownName((w as WorkerRow).name, !view || view.name);
+    },
+    health: orNull('health', 'health'),
+    povertyStatus: async (w: unknown, _args: unknown, ctx: ProvinceContext) => {
+      const view = await viewOf(ctx, w);
+      if (!view || view.health) return (w as WorkerRow).povertyStatus;
+      throw forbidden(
+        `povertyStatus: shown only to the worker's home side, the enterprise that employs or filed him and the ends of his trip; ${callerWords(callerOf(ctx)!)} reads it in aggregate (summary.workers.priority)`,
+      );
+    },
+    workRegion: orNull('workRegion', 'whereabouts'),
+    employer: orNull('employer', 'whereabouts'),
+    travelIntent: orNull('travelIntent', 'whereabouts'),
+  };
+}
+
+/**
+ * True when `caller` sees the boarding temperature of a passenger: the organiser (an officer whose
+ * region contains the trip's origin, who took it), the receiving place until hand-over, and
+ * whoever sees the worker's health (`workerView`, for a worker of this province).
+ */
+async function seesTemperature(
+  ctx: ProvinceContext,
+  caller: Caller,
+  trip: TripRow,
+  workerId: string,
+): Promise<boolean> {
+  if (officerCovers(caller, trip.origin)) return true;
+  if (trip.status !== 'HANDED_OVER' && trip.status !== 'CANCELLED' && atTripEnd(caller, trip)) return true;
+  if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
+  const worker = await workerLoader(ctx).load(workerId);
+  return !!worker && (await workerView(ctx, caller, worker)).health;
+}
+
+/** `Trip.passengers` with each temperature hidden (null) from callers who may not see it. */
+function guardedPassengers(resolve: Resolver): Resolver {
+  return async (trip, args, ctx, info) => {
+    const passengers = (await resolve(trip, args, ctx, info)) as (Pick<PassengerRow, 'temperature'> & {
+      worker: { id: string } | null;
+    })[];
     const caller = callerOf(ctx);
-    return caller ? shown(row[field], await seesWorkerInFull(ctx, caller, row)) : row[field];
+    if (!caller) return passengers;
+    return Promise.all(
+      passengers.map(async (p) =>
+        p.worker && (await seesTemperature(ctx, caller, trip as TripRow, p.worker.id))
+          ? p
+          : { ...p, temperature: null },
+      ),
+    );
   };
 }
 
 /** `ReturnRequest.filedWorker` with idNumber and phone masked unless the caller may see them. */
 function filedWorker(resolve: Resolver): Resolver {
   return async (request, args, ctx, info) => {
-    const value = (await resolve(request, args, ctx, info)) as { idNumber: string; phone: string } | null;
+    const value = (await resolve(request, args, ctx, info)) as {
+      name: string;
+      idNumber: string;
+      phone: string;
+    } | null;
     const caller = callerOf(ctx);
     if (!value || !caller) return value;
     const full = seesFiledWorkerInFull(caller, request as { enterpriseId: string; workerHomeRegion: string });
-    return { ...value, idNumber: shown(value.idNumber, full), phone: shown(value.phone, full) };
+    return {
+      ...value,
+      name: shownName(value.name, caller.role !== 'system'),
+      idNumber: shown(value.idNumber, full),
+      phone: shown(value.phone, full),
+    };
+  };
+}
+
+/** Events of a subscription, without those whose return request the caller may not read. */
+async function* readableEvents(
+  events: AsyncIterable<unknown>,
+  ctx: ProvinceContext,
+  caller: Caller,
+): AsyncGenerator<unknown> {
+  for await (const event of events) {
+    const id = (event as { returnRequestId?: string | null }).returnRequestId;
+    const [request] = id ? await findReturnRequests(ctx.db, [id]) : [];
+    if (request && mayReadReturnRequest(caller, request)) yield event;
+  }
+}
+
+/** `Subscription.<field>.subscribe`: the rule of the field's list (`assertMaySubscribe`). */
+function guardSubscription(name: string, field: { subscribe: Resolver; resolve?: Resolver }) {
+  return {
+    ...field,
+    subscribe: async (parent: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
+      const caller = callerOf(ctx);
+      if (caller) assertMaySubscribe(name, caller, args);
+      const events = await field.subscribe(parent, args, ctx, info);
+      return caller && name === 'returnRequestsFiled' && caller.role !== 'system'
+        ? readableEvents(events as AsyncIterable<unknown>, ctx, caller)
+        : events;
+    },
   };
 }
 
 /**
  * A logical subgraph's resolvers with the province's access rules: read and write rules on the
- * root fields, no records for the system caller, and personal identifiers masked by
- * `personal-data.ts`. Unrestricted requests (see `RequestAccess`) pass through untouched.
+ * root fields and subscriptions, the same record rules on `_entities` references, no records for
+ * the system caller, and the personal fields guarded by `personal-data.ts`. Unrestricted
+ * requests (see `RequestAccess`) pass through untouched.
  */
 export function withAccessRules(resolvers: ResolverMap): ResolverMap {
   const guarded: Record<string, unknown> = { ...resolvers };
   const map = resolvers as Record<string, FieldMap | undefined>;
   if (map.Query) guarded.Query = wrapFields(map.Query, guardQuery);
   if (map.Mutation) guarded.Mutation = wrapFields(map.Mutation, guardMutation);
+  if (map.Subscription)
+    guarded.Subscription = Object.fromEntries(
+      Object.entries(map.Subscription).map(([name, field]) => [
+        name,
+        guardSubscription(name, field as { subscribe: Resolver }),
+      ]),
+    );
   for (const [typename, fields] of Object.entries(map)) {
     const reference = fields && typeof fields === 'object' ? fields.__resolveReference : undefined;
     if (typeof reference === 'function') {
@@ -105,12 +260,10 @@ export function withAccessRules(resolvers: ResolverMap): ResolverMap {
       };
     }
   }
-  if (map.Worker)
-    guarded.Worker = {
-      ...(guarded.Worker as FieldMap),
-      idNumber: workerIdentifier('idNumber'),
-      phone: workerIdentifier('phone'),
-    };
+  if (map.Worker) guarded.Worker = guardedWorkerFields(guarded.Worker as FieldMap);
+  const passengers = map.Trip?.passengers;
+  if (typeof passengers === 'function')
+    guarded.Trip = { ...(guarded.Trip as FieldMap), passengers: guardedPassengers(passengers as Resolver) };
   const filed = map.ReturnRequest?.filedWorker;
   if (typeof filed === 'function')
     guarded.ReturnRequest = {

@@ -1,66 +1,141 @@
 import { maskIdentifier, type Caller } from '@p2p/schema';
 import { and, inArray, sql } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
-import { tripPassengers, trips } from '../db/schema/index.js';
+import { returnRequests, tripPassengers, trips } from '../db/schema/index.js';
 import { officerCovers } from './request-access.js';
 
 /**
- * Who sees a worker's full resident ID number and phone; everyone else sees them masked
- * (`maskIdentifier`: first and last four characters).
+ * What of a worker's record each caller sees (the table is in subgraphs/province/README.md,
+ * "Access rules"). Field groups:
+ * - identifiers: `idNumber`, `phone` (masked: `maskIdentifier`, first and last four characters);
+ * - name (masked: the family name and one `*` per further character);
+ * - health: `health` (code, nucleic acid, tested at), `povertyStatus`, `Passenger.temperature`
+ *   (hidden: null, and FORBIDDEN for the non-null `povertyStatus`);
+ * - whereabouts: `workRegion`, `employer`, `travelIntent` (hidden: null). `status` is shown to
+ *   every person who reads the record (the field is non-null).
  *
- * Worker (in the home province):
- * - an officer of the worker's home (province, or the city/county containing his home region);
- * - the receiving place (an officer whose region contains the destination) of a trip the
- *   worker is on that is not yet handed over (PLANNED, DEPARTED, ARRIVED). Only trips stored in
- *   the home province are known here, i.e. those it organised: for a trip organised by another
- *   province (a Hebei bus carrying a Henan worker) the receiving place sees Henan's record masked.
- *
- * RequestedWorker (`ReturnRequest.filedWorker`, in the enterprise's province):
- * - the enterprise that filed the request;
- * - an officer of the worker's home region (who holds the full record anyway).
+ * Who (in the worker's home province, where the record lives):
+ * - an officer of the worker's home (province, or the city/county containing it): everything;
+ * - the two ends of a trip of this province carrying him that is not yet handed over (PLANNED,
+ *   DEPARTED, ARRIVED): an officer whose region contains the trip's origin (the organiser, who
+ *   checks him at the gate) or its destination (the receiving place): everything. Only trips
+ *   stored here are known (those this province organised); a place on a manifest is given only
+ *   by his home side or with its consent (`passenger-consent.ts`), so a trip cannot open a record;
+ * - the enterprise that employs him (`reportEmployment`) or that filed a return request for him
+ *   stored in this province: everything. A request filed in another province is known here only
+ *   once the relay exists (until then: as any enterprise);
+ * - the ministry: name, status and whereabouts; identifiers masked; health and poverty only in
+ *   aggregate (`summary`);
+ * - anyone else (another city, another enterprise): status only, name and identifiers masked.
+ * Observation (14 days at the receiving place) does not exist yet; when it does, the place of
+ * observation joins the receiving place until the worker is released.
  */
+export interface WorkerView {
+  identifiers: boolean;
+  name: boolean;
+  health: boolean;
+  whereabouts: boolean;
+}
 
-/** The trip statuses in which the receiving place needs to identify passengers. */
-const RECEIVING_STATUSES = ['PLANNED', 'DEPARTED', 'ARRIVED'] as const;
+const EVERYTHING: WorkerView = Object.freeze({
+  identifiers: true,
+  name: true,
+  health: true,
+  whereabouts: true,
+});
+const NOTHING: WorkerView = Object.freeze({
+  identifiers: false,
+  name: false,
+  health: false,
+  whereabouts: false,
+});
+const MINISTRY: WorkerView = Object.freeze({
+  identifiers: false,
+  name: true,
+  health: false,
+  whereabouts: true,
+});
 
-/** What the PII rules need of a worker row. */
-interface WorkerFacts {
+/** The trip statuses in which the trip's ends need to identify passengers. */
+const OPEN_STATUSES = ['PLANNED', 'DEPARTED', 'ARRIVED'] as const;
+
+/** What the rules need of a worker row. */
+export interface WorkerFacts {
   id: string;
   homeRegion: string;
+  employerId: string | null;
+}
+
+/** A trip's two ends. */
+interface TripEnds {
+  origin: string;
+  destination: string;
 }
 
 /**
- * The request's loader of "destinations of this province's trips, not yet handed over, that
- * carry the worker": one statement per tick for all workers asked about.
+ * The request's loader of "ends of this province's trips, not yet handed over, that carry the
+ * worker": one statement per tick for all workers asked about.
  */
-function receivingRegionsLoader(ctx: ProvinceContext) {
-  return loaderFor<string[]>(ctx, 'access:receivingRegions', async (workerIds) => {
+function openTripsLoader(ctx: ProvinceContext) {
+  return loaderFor<TripEnds[]>(ctx, 'access:openTrips', async (workerIds) => {
     const rows = await ctx.db
-      .select({ workerId: tripPassengers.workerId, destination: trips.destination })
+      .select({ workerId: tripPassengers.workerId, origin: trips.origin, destination: trips.destination })
       .from(tripPassengers)
       .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
       .where(
         and(
           sql`${tripPassengers.workerId} = ANY(${sql.param([...workerIds])}::text[])`,
-          inArray(trips.status, [...RECEIVING_STATUSES]),
+          inArray(trips.status, [...OPEN_STATUSES]),
         ),
       );
-    const byWorker = new Map<string, string[]>();
-    for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r.destination]);
+    const byWorker = new Map<string, TripEnds[]>();
+    for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
     return workerIds.map((id) => byWorker.get(id) ?? []);
   });
 }
 
-/** True when `caller` may see this worker's resident ID number and phone in full. */
-export async function seesWorkerInFull(
+/** The request's loader of "enterprises that filed a return request stored here for the worker". */
+function filedByLoader(ctx: ProvinceContext) {
+  return loaderFor<string[]>(ctx, 'access:filedBy', async (workerIds) => {
+    const rows = await ctx.db
+      .select({ workerId: returnRequests.workerId, enterpriseId: returnRequests.enterpriseId })
+      .from(returnRequests)
+      .where(sql`${returnRequests.workerId} = ANY(${sql.param([...workerIds])}::text[])`);
+    const byWorker = new Map<string, string[]>();
+    for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r.enterpriseId]);
+    return workerIds.map((id) => byWorker.get(id) ?? []);
+  });
+}
+
+/** True when `caller` is an officer at either end of the trip. */
+export function atTripEnd(caller: Caller, trip: TripEnds): boolean {
+  return officerCovers(caller, trip.origin) || officerCovers(caller, trip.destination);
+}
+
+/** What `caller` sees of this worker's record (see the module comment). */
+export async function workerView(
   ctx: ProvinceContext,
   caller: Caller,
   worker: WorkerFacts,
-): Promise<boolean> {
-  if (caller.role !== 'province' && caller.role !== 'city') return false;
-  if (officerCovers(caller, worker.homeRegion)) return true;
-  const destinations = await receivingRegionsLoader(ctx).load(worker.id);
-  return destinations.some((destination) => officerCovers(caller, destination));
+): Promise<WorkerView> {
+  switch (caller.role) {
+    case 'ministry':
+      return MINISTRY;
+    case 'province':
+    case 'city': {
+      if (officerCovers(caller, worker.homeRegion)) return EVERYTHING;
+      const open = await openTripsLoader(ctx).load(worker.id);
+      return open.some((trip) => atTripEnd(caller, trip)) ? EVERYTHING : NOTHING;
+    }
+    case 'enterprise': {
+      if (!caller.enterpriseId) return NOTHING;
+      if (worker.employerId === caller.enterpriseId) return EVERYTHING;
+      const filers = await filedByLoader(ctx).load(worker.id);
+      return filers.includes(caller.enterpriseId) ? EVERYTHING : NOTHING;
+    }
+    default:
+      return NOTHING;
+  }
 }
 
 /** True when `caller` may see the filed worker of a return request in full. */
@@ -75,4 +150,11 @@ export function seesFiledWorkerInFull(
 /** The value itself, or its mask. */
 export function shown(value: string, full: boolean): string {
   return full ? value : maskIdentifier(value);
+}
+
+/** A name, or its mask: the first character (the family name) and one `*` per further character. */
+export function shownName(name: string, full: boolean): string {
+  if (full) return name;
+  const characters = [...name];
+  return `${characters[0] ?? ''}${'*'.repeat(Math.max(1, characters.length - 1))}`;
 }

@@ -35,6 +35,55 @@ export const READ_RULES: Record<string, ReadRule> = {
   },
 };
 
+/** What the record rule of a return request needs. */
+export interface ReturnRequestFacts {
+  id: string;
+  enterpriseId: string;
+  workerHomeRegion: string;
+  destinationRegion: string;
+}
+
+/**
+ * True when `caller` may read this return request, whatever path it comes by (`returnRequest(id)`,
+ * an `_entities` reference, a subscription event): the rule of the `returnRequests` list applied
+ * to one record. The ministry; an officer whose region contains the worker's home or the
+ * enterprise's region; the enterprise that filed it.
+ */
+export function mayReadReturnRequest(caller: Caller, request: ReturnRequestFacts): boolean {
+  if (caller.role === 'ministry') return true;
+  if (caller.role === 'enterprise') return caller.enterpriseId === request.enterpriseId;
+  return officerCovers(caller, request.workerHomeRegion) || officerCovers(caller, request.destinationRegion);
+}
+
+/**
+ * Refuses a return request `caller` may not read (see {@link mayReadReturnRequest}).
+ * @throws FORBIDDEN without saying anything of the record but its id.
+ */
+export function assertMayReadReturnRequest(caller: Caller, request: ReturnRequestFacts, path: string): void {
+  if (mayReadReturnRequest(caller, request)) return;
+  throw forbidden(
+    `${path}: return request ${request.id} is read only by the enterprise that filed it, the officers of the worker's home or of the enterprise's region, and the ministry; not by ${callerWords(caller)}`,
+  );
+}
+
+/**
+ * Who may subscribe to what (the list rule at subscription time): `arrivals(destination)` like
+ * `trips` (every person; the gateway's system caller too, whose shared feed carries ids only);
+ * `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer whose region
+ * contains `origin`, an enterprise (which receives only its own requests' events), and the
+ * gateway's system caller (the gateway's shared feed: ids only; the gateway applies each client's
+ * rule to every event before delivering it).
+ * @throws FORBIDDEN for anyone else.
+ */
+export function assertMaySubscribe(field: string, caller: Caller, args: Record<string, unknown>): void {
+  if (field !== 'returnRequestsFiled') return;
+  if (caller.role === 'system' || caller.role === 'ministry' || caller.role === 'enterprise') return;
+  if (officerCovers(caller, args.origin as string)) return;
+  throw forbidden(
+    `returnRequestsFiled: origin ${String(args.origin)} (the workers' home) is outside the region of ${callerWords(caller)}; follow your own region, or list returnRequests(destination:) for your enterprises' requests`,
+  );
+}
+
 /** Extra filter of `returnRequests` for a caller: an enterprise lists only its own requests. */
 export function returnRequestScope(caller: Caller): { enterpriseId?: string } {
   return caller.role === 'enterprise' ? { enterpriseId: caller.enterpriseId } : {};

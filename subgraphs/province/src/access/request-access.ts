@@ -44,6 +44,17 @@ export function callerOf(ctx: ProvinceContext): Caller | undefined {
   return access.kind === 'caller' ? access.caller : undefined;
 }
 
+/**
+ * The caller of a request for rules checked deep inside a mutation, in code that tests and scripts
+ * also call directly with a bare context: undefined when unrestricted or when nothing was bound.
+ * Every GraphQL request is bound (the guarded resolvers call {@link callerOf} first), so this
+ * never opens a GraphQL path; it only lets direct calls run without rules.
+ */
+export function callerIfBound(ctx: ProvinceContext): Caller | undefined {
+  const access = (ctx as WithAccess)[ACCESS];
+  return access?.kind === 'caller' ? access.caller : undefined;
+}
+
 /** True for a province or city officer whose region contains `region`. */
 export function officerCovers(caller: Caller, region: string | null | undefined): boolean {
   return (

@@ -24,8 +24,12 @@ export interface FileReturnRequestInput {
   departureRegion: string;
 }
 
-/** Most openings one enterprise may report. */
-export const MAX_OPENINGS = 1_000_000;
+/**
+ * Most openings one enterprise may report (#11.13): totals stay `Int`, so inputs are bounded
+ * far below 2^31 (a national sum reaches 2^31 only past 21,474 enterprises all at the bound;
+ * a sum past 2^31 − 1 is a field error, never a wrapped number: README, Limits).
+ */
+export const MAX_OPENINGS = 100_000;
 
 /** Registers an enterprise located in this province. Every call creates one (retry with an idempotency key). */
 export async function registerEnterprise(

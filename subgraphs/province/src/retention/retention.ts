@@ -144,8 +144,8 @@ async function pruneKeysBatch(
     const [row] = rowsOf<{ deleted: number }>(
       await tx.execute(sql`
       WITH gone AS (
-        DELETE FROM ${idempotencyKeys} WHERE key IN (
-          SELECT key FROM ${idempotencyKeys} WHERE created_at < now() - make_interval(days => ${days}) LIMIT ${batch})
+        DELETE FROM ${idempotencyKeys} WHERE (scope, key) IN (
+          SELECT scope, key FROM ${idempotencyKeys} WHERE created_at < now() - make_interval(days => ${days}) LIMIT ${batch})
         RETURNING 1)
       SELECT count(*)::int AS deleted FROM gone`),
     );

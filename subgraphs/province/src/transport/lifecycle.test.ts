@@ -193,6 +193,22 @@ describe('trip lifecycle', () => {
     expect(after.passengers).toHaveLength(3);
   });
 
+  it.skipIf(!process.env.DATABASE_URL)(
+    'should put a worker on one active trip only when assignments to several trips race (#11.6, PostgreSQL)',
+    async () => {
+      for (let round = 0; round < 3; round++) {
+        const [w] = await registerWorkers(1);
+        const racing = await Promise.all(Array.from({ length: 6 }, () => plan()));
+        const answers = await Promise.all(
+          racing.map((t) => p.gql('transport', ASSIGN, { trip: t.id, workers: [w] })),
+        );
+        expect(answers.filter((a) => !a.errors)).toHaveLength(1);
+        for (const refused of answers.filter((a) => a.errors))
+          expectError(refused, 'CONFLICT', /is already on trip/);
+      }
+    },
+  );
+
   it('should replay departTrip with the same idempotency key without a second event', async () => {
     const [w] = await registerWorkers(1);
     const trip = await plan();

@@ -1,5 +1,7 @@
 import { badInput, decodeId, encodeId, hubError, notFound } from '@p2p/schema';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { assertMayAssign } from '../access/passenger-consent.js';
+import { callerIfBound } from '../access/request-access.js';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { tripPassengers, trips, workers, type TransportMode } from '../db/schema/index.js';
@@ -52,9 +54,23 @@ export async function planTrip(
 }
 
 /**
+ * Takes a transaction-scoped advisory lock per worker (in one order, so two calls never deadlock):
+ * two assignments of one worker run one after the other, and the second sees the first's trip
+ * (#11.6). Workers of other provinces have no row here to lock, hence advisory locks.
+ */
+async function lockWorkers(tx: Tx, ids: readonly string[]): Promise<void> {
+  await tx.execute(sql`
+    SELECT pg_advisory_xact_lock(k) FROM (
+      SELECT DISTINCT hashtextextended('assignPassengers:' || id, 0) AS k
+      FROM unnest(${sql.param([...ids])}::text[]) AS id ORDER BY k) AS keys`);
+}
+
+/**
  * Adds workers (of any province) to a PLANNED trip's manifest. Workers already on it are kept
- * once; capacity is never exceeded. A worker of this province must exist and must not be on
- * another PLANNED or DEPARTED trip; workers of other provinces are taken as given.
+ * once; capacity is never exceeded. A worker of this province must exist, must be one the caller
+ * may assign (`access/passenger-consent.ts`: his home side, or his travel intent to the trip's
+ * destination) and must not be on another PLANNED or DEPARTED trip (checked under a lock per
+ * worker); workers of other provinces are taken as given.
  */
 export async function assignPassengers(
   ctx: ProvinceContext,
@@ -71,13 +87,23 @@ export async function assignPassengers(
   const ids = [...new Set(workerIds)];
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED'], 'assigning passengers');
+  await lockWorkers(tx, ids);
   const local = ids.filter((id) => decodeId(id).province === ctx.province);
   if (local.length > 0) {
-    const known = new Set(
-      (await tx.select({ id: workers.id }).from(workers).where(inArray(workers.id, local))).map((w) => w.id),
-    );
+    const rows = await tx
+      .select({
+        id: workers.id,
+        homeRegion: workers.homeRegion,
+        intentDestination: workers.intentDestination,
+        intentEarliestDate: workers.intentEarliestDate,
+        intentLatestDate: workers.intentLatestDate,
+      })
+      .from(workers)
+      .where(inArray(workers.id, local));
+    const known = new Set(rows.map((w) => w.id));
     const missing = local.find((id) => !known.has(id));
     if (missing) throw notFound('Worker', missing);
+    assertMayAssign(callerIfBound(ctx), trip, rows);
   }
   const onboard = await tx
     .select({ workerId: tripPassengers.workerId, tripId: tripPassengers.tripId })

@@ -1,4 +1,4 @@
-import { assertResidentId, badInput, decodeId, notFound, workerIdFor } from '@p2p/schema';
+import { assertResidentId, badInput, decodeId, hubError, notFound, workerIdFor } from '@p2p/schema';
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
@@ -10,6 +10,7 @@ import {
   type TransportMode,
 } from '../db/schema/index.js';
 import { findEnterprises } from '../employment/records.js';
+import { rowsOf } from '../subscriptions/sql-rows.js';
 import { notBefore, pastInstant } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
 import { mobilePhone, requiredText, skillList, TEXT_LIMITS } from '../validation/text.js';
@@ -61,6 +62,9 @@ function registration(ctx: ProvinceContext, input: RegisterWorkerInput, at = 'in
  * Registers workers with ONE multi-row `INSERT … ON CONFLICT (id)`. A worker registered before
  * (same resident ID → same id) is not duplicated: only his contact phone is refreshed; name,
  * home, status and history are kept. Every input is validated before anything is written.
+ * A re-registration is judged on the STORED record (#11.3): its home region must be the one
+ * given (the access rule checked the caller against the given one), otherwise the call is
+ * `CONFLICT` and nothing is written; the message does not say where he is registered.
  * @returns the worker ids, one per input, in input order.
  */
 export async function registerWorkers(
@@ -73,8 +77,28 @@ export async function registerWorkers(
     throw badInput(`inputs: at most ${MAX_BULK_REGISTRATION} workers per call`, 'inputs');
   const records = inputs.map((input, i) => registration(ctx, input, bulk ? `inputs[${i}]` : 'input'));
   if (records.length === 0) return [];
-  const unique = [...new Map(records.map((r) => [r.id, r])).values()];
-  await tx.execute(bulkInsertWorkers(unique));
+  const byId = new Map<string, (typeof records)[number]>();
+  records.forEach((r, i) => {
+    const twin = byId.get(r.id);
+    if (twin && twin.homeRegion !== r.homeRegion) {
+      const at = bulk ? `inputs[${i}]` : 'input';
+      throw badInput(`${at}.homeRegion: the same resident ID is given twice with two home regions`, at);
+    }
+    byId.set(r.id, r);
+  });
+  const unique = [...byId.values()];
+  const written = new Set(
+    rowsOf<{ id: string }>(await tx.execute(bulkInsertWorkers(unique))).map((row) => row.id),
+  );
+  const index = records.findIndex((r) => !written.has(r.id));
+  if (index >= 0) {
+    const at = bulk ? `inputs[${index}]` : 'input';
+    throw hubError(
+      'CONFLICT',
+      `${at}.idNumber: this resident ID is already registered with another home region; a home region is not changed by registering again`,
+      { field: `${at}.homeRegion` },
+    );
+  }
   return records.map((r) => r.id);
 }
 
@@ -86,7 +110,8 @@ const textArrayLiteral = (values: readonly string[]) =>
  * The multi-row INSERT of `registerWorkers` as `INSERT … SELECT … FROM unnest($1::text[], …)`: one
  * array parameter per column, so 1,000 workers cost 7 parameters instead of 7,000 and drizzle does
  * not build a 7,000-placeholder VALUES list (which took about half the province's CPU in a bulk
- * registration). Skills travel as array literals and are cast back to text[].
+ * registration). Skills travel as array literals and are cast back to text[]. It returns the ids
+ * inserted or refreshed: a worker stored with another home region is neither, and is missing.
  */
 function bulkInsertWorkers(rows: readonly ReturnType<typeof registration>[]) {
   const column = (c: { name: string }) => sql.identifier(c.name);
@@ -96,7 +121,9 @@ function bulkInsertWorkers(rows: readonly ReturnType<typeof registration>[]) {
     from unnest(${array(rows.map((r) => r.id))}, ${array(rows.map((r) => r.name))}, ${array(rows.map((r) => r.idNumber))}, ${array(rows.map((r) => r.phone))},
       ${array(rows.map((r) => r.homeRegion))}, ${array(rows.map((r) => r.povertyStatus))}, ${array(rows.map((r) => textArrayLiteral(r.skills)))})
       as u(id, name, id_number, phone, home_region, poverty_status, skills)
-    on conflict (${column(workers.id)}) do update set ${column(workers.phone)} = excluded.${column(workers.phone)}, ${column(workers.updatedAt)} = now()`;
+    on conflict (${column(workers.id)}) do update set ${column(workers.phone)} = excluded.${column(workers.phone)}, ${column(workers.updatedAt)} = now()
+      where ${workers}.${column(workers.homeRegion)} = excluded.${column(workers.homeRegion)}
+    returning ${column(workers.id)}`;
 }
 
 /** Fails with NOT_FOUND unless an UPDATE … RETURNING hit the worker. */

@@ -24,12 +24,15 @@ export type OutboxKind =
 
 /**
  * Idempotency keys: the first call with a key stores which records it returned; the same key
- * again returns them, the same key for another operation or other input is refused.
+ * again returns them, the same key for another operation or other input is refused. Keys are
+ * scoped per caller (`scope`): one caller's key never meets another caller's call.
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
-    key: byteText('key').primaryKey(),
+    /** Whose key it is: `role:subject` of the caller (see `idempotency.ts`, `keyScope`). */
+    scope: byteText('scope').notNull().default(''),
+    key: byteText('key').notNull(),
     operation: text('operation').notNull(),
     /** SHA-256 of the mutation's arguments (without the key). */
     requestHash: text('request_hash').notNull(),
@@ -38,7 +41,10 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   // The retention job deletes the oldest keys (src/retention/).
-  (t) => [index('idempotency_keys_created_at_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index('idempotency_keys_created_at_idx').on(t.createdAt),
+  ],
 );
 
 /**
