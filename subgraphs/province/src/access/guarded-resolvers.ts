@@ -136,13 +136,8 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
       return shownName((w as WorkerRow).name, !view || view.name);
     },
     health: orNull('health', 'health'),
-    povertyStatus: async (w: unknown, _args: unknown, ctx: ProvinceContext) => {
-      const view = await viewOf(ctx, w);
-      if (!view || view.health) return (w as WorkerRow).povertyStatus;
-      throw forbidden(
-        `povertyStatus: shown only to the worker's home side, the enterprise that employs or filed him and the ends of his trip; ${callerWords(callerOf(ctx)!)} reads it in aggregate (summary.workers.priority)`,
-      );
-    },
+    // Sensitive like health: null (not an error, which would blank the whole worker) for others.
+    povertyStatus: orNull('povertyStatus', 'health'),
     workRegion: orNull('workRegion', 'whereabouts'),
     employer: orNull('employer', 'whereabouts'),
     travelIntent: orNull('travelIntent', 'whereabouts'),
