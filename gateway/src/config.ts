@@ -55,7 +55,8 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
  * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`) and limits (`LIMIT_*`, `RATE_LIMIT_*`,
- * `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the environment only (see auth/auth-options.ts, limits/limit-options.ts).
+ * `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the environment only (see auth/auth-options.ts, limits/limit-options.ts),
+ * and so do the subscription caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README "Subscriptions").
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -95,6 +96,20 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     auth: nonEmpty(authOptionsFromEnv(env)),
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
+    subscriptions: nonEmpty(
+      Object.fromEntries(
+        Object.entries({
+          maxSubscriptionsPerConnection: int(
+            env.SUBSCRIPTION_MAX_PER_CONNECTION,
+            'SUBSCRIPTION_MAX_PER_CONNECTION',
+          ),
+          maxConnectionsPerCaller: int(
+            env.SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER,
+            'SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER',
+          ),
+        }).filter(([, v]) => v !== undefined),
+      ),
+    ),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
 }

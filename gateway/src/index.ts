@@ -153,6 +153,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   await apollo.start();
   await health.start();
+  const limiter: RateLimiter = options.rateLimitRedisUrl
+    ? new RedisTokenBucketLimiter({
+        url: options.rateLimitRedisUrl,
+        ratePerSecond: limits.ratePerSecond,
+        burst: limits.rateBurst,
+        logger,
+      })
+    : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const subscriptions = attachSubscriptions({
     // connection_init carries the caller's token; the province links sign as the gateway itself.
     onConnect: subscriptionAuthenticator(createTokenVerifier(auth), logger),
@@ -164,16 +172,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     metricsRegistry: metrics.registry,
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
+    // Each subscribe message takes from the caller's allowance, as an HTTP operation does.
+    limiter,
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
-  const limiter: RateLimiter = options.rateLimitRedisUrl
-    ? new RedisTokenBucketLimiter({
-        url: options.rateLimitRedisUrl,
-        ratePerSecond: limits.ratePerSecond,
-        burst: limits.rateBurst,
-        logger,
-      })
-    : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const graphql = graphqlAdmission({ apollo, verify: createTokenVerifier(auth), limits, limiter, logger });
   // `graphql` answers /graphql with the caller in the context; routes' own Apollo fallback is unused.
   httpServer.on(

@@ -34,8 +34,8 @@ export function sendRefusal(res: ServerResponse, error: GraphQLError): void {
   res.end(text);
 }
 
-/** The rate limiter's key of a caller: the token's subject, or the client address when anonymous. */
-function rateKey(caller: Caller | null, req: IncomingMessage): string {
+/** The rate limiter's key of a caller: the token's subject, or the client address when anonymous (HTTP and subscriptions). */
+export function rateKey(caller: Caller | null, req: IncomingMessage): string {
   return caller
     ? `caller:${caller.role}:${caller.subject}`
     : `address:${req.socket.remoteAddress ?? 'unknown'}`;
