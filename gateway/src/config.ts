@@ -65,7 +65,9 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
  * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`), the admin endpoints (`ADMIN_TOKEN`,
  * `ADMIN_PORT`, `ADMIN_HOST`), development mode (`P2P_DEV=1` or `--dev`) and limits (`LIMIT_*`,
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
- * environment only (see auth/auth-options.ts, limits/limit-options.ts).
+ * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
+ * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
+ * "Subscriptions").
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -109,6 +111,20 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     adminHost: env.ADMIN_HOST || undefined,
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
+    subscriptions: nonEmpty(
+      Object.fromEntries(
+        Object.entries({
+          maxSubscriptionsPerConnection: int(
+            env.SUBSCRIPTION_MAX_PER_CONNECTION,
+            'SUBSCRIPTION_MAX_PER_CONNECTION',
+          ),
+          maxConnectionsPerCaller: int(
+            env.SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER,
+            'SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER',
+          ),
+        }).filter(([, v]) => v !== undefined),
+      ),
+    ),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GatewayOptions;
 }

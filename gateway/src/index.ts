@@ -178,6 +178,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   await apollo.start();
   await health.start();
   const operationLimits = { ...limitRules, schema: hub.gateway.schema! };
+  const limiter: RateLimiter = options.rateLimitRedisUrl
+    ? new RedisTokenBucketLimiter({
+        url: options.rateLimitRedisUrl,
+        ratePerSecond: limits.ratePerSecond,
+        burst: limits.rateBurst,
+        logger,
+      })
+    : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const subscriptions = attachSubscriptions({
     // connection_init carries the caller's token; the province links sign as the gateway itself.
     onConnect: subscriptionAuthenticator(verify, logger),
@@ -189,17 +197,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     metricsRegistry: metrics.registry,
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
-    refuseOperation: (payload) => subscriptionRefusal(payload, operationLimits),
+    // The query limits of HTTP, before graphql-ws parses and validates the subscription.
+    admitOperation: (operation) => subscriptionRefusal(operation, operationLimits),
+    // Each subscribe message takes from the caller's allowance, as an HTTP operation does.
+    limiter,
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
-  const limiter: RateLimiter = options.rateLimitRedisUrl
-    ? new RedisTokenBucketLimiter({
-        url: options.rateLimitRedisUrl,
-        ratePerSecond: limits.ratePerSecond,
-        burst: limits.rateBurst,
-        logger,
-      })
-    : new TokenBucketLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst });
   const graphql = graphqlAdmission({ apollo, verify, limits, limiter, logger, operationLimits });
   const routes = { registry, metrics, logger, plainSubgraphs: () => plain };
   httpServer.on('request', gatewayRoutes({ ...routes, graphql, adminToken: options.adminToken }));

@@ -254,6 +254,8 @@ describe('tokens from a JWKS (production)', () => {
     ).toEqual({
       principal: 'city:110105:',
       context: { caller: { subject: 'u1', role: 'city', region: '110105' } },
+      callerKey: 'caller:city:u1',
+      expiresAt: expect.any(Number),
     });
     expect(await authenticate({ connectionParams: {}, request })).toBe(false);
     expect(await authenticate({ connectionParams: { authorization: 'Bearer nope' }, request })).toBe(false);

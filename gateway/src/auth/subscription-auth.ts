@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { describeCaller, type Caller } from '@p2p/schema';
 import type { Logger } from '@p2p/runtime';
+import { decodeJwt } from 'jose';
 import type { GatewayContext } from './gateway-context.js';
+import { rateKey } from '../http/graphql-admission.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** What the subscription server's `onConnect` hook receives (see subscriptions/connections.ts). */
@@ -17,6 +19,10 @@ export interface AdmittedConnection {
   /** Role, region and enterprise: the masking of personal fields depends on nothing else. */
   principal: string;
   context: GatewayContext & Record<string, unknown>;
+  /** The caller's rate-limit key (`rateKey`): caps and the rate limit count by it. */
+  callerKey: string;
+  /** The token's `exp` in epoch milliseconds: the connection ends then. */
+  expiresAt?: number;
 }
 
 /** The principal of a caller: callers with equal principals see exactly the same fields. */
@@ -30,7 +36,8 @@ export function principalOf(caller: Caller): string {
  * headers) or else the upgrade request's `Authorization` header. Subscriptions are not public:
  * no token or a bad one refuses the connection (false → graphql-ws closes it with 4403).
  * Events are then resolved through the federated pipeline with `{ caller }` as context, so the
- * provinces mask personal fields for this caller as for a query.
+ * provinces mask personal fields for this caller as for a query; the connection is counted under
+ * the caller's rate-limit key and ends at the token's `exp`.
  */
 export function subscriptionAuthenticator(verify: TokenVerifier, logger?: Logger) {
   return async ({ connectionParams, request }: ConnectionInit): Promise<AdmittedConnection | false> => {
@@ -43,7 +50,18 @@ export function subscriptionAuthenticator(verify: TokenVerifier, logger?: Logger
         return false;
       }
       logger?.debug({ caller: describeCaller(caller) }, 'subscription admitted');
-      return { principal: principalOf(caller), context: { caller } };
+      // Verified above: the payload is the token's own; `exp` is required by the verifier.
+      const { exp } = decodeJwt(
+        String(header)
+          .replace(/^Bearer\s+/i, '')
+          .trim(),
+      );
+      return {
+        principal: principalOf(caller),
+        context: { caller },
+        callerKey: rateKey(caller, request),
+        ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
+      };
     } catch (err) {
       logger?.info(
         { reason: (err as Error).message.slice(0, 120) },

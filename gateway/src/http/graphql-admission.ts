@@ -23,8 +23,8 @@ export interface GraphQLAdmissionOptions {
   operationLimits: OperationLimitPolicy;
 }
 
-/** The rate limiter's key of a caller: the token's subject, or the client address when anonymous. */
-function rateKey(caller: Caller | null, req: IncomingMessage): string {
+/** The rate limiter's key of a caller: the token's subject, or the client address when anonymous (HTTP and subscriptions). */
+export function rateKey(caller: Caller | null, req: IncomingMessage): string {
   return caller
     ? `caller:${caller.role}:${caller.subject}`
     : `address:${req.socket.remoteAddress ?? 'unknown'}`;

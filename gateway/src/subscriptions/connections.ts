@@ -1,7 +1,8 @@
 /**
  * Per-connection state of the gateway's graphql-ws server, owned by this module alone: who the
- * client is (from the `onConnect` hook) and how to close its socket. Keyed by graphql-ws's
- * per-connection context object, in a WeakMap, so nothing outlives the connection.
+ * client is (from the `onConnect` hook), until when its credentials hold, and how to close its
+ * socket. Keyed by graphql-ws's per-connection context object, in a WeakMap, so nothing outlives
+ * the connection.
  */
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
@@ -20,6 +21,14 @@ export interface ConnectionIdentity {
   principal?: string;
   /** The context the caller's events are resolved with (passed to the federated pipeline). @default {} */
   context?: Record<string, unknown>;
+  /**
+   * Who counts for the caps and the rate limit: the HTTP rate limiter's key of the caller, so
+   * subscribe messages and HTTP operations draw on one allowance.
+   * @default `address:<remote address>` (as the HTTP limiter keys anonymous callers)
+   */
+  callerKey?: string;
+  /** When the credentials expire (epoch milliseconds, the token's `exp`): the connection ends then. @default never */
+  expiresAt?: number;
 }
 
 /** The authentication hook of `connection_init` (the auth module plugs in here). */
@@ -34,6 +43,16 @@ export type SubscriptionConnectHook = (init: {
 export interface ConnectionState {
   principal: string;
   context: Record<string, unknown>;
+  /** See {@link ConnectionIdentity.callerKey}. */
+  callerKey: string;
+  /** See {@link ConnectionIdentity.expiresAt}. */
+  expiresAt?: number;
+  /** True once the credentials expired: nothing more is served on the connection. */
+  readonly expired: boolean;
+  /** Resolves when the credentials expire (never without `expiresAt`). */
+  readonly whenExpired: Promise<void>;
+  /** Marks the credentials expired (the expiry timer calls it). */
+  expire(): void;
   /** Closes the connection because the client reads too slowly (SubscriptionCloseCode.SlowConsumer). */
   closeSlowConsumer(): void;
 }
@@ -45,10 +64,24 @@ export function admitConnection(
   key: object,
   socket: WebSocket,
   identity: ConnectionIdentity,
+  request: IncomingMessage,
 ): ConnectionState {
+  let expired = false;
+  let resolveExpiry = () => {};
+  const whenExpired = new Promise<void>((resolve) => (resolveExpiry = resolve));
   const state: ConnectionState = {
     principal: identity.principal ?? 'anonymous',
     context: identity.context ?? {},
+    callerKey: identity.callerKey ?? `address:${request.socket?.remoteAddress ?? 'unknown'}`,
+    ...(identity.expiresAt !== undefined ? { expiresAt: identity.expiresAt } : {}),
+    get expired() {
+      return expired;
+    },
+    whenExpired,
+    expire: () => {
+      expired = true;
+      resolveExpiry();
+    },
     closeSlowConsumer: () => {
       const code = SubscriptionCloseCode.SlowConsumer;
       socket.close(code, CLOSE_REASONS[code]);

@@ -34,6 +34,7 @@ import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
 import { assertCursorsRetained } from './retention-check.js';
+import { assertCursorsReached } from './head-check.js';
 import { SharedExecution, mapEvents } from './shared-execution.js';
 
 /** The context of a subscription operation. */
@@ -119,6 +120,7 @@ export function subscribeResolver(
     const start =
       args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
     await assertCursorsRetained(deps.feeds, topic, region, start);
+    await assertCursorsReached(deps.feeds, topic, start);
     const selection = entitySelection(topic, info);
     const { connection } = ctx;
     const resolver = deps.resolvers.acquire(selection, connection.principal, connection.context);

@@ -7,17 +7,29 @@ import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@p2p/runtime';
+import type { RateLimiter } from '../limits/rate-limit.js';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
 import type { SubscriptionConnectHook } from './connections.js';
 import { EventResolvers, type FederatedExecutor } from './event-resolver.js';
 import { subscribeWith } from './execution.js';
 import { registerSubscriptionMetrics } from './metrics.js';
+import {
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  type OperationAdmission,
+} from './subscription-admission.js';
 import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
 import { serveGatewaySubscriptions, type GatewayWsOptions } from './ws-server.js';
 
 /** Every close code of the subscriptions, and the reason texts sent with the hub's own. */
-export { SubscriptionCloseCode, CLOSE_REASONS } from './close-codes.js';
+export { SubscriptionCloseCode, CLOSE_REASONS, TOKEN_EXPIRED_REASON } from './close-codes.js';
+/** The caps' defaults and the hook of further checks of each subscribe message (the query limits). */
+export {
+  DEFAULT_MAX_CONNECTIONS_PER_CALLER,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  type OperationAdmission,
+  type SubscribeOperation,
+} from './subscription-admission.js';
 /** The vector cursor codec (per-province positions as base64url JSON). */
 export { encodeVectorCursor, decodeVectorCursor, type ProvincePositions } from './vector-cursor.js';
 /** The default bounded buffer of a client subscription (1,000 events). */
@@ -50,6 +62,19 @@ export interface SubscriptionOptions {
   lingerMs?: number;
   /** Upgrade headers of each province link (the hook for the gateway's signed caller assertion). */
   upstreamHeaders?: (province: string) => Promise<Record<string, string>> | Record<string, string>;
+  /**
+   * Subscriptions one connection may have open; one more is refused with QUERY_TOO_COMPLEX
+   * (`SUBSCRIPTION_MAX_PER_CONNECTION`; 0: no cap). @default 20
+   */
+  maxSubscriptionsPerConnection?: number;
+  /**
+   * Connections one caller (the rate limiter's key: the token's subject) may have open to this
+   * gateway process; one more is closed with 4629 TooManyConnections
+   * (`SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER`; 0: no cap). @default 10
+   */
+  maxConnectionsPerCaller?: number;
+  /** Further checks of each subscribe message before it is parsed (the query limits plug in here). */
+  admitOperation?: OperationAdmission;
 }
 
 /** What {@link attachSubscriptions} needs from the gateway. */
@@ -63,8 +88,8 @@ export interface AttachSubscriptionsOptions extends SubscriptionOptions {
   logger: Logger;
   /** Where to register the subscription gauges (the registry `/metrics` serves). */
   metricsRegistry?: Registry;
-  /** The gateway's operation limits (limits/operation-limits.ts `subscriptionRefusal`). */
-  refuseOperation?: GatewayWsOptions['refuseOperation'];
+  /** The per-caller rate limiter of HTTP: each subscribe message takes one operation from it. Absent: not limited. */
+  limiter?: RateLimiter;
 }
 
 /** The running subscription service of the gateway. */
@@ -99,8 +124,16 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
       maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
     }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
-    ...(options.refuseOperation ? { refuseOperation: options.refuseOperation } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.maxConnectionsPerCaller !== undefined
+      ? { maxConnectionsPerCaller: options.maxConnectionsPerCaller }
+      : {}),
+    admission: {
+      maxSubscriptionsPerConnection:
+        options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      ...(options.limiter ? { limiter: options.limiter } : {}),
+      ...(options.admitOperation ? { admitOperation: options.admitOperation } : {}),
+    },
     logger,
   });
   const stats = () => ({

@@ -134,7 +134,7 @@ describe('a shared upstream feed', () => {
   });
 
   it('ends the clients behind a pruned point with CURSOR_EXPIRED and goes on from it for the others', async () => {
-    const fake = fakeLink(0);
+    const fake = fakeLink(9);
     const feed = feedOver(fake.link);
     const behind = client([['130000', 3]]);
     const ahead = client([['130000', 9]]);
@@ -160,6 +160,27 @@ describe('a shared upstream feed', () => {
     await tick();
     expect(ahead.seqs).toEqual([10]);
     expect(behind.seqs).toEqual([]);
+    feed.stop();
+  });
+
+  it("should never let a client's cursor beyond the province head move the shared feed (#11.7 feed poisoning)", async () => {
+    const fake = fakeLink(40);
+    const feed = feedOver(fake.link);
+    const poisoner = client([['130000', 1e12]]);
+    feed.attach(poisoner.s, 1e12); // the first client of the feed, with a position from the future
+    const fromNow = client();
+    feed.attach(fromNow.s, undefined);
+    await tick();
+    expect(fake.subscriptions.map((s) => s.after)).toEqual([40]);
+    expect(feed.streamPosition).toBe(40);
+    fake.push(41);
+    const later = client();
+    feed.attach(later.s, undefined);
+    fake.push(42);
+    await tick();
+    expect(fromNow.seqs).toEqual([41, 42]);
+    expect(later.seqs).toEqual([42]);
+    expect(poisoner.seqs).toEqual([]); // its own position only filters what it receives
     feed.stop();
   });
 

@@ -5,6 +5,10 @@
  * served from memory; a client further behind rewinds the stream once (the province replays
  * from its position, the others skip what they already had). When the link drops or the
  * province restarts, it resubscribes from its position with backoff: nothing is lost.
+ *
+ * Its position only ever comes from the province (the head it reads, the events it receives, a
+ * retention point it is told), never from a client: a client's `after` above it only filters
+ * what that client receives, so one client's cursor never moves the feed the others share.
  */
 import type { Logger } from '@p2p/runtime';
 import { readUpstreamEvent, type SubscriptionTopic, type UpstreamEvent } from './topics.js';
@@ -71,6 +75,11 @@ export class UpstreamFeed {
     return this.position;
   }
 
+  /** The furthest position of the province this feed has seen (its head read, its events); 0 before any. */
+  get knownHead(): number {
+    return this.furthest;
+  }
+
   /** How many clients share it. */
   get size(): number {
     return this.taps.size;
@@ -78,7 +87,8 @@ export class UpstreamFeed {
 
   /**
    * Adds a client that has everything up to `after` (undefined: from now on). Events after it
-   * are delivered: from the history at once, or by rewinding the stream.
+   * are delivered: from the history at once, or by rewinding the stream. An `after` beyond the
+   * stream's position leaves the stream alone: the client skips what it already has.
    */
   attach(tap: FeedTap, after: number | undefined): void {
     this.taps.add(tap);
@@ -123,12 +133,12 @@ export class UpstreamFeed {
     this.generation++;
   }
 
+  /**
+   * Reads the province's head, then subscribes from the earliest position asked for, never from
+   * beyond the head: a client's position is not trusted to start the stream everyone shares.
+   */
   private ensureStarted(): void {
     if (this.readingHead || this.stopUpstream || this.retryTimer || this.stopped) return;
-    if (this.waitingForHead.size === 0 && this.requestedStart !== undefined) {
-      this.subscribeFrom(this.requestedStart);
-      return;
-    }
     this.readingHead = true;
     this.options.link.query<{ outboxHead: string }>('query OutboxHead { outboxHead }').then(
       ({ outboxHead }) => {

@@ -48,3 +48,34 @@ describe("a province's retention point, read by the gateway", () => {
     await feeds.close();
   });
 });
+
+describe("a province's head, read by the gateway", () => {
+  it('should read the head once for a crowd, reuse it for positions below it, and read again for one above', async () => {
+    let head = 40;
+    const { feeds, asked } = feedsAnswering(async () => ({ outboxHead: String(head) }));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => feeds.headReaches('130000', 'transport', 40)),
+    );
+    expect(new Set(answers)).toEqual(new Set([true]));
+    expect(asked).toEqual(['130000/transport']);
+    expect(await feeds.headReaches('130000', 'employment', 12)).toBe(true); // one outbox per province
+    expect(asked).toHaveLength(1);
+    head = 45;
+    expect(await feeds.headReaches('130000', 'transport', 45)).toBe(true);
+    expect(asked).toHaveLength(2);
+    await feeds.close();
+  });
+
+  it('should answer false for a position the head does not reach after a second look (#11.7 feed poisoning)', async () => {
+    const { feeds, asked } = feedsAnswering(async () => ({ outboxHead: '40' }));
+    expect(await feeds.headReaches('130000', 'transport', 41)).toBe(false);
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    await feeds.close();
+  });
+
+  it('should answer undefined when the province does not answer', async () => {
+    const { feeds } = feedsAnswering(() => new Promise(() => {}));
+    expect(await feeds.headReaches('130000', 'transport', 1, 20)).toBeUndefined();
+    await feeds.close();
+  });
+});

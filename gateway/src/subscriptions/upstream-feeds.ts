@@ -56,6 +56,10 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
+  /** The furthest `outboxHead` read per province (it only grows). */
+  private readonly heads = new Map<string, number>();
+  /** `outboxHead` reads in flight per (province, subgraph), shared by the clients asking meanwhile. */
+  private readonly headReads = new Map<string, Promise<number | undefined>>();
   /** `outboxPrunedThrough` answers per (province, subgraph, region), for `retentionCacheMs`; bounded (any region of the country may be asked). */
   private readonly retention: LRUCache<string, Promise<number | undefined>>;
 
@@ -122,15 +126,12 @@ export class UpstreamFeeds {
     const key = `${province}|${subgraph}|${region}`;
     const cached = this.retention.get(key);
     if (cached) return cached;
-    let timer: NodeJS.Timeout | undefined;
-    const through = Promise.race([
+    const through = withTimeout(
       this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(
         `query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`,
       ),
-      new Promise<never>(
-        (_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs)),
-      ),
-    ])
+      timeoutMs,
+    )
       .then(
         (answer) => {
           const value = Number(answer.outboxPrunedThrough);
@@ -139,12 +140,34 @@ export class UpstreamFeeds {
         () => undefined,
       )
       .then((value) => {
-        clearTimeout(timer);
         if (value === undefined) this.retention.delete(key);
         return value;
       });
     this.retention.set(key, through);
     return through;
+  }
+
+  /**
+   * Whether `position` is at or below `province`'s head, i.e. a seq the province has given out:
+   * true at once when a head read or an event of any feed of it got that far; else its
+   * `outboxHead` is read over the `subgraph` link, and again after 250 ms and 750 ms (a province
+   * that has just started settles the holes below its head first). Undefined when the province
+   * does not answer within `timeoutMs` (not checked: the shared feed never trusts the position).
+   */
+  async headReaches(
+    province: string,
+    subgraph: string,
+    position: number,
+    timeoutMs = 2_000,
+  ): Promise<boolean | undefined> {
+    if (position <= this.knownHead(province)) return true;
+    for (const pauseMs of [0, 250, 750]) {
+      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+      const head = await this.readHead(province, subgraph, timeoutMs);
+      if (head === undefined) return undefined;
+      if (position <= head) return true;
+    }
+    return false;
   }
 
   /** Current counters. */
@@ -171,6 +194,38 @@ export class UpstreamFeeds {
     await Promise.allSettled(links.map((link) => link.dispose()));
   }
 
+  /** The furthest position of `province` seen: heads read, events of its feeds. */
+  private knownHead(province: string): number {
+    let head = this.heads.get(province) ?? 0;
+    for (const [key, entry] of this.feeds)
+      if (key.startsWith(`${province}|`)) head = Math.max(head, entry.feed.knownHead);
+    return head;
+  }
+
+  /** Reads `province`'s `outboxHead` over its `subgraph` link (one read in flight per link). */
+  private readHead(province: string, subgraph: string, timeoutMs: number): Promise<number | undefined> {
+    const key = `${province}|${subgraph}`;
+    let read = this.headReads.get(key);
+    if (!read) {
+      read = withTimeout(
+        this.link(province, subgraph).query<{ outboxHead: string }>('query OutboxHead { outboxHead }'),
+        timeoutMs,
+      )
+        .then(
+          (answer) => {
+            const head = Number(answer.outboxHead);
+            if (!Number.isSafeInteger(head)) return undefined;
+            this.heads.set(province, Math.max(this.heads.get(province) ?? 0, head));
+            return head;
+          },
+          () => undefined,
+        )
+        .finally(() => this.headReads.delete(key));
+      this.headReads.set(key, read);
+    }
+    return read;
+  }
+
   private link(province: string, subgraph: string): UpstreamLink {
     const key = `${province}|${subgraph}`;
     let link = this.links.get(key);
@@ -194,4 +249,13 @@ export class UpstreamFeeds {
     }
     return link;
   }
+}
+
+/** `promise`, or a rejection after `timeoutMs` (the timer is cleared either way). */
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -1,16 +1,32 @@
 /**
  * The thin WebSocket adapter of the gateway's subscriptions: graphql-ws
  * (`graphql-transport-ws`) over `ws` on the gateway's own http.Server, at `/graphql` (the
- * same URL as GraphQL over HTTP). Other upgrade paths get 404.
+ * same URL as GraphQL over HTTP). Other upgrade paths get 404. Each connection is admitted by
+ * the `onConnect` hook and the per-caller connection cap, lives until its token expires, and
+ * each `subscribe` message passes `admitSubscription` (subscription-admission.ts) first.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { hubError } from '@p2p/schema';
-import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { routeUpgrades, type Logger } from '@p2p/runtime';
-import { admitConnection, connectionState, type SubscriptionConnectHook } from './connections.js';
+import { CallerConnections } from './caller-connections.js';
+import { CLOSE_REASONS, SubscriptionCloseCode, TOKEN_EXPIRED_REASON } from './close-codes.js';
+import {
+  admitConnection,
+  connectionState,
+  type ConnectionState,
+  type SubscriptionConnectHook,
+} from './connections.js';
 import type { SubscriptionContext } from './execution.js';
+import {
+  DEFAULT_MAX_CONNECTIONS_PER_CALLER,
+  admitSubscription,
+  type SubscriptionAdmissionOptions,
+} from './subscription-admission.js';
+import { atExpiry, endingAtExpiry, tokenExpired } from './token-expiry.js';
 
 /** Options of {@link serveGatewaySubscriptions}. */
 export interface GatewayWsOptions {
@@ -21,20 +37,21 @@ export interface GatewayWsOptions {
   subscribe: (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
   /** @default '/graphql' */
   path?: string;
-  /** The gateway's operation limits, before graphql-ws validates a subscription: errors to refuse it with, or undefined. */
-  refuseOperation?: (payload: {
-    query?: unknown;
-    operationName?: unknown;
-    variables?: unknown;
-  }) => readonly GraphQLError[] | undefined;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
   onConnect?: SubscriptionConnectHook;
   /** WebSocket ping interval; a client that misses a pong for as long is dropped (dead within 2 intervals). @default 6_000 */
   keepAliveMs?: number;
   /** Largest message accepted from a client. @default 65_536 */
   maxPayloadBytes?: number;
+  /** Connections a caller may have open (0: no cap). @default DEFAULT_MAX_CONNECTIONS_PER_CALLER */
+  maxConnectionsPerCaller?: number;
+  /** What each `subscribe` message must pass (caps, rate limit, query limits). */
+  admission: SubscriptionAdmissionOptions;
   logger: Logger;
 }
+
+/** How long an expired connection waits for its subscriptions' errors to go out before it is closed anyway. */
+const EXPIRED_CLOSE_GRACE_MS = 1_000;
 
 /** The running adapter. */
 export interface GatewayWsServer {
@@ -51,26 +68,80 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 65_536 });
   const stopRouting = routeUpgrades(options.httpServer, wss, (requested) => requested === path);
 
+  const callers = new CallerConnections(
+    options.maxConnectionsPerCaller ?? DEFAULT_MAX_CONNECTIONS_PER_CALLER,
+  );
+  type ServerContext = Context<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>;
+  /** Closes an expired connection once its subscriptions have been told (or after the grace time). */
+  const closeIfIdle = (ctx: ServerContext) => {
+    if (Object.keys(ctx.subscriptions).length === 0)
+      ctx.extra.socket.close(SubscriptionCloseCode.Forbidden, TOKEN_EXPIRED_REASON);
+  };
+  const expire = (ctx: ServerContext, state: ConnectionState) => {
+    logger.info({ principal: state.principal }, 'subscription connection ended: token expired');
+    state.expire();
+    setImmediate(() => closeIfIdle(ctx));
+    setTimeout(
+      () => ctx.extra.socket.close(SubscriptionCloseCode.Forbidden, TOKEN_EXPIRED_REASON),
+      EXPIRED_CLOSE_GRACE_MS,
+    ).unref();
+  };
+
   const disposable = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
         const identity = options.onConnect
-          ? await options.onConnect({
-              connectionParams: ctx.connectionParams ?? {},
-              request: ctx.extra.request,
-            })
+          ? await options.onConnect({ connectionParams: ctx.connectionParams ?? {}, request })
           : {};
         if (identity === false) {
           logger.info('subscription connection refused by the onConnect hook');
           return false;
         }
-        admitConnection(ctx, ctx.extra.socket, identity);
+        if (identity.expiresAt !== undefined && identity.expiresAt <= Date.now()) {
+          logger.info('subscription connection refused: token expired');
+          return false;
+        }
+        if (socket.readyState !== WebSocket.OPEN) return false; // left while being authenticated
+        const state = admitConnection(ctx, socket, identity, request);
+        if (!callers.take(state.callerKey)) {
+          logger.warn(
+            { principal: state.principal },
+            'subscription connection refused: too many connections for this caller',
+          );
+          const code = SubscriptionCloseCode.TooManyConnections;
+          socket.close(code, CLOSE_REASONS[code]);
+          return false;
+        }
+        socket.once('close', () => callers.release(state.callerKey));
+        if (state.expiresAt !== undefined)
+          socket.once(
+            'close',
+            atExpiry(state.expiresAt, () => expire(ctx, state)),
+          );
         return true;
       },
-      onSubscribe: (_ctx, _id, payload) => options.refuseOperation?.(payload),
+      onSubscribe: (ctx, _id, payload) =>
+        // The count is taken now, before any await: a burst of subscribe messages is counted in full.
+        admitSubscription(
+          {
+            connection: connectionState(ctx)!,
+            open: Object.keys(ctx.subscriptions).length,
+            operation: payload,
+          },
+          options.admission,
+        ),
       context: (ctx): SubscriptionContext => ({ connection: connectionState(ctx)! }),
       subscribe: options.subscribe,
+      onOperation: (ctx, _id, _payload, _args, result) => {
+        const state = connectionState(ctx);
+        if (!state || !(Symbol.asyncIterator in result)) return undefined;
+        return endingAtExpiry(result, state.whenExpired, () => tokenExpired(state.expiresAt));
+      },
+      onComplete: (ctx) => {
+        if (connectionState(ctx)?.expired) setImmediate(() => closeIfIdle(ctx));
+      },
       execute: () => ({
         errors: [
           hubError(

@@ -85,6 +85,8 @@ async function main(): Promise<void> {
   const hub = await startFederation({
     provinces: settings.provinces,
     ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : { databaseUrl: '' }),
+    // One caller holds every subscriber's connection: the per-caller caps and rate limit are off.
+    gatewayEnv: { SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER: '0', RATE_LIMIT_PER_SECOND: '0' },
     onLog: (service, line, stream) => {
       if ((stream === 'stderr' && !line.startsWith('{')) || /"level":"(error|fatal)"/.test(line))
         console.error(`[${service}] ${line.slice(0, 300)}`);

@@ -115,6 +115,19 @@ export class OutboxFeed {
     });
   }
 
+  /**
+   * Whether `seq` is at or below the head: at once when it is, else after one more read of the
+   * outbox and at most `waitMs` for the head to get there (a position another process of this
+   * province delivered, or this one before a restart, is reached as soon as the holes below it
+   * are settled). False: `seq` lies beyond every event this province has.
+   */
+  async reaches(seq: number, waitMs = 1_000): Promise<boolean> {
+    if (this.headSeq >= seq) return true;
+    this.wake();
+    await this.waitBeyond(seq - 1, AbortSignal.timeout(waitMs));
+    return this.headSeq >= seq;
+  }
+
   /** Stops the timers and releases every waiter. */
   close(): void {
     this.closed = true;

@@ -40,10 +40,24 @@ export function parseSeqCursor(after: unknown): number | undefined {
   throw badInput('after: not a cursor of this province (a cursor received from this subscription)', 'after');
 }
 
+/**
+ * Refuses a cursor ahead of the province's head: no event of this province has that seq yet, so
+ * it can only be forged (or come from another epoch of the sequence, e.g. a restored database).
+ * @throws BAD_USER_INPUT (`extensions.field` = 'after')
+ */
+export async function assertCursorReached(feed: OutboxFeed, after: number): Promise<void> {
+  if (await feed.reaches(after)) return;
+  throw badInput(
+    `after: #${after} is ahead of this province's latest event (#${feed.head}); pass the cursor of the last event received, or omit after to start from now`,
+    'after',
+  );
+}
+
 function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: string) {
-  return (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
+  return async (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
     const region = assertRegionCode(args[argument], argument);
     const after = parseSeqCursor(args.after);
+    if (after !== undefined) await assertCursorReached(source.feed, after);
     ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
     return followEvents({
       db: ctx.db,

@@ -138,6 +138,25 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
     }
   });
 
+  it('should refuse a cursor ahead of its head on its own port with BAD_USER_INPUT (#11.7 feed poisoning)', async () => {
+    const head = await maxSeq(province);
+    for (const after of [String(head + 1), '999999999999999']) {
+      const sub = collect(client, ARRIVALS, { d: '110000', after });
+      await sub.until(1, 5_000).catch(() => {});
+      sub.stop();
+      const error = sub.errors[0] as { extensions?: Record<string, unknown> } | undefined;
+      expect(error?.extensions, `after ${after}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
+    // At the head itself nothing is refused: the next event arrives.
+    const atHead = collect(client, ARRIVALS, { d: '110000', after: String(head) });
+    await new Promise((r) => setTimeout(r, 300));
+    await mutate(PLAN, { input: plan('桂B·10005', '110105') });
+    const [event] = await atHead.until(1);
+    atHead.stop();
+    expect(atHead.errors).toEqual([]);
+    expect(event!.trip.vehicleCode).toBe('桂B·10005');
+  });
+
   it('tells its head over the WebSocket (outboxHead)', async () => {
     const result = await new Promise<{ data?: { outboxHead: string } | null }>((resolve, reject) => {
       client.subscribe<{ outboxHead: string }>(

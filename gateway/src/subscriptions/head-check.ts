@@ -1,0 +1,43 @@
+/**
+ * A client's vector cursor against the provinces' heads: a position beyond every event a
+ * province has given out cannot come from this subscription (it is forged, or from another
+ * epoch of the province's sequence), so the subscription is refused with BAD_USER_INPUT naming
+ * the province. A province that does not answer is not checked here: its shared feed never
+ * takes a client's position (`UpstreamFeed`), and the province refuses it on its own port.
+ *
+ * Epochs (DESIGN.md, "Decisions"): once cursors carry a per-province epoch, a position of another
+ * epoch is CURSOR_EXPIRED; that belongs with the relay/backup work. Until then a position ahead of
+ * the head is BAD_USER_INPUT whatever its origin.
+ */
+import { hubError } from '@p2p/schema';
+import type { SubscriptionTopic } from './topics.js';
+import type { UpstreamFeeds } from './upstream-feeds.js';
+import type { ProvincePositions } from './vector-cursor.js';
+
+/**
+ * Checks every connected province of `start` in parallel.
+ * @throws BAD_USER_INPUT (extensions: `field`, `province`) for the first province whose position is ahead of its head.
+ */
+export async function assertCursorsReached(
+  feeds: Pick<UpstreamFeeds, 'provinces' | 'headReaches'>,
+  topic: SubscriptionTopic,
+  start: ProvincePositions,
+  field = 'after',
+): Promise<void> {
+  const connected = new Set(feeds.provinces);
+  const checks = [...start].filter(([province]) => connected.has(province));
+  const answers = await Promise.all(
+    checks.map(async ([province, after]) => ({
+      province,
+      after,
+      reached: await feeds.headReaches(province, topic.subgraph, after),
+    })),
+  );
+  const ahead = answers.find(({ reached }) => reached === false);
+  if (ahead)
+    throw hubError(
+      'BAD_USER_INPUT',
+      `${field}: the position of province ${ahead.province} (#${ahead.after}) is ahead of its latest event; pass the cursor of the last event received, or omit ${field} to start from now`,
+      { field, province: ahead.province },
+    );
+}
