@@ -19,7 +19,7 @@ import {
   type OperationAdmission,
 } from './subscription-admission.js';
 import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
-import { serveGatewaySubscriptions, type GatewayWsOptions } from './ws-server.js';
+import { serveGatewaySubscriptions } from './ws-server.js';
 
 /** Every close code of the subscriptions, and the reason texts sent with the hub's own. */
 export { SubscriptionCloseCode, CLOSE_REASONS, TOKEN_EXPIRED_REASON } from './close-codes.js';

@@ -23,7 +23,7 @@ import {
   returnRequestScope,
   type ReturnRequestFacts,
 } from './read-rules.js';
-import { callerOf, callerWords, forbidden, officerCovers } from './request-access.js';
+import { callerOf, forbidden, officerCovers } from './request-access.js';
 import { WRITE_RULES } from './write-rules.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
