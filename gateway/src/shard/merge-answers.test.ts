@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isObjectType, type GraphQLObjectType } from 'graphql';
 import { loadShardedSubgraph, type ShardedSubgraph } from './sharded-subgraph.js';
 import { analyzeOperation, stripShardAliases } from './operation-analysis.js';
-import { firstNonNull, mergeAnswers, type MergeScope } from './merge-answers.js';
+import { firstNonNull, IntOverflowError, mergeAnswers, type MergeScope } from './merge-answers.js';
 
 /** Merges province answers to an `_entities` selection on Summary the way the router does. */
 function mergeSummaries(sg: ShardedSubgraph, selection: string, answers: unknown[]) {
@@ -22,6 +22,18 @@ describe('SUM merge', () => {
   const workers = loadShardedSubgraph('workers');
   const employment = loadShardedSubgraph('employment');
   const transport = loadShardedSubgraph('transport');
+
+  it('should refuse a summed Int beyond 2^31 - 1 instead of answering a wrong number (#11.13)', () => {
+    const part = (n: number) => ({ __typename: 'Summary', scope: 'CN', workers: { registered: n } });
+    expect(mergeSummaries(workers, 'workers { registered }', [part(2_147_483_000), part(647)])).toMatchObject(
+      {
+        workers: { registered: 2_147_483_647 },
+      },
+    );
+    expect(() => mergeSummaries(workers, 'workers { registered }', [part(2_147_483_000), part(648)])).toThrow(
+      IntOverflowError,
+    );
+  });
 
   it('should add numbers deep and keep other leaves from the first answer', () => {
     const part = (n: number) => ({

@@ -20,6 +20,20 @@ export interface MergeScope {
 }
 
 type Answer = Record<string, unknown>;
+
+/** The largest value of GraphQL's 32-bit `Int`. */
+const MAX_INT = 2_147_483_647;
+
+/**
+ * A sum of province counts beyond GraphQL's 32-bit `Int`: the inputs are bounded so that this
+ * cannot happen (DESIGN.md "Totals stay Int"); if it ever does, the answer says so instead of
+ * carrying a number a client would read wrong.
+ */
+export class IntOverflowError extends Error {
+  constructor(readonly sum: number) {
+    super(`a summed count (${sum}) exceeds GraphQL's 32-bit Int (2,147,483,647)`);
+  }
+}
 const isPresent = (v: unknown) => v !== null && v !== undefined;
 const nullable = (t: GraphQLOutputType): GraphQLOutputType => (isNonNullType(t) ? t.ofType : t);
 
@@ -60,7 +74,9 @@ export function sumValues(
   if (isLeafType(t)) {
     const named = getNamedType(t).name;
     if (named !== 'Int' && named !== 'Float') return present[0];
-    return present.reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0);
+    const sum = present.reduce<number>((total, v) => total + (typeof v === 'number' ? v : 0), 0);
+    if (named === 'Int' && (sum > MAX_INT || sum < -MAX_INT - 1)) throw new IntOverflowError(sum);
+    return sum;
   }
   return sumObjects(present as Answer[], t, sets, scope);
 }

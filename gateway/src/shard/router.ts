@@ -1,6 +1,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { hubError } from '@p2p/schema';
+import { IntOverflowError } from './merge-answers.js';
 import { OperationAnalyzer } from './operation-analysis.js';
 import { fetchEntities } from './entities.js';
 import { fetchRootFields } from './root-fields.js';
@@ -86,8 +87,14 @@ export class ShardRouter implements GraphQLDataSource {
     // (read from the incoming request's context; `options.context` is deprecated).
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext.context : undefined;
     const ctx: ShardContext = { ...this.ctx, caller: callerOfContext(incoming) };
-    return analysis.entities
-      ? fetchEntities(ctx, analysis, request)
-      : fetchRootFields(ctx, analysis, request);
+    try {
+      return await (analysis.entities
+        ? fetchEntities(ctx, analysis, request)
+        : fetchRootFields(ctx, analysis, request));
+    } catch (err) {
+      if (!(err instanceof IntOverflowError)) throw err;
+      this.logger.error({ subgraph: this.ctx.subgraph.name, sum: err.sum }, 'summed count overflows Int');
+      return { errors: [hubError('INTERNAL_SERVER_ERROR', err.message).toJSON()] };
+    }
   }
 }
