@@ -3,7 +3,16 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { SYSTEM_CALLER, supergraphSdl as contractSupergraphSdl } from '@p2p/schema';
-import { closeOnce, closeServer, createLogger, developmentMode, listen, type Logger } from '@p2p/runtime';
+import {
+  closeOnce,
+  closeServer,
+  createLogger,
+  developmentMode,
+  hubFormatError,
+  listen,
+  safeError,
+  type Logger,
+} from '@p2p/runtime';
 import { createHubGateway, shardedSubgraphs } from './hub-gateway.js';
 import { ProvinceRegistry } from './shard/province-registry.js';
 import { ProvinceClient } from './shard/province-client.js';
@@ -166,6 +175,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    // Every extensions.code from the registry: Apollo's own request errors (syntax, validation,
+    // variables) become BAD_USER_INPUT, anything unexpected INTERNAL_SERVER_ERROR (logged).
+    formatError: hubFormatError((err, path) =>
+      logger.error({ err: safeError(err), path }, 'unexpected error'),
+    ),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),

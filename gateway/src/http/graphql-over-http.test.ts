@@ -33,7 +33,7 @@ describe('GraphQL over HTTP (graphql-http audit of the real gateway)', () => {
   it('should answer a parse, validation or variable-coercion failure with 200 when the client accepts only application/json', async () => {
     for (const body of [
       { query: '{' },
-      { query: '{ nothing }' },
+      { query: '{ region(code: "110000") { nothing } }' },
       { query: 'query ($c: String!) { region(code: $c) { name } }', variables: { c: 1 } },
     ]) {
       const res = await fetch(hub.gateway.url, {

@@ -1,5 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { contractCostWeights, contractListSizes, hubError, type Caller, type ListSizes } from '@p2p/schema';
+import {
+  badInput,
+  contractCostWeights,
+  contractListSizes,
+  hubError,
+  type Caller,
+  type ListSizes,
+} from '@p2p/schema';
 import { GraphQLError, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { PUBLIC_ROOT_FIELDS } from '../auth/auth-options.js';
 import { assertPublicFields } from '../auth/public-fields-plugin.js';
@@ -74,8 +81,9 @@ export function parseWithinLimits(query: string, maxTokens: number): DocumentNod
  * document built to be costly to validate is refused first, in microseconds): the document's
  * shape (aliases, repeated fields), the public fields when the caller is anonymous (`null`), then
  * the executed operation's page sizes, depth and cost. A document without the named operation is
- * left to validation.
- * @throws GraphQLError QUERY_TOO_COMPLEX (`extensions.limit` names the limit) or UNAUTHENTICATED.
+ * left to validation, unless it was named: then BAD_USER_INPUT.
+ * @throws GraphQLError QUERY_TOO_COMPLEX (`extensions.limit` names the limit), UNAUTHENTICATED or
+ * BAD_USER_INPUT.
  */
 export function checkOperationLimits(
   document: DocumentNode,
@@ -86,7 +94,15 @@ export function checkOperationLimits(
   const { limits } = policy;
   assertDocumentShape(document, limits);
   const operation = getOperationAST(document, request.operationName ?? undefined);
-  if (!operation) return;
+  if (!operation) {
+    // Named but absent: the gateway's planner would fail on it with an HTTP 500 (INVALID_GRAPHQL).
+    if (typeof request.operationName === 'string')
+      throw badInput(
+        `operationName: the document has no operation named "${request.operationName.slice(0, 64)}"`,
+        'operationName',
+      );
+    return;
+  }
   if (caller === null) assertPublicFields(operation, document, policy.publicRootFields);
   const scope = operationScope(policy.schema, document, request.variables ?? undefined);
   assertPageSizes(scope, operation, limits.maxPageSize);
