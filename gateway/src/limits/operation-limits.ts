@@ -7,7 +7,7 @@ import {
   type Caller,
   type ListSizes,
 } from '@p2p/schema';
-import { GraphQLError, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { PUBLIC_ROOT_FIELDS } from '../auth/auth-options.js';
 import { assertPublicFields } from '../auth/public-fields-plugin.js';
 import { assertCost } from './cost-limit.js';
@@ -28,6 +28,9 @@ export interface OperationLimitRules {
   /** Root query fields anonymous callers may read. */
   publicRootFields: ReadonlySet<string>;
 }
+
+/** How an operation arrived: subscriptions are served over the WebSocket only. */
+export type Transport = 'http' | 'websocket';
 
 /** What the operation limits read an operation against: the rules and the gateway's API schema. */
 export interface OperationLimitPolicy extends OperationLimitRules {
@@ -90,12 +93,20 @@ export function checkOperationLimits(
   request: { operationName?: string | null; variables?: Record<string, unknown> | null },
   policy: OperationLimitPolicy,
   caller?: Caller | null,
+  over: Transport = 'websocket',
 ): void {
   const { limits } = policy;
   assertDocumentShape(document, limits);
   const operation = getOperationAST(document, request.operationName ?? undefined);
   if (!operation) {
-    // Named but absent: the gateway's planner would fail on it with an HTTP 500 (INVALID_GRAPHQL).
+    // Named but absent, or several and none named: the gateway's planner would fail on it with
+    // an HTTP 500 (INVALID_GRAPHQL) instead of validation's clear answer.
+    const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (typeof request.operationName !== 'string' && operations.length > 1)
+      throw badInput(
+        'operationName: the document has several operations; name the one to run',
+        'operationName',
+      );
     if (typeof request.operationName === 'string')
       throw badInput(
         `operationName: the document has no operation named "${request.operationName.slice(0, 64)}"`,
@@ -104,9 +115,11 @@ export function checkOperationLimits(
     return;
   }
   if (caller === null) assertPublicFields(operation, document, policy.publicRootFields);
+  if (operation.operation === 'subscription' && over === 'http')
+    throw badInput('subscriptions are served over graphql-ws (ws://<gateway>/graphql), not over HTTP');
   const scope = operationScope(policy.schema, document, request.variables ?? undefined);
-  assertPageSizes(scope, operation, limits.maxPageSize);
   assertDepth(scope, operation, limits.maxDepth);
+  assertPageSizes(scope, operation, limits.maxPageSize);
   assertCost(scope, operation, limits.maxCost, {
     ...limits,
     listSizes: policy.listSizes,
@@ -144,6 +157,7 @@ export function admitOperation(
   received: ReceivedOperation,
   policy: OperationLimitPolicy,
   caller?: Caller | null,
+  over: Transport = 'websocket',
 ): void {
   if (typeof received.query !== 'string') return;
   let document: DocumentNode;
@@ -159,6 +173,7 @@ export function admitOperation(
     { operationName, variables: asVariables(received.variables) },
     policy,
     caller,
+    over,
   );
 }
 
@@ -183,12 +198,13 @@ export function admitRequest(
       },
       policy,
       caller,
+      'http',
     );
     return;
   }
   for (const received of Array.isArray(body) ? body : [body]) {
     if (received && typeof received === 'object')
-      admitOperation(received as ReceivedOperation, policy, caller);
+      admitOperation(received as ReceivedOperation, policy, caller, 'http');
   }
 }
 

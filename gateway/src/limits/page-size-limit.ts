@@ -2,6 +2,9 @@ import type { GraphQLCompositeType, OperationDefinitionNode, SelectionSetNode } 
 import { tooComplex } from './limit-errors.js';
 import { fieldsOf, intArgument, rootType, type OperationScope } from './selections.js';
 
+/** Deepest level walked (far beyond any depth limit; introspection is not depth-limited). */
+const MAX_WALK_DEPTH = 64;
+
 /** Arguments that set a page size. */
 const PAGE_ARGUMENTS = ['first', 'last'];
 
@@ -15,7 +18,10 @@ export function assertPageSizes(
   operation: OperationDefinitionNode,
   maxPageSize: number,
 ): void {
-  const check = (set: SelectionSetNode, type: GraphQLCompositeType | undefined) => {
+  const check = (set: SelectionSetNode, type: GraphQLCompositeType | undefined, depth = 0) => {
+    // Fragments may spread each other through fields (a cycle validation refuses later): stop
+    // where no operation the depth limit lets through can reach.
+    if (depth > MAX_WALK_DEPTH) return;
     for (const field of fieldsOf(scope, set, type)) {
       for (const name of PAGE_ARGUMENTS) {
         const size = intArgument(scope, field.node, name);
@@ -27,7 +33,7 @@ export function assertPageSizes(
           );
         }
       }
-      if (field.node.selectionSet) check(field.node.selectionSet, field.childType);
+      if (field.node.selectionSet) check(field.node.selectionSet, field.childType, depth + 1);
     }
   };
   check(operation.selectionSet, rootType(scope, operation));
