@@ -586,6 +586,46 @@ describe('issue #11: the rules of the province that owns the data', () => {
       expect(await temperatureFor(caller)).toBeNull();
   });
 
+  it('should not open a worker to an enterprise that files for him with his resident ID number alone (#11.4, review)', async () => {
+    const FILE = `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id worker { id } } }`;
+    const guess = { ...guilinInput, name: '某某', phone: '13800000000' };
+    const answer = expectData(
+      await gql(
+        'employment',
+        FILE,
+        {
+          i: {
+            enterpriseId: otherEnterpriseId,
+            worker: guess,
+            plannedReturnDate: '2020-02-23',
+            departureRegion: '450302',
+          },
+        },
+        OTHER_ENTERPRISE,
+      ),
+    ).fileReturnRequest;
+    expect(answer.worker.id).toBe(guilinWorker);
+    const later = expectData(
+      await gql(
+        'workers',
+        `query($id: ID!) { worker(id: $id) { name phone povertyStatus health { code } } }`,
+        { id: guilinWorker },
+        OTHER_ENTERPRISE,
+      ),
+    ).worker;
+    expect(later).toMatchObject({ povertyStatus: null, health: null });
+    const real = expectData(
+      await gql(
+        'workers',
+        `query($id: ID!) { worker(id: $id) { name phone } }`,
+        { id: guilinWorker },
+        GUILIN,
+      ),
+    ).worker;
+    expect(later.phone).not.toBe(real.phone);
+    expect(later.name).not.toBe(real.name);
+  });
+
   it("should keep one caller's idempotency key from touching another caller's call (#11.5)", async () => {
     const ENTERPRISE_MUTATION = `mutation($k: String, $i: RegisterEnterpriseInput!) { registerEnterprise(input: $i, idempotencyKey: $k) { id name } }`;
     const input = (name: string) => ({ i: { name, region: '450203', sector: '物流' }, k: 'shared-key-1' });

@@ -64,6 +64,9 @@ export interface WorkerFacts {
   id: string;
   homeRegion: string;
   employerId: string | null;
+  /** As his home side recorded them: a filing proves it knows him only when it names both. */
+  name: string;
+  phone: string;
 }
 
 /** A trip's two ends. */
@@ -94,15 +97,27 @@ function openTripsLoader(ctx: ProvinceContext) {
   });
 }
 
-/** The request's loader of "enterprises that filed a return request stored here for the worker". */
-function filedByLoader(ctx: ProvinceContext) {
-  return loaderFor<string[]>(ctx, 'access:filedBy', async (workerIds) => {
+/** A return request stored here, as far as the access rule needs it. */
+interface Filing {
+  enterpriseId: string;
+  workerName: string;
+  workerPhone: string;
+}
+
+/** The request's loader of "return requests stored here for the worker". */
+function filingsLoader(ctx: ProvinceContext) {
+  return loaderFor<Filing[]>(ctx, 'access:filings', async (workerIds) => {
     const rows = await ctx.db
-      .select({ workerId: returnRequests.workerId, enterpriseId: returnRequests.enterpriseId })
+      .select({
+        workerId: returnRequests.workerId,
+        enterpriseId: returnRequests.enterpriseId,
+        workerName: returnRequests.workerName,
+        workerPhone: returnRequests.workerPhone,
+      })
       .from(returnRequests)
       .where(sql`${returnRequests.workerId} = ANY(${sql.param([...workerIds])}::text[])`);
-    const byWorker = new Map<string, string[]>();
-    for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r.enterpriseId]);
+    const byWorker = new Map<string, Filing[]>();
+    for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
     return workerIds.map((id) => byWorker.get(id) ?? []);
   });
 }
@@ -130,8 +145,16 @@ export async function workerView(
     case 'enterprise': {
       if (!caller.enterpriseId) return NOTHING;
       if (worker.employerId === caller.enterpriseId) return EVERYTHING;
-      const filers = await filedByLoader(ctx).load(worker.id);
-      return filers.includes(caller.enterpriseId) ? EVERYTHING : NOTHING;
+      // A filing opens his record only when it names him as his home side recorded him (name and
+      // phone): a resident ID number alone, which is all a filing needs, proves nothing.
+      const filings = await filingsLoader(ctx).load(worker.id);
+      const knows = filings.some(
+        (f) =>
+          f.enterpriseId === caller.enterpriseId &&
+          f.workerName === worker.name &&
+          f.workerPhone === worker.phone,
+      );
+      return knows ? EVERYTHING : NOTHING;
     }
     default:
       return NOTHING;
