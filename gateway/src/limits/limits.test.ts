@@ -33,7 +33,7 @@ function op(query: string, variables: Record<string, unknown> = {}) {
   const operation = document.definitions.find(
     (d) => d.kind === 'OperationDefinition',
   ) as OperationDefinitionNode;
-  return { scope: operationScope(schema, document, variables), operation };
+  return { scope: operationScope(schema, document, variables, operation), operation };
 }
 
 const code = (fn: () => unknown) => {
@@ -148,6 +148,13 @@ describe('expanded fields (before validation)', () => {
 });
 
 describe('page size limit', () => {
+  it("should read a variable's default value when the variable is left out (review of #11.10)", () => {
+    const dodge = op('query($n: Int = 100000) { trips(first: $n) { totalCount } }');
+    expect(code(() => assertPageSizes(dodge.scope, dodge.operation, 100))?.code).toBe('QUERY_TOO_COMPLEX');
+    const sent = op('query($n: Int = 100000) { trips(first: $n) { totalCount } }', { n: 10 });
+    expect(code(() => assertPageSizes(sent.scope, sent.operation, 100))).toBeUndefined();
+  });
+
   it('should refuse first above the maximum or below zero, as a literal or a variable, anywhere', () => {
     expect(
       code(() =>

@@ -117,7 +117,7 @@ export function checkOperationLimits(
   if (caller === null) assertPublicFields(operation, document, policy.publicRootFields);
   if (operation.operation === 'subscription' && over === 'http')
     throw badInput('subscriptions are served over graphql-ws (ws://<gateway>/graphql), not over HTTP');
-  const scope = operationScope(policy.schema, document, request.variables ?? undefined);
+  const scope = operationScope(policy.schema, document, request.variables ?? undefined, operation);
   assertDepth(scope, operation, limits.maxDepth);
   assertPageSizes(scope, operation, limits.maxPageSize);
   assertCost(scope, operation, limits.maxCost, {

@@ -38,11 +38,20 @@ export function operationScope(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
+  operation?: OperationDefinitionNode,
 ): OperationScope {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions)
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  return { schema, fragments, variables: variables ?? {} };
+  // A variable left out takes its default (`query($n: Int = 100)`): the limits read that value.
+  const withDefaults: Record<string, unknown> = { ...variables };
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const fallback = definition.defaultValue;
+    if (withDefaults[name] === undefined && fallback?.kind === Kind.INT)
+      withDefaults[name] = Number(fallback.value);
+  }
+  return { schema, fragments, variables: withDefaults };
 }
 
 /** The root type of an operation. */
