@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { workers } from '../db/schema/index.js';
 import { startProvince, type ProvinceService } from '../index.js';
+import { intentMatches } from './passenger-consent.js';
 import { expectData, expectError, residentId, type GraphQLAnswer } from '../test-support.js';
 import {
   createProvinceDatabase,
@@ -349,7 +350,7 @@ describe('issue #11: the rules of the province that owns the data', () => {
     expect(await passengerCount(tripId)).toBe(2);
   });
 
-  it('should let a Liuzhou officer assign a Guilin worker whose home side recorded his travel intent to Liuzhou (#11.1 consent)', async () => {
+  it('should take a travel intent as consent only for a trip from his own side, on its days, to its destination (#11.1 consent)', async () => {
     const other = {
       ...guilinInput,
       name: '覃意向',
@@ -373,9 +374,26 @@ describe('issue #11: the rules of the province that owns the data', () => {
       /on 2020-02-20/,
     );
     expectData(await gql('workers', INTENT, { w: id, d: '450200' }, GUILIN));
-    expectData(await gql('transport', ASSIGN, { t: tripId, w: [id] }, LIUZHOU));
-    // on the trip, the organiser sees him in full until hand-over
-    expect(expectData(await gql('workers', WORKER, { id }, LIUZHOU)).worker.idNumber).toBe(other.idNumber);
+    // his intent to Liuzhou on the day, but the bus leaves from Liuzhou, not from his side: an
+    // intent names where he goes, not who may fetch him (review: any city could take him)
+    expectError(await gql('transport', ASSIGN, { t: tripId, w: [id] }, LIUZHOU), 'FORBIDDEN');
+    expect(await passengerCount(tripId)).toBe(0);
+    expect(expectData(await gql('workers', WORKER, { id }, LIUZHOU)).worker.idNumber).toBe(
+      maskIdentifier(other.idNumber),
+    );
+    // the rule itself: a trip from his own side (Guilin) to Liuzhou on the day matches his intent
+    const worker = {
+      id,
+      homeRegion: '450302',
+      intentDestination: '450200',
+      intentEarliestDate: '2020-02-18',
+      intentLatestDate: '2020-02-25',
+    };
+    const at = new Date('2020-02-20T08:00:00+08:00');
+    expect(intentMatches(worker, { origin: '450300', destination: '450203', departureAt: at })).toBe(true);
+    expect(intentMatches(worker, { origin: '450302', destination: '450200', departureAt: at })).toBe(true);
+    expect(intentMatches(worker, { origin: '450203', destination: '450203', departureAt: at })).toBe(false);
+    expect(intentMatches(worker, { origin: '450300', destination: '440300', departureAt: at })).toBe(false);
   });
 
   it('should refuse another enterprise, another region and the system caller a single return request, on the root field and through _entities (#11.2)', async () => {

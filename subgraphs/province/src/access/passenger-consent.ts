@@ -8,8 +8,9 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  * - by an officer whose region contains the worker's home region (the home side itself), or
  * - with the home side's consent: the travel intent recorded for him by his home side
  *   (`reportTravelIntent`, a home officer's write) names a destination inside the trip's
- *   destination region, or a region the trip's destination lies inside, and the trip leaves
- *   within the intent's dates (China Standard Time).
+ *   destination region, or a region the trip's destination lies inside, the trip leaves
+ *   within the intent's dates (China Standard Time), and it leaves from his own side: its origin
+ *   contains his home region or lies inside it (not another city of the province).
  * A return request is NOT consent: it is filed by the enterprise side (an officer of the
  * enterprise's region may file one himself). Once the relay carries the home side's answer to a
  * request (ACKNOWLEDGED / ARRANGED), such a request can count as consent.
@@ -30,6 +31,7 @@ export interface AssignableWorker {
 
 /** What the rule needs of the trip. */
 export interface TripPlan {
+  origin: string;
   destination: string;
   departureAt: Date;
 }
@@ -44,7 +46,12 @@ export function intentMatches(worker: AssignableWorker, trip: TripPlan): boolean
   const { intentDestination: wanted, intentEarliestDate: earliest, intentLatestDate: latest } = worker;
   if (wanted == null || earliest == null || latest == null) return false;
   const day = chinaDay(trip.departureAt);
+  // The bus leaves from his own side (his county's township, his county, his city), not from
+  // another city of the province: an intent names where he goes, not who may fetch him.
+  const fromHisSide =
+    regionContains(trip.origin, worker.homeRegion) || regionContains(worker.homeRegion, trip.origin);
   return (
+    fromHisSide &&
     (regionContains(trip.destination, wanted) || regionContains(wanted, trip.destination)) &&
     earliest <= day &&
     day <= latest
