@@ -1,6 +1,8 @@
 import type { Caller, SignAssertionOptions } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { silentLogger } from '@p2p/runtime';
+import { ServedAssertions } from './gateway-signature.js';
 import { startProvince, type ProvinceService } from '../index.js';
 import { expectData, expectError, type GraphQLAnswer } from '../test-support.js';
 import {
@@ -214,5 +216,22 @@ describe("the province's WebSocket serves only the gateway's link, for as long a
     // A renewal is served once, like any assertion: a replayed one closes the socket.
     renewed.send({ type: 'ping', payload: renewal });
     expect((await renewed.closed).code).toBe(4403);
+  });
+});
+
+describe('the replay cache of assertion ids (#11.11, review)', () => {
+  it('should refuse a request when full of unexpired ids, never forget one that could be replayed', () => {
+    const served = new ServedAssertions(2, silentLogger);
+    const later = Date.now() + 60_000;
+    served.take('a', later);
+    served.take('b', later);
+    expect(() => served.take('c', later)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) }),
+    );
+    expect(() => served.take('a', later)).toThrow(/already used/);
+    // an expired id makes room
+    const soon = new ServedAssertions(1, silentLogger);
+    soon.take('x', Date.now() - 10_000);
+    expect(() => soon.take('y', later)).not.toThrow();
   });
 });

@@ -29,7 +29,7 @@ export interface GatewayAdmissionOptions {
   log: Logger;
   /**
    * Assertion ids (`jti`) remembered until their `exp`, so each assertion is served once; when
-   * full, the one closest to expiring is forgotten first (its body hash still binds it).
+   * full of unexpired ids, requests are refused (RATE_LIMITED) rather than any id forgotten.
    * @default 100_000
    */
   replayCacheSize?: number;
@@ -160,7 +160,7 @@ function refusal(message: string): GraphQLFormattedError {
  * tolerance), bounded. Insertion order is close to expiry order (every assertion lives as long),
  * so expired ids are swept from the front.
  */
-class ServedAssertions {
+export class ServedAssertions {
   private readonly expiries = new Map<string, number>();
   private warnedAt = 0;
 
@@ -186,14 +186,16 @@ class ServedAssertions {
       this.expiries.delete(id);
     }
     if (this.expiries.size >= this.size) {
-      this.expiries.delete(this.expiries.keys().next().value!);
+      // Forgetting an unexpired id would let it be replayed: refuse (the gateway reports the
+      // province unavailable for this request) rather than serve a request that may be a replay.
       if (now - this.warnedAt > 60_000) {
         this.warnedAt = now;
-        this.log.warn(
-          { size: this.size },
-          'caller assertion replay cache full: forgetting the ids closest to expiring',
-        );
+        this.log.warn({ size: this.size }, 'caller assertion replay cache full: refusing requests');
       }
+      throw hubError(
+        'RATE_LIMITED',
+        'the province serves at most its replay cache of requests per assertion lifetime; retry shortly',
+      );
     }
     this.expiries.set(jti, expiresAt + ASSERTION_CLOCK_TOLERANCE_SECONDS * 1000);
   }
