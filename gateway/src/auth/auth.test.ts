@@ -230,7 +230,7 @@ describe('tokens from a JWKS (production)', () => {
   it('should accept RS256 tokens of the configured issuer and audience, and nothing else', async () => {
     const verify = createTokenVerifier({ jwksUrl, issuer: 'https://idp.example', audience: 'p2p-hub' });
     await expect(verify(`Bearer ${await sign({ role: 'province', region: '130000' })}`)).resolves.toEqual({
-      subject: 'u1',
+      subject: 'https://idp.example#u1',
       role: 'province',
       region: '130000',
     });
@@ -253,8 +253,8 @@ describe('tokens from a JWKS (production)', () => {
       }),
     ).toEqual({
       principal: 'city:110105:',
-      context: { caller: { subject: 'u1', role: 'city', region: '110105' } },
-      callerKey: 'caller:city:u1',
+      context: { caller: { subject: 'https://idp.example#u1', role: 'city', region: '110105' } },
+      callerKey: 'caller:city:https://idp.example#u1',
       expiresAt: expect.any(Number),
     });
     expect(await authenticate({ connectionParams: {}, request })).toBe(false);

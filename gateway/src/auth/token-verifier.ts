@@ -20,6 +20,19 @@ export function unauthenticated(message: string): GraphQLError {
 }
 
 /**
+ * The caller of verified claims. Its subject names the issuer too (`iss#sub`) when the token has
+ * one: with several accepted issuers, two identity providers' `sub: "1001"` are two people (their
+ * idempotency keys, rate limits and connection caps are kept apart).
+ */
+function callerOf(claims: Record<string, unknown>): Caller {
+  const caller = callerFromClaims(claims);
+  const { iss, sub } = claims;
+  return typeof iss === 'string' && iss && typeof sub === 'string' && sub
+    ? { ...caller, subject: `${iss}#${sub}` }
+    : caller;
+}
+
+/**
  * Verifies callers' JWTs with `jose`: HS256 with `jwtSecret` (development), RS256/ES256 with
  * the keys of `jwksUrl` (production; fetched and cached by jose), `exp` required, `iss`/`aud`
  * checked when configured; then the claims (`role`, `region`, `enterpriseId`) by
@@ -52,11 +65,9 @@ export function createTokenVerifier(options: GatewayAuthOptions): TokenVerifier 
     }
     try {
       if (alg === 'HS256' && secret)
-        return callerFromClaims(
-          (await jwtVerify(token, secret, { ...claimChecks, algorithms: ['HS256'] })).payload,
-        );
+        return callerOf((await jwtVerify(token, secret, { ...claimChecks, algorithms: ['HS256'] })).payload);
       if (jwks && (ASYMMETRIC as readonly string[]).includes(alg ?? '')) {
-        return callerFromClaims(
+        return callerOf(
           (await jwtVerify(token, jwks, { ...claimChecks, algorithms: [...ASYMMETRIC] })).payload,
         );
       }
