@@ -8,7 +8,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OutboxFeed } from '../subscriptions/outbox-feed.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 import { silentLog } from '../subscriptions/test-log.js';
 import { startTestProvince, type TestProvince } from '../test-support.js';
 import { assertCursorRetained, outboxPrunedThrough, pruneOnce } from './retention.js';
