@@ -1,6 +1,6 @@
 import { badInput, regionPrefix } from '@p2p/schema';
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
-import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
+import { and, count, eq, type SQL } from 'drizzle-orm';
+import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
   enterprises,
@@ -16,57 +16,26 @@ import {
   type Connection,
   type PageArgs,
 } from '../pagination.js';
-import { isOwnId } from '../validation/ownership.js';
+import { findRecords, ownRecordLoader } from '../own-records.js';
 
 /** Reads enterprises by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findEnterprises(
+export const findEnterprises = (
   db: Executor,
   ids: readonly string[],
-): Promise<(EnterpriseRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(enterprises)
-    .where(sql`${enterprises.id} = ANY(${sql.param([...ids])}::text[])`);
-  return inIdOrder(ids, rows);
-}
+): Promise<(EnterpriseRow | undefined)[]> => findRecords(db, enterprises, ids);
 
 /** Reads return requests by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findReturnRequests(
+export const findReturnRequests = (
   db: Executor,
   ids: readonly string[],
-): Promise<(ReturnRequestRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(returnRequests)
-    .where(sql`${returnRequests.id} = ANY(${sql.param([...ids])}::text[])`);
-  return inIdOrder(ids, rows);
-}
+): Promise<(ReturnRequestRow | undefined)[]> => findRecords(db, returnRequests, ids);
 
-/** The request's Enterprise loader (one statement per tick; foreign or unknown ids → null). */
-export function enterpriseLoader(ctx: ProvinceContext) {
-  return loaderFor<EnterpriseRow | null>(ctx, 'enterprise', async (ids) => {
-    const rows = await findEnterprises(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'Enterprise', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's Enterprise loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const enterpriseLoader = (ctx: ProvinceContext) => ownRecordLoader(ctx, 'Enterprise', enterprises);
 
-/** The request's ReturnRequest loader (one statement per tick; foreign or unknown ids → null). */
-export function returnRequestLoader(ctx: ProvinceContext) {
-  return loaderFor<ReturnRequestRow | null>(ctx, 'returnRequest', async (ids) => {
-    const rows = await findReturnRequests(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'ReturnRequest', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's ReturnRequest loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const returnRequestLoader = (ctx: ProvinceContext) =>
+  ownRecordLoader(ctx, 'ReturnRequest', returnRequests);
 
 /** Filters of the `enterprises` connection. */
 export interface EnterpriseFilter extends PageArgs {

@@ -1,6 +1,6 @@
 import { regionPrefix } from '@p2p/schema';
 import { and, count, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
-import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
+import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
   tripPassengers,
@@ -10,19 +10,13 @@ import {
   type TripStatus,
 } from '../db/schema/index.js';
 import { insideRegion, keysetPage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
-import { isOwnId } from '../validation/ownership.js';
+import { findRecords, ownRecordLoader } from '../own-records.js';
 
 const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
 
 /** Reads trips by id in ONE statement (`id = ANY($1)`), in `ids` order, undefined when unknown. */
-export async function findTrips(db: Executor, ids: readonly string[]): Promise<(TripRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(trips)
-    .where(sql`${trips.id} = ANY(${idsParam(ids)})`);
-  return inIdOrder(ids, rows);
-}
+export const findTrips = (db: Executor, ids: readonly string[]): Promise<(TripRow | undefined)[]> =>
+  findRecords(db, trips, ids);
 
 /** The manifests of trips in one statement, each in assignment order. */
 export async function findPassengers(db: Executor, tripIds: readonly string[]): Promise<PassengerRow[][]> {
@@ -37,17 +31,8 @@ export async function findPassengers(db: Executor, tripIds: readonly string[]): 
   return tripIds.map((id) => byTrip.get(id) ?? []);
 }
 
-/** The request's Trip loader (one statement per tick; foreign or unknown ids → null). */
-export function tripLoader(ctx: ProvinceContext) {
-  return loaderFor<TripRow | null>(ctx, 'trip', async (ids) => {
-    const rows = await findTrips(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'Trip', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's Trip loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const tripLoader = (ctx: ProvinceContext) => ownRecordLoader(ctx, 'Trip', trips);
 
 /** The request's manifest loader, by trip id (one statement per tick). */
 export function passengersLoader(ctx: ProvinceContext) {
