@@ -5,13 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { workers } from '../db/schema/index.js';
 import { startProvince, type ProvinceService } from '../index.js';
-import { expectData, expectError, residentId, type GraphQLAnswer } from '../test-support.js';
 import {
+  expectData,
+  expectError,
+  residentId,
+  type GraphQLAnswer,
   createProvinceDatabase,
   testGatewayKeys,
   type TestDatabase,
   type TestGatewayKeys,
-} from '../testing.js';
+} from '../testing/index.js';
 
 /**
  * The province's own access checks, called directly with assertions signed by a test gateway key

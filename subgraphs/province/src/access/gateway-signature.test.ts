@@ -2,13 +2,15 @@ import type { Caller, SignAssertionOptions } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startProvince, type ProvinceService } from '../index.js';
-import { expectData, expectError, type GraphQLAnswer } from '../test-support.js';
 import {
+  expectData,
+  expectError,
+  type GraphQLAnswer,
   createProvinceDatabase,
   testGatewayKeys,
   type TestDatabase,
   type TestGatewayKeys,
-} from '../testing.js';
+} from '../testing/index.js';
 
 /**
  * What a province checks of the gateway's caller assertion beyond its signature (#11.11): it is

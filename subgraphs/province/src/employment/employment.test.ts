@@ -7,7 +7,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
-} from '../test-support.js';
+} from '../testing/index.js';
 
 const REGISTER = `mutation($input: RegisterEnterpriseInput!, $key: String) {
   registerEnterprise(input: $input, idempotencyKey: $key) { id name region { code } sector key openings filled }

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OutboxFeed } from '../subscriptions/outbox-feed.js';
 import { rowsOf } from '../db/sql-rows.js';
-import { silentLog } from '../subscriptions/test-log.js';
-import { startTestProvince, type TestProvince } from '../test-support.js';
+import { silentLog, startTestProvince, type TestProvince } from '../testing/index.js';
 import { assertCursorRetained, outboxPrunedThrough, pruneOnce } from './retention.js';
 
 const PLAN = `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`;

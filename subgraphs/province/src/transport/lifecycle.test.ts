@@ -7,7 +7,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
-} from '../test-support.js';
+} from '../testing/index.js';
 
 const TRIP_FIELDS =
   'id status capacity origin { code } destination { code } departureAt expectedArrivalAt arrivedAt headcount handedOverTo cancelReason passengers { worker { id } boarded temperature }';

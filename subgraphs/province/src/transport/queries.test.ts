@@ -6,7 +6,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
-} from '../test-support.js';
+} from '../testing/index.js';
 
 const PLAN = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id departureAt } }`;
 const ASSIGN = `mutation($trip: ID!, $workers: [ID!]!) { assignPassengers(tripId: $trip, workerIds: $workers) { id } }`;

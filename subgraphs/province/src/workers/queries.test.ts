@@ -6,7 +6,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
-} from '../test-support.js';
+} from '../testing/index.js';
 
 const REGISTER_MANY = `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
 const EMPLOY = `mutation($id: ID!, $region: RegionCode!) { reportEmployment(workerId: $id, workRegion: $region) { id } }`;

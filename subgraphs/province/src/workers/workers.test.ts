@@ -6,7 +6,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
-} from '../test-support.js';
+} from '../testing/index.js';
 
 const REGISTER = `mutation($input: RegisterWorkerInput!, $key: String) {
   registerWorker(input: $input, idempotencyKey: $key) { id name phone status povertyStatus skills homeRegion { code } workRegion { code } registeredAt }

@@ -8,9 +8,9 @@ import {
   tripPassengers,
   trips,
   workers,
-} from './db/schema/index.js';
-import { startProvince, type ProvinceService } from './index.js';
-import { createProvinceDatabase } from './testing.js';
+} from '../db/schema/index.js';
+import { startProvince, type ProvinceService } from '../index.js';
+import { createProvinceDatabase } from './database.js';
 import { residentIdFrom, type ProvinceSubgraph } from '@p2p/schema';
 
 /** A GraphQL answer as the tests read it. */
