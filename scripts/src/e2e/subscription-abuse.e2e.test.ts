@@ -12,7 +12,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 
 const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
