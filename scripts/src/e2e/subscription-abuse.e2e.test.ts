@@ -3,7 +3,7 @@
  * a client whose cursor lies far ahead of a province's head is refused with BAD_USER_INPUT, and a
  * client "from now" on the same (province, field, region) feed, subscribed after it, still
  * receives the next event. (The province's own port refusing such a cursor is tested in
- * subgraphs/province/src/subscriptions/subscriptions.test.ts.) Runs on PGlite, or on PostgreSQL
+ * subgraphs/province/src/subscriptions/subscriptions.int.test.ts.) Runs on PGlite, or on PostgreSQL
  * with DATABASE_URL set.
  */
 import { existsSync } from 'node:fs';
