@@ -1,5 +1,5 @@
 import { badInput, regionPrefix } from '@p2p/schema';
-import { and, count, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../db/schema/index.js';
 import {
   insideRegion,
-  keysetPage,
+  tablePage,
   orderByDay,
   orderById,
   type Connection,
@@ -47,24 +47,7 @@ export interface EnterpriseFilter extends PageArgs {
 export function enterprisePage(db: Executor, args: EnterpriseFilter): Promise<Connection<EnterpriseRow>> {
   const filters: SQL[] = [insideRegion(enterprises.region, regionPrefix(args.region))];
   if (args.keyOnly) filters.push(eq(enterprises.key, true));
-  return keysetPage<EnterpriseRow>(
-    args,
-    orderById(enterprises.id),
-    (after, limit) =>
-      db
-        .select()
-        .from(enterprises)
-        .where(and(...filters, after))
-        .orderBy(enterprises.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(enterprises)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
-  );
+  return tablePage<EnterpriseRow>(db, enterprises, filters, args, orderById(enterprises.id));
 }
 
 /** Filters of the `returnRequests` connection: origin is the worker's home, destination the enterprise's region. */
@@ -95,22 +78,11 @@ export function returnRequestPage(
   if (args.destination != null)
     filters.push(insideRegion(returnRequests.destinationRegion, regionPrefix(args.destination)));
   if (args.enterpriseId != null) filters.push(eq(returnRequests.enterpriseId, args.enterpriseId));
-  return keysetPage<ReturnRequestRow>(
+  return tablePage<ReturnRequestRow>(
+    db,
+    returnRequests,
+    filters,
     args,
     orderByDay(returnRequests.plannedReturnDate, returnRequests.id, (r) => r.plannedReturnDate),
-    (after, limit) =>
-      db
-        .select()
-        .from(returnRequests)
-        .where(and(...filters, after))
-        .orderBy(returnRequests.plannedReturnDate, returnRequests.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(returnRequests)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
   );
 }

@@ -1,5 +1,5 @@
 import { regionPrefix } from '@p2p/schema';
-import { and, count, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
@@ -9,7 +9,7 @@ import {
   type TripRow,
   type TripStatus,
 } from '../db/schema/index.js';
-import { insideRegion, keysetPage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
+import { insideRegion, tablePage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
 
 const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
@@ -75,22 +75,11 @@ export function tripPage(db: Executor, args: TripFilter): Promise<Connection<Tri
   if (args.origin != null) filters.push(insideRegion(trips.origin, regionPrefix(args.origin)));
   if (args.destination != null) filters.push(insideRegion(trips.destination, regionPrefix(args.destination)));
   if (args.status?.length) filters.push(sql`${trips.status} = ANY(${sql.param(args.status)}::text[])`);
-  return keysetPage<TripRow>(
+  return tablePage<TripRow>(
+    db,
+    trips,
+    filters,
     args,
     orderByInstant(trips.departureAt, trips.id, (t) => t.departureAt),
-    (after, limit) =>
-      db
-        .select()
-        .from(trips)
-        .where(and(...filters, after))
-        .orderBy(trips.departureAt, trips.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(trips)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
   );
 }

@@ -1,9 +1,9 @@
 import { regionPrefix } from '@p2p/schema';
-import { and, count, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { workers, type WorkerRow, type WorkerStatus } from '../db/schema/index.js';
-import { insideRegion, keysetPage, orderById, type Connection, type PageArgs } from '../pagination.js';
+import { insideRegion, tablePage, orderById, type Connection, type PageArgs } from '../pagination.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
 
 /** Reads workers by id in ONE statement (`id = ANY($1)`), in `ids` order, undefined when unknown. */
@@ -23,22 +23,5 @@ export interface WorkerFilter extends PageArgs {
 export function workerPage(db: Executor, args: WorkerFilter): Promise<Connection<WorkerRow>> {
   const filters: SQL[] = [insideRegion(workers.homeRegion, regionPrefix(args.homeRegion))];
   if (args.status) filters.push(eq(workers.status, args.status));
-  return keysetPage<WorkerRow>(
-    args,
-    orderById(workers.id),
-    (after, limit) =>
-      db
-        .select()
-        .from(workers)
-        .where(and(...filters, after))
-        .orderBy(workers.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(workers)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
-  );
+  return tablePage<WorkerRow>(db, workers, filters, args, orderById(workers.id));
 }
