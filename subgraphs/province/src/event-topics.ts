@@ -22,13 +22,33 @@ export interface TopicRule {
   column: 'origin' | 'destination';
 }
 
+/** The topic of each outbox kind: a Record over every kind, so a new kind cannot be left without one. */
+const TOPIC_OF_KIND: Readonly<Record<OutboxKind, EventTopic>> = {
+  PLANNED: 'arrivals',
+  DEPARTED: 'arrivals',
+  ETA_CHANGED: 'arrivals',
+  ARRIVED: 'arrivals',
+  HANDED_OVER: 'arrivals',
+  CANCELLED: 'arrivals',
+  RETURN_REQUEST_FILED: 'returnRequestsFiled',
+};
+
+/** The region column of each topic. */
+const COLUMN_OF_TOPIC: Readonly<Record<EventTopic, TopicRule['column']>> = {
+  arrivals: 'destination',
+  returnRequestsFiled: 'origin',
+};
+
+/** The rule of `topic`, read off {@link TOPIC_OF_KIND} and {@link COLUMN_OF_TOPIC}. */
+const ruleOf = (topic: EventTopic): TopicRule => ({
+  kinds: (Object.keys(TOPIC_OF_KIND) as OutboxKind[]).filter((kind) => TOPIC_OF_KIND[kind] === topic),
+  column: COLUMN_OF_TOPIC[topic],
+});
+
 /** Every topic's rule; each outbox kind belongs to exactly one topic. */
 export const EVENT_TOPICS: Readonly<Record<EventTopic, TopicRule>> = Object.freeze({
-  arrivals: {
-    kinds: ['PLANNED', 'DEPARTED', 'ETA_CHANGED', 'ARRIVED', 'HANDED_OVER', 'CANCELLED'],
-    column: 'destination',
-  },
-  returnRequestsFiled: { kinds: ['RETURN_REQUEST_FILED'], column: 'origin' },
+  arrivals: ruleOf('arrivals'),
+  returnRequestsFiled: ruleOf('returnRequestsFiled'),
 });
 
 const TOPICS = Object.keys(EVENT_TOPICS) as EventTopic[];
