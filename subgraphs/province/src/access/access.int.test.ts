@@ -10,9 +10,9 @@ import {
   expectError,
   residentId,
   type GraphQLAnswer,
-  createProvinceDatabase,
+  startSignedTestProvince,
   testGatewayKeys,
-  type TestDatabase,
+  type SignedTestProvince,
   type TestGatewayKeys,
 } from '../testing/index.js';
 
@@ -32,7 +32,7 @@ const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input:
 const WORKER = `query($id: ID!) { worker(id: $id) { id idNumber phone } }`;
 
 let keys: TestGatewayKeys;
-let database: TestDatabase;
+let signed: SignedTestProvince;
 let service: ProvinceService;
 
 /** POSTs to a subgraph of the province, as `caller` (signed by the test gateway key) or with raw headers. */
@@ -58,20 +58,10 @@ async function gql(
 }
 
 beforeAll(async () => {
-  keys = await testGatewayKeys();
-  database = await createProvinceDatabase();
-  service = await startProvince({
-    province: '450000',
-    port: 0,
-    databaseUrl: database.databaseUrl,
-    logLevel: process.env.ACCESS_LOG ?? 'silent',
-    gatewayPublicKey: keys.publicKeyPem,
-  });
+  signed = await startSignedTestProvince('450000');
+  ({ service, keys } = signed);
 });
-afterAll(async () => {
-  await service?.close();
-  await database?.drop();
-});
+afterAll(() => signed?.close());
 
 describe('the gateway signature', () => {
   it('should refuse every GraphQL request without an assertion, _service and _entities included; /health stays open', async () => {

@@ -9,3 +9,4 @@ export * from './test-province.js';
 export * from './summary-recount.js';
 export * from './summary-kit.js';
 export * from './silent-log.js';
+export * from './signed-province.js';
