@@ -1,12 +1,23 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // graphql 16 ships CJS (index.js, what Node and the Apollo packages load) and ESM (index.mjs, what
 // vite would pick): two copies break `instanceof GraphQLError` and schema identity. Pin the CJS one.
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 const graphqlDir = graphqlEntry.slice(0, -'index.js'.length);
 
-/** One vitest run over every workspace; tests run on source through the `source` export condition. */
+/** Where the tests of every workspace live; the file name says which project a test belongs to. */
+const TESTS = '{schema,subgraphs,gateway,scripts}/**/src/**/';
+
+/**
+ * One vitest run over every workspace, in three projects by what a test starts (its file name):
+ * - `unit` (`*.test.ts`): no process, no network, no database; `vitest.unit-setup.ts` makes opening
+ *   a socket, listening or spawning throw, so a misnamed test fails;
+ * - `integration` (`*.int.test.ts`): servers in this process (a province over HTTP on loopback, the
+ *   gateway against fake provinces), PGlite or Postgres;
+ * - `e2e` (`*.e2e.test.ts`): real processes started by `scripts/src/harness`, Postgres.
+ * Tests run on source through the `source` export condition.
+ */
 export default defineConfig({
   resolve: {
     conditions: ['source'],
@@ -17,12 +28,24 @@ export default defineConfig({
   },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['{schema,subgraphs,gateway,scripts}/**/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Development mode (P2P_DEV=1, see @p2p/runtime settings.ts): services started by tests accept
     // the public development keys; the secure-defaults tests start theirs without it.
     env: { P2P_DEV: '1' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [`${TESTS}*.test.ts`],
+          exclude: [...configDefaults.exclude, '**/*.int.test.ts', '**/*.e2e.test.ts'],
+          setupFiles: ['./vitest.unit-setup.ts'],
+        },
+      },
+      { extends: true, test: { name: 'integration', include: [`${TESTS}*.int.test.ts`] } },
+      { extends: true, test: { name: 'e2e', include: [`${TESTS}*.e2e.test.ts`] } },
+    ],
   },
 });

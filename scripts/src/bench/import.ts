@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFederation } from '../harness/federation.js';
-import { importWorkers } from '../import/import-workers.js';
+import { importWorkers } from '@p2p/province/registry-import';
 import { describeMachine, machineLines } from './machine.js';
 import { workerIdentity } from './population.js';
 

@@ -17,7 +17,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startFederation } from '../harness/federation.js';
-import { graphqlData, graphqlRequest } from '../harness/graphql-request.js';
+import { graphqlData, graphqlRequest } from '@p2p/runtime';
 
 interface Settings {
   subscribers: number;

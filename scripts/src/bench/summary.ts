@@ -21,7 +21,7 @@
  */
 import pg from 'pg';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
 import { formatMs, LatencyRecorder, type LatencySummary } from './latency.js';
 import { townshipsIn } from './geography.js';

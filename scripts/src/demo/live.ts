@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { provinceOf, tryDecodeId } from '@p2p/schema';
-import { graphqlRequest } from '../harness/graphql-request.js';
+import { graphqlRequest } from '@p2p/runtime';
 import type { DemoIds } from './seed.js';
 
 /** Options of {@link startLiveTrips}. */

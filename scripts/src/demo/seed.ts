@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { provinceOf } from '@p2p/schema';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
 import {
   demoIdNumber,

@@ -21,7 +21,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData, graphqlRequest, type GraphQLAnswer } from '../harness/graphql-request.js';
+import { graphqlData, graphqlRequest, type GraphQLAnswer } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import {
   AUTHORIZATION_TABLE,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData, graphqlRequest } from '../harness/graphql-request.js';
+import { graphqlData, graphqlRequest } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import { seedDemo, type DemoIds } from '../demo/seed.js';
 

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { residentIdFrom } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
-import { importWorkers } from '../import/import-workers.js';
+import { importWorkers } from '@p2p/province/registry-import';
 
 const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
 const GX = '450000';
@@ -137,7 +137,7 @@ describe.skipIf(!servicesExist)(
           '--conditions=source',
           '--import',
           'tsx',
-          'scripts/src/import/main.ts',
+          'subgraphs/province/src/registry-import/main.ts',
           '--file',
           file,
           '--gateway',

@@ -3,7 +3,7 @@
  * a client whose cursor lies far ahead of a province's head is refused with BAD_USER_INPUT, and a
  * client "from now" on the same (province, field, region) feed, subscribed after it, still
  * receives the next event. (The province's own port refusing such a cursor is tested in
- * subgraphs/province/src/subscriptions/subscriptions.test.ts.) Runs on PGlite, or on PostgreSQL
+ * subgraphs/province/src/subscriptions/subscriptions.int.test.ts.) Runs on PGlite, or on PostgreSQL
  * with DATABASE_URL set.
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 
 const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));

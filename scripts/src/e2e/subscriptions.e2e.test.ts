@@ -23,7 +23,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData, graphqlRequest } from '../harness/graphql-request.js';
+import { graphqlData, graphqlRequest } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import { demoIdNumber } from '../demo/model.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ancestry, NATION } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '../harness/graphql-request.js';
+import { graphqlData } from '@p2p/runtime';
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import {
   emptyModel,

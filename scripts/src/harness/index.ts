@@ -8,7 +8,8 @@ export {
   type FederationOptions,
   type RunningFederation,
 } from './federation.js';
-export { graphqlRequest, graphqlData, type GraphQLAnswer, type GraphQLWireError } from './graphql-request.js';
+/** The GraphQL-over-HTTP client (one copy, in `@p2p/runtime`), re-exported for the tests' convenience. */
+export { graphqlRequest, graphqlData, type GraphQLAnswer, type GraphQLWireError } from '@p2p/runtime';
 export {
   startService,
   killAllServices,

@@ -7,8 +7,9 @@ import {
   pageSize,
   type Keyset,
 } from '@p2p/schema';
-import { sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, count, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Executor } from './db/database.js';
 
 /** A Relay connection as resolvers return it; `totalCount` is counted only when selected. */
 export interface Connection<N> {
@@ -26,6 +27,8 @@ export interface KeysetOrder<R> {
   keyOf(row: R): string;
   /** SQL: the row's keyset is strictly greater than `after`; throws BAD_USER_INPUT for a foreign k. */
   after(after: Keyset): SQL;
+  /** The ORDER BY columns: the order value's, then id. */
+  columns: readonly PgColumn[];
 }
 
 /** Ordered by id alone (Worker, Enterprise): k is the id. */
@@ -33,6 +36,7 @@ export function orderById<R extends { id: string }>(id: PgColumn): KeysetOrder<R
   return {
     keyOf: (row) => row.id,
     after: (a) => sql`${id} > ${a.id}`,
+    columns: [id],
   };
 }
 
@@ -45,6 +49,7 @@ export function orderByDay<R extends { id: string }>(
   return {
     keyOf: dayOf,
     after: (a) => sql`(${column}, ${id}) > (${cursorValue(a, assertDay)}::date, ${a.id})`,
+    columns: [column, id],
   };
 }
 
@@ -58,6 +63,7 @@ export function orderByInstant<R extends { id: string }>(
     keyOf: (row) => instantOf(row).toISOString(),
     after: (a) =>
       sql`(${column}, ${id}) > (${cursorValue(a, assertInstant).toISOString()}::timestamptz, ${a.id})`,
+    columns: [column, id],
   };
 }
 
@@ -98,6 +104,38 @@ export async function keysetPage<R extends { id: string }>(
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount: () => (counted ??= count()),
   };
+}
+
+/**
+ * A keyset page of the rows of `table` matching every one of `filters`, in `order`: one SELECT
+ * (filters AND the `after` keyset, ORDER BY `order.columns`, LIMIT), one COUNT when `totalCount`
+ * is read. See {@link keysetPage}.
+ */
+export function tablePage<R extends { id: string }>(
+  db: Executor,
+  table: PgTable,
+  filters: readonly SQL[],
+  args: PageArgs,
+  order: KeysetOrder<R>,
+): Promise<Connection<R>> {
+  return keysetPage<R>(
+    args,
+    order,
+    async (after, limit) =>
+      (await db
+        .select()
+        .from(table)
+        .where(and(...filters, after))
+        .orderBy(...order.columns)
+        .limit(limit)) as R[],
+    async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(table)
+          .where(and(...filters))
+      )[0]?.n ?? 0,
+  );
 }
 
 /** SQL: `column` is the region `prefix`'s region or lies inside it (see `regionPrefix`). */

@@ -1,10 +1,12 @@
 /**
  * `@p2p/runtime`: the plumbing every service shares (gateway, national, provinces): the
  * HTTP ↔ Apollo adapter, the edge errors, `listen`, the settings reader and the development
- * switch, the pino logger, the WebSocket upgrade routing and the subgraphs' `formatError`.
+ * switch, the pino logger, the WebSocket upgrade routing, the subgraphs' `formatError` and a
+ * minimal GraphQL-over-HTTP client.
  */
 export * from './apollo-http.js';
 export * from './edge-errors.js';
+export * from './graphql-client.js';
 export * from './http-answers.js';
 export * from './http-body.js';
 export * from './listen.js';

@@ -1,6 +1,6 @@
 import { badInput, regionPrefix } from '@p2p/schema';
-import { and, count, eq, sql, type SQL } from 'drizzle-orm';
-import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
+import { eq, type SQL } from 'drizzle-orm';
+import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
   enterprises,
@@ -10,63 +10,32 @@ import {
 } from '../db/schema/index.js';
 import {
   insideRegion,
-  keysetPage,
+  tablePage,
   orderByDay,
   orderById,
   type Connection,
   type PageArgs,
 } from '../pagination.js';
-import { isOwnId } from '../validation/ownership.js';
+import { findRecords, ownRecordLoader } from '../own-records.js';
 
 /** Reads enterprises by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findEnterprises(
+export const findEnterprises = (
   db: Executor,
   ids: readonly string[],
-): Promise<(EnterpriseRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(enterprises)
-    .where(sql`${enterprises.id} = ANY(${sql.param([...ids])}::text[])`);
-  return inIdOrder(ids, rows);
-}
+): Promise<(EnterpriseRow | undefined)[]> => findRecords(db, enterprises, ids);
 
 /** Reads return requests by id in ONE statement, in `ids` order, undefined when unknown. */
-export async function findReturnRequests(
+export const findReturnRequests = (
   db: Executor,
   ids: readonly string[],
-): Promise<(ReturnRequestRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(returnRequests)
-    .where(sql`${returnRequests.id} = ANY(${sql.param([...ids])}::text[])`);
-  return inIdOrder(ids, rows);
-}
+): Promise<(ReturnRequestRow | undefined)[]> => findRecords(db, returnRequests, ids);
 
-/** The request's Enterprise loader (one statement per tick; foreign or unknown ids → null). */
-export function enterpriseLoader(ctx: ProvinceContext) {
-  return loaderFor<EnterpriseRow | null>(ctx, 'enterprise', async (ids) => {
-    const rows = await findEnterprises(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'Enterprise', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's Enterprise loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const enterpriseLoader = (ctx: ProvinceContext) => ownRecordLoader(ctx, 'Enterprise', enterprises);
 
-/** The request's ReturnRequest loader (one statement per tick; foreign or unknown ids → null). */
-export function returnRequestLoader(ctx: ProvinceContext) {
-  return loaderFor<ReturnRequestRow | null>(ctx, 'returnRequest', async (ids) => {
-    const rows = await findReturnRequests(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'ReturnRequest', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's ReturnRequest loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const returnRequestLoader = (ctx: ProvinceContext) =>
+  ownRecordLoader(ctx, 'ReturnRequest', returnRequests);
 
 /** Filters of the `enterprises` connection. */
 export interface EnterpriseFilter extends PageArgs {
@@ -78,24 +47,7 @@ export interface EnterpriseFilter extends PageArgs {
 export function enterprisePage(db: Executor, args: EnterpriseFilter): Promise<Connection<EnterpriseRow>> {
   const filters: SQL[] = [insideRegion(enterprises.region, regionPrefix(args.region))];
   if (args.keyOnly) filters.push(eq(enterprises.key, true));
-  return keysetPage<EnterpriseRow>(
-    args,
-    orderById(enterprises.id),
-    (after, limit) =>
-      db
-        .select()
-        .from(enterprises)
-        .where(and(...filters, after))
-        .orderBy(enterprises.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(enterprises)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
-  );
+  return tablePage<EnterpriseRow>(db, enterprises, filters, args, orderById(enterprises.id));
 }
 
 /** Filters of the `returnRequests` connection: origin is the worker's home, destination the enterprise's region. */
@@ -126,22 +78,11 @@ export function returnRequestPage(
   if (args.destination != null)
     filters.push(insideRegion(returnRequests.destinationRegion, regionPrefix(args.destination)));
   if (args.enterpriseId != null) filters.push(eq(returnRequests.enterpriseId, args.enterpriseId));
-  return keysetPage<ReturnRequestRow>(
+  return tablePage<ReturnRequestRow>(
+    db,
+    returnRequests,
+    filters,
     args,
     orderByDay(returnRequests.plannedReturnDate, returnRequests.id, (r) => r.plannedReturnDate),
-    (after, limit) =>
-      db
-        .select()
-        .from(returnRequests)
-        .where(and(...filters, after))
-        .orderBy(returnRequests.plannedReturnDate, returnRequests.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(returnRequests)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
   );
 }

@@ -16,9 +16,9 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../db/database.js';
 import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
-import type { EventTopic } from '../subscriptions/event-stream.js';
+import { placeOfEventSql, topicOfEventSql, type EventTopic } from '../event-topics.js';
 import { startBackgroundTask } from '../background-task.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 
 /** The advisory lock that lets one retention pass at a time run on a database. */
 export const RETENTION_LOCK = 4_502_022;
@@ -116,12 +116,11 @@ async function pruneOutboxBatch(
         ON CONFLICT (id) DO UPDATE SET pruned_through = greatest(r.pruned_through, excluded.pruned_through), pruned_at = now()
         RETURNING 1
       ),
-      -- Per filter: the same (topic, region key) matching as event-stream.ts (LIKE prefix%) and the statistics.
+      -- Per filter: the topic rule of event-topics.ts, keyed like the streams' LIKE prefix% (and the statistics).
       matched AS (
         INSERT INTO ${outboxPruned} AS p (topic, region, through)
         SELECT topic, key, max(seq) FROM (
-          SELECT CASE WHEN kind = 'RETURN_REQUEST_FILED' THEN 'returnRequestsFiled' ELSE 'arrivals' END AS topic,
-                 CASE WHEN kind = 'RETURN_REQUEST_FILED' THEN origin ELSE destination END AS place, seq
+          SELECT ${topicOfEventSql()} AS topic, ${placeOfEventSql()} AS place, seq
           FROM gone) AS e, stat_region_keys(e.place) AS key
         GROUP BY 1, 2
         ON CONFLICT (topic, region) DO UPDATE SET through = greatest(p.through, excluded.through)

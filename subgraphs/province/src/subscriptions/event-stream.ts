@@ -7,12 +7,13 @@
  * CURSOR_EXPIRED instead of skipping them.
  */
 import { regionPrefix } from '@p2p/schema';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { OutboxKind } from '../db/schema/index.js';
+import { topicFilterSql, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
 import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
-import { rowsOf } from './sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 
 /** An event as a subscription delivers it (ids and places only: no personal data). */
 export interface OutboxEventRecord {
@@ -23,13 +24,6 @@ export interface OutboxEventRecord {
   tripId: string | null;
   returnRequestId: string | null;
 }
-
-/** What a stream follows. */
-export type EventTopic =
-  /** Trip events whose destination lies inside the region. */
-  | 'arrivals'
-  /** RETURN_REQUEST_FILED events whose origin (the worker's home) lies inside the region. */
-  | 'returnRequestsFiled';
 
 /** Options of {@link followEvents}. */
 export interface FollowOptions {
@@ -42,13 +36,6 @@ export interface FollowOptions {
   after?: number;
   /** Events read per statement. @default 500 */
   batchSize?: number;
-}
-
-function filterOf(topic: EventTopic, region: string): SQL {
-  const like = `${regionPrefix(region)}%`;
-  return topic === 'arrivals'
-    ? sql`kind <> 'RETURN_REQUEST_FILED' AND destination LIKE ${like}`
-    : sql`kind = 'RETURN_REQUEST_FILED' AND origin LIKE ${like}`;
 }
 
 interface EventRow {
@@ -68,7 +55,7 @@ interface EventRow {
 export function followEvents(options: FollowOptions): AsyncIterableIterator<OutboxEventRecord> {
   const { db, feed } = options;
   const batchSize = options.batchSize ?? 500;
-  const filter = filterOf(options.topic, options.region);
+  const filter = topicFilterSql(options.topic, regionPrefix(options.region));
   const pruned = prunedThroughSql(options.topic, regionPrefix(options.region));
   const stop = new AbortController();
   /** Every event up to here was considered. */

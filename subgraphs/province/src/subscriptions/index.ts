@@ -17,7 +17,9 @@ import { serveSubscriptionsOverWebSocket } from './ws-server.js';
 /** The shared, gap-safe high-water mark of the outbox. */
 export { OutboxFeed } from './outbox-feed.js';
 /** One subscription's replay-then-follow stream of outbox events. */
-export { followEvents, type OutboxEventRecord, type EventTopic } from './event-stream.js';
+export { followEvents, type OutboxEventRecord } from './event-stream.js';
+/** The topic rule: which events a subscription follows, filtered by which region column. */
+export { EVENT_TOPICS, type EventTopic } from '../event-topics.js';
 /** The subgraph cursor parser (a decimal seq). */
 export { parseSeqCursor } from './resolvers.js';
 /** The logical subgraphs served over graphql-ws. */

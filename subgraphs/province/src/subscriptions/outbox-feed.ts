@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { safeError } from '@p2p/runtime';
 import { outboxPrunedThrough } from '../retention/retention.js';
-import { rowsOf } from './sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 
 /** Options of {@link OutboxFeed}. */
 export interface OutboxFeedOptions {

@@ -10,7 +10,8 @@ import { returnRequestLoader } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
-import { followEvents, type EventTopic, type OutboxEventRecord } from './event-stream.js';
+import type { EventTopic } from '../event-topics.js';
+import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
 
 /** What the subscription resolvers need besides the request context. */

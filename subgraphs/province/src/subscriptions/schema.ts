@@ -10,7 +10,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { withAccessRules } from '../access/guarded-resolvers.js';
 import { SUBGRAPH_RESOLVERS } from '../graphql/subgraph-servers.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import type { EventTopic } from './event-stream.js';
+import type { EventTopic } from '../event-topics.js';
 import {
   WS_ONLY_TYPE_DEFS,
   employmentSubscriptionResolvers,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { statDaily, statDelta, statTotal, type StatisticsPart } from '../db/schema/index.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 import { Figures, PART_METRICS } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 

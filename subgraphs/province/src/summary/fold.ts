@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { statDaily, statDelta, statTotal } from '../db/schema/index.js';
 import { startBackgroundTask } from '../background-task.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 
 /** What one fold did. */
 export interface FoldResult {

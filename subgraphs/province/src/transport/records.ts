@@ -1,6 +1,6 @@
 import { regionPrefix } from '@p2p/schema';
-import { and, count, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
-import { inIdOrder, loaderFor, type ProvinceContext } from '../context.js';
+import { and, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import {
   tripPassengers,
@@ -9,20 +9,14 @@ import {
   type TripRow,
   type TripStatus,
 } from '../db/schema/index.js';
-import { insideRegion, keysetPage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
-import { isOwnId } from '../validation/ownership.js';
+import { insideRegion, tablePage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
+import { findRecords, ownRecordLoader } from '../own-records.js';
 
 const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
 
 /** Reads trips by id in ONE statement (`id = ANY($1)`), in `ids` order, undefined when unknown. */
-export async function findTrips(db: Executor, ids: readonly string[]): Promise<(TripRow | undefined)[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(trips)
-    .where(sql`${trips.id} = ANY(${idsParam(ids)})`);
-  return inIdOrder(ids, rows);
-}
+export const findTrips = (db: Executor, ids: readonly string[]): Promise<(TripRow | undefined)[]> =>
+  findRecords(db, trips, ids);
 
 /** The manifests of trips in one statement, each in assignment order. */
 export async function findPassengers(db: Executor, tripIds: readonly string[]): Promise<PassengerRow[][]> {
@@ -37,17 +31,8 @@ export async function findPassengers(db: Executor, tripIds: readonly string[]): 
   return tripIds.map((id) => byTrip.get(id) ?? []);
 }
 
-/** The request's Trip loader (one statement per tick; foreign or unknown ids → null). */
-export function tripLoader(ctx: ProvinceContext) {
-  return loaderFor<TripRow | null>(ctx, 'trip', async (ids) => {
-    const rows = await findTrips(
-      ctx.db,
-      ids.filter((id) => isOwnId(id, 'Trip', ctx.province)),
-    );
-    const found = new Map(rows.flatMap((r) => (r ? [[r.id, r] as const] : [])));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+/** The request's Trip loader (one statement per tick; foreign, malformed or unknown ids → null). */
+export const tripLoader = (ctx: ProvinceContext) => ownRecordLoader(ctx, 'Trip', trips);
 
 /** The request's manifest loader, by trip id (one statement per tick). */
 export function passengersLoader(ctx: ProvinceContext) {
@@ -90,22 +75,11 @@ export function tripPage(db: Executor, args: TripFilter): Promise<Connection<Tri
   if (args.origin != null) filters.push(insideRegion(trips.origin, regionPrefix(args.origin)));
   if (args.destination != null) filters.push(insideRegion(trips.destination, regionPrefix(args.destination)));
   if (args.status?.length) filters.push(sql`${trips.status} = ANY(${sql.param(args.status)}::text[])`);
-  return keysetPage<TripRow>(
+  return tablePage<TripRow>(
+    db,
+    trips,
+    filters,
     args,
     orderByInstant(trips.departureAt, trips.id, (t) => t.departureAt),
-    (after, limit) =>
-      db
-        .select()
-        .from(trips)
-        .where(and(...filters, after))
-        .orderBy(trips.departureAt, trips.id)
-        .limit(limit),
-    async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(trips)
-          .where(and(...filters))
-      )[0]?.n ?? 0,
   );
 }

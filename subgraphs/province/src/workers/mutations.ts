@@ -10,7 +10,7 @@ import {
   type TransportMode,
 } from '../db/schema/index.js';
 import { findEnterprises } from '../employment/records.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
+import { rowsOf } from '../db/sql-rows.js';
 import { notBefore, pastInstant } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
 import { mobilePhone, requiredText, skillList, TEXT_LIMITS } from '../validation/text.js';

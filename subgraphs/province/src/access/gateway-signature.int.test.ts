@@ -2,15 +2,16 @@ import type { Caller, SignAssertionOptions } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { silentLogger } from '@p2p/runtime';
+import type { ProvinceService } from '../index.js';
 import { ServedAssertions } from './gateway-signature.js';
-import { startProvince, type ProvinceService } from '../index.js';
-import { expectData, expectError, type GraphQLAnswer } from '../test-support.js';
 import {
-  createProvinceDatabase,
-  testGatewayKeys,
-  type TestDatabase,
+  expectData,
+  expectError,
+  type GraphQLAnswer,
+  startSignedTestProvince,
+  type SignedTestProvince,
   type TestGatewayKeys,
-} from '../testing.js';
+} from '../testing/index.js';
 
 /**
  * What a province checks of the gateway's caller assertion beyond its signature (#11.11): it is
@@ -28,7 +29,7 @@ const COUNT = '{ workers(homeRegion: "450000") { totalCount } }';
 const REGISTER = `mutation { registerWorker(input: { idNumber: "450203199001010011", name: "韦小宝", phone: "13800000000", homeRegion: "450203" }) { id } }`;
 
 let keys: TestGatewayKeys;
-let database: TestDatabase;
+let signed: SignedTestProvince;
 let service: ProvinceService;
 
 const bodyOf = (query: string) => JSON.stringify({ query, variables: {} });
@@ -89,20 +90,10 @@ const linkHeaders = (options?: SignAssertionOptions, caller: Caller = SYSTEM) =>
   keys.headers(caller, { province: GX, webSocket: true }, options);
 
 beforeAll(async () => {
-  keys = await testGatewayKeys();
-  database = await createProvinceDatabase();
-  service = await startProvince({
-    province: GX,
-    port: 0,
-    databaseUrl: database.databaseUrl,
-    logLevel: process.env.ACCESS_LOG ?? 'silent',
-    gatewayPublicKey: keys.publicKeyPem,
-  });
+  signed = await startSignedTestProvince(GX);
+  ({ service, keys } = signed);
 });
-afterAll(async () => {
-  await service?.close();
-  await database?.drop();
-});
+afterAll(() => signed?.close());
 
 describe('the caller assertion is bound to one province and one request (#11.11)', () => {
   it('should refuse an assertion captured on its way to another province (#11.11 replay across provinces)', async () => {

@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import { assertResidentId, callerFromClaims, regionPrefix, type Caller } from '@p2p/schema';
 import { decodeJwt } from 'jose';
 import { parse } from 'csv-parse';
-import { graphqlRequest, type GraphQLWireError } from '../harness/graphql-request.js';
+import { graphqlRequest, type GraphQLWireError } from '@p2p/runtime';
 import { columnsOf, workerRow, type RegisterWorkerInput } from './worker-csv.js';
 
 const REGISTER = `mutation ImportWorkers($inputs: [RegisterWorkerInput!]!, $key: String) { registerWorkers(inputs: $inputs, idempotencyKey: $key) { id } }`;

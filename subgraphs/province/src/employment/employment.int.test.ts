@@ -1,13 +1,7 @@
 import { decodeCursor, workerIdFor } from '@p2p/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../db/schema/index.js';
-import {
-  expectData,
-  expectError,
-  residentId,
-  startTestProvince,
-  type TestProvince,
-} from '../test-support.js';
+import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const REGISTER = `mutation($input: RegisterEnterpriseInput!, $key: String) {
   registerEnterprise(input: $input, idempotencyKey: $key) { id name region { code } sector key openings filled }
@@ -26,7 +20,6 @@ const REQUESTS = `query($origin: RegionCode, $destination: RegionCode, $first: I
   }
 }`;
 
-let p: TestProvince;
 let factory: string;
 let serial = 0;
 const requested = (over: Record<string, unknown> = {}) => ({
@@ -45,16 +38,13 @@ const filing = (over: Record<string, unknown> = {}) => ({
 });
 const outboxRows = () => p.service.db.db.select().from(outbox).orderBy(outbox.seq);
 
+const p = useTestProvince('440000');
 beforeAll(async () => {
-  p = await startTestProvince('440000');
   factory = expectData(
     await p.gql('employment', REGISTER, {
       input: { name: '广州电子厂', region: '440103', sector: '制造业', key: true },
     }),
   ).registerEnterprise.id;
-});
-afterAll(async () => {
-  await p?.close();
 });
 
 describe('enterprises and labour demand', () => {

@@ -8,9 +8,8 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OutboxFeed } from '../subscriptions/outbox-feed.js';
-import { rowsOf } from '../subscriptions/sql-rows.js';
-import { silentLog } from '../subscriptions/test-log.js';
-import { startTestProvince, type TestProvince } from '../test-support.js';
+import { rowsOf } from '../db/sql-rows.js';
+import { silentLog, startTestProvince, type TestProvince } from '../testing/index.js';
 import { assertCursorRetained, outboxPrunedThrough, pruneOnce } from './retention.js';
 
 const PLAN = `mutation($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id } }`;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { graphqlRequest, graphqlData } from './graphql-request.js';
+import { graphqlRequest, graphqlData } from '@p2p/runtime';
 import { SERVICE_ENTRIES, startService, type ServiceProcess } from './service-process.js';
 import { startFederation, type RunningFederation } from './federation.js';
 

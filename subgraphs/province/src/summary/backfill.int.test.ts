@@ -16,11 +16,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, type Db } from '../db/database.js';
 import * as schema from '../db/schema/index.js';
-import { createProvinceDatabase, type TestDatabase } from '../testing.js';
+import {
+  createProvinceDatabase,
+  type TestDatabase,
+  readStatisticsRecords,
+  recountSummary,
+  type RecountedSummary,
+} from '../testing/index.js';
 import { employmentStatsFrom } from './employment.js';
 import { readFigures } from './figures.js';
 import { foldDeltas } from './fold.js';
-import { readStatisticsRecords, recountSummary, type RecountedSummary } from './recount.js';
 import { summaryScope } from './scope.js';
 import { transportStatsFrom } from './transport.js';
 import { workerStatsFrom } from './workers.js';

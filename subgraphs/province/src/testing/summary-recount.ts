@@ -1,10 +1,10 @@
 import { NATION, regionContains } from '@p2p/schema';
 import type { Executor } from '../db/database.js';
 import { enterprises, tripPassengers, trips, workers, type TransportMode } from '../db/schema/index.js';
-import type { EmploymentStats } from './employment.js';
-import { TRANSPORT_MODES } from './metrics.js';
-import type { TransportStats, TripCount } from './transport.js';
-import type { WorkerStats } from './workers.js';
+import type { EmploymentStats } from '../summary/employment.js';
+import { TRANSPORT_MODES } from '../summary/metrics.js';
+import type { TransportStats, TripCount } from '../summary/transport.js';
+import type { WorkerStats } from '../summary/workers.js';
 
 /**
  * A brute-force recount of `Summary` over raw records, in TypeScript, for tests: the counters

@@ -10,9 +10,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { outbox } from '../db/schema/index.js';
-import { startTestProvince, type TestProvince } from '../test-support.js';
+import { startTestProvince, type TestProvince, silentLog } from '../testing/index.js';
 import { OutboxFeed } from './outbox-feed.js';
-import { silentLog } from './test-log.js';
 
 const PLAN = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`;
 const ETA = `mutation($id: ID!, $at: DateTime!) { updateEta(tripId: $id, expectedArrivalAt: $at) { id } }`;

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { outbox, trips } from '../db/schema/index.js';
-import {
-  expectData,
-  expectError,
-  residentId,
-  startTestProvince,
-  type TestProvince,
-} from '../test-support.js';
+import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const TRIP_FIELDS =
   'id status capacity origin { code } destination { code } departureAt expectedArrivalAt arrivedAt headcount handedOverTo cancelReason passengers { worker { id } boarded temperature }';
@@ -20,7 +14,6 @@ const HAND_OVER = `mutation($trip: ID!, $to: String!) { handOverTrip(tripId: $tr
 const CANCEL = `mutation($trip: ID!, $reason: String!) { cancelTrip(tripId: $trip, reason: $reason) { ${TRIP_FIELDS} } }`;
 const WORKERS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Worker { id status workRegion { code } } } }`;
 
-let p: TestProvince;
 let serial = 0;
 const FOREIGN = 'W44-guangdongworker000';
 
@@ -60,12 +53,7 @@ const events = async (tripId: string) =>
     .filter((e) => e.tripId === tripId)
     .map((e) => e.kind);
 
-beforeAll(async () => {
-  p = await startTestProvince('450000');
-});
-afterAll(async () => {
-  await p?.close();
-});
+const p = useTestProvince('450000');
 
 describe('trip lifecycle', () => {
   it('should plan, assign, depart, change ETA, arrive and hand over, with one outbox event per step', async () => {

@@ -1,13 +1,5 @@
+/** Fresh databases for test provinces: one Postgres database each (DATABASE_URL), else PGlite. */
 import { randomBytes } from 'node:crypto';
-import {
-  CALLER_HEADER,
-  generateGatewayKeyPair,
-  importGatewaySigningKey,
-  signCallerAssertion,
-  type AssertionBinding,
-  type Caller,
-  type SignAssertionOptions,
-} from '@p2p/schema';
 import pg from 'pg';
 
 /** A database for one test province. */
@@ -51,39 +43,3 @@ export async function createProvinceDatabase(
     },
   };
 }
-
-/** A gateway key pair made for a test, and the headers the gateway would send for a caller. */
-export interface TestGatewayKeys {
-  /** Give it to `startProvince({ gatewayPublicKey })` (or GATEWAY_PUBLIC_KEY). */
-  publicKeyPem: string;
-  privateKeyPem: string;
-  /**
-   * `{ 'x-p2p-caller': <assertion> }` signed for `caller`, as the gateway attaches it: for one
-   * POST of exactly `binding.body` to `binding.province`, or for its subscription link (`webSocket`).
-   */
-  headers(
-    caller: Caller,
-    binding: AssertionBinding,
-    options?: SignAssertionOptions,
-  ): Promise<Record<string, string>>;
-}
-
-/** Generates a gateway key pair for a test province that requires the gateway's signature. */
-export async function testGatewayKeys(): Promise<TestGatewayKeys> {
-  const pair = await generateGatewayKeyPair();
-  const signingKey = await importGatewaySigningKey(pair.privateKeyPem);
-  return {
-    ...pair,
-    headers: async (caller, binding, options) => ({
-      [CALLER_HEADER]: signCallerAssertion(caller, signingKey, binding, options),
-    }),
-  };
-}
-
-/** The brute-force recount of `Summary` over raw records: the oracle of the statistics tests, the e2e property test included. */
-export {
-  recountSummary,
-  flowClassOf,
-  type StatisticsRecords,
-  type RecountedSummary,
-} from './summary/recount.js';

@@ -1,12 +1,6 @@
 import { workerIdFor, DEV_WORKER_ID_KEY } from '@p2p/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectData,
-  expectError,
-  residentId,
-  startTestProvince,
-  type TestProvince,
-} from '../test-support.js';
+import { describe, expect, it } from 'vitest';
+import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const REGISTER = `mutation($input: RegisterWorkerInput!, $key: String) {
   registerWorker(input: $input, idempotencyKey: $key) { id name phone status povertyStatus skills homeRegion { code } workRegion { code } registeredAt }
@@ -20,7 +14,6 @@ const INTENT = `mutation($id: ID!, $input: TravelIntentInput!) {
   reportTravelIntent(workerId: $id, input: $input) { id travelIntent { earliestDate latestDate destination { code } mode declaredAt } }
 }`;
 
-let p: TestProvince;
 let serial = 0;
 /** A fresh valid registration in Liuzhou (450203). */
 const worker = (over: Record<string, unknown> = {}) => ({
@@ -31,12 +24,7 @@ const worker = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-beforeAll(async () => {
-  p = await startTestProvince('450000');
-});
-afterAll(async () => {
-  await p?.close();
-});
+const p = useTestProvince('450000');
 
 describe('registerWorker', () => {
   it('should register a worker in his home province with an id derived from his resident ID', async () => {

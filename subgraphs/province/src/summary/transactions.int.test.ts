@@ -10,11 +10,18 @@ import { createContext, type ProvinceContext } from '../context.js';
 import { statDelta } from '../db/schema/index.js';
 import { registerEnterprise } from '../employment/mutations.js';
 import { runMutation } from '../mutation.js';
-import { expectError, startTestProvince, type TestProvince } from '../test-support.js';
+import {
+  expectError,
+  startTestProvince,
+  type TestProvince,
+  expectCountersMatchRecords,
+  readSummaries,
+  registerWorkers,
+  workerInput,
+} from '../testing/index.js';
 import { planTrip } from '../transport/planning.js';
 import { registerWorkers as registerWorkersIn } from '../workers/mutations.js';
 import { FOLD_LOCK, foldDeltas } from './fold.js';
-import { expectCountersMatchRecords, readSummaries, registerWorkers, workerInput } from './test-kit.js';
 
 const SCOPES = ['CN', '450000', '450200', '450203', '450203001'];
 

@@ -1,6 +1,7 @@
 /**
- * A minimal GraphQL-over-HTTP client for tests, the seeder and the dev launcher: one POST, the
- * JSON answer as it came (errors are returned, not thrown).
+ * A minimal GraphQL-over-HTTP client, the one copy used by the worker registry import, the test
+ * harness, the demo seeder and the dev launcher: one POST, the JSON answer as it came (errors are
+ * returned, not thrown).
  */
 
 /** One GraphQL error as it arrives on the wire. */
@@ -21,6 +22,7 @@ export interface GraphQLAnswer<T> {
  * HTTP 4xx/5xx with a GraphQL body) are returned in `errors`.
  * @throws Error when the server cannot be reached or answers something that is not GraphQL JSON.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the default lets scripts and tests read an untyped answer; callers that care pass T
 export async function graphqlRequest<T = any>(
   url: string,
   query: string,
@@ -55,6 +57,7 @@ export async function graphqlRequest<T = any>(
  * Like {@link graphqlRequest} but throws when the answer has errors, naming the operation and
  * the first error's code; returns `data`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: as for graphqlRequest
 export async function graphqlData<T = any>(
   url: string,
   query: string,

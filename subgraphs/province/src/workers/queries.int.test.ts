@@ -1,12 +1,6 @@
 import { decodeCursor, encodeCursor, workerIdFor } from '@p2p/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectData,
-  expectError,
-  residentId,
-  startTestProvince,
-  type TestProvince,
-} from '../test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const REGISTER_MANY = `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
 const EMPLOY = `mutation($id: ID!, $region: RegionCode!) { reportEmployment(workerId: $id, workRegion: $region) { id } }`;
@@ -17,7 +11,6 @@ const PAGE = `query($home: RegionCode!, $status: WorkerStatus, $first: Int, $aft
 }`;
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Worker { id name status } } }`;
 
-let p: TestProvince;
 /** 30 workers in 450203 (Liuzhou), 15 in 450102 (Nanning) and one in township 450203001. */
 const homes = [...Array(30).fill('450203'), ...Array(15).fill('450102'), '450203001'];
 const inputs = homes.map((homeRegion, i) => ({
@@ -28,12 +21,9 @@ const inputs = homes.map((homeRegion, i) => ({
 }));
 const ids = inputs.map((w) => workerIdFor(w.idNumber, '450000'));
 
+const p = useTestProvince('450000');
 beforeAll(async () => {
-  p = await startTestProvince('450000');
   expectData(await p.gql('workers', REGISTER_MANY, { inputs }));
-});
-afterAll(async () => {
-  await p?.close();
 });
 
 /** Reads every page of a connection. */

@@ -6,13 +6,16 @@ import WebSocket from 'ws';
 import { workers } from '../db/schema/index.js';
 import { startProvince, type ProvinceService } from '../index.js';
 import { intentMatches } from './passenger-consent.js';
-import { expectData, expectError, residentId, type GraphQLAnswer } from '../test-support.js';
 import {
-  createProvinceDatabase,
+  expectData,
+  expectError,
+  residentId,
+  type GraphQLAnswer,
+  startSignedTestProvince,
   testGatewayKeys,
-  type TestDatabase,
+  type SignedTestProvince,
   type TestGatewayKeys,
-} from '../testing.js';
+} from '../testing/index.js';
 
 /**
  * The province's own access checks, called directly with assertions signed by a test gateway key
@@ -30,7 +33,7 @@ const REGISTER = `mutation($input: RegisterWorkerInput!) { registerWorker(input:
 const WORKER = `query($id: ID!) { worker(id: $id) { id idNumber phone } }`;
 
 let keys: TestGatewayKeys;
-let database: TestDatabase;
+let signed: SignedTestProvince;
 let service: ProvinceService;
 
 /** POSTs to a subgraph of the province, as `caller` (signed by the test gateway key) or with raw headers. */
@@ -56,20 +59,10 @@ async function gql(
 }
 
 beforeAll(async () => {
-  keys = await testGatewayKeys();
-  database = await createProvinceDatabase();
-  service = await startProvince({
-    province: '450000',
-    port: 0,
-    databaseUrl: database.databaseUrl,
-    logLevel: process.env.ACCESS_LOG ?? 'silent',
-    gatewayPublicKey: keys.publicKeyPem,
-  });
+  signed = await startSignedTestProvince('450000');
+  ({ service, keys } = signed);
 });
-afterAll(async () => {
-  await service?.close();
-  await database?.drop();
-});
+afterAll(() => signed?.close());
 
 describe('the gateway signature', () => {
   it('should refuse every GraphQL request without an assertion, _service and _entities included; /health stays open', async () => {

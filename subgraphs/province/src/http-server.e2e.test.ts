@@ -3,8 +3,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProvince } from './index.js';
-import { createProvinceDatabase } from './testing.js';
-import { expectError, startTestProvince, type TestProvince } from './test-support.js';
+import {
+  createProvinceDatabase,
+  expectError,
+  startTestProvince,
+  type TestProvince,
+} from './testing/index.js';
 
 let p: TestProvince;
 beforeAll(async () => {

@@ -11,12 +11,18 @@ import { createContext, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { registerEnterprise, reportLaborDemand } from '../employment/mutations.js';
 import { OutboxBatch } from '../outbox.js';
-import { startTestProvince, type TestProvince } from '../test-support.js';
+import {
+  startTestProvince,
+  type TestProvince,
+  readStatisticsRecords,
+  recountSummary,
+  type RecountedSummary,
+  readSummaries,
+  workerInput,
+} from '../testing/index.js';
 import { assignPassengers, planTrip } from '../transport/planning.js';
 import { registerWorkers, reportEmployment } from '../workers/mutations.js';
-import { readStatisticsRecords, recountSummary, type RecountedSummary } from './recount.js';
 import { chinaDay } from './scope.js';
-import { readSummaries, workerInput } from './test-kit.js';
 
 const SCOPES = ['CN', '450000', '450200', '450203', '450203001', '450100'];
 const [D0, D1, D2, D3, D4] = ['2020-02-09', '2020-02-10', '2020-02-11', '2020-02-12', '2020-02-13'];

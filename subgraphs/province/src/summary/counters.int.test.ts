@@ -8,8 +8,11 @@ import { workerIdFor } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statDelta } from '../db/schema/index.js';
-import { expectData, residentId, startTestProvince, type TestProvince } from '../test-support.js';
 import {
+  expectData,
+  residentId,
+  startTestProvince,
+  type TestProvince,
   arrive,
   assign,
   cancel,
@@ -22,7 +25,7 @@ import {
   registerWorkers,
   reportDemand,
   workerInput,
-} from './test-kit.js';
+} from '../testing/index.js';
 
 const LIWAN = '440103';
 const SHAMIAN = '440103001';

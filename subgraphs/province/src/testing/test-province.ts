@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   enterprises,
   idempotencyKeys,
@@ -8,9 +8,9 @@ import {
   tripPassengers,
   trips,
   workers,
-} from './db/schema/index.js';
-import { startProvince, type ProvinceService } from './index.js';
-import { createProvinceDatabase } from './testing.js';
+} from '../db/schema/index.js';
+import { startProvince, type ProvinceService } from '../index.js';
+import { createProvinceDatabase } from './database.js';
 import { residentIdFrom, type ProvinceSubgraph } from '@p2p/schema';
 
 /** A GraphQL answer as the tests read it. */
@@ -90,6 +90,35 @@ export async function startTestProvince(province = '450000'): Promise<TestProvin
       await service.close();
       await database.drop();
     },
+  };
+}
+
+/**
+ * The test file's province: started before its tests (a vitest `beforeAll`, registered first, so
+ * the file's own `beforeAll` hooks can use it) and closed after them (`afterAll`). The answer stands
+ * for the started province.
+ * @param province the province code. @default '450000'
+ */
+export function useTestProvince(province = '450000'): TestProvince {
+  let started: TestProvince | undefined;
+  const current = (): TestProvince => {
+    if (!started) throw new Error(`test province ${province} used before its beforeAll started it`);
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startTestProvince(province);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get service() {
+      return current().service;
+    },
+    gql: (subgraph, query, variables) => current().gql(subgraph, query, variables),
+    rowCounts: () => current().rowCounts(),
+    fingerprint: () => current().fingerprint(),
+    close: () => current().close(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { expectData, residentId, type TestProvince } from '../test-support.js';
-import { readStatisticsRecords, recountSummary, type RecountedSummary } from './recount.js';
+import { expectData, residentId, type TestProvince } from './test-province.js';
+import { readStatisticsRecords, recountSummary, type RecountedSummary } from './summary-recount.js';
 
 /**
  * What the counter tests share: reading the three Summary parts of a test province through its

@@ -1,17 +1,21 @@
+#!/usr/bin/env node
 /**
- * `npm run import-workers -- --file workers.csv`: a province's worker registry into the hub,
+ * `p2p-import-workers --file workers.csv` (the province package's `bin`; from the repository's
+ * sources `npm run import-workers -- --file workers.csv`): a province's worker registry into the hub,
  * through the gateway, as the province's officer. Prints a summary; with `--rejects F` writes the
  * refused rows (line, code, reason: no personal data) as CSV. Exit code 0: every row registered;
  * 2: some rows refused (see the report); 1: the import could not run.
  */
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importWorkers, type ImportReport } from './import-workers.js';
 import { COLUMN_HEADINGS } from './worker-csv.js';
 
 /** The usage text. */
-export const IMPORT_USAGE = `npm run import-workers -- --file <workers.csv> [options]
+export const IMPORT_USAGE = `p2p-import-workers --file <workers.csv> [options]
+(from the repository's sources: npm run import-workers -- --file <workers.csv> [options])
 
   --file <path>          UTF-8 CSV, a header row first; columns (either heading):
 ${Object.entries(COLUMN_HEADINGS)
@@ -112,7 +116,16 @@ async function main(): Promise<number> {
   return report.rejected.length > 0 ? 2 : 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** True when this file is the program being run, also through the `bin` link npm makes to it. */
+function isMain(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

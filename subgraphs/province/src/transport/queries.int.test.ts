@@ -1,12 +1,6 @@
 import { decodeCursor } from '@p2p/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectData,
-  expectError,
-  residentId,
-  startTestProvince,
-  type TestProvince,
-} from '../test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const PLAN = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id departureAt } }`;
 const ASSIGN = `mutation($trip: ID!, $workers: [ID!]!) { assignPassengers(tripId: $trip, workerIds: $workers) { id } }`;
@@ -18,7 +12,6 @@ const TRIPS = `query($origin: RegionCode, $destination: RegionCode, $status: [Tr
   }
 }`;
 
-let p: TestProvince;
 const trips: { id: string; departureAt: string; destination: string; mode: string }[] = [];
 let workers: string[] = [];
 const departures = [
@@ -33,8 +26,8 @@ const departures = [
 const destinations = ['440103', '440103', '130102', '440203', '450102', '440103', '130102'];
 const modes = ['BUS', 'TRAIN', 'BUS', 'FLIGHT', 'BUS', 'BUS', 'TRAIN'];
 
+const p = useTestProvince('450000');
 beforeAll(async () => {
-  p = await startTestProvince('450000');
   const inputs = Array.from({ length: 6 }, (_, i) => ({
     name: '农工人',
     idNumber: residentId('450203', '19870707', i + 1),
@@ -79,9 +72,6 @@ beforeAll(async () => {
   expectData(
     await p.gql('transport', ASSIGN, { trip: trips[3]!.id, workers: [workers[2], workers[3], workers[4]] }),
   );
-});
-afterAll(async () => {
-  await p?.close();
 });
 
 describe('trips connection (keyset by departureAt, then id)', () => {

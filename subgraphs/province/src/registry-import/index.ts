@@ -1,0 +1,6 @@
+/**
+ * The officers' worker registry import (`@p2p/province/registry-import`; command line
+ * `p2p-import-workers`, `main.ts`): a province's CSV registry into the hub through the gateway.
+ */
+export * from './import-workers.js';
+export { COLUMN_HEADINGS, type RegisterWorkerInput } from './worker-csv.js';
