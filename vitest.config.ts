@@ -31,9 +31,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on this 2-core machine is ONE worker; most tests wait on servers and child
+    // processes, not on the CPU, so two files at a time halve the wall time.
+    maxWorkers: 2,
     // Development mode (P2P_DEV=1, see @p2p/runtime settings.ts): services started by tests accept
     // the public development keys; the secure-defaults tests start theirs without it.
-    env: { P2P_DEV: '1' },
+    // Small pools in the province processes the e2e tests start: two test files at a time share one
+    // PostgreSQL of 100 connections (a federation of 3 provinces holds 3 × (4 + 1)).
+    env: { P2P_DEV: '1', DATABASE_POOL_SIZE: '4' },
     projects: [
       {
         extends: true,

@@ -175,11 +175,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    // Every extensions.code from the registry: Apollo's own request errors (syntax, validation,
-    // variables) become BAD_USER_INPUT, anything unexpected INTERNAL_SERVER_ERROR (logged).
-    formatError: hubFormatError((err, path) =>
-      logger.error({ err: safeError(err), path }, 'unexpected error'),
-    ),
+    // Over the contract, every extensions.code from the registry: Apollo's own request errors
+    // (syntax, validation, variables) become BAD_USER_INPUT, anything unexpected
+    // INTERNAL_SERVER_ERROR (logged). Plain mode (another supergraph) answers as @apollo/gateway.
+    ...(options.supergraphSdl === undefined
+      ? {
+          formatError: hubFormatError((err, path) =>
+            logger.error({ err: safeError(err), path }, 'unexpected error'),
+          ),
+        }
+      : {}),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
