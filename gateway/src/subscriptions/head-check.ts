@@ -10,6 +10,7 @@
  * the head is BAD_USER_INPUT whatever its origin.
  */
 import { hubError } from '@p2p/schema';
+import { askConnectedProvinces } from './connected-positions.js';
 import type { SubscriptionTopic } from './topics.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import type { ProvincePositions } from './vector-cursor.js';
@@ -24,16 +25,10 @@ export async function assertCursorsReached(
   start: ProvincePositions,
   field = 'after',
 ): Promise<void> {
-  const connected = new Set(feeds.provinces);
-  const checks = [...start].filter(([province]) => connected.has(province));
-  const answers = await Promise.all(
-    checks.map(async ([province, after]) => ({
-      province,
-      after,
-      reached: await feeds.headReaches(province, topic.subgraph, after),
-    })),
+  const answers = await askConnectedProvinces(feeds.provinces, start, (province, after) =>
+    feeds.headReaches(province, topic.subgraph, after),
   );
-  const ahead = answers.find(({ reached }) => reached === false);
+  const ahead = answers.find(({ answer }) => answer === false);
   if (ahead)
     throw hubError(
       'BAD_USER_INPUT',

@@ -8,6 +8,7 @@
  * CURSOR_EXPIRED (`UpstreamFeed`, `ClientEventStream.expired`).
  */
 import { hubError } from '@p2p/schema';
+import { askConnectedProvinces } from './connected-positions.js';
 import type { SubscriptionTopic } from './topics.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import type { ProvincePositions } from './vector-cursor.js';
@@ -32,15 +33,9 @@ export async function assertCursorsRetained(
   start: ProvincePositions,
   field = 'after',
 ): Promise<void> {
-  const connected = new Set(feeds.provinces);
-  const checks = [...start].filter(([province]) => connected.has(province));
-  const answers = await Promise.all(
-    checks.map(async ([province, after]) => ({
-      province,
-      after,
-      through: await feeds.prunedThrough(province, topic.subgraph, region),
-    })),
+  const answers = await askConnectedProvinces(feeds.provinces, start, (province) =>
+    feeds.prunedThrough(province, topic.subgraph, region),
   );
-  const expired = answers.find(({ after, through }) => through !== undefined && after < through);
-  if (expired) throw cursorExpired(expired.province, expired.through!, field);
+  const expired = answers.find(({ after, answer }) => answer !== undefined && after < answer);
+  if (expired) throw cursorExpired(expired.province, expired.answer!, field);
 }
