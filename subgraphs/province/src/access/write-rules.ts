@@ -1,7 +1,8 @@
-import { tryDecodeId, type Caller, type EntityKind } from '@p2p/schema';
-import { eq } from 'drizzle-orm';
+import type { Caller, EntityKind } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import { enterprises, returnRequests, trips, workers } from '../db/schema/index.js';
+import { findRecords, type RecordTable } from '../own-records.js';
+import { isOwnId } from '../validation/ownership.js';
 import { callerWords, forbidden, officerCovers } from './request-access.js';
 
 /**
@@ -14,61 +15,26 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
 export type WriteRule = (ctx: ProvinceContext, caller: Caller, args: Record<string, any>) => Promise<void>;
 
-/** Reads one column of a record of this province by id; undefined when malformed, foreign or unknown. */
-async function lookUp<T>(
+/** A record of this province by id (one statement, not cached); undefined when malformed, foreign or unknown. */
+async function ownRecord<R extends { id: string }>(
   ctx: ProvinceContext,
   kind: EntityKind,
+  table: RecordTable<R>,
   id: unknown,
-  read: (id: string) => Promise<T | undefined>,
-): Promise<T | undefined> {
-  if (typeof id !== 'string' || tryDecodeId(id)?.kind !== kind || tryDecodeId(id)?.province !== ctx.province)
-    return undefined;
-  return read(id);
+): Promise<R | undefined> {
+  if (typeof id !== 'string' || !isOwnId(id, kind, ctx.province)) return undefined;
+  return (await findRecords(ctx.db, table, [id]))[0];
 }
 
-const workerHome = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(
-    ctx,
-    'Worker',
-    id,
-    async (x) =>
-      (await ctx.db.select({ region: workers.homeRegion }).from(workers).where(eq(workers.id, x)))[0]?.region,
-  );
-const tripEnds = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(
-    ctx,
-    'Trip',
-    id,
-    async (x) =>
-      (
-        await ctx.db
-          .select({ origin: trips.origin, destination: trips.destination })
-          .from(trips)
-          .where(eq(trips.id, x))
-      )[0],
-  );
-const enterpriseRegion = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(
-    ctx,
-    'Enterprise',
-    id,
-    async (x) =>
-      (await ctx.db.select({ region: enterprises.region }).from(enterprises).where(eq(enterprises.id, x)))[0]
-        ?.region,
-  );
-const requestOwner = (ctx: ProvinceContext, id: unknown) =>
-  lookUp(
-    ctx,
-    'ReturnRequest',
-    id,
-    async (x) =>
-      (
-        await ctx.db
-          .select({ enterpriseId: returnRequests.enterpriseId, region: returnRequests.destinationRegion })
-          .from(returnRequests)
-          .where(eq(returnRequests.id, x))
-      )[0],
-  );
+const workerHome = async (ctx: ProvinceContext, id: unknown) =>
+  (await ownRecord(ctx, 'Worker', workers, id))?.homeRegion;
+const tripEnds = (ctx: ProvinceContext, id: unknown) => ownRecord(ctx, 'Trip', trips, id);
+const enterpriseRegion = async (ctx: ProvinceContext, id: unknown) =>
+  (await ownRecord(ctx, 'Enterprise', enterprises, id))?.region;
+const requestOwner = async (ctx: ProvinceContext, id: unknown) => {
+  const request = await ownRecord(ctx, 'ReturnRequest', returnRequests, id);
+  return request && { enterpriseId: request.enterpriseId, region: request.destinationRegion };
+};
 
 /** Refuses the ministry (reads only), the gateway's system caller, and enterprises unless allowed. */
 function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boolean): void {
