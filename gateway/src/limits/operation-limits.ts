@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import {
   badInput,
   contractCostWeights,
@@ -61,13 +62,28 @@ export function operationLimitRules(
 }
 
 /**
+ * Documents parsed by the admission, by token limit and text: clients send the same few operations
+ * again and again, so each is parsed once (Apollo Server keeps its own parsed copy for execution).
+ * Bounded by the texts' total length; documents are never mutated.
+ */
+const parsedDocuments = new LRUCache<string, DocumentNode>({
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (_document, key) => Math.max(1, key.length),
+});
+
+/**
  * Parses a document, giving up past `maxTokens` lexical tokens (graphql-js stops counting there,
  * so a huge document costs no more than a large one).
  * @throws GraphQLError QUERY_TOO_COMPLEX (`limit: 'tokens'`) past the limit; graphql-js's syntax error otherwise.
  */
 export function parseWithinLimits(query: string, maxTokens: number): DocumentNode {
+  const key = `${maxTokens}:${query}`;
+  const known = parsedDocuments.get(key);
+  if (known) return known;
   try {
-    return parse(query, { maxTokens, noLocation: true });
+    const document = parse(query, { maxTokens, noLocation: true });
+    parsedDocuments.set(key, document);
+    return document;
   } catch (err) {
     if (err instanceof GraphQLError && /Document contains more tha[nt] \d+ tokens/.test(err.message)) {
       throw tooComplex(
