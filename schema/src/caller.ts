@@ -23,8 +23,11 @@ import { findRegion, provinceOf } from './regions.js';
 export const PERSON_ROLES = ['province', 'city', 'enterprise', 'ministry'] as const;
 /** A role a person's token may carry. */
 export type PersonRole = (typeof PERSON_ROLES)[number];
-/** Every role a province may see: a person's, or `system` (the gateway's own contract checks). */
-export type CallerRole = PersonRole | 'system';
+/**
+ * Every role a province may see: a person's, `system` (the gateway's own contract checks) or
+ * `relay` (the relay delivering another province's facts: it may write only what they imply).
+ */
+export type CallerRole = PersonRole | 'system' | 'relay';
 
 /** An authenticated caller. */
 export interface Caller {
@@ -42,6 +45,9 @@ export interface Caller {
 
 /** The gateway itself, e.g. when it reads a province's `_service { sdl }` for its health check. */
 export const SYSTEM_CALLER: Caller = Object.freeze({ subject: 'p2p-gateway', role: 'system' });
+
+/** The relay, reading a source province's facts and delivering them to their target province. */
+export const RELAY_CALLER: Caller = Object.freeze({ subject: 'p2p-relay', role: 'relay' });
 
 /** HTTP header carrying the gateway's caller assertion to a province. */
 export const CALLER_HEADER = 'x-p2p-caller';
@@ -88,12 +94,12 @@ const text = (value: unknown) => (typeof value === 'string' && value.length > 0 
  * Reads a caller from JWT claims (`role`, `region`, `enterpriseId`, `sub`), checking that the
  * region exists and suits the role: a province code for `province`, a city or county for `city`,
  * the enterprise's own province for `enterprise` (whose id encodes it).
- * @param allowSystem accept `role: system` (only in the gateway's own assertions).
+ * @param allowSystem accept `role: system` and `role: relay` (only in the gateway's own assertions).
  * @throws GraphQLError UNAUTHENTICATED naming the claim that is wrong.
  */
 export function callerFromClaims(claims: Record<string, unknown>, { allowSystem = false } = {}): Caller {
   const role = claims.role;
-  const roles: readonly string[] = allowSystem ? [...PERSON_ROLES, 'system'] : PERSON_ROLES;
+  const roles: readonly string[] = allowSystem ? [...PERSON_ROLES, 'system', 'relay'] : PERSON_ROLES;
   if (typeof role !== 'string' || !roles.includes(role)) {
     throw unauthenticated(
       `the token's role claim must be one of ${PERSON_ROLES.join(', ')}; got ${JSON.stringify(role ?? null)}`,
@@ -104,7 +110,7 @@ export function callerFromClaims(claims: Record<string, unknown>, { allowSystem 
 
 function callerWithRole(role: CallerRole, claims: Record<string, unknown>): Caller {
   const sub = text(claims.sub);
-  if (role === 'ministry' || role === 'system') return { subject: sub ?? role, role };
+  if (role === 'ministry' || role === 'system' || role === 'relay') return { subject: sub ?? role, role };
   const region = text(claims.region);
   const record = region ? findRegion(region) : undefined;
   if (!region || !record)

@@ -264,11 +264,13 @@ export function* generateProvince(options: PopulationOptions): Generator<Populat
         });
         emit(row);
       }
+      const origin = random.pick(geography.counties);
       chunk.trips.push({
         id: tripId,
+        organizer: origin,
         mode: v.mode,
         vehicleCode: v.vehicleCode,
-        origin: random.pick(geography.counties),
+        origin,
         destination,
         departureAt,
         expectedArrivalAt,

@@ -93,8 +93,8 @@ async function loadRange(
     params,
   );
   await client.query(
-    `INSERT INTO trips (id, mode, vehicle_code, origin, destination, departure_at, expected_arrival_at, capacity, status)
-    SELECT 'T' || $5 || '-b' || t, (ARRAY['BUS', 'TRAIN', 'FLIGHT'])[1 + t % 3], 'V' || t, ($1::text[])[1 + t % cardinality($1::text[])],
+    `INSERT INTO trips (id, organizer, mode, vehicle_code, origin, destination, departure_at, expected_arrival_at, capacity, status)
+    SELECT 'T' || $5 || '-b' || t, ($1::text[])[1 + t % cardinality($1::text[])], (ARRAY['BUS', 'TRAIN', 'FLIGHT'])[1 + t % 3], 'V' || t, ($1::text[])[1 + t % cardinality($1::text[])],
       ($2::text[])[1 + (t * 13) % cardinality($2::text[])], now(), now(), 40, (ARRAY['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER', 'CANCELLED'])[1 + t % 5]
     FROM generate_series(($3::int + 99) / 100, $4::int / 100) AS t WHERE t > 0`,
     params,

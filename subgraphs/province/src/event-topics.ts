@@ -1,25 +1,42 @@
 /**
- * The one topic rule of the province's event subscriptions: which outbox events each topic
- * delivers, and which region column (the trip's destination, the worker's home origin) filters
- * them. The event streams (`subscriptions/event-stream.ts`) and retention's per-filter pruning
- * marks (`retention/retention.ts`) both build their SQL from {@link EVENT_TOPICS}.
+ * The one topic rule of the province's event streams: which outbox events each topic delivers,
+ * and which column filters them, how. The event streams (`subscriptions/event-stream.ts`), the
+ * relay's reader and retention's per-filter pruning marks (`retention/retention.ts`) all build
+ * their SQL from {@link EVENT_TOPICS}.
  */
+import { regionPrefix } from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { OutboxKind } from './db/schema/index.js';
 
-/** What a subscription stream follows. */
+/** What a stream follows. */
 export type EventTopic =
   /** Trip events whose destination lies inside the region. */
   | 'arrivals'
   /** RETURN_REQUEST_FILED events whose origin (the worker's home) lies inside the region. */
-  | 'returnRequestsFiled';
+  | 'returnRequestsFiled'
+  /** DEPARTURE events (trip events told to the home side) carrying workers whose home lies inside the region. */
+  | 'departures'
+  /** RETURN_REQUEST_UPDATED events of one enterprise (by id). */
+  | 'returnRequestUpdates'
+  /** RELAY events for one target province (by its six-digit code): the relay's reader. */
+  | 'relay';
+
+/** How a topic's column is compared with the stream's filter value. */
+export type TopicMatch =
+  /** The column holds a region code inside the filter region (`LIKE prefix%`). */
+  | 'inside'
+  /** The column holds region codes, one of which lies inside the filter region. */
+  | 'anyInside'
+  /** The column equals the filter value (an id, a province code). */
+  | 'equals';
 
 /** The rule of one topic. */
 export interface TopicRule {
   /** The outbox event kinds the topic delivers. */
   kinds: readonly OutboxKind[];
-  /** The outbox column whose region a subscription's region must contain. */
-  column: 'origin' | 'destination';
+  /** The outbox column the filter applies to. */
+  column: 'origin' | 'destination' | 'home_regions' | 'enterprise_id' | 'target';
+  match: TopicMatch;
 }
 
 /** The topic of each outbox kind: a Record over every kind, so a new kind cannot be left without one. */
@@ -31,27 +48,42 @@ const TOPIC_OF_KIND: Readonly<Record<OutboxKind, EventTopic>> = {
   HANDED_OVER: 'arrivals',
   CANCELLED: 'arrivals',
   RETURN_REQUEST_FILED: 'returnRequestsFiled',
+  DEPARTURE: 'departures',
+  RETURN_REQUEST_UPDATED: 'returnRequestUpdates',
+  RELAY: 'relay',
 };
 
-/** The region column of each topic. */
-const COLUMN_OF_TOPIC: Readonly<Record<EventTopic, TopicRule['column']>> = {
-  arrivals: 'destination',
-  returnRequestsFiled: 'origin',
+/** The column and match of each topic. */
+const FILTER_OF_TOPIC: Readonly<Record<EventTopic, Omit<TopicRule, 'kinds'>>> = {
+  arrivals: { column: 'destination', match: 'inside' },
+  returnRequestsFiled: { column: 'origin', match: 'inside' },
+  departures: { column: 'home_regions', match: 'anyInside' },
+  returnRequestUpdates: { column: 'enterprise_id', match: 'equals' },
+  relay: { column: 'target', match: 'equals' },
 };
 
-/** The rule of `topic`, read off {@link TOPIC_OF_KIND} and {@link COLUMN_OF_TOPIC}. */
-const ruleOf = (topic: EventTopic): TopicRule => ({
-  kinds: (Object.keys(TOPIC_OF_KIND) as OutboxKind[]).filter((kind) => TOPIC_OF_KIND[kind] === topic),
-  column: COLUMN_OF_TOPIC[topic],
-});
+const TOPICS = Object.keys(FILTER_OF_TOPIC) as EventTopic[];
 
 /** Every topic's rule; each outbox kind belongs to exactly one topic. */
-export const EVENT_TOPICS: Readonly<Record<EventTopic, TopicRule>> = Object.freeze({
-  arrivals: ruleOf('arrivals'),
-  returnRequestsFiled: ruleOf('returnRequestsFiled'),
-});
+export const EVENT_TOPICS: Readonly<Record<EventTopic, TopicRule>> = Object.freeze(
+  Object.fromEntries(
+    TOPICS.map((topic) => [
+      topic,
+      {
+        kinds: (Object.keys(TOPIC_OF_KIND) as OutboxKind[]).filter((kind) => TOPIC_OF_KIND[kind] === topic),
+        ...FILTER_OF_TOPIC[topic],
+      },
+    ]),
+  ) as unknown as Record<EventTopic, TopicRule>,
+);
 
-const TOPICS = Object.keys(EVENT_TOPICS) as EventTopic[];
+/**
+ * The key of a stream's filter value, as filters and pruning marks use it: the region's prefix
+ * (`regionPrefix`) for region topics, the value itself for `equals` topics.
+ */
+export function topicKey(topic: EventTopic, value: string): string {
+  return EVENT_TOPICS[topic].match === 'equals' ? value : regionPrefix(value);
+}
 
 const kindIn = (kinds: readonly OutboxKind[]): SQL =>
   sql`kind IN (${sql.join(
@@ -59,10 +91,18 @@ const kindIn = (kinds: readonly OutboxKind[]): SQL =>
     sql`, `,
   )})`;
 
-/** SQL condition on an `outbox` row: the events of `topic` inside the region of `prefix` (`regionPrefix(region)`). */
-export function topicFilterSql(topic: EventTopic, prefix: string): SQL {
+/** SQL condition on an `outbox` row: the events of `topic` matching `key` ({@link topicKey}). */
+export function topicFilterSql(topic: EventTopic, key: string): SQL {
   const rule = EVENT_TOPICS[topic];
-  return sql`${kindIn(rule.kinds)} AND ${sql.identifier(rule.column)} LIKE ${`${prefix}%`}`;
+  const column = sql.identifier(rule.column);
+  switch (rule.match) {
+    case 'inside':
+      return sql`${kindIn(rule.kinds)} AND ${column} LIKE ${`${key}%`}`;
+    case 'anyInside':
+      return sql`${kindIn(rule.kinds)} AND EXISTS (SELECT 1 FROM unnest(${column}) AS h WHERE h LIKE ${`${key}%`})`;
+    case 'equals':
+      return sql`${kindIn(rule.kinds)} AND ${column} = ${key}`;
+  }
 }
 
 /** SQL expression on an `outbox` row: the topic its kind belongs to. */
@@ -73,12 +113,24 @@ export function topicOfEventSql(): SQL {
   )} END`;
 }
 
-/** SQL expression on an `outbox` row: the region its topic filters on (destination or origin). */
-export function placeOfEventSql(): SQL {
+/**
+ * SQL expression on an `outbox` row: the pruning-mark keys of its topic's filter, a text[]: every
+ * region prefix of each region it is filtered on (`stat_region_keys`), or the value itself for
+ * `equals` topics. A stream whose key is among them has lost the event when it is pruned.
+ */
+export function markKeysOfEventSql(): SQL {
   return sql`CASE ${sql.join(
-    TOPICS.map(
-      (t) => sql`WHEN ${kindIn(EVENT_TOPICS[t].kinds)} THEN ${sql.identifier(EVENT_TOPICS[t].column)}`,
-    ),
+    TOPICS.map((t) => {
+      const { column, match } = EVENT_TOPICS[t];
+      const col = sql.identifier(column);
+      const keys =
+        match === 'equals'
+          ? sql`ARRAY[${col}]`
+          : match === 'inside'
+            ? sql`ARRAY(SELECT stat_region_keys(${col}))`
+            : sql`ARRAY(SELECT DISTINCT stat_region_keys(h) FROM unnest(${col}) AS h)`;
+      return sql`WHEN ${kindIn(EVENT_TOPICS[t].kinds)} THEN ${keys}`;
+    }),
     sql` `,
   )} END`;
 }

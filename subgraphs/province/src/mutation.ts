@@ -3,6 +3,7 @@ import type { ProvinceContext } from './context.js';
 import type { Tx } from './db/database.js';
 import { claimKey, keyScope, requestHash, storeResult } from './idempotency.js';
 import { OutboxBatch } from './outbox.js';
+import { applyLocalFacts } from './relay/apply-fact.js';
 
 /** A mutation call as the runner sees it. */
 export interface MutationCall {
@@ -34,6 +35,7 @@ export async function runMutation(
     }
     const events = new OutboxBatch();
     const result = await work(tx, events);
+    await applyLocalFacts(ctx, tx, events);
     const eventCount = events.size;
     await events.flush(tx);
     if (idempotencyKey != null) await storeResult(tx, scope, idempotencyKey, result);

@@ -1,3 +1,4 @@
+import type { RelayFact } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { Tx } from './db/database.js';
 import { outbox, type OutboxKind, type ReturnRequestRow, type TripRow } from './db/schema/index.js';
@@ -10,6 +11,12 @@ export interface OutboxEvent {
   tripId?: string | null;
   returnRequestId?: string | null;
   payload: Record<string, unknown>;
+  /** RELAY events: the province (six digits) that consumes it. */
+  target?: string | null;
+  /** RETURN_REQUEST_UPDATED events: the enterprise whose request changed. */
+  enterpriseId?: string | null;
+  /** DEPARTURE events: the home regions of this province's workers on the trip. */
+  homeRegions?: string[] | null;
 }
 
 /**
@@ -18,6 +25,17 @@ export interface OutboxEvent {
  */
 export class OutboxBatch {
   private readonly events: OutboxEvent[] = [];
+  private readonly localFacts: RelayFact[] = [];
+
+  /** Queues a fact this province tells itself (`relay/tell.ts`), applied before the commit. */
+  addLocalFact(fact: RelayFact): void {
+    this.localFacts.push(fact);
+  }
+
+  /** The next queued local fact, removed from the queue. */
+  takeLocalFact(): RelayFact | undefined {
+    return this.localFacts.shift();
+  }
 
   /** Queues an event. */
   add(event: OutboxEvent): void {
@@ -34,6 +52,7 @@ export class OutboxBatch {
    * `pg_notify('outbox', '')` wake-up (nothing at all when no event was queued).
    */
   async flush(tx: Tx): Promise<void> {
+    if (this.localFacts.length > 0) throw new Error('local relay facts must be applied before the flush');
     if (this.events.length === 0) return;
     await tx.insert(outbox).values(
       this.events.map((e) => ({
@@ -43,6 +62,9 @@ export class OutboxBatch {
         tripId: e.tripId ?? null,
         returnRequestId: e.returnRequestId ?? null,
         payload: e.payload,
+        target: e.target ?? null,
+        enterpriseId: e.enterpriseId ?? null,
+        homeRegions: e.homeRegions ?? null,
       })),
     );
     await tx.execute(sql`SELECT pg_notify('outbox', '')`);

@@ -16,7 +16,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../db/database.js';
 import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
-import { placeOfEventSql, topicOfEventSql, type EventTopic } from '../event-topics.js';
+import { markKeysOfEventSql, topicOfEventSql, type EventTopic } from '../event-topics.js';
 import { startBackgroundTask } from '../background-task.js';
 import { rowsOf } from '../db/sql-rows.js';
 
@@ -109,19 +109,19 @@ async function pruneOutboxBatch(
         SELECT max(seq) AS seq FROM (SELECT seq, at FROM ${outbox} ORDER BY seq LIMIT ${batch}) AS oldest
         WHERE at < now() - make_interval(days => ${days})
       ),
-      gone AS (DELETE FROM ${outbox} WHERE seq <= (SELECT seq FROM cutoff) RETURNING seq, kind, origin, destination),
+      gone AS (DELETE FROM ${outbox} WHERE seq <= (SELECT seq FROM cutoff) RETURNING seq, kind, origin, destination, target, enterprise_id, home_regions),
       mark AS (
         INSERT INTO ${outboxRetention} AS r (id, pruned_through)
         SELECT 1, max(seq) FROM gone HAVING count(*) > 0
         ON CONFLICT (id) DO UPDATE SET pruned_through = greatest(r.pruned_through, excluded.pruned_through), pruned_at = now()
         RETURNING 1
       ),
-      -- Per filter: the topic rule of event-topics.ts, keyed like the streams' LIKE prefix% (and the statistics).
+      -- Per filter: the topic rule of event-topics.ts, keyed like the streams' filters (topicKey).
       matched AS (
         INSERT INTO ${outboxPruned} AS p (topic, region, through)
         SELECT topic, key, max(seq) FROM (
-          SELECT ${topicOfEventSql()} AS topic, ${placeOfEventSql()} AS place, seq
-          FROM gone) AS e, stat_region_keys(e.place) AS key
+          SELECT ${topicOfEventSql()} AS topic, ${markKeysOfEventSql()} AS keys, seq
+          FROM gone) AS e, unnest(e.keys) AS key
         GROUP BY 1, 2
         ON CONFLICT (topic, region) DO UPDATE SET through = greatest(p.through, excluded.through)
         RETURNING 1

@@ -6,11 +6,10 @@
  * stream's position, events it should have delivered are gone, and the stream fails with
  * CURSOR_EXPIRED instead of skipping them.
  */
-import { regionPrefix } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { OutboxKind } from '../db/schema/index.js';
-import { topicFilterSql, type EventTopic } from '../event-topics.js';
+import { topicFilterSql, topicKey, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
 import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
 import { rowsOf } from '../db/sql-rows.js';
@@ -30,7 +29,7 @@ export interface FollowOptions {
   db: Db;
   feed: OutboxFeed;
   topic: EventTopic;
-  /** A validated region code. */
+  /** The filter value, validated: a region code, or for `equals` topics an id or province code (see `topicKey`). */
   region: string;
   /** Replay after this seq; undefined: from the feed's head (only what happens from now on). */
   after?: number;
@@ -55,8 +54,8 @@ interface EventRow {
 export function followEvents(options: FollowOptions): AsyncIterableIterator<OutboxEventRecord> {
   const { db, feed } = options;
   const batchSize = options.batchSize ?? 500;
-  const filter = topicFilterSql(options.topic, regionPrefix(options.region));
-  const pruned = prunedThroughSql(options.topic, regionPrefix(options.region));
+  const filter = topicFilterSql(options.topic, topicKey(options.topic, options.region));
+  const pruned = prunedThroughSql(options.topic, topicKey(options.topic, options.region));
   const stop = new AbortController();
   /** Every event up to here was considered. */
   let scanned = options.after ?? feed.head;

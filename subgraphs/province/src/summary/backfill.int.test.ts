@@ -80,6 +80,26 @@ async function fromCounters(db: Db, scopes: readonly string[]): Promise<Recounte
   }));
 }
 
+/**
+ * Inserts rows into a table of the schema as it was at the init migration (the drizzle schema
+ * has columns of later migrations): keys in camelCase become the columns of the same name; the
+ * others take their defaults.
+ */
+async function insertRows(db: Db, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const snake = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+    ),
+  );
+  const columns = sql.join(
+    Object.keys(snake[0] ?? {}).map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  await db.execute(
+    sql`INSERT INTO ${sql.identifier(table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(snake)}::json)`,
+  );
+}
+
 describe(`backfill of records older than the counters (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let database: TestDatabase;
   let db: Db;
@@ -122,7 +142,7 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
       status: STATUSES[i % 3]!,
       povertyStatus: i % 5 === 0 ? ('REGISTERED_POOR' as const) : ('NONE' as const),
     }));
-    await db.insert(schema.workers).values(workers);
+    await insertRows(db, 'workers', workers);
     const trips = Array.from({ length: 20 }, (_, i) => ({
       id: `T45-backfill${String(i).padStart(4, '0')}`,
       mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!,
@@ -134,17 +154,19 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
       departureAt: new Date('2020-02-20T08:00:00+08:00'),
       expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
     }));
-    await db.insert(schema.trips).values(trips);
-    await db
-      .insert(schema.tripPassengers)
-      .values(
-        trips.flatMap((t, i) =>
-          workers
-            .slice(i * 10, i * 10 + 3 + (i % 7))
-            .map((w, j) => ({ tripId: t.id, workerId: w.id, boarded: j % 3 !== 0 })),
-        ),
-      );
-    await db.insert(schema.enterprises).values(
+    await insertRows(db, 'trips', trips);
+    await insertRows(
+      db,
+      'trip_passengers',
+      trips.flatMap((t, i) =>
+        workers
+          .slice(i * 10, i * 10 + 3 + (i % 7))
+          .map((w, j) => ({ tripId: t.id, workerId: w.id, boarded: j % 3 !== 0 })),
+      ),
+    );
+    await insertRows(
+      db,
+      'enterprises',
       Array.from({ length: 12 }, (_, i) => ({
         id: `E45-backfill${i}`,
         name: `企业${i}`,

@@ -105,6 +105,7 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
         tx,
         tripId!,
         workers.slice(3, 7).map((w) => w.id),
+        new OutboxBatch(),
       );
       const [enterprise] = await registerEnterprise(ctx, tx, {
         name: '柳州螺蛳粉厂',

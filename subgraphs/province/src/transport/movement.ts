@@ -8,6 +8,7 @@ import { bodyTemperature, intInRange, notBefore, pastInstant } from '../validati
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { manifest } from './planning.js';
 import { lockTrip, moveLocalWorkers, requireStatus } from './trip-state.js';
+import { announceTrip } from './trip-news.js';
 
 /** `BoardingInput` of the contract. */
 export interface BoardingInput {
@@ -74,6 +75,7 @@ export async function departTrip(
   const departed = await saveTrip(tx, tripId, { status: 'DEPARTED' });
   await moveLocalWorkers(ctx, tx, ids, 'TRAVELLING');
   events.add(tripEvent('DEPARTED', departed, { boarded: ids.length }));
+  await announceTrip(ctx, tx, events, departed, 'DEPARTED');
   return [tripId];
 }
 
@@ -97,6 +99,7 @@ export async function updateEta(
   events.add(
     tripEvent('ETA_CHANGED', changed, { previousExpectedArrivalAt: trip.expectedArrivalAt.toISOString() }),
   );
+  await announceTrip(ctx, tx, events, changed, 'ETA_CHANGED');
   return [tripId];
 }
 
@@ -104,6 +107,7 @@ export async function updateEta(
 async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: OutboxBatch): Promise<void> {
   await moveLocalWorkers(ctx, tx, await boardedIds(tx, trip.id), 'AT_WORK', { workRegion: trip.destination });
   events.add(tripEvent('HANDED_OVER', trip, { handedOverTo: trip.handedOverTo }));
+  await announceTrip(ctx, tx, events, trip, 'HANDED_OVER');
 }
 
 /**
@@ -144,6 +148,7 @@ export async function confirmArrival(
     headcount: input.headcount,
   });
   events.add(tripEvent('ARRIVED', arrived, { headcount: input.headcount, boarded }));
+  await announceTrip(ctx, tx, events, arrived, 'ARRIVED');
   if (handedOverTo)
     await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
   return [tripId];
@@ -187,5 +192,6 @@ export async function cancelTrip(
   if (trip.status === 'DEPARTED')
     await moveLocalWorkers(ctx, tx, await boardedIds(tx, tripId), 'AT_HOME', { from: 'TRAVELLING' });
   events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
+  await announceTrip(ctx, tx, events, cancelled, 'CANCELLED');
   return [tripId];
 }

@@ -10,6 +10,7 @@ import { intInRange, notBefore } from '../validation/measures.js';
 import { ownRegion } from '../validation/ownership.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { lockTrip, requireStatus } from './trip-state.js';
+import { announceTrip } from './trip-news.js';
 
 /** `PlanTripInput` of the contract. */
 export interface PlanTripInput {
@@ -40,6 +41,7 @@ export async function planTrip(
     .insert(trips)
     .values({
       id: encodeId('Trip', ctx.province),
+      organizer: origin,
       mode: input.mode,
       vehicleCode,
       origin,
@@ -50,6 +52,7 @@ export async function planTrip(
     })
     .returning();
   events.add(tripEvent('PLANNED', trip!));
+  await announceTrip(ctx, tx, events, trip!, 'PLANNED');
   return [trip!.id];
 }
 
@@ -77,6 +80,7 @@ export async function assignPassengers(
   tx: Tx,
   tripId: string,
   workerIds: readonly string[],
+  events: OutboxBatch,
 ): Promise<string[]> {
   if (workerIds.length === 0) throw badInput('workerIds: give at least one worker', 'workerIds');
   if (workerIds.length > MAX_CAPACITY)
@@ -130,8 +134,10 @@ export async function assignPassengers(
       'workerIds',
     );
   }
-  if (added.length > 0)
+  if (added.length > 0) {
     await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
+    await announceTrip(ctx, tx, events, trip, 'ASSIGNED', added);
+  }
   return [tripId];
 }
 

@@ -64,7 +64,9 @@ export const transportResolvers: ResolverMap = {
       args: Keyed & { tripId: string; workerIds: string[] },
       ctx: ProvinceContext,
     ) =>
-      oneTrip(ctx, 'assignPassengers', args, (tx) => assignPassengers(ctx, tx, args.tripId, args.workerIds)),
+      oneTrip(ctx, 'assignPassengers', args, (tx, events) =>
+        assignPassengers(ctx, tx, args.tripId, args.workerIds, events),
+      ),
     departTrip: (
       _: unknown,
       args: Keyed & { tripId: string; boarded: BoardingInput[] },

@@ -1,8 +1,17 @@
-import { boolean, date, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { byteText } from '../columns.js';
 
-/** FILED until the enterprise confirms the worker is on post. */
-export type ReturnRequestStatus = 'FILED' | 'ON_POST';
+/**
+ * FILED → ACKNOWLEDGED (the home province has seen it) → ARRANGED (on a trip towards the
+ * enterprise) → ON_POST; or WITHDRAWN (the enterprise) / DECLINED (the worker, via his home).
+ */
+export type ReturnRequestStatus =
+  | 'FILED'
+  | 'ACKNOWLEDGED'
+  | 'ARRANGED'
+  | 'ON_POST'
+  | 'WITHDRAWN'
+  | 'DECLINED';
 
 /** Enterprises located in this province (logical subgraph `employment`). */
 export const enterprises = pgTable(
@@ -46,6 +55,11 @@ export const returnRequests = pgTable(
     status: text('status').$type<ReturnRequestStatus>().notNull().default('FILED'),
     filedAt: timestamp('filed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     onPostAt: timestamp('on_post_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Why it was withdrawn or declined. */
+    reason: text('reason'),
+    /** The trip that carries the worker towards the enterprise (ARRANGED), as relayed by his home. */
+    tripId: byteText('trip_id'),
   },
   (t) => [
     index('return_requests_planned_idx').on(t.plannedReturnDate, t.id),
@@ -57,3 +71,20 @@ export const returnRequests = pgTable(
 
 /** A row of `return_requests`. */
 export type ReturnRequestRow = typeof returnRequests.$inferSelect;
+
+/** What an enterprise reports about one of its workers. */
+export type StaffStatus = 'ON_POST' | 'LEFT';
+
+/** The enterprise's own record of the workers (of any province) it reported on post or gone. */
+export const staff = pgTable(
+  'staff',
+  {
+    enterpriseId: byteText('enterprise_id')
+      .notNull()
+      .references(() => enterprises.id),
+    workerId: byteText('worker_id').notNull(),
+    status: text('status').$type<StaffStatus>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.enterpriseId, t.workerId] })],
+);

@@ -20,7 +20,13 @@ export type OutboxKind =
   | 'ARRIVED'
   | 'HANDED_OVER'
   | 'CANCELLED'
-  | 'RETURN_REQUEST_FILED';
+  | 'RETURN_REQUEST_FILED'
+  /** A fact for another province (`target`), carried by the relay: see `src/relay/`. */
+  | 'RELAY'
+  /** A trip event for the home province of workers on it (topic `departures`, filter `home_regions`). */
+  | 'DEPARTURE'
+  /** A return request changed status (topic `returnRequestUpdates`, filter `enterprise_id`). */
+  | 'RETURN_REQUEST_UPDATED';
 
 /**
  * Idempotency keys: the first call with a key stores which records it returned; the same key
@@ -62,12 +68,67 @@ export const outbox = pgTable(
     tripId: byteText('trip_id'),
     returnRequestId: byteText('return_request_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** RELAY events: the province (six digits) that consumes it. */
+    target: byteText('target'),
+    /** RETURN_REQUEST_UPDATED events: the enterprise whose request changed. */
+    enterpriseId: byteText('enterprise_id'),
+    /** DEPARTURE events: the home regions of this province's workers on the trip. */
+    homeRegions: byteText('home_regions').array(),
   },
   (t) => [
     index('outbox_destination_idx').on(t.destination, t.seq),
     index('outbox_origin_idx').on(t.origin, t.seq),
+    index('outbox_target_idx').on(t.target, t.seq).where(sql`${t.target} IS NOT NULL`),
+    index('outbox_enterprise_idx').on(t.enterpriseId, t.seq).where(sql`${t.enterpriseId} IS NOT NULL`),
   ],
 );
+
+/**
+ * The epoch of this province's event sequence (one row, id 1): a random value drawn when the
+ * outbox was created, drawn again when the sequence restarts (a restore). Relay positions and
+ * client cursors carry it: a position of another epoch is CURSOR_EXPIRED.
+ */
+export const outboxEpoch = pgTable(
+  'outbox_epoch',
+  {
+    id: smallint('id').primaryKey().default(1),
+    epoch: text('epoch').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('outbox_epoch_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * The relay's inbox (consumer side): per source province, the position of its outbox up to which
+ * this province has applied the RELAY events meant for it, updated in the same transaction as
+ * their effects, so each event takes effect exactly once, in order per source.
+ */
+export const relayInbox = pgTable('relay_inbox', {
+  /** The source province, six digits. */
+  source: byteText('source').primaryKey(),
+  /** The source's outbox epoch the position belongs to. */
+  epoch: text('epoch').notNull(),
+  /** The seq of the last applied event. */
+  position: bigint('position', { mode: 'number' }).notNull(),
+  /** How many events were applied in all. */
+  applied: bigint('applied', { mode: 'number' }).notNull().default(0),
+  /** When the last applied event was committed at the source. */
+  lastEventAt: timestamp('last_event_at', { withTimezone: true, mode: 'date' }),
+  /** When the last batch was applied here. */
+  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
+});
+
+/**
+ * The relay's consumers (source side): how far each target province has applied this province's
+ * RELAY events, as last reported by the relay. Retention never prunes past the lowest position.
+ */
+export const relayConsumers = pgTable('relay_consumers', {
+  /** The consuming province, six digits. */
+  target: byteText('target').primaryKey(),
+  epoch: text('epoch').notNull(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+  seenAt: timestamp('seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
 
 /** A row of `outbox`. */
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,4 +1,4 @@
-import { date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { byteText } from '../columns.js';
 
 /** Where a worker is in the 2020 return-to-work flow. */
@@ -39,9 +39,69 @@ export const workers = pgTable(
     intentDeclaredAt: timestamp('intent_declared_at', { withTimezone: true, mode: 'date' }),
     registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The trip he is on (assigned or travelling), whichever province organised it. */
+    currentTripId: byteText('current_trip_id'),
   },
-  (t) => [index('workers_home_region_idx').on(t.homeRegion, t.id)],
+  (t) => [
+    index('workers_home_region_idx').on(t.homeRegion, t.id),
+    index('workers_intent_destination_idx').on(t.intentDestination),
+  ],
 );
 
 /** A row of `workers`. */
 export type WorkerRow = typeof workers.$inferSelect;
+
+/**
+ * The home side's record of the trips that carry (or carried) its workers, whoever organised
+ * them: written by local trips directly and by the relay for trips of other provinces.
+ * One row per (worker, trip): the trip as last relayed and the worker's place on it.
+ */
+export const workerTrips = pgTable(
+  'worker_trips',
+  {
+    workerId: byteText('worker_id').notNull(),
+    tripId: byteText('trip_id').notNull(),
+    origin: byteText('origin').notNull(),
+    destination: byteText('destination').notNull(),
+    mode: text('mode').$type<TransportMode>().notNull(),
+    departureAt: timestamp('departure_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expectedArrivalAt: timestamp('expected_arrival_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The trip's status as last relayed (PLANNED, DEPARTED, ARRIVED, HANDED_OVER, CANCELLED). */
+    tripStatus: text('trip_status').notNull(),
+    /** False once he is taken off the manifest. */
+    onManifest: boolean('on_manifest').notNull().default(true),
+    boarded: boolean('boarded').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workerId, t.tripId] }), index('worker_trips_trip_idx').on(t.tripId)],
+);
+
+/** A row of `worker_trips`. */
+export type WorkerTripRow = typeof workerTrips.$inferSelect;
+
+/**
+ * The home side's record of the return requests filed for its workers by enterprises anywhere,
+ * as relayed from the enterprise's province, with the status both sides agree on.
+ */
+export const workerReturnRequests = pgTable(
+  'worker_return_requests',
+  {
+    returnRequestId: byteText('return_request_id').primaryKey(),
+    workerId: byteText('worker_id').notNull(),
+    enterpriseId: byteText('enterprise_id').notNull(),
+    /** The enterprise's region. */
+    destinationRegion: byteText('destination_region').notNull(),
+    departureRegion: byteText('departure_region').notNull(),
+    plannedReturnDate: date('planned_return_date', { mode: 'string' }).notNull(),
+    /** FILED, ACKNOWLEDGED, ARRANGED, ON_POST, WITHDRAWN, DECLINED. */
+    status: text('status').notNull(),
+    tripId: byteText('trip_id'),
+    reason: text('reason'),
+    filedAt: timestamp('filed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('worker_return_requests_worker_idx').on(t.workerId)],
+);
+
+/** A row of `worker_return_requests`. */
+export type WorkerReturnRequestRow = typeof workerReturnRequests.$inferSelect;

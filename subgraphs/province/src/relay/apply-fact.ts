@@ -1,0 +1,36 @@
+/**
+ * Applies facts: one list of handlers per fact kind, run in order. The handlers of trips and of
+ * return requests live beside their subject; this file only puts them together.
+ */
+import type { RelayFact } from '@p2p/schema';
+import type { ProvinceContext } from '../context.js';
+import type { Tx } from '../db/database.js';
+import type { OutboxBatch } from '../outbox.js';
+import type { FactHandler, FactHandlerTable, FactOrigin } from './fact-handler.js';
+import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
+import { TRIP_FACT_HANDLERS } from './trip-facts.js';
+
+const TABLES: readonly FactHandlerTable[] = [TRIP_FACT_HANDLERS, REQUEST_FACT_HANDLERS];
+
+/** Runs every handler of the fact's kind, in order. An unknown kind is refused (a newer source). */
+export async function applyFact(
+  ctx: ProvinceContext,
+  tx: Tx,
+  fact: RelayFact,
+  origin: FactOrigin,
+  events: OutboxBatch,
+): Promise<void> {
+  const handlers = TABLES.flatMap((t) => (t[fact.fact] ?? []) as FactHandler[]);
+  if (handlers.length === 0) throw new Error(`no handler for relayed fact ${JSON.stringify(fact.fact)}`);
+  for (const handle of handlers) await handle(ctx, tx, fact, origin, events);
+}
+
+/**
+ * Applies, in the same transaction, the facts this province told itself (`tellProvince` with its
+ * own code), including those their handlers tell in turn. Called by the mutation runner and the
+ * inbox before the outbox is flushed.
+ */
+export async function applyLocalFacts(ctx: ProvinceContext, tx: Tx, events: OutboxBatch): Promise<void> {
+  for (let fact = events.takeLocalFact(); fact; fact = events.takeLocalFact())
+    await applyFact(ctx, tx, fact, { source: ctx.province, seq: 0, at: new Date() }, events);
+}
