@@ -2,7 +2,7 @@ import type { Caller } from '@p2p/schema';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ProvinceContext } from '../context.js';
 import type { PassengerRow, TripRow, WorkerRow } from '../db/schema/index.js';
-import { findReturnRequests } from '../employment/records.js';
+import { findEnterprises, findReturnRequests } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { isOwnId } from '../validation/ownership.js';
 import { workerLoader } from '../workers/records.js';
@@ -16,6 +16,8 @@ import {
 } from './personal-data.js';
 import {
   assertMayReadReturnRequest,
+  assertMayFollowEnterprise,
+  assertMayReadWorkerRequests,
   assertMaySubscribe,
   mayReadReturnRequest,
   personWhoReads,
@@ -141,6 +143,11 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
     workRegion: orNull('workRegion', 'whereabouts'),
     employer: orNull('employer', 'whereabouts'),
     travelIntent: orNull('travelIntent', 'whereabouts'),
+    returnRequests: async (w: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
+      const caller = callerOf(ctx);
+      if (caller) assertMayReadWorkerRequests(caller, w as WorkerRow);
+      return own('returnRequests')(w, args, ctx, info);
+    },
   };
 }
 
@@ -213,6 +220,12 @@ async function* readableEvents(
   }
 }
 
+/** The region of an enterprise of this province; undefined when the id is not one or is unknown. */
+async function enterpriseRegion(ctx: ProvinceContext, id: unknown): Promise<string | undefined> {
+  if (typeof id !== 'string' || !isOwnId(id, 'Enterprise', ctx.province)) return undefined;
+  return (await findEnterprises(ctx.db, [id]))[0]?.region;
+}
+
 /** `Subscription.<field>.subscribe`: the rule of the field's list (`assertMaySubscribe`). */
 function guardSubscription(name: string, field: { subscribe: Resolver; resolve?: Resolver }) {
   return {
@@ -220,6 +233,8 @@ function guardSubscription(name: string, field: { subscribe: Resolver; resolve?:
     subscribe: async (parent: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
       const caller = callerOf(ctx);
       if (caller) assertMaySubscribe(name, caller, args);
+      if (caller && name === 'returnRequestUpdates')
+        assertMayFollowEnterprise(caller, args.enterpriseId, await enterpriseRegion(ctx, args.enterpriseId));
       const events = await field.subscribe(parent, args, ctx, info);
       return caller && name === 'returnRequestsFiled' && caller.role !== 'system'
         ? readableEvents(events as AsyncIterable<unknown>, ctx, caller)

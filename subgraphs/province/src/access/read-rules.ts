@@ -84,6 +84,34 @@ export function assertMaySubscribe(field: string, caller: Caller, args: Record<s
   );
 }
 
+/**
+ * Who may read the return requests filed for a worker (`Worker.returnRequests`, his home
+ * province's copies): an officer whose region contains his home (the home side). Nobody else:
+ * an enterprise reads its own requests where it filed them, the ministry the statistics.
+ * @throws FORBIDDEN for anyone else.
+ */
+export function assertMayReadWorkerRequests(caller: Caller, worker: { id: string; homeRegion: string }): void {
+  if (officerCovers(caller, worker.homeRegion)) return;
+  throw forbidden(
+    `Worker.returnRequests: the return requests filed for worker ${worker.id} are read only by his home side, not by ${callerWords(caller)}`,
+  );
+}
+
+/**
+ * Who may follow one enterprise's return requests (`returnRequestUpdates(enterpriseId)`): the
+ * enterprise itself, an officer whose region contains the enterprise's region (`region`;
+ * undefined when it is not found here), the ministry, and the gateway's system caller (its shared
+ * feed carries ids only; the gateway applies this rule to each client before delivering).
+ * @throws FORBIDDEN for anyone else.
+ */
+export function assertMayFollowEnterprise(caller: Caller, enterpriseId: unknown, region: string | undefined): void {
+  if (caller.role === 'system' || caller.role === 'ministry') return;
+  if (caller.role === 'enterprise' ? caller.enterpriseId === enterpriseId : officerCovers(caller, region)) return;
+  throw forbidden(
+    `returnRequestUpdates: enterprise ${String(enterpriseId)}'s requests are followed by the enterprise itself, the officers of its region and the ministry; not by ${callerWords(caller)}`,
+  );
+}
+
 /** Extra filter of `returnRequests` for a caller: an enterprise lists only its own requests. */
 export function returnRequestScope(caller: Caller): { enterpriseId?: string } {
   return caller.role === 'enterprise' ? { enterpriseId: caller.enterpriseId } : {};

@@ -1,4 +1,5 @@
 import type { Caller, EntityKind } from '@p2p/schema';
+import type { GraphQLError } from 'graphql';
 import type { ProvinceContext } from '../context.js';
 import { enterprises, returnRequests, trips, workers } from '../db/schema/index.js';
 import { findRecords, type RecordTable } from '../own-records.js';
@@ -78,6 +79,31 @@ const tripSide =
     );
   };
 
+/**
+ * Why `caller` may not act for enterprise `enterpriseId` (located in `region`; undefined when it
+ * was not found): only the enterprise itself, or an officer whose region contains the enterprise's
+ * region, may. Undefined when it may. Used whole-call by the write rules and per item by
+ * `fileReturnRequests`.
+ */
+export function refusalForEnterprise(
+  operation: string,
+  caller: Caller,
+  enterpriseId: unknown,
+  region: string | undefined,
+): GraphQLError | undefined {
+  if (caller.role === 'enterprise') {
+    return caller.enterpriseId === enterpriseId
+      ? undefined
+      : forbidden(
+          `${operation}: ${callerWords(caller)} may act only for itself, not for enterprise ${String(enterpriseId)}`,
+        );
+  }
+  if (region === undefined || officerCovers(caller, region)) return undefined;
+  return forbidden(
+    `${operation}: the enterprise's region ${region} is outside the region of ${callerWords(caller)}; only its own province or city may do this`,
+  );
+}
+
 /** The enterprise itself, or an officer of the region where it is. */
 const enterpriseOrOfficer = (
   operation: string,
@@ -86,15 +112,23 @@ const enterpriseOrOfficer = (
   caller: Caller,
 ): void => {
   personWhoWrites(operation, caller, true);
-  if (caller.role === 'enterprise') {
-    if (caller.enterpriseId !== enterpriseId)
-      throw forbidden(
-        `${operation}: ${callerWords(caller)} may act only for itself, not for enterprise ${String(enterpriseId)}`,
-      );
-    return;
-  }
-  officerOf(operation, caller, region, "the enterprise's region");
+  const refused = refusalForEnterprise(operation, caller, enterpriseId, region);
+  if (refused) throw refused;
 };
+
+/** The enterprise that filed the request, or an officer of the enterprise's region. */
+const requestOwnerOrOfficer =
+  (operation: string, verb: string): WriteRule =>
+  async (ctx, caller, args) => {
+    personWhoWrites(operation, caller, true);
+    const request = await requestOwner(ctx, args.returnRequestId);
+    if (caller.role === 'enterprise' && request && request.enterpriseId !== caller.enterpriseId) {
+      throw forbidden(
+        `${operation}: return request ${String(args.returnRequestId)} was filed by another enterprise; only the one that filed it ${verb} it`,
+      );
+    }
+    if (caller.role !== 'enterprise') officerOf(operation, caller, request?.region, "the enterprise's region");
+  };
 
 /** The write rule of every mutation of the province contract, by field name. */
 export const WRITE_RULES: Record<string, WriteRule> = {
@@ -129,17 +163,20 @@ export const WRITE_RULES: Record<string, WriteRule> = {
       await enterpriseRegion(ctx, args.input?.enterpriseId),
       caller,
     ),
-  confirmOnPost: async (ctx, caller, args) => {
-    personWhoWrites('confirmOnPost', caller, true);
-    const request = await requestOwner(ctx, args.returnRequestId);
-    if (caller.role === 'enterprise' && request && request.enterpriseId !== caller.enterpriseId) {
-      throw forbidden(
-        `confirmOnPost: return request ${String(args.returnRequestId)} was filed by another enterprise; only the one that filed it confirms it`,
-      );
-    }
-    if (caller.role !== 'enterprise')
-      officerOf('confirmOnPost', caller, request?.region, "the enterprise's region");
-  },
+  confirmOnPost: requestOwnerOrOfficer('confirmOnPost', 'confirms'),
+  withdrawReturnRequest: requestOwnerOrOfficer('withdrawReturnRequest', 'withdraws'),
+  // Per item: an enterprise files only for itself, an officer only in his region (checked in the
+  // mutation, so one item refused does not fail the others).
+  fileReturnRequests: async (_ctx, caller) => personWhoWrites('fileReturnRequests', caller, true),
+  reportStaffChange: async (ctx, caller, args) =>
+    enterpriseOrOfficer(
+      'reportStaffChange',
+      args.enterpriseId,
+      await enterpriseRegion(ctx, args.enterpriseId),
+      caller,
+    ),
+  // The worker's home side (his own decline, role `worker`, is added with that role).
+  declineReturnRequest: workerOfficer('declineReturnRequest'),
 
   planTrip: async (_ctx, caller, args) => {
     personWhoWrites('planTrip', caller, false);

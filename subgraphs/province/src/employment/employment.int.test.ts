@@ -138,7 +138,7 @@ describe('return requests', () => {
       enterprise: { id: factory, name: '广州电子厂' },
     });
     const events = (await outboxRows()).slice(seqBefore);
-    expect(events).toHaveLength(1);
+    expect(events.map((e) => e.kind)).toEqual(['RETURN_REQUEST_FILED', 'RETURN_REQUEST_UPDATED', 'RELAY']);
     expect(events[0]).toMatchObject({
       kind: 'RETURN_REQUEST_FILED',
       origin: '450203',
@@ -146,7 +146,16 @@ describe('return requests', () => {
       returnRequestId: r.id,
       tripId: null,
     });
-    expect(JSON.stringify(events[0]!.payload)).not.toContain(input.worker.idNumber as string);
+    // #13.3: the enterprise's stream, and the fact for his home province (Guangxi)
+    expect(events[1]).toMatchObject({ enterpriseId: factory, payload: { returnRequestId: r.id, status: 'FILED' } });
+    expect(events[2]).toMatchObject({
+      target: '450000',
+      payload: { fact: 'RETURN_REQUEST', status: 'FILED', request: { id: r.id, enterpriseId: factory } },
+    });
+    for (const e of events) {
+      for (const personal of [input.worker.idNumber as string, '黄工人', '13700137000'])
+        expect(JSON.stringify(e.payload)).not.toContain(personal);
+    }
   });
 
   const cases: [string, () => Record<string, unknown>, string][] = [

@@ -1,9 +1,16 @@
-import { assertResidentId, encodeId, hubError, notFound, provinceOf, workerIdFor } from '@p2p/schema';
-import { eq, sql } from 'drizzle-orm';
-import type { ProvinceContext } from '../context.js';
+import { assertResidentId, encodeId, notFound, provinceOf, workerIdFor } from '@p2p/schema';
+import { eq } from 'drizzle-orm';
+import { inIdOrder, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { enterprises, returnRequests } from '../db/schema/index.js';
+import { enterprises, returnRequests, type ReturnRequestRow } from '../db/schema/index.js';
 import { returnRequestFiledEvent, type OutboxBatch } from '../outbox.js';
+import { findEnterprises } from './records.js';
+import {
+  changeRequestStatus,
+  lockReturnRequest,
+  returnRequestUpdatedEvent,
+  tellHome,
+} from './request-status.js';
 import { intInRange } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
 import { mobilePhone, requiredText, TEXT_LIMITS } from '../validation/text.js';
@@ -68,9 +75,66 @@ export async function reportLaborDemand(
   return [enterpriseId];
 }
 
+/** A filing validated: the row to store but the enterprise's region. */
+export type ValidFiling = Omit<typeof returnRequests.$inferInsert, 'id' | 'destinationRegion'>;
+
+/**
+ * Validates one filing: the rules of `fileReturnRequest` and of each item of `fileReturnRequests`
+ * (one function, so they cannot drift). `at` prefixes the field names (`input`, `inputs[3]`).
+ * @throws BAD_USER_INPUT, WRONG_PROVINCE (an enterprise of another province)
+ */
+export function validFiling(ctx: ProvinceContext, input: FileReturnRequestInput, at = 'input'): ValidFiling {
+  ownId(input.enterpriseId, 'Enterprise', ctx.province, `${at}.enterpriseId`);
+  const idNumber = assertResidentId(input.worker.idNumber, `${at}.worker.idNumber`);
+  const homeRegion = input.worker.homeRegion;
+  return {
+    enterpriseId: input.enterpriseId,
+    workerId: workerIdFor(idNumber, provinceOf(homeRegion), ctx.workerIdKey),
+    workerName: requiredText(input.worker.name, `${at}.worker.name`, TEXT_LIMITS.name),
+    workerIdNumber: idNumber,
+    workerPhone: mobilePhone(input.worker.phone, `${at}.worker.phone`),
+    workerHomeRegion: homeRegion,
+    departureRegion: input.departureRegion,
+    plannedReturnDate: input.plannedReturnDate,
+  };
+}
+
+/**
+ * Stores validated filings of existing enterprises of this province (one multi-row INSERT) and
+ * announces each: RETURN_REQUEST_FILED (`returnRequestsFiled`), RETURN_REQUEST_UPDATED FILED
+ * (`returnRequestUpdates`) and a RETURN_REQUEST FILED fact for the worker's home province (applied
+ * at once when that is this province).
+ * @param regions the region of each filing's enterprise.
+ * @returns the stored requests, in the order given.
+ */
+export async function storeFilings(
+  ctx: ProvinceContext,
+  tx: Tx,
+  filings: readonly { filing: ValidFiling; region: string }[],
+  events: OutboxBatch,
+): Promise<ReturnRequestRow[]> {
+  if (filings.length === 0) return [];
+  const values = filings.map(({ filing, region }) => ({
+    ...filing,
+    id: encodeId('ReturnRequest', ctx.province),
+    destinationRegion: region,
+  }));
+  const rows = inIdOrder(
+    values.map((v) => v.id),
+    await tx.insert(returnRequests).values(values).returning(),
+  ) as ReturnRequestRow[];
+  for (const request of rows) {
+    events.add(returnRequestFiledEvent(request));
+    events.add(returnRequestUpdatedEvent(request));
+    tellHome(ctx, events, request, 'FILED');
+  }
+  return rows;
+}
+
 /**
  * Files a return request for an enterprise of this province. The worker is validated and kept
- * as filed; `worker_id` is the id his home province gives him. Writes RETURN_REQUEST_FILED.
+ * as filed; `worker_id` is the id his home province gives him. Writes RETURN_REQUEST_FILED and
+ * RETURN_REQUEST_UPDATED, and tells his home province (`storeFilings`).
  */
 export async function fileReturnRequest(
   ctx: ProvinceContext,
@@ -78,65 +142,45 @@ export async function fileReturnRequest(
   input: FileReturnRequestInput,
   events: OutboxBatch,
 ): Promise<string[]> {
-  ownId(input.enterpriseId, 'Enterprise', ctx.province, 'input.enterpriseId');
-  const idNumber = assertResidentId(input.worker.idNumber, 'input.worker.idNumber');
-  const homeRegion = input.worker.homeRegion;
-  const snapshot = {
-    workerId: workerIdFor(idNumber, provinceOf(homeRegion), ctx.workerIdKey),
-    workerName: requiredText(input.worker.name, 'input.worker.name', TEXT_LIMITS.name),
-    workerIdNumber: idNumber,
-    workerPhone: mobilePhone(input.worker.phone, 'input.worker.phone'),
-    workerHomeRegion: homeRegion,
-  };
-  const [enterprise] = await tx
-    .select({ region: enterprises.region })
-    .from(enterprises)
-    .where(eq(enterprises.id, input.enterpriseId));
+  const filing = validFiling(ctx, input);
+  const [enterprise] = await findEnterprises(tx, [input.enterpriseId]);
   if (!enterprise) throw notFound('Enterprise', input.enterpriseId);
-  const [request] = await tx
-    .insert(returnRequests)
-    .values({
-      id: encodeId('ReturnRequest', ctx.province),
-      enterpriseId: input.enterpriseId,
-      destinationRegion: enterprise.region,
-      departureRegion: input.departureRegion,
-      plannedReturnDate: input.plannedReturnDate,
-      ...snapshot,
-    })
-    .returning();
-  events.add(returnRequestFiledEvent(request!));
+  const [request] = await storeFilings(ctx, tx, [{ filing, region: enterprise.region }], events);
   return [request!.id];
 }
 
 /**
- * The enterprise confirms the worker is on post: status ON_POST and one more filled opening.
- * @throws CONFLICT when the request is already ON_POST.
+ * The enterprise confirms the worker is on post: status ON_POST, one more filled opening, and his
+ * home province is told (it sets him AT_WORK there).
+ * @throws CONFLICT when the request is already ON_POST, WITHDRAWN or DECLINED.
  */
 export async function confirmOnPost(
   ctx: ProvinceContext,
   tx: Tx,
   returnRequestId: string,
+  events: OutboxBatch,
 ): Promise<string[]> {
-  ownId(returnRequestId, 'ReturnRequest', ctx.province, 'returnRequestId');
-  const [request] = await tx
-    .select()
-    .from(returnRequests)
-    .where(eq(returnRequests.id, returnRequestId))
-    .for('update');
-  if (!request) throw notFound('ReturnRequest', returnRequestId);
-  if (request.status === 'ON_POST') {
-    throw hubError('CONFLICT', `return request ${returnRequestId} is already confirmed on post`, {
-      id: returnRequestId,
-      status: request.status,
-    });
-  }
-  await tx
-    .update(returnRequests)
-    .set({ status: 'ON_POST', onPostAt: sql`now()` })
-    .where(eq(returnRequests.id, returnRequestId));
-  await tx
-    .update(enterprises)
-    .set({ filled: sql`${enterprises.filled} + 1` })
-    .where(eq(enterprises.id, request.enterpriseId));
+  const request = await lockReturnRequest(ctx, tx, returnRequestId);
+  const onPost = await changeRequestStatus(tx, events, request, 'ON_POST');
+  tellHome(ctx, events, onPost, 'ON_POST');
+  return [returnRequestId];
+}
+
+/**
+ * The enterprise no longer needs the worker (before he is on post): WITHDRAWN with a reason, and
+ * his home province is told.
+ * @throws CONFLICT when the request is already ON_POST, WITHDRAWN or DECLINED.
+ */
+export async function withdrawReturnRequest(
+  ctx: ProvinceContext,
+  tx: Tx,
+  returnRequestId: string,
+  reason: string,
+  events: OutboxBatch,
+): Promise<string[]> {
+  const why = requiredText(reason, 'reason', TEXT_LIMITS.reason);
+  const request = await lockReturnRequest(ctx, tx, returnRequestId);
+  const withdrawn = await changeRequestStatus(tx, events, request, 'WITHDRAWN', { reason: why });
+  tellHome(ctx, events, withdrawn, 'WITHDRAWN');
   return [returnRequestId];
 }

@@ -1,19 +1,23 @@
 import { decodeId, scalarResolvers } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
-import type { EnterpriseRow, ReturnRequestRow } from '../db/schema/index.js';
+import type { EnterpriseRow, ReturnRequestRow, StaffStatus } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { recordsFor, runMutation } from '../mutation.js';
 import { employmentStats } from '../summary/employment.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
+import { decodeOutcome } from '../item-outcomes.js';
+import { fileReturnRequests } from './file-return-requests.js';
 import {
   confirmOnPost,
   fileReturnRequest,
   registerEnterprise,
   reportLaborDemand,
+  withdrawReturnRequest,
   type FileReturnRequestInput,
   type RegisterEnterpriseInput,
 } from './mutations.js';
+import { reportStaffChange } from './staff.js';
 import {
   enterpriseLoader,
   enterprisePage,
@@ -86,8 +90,46 @@ export const employmentResolvers: ResolverMap = {
       oneReturnRequest(ctx, 'fileReturnRequest', args, (tx, events) =>
         fileReturnRequest(ctx, tx, args.input, events),
       ),
+    fileReturnRequests: async (
+      _: unknown,
+      args: Keyed & { inputs: FileReturnRequestInput[] },
+      ctx: ProvinceContext,
+    ) => {
+      const { idempotencyKey, ...rest } = args;
+      const stored = await runMutation(
+        ctx,
+        { operation: 'fileReturnRequests', idempotencyKey, args: rest },
+        (tx, events) => fileReturnRequests(ctx, tx, args.inputs, events),
+      );
+      const outcomes = stored.map(decodeOutcome);
+      const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
+      const records = new Map((await recordsFor(ids, (x) => findReturnRequests(ctx.db, x))).map((r) => [r.id, r]));
+      return {
+        items: outcomes.map((o, index) =>
+          'id' in o ? { index, record: records.get(o.id), error: null } : { index, record: null, error: o.error },
+        ),
+      };
+    },
     confirmOnPost: (_: unknown, args: Keyed & { returnRequestId: string }, ctx: ProvinceContext) =>
-      oneReturnRequest(ctx, 'confirmOnPost', args, (tx) => confirmOnPost(ctx, tx, args.returnRequestId)),
+      oneReturnRequest(ctx, 'confirmOnPost', args, (tx, events) =>
+        confirmOnPost(ctx, tx, args.returnRequestId, events),
+      ),
+    withdrawReturnRequest: (
+      _: unknown,
+      args: Keyed & { returnRequestId: string; reason: string },
+      ctx: ProvinceContext,
+    ) =>
+      oneReturnRequest(ctx, 'withdrawReturnRequest', args, (tx, events) =>
+        withdrawReturnRequest(ctx, tx, args.returnRequestId, args.reason, events),
+      ),
+    reportStaffChange: (
+      _: unknown,
+      args: Keyed & { enterpriseId: string; workerId: string; change: StaffStatus },
+      ctx: ProvinceContext,
+    ) =>
+      oneEnterprise(ctx, 'reportStaffChange', args, (tx, events) =>
+        reportStaffChange(ctx, tx, args.enterpriseId, args.workerId, args.change, events),
+      ),
   },
   Enterprise: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => enterpriseLoader(ctx).load(ref.id),

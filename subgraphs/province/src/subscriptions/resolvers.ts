@@ -4,13 +4,14 @@
  * `Query.outboxHead` the gateway reads to start a subscription exactly "from now" (and
  * `Query.outboxPrunedThrough`, below which a cursor is refused: retention/retention.ts).
  */
-import { assertRegionCode, badInput, regionPrefix } from '@p2p/schema';
+import { assertRegionCode, badInput } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import { returnRequestLoader } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
-import type { EventTopic } from '../event-topics.js';
+import { topicKey, type EventTopic } from '../event-topics.js';
+import { ownId } from '../validation/ownership.js';
 import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
 
@@ -26,8 +27,8 @@ export const WS_ONLY_TYPE_DEFS = `
   extend type Query {
     "This province's event high-water mark: subscribe with after set to it to follow from now on."
     outboxHead: String!
-    "The highest pruned seq (retention) of an event this subgraph's subscription with this region would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
-    outboxPrunedThrough(region: String!): String!
+    "The highest pruned seq (retention) of an event the subgraph's subscription (default: its first) with this filter value (a region, or an enterprise id for returnRequestUpdates) would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
+    outboxPrunedThrough(region: String!, subscription: String): String!
   }
 `;
 
@@ -54,9 +55,35 @@ export async function assertCursorReached(feed: OutboxFeed, after: number): Prom
   );
 }
 
-function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: string) {
+/** A subscription field: the topic it follows and its filter argument, validated by `parse`. */
+interface SubscriptionFilter {
+  topic: EventTopic;
+  argument: string;
+  /** Validates the filter value (throws the input's error), e.g. a region code or an enterprise id. */
+  parse(value: unknown, ctx: ProvinceContext): string;
+}
+
+/** An enterprise of this province, by its id (`returnRequestUpdates(enterpriseId:)`). */
+function ownEnterpriseId(value: unknown, ctx: ProvinceContext): string {
+  if (typeof value !== 'string') throw badInput('enterpriseId: an Enterprise id is required', 'enterpriseId');
+  return ownId(value, 'Enterprise', ctx.province, 'enterpriseId');
+}
+
+/** Each subscription field the province serves, by name. */
+export const SUBSCRIPTION_FILTERS: Readonly<Record<string, SubscriptionFilter>> = Object.freeze({
+  arrivals: { topic: 'arrivals', argument: 'destination', parse: (v) => assertRegionCode(v, 'destination') },
+  returnRequestsFiled: {
+    topic: 'returnRequestsFiled',
+    argument: 'origin',
+    parse: (v) => assertRegionCode(v, 'origin'),
+  },
+  returnRequestUpdates: { topic: 'returnRequestUpdates', argument: 'enterpriseId', parse: ownEnterpriseId },
+});
+
+function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTION_FILTERS) {
+  const { topic, argument, parse } = SUBSCRIPTION_FILTERS[field]!;
   return async (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
-    const region = assertRegionCode(args[argument], argument);
+    const region = parse(args[argument], ctx);
     const after = parseSeqCursor(args.after);
     if (after !== undefined) await assertCursorReached(source.feed, after);
     ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
@@ -86,7 +113,7 @@ const eventFields = {
 export function transportSubscriptionResolvers(source: SubscriptionSource): ResolverMap {
   return {
     Subscription: {
-      arrivals: { subscribe: subscribeTo(source, 'arrivals', 'destination'), resolve: freshEvent },
+      arrivals: { subscribe: subscribeTo(source, 'arrivals'), resolve: freshEvent },
     },
     TripEvent: {
       ...eventFields,
@@ -100,28 +127,44 @@ export function transportSubscriptionResolvers(source: SubscriptionSource): Reso
 export function employmentSubscriptionResolvers(source: SubscriptionSource): ResolverMap {
   return {
     Subscription: {
-      returnRequestsFiled: {
-        subscribe: subscribeTo(source, 'returnRequestsFiled', 'origin'),
-        resolve: freshEvent,
-      },
+      returnRequestsFiled: { subscribe: subscribeTo(source, 'returnRequestsFiled'), resolve: freshEvent },
+      returnRequestUpdates: { subscribe: subscribeTo(source, 'returnRequestUpdates'), resolve: freshEvent },
     },
     ReturnRequestEvent: {
       ...eventFields,
       returnRequest: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>
         returnRequestLoader(ctx).load(e.returnRequestId!),
     },
+    ReturnRequestUpdate: {
+      ...eventFields,
+      // The status the request changed to (it may have changed again since: `returnRequest { status }`).
+      status: (e: OutboxEventRecord) => e.payload.status,
+      returnRequest: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>
+        returnRequestLoader(ctx).load(e.returnRequestId!),
+    },
   } as ResolverMap;
 }
 
-/** `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only; `topic` is the subgraph's subscription. */
-export function outboxHeadResolvers(source: SubscriptionSource, topic: EventTopic): ResolverMap {
+/**
+ * `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only. `subscriptions`
+ * are the subgraph's subscription fields; the first is the one `outboxPrunedThrough` answers for
+ * when its `subscription` argument is not given.
+ */
+export function outboxHeadResolvers(source: SubscriptionSource, subscriptions: readonly string[]): ResolverMap {
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
-      outboxPrunedThrough: async (_: unknown, args: { region: unknown }, ctx: ProvinceContext) =>
-        String(
-          await filterPrunedThrough(ctx.db, topic, regionPrefix(assertRegionCode(args.region, 'region'))),
-        ),
+      outboxPrunedThrough: async (
+        _: unknown,
+        args: { region: unknown; subscription?: string | null },
+        ctx: ProvinceContext,
+      ) => {
+        const field = args.subscription ?? subscriptions[0]!;
+        if (!subscriptions.includes(field))
+          throw badInput(`subscription: one of ${subscriptions.join(', ')}`, 'subscription');
+        const { topic, parse } = SUBSCRIPTION_FILTERS[field]!;
+        return String(await filterPrunedThrough(ctx.db, topic, topicKey(topic, parse(args.region, ctx))));
+      },
     },
   } as ResolverMap;
 }

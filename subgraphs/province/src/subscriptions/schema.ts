@@ -10,7 +10,6 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { withAccessRules } from '../access/guarded-resolvers.js';
 import { SUBGRAPH_RESOLVERS } from '../graphql/subgraph-servers.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import type { EventTopic } from '../event-topics.js';
 import {
   WS_ONLY_TYPE_DEFS,
   employmentSubscriptionResolvers,
@@ -24,10 +23,10 @@ export const SUBSCRIPTION_SUBGRAPHS = ['transport', 'employment'] as const;
 /** One of {@link SUBSCRIPTION_SUBGRAPHS}. */
 export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
 
-/** The subscription each subgraph serves. */
-const TOPIC_OF: Record<SubscriptionSubgraph, EventTopic> = {
-  transport: 'arrivals',
-  employment: 'returnRequestsFiled',
+/** The subscription fields each subgraph serves (the first: `outboxPrunedThrough`'s default). */
+const SUBSCRIPTIONS_OF: Record<SubscriptionSubgraph, readonly string[]> = {
+  transport: ['arrivals'],
+  employment: ['returnRequestsFiled', 'returnRequestUpdates'],
 };
 
 /** Wraps a resolver map; by default the province's access rules, exactly as over HTTP. */
@@ -57,7 +56,7 @@ export function subscriptionSchemas(
       },
       {
         typeDefs: parse(WS_ONLY_TYPE_DEFS),
-        resolvers: outboxHeadResolvers(source, TOPIC_OF[name]) as GraphQLResolverMap<unknown>,
+        resolvers: outboxHeadResolvers(source, SUBSCRIPTIONS_OF[name]) as GraphQLResolverMap<unknown>,
       },
     ]);
   return { transport: build('transport'), employment: build('employment') };

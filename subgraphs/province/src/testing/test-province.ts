@@ -5,8 +5,10 @@ import {
   idempotencyKeys,
   outbox,
   returnRequests,
+  staff,
   tripPassengers,
   trips,
+  workerReturnRequests,
   workers,
 } from '../db/schema/index.js';
 import { startProvince, type ProvinceService } from '../index.js';
@@ -29,6 +31,8 @@ export const TABLES = {
   tripPassengers,
   idempotencyKeys,
   outbox,
+  staff,
+  workerReturnRequests,
 } as const;
 
 /** A province started for a test file, on PGlite or on a fresh Postgres database (DATABASE_URL). */

@@ -16,6 +16,7 @@ import {
   type TravelIntentInput,
 } from './mutations.js';
 import { findWorkers, workerLoader, workerPage } from './records.js';
+import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -89,6 +90,14 @@ export const workersResolvers: ResolverMap = {
       oneWorker(ctx, 'reportTravelIntent', args, (tx) =>
         reportTravelIntent(ctx, tx, args.workerId, args.input),
       ),
+    declineReturnRequest: (
+      _: unknown,
+      args: Keyed & { workerId: string; returnRequestId: string; reason: string },
+      ctx: ProvinceContext,
+    ) =>
+      oneWorker(ctx, 'declineReturnRequest', args, (tx, events) =>
+        declineReturnRequest(ctx, tx, args.workerId, args.returnRequestId, args.reason, events),
+      ),
   },
   Worker: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => workerLoader(ctx).load(ref.id),
@@ -109,6 +118,8 @@ export const workersResolvers: ResolverMap = {
             declaredAt: w.intentDeclaredAt ?? w.updatedAt,
           }
         : null,
+    returnRequests: (w: WorkerRow, args: { first?: number | null }, ctx: ProvinceContext) =>
+      returnRequestsOf(ctx.db, w.id, args.first ?? 20),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
