@@ -90,7 +90,10 @@ export function assertMaySubscribe(field: string, caller: Caller, args: Record<s
  * an enterprise reads its own requests where it filed them, the ministry the statistics.
  * @throws FORBIDDEN for anyone else.
  */
-export function assertMayReadWorkerRequests(caller: Caller, worker: { id: string; homeRegion: string }): void {
+export function assertMayReadWorkerRequests(
+  caller: Caller,
+  worker: { id: string; homeRegion: string },
+): void {
   if (officerCovers(caller, worker.homeRegion)) return;
   throw forbidden(
     `Worker.returnRequests: the return requests filed for worker ${worker.id} are read only by his home side, not by ${callerWords(caller)}`,
@@ -104,9 +107,14 @@ export function assertMayReadWorkerRequests(caller: Caller, worker: { id: string
  * feed carries ids only; the gateway applies this rule to each client before delivering).
  * @throws FORBIDDEN for anyone else.
  */
-export function assertMayFollowEnterprise(caller: Caller, enterpriseId: unknown, region: string | undefined): void {
+export function assertMayFollowEnterprise(
+  caller: Caller,
+  enterpriseId: unknown,
+  region: string | undefined,
+): void {
   if (caller.role === 'system' || caller.role === 'ministry') return;
-  if (caller.role === 'enterprise' ? caller.enterpriseId === enterpriseId : officerCovers(caller, region)) return;
+  if (caller.role === 'enterprise' ? caller.enterpriseId === enterpriseId : officerCovers(caller, region))
+    return;
   throw forbidden(
     `returnRequestUpdates: enterprise ${String(enterpriseId)}'s requests are followed by the enterprise itself, the officers of its region and the ministry; not by ${callerWords(caller)}`,
   );

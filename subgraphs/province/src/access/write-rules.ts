@@ -127,7 +127,8 @@ const requestOwnerOrOfficer =
         `${operation}: return request ${String(args.returnRequestId)} was filed by another enterprise; only the one that filed it ${verb} it`,
       );
     }
-    if (caller.role !== 'enterprise') officerOf(operation, caller, request?.region, "the enterprise's region");
+    if (caller.role !== 'enterprise')
+      officerOf(operation, caller, request?.region, "the enterprise's region");
   };
 
 /** The write rule of every mutation of the province contract, by field name. */

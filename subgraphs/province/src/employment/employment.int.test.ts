@@ -147,7 +147,10 @@ describe('return requests', () => {
       tripId: null,
     });
     // #13.3: the enterprise's stream, and the fact for his home province (Guangxi)
-    expect(events[1]).toMatchObject({ enterpriseId: factory, payload: { returnRequestId: r.id, status: 'FILED' } });
+    expect(events[1]).toMatchObject({
+      enterpriseId: factory,
+      payload: { returnRequestId: r.id, status: 'FILED' },
+    });
     expect(events[2]).toMatchObject({
       target: '450000',
       payload: { fact: 'RETURN_REQUEST', status: 'FILED', request: { id: r.id, enterpriseId: factory } },

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ReturnRequestStatus } from '../db/schema/index.js';
 import { assertMayBecome, isFinal, mayBecome, REQUEST_LIFE, refusedChange } from './request-life.js';
 
-const STATUSES: ReturnRequestStatus[] = ['FILED', 'ACKNOWLEDGED', 'ARRANGED', 'ON_POST', 'WITHDRAWN', 'DECLINED'];
+const STATUSES: ReturnRequestStatus[] = [
+  'FILED',
+  'ACKNOWLEDGED',
+  'ARRANGED',
+  'ON_POST',
+  'WITHDRAWN',
+  'DECLINED',
+];
 
 /** Every allowed change, written out by hand: the table must say exactly this. */
 const ALLOWED = new Set([

@@ -103,10 +103,14 @@ export const employmentResolvers: ResolverMap = {
       );
       const outcomes = stored.map(decodeOutcome);
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
-      const records = new Map((await recordsFor(ids, (x) => findReturnRequests(ctx.db, x))).map((r) => [r.id, r]));
+      const records = new Map(
+        (await recordsFor(ids, (x) => findReturnRequests(ctx.db, x))).map((r) => [r.id, r]),
+      );
       return {
         items: outcomes.map((o, index) =>
-          'id' in o ? { index, record: records.get(o.id), error: null } : { index, record: null, error: o.error },
+          'id' in o
+            ? { index, record: records.get(o.id), error: null }
+            : { index, record: null, error: o.error },
         ),
       };
     },

@@ -51,7 +51,10 @@ function fromOwner(
   fact: string,
 ): boolean {
   if (ownerOf(id, kind) === origin.source) return true;
-  ctx.log.warn({ source: origin.source, seq: origin.seq, fact, id }, 'relayed fact left: its source does not own its subject');
+  ctx.log.warn(
+    { source: origin.source, seq: origin.seq, fact, id },
+    'relayed fact left: its source does not own its subject',
+  );
   return false;
 }
 
@@ -61,7 +64,10 @@ const onReturnRequest: FactHandler<ReturnRequestFact> = async (ctx, tx, fact, or
   if (!fromOwner(ctx, origin, request.id, 'ReturnRequest', 'RETURN_REQUEST')) return;
   if (ownerOf(request.enterpriseId, 'Enterprise') !== origin.source) return;
   if (!isOwnId(request.workerId, 'Worker', ctx.province)) {
-    ctx.log.warn({ source: origin.source, seq: origin.seq, id: request.id }, 'return request for a worker of another province left');
+    ctx.log.warn(
+      { source: origin.source, seq: origin.seq, id: request.id },
+      'return request for a worker of another province left',
+    );
     return;
   }
   if (fact.status === 'FILED') {
@@ -77,7 +83,8 @@ const onReturnRequest: FactHandler<ReturnRequestFact> = async (ctx, tx, fact, or
 /** Home side: an enterprise reported a worker of this province on post or gone. */
 const onStaff: FactHandler<StaffFact> = async (ctx, tx, fact, origin) => {
   if (!fromOwner(ctx, origin, fact.enterpriseId, 'Enterprise', 'STAFF')) return;
-  if (provinceOf(fact.workRegion) !== origin.source || !isOwnId(fact.workerId, 'Worker', ctx.province)) return;
+  if (provinceOf(fact.workRegion) !== origin.source || !isOwnId(fact.workerId, 'Worker', ctx.province))
+    return;
   if (fact.change === 'ON_POST') await putOnPost(tx, fact.workerId, fact.enterpriseId, fact.workRegion);
   else await leavePost(tx, fact.workerId, fact.enterpriseId);
 };
@@ -92,15 +99,39 @@ const onTrip: FactHandler<TripFact> = async (ctx, tx, fact, origin, events) => {
   const ids = (pick: (w: { boarded: boolean }) => boolean) => mine.filter(pick).map((w) => w.id);
   switch (fact.event) {
     case 'ASSIGNED':
-      await arrangeOnTrip(ctx, tx, events, fact.trip, ids(() => true));
+      await arrangeOnTrip(
+        ctx,
+        tx,
+        events,
+        fact.trip,
+        ids(() => true),
+      );
       return;
     case 'DEPARTED':
-      await arrangeOnTrip(ctx, tx, events, fact.trip, ids((w) => w.boarded));
-      await unarrangeFromTrip(ctx, tx, events, fact.trip.id, ids((w) => !w.boarded));
+      await arrangeOnTrip(
+        ctx,
+        tx,
+        events,
+        fact.trip,
+        ids((w) => w.boarded),
+      );
+      await unarrangeFromTrip(
+        ctx,
+        tx,
+        events,
+        fact.trip.id,
+        ids((w) => !w.boarded),
+      );
       return;
     case 'REMOVED':
     case 'CANCELLED':
-      await unarrangeFromTrip(ctx, tx, events, fact.trip.id, ids(() => true));
+      await unarrangeFromTrip(
+        ctx,
+        tx,
+        events,
+        fact.trip.id,
+        ids(() => true),
+      );
       return;
     default:
   }
@@ -115,15 +146,24 @@ const onAnswer: FactHandler<ReturnRequestAnswerFact> = async (ctx, tx, fact, ori
     .where(eq(returnRequests.id, fact.returnRequestId))
     .for('update');
   if (!request) {
-    ctx.log.warn({ source: origin.source, seq: origin.seq, id: fact.returnRequestId }, 'answer to an unknown return request left');
+    ctx.log.warn(
+      { source: origin.source, seq: origin.seq, id: fact.returnRequestId },
+      'answer to an unknown return request left',
+    );
     return;
   }
   if (decodeId(request.workerId, 'Worker').province !== origin.source) {
-    ctx.log.warn({ source: origin.source, seq: origin.seq, id: request.id }, "answer not from the worker's home province left");
+    ctx.log.warn(
+      { source: origin.source, seq: origin.seq, id: request.id },
+      "answer not from the worker's home province left",
+    );
     return;
   }
   if (!mayBecome(request.status, fact.status)) {
-    ctx.log.info({ id: request.id, status: request.status, to: fact.status }, 'return request answer not applied: its status does not allow it');
+    ctx.log.info(
+      { id: request.id, status: request.status, to: fact.status },
+      'return request answer not applied: its status does not allow it',
+    );
     return;
   }
   await changeRequestStatus(tx, events, request, fact.status, {

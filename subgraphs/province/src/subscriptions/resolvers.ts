@@ -4,9 +4,9 @@
  * `Query.outboxHead` the gateway reads to start a subscription exactly "from now" (and
  * `Query.outboxPrunedThrough`, below which a cursor is refused: retention/retention.ts).
  */
-import { assertRegionCode, badInput } from '@p2p/schema';
+import { assertRegionCode, badInput, notFound } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
-import { returnRequestLoader } from '../employment/records.js';
+import { findEnterprises, returnRequestLoader } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
@@ -60,13 +60,18 @@ interface SubscriptionFilter {
   topic: EventTopic;
   argument: string;
   /** Validates the filter value (throws the input's error), e.g. a region code or an enterprise id. */
-  parse(value: unknown, ctx: ProvinceContext): string;
+  parse(value: unknown, ctx: ProvinceContext): string | Promise<string>;
 }
 
-/** An enterprise of this province, by its id (`returnRequestUpdates(enterpriseId:)`). */
-function ownEnterpriseId(value: unknown, ctx: ProvinceContext): string {
+/**
+ * An enterprise of this province, by its id (`returnRequestUpdates(enterpriseId:)`).
+ * @throws BAD_USER_INPUT when malformed, WRONG_PROVINCE when of another province, NOT_FOUND when unknown.
+ */
+async function ownEnterpriseId(value: unknown, ctx: ProvinceContext): Promise<string> {
   if (typeof value !== 'string') throw badInput('enterpriseId: an Enterprise id is required', 'enterpriseId');
-  return ownId(value, 'Enterprise', ctx.province, 'enterpriseId');
+  ownId(value, 'Enterprise', ctx.province, 'enterpriseId');
+  if (!(await findEnterprises(ctx.db, [value]))[0]) throw notFound('Enterprise', value);
+  return value;
 }
 
 /** Each subscription field the province serves, by name. */
@@ -83,7 +88,7 @@ export const SUBSCRIPTION_FILTERS: Readonly<Record<string, SubscriptionFilter>> 
 function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTION_FILTERS) {
   const { topic, argument, parse } = SUBSCRIPTION_FILTERS[field]!;
   return async (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
-    const region = parse(args[argument], ctx);
+    const region = await parse(args[argument], ctx);
     const after = parseSeqCursor(args.after);
     if (after !== undefined) await assertCursorReached(source.feed, after);
     ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
@@ -150,7 +155,10 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
  * are the subgraph's subscription fields; the first is the one `outboxPrunedThrough` answers for
  * when its `subscription` argument is not given.
  */
-export function outboxHeadResolvers(source: SubscriptionSource, subscriptions: readonly string[]): ResolverMap {
+export function outboxHeadResolvers(
+  source: SubscriptionSource,
+  subscriptions: readonly string[],
+): ResolverMap {
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
@@ -163,7 +171,9 @@ export function outboxHeadResolvers(source: SubscriptionSource, subscriptions: r
         if (!subscriptions.includes(field))
           throw badInput(`subscription: one of ${subscriptions.join(', ')}`, 'subscription');
         const { topic, parse } = SUBSCRIPTION_FILTERS[field]!;
-        return String(await filterPrunedThrough(ctx.db, topic, topicKey(topic, parse(args.region, ctx))));
+        return String(
+          await filterPrunedThrough(ctx.db, topic, topicKey(topic, await parse(args.region, ctx))),
+        );
       },
     },
   } as ResolverMap;

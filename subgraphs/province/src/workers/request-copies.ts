@@ -98,7 +98,12 @@ export async function lockCopies(
       ? inArray(workerReturnRequests.returnRequestId, [...filter.returnRequestIds])
       : inArray(workerReturnRequests.workerId, [...(filter.workerIds ?? [])]);
   if ((filter.returnRequestIds ?? filter.workerIds ?? []).length === 0) return [];
-  return tx.select().from(workerReturnRequests).where(where).orderBy(workerReturnRequests.returnRequestId).for('update');
+  return tx
+    .select()
+    .from(workerReturnRequests)
+    .where(where)
+    .orderBy(workerReturnRequests.returnRequestId)
+    .for('update');
 }
 
 /**
