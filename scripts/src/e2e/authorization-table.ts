@@ -58,6 +58,7 @@ export interface Fixture {
   /** State-changing rows run once per allowed caller (idempotency keys are per caller): one record each. */
   perCaller: {
     toConfirm: Partial<Record<CallerName, string>>;
+    toWithdraw: Partial<Record<CallerName, string>>;
     tripToDepart: Partial<Record<CallerName, { trip: string; worker: string }>>;
     tripToArrive: Partial<Record<CallerName, string>>;
     tripToHandOver: Partial<Record<CallerName, string>>;
@@ -342,6 +343,21 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     operation: 'confirmOnPost',
     query: 'mutation($r: ID!, $k: String) { confirmOnPost(returnRequestId: $r, idempotencyKey: $k) { id } }',
     variables: (f, c) => ({ r: own(f.perCaller.toConfirm, c), k: key('confirmOnPost') }),
+    expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
+  },
+  {
+    operation: 'withdrawReturnRequest',
+    query:
+      'mutation($r: ID!, $k: String) { withdrawReturnRequest(returnRequestId: $r, reason: "岗位已满", idempotencyKey: $k) { id } }',
+    variables: (f, c) => ({ r: own(f.perCaller.toWithdraw, c), k: key('withdrawReturnRequest') }),
+    expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
+  },
+  {
+    operation: 'reportStaffChange',
+    query:
+      'mutation($e: ID!, $w: ID!, $k: String) { reportStaffChange(enterpriseId: $e, workerId: $w, change: ON_POST, idempotencyKey: $k) { id } }',
+    // a Guangxi worker id nobody reads in this table: his home record is not the subject here
+    variables: (f) => ({ e: f.enterprise, w: 'W45-staffreportrow0001', k: key('reportStaffChange') }),
     expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
 

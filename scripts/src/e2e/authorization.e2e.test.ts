@@ -156,6 +156,11 @@ describe.skipIf(!servicesExist)(
           'city:110105': await toConfirm(),
           'enterprise:own': await toConfirm(),
         },
+        toWithdraw: {
+          'province:110000': await toConfirm(),
+          'city:110105': await toConfirm(),
+          'enterprise:own': await toConfirm(),
+        },
         tripToDepart: {},
         tripToArrive: {},
         tripToHandOver: {},
