@@ -22,7 +22,7 @@ const FAILED = '!';
 export function itemErrorOf(err: unknown): ItemError {
   const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
   if (typeof code !== 'string') throw err;
-  return { code, message: err instanceof GraphQLError ? err.message : String(err) };
+  return { code, message: (err as GraphQLError).message };
 }
 
 /** The string `runMutation` stores for an outcome. */
