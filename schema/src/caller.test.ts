@@ -85,9 +85,9 @@ describe('callerFromClaims', () => {
       region: '410000',
       workerId: henanWorker,
     });
-    expect(callerFromClaims({ role: 'worker', workerId: henanWorker, region: '410000', sub: 'app-7' })).toEqual(
-      { subject: 'app-7', role: 'worker', region: '410000', workerId: henanWorker },
-    );
+    expect(
+      callerFromClaims({ role: 'worker', workerId: henanWorker, region: '410000', sub: 'app-7' }),
+    ).toEqual({ subject: 'app-7', role: 'worker', region: '410000', workerId: henanWorker });
     expect(() => callerFromClaims({ role: 'worker' })).toThrowError(unauthenticated(/workerId claim/));
     expect(() => callerFromClaims({ role: 'worker', workerId: beijingEnterprise })).toThrowError(
       unauthenticated(/workerId claim/),
@@ -136,7 +136,12 @@ describe('caller assertions', () => {
 
   it("should carry a worker's id through the gateway's assertion", async () => {
     const pair = await generateGatewayKeyPair();
-    const worker = { subject: 'worker:x', role: 'worker', region: GX, workerId: encodeId('Worker', GX) } as const;
+    const worker = {
+      subject: 'worker:x',
+      role: 'worker',
+      region: GX,
+      workerId: encodeId('Worker', GX),
+    } as const;
     const token = signCallerAssertion(worker, await importGatewaySigningKey(pair.privateKeyPem), {
       province: GX,
       body,

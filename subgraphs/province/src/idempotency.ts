@@ -85,11 +85,20 @@ export async function claimKey(
       { field: 'idempotencyKey' },
     );
   }
-  return { kind: 'replay', ids: row.result?.ids ?? [], ...(row.result?.items ? { items: row.result.items } : {}) };
+  return {
+    kind: 'replay',
+    ids: row.result?.ids ?? [],
+    ...(row.result?.items ? { items: row.result.items } : {}),
+  };
 }
 
 /** Stores what a first call returned (see {@link StoredResult}), in the same transaction. */
-export async function storeResult(tx: Tx, scope: string, rawKey: string, result: StoredResult): Promise<void> {
+export async function storeResult(
+  tx: Tx,
+  scope: string,
+  rawKey: string,
+  result: StoredResult,
+): Promise<void> {
   await tx
     .update(idempotencyKeys)
     .set({ result: sql`${JSON.stringify(result)}::jsonb` })

@@ -73,7 +73,8 @@ export async function recordHealthChecks(
     if (!before || before.value.testedAt.getTime() <= item.value.testedAt.getTime())
       latest.set(item.workerId, item);
   }
-  if (latest.size > 0) await tx.execute(updateHealth([...latest.values()], healthSourceOf(callerIfBound(ctx))));
+  if (latest.size > 0)
+    await tx.execute(updateHealth([...latest.values()], healthSourceOf(callerIfBound(ctx))));
   return itemResults(judged);
 }
 

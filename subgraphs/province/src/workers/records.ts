@@ -48,7 +48,10 @@ export function workerPage(db: Executor, args: WorkerFilter): Promise<Connection
  */
 function intentWindow({ destination, from, to }: IntentFilter): SQL[] {
   if (from != null && to != null) notBefore(to, from, 'intent.to', 'intent.from');
-  const filters = [isNotNull(workers.intentDestination), insideRegion(workers.intentDestination, regionPrefix(destination))];
+  const filters = [
+    isNotNull(workers.intentDestination),
+    insideRegion(workers.intentDestination, regionPrefix(destination)),
+  ];
   if (from != null) filters.push(gte(workers.intentLatestDate, from));
   if (to != null) filters.push(lte(workers.intentEarliestDate, to));
   return filters;
