@@ -153,7 +153,14 @@ beforeAll(async () => {
       await must(
         'employment',
         'mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }',
-        { i: { enterpriseId: enterprise, worker: p, plannedReturnDate: '2020-03-05', departureRegion: '450203' } },
+        {
+          i: {
+            enterpriseId: enterprise,
+            worker: p,
+            plannedReturnDate: '2020-03-05',
+            departureRegion: '450203',
+          },
+        },
         LIUZHOU,
       )
     ).fileReturnRequest.id as string;
@@ -217,8 +224,9 @@ describe('the worker role: his trips and return requests', () => {
     });
     // the organiser sees both
     expect((await must('transport', TRIP, { id: myTrip }, LIUZHOU)).trip.passengers).toHaveLength(2);
-    const [ref] = (await must('transport', ENTITIES.transport, { r: [{ __typename: 'Trip', id: myTrip }] }, WORKER))
-      ._entities;
+    const [ref] = (
+      await must('transport', ENTITIES.transport, { r: [{ __typename: 'Trip', id: myTrip }] }, WORKER)
+    )._entities;
     expect(ref).toEqual({ __typename: 'Trip', id: myTrip });
   });
 
@@ -251,7 +259,11 @@ describe('the worker role: his trips and return requests', () => {
       WORKER,
     );
     expectError(answer, 'FORBIDDEN');
-    expect((answer.data as any)._entities[1]).toEqual({ __typename: 'Enterprise', id: enterprise, name: '柳工(测试)' });
+    expect((answer.data as any)._entities[1]).toEqual({
+      __typename: 'Enterprise',
+      id: enterprise,
+      name: '柳工(测试)',
+    });
     // the transport side's stub of a request names its worker: only his own
     expectError(
       await gql(
@@ -307,12 +319,22 @@ describe('the worker role: what he reports', () => {
     );
     expect(await healthSource(neighbour)).toBeNull();
     // an officer's record (GREEN, 18 Feb) stands: his newer self-report is accepted but changes nothing
-    const later = await must('workers', HEALTH, { w: me, c: 'YELLOW', t: '2020-02-20T09:00:00+08:00' }, WORKER);
+    const later = await must(
+      'workers',
+      HEALTH,
+      { w: me, c: 'YELLOW', t: '2020-02-20T09:00:00+08:00' },
+      WORKER,
+    );
     expect(later.recordHealthCheck.health.code).toBe('GREEN');
     expect(await healthSource(me)).toBe('OFFICER');
     // with no officer record, his own is kept, as SELF
     const WORKER_NEIGHBOUR: Caller = { subject: 'n', role: 'worker', region: GX, workerId: neighbour };
-    await must('workers', HEALTH, { w: neighbour, c: 'GREEN', t: '2020-02-20T09:00:00+08:00' }, WORKER_NEIGHBOUR);
+    await must(
+      'workers',
+      HEALTH,
+      { w: neighbour, c: 'GREEN', t: '2020-02-20T09:00:00+08:00' },
+      WORKER_NEIGHBOUR,
+    );
     expect(await healthSource(neighbour)).toBe('SELF');
     // an officer's record replaces it, even an older test
     const officer = await must(
@@ -351,25 +373,28 @@ describe('the worker role: what he reports', () => {
       ],
       ['workers', 'mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }', { i: HIM }],
       ['transport', 'mutation($t: ID!) { cancelTrip(tripId: $t, reason: "不去了") { id } }', { t: myTrip }],
-      [
-        'employment',
-        'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }',
-        { r: myRequest },
-      ],
+      ['employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', { r: myRequest }],
     ] as const) {
       expectError(await gql(subgraph, query, variables, WORKER), 'FORBIDDEN', /a worker may/);
     }
   });
 
   it('should let him decline only for himself (the rule of declineReturnRequest)', async () => {
-    const ctx = createContext({ province: GX, db: signed.service.db.db, workerIdKey: 'unused', log: silentLog });
+    const ctx = createContext({
+      province: GX,
+      db: signed.service.db.db,
+      workerIdKey: 'unused',
+      log: silentLog,
+    });
     bindAccess(ctx, { kind: 'caller', caller: WORKER });
     const rule = WRITE_RULES.declineReturnRequest!;
     await expect(rule(ctx, WORKER, { workerId: me, returnRequestId: myRequest })).resolves.toBeUndefined();
-    await expect(rule(ctx, WORKER, { workerId: neighbour, returnRequestId: neighbourRequest })).rejects.toMatchObject(
-      { extensions: { code: 'FORBIDDEN' } },
-    );
-    await expect(rule(ctx, LIUZHOU, { workerId: neighbour, returnRequestId: neighbourRequest })).resolves.toBeUndefined();
+    await expect(
+      rule(ctx, WORKER, { workerId: neighbour, returnRequestId: neighbourRequest }),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(
+      rule(ctx, LIUZHOU, { workerId: neighbour, returnRequestId: neighbourRequest }),
+    ).resolves.toBeUndefined();
     await expect(rule(ctx, MINISTRY, { workerId: me, returnRequestId: myRequest })).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
