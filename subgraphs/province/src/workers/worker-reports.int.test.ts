@@ -93,7 +93,10 @@ describe('recordHealthChecks', () => {
     ]);
     // each error is the one the item would have had alone
     for (const index of [1, 2, 3, 4]) {
-      const alone = await p.gql('workers', HEALTH, { id: items[index]!.workerId, input: items[index]!.input });
+      const alone = await p.gql('workers', HEALTH, {
+        id: items[index]!.workerId,
+        input: items[index]!.input,
+      });
       expect(answer.items[index].error.message).toBe(alone.errors?.[0]?.message);
     }
     expect(answer.items[0].record.health).toMatchObject({ code: 'GREEN', nucleicAcid: 'NEGATIVE' });
@@ -214,7 +217,9 @@ describe('reportTravelIntents', () => {
     });
     expectError(refused, 'BAD_USER_INPUT', /at most 1000 items/);
     const { worker } = expectData(
-      await p.gql('workers', 'query($id: ID!) { worker(id: $id) { travelIntent { earliestDate } } }', { id: w }),
+      await p.gql('workers', 'query($id: ID!) { worker(id: $id) { travelIntent { earliestDate } } }', {
+        id: w,
+      }),
     );
     expect(worker.travelIntent).toBeNull();
   });
