@@ -30,7 +30,8 @@ export interface AdmittedConnection {
  * region, enterprise and, for a worker, his own id: two workers never share a resolution).
  */
 export function principalOf(caller: Caller): string {
-  return `${caller.role}:${caller.region ?? ''}:${caller.enterpriseId ?? ''}:${caller.workerId ?? ''}`;
+  const principal = `${caller.role}:${caller.region ?? ''}:${caller.enterpriseId ?? ''}`;
+  return caller.workerId ? `${principal}:${caller.workerId}` : principal;
 }
 
 /**
