@@ -11,6 +11,7 @@ import type { Tx } from '../db/database.js';
 import type { HealthCode, HealthSource, NucleicAcidResult } from '../db/schema/index.js';
 import { pastInstant } from '../validation/measures.js';
 import {
+  inWorkerOrder,
   itemResults,
   judgeWorkerItems,
   singleResult,
@@ -74,7 +75,7 @@ export async function recordHealthChecks(
       latest.set(item.workerId, item);
   }
   if (latest.size > 0)
-    await tx.execute(updateHealth([...latest.values()], healthSourceOf(callerIfBound(ctx))));
+    await tx.execute(updateHealth(inWorkerOrder(latest), healthSourceOf(callerIfBound(ctx))));
   return itemResults(judged);
 }
 

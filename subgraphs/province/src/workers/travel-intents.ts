@@ -10,6 +10,7 @@ import type { Tx } from '../db/database.js';
 import type { TransportMode } from '../db/schema/index.js';
 import { notBefore } from '../validation/measures.js';
 import {
+  inWorkerOrder,
   itemResults,
   judgeWorkerItems,
   singleResult,
@@ -59,7 +60,7 @@ export async function reportTravelIntents(
   const judged = await judgeWorkerItems(ctx, tx, 'reportTravelIntent', items, validIntent);
   const last = new Map<string, AcceptedItem<TravelIntent>>();
   for (const item of judged.accepted) last.set(item.workerId, item);
-  if (last.size > 0) await tx.execute(updateIntents([...last.values()]));
+  if (last.size > 0) await tx.execute(updateIntents(inWorkerOrder(last)));
   return itemResults(judged);
 }
 

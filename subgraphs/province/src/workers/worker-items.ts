@@ -109,3 +109,14 @@ export function singleResult(results: readonly ItemResult[]): string[] {
   if ('error' in result) throw result.error;
   return [result.id];
 }
+
+/**
+ * The items to write, one per worker, in worker id order: two concurrent calls touching the same
+ * workers then lock their rows in the same order (the UPDATE's join follows the unnest), instead of
+ * deadlocking on items given in opposite orders.
+ */
+export function inWorkerOrder<V>(byWorker: ReadonlyMap<string, AcceptedItem<V>>): AcceptedItem<V>[] {
+  return [...byWorker.values()].sort((a, b) =>
+    a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0,
+  );
+}

@@ -160,6 +160,18 @@ describe('recordHealthChecks', () => {
     expect(taken.recordHealthChecks.items).toHaveLength(1_000);
   });
 
+  it('should run overlapping calls given in opposite orders side by side, without a deadlock', async () => {
+    const ids = await register(200);
+    const items = (testedAt: string) => ids.map((workerId) => ({ workerId, input: check(testedAt) }));
+    for (let round = 0; round < 5; round++) {
+      const answers = await Promise.all([
+        p.gql('workers', HEALTH_MANY, { items: items(`2020-02-1${round}T09:00:00+08:00`) }),
+        p.gql('workers', HEALTH_MANY, { items: items(`2020-02-1${round}T10:00:00+08:00`).reverse() }),
+      ]);
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+    }
+  });
+
   it('should answer an empty call with no items', async () => {
     expect(expectData(await p.gql('workers', HEALTH_MANY, { items: [] })).recordHealthChecks).toEqual({
       items: [],
