@@ -3,7 +3,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
 
 /**
  * Who may list which records. Every authenticated person may read single records, trips,
- * enterprises and statistics (personal fields masked, see `personal-data.ts`); lists of PEOPLE
+ * enterprises and statistics (personal fields masked, see `personal-data.ts`), except a worker,
+ * who reads only his own records and no list (`worker-self.ts`); lists of PEOPLE
  * are narrower, so nobody harvests another region's workers:
  * - `workers(homeRegion)`: the ministry, or an officer whose region contains `homeRegion`;
  * - `returnRequests(origin, destination)`: the ministry; an officer whose region contains
