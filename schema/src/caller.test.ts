@@ -77,6 +77,26 @@ describe('callerFromClaims', () => {
     ).toThrowError(unauthenticated(/belongs to province 110000/));
   });
 
+  it("should read a worker's token: bound to his Worker id, his region the home province it encodes", () => {
+    const henanWorker = encodeId('Worker', '410000');
+    expect(callerFromClaims({ role: 'worker', workerId: henanWorker })).toEqual({
+      subject: `worker:${henanWorker}`,
+      role: 'worker',
+      region: '410000',
+      workerId: henanWorker,
+    });
+    expect(
+      callerFromClaims({ role: 'worker', workerId: henanWorker, region: '410000', sub: 'app-7' }),
+    ).toEqual({ subject: 'app-7', role: 'worker', region: '410000', workerId: henanWorker });
+    expect(() => callerFromClaims({ role: 'worker' })).toThrowError(unauthenticated(/workerId claim/));
+    expect(() => callerFromClaims({ role: 'worker', workerId: beijingEnterprise })).toThrowError(
+      unauthenticated(/workerId claim/),
+    );
+    expect(() => callerFromClaims({ role: 'worker', workerId: henanWorker, region: '450000' })).toThrowError(
+      unauthenticated(/belongs to province 410000/),
+    );
+  });
+
   it('should describe a caller without its subject', () => {
     expect(describeCaller({ subject: 'Zhang San', role: 'city', region: '450200' })).toBe('city:450200');
     expect(describeCaller(null)).toBe('anonymous');
@@ -112,6 +132,25 @@ describe('caller assertions', () => {
     await expect(
       verifyCallerAssertion(system, publicKey, { province: GX, webSocket: true }),
     ).resolves.toMatchObject({ caller: { role: 'system' } });
+  });
+
+  it("should carry a worker's id through the gateway's assertion", async () => {
+    const pair = await generateGatewayKeyPair();
+    const worker = {
+      subject: 'worker:x',
+      role: 'worker',
+      region: GX,
+      workerId: encodeId('Worker', GX),
+    } as const;
+    const token = signCallerAssertion(worker, await importGatewaySigningKey(pair.privateKeyPem), {
+      province: GX,
+      body,
+    });
+    const verified = await verifyCallerAssertion(token, await importGatewayPublicKey(pair.publicKeyPem), {
+      province: GX,
+      body,
+    });
+    expect(verified.caller).toEqual(worker);
   });
 
   it('should refuse an assertion for another province, another body, or another use (#11.11 replay across provinces)', async () => {

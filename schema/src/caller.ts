@@ -20,7 +20,7 @@ import { findRegion, provinceOf } from './regions.js';
  */
 
 /** Roles a person's token may carry. */
-export const PERSON_ROLES = ['province', 'city', 'enterprise', 'ministry'] as const;
+export const PERSON_ROLES = ['province', 'city', 'enterprise', 'ministry', 'worker'] as const;
 /** A role a person's token may carry. */
 export type PersonRole = (typeof PERSON_ROLES)[number];
 /**
@@ -36,11 +36,17 @@ export interface Caller {
   role: CallerRole;
   /**
    * The caller's region (RegionCode): a province for `province`, a city or county for `city`,
-   * where the enterprise is for `enterprise`; absent for `ministry` and `system`.
+   * where the enterprise is for `enterprise`, his home province for `worker`; absent for
+   * `ministry` and `system`.
    */
   region?: string;
   /** The enterprise an `enterprise` caller speaks for. */
   enterpriseId?: string;
+  /**
+   * The worker a `worker` caller is (his own Worker id, claim `workerId`): he reads and reports
+   * only for himself. His `region` is his home province, the one his id encodes.
+   */
+  workerId?: string;
 }
 
 /** The gateway itself, e.g. when it reads a province's `_service { sdl }` for its health check. */
@@ -91,9 +97,11 @@ const unauthenticated = (message: string) => hubError('UNAUTHENTICATED', message
 const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /**
- * Reads a caller from JWT claims (`role`, `region`, `enterpriseId`, `sub`), checking that the
- * region exists and suits the role: a province code for `province`, a city or county for `city`,
- * the enterprise's own province for `enterprise` (whose id encodes it).
+ * Reads a caller from JWT claims (`role`, `region`, `enterpriseId`, `workerId`, `sub`), checking
+ * that the region exists and suits the role: a province code for `province`, a city or county for
+ * `city`, the enterprise's own province for `enterprise` (whose id encodes it); a `worker` needs a
+ * `workerId` claim holding a Worker id, and his region is the home province it encodes (a region
+ * claim, if any, must be that province).
  * @param allowSystem accept `role: system` and `role: relay` (only in the gateway's own assertions).
  * @throws GraphQLError UNAUTHENTICATED naming the claim that is wrong.
  */
@@ -111,6 +119,7 @@ export function callerFromClaims(claims: Record<string, unknown>, { allowSystem 
 function callerWithRole(role: CallerRole, claims: Record<string, unknown>): Caller {
   const sub = text(claims.sub);
   if (role === 'ministry' || role === 'system' || role === 'relay') return { subject: sub ?? role, role };
+  if (role === 'worker') return workerCaller(sub, claims);
   const region = text(claims.region);
   const record = region ? findRegion(region) : undefined;
   if (!region || !record)
@@ -141,11 +150,31 @@ function callerWithRole(role: CallerRole, claims: Record<string, unknown>): Call
 }
 
 function tryDecodeEnterprise(id: string): string | undefined {
+  return tryDecodeOwner(id, 'Enterprise');
+}
+
+function tryDecodeOwner(id: string, kind: 'Enterprise' | 'Worker'): string | undefined {
   try {
-    return decodeId(id, 'Enterprise').province;
+    return decodeId(id, kind).province;
   } catch {
     return undefined;
   }
+}
+
+/** A worker's own token: bound to his Worker id, his region the home province the id encodes. */
+function workerCaller(sub: string | undefined, claims: Record<string, unknown>): Caller {
+  const workerId = text(claims.workerId);
+  const home = workerId ? tryDecodeOwner(workerId, 'Worker') : undefined;
+  if (!workerId || !home)
+    throw unauthenticated(
+      `a worker token needs a workerId claim holding a Worker id; got ${JSON.stringify(claims.workerId ?? null)}`,
+    );
+  const region = text(claims.region);
+  if (region !== undefined && region !== home)
+    throw unauthenticated(
+      `worker ${workerId} belongs to province ${home}, not to the token's region ${region}`,
+    );
+  return { subject: sub ?? `worker:${workerId}`, role: 'worker', region: home, workerId };
 }
 
 /** The claims that carry a caller in a token (`sub` is set separately). */
@@ -154,6 +183,7 @@ export function callerClaims(caller: Caller): Record<string, string> {
     role: caller.role,
     ...(caller.region ? { region: caller.region } : {}),
     ...(caller.enterpriseId ? { enterpriseId: caller.enterpriseId } : {}),
+    ...(caller.workerId ? { workerId: caller.workerId } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { createTokenVerifier } from '@p2p/gateway';
+import { encodeId } from '@p2p/schema';
 import { describe, expect, it } from 'vitest';
 import { parseTokenArgs, tokenFromArgs } from './token.js';
 
@@ -33,5 +34,27 @@ describe('npm run token', () => {
     await expect(
       tokenFromArgs(parseTokenArgs(['--role', 'enterprise', '--region', '110105']), 'token-test'),
     ).rejects.toThrow(/enterpriseId/);
+  });
+
+  it("should print a worker's token bound to his id, his region the home province it encodes", async () => {
+    const verify = createTokenVerifier({ jwtSecret: 'token-test' });
+    const workerId = encodeId('Worker', '410000');
+    expect(parseTokenArgs(['--role', 'worker', '--worker', workerId])).toMatchObject({
+      role: 'worker',
+      workerId,
+    });
+    const token = await tokenFromArgs(
+      parseTokenArgs(['--role', 'worker', '--worker', workerId]),
+      'token-test',
+    );
+    await expect(verify(`Bearer ${token}`)).resolves.toEqual({
+      subject: `worker:${workerId}`,
+      role: 'worker',
+      region: '410000',
+      workerId,
+    });
+    await expect(tokenFromArgs(parseTokenArgs(['--role', 'worker']), 'token-test')).rejects.toThrow(
+      /workerId/,
+    );
   });
 });

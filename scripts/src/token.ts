@@ -5,6 +5,7 @@
  *   npm run -s token -- --role province --region 450000
  *   npm run -s token -- --role city --region 450200 --expires 30m
  *   npm run -s token -- --role enterprise --region 110105003 --enterprise E11-…
+ *   npm run -s token -- --role worker --worker W41-…
  *   curl -H "authorization: Bearer $(npm run -s token -- --role ministry)" …
  */
 import { pathToFileURL } from 'node:url';
@@ -15,10 +16,13 @@ import { PERSON_ROLES, type PersonRole } from '@p2p/schema';
 /** The usage text. */
 export const TOKEN_USAGE = `npm run -s token -- --role <${PERSON_ROLES.join('|')}> [options]   print a development token
 
-  --role <role>          province, city, enterprise or ministry (required)
+  --role <role>          province, city, enterprise, ministry or worker (required)
   --region <code>        the caller's region: a province (450000) for province, a city or county
                          (450200) for city, where the enterprise is for enterprise; none for ministry
+                         and worker (his home province is the one his id encodes)
   --enterprise <id>      the enterprise's id (role enterprise), e.g. from registerEnterprise
+  --worker <id>          the worker's own id (role worker), e.g. from registerWorker: he reads his
+                         own record, trips and return requests and reports his own intent and health
   --expires <span>       lifetime: seconds, or 30m, 12h, 7d (default 12h)
   --subject <sub>        the token's subject (default role:region)
   --help
@@ -30,6 +34,7 @@ export interface TokenArgs {
   role: PersonRole;
   region?: string;
   enterpriseId?: string;
+  workerId?: string;
   /** Seconds, or a jose time span (`30m`, `12h`, `7d`). @default '12h' */
   expiresIn: number | string;
   subject?: string;
@@ -47,6 +52,7 @@ export function parseTokenArgs(argv: string[]): TokenArgs {
       role: { type: 'string' },
       region: { type: 'string' },
       enterprise: { type: 'string' },
+      worker: { type: 'string' },
       expires: { type: 'string', default: '12h' },
       subject: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -65,6 +71,7 @@ export function parseTokenArgs(argv: string[]): TokenArgs {
     role,
     ...(values.region ? { region: values.region } : {}),
     ...(values.enterprise ? { enterpriseId: values.enterprise } : {}),
+    ...(values.worker ? { workerId: values.worker } : {}),
     expiresIn: /^\d+$/.test(expires) ? Number(expires) : expires,
     ...(values.subject ? { subject: values.subject } : {}),
     help: false,
@@ -81,6 +88,7 @@ export function tokenFromArgs(
       role: args.role,
       ...(args.region ? { region: args.region } : {}),
       ...(args.enterpriseId ? { enterpriseId: args.enterpriseId } : {}),
+      ...(args.workerId ? { workerId: args.workerId } : {}),
       ...(args.subject ? { subject: args.subject } : {}),
     },
     { secret, expiresIn: args.expiresIn },

@@ -9,7 +9,9 @@ export interface DevTokenClaims {
   region?: string;
   /** The enterprise (role `enterprise` only). */
   enterpriseId?: string;
-  /** `sub`; @default `role:region[:enterpriseId]` */
+  /** The worker himself (role `worker` only): his Worker id; his region is the province it encodes. */
+  workerId?: string;
+  /** `sub`; @default `role:region`, `enterprise:<id>`, `worker:<id>` */
   subject?: string;
 }
 
@@ -35,6 +37,7 @@ export async function signDevToken(claims: DevTokenClaims, options: DevTokenOpti
     role: claims.role,
     region: claims.region,
     enterpriseId: claims.enterpriseId,
+    workerId: claims.workerId,
     ...(claims.subject ? { sub: claims.subject } : {}),
   };
   const caller = callerFromClaims(raw);

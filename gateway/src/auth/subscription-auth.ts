@@ -25,9 +25,13 @@ export interface AdmittedConnection {
   expiresAt?: number;
 }
 
-/** The principal of a caller: callers with equal principals see exactly the same fields. */
+/**
+ * The principal of a caller: callers with equal principals see exactly the same fields (role,
+ * region, enterprise and, for a worker, his own id: two workers never share a resolution).
+ */
 export function principalOf(caller: Caller): string {
-  return `${caller.role}:${caller.region ?? ''}:${caller.enterpriseId ?? ''}`;
+  const principal = `${caller.role}:${caller.region ?? ''}:${caller.enterpriseId ?? ''}`;
+  return caller.workerId ? `${principal}:${caller.workerId}` : principal;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { encodeId } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
@@ -112,6 +113,52 @@ describe('mutation routing', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.registerWorkers).toHaveLength(1_000);
     expect(mutations().map((n, i) => n - before[i]!)).toEqual([1, 0, 0]);
+  });
+
+  it("should send a full bulk report (1,000 items, with each item's record) to its one province, and refuse items of two provinces, calling nobody (#13.5)", async () => {
+    const REGISTER = `mutation($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
+    const ids = (
+      await hub.query(REGISTER, {
+        inputs: Array.from({ length: 1_000 }, (_, i) =>
+          worker('450203', `45020319910101${String(i).padStart(4, '0')}`.slice(0, 18)),
+        ),
+      })
+    ).data!.registerWorkers.map((w: { id: string }) => w.id) as string[];
+    const INTENTS = `mutation($items: [TravelIntentItemInput!]!) {
+      reportTravelIntents(items: $items) {
+        items { index error { code message } record { id name idNumber phone status homeRegion { code } travelIntent { earliestDate latestDate mode destination { code } } } }
+      }
+    }`;
+    const input = {
+      earliestDate: '2020-03-01',
+      latestDate: '2020-03-07',
+      destination: '440300',
+      mode: 'BUS',
+    };
+    const before = mutations();
+    const res = await hub.query(INTENTS, { items: ids.map((workerId) => ({ workerId, input })) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.reportTravelIntents.items).toHaveLength(1_000);
+    expect(res.data!.reportTravelIntents.items[999]).toMatchObject({
+      index: 999,
+      error: null,
+      record: { id: ids[999], travelIntent: { destination: { code: '440300' } } },
+    });
+    expect(mutations().map((n, i) => n - before[i]!)).toEqual([1, 0, 0]);
+
+    const callsBefore = calls();
+    const mixed = await hub.query(
+      `mutation($items: [HealthCheckItemInput!]!) { recordHealthChecks(items: $items) { items { index } } }`,
+      {
+        items: [ids[0], encodeId('Worker', HE)].map((workerId) => ({
+          workerId,
+          input: { code: 'GREEN', testedAt: '2020-02-18T09:00:00+08:00' },
+        })),
+      },
+    );
+    expect(mixed.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(mixed.errors![0]!.message).toMatch(/recordHealthChecks.*2 provinces/);
+    expect(calls()).toEqual(callsBefore);
   });
 
   it('should run several mutation fields of different provinces in order, each in its own province', async () => {

@@ -59,6 +59,19 @@ const EVENT_TYPES = new Set(Object.values(TOPICS).map((t) => t.eventType));
 const CHECKED_TOPICS: ReadonlySet<TopicName> = new Set(['returnRequestsFiled']);
 
 /**
+ * A worker's token follows no subscription, whatever the topic (he reads only his own records;
+ * each province refuses him too).
+ * @throws FORBIDDEN for a worker.
+ */
+export function assertFollowsSubscriptions(caller: Caller): void {
+  if (caller.role === 'worker')
+    throw hubError(
+      'FORBIDDEN',
+      'a worker follows no subscription; read your own record, trips and return requests with worker(id:)',
+    );
+}
+
+/**
  * Who may follow which region, as the list of the same records: `arrivals` like `trips` (every
  * person); `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer
  * whose region contains `origin`, an enterprise (then only its own requests' events, see
@@ -116,6 +129,7 @@ export function subscribeResolver(
     const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
     // every admitted connection carries its caller (auth/subscription-auth.ts); test fakes may not
     const caller = callerOfContext(ctx.connection.context);
+    if (caller) assertFollowsSubscriptions(caller);
     if (caller) assertMayFollow(topic, caller, region);
     const start =
       args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');

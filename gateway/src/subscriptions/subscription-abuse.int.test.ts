@@ -6,6 +6,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { encodeId } from '@p2p/schema';
 import { signDevToken } from '../auth/dev-token.js';
 import { gatewayOptionsFromEnv } from '../config.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
@@ -50,7 +51,14 @@ function connect(hub: Hub, token: string): Connection {
 type Outcome = 'open' | 'complete' | { code?: string; extensions?: Record<string, unknown>; close?: number };
 
 /** Subscribes; `outcome` is the first error (its extensions) or close, or 'open' when nothing came within `ms`. */
-function subscribe(client: Client, ms = 1_000) {
+function subscribe(
+  client: Client,
+  ms = 1_000,
+  operation: { query: string; variables: Record<string, unknown> } = {
+    query: ARRIVALS,
+    variables: { d: '110000' },
+  },
+) {
   let settle: (o: Outcome) => void = () => {};
   const ended = new Promise<Outcome>((r) => (settle = r));
   const fromErrors = (errors: unknown): Outcome => {
@@ -59,14 +67,11 @@ function subscribe(client: Client, ms = 1_000) {
       return { code: String(list[0]?.extensions?.code), extensions: list[0]?.extensions ?? {} };
     return { close: list.code };
   };
-  const stop = client.subscribe(
-    { query: ARRIVALS, variables: { d: '110000' } },
-    {
-      next: (r) => settle(r.errors ? fromErrors(r.errors) : 'open'),
-      error: (e) => settle(fromErrors(e)),
-      complete: () => settle('complete'),
-    },
-  );
+  const stop = client.subscribe(operation, {
+    next: (r) => settle(r.errors ? fromErrors(r.errors) : 'open'),
+    error: (e) => settle(fromErrors(e)),
+    complete: () => settle('complete'),
+  });
   return { stop, ended, outcome: Promise.race([ended, sleep(ms).then((): Outcome => 'open')]) };
 }
 
@@ -213,5 +218,38 @@ describe('subscription settings from the environment', () => {
     expect(() => gatewayOptionsFromEnv({ SUBSCRIPTION_MAX_PER_CONNECTION: 'many' })).toThrow(
       /SUBSCRIPTION_MAX_PER_CONNECTION/,
     );
+  });
+});
+
+describe("a worker's token (#13.7)", () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startHub(['130000']);
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('should follow no subscription, whatever the topic and region, with FORBIDDEN before any province is asked', async () => {
+    const token = await signDevToken({ role: 'worker', workerId: encodeId('Worker', '130000') });
+    const { client, connected } = connect(hub, token);
+    await connected;
+    try {
+      for (const operation of [
+        { query: ARRIVALS, variables: { d: '130000' } },
+        {
+          query: 'subscription($o: RegionCode!) { returnRequestsFiled(origin: $o) { cursor } }',
+          variables: { o: '130000' },
+        },
+      ]) {
+        expect(await subscribe(client, 1_000, operation).outcome).toMatchObject({
+          code: 'FORBIDDEN',
+          extensions: { code: 'FORBIDDEN' },
+        });
+      }
+      expect(hub.gateway.subscriptions.stats().taps).toBe(0);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   workerIdFor,
   type Keyset,
 } from '@p2p/schema';
+import type { GraphQLError } from 'graphql';
 import type { FakeEnterprise, FakeTrip, FakeWorker, ProvinceData } from './fake-data.js';
 
 /** The province a fake subgraph answers for. */
@@ -59,6 +60,25 @@ function findWorker(shard: FakeShard, id: string): FakeWorker {
   const w = shard.data.workers.find((x) => x.id === id);
   if (!w) throw notFound('Worker', id);
   return w;
+}
+
+/**
+ * A bulk worker mutation with per-item results (`WorkerBatchResult`): each item changes its worker
+ * with `change`, or fails alone as the single mutation would (an unknown worker: NOT_FOUND).
+ */
+function workerBatch(shard: FakeShard, items: Args[], change: (w: FakeWorker, input: Args) => void) {
+  return {
+    items: items.map((item, index) => {
+      try {
+        const worker = findWorker(shard, item.workerId);
+        change(worker, item.input);
+        return { index, record: worker, error: null };
+      } catch (err) {
+        const error = err as GraphQLError;
+        return { index, record: null, error: { code: error.extensions.code, message: error.message } };
+      }
+    }),
+  };
 }
 
 /** Resolvers of the `workers` logical subgraph over a fake province's records. */
@@ -117,6 +137,12 @@ export function workersResolvers(shard: FakeShard): Resolvers {
         Object.assign(findWorker(shard, a.workerId), {
           travelIntent: { ...a.input, declaredAt: new Date().toISOString() },
         }),
+      recordHealthChecks: (_: unknown, { items }: Args) =>
+        workerBatch(shard, items, (w, input) => Object.assign(w, { health: input })),
+      reportTravelIntents: (_: unknown, { items }: Args) =>
+        workerBatch(shard, items, (w, input) =>
+          Object.assign(w, { travelIntent: { ...input, declaredAt: new Date().toISOString() } }),
+        ),
     },
     Worker: {
       __resolveReference: (ref: { id: string }) => shard.data.workers.find((w) => w.id === ref.id) ?? null,

@@ -180,6 +180,7 @@ function workerRow(identity: WorkerIdentity, random: Random): WorkerInsert {
     healthCode: tested ? (code < 0.95 ? 'GREEN' : code < 0.99 ? 'YELLOW' : 'RED') : null,
     healthTestedAt: tested ? new Date(SEASON_START + random.int(0, 40) * DAY) : null,
     healthNucleicAcid: tested && random.chance(0.7) ? 'NEGATIVE' : null,
+    healthSource: tested ? 'OFFICER' : null,
     registeredAt,
     updatedAt: registeredAt,
   };

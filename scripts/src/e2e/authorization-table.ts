@@ -3,7 +3,7 @@
  * what each caller gets. Callers are chosen so that each role appears on its own region and on
  * another one, relative to the records: Guangxi workers whose home is Liuzhou (450203), their
  * return requests filed by a Beijing enterprise in Chaoyang (110105003), and trips organised by
- * Liuzhou into Chaoyang (110105).
+ * Liuzhou into Chaoyang (110105); and two of those workers with worker tokens of their own (#13.7).
  */
 
 /** The callers of the table. */
@@ -23,6 +23,10 @@ export const CALLERS = {
   /** Another Beijing enterprise. */
   'enterprise:other': { role: 'enterprise', region: '110115004' },
   ministry: { role: 'ministry', region: undefined },
+  /** The worker himself (#13.7): a worker token bound to the table's worker (`Fixture.worker`). */
+  'worker:own': { role: 'worker', region: undefined },
+  /** Another worker of the same Liuzhou township (`Fixture.otherWorker`), with his own worker token. */
+  'worker:other': { role: 'worker', region: undefined },
   /** No token. */
   none: { role: 'none', region: undefined },
 } as const;
@@ -42,6 +46,8 @@ export interface Fixture {
   enterprise: string;
   otherEnterprise: string;
   worker: string;
+  /** Another worker of the same home, holder of the `worker:other` token. */
+  otherWorker: string;
   departing: string;
   arriving: string;
   handedOver: string;
@@ -109,19 +115,30 @@ const onlyFor = (...allowed: CallerName[]) =>
 const ids = (person: { idNumber: string; phone: string } | null | undefined) =>
   person ? [person.idNumber, person.phone] : [];
 const nodes = (connection: { edges: { node: unknown }[] }) => connection.edges.map((e) => e.node);
+/** The worker himself reads his own records (in full), another worker nothing of them (#13.7). */
+const HIMSELF: Partial<Record<CallerName, Expected>> = { 'worker:own': 'full', 'worker:other': 'FORBIDDEN' };
+/** Neither worker: the rest of the contract is about others (#13.7). */
+const NO_WORKER: Partial<Record<CallerName, Expected>> = {
+  'worker:own': 'FORBIDDEN',
+  'worker:other': 'FORBIDDEN',
+};
 /** Workers' identifiers: full for the home side and the receiving place of his current trip. */
 const WORKER_PII = outcomes('masked', {
   'province:450000': 'full',
   'city:450200': 'full',
   'province:110000': 'full',
   'city:110105': 'full',
+  ...HIMSELF,
 });
 /** A filed worker's identifiers: full for the filing enterprise and the worker's home side. */
 const FILED_PII = outcomes('masked', {
   'province:450000': 'full',
   'city:450200': 'full',
   'enterprise:own': 'full',
+  ...HIMSELF,
 });
+/** A bulk report's first item: its error code, or ok (#13.5: each item is judged by its single mutation's rule). */
+const firstItem = (field: string) => (d: any) => (d[field].items[0].error?.code ?? 'ok') as Expected;
 const PERSON = 'idNumber phone';
 const key = (operation: string) => `authz-table:${operation}`;
 
@@ -154,6 +171,12 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: outcomes('FORBIDDEN', { 'province:450000': 'full', 'city:450200': 'full', ministry: 'masked' }),
   },
   {
+    operation: 'workers (grouped by travel intent, #13.6)',
+    query: `{ workers(homeRegion: "450200", intent: { destination: "110000", from: "2020-03-01", to: "2020-03-31" }, first: 5) { edges { node { ${PERSON} } } } }`,
+    identifiers: (d) => nodes(d.workers).flatMap(ids as never),
+    expect: outcomes('FORBIDDEN', { 'province:450000': 'full', 'city:450200': 'full', ministry: 'masked' }),
+  },
+  {
     operation: 'workers (the whole province)',
     query: `{ workers(homeRegion: "450000", first: 5) { edges { node { ${PERSON} } } } }`,
     identifiers: (d) => nodes(d.workers).flatMap(ids as never),
@@ -163,12 +186,12 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     operation: 'enterprise',
     query: 'query($id: ID!) { enterprise(id: $id) { name openings } }',
     variables: (f) => ({ id: f.enterprise }),
-    expect: outcomes('ok'),
+    expect: outcomes('ok', NO_WORKER),
   },
   {
     operation: 'enterprises',
     query: '{ enterprises(region: "110000") { totalCount edges { node { name } } } }',
-    expect: outcomes('ok'),
+    expect: outcomes('ok', NO_WORKER),
   },
   {
     operation: 'returnRequest',
@@ -219,7 +242,7 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
   {
     operation: 'trips',
     query: '{ trips(destination: "110105", first: 10) { totalCount edges { node { vehicleCode status } } } }',
-    expect: outcomes('ok'),
+    expect: outcomes('ok', NO_WORKER),
   },
   {
     // #11.4: the home side and the ends of his open trip; not the ministry (aggregate only), not enterprises
@@ -232,6 +255,8 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
       'city:450200': 'ok',
       'province:110000': 'ok',
       'city:110105': 'ok',
+      'worker:own': 'ok',
+      'worker:other': 'FORBIDDEN',
     }),
   },
   {
@@ -244,6 +269,8 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
       'city:450200': 'ok',
       'province:110000': 'ok',
       'city:110105': 'ok',
+      'worker:own': 'ok',
+      'worker:other': 'FORBIDDEN',
       none: 'UNAUTHENTICATED',
     }),
   },
@@ -257,6 +284,7 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
       'city:450200': 'ok',
       'province:110000': 'ok',
       'city:110105': 'ok',
+      ...NO_WORKER,
     }),
   },
 
@@ -287,13 +315,31 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     query:
       'mutation($w: ID!, $k: String) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00", nucleicAcid: NEGATIVE }, idempotencyKey: $k) { id } }',
     variables: (f) => ({ w: f.worker, k: key('recordHealthCheck') }),
-    expect: onlyFor('province:450000', 'city:450200'),
+    // the worker's own report is stored as SELF-declared (#13.7)
+    expect: onlyFor('province:450000', 'city:450200', 'worker:own'),
   },
   {
     operation: 'reportTravelIntent',
     query:
       'mutation($w: ID!, $k: String) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110105", mode: BUS }, idempotencyKey: $k) { id } }',
     variables: (f) => ({ w: f.worker, k: key('reportTravelIntent') }),
+    expect: onlyFor('province:450000', 'city:450200', 'worker:own'),
+  },
+  {
+    // #13.5: an officer outside the worker's home gets the item refused (FORBIDDEN), the others the call
+    operation: 'recordHealthChecks',
+    query:
+      'mutation($w: ID!, $k: String) { recordHealthChecks(items: [{ workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T10:00:00+08:00" } }], idempotencyKey: $k) { items { index error { code } } } }',
+    variables: (f) => ({ w: f.worker, k: key('recordHealthChecks') }),
+    judge: firstItem('recordHealthChecks'),
+    expect: onlyFor('province:450000', 'city:450200'),
+  },
+  {
+    operation: 'reportTravelIntents',
+    query:
+      'mutation($w: ID!, $k: String) { reportTravelIntents(items: [{ workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110105", mode: BUS } }], idempotencyKey: $k) { items { index error { code } } } }',
+    variables: (f) => ({ w: f.worker, k: key('reportTravelIntents') }),
+    judge: firstItem('reportTravelIntents'),
     expect: onlyFor('province:450000', 'city:450200'),
   },
 

@@ -85,7 +85,7 @@ describe.skipIf(!servicesExist)(
         authorization: `Bearer ${await federation.tokenFor('enterprise', region, id)}`,
       });
       for (const [name, c] of Object.entries(CALLERS) as [CallerName, (typeof CALLERS)[CallerName]][]) {
-        if (c.role !== 'none' && c.role !== 'enterprise')
+        if (c.role !== 'none' && c.role !== 'enterprise' && c.role !== 'worker')
           headersOf.set(name, await federation.authorization(c.role, c.region));
       }
 
@@ -112,9 +112,23 @@ describe.skipIf(!servicesExist)(
           { w: PEOPLE.slice(0, 6) },
         )
       ).registerWorkers;
-      [fixture.worker, fixture.departing, fixture.arriving, fixture.handedOver, fixture.assignable] =
-        registered.map((w: { id: string }) => w.id) as [string, string, string, string, string];
+      [
+        fixture.worker,
+        fixture.departing,
+        fixture.arriving,
+        fixture.handedOver,
+        fixture.assignable,
+        fixture.otherWorker,
+      ] = registered.map((w: { id: string }) => w.id) as [string, string, string, string, string, string];
       fixture.people = PEOPLE;
+      // #13.7: two of them hold worker tokens; #13.6: his intent, for the grouping row
+      headersOf.set('worker:own', await federation.authorization('worker', undefined, fixture.worker));
+      headersOf.set('worker:other', await federation.authorization('worker', undefined, fixture.otherWorker));
+      await must(
+        'province:450000',
+        'mutation($w: ID!) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110105", mode: BUS }) { id } }',
+        { w: fixture.worker },
+      );
       // a health record, so the table tells who sees it (#11.4)
       await must(
         'province:450000',

@@ -2,12 +2,22 @@ import { createHash } from 'node:crypto';
 import { hubError } from '@p2p/schema';
 import type { Caller } from '@p2p/schema';
 import { and, eq, sql } from 'drizzle-orm';
+import type { ItemOutcome } from './batch-items.js';
 import type { Tx } from './db/database.js';
 import { idempotencyKeys } from './db/schema/index.js';
 import { requiredText, TEXT_LIMITS } from './validation/text.js';
 
+/**
+ * What a first call returned: the ids of its records and, for a bulk mutation with per-item
+ * results, each item's outcome (`items`).
+ */
+export interface StoredResult {
+  ids: string[];
+  items?: ItemOutcome[];
+}
+
 /** What a claimed key says: run the mutation now, or return what the first call returned. */
-export type KeyClaim = { kind: 'first' } | { kind: 'replay'; ids: string[] };
+export type KeyClaim = { kind: 'first' } | ({ kind: 'replay' } & StoredResult);
 
 /** A stable SHA-256 of a mutation's arguments (object keys sorted, Dates as ISO strings). */
 export function requestHash(args: unknown): string {
@@ -75,18 +85,22 @@ export async function claimKey(
       { field: 'idempotencyKey' },
     );
   }
-  return { kind: 'replay', ids: row.result?.ids ?? [] };
+  return {
+    kind: 'replay',
+    ids: row.result?.ids ?? [],
+    ...(row.result?.items ? { items: row.result.items } : {}),
+  };
 }
 
-/** Stores the ids a first call returned, in the same transaction. */
+/** Stores what a first call returned (see {@link StoredResult}), in the same transaction. */
 export async function storeResult(
   tx: Tx,
   scope: string,
   rawKey: string,
-  ids: readonly string[],
+  result: StoredResult,
 ): Promise<void> {
   await tx
     .update(idempotencyKeys)
-    .set({ result: sql`${JSON.stringify({ ids })}::jsonb` })
+    .set({ result: sql`${JSON.stringify(result)}::jsonb` })
     .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, rawKey.trim())));
 }

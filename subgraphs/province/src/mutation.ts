@@ -1,7 +1,8 @@
 import { callerOf } from './access/request-access.js';
+import { storedOutcomes, type ItemOutcome, type ItemResult } from './batch-items.js';
 import type { ProvinceContext } from './context.js';
 import type { Tx } from './db/database.js';
-import { claimKey, keyScope, requestHash, storeResult } from './idempotency.js';
+import { claimKey, keyScope, requestHash, storeResult, type StoredResult } from './idempotency.js';
 import { OutboxBatch } from './outbox.js';
 import { applyLocalFacts } from './relay/apply-fact.js';
 
@@ -26,12 +27,43 @@ export async function runMutation(
   call: MutationCall,
   work: (tx: Tx, events: OutboxBatch) => Promise<string[]>,
 ): Promise<string[]> {
+  return (await runStored(ctx, call, async (tx, events) => ({ ids: await work(tx, events) }))).ids;
+}
+
+/**
+ * Runs a bulk mutation with per-item results like {@link runMutation} (one transaction, one
+ * idempotency key for the call): `work` returns each item's result, the failed items having
+ * written nothing; the key stores every item's outcome, so the same key again returns the same
+ * items, errors included. An error thrown by `work` fails the whole call.
+ * @returns each item's outcome, in item order.
+ */
+export async function runBatchMutation(
+  ctx: ProvinceContext,
+  call: MutationCall,
+  work: (tx: Tx, events: OutboxBatch) => Promise<ItemResult[]>,
+): Promise<ItemOutcome[]> {
+  const stored = await runStored(ctx, call, async (tx, events) => {
+    const items = storedOutcomes(await work(tx, events));
+    return { ids: items.flatMap((o) => ('id' in o ? [o.id] : [])), items };
+  });
+  return stored.items ?? [];
+}
+
+/** {@link runMutation} for any stored result. */
+async function runStored(
+  ctx: ProvinceContext,
+  call: MutationCall,
+  work: (tx: Tx, events: OutboxBatch) => Promise<StoredResult>,
+): Promise<StoredResult> {
   const { idempotencyKey } = call;
   const scope = idempotencyKey != null ? keyScope(callerOf(ctx)) : '';
   const outcome = await ctx.db.transaction(async (tx) => {
     if (idempotencyKey != null) {
       const claim = await claimKey(tx, scope, idempotencyKey, call.operation, requestHash(call.args));
-      if (claim.kind === 'replay') return { ids: claim.ids, replay: true, events: 0 };
+      if (claim.kind === 'replay') {
+        const { kind: _, ...stored } = claim;
+        return { result: stored, replay: true, events: 0 };
+      }
     }
     const events = new OutboxBatch();
     const result = await work(tx, events);
@@ -39,12 +71,18 @@ export async function runMutation(
     const eventCount = events.size;
     await events.flush(tx);
     if (idempotencyKey != null) await storeResult(tx, scope, idempotencyKey, result);
-    return { ids: result, replay: false, events: eventCount };
+    return { result, replay: false, events: eventCount };
   });
-  const logged = { operation: call.operation, ids: outcome.ids.slice(0, 20), count: outcome.ids.length };
+  const { ids, items } = outcome.result;
+  const logged = {
+    operation: call.operation,
+    ids: ids.slice(0, 20),
+    count: ids.length,
+    ...(items ? { failed: items.length - ids.length } : {}),
+  };
   if (outcome.replay) ctx.log.info(logged, 'mutation replayed (idempotency key)');
   else ctx.log.info({ ...logged, events: outcome.events }, 'mutation committed');
-  return outcome.ids;
+  return outcome.result;
 }
 
 /**

@@ -26,6 +26,13 @@ import {
   type ReturnRequestFacts,
 } from './read-rules.js';
 import { callerOf, forbidden, officerCovers } from './request-access.js';
+import {
+  assertWorkerMayAsk,
+  assertWorkerMayReference,
+  assertWorkerOnTrip,
+  himselfAmong,
+  isWorkerHimself,
+} from './worker-self.js';
 import { WRITE_RULES } from './write-rules.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
@@ -52,7 +59,8 @@ const isReturnRequestRow = (value: unknown): value is ReturnRequestFacts =>
 
 /**
  * Query fields: the system caller reads nothing; lists follow READ_RULES; single records follow
- * the rule of their list (`returnRequest(id)`: {@link assertMayReadReturnRequest}).
+ * the rule of their list (`returnRequest(id)`: {@link assertMayReadReturnRequest}); a worker asks
+ * only about himself (`worker-self.ts`).
  */
 const guardQuery =
   (name: string, resolve: Resolver): Resolver =>
@@ -60,6 +68,7 @@ const guardQuery =
     const caller = callerOf(ctx);
     if (!caller) return resolve(parent, args, ctx, info);
     personWhoReads(name, caller);
+    if (caller.role === 'worker') assertWorkerMayAsk(name, caller, args);
     READ_RULES[name]?.(caller, args);
     const value = await resolve(
       parent,
@@ -69,6 +78,8 @@ const guardQuery =
     );
     if (name === 'returnRequest' && isReturnRequestRow(value))
       assertMayReadReturnRequest(caller, value, name);
+    if (name === 'trip' && caller.role === 'worker' && value)
+      await assertWorkerOnTrip(ctx, caller, value as { id: string }, name);
     return value;
   };
 
@@ -97,9 +108,12 @@ function guardReference(
   return async (ref: unknown, ctx: ProvinceContext, info: unknown) => {
     const caller = callerOf(ctx);
     if (caller) personWhoReads(`${typename} reference`, caller);
+    if (caller?.role === 'worker') assertWorkerMayReference(typename, caller, ref);
     const value = await resolve(ref, ctx, info);
     if (caller && typename === 'ReturnRequest' && isReturnRequestRow(value))
       assertMayReadReturnRequest(caller, value, 'ReturnRequest reference');
+    if (caller?.role === 'worker' && typename === 'Trip' && value)
+      await assertWorkerOnTrip(ctx, caller, value as { id: string }, 'Trip reference');
     return value;
   };
 }
@@ -162,6 +176,7 @@ async function seesTemperature(
   trip: TripRow,
   workerId: string,
 ): Promise<boolean> {
+  if (caller.role === 'worker') return isWorkerHimself(caller, workerId);
   if (officerCovers(caller, trip.origin)) return true;
   if (trip.status !== 'HANDED_OVER' && trip.status !== 'CANCELLED' && atTripEnd(caller, trip)) return true;
   if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
@@ -169,14 +184,18 @@ async function seesTemperature(
   return !!worker && (await workerView(ctx, caller, worker)).health;
 }
 
-/** `Trip.passengers` with each temperature hidden (null) from callers who may not see it. */
+/**
+ * `Trip.passengers` with each temperature hidden (null) from callers who may not see it; a worker
+ * sees himself alone among them.
+ */
 function guardedPassengers(resolve: Resolver): Resolver {
   return async (trip, args, ctx, info) => {
-    const passengers = (await resolve(trip, args, ctx, info)) as (Pick<PassengerRow, 'temperature'> & {
+    const all = (await resolve(trip, args, ctx, info)) as (Pick<PassengerRow, 'temperature'> & {
       worker: { id: string } | null;
     })[];
     const caller = callerOf(ctx);
-    if (!caller) return passengers;
+    if (!caller) return all;
+    const passengers = caller.role === 'worker' ? himselfAmong(caller, all) : all;
     return Promise.all(
       passengers.map(async (p) =>
         p.worker && (await seesTemperature(ctx, caller, trip as TripRow, p.worker.id))
@@ -197,7 +216,10 @@ function filedWorker(resolve: Resolver): Resolver {
     } | null;
     const caller = callerOf(ctx);
     if (!value || !caller) return value;
-    const full = seesFiledWorkerInFull(caller, request as { enterpriseId: string; workerHomeRegion: string });
+    const full = seesFiledWorkerInFull(
+      caller,
+      request as { enterpriseId: string; workerHomeRegion: string; workerId: string },
+    );
     return {
       ...value,
       name: shownName(value.name, caller.role !== 'system'),

@@ -26,6 +26,8 @@ import { officerCovers } from './request-access.js';
  *   once the relay exists (until then: as any enterprise);
  * - the ministry: name, status and whereabouts; identifiers masked; health and poverty only in
  *   aggregate (`summary`);
+ * - the worker himself (role `worker`, his own id): everything; another worker: nothing (he is
+ *   refused any other worker's record before it is read, `worker-self.ts`);
  * - anyone else (another city, another enterprise): status only, name and identifiers masked.
  * Observation (14 days at the receiving place) does not exist yet; when it does, the place of
  * observation joins the receiving place until the worker is released.
@@ -156,17 +158,20 @@ export async function workerView(
       );
       return knows ? EVERYTHING : NOTHING;
     }
+    case 'worker':
+      return caller.workerId === worker.id ? EVERYTHING : NOTHING;
     default:
       return NOTHING;
   }
 }
 
-/** True when `caller` may see the filed worker of a return request in full. */
+/** True when `caller` may see the filed worker of a return request in full (the worker himself too). */
 export function seesFiledWorkerInFull(
   caller: Caller,
-  request: { enterpriseId: string; workerHomeRegion: string },
+  request: { enterpriseId: string; workerHomeRegion: string; workerId: string },
 ): boolean {
   if (caller.role === 'enterprise') return caller.enterpriseId === request.enterpriseId;
+  if (caller.role === 'worker') return !!caller.workerId && caller.workerId === request.workerId;
   return officerCovers(caller, request.workerHomeRegion);
 }
 

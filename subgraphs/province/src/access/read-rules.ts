@@ -3,7 +3,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
 
 /**
  * Who may list which records. Every authenticated person may read single records, trips,
- * enterprises and statistics (personal fields masked, see `personal-data.ts`); lists of PEOPLE
+ * enterprises and statistics (personal fields masked, see `personal-data.ts`), except a worker,
+ * who reads only his own records and no list (`worker-self.ts`); lists of PEOPLE
  * are narrower, so nobody harvests another region's workers:
  * - `workers(homeRegion)`: the ministry, or an officer whose region contains `homeRegion`;
  * - `returnRequests(origin, destination)`: the ministry; an officer whose region contains
@@ -39,6 +40,8 @@ export const READ_RULES: Record<string, ReadRule> = {
 export interface ReturnRequestFacts {
   id: string;
   enterpriseId: string;
+  /** The worker it was filed for (a worker reads the requests filed for him). */
+  workerId: string;
   workerHomeRegion: string;
   destinationRegion: string;
 }
@@ -47,11 +50,12 @@ export interface ReturnRequestFacts {
  * True when `caller` may read this return request, whatever path it comes by (`returnRequest(id)`,
  * an `_entities` reference, a subscription event): the rule of the `returnRequests` list applied
  * to one record. The ministry; an officer whose region contains the worker's home or the
- * enterprise's region; the enterprise that filed it.
+ * enterprise's region; the enterprise that filed it; the worker it was filed for.
  */
 export function mayReadReturnRequest(caller: Caller, request: ReturnRequestFacts): boolean {
   if (caller.role === 'ministry') return true;
   if (caller.role === 'enterprise') return caller.enterpriseId === request.enterpriseId;
+  if (caller.role === 'worker') return !!caller.workerId && caller.workerId === request.workerId;
   return officerCovers(caller, request.workerHomeRegion) || officerCovers(caller, request.destinationRegion);
 }
 
@@ -62,7 +66,7 @@ export function mayReadReturnRequest(caller: Caller, request: ReturnRequestFacts
 export function assertMayReadReturnRequest(caller: Caller, request: ReturnRequestFacts, path: string): void {
   if (mayReadReturnRequest(caller, request)) return;
   throw forbidden(
-    `${path}: return request ${request.id} is read only by the enterprise that filed it, the officers of the worker's home or of the enterprise's region, and the ministry; not by ${callerWords(caller)}`,
+    `${path}: return request ${request.id} is read only by the enterprise that filed it, the officers of the worker's home or of the enterprise's region, the worker it names, and the ministry; not by ${callerWords(caller)}`,
   );
 }
 
@@ -72,10 +76,14 @@ export function assertMayReadReturnRequest(caller: Caller, request: ReturnReques
  * `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer whose region
  * contains `origin`, an enterprise (which receives only its own requests' events), and the
  * gateway's system caller (the gateway's shared feed: ids only; the gateway applies each client's
- * rule to every event before delivering it).
+ * rule to every event before delivering it). A worker follows no subscription, whatever its topic.
  * @throws FORBIDDEN for anyone else.
  */
 export function assertMaySubscribe(field: string, caller: Caller, args: Record<string, unknown>): void {
+  if (caller.role === 'worker')
+    throw forbidden(
+      `${field}: a worker follows no subscription; read your own record, trips and return requests`,
+    );
   if (field !== 'returnRequestsFiled') return;
   if (caller.role === 'system' || caller.role === 'ministry' || caller.role === 'enterprise') return;
   if (officerCovers(caller, args.origin as string)) return;

@@ -70,7 +70,7 @@ export function forbidden(message: string): GraphQLError {
   return hubError('FORBIDDEN', message);
 }
 
-/** "province 450000", "city 450200", "enterprise E11-…", "the ministry": the caller in a message. */
+/** "province 450000", "city 450200", "enterprise E11-…", "worker W45-…", "the ministry": the caller in a message. */
 export function callerWords(caller: Caller): string {
   switch (caller.role) {
     case 'ministry':
@@ -79,6 +79,8 @@ export function callerWords(caller: Caller): string {
       return "the gateway's system caller";
     case 'enterprise':
       return `enterprise ${caller.enterpriseId}`;
+    case 'worker':
+      return `worker ${caller.workerId}`;
     default:
       return `${caller.role} ${caller.region}`;
   }

@@ -37,12 +37,19 @@ const requestOwner = async (ctx: ProvinceContext, id: unknown) => {
   return request && { enterpriseId: request.enterpriseId, region: request.destinationRegion };
 };
 
-/** Refuses the ministry (reads only), the gateway's system caller, and enterprises unless allowed. */
+/**
+ * Refuses the ministry (reads only), the gateway's system caller, a worker (he changes only his own
+ * record, see {@link assertMayReportOn}), and enterprises unless allowed.
+ */
 function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boolean): void {
   if (caller.role === 'ministry')
     throw forbidden(`${operation}: the ministry reads every statistic and list but changes no record`);
   if (caller.role === 'system')
     throw forbidden(`${operation}: the gateway's system caller changes no record`);
+  if (caller.role === 'worker')
+    throw forbidden(
+      `${operation}: a worker may only report his own travel intent and health check and decline a return request filed for him`,
+    );
   if (caller.role === 'enterprise' && !enterpriseMay)
     throw forbidden(
       `${operation}: an enterprise may not do this; it is done by the province or city in charge`,
@@ -57,13 +64,59 @@ function officerOf(operation: string, caller: Caller, region: string | undefined
   );
 }
 
-/** The worker's home province or a city/county containing his home. */
+/**
+ * What a worker may do himself (role `worker`, on his own id only): report his travel intent and a
+ * health check (stored as SELF-declared) and decline a return request filed for him.
+ */
+const WORKER_SELF_SERVICE: ReadonlySet<string> = new Set([
+  'recordHealthCheck',
+  'reportTravelIntent',
+  'declineReturnRequest',
+]);
+
+/**
+ * The rule of a change to one worker's record, also applied to each item of the bulk forms
+ * (`recordHealthChecks`, `reportTravelIntents`) so the two cannot drift: an officer whose region
+ * contains his stored home (`homeRegion`; undefined when he was not found, which is left to the
+ * mutation); for the operations of {@link WORKER_SELF_SERVICE}, the worker himself too.
+ * @throws FORBIDDEN otherwise.
+ */
+export function assertMayChangeWorker(
+  operation: string,
+  caller: Caller,
+  workerId: unknown,
+  homeRegion: string | undefined,
+): void {
+  if (caller.role === 'worker') {
+    if (WORKER_SELF_SERVICE.has(operation) && caller.workerId === workerId) return;
+    throw forbidden(
+      `${operation}: a worker may act only on his own record (${caller.workerId}), and only to report his travel intent and health check or decline a return request`,
+    );
+  }
+  personWhoWrites(operation, caller, false);
+  officerOf(operation, caller, homeRegion, "the worker's home region");
+}
+
+/** The worker's home province or a city/county containing his home (and the worker himself, see {@link assertMayChangeWorker}). */
 const workerOfficer =
   (operation: string): WriteRule =>
-  async (ctx, caller, args) => {
+  async (ctx, caller, args) =>
+    assertMayChangeWorker(
+      operation,
+      caller,
+      args.workerId,
+      caller.role === 'worker' ? undefined : await workerHome(ctx, args.workerId),
+    );
+
+/**
+ * A bulk change to workers' records with per-item results: officers only; each item is then judged
+ * by its single mutation's rule ({@link assertMayChangeWorker}) inside the call, so an item outside
+ * the caller's region fails alone (FORBIDDEN) and the others go on.
+ */
+const bulkOfOfficers =
+  (operation: string): WriteRule =>
+  async (_ctx, caller) =>
     personWhoWrites(operation, caller, false);
-    officerOf(operation, caller, await workerHome(ctx, args.workerId), "the worker's home region");
-  };
 
 /** The trip's organiser (origin side) or its receiving place (destination side). */
 const tripSide =
@@ -145,6 +198,10 @@ export const WRITE_RULES: Record<string, WriteRule> = {
   reportEmployment: workerOfficer('reportEmployment'),
   recordHealthCheck: workerOfficer('recordHealthCheck'),
   reportTravelIntent: workerOfficer('reportTravelIntent'),
+  recordHealthChecks: bulkOfOfficers('recordHealthChecks'),
+  reportTravelIntents: bulkOfOfficers('reportTravelIntents'),
+  // the worker, through his home province (#13.7): his home officers, or the worker himself
+  declineReturnRequest: workerOfficer('declineReturnRequest'),
 
   registerEnterprise: async (_ctx, caller, args) => {
     personWhoWrites('registerEnterprise', caller, false);
@@ -176,8 +233,6 @@ export const WRITE_RULES: Record<string, WriteRule> = {
       await enterpriseRegion(ctx, args.enterpriseId),
       caller,
     ),
-  // The worker's home side (his own decline, role `worker`, is added with that role).
-  declineReturnRequest: workerOfficer('declineReturnRequest'),
 
   planTrip: async (_ctx, caller, args) => {
     personWhoWrites('planTrip', caller, false);

@@ -1,17 +1,10 @@
 import { assertResidentId, badInput, decodeId, hubError, notFound, workerIdFor } from '@p2p/schema';
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import {
-  workers,
-  type HealthCode,
-  type NucleicAcidResult,
-  type PovertyStatus,
-  type TransportMode,
-} from '../db/schema/index.js';
+import { workers, type PovertyStatus } from '../db/schema/index.js';
 import { findEnterprises } from '../employment/records.js';
 import { rowsOf } from '../db/sql-rows.js';
-import { notBefore, pastInstant } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
 import { mobilePhone, requiredText, skillList, TEXT_LIMITS } from '../validation/text.js';
 
@@ -23,21 +16,6 @@ export interface RegisterWorkerInput {
   homeRegion: string;
   povertyStatus?: PovertyStatus | null;
   skills?: string[] | null;
-}
-
-/** `HealthCheckInput` of the contract. */
-export interface HealthCheckInput {
-  code: HealthCode;
-  testedAt: Date;
-  nucleicAcid?: NucleicAcidResult | null;
-}
-
-/** `TravelIntentInput` of the contract. */
-export interface TravelIntentInput {
-  earliestDate: string;
-  latestDate: string;
-  destination: string;
-  mode?: TransportMode | null;
 }
 
 /** Most workers one `registerWorkers` call takes (one multi-row INSERT). */
@@ -152,62 +130,6 @@ export async function reportEmployment(
   const rows = await tx
     .update(workers)
     .set({ status: 'AT_WORK', workRegion, employerId: enterpriseId ?? null, updatedAt: sql`now()` })
-    .where(eq(workers.id, workerId))
-    .returning({ id: workers.id });
-  return updated(rows, workerId);
-}
-
-/**
- * Records a health check. The most recent test wins: a check older than the one on record is
- * accepted but changes nothing.
- */
-export async function recordHealthCheck(
-  ctx: ProvinceContext,
-  tx: Tx,
-  workerId: string,
-  input: HealthCheckInput,
-): Promise<string[]> {
-  ownId(workerId, 'Worker', ctx.province, 'workerId');
-  const testedAt = pastInstant(input.testedAt, 'input.testedAt');
-  const rows = await tx
-    .update(workers)
-    .set({
-      healthCode: input.code,
-      healthTestedAt: testedAt,
-      healthNucleicAcid: input.nucleicAcid ?? null,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(workers.id, workerId),
-        or(isNull(workers.healthTestedAt), lte(workers.healthTestedAt, testedAt)),
-      ),
-    )
-    .returning({ id: workers.id });
-  if (rows.length > 0) return [workerId];
-  const [exists] = await tx.select({ id: workers.id }).from(workers).where(eq(workers.id, workerId));
-  return updated(exists ? [exists] : [], workerId);
-}
-
-/** What the worker declares: when (earliest..latest), where to and how he wants to travel. */
-export async function reportTravelIntent(
-  ctx: ProvinceContext,
-  tx: Tx,
-  workerId: string,
-  input: TravelIntentInput,
-): Promise<string[]> {
-  ownId(workerId, 'Worker', ctx.province, 'workerId');
-  notBefore(input.latestDate, input.earliestDate, 'input.latestDate', 'input.earliestDate');
-  const rows = await tx
-    .update(workers)
-    .set({
-      intentEarliestDate: input.earliestDate,
-      intentLatestDate: input.latestDate,
-      intentDestination: input.destination,
-      intentMode: input.mode ?? null,
-      intentDeclaredAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
     .where(eq(workers.id, workerId))
     .returning({ id: workers.id });
   return updated(rows, workerId);

@@ -3,19 +3,15 @@ import type { ProvinceContext } from '../context.js';
 import type { WorkerRow, WorkerStatus } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { recordsFor, runMutation } from '../mutation.js';
+import { batchResult } from '../batch-items.js';
+import { recordsFor, runBatchMutation, runMutation } from '../mutation.js';
 import { summaryScope, type SummaryKey } from '../summary/scope.js';
 import { workerStats } from '../summary/workers.js';
-import {
-  recordHealthCheck,
-  registerWorkers,
-  reportEmployment,
-  reportTravelIntent,
-  type HealthCheckInput,
-  type RegisterWorkerInput,
-  type TravelIntentInput,
-} from './mutations.js';
-import { findWorkers, workerLoader, workerPage } from './records.js';
+import { recordHealthCheck, recordHealthChecks, type HealthCheckInput } from './health-checks.js';
+import { registerWorkers, reportEmployment, type RegisterWorkerInput } from './mutations.js';
+import { findWorkers, workerLoader, workerPage, type IntentFilter } from './records.js';
+import { reportTravelIntent, reportTravelIntents, type TravelIntentInput } from './travel-intents.js';
+import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 
 type Keyed = { idempotencyKey?: string | null };
@@ -33,6 +29,18 @@ async function oneWorker(
   return row!;
 }
 
+/** Runs a bulk worker mutation with per-item results and returns `WorkerBatchResult`. */
+async function workerBatch(
+  ctx: ProvinceContext,
+  operation: string,
+  args: Keyed & Record<string, unknown>,
+  work: Parameters<typeof runBatchMutation>[2],
+) {
+  const { idempotencyKey, ...rest } = args;
+  const outcomes = await runBatchMutation(ctx, { operation, idempotencyKey, args: rest }, work);
+  return batchResult(outcomes, (ids) => findWorkers(ctx.db, ids));
+}
+
 /** Resolvers of the `workers` logical subgraph. */
 export const workersResolvers: ResolverMap = {
   ...scalarResolvers,
@@ -46,6 +54,7 @@ export const workersResolvers: ResolverMap = {
       args: {
         homeRegion: string;
         status?: WorkerStatus | null;
+        intent?: IntentFilter | null;
         first?: number | null;
         after?: string | null;
       },
@@ -98,6 +107,16 @@ export const workersResolvers: ResolverMap = {
       oneWorker(ctx, 'declineReturnRequest', args, (tx, events) =>
         declineReturnRequest(ctx, tx, args.workerId, args.returnRequestId, args.reason, events),
       ),
+    recordHealthChecks: (
+      _: unknown,
+      args: Keyed & { items: WorkerItem<HealthCheckInput>[] },
+      ctx: ProvinceContext,
+    ) => workerBatch(ctx, 'recordHealthChecks', args, (tx) => recordHealthChecks(ctx, tx, args.items)),
+    reportTravelIntents: (
+      _: unknown,
+      args: Keyed & { items: WorkerItem<TravelIntentInput>[] },
+      ctx: ProvinceContext,
+    ) => workerBatch(ctx, 'reportTravelIntents', args, (tx) => reportTravelIntents(ctx, tx, args.items)),
   },
   Worker: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => workerLoader(ctx).load(ref.id),

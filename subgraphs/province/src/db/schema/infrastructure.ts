@@ -10,6 +10,7 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { ItemOutcome } from '../../batch-items.js';
 import { byteText } from '../columns.js';
 
 /** What an outbox event says happened. */
@@ -42,8 +43,11 @@ export const idempotencyKeys = pgTable(
     operation: text('operation').notNull(),
     /** SHA-256 of the mutation's arguments (without the key). */
     requestHash: text('request_hash').notNull(),
-    /** `{ ids: [...] }`: the records the first call returned; null while the first call runs. */
-    result: jsonb('result').$type<{ ids: string[] }>(),
+    /**
+     * `{ ids: [...] }`: the records the first call returned (and `items`, each item's outcome, for a
+     * bulk mutation with per-item results); null while the first call runs.
+     */
+    result: jsonb('result').$type<{ ids: string[]; items?: ItemOutcome[] }>(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   // The retention job deletes the oldest keys (src/retention/).

@@ -1,4 +1,5 @@
-import { boolean, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { byteText } from '../columns.js';
 
 /** Where a worker is in the 2020 return-to-work flow. */
@@ -9,6 +10,11 @@ export type PovertyStatus = 'NONE' | 'REGISTERED_POOR' | 'LIFTED';
 export type HealthCode = 'GREEN' | 'YELLOW' | 'RED';
 /** Result of the last nucleic-acid test. */
 export type NucleicAcidResult = 'NEGATIVE' | 'POSITIVE' | 'PENDING';
+/**
+ * Where a health record came from: an officer's check, a health-code platform, or the worker's
+ * own report (`SELF`: self-declared, it never opens the boarding gate).
+ */
+export type HealthSource = 'OFFICER' | 'PLATFORM' | 'SELF';
 /** Bus, train or flight. */
 export type TransportMode = 'BUS' | 'TRAIN' | 'FLIGHT';
 
@@ -32,6 +38,8 @@ export const workers = pgTable(
     healthCode: text('health_code').$type<HealthCode>(),
     healthTestedAt: timestamp('health_tested_at', { withTimezone: true, mode: 'date' }),
     healthNucleicAcid: text('health_nucleic_acid').$type<NucleicAcidResult>(),
+    /** Who recorded the health record (migration 0009); null when there is none. */
+    healthSource: text('health_source').$type<HealthSource>(),
     intentEarliestDate: date('intent_earliest_date', { mode: 'string' }),
     intentLatestDate: date('intent_latest_date', { mode: 'string' }),
     intentDestination: byteText('intent_destination'),
@@ -44,7 +52,11 @@ export const workers = pgTable(
   },
   (t) => [
     index('workers_home_region_idx').on(t.homeRegion, t.id),
-    index('workers_intent_destination_idx').on(t.intentDestination),
+    // workers(intent:): the destination prefix is the range, the intent's dates are read in the index
+    index('workers_intent_idx')
+      .on(t.intentDestination, t.intentLatestDate, t.intentEarliestDate)
+      .where(sql`${t.intentDestination} IS NOT NULL`),
+    check('workers_health_source_check', sql`${t.healthSource} IN ('OFFICER', 'PLATFORM', 'SELF')`),
   ],
 );
 

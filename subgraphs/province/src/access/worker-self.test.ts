@@ -1,0 +1,63 @@
+import { encodeId, type Caller } from '@p2p/schema';
+import { describe, expect, it } from 'vitest';
+import { assertMaySubscribe, mayReadReturnRequest } from './read-rules.js';
+import { assertWorkerMayAsk, assertWorkerMayReference, himselfAmong } from './worker-self.js';
+
+const me = encodeId('Worker', '450000');
+const other = encodeId('Worker', '450000');
+const WORKER: Caller = { subject: `worker:${me}`, role: 'worker', region: '450000', workerId: me };
+const forbidden = expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) });
+
+describe('the worker role, fail closed', () => {
+  it('should let him ask only for himself, his trips and his requests, refusing every other root field', () => {
+    expect(() => assertWorkerMayAsk('worker', WORKER, { id: me })).not.toThrow();
+    expect(() => assertWorkerMayAsk('trip', WORKER, { id: 'T45-x' })).not.toThrow();
+    expect(() => assertWorkerMayAsk('returnRequest', WORKER, { id: 'R45-x' })).not.toThrow();
+    expect(() => assertWorkerMayAsk('worker', WORKER, { id: other })).toThrowError(forbidden);
+    for (const field of [
+      'workers',
+      'trips',
+      'returnRequests',
+      'enterprises',
+      'enterprise',
+      'jobs',
+      'observations',
+    ])
+      expect(() => assertWorkerMayAsk(field, WORKER, {}), field).toThrowError(forbidden);
+  });
+
+  it('should let him read by reference himself, his trips, requests, enterprises and statistics; no other type', () => {
+    expect(() => assertWorkerMayReference('Worker', WORKER, { id: me })).not.toThrow();
+    expect(() => assertWorkerMayReference('Worker', WORKER, { id: other })).toThrowError(forbidden);
+    expect(() =>
+      assertWorkerMayReference('ReturnRequest', WORKER, { id: 'R45-x', worker: { id: other } }),
+    ).toThrowError(forbidden);
+    for (const typename of ['Trip', 'ReturnRequest', 'Enterprise', 'Summary'])
+      expect(() => assertWorkerMayReference(typename, WORKER, { id: 'x' }), typename).not.toThrow();
+    expect(() => assertWorkerMayReference('Observation', WORKER, { id: 'x' })).toThrowError(forbidden);
+  });
+
+  it('should show him himself alone among passengers', () => {
+    const passengers = [{ worker: { id: other } }, { worker: { id: me } }, { worker: null }];
+    expect(himselfAmong(WORKER, passengers)).toEqual([{ worker: { id: me } }]);
+  });
+
+  it('should refuse him every subscription, and let him read only the return requests naming him', () => {
+    for (const field of ['arrivals', 'returnRequestsFiled', 'departures', 'returnRequestUpdates'])
+      expect(
+        () => assertMaySubscribe(field, WORKER, { origin: '450000', destination: '450000' }),
+        field,
+      ).toThrowError(forbidden);
+    const request = {
+      id: 'R45-x',
+      enterpriseId: 'E45-x',
+      workerHomeRegion: '450203',
+      destinationRegion: '450203',
+    };
+    expect(mayReadReturnRequest(WORKER, { ...request, workerId: me })).toBe(true);
+    expect(mayReadReturnRequest(WORKER, { ...request, workerId: other })).toBe(false);
+    expect(mayReadReturnRequest({ ...WORKER, workerId: undefined }, { ...request, workerId: me })).toBe(
+      false,
+    );
+  });
+});
