@@ -22,6 +22,8 @@ export interface OutboxEventRecord {
   at: Date;
   tripId: string | null;
   returnRequestId: string | null;
+  /** The event's payload (ids, places, times: no personal data), e.g. a DEPARTURE's `kind`. */
+  payload: Record<string, unknown>;
 }
 
 /** Options of {@link followEvents}. */
@@ -45,6 +47,7 @@ interface EventRow {
   at_ms: number | string;
   trip_id: string | null;
   return_request_id: string | null;
+  payload: Record<string, unknown> | string | null;
 }
 
 /**
@@ -65,7 +68,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
   const readBatch = async (head: number): Promise<OutboxEventRecord[]> => {
     const result = await db.execute(sql`
       SELECT ${pruned} AS pruned, e.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-        SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id
+        SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id, payload
           FROM outbox
          WHERE seq > ${scanned} AND seq <= ${head} AND ${filter}
          ORDER BY seq
@@ -79,6 +82,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
       at: new Date(Number(r.at_ms)),
       tripId: r.trip_id,
       returnRequestId: r.return_request_id,
+      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) ?? {},
     }));
   };
 

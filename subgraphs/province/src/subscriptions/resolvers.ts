@@ -1,16 +1,17 @@
 /**
- * Resolvers of the province's subgraph subscriptions: `Subscription.arrivals` (transport) and
- * `Subscription.returnRequestsFiled` (employment), their event types, and the WebSocket-only
+ * Resolvers of the province's subgraph subscriptions: `Subscription.arrivals` and
+ * `Subscription.departures` (transport), `Subscription.returnRequestsFiled` (employment), their
+ * event types, and the WebSocket-only
  * `Query.outboxHead` the gateway reads to start a subscription exactly "from now" (and
  * `Query.outboxPrunedThrough`, below which a cursor is refused: retention/retention.ts).
  */
-import { assertRegionCode, badInput, regionPrefix } from '@p2p/schema';
+import { assertRegionCode, badInput, tryDecodeId } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import { returnRequestLoader } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
-import type { EventTopic } from '../event-topics.js';
+import { EVENT_TOPICS, topicKey, type EventTopic } from '../event-topics.js';
 import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
 
@@ -26,8 +27,8 @@ export const WS_ONLY_TYPE_DEFS = `
   extend type Query {
     "This province's event high-water mark: subscribe with after set to it to follow from now on."
     outboxHead: String!
-    "The highest pruned seq (retention) of an event this subgraph's subscription with this region would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
-    outboxPrunedThrough(region: String!): String!
+    "The highest pruned seq (retention) of an event the subscription \`field\` of this subgraph (default: its first, arrivals or returnRequestsFiled) filtered by \`region\` (a region code, or the id its filter takes) would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
+    outboxPrunedThrough(region: String!, field: String): String!
   }
 `;
 
@@ -71,6 +72,17 @@ function subscribeTo(source: SubscriptionSource, topic: EventTopic, argument: st
   };
 }
 
+/**
+ * The stream filter value of a topic, validated: a region code for region topics, an entity id
+ * (e.g. an enterprise's) for topics that equal one.
+ * @throws BAD_USER_INPUT naming `field`.
+ */
+export function topicFilterValue(topic: EventTopic, value: unknown, field: string): string {
+  if (EVENT_TOPICS[topic].match !== 'equals') return assertRegionCode(value, field);
+  if (typeof value === 'string' && tryDecodeId(value)) return value;
+  throw badInput(`${field}: not an id of this hub`, field);
+}
+
 /** Each event is resolved with fresh loaders: a trip read for one event must not be reused for the next. */
 function freshEvent(event: OutboxEventRecord, _: unknown, ctx: ProvinceContext): OutboxEventRecord {
   ctx.loaders.clear();
@@ -87,11 +99,19 @@ export function transportSubscriptionResolvers(source: SubscriptionSource): Reso
   return {
     Subscription: {
       arrivals: { subscribe: subscribeTo(source, 'arrivals', 'destination'), resolve: freshEvent },
+      departures: { subscribe: subscribeTo(source, 'departures', 'homeRegion'), resolve: freshEvent },
     },
     TripEvent: {
       ...eventFields,
-      kind: (e: OutboxEventRecord) => e.kind,
-      trip: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) => tripLoader(ctx).load(e.tripId!),
+      // A DEPARTURE (the home side's event, relay/departure-events.ts) says which TripEvent it is,
+      // and when the organiser recorded it.
+      kind: (e: OutboxEventRecord) => (e.kind === 'DEPARTURE' ? e.payload.kind : e.kind),
+      at: (e: OutboxEventRecord) =>
+        e.kind === 'DEPARTURE' && typeof e.payload.at === 'string' ? new Date(e.payload.at) : e.at,
+      // A departure's trip may be organised by another province: a reference the gateway resolves
+      // there (only the gateway subscribes, and it reads the trip's id alone).
+      trip: async (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>
+        (await tripLoader(ctx).load(e.tripId!)) ?? (e.kind === 'DEPARTURE' ? { id: e.tripId } : null),
     },
   } as ResolverMap;
 }
@@ -113,15 +133,28 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
   } as ResolverMap;
 }
 
-/** `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only; `topic` is the subgraph's subscription. */
-export function outboxHeadResolvers(source: SubscriptionSource, topic: EventTopic): ResolverMap {
+/**
+ * `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only; `topics` are the
+ * subgraph's subscriptions by field name, the first the default of `outboxPrunedThrough(field:)`.
+ */
+export function outboxHeadResolvers(
+  source: SubscriptionSource,
+  topics: readonly EventTopic[],
+): ResolverMap {
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
-      outboxPrunedThrough: async (_: unknown, args: { region: unknown }, ctx: ProvinceContext) =>
-        String(
-          await filterPrunedThrough(ctx.db, topic, regionPrefix(assertRegionCode(args.region, 'region'))),
-        ),
+      outboxPrunedThrough: async (
+        _: unknown,
+        args: { region: unknown; field?: string | null },
+        ctx: ProvinceContext,
+      ) => {
+        const topic = args.field == null ? topics[0]! : topics.find((t) => t === args.field);
+        if (!topic)
+          throw badInput(`field: ${String(args.field)} is not a subscription of this subgraph (${topics.join(', ')})`, 'field');
+        const value = topicFilterValue(topic, args.region, 'region');
+        return String(await filterPrunedThrough(ctx.db, topic, topicKey(topic, value)));
+      },
     },
   } as ResolverMap;
 }

@@ -24,10 +24,13 @@ export const SUBSCRIPTION_SUBGRAPHS = ['transport', 'employment'] as const;
 /** One of {@link SUBSCRIPTION_SUBGRAPHS}. */
 export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
 
-/** The subscription each subgraph serves. */
-const TOPIC_OF: Record<SubscriptionSubgraph, EventTopic> = {
-  transport: 'arrivals',
-  employment: 'returnRequestsFiled',
+/**
+ * The subscriptions each subgraph serves (topic = field name), the first the default of
+ * `outboxPrunedThrough(field:)`.
+ */
+const TOPICS_OF: Record<SubscriptionSubgraph, readonly EventTopic[]> = {
+  transport: ['arrivals', 'departures'],
+  employment: ['returnRequestsFiled', 'returnRequestUpdates'],
 };
 
 /** Wraps a resolver map; by default the province's access rules, exactly as over HTTP. */
@@ -57,7 +60,7 @@ export function subscriptionSchemas(
       },
       {
         typeDefs: parse(WS_ONLY_TYPE_DEFS),
-        resolvers: outboxHeadResolvers(source, TOPIC_OF[name]) as GraphQLResolverMap<unknown>,
+        resolvers: outboxHeadResolvers(source, TOPICS_OF[name]) as GraphQLResolverMap<unknown>,
       },
     ]);
   return { transport: build('transport'), employment: build('employment') };
