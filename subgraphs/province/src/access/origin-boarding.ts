@@ -28,7 +28,7 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  */
 async function knownHomes(ctx: ProvinceContext, ids: readonly string[]): Promise<(string | undefined)[]> {
   const decoded = ids.map((id) => tryDecodeId(id));
-  const local = ids.filter((id, i) => decoded[i]?.kind === 'Worker' && decoded[i]?.province === ctx.province);
+  const local = ids.filter((_, i) => decoded[i]?.kind === 'Worker' && decoded[i]?.province === ctx.province);
   const stored = new Map(
     (await findRecords(ctx.db, workers, local)).flatMap((w) => (w ? [[w.id, w.homeRegion] as const] : [])),
   );

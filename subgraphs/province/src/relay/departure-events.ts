@@ -35,9 +35,7 @@ export const DEPARTURE_KIND_OF: Readonly<Record<TripFact['event'], DepartureKind
 
 /** Writes the DEPARTURE event of a TRIP fact for the home regions of this province's workers on it. */
 export const recordDeparture: FactHandler<TripFact> = async (ctx, tx, fact, origin, events) => {
-  const ids = [...new Set(fact.workers.map((w) => w.id))].filter((id) =>
-    isOwnId(id, 'Worker', ctx.province),
-  );
+  const ids = [...new Set(fact.workers.map((w) => w.id))].filter((id) => isOwnId(id, 'Worker', ctx.province));
   if (ids.length === 0) return;
   const homes = (
     await tx

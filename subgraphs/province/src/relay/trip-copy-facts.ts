@@ -27,7 +27,9 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
   if (tryDecodeId(trip.id)?.kind !== 'Trip' || tryDecodeId(trip.id)?.province !== origin.source)
     throw new Error(`TRIP_COPY: trip ${trip.id} is not a trip of province ${origin.source}`);
   if (provinceOf(trip.origin) !== ctx.province)
-    throw new Error(`TRIP_COPY: trip ${trip.id} leaves from ${trip.origin}, outside province ${ctx.province}`);
+    throw new Error(
+      `TRIP_COPY: trip ${trip.id} leaves from ${trip.origin}, outside province ${ctx.province}`,
+    );
   const asOf = trip.asOf ? instant(trip.asOf, 'asOf') : origin.at;
   const row = {
     id: trip.id,
@@ -59,7 +61,10 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
     .onConflictDoUpdate({
       target: tripCopies.id,
       set: Object.fromEntries(
-        Object.keys(changes).map((key) => [key, sql.raw(`excluded.${tripCopies[key as keyof typeof changes].name}`)]),
+        Object.keys(changes).map((key) => [
+          key,
+          sql.raw(`excluded.${tripCopies[key as keyof typeof changes].name}`),
+        ]),
       ),
       setWhere: sql`${tripCopies.updatedAt} <= excluded.updated_at`,
     });

@@ -137,10 +137,7 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
  * `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only; `topics` are the
  * subgraph's subscriptions by field name, the first the default of `outboxPrunedThrough(field:)`.
  */
-export function outboxHeadResolvers(
-  source: SubscriptionSource,
-  topics: readonly EventTopic[],
-): ResolverMap {
+export function outboxHeadResolvers(source: SubscriptionSource, topics: readonly EventTopic[]): ResolverMap {
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
@@ -151,7 +148,10 @@ export function outboxHeadResolvers(
       ) => {
         const topic = args.field == null ? topics[0]! : topics.find((t) => t === args.field);
         if (!topic)
-          throw badInput(`field: ${String(args.field)} is not a subscription of this subgraph (${topics.join(', ')})`, 'field');
+          throw badInput(
+            `field: ${String(args.field)} is not a subscription of this subgraph (${topics.join(', ')})`,
+            'field',
+          );
         const value = topicFilterValue(topic, args.region, 'region');
         return String(await filterPrunedThrough(ctx.db, topic, topicKey(topic, value)));
       },

@@ -1,12 +1,7 @@
 import { and, getTableColumns, ne, sql } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import {
-  tripPassengers,
-  trips,
-  type PassengerRow,
-  type TripRow,
-} from '../db/schema/index.js';
+import { tripPassengers, trips, type PassengerRow, type TripRow } from '../db/schema/index.js';
 import { tablePage, orderByInstant, type Connection } from '../pagination.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
 import {

@@ -17,7 +17,9 @@ import { findPassengers } from './records.js';
 /** The trip as it is now, manifest included, as the relay carries it to the origin's province. */
 export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
   const [passengers = []] = await findPassengers(tx, [trip.id]);
-  const clock = await tx.execute(sql`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms`);
+  const clock = await tx.execute(
+    sql`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms`,
+  );
   const asOf = new Date(Number(rowsOf<{ now_ms: number | string }>(clock)[0]!.now_ms));
   return {
     fact: 'TRIP_COPY',

@@ -57,23 +57,32 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
     async (afterOwn, limit) => {
       const afterCopy = args.after != null ? orderOf(tripCopies).after(decodeCursor(args.after)) : undefined;
       const own = db
-        .select({ ...sharedColumns(trips), passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers') })
+        .select({
+          ...sharedColumns(trips),
+          passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
+        })
         .from(trips)
         .where(and(...ownFilters, afterOwn));
       const copies = db
-        .select({ ...sharedColumns(tripCopies), passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers') })
+        .select({
+          ...sharedColumns(tripCopies),
+          passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
+        })
         .from(tripCopies)
         .where(and(...copyFilters, afterCopy));
-      const rows = await own
-        .unionAll(copies)
-        .orderBy(sql`departure_at`, sql`id`)
-        .limit(limit);
+      const rows = await own.unionAll(copies).orderBy(sql`departure_at`, sql`id`).limit(limit);
       return rows.map(({ passengers, ...trip }) => (passengers == null ? trip : { ...trip, passengers }));
     },
     async () => {
       const [[own], [copied]] = await Promise.all([
-        db.select({ n: count() }).from(trips).where(and(...ownFilters)),
-        db.select({ n: count() }).from(tripCopies).where(and(...copyFilters)),
+        db
+          .select({ n: count() })
+          .from(trips)
+          .where(and(...ownFilters)),
+        db
+          .select({ n: count() })
+          .from(tripCopies)
+          .where(and(...copyFilters)),
       ]);
       return (own?.n ?? 0) + (copied?.n ?? 0);
     },
@@ -84,7 +93,10 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
  * Per worker id, the copies not cancelled whose relayed manifest names him (one statement), most
  * recent departure first.
  */
-export async function copiesCarrying(db: Executor, workerIds: readonly string[]): Promise<Map<string, TripCopyRow[]>> {
+export async function copiesCarrying(
+  db: Executor,
+  workerIds: readonly string[],
+): Promise<Map<string, TripCopyRow[]>> {
   const byWorker = new Map<string, TripCopyRow[]>();
   if (workerIds.length === 0) return byWorker;
   const wanted = new Set(workerIds);
