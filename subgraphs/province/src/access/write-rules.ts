@@ -151,12 +151,7 @@ export const WRITE_RULES: Record<string, WriteRule> = {
   planTrip: async (_ctx, caller, args) => {
     personWhoWrites('planTrip', caller, false);
     const organizer = args.input?.organizer ?? args.input?.origin;
-    officerOf(
-      'planTrip',
-      caller,
-      String(organizer),
-      args.input?.organizer == null ? 'origin (the organiser when none is given)' : 'organizer',
-    );
+    officerOf('planTrip', caller, String(organizer), args.input?.organizer == null ? 'origin' : 'organizer');
   },
   assignPassengers: tripSide('assignPassengers', 'organizer'),
   removePassengers: tripSide('removePassengers', 'organizer'),

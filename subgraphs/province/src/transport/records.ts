@@ -1,16 +1,10 @@
-import { and, getTableColumns, ne, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { tripPassengers, trips, type PassengerRow, type TripRow } from '../db/schema/index.js';
 import { tablePage, orderByInstant, type Connection } from '../pagination.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
-import {
-  copiesCarrying,
-  laterTrip,
-  ownAndCopiedTripPage,
-  pageIncludesCopies,
-  type ServedTrip,
-} from './trip-copies.js';
+import { ownAndCopiedTripPage, pageIncludesCopies, tripsCarrying, type ServedTrip } from './trip-copies.js';
 import { tripFilters, type TripFilter } from './trip-filter.js';
 
 const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
@@ -43,27 +37,13 @@ export function passengersLoader(ctx: ProvinceContext) {
 /**
  * The request's loader of "the trip a worker travels on": per worker id, the most recent (by
  * departure) non-cancelled trip whose manifest names him, among this province's own trips and
- * the relayed copies of trips organised elsewhere from here (`trip-copies.ts`), or null. Two
- * statements per tick.
+ * the relayed copies of trips organised elsewhere from here (`trip-copies.ts`), or null. One
+ * statement per tick.
  */
 export function tripOfWorkerLoader(ctx: ProvinceContext) {
   return loaderFor<ServedTrip | null>(ctx, 'tripOfWorker', async (workerIds) => {
-    const [rows, copies] = await Promise.all([
-      ctx.db
-        .selectDistinctOn([tripPassengers.workerId], {
-          workerId: tripPassengers.workerId,
-          trip: getTableColumns(trips),
-        })
-        .from(tripPassengers)
-        .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
-        .where(
-          and(sql`${tripPassengers.workerId} = ANY(${idsParam(workerIds)})`, ne(trips.status, 'CANCELLED')),
-        )
-        .orderBy(tripPassengers.workerId, sql`${trips.departureAt} DESC`, sql`${trips.id} DESC`),
-      copiesCarrying(ctx.db, workerIds),
-    ]);
-    const byWorker = new Map(rows.map((r) => [r.workerId, r.trip]));
-    return workerIds.map((id) => laterTrip<ServedTrip>(byWorker.get(id), copies.get(id)?.[0]));
+    const carrying = await tripsCarrying(ctx.db, workerIds);
+    return workerIds.map((id) => carrying.get(id) ?? null);
   });
 }
 

@@ -7,9 +7,9 @@
  * province's statistics (its own table, without counter triggers).
  */
 import { decodeCursor, provinceOf } from '@p2p/schema';
-import { and, count, getTableColumns, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { tripCopies, trips, type TripCopyRow, type TripRow } from '../db/schema/index.js';
+import { tripCopies, tripPassengers, trips, type TripCopyRow, type TripRow } from '../db/schema/index.js';
 import { keysetPage, orderByInstant, type Connection } from '../pagination.js';
 import { tripFilters, type TripFilter } from './trip-filter.js';
 
@@ -90,36 +90,43 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
 }
 
 /**
- * Per worker id, the copies not cancelled whose relayed manifest names him (one statement), most
- * recent departure first.
+ * Per worker id, the most recent (by departure, then id) trip not cancelled whose manifest names
+ * him, among this province's own trips and the relayed copies: ONE statement (a UNION ALL of the
+ * manifests and the copies' relayed manifests, `DISTINCT ON` the worker).
  */
-export async function copiesCarrying(
+export async function tripsCarrying(
   db: Executor,
   workerIds: readonly string[],
-): Promise<Map<string, TripCopyRow[]>> {
-  const byWorker = new Map<string, TripCopyRow[]>();
-  if (workerIds.length === 0) return byWorker;
-  const wanted = new Set(workerIds);
-  const rows = await db
-    .select()
+): Promise<Map<string, ServedTrip>> {
+  if (workerIds.length === 0) return new Map();
+  const ids = sql`${sql.param([...workerIds])}::text[]`;
+  const own = db
+    .select({
+      workerId: sql<string>`${tripPassengers.workerId}`.as('worker_id'),
+      ...sharedColumns(trips),
+      passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
+    })
+    .from(tripPassengers)
+    .innerJoin(trips, eq(trips.id, tripPassengers.tripId))
+    .where(and(sql`${tripPassengers.workerId} = ANY(${ids})`, ne(trips.status, 'CANCELLED')));
+  const copied = db
+    .select({
+      workerId: sql<string>`p->>'workerId'`.as('worker_id'),
+      ...sharedColumns(tripCopies),
+      passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
+    })
     .from(tripCopies)
-    .where(
-      and(
-        ne(tripCopies.status, 'CANCELLED'),
-        sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${tripCopies.passengers}) AS p WHERE p->>'workerId' = ANY(${sql.param([...wanted])}::text[]))`,
-      ),
-    )
-    .orderBy(sql`${tripCopies.departureAt} DESC`, sql`${tripCopies.id} DESC`);
-  for (const copy of rows)
-    for (const { workerId } of copy.passengers)
-      if (wanted.has(workerId)) byWorker.set(workerId, [...(byWorker.get(workerId) ?? []), copy]);
-  return byWorker;
-}
-
-/** The later of two trips by (departureAt, id), the keyset order; either may be missing. */
-export function laterTrip<T extends ServedTrip>(a: T | null | undefined, b: T | null | undefined): T | null {
-  if (!a) return b ?? null;
-  if (!b) return a;
-  const at = a.departureAt.getTime() - b.departureAt.getTime();
-  return at > 0 || (at === 0 && a.id > b.id) ? a : b;
+    .innerJoin(sql`jsonb_array_elements(${tripCopies.passengers}) AS p`, sql`true`)
+    .where(and(sql`p->>'workerId' = ANY(${ids})`, ne(tripCopies.status, 'CANCELLED')));
+  const carrying = own.unionAll(copied).as('carrying');
+  const rows = await db
+    .selectDistinctOn([carrying.workerId])
+    .from(carrying)
+    .orderBy(carrying.workerId, desc(carrying.departureAt), desc(carrying.id));
+  return new Map(
+    rows.map(({ workerId, passengers, ...trip }) => [
+      workerId,
+      passengers == null ? trip : { ...trip, passengers },
+    ]),
+  );
 }
