@@ -160,6 +160,28 @@ describe("a trip's management by its organiser (#13.2)", () => {
   });
 });
 
+describe("the home side's consent on a trip organised by the receiving side (#11.1, #13.2)", () => {
+  it('should let Huailai put a Zhuolu worker on its bus from Zhuolu only once Zhuolu recorded his intent to go there', async () => {
+    const [zhuolu] = expectData(
+      await gql(REGISTER, { i: [workerInput('130731')] }, HEBEI, 'workers'),
+    ).registerWorkers.map((w: { id: string }) => w.id);
+    const trip = await plan(HUAILAI, { origin: '130731', vehicleCode: '冀G·00040' });
+    await refused(ASSIGN, { trip: trip.id, workers: [zhuolu] }, HUAILAI, /no travel intent to 130730/);
+    expectData(
+      await gql(
+        'mutation($w: ID!, $i: TravelIntentInput!) { reportTravelIntent(workerId: $w, input: $i) { id } }',
+        { w: zhuolu, i: { earliestDate: '2020-02-19', latestDate: '2020-02-21', destination: '130730' } },
+        { subject: 'zl', role: 'city', region: '130731' },
+        'workers',
+      ),
+    );
+    expect(
+      expectData(await gql(ASSIGN, { trip: trip.id, workers: [zhuolu] }, HUAILAI)).assignPassengers
+        .passengers,
+    ).toEqual([{ worker: { id: zhuolu }, boarded: false }]);
+  });
+});
+
 describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
   it("should let the origin's officer record the departure of his own workers only", async () => {
     const trip = await plan(HUAILAI);
