@@ -47,6 +47,12 @@ export interface TripCopyFact {
     handedOverTo: string | null;
     cancelReason: string | null;
     plannedAt: string;
+    /**
+     * When the organiser read the trip in this state (its database clock, under the trip's row
+     * lock, so later states of one trip always carry later times): a copy is replaced only by one
+     * as of the same time or later. Absent: the source's commit time stands for it.
+     */
+    asOf?: string;
     passengers: { workerId: string; boarded: boolean; temperature: number | null }[];
   };
 }

@@ -20,6 +20,7 @@ export interface ClientEvent<R> {
   /** The vector cursor after this event. */
   cursor: string;
   kind?: string;
+  status?: string;
   at: string;
   province: string;
   seq: number;
@@ -132,6 +133,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
           seq: event.seq,
           resolved: resolved[i]!,
           ...(event.kind !== undefined ? { kind: event.kind } : {}),
+          ...(event.status !== undefined ? { status: event.status } : {}),
         }));
         continue;
       }

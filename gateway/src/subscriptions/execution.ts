@@ -5,14 +5,18 @@
  * own fields, then the entity's data by response key, with the federated errors put back at
  * their paths.
  *
- * Access (#11.2): a subscription follows the rule of its list. Who may follow which region is
- * decided up front ({@link assertMayFollow}); then, for a topic whose records are not open to
- * every person (`returnRequestsFiled`), each event's record is read as the client through
+ * Routing (#13): `arrivals` and `returnRequestsFiled` follow every connected province; `departures`
+ * and `returnRequestUpdates` only the one province their filter names (`topicProvinces`), and
+ * their cursor carries that province's position alone.
+ *
+ * Access (#11.2): a subscription follows the rule of its list. Who may follow which filter is
+ * decided up front (`follow-rules.ts`); then, for a topic whose records are not open to every
+ * person (`returnRequestsFiled`, `returnRequestUpdates`), each event's record is read as the client through
  * `returnRequest(id)`, where the province applies its record rule, and an event whose record the
  * client may not read is withheld (an enterprise gets only its own requests' events), whatever
  * the client selected.
  */
-import { assertRegionCode, hubError, regionContains, type Caller } from '@p2p/schema';
+import { hubError } from '@p2p/schema';
 import {
   GraphQLError,
   Kind,
@@ -28,8 +32,9 @@ import { callerOfContext } from '../auth/gateway-context.js';
 import { ClientEventStream, type ClientEvent } from './client-stream.js';
 import type { ConnectionState } from './connections.js';
 import { entitySelection, type EntitySelection } from './event-selection.js';
-import type { EventResolver, EventResolvers, ResolvedEntity } from './event-resolver.js';
-import { TOPICS, type SubscriptionTopic, type TopicName } from './topics.js';
+import type { EventResolver, EventResolvers, FederatedExecutor, ResolvedEntity } from './event-resolver.js';
+import { assertFollowsSubscriptions, assertMayFollow } from './follow-rules.js';
+import { TOPICS, topicFilter, topicProvinces, type SubscriptionTopic, type TopicName } from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
@@ -46,6 +51,8 @@ export interface SubscriptionContext {
 export interface SubscriptionDeps {
   feeds: UpstreamFeeds;
   resolvers: EventResolvers;
+  /** Runs the up-front lookups of the access rules (an enterprise's region) through the federated pipeline. */
+  execute: FederatedExecutor;
   /** Events a client may have waiting before it is cut off. */
   maxBufferedEvents: number;
 }
@@ -56,43 +63,7 @@ type Event = ClientEvent<Checked>;
 const EVENT_TYPES = new Set(Object.values(TOPICS).map((t) => t.eventType));
 
 /** Topics whose events are checked one by one against the record rule (their list is not open to every person). */
-const CHECKED_TOPICS: ReadonlySet<TopicName> = new Set(['returnRequestsFiled']);
-
-/**
- * A worker's token follows no subscription, whatever the topic (he reads only his own records;
- * each province refuses him too).
- * @throws FORBIDDEN for a worker.
- */
-export function assertFollowsSubscriptions(caller: Caller): void {
-  if (caller.role === 'worker')
-    throw hubError(
-      'FORBIDDEN',
-      'a worker follows no subscription; read your own record, trips and return requests with worker(id:)',
-    );
-}
-
-/**
- * Who may follow which region, as the list of the same records: `arrivals` like `trips` (every
- * person); `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer
- * whose region contains `origin`, an enterprise (then only its own requests' events, see
- * {@link withheldUnlessReadable}).
- * @throws FORBIDDEN for anyone else.
- */
-export function assertMayFollow(topic: SubscriptionTopic, caller: Caller, region: string): void {
-  if (topic.name !== 'returnRequestsFiled') return;
-  if (caller.role === 'ministry' || caller.role === 'enterprise') return;
-  if (
-    (caller.role === 'province' || caller.role === 'city') &&
-    caller.region &&
-    regionContains(caller.region, region)
-  )
-    return;
-  const who = caller.region ? `${caller.role} ${caller.region}` : caller.role;
-  throw hubError(
-    'FORBIDDEN',
-    `returnRequestsFiled: origin ${region} (the workers' home) is outside the region of ${who}; follow your own region, or list returnRequests(destination:) for your enterprises' requests`,
-  );
-}
+const CHECKED_TOPICS: ReadonlySet<TopicName> = new Set(['returnRequestsFiled', 'returnRequestUpdates']);
 
 /** The access check's selection of a topic's record: its id alone. */
 function idSelection(topic: SubscriptionTopic): EntitySelection {
@@ -119,20 +90,54 @@ function withheldUnlessReadable(check: ResolvedEntity, key: string): boolean {
   return !check.errors.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE');
 }
 
-/** `Subscription.<field>` → a {@link ClientEventStream} over every connected province. */
+/**
+ * An enterprise's region read as the caller through the federated pipeline: null when there is
+ * no such enterprise, undefined when its province did not answer.
+ */
+async function enterpriseRegion(
+  execute: FederatedExecutor,
+  context: Record<string, unknown>,
+  enterpriseId: string,
+): Promise<string | null | undefined> {
+  const answer = await execute(
+    'query EnterpriseRegion($id: ID!) { enterprise(id: $id) { region { code } } }',
+    { id: enterpriseId },
+    context,
+  );
+  const enterprise = answer.data?.enterprise as { region?: { code?: string } } | null | undefined;
+  if (enterprise?.region?.code) return enterprise.region.code;
+  return answer.errors?.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE') ? undefined : null;
+}
+
+/** `Subscription.<field>` → a {@link ClientEventStream} over the provinces that hold its events. */
 export function subscribeResolver(
   deps: SubscriptionDeps,
 ): GraphQLFieldResolver<unknown, SubscriptionContext> {
   return async (_root, args, ctx, info) => {
     const topic = TOPICS[info.fieldName as TopicName];
     if (!topic) throw hubError('BAD_USER_INPUT', `${info.fieldName} is not a subscription of this gateway`);
-    const region = assertRegionCode(args[topic.regionArgument], topic.regionArgument);
+    const region = topicFilter(topic, args[topic.filterArgument]);
     // every admitted connection carries its caller (auth/subscription-auth.ts); test fakes may not
     const caller = callerOfContext(ctx.connection.context);
     if (caller) assertFollowsSubscriptions(caller);
-    if (caller) assertMayFollow(topic, caller, region);
-    const start =
-      args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after');
+    if (caller)
+      await assertMayFollow(topic, caller, region, (id) =>
+        enterpriseRegion(deps.execute, ctx.connection.context, id),
+      );
+    const provinces = topicProvinces(topic, region, deps.feeds.provinces);
+    const unknown = provinces.find((province) => !deps.feeds.provinces.includes(province));
+    if (unknown)
+      throw hubError(
+        'PROVINCE_UNAVAILABLE',
+        `${topic.name}: ${topic.filterArgument} ${region} belongs to province ${unknown}, which is not connected to the hub`,
+        { province: unknown },
+      );
+    // A position of a province this subscription does not follow is not part of its cursor.
+    const start = new Map(
+      [
+        ...(args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after')),
+      ].filter(([province]) => provinces.includes(province)),
+    );
     await assertCursorsRetained(deps.feeds, topic, region, start);
     await assertCursorsReached(deps.feeds, topic, start);
     const selection = entitySelection(topic, info);
@@ -164,7 +169,7 @@ export function subscribeResolver(
         if (check) deps.resolvers.release(check);
       },
     });
-    for (const province of deps.feeds.provinces) {
+    for (const province of provinces) {
       const feed = deps.feeds.acquire(province, topic, region);
       feeds.push(feed);
       feed.attach(stream, start.get(province));
@@ -224,6 +229,7 @@ export const eventFieldResolver: GraphQLFieldResolver<unknown, SubscriptionConte
     const e = source as Event;
     if (info.fieldName === 'cursor') return e.cursor;
     if (info.fieldName === 'kind') return e.kind;
+    if (info.fieldName === 'status') return e.status;
     if (info.fieldName === 'at') return e.at;
     const value = e.resolved.data[String(info.path.key)];
     return value ?? errorAt(event, eventPath(info)) ?? value;

@@ -1,5 +1,6 @@
 /**
- * The gateway's subscriptions (`arrivals`, `returnRequestsFiled`) over graphql-ws at `/graphql`:
+ * The gateway's subscriptions (`arrivals`, `returnRequestsFiled`, `departures`,
+ * `returnRequestUpdates`) over graphql-ws at `/graphql`:
  * shared upstream feeds to every connected province, merged per client with a vector cursor,
  * each event's selection resolved through the federated query pipeline. See README "Subscriptions".
  */
@@ -121,6 +122,7 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
     subscribe: subscribeWith({
       feeds,
       resolvers,
+      execute: options.execute,
       maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
     }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),

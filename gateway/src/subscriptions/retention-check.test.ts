@@ -8,8 +8,8 @@ function feedsWith(through: Record<string, number | undefined>) {
   const asked: string[] = [];
   const feeds = {
     provinces: ['130000', '410000', '450000'],
-    async prunedThrough(province: string, subgraph: string, region: string) {
-      asked.push(`${province}/${subgraph}/${region}`);
+    async prunedThrough(province: string, topic: { subgraph: string }, region: string) {
+      asked.push(`${province}/${topic.subgraph}/${region}`);
       return through[province];
     },
   } as unknown as UpstreamFeeds;

@@ -34,7 +34,7 @@ export async function assertCursorsRetained(
   field = 'after',
 ): Promise<void> {
   const answers = await askConnectedProvinces(feeds.provinces, start, (province) =>
-    feeds.prunedThrough(province, topic.subgraph, region),
+    feeds.prunedThrough(province, topic, region),
   );
   const expired = answers.find(({ after, answer }) => answer !== undefined && after < answer);
   if (expired) throw cursorExpired(expired.province, expired.answer!, field);

@@ -60,7 +60,7 @@ export class UpstreamFeeds {
   private readonly heads = new Map<string, number>();
   /** `outboxHead` reads in flight per (province, subgraph), shared by the clients asking meanwhile. */
   private readonly headReads = new Map<string, Promise<number | undefined>>();
-  /** `outboxPrunedThrough` answers per (province, subgraph, region), for `retentionCacheMs`; bounded (any region of the country may be asked). */
+  /** `outboxPrunedThrough` answers per (province, field, filter), for `retentionCacheMs`; bounded (any region of the country may be asked). */
   private readonly retention: LRUCache<string, Promise<number | undefined>>;
 
   constructor(private readonly options: UpstreamFeedsOptions) {
@@ -111,24 +111,24 @@ export class UpstreamFeeds {
   }
 
   /**
-   * The highest seq a province pruned (retention) of an event its `subgraph` subscription filtered
-   * by `region` (a validated region code) would deliver: a client position below it cannot be
+   * The highest seq a province pruned (retention) of an event its `topic` subscription filtered
+   * by `filter` (a validated region code or id) would deliver: a client position below it cannot be
    * replayed. Read over the province link, reused for `retentionCacheMs` (it only grows) and shared
    * by the clients asking meanwhile (a reconnecting crowd asks once); undefined when the province
    * does not answer within `timeoutMs` (not remembered: the next client asks again).
    */
   prunedThrough(
     province: string,
-    subgraph: string,
-    region: string,
+    topic: Pick<SubscriptionTopic, 'name' | 'subgraph'>,
+    filter: string,
     timeoutMs = 2_000,
   ): Promise<number | undefined> {
-    const key = `${province}|${subgraph}|${region}`;
+    const key = `${province}|${topic.name}|${filter}`;
     const cached = this.retention.get(key);
     if (cached) return cached;
     const through = withTimeout(
-      this.link(province, subgraph).query<{ outboxPrunedThrough: string }>(
-        `query OutboxPrunedThrough { outboxPrunedThrough(region: "${region}") }`,
+      this.link(province, topic.subgraph).query<{ outboxPrunedThrough: string }>(
+        `query OutboxPrunedThrough { outboxPrunedThrough(region: ${JSON.stringify(filter)}, field: ${JSON.stringify(topic.name)}) }`,
       ),
       timeoutMs,
     )

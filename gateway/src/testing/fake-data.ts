@@ -33,9 +33,11 @@ export interface FakePassenger {
   temperature: number | null;
 }
 
-/** A trip of a fake province (owned by the organising province, the one of its origin). */
+/** A trip of a fake province (owned by the organising province, by default the one of its origin). */
 export interface FakeTrip {
   id: string;
+  /** The region that organised it (its province owns the trip); absent: the origin. */
+  organizer?: string;
   mode: 'BUS' | 'TRAIN' | 'FLIGHT';
   vehicleCode: string;
   origin: string;
@@ -113,7 +115,7 @@ export function makeEnterprise(region: string, over: Partial<FakeEnterprise> = {
   };
 }
 
-/** A trip organised by the province of `origin`. */
+/** A trip organised by the province of `origin` (or of `over.organizer`). */
 export function makeTrip(
   origin: string,
   destination: string,
@@ -122,7 +124,7 @@ export function makeTrip(
 ): FakeTrip {
   const at = iso(departureAt);
   return {
-    id: encodeId('Trip', provinceOf(origin), local('t')),
+    id: encodeId('Trip', provinceOf(over.organizer ?? origin), local('t')),
     mode: 'BUS',
     vehicleCode: `桂A${serial}`,
     origin,

@@ -13,6 +13,7 @@ import {
   type FakeShard,
 } from './fake-resolvers.js';
 import { answerGraphQL, readBody, sendJson } from '@p2p/runtime';
+import { FakeEventLog } from './fake-subscriptions.js';
 
 /** One request a fake province received. */
 export interface FakeRequest {
@@ -52,7 +53,8 @@ const classify = (query: string): FakeRequest['kind'] =>
 /**
  * A fake province for tests: the three logical subgraphs of the contract at `/workers/graphql`,
  * `/employment/graphql`, `/transport/graphql`, over in-memory records, with keyset pagination as
- * the contract describes. Counts requests, can be slowed down, stopped and restarted.
+ * the contract describes, and their subscriptions over graphql-ws from an event log the test
+ * writes (`subscriptions`). Counts requests, can be slowed down, stopped and restarted.
  */
 export class FakeProvince implements FakeShard {
   /** Requests received, in order. */
@@ -61,7 +63,10 @@ export class FakeProvince implements FakeShard {
   delayMs = 0;
   /** When set, every request is counted and answered with this HTTP status and no GraphQL body. */
   failStatus: number | undefined;
+  /** Its subscriptions over graphql-ws: the test appends events (`emit`) and reads what was asked. */
+  readonly subscriptions = new FakeEventLog();
   private server: Server;
+  private detachSubscriptions: (() => Promise<void>) | undefined;
   private port: number;
   private readonly apollo = new Map<string, ApolloServer>();
 
@@ -110,6 +115,8 @@ export class FakeProvince implements FakeShard {
 
   /** Stops listening and drops open connections (the province is "down"). */
   async stop(): Promise<void> {
+    await this.detachSubscriptions?.();
+    this.detachSubscriptions = undefined;
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -129,6 +136,12 @@ export class FakeProvince implements FakeShard {
   }
 
   private createServer(): Server {
+    const server = this.serveHttp();
+    this.detachSubscriptions = this.subscriptions.attach(server);
+    return server;
+  }
+
+  private serveHttp(): Server {
     return createServer((req, res) => {
       const name = /^\/(\w+)\/graphql/.exec(req.url ?? '')?.[1];
       const apollo = name ? this.apollo.get(name) : undefined;

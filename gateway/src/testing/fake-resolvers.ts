@@ -315,6 +315,7 @@ export function transportResolvers(shard: FakeShard): Resolvers {
     },
     Trip: {
       __resolveReference: (ref: { id: string }) => trip(ref.id),
+      organizer: (t: FakeTrip) => region(t.organizer ?? t.origin),
       origin: (t: FakeTrip) => region(t.origin),
       destination: (t: FakeTrip) => region(t.destination),
       passengers: (t: FakeTrip) =>

@@ -1,9 +1,10 @@
 import type { Caller } from '@p2p/schema';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ProvinceContext } from '../context.js';
-import type { PassengerRow, TripRow, WorkerRow } from '../db/schema/index.js';
+import type { PassengerRow, WorkerRow } from '../db/schema/index.js';
 import { findEnterprises, findReturnRequests } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
+import type { ServedTrip } from '../transport/trip-copies.js';
 import { isOwnId } from '../validation/ownership.js';
 import { workerLoader } from '../workers/records.js';
 import {
@@ -166,18 +167,19 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
 }
 
 /**
- * True when `caller` sees the boarding temperature of a passenger: the organiser (an officer whose
- * region contains the trip's origin, who took it), the receiving place until hand-over, and
- * whoever sees the worker's health (`workerView`, for a worker of this province).
+ * True when `caller` sees the boarding temperature of a passenger: the departure's side (an
+ * officer whose region contains the trip's organiser or its origin, where it was taken), the
+ * receiving place until hand-over, and whoever sees the worker's health (`workerView`, for a
+ * worker of this province). The same for a relayed copy of a trip organised elsewhere.
  */
 async function seesTemperature(
   ctx: ProvinceContext,
   caller: Caller,
-  trip: TripRow,
+  trip: ServedTrip,
   workerId: string,
 ): Promise<boolean> {
   if (caller.role === 'worker') return isWorkerHimself(caller, workerId);
-  if (officerCovers(caller, trip.origin)) return true;
+  if (officerCovers(caller, trip.organizer) || officerCovers(caller, trip.origin)) return true;
   if (trip.status !== 'HANDED_OVER' && trip.status !== 'CANCELLED' && atTripEnd(caller, trip)) return true;
   if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
   const worker = await workerLoader(ctx).load(workerId);
@@ -198,7 +200,7 @@ function guardedPassengers(resolve: Resolver): Resolver {
     const passengers = caller.role === 'worker' ? himselfAmong(caller, all) : all;
     return Promise.all(
       passengers.map(async (p) =>
-        p.worker && (await seesTemperature(ctx, caller, trip as TripRow, p.worker.id))
+        p.worker && (await seesTemperature(ctx, caller, trip as ServedTrip, p.worker.id))
           ? p
           : { ...p, temperature: null },
       ),

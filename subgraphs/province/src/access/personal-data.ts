@@ -17,8 +17,8 @@ import { officerCovers } from './request-access.js';
  * Who (in the worker's home province, where the record lives):
  * - an officer of the worker's home (province, or the city/county containing it): everything;
  * - the two ends of a trip of this province carrying him that is not yet handed over (PLANNED,
- *   DEPARTED, ARRIVED): an officer whose region contains the trip's origin (the organiser, who
- *   checks him at the gate) or its destination (the receiving place): everything. Only trips
+ *   DEPARTED, ARRIVED): an officer whose region contains the trip's organiser (who planned it),
+ *   its origin (who checks him at the gate) or its destination (the receiving place): everything. Only trips
  *   stored here are known (those this province organised); a place on a manifest is given only
  *   by his home side or with its consent (`passenger-consent.ts`), so a trip cannot open a record;
  * - the enterprise that employs him (`reportEmployment`) or that filed a return request for him
@@ -71,8 +71,9 @@ export interface WorkerFacts {
   phone: string;
 }
 
-/** A trip's two ends. */
+/** A trip's two ends and its organiser. */
 interface TripEnds {
+  organizer: string;
   origin: string;
   destination: string;
 }
@@ -84,7 +85,12 @@ interface TripEnds {
 function openTripsLoader(ctx: ProvinceContext) {
   return loaderFor<TripEnds[]>(ctx, 'access:openTrips', async (workerIds) => {
     const rows = await ctx.db
-      .select({ workerId: tripPassengers.workerId, origin: trips.origin, destination: trips.destination })
+      .select({
+        workerId: tripPassengers.workerId,
+        organizer: trips.organizer,
+        origin: trips.origin,
+        destination: trips.destination,
+      })
       .from(tripPassengers)
       .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
       .where(
@@ -124,9 +130,13 @@ function filingsLoader(ctx: ProvinceContext) {
   });
 }
 
-/** True when `caller` is an officer at either end of the trip. */
+/** True when `caller` is an officer at either end of the trip, or of the region that organised it. */
 export function atTripEnd(caller: Caller, trip: TripEnds): boolean {
-  return officerCovers(caller, trip.origin) || officerCovers(caller, trip.destination);
+  return (
+    officerCovers(caller, trip.organizer) ||
+    officerCovers(caller, trip.origin) ||
+    officerCovers(caller, trip.destination)
+  );
 }
 
 /** What `caller` sees of this worker's record (see the module comment). */

@@ -73,6 +73,8 @@ export function assertMayReadReturnRequest(caller: Caller, request: ReturnReques
 /**
  * Who may subscribe to what (the list rule at subscription time): `arrivals(destination)` like
  * `trips` (every person; the gateway's system caller too, whose shared feed carries ids only);
+ * `departures(homeRegion)` like `workers(homeRegion)`: the ministry, an officer whose region
+ * contains `homeRegion`, and the gateway's system caller (its shared feed);
  * `returnRequestsFiled(origin)` like `returnRequests(origin)`: the ministry, an officer whose region
  * contains `origin`, an enterprise (which receives only its own requests' events), and the
  * gateway's system caller (the gateway's shared feed: ids only; the gateway applies each client's
@@ -84,6 +86,13 @@ export function assertMaySubscribe(field: string, caller: Caller, args: Record<s
     throw forbidden(
       `${field}: a worker follows no subscription; read your own record, trips and return requests`,
     );
+  if (field === 'departures') {
+    if (caller.role === 'system' || caller.role === 'ministry') return;
+    if (officerCovers(caller, args.homeRegion as string)) return;
+    throw forbidden(
+      `departures: homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}; like workers(homeRegion:), only the home province or city and the ministry follow its people`,
+    );
+  }
   if (field !== 'returnRequestsFiled') return;
   if (caller.role === 'system' || caller.role === 'ministry' || caller.role === 'enterprise') return;
   if (officerCovers(caller, args.origin as string)) return;

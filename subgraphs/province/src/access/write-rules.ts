@@ -4,6 +4,7 @@ import type { ProvinceContext } from '../context.js';
 import { enterprises, returnRequests, trips, workers } from '../db/schema/index.js';
 import { findRecords, type RecordTable } from '../own-records.js';
 import { isOwnId } from '../validation/ownership.js';
+import { assertOriginSideBoarding } from './origin-boarding.js';
 import { callerWords, forbidden, officerCovers } from './request-access.js';
 
 /**
@@ -118,18 +119,24 @@ const bulkOfOfficers =
   async (_ctx, caller) =>
     personWhoWrites(operation, caller, false);
 
-/** The trip's organiser (origin side) or its receiving place (destination side). */
+/** The words of a trip's side in a refusal. */
+const SIDE_WORDS = {
+  organizer: "the trip's organiser",
+  destination: "the trip's destination (the receiving place)",
+} as const;
+
+/**
+ * The trip's organiser (who planned it and manages it: its manifest, departure, ETA,
+ * cancellation) or its receiving place (destination side: arrival and hand-over). For a trip
+ * organised by its origin, as every trip was before `organizer` existed, the organiser side is
+ * the origin side.
+ */
 const tripSide =
-  (operation: string, side: 'origin' | 'destination'): WriteRule =>
+  (operation: string, side: 'organizer' | 'destination'): WriteRule =>
   async (ctx, caller, args) => {
     personWhoWrites(operation, caller, false);
     const trip = await tripEnds(ctx, args.tripId);
-    officerOf(
-      operation,
-      caller,
-      trip?.[side],
-      side === 'origin' ? "the trip's origin" : "the trip's destination (the receiving place)",
-    );
+    officerOf(operation, caller, trip?.[side], SIDE_WORDS[side]);
   };
 
 /**
@@ -236,12 +243,19 @@ export const WRITE_RULES: Record<string, WriteRule> = {
 
   planTrip: async (_ctx, caller, args) => {
     personWhoWrites('planTrip', caller, false);
-    officerOf('planTrip', caller, String(args.input?.origin), 'origin');
+    const organizer = args.input?.organizer ?? args.input?.origin;
+    officerOf('planTrip', caller, String(organizer), args.input?.organizer == null ? 'origin' : 'organizer');
   },
-  assignPassengers: tripSide('assignPassengers', 'origin'),
-  departTrip: tripSide('departTrip', 'origin'),
-  updateEta: tripSide('updateEta', 'origin'),
-  cancelTrip: tripSide('cancelTrip', 'origin'),
+  assignPassengers: tripSide('assignPassengers', 'organizer'),
+  removePassengers: tripSide('removePassengers', 'organizer'),
+  departTrip: async (ctx, caller, args) => {
+    personWhoWrites('departTrip', caller, false);
+    const trip = await tripEnds(ctx, args.tripId);
+    if (!trip || officerCovers(caller, trip.organizer)) return;
+    await assertOriginSideBoarding(ctx, caller, trip, (args.boarded ?? []) as { workerId?: unknown }[]);
+  },
+  updateEta: tripSide('updateEta', 'organizer'),
+  cancelTrip: tripSide('cancelTrip', 'organizer'),
   confirmArrival: tripSide('confirmArrival', 'destination'),
   handOverTrip: tripSide('handOverTrip', 'destination'),
 };

@@ -7,10 +7,17 @@ import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { OutboxBatch } from '../outbox.js';
 import type { FactHandler, FactHandlerTable, FactOrigin } from './fact-handler.js';
+import { DEPARTURE_FACT_HANDLERS } from './departure-events.js';
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
+import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
 import { TRIP_FACT_HANDLERS } from './trip-facts.js';
 
-const TABLES: readonly FactHandlerTable[] = [TRIP_FACT_HANDLERS, REQUEST_FACT_HANDLERS];
+const TABLES: readonly FactHandlerTable[] = [
+  TRIP_FACT_HANDLERS,
+  DEPARTURE_FACT_HANDLERS,
+  TRIP_COPY_FACT_HANDLERS,
+  REQUEST_FACT_HANDLERS,
+];
 
 /** Runs every handler of the fact's kind, in order. An unknown kind is refused (a newer source). */
 export async function applyFact(

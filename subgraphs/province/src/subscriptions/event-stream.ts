@@ -22,7 +22,7 @@ export interface OutboxEventRecord {
   at: Date;
   tripId: string | null;
   returnRequestId: string | null;
-  /** What the event says besides its kind (ids, places, times, statuses), e.g. the status of a RETURN_REQUEST_UPDATED. */
+  /** The event's payload (ids, places, times, statuses: no personal data), e.g. a DEPARTURE's `kind`, a RETURN_REQUEST_UPDATED's `status`. */
   payload: Record<string, unknown>;
 }
 
@@ -47,7 +47,7 @@ interface EventRow {
   at_ms: number | string;
   trip_id: string | null;
   return_request_id: string | null;
-  payload: Record<string, unknown> | null;
+  payload: Record<string, unknown> | string | null;
 }
 
 /**
@@ -82,7 +82,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
       at: new Date(Number(r.at_ms)),
       tripId: r.trip_id,
       returnRequestId: r.return_request_id,
-      payload: r.payload ?? {},
+      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) ?? {},
     }));
   };
 

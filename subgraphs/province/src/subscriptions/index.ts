@@ -1,7 +1,7 @@
 /**
  * The province's subscription service: the outbox is the event log; one LISTEN connection wakes
  * one shared feed; each subscription replays after its cursor and follows the feed; graphql-ws
- * serves them at `/transport/graphql` (`arrivals`) and `/employment/graphql`
+ * serves them at `/transport/graphql` (`arrivals`, `departures`) and `/employment/graphql`
  * (`returnRequestsFiled`) on the province's http.Server.
  */
 import type { IncomingMessage, Server } from 'node:http';

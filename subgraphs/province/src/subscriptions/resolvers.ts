@@ -1,5 +1,5 @@
 /**
- * Resolvers of the province's subgraph subscriptions: `Subscription.arrivals` (transport) and
+ * Resolvers of the province's subgraph subscriptions: `arrivals`, `departures` (transport) and
  * `Subscription.returnRequestsFiled` (employment), their event types, and the WebSocket-only
  * `Query.outboxHead` the gateway reads to start a subscription exactly "from now" (and
  * `Query.outboxPrunedThrough`, below which a cursor is refused: retention/retention.ts).
@@ -27,8 +27,8 @@ export const WS_ONLY_TYPE_DEFS = `
   extend type Query {
     "This province's event high-water mark: subscribe with after set to it to follow from now on."
     outboxHead: String!
-    "The highest pruned seq (retention) of an event the subgraph's subscription (default: its first) with this filter value (a region, or an enterprise id for returnRequestUpdates) would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
-    outboxPrunedThrough(region: String!, subscription: String): String!
+    "The highest pruned seq (retention) of an event the subscription field of this subgraph (default: its first) with this filter value (a region, or an enterprise id for returnRequestUpdates) would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
+    outboxPrunedThrough(region: String!, field: String): String!
   }
 `;
 
@@ -83,6 +83,11 @@ export const SUBSCRIPTION_FILTERS: Readonly<Record<string, SubscriptionFilter>> 
     parse: (v) => assertRegionCode(v, 'origin'),
   },
   returnRequestUpdates: { topic: 'returnRequestUpdates', argument: 'enterpriseId', parse: ownEnterpriseId },
+  departures: {
+    topic: 'departures',
+    argument: 'homeRegion',
+    parse: (v) => assertRegionCode(v, 'homeRegion'),
+  },
 });
 
 function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTION_FILTERS) {
@@ -119,11 +124,19 @@ export function transportSubscriptionResolvers(source: SubscriptionSource): Reso
   return {
     Subscription: {
       arrivals: { subscribe: subscribeTo(source, 'arrivals'), resolve: freshEvent },
+      departures: { subscribe: subscribeTo(source, 'departures'), resolve: freshEvent },
     },
     TripEvent: {
       ...eventFields,
-      kind: (e: OutboxEventRecord) => e.kind,
-      trip: (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) => tripLoader(ctx).load(e.tripId!),
+      // A DEPARTURE (the home side's event, relay/departure-events.ts) says which TripEvent it is,
+      // and when the organiser recorded it.
+      kind: (e: OutboxEventRecord) => (e.kind === 'DEPARTURE' ? e.payload.kind : e.kind),
+      at: (e: OutboxEventRecord) =>
+        e.kind === 'DEPARTURE' && typeof e.payload.at === 'string' ? new Date(e.payload.at) : e.at,
+      // A departure's trip may be organised by another province: a reference the gateway resolves
+      // there (only the gateway subscribes, and it reads the trip's id alone).
+      trip: async (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>
+        (await tripLoader(ctx).load(e.tripId!)) ?? (e.kind === 'DEPARTURE' ? { id: e.tripId } : null),
     },
   } as ResolverMap;
 }
@@ -153,7 +166,7 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
 /**
  * `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only. `subscriptions`
  * are the subgraph's subscription fields; the first is the one `outboxPrunedThrough` answers for
- * when its `subscription` argument is not given.
+ * when its `field` argument is not given.
  */
 export function outboxHeadResolvers(
   source: SubscriptionSource,
@@ -164,12 +177,15 @@ export function outboxHeadResolvers(
       outboxHead: () => String(source.feed.head),
       outboxPrunedThrough: async (
         _: unknown,
-        args: { region: unknown; subscription?: string | null },
+        args: { region: unknown; field?: string | null },
         ctx: ProvinceContext,
       ) => {
-        const field = args.subscription ?? subscriptions[0]!;
+        const field = args.field ?? subscriptions[0]!;
         if (!subscriptions.includes(field))
-          throw badInput(`subscription: one of ${subscriptions.join(', ')}`, 'subscription');
+          throw badInput(
+            `field: ${field} is not a subscription of this subgraph (${subscriptions.join(', ')})`,
+            'field',
+          );
         const { topic, parse } = SUBSCRIPTION_FILTERS[field]!;
         return String(
           await filterPrunedThrough(ctx.db, topic, topicKey(topic, await parse(args.region, ctx))),

@@ -25,7 +25,7 @@ export type SubscriptionSubgraph = (typeof SUBSCRIPTION_SUBGRAPHS)[number];
 
 /** The subscription fields each subgraph serves (the first: `outboxPrunedThrough`'s default). */
 const SUBSCRIPTIONS_OF: Record<SubscriptionSubgraph, readonly string[]> = {
-  transport: ['arrivals'],
+  transport: ['arrivals', 'departures'],
   employment: ['returnRequestsFiled', 'returnRequestUpdates'],
 };
 

@@ -14,6 +14,8 @@ import { announceTrip } from './trip-news.js';
 
 /** `PlanTripInput` of the contract. */
 export interface PlanTripInput {
+  /** The region whose officer organises the trip (default: the origin); its province owns it. */
+  organizer?: string | null;
   mode: TransportMode;
   vehicleCode: string;
   origin: string;
@@ -26,14 +28,22 @@ export interface PlanTripInput {
 /** Most seats of one vehicle (a special train carried about 1,500 workers). */
 export const MAX_CAPACITY = 3_000;
 
-/** "One vehicle, one plan": plans a trip organised by this province (its origin). Writes PLANNED. */
+/**
+ * "One vehicle, one plan": plans a trip organised by a region of this province (`organizer`,
+ * default the origin), from any origin to any destination (a receiving county may fetch its
+ * workers from another province, report 004). The trip's id encodes this province. Writes PLANNED.
+ * @throws WRONG_PROVINCE when the organiser (the origin when none is given) lies in another province.
+ */
 export async function planTrip(
   ctx: ProvinceContext,
   tx: Tx,
   input: PlanTripInput,
   events: OutboxBatch,
 ): Promise<string[]> {
-  const origin = ownRegion(input.origin, ctx.province, 'input.origin', 'origin');
+  const organizer =
+    input.organizer == null
+      ? ownRegion(input.origin, ctx.province, 'input.origin', 'origin (the organiser when none is given)')
+      : ownRegion(input.organizer, ctx.province, 'input.organizer', 'organizer');
   const vehicleCode = requiredText(input.vehicleCode, 'input.vehicleCode', TEXT_LIMITS.vehicleCode);
   intInRange(input.capacity, 'input.capacity', 1, MAX_CAPACITY);
   notBefore(input.expectedArrivalAt, input.departureAt, 'input.expectedArrivalAt', 'input.departureAt');
@@ -41,10 +51,10 @@ export async function planTrip(
     .insert(trips)
     .values({
       id: encodeId('Trip', ctx.province),
-      organizer: origin,
+      organizer,
       mode: input.mode,
       vehicleCode,
-      origin,
+      origin: input.origin,
       destination: input.destination,
       departureAt: input.departureAt,
       expectedArrivalAt: input.expectedArrivalAt,
@@ -54,6 +64,17 @@ export async function planTrip(
   events.add(tripEvent('PLANNED', trip!));
   await announceTrip(ctx, tx, events, trip!, 'PLANNED');
   return [trip!.id];
+}
+
+/** Checks a list of worker ids given to a manifest change; returns them without repeats. */
+function manifestChange(workerIds: readonly string[]): string[] {
+  if (workerIds.length === 0) throw badInput('workerIds: give at least one worker', 'workerIds');
+  if (workerIds.length > MAX_CAPACITY)
+    throw badInput(`workerIds: at most ${MAX_CAPACITY} workers per call`, 'workerIds');
+  workerIds.forEach((id, i) => {
+    decodeId(id, 'Worker', `workerIds[${i}]`);
+  });
+  return [...new Set(workerIds)];
 }
 
 /**
@@ -82,13 +103,7 @@ export async function assignPassengers(
   workerIds: readonly string[],
   events: OutboxBatch,
 ): Promise<string[]> {
-  if (workerIds.length === 0) throw badInput('workerIds: give at least one worker', 'workerIds');
-  if (workerIds.length > MAX_CAPACITY)
-    throw badInput(`workerIds: at most ${MAX_CAPACITY} workers per call`, 'workerIds');
-  workerIds.forEach((id, i) => {
-    decodeId(id, 'Worker', `workerIds[${i}]`);
-  });
-  const ids = [...new Set(workerIds)];
+  const ids = manifestChange(workerIds);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED'], 'assigning passengers');
   await lockWorkers(tx, ids);
@@ -138,6 +153,36 @@ export async function assignPassengers(
     await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
     await announceTrip(ctx, tx, events, trip, 'ASSIGNED', added);
   }
+  return [tripId];
+}
+
+/**
+ * Takes workers off the manifest of a PLANNED trip (a manifest is corrected before departure,
+ * #13.5): their seats are free again and the statistics stop counting them. Every worker given
+ * must be on the manifest. Announces REMOVED to the provinces concerned.
+ * @throws BAD_USER_INPUT naming the first worker who is not on the manifest; CONFLICT once the trip left.
+ */
+export async function removePassengers(
+  ctx: ProvinceContext,
+  tx: Tx,
+  tripId: string,
+  workerIds: readonly string[],
+  events: OutboxBatch,
+): Promise<string[]> {
+  const ids = manifestChange(workerIds);
+  const trip = await lockTrip(ctx, tx, tripId);
+  requireStatus(trip, ['PLANNED'], 'removing passengers');
+  const onManifest = new Set((await manifest(tx, tripId)).map((p) => p.workerId));
+  const stranger = workerIds.findIndex((id) => !onManifest.has(id));
+  if (stranger >= 0)
+    throw badInput(
+      `workerIds[${stranger}]: worker ${workerIds[stranger]} is not on the manifest of trip ${tripId}`,
+      `workerIds[${stranger}]`,
+    );
+  await tx
+    .delete(tripPassengers)
+    .where(and(eq(tripPassengers.tripId, tripId), inArray(tripPassengers.workerId, ids)));
+  await announceTrip(ctx, tx, events, trip, 'REMOVED', ids);
   return [tripId];
 }
 

@@ -1,16 +1,11 @@
-import { regionPrefix } from '@p2p/schema';
-import { and, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { loaderFor, type ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
-import {
-  tripPassengers,
-  trips,
-  type PassengerRow,
-  type TripRow,
-  type TripStatus,
-} from '../db/schema/index.js';
-import { insideRegion, tablePage, orderByInstant, type Connection, type PageArgs } from '../pagination.js';
+import { tripPassengers, trips, type PassengerRow, type TripRow } from '../db/schema/index.js';
+import { tablePage, orderByInstant, type Connection } from '../pagination.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
+import { ownAndCopiedTripPage, pageIncludesCopies, tripsCarrying, type ServedTrip } from './trip-copies.js';
+import { tripFilters, type TripFilter } from './trip-filter.js';
 
 const idsParam = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
 
@@ -40,45 +35,32 @@ export function passengersLoader(ctx: ProvinceContext) {
 }
 
 /**
- * The request's loader of "the trip a worker travels on": per worker id, the most recent
- * (by departure) non-cancelled trip of this province whose manifest names him, or null.
- * One `DISTINCT ON` statement per tick.
+ * The request's loader of "the trip a worker travels on": per worker id, the most recent (by
+ * departure) non-cancelled trip whose manifest names him, among this province's own trips and
+ * the relayed copies of trips organised elsewhere from here (`trip-copies.ts`), or null. One
+ * statement per tick.
  */
 export function tripOfWorkerLoader(ctx: ProvinceContext) {
-  return loaderFor<TripRow | null>(ctx, 'tripOfWorker', async (workerIds) => {
-    const rows = await ctx.db
-      .selectDistinctOn([tripPassengers.workerId], {
-        workerId: tripPassengers.workerId,
-        trip: getTableColumns(trips),
-      })
-      .from(tripPassengers)
-      .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
-      .where(
-        and(sql`${tripPassengers.workerId} = ANY(${idsParam(workerIds)})`, ne(trips.status, 'CANCELLED')),
-      )
-      .orderBy(tripPassengers.workerId, sql`${trips.departureAt} DESC`, sql`${trips.id} DESC`);
-    const byWorker = new Map(rows.map((r) => [r.workerId, r.trip]));
-    return workerIds.map((id) => byWorker.get(id) ?? null);
+  return loaderFor<ServedTrip | null>(ctx, 'tripOfWorker', async (workerIds) => {
+    const carrying = await tripsCarrying(ctx.db, workerIds);
+    return workerIds.map((id) => carrying.get(id) ?? null);
   });
 }
 
-/** Filters of the `trips` connection (an empty status list means any status). */
-export interface TripFilter extends PageArgs {
-  origin?: string | null;
-  destination?: string | null;
-  status?: TripStatus[] | null;
-}
+/** Filters of the `trips` connection. */
+export type { TripFilter } from './trip-filter.js';
 
-/** A keyset page of this province's trips, ordered by departureAt, then id. */
-export function tripPage(db: Executor, args: TripFilter): Promise<Connection<TripRow>> {
-  const filters: SQL[] = [];
-  if (args.origin != null) filters.push(insideRegion(trips.origin, regionPrefix(args.origin)));
-  if (args.destination != null) filters.push(insideRegion(trips.destination, regionPrefix(args.destination)));
-  if (args.status?.length) filters.push(sql`${trips.status} = ANY(${sql.param(args.status)}::text[])`);
+/**
+ * A keyset page of the `trips` connection, ordered by departureAt, then id: this province's own
+ * trips, and when `origin` lies in this province the relayed copies of trips organised elsewhere
+ * that leave from there too (`trip-copies.ts`).
+ */
+export function tripPage(ctx: ProvinceContext, args: TripFilter): Promise<Connection<ServedTrip>> {
+  if (pageIncludesCopies(ctx.province, args)) return ownAndCopiedTripPage(ctx.db, args);
   return tablePage<TripRow>(
-    db,
+    ctx.db,
     trips,
-    filters,
+    tripFilters(trips, args),
     args,
     orderByInstant(trips.departureAt, trips.id, (t) => t.departureAt),
   );

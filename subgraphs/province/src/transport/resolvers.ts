@@ -1,6 +1,6 @@
 import { decodeId, provinceOf, scalarResolvers } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
-import type { PassengerRow, TripRow } from '../db/schema/index.js';
+import type { TripRow } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { recordsFor, runMutation } from '../mutation.js';
@@ -15,7 +15,7 @@ import {
   type BoardingInput,
   type ConfirmArrivalInput,
 } from './movement.js';
-import { assignPassengers, planTrip, type PlanTripInput } from './planning.js';
+import { assignPassengers, planTrip, removePassengers, type PlanTripInput } from './planning.js';
 import {
   findTrips,
   passengersLoader,
@@ -24,6 +24,7 @@ import {
   tripPage,
   type TripFilter,
 } from './records.js';
+import { isTripCopy, type ServedTrip } from './trip-copies.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -54,7 +55,7 @@ export const transportResolvers: ResolverMap = {
       decodeId(args.id, 'Trip');
       return tripLoader(ctx).load(args.id);
     },
-    trips: (_: unknown, args: TripFilter, ctx: ProvinceContext) => tripPage(ctx.db, args),
+    trips: (_: unknown, args: TripFilter, ctx: ProvinceContext) => tripPage(ctx, args),
   },
   Mutation: {
     planTrip: (_: unknown, args: Keyed & { input: PlanTripInput }, ctx: ProvinceContext) =>
@@ -66,6 +67,14 @@ export const transportResolvers: ResolverMap = {
     ) =>
       oneTrip(ctx, 'assignPassengers', args, (tx, events) =>
         assignPassengers(ctx, tx, args.tripId, args.workerIds, events),
+      ),
+    removePassengers: (
+      _: unknown,
+      args: Keyed & { tripId: string; workerIds: string[] },
+      ctx: ProvinceContext,
+    ) =>
+      oneTrip(ctx, 'removePassengers', args, (tx, events) =>
+        removePassengers(ctx, tx, args.tripId, args.workerIds, events),
       ),
     departTrip: (
       _: unknown,
@@ -104,10 +113,12 @@ export const transportResolvers: ResolverMap = {
   },
   Trip: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => tripLoader(ctx).load(ref.id),
-    origin: (t: TripRow) => regionRef(t.origin),
-    destination: (t: TripRow) => regionRef(t.destination),
-    passengers: async (t: TripRow, _: unknown, ctx: ProvinceContext) =>
-      (await passengersLoader(ctx).load(t.id)).map((p: PassengerRow) => ({
+    organizer: (t: ServedTrip) => regionRef(t.organizer),
+    origin: (t: ServedTrip) => regionRef(t.origin),
+    destination: (t: ServedTrip) => regionRef(t.destination),
+    // A relayed copy carries its manifest as last relayed; an own trip reads it (one statement per tick).
+    passengers: async (t: ServedTrip, _: unknown, ctx: ProvinceContext) =>
+      (isTripCopy(t) ? t.passengers : await passengersLoader(ctx).load(t.id)).map((p) => ({
         worker: entityRef('Worker', p.workerId),
         boarded: p.boarded,
         temperature: p.temperature,

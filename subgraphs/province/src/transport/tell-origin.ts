@@ -1,15 +1,67 @@
-/** Keeps the origin's province's copy of a trip organised elsewhere (TRIP_COPY facts). To be built. */
-import type { TripNews } from '@p2p/schema';
+/**
+ * Keeps the origin's province's copy of a trip organised elsewhere (TRIP_COPY facts, #13.2): a
+ * receiving county may organise a pick-up from another province (report 004), and the origin's
+ * officers still find the trip in `trips(origin:)` and `ReturnRequest.trip` there, from the copy
+ * (`transport/trip-copies.ts`; applied by `relay/trip-copy-facts.ts`).
+ */
+import { provinceOf, type TripCopyFact, type TripNews } from '@p2p/schema';
+import { sql } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { TripRow } from '../db/schema/index.js';
+import { rowsOf } from '../db/sql-rows.js';
 import type { OutboxBatch } from '../outbox.js';
+import { tellProvince } from '../relay/tell.js';
+import { findPassengers } from './records.js';
 
-/** Sends the origin's province the trip as it is now, when the origin lies in another province. */
+/** The trip as it is now, manifest included, as the relay carries it to the origin's province. */
+export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
+  const [passengers = []] = await findPassengers(tx, [trip.id]);
+  const clock = await tx.execute(
+    sql`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms`,
+  );
+  const asOf = new Date(Number(rowsOf<{ now_ms: number | string }>(clock)[0]!.now_ms));
+  return {
+    fact: 'TRIP_COPY',
+    trip: {
+      id: trip.id,
+      organizer: trip.organizer,
+      mode: trip.mode,
+      vehicleCode: trip.vehicleCode,
+      origin: trip.origin,
+      destination: trip.destination,
+      departureAt: trip.departureAt.toISOString(),
+      expectedArrivalAt: trip.expectedArrivalAt.toISOString(),
+      arrivedAt: trip.arrivedAt?.toISOString() ?? null,
+      status: trip.status,
+      capacity: trip.capacity,
+      headcount: trip.headcount,
+      handedOverTo: trip.handedOverTo,
+      cancelReason: trip.cancelReason,
+      plannedAt: trip.plannedAt.toISOString(),
+      asOf: asOf.toISOString(),
+      passengers: passengers.map((p) => ({
+        workerId: p.workerId,
+        boarded: p.boarded,
+        temperature: p.temperature,
+      })),
+    },
+  };
+}
+
+/**
+ * Sends the origin's province the trip as it is now (every news: planned, manifest changes,
+ * departure, ETA, arrival, hand-over, cancellation), when the origin lies in another province
+ * than this one, the organiser's. Nothing for a trip whose origin is in this province.
+ */
 export async function tellOrigin(
-  _ctx: ProvinceContext,
-  _tx: Tx,
-  _events: OutboxBatch,
-  _trip: TripRow,
+  ctx: ProvinceContext,
+  tx: Tx,
+  events: OutboxBatch,
+  trip: TripRow,
   _news: TripNews,
-): Promise<void> {}
+): Promise<void> {
+  const target = provinceOf(trip.origin);
+  if (target === ctx.province) return;
+  tellProvince(ctx, events, target, await tripCopyOf(tx, trip));
+}

@@ -1,0 +1,74 @@
+/**
+ * What the origin's province does with a TRIP_COPY fact (`transport/tell-origin.ts`): keeps the
+ * copy of a trip organised by another province whose origin is here, so `trips(origin:)` and
+ * `ReturnRequest.trip` find it (`transport/trip-copies.ts`). A copy lives in its own table without
+ * counter triggers: the organiser counts its trips, the copy is never counted twice.
+ */
+import { provinceOf, tryDecodeId, type TripCopyFact } from '@p2p/schema';
+import { sql } from 'drizzle-orm';
+import { tripCopies } from '../db/schema/index.js';
+import type { FactHandler, FactHandlerTable } from './fact-handler.js';
+
+/** A relayed instant, or a refusal naming the field (a fact from a newer or broken source). */
+function instant(value: string | null | undefined, field: string): Date {
+  const at = new Date(String(value));
+  if (Number.isNaN(at.getTime())) throw new Error(`TRIP_COPY: ${field} is not an instant`);
+  return at;
+}
+
+/**
+ * Upserts the copy, unless the stored one is newer: facts of one source arrive in order, but a
+ * copy is replaced only by one as of the same time or later (`asOf`, the organiser's clock under
+ * the trip's lock; the source's commit time for a fact without it). A copy of a trip that is not
+ * the sender's own, or whose origin is not in this province, is refused (it would be served here).
+ */
+export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, origin) => {
+  const trip = fact.trip;
+  if (tryDecodeId(trip.id)?.kind !== 'Trip' || tryDecodeId(trip.id)?.province !== origin.source)
+    throw new Error(`TRIP_COPY: trip ${trip.id} is not a trip of province ${origin.source}`);
+  if (provinceOf(trip.origin) !== ctx.province)
+    throw new Error(
+      `TRIP_COPY: trip ${trip.id} leaves from ${trip.origin}, outside province ${ctx.province}`,
+    );
+  const asOf = trip.asOf ? instant(trip.asOf, 'asOf') : origin.at;
+  const row = {
+    id: trip.id,
+    organizer: trip.organizer,
+    mode: trip.mode,
+    vehicleCode: trip.vehicleCode,
+    origin: trip.origin,
+    destination: trip.destination,
+    departureAt: instant(trip.departureAt, 'departureAt'),
+    expectedArrivalAt: instant(trip.expectedArrivalAt, 'expectedArrivalAt'),
+    arrivedAt: trip.arrivedAt == null ? null : instant(trip.arrivedAt, 'arrivedAt'),
+    capacity: trip.capacity,
+    status: trip.status,
+    headcount: trip.headcount,
+    handedOverTo: trip.handedOverTo,
+    cancelReason: trip.cancelReason,
+    passengers: trip.passengers.map((p) => ({
+      workerId: p.workerId,
+      boarded: p.boarded,
+      temperature: p.temperature,
+    })),
+    plannedAt: instant(trip.plannedAt, 'plannedAt'),
+    updatedAt: asOf,
+  };
+  const { id: _, ...changes } = row;
+  await tx
+    .insert(tripCopies)
+    .values(row)
+    .onConflictDoUpdate({
+      target: tripCopies.id,
+      set: Object.fromEntries(
+        Object.keys(changes).map((key) => [
+          key,
+          sql.raw(`excluded.${tripCopies[key as keyof typeof changes].name}`),
+        ]),
+      ),
+      setWhere: sql`${tripCopies.updatedAt} <= excluded.updated_at`,
+    });
+};
+
+/** Handlers of TRIP_COPY facts. */
+export const TRIP_COPY_FACT_HANDLERS: FactHandlerTable = { TRIP_COPY: [applyTripCopy] };
