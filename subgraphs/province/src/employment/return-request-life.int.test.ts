@@ -319,7 +319,10 @@ describe('the life of a return request in one province (#13.3)', () => {
       'CONFLICT',
       /ON_POST, and a ON_POST request cannot become DECLINED/,
     );
-    // a late trip fact does not arrange an ON_POST request either
+    expect(await p.fingerprint()).toBe(before);
+    // a late trip fact does not arrange an ON_POST request either (the home side records the trip
+    // itself: its departures feed and his trips)
+    const statuses = await updates(p, id);
     await apply(
       p,
       tripFact('ASSIGNED', { id: 'T41-latetrip0000', destination: '410105' }, [
@@ -327,7 +330,8 @@ describe('the life of a return request in one province (#13.3)', () => {
       ]),
       '410000',
     );
-    expect(await p.fingerprint()).toBe(before);
+    expect(await updates(p, id)).toEqual(statuses);
+    expect(statuses.at(-1)).toBe('ON_POST');
   });
 
   it('should withdraw with a reason, told to the home side; a decline after it is a CONFLICT', async () => {

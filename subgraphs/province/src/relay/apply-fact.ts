@@ -2,7 +2,7 @@
  * Applies facts: one list of handlers per fact kind, run in order. The handlers of trips and of
  * return requests live beside their subject; this file only puts them together.
  */
-import type { RelayFact } from '@p2p/schema';
+import { tryDecodeId, type RelayFact } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { OutboxBatch } from '../outbox.js';
@@ -19,7 +19,31 @@ const TABLES: readonly FactHandlerTable[] = [
   REQUEST_FACT_HANDLERS,
 ];
 
-/** Runs every handler of the fact's kind, in order. An unknown kind is refused (a newer source). */
+/**
+ * The record a fact speaks about, when its id names the province that alone may tell it: a trip
+ * (its organiser), a return request or an enterprise (the enterprise's province). An answer about
+ * a request comes from the worker's home, which the handler checks against the stored request.
+ */
+function subjectId(fact: RelayFact): string | undefined {
+  switch (fact.fact) {
+    case 'TRIP':
+    case 'TRIP_COPY':
+      return fact.trip.id;
+    case 'RETURN_REQUEST':
+      return fact.request.id;
+    case 'STAFF':
+      return fact.enterpriseId;
+    case 'RETURN_REQUEST_ANSWER':
+      return undefined;
+  }
+}
+
+/**
+ * Runs every handler of the fact's kind, in order. A fact about a record the source does not own
+ * (a trip organised elsewhere, another province's request or enterprise) is left, logged without
+ * personal data, so a province can only tell what is its own. An unknown kind is refused (a newer
+ * source).
+ */
 export async function applyFact(
   ctx: ProvinceContext,
   tx: Tx,
@@ -27,6 +51,15 @@ export async function applyFact(
   origin: FactOrigin,
   events: OutboxBatch,
 ): Promise<void> {
+  const subject = subjectId(fact);
+  const owner = subject === undefined ? undefined : tryDecodeId(subject)?.province;
+  if (subject !== undefined && owner !== origin.source) {
+    ctx.log.warn(
+      { fact: fact.fact, source: origin.source, seq: origin.seq, owner: owner ?? null },
+      'relayed fact left: its source does not own its subject',
+    );
+    return;
+  }
   const handlers = TABLES.flatMap((t) => (t[fact.fact] ?? []) as FactHandler[]);
   if (handlers.length === 0) throw new Error(`no handler for relayed fact ${JSON.stringify(fact.fact)}`);
   for (const handle of handlers) await handle(ctx, tx, fact, origin, events);
