@@ -168,12 +168,14 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   let feed: OutboxFeed | undefined;
   const relay = relayEndpoints({
     province,
-    contextFor: () => createContext({ province, db: db.db, workerIdKey, log: log.child({ component: 'relay' }) }),
+    contextFor: () =>
+      createContext({ province, db: db.db, workerIdKey, log: log.child({ component: 'relay' }) }),
     admit: admission.admit,
     feed: () => {
       if (!feed) throw new Error('the outbox feed is not started yet');
       return feed;
     },
+    retentionDays: { ...DEFAULT_RETENTION, ...options.retention }.outboxDays,
     log,
   });
   const httpServer = createHttpServer({

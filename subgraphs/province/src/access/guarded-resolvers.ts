@@ -141,6 +141,12 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
     workRegion: orNull('workRegion', 'whereabouts'),
     employer: orNull('employer', 'whereabouts'),
     travelIntent: orNull('travelIntent', 'whereabouts'),
+    currentTrip: orNull('currentTrip', 'whereabouts'),
+    // A non-null list: empty (not an error, which would blank the whole worker) for others.
+    trips: async (w: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
+      const view = await viewOf(ctx, w);
+      return !view || view.whereabouts ? own('trips')(w, args, ctx, info) : [];
+    },
   };
 }
 

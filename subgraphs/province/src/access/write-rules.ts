@@ -36,12 +36,19 @@ const requestOwner = async (ctx: ProvinceContext, id: unknown) => {
   return request && { enterpriseId: request.enterpriseId, region: request.destinationRegion };
 };
 
-/** Refuses the ministry (reads only), the gateway's system caller, and enterprises unless allowed. */
+/**
+ * Refuses the ministry (reads only), the gateway's system caller, the relay (which writes only
+ * what a relayed fact implies, through its own endpoints) and enterprises unless allowed.
+ */
 function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boolean): void {
   if (caller.role === 'ministry')
     throw forbidden(`${operation}: the ministry reads every statistic and list but changes no record`);
   if (caller.role === 'system')
     throw forbidden(`${operation}: the gateway's system caller changes no record`);
+  if (caller.role === 'relay')
+    throw forbidden(
+      `${operation}: the relay changes records only as a relayed fact implies, never through GraphQL`,
+    );
   if (caller.role === 'enterprise' && !enterpriseMay)
     throw forbidden(
       `${operation}: an enterprise may not do this; it is done by the province or city in charge`,

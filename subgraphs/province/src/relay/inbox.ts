@@ -90,7 +90,13 @@ export async function applyRelayedBatch(ctx: ProvinceContext, batch: RelayedBatc
     if (fresh.length === 0) return { row, appliedNow: 0 };
     const events = new OutboxBatch();
     for (const event of fresh) {
-      await applyFact(ctx, tx, event.fact, { source: batch.source, seq: event.seq, at: new Date(event.at) }, events);
+      await applyFact(
+        ctx,
+        tx,
+        event.fact,
+        { source: batch.source, seq: event.seq, at: new Date(event.at) },
+        events,
+      );
       await applyLocalFacts(ctx, tx, events);
     }
     await events.flush(tx);

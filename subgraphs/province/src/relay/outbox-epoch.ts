@@ -14,7 +14,9 @@ import { rowsOf } from '../db/sql-rows.js';
  * @throws Error when the row is missing (migration 0005 writes it; an operator deleted it).
  */
 export async function currentEpoch(db: Executor): Promise<string> {
-  const [row] = rowsOf<{ epoch: string }>(await db.execute(sql`SELECT epoch FROM ${outboxEpoch} WHERE id = 1`));
+  const [row] = rowsOf<{ epoch: string }>(
+    await db.execute(sql`SELECT epoch FROM ${outboxEpoch} WHERE id = 1`),
+  );
   if (!row) throw new Error('outbox_epoch has no row: the outbox epoch is unknown');
   return row.epoch;
 }

@@ -24,7 +24,7 @@ import {
   sendJson,
   type Logger,
 } from '@p2p/runtime';
-import { hubError } from '@p2p/schema';
+import { hubError, RELAY_ENDPOINTS } from '@p2p/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ProvinceContext } from '../context.js';
 import { callerOf, callerWords } from '../access/request-access.js';
@@ -32,9 +32,6 @@ import type { OutboxFeed } from '../subscriptions/outbox-feed.js';
 import { applyRelayedBatch, readInbox } from './inbox.js';
 import { parseApplyRequest, parseEventsRequest } from './relay-requests.js';
 import { readRelayEvents } from './relay-source.js';
-
-/** The relay's paths on a province's port. */
-export const RELAY_PATHS: readonly string[] = ['/relay/events', '/relay/apply', '/relay/inbox'];
 
 /** Largest body of a relay request (a batch of facts). @default 8 MiB */
 export const MAX_RELAY_BODY_BYTES = 8 * 1024 * 1024;
@@ -45,9 +42,15 @@ export interface RelayEndpointOptions {
   /** A fresh context (its access is bound by `admit`). */
   contextFor(): ProvinceContext;
   /** The gateway's signature check over the exact body bytes (as for GraphQL requests). */
-  admit(req: IncomingMessage, ctx: ProvinceContext, body: Uint8Array): Promise<GraphQLFormattedError | undefined>;
+  admit(
+    req: IncomingMessage,
+    ctx: ProvinceContext,
+    body: Uint8Array,
+  ): Promise<GraphQLFormattedError | undefined>;
   /** The shared outbox feed (started before the port listens). */
   feed(): OutboxFeed;
+  /** How many days this province keeps its outbox events (0: for ever), told to the relay. */
+  retentionDays: number;
   log: Logger;
 }
 
@@ -87,24 +90,35 @@ export function relayEndpoints(options: RelayEndpointOptions) {
     if (caller && caller.role !== 'relay')
       return refuse(
         res,
-        hubError('FORBIDDEN', `${path}: only the relay delivers events between provinces; not ${callerWords(caller)}`),
+        hubError(
+          'FORBIDDEN',
+          `${path}: only the relay delivers events between provinces; not ${callerWords(caller)}`,
+        ),
       );
     try {
-      if (path === '/relay/events') {
+      if (path === RELAY_ENDPOINTS.events) {
         const request = parseEventsRequest(body, options.province);
         const gone = new AbortController();
         res.on('close', () => gone.abort());
-        const read = await readRelayEvents(ctx.db, options.feed(), { ...request, signal: gone.signal });
+        const read = await readRelayEvents(ctx.db, options.feed(), {
+          ...request,
+          retentionDays: options.retentionDays,
+          signal: gone.signal,
+        });
         if (!res.destroyed) sendJson(res, 200, read);
         return;
       }
-      if (path === '/relay/apply') {
+      if (path === RELAY_ENDPOINTS.apply) {
         const applied = await applyRelayedBatch(ctx, parseApplyRequest(body, options.province));
         return sendJson(res, 200, applied);
       }
       return sendJson(res, 200, { province: options.province, inbox: await readInbox(ctx.db) });
     } catch (err) {
-      if (err instanceof GraphQLError && typeof err.extensions.code === 'string' && err.extensions.code !== 'INTERNAL_SERVER_ERROR')
+      if (
+        err instanceof GraphQLError &&
+        typeof err.extensions.code === 'string' &&
+        err.extensions.code !== 'INTERNAL_SERVER_ERROR'
+      )
         return refuse(res, err);
       options.log.error({ err: safeError(err), path }, 'relay request failed');
       return sendError(res, internalError());

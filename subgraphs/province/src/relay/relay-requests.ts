@@ -51,7 +51,8 @@ function text(value: unknown, field: string, max = 64): string {
 function otherProvince(value: unknown, field: string, self: string): string {
   if (typeof value !== 'string' || !/^\d{2}0000$/.test(value) || findRegion(value)?.level !== 'PROVINCE')
     throw badInput(`${field}: expected a six-digit province code`, field);
-  if (value === self) throw badInput(`${field}: ${value} is this province; it tells itself without the relay`, field);
+  if (value === self)
+    throw badInput(`${field}: ${value} is this province; it tells itself without the relay`, field);
   return value;
 }
 
@@ -64,7 +65,8 @@ export function parseEventsRequest(body: unknown, self: string): EventsRequest {
   const consumers = b.consumers.map((raw, i): ConsumerPosition => {
     const c = object(raw, `consumers[${i}]`);
     const target = otherProvince(c.target, `consumers[${i}].target`, self);
-    if (seen.has(target)) throw badInput(`consumers[${i}].target: ${target} is listed twice`, `consumers[${i}].target`);
+    if (seen.has(target))
+      throw badInput(`consumers[${i}].target: ${target} is listed twice`, `consumers[${i}].target`);
     seen.add(target);
     return {
       target,
@@ -92,10 +94,14 @@ export function parseApplyRequest(body: unknown, self: string): RelayedBatch {
     const e = object(raw, `events[${i}]`);
     const seq = integer(e.seq, `events[${i}].seq`, 1, Number.MAX_SAFE_INTEGER);
     if (seq <= previous)
-      throw badInput(`events[${i}].seq: ${seq} must be above ${previous} (events in seq order, after the position)`, `events[${i}].seq`);
+      throw badInput(
+        `events[${i}].seq: ${seq} must be above ${previous} (events in seq order, after the position)`,
+        `events[${i}].seq`,
+      );
     previous = seq;
     const at = text(e.at, `events[${i}].at`);
-    if (Number.isNaN(Date.parse(at))) throw badInput(`events[${i}].at: expected an ISO 8601 time`, `events[${i}].at`);
+    if (Number.isNaN(Date.parse(at)))
+      throw badInput(`events[${i}].at: expected an ISO 8601 time`, `events[${i}].at`);
     const fact = object(e.fact, `events[${i}].fact`);
     text(fact.fact, `events[${i}].fact.fact`);
     return { seq, at, fact: fact as unknown as RelayFact };

@@ -6,7 +6,14 @@
  * (bounded) instead of being called again and again. Each read records the positions the targets
  * reported (`relay_consumers`), which retention never prunes beyond.
  */
-import type { RelayedEvent, RelayFact } from '@p2p/schema';
+import type {
+  RelayConsumerBatch,
+  RelayConsumerPosition,
+  RelayedEvent,
+  RelayEventsAnswer,
+  RelayFact,
+  RelayRefusal,
+} from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { relayConsumers } from '../db/schema/index.js';
@@ -17,50 +24,23 @@ import type { OutboxFeed } from '../subscriptions/outbox-feed.js';
 import { currentEpoch } from './outbox-epoch.js';
 
 /** Where one target stands: the position its inbox holds for this source. */
-export interface ConsumerPosition {
-  /** The consuming province, six digits. */
-  target: string;
-  /** This source's epoch the position belongs to; null for a target that never applied anything here. */
-  epoch: string | null;
-  /** The seq of the last event the target applied (0: none). */
-  after: number;
-}
+export type ConsumerPosition = RelayConsumerPosition;
+/** Why a target's position is refused (the other targets are still served). */
+export type ConsumerRefusal = RelayRefusal;
+/** The answer for one target. */
+export type ConsumerBatch = RelayConsumerBatch;
 
 /** A read of the relay events for several targets. */
 export interface RelayReadRequest {
   consumers: readonly ConsumerPosition[];
-  /** Events per target at most. */
+  /** Events per target at most (0: only heads and backlogs). */
   limit: number;
   /** How long to wait for a first event when there is none (0: answer at once). */
   waitMs: number;
+  /** How many days this province keeps its events (0: for ever), told to the relay. */
+  retentionDays: number;
   /** Ends the wait early (the caller went away). */
   signal?: AbortSignal;
-}
-
-/** Why a target's position is refused (the other targets are still served). */
-export interface ConsumerRefusal {
-  code: 'CURSOR_EXPIRED' | 'BAD_USER_INPUT';
-  message: string;
-}
-
-/** The answer for one target. */
-export interface ConsumerBatch {
-  target: string;
-  /** The next events after its position, in seq order (at most `limit`, and about `MAX_BATCH_BYTES`). */
-  events: RelayedEvent[];
-  /** The highest seq of an event for this target committed here (its backlog ends there). */
-  head: number;
-  /** Events for this target after its position, those returned included. */
-  pending: number;
-  /** Present when the position is refused: nothing else is read for this target. */
-  refused?: ConsumerRefusal;
-}
-
-/** The answer of {@link readRelayEvents}. */
-export interface RelayRead {
-  /** This province's current outbox epoch. */
-  epoch: string;
-  consumers: ConsumerBatch[];
 }
 
 /** Payload bytes per target per answer, about (at least one event is always sent). @default 2 MiB */
@@ -129,7 +109,9 @@ async function readEvents(
   limit: number,
 ): Promise<Map<string, RelayedEvent[]>> {
   const parts: SQL[] = consumers.map(
-    (c) => sql`(SELECT ${c.target}::text AS target, seq, (extract(epoch FROM at) * 1000)::float8 AS at_ms, payload
+    (
+      c,
+    ) => sql`(SELECT ${c.target}::text AS target, seq, (extract(epoch FROM at) * 1000)::float8 AS at_ms, payload
       FROM outbox WHERE ${topicFilterSql('relay', c.target)} AND seq > ${c.after} AND seq <= ${head}
       ORDER BY seq LIMIT ${limit})`,
   );
@@ -174,7 +156,11 @@ async function backlogs(
  * whose position is refused get `refused` and nothing else; the others get their events, waiting
  * up to `waitMs` on the feed while none of them has any.
  */
-export async function readRelayEvents(db: Db, feed: OutboxFeed, request: RelayReadRequest): Promise<RelayRead> {
+export async function readRelayEvents(
+  db: Db,
+  feed: OutboxFeed,
+  request: RelayReadRequest,
+): Promise<RelayEventsAnswer> {
   const epoch = await currentEpoch(db);
   const refusals = new Map<string, ConsumerRefusal>();
   for (const consumer of request.consumers) {
@@ -190,7 +176,12 @@ export async function readRelayEvents(db: Db, feed: OutboxFeed, request: RelayRe
       const head = feed.head;
       events = await readEvents(db, served, head, request.limit);
       const remaining = deadline - Date.now();
-      if ([...events.values()].some((e) => e.length > 0) || remaining <= 0 || request.signal?.aborted || feed.isClosed)
+      if (
+        [...events.values()].some((e) => e.length > 0) ||
+        remaining <= 0 ||
+        request.signal?.aborted ||
+        feed.isClosed
+      )
         break;
       const wait = AbortSignal.timeout(remaining);
       await feed.waitBeyond(head, request.signal ? AbortSignal.any([wait, request.signal]) : wait);
@@ -199,6 +190,7 @@ export async function readRelayEvents(db: Db, feed: OutboxFeed, request: RelayRe
   const heads = served.length > 0 ? await backlogs(db, served) : new Map();
   return {
     epoch,
+    retentionDays: request.retentionDays,
     consumers: request.consumers.map((c) => {
       const refused = refusals.get(c.target);
       if (refused) return { target: c.target, events: [], head: 0, pending: 0, refused };

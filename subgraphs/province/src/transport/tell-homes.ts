@@ -5,18 +5,27 @@
  * cross-province trips follow one set of rules.
  */
 import { tryDecodeId, type TripFact, type TripNews } from '@p2p/schema';
+import { asc, eq } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import type { TripRow } from '../db/schema/index.js';
+import { tripPassengers, type TripRow } from '../db/schema/index.js';
 import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
-import { manifest } from './planning.js';
 import { relayedTrip } from './relayed-trip.js';
 
+/** Everyone on the trip's manifest and whether he boarded, by worker id. */
+async function passengersOf(tx: Tx, tripId: string): Promise<TripFact['workers']> {
+  return tx
+    .select({ id: tripPassengers.workerId, boarded: tripPassengers.boarded })
+    .from(tripPassengers)
+    .where(eq(tripPassengers.tripId, tripId))
+    .orderBy(asc(tripPassengers.workerId));
+}
+
 /** The workers of a TRIP fact, grouped by their home province (the one their id encodes). */
-function byHomeProvince(workers: readonly TripFact['workers'][number][]): Map<string, TripFact['workers']> {
+function byHomeProvince(workers: TripFact['workers']): Map<string, TripFact['workers']> {
   const groups = new Map<string, TripFact['workers']>();
-  for (const worker of [...workers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  for (const worker of workers) {
     const province = tryDecodeId(worker.id)?.province;
     if (!province) continue;
     groups.set(province, [...(groups.get(province) ?? []), worker]);
@@ -41,7 +50,7 @@ export async function tellHomes(
   const workers =
     news === 'ASSIGNED' || news === 'REMOVED'
       ? changed.map((id) => ({ id, boarded: false }))
-      : (await manifest(tx, trip.id)).map((p) => ({ id: p.workerId, boarded: p.boarded }));
+      : await passengersOf(tx, trip.id);
   const told = relayedTrip(trip);
   for (const [province, group] of byHomeProvince(workers))
     tellProvince(ctx, events, province, { fact: 'TRIP', event: news, trip: told, workers: group });

@@ -16,6 +16,7 @@ import {
   type TravelIntentInput,
 } from './mutations.js';
 import { findWorkers, workerLoader, workerPage } from './records.js';
+import { currentTrip, tripsOf } from './worker-trips.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -109,6 +110,9 @@ export const workersResolvers: ResolverMap = {
             declaredAt: w.intentDeclaredAt ?? w.updatedAt,
           }
         : null,
+    currentTrip: (w: WorkerRow) => currentTrip(w),
+    trips: (w: WorkerRow, args: { first?: number | null }, ctx: ProvinceContext) =>
+      tripsOf(w, args.first, ctx),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
