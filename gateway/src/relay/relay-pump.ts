@@ -221,15 +221,10 @@ class SourceLoop {
       this.deps.book.applied(this.source, target, batch.events, answer);
     } catch (err) {
       if (signal.aborted) return;
-      if (err instanceof RelayCallError && err.failure === 'BAD_USER_INPUT') {
-        // Read past the target's position (another replica's view, a restored inbox): read it again.
-        this.forget(target);
-        this.failed(target, err);
-      } else if (
-        err instanceof RelayCallError &&
-        (err.failure === 'CURSOR_EXPIRED' || err.failure === 'REFUSED')
-      ) {
-        if (err.failure === 'CURSOR_EXPIRED') this.forget(target);
+      if (err instanceof RelayCallError && err.failure !== 'UNREACHABLE') {
+        // Refused: another epoch, a batch read past the inbox's position (a restored inbox) or a
+        // fact the target cannot apply. Read its inbox again, and retry slowly: an operator must look.
+        if (err.failure !== 'REFUSED') this.forget(target);
         this.alarmed(target, 'target', err.failure, err.message);
       } else this.failed(target, err);
     }

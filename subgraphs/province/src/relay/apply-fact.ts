@@ -12,6 +12,11 @@ import { TRIP_FACT_HANDLERS } from './trip-facts.js';
 
 const TABLES: readonly FactHandlerTable[] = [TRIP_FACT_HANDLERS, REQUEST_FACT_HANDLERS];
 
+/** True when this province has a handler for facts of `kind`. */
+export function canApply(kind: string): boolean {
+  return TABLES.some((t) => (t[kind as keyof FactHandlerTable]?.length ?? 0) > 0);
+}
+
 /** Runs every handler of the fact's kind, in order. An unknown kind is refused (a newer source). */
 export async function applyFact(
   ctx: ProvinceContext,

@@ -4,6 +4,7 @@
  * field; nothing is read or written.
  */
 import { badInput, findRegion, type RelayedEvent, type RelayFact } from '@p2p/schema';
+import { canApply } from './apply-fact.js';
 import type { RelayedBatch } from './inbox.js';
 import type { ConsumerPosition } from './relay-source.js';
 
@@ -103,7 +104,12 @@ export function parseApplyRequest(body: unknown, self: string): RelayedBatch {
     if (Number.isNaN(Date.parse(at)))
       throw badInput(`events[${i}].at: expected an ISO 8601 time`, `events[${i}].at`);
     const fact = object(e.fact, `events[${i}].fact`);
-    text(fact.fact, `events[${i}].fact.fact`);
+    const kind = text(fact.fact, `events[${i}].fact.fact`);
+    if (!canApply(kind))
+      throw badInput(
+        `events[${i}].fact.fact: this province does not know facts of kind ${JSON.stringify(kind)} (a newer source?)`,
+        `events[${i}].fact.fact`,
+      );
     return { seq, at, fact: fact as unknown as RelayFact };
   });
   return { source, epoch, after, events };

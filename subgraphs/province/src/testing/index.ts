@@ -10,3 +10,4 @@ export * from './summary-recount.js';
 export * from './summary-kit.js';
 export * from './silent-log.js';
 export * from './signed-province.js';
+export * from './signed-requests.js';
