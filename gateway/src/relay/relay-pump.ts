@@ -83,6 +83,8 @@ class SourceLoop {
   private readonly retryAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
   private sourceFailures = 0;
+  /** A read of the source has answered since the loop started. */
+  private readOnce = false;
 
   constructor(
     private readonly source: string,
@@ -118,11 +120,12 @@ class SourceLoop {
       await sleep(Number.isFinite(nextRetry) ? nextRetry - now : settings.idleMs, signal);
       return;
     }
-    // A target coming back from its backoff joins at the next read: wait no longer than that.
-    const waitMs = Math.max(
-      0,
-      Math.min(settings.waitMs, Number.isFinite(nextRetry) ? nextRetry - now : Infinity),
-    );
+    // A target coming back from its backoff joins at the next read: wait no longer than that. The
+    // first read (and the first after a failure) does not wait: it tells at once the source is up.
+    const probe = this.sourceFailures > 0 || !this.readOnce;
+    const waitMs = probe
+      ? 0
+      : Math.max(0, Math.min(settings.waitMs, Number.isFinite(nextRetry) ? nextRetry - now : Infinity));
     const started = Date.now();
     let answer: Awaited<ReturnType<RelayTransport['readEvents']>>;
     try {
@@ -150,10 +153,16 @@ class SourceLoop {
     if (this.sourceFailures > 0)
       this.deps.logger.info({ source: this.source }, 'relay: source readable again');
     this.sourceFailures = 0;
+    this.readOnce = true;
     book.sourceRead(this.source, answer);
     await Promise.all(answer.consumers.map((batch) => this.deliver(batch, answer.epoch, signal)));
+    // Nothing, and sooner than the source was asked to wait (a wait of 0, a source that does not
+    // wait): pause rather than ask again at once.
     const empty = answer.consumers.every((c) => c.events.length === 0);
-    if (empty && Date.now() - started < waitMs / 2) await sleep(settings.idleMs, signal);
+    if (empty && !probe && Date.now() - started < Math.max(1, waitMs / 2)) {
+      const untilRetry = Number.isFinite(nextRetry) ? Math.max(0, nextRetry - Date.now()) : Infinity;
+      await sleep(Math.min(settings.idleMs, untilRetry), signal);
+    }
   }
 
   private consumerPosition(target: string) {
@@ -203,7 +212,8 @@ class SourceLoop {
   private async deliver(batch: RelayConsumerBatch, epoch: string, signal: AbortSignal): Promise<void> {
     const { target } = batch;
     if (batch.refused) {
-      if (batch.refused.code === 'BAD_USER_INPUT') this.forget(target);
+      // Read the target's inbox again before retrying: an operator's decision lands there.
+      this.forget(target);
       this.alarmed(target, 'source', batch.refused.code, batch.refused.message);
       return;
     }
@@ -224,7 +234,7 @@ class SourceLoop {
       if (err instanceof RelayCallError && err.failure !== 'UNREACHABLE') {
         // Refused: another epoch, a batch read past the inbox's position (a restored inbox) or a
         // fact the target cannot apply. Read its inbox again, and retry slowly: an operator must look.
-        if (err.failure !== 'REFUSED') this.forget(target);
+        this.forget(target);
         this.alarmed(target, 'target', err.failure, err.message);
       } else this.failed(target, err);
     }

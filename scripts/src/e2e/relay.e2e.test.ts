@@ -234,6 +234,40 @@ describe.skipIf(!servicesExist)(
       expect(moved(before, await figures())).toEqual({ henan: ONE_AT_WORK, nation: ONE_AT_WORK });
     }, 120_000);
 
+    it('should show the relay: up/down per source on the public /health, positions, backlogs and lags behind the admin token', async () => {
+      await departedBus([await henanWorker()]);
+      await federation.waitForRelay();
+      const base = federation.gatewayUrl.replace(/\/graphql$/, '');
+      const admin = { authorization: `Bearer ${federation.adminToken}` };
+      const open = await (await fetch(`${base}/health`)).json();
+      expect(open.relay).toEqual([
+        { source: HENAN, state: 'up' },
+        { source: GUANGDONG, state: 'up' },
+        { source: GUANGXI, state: 'up' },
+      ]);
+      expect(JSON.stringify(open)).not.toMatch(/position|backlog|epoch/);
+      for (const path of ['/health/details', '/metrics', '/relay/backlog'])
+        expect((await fetch(`${base}${path}`)).status).toBe(401);
+      const details = await (await fetch(`${base}/health/details`, { headers: admin })).json();
+      const pair = details.relay.pairs.find(
+        (p: { source: string; target: string }) => p.source === GUANGXI && p.target === HENAN,
+      );
+      expect(pair).toMatchObject({ backlog: 0, alarm: null, behindRetention: false });
+      expect(pair.position).toBeGreaterThan(0);
+      expect(pair.lagSeconds).toBeGreaterThanOrEqual(0);
+      expect(details.relay.sources.find((s: { source: string }) => s.source === GUANGXI)).toMatchObject({
+        state: 'up',
+        backlog: 0,
+      });
+      const metrics = await (await fetch(`${base}/metrics`, { headers: admin })).text();
+      expect(metrics).toMatch(/p2p_gateway_relay_backlog_events\{source="450000",target="410000"\} 0/);
+      expect(metrics).toMatch(/p2p_gateway_relay_lag_seconds_count\{source="450000",target="410000"\} [1-9]/);
+      expect(metrics).toMatch(/p2p_gateway_relay_source_up\{source="410000"\} 1/);
+      const backlog = await (await fetch(`${base}/relay/backlog`, { headers: admin })).json();
+      expect(backlog).toMatchObject({ caughtUp: true, unreachable: [] });
+      expect(backlog.pairs).toHaveLength(6);
+    });
+
     describe('with a second gateway relaying at the same time', () => {
       let replica: ServiceProcess;
       /** POSTs to a province's relay endpoint as the relay (signed with the federation's gateway key). */
