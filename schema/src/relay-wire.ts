@@ -47,7 +47,7 @@ export interface RelayConsumerBatch {
   events: RelayedEvent[];
   /** The highest seq of an event for this target committed at the source. */
   head: number;
-  /** Events for this target after its position, those returned included. */
+  /** Events for this target after its position, those returned included (counted up to 100,000). */
   pending: number;
   refused?: RelayRefusal;
 }

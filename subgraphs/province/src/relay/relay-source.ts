@@ -16,10 +16,9 @@ import type {
 } from '@p2p/schema';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { relayConsumers } from '../db/schema/index.js';
+import { outboxPruned, relayConsumers } from '../db/schema/index.js';
 import { rowsOf } from '../db/sql-rows.js';
-import { topicFilterSql } from '../event-topics.js';
-import { prunedThroughSql } from '../retention/retention.js';
+import { topicFilterSql, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from '../subscriptions/outbox-feed.js';
 import { currentEpoch } from './outbox-epoch.js';
 
@@ -43,6 +42,9 @@ export interface RelayReadRequest {
   signal?: AbortSignal;
 }
 
+/** Pending events are counted up to this many (a count past it would cost every read of a far-behind target). */
+export const MAX_COUNTED = 100_000;
+
 /** Payload bytes per target per answer, about (at least one event is always sent). @default 2 MiB */
 export const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 
@@ -53,12 +55,23 @@ interface EventRow {
   payload: unknown;
 }
 
-/** What one target may read, or why not. */
+/** The highest pruned seq of each target's events (retention's marks), one statement. */
+async function prunedThrough(db: Db, targets: readonly string[]): Promise<Map<string, number>> {
+  const rows = rowsOf<{ target: string; through: number | string }>(
+    await db.execute(sql`
+      SELECT region AS target, max(through) AS through FROM ${outboxPruned}
+       WHERE topic = ${'relay' satisfies EventTopic} AND region = ANY(${sql.param([...targets])}::text[])
+       GROUP BY region`),
+  );
+  return new Map(rows.map((r) => [r.target, Number(r.through)]));
+}
+
+/** What one target may read, or why not (`pruned`: the highest pruned seq of its events). */
 async function judgePosition(
-  db: Db,
   feed: OutboxFeed,
   epoch: string,
   consumer: ConsumerPosition,
+  pruned: number,
 ): Promise<ConsumerRefusal | undefined> {
   if (consumer.epoch === null && consumer.after !== 0)
     return {
@@ -75,14 +88,10 @@ async function judgePosition(
       code: 'BAD_USER_INPUT',
       message: `position ${consumer.after} of ${consumer.target} is ahead of this province's events (head ${feed.head})`,
     };
-  const [row] = rowsOf<{ through: number | string }>(
-    await db.execute(sql`SELECT ${prunedThroughSql('relay', consumer.target)} AS through`),
-  );
-  const through = Number(row?.through ?? 0);
-  if (consumer.after < through)
+  if (consumer.after < pruned)
     return {
       code: 'CURSOR_EXPIRED',
-      message: `events for ${consumer.target} after position ${consumer.after} were pruned (through #${through}); an operator must decide what the target missed`,
+      message: `events for ${consumer.target} after position ${consumer.after} were pruned (through #${pruned}); an operator must decide what the target missed`,
     };
   return undefined;
 }
@@ -143,7 +152,8 @@ async function backlogs(
   const parts: SQL[] = consumers.map(
     (c) => sql`SELECT ${c.target}::text AS target,
       (SELECT coalesce(max(seq), 0) FROM outbox WHERE ${topicFilterSql('relay', c.target)}) AS head,
-      (SELECT count(*) FROM outbox WHERE ${topicFilterSql('relay', c.target)} AND seq > ${c.after}) AS pending`,
+      (SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ${topicFilterSql('relay', c.target)} AND seq > ${c.after}
+         LIMIT ${MAX_COUNTED}) AS p) AS pending`,
   );
   const rows = rowsOf<{ target: string; head: number | string; pending: number | string }>(
     await db.execute(sql.join(parts, sql` UNION ALL `)),
@@ -163,8 +173,12 @@ export async function readRelayEvents(
 ): Promise<RelayEventsAnswer> {
   const epoch = await currentEpoch(db);
   const refusals = new Map<string, ConsumerRefusal>();
+  const pruned = await prunedThrough(
+    db,
+    request.consumers.map((c) => c.target),
+  );
   for (const consumer of request.consumers) {
-    const refused = await judgePosition(db, feed, epoch, consumer);
+    const refused = await judgePosition(feed, epoch, consumer, pruned.get(consumer.target) ?? 0);
     if (refused) refusals.set(consumer.target, refused);
   }
   const served = request.consumers.filter((c) => !refusals.has(c.target));
