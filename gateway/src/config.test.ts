@@ -36,6 +36,20 @@ describe('gateway configuration', () => {
     });
   });
 
+  it('should run the relay unless RELAY=off, with RELAY_WAIT_MS and RELAY_BATCH_SIZE', () => {
+    expect(gatewayOptionsFromEnv({}).relay).toBeUndefined();
+    expect(gatewayOptionsFromEnv({ RELAY: 'off' }).relay).toBe(false);
+    expect(
+      gatewayOptionsFromEnv({ RELAY: 'on', RELAY_WAIT_MS: '5000', RELAY_BATCH_SIZE: '100' }).relay,
+    ).toEqual({
+      waitMs: 5000,
+      batchSize: 100,
+    });
+    expect(() => gatewayOptionsFromEnv({ RELAY: 'sometimes' })).toThrow(/RELAY must be on or off/);
+    expect(() => gatewayOptionsFromEnv({ RELAY_WAIT_MS: '60000' })).toThrow(/RELAY_WAIT_MS/);
+    expect(() => gatewayOptionsFromEnv({ RELAY_BATCH_SIZE: '0' })).toThrow(/RELAY_BATCH_SIZE/);
+  });
+
   it('should read a GATEWAY_CONFIG file, with the environment taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
     writeFileSync(join(dir, 'super.graphql'), 'schema { query: Query } type Query { a: Int }');

@@ -59,6 +59,25 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
   typeof v === 'string' ? parsePairs(v, setting) : v;
 
 /**
+ * The relay's settings: `RELAY=off` turns it off; `RELAY_WAIT_MS` (a read's long poll, default
+ * 20000) and `RELAY_BATCH_SIZE` (events per target per read, default 500).
+ * @throws Error naming the setting that is malformed
+ */
+function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
+  const switch_ = (env.RELAY ?? '').trim().toLowerCase();
+  if (switch_ === 'off' || switch_ === '0' || switch_ === 'false') return false;
+  if (switch_ && !['on', '1', 'true'].includes(switch_))
+    throw new Error(`RELAY must be on or off; got "${env.RELAY}"`);
+  const waitMs = integerSetting(env.RELAY_WAIT_MS, 'RELAY_WAIT_MS', { max: 30_000 });
+  const batchSize = integerSetting(env.RELAY_BATCH_SIZE, 'RELAY_BATCH_SIZE', { min: 1, max: 1_000 });
+  const options = {
+    ...(waitMs !== undefined ? { waitMs } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+  };
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
@@ -67,7 +86,7 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
  * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
  * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
- * "Subscriptions").
+ * "Subscriptions") and the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -111,6 +130,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     adminHost: env.ADMIN_HOST || undefined,
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
+    relay: relaySettings(env),
     subscriptions: nonEmpty(
       Object.fromEntries(
         Object.entries({

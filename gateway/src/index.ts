@@ -39,6 +39,7 @@ import { operationLimitRules, subscriptionRefusal } from './limits/operation-lim
 import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
 import { TokenBucketLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { RedisTokenBucketLimiter } from './limits/redis-rate-limit.js';
+import { startRelay, type GatewayRelay, type RelayOptions } from './relay/gateway-relay.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -92,6 +93,13 @@ export interface GatewayOptions {
    * (limits/redis-rate-limit.ts); absent: each process counts alone. @default undefined
    */
   rateLimitRedisUrl?: string;
+  /**
+   * The relay between provinces (`relay/`): each province's facts about records another province
+   * owns, carried to that province (see ARCHITECTURE.md, "The relay"). `false` turns it off (a
+   * gateway over fake provinces); any number of replicas may run it.
+   * @default on, with the defaults of RelayOptions, when two provinces or more are connected
+   */
+  relay?: RelayOptions | false;
 }
 
 /** A running gateway. */
@@ -104,6 +112,8 @@ export interface RunningGateway {
   subscriptions: GatewaySubscriptions;
   /** Base URL of the admin listener (e.g. http://127.0.0.1:9400) when `adminPort` is set. */
   adminUrl?: string;
+  /** The relay between provinces, when it runs. */
+  relay?: GatewayRelay;
   /** Stops health checks, drains HTTP, stops Apollo and closes province connections. */
   close(): Promise<void>;
 }
@@ -223,7 +233,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
   const graphql = graphqlAdmission({ apollo, verify, limits, limiter, logger, operationLimits });
-  const routes = { registry, metrics, logger, plainSubgraphs: () => plain };
+  const relay =
+    options.relay !== false && registry.codes.length >= 2
+      ? startRelay({ registry, assertions, metrics, logger, relay: options.relay || {} })
+      : undefined;
+  const routes = { registry, metrics, logger, plainSubgraphs: () => plain, ...(relay ? { relay } : {}) };
   httpServer.on('request', gatewayRoutes({ ...routes, graphql, adminToken: options.adminToken }));
   const url = await listen(httpServer, { port: options.port ?? 4000, host: options.host, path: '/graphql' });
   const adminServer = options.adminPort === undefined ? undefined : createServer(adminRoutes(routes));
@@ -236,7 +250,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     httpServer,
     subscriptions,
     ...(adminUrl ? { adminUrl } : {}),
+    ...(relay ? { relay } : {}),
     close: closeOnce(async () => {
+      await relay?.stop();
       await subscriptions.close();
       await health.stop();
       if (adminServer) await closeServer(adminServer);
@@ -249,6 +265,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 }
 
 export { ShardRouter } from './shard/router.js';
+export type { GatewayRelay, RelayOptions } from './relay/gateway-relay.js';
+export type { RelayBacklog } from './relay/relay-backlog.js';
 export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';
 export {
   DEV_JWT_SECRET,

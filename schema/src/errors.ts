@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   WRONG_PROVINCE: 'The record belongs to another province; only its owner may change it.',
   IDEMPOTENCY_CONFLICT: 'The idempotency key was used before for a different operation.',
   CURSOR_EXPIRED:
-    'A subscription cursor older than the events a province keeps (30 days by default); subscribe again without it.',
+    'A cursor or relay position older than a province keeps (30 days) or of another epoch; subscribe again without it.',
   CONFLICT: "The change is not allowed in the record's current state (e.g. departing a cancelled trip).",
   PROVINCE_UNAVAILABLE: 'A province did not answer in time or failed; the rest of the answer is partial.',
   PROVINCE_INCOMPATIBLE: 'A province serves a schema incompatible with the contract and is not routed to.',

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './regions.js';
 export * from './relay-facts.js';
+export * from './relay-wire.js';
 export * from './resident-id.js';
 export * from './ids.js';
 export * from './cursor.js';

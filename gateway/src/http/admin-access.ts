@@ -3,8 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { hubError } from '@p2p/schema';
 import type { GraphQLError } from 'graphql';
 
-/** Paths that show the gateway's internals (province URLs, latency, problems, counters). */
-export const ADMIN_PATHS: readonly string[] = ['/health/details', '/metrics'];
+/** The relay's fresh backlog measure (see `relay/relay-backlog.ts`). */
+export const RELAY_BACKLOG_PATH = '/relay/backlog';
+
+/** Paths that show the gateway's internals (province URLs, latency, problems, counters, the relay). */
+export const ADMIN_PATHS: readonly string[] = ['/health/details', '/metrics', RELAY_BACKLOG_PATH];
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

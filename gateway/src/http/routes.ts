@@ -11,8 +11,9 @@ import {
 import type { ProvinceRegistry } from '../shard/province-registry.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthDetails, publicHealth } from '../health/health-document.js';
-import { ADMIN_PATHS, adminRefusal } from './admin-access.js';
+import { ADMIN_PATHS, adminRefusal, RELAY_BACKLOG_PATH } from './admin-access.js';
 import { sendLandingPage, serveIdeAsset } from './landing-page.js';
+import type { GatewayRelay } from '../relay/gateway-relay.js';
 
 /** What the gateway's admin paths serve. */
 export interface AdminRoutesOptions {
@@ -21,6 +22,8 @@ export interface AdminRoutesOptions {
   logger: Logger;
   /** Subgraphs served plainly (no provinces), shown in `/health/details`. */
   plainSubgraphs: () => string[];
+  /** The relay between provinces, when it runs (`/health`, `/health/details`, `/relay/backlog`). */
+  relay?: GatewayRelay;
 }
 
 /** What the gateway's public HTTP routes serve. */
@@ -40,7 +43,12 @@ async function serveAdminPath(
   options: AdminRoutesOptions,
 ): Promise<boolean> {
   if (path === '/health/details') {
-    sendJson(res, 200, healthDetails(options.registry, options.plainSubgraphs()));
+    sendJson(res, 200, healthDetails(options.registry, options.plainSubgraphs(), options.relay));
+    return true;
+  }
+  if (path === RELAY_BACKLOG_PATH) {
+    if (!options.relay) return false;
+    sendJson(res, 200, await options.relay.backlog());
     return true;
   }
   if (path === '/metrics') {
@@ -88,11 +96,11 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
     if (path === '/') return sendLandingPage(res);
     if (path.startsWith('/ide/') && serveIdeAsset(path.slice('/ide/'.length), res)) return;
-    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry));
+    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry, options.relay));
     if (ADMIN_PATHS.includes(path)) {
       const refused = adminRefusal(req, options.adminToken);
       if (refused) return sendError(res, refused);
-      await serveAdminPath(path, res, options);
+      if (!(await serveAdminPath(path, res, options))) sendError(res, noSuchPath(path, PUBLIC_PATHS));
       return;
     }
     sendError(res, noSuchPath(path, PUBLIC_PATHS));
@@ -108,7 +116,7 @@ export function adminRoutes(options: AdminRoutesOptions): RequestListener {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
-    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry));
+    if (path === '/health') return sendJson(res, 200, publicHealth(options.registry, options.relay));
     if (await serveAdminPath(path, res, options)) return;
     sendError(res, noSuchPath(path, ['/health', ...ADMIN_PATHS]));
   });

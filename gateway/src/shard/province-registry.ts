@@ -57,6 +57,11 @@ export class ProvinceRegistry {
     return this.states.has(code);
   }
 
+  /** Base URL (no path) of a connected province. */
+  baseUrl(code: string): string | undefined {
+    return this.states.get(code)?.baseUrl;
+  }
+
   /** URL of a logical subgraph of a connected province. */
   subgraphUrl(code: string, subgraph: string): string | undefined {
     const state = this.states.get(code);

@@ -71,6 +71,8 @@ export async function startHub(
     nationalUrl: national.url,
     provinces: Object.fromEntries(fakes.map((f) => [f.code, f.url])),
     adminToken: HUB_ADMIN_TOKEN,
+    // Fake provinces do not serve the relay's endpoints.
+    relay: false,
     ...options.gateway,
   });
   const provinces = new Map(fakes.map((f) => [f.code, f]));

@@ -4,7 +4,9 @@
  * twice), employments (some moved), enterprises and their labour demand, and trips carrying
  * workers of any province through every fate (planned, cancelled, departed, arrived, handed over).
  * Every random choice is made before the requests are sent, so a seed always means the same
- * scenario; the model follows each mutation once it succeeded.
+ * scenario; the model follows each mutation once it succeeded. A boarded worker of another
+ * province than the organiser's moves in his home province once the relay delivers it: read the
+ * statistics after `waitForRelay()`.
  */
 import { childRegionCodes, provinceOf, residentIdFrom } from '@p2p/schema';
 import type { HubModel, ModelTrip, ModelWorker, Random } from './summary-model.js';
@@ -79,7 +81,6 @@ function registration(random: Random, home: string) {
 }
 
 const isFree = (w: ModelWorker) => w.status === 'AT_HOME' && w.activeTrip === null;
-const provinceOfWorker = (id: string) => `${id.slice(1, 3)}0000`;
 
 /** Runs one round for every province in parallel (each province's requests in order). */
 export async function runScenario(
@@ -217,8 +218,6 @@ export async function runScenario(
       await write(ASSIGN, { t: trip.id, w: ids }, p);
       trip.assigned = ids;
       for (const w of plan.passengers) w.activeTrip = trip.id;
-      const local = (ids: readonly string[]) =>
-        ids.map((id) => model.workers.get(id)!).filter((w) => provinceOfWorker(w.id) === p);
       const finish = (status: ModelTrip['status']) => {
         trip.status = status;
         for (const w of plan.passengers) w.activeTrip = null;
@@ -232,10 +231,11 @@ export async function runScenario(
       const boarded = plan.boarded.map((w) => w.id);
       await write(DEPART, { t: trip.id, b: boarded.map((workerId) => ({ workerId, temperature: 36.4 })) }, p);
       Object.assign(trip, { status: 'DEPARTED', boarded });
-      for (const w of local(boarded)) w.status = 'TRAVELLING';
+      // Every boarded worker moves in his home province's record (through the relay for other provinces').
+      for (const w of plan.boarded) w.status = 'TRAVELLING';
       if (plan.fate === 'departCancel') {
         await write(CANCEL, { t: trip.id }, p);
-        for (const w of local(boarded)) if (w.status === 'TRAVELLING') w.status = 'AT_HOME';
+        for (const w of plan.boarded) if (w.status === 'TRAVELLING') w.status = 'AT_HOME';
         finish('CANCELLED');
       } else if (plan.fate === 'arrived' || plan.fate === 'handedOver') {
         const handedOverTo = plan.fate === 'handedOver' ? '接收地人社局' : null;
@@ -253,7 +253,7 @@ export async function runScenario(
         );
         finish(handedOverTo ? 'HANDED_OVER' : 'ARRIVED');
         if (handedOverTo)
-          for (const w of local(boarded)) Object.assign(w, { status: 'AT_WORK', work: plan.destination });
+          for (const w of plan.boarded) Object.assign(w, { status: 'AT_WORK', work: plan.destination });
       }
     }
   });

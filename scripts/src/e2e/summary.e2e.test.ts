@@ -122,6 +122,8 @@ describe.skipIf(!servicesExist)(
             await federation.authorization('province', officer),
           );
         await runScenario(write, model, random, { provinces: PROVINCES });
+        // Passengers of other provinces move in their home province once the relay has delivered.
+        await federation.waitForRelay();
         const { inside, outside } = scopesWithData(model, random);
         expect(inside.length).toBeGreaterThan(20);
         const answers = await summaries(inside);

@@ -9,6 +9,8 @@ import { findRegion, generateGatewayKeyPair, type GatewayKeyPair } from '@p2p/sc
 import { federationTokens, type FederationTokens } from './federation-auth.js';
 import { SERVICE_ENTRIES, startService, type OutputStream, type ServiceProcess } from './service-process.js';
 import { createProvinceStorage, type ProvinceStorage } from './province-storage.js';
+import { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';
+import type { RelayBacklog } from '@p2p/gateway';
 
 /** What to start. */
 export interface FederationOptions {
@@ -87,8 +89,11 @@ export interface RunningFederation {
   provinceUrls: Record<string, string>;
   /** Where each province keeps its data (database or directory), by province code. */
   provinceStorage: Record<string, string>;
-  /** Stops a province process (its data stays). */
-  stopProvince(code: string): Promise<void>;
+  /**
+   * Stops a province process (its data stays): SIGTERM, and SIGKILL after `graceMs` (0: killed at
+   * once, in the middle of whatever it does).
+   */
+  stopProvince(code: string, options?: { graceMs?: number }): Promise<void>;
   /** Starts a stopped province again at the same URL over the same data; no-op when it runs. */
   startProvince(code: string): Promise<void>;
   /** Stops and starts the gateway at the same URL. */
@@ -103,6 +108,11 @@ export interface RunningFederation {
   gatewayKeys: GatewayKeyPair;
   /** The gateway's `ADMIN_TOKEN` (random per federation): `Authorization: Bearer …` for `/metrics` and `/health/details`. */
   adminToken: string;
+  /**
+   * Resolves once every relay event committed so far in any province has been applied by its
+   * target province (the gateway's `/relay/backlog`, see `relay-wait.ts`).
+   */
+  waitForRelay(options?: WaitForRelayOptions): Promise<RelayBacklog>;
 }
 
 /**
@@ -247,10 +257,10 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     nationalUrl: national!.url,
     provinceUrls,
     provinceStorage: Object.fromEntries([...storage].map(([code, s]) => [code, s.description])),
-    async stopProvince(code) {
+    async stopProvince(code, stopOptions) {
       const province = provinces.get(code);
       if (!province) throw new Error(`stopProvince: ${code} is not part of this federation`);
-      await province.stop();
+      await province.stop(stopOptions?.graceMs);
     },
     async startProvince(code) {
       const province = provinces.get(code);
@@ -267,5 +277,6 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     authorization: tokens.authorization,
     gatewayKeys: keys,
     adminToken,
+    waitForRelay: (waitOptions) => waitForRelay(gateway!.url, adminToken, waitOptions),
   };
 }

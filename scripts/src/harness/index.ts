@@ -27,3 +27,4 @@ export {
   type ProvinceStorageOptions,
 } from './province-storage.js';
 export { federationTokens, type FederationTokens } from './federation-auth.js';
+export { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';

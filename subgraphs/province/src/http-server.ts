@@ -38,15 +38,18 @@ export interface HttpServerOptions {
   ): Promise<GraphQLFormattedError | undefined>;
   /** `GET /health`: up or down, nothing else (it is public). */
   health(): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Serves the relay's paths (`relay/relay-http.ts`); absent: they are unknown paths. */
+  relay?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
   log: Logger;
 }
 
 const GRAPHQL_PATH = new RegExp(`^/(${PROVINCE_SUBGRAPHS.join('|')})/graphql/?$`);
 const SERVED = ['/health', ...PROVINCE_SUBGRAPHS.map((s) => `/${s}/graphql`)];
+const RELAY_PATH = /^\/relay\/(events|apply|inbox)$/;
 
 /**
  * One plain `node:http` server for the three logical subgraphs (`/workers/graphql`,
- * `/employment/graphql`, `/transport/graphql`) and `/health`; edge errors (404, 405, 413, bad
+ * `/employment/graphql`, `/transport/graphql`), `/health` and the relay's `/relay/*`; edge errors (404, 405, 413, bad
  * JSON) as every service answers them (`@p2p/runtime` edge-errors.ts). The caller keeps the
  * `http.Server`, so WebSocket upgrades can be attached to the same port.
  */
@@ -83,6 +86,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const { status, body } = await options.health();
     return sendJson(res, status, body);
   }
+  if (options.relay && RELAY_PATH.test(url.pathname)) return options.relay(req, res, url.pathname);
   const match = GRAPHQL_PATH.exec(url.pathname);
   if (!match) return sendError(res, noSuchPath(url.pathname, SERVED));
   if (method !== 'GET' && method !== 'POST') return sendError(res, methodNotAllowed(method, ['GET', 'POST']));

@@ -22,6 +22,8 @@ import {
   type RetentionTask,
 } from './retention/retention.js';
 import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
+import { relayEndpoints } from './relay/relay-http.js';
+import type { OutboxFeed } from './subscriptions/outbox-feed.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
 export type { ProvinceContext } from './context.js';
@@ -163,10 +165,24 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     await db.close();
     throw err;
   }
+  let feed: OutboxFeed | undefined;
+  const relay = relayEndpoints({
+    province,
+    contextFor: () =>
+      createContext({ province, db: db.db, workerIdKey, log: log.child({ component: 'relay' }) }),
+    admit: admission.admit,
+    feed: () => {
+      if (!feed) throw new Error('the outbox feed is not started yet');
+      return feed;
+    },
+    retentionDays: { ...DEFAULT_RETENTION, ...options.retention }.outboxDays,
+    log,
+  });
   const httpServer = createHttpServer({
     servers,
     log,
     admit: admission.admit,
+    relay,
     contextFor: (subgraph) =>
       createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
     async health() {
@@ -193,6 +209,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     await db.close();
     throw err;
   }
+  feed = subscriptions.feed;
   let url: string;
   try {
     url = await listen(httpServer, { port: options.port ?? 0, host: options.host });

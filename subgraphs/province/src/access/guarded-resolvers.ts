@@ -163,6 +163,12 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
       if (caller) assertMayReadWorkerRequests(caller, w as WorkerRow);
       return own('returnRequests')(w, args, ctx, info);
     },
+    currentTrip: orNull('currentTrip', 'whereabouts'),
+    // A non-null list: empty (not an error, which would blank the whole worker) for others.
+    trips: async (w: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
+      const view = await viewOf(ctx, w);
+      return !view || view.whereabouts ? own('trips')(w, args, ctx, info) : [];
+    },
   };
 }
 

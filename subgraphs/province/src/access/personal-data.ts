@@ -11,7 +11,8 @@ import { officerCovers } from './request-access.js';
  * - name (masked: the family name and one `*` per further character);
  * - health: `health` (code, nucleic acid, tested at), `povertyStatus`, `Passenger.temperature`
  *   (hidden: null, and FORBIDDEN for the non-null `povertyStatus`);
- * - whereabouts: `workRegion`, `employer`, `travelIntent` (hidden: null). `status` is shown to
+ * - whereabouts: `workRegion`, `employer`, `travelIntent`, `currentTrip` (hidden: null), `trips`
+ *   (hidden: empty). `status` is shown to
  *   every person who reads the record (the field is non-null).
  *
  * Who (in the worker's home province, where the record lives):

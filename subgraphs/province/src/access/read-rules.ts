@@ -14,9 +14,14 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
 export type ReadRule = (caller: Caller, args: Record<string, any>) => void;
 
-/** Refuses the gateway's system caller, which reads nothing but `_service`. */
+/**
+ * Refuses the gateway's system caller, which reads nothing but `_service`, and the relay, which
+ * reads nothing through GraphQL (it has its own endpoints, `relay/relay-http.ts`).
+ */
 export function personWhoReads(field: string, caller: Caller): void {
   if (caller.role === 'system') throw forbidden(`${field}: the gateway's system caller reads only _service`);
+  if (caller.role === 'relay')
+    throw forbidden(`${field}: the relay reads no record through GraphQL, only the relay's own endpoints`);
 }
 
 /** The read rule of each root query field that has one, by field name. */

@@ -77,6 +77,8 @@ export function callerWords(caller: Caller): string {
       return 'the ministry';
     case 'system':
       return "the gateway's system caller";
+    case 'relay':
+      return 'the relay';
     case 'enterprise':
       return `enterprise ${caller.enterpriseId}`;
     case 'worker':

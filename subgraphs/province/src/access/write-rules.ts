@@ -39,7 +39,8 @@ const requestOwner = async (ctx: ProvinceContext, id: unknown) => {
 };
 
 /**
- * Refuses the ministry (reads only), the gateway's system caller, a worker (he changes only his own
+ * Refuses the ministry (reads only), the gateway's system caller, the relay (which writes only
+ * what a relayed fact implies, through its own endpoints), a worker (he changes only his own
  * record, see {@link assertMayReportOn}), and enterprises unless allowed.
  */
 function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boolean): void {
@@ -50,6 +51,10 @@ function personWhoWrites(operation: string, caller: Caller, enterpriseMay: boole
   if (caller.role === 'worker')
     throw forbidden(
       `${operation}: a worker may only report his own travel intent and health check and decline a return request filed for him`,
+    );
+  if (caller.role === 'relay')
+    throw forbidden(
+      `${operation}: the relay changes records only as a relayed fact implies, never through GraphQL`,
     );
   if (caller.role === 'enterprise' && !enterpriseMay)
     throw forbidden(

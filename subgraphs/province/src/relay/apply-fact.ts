@@ -19,6 +19,11 @@ const TABLES: readonly FactHandlerTable[] = [
   REQUEST_FACT_HANDLERS,
 ];
 
+/** True when this province has a handler for facts of `kind`. */
+export function canApply(kind: string): boolean {
+  return TABLES.some((t) => (t[kind as keyof FactHandlerTable]?.length ?? 0) > 0);
+}
+
 /**
  * The record a fact speaks about, when its id names the province that alone may tell it: a trip
  * (its organiser), a return request or an enterprise (the enterprise's province). An answer about

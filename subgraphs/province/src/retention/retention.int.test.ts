@@ -91,14 +91,26 @@ describe(`retention of outbox events and idempotency keys (${process.env.DATABAS
 
   it('should keep everything while nothing is older than the policy', async () => {
     const result = await pruneOnce(province.service.db.db, { outboxDays: 60, idempotencyKeyDays: 60 });
-    expect(result).toEqual({ outboxEvents: 0, idempotencyKeys: 0, prunedThrough: 0, locked: true });
+    expect(result).toEqual({
+      outboxEvents: 0,
+      idempotencyKeys: 0,
+      prunedThrough: 0,
+      locked: true,
+      relayBehind: [],
+    });
     expect(await count('outbox')).toBe(6);
     expect(await outboxPrunedThrough(province.service.db.db)).toBe(0);
   });
 
   it('should delete the old events and keys in batches and record how far the outbox was pruned', async () => {
     const result = await pruneOnce(province.service.db.db, { outboxDays: 30, idempotencyKeyDays: 7 }, 3);
-    expect(result).toEqual({ outboxEvents: 4, idempotencyKeys: 4, prunedThrough: seqs[3], locked: true });
+    expect(result).toEqual({
+      outboxEvents: 4,
+      idempotencyKeys: 4,
+      prunedThrough: seqs[3],
+      locked: true,
+      relayBehind: [],
+    });
     expect(await count('outbox')).toBe(2);
     expect(await count('idempotency_keys')).toBe(2);
     // A pass with nothing old left changes nothing.

@@ -1,7 +1,11 @@
 /**
  * Retention of the province's bookkeeping tables, which every mutation appends to and nothing
  * else ever shrinks:
- * - `outbox`: events older than `outboxDays` are deleted, oldest seq first; the highest seq
+ * - `outbox`: events older than `outboxDays` are deleted, oldest seq first, but never a RELAY
+ *   event its target province has not applied (`relay_consumers`: the positions the relay reported
+ *   in this epoch; a target that never read counts as position 0): such events are kept, the
+ *   others around them pruned, and a target further behind than `outboxDays` is an alarm (warn
+ *   log, {@link RetentionResult.relayBehind}), never a skip. The highest seq
  *   deleted is recorded in `outbox_retention.pruned_through` (the feed starts above it) and, per
  *   subscription filter (topic × region-prefix key), in `outbox_pruned`: a subscription whose
  *   `after` lies below a pruned event matching its filter is refused with CURSOR_EXPIRED (see
@@ -15,7 +19,14 @@ import { hubError } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../db/database.js';
-import { idempotencyKeys, outbox, outboxPruned, outboxRetention } from '../db/schema/index.js';
+import {
+  idempotencyKeys,
+  outbox,
+  outboxEpoch,
+  outboxPruned,
+  outboxRetention,
+  relayConsumers,
+} from '../db/schema/index.js';
 import { markKeysOfEventSql, topicOfEventSql, type EventTopic } from '../event-topics.js';
 import { startBackgroundTask } from '../background-task.js';
 import { rowsOf } from '../db/sql-rows.js';
@@ -45,10 +56,33 @@ export interface RetentionResult {
   prunedThrough: number;
   /** False when another process held the lock: nothing was done. */
   locked: boolean;
+  /**
+   * Relay targets with an event older than `outboxDays` they have not applied (kept: retention
+   * waits for them): the province, its first such event and when it was committed.
+   */
+  relayBehind: RelayConsumerBehind[];
+}
+
+/** A relay target that has not applied an event older than the outbox retention. */
+export interface RelayConsumerBehind {
+  target: string;
+  /** The seq of its first event not applied. */
+  seq: number;
+  /** When that event was committed (ISO 8601). */
+  since: string;
 }
 
 /** Rows deleted per transaction. @default 10_000 */
 const DEFAULT_BATCH = 10_000;
+
+/** SQL: this province's current outbox epoch (relay positions of another one count as 0). */
+const currentEpochSql = sql`(SELECT epoch FROM ${outboxEpoch} WHERE id = 1)`;
+
+/**
+ * SQL condition on an outbox row `o` joined with its target's `relay_consumers` row `c` (in the
+ * current epoch): a RELAY event its target has not applied (a target that never read: position 0).
+ */
+const unappliedSql = sql`o.target IS NOT NULL AND o.seq > coalesce(c.position, 0)`;
 
 /** The highest outbox seq that may have been pruned, whatever it matched (0: none). */
 export async function outboxPrunedThrough(db: Db): Promise<number> {
@@ -105,11 +139,18 @@ async function pruneOutboxBatch(
     // (primary key) finds the old ones without an index on `at`.
     const [row] = rowsOf<{ deleted: number }>(
       await tx.execute(sql`
-      WITH cutoff AS (
-        SELECT max(seq) AS seq FROM (SELECT seq, at FROM ${outbox} ORDER BY seq LIMIT ${batch}) AS oldest
-        WHERE at < now() - make_interval(days => ${days})
+      WITH oldest AS (
+        -- The relay's guard: a RELAY event its target has not applied is never taken.
+        SELECT o.seq, o.at FROM ${outbox} AS o
+          LEFT JOIN ${relayConsumers} AS c ON c.target = o.target AND c.epoch = ${currentEpochSql}
+         WHERE NOT (${unappliedSql})
+         ORDER BY o.seq LIMIT ${batch}
       ),
-      gone AS (DELETE FROM ${outbox} WHERE seq <= (SELECT seq FROM cutoff) RETURNING seq, kind, origin, destination, target, enterprise_id, home_regions),
+      cutoff AS (SELECT max(seq) AS seq FROM oldest WHERE at < now() - make_interval(days => ${days})),
+      gone AS (
+        DELETE FROM ${outbox} WHERE seq IN (SELECT seq FROM oldest WHERE seq <= (SELECT seq FROM cutoff))
+        RETURNING seq, kind, origin, destination, target, enterprise_id, home_regions
+      ),
       mark AS (
         INSERT INTO ${outboxRetention} AS r (id, pruned_through)
         SELECT 1, max(seq) FROM gone HAVING count(*) > 0
@@ -131,6 +172,23 @@ async function pruneOutboxBatch(
     return Number(row?.deleted ?? 0);
   });
   return { deleted: deleted ?? 0, locked: deleted !== undefined };
+}
+
+/** The relay targets that have not applied an event older than `days` (among the oldest `batch` events). */
+export async function relayConsumersBehind(
+  db: Db,
+  days: number,
+  batch = DEFAULT_BATCH,
+): Promise<RelayConsumerBehind[]> {
+  const rows = rowsOf<{ target: string; seq: number | string; since: string | Date }>(
+    await db.execute(sql`
+      SELECT o.target, min(o.seq) AS seq, min(o.at) AS since
+        FROM (SELECT seq, at, target FROM ${outbox} ORDER BY seq LIMIT ${batch}) AS o
+        LEFT JOIN ${relayConsumers} AS c ON c.target = o.target AND c.epoch = ${currentEpochSql}
+       WHERE ${unappliedSql} AND o.at < now() - make_interval(days => ${days})
+       GROUP BY o.target ORDER BY o.target`),
+  );
+  return rows.map((r) => ({ target: r.target, seq: Number(r.seq), since: new Date(r.since).toISOString() }));
 }
 
 /** One batch of idempotency keys older than `days`, under the lock. */
@@ -159,7 +217,13 @@ export async function pruneOnce(
   policy: RetentionPolicy = DEFAULT_RETENTION,
   batch = DEFAULT_BATCH,
 ): Promise<RetentionResult> {
-  const result: RetentionResult = { outboxEvents: 0, idempotencyKeys: 0, prunedThrough: 0, locked: true };
+  const result: RetentionResult = {
+    outboxEvents: 0,
+    idempotencyKeys: 0,
+    prunedThrough: 0,
+    locked: true,
+    relayBehind: [],
+  };
   for (const [days, prune, counter] of [
     [policy.outboxDays, pruneOutboxBatch, 'outboxEvents'],
     [policy.idempotencyKeyDays, pruneKeysBatch, 'idempotencyKeys'],
@@ -173,6 +237,7 @@ export async function pruneOnce(
     }
   }
   result.prunedThrough = await outboxPrunedThrough(db);
+  if (policy.outboxDays > 0) result.relayBehind = await relayConsumersBehind(db, policy.outboxDays, batch);
   return result;
 }
 
@@ -208,8 +273,14 @@ export function startRetention(db: Db, options: RetentionOptions = {}): Retentio
     nextDelayMs: () => intervalMs,
     failureDelayMs: intervalMs,
     onResult: (result) => {
+      const { relayBehind, ...counts } = result;
       if (result.outboxEvents > 0 || result.idempotencyKeys > 0)
-        options.log?.info(result, 'retention: old outbox events and idempotency keys deleted');
+        options.log?.info(counts, 'retention: old outbox events and idempotency keys deleted');
+      if (relayBehind.length > 0)
+        options.log?.warn(
+          { relayBehind },
+          'retention: relay targets have not applied events older than the outbox retention; they are kept (nothing is skipped) until the relay delivers them',
+        );
     },
     onFailure: (err) =>
       options.log?.warn(

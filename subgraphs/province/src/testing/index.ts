@@ -11,3 +11,4 @@ export * from './summary-kit.js';
 export * from './silent-log.js';
 export * from './signed-province.js';
 export * from './apply-facts.js';
+export * from './signed-requests.js';

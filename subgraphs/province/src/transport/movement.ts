@@ -7,7 +7,7 @@ import { tripEvent, type OutboxBatch } from '../outbox.js';
 import { bodyTemperature, intInRange, notBefore, pastInstant } from '../validation/measures.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { manifest } from './planning.js';
-import { lockTrip, moveLocalWorkers, requireStatus } from './trip-state.js';
+import { lockTrip, requireStatus } from './trip-state.js';
 import { announceTrip } from './trip-news.js';
 
 /** `BoardingInput` of the contract. */
@@ -44,7 +44,9 @@ async function boardedIds(tx: Tx, tripId: string): Promise<string[]> {
 
 /**
  * The vehicle leaves with the workers who boarded (a subset of the manifest), each with the
- * temperature taken at boarding. Local boarded workers become TRAVELLING. Writes DEPARTED.
+ * temperature taken at boarding. Boarded workers become TRAVELLING in their home province's
+ * record (`announceTrip`: in this transaction for this province's own, through the relay for
+ * others). Writes DEPARTED.
  */
 export async function departTrip(
   ctx: ProvinceContext,
@@ -73,7 +75,6 @@ export async function departTrip(
     FROM (SELECT unnest(${sql.param(ids)}::text[]) AS worker_id, unnest(${sql.param(temperatures)}::float8[]) AS temperature) AS v
     WHERE ${tripPassengers.tripId} = ${tripId} AND ${tripPassengers.workerId} = v.worker_id`);
   const departed = await saveTrip(tx, tripId, { status: 'DEPARTED' });
-  await moveLocalWorkers(ctx, tx, ids, 'TRAVELLING');
   events.add(tripEvent('DEPARTED', departed, { boarded: ids.length }));
   await announceTrip(ctx, tx, events, departed, 'DEPARTED');
   return [tripId];
@@ -103,9 +104,12 @@ export async function updateEta(
   return [tripId];
 }
 
-/** Hands the workers of an arrived trip over to the receiver: local boarded workers become AT_WORK there. */
+/**
+ * Hands the workers of an arrived trip over to the receiver: each boarded worker's home province
+ * records him AT_WORK there (`announceTrip`: this province in the same transaction, others
+ * through the relay).
+ */
 async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: OutboxBatch): Promise<void> {
-  await moveLocalWorkers(ctx, tx, await boardedIds(tx, trip.id), 'AT_WORK', { workRegion: trip.destination });
   events.add(tripEvent('HANDED_OVER', trip, { handedOverTo: trip.handedOverTo }));
   await announceTrip(ctx, tx, events, trip, 'HANDED_OVER');
 }
@@ -175,8 +179,9 @@ export async function handOverTrip(
 }
 
 /**
- * Cancels a PLANNED or DEPARTED trip with a reason. Local workers who boarded a departed trip
- * and are still TRAVELLING go back to AT_HOME. Writes CANCELLED.
+ * Cancels a PLANNED or DEPARTED trip with a reason. Workers who boarded a departed trip and are
+ * still TRAVELLING on it go back to AT_HOME in their home province's record (`announceTrip`).
+ * Writes CANCELLED.
  */
 export async function cancelTrip(
   ctx: ProvinceContext,
@@ -189,8 +194,6 @@ export async function cancelTrip(
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED', 'DEPARTED'], 'cancelling');
   const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason });
-  if (trip.status === 'DEPARTED')
-    await moveLocalWorkers(ctx, tx, await boardedIds(tx, tripId), 'AT_HOME', { from: 'TRAVELLING' });
   events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
   await announceTrip(ctx, tx, events, cancelled, 'CANCELLED');
   return [tripId];

@@ -1,8 +1,8 @@
 import { hubError, notFound } from '@p2p/schema';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { trips, workers, type TripRow, type TripStatus, type WorkerStatus } from '../db/schema/index.js';
+import { trips, type TripRow, type TripStatus } from '../db/schema/index.js';
 import { ownId } from '../validation/ownership.js';
 
 /**
@@ -29,25 +29,4 @@ export function requireStatus(trip: TripRow, allowed: readonly TripStatus[], act
       { id: trip.id, status: trip.status },
     );
   }
-}
-
-/**
- * Sets the status of the given workers whose home is in THIS province (others are owned by their
- * home province and untouched). `from` restricts to workers currently in that status.
- */
-export async function moveLocalWorkers(
-  ctx: ProvinceContext,
-  tx: Tx,
-  workerIds: readonly string[],
-  status: WorkerStatus,
-  options: { workRegion?: string; from?: WorkerStatus } = {},
-): Promise<void> {
-  const local = workerIds.filter((id) => id.startsWith(`W${ctx.province.slice(0, 2)}-`));
-  if (local.length === 0) return;
-  await tx
-    .update(workers)
-    .set({ status, ...(options.workRegion ? { workRegion: options.workRegion } : {}), updatedAt: sql`now()` })
-    .where(
-      sql`${workers.id} = ANY(${sql.param(local)}::text[])${options.from ? sql` AND ${workers.status} = ${options.from}` : sql``}`,
-    );
 }

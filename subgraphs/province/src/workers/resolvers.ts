@@ -13,6 +13,7 @@ import { findWorkers, workerLoader, workerPage, type IntentFilter } from './reco
 import { reportTravelIntent, reportTravelIntents, type TravelIntentInput } from './travel-intents.js';
 import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
+import { currentTrip, tripsOf } from './worker-trips.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -139,6 +140,9 @@ export const workersResolvers: ResolverMap = {
         : null,
     returnRequests: (w: WorkerRow, args: { first?: number | null }, ctx: ProvinceContext) =>
       returnRequestsOf(ctx.db, w.id, args.first ?? 20),
+    currentTrip: (w: WorkerRow) => currentTrip(w),
+    trips: (w: WorkerRow, args: { first?: number | null }, ctx: ProvinceContext) =>
+      tripsOf(w, args.first, ctx),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),

@@ -1,0 +1,281 @@
+/**
+ * The relay pump: carries each source province's RELAY events to their target provinces. One
+ * loop per source: it long-polls the source for the events of every target after the position
+ * that target's inbox holds, and hands each target its batch (`/relay/apply`), which the target
+ * applies in one transaction with its inbox position. Stateless: the positions live in the
+ * targets' inboxes (read at start and after a refusal, then followed from each apply's answer),
+ * so a restarted gateway, or a second replica pumping at the same time, never applies an event
+ * twice and never skips one (the target skips what it already applied, and refuses a batch read
+ * past its position or of another epoch).
+ * Failures: a source that does not answer is retried with backoff (200 ms doubling to 5 s); a
+ * target that does not answer is left out of the reads for as long; a refusal (another epoch,
+ * pruned events, a batch the target refuses) is an alarm (`RelayBook`) retried every 30 s, never
+ * a skip.
+ */
+import type { RelayConsumerBatch } from '@p2p/schema';
+import { silentLogger, type Logger } from '@p2p/runtime';
+import { InboxPositions, type InboxPosition } from './inbox-positions.js';
+import type { RelayBook } from './relay-book.js';
+import { RelayCallError, type RelayTransport } from './relay-transport.js';
+
+/** Options of {@link RelayPump}. */
+export interface RelayPumpOptions {
+  /** The connected provinces: each is a source for every other. */
+  provinces: readonly string[];
+  transport: RelayTransport;
+  book: RelayBook;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** How long one read waits at a source for a first event. @default 20_000 */
+  waitMs?: number;
+  /** Events per target per read. @default 500 */
+  batchSize?: number;
+  /** First retry delay after a failure (doubling). @default 200 */
+  retryMs?: number;
+  /** Longest retry delay after a failure. @default 5_000 */
+  maxRetryMs?: number;
+  /** Retry delay of a pair in alarm. @default 30_000 */
+  alarmRetryMs?: number;
+  /** Pause after a read that came back early with nothing, so the pump never spins. @default 1_000 */
+  idleMs?: number;
+}
+
+type Settings = Required<Omit<RelayPumpOptions, 'provinces' | 'transport' | 'book' | 'logger'>>;
+
+const DEFAULTS: Settings = {
+  waitMs: 20_000,
+  batchSize: 500,
+  retryMs: 200,
+  maxRetryMs: 5_000,
+  alarmRetryMs: 30_000,
+  idleMs: 1_000,
+};
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const describe = (err: unknown) =>
+  err instanceof RelayCallError ? `${err.failure}: ${err.message}` : `unexpected: ${(err as Error).message}`;
+
+interface LoopDeps {
+  transport: RelayTransport;
+  book: RelayBook;
+  inboxes: InboxPositions;
+  logger: Logger;
+  settings: Settings;
+}
+
+/** The loop of one source province (see the module comment). */
+class SourceLoop {
+  private readonly positions = new Map<string, InboxPosition>();
+  /** When a target left out after a failure is asked for again. */
+  private readonly retryAt = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private sourceFailures = 0;
+  /** A read of the source has answered since the loop started. */
+  private readOnce = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly targets: readonly string[],
+    private readonly deps: LoopDeps,
+  ) {}
+
+  private backoff(failures: number): number {
+    const { retryMs, maxRetryMs } = this.deps.settings;
+    return Math.min(maxRetryMs, retryMs * 2 ** Math.min(20, failures - 1));
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.step(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        this.deps.logger.error({ source: this.source, err: describe(err) }, 'relay loop failed; retrying');
+        await sleep(this.deps.settings.maxRetryMs, signal);
+      }
+    }
+  }
+
+  private async step(signal: AbortSignal): Promise<void> {
+    const { settings, transport, book } = this.deps;
+    const now = Date.now();
+    const due = this.targets.filter((t) => (this.retryAt.get(t) ?? 0) <= now);
+    await Promise.all(due.filter((t) => !this.positions.has(t)).map((t) => this.loadPosition(t, signal)));
+    const asked = due.filter((t) => this.positions.has(t));
+    const nextRetry = Math.min(...[...this.retryAt.values()].filter((at) => at > now));
+    if (asked.length === 0) {
+      await sleep(Number.isFinite(nextRetry) ? nextRetry - now : settings.idleMs, signal);
+      return;
+    }
+    // A target coming back from its backoff joins at the next read: wait no longer than that. The
+    // first read (and the first after a failure) does not wait: it tells at once the source is up.
+    const probe = this.sourceFailures > 0 || !this.readOnce;
+    const waitMs = probe
+      ? 0
+      : Math.max(0, Math.min(settings.waitMs, Number.isFinite(nextRetry) ? nextRetry - now : Infinity));
+    const started = Date.now();
+    let answer: Awaited<ReturnType<RelayTransport['readEvents']>>;
+    try {
+      answer = await transport.readEvents(
+        this.source,
+        {
+          consumers: asked.map((target) => ({ target, ...this.consumerPosition(target) })),
+          limit: settings.batchSize,
+          waitMs,
+        },
+        signal,
+      );
+    } catch (err) {
+      if (signal.aborted) return;
+      this.sourceFailures++;
+      book.sourceFailed(this.source, describe(err));
+      if (this.sourceFailures === 1)
+        this.deps.logger.warn(
+          { source: this.source, failure: describe(err) },
+          'relay: source not readable; retrying',
+        );
+      await sleep(this.backoff(this.sourceFailures), signal);
+      return;
+    }
+    if (this.sourceFailures > 0)
+      this.deps.logger.info({ source: this.source }, 'relay: source readable again');
+    this.sourceFailures = 0;
+    this.readOnce = true;
+    book.sourceRead(this.source, answer);
+    await Promise.all(answer.consumers.map((batch) => this.deliver(batch, answer.epoch, signal)));
+    // Nothing, and sooner than the source was asked to wait (a wait of 0, a source that does not
+    // wait): pause rather than ask again at once.
+    const empty = answer.consumers.every((c) => c.events.length === 0);
+    if (empty && !probe && Date.now() - started < Math.max(1, waitMs / 2)) {
+      const untilRetry = Number.isFinite(nextRetry) ? Math.max(0, nextRetry - Date.now()) : Infinity;
+      await sleep(Math.min(settings.idleMs, untilRetry), signal);
+    }
+  }
+
+  private consumerPosition(target: string) {
+    const p = this.positions.get(target)!;
+    return { epoch: p.epoch, after: p.position };
+  }
+
+  private async loadPosition(target: string, signal: AbortSignal): Promise<void> {
+    try {
+      const position = await this.deps.inboxes.of(target, this.source, signal);
+      this.positions.set(target, position);
+      this.deps.book.position(this.source, target, position.epoch, position.position);
+    } catch (err) {
+      if (!signal.aborted) this.failed(target, err);
+    }
+  }
+
+  /** A passing failure to reach `target`: left out of the reads for a while. */
+  private failed(target: string, err: unknown): void {
+    const failures = (this.failures.get(target) ?? 0) + 1;
+    this.failures.set(target, failures);
+    this.retryAt.set(target, Date.now() + this.backoff(failures));
+    this.deps.book.deliveryFailed(this.source, target, describe(err));
+    if (failures === 1)
+      this.deps.logger.warn(
+        { source: this.source, target, failure: describe(err) },
+        'relay: target not reachable; retrying',
+      );
+  }
+
+  /** A refusal: an alarm, retried slowly, never skipped. */
+  private alarmed(target: string, side: 'source' | 'target', code: string, message: string): void {
+    this.retryAt.set(target, Date.now() + this.deps.settings.alarmRetryMs);
+    if (this.deps.book.alarm(this.source, target, side, code, message))
+      this.deps.logger.warn(
+        { source: this.source, target, side, code, message },
+        'relay: pair refused; an operator must look (nothing is skipped)',
+      );
+  }
+
+  /** Forgets where `target` stands: read its inbox again before the next read. */
+  private forget(target: string): void {
+    this.positions.delete(target);
+    this.deps.inboxes.forget(target);
+  }
+
+  private async deliver(batch: RelayConsumerBatch, epoch: string, signal: AbortSignal): Promise<void> {
+    const { target } = batch;
+    if (batch.refused) {
+      // Read the target's inbox again before retrying: an operator's decision lands there.
+      this.forget(target);
+      this.alarmed(target, 'source', batch.refused.code, batch.refused.message);
+      return;
+    }
+    if (batch.events.length === 0) return;
+    const from = this.positions.get(target)!;
+    try {
+      const answer = await this.deps.transport.apply(
+        target,
+        { source: this.source, epoch, after: from.position, events: batch.events },
+        signal,
+      );
+      this.positions.set(target, { epoch: answer.epoch, position: answer.position });
+      this.failures.delete(target);
+      this.retryAt.delete(target);
+      this.deps.book.applied(this.source, target, batch.events, answer);
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof RelayCallError && err.failure !== 'UNREACHABLE') {
+        // Refused: another epoch, a batch read past the inbox's position (a restored inbox) or a
+        // fact the target cannot apply. Read its inbox again, and retry slowly: an operator must look.
+        this.forget(target);
+        this.alarmed(target, 'target', err.failure, err.message);
+      } else this.failed(target, err);
+    }
+  }
+}
+
+/** The relay pump (see the module comment). */
+export class RelayPump {
+  private readonly stopper = new AbortController();
+  private loops: Promise<void>[] = [];
+  private readonly deps: LoopDeps;
+
+  constructor(private readonly options: RelayPumpOptions) {
+    const settings = { ...DEFAULTS } as Settings;
+    for (const key of Object.keys(DEFAULTS) as (keyof Settings)[])
+      if (options[key] !== undefined) settings[key] = options[key]!;
+    this.deps = {
+      transport: options.transport,
+      book: options.book,
+      inboxes: new InboxPositions(options.transport),
+      logger: options.logger ?? silentLogger,
+      settings,
+    };
+  }
+
+  /** Starts one loop per source (no-op when started). */
+  start(): void {
+    if (this.loops.length > 0) return;
+    const { provinces } = this.options;
+    this.loops = provinces.map((source) =>
+      new SourceLoop(
+        source,
+        provinces.filter((t) => t !== source),
+        this.deps,
+      ).run(this.stopper.signal),
+    );
+  }
+
+  /** Stops every loop (aborting reads and applies under way: an interrupted apply is applied or not, never half). */
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await Promise.all(this.loops);
+  }
+}
