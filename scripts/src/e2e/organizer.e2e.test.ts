@@ -144,10 +144,9 @@ describe.skipIf(!servicesExist)(
       );
     });
 
-    // Needs the relay between provinces (issue #13 item 1, branch wip/relay): Hebei's TRIP_COPY
-    // fact reaches Henan only through it. Enable once the relay is merged.
-    it.skip('should show the trip to a Henan officer in trips(origin: "410000") once the relay delivered Hebei\'s copy', async () => {
-      const TRIPS = `query($o: RegionCode!) { trips(origin: $o, first: 50) { totalCount edges { node { ${TRIP} } } } }`;
+    // Hebei's TRIP_COPY fact reaches Henan through the relay.
+    it('should show the trip to a Henan officer in trips(origin: "410000") once the relay delivered Hebei\'s copy', async () => {
+      const TRIPS = `query($o: RegionCode!) { trips(origin: $o, first: 10) { totalCount edges { node { ${TRIP} } } } }`;
       const deadline = Date.now() + 20_000;
       let found: any;
       while (!found && Date.now() < deadline) {

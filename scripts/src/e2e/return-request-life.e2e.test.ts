@@ -5,11 +5,6 @@
  * enterprise's confirmation, the worker AT_WORK in Beijing in his Henan record; the enterprise's
  * `returnRequestUpdates` delivers each step once, also after a resume with its last cursor.
  * Runs on PGlite, or on PostgreSQL with DATABASE_URL set.
- *
- * SKIPPED until two parts built in parallel are merged: the relay transport (helper "relay":
- * RELAY events carried from one province to another, `transport/tell-homes.ts` telling the home
- * province of each passenger) and the gateway's `returnRequestUpdates` topic (helper "organizer",
- * gateway/src/subscriptions/topics.ts). Set `WAITING_FOR_RELAY_AND_GATEWAY_TOPIC` to false then.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +17,6 @@ import { startFederation, type RunningFederation } from '../harness/federation.j
 import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 
 const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
-/** True until the relay transport and the gateway's returnRequestUpdates topic are merged (see above). */
-const WAITING_FOR_RELAY_AND_GATEWAY_TOPIC = true;
 
 const UPDATES = `subscription Updates($enterpriseId: ID!, $after: String) {
   returnRequestUpdates(enterpriseId: $enterpriseId, after: $after) {
@@ -66,7 +59,7 @@ async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 3
   }
 }
 
-describe.skipIf(WAITING_FOR_RELAY_AND_GATEWAY_TOPIC || !servicesExist)(
+describe.skipIf(!servicesExist)(
   `a Beijing return request for a Henan worker through the gateway (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
   () => {
     let hub: RunningFederation;

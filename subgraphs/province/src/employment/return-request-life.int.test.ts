@@ -269,10 +269,9 @@ describe('the life of a return request in one province (#13.3)', () => {
     expect(resumed.map((e) => e.cursor)).toEqual(all.slice(2).map((e) => e.cursor));
   });
 
-  // Needs the relay helper's tellHomes (transport/tell-homes.ts) telling the organiser's own
-  // province the TRIP facts of its own workers (tellProvince to itself applies them in the
-  // mutation's transaction); until that is merged the test above carries the facts by hand.
-  it.skip('should arrange the request by the trip mutations alone, and unarrange it when the trip is cancelled', async () => {
+  // The organiser tells its own province the TRIP facts of its own workers (tellHomes →
+  // tellProvince to itself: applied in the mutation's transaction).
+  it('should arrange the request by the trip mutations alone, and unarrange it when the trip is cancelled', async () => {
     const factory = await enterprise(p, '410105');
     const input = person('411602');
     const workerId = await register(p, input);
