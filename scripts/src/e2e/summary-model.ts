@@ -59,6 +59,8 @@ export interface ModelWorker {
 /** A trip as the model holds it. */
 export interface ModelTrip {
   id: string;
+  /** The region that organised it (its province owns the trip). */
+  organizer: string;
   origin: string;
   destination: string;
   mode: 'BUS' | 'TRAIN' | 'FLIGHT';

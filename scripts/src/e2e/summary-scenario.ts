@@ -2,7 +2,9 @@
  * One round of random activity for the summary property test, decided by a seeded PRNG and sent
  * through the gateway as the officers the access rules want: workers registered in bulk (some
  * twice), employments (some moved), enterprises and their labour demand, and trips carrying
- * workers of any province through every fate (planned, cancelled, departed, arrived, handed over).
+ * workers of any province through every fate (planned, cancelled, departed, arrived, handed over),
+ * organised by any province of the federation from an origin in any of them (a receiving side's
+ * pick-up, report 004).
  * Every random choice is made before the requests are sent, so a seed always means the same
  * scenario; the model follows each mutation once it succeeded. A boarded worker of another
  * province than the organiser's moves in his home province once the relay delivers it: read the
@@ -182,7 +184,8 @@ export async function runScenario(
       for (const w of passengers) free.splice(free.indexOf(w), 1);
       return {
         province: p,
-        origin: random.pick(pools.get(p)!),
+        organizer: random.pick(pools.get(p)!),
+        origin: random.pick(pools.get(random.chance(0.5) ? p : random.pick(provinces))!),
         destination: random.pick(places),
         mode: random.pick(['BUS', 'TRAIN', 'FLIGHT'] as const),
         passengers,
@@ -195,6 +198,7 @@ export async function runScenario(
     for (const plan of trips.filter((t) => t.province === p)) {
       const departureAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
       const input = {
+        organizer: plan.organizer,
         mode: plan.mode,
         vehicleCode: `${plan.mode}-${++serial}`,
         origin: plan.origin,
@@ -206,6 +210,7 @@ export async function runScenario(
       const { planTrip } = await write(PLAN, { i: input }, p);
       const trip: ModelTrip = {
         id: planTrip.id,
+        organizer: plan.organizer,
         origin: plan.origin,
         destination: plan.destination,
         mode: plan.mode,

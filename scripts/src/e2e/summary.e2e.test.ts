@@ -1,8 +1,10 @@
 /**
  * Property test of the national statistics over real processes: three provinces (Hebei,
  * Guangdong with Dongguan, Guangxi), national and the gateway. Several seeded rounds of random
- * registrations, employments, enterprises and trips (every fate, passengers of any province) go
- * through the gateway as the officers the access rules want; after each round, `summary` of many
+ * registrations, employments, enterprises and trips (every fate, passengers of any province,
+ * organised by any province from an origin in any of them, the relay moving each passenger in his
+ * home record) go through the gateway as the officers the access rules want; after each round
+ * and once the relay has caught up, `summary` of many
  * scopes that hold data (nation, provinces, cities, counties, townships, and places outside the
  * federation that trips and work reach) equals a record-by-record recount of what the test did.
  * Then the days: a past day reads zeros (everything happened today), today reads the live
@@ -10,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ancestry, NATION } from '@p2p/schema';
+import { ancestry, NATION, provinceOf } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData } from '@p2p/runtime';
@@ -140,6 +142,17 @@ describe.skipIf(!servicesExist)(
             `transport of ${scope}`,
           ).toEqual(expectedSummary(model, scope).transport);
         }
+        // The round exercised the relay: trips organised outside their origin's province, and
+        // workers handed over by a province other than their home's.
+        const trips = [...model.trips.values()];
+        expect(trips.some((t) => provinceOf(t.organizer) !== provinceOf(t.origin))).toBe(true);
+        expect(
+          trips.some(
+            (t) =>
+              t.status === 'HANDED_OVER' &&
+              t.boarded.some((w) => provinceOf(model.workers.get(w)!.home) !== provinceOf(t.organizer)),
+          ),
+        ).toBe(true);
         const nation = answers[0]!;
         expect(nation.workers.registered).toBe(model.workers.size);
         expect(nation.transport.internal.trips).toBeGreaterThan(0);
