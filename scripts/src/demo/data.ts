@@ -11,7 +11,8 @@
  * - Hebei chartered buses took its workers to Chengdu, Yiwu and Dalian; Hebei also counted its
  *   workers daily in five flow classes (within the township, the county, the city, the
  *   province, another province): one worker of each class reports his employment here.
- * - Zhoukou (Henan) sent a bus of workers from Shenqiu and Dancheng to Huailai (Hebei).
+ * - Huailai County (Hebei) ran a direct bus that brought workers back from Zhoukou (Henan)
+ *   (report 004): planned by Huailai, owned by Hebei, seen by Henan as leaving Zhoukou.
  * - Beijing enterprises, key enterprises first, filed the workers they needed back (name,
  *   contact, planned return date, departure place) and the record went to the home province.
  * - The ministry followed national totals daily (4.1 million moved point-to-point; key
@@ -507,7 +508,7 @@ const workers: DemoWorker[] = [
     works: { region: '110115004', enterprise: 'bj-logistics' },
   },
 
-  // Henan, Zhoukou (沈丘, 郸城): the bus to Huailai
+  // Henan, Zhoukou (沈丘, 郸城): Huailai's pick-up
   {
     key: 'hn-01',
     name: '陈国强',
@@ -798,7 +799,8 @@ const trips: DemoTrip[] = [
   },
   {
     key: 'zhoukou-huailai-bus',
-    story: 'Zhoukou (Henan) bus from Shenqiu and Dancheng to Huailai (Hebei), handed over',
+    story: 'Huailai (Hebei) pick-up of workers from Shenqiu and Dancheng (Zhoukou, Henan), handed over',
+    organizer: '130730',
     mode: 'BUS',
     vehicleCode: '豫P·J0916',
     origin: '411624',

@@ -83,11 +83,13 @@ export interface DemoTripProgress {
   cancelReason?: string;
 }
 
-/** "One vehicle, one plan": a trip organised by the province of its origin. */
+/** "One vehicle, one plan": a trip organised by its origin, or by the receiving side (`organizer`). */
 export interface DemoTrip {
   key: string;
   /** One line on where the story comes from. */
   story: string;
+  /** The region that organised it when not the origin (a receiving county's pick-up); its province owns the trip. */
+  organizer?: string;
   mode: DemoMode;
   vehicleCode: string;
   origin: string;

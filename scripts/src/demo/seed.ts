@@ -238,6 +238,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   async function moveTrip(trip: DemoTrip): Promise<void> {
     const { key, passengers, progress } = trip;
     const plan = {
+      ...(trip.organizer ? { organizer: trip.organizer } : {}),
       mode: trip.mode,
       vehicleCode: trip.vehicleCode,
       origin: trip.origin,
@@ -246,7 +247,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       expectedArrivalAt: trip.expectedArrivalAt,
       capacity: trip.capacity,
     };
-    const organiser = { officerOf: trip.origin };
+    const organiser = { officerOf: trip.organizer ?? trip.origin };
     const receiver = { officerOf: trip.destination };
     const { planTrip } = await send(M.planTrip, { input: plan, key: keyOf('trip', key) }, organiser);
     const id: string = planTrip.id;

@@ -156,6 +156,8 @@ describe.skipIf(!servicesExist)(
       });
 
       it('should show him the return request filed for him in another province, with the enterprise', async () => {
+        // His home acknowledged it and, as his trip goes towards the enterprise, arranged it.
+        await federation.waitForRelay();
         const { returnRequest } = await must(
           asWorker,
           'query($id: ID!) { returnRequest(id: $id) { id status filedWorker { idNumber } enterprise { name } worker { id idNumber } } }',
@@ -163,7 +165,7 @@ describe.skipIf(!servicesExist)(
         );
         expect(returnRequest).toEqual({
           id: myRequest,
-          status: 'FILED',
+          status: 'ARRANGED',
           filedWorker: { idNumber: HIM.idNumber },
           enterprise: { name: '深圳电子(测试)' },
           worker: { id: me, idNumber: HIM.idNumber },

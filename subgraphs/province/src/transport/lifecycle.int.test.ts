@@ -48,10 +48,17 @@ async function workerStates(ids: string[]) {
   return expectData(await p.gql('workers', WORKERS, { r: ids.map((id) => ({ __typename: 'Worker', id })) }))
     ._entities;
 }
+/** The trip's own events (`arrivals`), in order. */
 const events = async (tripId: string) =>
   (await p.service.db.db.select().from(outbox).orderBy(outbox.seq))
-    .filter((e) => e.tripId === tripId)
+    .filter((e) => e.tripId === tripId && e.kind !== 'DEPARTURE')
     .map((e) => e.kind);
+
+/** The home side's events of the trip for its own workers on it (`departures`), by TripEvent kind. */
+const departures = async (tripId: string) =>
+  (await p.service.db.db.select().from(outbox).orderBy(outbox.seq))
+    .filter((e) => e.tripId === tripId && e.kind === 'DEPARTURE')
+    .map((e) => e.payload.kind);
 
 const p = useTestProvince('450000');
 
@@ -117,6 +124,14 @@ describe('trip lifecycle', () => {
       { id: w3, status: 'AT_HOME', workRegion: null },
     ]);
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED', 'ETA_CHANGED', 'ARRIVED', 'HANDED_OVER']);
+    // Its workers are this province's: the home side tells its departures feed of each step.
+    expect(await departures(trip.id)).toEqual([
+      'PLANNED',
+      'DEPARTED',
+      'ETA_CHANGED',
+      'ARRIVED',
+      'HANDED_OVER',
+    ]);
     const rows = (await p.service.db.db.select().from(outbox)).filter((e) => e.tripId === trip.id);
     expect(rows.every((e) => e.origin === '450203' && e.destination === '440103')).toBe(true);
     // ARRIVED and HANDED_OVER were written by the transaction that changed the trip: same now().
