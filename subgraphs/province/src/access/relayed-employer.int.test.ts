@@ -61,7 +61,10 @@ const read = async (id: string, caller: Caller) =>
   expectData(await gx.gql('workers', SENSITIVE, { id }, caller)).worker;
 
 /** What "any other enterprise" sees: status only, the rest masked or hidden. */
-function expectClosed(seen: Record<string, unknown>, input: { name: string; idNumber: string; phone: string }) {
+function expectClosed(
+  seen: Record<string, unknown>,
+  input: { name: string; idNumber: string; phone: string },
+) {
   expect(seen.idNumber).not.toBe(input.idNumber);
   expect(seen.phone).not.toBe(input.phone);
   expect(seen.name).not.toBe(input.name);
