@@ -51,17 +51,19 @@ async function henanWorker(): Promise<string> {
 
 /** Delivers facts from Beijing in one batch, after the inbox's position. */
 async function deliver(...facts: RelayFact[]) {
-  const events: RelayedEvent[] = facts.map((fact) => ({
-    seq: ++position,
+  const events: RelayedEvent[] = facts.map((fact, i) => ({
+    seq: position + i + 1,
     at: new Date().toISOString(),
     fact,
   }));
-  return henan.relay('/relay/apply', {
+  const answer = await henan.relay('/relay/apply', {
     source: BEIJING,
     epoch: EPOCH,
-    after: position - facts.length,
+    after: position,
     events,
   });
+  if (answer.status === 200) position = answer.body.position;
+  return answer;
 }
 
 const recordOf = async (id: string) =>
@@ -160,6 +162,33 @@ describe('facts that claim what their source does not own (review of #13)', () =
     );
     expect(answer.status).toBe(200);
     expect((await recordOf(workerId)).workRegion).toBeNull();
+  });
+
+  it('should take a worker named twice in one TRIP fact once, never blocking the relay', async () => {
+    const workerId = await henanWorker();
+    const trip = {
+      id: encodeId('Trip', BEIJING),
+      organizer: '110105',
+      mode: 'BUS' as const,
+      vehicleCode: '京A-2',
+      origin: '411602',
+      destination: '110105',
+      departureAt: '2020-02-20T08:00:00.000Z',
+      expectedArrivalAt: '2020-02-21T08:00:00.000Z',
+      arrivedAt: null,
+      status: 'DEPARTED' as const,
+    };
+    const answer = await deliver({
+      fact: 'TRIP',
+      event: 'DEPARTED',
+      trip,
+      workers: [
+        { id: workerId, boarded: true },
+        { id: workerId, boarded: true },
+      ],
+    });
+    expect(answer).toMatchObject({ status: 200, body: { appliedNow: 1 } });
+    expect((await recordOf(workerId)).status).toBe('TRAVELLING');
   });
 
   it("should still put a worker on post in the enterprise's region inside the source", async () => {
