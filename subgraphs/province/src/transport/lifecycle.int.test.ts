@@ -48,10 +48,15 @@ async function workerStates(ids: string[]) {
   return expectData(await p.gql('workers', WORKERS, { r: ids.map((id) => ({ __typename: 'Worker', id })) }))
     ._entities;
 }
-const events = async (tripId: string) =>
-  (await p.service.db.db.select().from(outbox).orderBy(outbox.seq))
-    .filter((e) => e.tripId === tripId)
-    .map((e) => e.kind);
+/**
+ * The trip's own events (the `arrivals` feed), in order; not the DEPARTURE events the home side
+ * writes about its workers on the trip (#13.4), which carry the trip's id too.
+ */
+const tripEvents = async (tripId: string) =>
+  (await p.service.db.db.select().from(outbox).orderBy(outbox.seq)).filter(
+    (e) => e.tripId === tripId && e.kind !== 'DEPARTURE',
+  );
+const events = async (tripId: string) => (await tripEvents(tripId)).map((e) => e.kind);
 
 const p = useTestProvince('450000');
 
@@ -117,7 +122,7 @@ describe('trip lifecycle', () => {
       { id: w3, status: 'AT_HOME', workRegion: null },
     ]);
     expect(await events(trip.id)).toEqual(['PLANNED', 'DEPARTED', 'ETA_CHANGED', 'ARRIVED', 'HANDED_OVER']);
-    const rows = (await p.service.db.db.select().from(outbox)).filter((e) => e.tripId === trip.id);
+    const rows = await tripEvents(trip.id);
     expect(rows.every((e) => e.origin === '450203' && e.destination === '440103')).toBe(true);
     // ARRIVED and HANDED_OVER were written by the transaction that changed the trip: same now().
     const [tripRow] = await p.service.db.db.select().from(trips).where(eq(trips.id, trip.id));
