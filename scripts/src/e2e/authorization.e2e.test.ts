@@ -162,13 +162,14 @@ describe.skipIf(!servicesExist)(
       fixture.returnRequest = (
         await must('enterprise:own', FILE, { i: request(PEOPLE[0]!) })
       ).fileReturnRequest.id;
-      const toConfirm = async () =>
-        (await must('enterprise:own', FILE, { i: request(PEOPLE[1]!) })).fileReturnRequest.id as string;
+      const toConfirm = async (p = PEOPLE[1]!) =>
+        (await must('enterprise:own', FILE, { i: request(p) })).fileReturnRequest.id as string;
       fixture.perCaller = {
+        // one worker each: a worker already on post through another request is CONFLICT
         toConfirm: {
-          'province:110000': await toConfirm(),
-          'city:110105': await toConfirm(),
-          'enterprise:own': await toConfirm(),
+          'province:110000': await toConfirm(PEOPLE[6]),
+          'city:110105': await toConfirm(PEOPLE[7]),
+          'enterprise:own': await toConfirm(PEOPLE[8]),
         },
         toWithdraw: {
           'province:110000': await toConfirm(),

@@ -34,15 +34,43 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /** A logger that writes nothing (tests, library defaults). */
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-/** The fields of an error that are safe to log (no driver detail, which can quote row values). */
+/** Where a failed statement's parameters start in the message of drizzle-orm's `DrizzleQueryError`. */
+const PARAMS_MARK = '\nparams: ';
+
+/**
+ * The message and stack of an error without the parameters of a failed statement: drizzle-orm's
+ * `DrizzleQueryError` (every failed query) appends them to its message, hence to its stack, and
+ * they are row values (names, resident ID numbers, phones, health data).
+ */
+function withoutStatementParams(err: Error): { message: string; stack?: string } {
+  const at = err.message.indexOf(PARAMS_MARK);
+  if (at < 0 && (err as { params?: unknown }).params === undefined)
+    return { message: err.message, stack: err.stack };
+  const message = at < 0 ? err.message : `${err.message.slice(0, at)}${PARAMS_MARK}[not logged]`;
+  const head = `${err.name}: ${err.message}`;
+  const frames = err.stack?.startsWith(head)
+    ? err.stack.slice(head.length)
+    : `\n${(err.stack ?? '')
+        .split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .join('\n')}`;
+  return { message, stack: `${err.name}: ${message}${frames}` };
+}
+
+/**
+ * The fields of an error that are safe to log: no driver detail, which can quote row values, and
+ * no statement parameters (see {@link withoutStatementParams}); the database's error code when a
+ * failed statement wraps it (`cause.code`).
+ */
 export function safeError(err: unknown): { name: string; message: string; code?: string; stack?: string } {
   if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
+    const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+    const { message, stack } = withoutStatementParams(err);
     return {
       name: err.name,
-      message: err.message.slice(0, 500),
+      message: message.slice(0, 500),
       ...(typeof code === 'string' ? { code } : {}),
-      ...(err.stack ? { stack: err.stack } : {}),
+      ...(stack ? { stack } : {}),
     };
   }
   return { name: 'Error', message: String(err).slice(0, 500) };

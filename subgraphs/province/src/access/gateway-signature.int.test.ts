@@ -1,4 +1,4 @@
-import type { Caller, SignAssertionOptions } from '@p2p/schema';
+import { RELAY_CALLER, type Caller, type SignAssertionOptions } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { silentLogger } from '@p2p/runtime';
@@ -145,6 +145,8 @@ describe("the province's WebSocket serves only the gateway's link, for as long a
   it("should refuse a person's assertion, one made for an HTTP request, and one for another province", async () => {
     for (const headers of [
       await linkHeaders({}, GUANGXI),
+      // the relay reads events over its own endpoints, never over the subscription link
+      await linkHeaders({}, RELAY_CALLER),
       await keys.headers(SYSTEM, { province: GX, body: '' }),
       await keys.headers(SYSTEM, { province: GD, webSocket: true }),
     ]) {

@@ -182,6 +182,41 @@ describe("the home side's consent on a trip organised by the receiving side (#11
   });
 });
 
+describe("the home side's consent is no pass for an organiser at neither end of the trip (review of #13)", () => {
+  it('should not let Shijiazhuang put a Zhuolu worker on its own bus from Zhuolu to where he goes, nor so read his record', async () => {
+    const [zhuolu] = expectData(
+      await gql(REGISTER, { i: [workerInput('130731')] }, HEBEI, 'workers'),
+    ).registerWorkers.map((w: { id: string }) => w.id);
+    expectData(
+      await gql(
+        'mutation($w: ID!, $i: TravelIntentInput!) { reportTravelIntent(workerId: $w, input: $i) { id } }',
+        { w: zhuolu, i: { earliestDate: '2020-02-19', latestDate: '2020-02-21', destination: '110105' } },
+        { subject: 'zl', role: 'city', region: '130731' },
+        'workers',
+      ),
+    );
+    // Shijiazhuang is neither his side (Zhuolu) nor the receiving side (Beijing): his intent says
+    // where he goes, not that any city of the province may fetch him and read his record
+    const trip = await plan(SHIJIAZHUANG, {
+      organizer: '130100',
+      origin: '130731',
+      destination: '110105',
+      vehicleCode: '冀A·00041',
+    });
+    await refused(ASSIGN, { trip: trip.id, workers: [zhuolu] }, SHIJIAZHUANG, /no travel intent|neither/);
+    const seen = expectData(
+      await gql(
+        'query($id: ID!) { worker(id: $id) { idNumber health { code } } }',
+        { id: zhuolu },
+        SHIJIAZHUANG,
+        'workers',
+      ),
+    ).worker;
+    expect(seen.health).toBeNull();
+    expect(seen.idNumber).toMatch(/\*/);
+  });
+});
+
 describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
   it("should let the origin's officer record the departure of his own workers only", async () => {
     const trip = await plan(HUAILAI);

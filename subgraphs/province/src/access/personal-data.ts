@@ -22,7 +22,8 @@ import { officerCovers } from './request-access.js';
  *   its origin (who checks him at the gate) or its destination (the receiving place): everything. Only trips
  *   stored here are known (those this province organised); a place on a manifest is given only
  *   by his home side or with its consent (`passenger-consent.ts`), so a trip cannot open a record;
- * - the enterprise that employs him (`reportEmployment`) or that filed a return request for him
+ * - the enterprise that employs him as his home side recorded it (`reportEmployment`; not an
+ *   enterprise's own staff report or confirmation on post, relayed here) or that filed a return request for him
  *   stored in this province: everything. A request filed in another province is known here only
  *   once the relay exists (until then: as any enterprise);
  * - the ministry: name, status and whereabouts; identifiers masked; health and poverty only in
@@ -67,6 +68,8 @@ export interface WorkerFacts {
   id: string;
   homeRegion: string;
   employerId: string | null;
+  /** True when his home side recorded that employer (`reportEmployment`), not the enterprise's own claim. */
+  employerByHome: boolean;
   /** As his home side recorded them: a filing proves it knows him only when it names both. */
   name: string;
   phone: string;
@@ -157,7 +160,9 @@ export async function workerView(
     }
     case 'enterprise': {
       if (!caller.enterpriseId) return NOTHING;
-      if (worker.employerId === caller.enterpriseId) return EVERYTHING;
+      // The employer his home side recorded; an enterprise's own claim (a staff report or a
+      // confirmation on post, relayed here) names it his employer but proves nothing of him.
+      if (worker.employerId === caller.enterpriseId && worker.employerByHome) return EVERYTHING;
       // A filing opens his record only when it names him as his home side recorded him (name and
       // phone): a resident ID number alone, which is all a filing needs, proves nothing.
       const filings = await filingsLoader(ctx).load(worker.id);

@@ -108,7 +108,8 @@ export function assertMaySubscribe(field: string, caller: Caller, args: Record<s
 
 /**
  * Who may read the return requests filed for a worker (`Worker.returnRequests`, his home
- * province's copies): an officer whose region contains his home (the home side). Nobody else:
+ * province's copies): an officer whose region contains his home (the home side), and the worker
+ * himself (#13.7: he reads the requests filed for him, and declines one by its id). Nobody else:
  * an enterprise reads its own requests where it filed them, the ministry the statistics.
  * @throws FORBIDDEN for anyone else.
  */
@@ -117,6 +118,7 @@ export function assertMayReadWorkerRequests(
   worker: { id: string; homeRegion: string },
 ): void {
   if (officerCovers(caller, worker.homeRegion)) return;
+  if (caller.role === 'worker' && caller.workerId && caller.workerId === worker.id) return;
   throw forbidden(
     `Worker.returnRequests: the return requests filed for worker ${worker.id} are read only by his home side, not by ${callerWords(caller)}`,
   );

@@ -445,3 +445,85 @@ describe('bulk reports: each item by the rule of its single mutation (#13.5)', (
     );
   });
 });
+
+describe('the worker role: finding his own trips and requests (review of #13)', () => {
+  it('should list him the return requests filed for him (Worker.returnRequests), none of anyone else', async () => {
+    const { worker } = await must(
+      'workers',
+      'query($id: ID!) { worker(id: $id) { id returnRequests { id } } }',
+      { id: me },
+      WORKER,
+    );
+    expect(worker).toEqual({ id: me, returnRequests: [{ id: myRequest }] });
+    expectError(
+      await gql(
+        'workers',
+        'query($id: ID!) { worker(id: $id) { returnRequests { id } } }',
+        { id: neighbour },
+        WORKER,
+      ),
+      'FORBIDDEN',
+    );
+  });
+
+  it('should list him only trips whose manifest still names him: each one he may read by reference', async () => {
+    const person = {
+      name: '韦后来',
+      idNumber: residentId('450203001', '19900303', 9),
+      phone: '13900779009',
+      homeRegion: '450203001',
+    };
+    const later = (
+      await must(
+        'workers',
+        'mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { id } }',
+        { i: person },
+        LIUZHOU,
+      )
+    ).registerWorker.id as string;
+    const trip = (
+      await must(
+        'transport',
+        'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }',
+        {
+          i: {
+            mode: 'BUS',
+            vehicleCode: '桂B·70009',
+            origin: '450203',
+            destination: '440300',
+            departureAt: '2020-03-04T08:00:00+08:00',
+            expectedArrivalAt: '2020-03-05T08:00:00+08:00',
+            capacity: 10,
+          },
+        },
+        LIUZHOU,
+      )
+    ).planTrip.id as string;
+    for (const change of ['assignPassengers', 'removePassengers'])
+      await must(
+        'transport',
+        `mutation($t: ID!, $w: [ID!]!) { ${change}(tripId: $t, workerIds: $w) { id } }`,
+        { t: trip, w: [later] },
+        LIUZHOU,
+      );
+    const HIMSELF: Caller = { subject: 'later', role: 'worker', region: GX, workerId: later };
+    const { worker } = await must(
+      'workers',
+      'query($id: ID!) { worker(id: $id) { trips { id } } }',
+      { id: later },
+      HIMSELF,
+    );
+    // what the gateway does next: read each listed trip where it lives, as him
+    for (const { id } of worker.trips as { id: string }[])
+      await must('transport', ENTITIES.transport, { r: [{ __typename: 'Trip', id }] }, HIMSELF);
+    expect(worker.trips).toEqual([]);
+    // his home officer still sees the trip he was taken off
+    const seen = await must(
+      'workers',
+      'query($id: ID!) { worker(id: $id) { trips { id } } }',
+      { id: later },
+      LIUZHOU,
+    );
+    expect(seen.worker.trips).toEqual([{ id: trip }]);
+  });
+});

@@ -1,10 +1,11 @@
-import { assertResidentId, encodeId, notFound, provinceOf, workerIdFor } from '@p2p/schema';
-import { eq } from 'drizzle-orm';
+import { assertResidentId, encodeId, hubError, notFound, provinceOf, workerIdFor } from '@p2p/schema';
+import { and, eq, ne } from 'drizzle-orm';
 import { inIdOrder, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { enterprises, returnRequests, type ReturnRequestRow } from '../db/schema/index.js';
+import { enterprises, returnRequests, staff, type ReturnRequestRow } from '../db/schema/index.js';
 import { returnRequestFiledEvent, type OutboxBatch } from '../outbox.js';
 import { findEnterprises } from './records.js';
+import { assertMayBecome } from './request-life.js';
 import {
   changeRequestStatus,
   lockReturnRequest,
@@ -150,9 +151,47 @@ export async function fileReturnRequest(
 }
 
 /**
+ * Refuses to confirm a request for a worker the enterprise already has on post through another
+ * request (he has not LEFT since): one person fills one opening, however many requests were filed
+ * for him. The enterprise's row is locked first, so two confirmations for him run one after the other.
+ * @throws CONFLICT naming the request that already put him on post.
+ */
+async function assertNotOnPostAlready(tx: Tx, request: ReturnRequestRow): Promise<void> {
+  await tx
+    .select({ id: enterprises.id })
+    .from(enterprises)
+    .where(eq(enterprises.id, request.enterpriseId))
+    .for('update');
+  const [already] = await tx
+    .select({ id: returnRequests.id })
+    .from(returnRequests)
+    .innerJoin(
+      staff,
+      and(eq(staff.enterpriseId, returnRequests.enterpriseId), eq(staff.workerId, returnRequests.workerId)),
+    )
+    .where(
+      and(
+        eq(returnRequests.enterpriseId, request.enterpriseId),
+        eq(returnRequests.workerId, request.workerId),
+        eq(returnRequests.status, 'ON_POST'),
+        ne(returnRequests.id, request.id),
+        eq(staff.status, 'ON_POST'),
+      ),
+    )
+    .limit(1);
+  if (already)
+    throw hubError(
+      'CONFLICT',
+      `return request ${request.id}: its worker is already on post at the enterprise through return request ${already.id} (one person fills one opening); withdraw this one, or report him LEFT first`,
+      { id: request.id, status: request.status },
+    );
+}
+
+/**
  * The enterprise confirms the worker is on post: status ON_POST, one more filled opening, and his
  * home province is told (it sets him AT_WORK there).
- * @throws CONFLICT when the request is already ON_POST, WITHDRAWN or DECLINED.
+ * @throws CONFLICT when the request is already ON_POST, WITHDRAWN or DECLINED, or when the worker is
+ *   already on post at the enterprise through another request.
  */
 export async function confirmOnPost(
   ctx: ProvinceContext,
@@ -161,6 +200,8 @@ export async function confirmOnPost(
   events: OutboxBatch,
 ): Promise<string[]> {
   const request = await lockReturnRequest(ctx, tx, returnRequestId);
+  assertMayBecome(request.id, request.status, 'ON_POST');
+  await assertNotOnPostAlready(tx, request);
   const onPost = await changeRequestStatus(tx, events, request, 'ON_POST');
   tellHome(ctx, events, onPost, 'ON_POST');
   return [returnRequestId];

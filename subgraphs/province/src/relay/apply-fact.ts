@@ -2,7 +2,7 @@
  * Applies facts: one list of handlers per fact kind, run in order. The handlers of trips and of
  * return requests live beside their subject; this file only puts them together.
  */
-import { tryDecodeId, type RelayFact } from '@p2p/schema';
+import { findRegion, provinceOf, tryDecodeId, type RelayFact } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { OutboxBatch } from '../outbox.js';
@@ -44,9 +44,22 @@ function subjectId(fact: RelayFact): string | undefined {
 }
 
 /**
+ * True when a trip fact's places are real regions and its organiser lies in its source (the
+ * organiser's province owns the trip): a destination that is no region would become a worker's
+ * work region and a key of the counters.
+ */
+function placesHold(fact: RelayFact, source: string): boolean {
+  if (fact.fact !== 'TRIP' && fact.fact !== 'TRIP_COPY') return true;
+  const { organizer, origin, destination } = fact.trip;
+  const real = (code: unknown) => typeof code === 'string' && findRegion(code) !== undefined;
+  return real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination);
+}
+
+/**
  * Runs every handler of the fact's kind, in order. A fact about a record the source does not own
- * (a trip organised elsewhere, another province's request or enterprise) is left, logged without
- * personal data, so a province can only tell what is its own. An unknown kind is refused (a newer
+ * (a trip organised elsewhere, another province's request or enterprise), or about a trip whose
+ * places are no regions, is left, logged without personal data, so a province can only tell what
+ * is its own. An unknown kind is refused (a newer
  * source).
  */
 export async function applyFact(
@@ -62,6 +75,13 @@ export async function applyFact(
     ctx.log.warn(
       { fact: fact.fact, source: origin.source, seq: origin.seq, owner: owner ?? null },
       'relayed fact left: its source does not own its subject',
+    );
+    return;
+  }
+  if (!placesHold(fact, origin.source)) {
+    ctx.log.warn(
+      { fact: fact.fact, source: origin.source, seq: origin.seq },
+      'relayed fact left: its trip names a place that is no region, or an organiser outside its source',
     );
     return;
   }

@@ -203,6 +203,13 @@ describe('the relay source', () => {
     const forHenan = await signed.keys.headers(RELAY_CALLER, { province: HENAN, body: text });
     expect((await fetch(url, { method: 'POST', headers: forHenan, body: text })).status).toBe(401);
     expect((await fetch(url)).status).toBe(405);
+    // each relay assertion serves one request: replayed, even with its own body, it is refused
+    const once = await signed.keys.headers(RELAY_CALLER, { province: '450000', body: text });
+    const headers = { 'content-type': 'application/json', ...once };
+    expect((await fetch(url, { method: 'POST', headers, body: text })).status).toBe(200);
+    const replayed = await fetch(url, { method: 'POST', headers, body: text });
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as any).errors[0].message).toMatch(/already used/);
   });
 
   it('should give the relay nothing through GraphQL: no record read, no mutation', async () => {

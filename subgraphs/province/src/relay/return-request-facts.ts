@@ -13,6 +13,7 @@
  */
 import {
   decodeId,
+  findRegion,
   provinceOf,
   tryDecodeId,
   type ReturnRequestAnswerFact,
@@ -58,11 +59,31 @@ function fromOwner(
   return false;
 }
 
+/**
+ * True when `region` is a region of the source province (an enterprise's region, where the source
+ * puts a worker on post), else logs why the fact is left: a province tells only where its own
+ * enterprises are, and a code that does not exist would land in the worker's record and counters.
+ */
+function inSource(
+  ctx: Parameters<FactHandler>[0],
+  origin: FactOrigin,
+  region: unknown,
+  fact: string,
+): boolean {
+  if (typeof region === 'string' && findRegion(region) && provinceOf(region) === origin.source) return true;
+  ctx.log.warn(
+    { source: origin.source, seq: origin.seq, fact },
+    "relayed fact left: its enterprise's region is not a region of its source",
+  );
+  return false;
+}
+
 /** Home side: the enterprise's province filed, withdrew or put on post a request for a worker of this province. */
 const onReturnRequest: FactHandler<ReturnRequestFact> = async (ctx, tx, fact, origin, events) => {
   const { request } = fact;
   if (!fromOwner(ctx, origin, request.id, 'ReturnRequest', 'RETURN_REQUEST')) return;
   if (ownerOf(request.enterpriseId, 'Enterprise') !== origin.source) return;
+  if (!inSource(ctx, origin, request.destinationRegion, 'RETURN_REQUEST')) return;
   if (!isOwnId(request.workerId, 'Worker', ctx.province)) {
     ctx.log.warn(
       { source: origin.source, seq: origin.seq, id: request.id },
@@ -83,7 +104,7 @@ const onReturnRequest: FactHandler<ReturnRequestFact> = async (ctx, tx, fact, or
 /** Home side: an enterprise reported a worker of this province on post or gone. */
 const onStaff: FactHandler<StaffFact> = async (ctx, tx, fact, origin) => {
   if (!fromOwner(ctx, origin, fact.enterpriseId, 'Enterprise', 'STAFF')) return;
-  if (provinceOf(fact.workRegion) !== origin.source || !isOwnId(fact.workerId, 'Worker', ctx.province))
+  if (!inSource(ctx, origin, fact.workRegion, 'STAFF') || !isOwnId(fact.workerId, 'Worker', ctx.province))
     return;
   if (fact.change === 'ON_POST') await putOnPost(tx, fact.workerId, fact.enterpriseId, fact.workRegion);
   else await leavePost(tx, fact.workerId, fact.enterpriseId);

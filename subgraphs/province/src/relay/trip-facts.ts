@@ -126,7 +126,10 @@ export const applyTripFact: FactHandler<TripFact> = async (ctx: ProvinceContext,
     );
     return;
   }
-  const own = fact.workers.filter((w) => isOwnId(w.id, 'Worker', ctx.province));
+  // One entry per worker (the last one given): a fact naming him twice must not fail the batch.
+  const own = [...new Map(fact.workers.map((w) => [w.id, w])).values()].filter((w) =>
+    isOwnId(w.id, 'Worker', ctx.province),
+  );
   const found =
     own.length === 0
       ? []

@@ -129,7 +129,13 @@ export async function reportEmployment(
   }
   const rows = await tx
     .update(workers)
-    .set({ status: 'AT_WORK', workRegion, employerId: enterpriseId ?? null, updatedAt: sql`now()` })
+    .set({
+      status: 'AT_WORK',
+      workRegion,
+      employerId: enterpriseId ?? null,
+      employerByHome: enterpriseId != null,
+      updatedAt: sql`now()`,
+    })
     .where(eq(workers.id, workerId))
     .returning({ id: workers.id });
   return updated(rows, workerId);

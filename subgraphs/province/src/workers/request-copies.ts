@@ -187,7 +187,9 @@ export async function unarrangeFromTrip(
 /**
  * The enterprise reported the worker on post: AT_WORK in the enterprise's region, employed by it
  * (nothing is written when he is already exactly that). The statistics follow through the
- * workers' statement triggers.
+ * workers' statement triggers. The enterprise's claim names it his employer but does not open his
+ * record to it (`employer_by_home` stays as his home side recorded it for that same employer, else
+ * false): any enterprise may report any worker id it has seen, e.g. on a trip's manifest.
  * @returns false when he is not a worker of this province.
  */
 export async function putOnPost(
@@ -200,7 +202,13 @@ export async function putOnPost(
   if (!found) return false;
   await tx
     .update(workers)
-    .set({ status: 'AT_WORK', workRegion, employerId: enterpriseId, updatedAt: sql`now()` })
+    .set({
+      status: 'AT_WORK',
+      workRegion,
+      employerId: enterpriseId,
+      employerByHome: sql`${workers.employerByHome} AND ${workers.employerId} IS NOT DISTINCT FROM ${enterpriseId}`,
+      updatedAt: sql`now()`,
+    })
     .where(
       and(
         eq(workers.id, workerId),
@@ -218,6 +226,6 @@ export async function putOnPost(
 export async function leavePost(tx: Tx, workerId: string, enterpriseId: string): Promise<void> {
   await tx
     .update(workers)
-    .set({ employerId: null, updatedAt: sql`now()` })
+    .set({ employerId: null, employerByHome: false, updatedAt: sql`now()` })
     .where(and(eq(workers.id, workerId), eq(workers.employerId, enterpriseId)));
 }

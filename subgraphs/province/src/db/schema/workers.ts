@@ -32,6 +32,12 @@ export const workers = pgTable(
     homeRegion: byteText('home_region').notNull(),
     workRegion: byteText('work_region'),
     employerId: byteText('employer_id'),
+    /**
+     * True when his home side recorded the employer (`reportEmployment`): only then does the
+     * employer see his record (`access/personal-data.ts`); an enterprise's own claim relayed here
+     * (`reportStaffChange`, `confirmOnPost`) names the employer and opens nothing (migration 0006_review).
+     */
+    employerByHome: boolean('employer_by_home').notNull().default(false),
     status: text('status').$type<WorkerStatus>().notNull().default('AT_HOME'),
     povertyStatus: text('poverty_status').$type<PovertyStatus>().notNull().default('NONE'),
     skills: text('skills').array().notNull().default([]),
