@@ -43,7 +43,7 @@ export function workerPage(db: Executor, args: WorkerFilter): Promise<Connection
 }
 
 /**
- * The filters of an intent window, in the shape of `workers_intent_idx` (migration 0009): the
+ * The filters of an intent window, in the shape of `workers_intent_idx` (migration 0006): the
  * destination prefix (only workers who declared one), then the intent's dates overlapping the window.
  */
 function intentWindow({ destination, from, to }: IntentFilter): SQL[] {

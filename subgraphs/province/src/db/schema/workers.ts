@@ -35,7 +35,7 @@ export const workers = pgTable(
     /**
      * True when his home side recorded the employer (`reportEmployment`): only then does the
      * employer see his record (`access/personal-data.ts`); an enterprise's own claim relayed here
-     * (`reportStaffChange`, `confirmOnPost`) names the employer and opens nothing (migration 0006_review).
+     * (`reportStaffChange`, `confirmOnPost`) names the employer and opens nothing (migration 0007).
      */
     employerByHome: boolean('employer_by_home').notNull().default(false),
     status: text('status').$type<WorkerStatus>().notNull().default('AT_HOME'),
@@ -44,7 +44,7 @@ export const workers = pgTable(
     healthCode: text('health_code').$type<HealthCode>(),
     healthTestedAt: timestamp('health_tested_at', { withTimezone: true, mode: 'date' }),
     healthNucleicAcid: text('health_nucleic_acid').$type<NucleicAcidResult>(),
-    /** Who recorded the health record (migration 0009); null when there is none. */
+    /** Who recorded the health record (migration 0006); null when there is none. */
     healthSource: text('health_source').$type<HealthSource>(),
     intentEarliestDate: date('intent_earliest_date', { mode: 'string' }),
     intentLatestDate: date('intent_latest_date', { mode: 'string' }),
