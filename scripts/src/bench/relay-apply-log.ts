@@ -68,6 +68,22 @@ export class RelayApplyLog {
   since(since = 0): AppliedBatchLine[] {
     return this.batches.filter((b) => b.at >= since);
   }
+
+  /**
+   * Resolves once every one of `events` has a logged batch (logged at or after `since`), watching
+   * the lines as they come: no request to any service, so waiting costs the relay nothing.
+   * @throws Error after `timeoutMs` with the number still missing
+   */
+  async waitForApplied(events: readonly SourceEvent[], since: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const missing = matchAppliedBatches(events, this.since(since)).unmatched.length;
+      if (missing === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`${missing} of ${events.length} relayed events not applied after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** A relayed event as its source wrote it (its outbox row). */

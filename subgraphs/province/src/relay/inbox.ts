@@ -15,7 +15,7 @@ import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { relayInbox } from '../db/schema/index.js';
 import { OutboxBatch } from '../outbox.js';
-import { applyFact, applyLocalFacts } from './apply-fact.js';
+import { applyFacts } from './apply-fact.js';
 
 /** A batch of events of one source, as the relay delivers it. */
 export interface RelayedBatch {
@@ -61,8 +61,9 @@ const positionOf = (row: typeof relayInbox.$inferSelect): InboxPosition => ({
 });
 
 /**
- * Applies a batch (see the module comment) with the fact handlers (`apply-fact.ts`), flushes the
- * events the handlers queued, moves the position, commits.
+ * Applies a batch (see the module comment) with the fact handlers (`apply-fact.ts`: runs of
+ * consecutive facts of one kind at once), flushes the events the handlers queued, moves the
+ * position, commits.
  * @throws CURSOR_EXPIRED for another epoch, BAD_USER_INPUT for a position beyond the stored one;
  *   a handler's error rolls everything back (nothing applied, position unchanged).
  */
@@ -90,16 +91,15 @@ export async function applyRelayedBatch(ctx: ProvinceContext, batch: RelayedBatc
     const fresh = batch.events.filter((e) => e.seq > row.position);
     if (fresh.length === 0) return { row, appliedNow: 0 };
     const events = new OutboxBatch();
-    for (const event of fresh) {
-      await applyFact(
-        ctx,
-        tx,
-        event.fact,
-        { source: batch.source, seq: event.seq, at: new Date(event.at) },
-        events,
-      );
-      await applyLocalFacts(ctx, tx, events);
-    }
+    await applyFacts(
+      ctx,
+      tx,
+      fresh.map((event) => ({
+        fact: event.fact,
+        origin: { source: batch.source, seq: event.seq, at: new Date(event.at) },
+      })),
+      events,
+    );
     await events.flush(tx);
     const last = fresh[fresh.length - 1]!;
     const [moved] = await tx
