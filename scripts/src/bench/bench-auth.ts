@@ -7,6 +7,7 @@
  */
 import { CALLER_HEADER, importGatewaySigningKey, signCallerAssertion, type Caller } from '@p2p/schema';
 import type { RunningFederation } from '../harness/index.js';
+import { RECEIVING_CITIES } from './geography.js';
 
 /**
  * The gateway settings the benchmark changes from the defaults: the per-caller rate limit is off
@@ -39,7 +40,9 @@ export async function createBenchAuth(
 ): Promise<BenchAuth> {
   const ministry = await federation.authorization('ministry');
   const officers = new Map<string, Record<string, string>>();
-  for (const province of provinces)
+  // The receiving cities' provinces too: their officers confirm the arrival of the relay scenario's trips.
+  const receiving = RECEIVING_CITIES.map((city) => `${city.slice(0, 2)}0000`);
+  for (const province of new Set([...provinces, ...receiving]))
     officers.set(province, await federation.authorization('province', province));
   const signingKey = await importGatewaySigningKey(federation.gatewayKeys.privateKeyPem);
   return {

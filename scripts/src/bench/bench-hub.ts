@@ -16,6 +16,7 @@ import { GraphQLClient } from './graphql-client.js';
 import { loadProvinces, unknownTables, waitForFold, type LoadResult } from './load-province.js';
 import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench-auth.js';
 import { ProvinceStatementLog } from './statement-count.js';
+import { RelayApplyLog } from './relay-apply-log.js';
 import pg from 'pg';
 
 /** Options of {@link startBenchHub}. */
@@ -51,6 +52,8 @@ export interface BenchHub {
   auth: BenchAuth;
   /** The provinces' statement log lines, collected while a count is on. */
   statementLog: ProvinceStatementLog;
+  /** The relayed batches the provinces applied, as they logged them. */
+  relayApplies: RelayApplyLog;
   /** The last error lines the services printed (for a failed scenario's report). */
   recentErrors(): string[];
   /** How the data was loaded. */
@@ -111,9 +114,11 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   );
   let started = performance.now();
   const statementLog = new ProvinceStatementLog();
+  const relayApplies = new RelayApplyLog();
   const errors: string[] = [];
   const onLog = (service: string, line: string, stream: 'stdout' | 'stderr') => {
     statementLog.onLine(service, line);
+    relayApplies.onLine(service, line);
     if (stream === 'stderr' || /"level":"(error|fatal)"|"level":(50|60)\b/.test(line)) {
       errors.push(`${service}: ${line.slice(0, 600)}`);
       if (errors.length > 20) errors.shift();
@@ -210,6 +215,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       serverUrl: options.databaseUrl,
       auth,
       statementLog,
+      relayApplies,
       recentErrors: () => errors.splice(0),
       loads,
       unfilledTables,

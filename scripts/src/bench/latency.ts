@@ -14,6 +14,7 @@ export interface LatencySummary {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -67,7 +68,7 @@ export class LatencyRecorder {
     return view;
   }
 
-  /** Count, min, mean, p50, p90, p99 and max. */
+  /** Count, min, mean, p50, p90, p95, p99 and max. */
   summary(): LatencySummary {
     const v = this.values();
     let total = 0;
@@ -78,6 +79,7 @@ export class LatencyRecorder {
       mean: v.length ? total / v.length : Number.NaN,
       p50: percentile(v, 0.5),
       p90: percentile(v, 0.9),
+      p95: percentile(v, 0.95),
       p99: percentile(v, 0.99),
       max: v.length ? v[v.length - 1]! : Number.NaN,
     };

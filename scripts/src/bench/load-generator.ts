@@ -69,6 +69,24 @@ function noteError(result: LoadResult, reason: string, n = 1): void {
     result.errorSamples.set(reason, (result.errorSamples.get(reason) ?? 0) + n);
 }
 
+/** Counts one answered request into `result` (latency overall and per operation, errors). */
+export function recordOutcome(
+  result: LoadResult,
+  operation: Operation,
+  outcome: OperationOutcome,
+  ms: number,
+): void {
+  result.requests++;
+  result.latency.record(ms);
+  let perOperation = result.byOperation.get(operation.name);
+  if (!perOperation) result.byOperation.set(operation.name, (perOperation = new LatencyRecorder()));
+  perOperation.record(ms);
+  if (outcome.error) {
+    result.errors++;
+    noteError(result, `${operation.name}: ${outcome.error}`);
+  }
+}
+
 /** Requests per second of a result. */
 export function throughput(result: Pick<LoadResult, 'requests' | 'elapsedMs'>): number {
   return result.elapsedMs > 0 ? (result.requests * 1000) / result.elapsedMs : 0;
@@ -94,15 +112,7 @@ export async function runLoad(
       const sent = performance.now();
       const outcome = await client.send(operation);
       const ms = performance.now() - sent;
-      result.requests++;
-      result.latency.record(ms);
-      let perOperation = result.byOperation.get(operation.name);
-      if (!perOperation) result.byOperation.set(operation.name, (perOperation = new LatencyRecorder()));
-      perOperation.record(ms);
-      if (outcome.error) {
-        result.errors++;
-        noteError(result, `${operation.name}: ${outcome.error}`);
-      }
+      recordOutcome(result, operation, outcome, ms);
       options.onOutcome?.(operation, outcome, ms);
     }
   };

@@ -151,3 +151,80 @@ export function reportTravelIntent(workerId: string, destination: string): Opera
     as: homeOf(workerId),
   };
 }
+
+const PLAN_TRIP = `mutation PlanTrip($input: PlanTripInput!) { planTrip(input: $input) { id } }`;
+const ASSIGN_PASSENGERS = `mutation AssignPassengers($tripId: ID!, $workerIds: [ID!]!) { assignPassengers(tripId: $tripId, workerIds: $workerIds) { id } }`;
+const DEPART_TRIP = `mutation DepartTrip($tripId: ID!, $boarded: [BoardingInput!]!) { departTrip(tripId: $tripId, boarded: $boarded) { id status } }`;
+const CONFIRM_ARRIVAL = `mutation ConfirmArrival($tripId: ID!, $input: ConfirmArrivalInput!) { confirmArrival(tripId: $tripId, input: $input) { id status } }`;
+const CANCEL_TRIP = `mutation CancelTrip($tripId: ID!, $reason: String!) { cancelTrip(tripId: $tripId, reason: $reason) { id status } }`;
+
+/** What a bus trip looks like when planned. */
+export interface TripPlan {
+  /** The organising province (its officer plans, assigns and departs). */
+  organizer: string;
+  vehicleCode: string;
+  origin: string;
+  destination: string;
+  capacity: number;
+}
+
+/** A bus that left an hour ago and arrives in an hour, planned by the organiser's officer. */
+export function planTrip(plan: TripPlan): Operation {
+  return {
+    name: 'planTrip',
+    query: PLAN_TRIP,
+    variables: {
+      input: {
+        mode: 'BUS',
+        vehicleCode: plan.vehicleCode,
+        origin: plan.origin,
+        destination: plan.destination,
+        departureAt: new Date(Date.now() - 3_600_000).toISOString(),
+        expectedArrivalAt: new Date(Date.now() + 3_600_000).toISOString(),
+        capacity: plan.capacity,
+      },
+    },
+    as: plan.organizer,
+  };
+}
+
+/** Puts workers (of any province) on a trip's manifest, sent by the organiser's officer. */
+export function assignPassengers(organizer: string, tripId: string, workerIds: readonly string[]): Operation {
+  return {
+    name: 'assignPassengers',
+    query: ASSIGN_PASSENGERS,
+    variables: { tripId, workerIds },
+    as: organizer,
+  };
+}
+
+/** The trip leaves with every worker given on board, sent by the organiser's officer. */
+export function departTrip(organizer: string, tripId: string, workerIds: readonly string[]): Operation {
+  return {
+    name: 'departTrip',
+    query: DEPART_TRIP,
+    variables: { tripId, boarded: workerIds.map((workerId) => ({ workerId, temperature: 36.5 })) },
+    as: organizer,
+  };
+}
+
+/**
+ * The destination met the trip a second ago and took `headcount` workers over (ARRIVED and
+ * HANDED_OVER in one transaction), sent by the officer of the destination's province.
+ */
+export function confirmArrival(tripId: string, destination: string, headcount: number): Operation {
+  return {
+    name: 'confirmArrival',
+    query: CONFIRM_ARRIVAL,
+    variables: {
+      tripId,
+      input: { arrivedAt: new Date(Date.now() - 1_000).toISOString(), headcount, handedOverTo: '人社局' },
+    },
+    as: `${destination.slice(0, 2)}0000`,
+  };
+}
+
+/** Cancels a trip, sent by the organiser's officer. */
+export function cancelTrip(organizer: string, tripId: string, reason: string): Operation {
+  return { name: 'cancelTrip', query: CANCEL_TRIP, variables: { tripId, reason }, as: organizer };
+}

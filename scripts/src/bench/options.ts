@@ -2,7 +2,8 @@
  * Command-line options of `npm run bench` (scripts/src/bench/run.ts):
  *
  *   npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios a,b] [--duration s]
- *                    [--concurrency N] [--requests N] [--bulk-workers N] [--database-url URL] [--quick]
+ *                    [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s]
+ *                    [--relay-backlog N] [--database-url URL] [--quick]
  *
  * `--quick` is the smoke mode (under a minute): 2 provinces of 5,000 workers, short runs, no
  * statement count (it waits for Postgres' statistics);
@@ -11,11 +12,17 @@
 import { parseArgs } from 'node:util';
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ['federated-read', 'entity-batch', 'bulk-registration', 'mixed-load'] as const;
+export const SCENARIOS = [
+  'federated-read',
+  'entity-batch',
+  'bulk-registration',
+  'mixed-load',
+  'relay',
+] as const;
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-/** Short names accepted by `--scenarios`. */
+/** Short names accepted by `--scenarios` (`relay` is its own). */
 const ALIASES: Record<string, ScenarioName> = {
   read: 'federated-read',
   batch: 'entity-batch',
@@ -39,12 +46,16 @@ export interface BenchOptions {
   requests: number;
   /** Workers registered through the API by the bulk-registration scenario. @default 100_000 (quick: 2_000) */
   bulkWorkers: number;
+  /** Seconds the relay scenario holds cross-province trips under the mixed load. @default 60 (quick: 8) */
+  relayDurationSeconds: number;
+  /** RELAY events the relay scenario lets pile up with the relay off, then drains. @default 5_000 (quick: 400) */
+  relayBacklog: number;
   /** PostgreSQL server; one fresh database per province is created on it and dropped after. @default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   databaseUrl: string;
   quick: boolean;
 }
 
-const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--database-url URL] [--quick]`;
+const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--database-url URL] [--quick]`;
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -87,6 +98,8 @@ export function parseBenchOptions(
       concurrency: { type: 'string' },
       requests: { type: 'string' },
       'bulk-workers': { type: 'string' },
+      'relay-duration': { type: 'string' },
+      'relay-backlog': { type: 'string' },
       'database-url': { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -104,6 +117,8 @@ export function parseBenchOptions(
     concurrency: positiveInt(values.concurrency, 'concurrency') ?? 16,
     requests: positiveInt(values.requests, 'requests') ?? (quick ? 60 : 1_000),
     bulkWorkers: positiveInt(values['bulk-workers'], 'bulk-workers') ?? (quick ? 2_000 : 100_000),
+    relayDurationSeconds: positiveInt(values['relay-duration'], 'relay-duration') ?? (quick ? 8 : 60),
+    relayBacklog: positiveInt(values['relay-backlog'], 'relay-backlog') ?? (quick ? 400 : 5_000),
     databaseUrl:
       values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
     quick,
@@ -116,5 +131,6 @@ export function settingLines(o: BenchOptions): string[] {
     `provinces ${o.provinces}, ${o.workersPerProvince.toLocaleString('en')} workers each${o.quick ? ' (--quick)' : ''}`,
     `scenarios ${o.scenarios.join(', ')}`,
     `concurrency ${o.concurrency}, ${o.requests.toLocaleString('en')} requests per measured target, mixed load ${o.durationSeconds} s, bulk registration ${o.bulkWorkers.toLocaleString('en')} workers`,
+    `relay: trips under the mixed load ${o.relayDurationSeconds} s, backlog ${o.relayBacklog.toLocaleString('en')} events`,
   ];
 }

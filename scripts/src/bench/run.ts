@@ -4,6 +4,7 @@
  *   npm run bench -- --quick                       # smoke run, under a minute
  *   npm run bench                                  # 5 provinces × 200,000 workers, every scenario
  *   npm run bench -- --provinces 3 --scenarios read,batch --requests 1000
+ *   npm run bench -- --scenarios relay             # the relay's lag and throughput (#13)
  *
  * Starts national, the provinces (a fresh database each, dropped at the end) and the sharded
  * gateway with the harness, loads the generated data straight into the province databases,
@@ -20,6 +21,7 @@ import { federatedRead } from './scenarios/federated-read.js';
 import { entityBatch } from './scenarios/entity-batch.js';
 import { bulkRegistration } from './scenarios/bulk-registration.js';
 import { mixedLoad } from './scenarios/mixed-load.js';
+import { relay } from './scenarios/relay.js';
 
 /** Every scenario by name, in the order they run. */
 export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
@@ -27,6 +29,7 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'entity-batch': entityBatch,
   'bulk-registration': bulkRegistration,
   'mixed-load': mixedLoad,
+  relay,
 };
 
 async function main(): Promise<number> {

@@ -147,6 +147,8 @@ describe.skipIf(!servicesExist)(
     // Hebei's TRIP_COPY fact reaches Henan through the relay.
     it('should show the trip to a Henan officer in trips(origin: "410000") once the relay delivered Hebei\'s copy', async () => {
       const TRIPS = `query($o: RegionCode!) { trips(origin: $o, first: 10) { totalCount edges { node { ${TRIP} } } } }`;
+      // Every fact told so far, the removal's included: the copy may show before its last change.
+      await federation.waitForRelay();
       const deadline = Date.now() + 20_000;
       let found: any;
       while (!found && Date.now() < deadline) {

@@ -96,8 +96,11 @@ export interface RunningFederation {
   stopProvince(code: string, options?: { graceMs?: number }): Promise<void>;
   /** Starts a stopped province again at the same URL over the same data; no-op when it runs. */
   startProvince(code: string): Promise<void>;
-  /** Stops and starts the gateway at the same URL. */
-  restartGateway(): Promise<void>;
+  /**
+   * Stops and starts the gateway at the same URL; `env` is added to the gateway's env for this
+   * start only (e.g. `{ RELAY: 'off' }`: a benchmark lets a relay backlog build up).
+   */
+  restartGateway(options?: { env?: Record<string, string> }): Promise<void>;
   /** Stops every process and drops the data that is not kept; idempotent. */
   close(): Promise<void>;
   /** A development token the gateway accepts, e.g. `tokenFor('city', '450200')`, `tokenFor('ministry')`. */
@@ -192,12 +195,13 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const provinceBaseUrls = () =>
     Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
 
-  const launchGateway = async () => {
+  const launchGateway = async (extraEnv: Record<string, string> = {}) => {
     const env = {
       AUTH_JWT_SECRET: tokens.secret,
       GATEWAY_SIGNING_KEY: keys.privateKeyPem,
       ADMIN_TOKEN: adminToken,
       ...options.gatewayEnv,
+      ...extraEnv,
       PORT: String(gatewayPort),
       PROVINCES: Object.entries(provinceBaseUrls())
         .map(([code, url]) => `${code}=${url}`)
@@ -268,9 +272,9 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       if (!province.exited) return;
       await launchProvince(code);
     },
-    async restartGateway() {
+    async restartGateway(restartOptions) {
       await gateway?.stop();
-      await launchGateway();
+      await launchGateway(restartOptions?.env);
     },
     close,
     tokenFor: tokens.tokenFor,

@@ -34,8 +34,8 @@ export const MIX: readonly { percent: number; kind: string }[] = [
   { percent: 5, kind: 'reportTravelIntent' },
 ];
 
-/** Operation `n` of the mix. */
-function mixed(ctx: ScenarioContext, n: number): Operation {
+/** Operation `n` of the mix (the relay scenario runs the same mix beside its trips). */
+export function mixedOperation(ctx: ScenarioContext, n: number): Operation {
   const { hub } = ctx;
   const random = randomFor(4, n);
   const province = random.pick(hub.provinces);
@@ -103,7 +103,7 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
   report.heading(
     `4. ${NAME}: ${options.durationSeconds} s at concurrency ${options.concurrency}; ${MIX.map((m) => `${m.kind} ${m.percent}%`).join(', ')}`,
   );
-  await warmUp(ctx, [hub.sharded], (n) => mixed(ctx, 10_000_000 + n), options.quick ? 16 : 100);
+  await warmUp(ctx, [hub.sharded], (n) => mixedOperation(ctx, 10_000_000 + n), options.quick ? 16 : 100);
 
   const intervalMs = Math.max(2_000, Math.round(durationMs / 12));
   let interval = { requests: 0, errors: 0, latency: new LatencyRecorder() };
@@ -128,7 +128,7 @@ export async function mixedLoad(ctx: ScenarioContext): Promise<void> {
     );
   };
   const timer = setInterval(() => void flush(), intervalMs);
-  const result = await runLoad(hub.sharded, (n) => mixed(ctx, n), {
+  const result = await runLoad(hub.sharded, (n) => mixedOperation(ctx, n), {
     concurrency: options.concurrency,
     maxRequests: Number.MAX_SAFE_INTEGER,
     maxDurationMs: durationMs,

@@ -1,12 +1,21 @@
 /**
  * Applies facts: one list of handlers per fact kind, run in order. The handlers of trips and of
- * return requests live beside their subject; this file only puts them together.
+ * return requests live beside their subject; this file only puts them together. A batch the relay
+ * delivers goes through in runs of consecutive facts of one kind: a run handler
+ * (`FactRunHandler`) takes the whole run at once (a few statements for hundreds of facts), a
+ * per-fact handler each fact in turn.
  */
 import { findRegion, provinceOf, tryDecodeId, type RelayFact } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { OutboxBatch } from '../outbox.js';
-import type { FactHandler, FactHandlerTable, FactOrigin } from './fact-handler.js';
+import type {
+  FactHandler,
+  FactHandlerEntry,
+  FactHandlerTable,
+  FactOrigin,
+  OriginatedFact,
+} from './fact-handler.js';
 import { DEPARTURE_FACT_HANDLERS } from './departure-events.js';
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
 import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
@@ -56,11 +65,55 @@ function placesHold(fact: RelayFact, source: string): boolean {
 }
 
 /**
+ * Whether the fact may be applied: its source owns its subject and, for a trip, its places hold.
+ * A fact about a record the source does not own (a trip organised elsewhere, another province's
+ * request or enterprise) or naming a place that is no region is left, logged without personal
+ * data, so a province can only tell what is its own.
+ */
+function fromSubjectOwner(ctx: ProvinceContext, { fact, origin }: OriginatedFact): boolean {
+  const subject = subjectId(fact);
+  const owner = subject === undefined ? undefined : tryDecodeId(subject)?.province;
+  if (subject !== undefined && owner !== origin.source) {
+    ctx.log.warn(
+      { fact: fact.fact, source: origin.source, seq: origin.seq, owner: owner ?? null },
+      'relayed fact left: its source does not own its subject',
+    );
+    return false;
+  }
+  if (!placesHold(fact, origin.source)) {
+    ctx.log.warn(
+      { fact: fact.fact, source: origin.source, seq: origin.seq },
+      'relayed fact left: its trip names a place that is no region, or an organiser outside its source',
+    );
+    return false;
+  }
+  return true;
+}
+
+/** The handlers of a kind, in order. @throws Error for a kind without any (a newer source). */
+function handlersOf(kind: RelayFact['fact']): FactHandlerEntry[] {
+  const handlers = TABLES.flatMap((t) => (t[kind] ?? []) as FactHandlerEntry[]);
+  if (handlers.length === 0) throw new Error(`no handler for relayed fact ${JSON.stringify(kind)}`);
+  return handlers;
+}
+
+/** Runs every handler of the kind over a run of facts of that kind (see the module comment). */
+async function applyRun(
+  ctx: ProvinceContext,
+  tx: Tx,
+  run: readonly OriginatedFact[],
+  events: OutboxBatch,
+): Promise<void> {
+  for (const handler of handlersOf(run[0]!.fact.fact)) {
+    if (typeof handler === 'function') {
+      for (const { fact, origin } of run) await (handler as FactHandler)(ctx, tx, fact, origin, events);
+    } else await handler.run(ctx, tx, run, events);
+  }
+}
+
+/**
  * Runs every handler of the fact's kind, in order. A fact about a record the source does not own
- * (a trip organised elsewhere, another province's request or enterprise), or about a trip whose
- * places are no regions, is left, logged without personal data, so a province can only tell what
- * is its own. An unknown kind is refused (a newer
- * source).
+ * is left (see {@link fromSubjectOwner}). An unknown kind is refused (a newer source).
  */
 export async function applyFact(
   ctx: ProvinceContext,
@@ -69,25 +122,28 @@ export async function applyFact(
   origin: FactOrigin,
   events: OutboxBatch,
 ): Promise<void> {
-  const subject = subjectId(fact);
-  const owner = subject === undefined ? undefined : tryDecodeId(subject)?.province;
-  if (subject !== undefined && owner !== origin.source) {
-    ctx.log.warn(
-      { fact: fact.fact, source: origin.source, seq: origin.seq, owner: owner ?? null },
-      'relayed fact left: its source does not own its subject',
-    );
-    return;
+  if (fromSubjectOwner(ctx, { fact, origin })) await applyRun(ctx, tx, [{ fact, origin }], events);
+}
+
+/**
+ * Applies facts in order, as the relay's inbox delivers them: in runs of consecutive facts of one
+ * kind (see the module comment), each run followed by the facts its handlers told this province
+ * itself (`applyLocalFacts`). The same effect as {@link applyFact} on each in turn.
+ */
+export async function applyFacts(
+  ctx: ProvinceContext,
+  tx: Tx,
+  facts: readonly OriginatedFact[],
+  events: OutboxBatch,
+): Promise<void> {
+  const kept = facts.filter((f) => fromSubjectOwner(ctx, f));
+  for (let start = 0; start < kept.length; ) {
+    let end = start + 1;
+    while (end < kept.length && kept[end]!.fact.fact === kept[start]!.fact.fact) end++;
+    await applyRun(ctx, tx, kept.slice(start, end), events);
+    await applyLocalFacts(ctx, tx, events);
+    start = end;
   }
-  if (!placesHold(fact, origin.source)) {
-    ctx.log.warn(
-      { fact: fact.fact, source: origin.source, seq: origin.seq },
-      'relayed fact left: its trip names a place that is no region, or an organiser outside its source',
-    );
-    return;
-  }
-  const handlers = TABLES.flatMap((t) => (t[fact.fact] ?? []) as FactHandler[]);
-  if (handlers.length === 0) throw new Error(`no handler for relayed fact ${JSON.stringify(fact.fact)}`);
-  for (const handle of handlers) await handle(ctx, tx, fact, origin, events);
 }
 
 /**

@@ -17,7 +17,7 @@ import type { TripFact } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import { workers } from '../db/schema/index.js';
 import { isOwnId } from '../validation/ownership.js';
-import type { FactHandler, FactHandlerTable } from './fact-handler.js';
+import type { FactHandlerTable, FactRunHandler } from './fact-handler.js';
 
 /** What a `TripEvent` of the `departures` subscription says happened. */
 export type DepartureKind = 'PLANNED' | 'DEPARTED' | 'ETA_CHANGED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED';
@@ -33,34 +33,47 @@ export const DEPARTURE_KIND_OF: Readonly<Record<TripFact['event'], DepartureKind
   CANCELLED: 'CANCELLED',
 };
 
-/** Writes the DEPARTURE event of a TRIP fact for the home regions of this province's workers on it. */
-export const recordDeparture: FactHandler<TripFact> = async (ctx, tx, fact, origin, events) => {
-  const ids = [...new Set(fact.workers.map((w) => w.id))].filter((id) => isOwnId(id, 'Worker', ctx.province));
-  if (ids.length === 0) return;
-  const homes = (
-    await tx
-      .selectDistinct({ homeRegion: workers.homeRegion })
-      .from(workers)
-      .where(sql`${workers.id} = ANY(${sql.param(ids)}::text[])`)
-      .orderBy(workers.homeRegion)
-  ).map((w) => w.homeRegion);
-  if (homes.length === 0) return;
-  events.add({
-    kind: 'DEPARTURE',
-    origin: fact.trip.origin,
-    destination: fact.trip.destination,
-    tripId: fact.trip.id,
-    homeRegions: homes,
-    payload: {
-      tripId: fact.trip.id,
-      kind: DEPARTURE_KIND_OF[fact.event],
-      event: fact.event,
-      organizer: fact.trip.organizer,
-      source: origin.source,
-      at: origin.at.toISOString(),
-    },
-  });
+/** This province's workers a fact names, once each. */
+const ownWorkers = (fact: TripFact, province: string) =>
+  [...new Set(fact.workers.map((w) => w.id))].filter((id) => isOwnId(id, 'Worker', province));
+
+/**
+ * Writes the DEPARTURE event of each TRIP fact of a run, in order, for the home regions of this
+ * province's workers on it: one read of their home regions for the whole run.
+ */
+export const recordDepartures: FactRunHandler<TripFact> = {
+  async run(ctx, tx, facts, events) {
+    const ids = [...new Set(facts.flatMap(({ fact }) => ownWorkers(fact, ctx.province)))];
+    if (ids.length === 0) return;
+    const homeOf = new Map(
+      (
+        await tx
+          .select({ id: workers.id, homeRegion: workers.homeRegion })
+          .from(workers)
+          .where(sql`${workers.id} = ANY(${sql.param(ids)}::text[])`)
+      ).map((w) => [w.id, w.homeRegion]),
+    );
+    for (const { fact, origin } of facts) {
+      const homes = [...new Set(ownWorkers(fact, ctx.province).flatMap((id) => homeOf.get(id) ?? []))].sort();
+      if (homes.length === 0) continue;
+      events.add({
+        kind: 'DEPARTURE',
+        origin: fact.trip.origin,
+        destination: fact.trip.destination,
+        tripId: fact.trip.id,
+        homeRegions: homes,
+        payload: {
+          tripId: fact.trip.id,
+          kind: DEPARTURE_KIND_OF[fact.event],
+          event: fact.event,
+          organizer: fact.trip.organizer,
+          source: origin.source,
+          at: origin.at.toISOString(),
+        },
+      });
+    }
+  },
 };
 
 /** Handlers of TRIP facts that write the home side's DEPARTURE events. */
-export const DEPARTURE_FACT_HANDLERS: FactHandlerTable = { TRIP: [recordDeparture] };
+export const DEPARTURE_FACT_HANDLERS: FactHandlerTable = { TRIP: [recordDepartures] };

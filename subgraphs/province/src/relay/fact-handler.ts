@@ -18,6 +18,12 @@ export interface FactOrigin {
   at: Date;
 }
 
+/** A fact with where it came from. */
+export interface OriginatedFact<F extends RelayFact = RelayFact> {
+  fact: F;
+  origin: FactOrigin;
+}
+
 /** Applies one fact inside the consumer's transaction; may queue this province's own events and facts. */
 export type FactHandler<F extends RelayFact = RelayFact> = (
   ctx: ProvinceContext,
@@ -27,5 +33,20 @@ export type FactHandler<F extends RelayFact = RelayFact> = (
   events: OutboxBatch,
 ) => Promise<void>;
 
+/**
+ * Applies a run of consecutive facts of one kind (in seq order) with a few set-based statements,
+ * with exactly the effect of applying them one by one in that order. A run handler must commute
+ * with the kind's other handlers from one fact to the next (they touch other records), since the
+ * run goes through each handler in turn rather than each fact through every handler.
+ */
+export interface FactRunHandler<F extends RelayFact = RelayFact> {
+  run(ctx: ProvinceContext, tx: Tx, facts: readonly OriginatedFact<F>[], events: OutboxBatch): Promise<void>;
+}
+
+/** A handler of one fact at a time, or of a run of facts. */
+export type FactHandlerEntry<F extends RelayFact = RelayFact> = FactHandler<F> | FactRunHandler<F>;
+
 /** Handlers per fact kind (each module lists the kinds it handles). */
-export type FactHandlerTable = { [K in RelayFactKind]?: FactHandler<Extract<RelayFact, { fact: K }>>[] };
+export type FactHandlerTable = {
+  [K in RelayFactKind]?: FactHandlerEntry<Extract<RelayFact, { fact: K }>>[];
+};

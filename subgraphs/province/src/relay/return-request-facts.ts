@@ -35,7 +35,7 @@ import {
   storeCopy,
   unarrangeFromTrip,
 } from '../workers/request-copies.js';
-import type { FactHandler, FactHandlerTable, FactOrigin } from './fact-handler.js';
+import type { FactHandler, FactHandlerTable, FactOrigin, FactRunHandler } from './fact-handler.js';
 
 /** The province an id of `kind` encodes; undefined when it is not such an id. */
 const ownerOf = (id: string, kind: 'Worker' | 'Enterprise' | 'Trip' | 'ReturnRequest') => {
@@ -158,6 +158,29 @@ const onTrip: FactHandler<TripFact> = async (ctx, tx, fact, origin, events) => {
   }
 };
 
+/** The TRIP fact events that may arrange or unarrange a request ({@link onTrip}). */
+const MOVES_REQUESTS: readonly TripFact['event'][] = ['ASSIGNED', 'DEPARTED', 'REMOVED', 'CANCELLED'];
+
+/**
+ * {@link onTrip} over a run of TRIP facts: one read (locked) of the request copies of the
+ * workers of this province the run names; most travellers have no return request, and then
+ * that read is all. Otherwise each fact goes through {@link onTrip} in order, as alone.
+ */
+const onTrips: FactRunHandler<TripFact> = {
+  async run(ctx, tx, facts, events) {
+    const workerIds = [
+      ...new Set(
+        facts
+          .filter(({ fact }) => MOVES_REQUESTS.includes(fact.event))
+          .flatMap(({ fact }) => fact.workers.map((w) => w.id))
+          .filter((id) => isOwnId(id, 'Worker', ctx.province)),
+      ),
+    ];
+    if (workerIds.length === 0 || (await lockCopies(tx, { workerIds })).length === 0) return;
+    for (const { fact, origin } of facts) await onTrip(ctx, tx, fact, origin, events);
+  },
+};
+
 /** Enterprise side: the worker's home province answered a request of this province. */
 const onAnswer: FactHandler<ReturnRequestAnswerFact> = async (ctx, tx, fact, origin, events) => {
   if (!isOwnId(fact.returnRequestId, 'ReturnRequest', ctx.province)) return;
@@ -198,5 +221,5 @@ export const REQUEST_FACT_HANDLERS: FactHandlerTable = {
   RETURN_REQUEST: [onReturnRequest],
   RETURN_REQUEST_ANSWER: [onAnswer],
   STAFF: [onStaff],
-  TRIP: [onTrip],
+  TRIP: [onTrips],
 };

@@ -6,7 +6,10 @@
  */
 import type { Caller, TripFact } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { outbox, workerTrips } from '../db/schema/index.js';
 import {
+  expectCountersMatchRecords,
   expectData,
   expectError,
   residentId,
@@ -14,6 +17,7 @@ import {
   startSignedTestProvince,
   type SignedRequests,
   type SignedTestProvince,
+  type TestProvince,
 } from '../testing/index.js';
 
 const HENAN: Caller = { subject: 'ha', role: 'province', region: '410000' };
@@ -45,17 +49,17 @@ async function henanWorker(): Promise<string> {
   return expectData(answer).registerWorker.id;
 }
 
-/** Delivers one TRIP fact from Guangxi through the inbox, as the relay does. */
-async function tell(
+/** A TRIP fact Guangxi tells about one of its buses from Liuzhou to Shenzhen. */
+function tripFact(
   event: TripFact['event'],
   tripId: string,
   workers: { id: string; boarded: boolean }[],
   departureAt = '2020-02-20T08:00:00.000Z',
-): Promise<void> {
+): TripFact {
   const status = (
     { ASSIGNED: 'PLANNED', REMOVED: 'PLANNED', ARRIVED: 'ARRIVED', HANDED_OVER: 'HANDED_OVER' } as const
   )[event as 'ASSIGNED'];
-  const fact: TripFact = {
+  return {
     fact: 'TRIP',
     event,
     trip: {
@@ -72,17 +76,19 @@ async function tell(
     },
     workers,
   };
-  const after = seq;
-  seq++;
-  const answer = await henan.relay('/relay/apply', {
-    source: GUANGXI,
-    epoch: EPOCH,
-    after,
-    events: [{ seq, at: new Date().toISOString(), fact }],
-  });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  expect(answer.body.appliedNow).toBe(1);
 }
+
+/** Delivers TRIP facts from Guangxi through the inbox in ONE batch, as the relay does. */
+async function deliver(facts: TripFact[]): Promise<void> {
+  const after = seq;
+  const events = facts.map((fact) => ({ seq: ++seq, at: new Date().toISOString(), fact }));
+  const answer = await henan.relay('/relay/apply', { source: GUANGXI, epoch: EPOCH, after, events });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  expect(answer.body.appliedNow).toBe(facts.length);
+}
+
+/** Delivers one TRIP fact from Guangxi through the inbox, as the relay does. */
+const tell = (...args: Parameters<typeof tripFact>) => deliver([tripFact(...args)]);
 
 async function record(id: string, as: Caller = HENAN) {
   return expectData(await henan.gql('workers', RECORD, { id }, as)).worker as {
@@ -252,5 +258,93 @@ describe('TRIP facts in the home province', () => {
     expect(
       (await henan.relay('/relay/inbox', {})).body.inbox.map((r: { source: string }) => r.source),
     ).toEqual([GUANGXI]);
+  });
+});
+
+describe('a batch of TRIP facts', () => {
+  /** Guangxi's news of three trips `<prefix>1..3` for workers a, b, c, in the order it happened. */
+  const story = (prefix: string, [a, b, c]: string[]): TripFact[] => {
+    const on = (id: string, boarded = false) => ({ id: id!, boarded });
+    return [
+      tripFact('ASSIGNED', `${prefix}1`, [on(a!), on(b!)]),
+      tripFact('ASSIGNED', `${prefix}2`, [on(c!)]),
+      tripFact('DEPARTED', `${prefix}1`, [on(a!, true), on(b!)]),
+      tripFact('DEPARTED', `${prefix}2`, [on(c!, true)]),
+      tripFact('ETA_CHANGED', `${prefix}1`, [on(a!, true), on(b!)]),
+      tripFact('HANDED_OVER', `${prefix}1`, [on(a!, true), on(b!)]),
+      tripFact('CANCELLED', `${prefix}2`, [on(c!, true)]),
+      tripFact('ASSIGNED', `${prefix}3`, [on(a!), on(b!)], '2020-02-25T08:00:00.000Z'),
+      tripFact('REMOVED', `${prefix}3`, [on(b!)]),
+    ];
+  };
+  /** What Henan keeps of workers `ids`, trip ids shown without `prefix`. */
+  const kept = async (prefix: string, ids: string[]) => {
+    const strip = (id: string) => id.replace(prefix, '#');
+    const records = await Promise.all(ids.map((id) => record(id)));
+    const trips = await signed.service.db.db
+      .select()
+      .from(workerTrips)
+      .where(inArray(workerTrips.workerId, ids))
+      .orderBy(asc(workerTrips.tripId));
+    const departures = await signed.service.db.db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.kind, 'DEPARTURE'),
+          inArray(
+            outbox.tripId,
+            [1, 2, 3].map((n) => `${prefix}${n}`),
+          ),
+        ),
+      )
+      .orderBy(asc(outbox.seq));
+    return {
+      records: records.map((r) => ({
+        ...r,
+        currentTrip: r.currentTrip && strip(r.currentTrip.id),
+        trips: r.trips.map((t) => strip(t.id)),
+      })),
+      trips: trips.map((t) => ({
+        worker: ids.indexOf(t.workerId),
+        trip: strip(t.tripId),
+        status: t.tripStatus,
+        onManifest: t.onManifest,
+        boarded: t.boarded,
+      })),
+      departures: departures.map((e) => [strip(e.tripId!), e.payload.event, e.homeRegions]),
+    };
+  };
+
+  it('should leave every record, trip, DEPARTURE event and counter as the same facts one at a time do', async () => {
+    const oneByOne = [await henanWorker(), await henanWorker(), await henanWorker()];
+    const together = [await henanWorker(), await henanWorker(), await henanWorker()];
+    for (const fact of story('T45-onebyone0', oneByOne)) await deliver([fact]);
+    await deliver(story('T45-together00', together));
+
+    const expected = await kept('T45-onebyone0', oneByOne);
+    expect(await kept('T45-together00', together)).toEqual(expected);
+    expect(expected.records).toEqual([
+      { status: 'AT_WORK', workRegion: { code: '440300' }, currentTrip: '#3', trips: ['#3', '#1'] },
+      { status: 'AT_HOME', workRegion: null, currentTrip: null, trips: ['#3', '#1'] },
+      { status: 'AT_HOME', workRegion: null, currentTrip: null, trips: ['#2'] },
+    ]);
+    expect(expected.departures.map(([trip, event]) => `${trip} ${event}`)).toEqual([
+      '#1 ASSIGNED',
+      '#2 ASSIGNED',
+      '#1 DEPARTED',
+      '#2 DEPARTED',
+      '#1 ETA_CHANGED',
+      '#1 HANDED_OVER',
+      '#2 CANCELLED',
+      '#3 ASSIGNED',
+      '#3 REMOVED',
+    ]);
+    // The counters: each scope's summary equals a recount of the workers as they are now.
+    const province: Pick<TestProvince, 'service' | 'gql'> = {
+      service: signed.service,
+      gql: (subgraph, query, variables = {}) => henan.gql(subgraph, query, variables, HENAN),
+    };
+    await expectCountersMatchRecords(province as TestProvince, ['410000', '411602', '440300', 'CN']);
   });
 });

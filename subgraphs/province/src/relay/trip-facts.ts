@@ -11,105 +11,68 @@
  * A fact about a trip other than his current one never clears it. A worker this province does
  * not know is skipped (counted in the log). The statistics follow by themselves (statement
  * triggers on `workers`).
+ *
+ * A run of TRIP facts (a batch the relay delivers, or the one fact a province tells itself) takes
+ * three statements whatever its length: the workers concerned are read and locked, each one's
+ * record is moved by replaying the facts in order on it ({@link moveWorker}), then one upsert
+ * writes their trips (the last fact about a worker and a trip wins, as one upsert per fact would)
+ * and one update the records that moved; the triggers see the net change of the run.
  */
 import type { TripFact } from '@p2p/schema';
 import { tryDecodeId } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { workers, workerTrips } from '../db/schema/index.js';
+import { workers, type WorkerStatus } from '../db/schema/index.js';
 import { isOwnId } from '../validation/ownership.js';
-import type { FactHandler, FactHandlerTable } from './fact-handler.js';
+import type { FactHandlerTable, FactRunHandler, OriginatedFact } from './fact-handler.js';
 
-const ids = (list: readonly string[]) => sql`${workers.id} = ANY(${sql.param([...list])}::text[])`;
-
-/** Upserts this province's record of the trip for each worker of the fact. */
-async function recordTrip(tx: Tx, fact: TripFact, known: TripFact['workers']): Promise<void> {
-  const removed = fact.event === 'REMOVED';
-  await tx
-    .insert(workerTrips)
-    .values(
-      known.map((w) => ({
-        workerId: w.id,
-        tripId: fact.trip.id,
-        origin: fact.trip.origin,
-        destination: fact.trip.destination,
-        mode: fact.trip.mode,
-        departureAt: new Date(fact.trip.departureAt),
-        expectedArrivalAt: new Date(fact.trip.expectedArrivalAt),
-        tripStatus: fact.trip.status,
-        onManifest: !removed,
-        boarded: !removed && w.boarded,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [workerTrips.workerId, workerTrips.tripId],
-      set: {
-        origin: sql`excluded.origin`,
-        destination: sql`excluded.destination`,
-        mode: sql`excluded.mode`,
-        departureAt: sql`excluded.departure_at`,
-        expectedArrivalAt: sql`excluded.expected_arrival_at`,
-        tripStatus: sql`excluded.trip_status`,
-        onManifest: sql`excluded.on_manifest`,
-        boarded: sql`excluded.boarded`,
-        updatedAt: sql`now()`,
-      },
-    });
+/** A worker's record as TRIP facts move it. */
+export interface MovingRecord {
+  status: WorkerStatus;
+  workRegion: string | null;
+  currentTripId: string | null;
+  /** A fact wrote the record (its `updated_at` moves, as one UPDATE per fact would). */
+  moved: boolean;
 }
 
-/** Clears the current trip of `list` where it is `tripId` (a fact about another trip never does). */
-async function leaveTrip(tx: Tx, list: readonly string[], tripId: string): Promise<void> {
-  if (list.length === 0) return;
-  await tx
-    .update(workers)
-    .set({ currentTripId: null, updatedAt: sql`now()` })
-    .where(sql`${ids(list)} AND ${workers.currentTripId} = ${tripId}`);
-}
-
-/** Moves the workers of this province named in the fact, as the module comment says. */
-async function moveWorkers(tx: Tx, fact: TripFact, known: TripFact['workers']): Promise<void> {
-  const trip = fact.trip;
-  const all = known.map((w) => w.id);
-  const boarded = known.filter((w) => w.boarded).map((w) => w.id);
-  const others = known.filter((w) => !w.boarded).map((w) => w.id);
+/** What one TRIP fact does to the record of one worker it names (see the module comment). */
+export function moveWorker(record: MovingRecord, fact: TripFact, boarded: boolean): void {
+  const tripId = fact.trip.id;
+  const leave = () => {
+    if (record.currentTripId !== tripId) return;
+    record.currentTripId = null;
+    record.moved = true;
+  };
   switch (fact.event) {
     case 'ASSIGNED':
-      await tx.update(workers).set({ currentTripId: trip.id, updatedAt: sql`now()` }).where(ids(all));
+      Object.assign(record, { currentTripId: tripId, moved: true });
       return;
     case 'REMOVED':
-      await leaveTrip(tx, all, trip.id);
+      leave();
       return;
     case 'DEPARTED':
-      if (boarded.length > 0)
-        await tx
-          .update(workers)
-          .set({ status: 'TRAVELLING', currentTripId: trip.id, updatedAt: sql`now()` })
-          .where(ids(boarded));
-      await leaveTrip(tx, others, trip.id);
+      if (boarded) Object.assign(record, { status: 'TRAVELLING', currentTripId: tripId, moved: true });
+      else leave();
       return;
     case 'HANDED_OVER':
-      if (boarded.length > 0)
-        await tx
-          .update(workers)
-          .set({
-            status: 'AT_WORK',
-            workRegion: trip.destination,
-            currentTripId: sql`CASE WHEN ${workers.currentTripId} = ${trip.id} THEN NULL ELSE ${workers.currentTripId} END`,
-            updatedAt: sql`now()`,
-          })
-          .where(ids(boarded));
-      await leaveTrip(tx, others, trip.id);
+      if (boarded)
+        Object.assign(record, {
+          status: 'AT_WORK',
+          workRegion: fact.trip.destination,
+          currentTripId: record.currentTripId === tripId ? null : record.currentTripId,
+          moved: true,
+        });
+      else leave();
       return;
     case 'CANCELLED':
-      if (boarded.length > 0)
-        await tx
-          .update(workers)
-          .set({ status: 'AT_HOME', updatedAt: sql`now()` })
-          .where(
-            sql`${ids(boarded)} AND ${workers.status} = 'TRAVELLING' AND (${workers.currentTripId} IS NULL OR ${workers.currentTripId} = ${trip.id})`,
-          );
-      await leaveTrip(tx, all, trip.id);
+      if (
+        boarded &&
+        record.status === 'TRAVELLING' &&
+        (record.currentTripId === null || record.currentTripId === tripId)
+      )
+        Object.assign(record, { status: 'AT_HOME', moved: true });
+      leave();
       return;
     case 'ETA_CHANGED':
     case 'ARRIVED':
@@ -117,38 +80,98 @@ async function moveWorkers(tx: Tx, fact: TripFact, known: TripFact['workers']): 
   }
 }
 
-/** The home side's handler of TRIP facts. */
-export const applyTripFact: FactHandler<TripFact> = async (ctx: ProvinceContext, tx, fact, origin) => {
-  if (tryDecodeId(fact.trip.id)?.province !== origin.source) {
-    ctx.log.warn(
-      { source: origin.source, seq: origin.seq, trip: fact.trip.id },
-      'TRIP fact about a trip its source does not organise: skipped',
-    );
-    return;
-  }
-  // One entry per worker (the last one given): a fact naming him twice must not fail the batch.
-  const own = [...new Map(fact.workers.map((w) => [w.id, w])).values()].filter((w) =>
-    isOwnId(w.id, 'Worker', ctx.province),
-  );
-  const found =
-    own.length === 0
-      ? []
-      : await tx
-          .select({ id: workers.id })
-          .from(workers)
-          .where(ids(own.map((w) => w.id)));
-  const knownIds = new Set(found.map((r) => r.id));
-  const known = own.filter((w) => knownIds.has(w.id));
-  const unknown = fact.workers.length - known.length;
-  if (unknown > 0)
-    ctx.log.info(
-      { source: origin.source, seq: origin.seq, event: fact.event, unknown },
-      'TRIP fact names workers this province does not know: skipped',
-    );
-  if (known.length === 0) return;
-  await recordTrip(tx, fact, known);
-  await moveWorkers(tx, fact, known);
+/** The row of `worker_trips` a fact writes for one worker. */
+interface TripRecord {
+  workerId: string;
+  fact: TripFact;
+  boarded: boolean;
+}
+
+/** One upsert of this province's record of the trips, for every worker and trip of the run. */
+async function recordTrips(tx: Tx, records: readonly TripRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const column = <T>(pick: (r: TripRecord) => T) => sql.param(records.map(pick));
+  const removed = (r: TripRecord) => r.fact.event === 'REMOVED';
+  await tx.execute(sql`
+    INSERT INTO worker_trips AS t (worker_id, trip_id, origin, destination, mode, departure_at,
+      expected_arrival_at, trip_status, on_manifest, boarded)
+    SELECT * FROM unnest(${column((r) => r.workerId)}::text[], ${column((r) => r.fact.trip.id)}::text[],
+      ${column((r) => r.fact.trip.origin)}::text[], ${column((r) => r.fact.trip.destination)}::text[],
+      ${column((r) => r.fact.trip.mode)}::text[], ${column((r) => r.fact.trip.departureAt)}::timestamptz[],
+      ${column((r) => r.fact.trip.expectedArrivalAt)}::timestamptz[], ${column((r) => r.fact.trip.status)}::text[],
+      ${column((r) => !removed(r))}::boolean[], ${column((r) => !removed(r) && r.boarded)}::boolean[])
+    ON CONFLICT (worker_id, trip_id) DO UPDATE SET
+      origin = excluded.origin, destination = excluded.destination, mode = excluded.mode,
+      departure_at = excluded.departure_at, expected_arrival_at = excluded.expected_arrival_at,
+      trip_status = excluded.trip_status, on_manifest = excluded.on_manifest, boarded = excluded.boarded,
+      updated_at = now()`);
+}
+
+/** One update of the records that moved. */
+async function saveRecords(tx: Tx, records: ReadonlyMap<string, MovingRecord>): Promise<void> {
+  const moved = [...records].filter(([, r]) => r.moved);
+  if (moved.length === 0) return;
+  const column = <T>(pick: (entry: [string, MovingRecord]) => T) => sql.param(moved.map(pick));
+  await tx.execute(sql`
+    UPDATE ${workers} AS w SET status = v.status, work_region = v.work_region,
+      current_trip_id = v.current_trip_id, updated_at = now()
+    FROM unnest(${column(([id]) => id)}::text[], ${column(([, r]) => r.status)}::text[],
+      ${column(([, r]) => r.workRegion)}::text[], ${column(([, r]) => r.currentTripId)}::text[])
+      AS v(id, status, work_region, current_trip_id)
+    WHERE w.id = v.id`);
+}
+
+/** The home side's handler of TRIP facts, a run at a time (see the module comment). */
+export const applyTripFacts: FactRunHandler<TripFact> = {
+  async run(ctx: ProvinceContext, tx: Tx, facts: readonly OriginatedFact<TripFact>[]) {
+    const told = facts.filter(({ fact, origin }) => {
+      if (tryDecodeId(fact.trip.id)?.province === origin.source) return true;
+      ctx.log.warn(
+        { source: origin.source, seq: origin.seq, trip: fact.trip.id },
+        'TRIP fact about a trip its source does not organise: skipped',
+      );
+      return false;
+    });
+    const ownIds = [
+      ...new Set(
+        told.flatMap(({ fact }) =>
+          fact.workers.filter((w) => isOwnId(w.id, 'Worker', ctx.province)).map((w) => w.id),
+        ),
+      ),
+    ].sort();
+    const found =
+      ownIds.length === 0
+        ? []
+        : await tx
+            .select({
+              id: workers.id,
+              status: workers.status,
+              workRegion: workers.workRegion,
+              currentTripId: workers.currentTripId,
+            })
+            .from(workers)
+            .where(sql`${workers.id} = ANY(${sql.param(ownIds)}::text[])`)
+            .orderBy(workers.id)
+            .for('update');
+    const records = new Map<string, MovingRecord>(found.map(({ id, ...r }) => [id, { ...r, moved: false }]));
+    const trips = new Map<string, TripRecord>();
+    for (const { fact, origin } of told) {
+      const known = fact.workers.filter((w) => records.has(w.id));
+      const unknown = fact.workers.length - known.length;
+      if (unknown > 0)
+        ctx.log.info(
+          { source: origin.source, seq: origin.seq, event: fact.event, unknown },
+          'TRIP fact names workers this province does not know: skipped',
+        );
+      for (const w of known) {
+        trips.set(`${w.id} ${fact.trip.id}`, { workerId: w.id, fact, boarded: w.boarded });
+        moveWorker(records.get(w.id)!, fact, w.boarded);
+      }
+    }
+    await recordTrips(tx, [...trips.values()]);
+    await saveRecords(tx, records);
+  },
 };
 
 /** Handlers of trip facts. */
-export const TRIP_FACT_HANDLERS: FactHandlerTable = { TRIP: [applyTripFact] };
+export const TRIP_FACT_HANDLERS: FactHandlerTable = { TRIP: [applyTripFacts] };

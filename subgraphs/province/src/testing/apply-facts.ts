@@ -1,7 +1,7 @@
 /**
  * A hand-carried relay for tests of the facts' handlers: reads the facts a province told another
  * (its RELAY outbox events for one target) and applies facts to a province in one transaction
- * through `applyFact`, as the relay's inbox does, without the relay.
+ * through `applyFacts`, as the relay's inbox does, without the relay.
  */
 import { DEV_WORKER_ID_KEY, type RelayedEvent, type RelayFact } from '@p2p/schema';
 import { and, asc, eq, gt } from 'drizzle-orm';
@@ -9,7 +9,7 @@ import { createContext } from '../context.js';
 import { outbox } from '../db/schema/index.js';
 import type { ProvinceService } from '../index.js';
 import { OutboxBatch } from '../outbox.js';
-import { applyFact, applyLocalFacts } from '../relay/apply-fact.js';
+import { applyFacts } from '../relay/apply-fact.js';
 import type { FactOrigin } from '../relay/fact-handler.js';
 import { silentLog } from './silent-log.js';
 
@@ -48,15 +48,18 @@ export async function applyFactsTo(
   });
   await ctx.db.transaction(async (tx) => {
     const events = new OutboxBatch();
-    for (const item of facts) {
-      const relayed = 'fact' in item && typeof item.fact === 'object' ? (item as RelayedEvent) : undefined;
-      const fact = relayed ? relayed.fact : (item as RelayFact);
-      const origin: FactOrigin = relayed
-        ? { source, seq: relayed.seq, at: new Date(relayed.at) }
-        : { source, seq: 0, at: new Date() };
-      await applyFact(ctx, tx, fact, origin, events);
-    }
-    await applyLocalFacts(ctx, tx, events);
+    await applyFacts(
+      ctx,
+      tx,
+      facts.map((item) => {
+        const relayed = 'fact' in item && typeof item.fact === 'object' ? (item as RelayedEvent) : undefined;
+        const origin: FactOrigin = relayed
+          ? { source, seq: relayed.seq, at: new Date(relayed.at) }
+          : { source, seq: 0, at: new Date() };
+        return { fact: relayed ? relayed.fact : (item as RelayFact), origin };
+      }),
+      events,
+    );
     await events.flush(tx);
   });
 }
