@@ -13,6 +13,7 @@ import { rowsOf } from '../db/sql-rows.js';
 import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
 import { findPassengers } from './records.js';
+import { relayedTrip } from './relayed-trip.js';
 
 /** The trip as it is now, manifest included, as the relay carries it to the origin's province. */
 export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
@@ -24,16 +25,7 @@ export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
   return {
     fact: 'TRIP_COPY',
     trip: {
-      id: trip.id,
-      organizer: trip.organizer,
-      mode: trip.mode,
-      vehicleCode: trip.vehicleCode,
-      origin: trip.origin,
-      destination: trip.destination,
-      departureAt: trip.departureAt.toISOString(),
-      expectedArrivalAt: trip.expectedArrivalAt.toISOString(),
-      arrivedAt: trip.arrivedAt?.toISOString() ?? null,
-      status: trip.status,
+      ...relayedTrip(trip),
       capacity: trip.capacity,
       headcount: trip.headcount,
       handedOverTo: trip.handedOverTo,
