@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Where {@link listen} listens. */
@@ -37,10 +37,15 @@ export function closeOnce(close: () => Promise<void>): () => Promise<void> {
 
 /**
  * Stops `server` accepting connections and resolves when it is closed: idle keep-alive sockets
- * are closed at once, busy ones after `graceMs`.
+ * are closed at once; a request still arriving on a kept-alive socket (a client looping on it,
+ * e.g. the relay's long poll) is answered with `Connection: close`, so its socket ends with that
+ * answer instead of holding the close; busy sockets are cut after `graceMs`.
  */
 export async function closeServer(server: Server, graceMs = 5_000): Promise<void> {
   if (!server.listening) return;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  });
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
