@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { parse, type DocumentNode } from 'graphql';
 
 /** The logical subgraphs every province serves, each owned by a different record owner. */
-export const PROVINCE_SUBGRAPHS = ['workers', 'employment', 'transport'] as const;
+export const PROVINCE_SUBGRAPHS = ['workers', 'employment', 'transport', 'health'] as const;
 /** A logical subgraph of the province contract. */
 export type ProvinceSubgraph = (typeof PROVINCE_SUBGRAPHS)[number];
-/** Every subgraph of the supergraph: the three logical province subgraphs and `national`. */
+/** Every subgraph of the supergraph: the four logical province subgraphs and `national`. */
 export const ALL_SUBGRAPHS = [...PROVINCE_SUBGRAPHS, 'national'] as const;
 /** A subgraph of the hub's supergraph. */
 export type HubSubgraph = (typeof ALL_SUBGRAPHS)[number];

@@ -2,7 +2,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { badInput } from './errors.js';
 
 /** Entity kinds that carry their owning province in their id. */
-export const ID_PREFIX = { Worker: 'W', Enterprise: 'E', Trip: 'T', ReturnRequest: 'R' } as const;
+export const ID_PREFIX = {
+  Worker: 'W',
+  Enterprise: 'E',
+  Trip: 'T',
+  ReturnRequest: 'R',
+  Observation: 'O',
+} as const;
 /** A kind of entity id. */
 export type EntityKind = keyof typeof ID_PREFIX;
 
@@ -10,7 +16,7 @@ const KIND_OF = Object.fromEntries(Object.entries(ID_PREFIX).map(([k, v]) => [v,
   string,
   EntityKind
 >;
-const ID_SHAPE = /^([WETR])(\d{2})-([A-Za-z0-9_-]{8,64})$/;
+const ID_SHAPE = /^([WETRO])(\d{2})-([A-Za-z0-9_-]{8,64})$/;
 
 /** A decoded entity id. */
 export interface DecodedId {

@@ -4,8 +4,14 @@
  * A fact is written by the source province as an outbox event of kind RELAY with a `target`
  * province, in the same transaction as the change it reports; the target applies it in one
  * transaction with its inbox position. Facts carry ids, places, times and statuses: never a
- * name, a resident ID, a phone number or health data.
+ * name, a resident ID or a phone number. Health data travels in two facts only, each to the one
+ * province that needs it for epidemic control: a health record to the organiser of a trip the
+ * worker is on (its boarding gate, {@link HealthCopyFact}), and a fever found at an arrival check
+ * to the province of the stop ({@link ArrivalFeverFact}).
  */
+
+/** Why a passenger stayed off at the boarding gate (`BoardingRefusal` of the contract). */
+export type BoardingRefusalReason = 'FEVER' | 'HEALTH_CODE' | 'NO_HEALTH_RECORD' | 'ABSENT';
 
 /** A trip as the relay tells it (no manifest). */
 export interface RelayedTrip {
@@ -21,18 +27,33 @@ export interface RelayedTrip {
   expectedArrivalAt: string;
   arrivedAt: string | null;
   status: 'PLANNED' | 'DEPARTED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED';
+  /** Every stop in order, the destination last (absent from sources before #14: the destination alone). */
+  stops?: string[];
+}
+
+/** One worker of the target province as a {@link TripFact} names him. */
+export interface TripFactWorker {
+  id: string;
+  boarded: boolean;
+  /** DEPARTED: why he stayed off at the gate (absent or null when he boarded). */
+  refusal?: BoardingRefusalReason | null;
+  /** The stop where he alights (absent or null: the destination). */
+  alightAt?: string | null;
 }
 
 /**
  * Organiser → the home province of workers on the trip: what happened to the trip and to them.
  * `workers`: the target province's workers concerned (for ASSIGNED/REMOVED the ones added or
- * taken off; otherwise every one of them on the manifest), with whether each boarded.
+ * taken off; for ARRIVED/HANDED_OVER at an intermediate `stop` those alighting there; otherwise
+ * every one of them on the manifest), with whether each boarded.
  */
 export interface TripFact {
   fact: 'TRIP';
   event: 'ASSIGNED' | 'REMOVED' | 'DEPARTED' | 'ETA_CHANGED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED';
   trip: RelayedTrip;
-  workers: { id: string; boarded: boolean }[];
+  workers: TripFactWorker[];
+  /** ARRIVED, HANDED_OVER: the stop where it happened (absent: the destination). */
+  stop?: string | null;
 }
 
 /**
@@ -53,7 +74,15 @@ export interface TripCopyFact {
      * as of the same time or later. Absent: the source's commit time stands for it.
      */
     asOf?: string;
-    passengers: { workerId: string; boarded: boolean; temperature: number | null }[];
+    passengers: {
+      workerId: string;
+      boarded: boolean;
+      temperature: number | null;
+      refusal?: BoardingRefusalReason | null;
+      alightAt?: string | null;
+      carriage?: string | null;
+      arrivalTemperature?: number | null;
+    }[];
   };
 }
 
@@ -97,8 +126,92 @@ export interface StaffFact {
   change: 'ON_POST' | 'LEFT';
 }
 
+/** A health record as the home province holds it (`HealthStatus` of the contract). */
+export interface RelayedHealthRecord {
+  code: 'GREEN' | 'YELLOW' | 'RED';
+  /** The issuing province, six digits. */
+  issuedBy: string;
+  /** ISO 8601 */
+  checkedAt: string;
+  validUntil: string;
+  nucleicAcid: 'NEGATIVE' | 'POSITIVE' | 'PENDING' | 'NOT_TESTED' | null;
+  testedAt: string | null;
+  source: 'SELF' | 'OFFICER' | 'PLATFORM';
+}
+
+/**
+ * Worker's home province → the organiser of a trip he is on (another province): his health record
+ * as it is, for the boarding gate, sent when he is put on the trip and whenever a newer record
+ * is recorded while he is on it. `record` null: he has none.
+ */
+export interface HealthCopyFact {
+  fact: 'HEALTH_COPY';
+  workerId: string;
+  record: RelayedHealthRecord | null;
+  /** When the home province read the record (a copy is replaced only by a later one). ISO 8601 */
+  asOf: string;
+}
+
+/**
+ * Organiser → the province of a stop: an arrival check there found a fever; that province starts
+ * the observation (its own record, reason FEVER_AT_ARRIVAL).
+ */
+export interface ArrivalFeverFact {
+  fact: 'ARRIVAL_FEVER';
+  tripId: string;
+  /** The stop's region. */
+  stop: string;
+  workerId: string;
+  temperature: number;
+  /** The arrival time of the stop. ISO 8601 */
+  checkedAt: string;
+}
+
+/** An observation as the relay tells it. */
+export interface RelayedObservation {
+  id: string;
+  workerId: string;
+  region: string;
+  kind: 'HOME' | 'CENTRALISED';
+  reason: 'FEVER_AT_ARRIVAL' | 'ORDERED';
+  tripId: string | null;
+  /** ISO 8601 */
+  startedAt: string;
+  days: number;
+  endedAt: string | null;
+  outcome: 'RELEASED' | 'TRANSFERRED_TO_HOSPITAL' | null;
+}
+
+/** The observation's province → the worker's home province: he is under observation, or no longer. */
+export interface ObservationFact {
+  fact: 'OBSERVATION';
+  event: 'STARTED' | 'ENDED';
+  observation: RelayedObservation;
+}
+
+/**
+ * The worker's home province → the observation's province, answering a STARTED
+ * {@link ObservationFact}: his home region (its officers may then read the observation), or null
+ * when the home side does not place him there (then his home record did not change).
+ */
+export interface ObservationHomeFact {
+  fact: 'OBSERVATION_HOME';
+  observationId: string;
+  workerId: string;
+  homeRegion: string | null;
+}
+
 /** Every fact the relay carries. */
-export type RelayFact = TripFact | TripCopyFact | ReturnRequestFact | ReturnRequestAnswerFact | StaffFact;
+export type RelayFact =
+  | TripFact
+  | TripCopyFact
+  | ReturnRequestFact
+  | ReturnRequestAnswerFact
+  | StaffFact
+  | HealthCopyFact
+  | ArrivalFeverFact
+  | ObservationFact
+  | ObservationHomeFact;
 
 /** The kind of a fact. */
 export type RelayFactKind = RelayFact['fact'];

@@ -8,6 +8,7 @@ import { PROVINCE_SUBGRAPHS, subgraphSdl, type ProvinceSubgraph } from '@p2p/sch
 import { emptyData, type ProvinceData } from './fake-data.js';
 import {
   employmentResolvers,
+  healthResolvers,
   transportResolvers,
   workersResolvers,
   type FakeShard,
@@ -40,6 +41,7 @@ const RESOLVERS = {
   workers: workersResolvers,
   employment: employmentResolvers,
   transport: transportResolvers,
+  health: healthResolvers,
 } as const;
 const classify = (query: string): FakeRequest['kind'] =>
   query.includes('_entities')

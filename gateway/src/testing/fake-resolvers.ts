@@ -342,7 +342,15 @@ export function transportResolvers(shard: FakeShard): Resolvers {
       __resolveReference: ({ scope, day }: { scope: string; day: string }) => {
         const count = (f: (t: FakeTrip) => boolean) => {
           const ts = shard.data.trips.filter(f);
-          return { trips: ts.length, passengers: ts.reduce((s, t) => s + t.passengers.length, 0) };
+          const moved = ts.filter((t) => t.status !== 'PLANNED' && t.status !== 'CANCELLED');
+          return {
+            trips: ts.length,
+            passengers: ts.reduce((s, t) => s + t.passengers.length, 0),
+            moved: {
+              trips: moved.length,
+              passengers: moved.reduce((s, t) => s + t.passengers.filter((p) => p.boarded).length, 0),
+            },
+          };
         };
         const touching = shard.data.trips.filter(
           (t) => inScope(scope, t.origin) || inScope(scope, t.destination),
@@ -359,6 +367,29 @@ export function transportResolvers(shard: FakeShard): Resolvers {
           },
         };
       },
+    },
+  };
+}
+
+/** The `health` subgraph of a fake province: no observations, no refusals (zeros in `summary`). */
+export function healthResolvers(_shard: FakeShard): Resolvers {
+  return {
+    ...scalarResolvers,
+    Query: {
+      observation: () => null,
+      observations: (_: unknown, a: Args) => connection([], (o: { id: string }) => o.id, a.first, a.after),
+    },
+    Summary: {
+      __resolveReference: ({ scope, day }: { scope: string; day: string }) => ({
+        scope,
+        day,
+        health: {
+          boardingRefused: { fever: 0, healthCode: 0 },
+          feverAtArrival: 0,
+          underObservation: 0,
+          released: 0,
+        },
+      }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { Db } from './db/database.js';
+import { DEFAULT_EPIDEMIC_SETTINGS, type EpidemicSettings } from './health/epidemic-settings.js';
 
 /** What every resolver of a province subgraph receives; one per HTTP request. */
 export interface ProvinceContext {
@@ -10,13 +11,17 @@ export interface ProvinceContext {
   /** HMAC key of worker ids, the same in every province. */
   workerIdKey: string;
   log: Logger;
+  /** The province's epidemic-control settings (fever threshold, nucleic-acid validity). */
+  epidemic: EpidemicSettings;
   /** The request's DataLoaders, by name (see {@link loaderFor}). */
   loaders: Map<string, DataLoader<string, unknown>>;
 }
 
-/** Builds a fresh request context. */
-export function createContext(base: Omit<ProvinceContext, 'loaders'>): ProvinceContext {
-  return { ...base, loaders: new Map() };
+/** Builds a fresh request context (epidemic-control settings: the defaults unless given). */
+export function createContext(
+  base: Omit<ProvinceContext, 'loaders' | 'epidemic'> & { epidemic?: EpidemicSettings },
+): ProvinceContext {
+  return { epidemic: DEFAULT_EPIDEMIC_SETTINGS, ...base, loaders: new Map() };
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from './retention/retention.js';
 import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
 import { relayEndpoints } from './relay/relay-http.js';
+import { DEFAULT_EPIDEMIC_SETTINGS, type EpidemicSettings } from './health/epidemic-settings.js';
 import type { OutboxFeed } from './subscriptions/outbox-feed.js';
 
 export type { ProvinceDatabase, Db, Tx, Executor } from './db/database.js';
@@ -50,6 +51,8 @@ export interface ProvinceOptions {
   pgliteDir?: string;
   /** Connections of the Postgres pool (the outbox listener holds one more). @default 10 */
   databasePoolSize?: number;
+  /** Epidemic-control settings (fever threshold, nucleic-acid validity). @default DEFAULT_EPIDEMIC_SETTINGS */
+  epidemic?: Partial<EpidemicSettings>;
   /**
    * HMAC key of worker ids, the same in every province. Required outside development mode.
    * @default process.env.WORKER_ID_KEY (in development mode: DEV_WORKER_ID_KEY when unset)
@@ -165,11 +168,12 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     await db.close();
     throw err;
   }
+  const epidemic = { ...DEFAULT_EPIDEMIC_SETTINGS, ...options.epidemic };
   let feed: OutboxFeed | undefined;
   const relay = relayEndpoints({
     province,
     contextFor: () =>
-      createContext({ province, db: db.db, workerIdKey, log: log.child({ component: 'relay' }) }),
+      createContext({ province, db: db.db, workerIdKey, epidemic, log: log.child({ component: 'relay' }) }),
     admit: admission.admit,
     feed: () => {
       if (!feed) throw new Error('the outbox feed is not started yet');
@@ -184,7 +188,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     admit: admission.admit,
     relay,
     contextFor: (subgraph) =>
-      createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+      createContext({ province, db: db.db, workerIdKey, epidemic, log: log.child({ subgraph }) }),
     async health() {
       const up = await db.ping();
       return {
@@ -202,7 +206,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       log,
       admit: admission.admitSocket,
       contextFor: (subgraph) =>
-        createContext({ province, db: db.db, workerIdKey, log: log.child({ subgraph }) }),
+        createContext({ province, db: db.db, workerIdKey, epidemic, log: log.child({ subgraph }) }),
     });
   } catch (err) {
     await stopSubgraphServers(servers);

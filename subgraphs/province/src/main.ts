@@ -3,6 +3,7 @@
  *   PROVINCE=450000 GATEWAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----…" [PORT=4100] [HOST=127.0.0.1]
  *   [DATABASE_URL=postgres://…] [DATABASE_POOL_SIZE=10] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
  *   [OUTBOX_RETENTION_DAYS=30] [IDEMPOTENCY_KEY_RETENTION_DAYS=7] (0 keeps them for ever)
+ *   [FEVER_THRESHOLD=37.3] [NUCLEIC_ACID_VALID_DAYS=0] (epidemic control; 0: no test required)
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Secure by default: without GATEWAY_PUBLIC_KEY and WORKER_ID_KEY it refuses to start, naming
  * the missing setting, unless development mode is on (`P2P_DEV=1` or `--dev`, refused when
@@ -12,6 +13,7 @@
  * SIGINT/SIGTERM close it cleanly.
  */
 import { createLogger, developmentMode, integerFromEnv } from '@p2p/runtime';
+import { epidemicSettingsFromEnv } from './health/epidemic-settings.js';
 import { assertProvinceCode, startProvince } from './index.js';
 
 async function main(): Promise<void> {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     ),
     pgliteDir: process.env.PGLITE_DIR || undefined,
     workerIdKey: process.env.WORKER_ID_KEY || undefined,
+    epidemic: epidemicSettingsFromEnv(),
     development,
     logger: log,
   });

@@ -6,6 +6,7 @@ import { hubFormatError, inputErrorStatusPlugin, safeError } from '@p2p/runtime'
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
 import { employmentResolvers } from '../employment/resolvers.js';
+import { healthResolvers } from '../health/resolvers.js';
 import { transportResolvers } from '../transport/resolvers.js';
 import { workersResolvers } from '../workers/resolvers.js';
 import { withAccessRules } from '../access/guarded-resolvers.js';
@@ -17,12 +18,13 @@ export const SUBGRAPH_RESOLVERS: Record<ProvinceSubgraph, ResolverMap> = {
   workers: workersResolvers,
   employment: employmentResolvers,
   transport: transportResolvers,
+  health: healthResolvers,
 };
 
 /** One started Apollo Server per logical subgraph. */
 export type SubgraphServers = Record<ProvinceSubgraph, ApolloServer<ProvinceContext>>;
 
-/** Builds and starts the three subgraph servers from the contract SDL, used as is, with the access rules of `access/`. */
+/** Builds and starts the subgraph servers from the contract SDL, used as is, with the access rules of `access/`. */
 export async function startSubgraphServers(log: Logger): Promise<SubgraphServers> {
   const entries = await Promise.all(
     PROVINCE_SUBGRAPHS.map(async (name) => {

@@ -35,8 +35,10 @@ export function canApply(kind: string): boolean {
 
 /**
  * The record a fact speaks about, when its id names the province that alone may tell it: a trip
- * (its organiser), a return request or an enterprise (the enterprise's province). An answer about
- * a request comes from the worker's home, which the handler checks against the stored request.
+ * (its organiser), a return request or an enterprise (the enterprise's province), a worker's
+ * health record or his answer about an observation (his home), a fever at an arrival check (the
+ * trip's organiser), an observation (the province where it happens). An answer about a request
+ * comes from the worker's home, which the handler checks against the stored request.
  */
 function subjectId(fact: RelayFact): string | undefined {
   switch (fact.fact) {
@@ -49,6 +51,13 @@ function subjectId(fact: RelayFact): string | undefined {
       return fact.enterpriseId;
     case 'RETURN_REQUEST_ANSWER':
       return undefined;
+    case 'HEALTH_COPY':
+    case 'OBSERVATION_HOME':
+      return fact.workerId;
+    case 'ARRIVAL_FEVER':
+      return fact.tripId;
+    case 'OBSERVATION':
+      return fact.observation.id;
   }
 }
 

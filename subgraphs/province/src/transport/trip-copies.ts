@@ -37,7 +37,7 @@ const orderOf = (table: typeof trips | typeof tripCopies) =>
 
 /** The columns both tables share, in one order, for the UNION ALL. */
 function sharedColumns(table: typeof trips | typeof tripCopies) {
-  const { passengers: _, ...columns } = getTableColumns(tripCopies);
+  const { passengers: _, stops: _stops, ...columns } = getTableColumns(tripCopies);
   return Object.fromEntries(
     Object.keys(columns).map((name) => [name, table[name as keyof typeof columns]]),
   ) as { [K in keyof typeof columns]: (typeof trips)[K] };
@@ -60,6 +60,7 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
         .select({
           ...sharedColumns(trips),
           passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
+          stops: sql<TripCopyRow['stops'] | null>`NULL::jsonb`.as('stops'),
         })
         .from(trips)
         .where(and(...ownFilters, afterOwn));
@@ -67,11 +68,14 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
         .select({
           ...sharedColumns(tripCopies),
           passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
+          stops: sql<TripCopyRow['stops'] | null>`${tripCopies.stops}`.as('stops'),
         })
         .from(tripCopies)
         .where(and(...copyFilters, afterCopy));
       const rows = await own.unionAll(copies).orderBy(sql`departure_at`, sql`id`).limit(limit);
-      return rows.map(({ passengers, ...trip }) => (passengers == null ? trip : { ...trip, passengers }));
+      return rows.map(({ passengers, stops, ...trip }) =>
+        passengers == null ? trip : { ...trip, passengers, stops: stops ?? [] },
+      );
     },
     async () => {
       const [[own], [copied]] = await Promise.all([
@@ -105,6 +109,7 @@ export async function tripsCarrying(
       workerId: sql<string>`${tripPassengers.workerId}`.as('worker_id'),
       ...sharedColumns(trips),
       passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
+      stops: sql<TripCopyRow['stops'] | null>`NULL::jsonb`.as('stops'),
     })
     .from(tripPassengers)
     .innerJoin(trips, eq(trips.id, tripPassengers.tripId))
@@ -114,6 +119,7 @@ export async function tripsCarrying(
       workerId: sql<string>`p->>'workerId'`.as('worker_id'),
       ...sharedColumns(tripCopies),
       passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
+      stops: sql<TripCopyRow['stops'] | null>`${tripCopies.stops}`.as('stops'),
     })
     .from(tripCopies)
     .innerJoin(sql`jsonb_array_elements(${tripCopies.passengers}) AS p`, sql`true`)
@@ -124,9 +130,9 @@ export async function tripsCarrying(
     .from(carrying)
     .orderBy(carrying.workerId, desc(carrying.departureAt), desc(carrying.id));
   return new Map(
-    rows.map(({ workerId, passengers, ...trip }) => [
+    rows.map(({ workerId, passengers, stops, ...trip }) => [
       workerId,
-      passengers == null ? trip : { ...trip, passengers },
+      passengers == null ? trip : { ...trip, passengers, stops: stops ?? [] },
     ]),
   );
 }

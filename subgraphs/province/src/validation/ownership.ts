@@ -6,6 +6,7 @@ const KIND_WORDS: Record<EntityKind, string> = {
   Enterprise: 'enterprise',
   Trip: 'trip',
   ReturnRequest: 'return request',
+  Observation: 'observation',
 };
 
 /**

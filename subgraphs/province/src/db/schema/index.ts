@@ -2,5 +2,6 @@
 export * from './workers.js';
 export * from './employment.js';
 export * from './transport.js';
+export * from './health.js';
 export * from './infrastructure.js';
 export * from './statistics.js';

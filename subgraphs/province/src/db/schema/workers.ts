@@ -1,15 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { BoardingRefusalReason } from '@p2p/schema';
 import { byteText } from '../columns.js';
 
 /** Where a worker is in the 2020 return-to-work flow. */
-export type WorkerStatus = 'AT_HOME' | 'TRAVELLING' | 'AT_WORK';
+export type WorkerStatus = 'AT_HOME' | 'TRAVELLING' | 'AT_WORK' | 'OBSERVATION';
 /** Registered-poor households are the priority group. */
 export type PovertyStatus = 'NONE' | 'REGISTERED_POOR' | 'LIFTED';
 /** Colour of the health code. */
 export type HealthCode = 'GREEN' | 'YELLOW' | 'RED';
 /** Result of the last nucleic-acid test. */
-export type NucleicAcidResult = 'NEGATIVE' | 'POSITIVE' | 'PENDING';
+export type NucleicAcidResult = 'NEGATIVE' | 'POSITIVE' | 'PENDING' | 'NOT_TESTED';
 /**
  * Where a health record came from: an officer's check, a health-code platform, or the worker's
  * own report (`SELF`: self-declared, it never opens the boarding gate).
@@ -42,7 +43,14 @@ export const workers = pgTable(
     povertyStatus: text('poverty_status').$type<PovertyStatus>().notNull().default('NONE'),
     skills: text('skills').array().notNull().default([]),
     healthCode: text('health_code').$type<HealthCode>(),
+    /** The province whose health-code platform issued the code (migration 0008). */
+    healthIssuedBy: byteText('health_issued_by'),
+    /** When the code was checked (migration 0008; before, `health_tested_at` held it). */
+    healthCheckedAt: timestamp('health_checked_at', { withTimezone: true, mode: 'date' }),
+    healthValidUntil: timestamp('health_valid_until', { withTimezone: true, mode: 'date' }),
+    /** When the nucleic-acid sample was taken (since migration 0008). */
     healthTestedAt: timestamp('health_tested_at', { withTimezone: true, mode: 'date' }),
+    healthInstitution: text('health_institution'),
     healthNucleicAcid: text('health_nucleic_acid').$type<NucleicAcidResult>(),
     /** Who recorded the health record (migration 0006); null when there is none. */
     healthSource: text('health_source').$type<HealthSource>(),
@@ -55,6 +63,8 @@ export const workers = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** The trip he is on (assigned or travelling), whichever province organised it. */
     currentTripId: byteText('current_trip_id'),
+    /** The observation he is under, or the last one, kept by the province where it happens (migration 0008). */
+    observationId: byteText('observation_id'),
   },
   (t) => [
     index('workers_home_region_idx').on(t.homeRegion, t.id),
@@ -89,9 +99,21 @@ export const workerTrips = pgTable(
     /** False once he is taken off the manifest. */
     onManifest: boolean('on_manifest').notNull().default(true),
     boarded: boolean('boarded').notNull().default(false),
+    /** Why he stayed off at the boarding gate (migration 0008). */
+    refusal: text('refusal').$type<BoardingRefusalReason>(),
+    /** When the trip left without him. */
+    refusedAt: timestamp('refused_at', { withTimezone: true, mode: 'date' }),
+    /** The stop where he alights (null: the destination). */
+    alightAt: byteText('alight_at'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workerId, t.tripId] }), index('worker_trips_trip_idx').on(t.tripId)],
+  (t) => [
+    primaryKey({ columns: [t.workerId, t.tripId] }),
+    index('worker_trips_trip_idx').on(t.tripId),
+    index('worker_trips_refused_idx')
+      .on(t.refusedAt, t.workerId, t.tripId)
+      .where(sql`${t.refusal} IS NOT NULL`),
+  ],
 );
 
 /** A row of `worker_trips`. */
