@@ -3,7 +3,8 @@
  * (OBSERVATION facts, `health/observations.ts`; this province's own in the same transaction):
  * - STARTED: applied only when the home side places him there (plausibility, so a province cannot
  *   take any worker id it has seen off the statistics): his current or last trip (`worker_trips`)
- *   goes to, or lets him alight in, the observation's province, or his work region lies in it.
+ *   goes to, or lets him alight in, the observation's province, or his work region lies in it, or
+ *   the observation is this province's own (his home province observes him itself).
  *   Then `status = OBSERVATION` and `observation_id` = the observation; answered with his home
  *   region (OBSERVATION_HOME), so the officers of his home may read the observation there.
  *   Otherwise nothing changes and the answer carries `homeRegion: null`;
@@ -84,7 +85,9 @@ const onObservation: FactHandler<ObservationFact> = async (ctx: ProvinceContext,
     .where(eq(workers.id, observation.workerId))
     .for('update');
   if (fact.event === 'STARTED') {
-    const homeRegion = worker && (await placedIn(tx, worker, origin.source)) ? worker.homeRegion : null;
+    const placed =
+      !!worker && (origin.source === ctx.province || (await placedIn(tx, worker, origin.source)));
+    const homeRegion = placed && worker ? worker.homeRegion : null;
     if (worker && homeRegion)
       await tx
         .update(workers)
