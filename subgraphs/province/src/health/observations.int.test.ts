@@ -154,13 +154,24 @@ describe('startObservation (#14.4)', () => {
 
   it('should refuse a second active observation of the same worker in the province, in another city too (CONFLICT)', async () => {
     const [o] = (await observationRows()).filter((r) => r.workerId === travellers[0]);
-    const again = await start({ workerId: travellers[0], region: '441900', kind: 'CENTRALISED', site: '东莞隔离点' });
+    const again = await start({
+      workerId: travellers[0],
+      region: '441900',
+      kind: 'CENTRALISED',
+      site: '东莞隔离点',
+    });
     expectError(again, 'CONFLICT', new RegExp(`already under observation ${o!.id}`));
     expect((await observationRows()).filter((r) => r.workerId === travellers[0])).toHaveLength(1);
   });
 
   it('should return the same observation for the same idempotency key', async () => {
-    const input = { workerId: travellers[1], region: '440303', kind: 'CENTRALISED', site: '罗湖酒店', days: 21 };
+    const input = {
+      workerId: travellers[1],
+      region: '440303',
+      kind: 'CENTRALISED',
+      site: '罗湖酒店',
+      days: 21,
+    };
     const first = expectData(await start(input, 'obs-key-1')).startObservation;
     const second = expectData(await start(input, 'obs-key-1')).startObservation;
     expect(second).toEqual(first);
@@ -172,14 +183,29 @@ describe('startObservation (#14.4)', () => {
 
   it.each([
     ['a region of another province', { region: '450203' }, 'WRONG_PROVINCE', /belongs to province 450000/],
-    ['a start in the future', { startedAt: new Date(Date.now() + DAY).toISOString() }, 'BAD_USER_INPUT', /future/],
+    [
+      'a start in the future',
+      { startedAt: new Date(Date.now() + DAY).toISOString() },
+      'BAD_USER_INPUT',
+      /future/,
+    ],
     ['no days', { days: 0 }, 'BAD_USER_INPUT', /input\.days/],
     ['more than 60 days', { days: 61 }, 'BAD_USER_INPUT', /1 to 60/],
     ['an empty site', { site: '  ' }, 'BAD_USER_INPUT', /input\.site/],
     ['a site of 201 characters', { site: '站'.repeat(201) }, 'BAD_USER_INPUT', /at most 200/],
     ['a malformed worker id', { workerId: 'T45-notaworker0001' }, 'BAD_USER_INPUT', /not a Worker id/],
-    ['a worker id naming no province', { workerId: 'W99-nosuchprovince01' }, 'BAD_USER_INPUT', /names no province/],
-    ['an unknown worker of this province', { workerId: 'W44-nosuchworker0001' }, 'NOT_FOUND', /does not exist/],
+    [
+      'a worker id naming no province',
+      { workerId: 'W99-nosuchprovince01' },
+      'BAD_USER_INPUT',
+      /names no province/,
+    ],
+    [
+      'an unknown worker of this province',
+      { workerId: 'W44-nosuchworker0001' },
+      'NOT_FOUND',
+      /does not exist/,
+    ],
   ])('should refuse %s and write nothing', async (_what, change, code, message) => {
     const before = await observationRows();
     const seqBefore = (await factsToldTo(gd.service, GX)).length;
@@ -262,8 +288,9 @@ describe('observations(region, active) (#14.4)', () => {
       let after: string | null = null;
       let total = -1;
       for (;;) {
-        const page: any = expectData(await gd.gql('health', LIST, { r: '440300', a: active, f: 2, after }))
-          .observations;
+        const page: any = expectData(
+          await gd.gql('health', LIST, { r: '440300', a: active, f: 2, after }),
+        ).observations;
         total = page.totalCount;
         ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
         if (!page.pageInfo.hasNextPage) break;
@@ -363,7 +390,13 @@ describe('the home province follows (#14.4, relay facts OBSERVATION and OBSERVAT
     const [worker] = await registerWorkers(gx, [workerInput('450203')]);
     await onTheBus(pickUp(), [worker!]);
     const id = expectData(
-      await start({ workerId: worker, region: '440306', kind: 'HOME', site: '宝安某小区', startedAt: daysAgo(14) }),
+      await start({
+        workerId: worker,
+        region: '440306',
+        kind: 'HOME',
+        site: '宝安某小区',
+        startedAt: daysAgo(14),
+      }),
     ).startObservation.id;
     await relay();
     expect((await homeRecord(worker!)).status).toBe('OBSERVATION');
@@ -394,7 +427,10 @@ describe('the home province follows (#14.4, relay facts OBSERVATION and OBSERVAT
     expect(told.toGd).toEqual([
       { fact: 'OBSERVATION_HOME', observationId: id, workerId: worker, homeRegion: '450203' },
     ]);
-    expect(await homeRecord(worker!)).toMatchObject({ status: 'OBSERVATION', workRegion: { code: '441900' } });
+    expect(await homeRecord(worker!)).toMatchObject({
+      status: 'OBSERVATION',
+      workRegion: { code: '441900' },
+    });
   });
 
   it('should leave a worker the home side does not place there: status unchanged, answered without a home region', async () => {
@@ -501,8 +537,12 @@ describe('a fever at an arrival check starts observation at the stop (#14.3, rel
   it('should leave a fever at a stop outside this province, from a source that does not organise the trip, or naming no worker', async () => {
     const before = await feverRows();
     await applyFactsTo(gd.service, GX, [fever({ stop: '450203', workerId: travellers[6]! })]);
-    await applyFactsTo(gd.service, '430000', [fever({ tripId: 'T45-feverbus00000002', workerId: travellers[6]! })]);
-    await applyFactsTo(gd.service, GX, [fever({ tripId: 'T45-feverbus00000003', workerId: 'E45-notaworker00001' })]);
+    await applyFactsTo(gd.service, '430000', [
+      fever({ tripId: 'T45-feverbus00000002', workerId: travellers[6]! }),
+    ]);
+    await applyFactsTo(gd.service, GX, [
+      fever({ tripId: 'T45-feverbus00000003', workerId: 'E45-notaworker00001' }),
+    ]);
     await applyFactsTo(gd.service, GX, [fever({ tripId: 'T45-feverbus00000004', checkedAt: 'yesterday' })]);
     expect(await feverRows()).toEqual(before);
   });

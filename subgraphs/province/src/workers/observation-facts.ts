@@ -61,7 +61,13 @@ async function placedIn(
 }
 
 /** The home side's handler of OBSERVATION facts (see the module comment). */
-const onObservation: FactHandler<ObservationFact> = async (ctx: ProvinceContext, tx, fact, origin, events) => {
+const onObservation: FactHandler<ObservationFact> = async (
+  ctx: ProvinceContext,
+  tx,
+  fact,
+  origin,
+  events,
+) => {
   const { observation } = fact;
   const logged = { source: origin.source, seq: origin.seq, event: fact.event, observation: observation.id };
   if (!findRegion(observation.region) || provinceOf(observation.region) !== origin.source) {
