@@ -180,12 +180,11 @@ export async function startObservation(
     .onConflictDoNothing()
     .returning();
   if (!row) {
+    // Named by id only: its place and times are for the officers who may read it.
     const active = await activeObservationOf(tx, workerId);
     throw hubError(
       'CONFLICT',
-      `worker ${workerId} is already under observation ${active?.id ?? ''} in province ${ctx.province}${
-        active ? ` (since ${active.startedAt.toISOString()}, at ${active.region})` : ''
-      }; end it before starting another`,
+      `worker ${workerId} is already under observation${active ? ` ${active.id}` : ''} in province ${ctx.province}; end it before starting another`,
       { field: 'input.workerId', ...(active ? { observationId: active.id } : {}) },
     );
   }
