@@ -61,6 +61,8 @@ export interface Fixture {
   tripToArrive: string;
   tripToHandOver: string;
   tripToCancel: string;
+  /** #14.4: an observation in Chaoyang of `worker` (on a trip there), his home confirmed through the relay. */
+  observation: string;
   /** State-changing rows run once per allowed caller (idempotency keys are per caller): one record each. */
   perCaller: {
     toConfirm: Partial<Record<CallerName, string>>;
@@ -69,6 +71,8 @@ export interface Fixture {
     tripToArrive: Partial<Record<CallerName, string>>;
     tripToHandOver: Partial<Record<CallerName, string>>;
     tripToCancel: Partial<Record<CallerName, string>>;
+    /** #14.4: observations in Chaoyang to end. */
+    toEndObservation: Partial<Record<CallerName, string>>;
   };
   /** Guilin (450302) workers: one the province assigns to a Liuzhou trip, one only Liuzhou tries to take. */
   guilinAssigned: string;
@@ -481,5 +485,44 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
       'mutation($t: ID!, $k: String) { cancelTrip(tripId: $t, reason: "企业推迟复工", idempotencyKey: $k) { id } }',
     variables: (f, c) => ({ t: own(f.perCaller.tripToCancel, c), k: key('cancelTrip') }),
     expect: onlyFor('province:450000', 'city:450200'),
+  },
+
+  // ---- health (#14.4): observation, owned by the place where it happens (Chaoyang, Beijing) ----
+  {
+    // the place of observation, the worker's home officers (once his home confirmed it), himself;
+    // not the ministry (aggregates only), not enterprises, not another city
+    operation: 'observation',
+    query: 'query($id: ID!) { observation(id: $id) { id active worker { id } } }',
+    variables: (f) => ({ id: f.observation }),
+    expect: onlyFor('province:110000', 'city:110105', 'province:450000', 'city:450200', 'worker:own'),
+  },
+  {
+    operation: 'observations (the place of observation)',
+    query: '{ observations(region: "110105", active: true) { totalCount edges { node { id } } } }',
+    expect: onlyFor('province:110000', 'city:110105'),
+  },
+  {
+    operation: 'startObservation',
+    query:
+      'mutation($i: StartObservationInput!, $k: String) { startObservation(input: $i, idempotencyKey: $k) { id } }',
+    // one worker per allowed caller (one active observation per worker and province); Guangxi
+    // worker ids nobody reads in this table
+    variables: (_f, c) => ({
+      i: {
+        workerId: c === 'city:110105' ? 'W45-authzobservecity01' : 'W45-authzobserveprov01',
+        region: '110105',
+        kind: 'CENTRALISED',
+        site: '朝阳区集中隔离点',
+      },
+      k: key('startObservation'),
+    }),
+    expect: onlyFor('province:110000', 'city:110105'),
+  },
+  {
+    operation: 'endObservation',
+    query:
+      'mutation($o: ID!, $k: String) { endObservation(observationId: $o, outcome: TRANSFERRED_TO_HOSPITAL, idempotencyKey: $k) { id } }',
+    variables: (f, c) => ({ o: own(f.perCaller.toEndObservation, c), k: key('endObservation') }),
+    expect: onlyFor('province:110000', 'city:110105'),
   },
 ];

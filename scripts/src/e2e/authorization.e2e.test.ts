@@ -180,6 +180,7 @@ describe.skipIf(!servicesExist)(
         tripToArrive: {},
         tripToHandOver: {},
         tripToCancel: {},
+        toEndObservation: {},
       };
       fixture.toConfirm = fixture.perCaller.toConfirm['province:110000']!;
 
@@ -258,6 +259,22 @@ describe.skipIf(!servicesExist)(
         'province:450000': fixture.tripToCancel,
         'city:450200': cancelTrip2!,
       };
+
+      // #14.4: Chaoyang observes the worker its trip brings (his home confirms it through the
+      // relay, so his home officers may read it), and two more to end.
+      const START = `mutation($i: StartObservationInput!) { startObservation(input: $i) { id } }`;
+      const observe = async (workerId: string) =>
+        (
+          await must('city:110105', START, {
+            i: { workerId, region: '110105', kind: 'HOME', site: '朝阳区某小区' },
+          })
+        ).startObservation.id as string;
+      fixture.observation = await observe(fixture.worker);
+      fixture.perCaller.toEndObservation = {
+        'province:110000': await observe('W45-authzobsend000001'),
+        'city:110105': await observe('W45-authzobsend000002'),
+      };
+      await federation.waitForRelay();
     }, 180_000);
 
     afterAll(async () => {

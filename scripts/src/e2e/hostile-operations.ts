@@ -225,6 +225,34 @@ export class HostileGenerator {
             : { id: this.pick(this.targets.guangxiWorkers), region: this.pick(BAD_REGIONS) },
         },
       }),
+      () => {
+        // #14.4: an observation nobody may start (a place that is no region, a site too long or
+        // empty, days out of 1..60, a start in the future, a worker id of no province)
+        const input: Record<string, unknown> = {
+          workerId: this.pick(this.targets.guangxiWorkers),
+          region: '110105',
+          kind: 'HOME',
+          site: '朝阳区某小区',
+        };
+        const poison = this.pick(['region', 'site', 'days', 'startedAt', 'workerId', 'kind']);
+        input[poison] = {
+          region: this.pick(BAD_REGIONS),
+          site: this.pick(['', '   ', '站'.repeat(201), HUGE]),
+          days: this.pick([0, 61, -14, 1.5, '14']),
+          startedAt: this.pick(['2099-01-01T00:00:00Z', 'yesterday', 0]),
+          workerId: this.pick(['W99-nosuchprovince01', 'T45-notaworker00001', HUGE]),
+          kind: this.pick(['HOTEL', 1, null]),
+        }[poison];
+        return {
+          label: `startObservation poisoned ${poison}`,
+          caller,
+          body: {
+            query:
+              'mutation($i: StartObservationInput!, $key: String) { startObservation(input: $i, idempotencyKey: $key) { id } }',
+            variables: { i: input, ...key },
+          },
+        };
+      },
       () => ({
         label: 'recordHealthCheck poisoned',
         caller,
@@ -409,6 +437,22 @@ export class HostileGenerator {
     const onEnterprise = this.pick<HostileCaller>(['guangxi', 'liuzhou', 'ministry']);
     const onTrip = this.pick<HostileCaller>(['enterprise', 'ministry']);
     return this.pick<() => HostileRequest>([
+      () => ({
+        // #14.4: only the officers of the place of observation start one
+        label: 'startObservation in Chaoyang by an outsider',
+        caller: this.pick<HostileCaller>(['guangxi', 'liuzhou', 'enterprise', 'ministry']),
+        body: {
+          query: 'mutation($i: StartObservationInput!) { startObservation(input: $i) { id } }',
+          variables: {
+            i: {
+              workerId: this.pick(this.targets.guangxiWorkers),
+              region: '110105',
+              kind: 'CENTRALISED',
+              site: '朝阳区集中隔离点',
+            },
+          },
+        },
+      }),
       () => ({
         label: 'recordHealthCheck on a Guangxi worker by an outsider',
         caller: onWorker,

@@ -15,6 +15,7 @@ import {
   workerView,
   type WorkerView,
 } from './personal-data.js';
+import { assertMayReadObservation, isObservationRow } from './observation-rules.js';
 import {
   assertMayReadReturnRequest,
   assertMayFollowEnterprise,
@@ -79,6 +80,7 @@ const guardQuery =
     );
     if (name === 'returnRequest' && isReturnRequestRow(value))
       assertMayReadReturnRequest(caller, value, name);
+    if (name === 'observation' && isObservationRow(value)) assertMayReadObservation(caller, value, name);
     if (name === 'trip' && caller.role === 'worker' && value)
       await assertWorkerOnTrip(ctx, caller, value as { id: string }, name);
     return value;
@@ -113,6 +115,8 @@ function guardReference(
     const value = await resolve(ref, ctx, info);
     if (caller && typename === 'ReturnRequest' && isReturnRequestRow(value))
       assertMayReadReturnRequest(caller, value, 'ReturnRequest reference');
+    if (caller && typename === 'Observation' && isObservationRow(value))
+      assertMayReadObservation(caller, value, 'Observation reference');
     if (caller?.role === 'worker' && typename === 'Trip' && value)
       await assertWorkerOnTrip(ctx, caller, value as { id: string }, 'Trip reference');
     return value;
@@ -164,6 +168,9 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
       return own('returnRequests')(w, args, ctx, info);
     },
     currentTrip: orNull('currentTrip', 'whereabouts'),
+    // where he is under observation (its id names the province): whereabouts; the record itself is
+    // guarded where it is kept (`assertMayReadObservation`)
+    observation: orNull('observation', 'whereabouts'),
     // A non-null list: empty (not an error, which would blank the whole worker) for others.
     trips: async (w: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
       const view = await viewOf(ctx, w);

@@ -31,8 +31,8 @@ import { officerCovers } from './request-access.js';
  * - the worker himself (role `worker`, his own id): everything; another worker: nothing (he is
  *   refused any other worker's record before it is read, `worker-self.ts`);
  * - anyone else (another city, another enterprise): status only, name and identifiers masked.
- * Observation (14 days at the receiving place) does not exist yet; when it does, the place of
- * observation joins the receiving place until the worker is released.
+ * Observation (#14.4): the place of observation reads its own `Observation` record (health
+ * subgraph, `observation-rules.ts`); his record here opens to it no further than the rules above.
  */
 export interface WorkerView {
   identifiers: boolean;

@@ -1,4 +1,5 @@
 import type { Caller } from '@p2p/schema';
+import { assertMayListObservations } from './observation-rules.js';
 import { callerWords, forbidden, officerCovers } from './request-access.js';
 
 /**
@@ -32,6 +33,8 @@ export const READ_RULES: Record<string, ReadRule> = {
       `workers: only the home province or city lists its workers, and the ministry reads them masked; homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`,
     );
   },
+  // #14.4: the officers of the place of observation (`observation-rules.ts`)
+  observations: assertMayListObservations,
   returnRequests: (caller, args) => {
     if (caller.role === 'ministry' || caller.role === 'enterprise') return;
     if (officerCovers(caller, args.origin) || officerCovers(caller, args.destination)) return;

@@ -13,6 +13,8 @@ describe('the worker role, fail closed', () => {
     expect(() => assertWorkerMayAsk('worker', WORKER, { id: me })).not.toThrow();
     expect(() => assertWorkerMayAsk('trip', WORKER, { id: 'T45-x' })).not.toThrow();
     expect(() => assertWorkerMayAsk('returnRequest', WORKER, { id: 'R45-x' })).not.toThrow();
+    // his observation, judged on the record (#14.4); never the list
+    expect(() => assertWorkerMayAsk('observation', WORKER, { id: 'O44-x' })).not.toThrow();
     expect(() => assertWorkerMayAsk('worker', WORKER, { id: other })).toThrowError(forbidden);
     for (const field of [
       'workers',
@@ -26,15 +28,17 @@ describe('the worker role, fail closed', () => {
       expect(() => assertWorkerMayAsk(field, WORKER, {}), field).toThrowError(forbidden);
   });
 
-  it('should let him read by reference himself, his trips, requests, enterprises and statistics; no other type', () => {
+  it('should let him read by reference himself, his trips, requests, observations, enterprises and statistics; no other type', () => {
     expect(() => assertWorkerMayReference('Worker', WORKER, { id: me })).not.toThrow();
     expect(() => assertWorkerMayReference('Worker', WORKER, { id: other })).toThrowError(forbidden);
     expect(() =>
       assertWorkerMayReference('ReturnRequest', WORKER, { id: 'R45-x', worker: { id: other } }),
     ).toThrowError(forbidden);
-    for (const typename of ['Trip', 'ReturnRequest', 'Enterprise', 'Summary'])
+    // each judged on its record afterwards (his trip, his request, his observation: #14.4)
+    for (const typename of ['Trip', 'ReturnRequest', 'Observation', 'Enterprise', 'Summary'])
       expect(() => assertWorkerMayReference(typename, WORKER, { id: 'x' }), typename).not.toThrow();
-    expect(() => assertWorkerMayReference('Observation', WORKER, { id: 'x' })).toThrowError(forbidden);
+    // a type added later is refused until it is listed (fail closed)
+    expect(() => assertWorkerMayReference('Quarantine', WORKER, { id: 'x' })).toThrowError(forbidden);
   });
 
   it('should show him himself alone among passengers', () => {

@@ -12,19 +12,23 @@ import type { ProvinceContext } from '../context.js';
 import { passengersLoader } from '../transport/records.js';
 import { forbidden } from './request-access.js';
 
-/** Root query fields a worker may ask; each is judged on its record (his own id, his trip, his request). */
-const WORKER_QUERIES: ReadonlySet<string> = new Set(['worker', 'trip', 'returnRequest']);
+/**
+ * Root query fields a worker may ask; each is judged on its record (his own id, his trip, his
+ * request, his observation: `observation-rules.ts`).
+ */
+const WORKER_QUERIES: ReadonlySet<string> = new Set(['worker', 'trip', 'returnRequest', 'observation']);
 
 /**
  * Entity types a worker may read by reference (the gateway's path from his own records to the
- * rest): himself, his trips, his return requests (each judged on the record), the enterprises that
- * filed them or employ him, and the `Summary` parts (statistics, no personal data: read by every
- * person).
+ * rest): himself, his trips, his return requests, his observation (each judged on the record), the
+ * enterprises that filed them or employ him, and the `Summary` parts (statistics, no personal
+ * data: read by every person).
  */
 const WORKER_REFERENCES: ReadonlySet<string> = new Set([
   'Worker',
   'Trip',
   'ReturnRequest',
+  'Observation',
   'Enterprise',
   'Summary',
 ]);

@@ -1,7 +1,7 @@
 import type { Caller, EntityKind } from '@p2p/schema';
 import type { GraphQLError } from 'graphql';
 import type { ProvinceContext } from '../context.js';
-import { enterprises, returnRequests, trips, workers } from '../db/schema/index.js';
+import { enterprises, observations, returnRequests, trips, workers } from '../db/schema/index.js';
 import { findRecords, type RecordTable } from '../own-records.js';
 import { isOwnId } from '../validation/ownership.js';
 import { assertOriginSideBoarding } from './origin-boarding.js';
@@ -263,4 +263,15 @@ export const WRITE_RULES: Record<string, WriteRule> = {
   cancelTrip: tripSide('cancelTrip', 'organizer'),
   confirmArrival: tripSide('confirmArrival', 'destination'),
   handOverTrip: tripSide('handOverTrip', 'destination'),
+
+  // #14.4: the officers of the place of observation (not another city of the same province)
+  startObservation: async (_ctx, caller, args) => {
+    personWhoWrites('startObservation', caller, false);
+    officerOf('startObservation', caller, String(args.input?.region), 'the place of observation');
+  },
+  endObservation: async (ctx, caller, args) => {
+    personWhoWrites('endObservation', caller, false);
+    const observation = await ownRecord(ctx, 'Observation', observations, args.observationId);
+    officerOf('endObservation', caller, observation?.region, 'the place of observation');
+  },
 };

@@ -17,6 +17,8 @@ import type {
   OriginatedFact,
 } from './fact-handler.js';
 import { DEPARTURE_FACT_HANDLERS } from './departure-events.js';
+import { OBSERVATION_PLACE_FACT_HANDLERS } from '../health/observation-facts.js';
+import { OBSERVATION_HOME_FACT_HANDLERS } from '../workers/observation-facts.js';
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
 import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
 import { TRIP_FACT_HANDLERS } from './trip-facts.js';
@@ -26,6 +28,8 @@ const TABLES: readonly FactHandlerTable[] = [
   DEPARTURE_FACT_HANDLERS,
   TRIP_COPY_FACT_HANDLERS,
   REQUEST_FACT_HANDLERS,
+  OBSERVATION_PLACE_FACT_HANDLERS,
+  OBSERVATION_HOME_FACT_HANDLERS,
 ];
 
 /** True when this province has a handler for facts of `kind`. */

@@ -83,3 +83,15 @@ describe('a worker’s record replayed through TRIP facts', () => {
     );
   });
 });
+
+describe('a worker under observation at the receiving place (#14.4)', () => {
+  it('should keep him OBSERVATION at the hand-over, recording his work region and clearing the trip', () => {
+    const observed = atHome({ status: 'OBSERVATION', currentTripId: 'T45-busnumber1' });
+    expect(replay(observed, [fact('HANDED_OVER'), true])).toEqual({
+      status: 'OBSERVATION',
+      workRegion: '440300',
+      currentTripId: null,
+      moved: true,
+    });
+  });
+});

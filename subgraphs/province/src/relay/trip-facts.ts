@@ -5,7 +5,8 @@
  * - ASSIGNED: his current trip is this one (status unchanged);
  * - REMOVED: off the manifest; his current trip is cleared if it is this one;
  * - DEPARTED: boarded workers TRAVELLING on it; those left behind are off it;
- * - HANDED_OVER: boarded workers AT_WORK at the trip's destination, current trip cleared;
+ * - HANDED_OVER: boarded workers AT_WORK at the trip's destination, current trip cleared (one
+ *   under OBSERVATION stays so, his work region recorded: released later, `workers/observation-facts.ts`);
  * - CANCELLED: those who boarded and are TRAVELLING on it go back AT_HOME, current trip cleared;
  * - ETA_CHANGED, ARRIVED: only the record of the trip.
  * A fact about a trip other than his current one never clears it. A worker this province does
@@ -58,7 +59,8 @@ export function moveWorker(record: MovingRecord, fact: TripFact, boarded: boolea
     case 'HANDED_OVER':
       if (boarded)
         Object.assign(record, {
-          status: 'AT_WORK',
+          // under observation at the receiving place: not AT_WORK until released (#14.4)
+          status: record.status === 'OBSERVATION' ? 'OBSERVATION' : 'AT_WORK',
           workRegion: fact.trip.destination,
           currentTripId: record.currentTripId === tripId ? null : record.currentTripId,
           moved: true,

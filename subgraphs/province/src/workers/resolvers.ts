@@ -143,6 +143,8 @@ export const workersResolvers: ResolverMap = {
     currentTrip: (w: WorkerRow) => currentTrip(w),
     trips: (w: WorkerRow, args: { first?: number | null }, ctx: ProvinceContext) =>
       tripsOf(w, args.first, ctx),
+    // kept by the province where it happens (the `health` subgraph resolves it)
+    observation: (w: WorkerRow) => (w.observationId ? { id: w.observationId } : null),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
