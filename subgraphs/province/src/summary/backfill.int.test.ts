@@ -26,6 +26,7 @@ import {
 import { employmentStatsFrom } from './employment.js';
 import { readFigures } from './figures.js';
 import { foldDeltas } from './fold.js';
+import { healthStatsFrom } from './health.js';
 import { summaryScope } from './scope.js';
 import { transportStatsFrom } from './transport.js';
 import { workerStatsFrom } from './workers.js';
@@ -68,15 +69,17 @@ async function fromCounters(db: Db, scopes: readonly string[]): Promise<Recounte
     region: summaryScope({ scope, day: 'LATEST' }).prefix,
     asOf: null,
   }));
-  const [w, t, e] = await Promise.all([
+  const [w, t, e, h] = await Promise.all([
     readFigures(db, 'workers', requests),
     readFigures(db, 'transport', requests),
     readFigures(db, 'employment', requests),
+    readFigures(db, 'health', requests),
   ]);
   return scopes.map((_, i) => ({
     workers: workerStatsFrom(w[i]!),
     transport: transportStatsFrom(t[i]!),
     employment: employmentStatsFrom(e[i]!),
+    health: healthStatsFrom(h[i]!),
   }));
 }
 
