@@ -13,3 +13,4 @@ export * from './signed-province.js';
 export * from './apply-facts.js';
 export * from './signed-requests.js';
 export * from './safety-writes.js';
+export * from './seeded-random.js';
