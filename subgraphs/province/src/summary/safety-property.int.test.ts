@@ -180,9 +180,8 @@ describe(`statistics of safety equal a recount after random rounds (${process.en
             started.map((workerId) => ({ workerId, region: random.pick(pool) })),
           );
           await setWorkerStatus(db(), own, 'OBSERVATION');
-          ids.forEach((id, i) =>
-            observations.push({ id, workerId: started[i]!, active: true, atHome: i < own.length }),
-          );
+          for (const [i, id] of ids.entries())
+            observations.push({ id, workerId: started[i]!, active: true, atHome: i < own.length });
           stats.observed += ids.length;
         },
         async endObservation() {
