@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyData, makeEnterprise, makeTrip, makeWorker, type ProvinceData } from '../testing/fake-data.js';
+import {
+  emptyData,
+  makeEnterprise,
+  makeObservation,
+  makeTrip,
+  makeWorker,
+  type FakePassenger,
+  type ProvinceData,
+} from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
 
 const GX = '450000',
@@ -101,6 +109,138 @@ describe('national Summary across provinces', () => {
       ]);
     } finally {
       await hub.province(HE).restart();
+    }
+  });
+});
+
+describe('national Summary of safety across provinces (health, moved, under observation)', () => {
+  let hub: Hub;
+  const data: Record<string, ProvinceData> = { [GX]: emptyData(), [HE]: emptyData(), [GD]: emptyData() };
+  const passenger = (workerId: string, over: Partial<FakePassenger> = {}): FakePassenger => ({
+    workerId,
+    boarded: false,
+    temperature: 36.5,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    data[GX]!.workers.push(makeWorker('450203', { status: 'OBSERVATION' }), makeWorker('450203'));
+    data[HE]!.workers.push(makeWorker('130102', { status: 'OBSERVATION' }));
+    // Guangxi's bus to Shenzhen left with two of five: refused for a fever, a code, and one absent;
+    // one of the two had a fever at the arrival check in Shenzhen.
+    data[GX]!.trips.push(
+      makeTrip('450203', '440303', '2020-02-20T08:00:00Z', {
+        status: 'DEPARTED',
+        passengers: [
+          passenger('W45-p0000001', { boarded: true, arrivalFever: true }),
+          passenger('W45-p0000002', { boarded: true }),
+          passenger('W45-p0000003', { refusal: 'FEVER', temperature: 38.1 }),
+          passenger('W45-p0000004', { refusal: 'HEALTH_CODE' }),
+          passenger('W45-p0000005', { refusal: 'ABSENT' }),
+        ],
+      }),
+      // Nobody passed the gate: CANCELLED, the refusal still counts.
+      makeTrip('450203', '440303', '2020-02-21T08:00:00Z', {
+        status: 'CANCELLED',
+        passengers: [passenger('W45-p0000006', { refusal: 'NO_HEALTH_RECORD' })],
+      }),
+      // Planned to organise, not moved.
+      makeTrip('450203', '441900', '2020-02-22T08:00:00Z', {
+        passengers: [passenger('W45-p0000007'), passenger('W45-p0000008')],
+      }),
+    );
+    // Hebei's train handed over three in Guangdong, one of whom alighted with a fever in Dongguan.
+    data[HE]!.trips.push(
+      makeTrip('130102', '440303', '2020-02-20T08:00:00Z', {
+        status: 'HANDED_OVER',
+        passengers: [
+          passenger('W13-p0000001', { boarded: true, alightAt: '441900', arrivalFever: true }),
+          passenger('W13-p0000002', { boarded: true }),
+          passenger('W13-p0000003', { boarded: true }),
+          passenger('W13-p0000004', { refusal: 'FEVER' }),
+        ],
+      }),
+    );
+    // Guangdong observes the arrivals; Hebei one at home.
+    data[GD]!.observations = [
+      makeObservation('440303', 'W45-p0000001'),
+      makeObservation('441900', 'W13-p0000001'),
+      makeObservation('441900', 'W13-p0000002', { endedAt: '2020-03-06T00:00:00.000Z', outcome: 'RELEASED' }),
+      makeObservation('440303', 'W13-p0000003', {
+        endedAt: '2020-02-25T00:00:00.000Z',
+        outcome: 'TRANSFERRED_TO_HOSPITAL',
+      }),
+    ];
+    data[HE]!.observations = [makeObservation('130102', 'W13-p0000009')];
+    hub = await startHub([GX, HE, GD], data);
+  });
+  afterAll(() => hub?.close());
+
+  const SAFETY = `health { boardingRefused { fever healthCode } feverAtArrival underObservation released }
+    transport { internal { moved { trips passengers } } inbound { moved { trips passengers } } outbound { moved { trips passengers } } }
+    workers { underObservation }`;
+
+  it('should sum health, moved and workers under observation of every province for scope CN', async () => {
+    const before = Object.fromEntries(
+      [GX, HE, GD].map((c) => [c, hub.province(c).count('health', 'entities')]),
+    );
+    const res = await hub.query(`{ summary { ${SAFETY} } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.summary).toEqual({
+      health: {
+        boardingRefused: { fever: 2, healthCode: 2 },
+        feverAtArrival: 2,
+        underObservation: 3,
+        released: 1,
+      },
+      transport: {
+        internal: { moved: { trips: 2, passengers: 5 } },
+        inbound: { moved: { trips: 0, passengers: 0 } },
+        outbound: { moved: { trips: 0, passengers: 0 } },
+      },
+      workers: { underObservation: 2 },
+    });
+    // Every province answers the health part (it may organise a trip or observe a worker anywhere).
+    for (const code of [GX, HE, GD])
+      expect(hub.province(code).count('health', 'entities') - before[code]!).toBe(1);
+  });
+
+  it("should sum the receiving province's figures with the organisers' for a province scope", async () => {
+    const res = await hub.query(`{ summary(scope: "440000") { ${SAFETY} } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.summary).toEqual({
+      // Refusals count where the trips left (Guangxi, Hebei); fevers at the stops; observations where they happen.
+      health: {
+        boardingRefused: { fever: 0, healthCode: 0 },
+        feverAtArrival: 2,
+        underObservation: 2,
+        released: 1,
+      },
+      transport: {
+        internal: { moved: { trips: 0, passengers: 0 } },
+        inbound: { moved: { trips: 2, passengers: 5 } },
+        outbound: { moved: { trips: 0, passengers: 0 } },
+      },
+      workers: { underObservation: 0 },
+    });
+    const gx = await hub.query(`{ summary(scope: "450000") { ${SAFETY} } }`);
+    expect(gx.data!.summary).toMatchObject({
+      health: { boardingRefused: { fever: 1, healthCode: 2 }, feverAtArrival: 0, underObservation: 0 },
+      transport: { outbound: { moved: { trips: 1, passengers: 2 } } },
+      workers: { underObservation: 1 },
+    });
+  });
+
+  it('should sum the provinces that answer and name the one that does not', async () => {
+    await hub.province(GD).stop();
+    try {
+      const res = await hub.query(`{ summary { health { underObservation feverAtArrival } } }`);
+      expect(res.data!.summary).toEqual({ health: { underObservation: 1, feverAtArrival: 2 } });
+      expect(
+        res.errors!.map((e) => [e.extensions!.code, e.extensions!.province, e.extensions!.serviceName]),
+      ).toEqual([['PROVINCE_UNAVAILABLE', GD, 'health']]);
+    } finally {
+      await hub.province(GD).restart();
     }
   });
 });

@@ -9,7 +9,7 @@ export interface FakeWorker {
   homeRegion: string;
   workRegion: string | null;
   employerId: string | null;
-  status: 'AT_HOME' | 'TRAVELLING' | 'AT_WORK';
+  status: 'AT_HOME' | 'TRAVELLING' | 'AT_WORK' | 'OBSERVATION';
   povertyStatus: 'NONE' | 'REGISTERED_POOR' | 'LIFTED';
   skills: string[];
   registeredAt: string;
@@ -31,6 +31,21 @@ export interface FakePassenger {
   workerId: string;
   boarded: boolean;
   temperature: number | null;
+  /** Why the boarding gate refused him. */
+  refusal?: 'FEVER' | 'HEALTH_CODE' | 'NO_HEALTH_RECORD' | 'ABSENT' | null;
+  /** His stop; absent: the destination. */
+  alightAt?: string | null;
+  /** His stop's arrival check found a fever. */
+  arrivalFever?: boolean;
+}
+
+/** An observation kept by a fake province (the one where it happens). */
+export interface FakeObservation {
+  id: string;
+  workerId: string;
+  region: string;
+  endedAt: string | null;
+  outcome: 'RELEASED' | 'TRANSFERRED_TO_HOSPITAL' | null;
 }
 
 /** A trip of a fake province (owned by the organising province, by default the one of its origin). */
@@ -68,6 +83,8 @@ export interface ProvinceData {
   enterprises: FakeEnterprise[];
   trips: FakeTrip[];
   returnRequests: FakeReturnRequest[];
+  /** Observations in the province (absent: none). */
+  observations?: FakeObservation[];
 }
 
 /** An empty data set. */
@@ -172,5 +189,21 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An observation in `region`, active unless `over` ends it. */
+export function makeObservation(
+  region: string,
+  workerId: string,
+  over: Partial<FakeObservation> = {},
+): FakeObservation {
+  return {
+    id: encodeId('Observation', provinceOf(region), local('o')),
+    workerId,
+    region,
+    endedAt: null,
+    outcome: null,
+    ...over,
   };
 }

@@ -166,6 +166,7 @@ export function workersResolvers(shard: FakeShard): Resolvers {
             atHome: count((w) => w.status === 'AT_HOME'),
             travelling: count((w) => w.status === 'TRAVELLING'),
             atWork: count((w) => w.status === 'AT_WORK'),
+            underObservation: count((w) => w.status === 'OBSERVATION'),
             priority: count((w) => w.povertyStatus === 'REGISTERED_POOR'),
             flow: {
               withinTownship: flow((w) => w.workRegion === w.homeRegion),
@@ -371,8 +372,11 @@ export function transportResolvers(shard: FakeShard): Resolvers {
   };
 }
 
-/** The `health` subgraph of a fake province: no observations, no refusals (zeros in `summary`). */
-export function healthResolvers(_shard: FakeShard): Resolvers {
+/**
+ * The `health` subgraph of a fake province: no observations to list; `summary` counts its trips'
+ * refusals (by origin) and arrival fevers (by the passenger's stop), and its observations.
+ */
+export function healthResolvers(shard: FakeShard): Resolvers {
   return {
     ...scalarResolvers,
     Query: {
@@ -380,16 +384,28 @@ export function healthResolvers(_shard: FakeShard): Resolvers {
       observations: (_: unknown, a: Args) => connection([], (o: { id: string }) => o.id, a.first, a.after),
     },
     Summary: {
-      __resolveReference: ({ scope, day }: { scope: string; day: string }) => ({
-        scope,
-        day,
-        health: {
-          boardingRefused: { fever: 0, healthCode: 0 },
-          feverAtArrival: 0,
-          underObservation: 0,
-          released: 0,
-        },
-      }),
+      __resolveReference: ({ scope, day }: { scope: string; day: string }) => {
+        const passengers = shard.data.trips.flatMap((t) => t.passengers.map((p) => ({ t, p })));
+        const refused = (reasons: readonly string[]) =>
+          passengers.filter(({ t, p }) => inScope(scope, t.origin) && reasons.includes(p.refusal ?? ''))
+            .length;
+        const observations = (shard.data.observations ?? []).filter((o) => inScope(scope, o.region));
+        return {
+          scope,
+          day,
+          health: {
+            boardingRefused: {
+              fever: refused(['FEVER']),
+              healthCode: refused(['HEALTH_CODE', 'NO_HEALTH_RECORD']),
+            },
+            feverAtArrival: passengers.filter(
+              ({ t, p }) => p.arrivalFever && inScope(scope, p.alightAt ?? t.destination),
+            ).length,
+            underObservation: observations.filter((o) => o.endedAt === null).length,
+            released: observations.filter((o) => o.outcome === 'RELEASED').length,
+          },
+        };
+      },
     },
   };
 }

@@ -15,7 +15,9 @@
  * ministry. Records are generated inside Postgres (`INSERT … SELECT FROM
  * generate_series`, 100,000 rows per statement) straight into the province tables: workers over
  * every township of the province (a third of them at work, a fifth registered-poor), one trip per
- * 100 workers (every status, 20 passengers each) and one enterprise per 100 workers. The
+ * 100 workers (every status, 20 passengers each, the non-boarded refused or absent, some fevers
+ * at arrival), one enterprise and one observation (active, released or transferred) per 100
+ * workers, one worker in 97 under observation at home. The
  * province's statement triggers add the matching counter deltas (one aggregated INSERT per
  * statement); the run waits until the province has folded them, ANALYZEs, then measures.
  */
@@ -47,9 +49,10 @@ export interface SummaryBenchOptions {
 const PROVINCE_CODES = ['110000', '130000', '440000', '450000', '510000', '410000', '320000', '420000'];
 const BATCH = 100_000;
 const NATIONAL = `query { summary { scope
-  workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
-  transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }
-  employment { enterprises keyEnterprises openings filled fillRate } } }`;
+  workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
+  transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }
+  employment { enterprises keyEnterprises openings filled fillRate }
+  health { boardingRefused { fever healthCode } feverAtArrival underObservation released } } }`;
 
 /** Parses `--name value` flags over the defaults. */
 export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
@@ -88,7 +91,7 @@ async function loadRange(
     `INSERT INTO workers (id, name, id_number, phone, home_region, work_region, status, poverty_status)
     SELECT 'W' || $5 || '-b' || lpad(i::text, 21, '0'), '工人' || i, 'bench' || i, '13800000000', ($1::text[])[1 + i % cardinality($1::text[])],
       CASE WHEN i % 3 = 2 THEN ($2::text[])[1 + (i * 7) % cardinality($2::text[])] END,
-      (ARRAY['AT_HOME', 'TRAVELLING', 'AT_WORK'])[1 + i % 3], CASE WHEN i % 5 = 0 THEN 'REGISTERED_POOR' ELSE 'NONE' END
+      CASE WHEN i % 97 = 0 THEN 'OBSERVATION' ELSE (ARRAY['AT_HOME', 'TRAVELLING', 'AT_WORK'])[1 + i % 3] END, CASE WHEN i % 5 = 0 THEN 'REGISTERED_POOR' ELSE 'NONE' END
     FROM generate_series($3::int, $4::int) AS i`,
     params,
   );
@@ -100,8 +103,9 @@ async function loadRange(
     params,
   );
   await client.query(
-    `INSERT INTO trip_passengers (trip_id, worker_id, boarded)
-    SELECT 'T' || $3 || '-b' || ((i + 99) / 100), 'W' || $3 || '-b' || lpad(i::text, 21, '0'), i % 4 <> 0
+    `INSERT INTO trip_passengers (trip_id, worker_id, boarded, refusal, arrival_fever)
+    SELECT 'T' || $3 || '-b' || ((i + 99) / 100), 'W' || $3 || '-b' || lpad(i::text, 21, '0'), i % 4 <> 0,
+      CASE WHEN i % 4 = 0 THEN (ARRAY['FEVER', 'HEALTH_CODE', 'NO_HEALTH_RECORD', 'ABSENT'])[1 + (i / 4) % 4] END, i % 4 <> 0 AND i % 45 = 0
     FROM generate_series($1::int, $2::int) AS i WHERE i % 5 = 0 AND (i + 99) / 100 <= $2::int / 100`,
     [from, to, p2],
   );
@@ -109,6 +113,14 @@ async function loadRange(
     `INSERT INTO enterprises (id, name, region, sector, key, openings, filled)
     SELECT 'E' || $4 || '-b' || e, '企业' || e, ($1::text[])[1 + e % cardinality($1::text[])], '制造业', e % 7 = 0, e % 50, (e % 50) / 2
     FROM generate_series(($2::int + 99) / 100, $3::int / 100) AS e WHERE e > 0`,
+    [homes, from, to, p2],
+  );
+  await client.query(
+    `INSERT INTO observations (id, worker_id, region, kind, site, reason, started_at, days, ended_at, outcome)
+    SELECT 'O' || $4 || '-b' || o, 'W' || $4 || '-b' || lpad((o * 100)::text, 21, '0'), ($1::text[])[1 + o % cardinality($1::text[])],
+      'CENTRALISED', '隔离酒店', 'ORDERED', now() - interval '3 days', 14,
+      CASE WHEN o % 3 <> 0 THEN now() END, (ARRAY[NULL, 'RELEASED', 'TRANSFERRED_TO_HOSPITAL'])[1 + o % 3]
+    FROM generate_series(($2::int + 99) / 100, $3::int / 100) AS o WHERE o > 0`,
     [homes, from, to, p2],
   );
 }
@@ -188,13 +200,13 @@ async function startLoadedHub(
 interface TableActivity {
   /** Blocks of the counter tables (stat_total, stat_daily, stat_delta): what a summary reads. */
   counterBlocks: number;
-  /** Blocks of the record tables (workers, trips, trip_passengers, enterprises). */
+  /** Blocks of the record tables (workers, trips, trip_passengers, enterprises, observations). */
   recordBlocks: number;
   /** Sequential scans of the record tables. */
   recordScans: number;
 }
 
-const RECORD_TABLES = `('workers', 'trips', 'trip_passengers', 'enterprises')`;
+const RECORD_TABLES = `('workers', 'trips', 'trip_passengers', 'enterprises', 'observations')`;
 
 /** The cumulative table activity of a hub's province databases (statistics views). */
 async function tableActivity(hub: LoadedHub): Promise<TableActivity> {

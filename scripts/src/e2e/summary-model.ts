@@ -1,56 +1,22 @@
 /**
- * The hub as the summary property test believes it to be: every worker, trip and enterprise it
- * created through the gateway, with the state each mutation left them in, and the `Summary` that
+ * The hub as the summary property test believes it to be: every worker, trip, enterprise and
+ * observation it created through the gateway, with the state each mutation left them in, and the `Summary` that
  * state implies, recounted in TypeScript record by record (no SQL, no counters) by the provinces'
  * brute-force recount (`recountSummary`, containment from the regions directory), fed with the
  * model instead of database rows.
  */
-import { recountSummary } from '@p2p/province/testing';
+import { recountSummary, type RecountedSummary } from '@p2p/province/testing';
 import { NATION } from '@p2p/schema';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same scenario. */
-export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  /** True with probability `p`. */
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  /** One element of a non-empty list. */
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  /** `n` distinct elements (all when there are fewer), in random order. */
-  sample<T>(items: readonly T[], n: number): T[] {
-    const copy = [...items];
-    for (let i = copy.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    }
-    return copy.slice(0, n);
-  }
-}
+/** The seeded PRNG of the property tests (shared with the province's own). */
+export { Random } from '@p2p/province/testing';
 
 /** A worker as the model holds him. */
 export interface ModelWorker {
   id: string;
   home: string;
   work: string | null;
-  status: 'AT_HOME' | 'TRAVELLING' | 'AT_WORK';
+  status: 'AT_HOME' | 'TRAVELLING' | 'AT_WORK' | 'OBSERVATION';
   poverty: 'NONE' | 'REGISTERED_POOR' | 'LIFTED';
   /** The PLANNED or DEPARTED trip he is on, if any. */
   activeTrip: string | null;
@@ -67,6 +33,20 @@ export interface ModelTrip {
   status: 'PLANNED' | 'DEPARTED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED';
   assigned: string[];
   boarded: string[];
+  /** Passengers the boarding gate refused, with the reason (FEVER, HEALTH_CODE, NO_HEALTH_RECORD, ABSENT). */
+  refused?: Record<string, string>;
+  /** Passengers whose stop is not the destination, with their stop. */
+  alightAt?: Record<string, string>;
+  /** Passengers whose arrival check found a fever. */
+  arrivalFevers?: string[];
+}
+
+/** An observation as the model holds it (kept by the province where it happens). */
+export interface ModelObservation {
+  id: string;
+  region: string;
+  active: boolean;
+  outcome: 'RELEASED' | 'TRANSFERRED_TO_HOSPITAL' | null;
 }
 
 /** An enterprise as the model holds it. */
@@ -83,53 +63,31 @@ export interface HubModel {
   workers: Map<string, ModelWorker>;
   trips: Map<string, ModelTrip>;
   enterprises: Map<string, ModelEnterprise>;
+  observations: Map<string, ModelObservation>;
 }
 
 /** An empty model. */
 export function emptyModel(): HubModel {
-  return { workers: new Map(), trips: new Map(), enterprises: new Map() };
+  return { workers: new Map(), trips: new Map(), enterprises: new Map(), observations: new Map() };
 }
 
 /** The answer of `summary` the contract promises (byMode sorted by mode, fillRate rounded). */
-export interface SummaryFigures {
-  workers: {
-    registered: number;
-    atHome: number;
-    travelling: number;
-    atWork: number;
-    priority: number;
-    flow: {
-      withinTownship: number;
-      withinCounty: number;
-      withinCity: number;
-      withinProvince: number;
-      crossProvince: number;
-    };
-  };
-  transport: {
-    outbound: { trips: number; passengers: number };
-    inbound: { trips: number; passengers: number };
-    internal: { trips: number; passengers: number };
-    byMode: { mode: string; trips: number; passengers: number }[];
-  };
-  employment: {
-    enterprises: number;
-    keyEnterprises: number;
-    openings: number;
-    filled: number;
-    fillRate: number;
-  };
-}
+export type SummaryFigures = RecountedSummary;
 
 /** The GraphQL selection of the transport part. */
 export const TRANSPORT_SELECTION =
-  'transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }';
+  'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }';
+
+/** The GraphQL selection of the health part (the statistics of safety). */
+export const HEALTH_SELECTION =
+  'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }';
 
 /** The GraphQL selection of {@link SummaryFigures}. */
 export const SUMMARY_SELECTION = `scope day
-  workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
+  workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
   ${TRANSPORT_SELECTION}
-  employment { enterprises keyEnterprises openings filled fillRate }`;
+  employment { enterprises keyEnterprises openings filled fillRate }
+  ${HEALTH_SELECTION}`;
 
 /** Puts an answer in the comparable form: byMode by mode, fillRate to 9 decimals, no scope/day. */
 export function normalise(answer: SummaryFigures): SummaryFigures {
@@ -140,6 +98,7 @@ export function normalise(answer: SummaryFigures): SummaryFigures {
       byMode: [...answer.transport.byMode].sort((a, b) => a.mode.localeCompare(b.mode)),
     },
     employment: { ...answer.employment, fillRate: Math.round(answer.employment.fillRate * 1e9) / 1e9 },
+    health: answer.health,
   };
 }
 
@@ -168,9 +127,20 @@ export function expectedSummary(model: HubModel, scope: string): SummaryFigures 
           status,
         })),
         passengers: trips.flatMap((t) =>
-          t.assigned.map((worker) => ({ tripId: t.id, boarded: t.boarded.includes(worker) })),
+          t.assigned.map((worker) => ({
+            tripId: t.id,
+            boarded: t.boarded.includes(worker),
+            refusal: t.refused?.[worker] ?? null,
+            alightAt: t.alightAt?.[worker] ?? null,
+            arrivalFever: t.arrivalFevers?.includes(worker) ?? false,
+          })),
         ),
         enterprises: [...model.enterprises.values()],
+        observations: [...model.observations.values()].map((o) => ({
+          region: o.region,
+          endedAt: o.active ? null : new Date(0),
+          outcome: o.outcome,
+        })),
       },
       scope,
     ),
@@ -186,5 +156,7 @@ export function regionsInModel(model: HubModel): Set<string> {
   }
   for (const t of model.trips.values()) codes.add(t.origin).add(t.destination);
   for (const e of model.enterprises.values()) codes.add(e.region);
+  for (const t of model.trips.values()) for (const stop of Object.values(t.alightAt ?? {})) codes.add(stop);
+  for (const o of model.observations.values()) codes.add(o.region);
   return codes;
 }

@@ -6,7 +6,8 @@
  * home record) go through the gateway as the officers the access rules want; after each round
  * and once the relay has caught up, `summary` of many
  * scopes that hold data (nation, provinces, cities, counties, townships, and places outside the
- * federation that trips and work reach) equals a record-by-record recount of what the test did.
+ * federation that trips and work reach) equals a record-by-record recount of what the test did,
+ * moved trips and passengers, workers under observation and the health part included.
  * Then the days: a past day reads zeros (everything happened today), today reads the live
  * figures, `dailySeries` returns both. Read as the ministry. PGlite, or PostgreSQL with DATABASE_URL.
  */
@@ -20,6 +21,7 @@ import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
 import {
   emptyModel,
   expectedSummary,
+  HEALTH_SELECTION,
   normalise,
   Random,
   regionsInModel,
@@ -133,14 +135,17 @@ describe.skipIf(!servicesExist)(
           expect(answers[i], `scope ${scope}`).toEqual(expectedSummary(model, scope));
         });
         for (const scope of outside) {
-          const { summary } = await read<{ summary: { transport: SummaryFigures['transport'] } }>(
-            `query($s: RegionCode) { summary(scope: $s) { ${TRANSPORT_SELECTION} } }`,
-            { s: scope },
-          );
+          const { summary } = await read<{
+            summary: { transport: SummaryFigures['transport']; health: SummaryFigures['health'] };
+          }>(`query($s: RegionCode) { summary(scope: $s) { ${TRANSPORT_SELECTION} ${HEALTH_SELECTION} } }`, {
+            s: scope,
+          });
+          const expected = expectedSummary(model, scope);
           expect(
             normalise({ ...zeroFigures(), transport: summary.transport }).transport,
             `transport of ${scope}`,
-          ).toEqual(expectedSummary(model, scope).transport);
+          ).toEqual(expected.transport);
+          expect(summary.health, `health of ${scope}`).toEqual(expected.health);
         }
         // The round exercised the relay: trips organised outside their origin's province, and
         // workers handed over by a province other than their home's.

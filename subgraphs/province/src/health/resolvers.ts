@@ -18,6 +18,7 @@ import {
   type ObservationFilter,
   type StartObservationInput,
 } from './observations.js';
+import { safetyFigureResolvers } from './safety-figures.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -36,6 +37,7 @@ async function oneObservation(
 /** The `health` subgraph's resolvers. */
 export const healthResolvers: ResolverMap = {
   ...scalarResolvers,
+  ...safetyFigureResolvers,
   Query: {
     observation: (_: unknown, args: { id: string }, ctx: ProvinceContext) => {
       decodeId(args.id, 'Observation');

@@ -1,7 +1,8 @@
 /**
  * A province started on a database that already holds records from before the counters existed:
  * migration 0002 backfills the counters from the record tables, and the triggers carry on from
- * there. Runs on PGlite, or on a fresh PostgreSQL database with DATABASE_URL.
+ * there; likewise migration 0009 for the statistics of safety over records of migration 0008.
+ * Runs on PGlite, or on a fresh PostgreSQL database with DATABASE_URL.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,6 @@ import { MIGRATIONS_FOLDER, type Db } from '../db/database.js';
 import * as schema from '../db/schema/index.js';
 import {
   createProvinceDatabase,
-  type TestDatabase,
   readStatisticsRecords,
   recountSummary,
   type RecountedSummary,
@@ -26,6 +26,7 @@ import {
 import { employmentStatsFrom } from './employment.js';
 import { readFigures } from './figures.js';
 import { foldDeltas } from './fold.js';
+import { healthStatsFrom } from './health.js';
 import { summaryScope } from './scope.js';
 import { transportStatsFrom } from './transport.js';
 import { workerStatsFrom } from './workers.js';
@@ -47,19 +48,46 @@ const WORKS = [null, '450203001', '450203', '450204', '450102', '440103', '44190
 const STATUSES = ['AT_HOME', 'TRAVELLING', 'AT_WORK'] as const;
 const TRIP_STATUSES = ['PLANNED', 'DEPARTED', 'ARRIVED', 'HANDED_OVER', 'CANCELLED'] as const;
 
-/** A migrations folder holding only the first migration (the schema before counters). */
-function initOnlyFolder(): string {
+/** A migrations folder holding the migrations up to `lastTag` (the schema as it was then). */
+function migrationsUpTo(lastTag: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'p2p-migrations-'));
   mkdirSync(join(dir, 'meta'));
-  copyFileSync(join(MIGRATIONS_FOLDER, '0000_init.sql'), join(dir, '0000_init.sql'));
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
     entries: { tag: string }[];
   };
-  writeFileSync(
-    join(dir, 'meta', '_journal.json'),
-    JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.tag === '0000_init') }),
-  );
+  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === lastTag) + 1);
+  for (const { tag } of entries) copyFileSync(join(MIGRATIONS_FOLDER, `${tag}.sql`), join(dir, `${tag}.sql`));
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
   return dir;
+}
+
+/** A fresh database (PostgreSQL with DATABASE_URL, else PGlite) and a migrator for it. */
+async function openDatabase(): Promise<{
+  db: Db;
+  migrate: (folder: string) => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  const database = await createProvinceDatabase();
+  if (database.databaseUrl) {
+    const client = new pg.Client({ connectionString: database.databaseUrl });
+    await client.connect();
+    const pgDb = drizzlePg({ client, schema });
+    return {
+      db: pgDb as unknown as Db,
+      migrate: (folder) => migratePg(pgDb, { migrationsFolder: folder }),
+      close: async () => {
+        await client.end();
+        await database.drop();
+      },
+    };
+  }
+  const client = new PGlite();
+  const liteDb = drizzlePglite({ client, schema });
+  return {
+    db: liteDb as unknown as Db,
+    migrate: (folder) => migratePglite(liteDb, { migrationsFolder: folder }),
+    close: () => client.close(),
+  };
 }
 
 /** Summaries of `scopes` read from the counters alone. */
@@ -68,15 +96,17 @@ async function fromCounters(db: Db, scopes: readonly string[]): Promise<Recounte
     region: summaryScope({ scope, day: 'LATEST' }).prefix,
     asOf: null,
   }));
-  const [w, t, e] = await Promise.all([
+  const [w, t, e, h] = await Promise.all([
     readFigures(db, 'workers', requests),
     readFigures(db, 'transport', requests),
     readFigures(db, 'employment', requests),
+    readFigures(db, 'health', requests),
   ]);
   return scopes.map((_, i) => ({
     workers: workerStatsFrom(w[i]!),
     transport: transportStatsFrom(t[i]!),
     employment: employmentStatsFrom(e[i]!),
+    health: healthStatsFrom(h[i]!),
   }));
 }
 
@@ -101,33 +131,17 @@ async function insertRows(db: Db, table: string, rows: readonly Record<string, u
 }
 
 describe(`backfill of records older than the counters (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
-  let database: TestDatabase;
   let db: Db;
   let migrate: (folder: string) => Promise<void>;
   let close: () => Promise<void>;
-  const initFolder = initOnlyFolder();
+  const initFolder = migrationsUpTo('0000_init');
 
   beforeAll(async () => {
-    database = await createProvinceDatabase();
-    if (database.databaseUrl) {
-      const client = new pg.Client({ connectionString: database.databaseUrl });
-      await client.connect();
-      const pgDb = drizzlePg({ client, schema });
-      db = pgDb as unknown as Db;
-      migrate = (folder) => migratePg(pgDb, { migrationsFolder: folder });
-      close = () => client.end();
-    } else {
-      const client = new PGlite();
-      const liteDb = drizzlePglite({ client, schema });
-      db = liteDb as unknown as Db;
-      migrate = (folder) => migratePglite(liteDb, { migrationsFolder: folder });
-      close = () => client.close();
-    }
+    ({ db, migrate, close } = await openDatabase());
     await migrate(initFolder);
   });
   afterAll(async () => {
     await close?.();
-    await database?.drop();
     rmSync(initFolder, { recursive: true, force: true });
   });
 
@@ -190,6 +204,104 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
     );
     await db.execute(sql`UPDATE trips SET status = 'CANCELLED' WHERE status = 'DEPARTED'`);
     await db.execute(sql`UPDATE enterprises SET filled = openings`);
+    const after = await readStatisticsRecords(db);
+    expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
+  });
+});
+
+describe(`backfill of the statistics of safety over records of migration 0008 (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let db: Db;
+  let migrate: (folder: string) => Promise<void>;
+  let close: () => Promise<void>;
+  const before0009 = migrationsUpTo('0008_epidemic_control');
+
+  beforeAll(async () => {
+    ({ db, migrate, close } = await openDatabase());
+    await migrate(before0009);
+  });
+  afterAll(async () => {
+    await close?.();
+    rmSync(before0009, { recursive: true, force: true });
+  });
+
+  it('counts moved trips, workers under observation, refusals, fevers and observations written before 0009, then follows later writes', async () => {
+    const workers = Array.from({ length: 60 }, (_, i) => ({
+      id: `W45-safety${String(i).padStart(10, '0')}`,
+      name: `工人${i}`,
+      idNumber: `y${i}`,
+      phone: '13800000000',
+      homeRegion: HOMES[i % HOMES.length]!,
+      status: (['AT_HOME', 'TRAVELLING', 'AT_WORK', 'OBSERVATION'] as const)[i % 4]!,
+    }));
+    await insertRows(db, 'workers', workers);
+    const trips = Array.from({ length: 15 }, (_, i) => ({
+      id: `T45-safety${String(i).padStart(4, '0')}`,
+      organizer: HOMES[i % HOMES.length]!,
+      mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!,
+      vehicleCode: `S${i}`,
+      origin: HOMES[i % HOMES.length]!,
+      destination: ['440103', '450203', '110105', '450203001'][i % 4]!,
+      capacity: 50,
+      status: TRIP_STATUSES[i % 5]!,
+      departureAt: new Date('2020-02-20T08:00:00+08:00'),
+      expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
+    }));
+    await insertRows(db, 'trips', trips);
+    const refusals = [null, 'FEVER', 'HEALTH_CODE', 'NO_HEALTH_RECORD', 'ABSENT'] as const;
+    await insertRows(
+      db,
+      'trip_passengers',
+      trips.flatMap((t, i) =>
+        workers.slice(i * 4, i * 4 + 4).map((w, j) => {
+          const boarded = t.status !== 'PLANNED' && j % 2 === 0;
+          return {
+            tripId: t.id,
+            workerId: w.id,
+            boarded,
+            refusal: boarded || t.status === 'PLANNED' ? null : refusals[(i + j) % 5],
+            alightAt: j === 2 ? '450102' : null,
+            arrivalFever: boarded && (i + j) % 3 === 0,
+          };
+        }),
+      ),
+    );
+    await insertRows(
+      db,
+      'observations',
+      Array.from({ length: 9 }, (_, i) => ({
+        id: `O45-safety${String(i).padStart(4, '0')}`,
+        workerId: workers[i]!.id,
+        region: HOMES[i % HOMES.length]!,
+        kind: 'CENTRALISED',
+        site: '隔离酒店',
+        reason: 'ORDERED',
+        startedAt: new Date('2020-02-21T08:00:00+08:00'),
+        days: 14,
+        endedAt: i % 3 === 0 ? null : new Date('2020-03-06T08:00:00+08:00'),
+        outcome: [null, 'RELEASED', 'TRANSFERRED_TO_HOSPITAL'][i % 3],
+      })),
+    );
+
+    await migrate(MIGRATIONS_FOLDER); // 0009: the new counters backfilled
+    await foldDeltas(db);
+    const records = await readStatisticsRecords(db);
+    const expected = SCOPES.map((scope) => recountSummary(records, scope));
+    expect(await fromCounters(db, SCOPES)).toEqual(expected);
+    const nation = expected[0]!;
+    expect(nation.workers.underObservation).toBe(15);
+    expect(nation.health.underObservation).toBe(3);
+    expect(nation.health.released).toBe(3);
+    expect(nation.health.boardingRefused.fever + nation.health.boardingRefused.healthCode).toBeGreaterThan(0);
+    expect(nation.health.feverAtArrival).toBeGreaterThan(0);
+    expect(nation.transport.internal.moved.trips).toBe(9);
+
+    // Later writes go through the new triggers on top of the backfilled counters.
+    await db.execute(
+      sql`UPDATE observations SET ended_at = now(), outcome = 'RELEASED' WHERE ended_at IS NULL`,
+    );
+    await db.execute(sql`UPDATE workers SET status = 'AT_WORK' WHERE status = 'OBSERVATION'`);
+    await db.execute(sql`UPDATE trip_passengers SET refusal = 'FEVER' WHERE refusal = 'HEALTH_CODE'`);
+    await db.execute(sql`UPDATE trips SET status = 'CANCELLED' WHERE status = 'DEPARTED'`);
     const after = await readStatisticsRecords(db);
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
   });

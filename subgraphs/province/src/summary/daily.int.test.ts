@@ -5,7 +5,8 @@
  * midnight) raises every later snapshot. Days are set per transaction with `p2p.stat_day`.
  */
 import { DEV_WORKER_ID_KEY } from '@p2p/schema';
-import { sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { tripPassengers, trips } from '../db/schema/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
@@ -19,6 +20,10 @@ import {
   type RecountedSummary,
   readSummaries,
   workerInput,
+  startObservations,
+  setWorkerStatus,
+  setRefusals,
+  endObservations,
 } from '../testing/index.js';
 import { assignPassengers, planTrip } from '../transport/planning.js';
 import { registerWorkers, reportEmployment } from '../workers/mutations.js';
@@ -30,6 +35,7 @@ const [D0, D1, D2, D3, D4] = ['2020-02-09', '2020-02-10', '2020-02-11', '2020-02
 describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let p: TestProvince;
   let ctx: ProvinceContext;
+  let observationIds: string[] = [];
   const expected = new Map<string, RecountedSummary[]>();
   /** Runs `work` in one transaction whose changes are counted on `day`. */
   const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) =>
@@ -82,6 +88,12 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
         Array.from({ length: 5 }, () => workerInput('450203')),
         true,
       );
+      // The statistics of safety have days too: an observation starts, its worker's status follows.
+      observationIds = await startObservations(tx, '450000', [
+        { workerId: workers[8]!.id, region: '450203001' },
+        { workerId: workers[9]!.id, region: '450102' },
+      ]);
+      await setWorkerStatus(tx, [workers[8]!.id], 'OBSERVATION');
     });
     expected.set(D2, await recountNow());
     expected.set(D3, expected.get(D2)!);
@@ -114,6 +126,13 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
         key: true,
       });
       await reportLaborDemand(ctx, tx, enterprise!, 40, 10);
+      // The bus leaves (written as the gate would): three aboard, one refused with a fever.
+      const aboard = workers.slice(3, 6).map((w) => w.id);
+      await tx.update(tripPassengers).set({ boarded: true }).where(inArray(tripPassengers.workerId, aboard));
+      await setRefusals(tx, tripId!, [workers[6]!.id], 'FEVER');
+      await tx.update(trips).set({ status: 'DEPARTED' }).where(eq(trips.id, tripId!));
+      await endObservations(tx, [observationIds[0]!], 'RELEASED');
+      await setWorkerStatus(tx, [workers[8]!.id], 'AT_HOME');
     });
     expected.set(D4, await recountNow());
     expected.set('LATEST', expected.get(D4)!);
@@ -124,8 +143,17 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(expected.get(D2)![3]!.workers).toMatchObject({
       registered: 15,
       atWork: 3,
+      underObservation: 1,
       flow: { withinProvince: 3 },
     }); // Liuzhou → Nanning
+    expect(expected.get(D2)![0]!.health).toMatchObject({ underObservation: 2, released: 0 });
+    expect(expected.get(D4)![0]!.health).toEqual({
+      boardingRefused: { fever: 1, healthCode: 0 },
+      feverAtArrival: 0,
+      underObservation: 1,
+      released: 1,
+    });
+    expect(expected.get(D4)![3]!.transport.outbound.moved).toEqual({ trips: 1, passengers: 3 });
   });
 
   it('a series of days is read with one statement per part', async () => {
@@ -139,7 +167,7 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       days.map(() => '450203'),
       days,
     );
-    expect(p.service.db.statements.count).toBe(3);
+    expect(p.service.db.statements.count).toBe(4);
     p.service.db.statements.recording = false;
     expect(series[days.indexOf(D0)]).toEqual(expected.get(D0)![3]);
     expect(series[days.indexOf(D3)]).toEqual(expected.get(D3)![3]);

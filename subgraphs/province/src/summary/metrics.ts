@@ -1,7 +1,7 @@
 import type { StatisticsPart, TransportMode } from '../db/schema/index.js';
 
 /**
- * The names of the counters, as the triggers of migration 0002 write them in `stat_delta.metric`.
+ * The names of the counters, as the triggers of migrations 0002 and 0009 write them in `stat_delta.metric`.
  * A name here and in the SQL must match; the counter tests compare every figure with a recount.
  */
 
@@ -11,6 +11,7 @@ export const WORKER_METRICS = [
   'atHome',
   'travelling',
   'atWork',
+  'underObservation',
   'priority',
   'withinTownship',
   'withinCounty',
@@ -38,10 +39,22 @@ export const TRANSPORT_MODES: readonly TransportMode[] = ['BUS', 'FLIGHT', 'TRAI
  */
 export type TripSide = 'from' | 'to' | 'within';
 
-/** What a transport counter counts: trips, or the people on them. */
-export type TripQuantity = 'trips' | 'passengers';
+/**
+ * What a transport counter counts: trips (not CANCELLED) and the people on them (assigned while
+ * PLANNED, boarded once departed), or — migration 0009 — the trips that moved (DEPARTED, ARRIVED,
+ * HANDED_OVER) and the people who boarded them.
+ */
+export type TripQuantity = 'trips' | 'passengers' | 'movedTrips' | 'movedPassengers';
 
-/** The name of a transport counter, e.g. `from.passengers.BUS`. */
+/** Every {@link TripQuantity}. */
+export const TRIP_QUANTITIES: readonly TripQuantity[] = [
+  'trips',
+  'passengers',
+  'movedTrips',
+  'movedPassengers',
+];
+
+/** The name of a transport counter, e.g. `from.passengers.BUS`, `within.movedTrips.TRAIN`. */
 export function tripMetric(side: TripSide, quantity: TripQuantity, mode: TransportMode): string {
   return `${side}.${quantity}.${mode}`;
 }
@@ -49,15 +62,32 @@ export function tripMetric(side: TripSide, quantity: TripQuantity, mode: Transpo
 /** Counters of the `transport` part: side × quantity × mode. */
 export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) =>
   (['from', 'to', 'within'] as const).flatMap((side) =>
-    (['trips', 'passengers'] as const).map((quantity) => tripMetric(side, quantity, mode)),
+    TRIP_QUANTITIES.map((quantity) => tripMetric(side, quantity, mode)),
   ),
 );
+
+/**
+ * Counters of the `health` part (migration 0009): refusals at the boarding gates of trips whose
+ * origin is inside the key (FEVER; HEALTH_CODE and NO_HEALTH_RECORD), fevers found by arrival
+ * checks at stops inside the key, observations inside the key not ended and ended RELEASED.
+ */
+export const HEALTH_METRICS = [
+  'boardingRefused.fever',
+  'boardingRefused.healthCode',
+  'feverAtArrival',
+  'underObservation',
+  'released',
+] as const;
+
+/** A counter of the `health` part. */
+export type HealthMetric = (typeof HEALTH_METRICS)[number];
 
 /** The counters each part reads. */
 export const PART_METRICS: Readonly<Record<StatisticsPart, readonly string[]>> = {
   workers: WORKER_METRICS,
   employment: EMPLOYMENT_METRICS,
   transport: TRANSPORT_METRICS,
+  health: HEALTH_METRICS,
 };
 
 /** Values of counters by name; a counter never written reads 0. */

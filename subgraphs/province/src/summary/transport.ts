@@ -1,11 +1,26 @@
 import type { ProvinceContext } from '../context.js';
 import type { TransportMode } from '../db/schema/index.js';
 import { partFigures } from './figures.js';
-import { tripMetric, TRANSPORT_MODES, type Figures, type TripQuantity } from './metrics.js';
+import { tripMetric, TRANSPORT_MODES, TRIP_QUANTITIES, type Figures, type TripQuantity } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
-/** Trips and the people on them. */
+/** Trips and the people on them: planned and moved (not CANCELLED), and those that moved. */
 export interface TripCount {
+  trips: number;
+  passengers: number;
+  /** Departed or later (DEPARTED, ARRIVED, HANDED_OVER), boarded passengers only. */
+  moved: MovedCount;
+}
+
+/** `MovedCount` of the contract: "have been transported". */
+export interface MovedCount {
+  trips: number;
+  passengers: number;
+}
+
+/** `ModeCount` of the contract. */
+export interface ModeCount {
+  mode: TransportMode;
   trips: number;
   passengers: number;
 }
@@ -15,10 +30,10 @@ export interface TransportStats {
   outbound: TripCount;
   inbound: TripCount;
   internal: TripCount;
-  byMode: (TripCount & { mode: TransportMode })[];
+  byMode: ModeCount[];
 }
 
-const zero = (): TripCount => ({ trips: 0, passengers: 0 });
+const zero = (): TripCount => ({ trips: 0, passengers: 0, moved: { trips: 0, passengers: 0 } });
 
 /**
  * `TransportStats` from the counters of one key. Each trip this province organised (CANCELLED
@@ -27,22 +42,29 @@ const zero = (): TripCount => ({ trips: 0, passengers: 0 });
  * internal = within, outbound = from − within, inbound = to − within (for CN every trip is
  * internal), and a mode's figures are from + to − within (trips with either end inside).
  * Passengers: those assigned while a trip is PLANNED, those who boarded once it departed.
- * `byMode` lists the modes with at least one such trip, BUS, FLIGHT, TRAIN.
+ * `moved` (migration 0009), by the same sides: the trips DEPARTED, ARRIVED or HANDED_OVER and
+ * the passengers who boarded them ("have been transported", kept apart from "planned to
+ * organise"). `byMode` lists the modes with at least one trip, BUS, FLIGHT, TRAIN.
  */
 export function transportStatsFrom(figures: Figures): TransportStats {
   const stats: TransportStats = { outbound: zero(), inbound: zero(), internal: zero(), byMode: [] };
+  const add = (count: TripCount, quantity: TripQuantity, value: number) => {
+    if (quantity === 'movedTrips') count.moved.trips += value;
+    else if (quantity === 'movedPassengers') count.moved.passengers += value;
+    else count[quantity] += value;
+  };
   for (const mode of TRANSPORT_MODES) {
-    const modeCount = zero();
-    for (const quantity of ['trips', 'passengers'] as const satisfies readonly TripQuantity[]) {
+    const modeCount: ModeCount = { mode, trips: 0, passengers: 0 };
+    for (const quantity of TRIP_QUANTITIES) {
       const from = figures.get(tripMetric('from', quantity, mode));
       const to = figures.get(tripMetric('to', quantity, mode));
       const within = figures.get(tripMetric('within', quantity, mode));
-      stats.internal[quantity] += within;
-      stats.outbound[quantity] += from - within;
-      stats.inbound[quantity] += to - within;
-      modeCount[quantity] = from + to - within;
+      add(stats.internal, quantity, within);
+      add(stats.outbound, quantity, from - within);
+      add(stats.inbound, quantity, to - within);
+      if (quantity === 'trips' || quantity === 'passengers') modeCount[quantity] = from + to - within;
     }
-    if (modeCount.trips > 0) stats.byMode.push({ mode, ...modeCount });
+    if (modeCount.trips > 0) stats.byMode.push(modeCount);
   }
   return stats;
 }

@@ -9,6 +9,8 @@ export interface WorkerStats {
   atHome: number;
   travelling: number;
   atWork: number;
+  /** Status OBSERVATION: under observation at the receiving place (his home counts him). */
+  underObservation: number;
   priority: number;
   flow: {
     withinTownship: number;
@@ -21,8 +23,8 @@ export interface WorkerStats {
 
 /**
  * `WorkerStats` from the counters of one key. What the counters hold (migration 0002,
- * `stat_worker_metrics`): every worker whose home is under the key counts as registered, under
- * his status, as priority when his household is REGISTERED_POOR, and — once he has a work region —
+ * `stat_worker_metrics`, 0009 for OBSERVATION): every worker whose home is under the key counts
+ * as registered, under his status, as priority when his household is REGISTERED_POOR, and — once he has a work region —
  * in one flow class, comparing work with home region: the same township (home is a 9-digit
  * township and work is that township), else the same 6-digit code (county; for the townships of
  * a city without counties such as Dongguan 441900, the city), else the same 4-digit city, the same
@@ -34,6 +36,7 @@ export function workerStatsFrom(figures: Figures): WorkerStats {
     atHome: figures.get('atHome'),
     travelling: figures.get('travelling'),
     atWork: figures.get('atWork'),
+    underObservation: figures.get('underObservation'),
     priority: figures.get('priority'),
     flow: {
       withinTownship: figures.get('withinTownship'),

@@ -12,3 +12,5 @@ export * from './silent-log.js';
 export * from './signed-province.js';
 export * from './apply-facts.js';
 export * from './signed-requests.js';
+export * from './safety-writes.js';
+export * from './seeded-random.js';

@@ -3,7 +3,7 @@ import { expectData, residentId, type TestProvince } from './test-province.js';
 import { readStatisticsRecords, recountSummary, type RecountedSummary } from './summary-recount.js';
 
 /**
- * What the counter tests share: reading the three Summary parts of a test province through its
+ * What the counter tests share: reading the four Summary parts of a test province through its
  * `_entities` (as the gateway does), comparing them with a brute-force recount, and the mutations
  * that move counters, called over HTTP like any client.
  */
@@ -11,14 +11,15 @@ import { readStatisticsRecords, recountSummary, type RecountedSummary } from './
 /** The selection of each Summary part, every field of the contract. */
 export const PART_SELECTIONS = {
   workers:
-    'workers { registered atHome travelling atWork priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
+    'workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
   transport:
-    'transport { outbound { trips passengers } inbound { trips passengers } internal { trips passengers } byMode { mode trips passengers } }',
+    'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }',
   employment: 'employment { enterprises keyEnterprises openings filled fillRate }',
+  health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',
 } as const;
 
 /**
- * Reads the three parts of the Summary of each scope as of `day` (one `_entities` call per part).
+ * Reads the four parts of the Summary of each scope as of `day` (one `_entities` call per part).
  * @param day one day for every scope, or one per scope. @default 'LATEST'
  */
 export async function readSummaries(

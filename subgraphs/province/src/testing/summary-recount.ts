@@ -1,9 +1,17 @@
 import { NATION, regionContains } from '@p2p/schema';
 import type { Executor } from '../db/database.js';
-import { enterprises, tripPassengers, trips, workers, type TransportMode } from '../db/schema/index.js';
+import {
+  enterprises,
+  observations,
+  tripPassengers,
+  trips,
+  workers,
+  type TransportMode,
+} from '../db/schema/index.js';
 import type { EmploymentStats } from '../summary/employment.js';
+import type { HealthStats } from '../summary/health.js';
 import { TRANSPORT_MODES } from '../summary/metrics.js';
-import type { TransportStats, TripCount } from '../summary/transport.js';
+import type { ModeCount, TransportStats, TripCount } from '../summary/transport.js';
 import type { WorkerStats } from '../summary/workers.js';
 
 /**
@@ -17,8 +25,18 @@ import type { WorkerStats } from '../summary/workers.js';
 export interface StatisticsRecords {
   workers: { homeRegion: string; workRegion: string | null; status: string; povertyStatus: string }[];
   trips: { id: string; origin: string; destination: string; mode: TransportMode; status: string }[];
-  passengers: { tripId: string; boarded: boolean }[];
+  passengers: {
+    tripId: string;
+    boarded: boolean;
+    /** Why he stayed off at the boarding gate (FEVER, HEALTH_CODE, NO_HEALTH_RECORD, ABSENT). */
+    refusal: string | null;
+    /** His stop; null: the trip's destination. */
+    alightAt: string | null;
+    /** His stop's arrival check found a fever. */
+    arrivalFever: boolean;
+  }[];
   enterprises: { region: string; key: boolean; openings: number; filled: number }[];
+  observations: { region: string; endedAt: Date | null; outcome: string | null }[];
 }
 
 /** The parts of a Summary a recount computes. */
@@ -26,9 +44,10 @@ export interface RecountedSummary {
   workers: WorkerStats;
   transport: TransportStats;
   employment: EmploymentStats;
+  health: HealthStats;
 }
 
-/** Reads every record statistics depend on (four full scans). */
+/** Reads every record statistics depend on (five full scans). */
 export async function readStatisticsRecords(db: Executor): Promise<StatisticsRecords> {
   return {
     workers: await db
@@ -49,7 +68,13 @@ export async function readStatisticsRecords(db: Executor): Promise<StatisticsRec
       })
       .from(trips),
     passengers: await db
-      .select({ tripId: tripPassengers.tripId, boarded: tripPassengers.boarded })
+      .select({
+        tripId: tripPassengers.tripId,
+        boarded: tripPassengers.boarded,
+        refusal: tripPassengers.refusal,
+        alightAt: tripPassengers.alightAt,
+        arrivalFever: tripPassengers.arrivalFever,
+      })
       .from(tripPassengers),
     enterprises: await db
       .select({
@@ -59,6 +84,9 @@ export async function readStatisticsRecords(db: Executor): Promise<StatisticsRec
         filled: enterprises.filled,
       })
       .from(enterprises),
+    observations: await db
+      .select({ region: observations.region, endedAt: observations.endedAt, outcome: observations.outcome })
+      .from(observations),
   };
 }
 
@@ -75,13 +103,22 @@ export function flowClassOf(home: string, work: string): keyof WorkerStats['flow
 export function recountSummary(records: StatisticsRecords, scope: string): RecountedSummary {
   const inside = (code: string) => scope === NATION || regionContains(scope, code);
   const flow = { withinTownship: 0, withinCounty: 0, withinCity: 0, withinProvince: 0, crossProvince: 0 };
-  const workerStats: WorkerStats = { registered: 0, atHome: 0, travelling: 0, atWork: 0, priority: 0, flow };
+  const workerStats: WorkerStats = {
+    registered: 0,
+    atHome: 0,
+    travelling: 0,
+    atWork: 0,
+    underObservation: 0,
+    priority: 0,
+    flow,
+  };
   for (const w of records.workers) {
     if (!inside(w.homeRegion)) continue;
     workerStats.registered++;
     if (w.status === 'AT_HOME') workerStats.atHome++;
     if (w.status === 'TRAVELLING') workerStats.travelling++;
     if (w.status === 'AT_WORK') workerStats.atWork++;
+    if (w.status === 'OBSERVATION') workerStats.underObservation++;
     if (w.povertyStatus === 'REGISTERED_POOR') workerStats.priority++;
     if (w.workRegion) flow[flowClassOf(w.homeRegion, w.workRegion)]++;
   }
@@ -93,9 +130,9 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     if (p.boarded) m.boarded++;
     manifest.set(p.tripId, m);
   }
-  const count = (): TripCount => ({ trips: 0, passengers: 0 });
+  const count = (): TripCount => ({ trips: 0, passengers: 0, moved: { trips: 0, passengers: 0 } });
   const transport: TransportStats = { outbound: count(), inbound: count(), internal: count(), byMode: [] };
-  const byMode = new Map<TransportMode, TripCount>();
+  const byMode = new Map<TransportMode, ModeCount>();
   for (const t of records.trips) {
     if (t.status === 'CANCELLED') continue;
     const from = inside(t.origin);
@@ -106,15 +143,41 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     const direction = from && to ? transport.internal : from ? transport.outbound : transport.inbound;
     direction.trips++;
     direction.passengers += people;
-    const mode = byMode.get(t.mode) ?? count();
+    // Moved: departed or later (CANCELLED is out above), the people who boarded.
+    if (t.status === 'DEPARTED' || t.status === 'ARRIVED' || t.status === 'HANDED_OVER') {
+      direction.moved.trips++;
+      direction.moved.passengers += m.boarded;
+    }
+    const mode = byMode.get(t.mode) ?? { mode: t.mode, trips: 0, passengers: 0 };
     mode.trips++;
     mode.passengers += people;
     byMode.set(t.mode, mode);
   }
-  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => ({
-    mode,
-    ...byMode.get(mode)!,
-  }));
+  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => byMode.get(mode)!);
+
+  // Health: refusals by the trip's origin, whatever became of the trip (facts of the gate);
+  // fevers at arrival by the passenger's stop; observations by where they happen.
+  const health: HealthStats = {
+    boardingRefused: { fever: 0, healthCode: 0 },
+    feverAtArrival: 0,
+    underObservation: 0,
+    released: 0,
+  };
+  const tripsById = new Map(records.trips.map((t) => [t.id, t]));
+  for (const p of records.passengers) {
+    const t = tripsById.get(p.tripId)!;
+    if (inside(t.origin)) {
+      if (p.refusal === 'FEVER') health.boardingRefused.fever++;
+      if (p.refusal === 'HEALTH_CODE' || p.refusal === 'NO_HEALTH_RECORD')
+        health.boardingRefused.healthCode++;
+    }
+    if (p.arrivalFever && inside(p.alightAt ?? t.destination)) health.feverAtArrival++;
+  }
+  for (const o of records.observations) {
+    if (!inside(o.region)) continue;
+    if (o.endedAt === null) health.underObservation++;
+    if (o.outcome === 'RELEASED') health.released++;
+  }
 
   const employment: EmploymentStats = {
     enterprises: 0,
@@ -131,5 +194,5 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     employment.filled += e.filled;
   }
   employment.fillRate = employment.openings > 0 ? employment.filled / employment.openings : 0;
-  return { workers: workerStats, transport, employment };
+  return { workers: workerStats, transport, employment, health };
 }

@@ -3,23 +3,28 @@ import { byteText } from '../columns.js';
 
 /**
  * The statistics counters behind `Summary` (see `src/summary/`). Every write to `workers`,
- * `trips`, `trip_passengers` or `enterprises` appends, in its own transaction, a few
- * {@link statDelta} rows (statement triggers of migration 0002, aggregated per statement); a
+ * `trips`, `trip_passengers`, `enterprises` or `observations` appends, in its own transaction, a
+ * few {@link statDelta} rows (statement triggers of migrations 0002 and 0009, aggregated per
+ * statement); a
  * background fold moves them into {@link statTotal} (the current value) and {@link statDaily}
  * (the value at the end of each day it changed). A summary reads one row per metric plus the few
  * unfolded deltas of its key: its cost does not depend on how many records there are.
  *
  * Every counter is keyed by `(part, region, metric)`:
- * - `part`: the logical subgraph answering it (`workers`, `employment`, `transport`);
+ * - `part`: the logical subgraph answering it (`workers`, `employment`, `transport`, `health`);
  * - `region`: a region-code PREFIX at one of the five levels: '' (nation), 2 digits (province),
  *   4 (city), 6 (county, or the 6-digit code itself), 9 (township). A record counts under the
  *   prefixes of its region at each level, so any scope reads exactly one key;
- * - `metric`: e.g. `registered`, `withinCounty`, `openings`, `from.passengers.BUS`
+ * - `metric`: e.g. `registered`, `withinCounty`, `openings`, `from.passengers.BUS`,
+ *   `boardingRefused.fever`
  *   (`src/summary/metrics.ts` lists them).
  */
 
-/** A part of `Summary`: the logical subgraph whose records a counter counts. */
-export type StatisticsPart = 'workers' | 'employment' | 'transport';
+/**
+ * A part of `Summary`: the logical subgraph whose records a counter counts (`health`: the
+ * statistics of safety, migration 0009).
+ */
+export type StatisticsPart = 'workers' | 'employment' | 'transport' | 'health';
 
 /**
  * Unfolded changes of counters, appended by the write's own transaction (never updated, so
