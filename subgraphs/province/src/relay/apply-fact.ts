@@ -16,6 +16,7 @@ import type {
   FactOrigin,
   OriginatedFact,
 } from './fact-handler.js';
+import { ARRIVAL_FEVER_FACT_HANDLERS } from './arrival-fever-facts.js';
 import { DEPARTURE_FACT_HANDLERS } from './departure-events.js';
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
 import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
@@ -26,6 +27,7 @@ const TABLES: readonly FactHandlerTable[] = [
   DEPARTURE_FACT_HANDLERS,
   TRIP_COPY_FACT_HANDLERS,
   REQUEST_FACT_HANDLERS,
+  ARRIVAL_FEVER_FACT_HANDLERS,
 ];
 
 /** True when this province has a handler for facts of `kind`. */
@@ -70,7 +72,16 @@ function placesHold(fact: RelayFact, source: string): boolean {
   if (fact.fact !== 'TRIP' && fact.fact !== 'TRIP_COPY') return true;
   const { organizer, origin, destination } = fact.trip;
   const real = (code: unknown) => typeof code === 'string' && findRegion(code) !== undefined;
-  return real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination);
+  // Stops (#14): every stop a real region, and a TRIP fact's stop and workers' alightAt among them
+  // (a worker's stop becomes his work region at hand-over).
+  const stops = fact.trip.stops ?? [];
+  const stopped = new Set([...stops, destination]);
+  const atStop = (code: unknown) => code == null || (typeof code === 'string' && stopped.has(code));
+  const stopsHold =
+    Array.isArray(stops) &&
+    stops.every(real) &&
+    (fact.fact !== 'TRIP' || (atStop(fact.stop) && fact.workers.every((w) => atStop(w.alightAt))));
+  return real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination) && stopsHold;
 }
 
 /**

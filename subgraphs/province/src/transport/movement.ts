@@ -16,13 +16,6 @@ export interface BoardingInput {
   temperature: number;
 }
 
-/** `ConfirmArrivalInput` of the contract. */
-export interface ConfirmArrivalInput {
-  arrivedAt: Date;
-  headcount: number;
-  handedOverTo?: string | null;
-}
-
 /** Writes the trip's new state and returns the updated row. */
 async function saveTrip(
   tx: Tx,
@@ -104,79 +97,7 @@ export async function updateEta(
   return [tripId];
 }
 
-/**
- * Hands the workers of an arrived trip over to the receiver: each boarded worker's home province
- * records him AT_WORK there (`announceTrip`: this province in the same transaction, others
- * through the relay).
- */
-async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: OutboxBatch): Promise<void> {
-  events.add(tripEvent('HANDED_OVER', trip, { handedOverTo: trip.handedOverTo }));
-  await announceTrip(ctx, tx, events, trip, 'HANDED_OVER');
-}
-
-/**
- * The receiving place met the vehicle: arrival time (not before departure, not in the future)
- * and headcount (at most the boarded workers). Writes ARRIVED, and HANDED_OVER at once when
- * `handedOverTo` is given.
- */
-export async function confirmArrival(
-  ctx: ProvinceContext,
-  tx: Tx,
-  tripId: string,
-  input: ConfirmArrivalInput,
-  events: OutboxBatch,
-): Promise<string[]> {
-  const handedOverTo =
-    input.handedOverTo == null
-      ? null
-      : requiredText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
-  pastInstant(input.arrivedAt, 'input.arrivedAt');
-  const trip = await lockTrip(ctx, tx, tripId);
-  requireStatus(trip, ['DEPARTED'], 'confirming arrival');
-  notBefore(
-    input.arrivedAt,
-    trip.departureAt,
-    'input.arrivedAt',
-    `the departure (${trip.departureAt.toISOString()})`,
-  );
-  const boarded = (await boardedIds(tx, tripId)).length;
-  intInRange(input.headcount, 'input.headcount', 0, Number.MAX_SAFE_INTEGER);
-  if (input.headcount > boarded)
-    throw badInput(
-      `input.headcount: ${input.headcount} counted but only ${boarded} boarded trip ${tripId}`,
-      'input.headcount',
-    );
-  const arrived = await saveTrip(tx, tripId, {
-    status: 'ARRIVED',
-    arrivedAt: input.arrivedAt,
-    headcount: input.headcount,
-  });
-  events.add(tripEvent('ARRIVED', arrived, { headcount: input.headcount, boarded }));
-  await announceTrip(ctx, tx, events, arrived, 'ARRIVED');
-  if (handedOverTo)
-    await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
-  return [tripId];
-}
-
-/** Records the hand-over of an ARRIVED trip. Writes HANDED_OVER. */
-export async function handOverTrip(
-  ctx: ProvinceContext,
-  tx: Tx,
-  tripId: string,
-  handedOverTo: string,
-  events: OutboxBatch,
-): Promise<string[]> {
-  const receiver = requiredText(handedOverTo, 'handedOverTo', TEXT_LIMITS.handedOverTo);
-  const trip = await lockTrip(ctx, tx, tripId);
-  requireStatus(trip, ['ARRIVED'], 'handing over');
-  await handOver(
-    ctx,
-    tx,
-    await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo: receiver }),
-    events,
-  );
-  return [tripId];
-}
+// Arrival, checks and hand-over are per stop: `stops.ts` (confirmStopArrival, handOverStop).
 
 /**
  * Cancels a PLANNED or DEPARTED trip with a reason. Workers who boarded a departed trip and are
