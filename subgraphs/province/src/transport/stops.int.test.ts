@@ -62,7 +62,14 @@ async function registerWorkers(n: number): Promise<string[]> {
         HEALTH,
         {
           id,
-          input: { code: 'GREEN', issuedBy: '450000', checkedAt: hoursAgo(12), validUntil: hoursAgo(-24 * 6) },
+          input: {
+            code: 'GREEN',
+            issuedBy: '450000',
+            checkedAt: hoursAgo(12),
+            validUntil: hoursAgo(-24 * 6),
+            nucleicAcid: 'NEGATIVE',
+            testedAt: hoursAgo(13),
+          },
         },
         GUANGXI,
         'workers',
