@@ -36,7 +36,8 @@ const servicesExist = Object.values(SERVICE_ENTRIES).every((entry) => existsSync
 const REGISTER = `mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }`;
 const HEALTH = `mutation($id: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $id, input: $i) { id } }`;
 const ENTERPRISE = `mutation($i: RegisterEnterpriseInput!) { registerEnterprise(input: $i) { id } }`;
-const STOP = 'region { code name } status headcount expected headcountMismatch missing { id name } handedOverTo handedOverToEnterprise { id name }';
+const STOP =
+  'region { code name } status headcount expected headcountMismatch missing { id name } handedOverTo handedOverToEnterprise { id name }';
 const TRIP = `id status headcount handedOverToEnterprise { id } stops { ${STOP} } passengers { worker { id } alightAt { code } carriage arrivalTemperature missingAtArrival }`;
 const PLAN = `mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }`;
 const ASSIGN = `mutation($t: ID!, $w: [ID!]!, $a: [PassengerAssignmentInput!]) { assignPassengers(tripId: $t, workerIds: $w, assignments: $a) { ${TRIP} } }`;
@@ -63,8 +64,11 @@ describe.skipIf(!servicesExist)(
     let serial = 0;
 
     const as = (role: 'province' | 'city', region: string) => federation.authorization(role, region);
-    const write = async <T = any>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
-      graphqlData<T>(federation.gatewayUrl, query, variables, headers);
+    const write = async <T = any>(
+      query: string,
+      variables: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => graphqlData<T>(federation.gatewayUrl, query, variables, headers);
 
     /** Guangxi workers at home with a GREEN code valid on the day (the boarding gate lets them on). */
     const guangxiWorkers = async (n: number): Promise<string[]> => {
@@ -78,9 +82,9 @@ describe.skipIf(!servicesExist)(
           homeRegion: '450203',
         };
       });
-      const ids = (await write<{ registerWorkers: { id: string }[] }>(REGISTER, { i: inputs }, officer)).registerWorkers.map(
-        (w) => w.id,
-      );
+      const ids = (
+        await write<{ registerWorkers: { id: string }[] }>(REGISTER, { i: inputs }, officer)
+      ).registerWorkers.map((w) => w.id);
       for (const id of ids)
         await write(
           HEALTH,
@@ -191,8 +195,18 @@ describe.skipIf(!servicesExist)(
       ).registerEnterprise.id;
 
       // Dongguan may not confirm Shenzhen's stop, nor Shenzhen the destination.
-      const shenzhenStop = { stop: SHENZHEN, arrivedAt: hoursAgo(6), headcount: 1, checks: [{ workerId: s1, temperature: 36.6 }] };
-      const refused = await graphqlRequest(federation.gatewayUrl, ARRIVE, { t: trip, i: shenzhenStop }, await as('city', DONGGUAN));
+      const shenzhenStop = {
+        stop: SHENZHEN,
+        arrivedAt: hoursAgo(6),
+        headcount: 1,
+        checks: [{ workerId: s1, temperature: 36.6 }],
+      };
+      const refused = await graphqlRequest(
+        federation.gatewayUrl,
+        ARRIVE,
+        { t: trip, i: shenzhenStop },
+        await as('city', DONGGUAN),
+      );
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const notHis = await graphqlRequest(
         federation.gatewayUrl,
@@ -244,7 +258,8 @@ describe.skipIf(!servicesExist)(
 
       // Foshan, the last stop: ARRIVED, then handed over to an enterprise of Foshan.
       const foshan = await as('city', FOSHAN);
-      const fs = (await write(ARRIVE, { t: trip, i: { arrivedAt: hoursAgo(2), headcount: 2 } }, foshan)).confirmArrival;
+      const fs = (await write(ARRIVE, { t: trip, i: { arrivedAt: hoursAgo(2), headcount: 2 } }, foshan))
+        .confirmArrival;
       expect(fs).toMatchObject({ status: 'ARRIVED', headcount: 5 });
       const done = (await write(HAND_OVER, { t: trip, e: foshanEnterprise }, foshan)).handOverTrip;
       expect(done).toMatchObject({ status: 'HANDED_OVER', handedOverToEnterprise: { id: foshanEnterprise } });
@@ -271,7 +286,13 @@ describe.skipIf(!servicesExist)(
       // Guangxi's own records: each worker AT_WORK at his own stop.
       await federation.waitForRelay();
       const home = async (id: string) =>
-        (await write<{ worker: { status: string; workRegion: { code: string } | null } }>(HOME, { id }, guangxi)).worker;
+        (
+          await write<{ worker: { status: string; workRegion: { code: string } | null } }>(
+            HOME,
+            { id },
+            guangxi,
+          )
+        ).worker;
       expect(await Promise.all([s1, s2, d1, d2, f1, f2].map((id) => home(id!)))).toEqual([
         { status: 'AT_WORK', workRegion: { code: SHENZHEN } },
         { status: 'AT_WORK', workRegion: { code: SHENZHEN } },
@@ -344,7 +365,10 @@ describe.skipIf(!servicesExist)(
           expect.objectContaining({ worker: { id: b }, carriage: '12车', alightAt: { code: '440600' } }),
         ]),
       );
-      expect(assigned.stops.map((s: { region: { code: string } }) => s.region.code)).toEqual(['440600', '440100']);
+      expect(assigned.stops.map((s: { region: { code: string } }) => s.region.code)).toEqual([
+        '440600',
+        '440100',
+      ]);
     }, 60_000);
   },
 );

@@ -152,19 +152,19 @@ const tripSide =
  */
 const stopSide =
   // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
-  (operation: string, stopOf: (args: Record<string, any>) => unknown): WriteRule =>
-  async (ctx, caller, args) => {
-    personWhoWrites(operation, caller, false);
-    const trip = await tripEnds(ctx, args.tripId);
-    if (!trip) return;
-    const stop = stopOf(args);
-    officerOf(
-      operation,
-      caller,
-      typeof stop === 'string' ? stop : trip.destination,
-      stop == null ? SIDE_WORDS.destination : "the trip's stop (the receiving place)",
-    );
-  };
+    (operation: string, stopOf: (args: Record<string, any>) => unknown): WriteRule =>
+    async (ctx, caller, args) => {
+      personWhoWrites(operation, caller, false);
+      const trip = await tripEnds(ctx, args.tripId);
+      if (!trip) return;
+      const stop = stopOf(args);
+      officerOf(
+        operation,
+        caller,
+        typeof stop === 'string' ? stop : trip.destination,
+        stop == null ? SIDE_WORDS.destination : "the trip's stop (the receiving place)",
+      );
+    };
 
 /**
  * Why `caller` may not act for enterprise `enterpriseId` (located in `region`; undefined when it

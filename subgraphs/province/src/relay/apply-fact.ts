@@ -81,7 +81,9 @@ function placesHold(fact: RelayFact, source: string): boolean {
     Array.isArray(stops) &&
     stops.every(real) &&
     (fact.fact !== 'TRIP' || (atStop(fact.stop) && fact.workers.every((w) => atStop(w.alightAt))));
-  return real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination) && stopsHold;
+  return (
+    real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination) && stopsHold
+  );
 }
 
 /**

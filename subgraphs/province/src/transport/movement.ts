@@ -4,7 +4,7 @@ import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { tripPassengers, trips, type TripRow } from '../db/schema/index.js';
 import { tripEvent, type OutboxBatch } from '../outbox.js';
-import { bodyTemperature, intInRange, notBefore, pastInstant } from '../validation/measures.js';
+import { bodyTemperature, notBefore } from '../validation/measures.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { manifest } from './planning.js';
 import { lockTrip, requireStatus } from './trip-state.js';
@@ -28,11 +28,6 @@ async function saveTrip(
     .where(eq(trips.id, tripId))
     .returning();
   return trip!;
-}
-
-/** Ids of the workers who boarded the trip. */
-async function boardedIds(tx: Tx, tripId: string): Promise<string[]> {
-  return (await manifest(tx, tripId)).filter((p) => p.boarded).map((p) => p.workerId);
 }
 
 /**

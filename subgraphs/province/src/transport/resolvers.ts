@@ -118,10 +118,7 @@ export const transportResolvers: ResolverMap = {
         stop?: string | null;
       },
       ctx: ProvinceContext,
-    ) =>
-      oneTrip(ctx, 'handOverTrip', args, (tx, events) =>
-        handOverStop(ctx, tx, args.tripId, args, events),
-      ),
+    ) => oneTrip(ctx, 'handOverTrip', args, (tx, events) => handOverStop(ctx, tx, args.tripId, args, events)),
     cancelTrip: (_: unknown, args: Keyed & { tripId: string; reason: string }, ctx: ProvinceContext) =>
       oneTrip(ctx, 'cancelTrip', args, (tx, events) => cancelTrip(ctx, tx, args.tripId, args.reason, events)),
   },

@@ -23,7 +23,10 @@ export function stopsLoader(ctx: ProvinceContext) {
 }
 
 /** The regions a trip stops at, in order (the destination last). */
-export async function stopRegionsOf(db: Executor, trip: Pick<TripRow, 'id' | 'destination'>): Promise<string[]> {
+export async function stopRegionsOf(
+  db: Executor,
+  trip: Pick<TripRow, 'id' | 'destination'>,
+): Promise<string[]> {
   const [stops = []] = await findStops(db, [trip.id]);
   return stops.length > 0 ? stops.map((s) => s.region) : [trip.destination];
 }
@@ -31,4 +34,3 @@ export async function stopRegionsOf(db: Executor, trip: Pick<TripRow, 'id' | 'de
 /** The stop where a passenger alights: his `alightAt`, or the destination. */
 export const alightingAt = (p: { alightAt?: string | null }, destination: string): string =>
   p.alightAt ?? destination;
-

@@ -194,7 +194,10 @@ async function lockedStops(tx: Tx, trip: TripRow): Promise<TripStopRow[]> {
     .for('update');
   if (rows.length > 0) return rows;
   // A trip has at least one stop (migration 0008 backfilled them); this only guards a broken row.
-  const [row] = await tx.insert(tripStops).values({ tripId: trip.id, seq: 1, region: trip.destination }).returning();
+  const [row] = await tx
+    .insert(tripStops)
+    .values({ tripId: trip.id, seq: 1, region: trip.destination })
+    .returning();
   return [row!];
 }
 
@@ -202,7 +205,12 @@ async function lockedStops(tx: Tx, trip: TripRow): Promise<TripStopRow[]> {
  * The stop named by `region` (default: the destination).
  * @throws BAD_USER_INPUT for a region the trip does not stop at.
  */
-function stopAt(trip: TripRow, stops: readonly TripStopRow[], region: string | null | undefined, field: string) {
+function stopAt(
+  trip: TripRow,
+  stops: readonly TripStopRow[],
+  region: string | null | undefined,
+  field: string,
+) {
   const code = region ?? trip.destination;
   const stop = stops.find((s) => s.region === code);
   if (!stop)
@@ -216,7 +224,11 @@ function stopAt(trip: TripRow, stops: readonly TripStopRow[], region: string | n
 /** Boarded passengers alighting at `stop`. */
 async function boardedFor(tx: Tx, trip: TripRow, stop: string): Promise<Pick<PassengerRow, 'workerId'>[]> {
   const rows = await tx
-    .select({ workerId: tripPassengers.workerId, alightAt: tripPassengers.alightAt, boarded: tripPassengers.boarded })
+    .select({
+      workerId: tripPassengers.workerId,
+      alightAt: tripPassengers.alightAt,
+      boarded: tripPassengers.boarded,
+    })
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, trip.id));
   return rows.filter((p) => p.boarded && alightingAt(p, trip.destination) === stop);
@@ -329,7 +341,12 @@ export async function confirmStopArrival(
     stop.region,
     'input.handedOverToEnterprise',
   );
-  notBefore(input.arrivedAt, trip.departureAt, 'input.arrivedAt', `the departure (${trip.departureAt.toISOString()})`);
+  notBefore(
+    input.arrivedAt,
+    trip.departureAt,
+    'input.arrivedAt',
+    `the departure (${trip.departureAt.toISOString()})`,
+  );
   const boarded = await boardedFor(tx, trip, stop.region);
   if (input.headcount > boarded.length)
     throw badInput(

@@ -16,7 +16,11 @@ import { relayedTrip } from './relayed-trip.js';
 /** Everyone on the trip's manifest, whether he boarded and where he alights (null: the destination), by worker id. */
 async function passengersOf(tx: Tx, tripId: string): Promise<TripFact['workers']> {
   const rows = await tx
-    .select({ id: tripPassengers.workerId, boarded: tripPassengers.boarded, alightAt: tripPassengers.alightAt })
+    .select({
+      id: tripPassengers.workerId,
+      boarded: tripPassengers.boarded,
+      alightAt: tripPassengers.alightAt,
+    })
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, tripId))
     .orderBy(asc(tripPassengers.workerId));
