@@ -8,6 +8,7 @@ import { bodyTemperature, notBefore } from '../validation/measures.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { manifest } from './planning.js';
 import { lockTrip, requireStatus } from './trip-state.js';
+import { assertNoStopArrived } from './stops.js';
 import { announceTrip } from './trip-news.js';
 
 /** `BoardingInput` of the contract. */
@@ -95,7 +96,8 @@ export async function updateEta(
 // Arrival, checks and hand-over are per stop: `stops.ts` (confirmStopArrival, handOverStop).
 
 /**
- * Cancels a PLANNED or DEPARTED trip with a reason. Workers who boarded a departed trip and are
+ * Cancels a PLANNED or DEPARTED trip with a reason (not once one of its stops arrived: its
+ * passengers there were met, `stops.ts`). Workers who boarded a departed trip and are
  * still TRAVELLING on it go back to AT_HOME in their home province's record (`announceTrip`).
  * Writes CANCELLED.
  */
@@ -109,6 +111,7 @@ export async function cancelTrip(
   const cancelReason = requiredText(reason, 'reason', TEXT_LIMITS.reason);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED', 'DEPARTED'], 'cancelling');
+  await assertNoStopArrived(tx, trip);
   const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason });
   events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
   await announceTrip(ctx, tx, events, cancelled, 'CANCELLED');

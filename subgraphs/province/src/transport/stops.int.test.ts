@@ -357,7 +357,7 @@ describe('arrival, checks and hand-over per stop', () => {
     ]);
   });
 
-  it('should refuse an unknown stop, a second arrival, a check of another stop’s passenger, twice, or too many counted', async () => {
+  it('should refuse an unknown stop, a second arrival, a check of another stop’s passenger, twice, too many counted, and a cancellation once a stop arrived', async () => {
     const { trip, s1, d1 } = await departedBus();
     const arrive = (input: Record<string, unknown>, as: Caller = GUANGDONG) =>
       gql(ARRIVE, { trip: trip.id, input: { arrivedAt: hoursAgo(6), headcount: 1, ...input } }, as);
@@ -396,6 +396,10 @@ describe('arrival, checks and hand-over per stop', () => {
     expectError(await arrive({ stop: '440300' }), 'CONFLICT');
     expectError(await gql(HAND_OVER, { trip: trip.id, to: 'x', stop: '440300' }, GUANGDONG), 'CONFLICT');
     expectError(await gql(HAND_OVER, { trip: trip.id, stop: '441900' }, GUANGDONG), 'BAD_USER_INPUT');
+    expectError(
+      await gql(`mutation($t: ID!) { cancelTrip(tripId: $t, reason: "改期") { id } }`, { t: trip.id }),
+      'CONFLICT',
+    );
     const read = expectData(await gql(`query($id: ID!) { trip(id: $id) { ${TRIP} } }`, { id: trip.id })).trip;
     expect(stopOf(read, '440300')).toMatchObject({
       status: 'HANDED_OVER',

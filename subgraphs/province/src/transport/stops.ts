@@ -221,6 +221,26 @@ function stopAt(
   return stop;
 }
 
+/**
+ * Refuses to cancel a trip one of whose stops arrived already (its passengers there were met and
+ * maybe handed over: the trip ran).
+ * @throws CONFLICT naming the stop.
+ */
+export async function assertNoStopArrived(tx: Tx, trip: TripRow): Promise<void> {
+  const [met] = await tx
+    .select({ region: tripStops.region, status: tripStops.status })
+    .from(tripStops)
+    .where(sql`${tripStops.tripId} = ${trip.id} AND ${tripStops.status} <> 'PENDING'`)
+    .orderBy(asc(tripStops.seq))
+    .limit(1);
+  if (met)
+    throw hubError(
+      'CONFLICT',
+      `trip ${trip.id} already arrived at ${met.region} (${met.status}): a trip that has begun to arrive cannot be cancelled`,
+      { id: trip.id, stop: met.region, status: met.status },
+    );
+}
+
 /** Boarded passengers alighting at `stop`. */
 async function boardedFor(tx: Tx, trip: TripRow, stop: string): Promise<Pick<PassengerRow, 'workerId'>[]> {
   const rows = await tx
