@@ -5,9 +5,11 @@
  * city of the same province).
  */
 import type { Caller } from '@p2p/schema';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, tripStops } from '../db/schema/index.js';
+import { rowsOf } from '../db/sql-rows.js';
+import { markKeysOfEventSql, topicFilterSql } from '../event-topics.js';
 import {
   expectData,
   expectError,
@@ -405,6 +407,27 @@ describe('arrival, checks and hand-over per stop', () => {
       status: 'HANDED_OVER',
       handedOverToEnterprise: { id: 'E44-0123456789abcdef' },
     });
+  });
+});
+
+describe('the arrivals topic of a trip with stops', () => {
+  it('should match its events for the destination and every stop, and key their pruning marks under each', async () => {
+    const trip = expectData(await gql(PLAN, { input: planInput() })).planTrip;
+    const db = signed.service.db.db;
+    const matching = async (key: string) =>
+      rowsOf<{ n: number | string }>(
+        await db.execute(
+          sql`SELECT count(*) AS n FROM outbox WHERE trip_id = ${trip.id} AND ${topicFilterSql('arrivals', key)}`,
+        ),
+      )[0]!.n;
+    for (const key of ['4403', '4419', '4406', '44']) expect(Number(await matching(key))).toBe(1);
+    for (const key of ['4401', '45', '440303']) expect(Number(await matching(key))).toBe(0);
+    const [row] = rowsOf<{ keys: string[] | string }>(
+      await db.execute(sql`SELECT ${markKeysOfEventSql()} AS keys FROM outbox WHERE trip_id = ${trip.id}`),
+    );
+    const keys = typeof row!.keys === 'string' ? row!.keys.replace(/[{}]/g, '').split(',') : row!.keys;
+    expect(keys).toEqual(expect.arrayContaining(['44', '4403', '4406', '4419']));
+    expect(keys).not.toContain('4401');
   });
 });
 

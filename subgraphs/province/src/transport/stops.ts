@@ -334,10 +334,13 @@ export async function confirmStopArrival(
   const handedOverTo = optionalText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
   pastInstant(input.arrivedAt, 'input.arrivedAt');
   intInRange(input.headcount, 'input.headcount', 0, Number.MAX_SAFE_INTEGER);
-  const checks = (input.checks ?? []).map((c, i) => ({
-    workerId: decodeId(c.workerId, 'Worker', `input.checks[${i}].workerId`) && c.workerId,
-    temperature: bodyTemperature(c.temperature, `input.checks[${i}].temperature`),
-  }));
+  const checks = (input.checks ?? []).map((c, i) => {
+    decodeId(c.workerId, 'Worker', `input.checks[${i}].workerId`);
+    return {
+      workerId: c.workerId,
+      temperature: bodyTemperature(c.temperature, `input.checks[${i}].temperature`),
+    };
+  });
   const twice = checks.findIndex((c, i) => checks.findIndex((d) => d.workerId === c.workerId) !== i);
   if (twice >= 0)
     throw badInput(
