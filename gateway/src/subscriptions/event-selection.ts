@@ -125,13 +125,16 @@ export const resolutionAlias = (index: number, keyIndex: number) => `e${index}_$
  */
 export function resolutionQuery(selection: EntitySelection, size: number): string {
   const keys = [...selection.byResponseKey.keys()];
-  const ids = Array.from({ length: size }, (_, i) => `$__id${i}: ID!`);
+  const argument = selection.topic.queryArgument ?? { name: 'id', type: 'ID!' };
+  const ids = Array.from({ length: size }, (_, i) => `$__id${i}: ${argument.type}`);
   const fields: string[] = [];
   for (let i = 0; i < size; i++) {
     keys.forEach((key, j) => {
       const sets = selection.byResponseKey.get(key)!;
       const body = sets.map((s) => print(s).slice(1, -1)).join('\n');
-      fields.push(`${resolutionAlias(i, j)}: ${selection.topic.queryField}(id: $__id${i}) {${body}}`);
+      fields.push(
+        `${resolutionAlias(i, j)}: ${selection.topic.queryField}(${argument.name}: $__id${i}) {${body}}`,
+      );
     });
   }
   const variables = [...ids, ...selection.variableDefinitions].join(', ');

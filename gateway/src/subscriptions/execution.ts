@@ -34,7 +34,15 @@ import type { ConnectionState } from './connections.js';
 import { entitySelection, type EntitySelection } from './event-selection.js';
 import type { EventResolver, EventResolvers, FederatedExecutor, ResolvedEntity } from './event-resolver.js';
 import { assertFollowsSubscriptions, assertMayFollow } from './follow-rules.js';
-import { TOPICS, topicFilter, topicProvinces, type SubscriptionTopic, type TopicName } from './topics.js';
+import {
+  TOPICS,
+  stopOf,
+  topicFilter,
+  topicProvinces,
+  type SubscriptionTopic,
+  type TopicName,
+  type UpstreamEvent,
+} from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
 import { decodeVectorCursor } from './vector-cursor.js';
@@ -109,6 +117,17 @@ async function enterpriseRegion(
   return answer.errors?.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE') ? undefined : null;
 }
 
+/** The stops of trip events (undefined for an event without one: its `stop` is null). */
+async function resolveStops(
+  stops: EventResolver,
+  events: readonly UpstreamEvent[],
+): Promise<(ResolvedEntity | undefined)[]> {
+  const withStop = events.filter((e) => e.stop !== undefined);
+  const resolved = await stops.resolve(withStop.map((e) => ({ ...e, entityId: e.stop! })));
+  const byEvent = new Map(withStop.map((e, i) => [e, resolved[i]]));
+  return events.map((e) => byEvent.get(e));
+}
+
 /** `Subscription.<field>` → a {@link ClientEventStream} over the provinces that hold its events. */
 export function subscribeResolver(
   deps: SubscriptionDeps,
@@ -147,16 +166,33 @@ export function subscribeResolver(
       caller && CHECKED_TOPICS.has(topic.name)
         ? deps.resolvers.acquire(idSelection(topic), connection.principal, connection.context)
         : undefined;
+    // A trip event's stop (a Region) is resolved the same way when the client selects it.
+    const stopTopic = stopOf(topic);
+    const stopSelection = stopTopic && entitySelection(stopTopic, info);
+    const stops =
+      stopSelection && stopSelection.byResponseKey.size > 0
+        ? deps.resolvers.acquire(stopSelection, connection.principal, connection.context)
+        : undefined;
     const feeds: UpstreamFeed[] = [];
     const stream: ClientEventStream<Checked> = new ClientEventStream<Checked>({
       start,
       resolve: async (events) => {
-        const [resolved, checks] = await Promise.all([resolver.resolve(events), check?.resolve(events)]);
-        return resolved.map((entity, i) =>
-          checks && withheldUnlessReadable(checks[i]!, topic.entityField)
+        const [resolved, checks, stopped] = await Promise.all([
+          resolver.resolve(events),
+          check?.resolve(events),
+          stops ? resolveStops(stops, events) : undefined,
+        ]);
+        return resolved.map((resolvedEntity, i) => {
+          const entity = stopped?.[i]
+            ? {
+                data: { ...resolvedEntity.data, ...stopped[i].data },
+                errors: [...resolvedEntity.errors, ...stopped[i].errors],
+              }
+            : resolvedEntity;
+          return checks && withheldUnlessReadable(checks[i]!, topic.entityField)
             ? { ...entity, withheld: true }
-            : entity,
-        );
+            : entity;
+        });
       },
       maxBuffered: deps.maxBufferedEvents,
       onOverflow: () => connection.closeSlowConsumer(),
@@ -167,6 +203,7 @@ export function subscribeResolver(
         }
         deps.resolvers.release(resolver);
         if (check) deps.resolvers.release(check);
+        if (stops) deps.resolvers.release(stops);
       },
     });
     for (const province of provinces) {

@@ -25,11 +25,13 @@ export interface SubscriptionTopic {
   /** The event type. */
   eventType: 'TripEvent' | 'ReturnRequestEvent' | 'ReturnRequestUpdate';
   /** The event field that holds the entity (resolved through the federated pipeline). */
-  entityField: 'trip' | 'returnRequest';
+  entityField: 'trip' | 'returnRequest' | 'stop';
   /** The entity type. */
-  entityType: 'Trip' | 'ReturnRequest';
+  entityType: 'Trip' | 'ReturnRequest' | 'Region';
   /** `Query.<field>(id: ID!)` that reads one entity. */
-  queryField: 'trip' | 'returnRequest';
+  queryField: 'trip' | 'returnRequest' | 'region';
+  /** The argument of `queryField` and its type. @default { name: 'id', type: 'ID!' } */
+  queryArgument?: { name: string; type: string };
   /** The subscription sent to each province (only ids: the rest comes from the federated query); `$region` is the filter value. */
   upstreamQuery: string;
 }
@@ -46,7 +48,7 @@ export const TOPICS: Record<TopicName, SubscriptionTopic> = {
     entityType: 'Trip',
     queryField: 'trip',
     upstreamQuery:
-      'subscription Arrivals($region: RegionCode!, $after: String) { arrivals(destination: $region, after: $after) { cursor kind at trip { id } } }',
+      'subscription Arrivals($region: RegionCode!, $after: String) { arrivals(destination: $region, after: $after) { cursor kind at trip { id } stop { code } } }',
   },
   returnRequestsFiled: {
     name: 'returnRequestsFiled',
@@ -70,7 +72,7 @@ export const TOPICS: Record<TopicName, SubscriptionTopic> = {
     entityType: 'Trip',
     queryField: 'trip',
     upstreamQuery:
-      'subscription Departures($region: RegionCode!, $after: String) { departures(homeRegion: $region, after: $after) { cursor kind at trip { id } } }',
+      'subscription Departures($region: RegionCode!, $after: String) { departures(homeRegion: $region, after: $after) { cursor kind at trip { id } stop { code } } }',
   },
   returnRequestUpdates: {
     name: 'returnRequestUpdates',
@@ -85,6 +87,21 @@ export const TOPICS: Record<TopicName, SubscriptionTopic> = {
       'subscription ReturnRequestUpdates($region: ID!, $after: String) { returnRequestUpdates(enterpriseId: $region, after: $after) { cursor at status returnRequest { id } } }',
   },
 };
+
+/**
+ * A trip event's `stop` (#14: ARRIVED and HANDED_OVER at one stop of a trip), resolved like an
+ * entity through the federated pipeline by `region(code:)`, so a client selects any Region field.
+ */
+export function stopOf(topic: SubscriptionTopic): SubscriptionTopic | undefined {
+  if (topic.eventType !== 'TripEvent') return undefined;
+  return {
+    ...topic,
+    entityField: 'stop',
+    entityType: 'Region',
+    queryField: 'region',
+    queryArgument: { name: 'code', type: 'RegionCode!' },
+  };
+}
 
 /**
  * The subscription's filter value, validated: a region code (BAD_USER_INPUT otherwise), or for
@@ -126,6 +143,8 @@ export interface UpstreamEvent {
   at: string;
   /** The id of the trip or return request. */
   entityId: string;
+  /** TripEvent ARRIVED, HANDED_OVER: the stop's region code. */
+  stop?: string;
 }
 
 /** Reads a province's `next` payload; undefined when it is not an event of `topic`. */
@@ -138,6 +157,7 @@ export function readUpstreamEvent(
     topic.name
   ];
   const entity = event?.[topic.entityField] as { id?: unknown } | undefined;
+  const stop = (event?.stop as { code?: unknown } | null | undefined)?.code;
   const seq = Number(event?.cursor);
   if (!event || !Number.isSafeInteger(seq) || typeof entity?.id !== 'string' || typeof event.at !== 'string')
     return undefined;
@@ -148,5 +168,6 @@ export function readUpstreamEvent(
     entityId: entity.id,
     ...(typeof event.kind === 'string' ? { kind: event.kind } : {}),
     ...(typeof event.status === 'string' ? { status: event.status } : {}),
+    ...(typeof stop === 'string' ? { stop } : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface FakeEvent {
   at: string;
   /** The trip's or the return request's id. */
   entityId: string;
+  /** TripEvent ARRIVED, HANDED_OVER: the stop's region code. */
+  stop?: string;
 }
 
 /** One subscription (or WebSocket query) a fake province received. */
@@ -44,7 +46,8 @@ const SDL = `
   scalar RegionCode
   type Query { outboxHead: String! outboxPrunedThrough(region: String!, field: String): String! }
   type Ref { id: ID! }
-  type TripEvent { cursor: String! kind: String! at: String! trip: Ref! }
+  type RegionRef { code: String! }
+  type TripEvent { cursor: String! kind: String! at: String! trip: Ref! stop: RegionRef }
   type ReturnRequestEvent { cursor: String! at: String! returnRequest: Ref! }
   type ReturnRequestUpdate { cursor: String! at: String! status: String! returnRequest: Ref! }
   type Subscription {
@@ -173,6 +176,7 @@ export class FakeEventLog {
           ...(next.kind !== undefined ? { kind: next.kind } : {}),
           ...(next.status !== undefined ? { status: next.status } : {}),
           ...(SUBGRAPH_OF[topic] === 'transport' ? { trip: entity } : { returnRequest: entity }),
+          ...(SUBGRAPH_OF[topic] === 'transport' ? { stop: next.stop ? { code: next.stop } : null } : {}),
         },
       };
     }

@@ -12,9 +12,9 @@ const render = (fragment: Parameters<PgDialect['sqlToQuery']>[0]) => new PgDiale
 const TRIP_KINDS = ['PLANNED', 'DEPARTED', 'ETA_CHANGED', 'ARRIVED', 'HANDED_OVER', 'CANCELLED'];
 
 describe('the topic rule, defined once (#12.2)', () => {
-  it('should give trip events to arrivals by destination, and filed return requests to returnRequestsFiled by origin', () => {
+  it('should give trip events to arrivals by destination or stop, and filed return requests to returnRequestsFiled by origin', () => {
     expect(EVENT_TOPICS).toEqual({
-      arrivals: { kinds: TRIP_KINDS, column: 'destination', match: 'inside' },
+      arrivals: { kinds: TRIP_KINDS, column: 'destination', match: 'insideOrStop' },
       returnRequestsFiled: { kinds: ['RETURN_REQUEST_FILED'], column: 'origin', match: 'inside' },
       departures: { kinds: ['DEPARTURE'], column: 'home_regions', match: 'anyInside' },
       returnRequestUpdates: { kinds: ['RETURN_REQUEST_UPDATED'], column: 'enterprise_id', match: 'equals' },
@@ -24,8 +24,10 @@ describe('the topic rule, defined once (#12.2)', () => {
 
   it("should build a stream's filter from the rule: its kinds and its column under the region's prefix", () => {
     const arrivals = render(topicFilterSql('arrivals', '4502'));
-    expect(arrivals.sql).toBe('kind IN ($1, $2, $3, $4, $5, $6) AND "destination" LIKE $7');
-    expect(arrivals.params).toEqual([...TRIP_KINDS, '4502%']);
+    expect(arrivals.sql).toBe(
+      'kind IN ($1, $2, $3, $4, $5, $6) AND ("destination" LIKE $7 OR EXISTS (SELECT 1 FROM (SELECT trip_id AS s_trip, region AS s_region FROM trip_stops) AS stops WHERE s_trip = trip_id AND s_region LIKE $8))',
+    );
+    expect(arrivals.params).toEqual([...TRIP_KINDS, '4502%', '4502%']);
     const filed = render(topicFilterSql('returnRequestsFiled', '45'));
     expect(filed.sql).toBe('kind IN ($1) AND "origin" LIKE $2');
     expect(filed.params).toEqual(['RETURN_REQUEST_FILED', '45%']);
@@ -63,7 +65,7 @@ describe('the topic rule, defined once (#12.2)', () => {
       'relay',
     ]);
     expect(render(markKeysOfEventSql()).sql).toBe(
-      'CASE WHEN kind IN ($1, $2, $3, $4, $5, $6) THEN ARRAY(SELECT stat_region_keys("destination")) WHEN kind IN ($7) THEN ARRAY(SELECT stat_region_keys("origin")) WHEN kind IN ($8) THEN ARRAY(SELECT DISTINCT stat_region_keys(h) FROM unnest("home_regions") AS h) WHEN kind IN ($9) THEN ARRAY["enterprise_id"] WHEN kind IN ($10) THEN ARRAY["target"] END',
+      'CASE WHEN kind IN ($1, $2, $3, $4, $5, $6) THEN ARRAY(SELECT DISTINCT stat_region_keys(r) FROM (SELECT "destination" AS r UNION SELECT s_region FROM (SELECT trip_id AS s_trip, region AS s_region FROM trip_stops) AS stops WHERE s_trip = trip_id) AS places) WHEN kind IN ($7) THEN ARRAY(SELECT stat_region_keys("origin")) WHEN kind IN ($8) THEN ARRAY(SELECT DISTINCT stat_region_keys(h) FROM unnest("home_regions") AS h) WHEN kind IN ($9) THEN ARRAY["enterprise_id"] WHEN kind IN ($10) THEN ARRAY["target"] END',
     );
   });
 });

@@ -10,7 +10,7 @@ import type { OutboxKind } from './db/schema/index.js';
 
 /** What a stream follows. */
 export type EventTopic =
-  /** Trip events whose destination lies inside the region. */
+  /** Trip events whose destination, or one of whose stops (`trip_stops`), lies inside the region. */
   | 'arrivals'
   /** RETURN_REQUEST_FILED events whose origin (the worker's home) lies inside the region. */
   | 'returnRequestsFiled'
@@ -25,6 +25,12 @@ export type EventTopic =
 export type TopicMatch =
   /** The column holds a region code inside the filter region (`LIKE prefix%`). */
   | 'inside'
+  /**
+   * Trip events: the column (the destination) lies inside the filter region, or one of the
+   * event's trip's stops does (`trip_stops`, which never change once the trip is planned, so an
+   * event matches a filter for good: cursors and pruning marks stay exact).
+   */
+  | 'insideOrStop'
   /** The column holds region codes, one of which lies inside the filter region. */
   | 'anyInside'
   /** The column equals the filter value (an id, a province code). */
@@ -55,7 +61,7 @@ const TOPIC_OF_KIND: Readonly<Record<OutboxKind, EventTopic>> = {
 
 /** The column and match of each topic. */
 const FILTER_OF_TOPIC: Readonly<Record<EventTopic, Omit<TopicRule, 'kinds'>>> = {
-  arrivals: { column: 'destination', match: 'inside' },
+  arrivals: { column: 'destination', match: 'insideOrStop' },
   returnRequestsFiled: { column: 'origin', match: 'inside' },
   departures: { column: 'home_regions', match: 'anyInside' },
   returnRequestUpdates: { column: 'enterprise_id', match: 'equals' },
@@ -85,6 +91,12 @@ export function topicKey(topic: EventTopic, value: string): string {
   return EVENT_TOPICS[topic].match === 'equals' ? value : regionPrefix(value);
 }
 
+/**
+ * The stops of trips, renamed so that inside the subquery the event row's own `trip_id` stays
+ * unambiguous whatever the outer row is called (`outbox`, retention's `gone`).
+ */
+const STOPS = sql`(SELECT trip_id AS s_trip, region AS s_region FROM trip_stops) AS stops`;
+
 const kindIn = (kinds: readonly OutboxKind[]): SQL =>
   sql`kind IN (${sql.join(
     kinds.map((k) => sql`${k}`),
@@ -98,6 +110,8 @@ export function topicFilterSql(topic: EventTopic, key: string): SQL {
   switch (rule.match) {
     case 'inside':
       return sql`${kindIn(rule.kinds)} AND ${column} LIKE ${`${key}%`}`;
+    case 'insideOrStop':
+      return sql`${kindIn(rule.kinds)} AND (${column} LIKE ${`${key}%`} OR EXISTS (SELECT 1 FROM ${STOPS} WHERE s_trip = trip_id AND s_region LIKE ${`${key}%`}))`;
     case 'anyInside':
       return sql`${kindIn(rule.kinds)} AND EXISTS (SELECT 1 FROM unnest(${column}) AS h WHERE h LIKE ${`${key}%`})`;
     case 'equals':
@@ -128,7 +142,9 @@ export function markKeysOfEventSql(): SQL {
           ? sql`ARRAY[${col}]`
           : match === 'inside'
             ? sql`ARRAY(SELECT stat_region_keys(${col}))`
-            : sql`ARRAY(SELECT DISTINCT stat_region_keys(h) FROM unnest(${col}) AS h)`;
+            : match === 'insideOrStop'
+              ? sql`ARRAY(SELECT DISTINCT stat_region_keys(r) FROM (SELECT ${col} AS r UNION SELECT s_region FROM ${STOPS} WHERE s_trip = trip_id) AS places)`
+              : sql`ARRAY(SELECT DISTINCT stat_region_keys(h) FROM unnest(${col}) AS h)`;
       return sql`WHEN ${kindIn(EVENT_TOPICS[t].kinds)} THEN ${keys}`;
     }),
     sql` `,

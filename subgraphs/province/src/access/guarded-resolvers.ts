@@ -180,20 +180,27 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
 }
 
 /**
- * True when `caller` sees the boarding temperature of a passenger: the departure's side (an
- * officer whose region contains the trip's organiser or its origin, where it was taken), the
- * receiving place until hand-over, and whoever sees the worker's health (`workerView`, for a
- * worker of this province). The same for a relayed copy of a trip organised elsewhere.
+ * True when `caller` sees the boarding and arrival temperatures of a passenger: the departure's
+ * side (an officer whose region contains the trip's organiser or its origin, where it was taken),
+ * the receiving place of his stop (`alightAt`) until hand-over, and whoever sees the worker's
+ * health (`workerView`, for a worker of this province). The same for a relayed copy of a trip
+ * organised elsewhere.
  */
 async function seesTemperature(
   ctx: ProvinceContext,
   caller: Caller,
   trip: ServedTrip,
   workerId: string,
+  alightAt: string | undefined,
 ): Promise<boolean> {
   if (caller.role === 'worker') return isWorkerHimself(caller, workerId);
   if (officerCovers(caller, trip.organizer) || officerCovers(caller, trip.origin)) return true;
-  if (trip.status !== 'HANDED_OVER' && trip.status !== 'CANCELLED' && atTripEnd(caller, trip)) return true;
+  if (
+    trip.status !== 'HANDED_OVER' &&
+    trip.status !== 'CANCELLED' &&
+    atTripEnd(caller, { ...trip, alightAt: alightAt ?? null })
+  )
+    return true;
   if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
   const worker = await workerLoader(ctx).load(workerId);
   return !!worker && (await workerView(ctx, caller, worker)).health;
@@ -207,15 +214,16 @@ function guardedPassengers(resolve: Resolver): Resolver {
   return async (trip, args, ctx, info) => {
     const all = (await resolve(trip, args, ctx, info)) as (Pick<PassengerRow, 'temperature'> & {
       worker: { id: string } | null;
+      alightAt?: { code: string } | null;
     })[];
     const caller = callerOf(ctx);
     if (!caller) return all;
     const passengers = caller.role === 'worker' ? himselfAmong(caller, all) : all;
     return Promise.all(
       passengers.map(async (p) =>
-        p.worker && (await seesTemperature(ctx, caller, trip as ServedTrip, p.worker.id))
+        p.worker && (await seesTemperature(ctx, caller, trip as ServedTrip, p.worker.id, p.alightAt?.code))
           ? p
-          : { ...p, temperature: null },
+          : { ...p, temperature: null, arrivalTemperature: null },
       ),
     );
   };

@@ -19,7 +19,9 @@ import { officerCovers } from './request-access.js';
  * - an officer of the worker's home (province, or the city/county containing it): everything;
  * - the two ends of a trip of this province carrying him that is not yet handed over (PLANNED,
  *   DEPARTED, ARRIVED): an officer whose region contains the trip's organiser (who planned it),
- *   its origin (who checks him at the gate) or its destination (the receiving place): everything. Only trips
+ *   its origin (who checks him at the gate) or the stop where he alights (the receiving place: his
+ *   `alightAt`, the destination by default; an officer of another stop of the trip does not see
+ *   him): everything. Only trips
  *   stored here are known (those this province organised); a place on a manifest is given only
  *   by his home side or with its consent (`passenger-consent.ts`), so a trip cannot open a record;
  * - the enterprise that employs him as his home side recorded it (`reportEmployment`; not an
@@ -75,11 +77,12 @@ export interface WorkerFacts {
   phone: string;
 }
 
-/** A trip's two ends and its organiser. */
+/** A trip's two ends and its organiser; `alightAt`: the passenger's stop when not the destination. */
 interface TripEnds {
   organizer: string;
   origin: string;
   destination: string;
+  alightAt?: string | null;
 }
 
 /**
@@ -94,6 +97,7 @@ function openTripsLoader(ctx: ProvinceContext) {
         organizer: trips.organizer,
         origin: trips.origin,
         destination: trips.destination,
+        alightAt: tripPassengers.alightAt,
       })
       .from(tripPassengers)
       .innerJoin(trips, sql`${trips.id} = ${tripPassengers.tripId}`)
@@ -134,12 +138,15 @@ function filingsLoader(ctx: ProvinceContext) {
   });
 }
 
-/** True when `caller` is an officer at either end of the trip, or of the region that organised it. */
+/**
+ * True when `caller` is an officer at either end of the passenger's trip (the origin, or the stop
+ * where he alights: `alightAt`, default the destination), or of the region that organised it.
+ */
 export function atTripEnd(caller: Caller, trip: TripEnds): boolean {
   return (
     officerCovers(caller, trip.organizer) ||
     officerCovers(caller, trip.origin) ||
-    officerCovers(caller, trip.destination)
+    officerCovers(caller, trip.alightAt ?? trip.destination)
   );
 }
 

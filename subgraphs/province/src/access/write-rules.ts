@@ -145,6 +145,28 @@ const tripSide =
   };
 
 /**
+ * The receiving place of one stop (arrival, checks and hand-over are per stop, `transport/stops.ts`):
+ * an officer whose region contains the stop named by `stopOf(args)` (default the destination).
+ * An officer of another stop, or of another city of the same province, may not act for it; a
+ * region the trip does not stop at is left to the mutation (BAD_USER_INPUT) once the caller covers it.
+ */
+const stopSide =
+  // biome-ignore lint/suspicious/noExplicitAny: GraphQL arguments are shaped by the schema, not by TypeScript
+    (operation: string, stopOf: (args: Record<string, any>) => unknown): WriteRule =>
+    async (ctx, caller, args) => {
+      personWhoWrites(operation, caller, false);
+      const trip = await tripEnds(ctx, args.tripId);
+      if (!trip) return;
+      const stop = stopOf(args);
+      officerOf(
+        operation,
+        caller,
+        typeof stop === 'string' ? stop : trip.destination,
+        stop == null ? SIDE_WORDS.destination : "the trip's stop (the receiving place)",
+      );
+    };
+
+/**
  * Why `caller` may not act for enterprise `enterpriseId` (located in `region`; undefined when it
  * was not found): only the enterprise itself, or an officer whose region contains the enterprise's
  * region, may. Undefined when it may. Used whole-call by the write rules and per item by
@@ -261,8 +283,8 @@ export const WRITE_RULES: Record<string, WriteRule> = {
   },
   updateEta: tripSide('updateEta', 'organizer'),
   cancelTrip: tripSide('cancelTrip', 'organizer'),
-  confirmArrival: tripSide('confirmArrival', 'destination'),
-  handOverTrip: tripSide('handOverTrip', 'destination'),
+  confirmArrival: stopSide('confirmArrival', (args) => args.input?.stop),
+  handOverTrip: stopSide('handOverTrip', (args) => args.stop),
 
   // #14.4: the officers of the place of observation (not another city of the same province)
   startObservation: async (_ctx, caller, args) => {

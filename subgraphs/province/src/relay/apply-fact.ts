@@ -74,7 +74,18 @@ function placesHold(fact: RelayFact, source: string): boolean {
   if (fact.fact !== 'TRIP' && fact.fact !== 'TRIP_COPY') return true;
   const { organizer, origin, destination } = fact.trip;
   const real = (code: unknown) => typeof code === 'string' && findRegion(code) !== undefined;
-  return real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination);
+  // Stops (#14): every stop a real region, and a TRIP fact's stop and workers' alightAt among them
+  // (a worker's stop becomes his work region at hand-over).
+  const stops = fact.trip.stops ?? [];
+  const stopped = new Set([...stops, destination]);
+  const atStop = (code: unknown) => code == null || (typeof code === 'string' && stopped.has(code));
+  const stopsHold =
+    Array.isArray(stops) &&
+    stops.every(real) &&
+    (fact.fact !== 'TRIP' || (atStop(fact.stop) && fact.workers.every((w) => atStop(w.alightAt))));
+  return (
+    real(organizer) && provinceOf(organizer) === source && real(origin) && real(destination) && stopsHold
+  );
 }
 
 /**

@@ -69,6 +69,8 @@ export const recordDepartures: FactRunHandler<TripFact> = {
           organizer: fact.trip.organizer,
           source: origin.source,
           at: origin.at.toISOString(),
+          // ARRIVED, HANDED_OVER: the stop where it happened (`TripEvent.stop`)
+          ...(fact.stop ? { stop: fact.stop } : {}),
         },
       });
     }

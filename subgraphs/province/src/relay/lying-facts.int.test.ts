@@ -164,6 +164,46 @@ describe('facts that claim what their source does not own (review of #13)', () =
     expect((await recordOf(workerId)).workRegion).toBeNull();
   });
 
+  it('should not put a worker to work at a stop the trip does not make, or at a stop that does not exist (#14.5)', async () => {
+    const trip = {
+      id: encodeId('Trip', BEIJING),
+      organizer: '110105',
+      mode: 'BUS' as const,
+      vehicleCode: '京A-2',
+      origin: '411602',
+      destination: '110105',
+      departureAt: '2020-02-20T08:00:00.000Z',
+      expectedArrivalAt: '2020-02-21T08:00:00.000Z',
+      arrivedAt: null,
+      status: 'HANDED_OVER' as const,
+    };
+    for (const lie of [
+      { trip: { ...trip, stops: ['130100', '110105'] }, alightAt: '120101' },
+      { trip: { ...trip, stops: ['nowhere', '110105'] }, alightAt: 'nowhere' },
+      { trip: { ...trip, stops: ['130100', '110105'] }, stop: '120101' },
+    ]) {
+      const workerId = await henanWorker();
+      const answer = await deliver({
+        fact: 'TRIP',
+        event: 'HANDED_OVER',
+        trip: lie.trip,
+        workers: [{ id: workerId, boarded: true, ...(lie.alightAt ? { alightAt: lie.alightAt } : {}) }],
+        ...(lie.stop ? { stop: lie.stop } : {}),
+      });
+      expect(answer.status).toBe(200);
+      expect(await recordOf(workerId)).toMatchObject({ status: 'AT_HOME', workRegion: null });
+    }
+    const honest = await henanWorker();
+    await deliver({
+      fact: 'TRIP',
+      event: 'HANDED_OVER',
+      trip: { ...trip, stops: ['130100', '110105'] },
+      workers: [{ id: honest, boarded: true, alightAt: '130100' }],
+      stop: '130100',
+    });
+    expect(await recordOf(honest)).toMatchObject({ status: 'AT_WORK', workRegion: { code: '130100' } });
+  });
+
   it('should take a worker named twice in one TRIP fact once, never blocking the relay', async () => {
     const workerId = await henanWorker();
     const trip = {

@@ -50,7 +50,12 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
       workerId: p.workerId,
       boarded: p.boarded,
       temperature: p.temperature,
+      // stops (#14): where he alights (null: the destination), his carriage, his arrival check
+      ...(p.alightAt != null ? { alightAt: p.alightAt } : {}),
+      ...(p.carriage != null ? { carriage: p.carriage } : {}),
+      ...(p.arrivalTemperature != null ? { arrivalTemperature: p.arrivalTemperature } : {}),
     })),
+    stops: trip.stops ?? [],
     plannedAt: instant(trip.plannedAt, 'plannedAt'),
     updatedAt: asOf,
   };

@@ -95,3 +95,22 @@ describe('a worker under observation at the receiving place (#14.4)', () => {
     });
   });
 });
+
+describe('a hand-over at one stop of a trip with several (#14.5)', () => {
+  const withStops = (event: TripFact['event'], stop?: string): TripFact => ({
+    ...fact(event),
+    trip: { ...fact(event).trip, destination: '440600', stops: ['440300', '441900', '440600'] },
+    ...(stop ? { stop } : {}),
+  });
+
+  it('should put him to work at his own stop, else at the fact’s stop, else at the destination', () => {
+    const at = (stop: string | undefined, alightAt: string | null | undefined) => {
+      const record = atHome({ status: 'TRAVELLING', currentTripId: 'T45-busnumber1' });
+      moveWorker(record, withStops('HANDED_OVER', stop), true, alightAt);
+      return record.workRegion;
+    };
+    expect(at('441900', '441900')).toBe('441900');
+    expect(at('440300', undefined)).toBe('440300');
+    expect(at(undefined, null)).toBe('440600');
+  });
+});

@@ -5,8 +5,10 @@
  * - ASSIGNED: his current trip is this one (status unchanged);
  * - REMOVED: off the manifest; his current trip is cleared if it is this one;
  * - DEPARTED: boarded workers TRAVELLING on it; those left behind are off it;
- * - HANDED_OVER: boarded workers AT_WORK at the trip's destination, current trip cleared (one
- *   under OBSERVATION stays so, his work region recorded: released later, `workers/observation-facts.ts`);
+ * - HANDED_OVER: boarded workers AT_WORK at their stop (their `alightAt`, else the fact's `stop`,
+ *   else the trip's destination), current trip cleared; a hand-over at one stop of a trip with
+ *   several names only the workers alighting there (`transport/stops.ts`); one under OBSERVATION
+ *   stays so, his work region recorded: released later, `workers/observation-facts.ts`;
  * - CANCELLED: those who boarded and are TRAVELLING on it go back AT_HOME, current trip cleared;
  * - ETA_CHANGED, ARRIVED: only the record of the trip.
  * A fact about a trip other than his current one never clears it. A worker this province does
@@ -37,8 +39,16 @@ export interface MovingRecord {
   moved: boolean;
 }
 
-/** What one TRIP fact does to the record of one worker it names (see the module comment). */
-export function moveWorker(record: MovingRecord, fact: TripFact, boarded: boolean): void {
+/**
+ * What one TRIP fact does to the record of one worker it names (see the module comment);
+ * `alightAt`: the stop where he alights, as the fact names it (absent: the destination).
+ */
+export function moveWorker(
+  record: MovingRecord,
+  fact: TripFact,
+  boarded: boolean,
+  alightAt?: string | null,
+): void {
   const tripId = fact.trip.id;
   const leave = () => {
     if (record.currentTripId !== tripId) return;
@@ -61,7 +71,7 @@ export function moveWorker(record: MovingRecord, fact: TripFact, boarded: boolea
         Object.assign(record, {
           // under observation at the receiving place: not AT_WORK until released (#14.4)
           status: record.status === 'OBSERVATION' ? 'OBSERVATION' : 'AT_WORK',
-          workRegion: fact.trip.destination,
+          workRegion: alightAt ?? fact.stop ?? fact.trip.destination,
           currentTripId: record.currentTripId === tripId ? null : record.currentTripId,
           moved: true,
         });
@@ -87,6 +97,8 @@ interface TripRecord {
   workerId: string;
   fact: TripFact;
   boarded: boolean;
+  /** Where he alights (null: the destination). */
+  alightAt: string | null;
 }
 
 /** One upsert of this province's record of the trips, for every worker and trip of the run. */
@@ -96,17 +108,18 @@ async function recordTrips(tx: Tx, records: readonly TripRecord[]): Promise<void
   const removed = (r: TripRecord) => r.fact.event === 'REMOVED';
   await tx.execute(sql`
     INSERT INTO worker_trips AS t (worker_id, trip_id, origin, destination, mode, departure_at,
-      expected_arrival_at, trip_status, on_manifest, boarded)
+      expected_arrival_at, trip_status, on_manifest, boarded, alight_at)
     SELECT * FROM unnest(${column((r) => r.workerId)}::text[], ${column((r) => r.fact.trip.id)}::text[],
       ${column((r) => r.fact.trip.origin)}::text[], ${column((r) => r.fact.trip.destination)}::text[],
       ${column((r) => r.fact.trip.mode)}::text[], ${column((r) => r.fact.trip.departureAt)}::timestamptz[],
       ${column((r) => r.fact.trip.expectedArrivalAt)}::timestamptz[], ${column((r) => r.fact.trip.status)}::text[],
-      ${column((r) => !removed(r))}::boolean[], ${column((r) => !removed(r) && r.boarded)}::boolean[])
+      ${column((r) => !removed(r))}::boolean[], ${column((r) => !removed(r) && r.boarded)}::boolean[],
+      ${column((r) => r.alightAt)}::text[])
     ON CONFLICT (worker_id, trip_id) DO UPDATE SET
       origin = excluded.origin, destination = excluded.destination, mode = excluded.mode,
       departure_at = excluded.departure_at, expected_arrival_at = excluded.expected_arrival_at,
       trip_status = excluded.trip_status, on_manifest = excluded.on_manifest, boarded = excluded.boarded,
-      updated_at = now()`);
+      alight_at = excluded.alight_at, updated_at = now()`);
 }
 
 /** One update of the records that moved. */
@@ -166,8 +179,9 @@ export const applyTripFacts: FactRunHandler<TripFact> = {
           'TRIP fact names workers this province does not know: skipped',
         );
       for (const w of known) {
-        trips.set(`${w.id} ${fact.trip.id}`, { workerId: w.id, fact, boarded: w.boarded });
-        moveWorker(records.get(w.id)!, fact, w.boarded);
+        const alightAt = w.alightAt ?? null;
+        trips.set(`${w.id} ${fact.trip.id}`, { workerId: w.id, fact, boarded: w.boarded, alightAt });
+        moveWorker(records.get(w.id)!, fact, w.boarded, alightAt);
       }
     }
     await recordTrips(tx, [...trips.values()]);

@@ -149,7 +149,7 @@ async function pruneOutboxBatch(
       cutoff AS (SELECT max(seq) AS seq FROM oldest WHERE at < now() - make_interval(days => ${days})),
       gone AS (
         DELETE FROM ${outbox} WHERE seq IN (SELECT seq FROM oldest WHERE seq <= (SELECT seq FROM cutoff))
-        RETURNING seq, kind, origin, destination, target, enterprise_id, home_regions
+        RETURNING seq, kind, origin, destination, trip_id, target, enterprise_id, home_regions
       ),
       mark AS (
         INSERT INTO ${outboxRetention} AS r (id, pruned_through)

@@ -133,6 +133,12 @@ export function transportSubscriptionResolvers(source: SubscriptionSource): Reso
       kind: (e: OutboxEventRecord) => (e.kind === 'DEPARTURE' ? e.payload.kind : e.kind),
       at: (e: OutboxEventRecord) =>
         e.kind === 'DEPARTURE' && typeof e.payload.at === 'string' ? new Date(e.payload.at) : e.at,
+      // ARRIVED, HANDED_OVER: the stop where it happened (transport/stops.ts; a DEPARTURE carries the fact's).
+      stop: (e: OutboxEventRecord) =>
+        typeof e.payload.stop === 'string' &&
+        (e.kind === 'ARRIVED' || e.kind === 'HANDED_OVER' || e.kind === 'DEPARTURE')
+          ? { code: e.payload.stop }
+          : null,
       // A departure's trip may be organised by another province: a reference the gateway resolves
       // there (only the gateway subscribes, and it reads the trip's id alone).
       trip: async (e: OutboxEventRecord, _: unknown, ctx: ProvinceContext) =>

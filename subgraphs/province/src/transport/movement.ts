@@ -4,23 +4,17 @@ import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { tripPassengers, trips, type TripRow } from '../db/schema/index.js';
 import { tripEvent, type OutboxBatch } from '../outbox.js';
-import { bodyTemperature, intInRange, notBefore, pastInstant } from '../validation/measures.js';
+import { bodyTemperature, notBefore } from '../validation/measures.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { manifest } from './planning.js';
 import { lockTrip, requireStatus } from './trip-state.js';
+import { assertNoStopArrived } from './stops.js';
 import { announceTrip } from './trip-news.js';
 
 /** `BoardingInput` of the contract. */
 export interface BoardingInput {
   workerId: string;
   temperature: number;
-}
-
-/** `ConfirmArrivalInput` of the contract. */
-export interface ConfirmArrivalInput {
-  arrivedAt: Date;
-  headcount: number;
-  handedOverTo?: string | null;
 }
 
 /** Writes the trip's new state and returns the updated row. */
@@ -35,11 +29,6 @@ async function saveTrip(
     .where(eq(trips.id, tripId))
     .returning();
   return trip!;
-}
-
-/** Ids of the workers who boarded the trip. */
-async function boardedIds(tx: Tx, tripId: string): Promise<string[]> {
-  return (await manifest(tx, tripId)).filter((p) => p.boarded).map((p) => p.workerId);
 }
 
 /**
@@ -104,82 +93,11 @@ export async function updateEta(
   return [tripId];
 }
 
-/**
- * Hands the workers of an arrived trip over to the receiver: each boarded worker's home province
- * records him AT_WORK there (`announceTrip`: this province in the same transaction, others
- * through the relay).
- */
-async function handOver(ctx: ProvinceContext, tx: Tx, trip: TripRow, events: OutboxBatch): Promise<void> {
-  events.add(tripEvent('HANDED_OVER', trip, { handedOverTo: trip.handedOverTo }));
-  await announceTrip(ctx, tx, events, trip, 'HANDED_OVER');
-}
+// Arrival, checks and hand-over are per stop: `stops.ts` (confirmStopArrival, handOverStop).
 
 /**
- * The receiving place met the vehicle: arrival time (not before departure, not in the future)
- * and headcount (at most the boarded workers). Writes ARRIVED, and HANDED_OVER at once when
- * `handedOverTo` is given.
- */
-export async function confirmArrival(
-  ctx: ProvinceContext,
-  tx: Tx,
-  tripId: string,
-  input: ConfirmArrivalInput,
-  events: OutboxBatch,
-): Promise<string[]> {
-  const handedOverTo =
-    input.handedOverTo == null
-      ? null
-      : requiredText(input.handedOverTo, 'input.handedOverTo', TEXT_LIMITS.handedOverTo);
-  pastInstant(input.arrivedAt, 'input.arrivedAt');
-  const trip = await lockTrip(ctx, tx, tripId);
-  requireStatus(trip, ['DEPARTED'], 'confirming arrival');
-  notBefore(
-    input.arrivedAt,
-    trip.departureAt,
-    'input.arrivedAt',
-    `the departure (${trip.departureAt.toISOString()})`,
-  );
-  const boarded = (await boardedIds(tx, tripId)).length;
-  intInRange(input.headcount, 'input.headcount', 0, Number.MAX_SAFE_INTEGER);
-  if (input.headcount > boarded)
-    throw badInput(
-      `input.headcount: ${input.headcount} counted but only ${boarded} boarded trip ${tripId}`,
-      'input.headcount',
-    );
-  const arrived = await saveTrip(tx, tripId, {
-    status: 'ARRIVED',
-    arrivedAt: input.arrivedAt,
-    headcount: input.headcount,
-  });
-  events.add(tripEvent('ARRIVED', arrived, { headcount: input.headcount, boarded }));
-  await announceTrip(ctx, tx, events, arrived, 'ARRIVED');
-  if (handedOverTo)
-    await handOver(ctx, tx, await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo }), events);
-  return [tripId];
-}
-
-/** Records the hand-over of an ARRIVED trip. Writes HANDED_OVER. */
-export async function handOverTrip(
-  ctx: ProvinceContext,
-  tx: Tx,
-  tripId: string,
-  handedOverTo: string,
-  events: OutboxBatch,
-): Promise<string[]> {
-  const receiver = requiredText(handedOverTo, 'handedOverTo', TEXT_LIMITS.handedOverTo);
-  const trip = await lockTrip(ctx, tx, tripId);
-  requireStatus(trip, ['ARRIVED'], 'handing over');
-  await handOver(
-    ctx,
-    tx,
-    await saveTrip(tx, tripId, { status: 'HANDED_OVER', handedOverTo: receiver }),
-    events,
-  );
-  return [tripId];
-}
-
-/**
- * Cancels a PLANNED or DEPARTED trip with a reason. Workers who boarded a departed trip and are
+ * Cancels a PLANNED or DEPARTED trip with a reason (not once one of its stops arrived: its
+ * passengers there were met, `stops.ts`). Workers who boarded a departed trip and are
  * still TRAVELLING on it go back to AT_HOME in their home province's record (`announceTrip`).
  * Writes CANCELLED.
  */
@@ -193,6 +111,7 @@ export async function cancelTrip(
   const cancelReason = requiredText(reason, 'reason', TEXT_LIMITS.reason);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED', 'DEPARTED'], 'cancelling');
+  await assertNoStopArrived(tx, trip);
   const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason });
   events.add(tripEvent('CANCELLED', cancelled, { reason: cancelReason, previousStatus: trip.status }));
   await announceTrip(ctx, tx, events, cancelled, 'CANCELLED');

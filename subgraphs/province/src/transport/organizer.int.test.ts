@@ -241,6 +241,58 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
     expect(await transportOf('410000', henan)).toEqual(henanBefore);
   });
 
+  it('should serve the stops, where each alights and his carriage on the copy too, the stops coarse (#14.5)', async () => {
+    const [w1, w2] = await registerWorkers(henan, [workerInput('411602'), workerInput('411602')]);
+    const trip = await plan({
+      vehicleCode: '冀G·00030',
+      stops: ['130100'],
+      departureAt: '2020-02-21T08:00:00+08:00',
+    });
+    await hebei.gql(
+      'transport',
+      `mutation($t: ID!, $a: [PassengerAssignmentInput!]) { assignPassengers(tripId: $t, workerIds: [], assignments: $a) { id } }`,
+      { t: trip.id, a: [{ workerId: w1, alightAt: '130100', carriage: '3' }, { workerId: w2 }] },
+    );
+    expectData(
+      await hebei.gql('transport', DEPART, {
+        trip: trip.id,
+        boarded: [
+          { workerId: w1, temperature: 36.4 },
+          { workerId: w2, temperature: 36.5 },
+        ],
+      }),
+    );
+    const arrive = (stop: string) =>
+      hebei.gql(
+        'transport',
+        `mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id status } }`,
+        { t: trip.id, i: { stop, arrivedAt: '2020-02-21T15:00:00+08:00', headcount: 1 } },
+      );
+    expectData(await arrive('130100'));
+    await relayToHenan();
+    const COPY = `query($d: RegionCode) { trips(origin: "411600", destination: $d, first: 100) { edges { node { id status
+      stops { region { code } status expected } passengers { worker { id } alightAt { code } carriage } } } } }`;
+    const copyOf = async (d?: string) =>
+      expectData(await henan.gql('transport', COPY, { d })).trips.edges.find(
+        (e: any) => e.node.id === trip.id,
+      )?.node;
+    const running = await copyOf('130100');
+    expect(running.stops).toEqual([
+      { region: { code: '130100' }, status: 'PENDING', expected: 1 },
+      { region: { code: '130730' }, status: 'PENDING', expected: 1 },
+    ]);
+    expect(running.passengers).toEqual(
+      expect.arrayContaining([
+        { worker: { id: w1 }, alightAt: { code: '130100' }, carriage: '3' },
+        { worker: { id: w2 }, alightAt: { code: '130730' }, carriage: null },
+      ]),
+    );
+    expect(await copyOf('130200')).toBeUndefined();
+    expectData(await arrive('130730'));
+    await relayToHenan();
+    expect((await copyOf()).stops.map((s: any) => s.status)).toEqual(['ARRIVED', 'ARRIVED']);
+  });
+
   it('should keep the newer copy when an older one comes after it', async () => {
     const trip = await plan({ vehicleCode: '冀G·00022' });
     await hebei.gql('transport', CANCEL, { trip: trip.id });

@@ -11,6 +11,14 @@ import { ownRegion } from '../validation/ownership.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
 import { lockTrip, requireStatus } from './trip-state.js';
 import { announceTrip } from './trip-news.js';
+import {
+  checkAssignments,
+  plannedStops,
+  writeStops,
+  type CheckedAssignment,
+  type PassengerAssignmentInput,
+} from './stops.js';
+import { stopRegionsOf } from './stop-records.js';
 
 /** `PlanTripInput` of the contract. */
 export interface PlanTripInput {
@@ -20,6 +28,8 @@ export interface PlanTripInput {
   vehicleCode: string;
   origin: string;
   destination: string;
+  /** Intermediate stops in order (`stops.ts`). */
+  stops?: string[] | null;
   departureAt: Date;
   expectedArrivalAt: Date;
   capacity: number;
@@ -47,6 +57,7 @@ export async function planTrip(
   const vehicleCode = requiredText(input.vehicleCode, 'input.vehicleCode', TEXT_LIMITS.vehicleCode);
   intInRange(input.capacity, 'input.capacity', 1, MAX_CAPACITY);
   notBefore(input.expectedArrivalAt, input.departureAt, 'input.expectedArrivalAt', 'input.departureAt');
+  const stops = plannedStops(input);
   const [trip] = await tx
     .insert(trips)
     .values({
@@ -61,6 +72,7 @@ export async function planTrip(
       capacity: input.capacity,
     })
     .returning();
+  await writeStops(tx, trip!.id, stops);
   events.add(tripEvent('PLANNED', trip!));
   await announceTrip(ctx, tx, events, trip!, 'PLANNED');
   return [trip!.id];
@@ -90,8 +102,10 @@ async function lockWorkers(tx: Tx, ids: readonly string[]): Promise<void> {
 }
 
 /**
- * Adds workers (of any province) to a PLANNED trip's manifest. Workers already on it are kept
- * once; capacity is never exceeded. A worker of this province must exist, must be one the caller
+ * Adds workers (of any province) to a PLANNED trip's manifest: `workerIds`, and `assignments`,
+ * each with the stop where he alights (one of the trip's stops; default the destination) and his
+ * carriage (`stops.ts`, `checkAssignments`). Workers already on it are kept once (an assignment
+ * sets his stop and carriage anew); capacity is never exceeded. A worker of this province must exist, must be one the caller
  * may assign (`access/passenger-consent.ts`: his home side, or his travel intent to the trip's
  * destination) and must not be on another PLANNED or DEPARTED trip (checked under a lock per
  * worker); workers of other provinces are taken as given.
@@ -102,10 +116,17 @@ export async function assignPassengers(
   tripId: string,
   workerIds: readonly string[],
   events: OutboxBatch,
+  assignments: readonly PassengerAssignmentInput[] = [],
 ): Promise<string[]> {
-  const ids = manifestChange(workerIds);
+  assignments.forEach((a, i) => {
+    decodeId(a.workerId, 'Worker', `assignments[${i}].workerId`);
+  });
+  const ids = manifestChange([...workerIds, ...assignments.map((a) => a.workerId)]);
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED'], 'assigning passengers');
+  const seats = new Map<string, CheckedAssignment>(
+    checkAssignments(workerIds, assignments, trip, await stopRegionsOf(tx, trip)).map((a) => [a.workerId, a]),
+  );
   await lockWorkers(tx, ids);
   const local = ids.filter((id) => decodeId(id).province === ctx.province);
   if (local.length > 0) {
@@ -149,8 +170,22 @@ export async function assignPassengers(
       'workerIds',
     );
   }
+  const placed = assignments.filter((a) => already.has(a.workerId)).map((a) => seats.get(a.workerId)!);
+  if (placed.length > 0)
+    await tx.execute(sql`
+      UPDATE ${tripPassengers} SET alight_at = v.alight_at, carriage = v.carriage
+      FROM unnest(${sql.param(placed.map((a) => a.workerId))}::text[], ${sql.param(placed.map((a) => a.alightAt))}::text[],
+        ${sql.param(placed.map((a) => a.carriage))}::text[]) AS v(worker_id, alight_at, carriage)
+      WHERE ${tripPassengers.tripId} = ${tripId} AND ${tripPassengers.workerId} = v.worker_id`);
   if (added.length > 0) {
-    await tx.insert(tripPassengers).values(added.map((workerId) => ({ tripId, workerId })));
+    await tx.insert(tripPassengers).values(
+      added.map((workerId) => ({
+        tripId,
+        workerId,
+        alightAt: seats.get(workerId)?.alightAt ?? null,
+        carriage: seats.get(workerId)?.carriage ?? null,
+      })),
+    );
     await announceTrip(ctx, tx, events, trip, 'ASSIGNED', added);
   }
   return [tripId];

@@ -1,8 +1,11 @@
 import type { RelayedTrip } from '@p2p/schema';
 import type { TripRow } from '../db/schema/index.js';
 
-/** A trip as the relay tells it to other provinces: ids, places, times and status, no manifest. */
-export function relayedTrip(trip: TripRow): RelayedTrip {
+/**
+ * A trip as the relay tells it to other provinces: ids, places, times and status, no manifest;
+ * `stops` (every stop in order, the destination last) when the trip has intermediate ones.
+ */
+export function relayedTrip(trip: TripRow, stops?: readonly string[]): RelayedTrip {
   return {
     id: trip.id,
     organizer: trip.organizer,
@@ -14,5 +17,6 @@ export function relayedTrip(trip: TripRow): RelayedTrip {
     expectedArrivalAt: trip.expectedArrivalAt.toISOString(),
     arrivedAt: trip.arrivedAt?.toISOString() ?? null,
     status: trip.status,
+    ...(stops && stops.length > 1 ? { stops: [...stops] } : {}),
   };
 }

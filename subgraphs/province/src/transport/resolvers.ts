@@ -6,15 +6,16 @@ import type { ResolverMap } from '../graphql/resolver-map.js';
 import { recordsFor, runMutation } from '../mutation.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
 import { transportStats } from '../summary/transport.js';
+import { cancelTrip, departTrip, updateEta, type BoardingInput } from './movement.js';
 import {
-  cancelTrip,
-  confirmArrival,
-  departTrip,
-  handOverTrip,
-  updateEta,
-  type BoardingInput,
+  confirmStopArrival,
+  copiedStops,
+  handOverStop,
+  servedStops,
   type ConfirmArrivalInput,
-} from './movement.js';
+  type PassengerAssignmentInput,
+} from './stops.js';
+import { alightingAt, stopsLoader } from './stop-records.js';
 import { assignPassengers, planTrip, removePassengers, type PlanTripInput } from './planning.js';
 import {
   findTrips,
@@ -27,6 +28,14 @@ import {
 import { isTripCopy, type ServedTrip } from './trip-copies.js';
 
 type Keyed = { idempotencyKey?: string | null };
+
+/** A `Passenger` as `Trip.passengers` serves it; `trip`: his own trip's row (null for a relayed copy). */
+interface ServedPassenger {
+  boarded: boolean;
+  alightAt: { code: string };
+  arrivalTemperature: number | null;
+  trip: TripRow | null;
+}
 
 /** Runs a trip mutation and returns the trip as it is after the commit. */
 async function oneTrip(
@@ -62,11 +71,11 @@ export const transportResolvers: ResolverMap = {
       oneTrip(ctx, 'planTrip', args, (tx, events) => planTrip(ctx, tx, args.input, events)),
     assignPassengers: (
       _: unknown,
-      args: Keyed & { tripId: string; workerIds: string[] },
+      args: Keyed & { tripId: string; workerIds: string[]; assignments?: PassengerAssignmentInput[] | null },
       ctx: ProvinceContext,
     ) =>
       oneTrip(ctx, 'assignPassengers', args, (tx, events) =>
-        assignPassengers(ctx, tx, args.tripId, args.workerIds, events),
+        assignPassengers(ctx, tx, args.tripId, args.workerIds, events, args.assignments ?? []),
       ),
     removePassengers: (
       _: unknown,
@@ -98,16 +107,18 @@ export const transportResolvers: ResolverMap = {
       ctx: ProvinceContext,
     ) =>
       oneTrip(ctx, 'confirmArrival', args, (tx, events) =>
-        confirmArrival(ctx, tx, args.tripId, args.input, events),
+        confirmStopArrival(ctx, tx, args.tripId, args.input, events),
       ),
     handOverTrip: (
       _: unknown,
-      args: Keyed & { tripId: string; handedOverTo: string },
+      args: Keyed & {
+        tripId: string;
+        handedOverTo?: string | null;
+        enterpriseId?: string | null;
+        stop?: string | null;
+      },
       ctx: ProvinceContext,
-    ) =>
-      oneTrip(ctx, 'handOverTrip', args, (tx, events) =>
-        handOverTrip(ctx, tx, args.tripId, args.handedOverTo, events),
-      ),
+    ) => oneTrip(ctx, 'handOverTrip', args, (tx, events) => handOverStop(ctx, tx, args.tripId, args, events)),
     cancelTrip: (_: unknown, args: Keyed & { tripId: string; reason: string }, ctx: ProvinceContext) =>
       oneTrip(ctx, 'cancelTrip', args, (tx, events) => cancelTrip(ctx, tx, args.tripId, args.reason, events)),
   },
@@ -116,13 +127,36 @@ export const transportResolvers: ResolverMap = {
     organizer: (t: ServedTrip) => regionRef(t.organizer),
     origin: (t: ServedTrip) => regionRef(t.origin),
     destination: (t: ServedTrip) => regionRef(t.destination),
+    handedOverToEnterprise: (t: ServedTrip) => entityRef('Enterprise', t.handedOverEnterprise),
+    // Stops and manifest: one statement each per tick; a relayed copy carries both (its stops coarse).
+    stops: async (t: ServedTrip, _: unknown, ctx: ProvinceContext) => {
+      if (isTripCopy(t)) return copiedStops(t);
+      const [stops, passengers] = await Promise.all([
+        stopsLoader(ctx).load(t.id),
+        passengersLoader(ctx).load(t.id),
+      ]);
+      return servedStops(t.destination, stops, passengers);
+    },
     // A relayed copy carries its manifest as last relayed; an own trip reads it (one statement per tick).
     passengers: async (t: ServedTrip, _: unknown, ctx: ProvinceContext) =>
       (isTripCopy(t) ? t.passengers : await passengersLoader(ctx).load(t.id)).map((p) => ({
         worker: entityRef('Worker', p.workerId),
         boarded: p.boarded,
         temperature: p.temperature,
+        alightAt: regionRef(alightingAt(p, t.destination)),
+        carriage: p.carriage ?? null,
+        arrivalTemperature: p.arrivalTemperature ?? null,
+        // read only when asked (the stops: one more statement per tick)
+        trip: isTripCopy(t) ? null : t,
       })),
+  },
+  Passenger: {
+    // His stop's arrival was confirmed with checks and he was not among them (a copy: never known).
+    missingAtArrival: async (p: ServedPassenger, _: unknown, ctx: ProvinceContext) => {
+      if (!p.trip || !p.boarded || p.arrivalTemperature != null) return false;
+      const stops = await stopsLoader(ctx).load(p.trip.id);
+      return stops.some((s) => s.checked && s.region === p.alightAt.code);
+    },
   },
   ReturnRequest: {
     __resolveReference: (ref: ReturnRequestRepresentation) => ref,

@@ -13,13 +13,18 @@ import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
 import { relayedTrip } from './relayed-trip.js';
 
-/** Everyone on the trip's manifest and whether he boarded, by worker id. */
+/** Everyone on the trip's manifest, whether he boarded and where he alights (null: the destination), by worker id. */
 async function passengersOf(tx: Tx, tripId: string): Promise<TripFact['workers']> {
-  return tx
-    .select({ id: tripPassengers.workerId, boarded: tripPassengers.boarded })
+  const rows = await tx
+    .select({
+      id: tripPassengers.workerId,
+      boarded: tripPassengers.boarded,
+      alightAt: tripPassengers.alightAt,
+    })
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, tripId))
     .orderBy(asc(tripPassengers.workerId));
+  return rows.map(({ alightAt, ...w }) => (alightAt == null ? w : { ...w, alightAt }));
 }
 
 /** The workers of a TRIP fact, grouped by their home province (the one their id encodes). */
@@ -35,8 +40,10 @@ function byHomeProvince(workers: TripFact['workers']): Map<string, TripFact['wor
 
 /**
  * Tells each home province of workers on `trip` about `news`: for ASSIGNED and REMOVED the
- * workers in `changed` (not boarded), for the other events every worker of that province on the
- * manifest with whether he boarded. PLANNED concerns nobody yet.
+ * workers in `changed` (not boarded), for ARRIVED and HANDED_OVER at a `stop` the workers
+ * alighting there (`stops.ts`: arrival and hand-over are per stop), for the other events every
+ * worker of that province on the manifest with whether he boarded; each with where he alights
+ * when it is not the destination. PLANNED concerns nobody yet.
  */
 export async function tellHomes(
   ctx: ProvinceContext,
@@ -45,13 +52,29 @@ export async function tellHomes(
   trip: TripRow,
   news: TripNews,
   changed: readonly string[],
+  stop?: string,
+  stops?: readonly string[],
 ): Promise<void> {
   if (news === 'PLANNED') return;
+  const perStop = stop != null && (news === 'ARRIVED' || news === 'HANDED_OVER');
+  const manifest = await passengersOf(tx, trip.id);
+  const byId = new Map(manifest.map((w) => [w.id, w]));
   const workers =
     news === 'ASSIGNED' || news === 'REMOVED'
-      ? changed.map((id) => ({ id, boarded: false }))
-      : await passengersOf(tx, trip.id);
-  const told = relayedTrip(trip);
+      ? changed.map((id) => {
+          const alightAt = byId.get(id)?.alightAt;
+          return alightAt == null ? { id, boarded: false } : { id, boarded: false, alightAt };
+        })
+      : perStop
+        ? manifest.filter((w) => (w.alightAt ?? trip.destination) === stop)
+        : manifest;
+  const told = relayedTrip(trip, stops);
   for (const [province, group] of byHomeProvince(workers))
-    tellProvince(ctx, events, province, { fact: 'TRIP', event: news, trip: told, workers: group });
+    tellProvince(ctx, events, province, {
+      fact: 'TRIP',
+      event: news,
+      trip: told,
+      workers: group,
+      ...(perStop ? { stop } : {}),
+    });
 }

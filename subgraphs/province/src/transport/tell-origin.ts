@@ -14,9 +14,10 @@ import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
 import { findPassengers } from './records.js';
 import { relayedTrip } from './relayed-trip.js';
+import { stopRegionsOf } from './stop-records.js';
 
 /** The trip as it is now, manifest included, as the relay carries it to the origin's province. */
-export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
+export async function tripCopyOf(tx: Tx, trip: TripRow, stops?: readonly string[]): Promise<TripCopyFact> {
   const [passengers = []] = await findPassengers(tx, [trip.id]);
   const clock = await tx.execute(
     sql`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms`,
@@ -25,7 +26,7 @@ export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
   return {
     fact: 'TRIP_COPY',
     trip: {
-      ...relayedTrip(trip),
+      ...relayedTrip(trip, stops ?? (await stopRegionsOf(tx, trip))),
       capacity: trip.capacity,
       headcount: trip.headcount,
       handedOverTo: trip.handedOverTo,
@@ -36,6 +37,9 @@ export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
         workerId: p.workerId,
         boarded: p.boarded,
         temperature: p.temperature,
+        ...(p.alightAt != null ? { alightAt: p.alightAt } : {}),
+        ...(p.carriage != null ? { carriage: p.carriage } : {}),
+        ...(p.arrivalTemperature != null ? { arrivalTemperature: p.arrivalTemperature } : {}),
       })),
     },
   };
@@ -52,8 +56,9 @@ export async function tellOrigin(
   events: OutboxBatch,
   trip: TripRow,
   _news: TripNews,
+  stops?: readonly string[],
 ): Promise<void> {
   const target = provinceOf(trip.origin);
   if (target === ctx.province) return;
-  tellProvince(ctx, events, target, await tripCopyOf(tx, trip));
+  tellProvince(ctx, events, target, await tripCopyOf(tx, trip, stops));
 }

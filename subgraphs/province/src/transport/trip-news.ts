@@ -9,12 +9,14 @@ import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { TripRow } from '../db/schema/index.js';
 import type { OutboxBatch } from '../outbox.js';
+import { stopRegionsOf } from './stop-records.js';
 import { tellHomes } from './tell-homes.js';
 import { tellOrigin } from './tell-origin.js';
 
 /**
  * Tells the provinces concerned what happened to `trip` (as it is now).
  * @param changed for ASSIGNED and REMOVED, the workers added or taken off the manifest.
+ * @param stop for ARRIVED and HANDED_OVER, the stop where it happened (`stops.ts`).
  */
 export async function announceTrip(
   ctx: ProvinceContext,
@@ -23,7 +25,9 @@ export async function announceTrip(
   trip: TripRow,
   news: TripNews,
   changed: readonly string[] = [],
+  stop?: string,
 ): Promise<void> {
-  await tellHomes(ctx, tx, events, trip, news, changed);
-  await tellOrigin(ctx, tx, events, trip, news);
+  const stops = await stopRegionsOf(tx, trip);
+  await tellHomes(ctx, tx, events, trip, news, changed, stop, stops);
+  await tellOrigin(ctx, tx, events, trip, news, stops);
 }
