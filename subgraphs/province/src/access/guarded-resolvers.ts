@@ -1,4 +1,4 @@
-import type { Caller } from '@p2p/schema';
+import { tryDecodeId, type Caller } from '@p2p/schema';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ProvinceContext } from '../context.js';
 import type { PassengerRow, WorkerRow } from '../db/schema/index.js';
@@ -176,7 +176,9 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
  * True when `caller` sees the boarding temperature of a passenger: the departure's side (an
  * officer whose region contains the trip's organiser or its origin, where it was taken), the
  * receiving place until hand-over, and whoever sees the worker's health (`workerView`, for a
- * worker of this province). The same for a relayed copy of a trip organised elsewhere.
+ * worker of this province; for another province's worker, the officer of his home province, the
+ * province his id encodes). The same for a relayed copy of a trip organised elsewhere, and for
+ * his boarding refusal.
  */
 async function seesTemperature(
   ctx: ProvinceContext,
@@ -187,14 +189,18 @@ async function seesTemperature(
   if (caller.role === 'worker') return isWorkerHimself(caller, workerId);
   if (officerCovers(caller, trip.organizer) || officerCovers(caller, trip.origin)) return true;
   if (trip.status !== 'HANDED_OVER' && trip.status !== 'CANCELLED' && atTripEnd(caller, trip)) return true;
-  if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
+  if (!isOwnId(workerId, 'Worker', ctx.province)) {
+    // another province's worker: his home province's officer (the id says which) sees his health
+    const home = tryDecodeId(workerId)?.province;
+    return !!home && caller.role === 'province' && officerCovers(caller, home);
+  }
   const worker = await workerLoader(ctx).load(workerId);
   return !!worker && (await workerView(ctx, caller, worker)).health;
 }
 
 /**
- * `Trip.passengers` with each temperature hidden (null) from callers who may not see it; a worker
- * sees himself alone among them.
+ * `Trip.passengers` with each temperature and boarding refusal (health data: a fever, a code)
+ * hidden (null) from callers who may not see it; a worker sees himself alone among them.
  */
 function guardedPassengers(resolve: Resolver): Resolver {
   return async (trip, args, ctx, info) => {
@@ -208,7 +214,7 @@ function guardedPassengers(resolve: Resolver): Resolver {
       passengers.map(async (p) =>
         p.worker && (await seesTemperature(ctx, caller, trip as ServedTrip, p.worker.id))
           ? p
-          : { ...p, temperature: null },
+          : { ...p, temperature: null, boardingRefusal: null },
       ),
     );
   };

@@ -20,12 +20,16 @@ import { DEPARTURE_FACT_HANDLERS } from './departure-events.js';
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
 import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
 import { TRIP_FACT_HANDLERS } from './trip-facts.js';
+import { HEALTH_COPY_FACT_HANDLERS } from '../transport/health-copies.js';
+import { HEALTH_COPY_SENDERS } from '../workers/health-copy-sender.js';
 
 const TABLES: readonly FactHandlerTable[] = [
   TRIP_FACT_HANDLERS,
   DEPARTURE_FACT_HANDLERS,
   TRIP_COPY_FACT_HANDLERS,
   REQUEST_FACT_HANDLERS,
+  HEALTH_COPY_SENDERS,
+  HEALTH_COPY_FACT_HANDLERS,
 ];
 
 /** True when this province has a handler for facts of `kind`. */

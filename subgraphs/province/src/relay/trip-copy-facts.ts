@@ -50,6 +50,7 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
       workerId: p.workerId,
       boarded: p.boarded,
       temperature: p.temperature,
+      refusal: p.refusal ?? null,
     })),
     plannedAt: instant(trip.plannedAt, 'plannedAt'),
     updatedAt: asOf,

@@ -122,6 +122,7 @@ export const transportResolvers: ResolverMap = {
         worker: entityRef('Worker', p.workerId),
         boarded: p.boarded,
         temperature: p.temperature,
+        boardingRefusal: p.refusal ?? null,
       })),
   },
   ReturnRequest: {

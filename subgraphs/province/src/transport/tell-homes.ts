@@ -13,13 +13,17 @@ import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
 import { relayedTrip } from './relayed-trip.js';
 
-/** Everyone on the trip's manifest and whether he boarded, by worker id. */
+/**
+ * Everyone on the trip's manifest and whether he boarded, by worker id; with why he stayed off
+ * once the boarding gate refused him (the home side lists the refused, `refusedBoardings`).
+ */
 async function passengersOf(tx: Tx, tripId: string): Promise<TripFact['workers']> {
-  return tx
-    .select({ id: tripPassengers.workerId, boarded: tripPassengers.boarded })
+  const rows = await tx
+    .select({ id: tripPassengers.workerId, boarded: tripPassengers.boarded, refusal: tripPassengers.refusal })
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, tripId))
     .orderBy(asc(tripPassengers.workerId));
+  return rows.map(({ refusal, ...w }) => (refusal ? { ...w, refusal } : w));
 }
 
 /** The workers of a TRIP fact, grouped by their home province (the one their id encodes). */

@@ -36,6 +36,7 @@ export async function tripCopyOf(tx: Tx, trip: TripRow): Promise<TripCopyFact> {
         workerId: p.workerId,
         boarded: p.boarded,
         temperature: p.temperature,
+        refusal: p.refusal,
       })),
     },
   };
