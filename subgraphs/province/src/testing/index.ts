@@ -12,3 +12,4 @@ export * from './silent-log.js';
 export * from './signed-province.js';
 export * from './apply-facts.js';
 export * from './signed-requests.js';
+export * from './boarding.js';

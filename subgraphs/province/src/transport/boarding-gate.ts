@@ -59,7 +59,8 @@ export function boardingRefusal(
   if (settings.nucleicAcidValidDays > 0) {
     const earliest = chinaDay(new Date(departureAt.getTime() - settings.nucleicAcidValidDays * DAY_MS));
     const tested = record.testedAt ? chinaDay(record.testedAt) : undefined;
-    if (record.nucleicAcid !== 'NEGATIVE' || !tested || tested < earliest || tested > day) return 'HEALTH_CODE';
+    if (record.nucleicAcid !== 'NEGATIVE' || !tested || tested < earliest || tested > day)
+      return 'HEALTH_CODE';
   }
   return null;
 }

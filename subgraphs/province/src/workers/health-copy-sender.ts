@@ -26,7 +26,8 @@ import { isOwnId } from '../validation/ownership.js';
  * and `as_of_ms`, the database clock when the record was read (under the row's lock: a copy is
  * replaced only by a later one).
  */
-export const HEALTH_RECORD_COLUMNS = sql.raw(`w."id", w."current_trip_id", w."health_code", w."health_issued_by",
+export const HEALTH_RECORD_COLUMNS =
+  sql.raw(`w."id", w."current_trip_id", w."health_code", w."health_issued_by",
   (extract(epoch from w."health_checked_at") * 1000)::float8 as "checked_ms",
   (extract(epoch from w."health_valid_until") * 1000)::float8 as "valid_until_ms",
   w."health_nucleic_acid", (extract(epoch from w."health_tested_at") * 1000)::float8 as "tested_ms",
@@ -115,7 +116,8 @@ export const sendHealthOnAssignment: FactRunHandler<TripFact> = {
       await tx.execute(sql`select ${HEALTH_RECORD_COLUMNS} from "workers" as w
         where w."id" = ANY(${sql.param([...wanted.keys()].sort())}::text[]) order by w."id"`),
     );
-    for (const row of rows) for (const organiser of wanted.get(row.id) ?? []) tellCopy(ctx, events, organiser, row);
+    for (const row of rows)
+      for (const organiser of wanted.get(row.id) ?? []) tellCopy(ctx, events, organiser, row);
   },
 };
 

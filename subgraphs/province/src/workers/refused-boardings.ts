@@ -74,8 +74,9 @@ export function refusedBoardingPage(
     },
     async () =>
       Number(
-        rowsOf<{ n: number | string }>(await db.execute(sql`SELECT count(*) AS n FROM ${from} WHERE ${where}`))[0]
-          ?.n ?? 0,
+        rowsOf<{ n: number | string }>(
+          await db.execute(sql`SELECT count(*) AS n FROM ${from} WHERE ${where}`),
+        )[0]?.n ?? 0,
       ),
   );
 }
