@@ -132,7 +132,7 @@ describe.skipIf(!servicesExist)(
       // a health record, so the table tells who sees it (#11.4)
       await must(
         'province:450000',
-        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-18T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id } }',
+        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-18T09:00:00+08:00", validUntil: "2020-02-25T09:00:00+08:00", nucleicAcid: NEGATIVE, testedAt: "2020-02-18T09:00:00+08:00" }) { id } }',
         { w: fixture.worker },
       );
       const [departing2, arriving2, handedOver2] = (
