@@ -266,7 +266,9 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
     );
     if (progress.boarded) {
       const organiserProvince = provinceOf(trip.organizer ?? trip.origin);
-      const foreign = passengers.some((p) => provinceOf(workerByKey.get(p)!.worker.home) !== organiserProvince);
+      const foreign = passengers.some(
+        (p) => provinceOf(workerByKey.get(p)!.worker.home) !== organiserProvince,
+      );
       if (foreign) await options.waitForRelay?.();
       const boarded = progress.boarded === 'all' ? passengers : progress.boarded;
       const list = boarded.map((p, i) => ({ workerId: ids.workers[p], temperature: temperatureOf(i) }));

@@ -183,6 +183,13 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: outcomes('FORBIDDEN', { 'province:450000': 'full', ministry: 'masked' }),
   },
   {
+    // #14: the home side's follow-up list (health data: not the ministry, which reads summary.health)
+    operation: 'refusedBoardings (the home city)',
+    query:
+      '{ refusedBoardings(homeRegion: "450200", first: 5) { totalCount edges { node { id reason refusedAt worker { id } } } } }',
+    expect: onlyFor('province:450000', 'city:450200'),
+  },
+  {
     operation: 'enterprise',
     query: 'query($id: ID!) { enterprise(id: $id) { name openings } }',
     variables: (f) => ({ id: f.enterprise }),
