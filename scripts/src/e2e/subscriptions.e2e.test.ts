@@ -345,6 +345,15 @@ describe.skipIf(!servicesExist)(
         `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
         { id, w: [registerWorker.id] },
       );
+      // #14: the boarding gate wants his home officer's GREEN code, valid on the departure day
+      await mutate(
+        '130000',
+        `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }`,
+        {
+          w: registerWorker.id,
+          i: { code: 'GREEN', issuedBy: '130000', checkedAt: hoursAgo(9), validUntil: hoursAgo(-72) },
+        },
+      );
       await mutate(
         '130000',
         `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`,
