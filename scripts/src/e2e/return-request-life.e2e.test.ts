@@ -178,7 +178,10 @@ describe.skipIf(!servicesExist)(
       // #14: the boarding gate wants his home officer's GREEN code, valid on the departure day
       await q(
         `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }`,
-        { w: workerId, i: { code: 'GREEN', issuedBy: '410000', checkedAt: hoursAgo(11), validUntil: hoursAgo(-72) } },
+        {
+          w: workerId,
+          i: { code: 'GREEN', issuedBy: '410000', checkedAt: hoursAgo(11), validUntil: hoursAgo(-72) },
+        },
         henan,
       );
       await q(

@@ -187,7 +187,9 @@ export async function runScenario(
   // 3. Trips: passengers of any province (free workers only, each on one trip), then a fate each.
   // Every worker's home officer records a GREEN code valid around the departures (#14's gate).
   await perProvince(async (p) => {
-    const ids = [...model.workers.values()].filter((w) => w.id.slice(1, 3) === p.slice(0, 2)).map((w) => w.id);
+    const ids = [...model.workers.values()]
+      .filter((w) => w.id.slice(1, 3) === p.slice(0, 2))
+      .map((w) => w.id);
     const input = {
       code: 'GREEN',
       issuedBy: p,
@@ -195,7 +197,11 @@ export async function runScenario(
       validUntil: new Date(Date.now() + 3 * 86_400_000).toISOString(),
     };
     for (let i = 0; i < ids.length; i += 1_000)
-      await write(HEALTH_CHECKS, { items: ids.slice(i, i + 1_000).map((workerId) => ({ workerId, input })) }, p);
+      await write(
+        HEALTH_CHECKS,
+        { items: ids.slice(i, i + 1_000).map((workerId) => ({ workerId, input })) },
+        p,
+      );
   });
   const free = [...model.workers.values()].filter(isFree);
   const trips = provinces.flatMap((p) =>
