@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       const ids = await seedDemo(federation.gatewayUrl, {
         provinces: options.provinces,
         tokenFor: federation.tokenFor,
+        waitForRelay: () => federation.waitForRelay({ timeoutMs: 60_000 }),
         log: (line) => console.error(`  ${line}`),
       });
       seeded = ids;

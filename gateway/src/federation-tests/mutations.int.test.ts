@@ -152,7 +152,12 @@ describe('mutation routing', () => {
       {
         items: [ids[0], encodeId('Worker', HE)].map((workerId) => ({
           workerId,
-          input: { code: 'GREEN', testedAt: '2020-02-18T09:00:00+08:00' },
+          input: {
+            code: 'GREEN',
+            issuedBy: '450000',
+            checkedAt: '2020-02-18T09:00:00+08:00',
+            validUntil: '2020-02-25T09:00:00+08:00',
+          },
         })),
       },
     );

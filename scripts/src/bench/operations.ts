@@ -26,7 +26,7 @@ export const WORKERS_BY_ID = `query WorkersById(${Array.from({ length: WORKERS_P
 ${Array.from({ length: WORKERS_PER_BATCH }, (_, i) => `  w${i}: worker(id: $id${i}) { id name status homeRegion { code } }`).join('\n')}
 }`;
 
-const WORKER = `query Worker($id: ID!) { worker(id: $id) { id name phone status homeRegion { code name } workRegion { code name } health { code testedAt } } }`;
+const WORKER = `query Worker($id: ID!) { worker(id: $id) { id name phone status homeRegion { code name } workRegion { code name } health { code checkedAt } } }`;
 const WORKERS_PAGE = `query WorkersPage($homeRegion: RegionCode!) { workers(homeRegion: $homeRegion, first: 20) { edges { node { id name status } } pageInfo { hasNextPage endCursor } } }`;
 const RETURN_REQUESTS = `query ReturnRequests($destination: RegionCode!) {
   returnRequests(destination: $destination, first: 10) { edges { node { id plannedReturnDate status enterprise { name } worker { name homeRegion { name } } } } }
@@ -114,7 +114,7 @@ export function registerWorker(province: string, worker: WorkerIdentity): Operat
   };
 }
 
-/** A green health check taken a minute ago. */
+/** A green health code checked a minute ago on the home province's platform (valid 7 days), a negative test. */
 export function recordHealthCheck(workerId: string): Operation {
   return {
     name: 'recordHealthCheck',
@@ -123,8 +123,11 @@ export function recordHealthCheck(workerId: string): Operation {
       workerId,
       input: {
         code: 'GREEN',
-        testedAt: new Date(Date.now() - 60_000).toISOString(),
+        issuedBy: homeOf(workerId),
+        checkedAt: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
         nucleicAcid: 'NEGATIVE',
+        testedAt: new Date(Date.now() - 60_000).toISOString(),
       },
     },
     as: homeOf(workerId),

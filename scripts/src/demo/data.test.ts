@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertResidentId, findRegion, provinceOf, regionContains, ancestorAt } from '@p2p/schema';
 import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
-import { demoIdNumber, demoPhone, demoSubset } from './model.js';
+import { demoHealthInput, demoIdNumber, demoPhone, demoSubset } from './model.js';
 
 const { enterprises, workers, returnRequests, trips } = DEMO_DATA;
 const workerKeys = new Set(workers.map((w) => w.key));
@@ -80,7 +80,11 @@ describe('demo data', () => {
       for (const p of boarded) {
         const health = workers.find((w) => w.key === p)!.health;
         expect(health?.code, `${p} boards ${t.key} with a green code`).toBe('GREEN');
-        expect(Date.parse(health!.testedAt)).toBeLessThan(Date.parse(t.departureAt));
+        // checked before the departure, by the home province's platform, still valid on the day
+        expect(Date.parse(health!.checkedAt)).toBeLessThan(Date.parse(t.departureAt));
+        const input = demoHealthInput(workers.find((w) => w.key === p)!, health!);
+        expect(input.issuedBy).toMatch(/^\d{2}0000$/);
+        expect(Date.parse(input.validUntil)).toBeGreaterThan(Date.parse(t.departureAt));
       }
     }
   });

@@ -111,8 +111,13 @@ const enterprises: DemoEnterprise[] = [
   },
 ];
 
-/** Green code and a negative test the day before a departure. */
-const cleared = (testedAt: string): DemoHealth => ({ code: 'GREEN', testedAt, nucleicAcid: 'NEGATIVE' });
+/** Green code (home province's platform, valid 7 days) and a negative test the day before a departure. */
+const cleared = (checkedAt: string): DemoHealth => ({
+  code: 'GREEN',
+  checkedAt,
+  nucleicAcid: 'NEGATIVE',
+  testedAt: checkedAt,
+});
 const P = 'REGISTERED_POOR' as const;
 const L = 'LIFTED' as const;
 const N = 'NONE' as const;
@@ -315,7 +320,12 @@ const workers: DemoWorker[] = [
     seq: 39,
     poverty: N,
     skills: ['电子装配'],
-    health: { code: 'YELLOW', testedAt: '2020-02-25T15:00:00+08:00', nucleicAcid: 'PENDING' },
+    health: {
+      code: 'YELLOW',
+      checkedAt: '2020-02-25T15:00:00+08:00',
+      nucleicAcid: 'PENDING',
+      testedAt: '2020-02-25T15:00:00+08:00',
+    },
     intent: { earliestDate: '2020-03-05', latestDate: '2020-03-20', destination: '440306', mode: 'TRAIN' },
   },
   // Guangxi: asked back by a Beijing enterprise

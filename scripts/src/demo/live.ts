@@ -56,8 +56,9 @@ interface Lane {
   passengers: string[];
 }
 
-const M: Record<Step, string> = {
+const M: Record<Step | 'health', string> = {
   plan: `mutation LivePlan($input: PlanTripInput!, $key: String) { planTrip(input: $input, idempotencyKey: $key) { id vehicleCode } }`,
+  health: `mutation LiveHealth($id: ID!, $input: HealthCheckInput!) { recordHealthCheck(workerId: $id, input: $input) { id } }`,
   assign: `mutation LiveAssign($id: ID!, $workers: [ID!]!, $key: String) { assignPassengers(tripId: $id, workerIds: $workers, idempotencyKey: $key) { id } }`,
   depart: `mutation LiveDepart($id: ID!, $boarded: [BoardingInput!]!, $key: String) { departTrip(tripId: $id, boarded: $boarded, idempotencyKey: $key) { id } }`,
   eta: `mutation LiveEta($id: ID!, $at: DateTime!, $key: String) { updateEta(tripId: $id, expectedArrivalAt: $at, idempotencyKey: $key) { id } }`,
@@ -119,6 +120,21 @@ export function startLiveTrips(gatewayUrl: string, ids: DemoIds, options: LiveTr
     switch (step) {
       case 'plan':
         lane.passengers = passengersFor(lane);
+        // Their home province checks their health code today (the boarding gate wants it valid on
+        // the day); the record reaches the organiser through the relay when they are assigned.
+        for (const workerId of lane.passengers) {
+          const home = tryDecodeId(workerId)?.province;
+          if (!home) continue;
+          await graphqlRequest(
+            gatewayUrl,
+            M.health,
+            {
+              id: workerId,
+              input: { code: 'GREEN', issuedBy: home, checkedAt: at(-2), validUntil: at(7 * 24 * 60) },
+            },
+            await headersFor('province', home),
+          );
+        }
         answer = await graphqlRequest(
           gatewayUrl,
           M.plan,

@@ -24,11 +24,28 @@ export interface DemoEnterprise {
   filled: number;
 }
 
-/** A health check before departure. */
+/**
+ * A health check before departure: the code as checked on the platform of `issuedBy` (default:
+ * the worker's home province), valid `validDays` days (default 7) after `checkedAt`; a
+ * nucleic-acid result with the time its sample was taken.
+ */
 export interface DemoHealth {
   code: 'GREEN' | 'YELLOW' | 'RED';
-  testedAt: string;
+  checkedAt: string;
+  issuedBy?: string;
+  validDays?: number;
   nucleicAcid?: 'NEGATIVE' | 'POSITIVE' | 'PENDING';
+  testedAt?: string;
+}
+
+/** The `HealthCheckInput` of a demo worker's check. */
+export function demoHealthInput(worker: Pick<DemoWorker, 'home'>, health: DemoHealth) {
+  const { validDays = 7, issuedBy = provinceOf(worker.home), ...rest } = health;
+  return {
+    ...rest,
+    issuedBy,
+    validUntil: new Date(Date.parse(health.checkedAt) + validDays * 86_400_000).toISOString(),
+  };
 }
 
 /** What the worker declared in the ministry's mini-program. */

@@ -10,6 +10,7 @@ import { provinceOf } from '@p2p/schema';
 import { graphqlData } from '@p2p/runtime';
 import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
 import {
+  demoHealthInput,
   demoIdNumber,
   demoPhone,
   demoSubset,
@@ -42,6 +43,12 @@ export interface SeedOptions {
   tokenFor?: (role: 'province' | 'enterprise', region: string, enterpriseId?: string) => Promise<string>;
   /** Progress lines (one per phase). */
   log?: (line: string) => void;
+  /**
+   * Waits until the relay delivered every fact (the harness federation's `waitForRelay`): called
+   * before a trip carrying workers of another province than its organiser's departs, so the
+   * boarding gate has their health records (relayed by their home province). Absent: no wait.
+   */
+  waitForRelay?: () => Promise<unknown>;
 }
 
 /** Ids the hub gave to the demo records, by their key in data.ts. */
@@ -144,7 +151,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
     if (w.health)
       await send(
         M.recordHealthCheck,
-        { id: ids.workers[w.key], input: w.health, key: keyOf('health', w.key) },
+        { id: ids.workers[w.key], input: demoHealthInput(w, w.health), key: keyOf('health', w.key) },
         { officerOf: w.home },
       );
     if (w.intent)
@@ -258,6 +265,11 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       organiser,
     );
     if (progress.boarded) {
+      const organiserProvince = provinceOf(trip.organizer ?? trip.origin);
+      const foreign = passengers.some(
+        (p) => provinceOf(workerByKey.get(p)!.worker.home) !== organiserProvince,
+      );
+      if (foreign) await options.waitForRelay?.();
       const boarded = progress.boarded === 'all' ? passengers : progress.boarded;
       const list = boarded.map((p, i) => ({ workerId: ids.workers[p], temperature: temperatureOf(i) }));
       await send(M.departTrip, { id, boarded: list, key: keyOf('depart', key) }, organiser);

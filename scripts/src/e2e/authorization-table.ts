@@ -187,6 +187,13 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: outcomes('FORBIDDEN', { 'province:450000': 'full', ministry: 'masked' }),
   },
   {
+    // #14: the home side's follow-up list (health data: not the ministry, which reads summary.health)
+    operation: 'refusedBoardings (the home city)',
+    query:
+      '{ refusedBoardings(homeRegion: "450200", first: 5) { totalCount edges { node { id reason refusedAt worker { id } } } } }',
+    expect: onlyFor('province:450000', 'city:450200'),
+  },
+  {
     operation: 'enterprise',
     query: 'query($id: ID!) { enterprise(id: $id) { name openings } }',
     variables: (f) => ({ id: f.enterprise }),
@@ -317,7 +324,7 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
   {
     operation: 'recordHealthCheck',
     query:
-      'mutation($w: ID!, $k: String) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00", nucleicAcid: NEGATIVE }, idempotencyKey: $k) { id } }',
+      'mutation($w: ID!, $k: String) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-19T09:00:00+08:00", validUntil: "2020-02-26T09:00:00+08:00", nucleicAcid: NEGATIVE, testedAt: "2020-02-19T09:00:00+08:00" }, idempotencyKey: $k) { id } }',
     variables: (f) => ({ w: f.worker, k: key('recordHealthCheck') }),
     // the worker's own report is stored as SELF-declared (#13.7)
     expect: onlyFor('province:450000', 'city:450200', 'worker:own'),
@@ -333,7 +340,7 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     // #13.5: an officer outside the worker's home gets the item refused (FORBIDDEN), the others the call
     operation: 'recordHealthChecks',
     query:
-      'mutation($w: ID!, $k: String) { recordHealthChecks(items: [{ workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T10:00:00+08:00" } }], idempotencyKey: $k) { items { index error { code } } } }',
+      'mutation($w: ID!, $k: String) { recordHealthChecks(items: [{ workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-19T10:00:00+08:00", validUntil: "2020-02-26T10:00:00+08:00" } }], idempotencyKey: $k) { items { index error { code } } } }',
     variables: (f) => ({ w: f.worker, k: key('recordHealthChecks') }),
     judge: firstItem('recordHealthChecks'),
     expect: onlyFor('province:450000', 'city:450200'),

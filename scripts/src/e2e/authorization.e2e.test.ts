@@ -132,7 +132,7 @@ describe.skipIf(!servicesExist)(
       // a health record, so the table tells who sees it (#11.4)
       await must(
         'province:450000',
-        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-18T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id } }',
+        'mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-18T09:00:00+08:00", validUntil: "2020-02-25T09:00:00+08:00", nucleicAcid: NEGATIVE, testedAt: "2020-02-18T09:00:00+08:00" }) { id } }',
         { w: fixture.worker },
       );
       const [departing2, arriving2, handedOver2] = (
@@ -230,6 +230,29 @@ describe.skipIf(!servicesExist)(
           `mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }`,
           { t: trip, i: ARRIVAL },
         );
+      // #14: the boarding gate wants a recognised GREEN code valid on the departure day (20 Feb)
+      await must(
+        'province:450000',
+        `mutation($items: [HealthCheckItemInput!]!) { recordHealthChecks(items: $items) { items { error { code } } } }`,
+        {
+          items: [
+            fixture.departing,
+            fixture.arriving,
+            fixture.handedOver,
+            departing2,
+            arriving2,
+            handedOver2,
+          ].map((workerId) => ({
+            workerId,
+            input: {
+              code: 'GREEN',
+              issuedBy: '450000',
+              checkedAt: '2020-02-19T09:00:00+08:00',
+              validUntil: '2020-02-26T09:00:00+08:00',
+            },
+          })),
+        },
+      );
       await assign(fixture.trip, fixture.worker);
       await assign(fixture.tripToDepart, fixture.departing);
       await assign(departTrip2!, departing2);

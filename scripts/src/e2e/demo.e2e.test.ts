@@ -31,7 +31,11 @@ describe.skipIf(!servicesExist)(
     beforeAll(async () => {
       federation = await startFederation({ provinces: PROVINCES });
       ministry = await federation.authorization('ministry');
-      ids = await seedDemo(federation.gatewayUrl, { provinces: PROVINCES, tokenFor: federation.tokenFor });
+      ids = await seedDemo(federation.gatewayUrl, {
+        provinces: PROVINCES,
+        tokenFor: federation.tokenFor,
+        waitForRelay: () => federation.waitForRelay(),
+      });
     }, 180_000);
     afterAll(() => federation?.close(), 60_000);
 
@@ -141,6 +145,7 @@ describe.skipIf(!servicesExist)(
       const again = await seedDemo(federation.gatewayUrl, {
         provinces: PROVINCES,
         tokenFor: federation.tokenFor,
+        waitForRelay: () => federation.waitForRelay(),
       });
       expect(again).toEqual(ids);
     });

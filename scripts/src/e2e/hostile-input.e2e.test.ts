@@ -105,6 +105,7 @@ describe.skipIf(!servicesExist || !DATABASE_URL)('hostile input through the gate
     const ids = await seedDemo(federation.gatewayUrl, {
       provinces: PROVINCES,
       tokenFor: federation.tokenFor,
+      waitForRelay: () => federation.waitForRelay(),
     });
     const enterpriseId = ids.enterprises['bj-build']!;
     const enterpriseRegion = DEMO_DATA.enterprises.find((e) => e.key === 'bj-build')!.region;

@@ -260,14 +260,62 @@ export class HostileGenerator {
           query:
             'mutation($id: ID!, $input: HealthCheckInput!) { recordHealthCheck(workerId: $id, input: $input) { id } }',
           variables: this.random.chance(0.5)
-            ? { id: this.badId('worker'), input: { code: 'GREEN', testedAt: '2020-02-10T08:00:00Z' } }
+            ? {
+                id: this.badId('worker'),
+                input: {
+                  code: 'GREEN',
+                  issuedBy: '450000',
+                  checkedAt: '2020-02-10T08:00:00Z',
+                  validUntil: '2020-02-17T08:00:00Z',
+                },
+              }
             : {
                 id: this.pick(this.targets.guangxiWorkers),
                 input: this.pick([
-                  { code: 'PURPLE', testedAt: '2020-02-10T08:00:00Z' },
-                  { code: 'GREEN', testedAt: this.pick(BAD_DATETIMES) },
-                  { code: 'GREEN', testedAt: '2020-02-10T08:00:00Z', nucleicAcid: 'MAYBE' },
-                  { code: this.anyValue(), testedAt: '2020-02-10T08:00:00Z' },
+                  {
+                    code: 'PURPLE',
+                    issuedBy: '450000',
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-02-17T08:00:00Z',
+                  },
+                  {
+                    code: 'GREEN',
+                    issuedBy: '450000',
+                    checkedAt: this.pick(BAD_DATETIMES),
+                    validUntil: '2020-02-17T08:00:00Z',
+                  },
+                  {
+                    code: 'GREEN',
+                    issuedBy: this.pick(BAD_REGIONS),
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-02-17T08:00:00Z',
+                  },
+                  {
+                    code: 'GREEN',
+                    issuedBy: '450200',
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-02-17T08:00:00Z',
+                  },
+                  {
+                    code: 'GREEN',
+                    issuedBy: '450000',
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-04-17T08:00:00Z',
+                  },
+                  {
+                    code: 'GREEN',
+                    issuedBy: '450000',
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-02-17T08:00:00Z',
+                    nucleicAcid: 'MAYBE',
+                    testedAt: '2020-02-10T08:00:00Z',
+                  },
+                  {
+                    code: this.anyValue(),
+                    issuedBy: '450000',
+                    checkedAt: '2020-02-10T08:00:00Z',
+                    validUntil: '2020-02-17T08:00:00Z',
+                  },
                 ]),
               },
         },
@@ -458,7 +506,7 @@ export class HostileGenerator {
         caller: onWorker,
         body: {
           query:
-            'mutation($id: ID!) { recordHealthCheck(workerId: $id, input: { code: RED, testedAt: "2020-02-10T08:00:00Z" }) { id health { code } } }',
+            'mutation($id: ID!) { recordHealthCheck(workerId: $id, input: { code: RED, issuedBy: "450000", checkedAt: "2020-02-10T08:00:00Z", validUntil: "2020-02-17T08:00:00Z" }) { id health { code } } }',
           variables: { id: this.pick(this.targets.guangxiWorkers) },
         },
       }),

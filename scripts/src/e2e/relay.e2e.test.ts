@@ -140,7 +140,24 @@ describe.skipIf(!servicesExist)(
         'province',
         GUANGXI,
       );
+      // #14: their home officer's GREEN codes travel to the organiser's gate (HEALTH_COPY) when assigned
+      for (const w of workers)
+        await write(
+          'mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }',
+          {
+            w,
+            i: {
+              code: 'GREEN',
+              issuedBy: HENAN,
+              checkedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+              validUntil: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+            },
+          },
+          'province',
+          HENAN,
+        );
       await write(ASSIGN, { t: planTrip.id, w: workers }, 'province', GUANGXI);
+      await federation.waitForRelay();
       await write(
         DEPART,
         { t: planTrip.id, b: workers.map((workerId) => ({ workerId, temperature: 36.5 })) },

@@ -175,6 +175,15 @@ describe.skipIf(!servicesExist)(
       );
       await eventually(async () => (await request()).status === 'ARRANGED');
       expect((await request()).trip).toEqual({ id: tripId, status: 'PLANNED' });
+      // #14: the boarding gate wants his home officer's GREEN code, valid on the departure day
+      await q(
+        `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }`,
+        {
+          w: workerId,
+          i: { code: 'GREEN', issuedBy: '410000', checkedAt: hoursAgo(11), validUntil: hoursAgo(-72) },
+        },
+        henan,
+      );
       await q(
         `mutation($t: ID!, $w: ID!) { departTrip(tripId: $t, boarded: [{ workerId: $w, temperature: 36.4 }]) { id } }`,
         { t: tripId, w: workerId },

@@ -345,6 +345,17 @@ describe.skipIf(!servicesExist)(
         `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
         { id, w: [registerWorker.id] },
       );
+      // #14: the boarding gate wants his home officer's GREEN code, valid on the departure day; it
+      // reaches the Hebei organiser through the relay (HEALTH_COPY, sent when he is assigned)
+      await mutate(
+        worker.home,
+        `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }`,
+        {
+          w: registerWorker.id,
+          i: { code: 'GREEN', issuedBy: '410000', checkedAt: hoursAgo(9), validUntil: hoursAgo(-72) },
+        },
+      );
+      await hub.waitForRelay();
       await mutate(
         '130000',
         `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`,

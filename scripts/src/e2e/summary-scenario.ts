@@ -29,7 +29,15 @@ export interface ScenarioOptions {
   tripsPerProvince?: number;
   /** @default 3 */
   enterprisesPerProvince?: number;
+  /**
+   * Waits until the relay delivered every fact: before a trip carrying other provinces' workers
+   * departs, so the boarding gate has their health records (#14). Absent: no wait.
+   */
+  waitForRelay?: () => Promise<unknown>;
 }
+
+const HEALTH_CHECKS =
+  'mutation($items: [HealthCheckItemInput!]!) { recordHealthChecks(items: $items) { items { error { code } } } }';
 
 const REGISTER_WORKERS = 'mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }';
 const EMPLOY = 'mutation($w: ID!, $r: RegionCode!) { reportEmployment(workerId: $w, workRegion: $r) { id } }';
@@ -177,6 +185,24 @@ export async function runScenario(
   });
 
   // 3. Trips: passengers of any province (free workers only, each on one trip), then a fate each.
+  // Every worker's home officer records a GREEN code valid around the departures (#14's gate).
+  await perProvince(async (p) => {
+    const ids = [...model.workers.values()]
+      .filter((w) => w.id.slice(1, 3) === p.slice(0, 2))
+      .map((w) => w.id);
+    const input = {
+      code: 'GREEN',
+      issuedBy: p,
+      checkedAt: new Date(Date.now() - 4 * 3_600_000).toISOString(),
+      validUntil: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    };
+    for (let i = 0; i < ids.length; i += 1_000)
+      await write(
+        HEALTH_CHECKS,
+        { items: ids.slice(i, i + 1_000).map((workerId) => ({ workerId, input })) },
+        p,
+      );
+  });
   const free = [...model.workers.values()].filter(isFree);
   const trips = provinces.flatMap((p) =>
     Array.from({ length: options.tripsPerProvince ?? 5 }, () => {
@@ -234,6 +260,7 @@ export async function runScenario(
         continue;
       }
       const boarded = plan.boarded.map((w) => w.id);
+      if (ids.some((id) => id.slice(1, 3) !== p.slice(0, 2))) await options.waitForRelay?.();
       await write(DEPART, { t: trip.id, b: boarded.map((workerId) => ({ workerId, temperature: 36.4 })) }, p);
       Object.assign(trip, { status: 'DEPARTED', boarded });
       // Every boarded worker moves in his home province's record (through the relay for other provinces').

@@ -125,7 +125,10 @@ describe.skipIf(!servicesExist)(
             variables,
             await federation.authorization('province', officer),
           );
-        await runScenario(write, model, random, { provinces: PROVINCES });
+        await runScenario(write, model, random, {
+          provinces: PROVINCES,
+          waitForRelay: () => federation.waitForRelay(),
+        });
         // Passengers of other provinces move in their home province once the relay has delivered.
         await federation.waitForRelay();
         const { inside, outside } = scopesWithData(model, random);

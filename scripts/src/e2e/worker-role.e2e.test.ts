@@ -37,7 +37,7 @@ const OWN_RECORD = `query($id: ID!) { worker(id: $id) {
   id name idNumber phone povertyStatus status health { code } travelIntent { destination { code } }
 } }`;
 const INTENT = `mutation($w: ID!, $i: TravelIntentInput!) { reportTravelIntent(workerId: $w, input: $i) { id travelIntent { destination { code } earliestDate latestDate } } }`;
-const HEALTH = `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-20T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id health { code } } }`;
+const HEALTH = `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-20T09:00:00+08:00", validUntil: "2020-02-27T09:00:00+08:00", nucleicAcid: NEGATIVE, testedAt: "2020-02-20T09:00:00+08:00" }) { id health { code } } }`;
 const BY_INTENT = `query($home: RegionCode!, $intent: TravelIntentFilter) {
   workers(homeRegion: $home, intent: $intent, first: 50) { totalCount edges { node { id name idNumber travelIntent { destination { code } } } } }
 }`;

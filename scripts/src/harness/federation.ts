@@ -24,6 +24,8 @@ export interface FederationOptions {
   databaseUrl?: string;
   /** Extra env for the gateway (auth, limits...). */
   gatewayEnv?: Record<string, string>;
+  /** Extra env per province code (e.g. `{ '450000': { NUCLEIC_ACID_VALID_DAYS: '7' } }`). */
+  provinceEnv?: Record<string, Record<string, string>>;
   /**
    * HS256 secret of the gateway's development tokens (`AUTH_JWT_SECRET`); {@link RunningFederation.tokenFor} signs with it.
    * @default process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET
@@ -187,6 +189,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       PORT: String(port),
       GATEWAY_PUBLIC_KEY: keys.publicKeyPem,
       ...storage.get(code)!.env,
+      ...options.provinceEnv?.[code],
     });
     provinces.set(code, service);
     provincePorts.set(code, service.port);

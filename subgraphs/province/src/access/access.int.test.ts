@@ -15,6 +15,7 @@ import {
   testGatewayKeys,
   type SignedTestProvince,
   type TestGatewayKeys,
+  clearForBoarding,
 } from '../testing/index.js';
 
 /**
@@ -213,6 +214,7 @@ describe('rules in the province that owns the data', () => {
     expect(expectData(await gql('workers', WORKER, { id: workerId }, GUILIN)).worker.idNumber).toBe(
       maskIdentifier(input.idNumber),
     );
+    await clearForBoarding(service, tripId);
     expectData(
       await gql(
         'transport',
@@ -518,7 +520,7 @@ describe('issue #11: the rules of the province that owns the data', () => {
   });
 
   it('should show health, poverty status, name and temperature only to those the table names (#11.4)', async () => {
-    const HEALTH = `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00", nucleicAcid: NEGATIVE }) { id } }`;
+    const HEALTH = `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-19T09:00:00+08:00", validUntil: "2020-02-26T09:00:00+08:00", nucleicAcid: NEGATIVE, testedAt: "2020-02-19T09:00:00+08:00" }) { id } }`;
     const SENSITIVE = `query($id: ID!) { worker(id: $id) { name status health { code nucleicAcid } workRegion { code } travelIntent { earliestDate } } }`;
     const POVERTY = `query($id: ID!) { worker(id: $id) { povertyStatus } }`;
     expectData(await gql('workers', HEALTH, { w: liuzhouWorker }, LIUZHOU));
@@ -580,6 +582,7 @@ describe('issue #11: the rules of the province that owns the data', () => {
       ),
     ).registerWorker.id;
     expectData(await gql('transport', ASSIGN, { t: tripId, w: [passengerId] }, LIUZHOU));
+    await clearForBoarding(service, tripId);
     expectData(
       await gql(
         'transport',

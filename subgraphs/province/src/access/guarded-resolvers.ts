@@ -1,4 +1,4 @@
-import type { Caller } from '@p2p/schema';
+import { tryDecodeId, type Caller } from '@p2p/schema';
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ProvinceContext } from '../context.js';
 import type { PassengerRow, WorkerRow } from '../db/schema/index.js';
@@ -183,8 +183,9 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
  * True when `caller` sees the boarding and arrival temperatures of a passenger: the departure's
  * side (an officer whose region contains the trip's organiser or its origin, where it was taken),
  * the receiving place of his stop (`alightAt`) until hand-over, and whoever sees the worker's
- * health (`workerView`, for a worker of this province). The same for a relayed copy of a trip
- * organised elsewhere.
+ * health (`workerView`, for a worker of this province; for another province's worker, the officer
+ * of his home province, the province his id encodes). The same for a relayed copy of a trip
+ * organised elsewhere, and for his boarding refusal.
  */
 async function seesTemperature(
   ctx: ProvinceContext,
@@ -201,14 +202,18 @@ async function seesTemperature(
     atTripEnd(caller, { ...trip, alightAt: alightAt ?? null })
   )
     return true;
-  if (!isOwnId(workerId, 'Worker', ctx.province)) return false;
+  if (!isOwnId(workerId, 'Worker', ctx.province)) {
+    // another province's worker: his home province's officer (the id says which) sees his health
+    const home = tryDecodeId(workerId)?.province;
+    return !!home && caller.role === 'province' && officerCovers(caller, home);
+  }
   const worker = await workerLoader(ctx).load(workerId);
   return !!worker && (await workerView(ctx, caller, worker)).health;
 }
 
 /**
- * `Trip.passengers` with each temperature hidden (null) from callers who may not see it; a worker
- * sees himself alone among them.
+ * `Trip.passengers` with each temperature and boarding refusal (health data: a fever, a code)
+ * hidden (null) from callers who may not see it; a worker sees himself alone among them.
  */
 function guardedPassengers(resolve: Resolver): Resolver {
   return async (trip, args, ctx, info) => {
@@ -223,7 +228,7 @@ function guardedPassengers(resolve: Resolver): Resolver {
       passengers.map(async (p) =>
         p.worker && (await seesTemperature(ctx, caller, trip as ServedTrip, p.worker.id, p.alightAt?.code))
           ? p
-          : { ...p, temperature: null, arrivalTemperature: null },
+          : { ...p, temperature: null, arrivalTemperature: null, boardingRefusal: null },
       ),
     );
   };

@@ -16,6 +16,7 @@ import {
   startSignedTestProvince,
   type TestGatewayKeys,
   workerInput,
+  clearForBoarding,
 } from '../testing/index.js';
 
 const HUAILAI: Caller = { subject: 'hl', role: 'city', region: '130730' };
@@ -250,6 +251,7 @@ describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
     await refused(DEPART, board(HENAN_WORKERS), MINISTRY);
     await refused(DEPART, board(HENAN_WORKERS), ENTERPRISE);
     // Henan's provincial officer boards the Henan workers; the Hebei worker stays on the manifest, not boarded.
+    await clearForBoarding(service, trip.id);
     const departed = expectData(await gql(DEPART, board(HENAN_WORKERS), HENAN)).departTrip;
     expect(departed.status).toBe('DEPARTED');
     expect(departed.passengers.filter((p: { boarded: boolean }) => p.boarded)).toHaveLength(2);
@@ -268,6 +270,7 @@ describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
       boarded: ids.map((workerId) => ({ workerId, temperature: 36.6 })),
     });
     await refused(DEPART, board([shijiazhuangWorker, zhuoluWorker]), SHIJIAZHUANG, new RegExp(zhuoluWorker));
+    await clearForBoarding(service, trip.id);
     const departed = expectData(await gql(DEPART, board([shijiazhuangWorker]), SHIJIAZHUANG)).departTrip;
     expect(departed.passengers.filter((p: { boarded: boolean }) => p.boarded)).toEqual([
       { worker: { id: shijiazhuangWorker }, boarded: true },
@@ -283,6 +286,7 @@ describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
     expectData(await gql(ASSIGN, { trip: trip.id, workers: [shijiazhuangWorker2, zhuoluWorker2] }, HEBEI));
     const board = { trip: trip.id, boarded: [{ workerId: zhuoluWorker2, temperature: 36.6 }] };
     await refused(DEPART, board, HUAILAI, /outside the region of city 130730/);
+    await clearForBoarding(service, trip.id);
     expect(expectData(await gql(DEPART, board, SHIJIAZHUANG)).departTrip.status).toBe('DEPARTED');
   });
 });

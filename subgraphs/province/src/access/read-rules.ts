@@ -8,6 +8,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  * who reads only his own records and no list (`worker-self.ts`); lists of PEOPLE
  * are narrower, so nobody harvests another region's workers:
  * - `workers(homeRegion)`: the ministry, or an officer whose region contains `homeRegion`;
+ * - `refusedBoardings(homeRegion)`: an officer whose region contains `homeRegion` (health data:
+ *   not the ministry, which reads it in aggregate);
  * - `returnRequests(origin, destination)`: the ministry; an officer whose region contains
  *   `origin` (the workers' home) or `destination` (the enterprises' region); an enterprise sees
  *   only the requests it filed (see {@link returnRequestScope}).
@@ -35,6 +37,12 @@ export const READ_RULES: Record<string, ReadRule> = {
   },
   // #14.4: the officers of the place of observation (`observation-rules.ts`)
   observations: assertMayListObservations,
+  refusedBoardings: (caller, args) => {
+    if (officerCovers(caller, args.homeRegion)) return;
+    throw forbidden(
+      `refusedBoardings: only the home province or city follows up its workers refused at a boarding gate (health data: the ministry reads it in aggregate, summary.health); homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`,
+    );
+  },
   returnRequests: (caller, args) => {
     if (caller.role === 'ministry' || caller.role === 'enterprise') return;
     if (officerCovers(caller, args.origin) || officerCovers(caller, args.destination)) return;

@@ -49,7 +49,7 @@ async function liuzhouWorker() {
   expectData(
     await gx.gql(
       'workers',
-      `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, testedAt: "2020-02-19T09:00:00+08:00" }) { id } }`,
+      `mutation($w: ID!) { recordHealthCheck(workerId: $w, input: { code: GREEN, issuedBy: "450000", checkedAt: "2020-02-19T09:00:00+08:00", validUntil: "2020-02-26T09:00:00+08:00" }) { id } }`,
       { w: id },
       LIUZHOU,
     ),

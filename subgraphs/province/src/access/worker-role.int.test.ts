@@ -11,6 +11,7 @@ import {
   silentLog,
   startSignedTestProvince,
   type SignedTestProvince,
+  clearForBoarding,
 } from '../testing/index.js';
 import { bindAccess } from './request-access.js';
 import { WRITE_RULES } from './write-rules.js';
@@ -71,7 +72,7 @@ const OWN_RECORD = `query($id: ID!) { worker(id: $id) {
   id name idNumber phone povertyStatus status workRegion { code }
   health { code testedAt nucleicAcid } travelIntent { destination { code } earliestDate latestDate }
 } }`;
-const HEALTH = `mutation($w: ID!, $c: HealthCode!, $t: DateTime!) { recordHealthCheck(workerId: $w, input: { code: $c, testedAt: $t }) { id health { code testedAt } } }`;
+const HEALTH = `mutation($w: ID!, $c: HealthCode!, $t: DateTime!) { recordHealthCheck(workerId: $w, input: { code: $c, issuedBy: "450000", checkedAt: $t, validUntil: "2020-02-25T09:00:00+08:00" }) { id health { code checkedAt } } }`;
 const INTENT = `mutation($w: ID!, $d: RegionCode!) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-07", destination: $d, mode: BUS }) { id travelIntent { destination { code } } } }`;
 /** `_entities` (the gateway's path to every record) of each subgraph. */
 const ENTITIES = {
@@ -128,6 +129,7 @@ beforeAll(async () => {
     );
   await assign(myTrip!, [me!, neighbour!]);
   await assign(otherTrip!, [guilin!]);
+  await clearForBoarding(signed.service, myTrip!);
   await must(
     'transport',
     'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }',
@@ -139,6 +141,10 @@ beforeAll(async () => {
       ],
     },
     LIUZHOU,
+  );
+  // the gate's records were set up for the departure; his neighbour's health record starts empty below
+  await signed.service.db.db.execute(
+    sql`update workers set health_code = null, health_checked_at = null, health_valid_until = null, health_source = null where id = ${neighbour}`,
   );
   enterprise = (
     await must(
@@ -357,7 +363,19 @@ describe('the worker role: what he reports', () => {
       [
         'workers',
         'mutation($i: [HealthCheckItemInput!]!) { recordHealthChecks(items: $i) { items { index } } }',
-        { i: [{ workerId: me, input: { code: 'GREEN', testedAt: '2020-02-21T09:00:00+08:00' } }] },
+        {
+          i: [
+            {
+              workerId: me,
+              input: {
+                code: 'GREEN',
+                issuedBy: '450000',
+                checkedAt: '2020-02-21T09:00:00+08:00',
+                validUntil: '2020-02-28T09:00:00+08:00',
+              },
+            },
+          ],
+        },
       ],
       [
         'workers',
@@ -437,7 +455,19 @@ describe('bulk reports: each item by the rule of its single mutation (#13.5)', (
       await gql(
         'workers',
         'mutation($i: [HealthCheckItemInput!]!) { recordHealthChecks(items: $i) { items { index } } }',
-        { i: [{ workerId: me, input: { code: 'GREEN', testedAt: '2020-02-21T09:00:00+08:00' } }] },
+        {
+          i: [
+            {
+              workerId: me,
+              input: {
+                code: 'GREEN',
+                issuedBy: '450000',
+                checkedAt: '2020-02-21T09:00:00+08:00',
+                validUntil: '2020-02-28T09:00:00+08:00',
+              },
+            },
+          ],
+        },
         MINISTRY,
       ),
       'FORBIDDEN',

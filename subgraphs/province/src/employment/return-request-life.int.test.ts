@@ -21,6 +21,7 @@ import {
   residentId,
   startTestProvince,
   type TestProvince,
+  clearForBoarding,
 } from '../testing/index.js';
 
 const REGISTER_ENTERPRISE = `mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { id } }`;
@@ -240,6 +241,7 @@ describe('the life of a return request in one province (#13.3)', () => {
     expect((await storedRequest(p, filed.id)).tripId).toBe(trip);
     expect(await copyOf(p, filed.id)).toMatchObject({ status: 'ARRANGED', tripId: trip });
 
+    await clearForBoarding(p.service, trip);
     expectData(await p.gql('transport', DEPART, { t: trip, w: workerId }));
     await apply(
       p,

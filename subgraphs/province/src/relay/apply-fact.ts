@@ -22,6 +22,8 @@ import { OBSERVATION_HOME_FACT_HANDLERS } from '../workers/observation-facts.js'
 import { REQUEST_FACT_HANDLERS } from './return-request-facts.js';
 import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
 import { TRIP_FACT_HANDLERS } from './trip-facts.js';
+import { HEALTH_COPY_FACT_HANDLERS } from '../transport/health-copies.js';
+import { HEALTH_COPY_SENDERS } from '../workers/health-copy-sender.js';
 
 const TABLES: readonly FactHandlerTable[] = [
   TRIP_FACT_HANDLERS,
@@ -30,6 +32,8 @@ const TABLES: readonly FactHandlerTable[] = [
   REQUEST_FACT_HANDLERS,
   OBSERVATION_PLACE_FACT_HANDLERS,
   OBSERVATION_HOME_FACT_HANDLERS,
+  HEALTH_COPY_SENDERS,
+  HEALTH_COPY_FACT_HANDLERS,
 ];
 
 /** True when this province has a handler for facts of `kind`. */

@@ -54,6 +54,7 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
       ...(p.alightAt != null ? { alightAt: p.alightAt } : {}),
       ...(p.carriage != null ? { carriage: p.carriage } : {}),
       ...(p.arrivalTemperature != null ? { arrivalTemperature: p.arrivalTemperature } : {}),
+      refusal: p.refusal ?? null,
     })),
     stops: trip.stops ?? [],
     plannedAt: instant(trip.plannedAt, 'plannedAt'),

@@ -18,6 +18,7 @@ import {
   type SignedRequests,
   type SignedTestProvince,
   type TestProvince,
+  clearForBoarding,
 } from '../testing/index.js';
 
 const HENAN: Caller = { subject: 'ha', role: 'province', region: '410000' };
@@ -250,6 +251,7 @@ describe('TRIP facts in the home province', () => {
       currentTrip: { id: tripId },
       trips: [{ id: tripId }],
     });
+    await clearForBoarding(signed.service, tripId);
     await step('mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }', {
       b: [{ workerId: h, temperature: 36.6 }],
     });

@@ -11,6 +11,9 @@
  *   stays so, his work region recorded: released later, `workers/observation-facts.ts`;
  * - CANCELLED: those who boarded and are TRAVELLING on it go back AT_HOME, current trip cleared;
  * - ETA_CHANGED, ARRIVED: only the record of the trip.
+ * A worker the boarding gate refused is named with his `refusal` (DEPARTED, or CANCELLED when
+ * nobody passed): his record of the trip keeps it, with the trip's departure as its time
+ * (`refusedBoardings`); a refusal that is no `BoardingRefusal` is not recorded.
  * A fact about a trip other than his current one never clears it. A worker this province does
  * not know is skipped (counted in the log). The statistics follow by themselves (statement
  * triggers on `workers`).
@@ -92,6 +95,9 @@ export function moveWorker(
   }
 }
 
+/** The reasons of `BoardingRefusal`. */
+const REFUSALS: ReadonlySet<string> = new Set(['FEVER', 'HEALTH_CODE', 'NO_HEALTH_RECORD', 'ABSENT']);
+
 /** The row of `worker_trips` a fact writes for one worker. */
 interface TripRecord {
   workerId: string;
@@ -99,6 +105,8 @@ interface TripRecord {
   boarded: boolean;
   /** Where he alights (null: the destination). */
   alightAt: string | null;
+  /** Why the boarding gate refused him (told with DEPARTED, or CANCELLED when nobody passed). */
+  refusal?: string | null;
 }
 
 /** One upsert of this province's record of the trips, for every worker and trip of the run. */
@@ -108,18 +116,21 @@ async function recordTrips(tx: Tx, records: readonly TripRecord[]): Promise<void
   const removed = (r: TripRecord) => r.fact.event === 'REMOVED';
   await tx.execute(sql`
     INSERT INTO worker_trips AS t (worker_id, trip_id, origin, destination, mode, departure_at,
-      expected_arrival_at, trip_status, on_manifest, boarded, alight_at)
+      expected_arrival_at, trip_status, on_manifest, boarded, alight_at, refusal, refused_at)
     SELECT * FROM unnest(${column((r) => r.workerId)}::text[], ${column((r) => r.fact.trip.id)}::text[],
       ${column((r) => r.fact.trip.origin)}::text[], ${column((r) => r.fact.trip.destination)}::text[],
       ${column((r) => r.fact.trip.mode)}::text[], ${column((r) => r.fact.trip.departureAt)}::timestamptz[],
       ${column((r) => r.fact.trip.expectedArrivalAt)}::timestamptz[], ${column((r) => r.fact.trip.status)}::text[],
       ${column((r) => !removed(r))}::boolean[], ${column((r) => !removed(r) && r.boarded)}::boolean[],
-      ${column((r) => r.alightAt)}::text[])
+      ${column((r) => r.alightAt)}::text[],
+      ${column((r) => r.refusal ?? null)}::text[], ${column((r) => (r.refusal ? r.fact.trip.departureAt : null))}::timestamptz[])
     ON CONFLICT (worker_id, trip_id) DO UPDATE SET
       origin = excluded.origin, destination = excluded.destination, mode = excluded.mode,
       departure_at = excluded.departure_at, expected_arrival_at = excluded.expected_arrival_at,
       trip_status = excluded.trip_status, on_manifest = excluded.on_manifest, boarded = excluded.boarded,
-      alight_at = excluded.alight_at, updated_at = now()`);
+      alight_at = excluded.alight_at,
+      refusal = coalesce(excluded.refusal, t.refusal), refused_at = coalesce(excluded.refused_at, t.refused_at),
+      updated_at = now()`);
 }
 
 /** One update of the records that moved. */
@@ -180,7 +191,13 @@ export const applyTripFacts: FactRunHandler<TripFact> = {
         );
       for (const w of known) {
         const alightAt = w.alightAt ?? null;
-        trips.set(`${w.id} ${fact.trip.id}`, { workerId: w.id, fact, boarded: w.boarded, alightAt });
+        trips.set(`${w.id} ${fact.trip.id}`, {
+          workerId: w.id,
+          fact,
+          boarded: w.boarded,
+          alightAt,
+          refusal: w.refusal && REFUSALS.has(w.refusal) ? w.refusal : null,
+        });
         moveWorker(records.get(w.id)!, fact, w.boarded, alightAt);
       }
     }

@@ -14,3 +14,4 @@ export * from './apply-facts.js';
 export * from './signed-requests.js';
 export * from './safety-writes.js';
 export * from './seeded-random.js';
+export * from './boarding.js';

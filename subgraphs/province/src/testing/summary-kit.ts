@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { expectData, residentId, type TestProvince } from './test-province.js';
 import { readStatisticsRecords, recountSummary, type RecountedSummary } from './summary-recount.js';
+import { clearForBoarding } from './boarding.js';
 
 /**
  * What the counter tests share: reading the four Summary parts of a test province through its
@@ -148,9 +149,10 @@ export function assign(p: TestProvince, tripId: string, workerIds: readonly stri
   );
 }
 
-/** Departs a trip with `boarded` on board. */
-export function depart(p: TestProvince, tripId: string, boarded: readonly string[]): Promise<string> {
+/** Departs a trip with `boarded` on board (their health records set to pass the boarding gate first). */
+export async function depart(p: TestProvince, tripId: string, boarded: readonly string[]): Promise<string> {
   const b = boarded.map((workerId) => ({ workerId, temperature: 36.5 }));
+  if (boarded.length > 0) await clearForBoarding(p.service, tripId, boarded);
   return tripMutation(
     p,
     'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }',

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { outbox, trips } from '../db/schema/index.js';
-import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
+import { clearForBoarding, expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const TRIP_FIELDS =
   'id status capacity origin { code } destination { code } departureAt expectedArrivalAt arrivedAt headcount handedOverTo cancelReason passengers { worker { id } boarded temperature }';
@@ -84,6 +84,7 @@ describe('trip lifecycle', () => {
         .passengers,
     ).toHaveLength(4);
 
+    await clearForBoarding(p.service, trip.id);
     const departed = expectData(
       await p.gql('transport', DEPART, {
         trip: trip.id,
@@ -146,6 +147,7 @@ describe('trip lifecycle', () => {
     const [w] = await registerWorkers(1);
     const trip = await plan();
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
+    await clearForBoarding(p.service, trip.id);
     expectData(
       await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }),
     );
@@ -171,6 +173,7 @@ describe('trip lifecycle', () => {
     const [w] = await registerWorkers(1);
     const trip = await plan();
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
+    await clearForBoarding(p.service, trip.id);
     expectData(
       await p.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w, temperature: 36.4 }] }),
     );
@@ -217,6 +220,7 @@ describe('trip lifecycle', () => {
     const trip = await plan();
     expectData(await p.gql('transport', ASSIGN, { trip: trip.id, workers: [w] }));
     const boarded = [{ workerId: w, temperature: 36.4 }];
+    await clearForBoarding(p.service, trip.id);
     expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded, key: 'depart-1' }));
     expect(
       expectData(await p.gql('transport', DEPART, { trip: trip.id, boarded, key: 'depart-1' })).departTrip
@@ -238,6 +242,7 @@ describe('trip validation and state rules', () => {
     expectData(await p.gql('transport', ASSIGN, { trip: planned, workers: [crew[0]] }));
     departed = (await plan()).id;
     expectData(await p.gql('transport', ASSIGN, { trip: departed, workers: [crew[1], crew[2]] }));
+    await clearForBoarding(p.service, departed);
     expectData(
       await p.gql('transport', DEPART, {
         trip: departed,
@@ -248,6 +253,7 @@ describe('trip validation and state rules', () => {
     expectData(await p.gql('transport', CANCEL, { trip: cancelled, reason: '取消' }));
     handedOver = (await plan()).id;
     expectData(await p.gql('transport', ASSIGN, { trip: handedOver, workers: [crew[3]] }));
+    await clearForBoarding(p.service, handedOver);
     expectData(
       await p.gql('transport', DEPART, {
         trip: handedOver,

@@ -6,6 +6,8 @@ import { tripPassengers, trips, type TripRow } from '../db/schema/index.js';
 import { tripEvent, type OutboxBatch } from '../outbox.js';
 import { bodyTemperature, notBefore } from '../validation/measures.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
+import { boardingRefusal } from './boarding-gate.js';
+import { gateRecords } from './health-copies.js';
 import { manifest } from './planning.js';
 import { lockTrip, requireStatus } from './trip-state.js';
 import { assertNoStopArrived } from './stops.js';
@@ -31,11 +33,19 @@ async function saveTrip(
   return trip!;
 }
 
+/** The reason a trip is cancelled with when nobody passed its boarding gate. */
+export const NOBODY_PASSED = 'nobody passed the boarding gate';
+
 /**
- * The vehicle leaves with the workers who boarded (a subset of the manifest), each with the
- * temperature taken at boarding. Boarded workers become TRAVELLING in their home province's
- * record (`announceTrip`: in this transaction for this province's own, through the relay for
- * others). Writes DEPARTED.
+ * The boarding gate (`boarding-gate.ts`): `boarded` lists the workers presented at the gate (each
+ * on the manifest, once) with the temperature taken there. Each passenger on the manifest is
+ * judged on his health record (this province's own workers: their record; others: the copy their
+ * home province relayed, `health-copies.ts`) and the province's epidemic settings; those who pass
+ * board, the others stay off with their refusal (stored with the temperature). The vehicle leaves
+ * with those who boarded, who become TRAVELLING in their home province's record (`announceTrip`:
+ * in this transaction for this province's own, through the relay for others), with each refusal
+ * told to the refused one's home. Writes DEPARTED; when nobody passes, the trip is CANCELLED
+ * ({@link NOBODY_PASSED}, the refusals kept) and CANCELLED is written instead.
  */
 export async function departTrip(
   ctx: ProvinceContext,
@@ -52,19 +62,43 @@ export async function departTrip(
   if (twice) throw badInput(`boarded: worker ${twice} is listed twice`, 'boarded');
   const trip = await lockTrip(ctx, tx, tripId);
   requireStatus(trip, ['PLANNED'], 'departing');
-  const onManifest = new Set((await manifest(tx, tripId)).map((p) => p.workerId));
+  const passengers = (await manifest(tx, tripId)).map((p) => p.workerId);
+  const onManifest = new Set(passengers);
   const stranger = ids.findIndex((id) => !onManifest.has(id));
   if (stranger >= 0)
     throw badInput(
       `boarded[${stranger}].workerId: worker ${ids[stranger]} is not on the manifest of trip ${tripId}`,
       `boarded[${stranger}].workerId`,
     );
+  const presented = new Map(ids.map((id, i) => [id, temperatures[i]!]));
+  const records = await gateRecords(tx, ctx.province, passengers);
+  const judged = passengers.map((workerId) => ({
+    workerId,
+    temperature: presented.get(workerId) ?? null,
+    refusal: boardingRefusal(
+      { temperature: presented.get(workerId), record: records.get(workerId) },
+      trip.departureAt,
+      ctx.epidemic,
+    ),
+  }));
   await tx.execute(sql`
-    UPDATE ${tripPassengers} SET boarded = true, temperature = v.temperature
-    FROM (SELECT unnest(${sql.param(ids)}::text[]) AS worker_id, unnest(${sql.param(temperatures)}::float8[]) AS temperature) AS v
+    UPDATE ${tripPassengers} SET boarded = v.refusal IS NULL, temperature = v.temperature, refusal = v.refusal
+    FROM (SELECT unnest(${sql.param(judged.map((j) => j.workerId))}::text[]) AS worker_id,
+      unnest(${sql.param(judged.map((j) => j.temperature))}::float8[]) AS temperature,
+      unnest(${sql.param(judged.map((j) => j.refusal))}::text[]) AS refusal) AS v
     WHERE ${tripPassengers.tripId} = ${tripId} AND ${tripPassengers.workerId} = v.worker_id`);
+  const aboard = judged.filter((j) => j.refusal === null).length;
+  const refused = judged.length - aboard;
+  if (aboard === 0) {
+    const cancelled = await saveTrip(tx, tripId, { status: 'CANCELLED', cancelReason: NOBODY_PASSED });
+    events.add(
+      tripEvent('CANCELLED', cancelled, { reason: NOBODY_PASSED, previousStatus: trip.status, refused }),
+    );
+    await announceTrip(ctx, tx, events, cancelled, 'CANCELLED');
+    return [tripId];
+  }
   const departed = await saveTrip(tx, tripId, { status: 'DEPARTED' });
-  events.add(tripEvent('DEPARTED', departed, { boarded: ids.length }));
+  events.add(tripEvent('DEPARTED', departed, { boarded: aboard, refused }));
   await announceTrip(ctx, tx, events, departed, 'DEPARTED');
   return [tripId];
 }

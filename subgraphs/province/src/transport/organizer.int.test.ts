@@ -16,6 +16,7 @@ import {
   registerWorkers,
   useTestProvince,
   workerInput,
+  clearForBoarding,
 } from '../testing/index.js';
 
 const TRIP =
@@ -221,6 +222,7 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
     const [w1, w2] = await registerWorkers(henan, [workerInput('411602'), workerInput('411602')]);
     const trip = await plan({ vehicleCode: '冀G·00021', departureAt: '2030-02-21T08:00:00+08:00' });
     await hebei.gql('transport', ASSIGN, { trip: trip.id, workers: [w1, w2] });
+    await clearForBoarding(hebei.service, trip.id);
     expectData(
       await hebei.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: w1, temperature: 36.4 }] }),
     );
@@ -424,6 +426,7 @@ describe('removePassengers (#13.5)', () => {
       'WRONG_PROVINCE',
     );
     expect(await hebei.fingerprint()).toBe(before);
+    await clearForBoarding(hebei.service, trip.id);
     expectData(
       await hebei.gql('transport', DEPART, { trip: trip.id, boarded: [{ workerId: on, temperature: 36.5 }] }),
     );

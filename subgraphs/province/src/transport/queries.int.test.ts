@@ -1,6 +1,6 @@
 import { decodeCursor } from '@p2p/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
+import { clearForBoarding, expectData, expectError, residentId, useTestProvince } from '../testing/index.js';
 
 const PLAN = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id departureAt } }`;
 const ASSIGN = `mutation($trip: ID!, $workers: [ID!]!) { assignPassengers(tripId: $trip, workerIds: $workers) { id } }`;
@@ -61,6 +61,7 @@ beforeAll(async () => {
   }
   // trip 0: two workers assigned, one boards; trip 1: one worker, then cancelled; trip 3: three assigned (planned).
   expectData(await p.gql('transport', ASSIGN, { trip: trips[0]!.id, workers: [workers[0], workers[1]] }));
+  await clearForBoarding(p.service, trips[0]!.id);
   expectData(
     await p.gql('transport', DEPART, {
       trip: trips[0]!.id,

@@ -148,6 +148,7 @@ export const transportResolvers: ResolverMap = {
         arrivalTemperature: p.arrivalTemperature ?? null,
         // read only when asked (the stops: one more statement per tick)
         trip: isTripCopy(t) ? null : t,
+        boardingRefusal: p.refusal ?? null,
       })),
   },
   Passenger: {

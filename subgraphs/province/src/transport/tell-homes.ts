@@ -13,18 +13,27 @@ import type { OutboxBatch } from '../outbox.js';
 import { tellProvince } from '../relay/tell.js';
 import { relayedTrip } from './relayed-trip.js';
 
-/** Everyone on the trip's manifest, whether he boarded and where he alights (null: the destination), by worker id. */
+/**
+ * Everyone on the trip's manifest, whether he boarded and where he alights (null: the
+ * destination), by worker id; with why he stayed off once the boarding gate refused him (the home
+ * side lists the refused, `refusedBoardings`).
+ */
 async function passengersOf(tx: Tx, tripId: string): Promise<TripFact['workers']> {
   const rows = await tx
     .select({
       id: tripPassengers.workerId,
       boarded: tripPassengers.boarded,
       alightAt: tripPassengers.alightAt,
+      refusal: tripPassengers.refusal,
     })
     .from(tripPassengers)
     .where(eq(tripPassengers.tripId, tripId))
     .orderBy(asc(tripPassengers.workerId));
-  return rows.map(({ alightAt, ...w }) => (alightAt == null ? w : { ...w, alightAt }));
+  return rows.map(({ alightAt, refusal, ...w }) => ({
+    ...w,
+    ...(alightAt != null ? { alightAt } : {}),
+    ...(refusal ? { refusal } : {}),
+  }));
 }
 
 /** The workers of a TRIP fact, grouped by their home province (the one their id encodes). */

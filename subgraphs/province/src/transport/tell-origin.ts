@@ -40,6 +40,7 @@ export async function tripCopyOf(tx: Tx, trip: TripRow, stops?: readonly string[
         ...(p.alightAt != null ? { alightAt: p.alightAt } : {}),
         ...(p.carriage != null ? { carriage: p.carriage } : {}),
         ...(p.arrivalTemperature != null ? { arrivalTemperature: p.arrivalTemperature } : {}),
+        refusal: p.refusal,
       })),
     },
   };

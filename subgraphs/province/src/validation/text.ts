@@ -11,6 +11,7 @@ export const TEXT_LIMITS = {
   skill: 32,
   skills: 20,
   idempotencyKey: 128,
+  institution: 128,
 } as const;
 
 /**

@@ -14,6 +14,7 @@ import { reportTravelIntent, reportTravelIntents, type TravelIntentInput } from 
 import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 import { currentTrip, tripsOf } from './worker-trips.js';
+import { refusedBoardingPage } from './refused-boardings.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -61,6 +62,11 @@ export const workersResolvers: ResolverMap = {
       },
       ctx: ProvinceContext,
     ) => workerPage(ctx.db, args),
+    refusedBoardings: (
+      _: unknown,
+      args: { homeRegion: string; first?: number | null; after?: string | null },
+      ctx: ProvinceContext,
+    ) => refusedBoardingPage(ctx.db, args),
   },
   Mutation: {
     registerWorker: (_: unknown, args: Keyed & { input: RegisterWorkerInput }, ctx: ProvinceContext) =>
@@ -89,8 +95,8 @@ export const workersResolvers: ResolverMap = {
       args: Keyed & { workerId: string; input: HealthCheckInput },
       ctx: ProvinceContext,
     ) =>
-      oneWorker(ctx, 'recordHealthCheck', args, (tx) =>
-        recordHealthCheck(ctx, tx, args.workerId, args.input),
+      oneWorker(ctx, 'recordHealthCheck', args, (tx, events) =>
+        recordHealthCheck(ctx, tx, args.workerId, args.input, events),
       ),
     reportTravelIntent: (
       _: unknown,
@@ -112,7 +118,10 @@ export const workersResolvers: ResolverMap = {
       _: unknown,
       args: Keyed & { items: WorkerItem<HealthCheckInput>[] },
       ctx: ProvinceContext,
-    ) => workerBatch(ctx, 'recordHealthChecks', args, (tx) => recordHealthChecks(ctx, tx, args.items)),
+    ) =>
+      workerBatch(ctx, 'recordHealthChecks', args, (tx, events) =>
+        recordHealthChecks(ctx, tx, args.items, events),
+      ),
     reportTravelIntents: (
       _: unknown,
       args: Keyed & { items: WorkerItem<TravelIntentInput>[] },
@@ -125,8 +134,17 @@ export const workersResolvers: ResolverMap = {
     workRegion: (w: WorkerRow) => regionRef(w.workRegion),
     employer: (w: WorkerRow) => entityRef('Enterprise', w.employerId),
     health: (w: WorkerRow) =>
-      w.healthCode && w.healthTestedAt
-        ? { code: w.healthCode, testedAt: w.healthTestedAt, nucleicAcid: w.healthNucleicAcid }
+      w.healthCode && w.healthCheckedAt && w.healthValidUntil
+        ? {
+            code: w.healthCode,
+            issuedBy: regionRef(w.healthIssuedBy ?? `${w.homeRegion.slice(0, 2)}0000`),
+            checkedAt: w.healthCheckedAt,
+            validUntil: w.healthValidUntil,
+            nucleicAcid: w.healthNucleicAcid,
+            testedAt: w.healthTestedAt,
+            institution: w.healthInstitution,
+            source: w.healthSource ?? 'OFFICER',
+          }
         : null,
     travelIntent: (w: WorkerRow) =>
       w.intentEarliestDate && w.intentLatestDate && w.intentDestination

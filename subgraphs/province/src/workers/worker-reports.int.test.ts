@@ -44,7 +44,14 @@ async function register(n: number, home = '450203'): Promise<string[]> {
   );
 }
 
-const check = (testedAt: string, code = 'GREEN') => ({ code, testedAt, nucleicAcid: 'NEGATIVE' });
+const check = (checkedAt: string, code = 'GREEN') => ({
+  code,
+  issuedBy: '450000',
+  checkedAt,
+  validUntil: new Date(Date.parse(checkedAt) + 7 * 86_400_000).toISOString(),
+  nucleicAcid: 'NEGATIVE',
+  testedAt: checkedAt,
+});
 const intent = (earliestDate: string, latestDate: string, destination = '440300') => ({
   earliestDate,
   latestDate,

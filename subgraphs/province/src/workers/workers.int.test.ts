@@ -93,7 +93,14 @@ describe('worker updates', () => {
     const checked = expectData(
       await p.gql('workers', HEALTH, {
         id,
-        input: { code: 'GREEN', testedAt: '2020-02-20T08:00:00+08:00', nucleicAcid: 'NEGATIVE' },
+        input: {
+          code: 'GREEN',
+          issuedBy: '450000',
+          checkedAt: '2020-02-20T08:00:00+08:00',
+          validUntil: '2020-02-27T08:00:00+08:00',
+          nucleicAcid: 'NEGATIVE',
+          testedAt: '2020-02-20T08:00:00+08:00',
+        },
       }),
     ).recordHealthCheck;
     expect(checked.health).toEqual({
@@ -104,7 +111,12 @@ describe('worker updates', () => {
     const older = expectData(
       await p.gql('workers', HEALTH, {
         id,
-        input: { code: 'YELLOW', testedAt: '2020-02-10T08:00:00+08:00' },
+        input: {
+          code: 'YELLOW',
+          issuedBy: '450000',
+          checkedAt: '2020-02-10T08:00:00+08:00',
+          validUntil: '2020-02-17T08:00:00+08:00',
+        },
       }),
     ).recordHealthCheck;
     expect(older.health.code).toBe('GREEN');
@@ -210,16 +222,35 @@ describe('validation', () => {
     const before = await p.fingerprint();
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expectError(
-      await p.gql('workers', HEALTH, { id, input: { code: 'GREEN', testedAt: future } }),
+      await p.gql('workers', HEALTH, {
+        id,
+        input: { code: 'GREEN', issuedBy: '450000', checkedAt: future, validUntil: future },
+      }),
       'BAD_USER_INPUT',
       /future/,
     );
     expectError(
-      await p.gql('workers', HEALTH, { id, input: { code: 'GREEN', testedAt: '2020-02-20 08:00' } }),
+      await p.gql('workers', HEALTH, {
+        id,
+        input: {
+          code: 'GREEN',
+          issuedBy: '450000',
+          checkedAt: '2020-02-20 08:00',
+          validUntil: '2020-02-27T08:00:00',
+        },
+      }),
       'BAD_USER_INPUT',
     );
     expectError(
-      await p.gql('workers', HEALTH, { id, input: { code: 'BLUE', testedAt: '2020-02-20T08:00:00Z' } }),
+      await p.gql('workers', HEALTH, {
+        id,
+        input: {
+          code: 'BLUE',
+          issuedBy: '450000',
+          checkedAt: '2020-02-20T08:00:00Z',
+          validUntil: '2020-02-21T08:00:00Z',
+        },
+      }),
       'BAD_USER_INPUT',
     );
     expectError(
