@@ -81,6 +81,10 @@ async function onTheBus(trip: RelayedTrip, workers: string[], organiser = GD): P
 /** The positions the hand-carried relay has delivered, per direction. */
 const carried = { toGx: 0, toGd: 0 };
 /** Carries every fact told between the two provinces since the last call, both ways, until none is left. */
+/**
+ * Carries the facts both ways until none is left; returns those of observations (the health
+ * copies a home sends the organiser of a trip, #14.1, are carried but not returned).
+ */
 async function relay(): Promise<{ toGx: RelayFact[]; toGd: RelayFact[] }> {
   const all = { toGx: [] as RelayFact[], toGd: [] as RelayFact[] };
   for (;;) {
@@ -90,7 +94,7 @@ async function relay(): Promise<{ toGx: RelayFact[]; toGd: RelayFact[] }> {
     const move = async (events: RelayedEvent[], target: typeof gx, source: string, key: 'toGx' | 'toGd') => {
       if (events.length === 0) return;
       carried[key] = events.at(-1)!.seq;
-      all[key].push(...events.map((e) => e.fact));
+      all[key].push(...events.map((e) => e.fact).filter((f) => f.fact !== 'HEALTH_COPY'));
       await applyFactsTo(target.service, source, events);
     };
     await move(toGx, gx, GD, 'toGx');
@@ -483,7 +487,10 @@ describe('the home province follows (#14.4, relay facts OBSERVATION and OBSERVAT
       { fact: 'OBSERVATION', event: 'STARTED', observation: { ...observation, region: '430100' } },
     ]);
     expect(await homeRecord(worker!)).toMatchObject({ status: 'TRAVELLING', observation: null });
-    expect(await factsToldTo(gx.service, '430000')).toEqual([]);
+    const answers = (await factsToldTo(gx.service, '430000')).filter(
+      (e) => e.fact.fact === 'OBSERVATION_HOME',
+    );
+    expect(answers).toEqual([]);
     // an answer from a province that is not the worker's home
     const [o] = await observationRows();
     await applyFactsTo(gd.service, '430000', [

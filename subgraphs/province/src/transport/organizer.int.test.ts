@@ -255,6 +255,7 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
       `mutation($t: ID!, $a: [PassengerAssignmentInput!]) { assignPassengers(tripId: $t, workerIds: [], assignments: $a) { id } }`,
       { t: trip.id, a: [{ workerId: w1, alightAt: '130100', carriage: '3' }, { workerId: w2 }] },
     );
+    await clearForBoarding(hebei.service, trip.id);
     expectData(
       await hebei.gql('transport', DEPART, {
         trip: trip.id,
