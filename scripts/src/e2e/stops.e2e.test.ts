@@ -283,7 +283,7 @@ describe.skipIf(!servicesExist)(
         expect(await eventsOf(region, trip, expected.length)).toEqual(expected);
       expect(seen[DONGGUAN]!.find((e) => e.stop?.code === DONGGUAN)?.stop?.name).toBe('东莞市');
 
-      // Guangxi's own records: each worker AT_WORK at his own stop.
+      // Guangxi's own records.
       await federation.waitForRelay();
       const home = async (id: string) =>
         (
@@ -293,11 +293,13 @@ describe.skipIf(!servicesExist)(
             guangxi,
           )
         ).worker;
+      // Each worker AT_WORK at his own stop; the one with a fever at Dongguan's check is under
+      // observation there (Guangdong started it on the fever; his home follows: not AT_WORK until released).
       expect(await Promise.all([s1, s2, d1, d2, f1, f2].map((id) => home(id!)))).toEqual([
         { status: 'AT_WORK', workRegion: { code: SHENZHEN } },
         { status: 'AT_WORK', workRegion: { code: SHENZHEN } },
         { status: 'AT_WORK', workRegion: { code: DONGGUAN } },
-        { status: 'AT_WORK', workRegion: { code: DONGGUAN } },
+        { status: 'OBSERVATION', workRegion: { code: DONGGUAN } },
         { status: 'AT_WORK', workRegion: { code: FOSHAN } },
         { status: 'AT_WORK', workRegion: { code: FOSHAN } },
       ]);
@@ -324,6 +326,31 @@ describe.skipIf(!servicesExist)(
           checkedAt: expect.any(String),
         },
       ]);
+      // ... where Dongguan put him under observation at once: its officer lists it, Shenzhen's does not.
+      const OBSERVATIONS = `query($r: RegionCode!) { observations(region: $r, active: true, first: 50) {
+        edges { node { reason kind days worker { id } trip { id } region { code } } } } }`;
+      const listed = await write<{ observations: { edges: { node: Record<string, unknown> }[] } }>(
+        OBSERVATIONS,
+        { r: DONGGUAN },
+        await as('city', DONGGUAN),
+      );
+      expect(listed.observations.edges.map((e) => e.node)).toEqual([
+        {
+          reason: 'FEVER_AT_ARRIVAL',
+          kind: 'CENTRALISED',
+          days: 14,
+          worker: { id: d2 },
+          trip: { id: trip },
+          region: { code: DONGGUAN },
+        },
+      ]);
+      const notThere = await graphqlRequest(
+        federation.gatewayUrl,
+        OBSERVATIONS,
+        { r: DONGGUAN },
+        await as('city', SHENZHEN),
+      );
+      expect(notThere.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }, 120_000);
 
     it('should carry each passenger’s carriage on a special train', async () => {

@@ -56,7 +56,7 @@ describe('HTTP surface', () => {
       errors: [
         {
           message:
-            'no such path: /nowhere; served: /health, /workers/graphql, /employment/graphql, /transport/graphql',
+            'no such path: /nowhere; served: /health, /workers/graphql, /employment/graphql, /transport/graphql, /health/graphql',
           extensions: { code: 'NOT_FOUND' },
         },
       ],
