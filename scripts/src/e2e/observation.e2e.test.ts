@@ -34,6 +34,9 @@ const HAND_OVER = `mutation($t: ID!) { handOverTrip(tripId: $t, handedOverTo: "�
 const START = `mutation($i: StartObservationInput!) { startObservation(input: $i) { id active endsAt worker { id } } }`;
 const END = `mutation($o: ID!, $out: ObservationOutcome!) { endObservation(observationId: $o, outcome: $out) { id active outcome } }`;
 const ACTIVE = `query($r: RegionCode!) { observations(region: $r, active: true) { totalCount edges { node { id region { code } worker { id } } } } }`;
+/** The ministry's figures: observations in Shenzhen (where they happen), Guangxi's workers (at home). */
+const FIGURES = `{ shenzhen: summary(scope: "440300") { health { underObservation released } }
+  liuzhou: summary(scope: "450203") { workers { underObservation atWork } } }`;
 const RECORD = `query($id: ID!) { worker(id: $id) { status workRegion { code } observation { id kind site active } } }`;
 
 describe.skipIf(!servicesExist)(
@@ -47,6 +50,8 @@ describe.skipIf(!servicesExist)(
       query: string,
       variables: Record<string, unknown> = {},
     ) => graphqlData<T>(federation.gatewayUrl, query, variables, await headers(role, region));
+    const figures = async () =>
+      graphqlData<any>(federation.gatewayUrl, FIGURES, {}, await federation.authorization('ministry'));
     const homeRecord = async (id: string) =>
       (await as('province', GUANGXI, RECORD, { id })).worker as {
         status: string;
@@ -178,6 +183,10 @@ describe.skipIf(!servicesExist)(
         '{ workers(homeRegion: "450203", status: OBSERVATION) { edges { node { id } } } }',
       );
       expect(listed.workers.edges).toEqual([{ node: { id: workers[0] } }]);
+      expect(await figures()).toEqual({
+        shenzhen: { health: { underObservation: 1, released: 0 } },
+        liuzhou: { workers: { underObservation: 1, atWork: 0 } },
+      });
 
       const { handOverTrip } = await as('city', SHENZHEN, HAND_OVER, { t: trip });
       expect(handOverTrip.status).toBe('HANDED_OVER');
@@ -197,6 +206,11 @@ describe.skipIf(!servicesExist)(
         status: 'AT_WORK',
         workRegion: { code: SHENZHEN },
         observation: { id: observation, kind: 'CENTRALISED', site: '深圳市集中隔离点', active: false },
+      });
+      // the ministry's figures follow: released where it happened, at work in his home's counts
+      expect(await figures()).toEqual({
+        shenzhen: { health: { underObservation: 0, released: 1 } },
+        liuzhou: { workers: { underObservation: 0, atWork: 2 } },
       });
     });
 
