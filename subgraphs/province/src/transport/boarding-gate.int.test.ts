@@ -26,7 +26,7 @@ const DEPART = `mutation($trip: ID!, $boarded: [BoardingInput!]!) { departTrip(t
 const HEALTH = `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) {
   id health { code issuedBy { code } checkedAt validUntil nucleicAcid testedAt institution source } } }`;
 const REFUSED = `query($home: RegionCode!, $first: Int, $after: String) { refusedBoardings(homeRegion: $home, first: $first, after: $after) {
-  totalCount edges { cursor node { id worker { id } trip { id } reason refusedAt } } pageInfo { hasNextPage endCursor } } }`;
+  totalCount edges { cursor node { id worker { id name status } trip { id } reason refusedAt } } pageInfo { hasNextPage endCursor } } }`;
 const TRIPS_FROM = `query($origin: RegionCode!) { trips(origin: $origin, first: 100) { edges { node { ${TRIP} } } } }`;
 
 const DAY = 86_400_000;
@@ -400,7 +400,7 @@ describe('health copies through the relay (#14.1, DESIGN.md "Cross-province fact
     expect(refused.edges.map((e: any) => e.node)).toEqual([
       {
         id: `${trip}:${expired}`,
-        worker: { id: expired },
+        worker: { id: expired, name: expect.any(String), status: "AT_HOME" },
         trip: { id: trip },
         reason: 'HEALTH_CODE',
         refusedAt: departure.toISOString(),

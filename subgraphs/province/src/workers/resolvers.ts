@@ -14,7 +14,7 @@ import { reportTravelIntent, reportTravelIntents, type TravelIntentInput } from 
 import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 import { currentTrip, tripsOf } from './worker-trips.js';
-import { refusedBoardingPage } from './refused-boardings.js';
+import { refusedBoardingPage, type RefusedBoarding } from './refused-boardings.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -163,6 +163,10 @@ export const workersResolvers: ResolverMap = {
       tripsOf(w, args.first, ctx),
     // kept by the province where it happens (the `health` subgraph resolves it)
     observation: (w: WorkerRow) => (w.observationId ? { id: w.observationId } : null),
+  },
+  RefusedBoarding: {
+    // a worker of this subgraph: his record (a reference would not be resolved here), batched
+    worker: (r: RefusedBoarding, _: unknown, ctx: ProvinceContext) => workerLoader(ctx).load(r.worker.id),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
