@@ -571,3 +571,36 @@ describe('a fever at an arrival check starts observation at the stop (#14.3, rel
     );
   });
 });
+
+describe('placing the worker in the city of the observation (attacker read)', () => {
+  it('should not let another city of his own province put him under observation, nor a forged fever there (attacker read)', async () => {
+    // Guangdong's own workers: one of Guangzhou at home, never on a trip to Shenzhen
+    const [cantonese] = await registerWorkers(gd, [workerInput('440103')]);
+    const { startObservation: o } = expectData(
+      await start({ workerId: cantonese, region: '440305', kind: 'CENTRALISED', site: '南山隔离酒店' }),
+    );
+    const record = async () =>
+      expectData(await gd.gql('workers', 'query($id: ID!) { worker(id: $id) { status } }', { id: cantonese }))
+        .worker;
+    expect(await record()).toEqual({ status: 'AT_HOME' });
+    expect((await observationRows()).find((r) => r.id === o.id)?.homeRegion).toBeNull();
+    expectData(await end(o.id, 'TRANSFERRED_TO_HOSPITAL'));
+    // a fever told by another province about a trip it organises but that never carried him
+    await applyFactsTo(gd.service, GX, [
+      {
+        fact: 'ARRIVAL_FEVER',
+        tripId: 'T45-forgedfever000001',
+        stop: '440600',
+        workerId: cantonese!,
+        temperature: 38.5,
+        checkedAt: daysAgo(1),
+      },
+    ]);
+    expect(await record()).toEqual({ status: 'AT_HOME' });
+    // his own city may observe him at home
+    const [fever] = (await observationRows()).filter((r) => r.workerId === cantonese && r.endedAt === null);
+    expectData(await end(fever!.id, 'TRANSFERRED_TO_HOSPITAL'));
+    expectData(await start({ workerId: cantonese, region: '440106', kind: 'HOME', site: '天河某小区' }));
+    expect(await record()).toEqual({ status: 'OBSERVATION' });
+  });
+});

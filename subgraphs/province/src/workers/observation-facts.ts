@@ -1,10 +1,11 @@
 /**
  * The worker's home province follows an observation kept by the province where it happens
  * (OBSERVATION facts, `health/observations.ts`; this province's own in the same transaction):
- * - STARTED: applied only when the home side places him there (plausibility, so a province cannot
- *   take any worker id it has seen off the statistics): his current or last trip (`worker_trips`)
- *   goes to, or lets him alight in, the observation's province, or his work region lies in it, or
- *   the observation is this province's own (his home province observes him itself).
+ * - STARTED: applied only when the home side places him in the observation's CITY (plausibility,
+ *   so neither another province nor another city of his own can take any worker id it has seen
+ *   off the statistics, nor a forged fever at an arrival check): his home or work region lies in
+ *   that city, or his current or last trip (`worker_trips`) goes to it or lets him alight in it.
+ *   The same check for this province's own observations.
  *   Then `status = OBSERVATION` and `observation_id` = the observation; answered with his home
  *   region (OBSERVATION_HOME), so the officers of his home may read the observation there.
  *   Otherwise nothing changes and the answer carries `homeRegion: null`;
@@ -26,20 +27,24 @@ import type { FactHandler, FactHandlerTable } from '../relay/fact-handler.js';
 import { tellProvince } from '../relay/tell.js';
 import { isOwnId } from '../validation/ownership.js';
 
-/** True when `region` lies in province `province`. */
-const inProvince = (region: string | null | undefined, province: string) =>
-  !!region && provinceOf(region) === province;
+/** The city (four-digit prefix) of a region code: a municipality's district gives the municipality. */
+const cityOf = (region: string) => region.slice(0, 4);
+
+/** True when `region` lies in the city whose prefix is `city`. */
+const inCity = (region: string | null | undefined, city: string) => !!region && cityOf(region) === city;
 
 /**
- * True when the home side places the worker in `province`: his work region lies in it, or his
- * current trip or his last trip on a manifest (newest departure) goes there or lets him alight there.
+ * True when the home side places the worker in the city of `place`: his home or work region lies
+ * in it, or his current trip or his last trip on a manifest (newest departure) goes there or lets
+ * him alight there.
  */
 async function placedIn(
   tx: Tx,
-  worker: Pick<WorkerRow, 'id' | 'workRegion' | 'currentTripId'>,
-  province: string,
+  worker: Pick<WorkerRow, 'id' | 'homeRegion' | 'workRegion' | 'currentTripId'>,
+  place: string,
 ): Promise<boolean> {
-  if (inProvince(worker.workRegion, province)) return true;
+  const city = cityOf(place);
+  if (inCity(worker.homeRegion, city) || inCity(worker.workRegion, city)) return true;
   const [last] = await tx
     .select({ tripId: workerTrips.tripId })
     .from(workerTrips)
@@ -57,7 +62,7 @@ async function placedIn(
         sql`${workerTrips.tripId} = ANY(${sql.param(tripIds)}::text[])`,
       ),
     );
-  return trips.some((t) => inProvince(t.destination, province) || inProvince(t.alightAt, province));
+  return trips.some((t) => inCity(t.destination, city) || inCity(t.alightAt, city));
 }
 
 /** The home side's handler of OBSERVATION facts (see the module comment). */
@@ -91,8 +96,7 @@ const onObservation: FactHandler<ObservationFact> = async (
     .where(eq(workers.id, observation.workerId))
     .for('update');
   if (fact.event === 'STARTED') {
-    const placed =
-      !!worker && (origin.source === ctx.province || (await placedIn(tx, worker, origin.source)));
+    const placed = !!worker && (await placedIn(tx, worker, observation.region));
     const homeRegion = placed && worker ? worker.homeRegion : null;
     if (worker && homeRegion)
       await tx
@@ -102,7 +106,7 @@ const onObservation: FactHandler<ObservationFact> = async (
     else
       ctx.log.info(
         { ...logged, known: !!worker },
-        'observation not applied: the home side does not place the worker in its province',
+        'observation not applied: the home side does not place the worker in its city',
       );
     tellProvince(ctx, events, origin.source, {
       fact: 'OBSERVATION_HOME',
