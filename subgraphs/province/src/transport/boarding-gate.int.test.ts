@@ -345,6 +345,24 @@ describe('health copies through the relay (#14.1, DESIGN.md "Cross-province fact
     ).toHaveLength(1);
   });
 
+  it('should send a new record to the organiser of every trip he is on, not only his current one (attacker read)', async () => {
+    const [twice] = (await registerWorkers(guangxi, [workerInput('450203')])) as [string];
+    expectData(await guangxi.gql('workers', HEALTH, { w: twice, i: check('GREEN') }));
+    const guangdongBus = await plan(guangdong, '450200');
+    expectData(await guangdong.gql('transport', ASSIGN, { trip: guangdongBus, workers: [twice] }));
+    await settle();
+    // then put on his home's own bus (now his current trip), then found RED
+    const guangxiBus = await plan(guangxi, '450200', '450200');
+    expectData(await guangxi.gql('transport', ASSIGN, { trip: guangxiBus, workers: [twice] }));
+    expectData(await guangxi.gql('workers', HEALTH, { w: twice, i: check('RED') }));
+    await settle();
+    const [copy] = await guangdong.service.db.db
+      .select()
+      .from(healthCopies)
+      .where(eq(healthCopies.workerId, twice));
+    expect(copy).toMatchObject({ code: 'RED' });
+  });
+
   it('should leave a copy told by another province than the worker’s home, or of a worker on no trip here', async () => {
     const stranger = (await registerWorkers(guangxi, [workerInput('450203')]))[0]!;
     const record = {
@@ -400,7 +418,7 @@ describe('health copies through the relay (#14.1, DESIGN.md "Cross-province fact
     expect(refused.edges.map((e: any) => e.node)).toEqual([
       {
         id: `${trip}:${expired}`,
-        worker: { id: expired, name: expect.any(String), status: "AT_HOME" },
+        worker: { id: expired, name: expect.any(String), status: 'AT_HOME' },
         trip: { id: trip },
         reason: 'HEALTH_CODE',
         refusedAt: departure.toISOString(),

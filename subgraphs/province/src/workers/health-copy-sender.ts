@@ -80,18 +80,30 @@ function otherOrganiser(ctx: ProvinceContext, tripId: string | null): string | u
 }
 
 /**
- * After `recordHealthCheck(s)` changed these records: each worker whose current trip another
- * province organises has the new record sent there.
+ * After `recordHealthCheck(s)` changed these records: the new record goes to every other province
+ * organising a trip he is on and that has not left (his current trip, and every PLANNED trip whose
+ * manifest still names him, `worker_trips`: a worker put on two buses must not leave a stale GREEN
+ * copy at the first one's gate), once per province; one read for all.
  */
 export async function tellChangedHealth(
   ctx: ProvinceContext,
-  _tx: Tx,
+  tx: Tx,
   events: OutboxBatch,
   changed: readonly HealthRecordRow[],
 ): Promise<void> {
+  if (changed.length === 0) return;
+  const planned = rowsOf<{ worker_id: string; trip_id: string }>(
+    await tx.execute(sql`select "worker_id", "trip_id" from "worker_trips"
+      where "worker_id" = ANY(${sql.param(changed.map((r) => r.id))}::text[])
+        and "on_manifest" and "trip_status" = 'PLANNED'`),
+  );
   for (const row of changed) {
-    const organiser = otherOrganiser(ctx, row.current_trip_id);
-    if (organiser) tellCopy(ctx, events, organiser, row);
+    const organisers = new Set(
+      [row.current_trip_id, ...planned.filter((p) => p.worker_id === row.id).map((p) => p.trip_id)]
+        .map((tripId) => otherOrganiser(ctx, tripId))
+        .filter((province): province is string => !!province),
+    );
+    for (const organiser of [...organisers].sort()) tellCopy(ctx, events, organiser, row);
   }
 }
 
