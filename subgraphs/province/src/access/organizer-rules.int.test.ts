@@ -42,6 +42,7 @@ const ETA = `mutation($trip: ID!) { updateEta(tripId: $trip, expectedArrivalAt: 
 const CANCEL = `mutation($trip: ID!) { cancelTrip(tripId: $trip, reason: "改期") { ${TRIP} } }`;
 const ARRIVE = `mutation($trip: ID!) { confirmArrival(tripId: $trip, input: { arrivedAt: "2020-02-20T20:00:00+08:00", headcount: 1 }) { ${TRIP} } }`;
 const REGISTER = `mutation($i: [RegisterWorkerInput!]!) { registerWorkers(inputs: $i) { id } }`;
+const TRIP_STATUS = `query($id: ID!) { trip(id: $id) { ${TRIP} } }`;
 
 let signed: SignedTestProvince;
 let service: ProvinceService;
@@ -252,6 +253,17 @@ describe('boarding at the origin of a trip organised elsewhere (#13.2)', () => {
     await refused(DEPART, board(HENAN_WORKERS), ENTERPRISE);
     // Henan's provincial officer boards the Henan workers; the Hebei worker stays on the manifest, not boarded.
     await clearForBoarding(service, trip.id);
+    // With a fever at the gate nobody passes: the origin's officer cannot cancel the organiser's trip that way.
+    const feverish = await gql(
+      DEPART,
+      { trip: trip.id, boarded: HENAN_WORKERS.map((workerId) => ({ workerId, temperature: 38.6 })) },
+      HENAN,
+    );
+    expectError(feverish, 'CONFLICT', /nobody passed the boarding gate .* only its organiser 130730/);
+    expect(expectData(await gql(TRIP_STATUS, { id: trip.id }, HUAILAI)).trip).toMatchObject({
+      status: 'PLANNED',
+      passengers: expect.arrayContaining([expect.objectContaining({ boarded: false })]),
+    });
     const departed = expectData(await gql(DEPART, board(HENAN_WORKERS), HENAN)).departTrip;
     expect(departed.status).toBe('DEPARTED');
     expect(departed.passengers.filter((p: { boarded: boolean }) => p.boarded)).toHaveLength(2);

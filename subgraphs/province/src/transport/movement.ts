@@ -1,5 +1,6 @@
-import { badInput } from '@p2p/schema';
+import { badInput, hubError } from '@p2p/schema';
 import { eq, sql } from 'drizzle-orm';
+import { callerIfBound, officerCovers } from '../access/request-access.js';
 import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { tripPassengers, trips, type TripRow } from '../db/schema/index.js';
@@ -81,6 +82,14 @@ export async function departTrip(
       ctx.epidemic,
     ),
   }));
+  const caller = callerIfBound(ctx);
+  if (judged.every((j) => j.refusal !== null) && caller && !officerCovers(caller, trip.organizer))
+    // an officer of the origin records only his own workers' boarding: the trip stays the organiser's
+    throw hubError(
+      'CONFLICT',
+      `departTrip: nobody passed the boarding gate of trip ${tripId}; only its organiser ${trip.organizer} may let it go (it would be cancelled), nothing was recorded`,
+      { id: tripId },
+    );
   await tx.execute(sql`
     UPDATE ${tripPassengers} SET boarded = v.refusal IS NULL, temperature = v.temperature, refusal = v.refusal
     FROM (SELECT unnest(${sql.param(judged.map((j) => j.workerId))}::text[]) AS worker_id,
