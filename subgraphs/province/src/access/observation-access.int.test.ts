@@ -100,6 +100,20 @@ describe('startObservation and endObservation: the officers of the place of obse
     expectData(await gd.gql('health', START, { i: input('W45-startedbydg00001', '441900') }, DONGGUAN));
   });
 
+  it('should tell Dongguan only that he is already observed in the province, not which observation (attacker read)', async () => {
+    const again = { ...input(HIS_ID, '441900'), site: '东莞某酒店' };
+    const probe = expectError(
+      await gd.gql('health', START, { i: again }, DONGGUAN),
+      'CONFLICT',
+      /already under observation in province/,
+    );
+    expect(probe.message).not.toContain(observation);
+    expect(probe.extensions).not.toHaveProperty('observationId');
+    // Shenzhen, where it runs, is told which
+    const own = expectError(await gd.gql('health', START, { i: input(HIS_ID) }, SHENZHEN), 'CONFLICT');
+    expect(own.extensions).toMatchObject({ observationId: observation });
+  });
+
   it("should let the place of observation end one, but not Dongguan's officer one in Shenzhen", async () => {
     const id = expectData(await gd.gql('health', START, { i: input('W45-toendinsz000001') }, NANSHAN))
       .startObservation.id;

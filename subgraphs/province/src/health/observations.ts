@@ -22,6 +22,7 @@ import {
   type RelayedObservation,
 } from '@p2p/schema';
 import { and, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { callerIfBound, officerCovers } from '../access/request-access.js';
 import type { ProvinceContext } from '../context.js';
 import type { Executor, Tx } from '../db/database.js';
 import {
@@ -180,8 +181,11 @@ export async function startObservation(
     .onConflictDoNothing()
     .returning();
   if (!row) {
-    // Named by id only: its place and times are for the officers who may read it.
-    const active = await activeObservationOf(tx, workerId);
+    // Named by id only, and only to an officer of its place: its place and times are for those
+    // who may read it (another city learns no more than that one is running in the province).
+    const running = await activeObservationOf(tx, workerId);
+    const caller = callerIfBound(ctx);
+    const active = running && (!caller || officerCovers(caller, running.region)) ? running : undefined;
     throw hubError(
       'CONFLICT',
       `worker ${workerId} is already under observation${active ? ` ${active.id}` : ''} in province ${ctx.province}; end it before starting another`,
