@@ -168,9 +168,9 @@ function guardedWorkerFields(fields: FieldMap): FieldMap {
       return own('returnRequests')(w, args, ctx, info);
     },
     currentTrip: orNull('currentTrip', 'whereabouts'),
-    // where he is under observation (its id names the province): whereabouts; the record itself is
-    // guarded where it is kept (`assertMayReadObservation`)
-    observation: orNull('observation', 'whereabouts'),
+    // the observation he is under is health data (the ministry reads it in aggregate); the record
+    // itself is guarded where it is kept (`assertMayReadObservation`)
+    observation: orNull('observation', 'health'),
     // A non-null list: empty (not an error, which would blank the whole worker) for others.
     trips: async (w: unknown, args: Record<string, unknown>, ctx: ProvinceContext, info: never) => {
       const view = await viewOf(ctx, w);
