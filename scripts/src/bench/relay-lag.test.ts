@@ -151,9 +151,9 @@ describe('the trip desks’ travellers', () => {
     expect(() => pool.take(GUANGXI, 1)).toThrow(/450000/);
   });
 
-  it('should make 4 RELAY events per trip for every other province', () => {
-    expect(relayEventsPerTrip(2)).toBe(4);
-    expect(relayEventsPerTrip(5)).toBe(16);
+  it('should make 4 TRIP facts per other province and a HEALTH_COPY per traveller of another province', () => {
+    expect(relayEventsPerTrip(2, 10)).toBe(4 + 10);
+    expect(relayEventsPerTrip(5, 10)).toBe(16 + 40);
   });
 });
 
