@@ -195,16 +195,18 @@ export interface TripPlan {
   origin: string;
   destination: string;
   capacity: number;
+  /** @default 'BUS' */
+  mode?: 'BUS' | 'TRAIN' | 'FLIGHT';
 }
 
-/** A bus that left an hour ago and arrives in an hour, planned by the organiser's officer. */
+/** A bus (or `plan.mode`) that left an hour ago and arrives in an hour, planned by the organiser's officer. */
 export function planTrip(plan: TripPlan): Operation {
   return {
     name: 'planTrip',
     query: PLAN_TRIP,
     variables: {
       input: {
-        mode: 'BUS',
+        mode: plan.mode ?? 'BUS',
         vehicleCode: plan.vehicleCode,
         origin: plan.origin,
         destination: plan.destination,

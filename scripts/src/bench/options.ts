@@ -18,6 +18,7 @@ export const SCENARIOS = [
   'bulk-registration',
   'mixed-load',
   'relay',
+  'boarding-gate',
 ] as const;
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIOS)[number];

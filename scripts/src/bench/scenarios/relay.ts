@@ -166,7 +166,8 @@ export async function relay(ctx: ScenarioContext): Promise<void> {
     `5. ${NAME}: cross-province bus trips (${PER_PROVINCE} travellers of each of the ${provinces.length} provinces, ${perTrip} RELAY events per trip: 4 TRIP facts per other province and a HEALTH_COPY per traveller of another province), one desk per province: alone ${quietSeconds} s, then with the mixed load at concurrency ${options.concurrency} for ${options.relayDurationSeconds} s; then a backlog of ${options.relayBacklog.toLocaleString('en')} events drained`,
   );
   // Enough travellers that none comes round again while a trip of his is in flight.
-  const poolSize = Math.max(200, Math.min(2_000, Math.ceil(options.relayBacklog / perTrip) * PER_PROVINCE));
+  const backlogTrips = Math.ceil(options.relayBacklog / relayEventsPerTrip(provinces.length, 0));
+  const poolSize = Math.max(200, Math.min(2_000, backlogTrips * PER_PROVINCE));
   const travellers = await registerTravellers(ctx, poolSize);
   const pool = new TravellerPool(travellers);
   report.say(
@@ -174,7 +175,7 @@ export async function relay(ctx: ScenarioContext): Promise<void> {
   );
   const watch = new HealthCopyWatch(hub.databaseUrls);
   try {
-    await relayPhases(ctx, travellers, pool, watch, perTrip, quietSeconds);
+    await relayPhases(ctx, travellers, pool, watch, quietSeconds);
   } finally {
     await watch.close();
   }
@@ -216,7 +217,6 @@ async function relayPhases(
   travellers: Map<string, string[]>,
   pool: TravellerPool,
   watch: HealthCopyWatch,
-  perTrip: number,
   quietSeconds: number,
 ): Promise<void> {
   const { hub, options, report } = ctx;
@@ -299,7 +299,8 @@ async function relayPhases(
   const backlog = await writtenEvents(ctx, () =>
     desks(Date.now() + 600_000, {
       desksPerProvince: BACKLOG_DESKS,
-      maxTrips: Math.ceil(options.relayBacklog / perTrip),
+      // With the relay off no home learns of an assignment: no HEALTH_COPY, 4 TRIP facts per other province.
+      maxTrips: Math.ceil(options.relayBacklog / relayEventsPerTrip(provinces.length, 0)),
       seed: 4,
       pool: new Map([...share].map(([organizer, byHome]) => [organizer, new TravellerPool(byHome)])),
     }),
