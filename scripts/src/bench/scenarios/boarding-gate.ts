@@ -8,7 +8,7 @@
  * then handed over (untimed) so the same passengers ride the next trip. Outside --quick, the
  * statements the organiser logs for one departTrip of each kind and size are counted.
  */
-import { formatMs, LatencyRecorder } from '../latency.js';
+import { formatMs } from '../latency.js';
 import { emptyLoadResult, recordOutcome } from '../load-generator.js';
 import * as op from '../operations.js';
 import { receivingCounty, provinceGeography } from '../geography.js';
