@@ -161,6 +161,7 @@ describe('the relay scenario’s options', () => {
   it('should run the relay by name, last, with its own duration and backlog', () => {
     expect(parseScenarios('relay,mixed')).toEqual(['mixed-load', 'relay']);
     expect(parseScenarios(undefined).at(-1)).toBe('relay');
+    expect(parseScenarios('relay,boarding-gate')).toEqual(['boarding-gate', 'relay']);
     expect(parseBenchOptions([], {})).toMatchObject({ relayDurationSeconds: 60, relayBacklog: 5_000 });
     expect(parseBenchOptions(['--quick'], {})).toMatchObject({ relayDurationSeconds: 8, relayBacklog: 400 });
     expect(parseBenchOptions(['--relay-duration', '30', '--relay-backlog', '20_000'], {})).toMatchObject({

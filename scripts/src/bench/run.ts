@@ -31,8 +31,8 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'entity-batch': entityBatch,
   'bulk-registration': bulkRegistration,
   'mixed-load': mixedLoad,
-  relay,
   'boarding-gate': boardingGate,
+  relay,
 };
 
 async function main(): Promise<number> {
