@@ -37,6 +37,7 @@ const SUMMARY = `query Summary($scope: RegionCode) { summary(scope: $scope) { wo
 export const REGISTER_WORKERS = `mutation RegisterWorkers($inputs: [RegisterWorkerInput!]!) { registerWorkers(inputs: $inputs) { id } }`;
 const REGISTER_WORKER = `mutation RegisterWorker($input: RegisterWorkerInput!) { registerWorker(input: $input) { id status } }`;
 const HEALTH_CHECK = `mutation HealthCheck($workerId: ID!, $input: HealthCheckInput!) { recordHealthCheck(workerId: $workerId, input: $input) { id health { code } } }`;
+const HEALTH_CHECKS = `mutation HealthChecks($items: [HealthCheckItemInput!]!) { recordHealthChecks(items: $items) { items { index error { message } } } }`;
 const EMPLOYMENT = `mutation Employment($workerId: ID!, $workRegion: RegionCode!) { reportEmployment(workerId: $workerId, workRegion: $workRegion) { id status } }`;
 const TRAVEL_INTENT = `mutation TravelIntent($workerId: ID!, $input: TravelIntentInput!) { reportTravelIntent(workerId: $workerId, input: $input) { id travelIntent { destination { code } } } }`;
 
@@ -134,6 +135,31 @@ export function recordHealthCheck(workerId: string): Operation {
   };
 }
 
+/**
+ * GREEN codes of workers of one province checked at `checkedAt` on its platform (valid 7 days
+ * from then), with a negative test taken then, sent by its officer (at most 1,000).
+ */
+export function recordHealthChecks(
+  province: string,
+  workerIds: readonly string[],
+  checkedAt: Date,
+): Operation {
+  const input = {
+    code: 'GREEN',
+    issuedBy: province,
+    checkedAt: checkedAt.toISOString(),
+    validUntil: new Date(checkedAt.getTime() + 7 * 86_400_000).toISOString(),
+    nucleicAcid: 'NEGATIVE',
+    testedAt: checkedAt.toISOString(),
+  };
+  return {
+    name: 'recordHealthChecks',
+    query: HEALTH_CHECKS,
+    variables: { items: workerIds.map((workerId) => ({ workerId, input })) },
+    as: province,
+  };
+}
+
 /** The worker now works in `workRegion`. */
 export function reportEmployment(workerId: string, workRegion: string): Operation {
   return {
@@ -157,7 +183,7 @@ export function reportTravelIntent(workerId: string, destination: string): Opera
 
 const PLAN_TRIP = `mutation PlanTrip($input: PlanTripInput!) { planTrip(input: $input) { id } }`;
 const ASSIGN_PASSENGERS = `mutation AssignPassengers($tripId: ID!, $workerIds: [ID!]!) { assignPassengers(tripId: $tripId, workerIds: $workerIds) { id } }`;
-const DEPART_TRIP = `mutation DepartTrip($tripId: ID!, $boarded: [BoardingInput!]!) { departTrip(tripId: $tripId, boarded: $boarded) { id status } }`;
+const DEPART_TRIP = `mutation DepartTrip($tripId: ID!, $boarded: [BoardingInput!]!) { departTrip(tripId: $tripId, boarded: $boarded) { id status stops { expected } } }`;
 const CONFIRM_ARRIVAL = `mutation ConfirmArrival($tripId: ID!, $input: ConfirmArrivalInput!) { confirmArrival(tripId: $tripId, input: $input) { id status } }`;
 const CANCEL_TRIP = `mutation CancelTrip($tripId: ID!, $reason: String!) { cancelTrip(tripId: $tripId, reason: $reason) { id status } }`;
 
@@ -169,16 +195,18 @@ export interface TripPlan {
   origin: string;
   destination: string;
   capacity: number;
+  /** @default 'BUS' */
+  mode?: 'BUS' | 'TRAIN' | 'FLIGHT';
 }
 
-/** A bus that left an hour ago and arrives in an hour, planned by the organiser's officer. */
+/** A bus (or `plan.mode`) that left an hour ago and arrives in an hour, planned by the organiser's officer. */
 export function planTrip(plan: TripPlan): Operation {
   return {
     name: 'planTrip',
     query: PLAN_TRIP,
     variables: {
       input: {
-        mode: 'BUS',
+        mode: plan.mode ?? 'BUS',
         vehicleCode: plan.vehicleCode,
         origin: plan.origin,
         destination: plan.destination,

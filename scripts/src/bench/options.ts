@@ -17,12 +17,13 @@ export const SCENARIOS = [
   'entity-batch',
   'bulk-registration',
   'mixed-load',
+  'boarding-gate',
   'relay',
 ] as const;
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-/** Short names accepted by `--scenarios` (`relay` is its own). */
+/** Short names accepted by `--scenarios` (`relay` and `boarding-gate` are their own). */
 const ALIASES: Record<string, ScenarioName> = {
   read: 'federated-read',
   batch: 'entity-batch',

@@ -13,7 +13,7 @@ export interface RelayOutboxEvent extends SourceEvent {
   /** For TRIP facts: ASSIGNED, DEPARTED, ARRIVED, HANDED_OVER… */
   event: string | null;
   tripId: string | null;
-  /** Workers the fact names (TRIP facts). */
+  /** Workers the fact names (TRIP facts: their list; HEALTH_COPY: one). */
   workers: number;
 }
 
@@ -62,7 +62,8 @@ export async function relayEventsBetween(
         }>(
           `SELECT seq, target, (extract(epoch FROM at) * 1000)::float8 AS at_ms,
                   payload->>'fact' AS fact, payload->>'event' AS event, payload->'trip'->>'id' AS trip_id,
-                  CASE WHEN jsonb_typeof(payload->'workers') = 'array' THEN jsonb_array_length(payload->'workers') END AS workers
+                  CASE WHEN jsonb_typeof(payload->'workers') = 'array' THEN jsonb_array_length(payload->'workers')
+                       WHEN payload ? 'workerId' THEN 1 END AS workers
              FROM outbox WHERE target IS NOT NULL AND seq > $1 AND seq <= $2 ORDER BY seq`,
           [from.get(source) ?? 0, to.get(source) ?? 0],
         );

@@ -151,9 +151,9 @@ describe('the trip desks’ travellers', () => {
     expect(() => pool.take(GUANGXI, 1)).toThrow(/450000/);
   });
 
-  it('should make 4 RELAY events per trip for every other province', () => {
-    expect(relayEventsPerTrip(2)).toBe(4);
-    expect(relayEventsPerTrip(5)).toBe(16);
+  it('should make 4 TRIP facts per other province and a HEALTH_COPY per traveller of another province', () => {
+    expect(relayEventsPerTrip(2, 10)).toBe(4 + 10);
+    expect(relayEventsPerTrip(5, 10)).toBe(16 + 40);
   });
 });
 
@@ -161,6 +161,7 @@ describe('the relay scenario’s options', () => {
   it('should run the relay by name, last, with its own duration and backlog', () => {
     expect(parseScenarios('relay,mixed')).toEqual(['mixed-load', 'relay']);
     expect(parseScenarios(undefined).at(-1)).toBe('relay');
+    expect(parseScenarios('relay,boarding-gate')).toEqual(['boarding-gate', 'relay']);
     expect(parseBenchOptions([], {})).toMatchObject({ relayDurationSeconds: 60, relayBacklog: 5_000 });
     expect(parseBenchOptions(['--quick'], {})).toMatchObject({ relayDurationSeconds: 8, relayBacklog: 400 });
     expect(parseBenchOptions(['--relay-duration', '30', '--relay-backlog', '20_000'], {})).toMatchObject({

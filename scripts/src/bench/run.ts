@@ -5,6 +5,7 @@
  *   npm run bench                                  # 5 provinces × 200,000 workers, every scenario
  *   npm run bench -- --provinces 3 --scenarios read,batch --requests 1000
  *   npm run bench -- --scenarios relay             # the relay's lag and throughput (#13)
+ *   npm run bench -- --scenarios boarding-gate     # departTrip's boarding gate, own vs relayed records (#14)
  *
  * Starts national, the provinces (a fresh database each, dropped at the end) and the sharded
  * gateway with the harness, loads the generated data straight into the province databases,
@@ -22,6 +23,7 @@ import { entityBatch } from './scenarios/entity-batch.js';
 import { bulkRegistration } from './scenarios/bulk-registration.js';
 import { mixedLoad } from './scenarios/mixed-load.js';
 import { relay } from './scenarios/relay.js';
+import { boardingGate } from './scenarios/boarding-gate.js';
 
 /** Every scenario by name, in the order they run. */
 export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
@@ -29,6 +31,7 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'entity-batch': entityBatch,
   'bulk-registration': bulkRegistration,
   'mixed-load': mixedLoad,
+  'boarding-gate': boardingGate,
   relay,
 };
 

@@ -51,6 +51,8 @@ export interface StatementCount {
   other: Record<string, number>;
   /** One example of the statements on `table` (its first 120 characters). */
   example: string | undefined;
+  /** With `perRequestMs`: province code → statements logged in each request's window (background included). */
+  perRequest: Record<string, number[]>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,6 +86,11 @@ export interface CountStatementsOptions {
   send: (n: number) => Promise<void>;
   /** The table whose statements are the request's (e.g. `workers`). */
   table: string;
+  /**
+   * When set, waits this long after each request (its log lines come through the pipes) and
+   * keeps every statement each province logged in that request's window in `perRequest`.
+   */
+  perRequestMs?: number;
 }
 
 /**
@@ -94,6 +101,7 @@ export interface CountStatementsOptions {
 export async function countStatements(options: CountStatementsOptions): Promise<StatementCount> {
   const { federation, provinces, log } = options;
   const savedLevel = process.env.LOG_LEVEL;
+  const perRequest: Record<string, number[]> = {};
   // After a restart the gateway may still hold a province for down (a health check saw it stopped)
   // until its next probe: send until every province answers again.
   const untilAnswered = async (first: number) => {
@@ -114,7 +122,14 @@ export async function countStatements(options: CountStatementsOptions): Promise<
   try {
     await untilAnswered(-1);
     log.start();
-    for (let n = 0; n < options.requests; n++) await options.send(n);
+    for (let n = 0; n < options.requests; n++) {
+      const before = new Map(provinces.map((p) => [p, log.statements.get(p)?.length ?? 0]));
+      await options.send(n);
+      if (options.perRequestMs === undefined) continue;
+      await sleep(options.perRequestMs);
+      for (const p of provinces)
+        (perRequest[p] ??= []).push((log.statements.get(p)?.length ?? 0) - before.get(p)!);
+    }
     await sleep(500); // the last log lines are still on their way through the pipes
     log.stop();
   } finally {
@@ -132,5 +147,5 @@ export async function countStatements(options: CountStatementsOptions): Promise<
     onTable[province] = mine.length;
     other[province] = statements.length - mine.length;
   }
-  return { requests: options.requests, onTable, other, example };
+  return { requests: options.requests, onTable, other, example, perRequest };
 }

@@ -13,17 +13,24 @@
  *    `--relay-backlog` events, the gateway is restarted with the relay on, and the drain is timed
  *    from the applied batches (first apply's start → last commit) and from the gateway's start to
  *    "caught up" (`/relay/backlog`), with each process's CPU per event.
- * The travellers are registered for the scenario (fresh people, untouched by the mixed load).
+ * The travellers are registered for the scenario (fresh people, untouched by the mixed load), each
+ * with a GREEN health check (the boarding gate, #14); the desks depart once the organiser holds the
+ * health copies of its travellers from other provinces. With the relay off no copy can come: before
+ * the backlog, each organiser is given copies of its own share of the travellers (a staging trip
+ * assigned, the copies awaited, the trip cancelled), and the backlog's desks depart on those.
  */
 import { formatMs, type LatencyRecorder } from '../latency.js';
 import { runLoad } from '../load-generator.js';
 import * as op from '../operations.js';
+import { Random } from '../people.js';
 import { workerIdentity } from '../population.js';
 import { matchAppliedBatches } from '../relay-apply-log.js';
 import { outboxHeads, relayEventsBetween, type RelayOutboxEvent } from '../relay-events.js';
 import { analyseRelayLag, drainRate } from '../relay-lag.js';
 import type { ScenarioContext } from '../scenario.js';
 import { cpuSnapshot, postgresBackendCpu, postgresCpuSpent } from '../service-usage.js';
+import { HealthCopyWatch, recordGreenChecks } from '../health-copies.js';
+import { provinceGeography, receivingCounty } from '../geography.js';
 import { relayEventsPerTrip, runTripDesks, TravellerPool, type TripDeskResult } from '../trip-desks.js';
 import { mixedOperation } from './mixed-load.js';
 
@@ -58,6 +65,7 @@ async function registerTravellers(ctx: ScenarioContext, count: number): Promise<
           throw new Error(`province ${province} registered other ids than the population's`);
         ids.push(...expected);
       }
+      await recordGreenChecks(hub.sharded, province, ids);
       travellers.set(province, ids);
     }),
   );
@@ -152,17 +160,97 @@ export async function relay(ctx: ScenarioContext): Promise<void> {
   const { hub, options, report } = ctx;
   const provinces = hub.provinces;
   if (provinces.length < 2) throw new Error('the relay scenario needs at least 2 provinces (--provinces 2)');
-  const perTrip = relayEventsPerTrip(provinces.length);
+  const perTrip = relayEventsPerTrip(provinces.length, PER_PROVINCE);
   const quietSeconds = Math.max(3, Math.round(options.relayDurationSeconds / 4));
   report.heading(
-    `5. ${NAME}: cross-province bus trips (${PER_PROVINCE} travellers of each of the ${provinces.length} provinces, ${perTrip} RELAY events per trip), one desk per province: alone ${quietSeconds} s, then with the mixed load at concurrency ${options.concurrency} for ${options.relayDurationSeconds} s; then a backlog of ${options.relayBacklog.toLocaleString('en')} events drained`,
+    `5. ${NAME}: cross-province bus trips (${PER_PROVINCE} travellers of each of the ${provinces.length} provinces, ${perTrip} RELAY events per trip: 4 TRIP facts per other province and a HEALTH_COPY per traveller of another province), one desk per province: alone ${quietSeconds} s, then with the mixed load at concurrency ${options.concurrency} for ${options.relayDurationSeconds} s; then a backlog of ${options.relayBacklog.toLocaleString('en')} events drained`,
   );
   // Enough travellers that none comes round again while a trip of his is in flight.
-  const poolSize = Math.max(200, Math.min(2_000, Math.ceil(options.relayBacklog / perTrip) * PER_PROVINCE));
-  const pool = new TravellerPool(await registerTravellers(ctx, poolSize));
-  report.say(`  ${poolSize.toLocaleString('en')} travellers registered in each province`);
-  const desks = (until: number, extra: { desksPerProvince?: number; maxTrips?: number; seed: number }) =>
-    runTripDesks(hub.sharded, { provinces, pool, perProvince: PER_PROVINCE, until, ...extra });
+  const backlogTrips = Math.ceil(options.relayBacklog / relayEventsPerTrip(provinces.length, 0));
+  const poolSize = Math.max(200, Math.min(2_000, backlogTrips * PER_PROVINCE));
+  const travellers = await registerTravellers(ctx, poolSize);
+  const pool = new TravellerPool(travellers);
+  report.say(
+    `  ${poolSize.toLocaleString('en')} travellers registered in each province, each with a GREEN health check`,
+  );
+  const watch = new HealthCopyWatch(hub.databaseUrls);
+  try {
+    await relayPhases(ctx, travellers, pool, watch, quietSeconds);
+  } finally {
+    await watch.close();
+  }
+}
+
+/** Gives each organiser copies of its share of the travellers of the other provinces (relay on). */
+async function stageCopies(
+  ctx: ScenarioContext,
+  share: ReadonlyMap<string, Map<string, string[]>>,
+  watch: HealthCopyWatch,
+): Promise<void> {
+  const { hub } = ctx;
+  await Promise.all(
+    [...share].map(async ([organizer, byHome]) => {
+      const foreign = [...byHome].filter(([home]) => home !== organizer).flatMap(([, ids]) => ids);
+      const counties = provinceGeography(organizer).counties;
+      const { planTrip } = await hub.sharded.data<{ planTrip: { id: string } }>(
+        op.planTrip({
+          organizer,
+          vehicleCode: `STAGE-${organizer.slice(0, 2)}`,
+          origin: counties[0]!,
+          destination: receivingCounty(new Random(7)),
+          capacity: foreign.length,
+        }),
+      );
+      const sentAt = Date.now();
+      await hub.sharded.data(op.assignPassengers(organizer, planTrip.id, foreign));
+      const held = await watch.waitFor(organizer, foreign, sentAt, { timeoutMs: 300_000, intervalMs: 200 });
+      await hub.sharded.data(op.cancelTrip(organizer, planTrip.id, 'benchmark: health copies staged'));
+      if (!held) throw new Error(`province ${organizer} did not get the staged health copies within 300 s`);
+    }),
+  );
+  await hub.federation.waitForRelay({ timeoutMs: 120_000, intervalMs: 500 });
+}
+
+/** The measured phases of {@link relay}. */
+async function relayPhases(
+  ctx: ScenarioContext,
+  travellers: Map<string, string[]>,
+  pool: TravellerPool,
+  watch: HealthCopyWatch,
+  quietSeconds: number,
+): Promise<void> {
+  const { hub, options, report } = ctx;
+  const provinces = hub.provinces;
+  let fresh = true;
+  const copyWaits: string[] = [];
+  const desks = async (
+    until: number,
+    extra: {
+      desksPerProvince?: number;
+      maxTrips?: number;
+      seed: number;
+      pool?: ReadonlyMap<string, TravellerPool>;
+    },
+  ) => {
+    const result = await runTripDesks(hub.sharded, {
+      provinces,
+      pool,
+      perProvince: PER_PROVINCE,
+      until,
+      // Fresh copies (sent for this assignment) while the relay runs; the staged ones for the backlog.
+      awaitCopies: (organizer, ids, sentAt) =>
+        watch.waitFor(organizer, ids, fresh ? sentAt : 0, { timeoutMs: 60_000 }),
+      ...extra,
+    });
+    const wait = result.copyWait.summary();
+    copyWaits.push(
+      `seed ${extra.seed}: ${result.tripsCompleted} trips handed over, ${result.tripsRefused} with refusals at the gate, ${result.copiesMissing} cancelled for missing copies; wait for the copies after assigning p50 ${formatMs(wait.p50)} p99 ${formatMs(wait.p99)} ms`,
+    );
+    report.say(`    desks (${copyWaits.at(-1)})`);
+    if (result.tripsRefused > 0 || result.copiesMissing > 0)
+      throw new Error(`trip desks: ${copyWaits.at(-1)} — passengers must all board`);
+    return result;
+  };
 
   // Warm-up: a trip per desk, applied.
   await desks(Date.now() + 120_000, { maxTrips: provinces.length, seed: 1 });
@@ -192,14 +280,29 @@ export async function relay(ctx: ScenarioContext): Promise<void> {
   report.measured(NAME, `mixed load beside the trips, ${options.relayDurationSeconds} s`, mixed!);
   await reportLag(ctx, 'trips + mixed load', underLoad.events, underLoad.desks, logSince);
 
-  // 2. A backlog: written with the relay off, then drained.
-  report.say(`  backlog: the gateway restarted with RELAY=off…`);
+  // 2. A backlog: written with the relay off, then drained. No copy can come with the relay off:
+  // each organiser carries its own share of the travellers, whose copies it was given before.
+  const share = new Map(
+    provinces.map((organizer, i) => [
+      organizer,
+      new Map(
+        provinces.map((home) => [home, travellers.get(home)!.filter((_, k) => k % provinces.length === i)]),
+      ),
+    ]),
+  );
+  await stageCopies(ctx, share, watch);
+  report.say(
+    `  backlog: each organiser holds copies of its share of the travellers; the gateway restarted with RELAY=off…`,
+  );
+  fresh = false;
   await hub.federation.restartGateway({ env: { RELAY: 'off' } });
   const backlog = await writtenEvents(ctx, () =>
     desks(Date.now() + 600_000, {
       desksPerProvince: BACKLOG_DESKS,
-      maxTrips: Math.ceil(options.relayBacklog / perTrip),
+      // With the relay off no home learns of an assignment: no HEALTH_COPY, 4 TRIP facts per other province.
+      maxTrips: Math.ceil(options.relayBacklog / relayEventsPerTrip(provinces.length, 0)),
       seed: 4,
+      pool: new Map([...share].map(([organizer, byHome]) => [organizer, new TravellerPool(byHome)])),
     }),
   );
   report.say(`  backlog written, relay off: ${productionLine(backlog.events, backlog.desks)}`);
