@@ -99,3 +99,19 @@ export async function recordsFor<R>(
     return row;
   });
 }
+
+/**
+ * Runs a mutation of one record (`idempotencyKey` taken out of `args`, the rest stored with the
+ * key) and returns that record as it is after the commit, read with `find`.
+ */
+export async function runOneRecord<R>(
+  ctx: ProvinceContext,
+  operation: string,
+  args: { idempotencyKey?: string | null } & Record<string, unknown>,
+  work: (tx: Tx, events: OutboxBatch) => Promise<string[]>,
+  find: (ids: readonly string[]) => Promise<(R | undefined)[]>,
+): Promise<R> {
+  const { idempotencyKey, ...rest } = args;
+  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
+  return (await recordsFor(ids, find))[0]!;
+}

@@ -3,7 +3,7 @@ import type { ProvinceContext } from '../context.js';
 import type { EnterpriseRow, ReturnRequestRow, StaffStatus } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { recordsFor, runMutation } from '../mutation.js';
+import { recordsFor, runMutation, runOneRecord } from '../mutation.js';
 import { employmentStats } from '../summary/employment.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
 import { decodeOutcome } from '../item-outcomes.js';
@@ -39,9 +39,7 @@ async function oneEnterprise(
   args: Keyed & Record<string, unknown>,
   work: Work,
 ): Promise<EnterpriseRow> {
-  const { idempotencyKey, ...rest } = args;
-  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
-  return (await recordsFor(ids, (x) => findEnterprises(ctx.db, x)))[0]!;
+  return runOneRecord(ctx, operation, args, work, (ids) => findEnterprises(ctx.db, ids));
 }
 
 /** Runs a mutation returning one return request. */
@@ -51,9 +49,7 @@ async function oneReturnRequest(
   args: Keyed & Record<string, unknown>,
   work: Work,
 ): Promise<ReturnRequestRow> {
-  const { idempotencyKey, ...rest } = args;
-  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
-  return (await recordsFor(ids, (x) => findReturnRequests(ctx.db, x)))[0]!;
+  return runOneRecord(ctx, operation, args, work, (ids) => findReturnRequests(ctx.db, ids));
 }
 
 /** Resolvers of the `employment` logical subgraph. */

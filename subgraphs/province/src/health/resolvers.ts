@@ -7,7 +7,7 @@ import type { ProvinceContext } from '../context.js';
 import type { ObservationOutcome, ObservationRow } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { recordsFor, runMutation } from '../mutation.js';
+import { type runMutation, runOneRecord } from '../mutation.js';
 import {
   endObservation,
   endsAt,
@@ -29,9 +29,7 @@ async function oneObservation(
   args: Keyed & Record<string, unknown>,
   work: Parameters<typeof runMutation>[2],
 ): Promise<ObservationRow> {
-  const { idempotencyKey, ...rest } = args;
-  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
-  return (await recordsFor(ids, (x) => findObservations(ctx.db, x)))[0]!;
+  return runOneRecord(ctx, operation, args, work, (ids) => findObservations(ctx.db, ids));
 }
 
 /** The `health` subgraph's resolvers. */

@@ -3,7 +3,7 @@ import type { ProvinceContext } from '../context.js';
 import type { TripRow } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
-import { recordsFor, runMutation } from '../mutation.js';
+import { type runMutation, runOneRecord } from '../mutation.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
 import { transportStats } from '../summary/transport.js';
 import { cancelTrip, departTrip, updateEta, type BoardingInput } from './movement.js';
@@ -44,9 +44,7 @@ async function oneTrip(
   args: Keyed & Record<string, unknown>,
   work: Parameters<typeof runMutation>[2],
 ): Promise<TripRow> {
-  const { idempotencyKey, ...rest } = args;
-  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
-  return (await recordsFor(ids, (x) => findTrips(ctx.db, x)))[0]!;
+  return runOneRecord(ctx, operation, args, work, (ids) => findTrips(ctx.db, ids));
 }
 
 /** The transport subgraph's view of a return request: the keys and the @requires fields. */

@@ -4,7 +4,7 @@ import type { WorkerRow, WorkerStatus } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { batchResult } from '../batch-items.js';
-import { recordsFor, runBatchMutation, runMutation } from '../mutation.js';
+import { recordsFor, runBatchMutation, runMutation, runOneRecord } from '../mutation.js';
 import { summaryScope, type SummaryKey } from '../summary/scope.js';
 import { workerStats } from '../summary/workers.js';
 import { recordHealthCheck, recordHealthChecks, type HealthCheckInput } from './health-checks.js';
@@ -25,10 +25,7 @@ async function oneWorker(
   args: Keyed & Record<string, unknown>,
   work: Parameters<typeof runMutation>[2],
 ): Promise<WorkerRow> {
-  const { idempotencyKey, ...rest } = args;
-  const ids = await runMutation(ctx, { operation, idempotencyKey, args: rest }, work);
-  const [row] = await recordsFor(ids, (x) => findWorkers(ctx.db, x));
-  return row!;
+  return runOneRecord(ctx, operation, args, work, (ids) => findWorkers(ctx.db, ids));
 }
 
 /** Runs a bulk worker mutation with per-item results and returns `WorkerBatchResult`. */
