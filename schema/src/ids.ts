@@ -8,6 +8,7 @@ export const ID_PREFIX = {
   Trip: 'T',
   ReturnRequest: 'R',
   Observation: 'O',
+  Job: 'J',
 } as const;
 /** A kind of entity id. */
 export type EntityKind = keyof typeof ID_PREFIX;
@@ -16,7 +17,7 @@ const KIND_OF = Object.fromEntries(Object.entries(ID_PREFIX).map(([k, v]) => [v,
   string,
   EntityKind
 >;
-const ID_SHAPE = /^([WETRO])(\d{2})-([A-Za-z0-9_-]{8,64})$/;
+const ID_SHAPE = /^([WETROJ])(\d{2})-([A-Za-z0-9_-]{8,64})$/;
 
 /** A decoded entity id. */
 export interface DecodedId {

@@ -202,7 +202,33 @@ export interface ObservationHomeFact {
 }
 
 /** Every fact the relay carries. */
+/** A job post as the relay tells it. */
+export interface RelayedJob {
+  id: string;
+  enterpriseId: string;
+  title: string;
+  /** Where the work is. */
+  region: string;
+  openings: number;
+  /** Lower-cased; empty: any worker. */
+  skills: string[];
+  /** The exporting regions it recruits from. */
+  from: string[];
+  /** ISO 8601 */
+  postedAt: string;
+}
+
+/**
+ * The enterprise's province → the province of every region a job post recruits from (#15): a
+ * copy of the post, so the home province can answer `matchWorkers` from its own workers.
+ */
+export interface JobPostFact {
+  fact: 'JOB_POST';
+  job: RelayedJob;
+}
+
 export type RelayFact =
+  | JobPostFact
   | TripFact
   | TripCopyFact
   | ReturnRequestFact

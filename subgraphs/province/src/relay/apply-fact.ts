@@ -66,6 +66,8 @@ function subjectId(fact: RelayFact): string | undefined {
       return fact.tripId;
     case 'OBSERVATION':
       return fact.observation.id;
+    case 'JOB_POST':
+      return fact.job.id;
   }
 }
 

@@ -7,6 +7,7 @@ const KIND_WORDS: Record<EntityKind, string> = {
   Trip: 'trip',
   ReturnRequest: 'return request',
   Observation: 'observation',
+  Job: 'job post',
 };
 
 /**
