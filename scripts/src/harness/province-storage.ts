@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createMigratedDatabase } from '@p2p/province/database-template';
 
 /** Where one province keeps its data. */
 export interface ProvinceStorage {
@@ -83,7 +84,7 @@ async function postgresStorage(
   const exists = (
     await adminQuery(options.databaseUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name])
   ).rowCount;
-  if (!exists) await adminQuery(options.databaseUrl, `CREATE DATABASE "${name}"`);
+  if (!exists) await createMigratedDatabase(options.databaseUrl, name);
   const url = databaseUrlFor(options.databaseUrl, name);
   let dropped = false;
   return {

@@ -8,7 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { memoryPglite } from './pglite-template.js';
+import { migratedPglite } from './pglite-template.js';
 import * as schema from './schema/index.js';
 import { StatementLog } from './statement-log.js';
 
@@ -84,7 +84,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
     const db = drizzlePg({ client: pool, schema, logger: statements });
     return wrap(db, { driver: 'pg', databaseUrl: options.databaseUrl }, statements, () => pool.end());
   }
-  const client = options.pgliteDir ? new PGlite(options.pgliteDir) : await memoryPglite(MIGRATIONS_FOLDER);
+  const client = await migratedPglite(MIGRATIONS_FOLDER, options.pgliteDir);
   try {
     await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (err) {

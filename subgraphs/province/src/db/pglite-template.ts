@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
  * migrations. The migrated empty database is the same every time, so it is dumped once to a
  * template (a gzipped data directory in the OS temp dir, named after the PGlite version and the
  * migrations' content, and kept in memory for the process) and later instances load it instead.
- * A template that cannot be read or loaded is ignored and rebuilt.
+ * A template that cannot be read or loaded is ignored and rebuilt. A province with a data
+ * directory (`PGLITE_DIR`) starts from the same template the first time.
  */
 
 const templates = new Map<string, Blob>();
@@ -28,10 +29,10 @@ function pgliteVersion(): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** A name that changes whenever the PGlite build or any migration changes. */
-function templateKey(migrationsFolder: string): string {
+/** A hash of every file of `migrationsFolder` (names and contents), and of `salt`: 16 hex digits. */
+export function migrationsKey(migrationsFolder: string, salt = ''): string {
   const hash = createHash('sha256');
-  hash.update(pgliteVersion());
+  hash.update(salt);
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]))
@@ -39,6 +40,11 @@ function templateKey(migrationsFolder: string): string {
   for (const file of files(migrationsFolder))
     hash.update(file.slice(migrationsFolder.length)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
+}
+
+/** A name that changes whenever the PGlite build or any migration changes. */
+function templateKey(migrationsFolder: string): string {
+  return migrationsKey(migrationsFolder, pgliteVersion());
 }
 
 /** Builds a migrated in-memory database from scratch and returns it with its dump. */
@@ -72,25 +78,37 @@ async function writeTemplate(path: string, dump: Blob): Promise<void> {
 }
 
 /**
- * An in-memory PGlite with the migrations of `migrationsFolder` applied, loaded from the template
- * when there is one. The caller still runs the migrator (a no-op on a template).
+ * A PGlite with the migrations of `migrationsFolder` applied, loaded from the template when there
+ * is one: in memory, or in `dataDir` when given. A `dataDir` that already holds a database is
+ * opened as it is. The caller still runs the migrator (a no-op on a template).
  */
-export async function memoryPglite(migrationsFolder: string): Promise<PGlite> {
+export async function migratedPglite(migrationsFolder: string, dataDir?: string): Promise<PGlite> {
+  if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return new PGlite(dataDir);
   const key = templateKey(migrationsFolder);
   const path = join(tmpdir(), `p2p-province-pglite-${key}.tar.gz`);
   const template = templates.get(key) ?? (await readTemplate(path));
   if (template) {
-    const client = new PGlite({ loadDataDir: template });
+    const client = new PGlite(dataDir, { loadDataDir: template });
     try {
       await client.waitReady;
       templates.set(key, template);
       return client;
     } catch {
       await client.close().catch(() => {});
+      if (dataDir) emptyDir(dataDir);
     }
   }
   const { client, dump } = await fresh(migrationsFolder);
   templates.set(key, dump);
   await writeTemplate(path, dump);
-  return client;
+  if (!dataDir) return client;
+  await client.close();
+  const stored = new PGlite(dataDir, { loadDataDir: dump });
+  await stored.waitReady;
+  return stored;
+}
+
+/** Removes what a failed load left in `dir`, keeping the directory. */
+function emptyDir(dir: string): void {
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }

@@ -67,7 +67,7 @@ async function openDatabase(): Promise<{
   migrate: (folder: string) => Promise<void>;
   close: () => Promise<void>;
 }> {
-  const database = await createProvinceDatabase();
+  const database = await createProvinceDatabase(undefined, { empty: true });
   if (database.databaseUrl) {
     const client = new pg.Client({ connectionString: database.databaseUrl });
     await client.connect();

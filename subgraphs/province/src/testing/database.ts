@@ -1,6 +1,7 @@
 /** Fresh databases for test provinces: one Postgres database each (DATABASE_URL), else PGlite. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createMigratedDatabase } from '../db/postgres-template.js';
 
 /** A database for one test province. */
 export interface TestDatabase {
@@ -23,15 +24,19 @@ async function admin(url: string, statement: string): Promise<void> {
 
 /**
  * A FRESH database per test province when `DATABASE_URL` is set (`CREATE DATABASE p2p_test_…` on
- * that server, dropped by `drop()`); PGlite in memory otherwise.
+ * that server, already migrated from the server's template (`db/postgres-template.ts`), dropped
+ * by `drop()`); PGlite in memory otherwise.
  * @param adminUrl server to create it on. @default process.env.DATABASE_URL
+ * @param options.empty create it without the migrations (a test of the migrations themselves).
  */
 export async function createProvinceDatabase(
   adminUrl: string | undefined = process.env.DATABASE_URL || undefined,
+  options: { empty?: boolean } = {},
 ): Promise<TestDatabase> {
   if (!adminUrl) return { drop: async () => {} };
   const name = `p2p_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  if (options.empty) await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  else await createMigratedDatabase(adminUrl, name);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   let dropped: Promise<void> | undefined;
