@@ -382,6 +382,14 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
   {
+    // #15: the enterprise's province or city officers decide, not the enterprise itself
+    operation: 'setKeyEnterprise',
+    query:
+      'mutation($e: ID!, $k: String) { setKeyEnterprise(enterpriseId: $e, key: true, idempotencyKey: $k) { id key } }',
+    variables: (f) => ({ e: f.otherEnterprise, k: key('setKeyEnterprise') }),
+    expect: onlyFor('province:110000', 'city:110105'),
+  },
+  {
     operation: 'fileReturnRequest',
     query:
       'mutation($i: FileReturnRequestInput!, $k: String) { fileReturnRequest(input: $i, idempotencyKey: $k) { id } }',
