@@ -287,7 +287,13 @@ describe("the ministry's rates across provinces (#15): recomputed from the summe
     expect(res.errors).toBeUndefined();
     expect(res.data!.cn).toEqual({
       workers: { registered: 10, out: 3, outRate: 3 / 10 },
-      employment: { keyEnterprises: 2, keyOpenings: 110, keyFilled: 19, keyFillRate: 19 / 110, fillRate: 19 / 1110 },
+      employment: {
+        keyEnterprises: 2,
+        keyOpenings: 110,
+        keyFilled: 19,
+        keyFillRate: 19 / 110,
+        fillRate: 19 / 1110,
+      },
     });
     expect(res.data!.gx).toEqual({ workers: { out: 2, outRate: 1 }, employment: { keyFillRate: 0.9 } });
     expect(res.data!.he).toEqual({ workers: { out: 1, outRate: 1 / 8 }, employment: { keyFillRate: 0.1 } });

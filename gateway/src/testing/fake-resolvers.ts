@@ -158,7 +158,9 @@ export function workersResolvers(shard: FakeShard): Resolvers {
         const count = (f: (w: FakeWorker) => boolean) => ws.filter(f).length;
         const atWork = ws.filter((w) => w.workRegion);
         const flow = (f: (w: FakeWorker) => boolean) => atWork.filter(f).length;
-        const out = count((w) => w.status === 'TRAVELLING' || w.status === 'AT_WORK' || w.status === 'OBSERVATION');
+        const out = count(
+          (w) => w.status === 'TRAVELLING' || w.status === 'AT_WORK' || w.status === 'OBSERVATION',
+        );
         return {
           scope,
           day,

@@ -36,8 +36,12 @@ let gd: SignedRequests;
 let factory: string;
 let other: string;
 const keyOf = async (id: string) =>
-  (await signed.service.db.db.select({ key: enterprises.key }).from(enterprises).where(eq(enterprises.id, id)))[0]!
-    .key;
+  (
+    await signed.service.db.db
+      .select({ key: enterprises.key })
+      .from(enterprises)
+      .where(eq(enterprises.id, id))
+  )[0]!.key;
 const deltaRows = async () =>
   Number((await signed.service.db.db.select({ n: sql<number>`count(*)` }).from(statDelta))[0]!.n);
 
@@ -46,8 +50,9 @@ beforeAll(async () => {
   await signed.service.statistics.stop(); // no background fold: the delta rows are counted below
   gd = signedRequests(signed);
   const register = async (name: string) =>
-    expectData(await gd.gql('employment', REGISTER, { i: { name, region: '440305003', sector: '制造' } }, SHENZHEN))
-      .registerEnterprise.id as string;
+    expectData(
+      await gd.gql('employment', REGISTER, { i: { name, region: '440305003', sector: '制造' } }, SHENZHEN),
+    ).registerEnterprise.id as string;
   factory = await register('南山电子厂');
   other = await register('南山纺织厂');
 });
@@ -57,19 +62,30 @@ describe("setKeyEnterprise: the officers of the enterprise's province or city (#
   it.each([
     ['another city of the same province', DONGGUAN, /outside the region of city 441900/],
     ['another province', GUANGXI, /outside the region of province 450000/],
-    ['the enterprise itself', () => ({ subject: 'e', role: 'enterprise', region: '440305003', enterpriseId: factory }), /enterprise may not/],
-    ['another enterprise', () => ({ subject: 'o', role: 'enterprise', region: '440305003', enterpriseId: other }), /enterprise may not/],
+    [
+      'the enterprise itself',
+      () => ({ subject: 'e', role: 'enterprise', region: '440305003', enterpriseId: factory }),
+      /enterprise may not/,
+    ],
+    [
+      'another enterprise',
+      () => ({ subject: 'o', role: 'enterprise', region: '440305003', enterpriseId: other }),
+      /enterprise may not/,
+    ],
     ['the ministry', MINISTRY, /ministry/],
     ['a worker', WORKER, /worker/],
     ["the gateway's system caller", SYSTEM_CALLER, /system caller/],
     ['the relay', RELAY_CALLER, /relay/],
-  ] as [string, Caller | (() => Caller), RegExp][])('should refuse %s (FORBIDDEN) and write nothing', async (_, who, why) => {
-    const caller = typeof who === 'function' ? who() : who;
-    const before = await deltaRows();
-    expectError(await gd.gql('employment', SET_KEY, { e: factory, k: true }, caller), 'FORBIDDEN', why);
-    expect(await keyOf(factory)).toBe(false);
-    expect(await deltaRows()).toBe(before);
-  });
+  ] as [string, Caller | (() => Caller), RegExp][])(
+    'should refuse %s (FORBIDDEN) and write nothing',
+    async (_, who, why) => {
+      const caller = typeof who === 'function' ? who() : who;
+      const before = await deltaRows();
+      expectError(await gd.gql('employment', SET_KEY, { e: factory, k: true }, caller), 'FORBIDDEN', why);
+      expect(await keyOf(factory)).toBe(false);
+      expect(await deltaRows()).toBe(before);
+    },
+  );
 
   it("should let the enterprise's province, city and county officers set it key and back", async () => {
     for (const [caller, key] of [
@@ -77,7 +93,9 @@ describe("setKeyEnterprise: the officers of the enterprise's province or city (#
       [NANSHAN, false],
       [GUANGDONG, true],
     ] as const) {
-      expect(expectData(await gd.gql('employment', SET_KEY, { e: factory, k: key }, caller)).setKeyEnterprise).toEqual({
+      expect(
+        expectData(await gd.gql('employment', SET_KEY, { e: factory, k: key }, caller)).setKeyEnterprise,
+      ).toEqual({
         id: factory,
         key,
       });

@@ -13,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { enterprises, statDelta } from '../db/schema/index.js';
-import { registerEnterprise as registerOne, reportLaborDemand, setKeyEnterprise } from '../employment/mutations.js';
+import {
+  registerEnterprise as registerOne,
+  reportLaborDemand,
+  setKeyEnterprise,
+} from '../employment/mutations.js';
 import {
   employ,
   expectCountersMatchRecords,
@@ -42,8 +46,9 @@ describe(`key figures and workers gone out move with every change (${process.env
   const deltaRows = async () =>
     Number((await p.service.db.db.select({ n: sql<number>`count(*)` }).from(statDelta))[0]!.n);
   const keyOf = async (id: string) =>
-    (await p.service.db.db.select({ key: enterprises.key }).from(enterprises).where(eq(enterprises.id, id)))[0]!
-      .key;
+    (
+      await p.service.db.db.select({ key: enterprises.key }).from(enterprises).where(eq(enterprises.id, id))
+    )[0]!.key;
 
   beforeAll(async () => {
     p = await startTestProvince('440000');
@@ -54,7 +59,12 @@ describe(`key figures and workers gone out move with every change (${process.env
     a = await registerEnterprise(p, LIWAN, true);
     b = await registerEnterprise(p, DONGCHENG, false);
     let [nation] = await expectCountersMatchRecords(p, SCOPES);
-    expect(nation!.employment).toMatchObject({ keyEnterprises: 1, keyOpenings: 0, keyFilled: 0, keyFillRate: 0 });
+    expect(nation!.employment).toMatchObject({
+      keyEnterprises: 1,
+      keyOpenings: 0,
+      keyFilled: 0,
+      keyFillRate: 0,
+    });
     await reportDemand(p, a, 100, 30);
     await reportDemand(p, b, 50, 10);
     [nation] = await expectCountersMatchRecords(p, SCOPES);
@@ -69,14 +79,18 @@ describe(`key figures and workers gone out move with every change (${process.env
 
   it('should count a return request confirmed on post at a key enterprise as a filled key opening', async () => {
     const filed = expectData(
-      await p.gql('employment', `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`, {
-        i: {
-          enterpriseId: a,
-          worker: { ...workerInput('450203001'), povertyStatus: undefined },
-          plannedReturnDate: '2020-02-20',
-          departureRegion: '450203',
+      await p.gql(
+        'employment',
+        `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`,
+        {
+          i: {
+            enterpriseId: a,
+            worker: { ...workerInput('450203001'), povertyStatus: undefined },
+            plannedReturnDate: '2020-02-20',
+            departureRegion: '450203',
+          },
         },
-      }),
+      ),
     );
     expectData(
       await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', {
@@ -118,27 +132,33 @@ describe(`key figures and workers gone out move with every change (${process.env
   });
 
   it('should replay a call with the same idempotency key without flipping again', async () => {
-    expect(expectData(await p.gql('employment', SET_KEY, { e: a, k: true, i: 'key-a-1' })).setKeyEnterprise).toEqual(
-      { id: a, key: true },
-    );
+    expect(
+      expectData(await p.gql('employment', SET_KEY, { e: a, k: true, i: 'key-a-1' })).setKeyEnterprise,
+    ).toEqual({ id: a, key: true });
     await setKey(p, a, false);
     // The replay answers the enterprise as it is now; it does not set it key again.
-    expect(expectData(await p.gql('employment', SET_KEY, { e: a, k: true, i: 'key-a-1' })).setKeyEnterprise).toEqual(
-      { id: a, key: false },
-    );
+    expect(
+      expectData(await p.gql('employment', SET_KEY, { e: a, k: true, i: 'key-a-1' })).setKeyEnterprise,
+    ).toEqual({ id: a, key: false });
     expect(await keyOf(a)).toBe(false);
     await expectCountersMatchRecords(p, SCOPES);
   });
 
   it('should answer NOT_FOUND, WRONG_PROVINCE and BAD_USER_INPUT like the neighbouring mutations, writing nothing', async () => {
     const before = await p.fingerprint();
-    expectError(await p.gql('employment', SET_KEY, { e: encodeId('Enterprise', '440000'), k: true }), 'NOT_FOUND');
+    expectError(
+      await p.gql('employment', SET_KEY, { e: encodeId('Enterprise', '440000'), k: true }),
+      'NOT_FOUND',
+    );
     expectError(
       await p.gql('employment', SET_KEY, { e: encodeId('Enterprise', '450000'), k: true }),
       'WRONG_PROVINCE',
     );
     expectError(await p.gql('employment', SET_KEY, { e: 'not-an-id', k: true }), 'BAD_USER_INPUT');
-    expectError(await p.gql('employment', SET_KEY, { e: encodeId('Worker', '440000'), k: true }), 'BAD_USER_INPUT');
+    expectError(
+      await p.gql('employment', SET_KEY, { e: encodeId('Worker', '440000'), k: true }),
+      'BAD_USER_INPUT',
+    );
     expect(await p.fingerprint()).toBe(before);
   });
 
@@ -176,7 +196,7 @@ describe(`report 001's key-enterprise series over five days (${process.env.DATAB
   const OPENINGS = 4;
   let p: TestProvince;
   let ctx: ProvinceContext;
-  let ids: string[] = [];
+  const ids: string[] = [];
 
   /** Runs `work` in one transaction whose changes are counted on `day` (China Standard Time). */
   const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) =>
