@@ -244,3 +244,70 @@ describe('national Summary of safety across provinces (health, moved, under obse
     }
   });
 });
+
+describe("the ministry's rates across provinces (#15): recomputed from the summed parts, never averaged", () => {
+  let hub: Hub;
+  const data: Record<string, ProvinceData> = { [GX]: emptyData(), [HE]: emptyData() };
+
+  beforeAll(async () => {
+    // Guangxi: 2 of 2 gone out (100%); Hebei: 1 of 8 (12.5%). The average of the two rates would
+    // be 56.25%; the national rate is 3 of 10.
+    data[GX]!.workers.push(
+      makeWorker('450203', { status: 'TRAVELLING' }),
+      makeWorker('450203', { status: 'OBSERVATION' }),
+    );
+    data[HE]!.workers.push(
+      makeWorker('130102', { status: 'AT_WORK', workRegion: '130102' }),
+      ...Array.from({ length: 7 }, () => makeWorker('130102')),
+    );
+    // Key enterprises: Guangxi 9 of 10 filled (90%), Hebei 10 of 100 (10%): average 50%, national
+    // 19 of 110. Guangxi's big non-key enterprise counts in neither.
+    data[GX]!.enterprises.push(
+      makeEnterprise('450203', { openings: 10, filled: 9, key: true }),
+      makeEnterprise('450203', { openings: 1000, filled: 0 }),
+    );
+    data[HE]!.enterprises.push(makeEnterprise('130102', { openings: 100, filled: 10, key: true }));
+    hub = await startHub([GX, HE], data);
+  });
+  afterAll(() => hub?.close());
+
+  it('should recompute outRate and keyFillRate from the summed parts even when the parts are not asked for', async () => {
+    const res = await hub.query(`{ summary { workers { outRate } employment { keyFillRate } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.summary.workers.outRate).toBeCloseTo(3 / 10, 12);
+    expect(res.data!.summary.employment.keyFillRate).toBeCloseTo(19 / 110, 12);
+  });
+
+  it('should sum out, keyOpenings and keyFilled, and answer each province its own rates', async () => {
+    const res = await hub.query(`{
+      cn: summary { workers { registered out outRate } employment { keyEnterprises keyOpenings keyFilled keyFillRate fillRate } }
+      gx: summary(scope: "450000") { workers { out outRate } employment { keyFillRate } }
+      he: summary(scope: "130000") { workers { out outRate } employment { keyFillRate } }
+    }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.cn).toEqual({
+      workers: { registered: 10, out: 3, outRate: 3 / 10 },
+      employment: {
+        keyEnterprises: 2,
+        keyOpenings: 110,
+        keyFilled: 19,
+        keyFillRate: 19 / 110,
+        fillRate: 19 / 1110,
+      },
+    });
+    expect(res.data!.gx).toEqual({ workers: { out: 2, outRate: 1 }, employment: { keyFillRate: 0.9 } });
+    expect(res.data!.he).toEqual({ workers: { out: 1, outRate: 1 / 8 }, employment: { keyFillRate: 0.1 } });
+  });
+
+  it('should recompute the rates of every day of a dailySeries', async () => {
+    const res = await hub.query(
+      `{ dailySeries(from: "2020-02-15", to: "2020-02-19") { day workers { outRate } employment { keyFillRate } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.dailySeries).toHaveLength(5);
+    for (const day of res.data!.dailySeries) {
+      expect(day.workers.outRate).toBeCloseTo(3 / 10, 12);
+      expect(day.employment.keyFillRate).toBeCloseTo(19 / 110, 12);
+    }
+  });
+});

@@ -158,6 +158,9 @@ export function workersResolvers(shard: FakeShard): Resolvers {
         const count = (f: (w: FakeWorker) => boolean) => ws.filter(f).length;
         const atWork = ws.filter((w) => w.workRegion);
         const flow = (f: (w: FakeWorker) => boolean) => atWork.filter(f).length;
+        const out = count(
+          (w) => w.status === 'TRAVELLING' || w.status === 'AT_WORK' || w.status === 'OBSERVATION',
+        );
         return {
           scope,
           day,
@@ -168,6 +171,8 @@ export function workersResolvers(shard: FakeShard): Resolvers {
             atWork: count((w) => w.status === 'AT_WORK'),
             underObservation: count((w) => w.status === 'OBSERVATION'),
             priority: count((w) => w.povertyStatus === 'REGISTERED_POOR'),
+            out,
+            outRate: ws.length ? out / ws.length : 0,
             flow: {
               withinTownship: flow((w) => w.workRegion === w.homeRegion),
               withinCounty: 0,
@@ -249,6 +254,9 @@ export function employmentResolvers(shard: FakeShard): Resolvers {
         const es = shard.data.enterprises.filter((e) => inScope(scope, e.region));
         const openings = es.reduce((s, e) => s + e.openings, 0);
         const filled = es.reduce((s, e) => s + e.filled, 0);
+        const keys = es.filter((e) => e.key);
+        const keyOpenings = keys.reduce((s, e) => s + e.openings, 0);
+        const keyFilled = keys.reduce((s, e) => s + e.filled, 0);
         return {
           scope,
           day,
@@ -258,6 +266,9 @@ export function employmentResolvers(shard: FakeShard): Resolvers {
             openings,
             filled,
             fillRate: openings ? filled / openings : 0,
+            keyOpenings,
+            keyFilled,
+            keyFillRate: keyOpenings ? keyFilled / keyOpenings : 0,
           },
         };
       },

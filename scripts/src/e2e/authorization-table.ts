@@ -382,6 +382,15 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
   {
+    // #15: the enterprise's province or city officers decide, not the enterprise itself
+    operation: 'setKeyEnterprise',
+    query:
+      'mutation($e: ID!, $k: String) { setKeyEnterprise(enterpriseId: $e, key: true, idempotencyKey: $k) { id key } }',
+    // the enterprise is key from its registration: setting it again changes nothing
+    variables: (f) => ({ e: f.enterprise, k: key('setKeyEnterprise') }),
+    expect: onlyFor('province:110000', 'city:110105'),
+  },
+  {
     operation: 'fileReturnRequest',
     query:
       'mutation($i: FileReturnRequestInput!, $k: String) { fileReturnRequest(input: $i, idempotencyKey: $k) { id } }',

@@ -71,7 +71,7 @@ export function emptyModel(): HubModel {
   return { workers: new Map(), trips: new Map(), enterprises: new Map(), observations: new Map() };
 }
 
-/** The answer of `summary` the contract promises (byMode sorted by mode, fillRate rounded). */
+/** The answer of `summary` the contract promises (byMode sorted by mode, rates rounded). */
 export type SummaryFigures = RecountedSummary;
 
 /** The GraphQL selection of the transport part. */
@@ -84,20 +84,27 @@ export const HEALTH_SELECTION =
 
 /** The GraphQL selection of {@link SummaryFigures}. */
 export const SUMMARY_SELECTION = `scope day
-  workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
+  workers { registered atHome travelling atWork underObservation priority out outRate flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
   ${TRANSPORT_SELECTION}
-  employment { enterprises keyEnterprises openings filled fillRate }
+  employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate }
   ${HEALTH_SELECTION}`;
 
-/** Puts an answer in the comparable form: byMode by mode, fillRate to 9 decimals, no scope/day. */
+/** A rate rounded to 9 decimals (the gateway's ratio of sums and the recount's may differ in the last bit). */
+const nine = (rate: number) => Math.round(rate * 1e9) / 1e9;
+
+/** Puts an answer in the comparable form: byMode by mode, rates to 9 decimals, no scope/day. */
 export function normalise(answer: SummaryFigures): SummaryFigures {
   return {
-    workers: answer.workers,
+    workers: { ...answer.workers, outRate: nine(answer.workers.outRate) },
     transport: {
       ...answer.transport,
       byMode: [...answer.transport.byMode].sort((a, b) => a.mode.localeCompare(b.mode)),
     },
-    employment: { ...answer.employment, fillRate: Math.round(answer.employment.fillRate * 1e9) / 1e9 },
+    employment: {
+      ...answer.employment,
+      fillRate: nine(answer.employment.fillRate),
+      keyFillRate: nine(answer.employment.keyFillRate),
+    },
     health: answer.health,
   };
 }

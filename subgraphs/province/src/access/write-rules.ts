@@ -248,6 +248,16 @@ export const WRITE_RULES: Record<string, WriteRule> = {
       await enterpriseRegion(ctx, args.enterpriseId),
       caller,
     ),
+  // #15: the enterprise's province or city officers (not the enterprise itself)
+  setKeyEnterprise: async (ctx, caller, args) => {
+    personWhoWrites('setKeyEnterprise', caller, false);
+    officerOf(
+      'setKeyEnterprise',
+      caller,
+      await enterpriseRegion(ctx, args.enterpriseId),
+      "the enterprise's region",
+    );
+  },
   fileReturnRequest: async (ctx, caller, args) =>
     enterpriseOrOfficer(
       'fileReturnRequest',

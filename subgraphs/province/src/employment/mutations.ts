@@ -76,6 +76,28 @@ export async function reportLaborDemand(
   return [enterpriseId];
 }
 
+/**
+ * Makes an enterprise a key enterprise or no longer one. Setting the value it already has writes
+ * nothing (no counter delta); a flip moves its openings and filled openings into or out of the
+ * key counters (migration 0010), from the day it changes.
+ */
+export async function setKeyEnterprise(
+  ctx: ProvinceContext,
+  tx: Tx,
+  enterpriseId: string,
+  key: boolean,
+): Promise<string[]> {
+  ownId(enterpriseId, 'Enterprise', ctx.province, 'enterpriseId');
+  const changed = await tx
+    .update(enterprises)
+    .set({ key })
+    .where(and(eq(enterprises.id, enterpriseId), ne(enterprises.key, key)))
+    .returning({ id: enterprises.id });
+  if (changed.length === 0 && !(await findEnterprises(tx, [enterpriseId]))[0])
+    throw notFound('Enterprise', enterpriseId);
+  return [enterpriseId];
+}
+
 /** A filing validated: the row to store but the enterprise's region. */
 export type ValidFiling = Omit<typeof returnRequests.$inferInsert, 'id' | 'destinationRegion'>;
 

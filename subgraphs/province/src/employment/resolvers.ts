@@ -13,6 +13,7 @@ import {
   fileReturnRequest,
   registerEnterprise,
   reportLaborDemand,
+  setKeyEnterprise,
   withdrawReturnRequest,
   type FileReturnRequestInput,
   type RegisterEnterpriseInput,
@@ -81,6 +82,14 @@ export const employmentResolvers: ResolverMap = {
     ) =>
       oneEnterprise(ctx, 'reportLaborDemand', args, (tx) =>
         reportLaborDemand(ctx, tx, args.enterpriseId, args.openings, args.filled),
+      ),
+    setKeyEnterprise: (
+      _: unknown,
+      args: Keyed & { enterpriseId: string; key: boolean },
+      ctx: ProvinceContext,
+    ) =>
+      oneEnterprise(ctx, 'setKeyEnterprise', args, (tx) =>
+        setKeyEnterprise(ctx, tx, args.enterpriseId, args.key),
       ),
     fileReturnRequest: (_: unknown, args: Keyed & { input: FileReturnRequestInput }, ctx: ProvinceContext) =>
       oneReturnRequest(ctx, 'fileReturnRequest', args, (tx, events) =>

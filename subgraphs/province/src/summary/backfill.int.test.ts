@@ -306,3 +306,47 @@ describe(`backfill of the statistics of safety over records of migration 0008 ($
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
   });
 });
+
+describe(`backfill of the key figures over enterprises of migration 0009 (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let db: Db;
+  let migrate: (folder: string) => Promise<void>;
+  let close: () => Promise<void>;
+  const before0010 = migrationsUpTo('0009_safety_statistics');
+
+  beforeAll(async () => {
+    ({ db, migrate, close } = await openDatabase());
+    await migrate(before0010);
+  });
+  afterAll(async () => {
+    await close?.();
+    rmSync(before0010, { recursive: true, force: true });
+  });
+
+  it('counts the openings and filled openings of key enterprises written before 0010, then follows later flips', async () => {
+    await insertRows(
+      db,
+      'enterprises',
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `E45-keyfigures${i}`,
+        name: `企业${i}`,
+        region: HOMES[i % HOMES.length]!,
+        sector: '制造业',
+        key: i % 3 === 0,
+        openings: 10 * i + 4,
+        filled: 3 * i,
+      })),
+    );
+    await migrate(MIGRATIONS_FOLDER); // 0010: the key figures backfilled
+    await foldDeltas(db);
+    const records = await readStatisticsRecords(db);
+    const expected = SCOPES.map((scope) => recountSummary(records, scope));
+    expect(await fromCounters(db, SCOPES)).toEqual(expected);
+    // Enterprises 0, 3, 6, 9 are key: openings 4 + 34 + 64 + 94, filled 0 + 9 + 18 + 27.
+    expect(expected[0]!.employment).toMatchObject({ keyEnterprises: 4, keyOpenings: 196, keyFilled: 54 });
+
+    await db.execute(sql`UPDATE enterprises SET key = NOT key`);
+    await db.execute(sql`UPDATE enterprises SET filled = openings WHERE key`);
+    const after = await readStatisticsRecords(db);
+    expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
+  });
+});

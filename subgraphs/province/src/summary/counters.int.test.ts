@@ -167,6 +167,9 @@ describe(`statistics counters move with every state change (${process.env.DATABA
       openings: 120,
       filled: 70,
       fillRate: 70 / 120,
+      keyOpenings: 80,
+      keyFilled: 30,
+      keyFillRate: 30 / 80,
     });
   });
 

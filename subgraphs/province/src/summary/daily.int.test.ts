@@ -183,7 +183,13 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       const w = summary.workers;
       return {
         ...summary,
-        workers: { ...w, registered: w.registered + 2, atHome: w.atHome + 2, priority: w.priority + 1 },
+        workers: {
+          ...w,
+          registered: w.registered + 2,
+          atHome: w.atHome + 2,
+          priority: w.priority + 1,
+          outRate: w.out / (w.registered + 2),
+        },
       };
     };
     for (const day of [D1, D2, D3, D4, 'LATEST'])

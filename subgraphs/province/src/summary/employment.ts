@@ -1,6 +1,6 @@
 import type { ProvinceContext } from '../context.js';
 import { partFigures } from './figures.js';
-import type { Figures } from './metrics.js';
+import { ratio, type Figures } from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
 /** `EmploymentStats` of the contract. */
@@ -11,22 +11,34 @@ export interface EmploymentStats {
   filled: number;
   /** filled / openings; 0 when there are no openings. */
   fillRate: number;
+  /** Openings of the key enterprises. */
+  keyOpenings: number;
+  /** Filled openings of the key enterprises. */
+  keyFilled: number;
+  /** keyFilled / keyOpenings; 0 when there are none. */
+  keyFillRate: number;
 }
 
 /**
  * `EmploymentStats` from the counters of one key: enterprises located under it, the key ones,
- * and the sums of their openings and filled openings. `fillRate` is this province's own ratio;
- * the gateway recomputes it from the summed `filled` and `openings` of every province (RATIO).
+ * and the sums of their openings and filled openings, of all and of the key ones (migration 0010).
+ * `fillRate` and `keyFillRate` are this province's own ratios; the gateway recomputes them from
+ * the summed `filled`/`openings` and `keyFilled`/`keyOpenings` of every province (RATIO).
  */
 export function employmentStatsFrom(figures: Figures): EmploymentStats {
   const openings = figures.get('openings');
   const filled = figures.get('filled');
+  const keyOpenings = figures.get('keyOpenings');
+  const keyFilled = figures.get('keyFilled');
   return {
     enterprises: figures.get('enterprises'),
     keyEnterprises: figures.get('keyEnterprises'),
     openings,
     filled,
-    fillRate: openings > 0 ? filled / openings : 0,
+    fillRate: ratio(filled, openings),
+    keyOpenings,
+    keyFilled,
+    keyFillRate: ratio(keyFilled, keyOpenings),
   };
 }
 

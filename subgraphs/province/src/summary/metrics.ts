@@ -1,7 +1,7 @@
 import type { StatisticsPart, TransportMode } from '../db/schema/index.js';
 
 /**
- * The names of the counters, as the triggers of migrations 0002 and 0009 write them in `stat_delta.metric`.
+ * The names of the counters, as the triggers of migrations 0002, 0009 and 0010 write them in `stat_delta.metric`.
  * A name here and in the SQL must match; the counter tests compare every figure with a recount.
  */
 
@@ -23,8 +23,18 @@ export const WORKER_METRICS = [
 /** A counter of the `workers` part. */
 export type WorkerMetric = (typeof WORKER_METRICS)[number];
 
-/** Counters of the `employment` part (enterprises located inside the key). */
-export const EMPLOYMENT_METRICS = ['enterprises', 'keyEnterprises', 'openings', 'filled'] as const;
+/**
+ * Counters of the `employment` part (enterprises located inside the key); migration 0010 adds the
+ * openings and filled openings of the key ones.
+ */
+export const EMPLOYMENT_METRICS = [
+  'enterprises',
+  'keyEnterprises',
+  'openings',
+  'filled',
+  'keyOpenings',
+  'keyFilled',
+] as const;
 
 /** A counter of the `employment` part. */
 export type EmploymentMetric = (typeof EMPLOYMENT_METRICS)[number];
@@ -98,4 +108,8 @@ export class Figures {
   get(metric: string): number {
     return this.values.get(metric) ?? 0;
   }
+}
+/** part / whole, 0 when whole is 0: a province's own ratio (the gateway recomputes it from sums). */
+export function ratio(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
 }

@@ -1,7 +1,12 @@
 import type { ProvinceContext } from '../context.js';
 import { partFigures } from './figures.js';
-import type { Figures } from './metrics.js';
+import { ratio, type Figures } from './metrics.js';
 import type { SummaryScope } from './scope.js';
+
+/** The workers who have gone out: travelling, at work, or under observation at the receiving place. */
+export function goneOut(travelling: number, atWork: number, underObservation: number): number {
+  return travelling + atWork + underObservation;
+}
 
 /** `WorkerStats` of the contract. */
 export interface WorkerStats {
@@ -12,6 +17,10 @@ export interface WorkerStats {
   /** Status OBSERVATION: under observation at the receiving place (his home counts him). */
   underObservation: number;
   priority: number;
+  /** Have gone out: travelling + atWork + underObservation. */
+  out: number;
+  /** out / registered; 0 when none are registered. */
+  outRate: number;
   flow: {
     withinTownship: number;
     withinCounty: number;
@@ -28,16 +37,23 @@ export interface WorkerStats {
  * in one flow class, comparing work with home region: the same township (home is a 9-digit
  * township and work is that township), else the same 6-digit code (county; for the townships of
  * a city without counties such as Dongguan 441900, the city), else the same 4-digit city, the same
- * province, or another province.
+ * province, or another province. `out` is derived, not counted: the workers who have gone out
+ * are those travelling, at work, or under observation at the receiving place (a worker under
+ * observation has left home: before #14 added OBSERVATION he was AT_WORK). `outRate` is this
+ * province's own out / registered; the gateway recomputes it from the summed parts (RATIO).
  */
 export function workerStatsFrom(figures: Figures): WorkerStats {
+  const registered = figures.get('registered');
+  const out = goneOut(figures.get('travelling'), figures.get('atWork'), figures.get('underObservation'));
   return {
-    registered: figures.get('registered'),
+    registered,
     atHome: figures.get('atHome'),
     travelling: figures.get('travelling'),
     atWork: figures.get('atWork'),
     underObservation: figures.get('underObservation'),
     priority: figures.get('priority'),
+    out,
+    outRate: ratio(out, registered),
     flow: {
       withinTownship: figures.get('withinTownship'),
       withinCounty: figures.get('withinCounty'),

@@ -12,10 +12,11 @@ import { clearForBoarding } from './boarding.js';
 /** The selection of each Summary part, every field of the contract. */
 export const PART_SELECTIONS = {
   workers:
-    'workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
+    'workers { registered atHome travelling atWork underObservation priority out outRate flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
   transport:
     'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }',
-  employment: 'employment { enterprises keyEnterprises openings filled fillRate }',
+  employment:
+    'employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate }',
   health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',
 } as const;
 
@@ -207,6 +208,17 @@ export async function reportDemand(
         o: openings,
         f: filled ?? null,
       },
+    ),
+  );
+}
+
+/** `setKeyEnterprise` of an enterprise (as the province's officer of the test). */
+export async function setKey(p: TestProvince, enterpriseId: string, key: boolean): Promise<void> {
+  expectData(
+    await p.gql(
+      'employment',
+      'mutation($e: ID!, $k: Boolean!) { setKeyEnterprise(enterpriseId: $e, key: $k) { id key } }',
+      { e: enterpriseId, k: key },
     ),
   );
 }

@@ -110,6 +110,8 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     atWork: 0,
     underObservation: 0,
     priority: 0,
+    out: 0,
+    outRate: 0,
     flow,
   };
   for (const w of records.workers) {
@@ -121,7 +123,10 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     if (w.status === 'OBSERVATION') workerStats.underObservation++;
     if (w.povertyStatus === 'REGISTERED_POOR') workerStats.priority++;
     if (w.workRegion) flow[flowClassOf(w.homeRegion, w.workRegion)]++;
+    // Gone out: left home, whether on the way, at work or under observation at the receiving place.
+    if (w.status === 'TRAVELLING' || w.status === 'AT_WORK' || w.status === 'OBSERVATION') workerStats.out++;
   }
+  workerStats.outRate = workerStats.registered > 0 ? workerStats.out / workerStats.registered : 0;
 
   const manifest = new Map<string, { assigned: number; boarded: number }>();
   for (const p of records.passengers) {
@@ -185,14 +190,22 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     openings: 0,
     filled: 0,
     fillRate: 0,
+    keyOpenings: 0,
+    keyFilled: 0,
+    keyFillRate: 0,
   };
   for (const e of records.enterprises) {
     if (!inside(e.region)) continue;
     employment.enterprises++;
-    if (e.key) employment.keyEnterprises++;
     employment.openings += e.openings;
     employment.filled += e.filled;
+    if (e.key) {
+      employment.keyEnterprises++;
+      employment.keyOpenings += e.openings;
+      employment.keyFilled += e.filled;
+    }
   }
   employment.fillRate = employment.openings > 0 ? employment.filled / employment.openings : 0;
+  employment.keyFillRate = employment.keyOpenings > 0 ? employment.keyFilled / employment.keyOpenings : 0;
   return { workers: workerStats, transport, employment, health };
 }
