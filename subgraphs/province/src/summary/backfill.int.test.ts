@@ -350,8 +350,12 @@ describe(`backfill of distinct vehicles over trips older than migration 0012 (${
 
     // Later writes go through the trigger on top of the backfilled uses.
     await db.execute(sql`UPDATE trips SET status = 'CANCELLED' WHERE vehicle_code = '桂B·1'`);
-    await db.execute(sql`UPDATE trips SET vehicle_code = '桂B·9' WHERE vehicle_code = '桂B·2' AND mode = 'BUS'`);
-    await db.execute(sql`UPDATE trips SET status = 'PLANNED' WHERE status = 'CANCELLED' AND vehicle_code = '桂B·3'`);
+    await db.execute(
+      sql`UPDATE trips SET vehicle_code = '桂B·9' WHERE vehicle_code = '桂B·2' AND mode = 'BUS'`,
+    );
+    await db.execute(
+      sql`UPDATE trips SET status = 'PLANNED' WHERE status = 'CANCELLED' AND vehicle_code = '桂B·3'`,
+    );
     const after = await readStatisticsRecords(db);
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
   });

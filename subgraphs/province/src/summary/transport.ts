@@ -1,7 +1,14 @@
 import type { ProvinceContext } from '../context.js';
 import type { TransportMode } from '../db/schema/index.js';
 import { partFigures } from './figures.js';
-import { tripMetric, vehicleMetric, TRANSPORT_MODES, TRIP_QUANTITIES, type Figures, type TripQuantity } from './metrics.js';
+import {
+  tripMetric,
+  vehicleMetric,
+  TRANSPORT_MODES,
+  TRIP_QUANTITIES,
+  type Figures,
+  type TripQuantity,
+} from './metrics.js';
 import type { SummaryScope } from './scope.js';
 
 /** Trips and the people on them: planned and moved (not CANCELLED), and those that moved. */

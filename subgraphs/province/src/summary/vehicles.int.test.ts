@@ -34,7 +34,19 @@ const LINGNAN = '440103002';
 const LIWAN = '440103';
 const YUEXIU = '440104';
 const LIUBEI = '450203';
-const SCOPES = ['CN', '440000', '440100', LIWAN, SHAMIAN, LINGNAN, YUEXIU, '441900', '450000', '450200', LIUBEI];
+const SCOPES = [
+  'CN',
+  '440000',
+  '440100',
+  LIWAN,
+  SHAMIAN,
+  LINGNAN,
+  YUEXIU,
+  '441900',
+  '450000',
+  '450200',
+  LIUBEI,
+];
 const HOUR = 3_600_000;
 
 type Mode = 'BUS' | 'TRAIN' | 'FLIGHT';
@@ -53,7 +65,12 @@ describe(`distinct vehicles (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
           .where(like(statDelta.metric, 'vehicles.%'))
       )[0]!.n,
     );
-  const input = (vehicleCode: string, origin: string, destination: string, mode: Mode = 'BUS'): PlanTripInput => ({
+  const input = (
+    vehicleCode: string,
+    origin: string,
+    destination: string,
+    mode: Mode = 'BUS',
+  ): PlanTripInput => ({
     mode,
     vehicleCode,
     origin,
@@ -83,7 +100,12 @@ describe(`distinct vehicles (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
 
   beforeAll(async () => {
     p = await startTestProvince('440000');
-    ctx = createContext({ province: '440000', db: p.service.db.db, workerIdKey: DEV_WORKER_ID_KEY, log: p.service.log });
+    ctx = createContext({
+      province: '440000',
+      db: p.service.db.db,
+      workerIdKey: DEV_WORKER_ID_KEY,
+      log: p.service.log,
+    });
   });
   afterAll(() => p?.close());
 
@@ -99,7 +121,9 @@ describe(`distinct vehicles (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
     expect(cn!.transport.byMode).toEqual([
       { mode: 'BUS', trips: 2, passengers: 0, moved: { trips: 0, passengers: 0 }, vehicles: 1 },
     ]);
-    expect([liwan, shamian, lingnan, yuexiu, guangxi].map((s) => s!.transport.vehicles)).toEqual([1, 1, 1, 1, 1]);
+    expect([liwan, shamian, lingnan, yuexiu, guangxi].map((s) => s!.transport.vehicles)).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
     // A trip with both ends under one key counts its vehicle there once.
     await plan('粤A·00002', SHAMIAN, LINGNAN);
     const [, , , liwan2] = await expectCountersMatchRecords(p, SCOPES);
@@ -287,7 +311,12 @@ describe(`daily snapshots of vehicles (${process.env.DATABASE_URL ? 'PostgreSQL'
 
   beforeAll(async () => {
     p = await startTestProvince('130000');
-    ctx = createContext({ province: '130000', db: p.service.db.db, workerIdKey: DEV_WORKER_ID_KEY, log: p.service.log });
+    ctx = createContext({
+      province: '130000',
+      db: p.service.db.db,
+      workerIdKey: DEV_WORKER_ID_KEY,
+      log: p.service.log,
+    });
   });
   afterAll(() => p?.close());
 
@@ -296,7 +325,10 @@ describe(`daily snapshots of vehicles (${process.env.DATABASE_URL ? 'PostgreSQL'
     await onDay(DAYS[0], (tx, events) => planTrip(ctx, tx, shuttle('冀G·D0002'), events));
     await snapshot(DAYS[0]);
     await p.service.statistics.foldNow();
-    const runs = await p.service.db.db.select({ id: trips.id }).from(trips).where(eq(trips.shuttleId, first!));
+    const runs = await p.service.db.db
+      .select({ id: trips.id })
+      .from(trips)
+      .where(eq(trips.shuttleId, first!));
     await onDay(DAYS[1], (tx, events) => cancelTrip(ctx, tx, runs[0]!.id, '改期', events));
     await onDay(DAYS[1], (tx, events) => planTrip(ctx, tx, shuttle('冀G·D0002'), events));
     await snapshot(DAYS[1]);

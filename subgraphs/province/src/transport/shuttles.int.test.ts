@@ -176,9 +176,13 @@ describe('planTrip with runs: a shuttle (#15)', () => {
     expectError(await hebei.gql('transport', ASSIGN, { trip: r2, workers: [workers[0]] }), 'CONFLICT');
     await depart(hebei, r0!, [workers[0]!]);
     const { trip } = expectData(
-      await hebei.gql('transport', `query($id: ID!) { trip(id: $id) { runs { id status passengers { worker { id } boarded } } } }`, {
-        id: r2,
-      }),
+      await hebei.gql(
+        'transport',
+        `query($id: ID!) { trip(id: $id) { runs { id status passengers { worker { id } boarded } } } }`,
+        {
+          id: r2,
+        },
+      ),
     );
     expect(trip.runs).toEqual([
       {

@@ -68,10 +68,24 @@ async function findShuttleRuns(db: Executor, shuttleIds: readonly string[]): Pro
  * What the runs of one shuttle share in their relayed copies (which do not carry the shuttle):
  * organiser, vehicle, route and the instant they were planned (one transaction: one `plannedAt`).
  */
-type CopyShuttleKey = [organizer: string, mode: string, vehicleCode: string, origin: string, destination: string, plannedAtMs: number];
+type CopyShuttleKey = [
+  organizer: string,
+  mode: string,
+  vehicleCode: string,
+  origin: string,
+  destination: string,
+  plannedAtMs: number,
+];
 
 const copyShuttleKey = (t: TripCopyRow): string =>
-  JSON.stringify([t.organizer, t.mode, t.vehicleCode, t.origin, t.destination, t.plannedAt.getTime()] satisfies CopyShuttleKey);
+  JSON.stringify([
+    t.organizer,
+    t.mode,
+    t.vehicleCode,
+    t.origin,
+    t.destination,
+    t.plannedAt.getTime(),
+  ] satisfies CopyShuttleKey);
 
 /** The relayed copies of each shuttle key (the runs as relayed so far), by departure: ONE statement. */
 async function findCopyRuns(db: Executor, keys: readonly string[]): Promise<TripCopyRow[][]> {

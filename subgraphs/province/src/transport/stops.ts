@@ -84,7 +84,11 @@ export function plannedStops(input: {
 }
 
 /** Writes the stops of new trips (each the same: seq 1..n, the destination last) in one statement. */
-export async function writeStops(tx: Tx, tripIds: readonly string[], regions: readonly string[]): Promise<void> {
+export async function writeStops(
+  tx: Tx,
+  tripIds: readonly string[],
+  regions: readonly string[],
+): Promise<void> {
   await tx
     .insert(tripStops)
     .values(tripIds.flatMap((tripId) => regions.map((region, i) => ({ tripId, seq: i + 1, region }))));

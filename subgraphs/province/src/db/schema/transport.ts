@@ -53,9 +53,7 @@ export const trips = pgTable(
     index('trips_departure_idx').on(t.departureAt, t.id),
     index('trips_origin_idx').on(t.origin),
     index('trips_destination_idx').on(t.destination),
-    index('trips_shuttle_idx')
-      .on(t.shuttleId, t.departureAt, t.id)
-      .where(sql`${t.shuttleId} IS NOT NULL`),
+    index('trips_shuttle_idx').on(t.shuttleId, t.departureAt, t.id).where(sql`${t.shuttleId} IS NOT NULL`),
   ],
 );
 
