@@ -30,6 +30,8 @@ export interface ModelTrip {
   origin: string;
   destination: string;
   mode: 'BUS' | 'TRAIN' | 'FLIGHT';
+  /** Shared by several trips, of one or several organising provinces. */
+  vehicleCode: string;
   status: 'PLANNED' | 'DEPARTED' | 'ARRIVED' | 'HANDED_OVER' | 'CANCELLED';
   assigned: string[];
   boarded: string[];
@@ -76,7 +78,7 @@ export type SummaryFigures = RecountedSummary;
 
 /** The GraphQL selection of the transport part. */
 export const TRANSPORT_SELECTION =
-  'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }';
+  'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles }';
 
 /** The GraphQL selection of the health part (the statistics of safety). */
 export const HEALTH_SELECTION =
@@ -114,8 +116,32 @@ export function zeroFigures(): SummaryFigures {
   return expectedSummary(emptyModel(), NATION);
 }
 
-/** Recounts the Summary of `scope` (CN or a region code) over the model, in the comparable form. */
+/**
+ * Recounts the Summary of `scope` (CN or a region code) over the model, in the comparable form.
+ * Distinct vehicles are counted by each organising province over its own trips and summed (a
+ * vehicle serving two provinces counts in both, DESIGN.md "Totals").
+ */
 export function expectedSummary(model: HubModel, scope: string): SummaryFigures {
+  const summary = recountModel(model, scope);
+  const provinces = new Set([...model.trips.values()].map((t) => t.organizer.slice(0, 2)));
+  const perProvince = [...provinces].map(
+    (province) =>
+      recountModel(
+        { ...model, trips: new Map([...model.trips].filter(([, t]) => t.organizer.startsWith(province))) },
+        scope,
+      ).transport,
+  );
+  summary.transport.vehicles = perProvince.reduce((sum, t) => sum + t.vehicles, 0);
+  for (const mode of summary.transport.byMode)
+    mode.vehicles = perProvince.reduce(
+      (sum, t) => sum + (t.byMode.find((m) => m.mode === mode.mode)?.vehicles ?? 0),
+      0,
+    );
+  return summary;
+}
+
+/** {@link recountSummary} over the model's records. */
+function recountModel(model: HubModel, scope: string): SummaryFigures {
   const trips = [...model.trips.values()];
   return normalise(
     recountSummary(
@@ -126,12 +152,13 @@ export function expectedSummary(model: HubModel, scope: string): SummaryFigures 
           status: w.status,
           povertyStatus: w.poverty,
         })),
-        trips: trips.map(({ id, origin, destination, mode, status }) => ({
+        trips: trips.map(({ id, origin, destination, mode, status, vehicleCode }) => ({
           id,
           origin,
           destination,
           mode,
           status,
+          vehicleCode,
         })),
         passengers: trips.flatMap((t) =>
           t.assigned.map((worker) => ({

@@ -226,7 +226,8 @@ export async function runScenario(
       const input = {
         organizer: plan.organizer,
         mode: plan.mode,
-        vehicleCode: `${plan.mode}-${++serial}`,
+        // A few vehicles serve many trips, of several organising provinces (#15: distinct vehicles).
+        vehicleCode: `${plan.mode}-${++serial % 3}`,
         origin: plan.origin,
         destination: plan.destination,
         departureAt,
@@ -240,6 +241,7 @@ export async function runScenario(
         origin: plan.origin,
         destination: plan.destination,
         mode: plan.mode,
+        vehicleCode: input.vehicleCode,
         status: 'PLANNED',
         assigned: [],
         boarded: [],

@@ -350,3 +350,57 @@ describe(`backfill of the key figures over enterprises of migration 0009 (${proc
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
   });
 });
+
+describe(`backfill of distinct vehicles over trips older than migration 0012 (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let db: Db;
+  let migrate: (folder: string) => Promise<void>;
+  let close: () => Promise<void>;
+  const before0012 = migrationsUpTo('0009_safety_statistics');
+
+  beforeAll(async () => {
+    ({ db, migrate, close } = await openDatabase());
+    await migrate(before0012);
+  });
+  afterAll(async () => {
+    await close?.();
+    rmSync(before0012, { recursive: true, force: true });
+  });
+
+  it('counts each vehicle of the trips not cancelled once per key, then follows later writes', async () => {
+    // 30 trips sharing 4 codes, under 3 modes: some vehicles serve several routes, one code
+    // names a bus and a train, some trips are cancelled.
+    const trips = Array.from({ length: 30 }, (_, i) => ({
+      id: `T45-vehicles${String(i).padStart(4, '0')}`,
+      organizer: HOMES[i % HOMES.length]!,
+      mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!,
+      vehicleCode: `桂B·${i % 4}`,
+      origin: HOMES[i % HOMES.length]!,
+      destination: ['440103', '450203', '110105', '450203001', '450102'][i % 5]!,
+      capacity: 50,
+      status: TRIP_STATUSES[(i * 3) % 5]!,
+      departureAt: new Date('2020-02-20T08:00:00+08:00'),
+      expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
+    }));
+    await insertRows(db, 'trips', trips);
+
+    await migrate(MIGRATIONS_FOLDER); // 0012: the uses and the vehicles counters backfilled
+    await foldDeltas(db);
+    const records = await readStatisticsRecords(db);
+    const expected = SCOPES.map((scope) => recountSummary(records, scope));
+    expect(await fromCounters(db, SCOPES)).toEqual(expected);
+    // 4 codes × 3 modes at most, fewer than the 24 trips not cancelled.
+    expect(expected[0]!.transport.vehicles).toBeGreaterThan(4);
+    expect(expected[0]!.transport.vehicles).toBeLessThanOrEqual(12);
+
+    // Later writes go through the trigger on top of the backfilled uses.
+    await db.execute(sql`UPDATE trips SET status = 'CANCELLED' WHERE vehicle_code = '桂B·1'`);
+    await db.execute(
+      sql`UPDATE trips SET vehicle_code = '桂B·9' WHERE vehicle_code = '桂B·2' AND mode = 'BUS'`,
+    );
+    await db.execute(
+      sql`UPDATE trips SET status = 'PLANNED' WHERE status = 'CANCELLED' AND vehicle_code = '桂B·3'`,
+    );
+    const after = await readStatisticsRecords(db);
+    expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
+  });
+});

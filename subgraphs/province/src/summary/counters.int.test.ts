@@ -148,7 +148,10 @@ describe(`statistics counters move with every state change (${process.env.DATABA
     await depart(p, flight, yuexiu.slice(1, 2));
     await cancel(p, flight); // DEPARTED → CANCELLED: the local worker is back AT_HOME
     [nation] = await expectCountersMatchRecords(p, SCOPES);
-    expect(nation!.transport.byMode).toEqual([{ mode: 'BUS', trips: 1, passengers: 6 }]);
+    expect(nation!.transport.byMode).toEqual([
+      { mode: 'BUS', trips: 1, passengers: 6, moved: { trips: 1, passengers: 6 }, vehicles: 1 },
+    ]);
+    expect(nation!.transport.vehicles).toBe(1);
     // The flight left and was cancelled: it never counts as moved; the arrived bus still does.
     expect(nation!.transport.internal.moved).toEqual({ trips: 1, passengers: 6 });
   });

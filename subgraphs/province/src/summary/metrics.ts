@@ -1,7 +1,7 @@
 import type { StatisticsPart, TransportMode } from '../db/schema/index.js';
 
 /**
- * The names of the counters, as the triggers of migrations 0002, 0009 and 0010 write them in `stat_delta.metric`.
+ * The names of the counters, as the triggers of migrations 0002, 0009, 0010 and 0012 write them in `stat_delta.metric`.
  * A name here and in the SQL must match; the counter tests compare every figure with a recount.
  */
 
@@ -69,12 +69,21 @@ export function tripMetric(side: TripSide, quantity: TripQuantity, mode: Transpo
   return `${side}.${quantity}.${mode}`;
 }
 
-/** Counters of the `transport` part: side × quantity × mode. */
-export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) =>
-  (['from', 'to', 'within'] as const).flatMap((side) =>
+/**
+ * The name of the distinct-vehicle counter of a mode (migration 0012), e.g. `vehicles.BUS`:
+ * vehicles of trips not CANCELLED whose origin or destination is inside the key.
+ */
+export function vehicleMetric(mode: TransportMode): string {
+  return `vehicles.${mode}`;
+}
+
+/** Counters of the `transport` part: side × quantity × mode, and vehicles per mode. */
+export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) => [
+  ...(['from', 'to', 'within'] as const).flatMap((side) =>
     TRIP_QUANTITIES.map((quantity) => tripMetric(side, quantity, mode)),
   ),
-);
+  vehicleMetric(mode),
+]);
 
 /**
  * Counters of the `health` part (migration 0009): refusals at the boarding gates of trips whose

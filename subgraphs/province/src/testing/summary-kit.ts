@@ -14,7 +14,7 @@ export const PART_SELECTIONS = {
   workers:
     'workers { registered atHome travelling atWork underObservation priority out outRate flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
   transport:
-    'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }',
+    'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles }',
   employment:
     'employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate }',
   health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',

@@ -24,7 +24,14 @@ import type { WorkerStats } from '../summary/workers.js';
 /** The fields of the records that statistics depend on. */
 export interface StatisticsRecords {
   workers: { homeRegion: string; workRegion: string | null; status: string; povertyStatus: string }[];
-  trips: { id: string; origin: string; destination: string; mode: TransportMode; status: string }[];
+  trips: {
+    id: string;
+    origin: string;
+    destination: string;
+    mode: TransportMode;
+    status: string;
+    vehicleCode: string;
+  }[];
   passengers: {
     tripId: string;
     boarded: boolean;
@@ -65,6 +72,7 @@ export async function readStatisticsRecords(db: Executor): Promise<StatisticsRec
         destination: trips.destination,
         mode: trips.mode,
         status: trips.status,
+        vehicleCode: trips.vehicleCode,
       })
       .from(trips),
     passengers: await db
@@ -136,8 +144,16 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     manifest.set(p.tripId, m);
   }
   const count = (): TripCount => ({ trips: 0, passengers: 0, moved: { trips: 0, passengers: 0 } });
-  const transport: TransportStats = { outbound: count(), inbound: count(), internal: count(), byMode: [] };
+  const transport: TransportStats = {
+    outbound: count(),
+    inbound: count(),
+    internal: count(),
+    byMode: [],
+    vehicles: 0,
+  };
   const byMode = new Map<TransportMode, ModeCount>();
+  // Distinct vehicles per mode: the codes of the trips counted (not CANCELLED, an end inside).
+  const vehicles = new Map<TransportMode, Set<string>>();
   for (const t of records.trips) {
     if (t.status === 'CANCELLED') continue;
     const from = inside(t.origin);
@@ -153,12 +169,27 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
       direction.moved.trips++;
       direction.moved.passengers += m.boarded;
     }
-    const mode = byMode.get(t.mode) ?? { mode: t.mode, trips: 0, passengers: 0 };
+    const mode = byMode.get(t.mode) ?? {
+      mode: t.mode,
+      trips: 0,
+      passengers: 0,
+      moved: { trips: 0, passengers: 0 },
+      vehicles: 0,
+    };
     mode.trips++;
     mode.passengers += people;
+    if (t.status === 'DEPARTED' || t.status === 'ARRIVED' || t.status === 'HANDED_OVER') {
+      mode.moved.trips++;
+      mode.moved.passengers += m.boarded;
+    }
     byMode.set(t.mode, mode);
+    vehicles.set(t.mode, (vehicles.get(t.mode) ?? new Set<string>()).add(t.vehicleCode));
   }
-  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => byMode.get(mode)!);
+  transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => ({
+    ...byMode.get(mode)!,
+    vehicles: vehicles.get(mode)!.size,
+  }));
+  transport.vehicles = transport.byMode.reduce((sum, m) => sum + m.vehicles, 0);
 
   // Health: refusals by the trip's origin, whatever became of the trip (facts of the gate);
   // fevers at arrival by the passenger's stop; observations by where they happen.

@@ -9,6 +9,7 @@ import { tripEvent, type OutboxBatch } from '../outbox.js';
 import { intInRange, notBefore } from '../validation/measures.js';
 import { ownRegion } from '../validation/ownership.js';
 import { requiredText, TEXT_LIMITS } from '../validation/text.js';
+import { shuttleRuns, type TripRunInput } from './shuttles.js';
 import { lockTrip, requireStatus } from './trip-state.js';
 import { announceTrip } from './trip-news.js';
 import {
@@ -33,6 +34,8 @@ export interface PlanTripInput {
   departureAt: Date;
   expectedArrivalAt: Date;
   capacity: number;
+  /** Further runs of a shuttle (`shuttles.ts`). */
+  runs?: TripRunInput[] | null;
 }
 
 /** Most seats of one vehicle (a special train carried about 1,500 workers). */
@@ -42,6 +45,8 @@ export const MAX_CAPACITY = 3_000;
  * "One vehicle, one plan": plans a trip organised by a region of this province (`organizer`,
  * default the origin), from any origin to any destination (a receiving county may fetch its
  * workers from another province, report 004). The trip's id encodes this province. Writes PLANNED.
+ * With `runs`, a shuttle: every run a trip of its own, in this transaction (`shuttles.ts`);
+ * returns the first run.
  * @throws WRONG_PROVINCE when the organiser (the origin when none is given) lies in another province.
  */
 export async function planTrip(
@@ -57,25 +62,34 @@ export async function planTrip(
   const vehicleCode = requiredText(input.vehicleCode, 'input.vehicleCode', TEXT_LIMITS.vehicleCode);
   intInRange(input.capacity, 'input.capacity', 1, MAX_CAPACITY);
   notBefore(input.expectedArrivalAt, input.departureAt, 'input.expectedArrivalAt', 'input.departureAt');
+  const runs = shuttleRuns(input);
   const stops = plannedStops(input);
-  const [trip] = await tx
+  const ids = runs.map(() => encodeId('Trip', ctx.province));
+  const planned = await tx
     .insert(trips)
-    .values({
-      id: encodeId('Trip', ctx.province),
-      organizer,
-      mode: input.mode,
-      vehicleCode,
-      origin: input.origin,
-      destination: input.destination,
-      departureAt: input.departureAt,
-      expectedArrivalAt: input.expectedArrivalAt,
-      capacity: input.capacity,
-    })
+    .values(
+      runs.map((run, i) => ({
+        id: ids[i]!,
+        organizer,
+        mode: input.mode,
+        vehicleCode,
+        origin: input.origin,
+        destination: input.destination,
+        departureAt: run.departureAt,
+        expectedArrivalAt: run.expectedArrivalAt,
+        capacity: input.capacity,
+        shuttleId: runs.length > 1 ? ids[0]! : null,
+      })),
+    )
     .returning();
-  await writeStops(tx, trip!.id, stops);
-  events.add(tripEvent('PLANNED', trip!));
-  await announceTrip(ctx, tx, events, trip!, 'PLANNED');
-  return [trip!.id];
+  await writeStops(tx, ids, stops);
+  // Each run is news of its own, as if planned alone: its PLANNED event, the origin's copy.
+  for (const id of ids) {
+    const trip = planned.find((t) => t.id === id)!;
+    events.add(tripEvent('PLANNED', trip));
+    await announceTrip(ctx, tx, events, trip, 'PLANNED');
+  }
+  return [ids[0]!];
 }
 
 /** Checks a list of worker ids given to a manifest change; returns them without repeats. */

@@ -25,6 +25,7 @@ import {
   tripPage,
   type TripFilter,
 } from './records.js';
+import { runsOf } from './shuttles.js';
 import { isTripCopy, type ServedTrip } from './trip-copies.js';
 
 type Keyed = { idempotencyKey?: string | null };
@@ -126,6 +127,8 @@ export const transportResolvers: ResolverMap = {
     origin: (t: ServedTrip) => regionRef(t.origin),
     destination: (t: ServedTrip) => regionRef(t.destination),
     handedOverToEnterprise: (t: ServedTrip) => entityRef('Enterprise', t.handedOverEnterprise),
+    // Every run of its shuttle (one statement per tick; a relayed copy: the copies planned with it).
+    runs: (t: ServedTrip, _: unknown, ctx: ProvinceContext) => runsOf(ctx, t),
     // Stops and manifest: one statement each per tick; a relayed copy carries both (its stops coarse).
     stops: async (t: ServedTrip, _: unknown, ctx: ProvinceContext) => {
       if (isTripCopy(t)) return copiedStops(t);

@@ -83,9 +83,15 @@ export function plannedStops(input: {
   return [...stops, input.destination];
 }
 
-/** Writes a new trip's stops (seq 1..n, the destination last) in one statement. */
-export async function writeStops(tx: Tx, tripId: string, regions: readonly string[]): Promise<void> {
-  await tx.insert(tripStops).values(regions.map((region, i) => ({ tripId, seq: i + 1, region })));
+/** Writes the stops of new trips (each the same: seq 1..n, the destination last) in one statement. */
+export async function writeStops(
+  tx: Tx,
+  tripIds: readonly string[],
+  regions: readonly string[],
+): Promise<void> {
+  await tx
+    .insert(tripStops)
+    .values(tripIds.flatMap((tripId) => regions.map((region, i) => ({ tripId, seq: i + 1, region }))));
 }
 
 /** `PassengerAssignmentInput` of the contract. */

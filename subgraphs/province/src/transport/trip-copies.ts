@@ -35,6 +35,9 @@ export function pageIncludesCopies(province: string, args: TripFilter): boolean 
 const orderOf = (table: typeof trips | typeof tripCopies) =>
   orderByInstant<ServedTrip>(table.departureAt, table.id, (t) => t.departureAt);
 
+/** A copy's `shuttle_id` column in the UNION ALL: the copy does not know its shuttle (`shuttles.ts`). */
+const NO_SHUTTLE = () => sql<string | null>`NULL::text COLLATE "C"`.as('shuttle_id');
+
 /** The columns both tables share, in one order, for the UNION ALL. */
 function sharedColumns(table: typeof trips | typeof tripCopies) {
   const { passengers: _, stops: _stops, ...columns } = getTableColumns(tripCopies);
@@ -59,6 +62,7 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
       const own = db
         .select({
           ...sharedColumns(trips),
+          shuttleId: trips.shuttleId,
           passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
           stops: sql<TripCopyRow['stops'] | null>`NULL::jsonb`.as('stops'),
         })
@@ -67,6 +71,7 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
       const copies = db
         .select({
           ...sharedColumns(tripCopies),
+          shuttleId: NO_SHUTTLE(),
           passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
           stops: sql<TripCopyRow['stops'] | null>`${tripCopies.stops}`.as('stops'),
         })
@@ -108,6 +113,7 @@ export async function tripsCarrying(
     .select({
       workerId: sql<string>`${tripPassengers.workerId}`.as('worker_id'),
       ...sharedColumns(trips),
+      shuttleId: trips.shuttleId,
       passengers: sql<TripCopyRow['passengers'] | null>`NULL::jsonb`.as('passengers'),
       stops: sql<TripCopyRow['stops'] | null>`NULL::jsonb`.as('stops'),
     })
@@ -118,6 +124,7 @@ export async function tripsCarrying(
     .select({
       workerId: sql<string>`p->>'workerId'`.as('worker_id'),
       ...sharedColumns(tripCopies),
+      shuttleId: NO_SHUTTLE(),
       passengers: sql<TripCopyRow['passengers'] | null>`${tripCopies.passengers}`.as('passengers'),
       stops: sql<TripCopyRow['stops'] | null>`${tripCopies.stops}`.as('stops'),
     })

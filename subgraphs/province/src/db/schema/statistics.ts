@@ -71,3 +71,20 @@ export const statDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.part, t.region, t.metric, t.day] })],
 );
+
+/**
+ * How many counted trips (not CANCELLED) use a vehicle (mode and vehicle code) under a counter key
+ * (migration 0012): kept by the trips trigger, which appends a `vehicles.<mode>` delta when a
+ * use goes from 0 to positive (+1) or back to 0 (−1), so a distinct count folds like any counter.
+ * A row back at 0 stays. Never read to answer a query.
+ */
+export const statVehicleUse = pgTable(
+  'stat_vehicle_use',
+  {
+    region: byteText('region').notNull(),
+    mode: text('mode').notNull(),
+    vehicleCode: text('vehicle_code').notNull(),
+    trips: bigint('trips', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.region, t.mode, t.vehicleCode] })],
+);

@@ -9,6 +9,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import type { BoardingRefusalReason, TripCopyFact } from '@p2p/schema';
 import { byteText } from '../columns.js';
 import type { HealthCode, HealthSource, NucleicAcidResult, TransportMode } from './workers.js';
@@ -42,11 +43,17 @@ export const trips = pgTable(
     cancelReason: text('cancel_reason'),
     plannedAt: timestamp('planned_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * The first run's id, on every run of a shuttle (a trip planned with `runs`, migration 0012);
+     * null for a trip planned without runs.
+     */
+    shuttleId: byteText('shuttle_id'),
   },
   (t) => [
     index('trips_departure_idx').on(t.departureAt, t.id),
     index('trips_origin_idx').on(t.origin),
     index('trips_destination_idx').on(t.destination),
+    index('trips_shuttle_idx').on(t.shuttleId, t.departureAt, t.id).where(sql`${t.shuttleId} IS NOT NULL`),
   ],
 );
 
