@@ -16,7 +16,15 @@ import { forbidden } from './request-access.js';
  * Root query fields a worker may ask; each is judged on its record (his own id, his trip, his
  * request, his observation: `observation-rules.ts`).
  */
-const WORKER_QUERIES: ReadonlySet<string> = new Set(['worker', 'trip', 'returnRequest', 'observation']);
+const WORKER_QUERIES: ReadonlySet<string> = new Set([
+  'worker',
+  'trip',
+  'returnRequest',
+  'observation',
+  // #15: job posts are public ads (no personal data)
+  'job',
+  'jobs',
+]);
 
 /**
  * Entity types a worker may read by reference (the gateway's path from his own records to the
@@ -31,6 +39,7 @@ const WORKER_REFERENCES: ReadonlySet<string> = new Set([
   'Observation',
   'Enterprise',
   'Summary',
+  'Job',
 ]);
 
 const ONLY_HIS_OWN =

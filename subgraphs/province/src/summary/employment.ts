@@ -11,6 +11,10 @@ export interface EmploymentStats {
   filled: number;
   /** filled / openings; 0 when there are no openings. */
   fillRate: number;
+  /** Job posts whose work is inside the scope. */
+  jobPosts: number;
+  /** Openings those posts offer. */
+  jobOpenings: number;
 }
 
 /**
@@ -27,6 +31,8 @@ export function employmentStatsFrom(figures: Figures): EmploymentStats {
     openings,
     filled,
     fillRate: openings > 0 ? filled / openings : 0,
+    jobPosts: figures.get('jobPosts'),
+    jobOpenings: figures.get('jobOpenings'),
   };
 }
 

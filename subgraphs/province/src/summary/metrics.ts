@@ -24,7 +24,15 @@ export const WORKER_METRICS = [
 export type WorkerMetric = (typeof WORKER_METRICS)[number];
 
 /** Counters of the `employment` part (enterprises located inside the key). */
-export const EMPLOYMENT_METRICS = ['enterprises', 'keyEnterprises', 'openings', 'filled'] as const;
+export const EMPLOYMENT_METRICS = [
+  'enterprises',
+  'keyEnterprises',
+  'openings',
+  'filled',
+  // job posts whose work is inside the key, and the openings they offer (migration 0011)
+  'jobPosts',
+  'jobOpenings',
+] as const;
 
 /** A counter of the `employment` part. */
 export type EmploymentMetric = (typeof EMPLOYMENT_METRICS)[number];

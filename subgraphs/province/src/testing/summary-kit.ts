@@ -15,7 +15,7 @@ export const PART_SELECTIONS = {
     'workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
   transport:
     'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }',
-  employment: 'employment { enterprises keyEnterprises openings filled fillRate }',
+  employment: 'employment { enterprises keyEnterprises openings filled fillRate jobPosts jobOpenings }',
   health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',
 } as const;
 

@@ -1,3 +1,4 @@
+import { matchWorkerPage, type MatchWorkersArgs } from './job-matching.js';
 import { decodeId, scalarResolvers } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import type { WorkerRow, WorkerStatus } from '../db/schema/index.js';
@@ -59,6 +60,8 @@ export const workersResolvers: ResolverMap = {
       },
       ctx: ProvinceContext,
     ) => workerPage(ctx.db, args),
+    matchWorkers: (_: unknown, args: MatchWorkersArgs, ctx: ProvinceContext) =>
+      matchWorkerPage(ctx, ctx.db, args),
     refusedBoardings: (
       _: unknown,
       args: { homeRegion: string; first?: number | null; after?: string | null },
