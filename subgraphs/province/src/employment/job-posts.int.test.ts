@@ -38,7 +38,13 @@ let OTHER: Caller;
 
 const post = (input: Record<string, unknown>, caller: Caller, enterpriseId = factory) =>
   gd.gql('employment', POST, { e: enterpriseId, i: input }, caller);
-const WELDERS = { title: '电焊工', openings: 50, region: '440305', skills: [' 电焊 ', 'Welding'], from: ['450200'] };
+const WELDERS = {
+  title: '电焊工',
+  openings: 50,
+  region: '440305',
+  skills: [' 电焊 ', 'Welding'],
+  from: ['450200'],
+};
 
 beforeAll(async () => {
   signed = await startSignedTestProvince('440000');
@@ -94,7 +100,10 @@ describe('postJob: bounds and places', () => {
       skills: Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(50, 'k')),
       from: ['450000', ...Array.from({ length: 30 }, () => '450200')],
     };
-    expect(expectData(await post(wide, FACTORY)).postJob.from).toEqual([{ code: '450000' }, { code: '450200' }]);
+    expect(expectData(await post(wide, FACTORY)).postJob.from).toEqual([
+      { code: '450000' },
+      { code: '450200' },
+    ]);
   });
 
   it('should let the enterprise post for work elsewhere in its province (Guangzhou for a Shenzhen enterprise)', async () => {
@@ -118,7 +127,8 @@ describe('postJob: who may post', () => {
   });
 
   it("should let the enterprise's city and province officers post for it", async () => {
-    for (const caller of [SHENZHEN, GUANGDONG]) expect(expectData(await post(WELDERS, caller)).postJob.id).toMatch(/^J44-/);
+    for (const caller of [SHENZHEN, GUANGDONG])
+      expect(expectData(await post(WELDERS, caller)).postJob.id).toMatch(/^J44-/);
   });
 
   it('should answer NOT_FOUND for an unknown enterprise of this province', async () => {
@@ -145,13 +155,14 @@ describe('job and jobs: public ads', () => {
     expect(ids).toEqual(all.edges.map((e: { node: { id: string } }) => e.node.id));
     const cnc = expectData(await gd.gql('employment', JOBS, { r: '440000', s: ' cnc ' }, SHENZHEN)).jobs;
     expect(cnc.totalCount).toBe(1);
-    expect(expectData(await gd.gql('employment', JOBS, { r: '440000', s: 'WELDING' }, GUANGZHOU)).jobs.totalCount).toBe(
-      all.totalCount - 2,
-    );
+    expect(
+      expectData(await gd.gql('employment', JOBS, { r: '440000', s: 'WELDING' }, GUANGZHOU)).jobs.totalCount,
+    ).toBe(all.totalCount - 2);
   });
 
   it('should let every person read one post, a worker included', async () => {
-    const id = expectData(await gd.gql('employment', JOBS, { r: '440305', f: 1 }, MINISTRY)).jobs.edges[0].node.id;
+    const id = expectData(await gd.gql('employment', JOBS, { r: '440305', f: 1 }, MINISTRY)).jobs.edges[0]
+      .node.id;
     for (const caller of [WORKER, OTHER, MINISTRY, GUANGZHOU])
       expect(expectData(await gd.gql('employment', JOB, { id }, caller)).job).toMatchObject({
         id,
@@ -180,7 +191,11 @@ describe('filled through a post', () => {
       departureRegion: '450203',
       jobId,
     });
-    expectError(await gd.gql('employment', FILE, { i: filing(othersJob) }, FACTORY), 'BAD_USER_INPUT', /not a post of/);
+    expectError(
+      await gd.gql('employment', FILE, { i: filing(othersJob) }, FACTORY),
+      'BAD_USER_INPUT',
+      /not a post of/,
+    );
     expectError(await gd.gql('employment', FILE, { i: filing('J44-unknownpost1') }, FACTORY), 'NOT_FOUND');
     expectError(await gd.gql('employment', FILE, { i: filing(factory) }, FACTORY), 'BAD_USER_INPUT');
     const many = expectData(
@@ -189,17 +204,30 @@ describe('filled through a post', () => {
     expect(many[0]).toMatchObject({ error: { code: 'BAD_USER_INPUT' }, record: null });
     expect(many[1].record.job).toEqual({ id: job });
 
-    const request = expectData(await gd.gql('employment', FILE, { i: filing(job) }, FACTORY)).fileReturnRequest;
+    const request = expectData(
+      await gd.gql('employment', FILE, { i: filing(job) }, FACTORY),
+    ).fileReturnRequest;
     expect(request.job).toEqual({ id: job });
     const filledBefore = expectData(
-      await gd.gql('employment', `query($id: ID!) { enterprise(id: $id) { filled } }`, { id: factory }, FACTORY),
+      await gd.gql(
+        'employment',
+        `query($id: ID!) { enterprise(id: $id) { filled } }`,
+        { id: factory },
+        FACTORY,
+      ),
     ).enterprise.filled as number;
     const onPost = expectData(await gd.gql('employment', ON_POST, { id: request.id }, FACTORY)).confirmOnPost;
-    expect(onPost).toMatchObject({ status: 'ON_POST', job: { id: job, filled: 1 }, enterprise: { filled: filledBefore + 1 } });
+    expect(onPost).toMatchObject({
+      status: 'ON_POST',
+      job: { id: job, filled: 1 },
+      enterprise: { filled: filledBefore + 1 },
+    });
     expectError(await gd.gql('employment', ON_POST, { id: request.id }, FACTORY), 'CONFLICT');
     expect(expectData(await gd.gql('employment', JOB, { id: job }, FACTORY)).job.filled).toBe(1);
     // the second filing for another person, through the same post: filled 2
-    const second = expectData(await gd.gql('employment', ON_POST, { id: many[1].record.id }, SHENZHEN)).confirmOnPost;
+    const second = expectData(
+      await gd.gql('employment', ON_POST, { id: many[1].record.id }, SHENZHEN),
+    ).confirmOnPost;
     expect(second.job.filled).toBe(2);
   });
 });
@@ -218,7 +246,10 @@ describe('job post counters', () => {
       ['440106', 1_000_000],
     ] as const)
       expectData(
-        await p.gql('employment', POST, { e, i: { title: '普工', openings, region, from: ['450000', '430000'] } }),
+        await p.gql('employment', POST, {
+          e,
+          i: { title: '普工', openings, region, from: ['450000', '430000'] },
+        }),
       );
     const [nation, guangdong, dongguan] = await expectCountersMatchRecords(p, [
       'CN',

@@ -59,9 +59,7 @@ function postSkills(values: readonly string[] | null | undefined): string[] {
   if (list.length > JOB_POST_LIMITS.skills)
     throw badInput(`input.skills: at most ${JOB_POST_LIMITS.skills} skills`, 'input.skills');
   return [
-    ...new Set(
-      list.map((s, i) => skillKey(requiredText(s, `input.skills[${i}]`, JOB_POST_LIMITS.skill))),
-    ),
+    ...new Set(list.map((s, i) => skillKey(requiredText(s, `input.skills[${i}]`, JOB_POST_LIMITS.skill)))),
   ];
 }
 
@@ -71,10 +69,7 @@ function postSkills(values: readonly string[] | null | undefined): string[] {
  */
 function recruitingRegions(values: readonly string[]): string[] {
   if (values.length === 0 || values.length > JOB_POST_LIMITS.from)
-    throw badInput(
-      `input.from: 1 to ${JOB_POST_LIMITS.from} regions the post recruits from`,
-      'input.from',
-    );
+    throw badInput(`input.from: 1 to ${JOB_POST_LIMITS.from} regions the post recruits from`, 'input.from');
   return [...new Set(values.map((code, i) => assertRegionCode(code, `input.from[${i}]`)))];
 }
 
@@ -182,8 +177,7 @@ export function refusalForJob(
   field: string,
 ): GraphQLError | undefined {
   if (jobId == null) return undefined;
-  if (tryDecodeId(jobId)?.kind !== 'Job')
-    return badInput(`${field}: "${jobId}" is not a Job id`, field);
+  if (tryDecodeId(jobId)?.kind !== 'Job') return badInput(`${field}: "${jobId}" is not a Job id`, field);
   const post = posts.get(jobId);
   if (!post) return notFound('Job', jobId);
   if (post.enterpriseId !== enterpriseId)

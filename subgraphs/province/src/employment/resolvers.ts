@@ -18,14 +18,7 @@ import {
   type RegisterEnterpriseInput,
 } from './mutations.js';
 import { reportStaffChange } from './staff.js';
-import {
-  findJobPosts,
-  jobLoader,
-  jobPage,
-  postJob,
-  type JobFilter,
-  type PostJobInput,
-} from './job-posts.js';
+import { findJobPosts, jobLoader, jobPage, postJob, type JobFilter, type PostJobInput } from './job-posts.js';
 import {
   enterpriseLoader,
   enterprisePage,
@@ -177,7 +170,8 @@ export const employmentResolvers: ResolverMap = {
   },
   Job: {
     __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => jobLoader(ctx).load(ref.id),
-    enterprise: (j: JobPostRow, _: unknown, ctx: ProvinceContext) => enterpriseLoader(ctx).load(j.enterpriseId),
+    enterprise: (j: JobPostRow, _: unknown, ctx: ProvinceContext) =>
+      enterpriseLoader(ctx).load(j.enterpriseId),
     region: (j: JobPostRow) => regionRef(j.region),
     from: (j: JobPostRow) => j.recruitsFrom.map((code) => regionRef(code)),
   },

@@ -98,7 +98,13 @@ beforeAll(async () => {
   FACTORY = { subject: 'f', role: 'enterprise', region: '440305', enterpriseId: factory };
   const postJob = async (input: Record<string, unknown>) =>
     expectData(await gd.gql('employment', POST, { e: factory, i: input }, FACTORY)).postJob.id as string;
-  welders = await postJob({ title: '电焊工', openings: 20, region: '440305', skills: ['电焊', 'Welding'], from: ['450200'] });
+  welders = await postJob({
+    title: '电焊工',
+    openings: 20,
+    region: '440305',
+    skills: ['电焊', 'Welding'],
+    from: ['450200'],
+  });
   anyone = await postJob({ title: '普工', openings: 100, region: '440106', from: ['450000', '430000'] });
   local = await postJob({ title: '普工', openings: 10, region: '440305', from: ['440000'] });
 
@@ -126,7 +132,11 @@ afterAll(async () => {
 
 describe('the copy of a post', () => {
   it('should answer NOT_FOUND before the copy arrives, then list the fitting workers once it has', async () => {
-    expectError(await gx.gql('workers', MATCH, { j: welders, h: '450000' }, GUANGXI), 'NOT_FOUND', /not arrived|does not recruit/);
+    expectError(
+      await gx.gql('workers', MATCH, { j: welders, h: '450000' }, GUANGXI),
+      'NOT_FOUND',
+      /not arrived|does not recruit/,
+    );
     const facts = await factsToldTo(gdSigned.service, '450000');
     expect(facts.map((f) => f.fact.fact)).toEqual(['JOB_POST', 'JOB_POST']);
     expect(facts.map((f) => (f.fact as { job: { id: string } }).job.id)).toEqual([welders, anyone]);
@@ -138,10 +148,14 @@ describe('the copy of a post', () => {
   });
 
   it('should answer NOT_FOUND for a post that does not recruit from the province', async () => {
-    expectError(await gx.gql('workers', MATCH, { j: local, h: '450000' }, GUANGXI), 'NOT_FOUND', new RegExp(local));
+    expectError(
+      await gx.gql('workers', MATCH, { j: local, h: '450000' }, GUANGXI),
+      'NOT_FOUND',
+      new RegExp(local),
+    );
   });
 
-  it("should leave a copy told by a province that does not own the post", async () => {
+  it('should leave a copy told by a province that does not own the post', async () => {
     const forged = encodeId('Job', '110000');
     await applyFactsTo(gxSigned.service, '440000', [
       {
@@ -181,7 +195,9 @@ describe('matchWorkers: the fit rules', () => {
 
   it('should keep to homeRegion and page by id', async () => {
     expect(await matched(welders, '450205', LIUZHOU)).toEqual([fits.intentIsProvince]);
-    const first = expectData(await gx.gql('workers', MATCH, { j: welders, h: '450200', f: 2 }, LIUZHOU)).matchWorkers;
+    const first = expectData(
+      await gx.gql('workers', MATCH, { j: welders, h: '450200', f: 2 }, LIUZHOU),
+    ).matchWorkers;
     expect(first.totalCount).toBe(3);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const rest = expectData(
@@ -195,14 +211,23 @@ describe('matchWorkers: the fit rules', () => {
 
 describe('matchWorkers: who may ask', () => {
   it("should let the home province's and city's officers and the ministry (masked) list, and refuse others", async () => {
-    const home = expectData(await gx.gql('workers', MATCH, { j: welders, h: '450200' }, LIUZHOU)).matchWorkers;
+    const home = expectData(
+      await gx.gql('workers', MATCH, { j: welders, h: '450200' }, LIUZHOU),
+    ).matchWorkers;
     expect(home.edges[0].node.phone).toMatch(/^1\d{10}$/);
-    const ministry = expectData(await gx.gql('workers', MATCH, { j: welders, h: '450000' }, MINISTRY)).matchWorkers;
+    const ministry = expectData(
+      await gx.gql('workers', MATCH, { j: welders, h: '450000' }, MINISTRY),
+    ).matchWorkers;
     expect(ministry.totalCount).toBe(3);
     expect(ministry.edges[0].node.phone).not.toBe(home.edges[0].node.phone);
     const WORKER: Caller = { subject: 'w', role: 'worker', region: '450000', workerId: fits.skillCase };
     const GD_FACTORY: Caller = { ...FACTORY };
-    for (const caller of [NANNING, GD_FACTORY, WORKER, { subject: 'sz', role: 'city', region: '440300' } as Caller])
+    for (const caller of [
+      NANNING,
+      GD_FACTORY,
+      WORKER,
+      { subject: 'sz', role: 'city', region: '440300' } as Caller,
+    ])
       expectError(await gx.gql('workers', MATCH, { j: welders, h: '450200' }, caller), 'FORBIDDEN');
   });
 });
