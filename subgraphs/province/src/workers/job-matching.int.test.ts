@@ -80,7 +80,18 @@ const matched = async (jobId: string, home: string, caller: Caller = GUANGXI) =>
     }[]
   ).map((e) => e.node.id);
 
-const fits: Record<string, string> = {};
+/** The workers of the neighbouring cases, by the case they stand for. */
+const fits = {} as Record<
+  | 'intentContainsRegion'
+  | 'skillCase'
+  | 'intentIsProvince'
+  | 'unrelatedIntent'
+  | 'noSkill'
+  | 'homeOutsideFrom'
+  | 'noIntent'
+  | 'atWork',
+  string
+>;
 
 beforeAll(async () => {
   gdSigned = await startSignedTestProvince('440000');
