@@ -167,6 +167,8 @@ describe(`statistics counters move with every state change (${process.env.DATABA
       openings: 120,
       filled: 70,
       fillRate: 70 / 120,
+      jobPosts: 0,
+      jobOpenings: 0,
     });
   });
 
