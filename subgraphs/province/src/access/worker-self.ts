@@ -3,9 +3,9 @@
  * mini-program). A worker's token is bound to his own Worker id (`Caller.workerId`); through it he
  * reads his own record in full, the trips whose manifest names him (seeing only himself among
  * their passengers) and the return requests filed for him, with the enterprises that filed them,
- * and the statistics and job posts (#15) every person reads. Nothing about anyone else: every other query, list and
- * subscription is FORBIDDEN, fail closed (a root field or entity type added later is refused until
- * it is listed here). What he may change is in `write-rules.ts` (`assertMayChangeWorker`).
+ * and the statistics and job posts (#15) every person reads. Nothing about anyone else: every
+ * other query, list and subscription is FORBIDDEN, fail closed (a root field or entity type added
+ * later is refused until it is listed here). What he may change is in `write-rules.ts` (`assertMayChangeWorker`).
  */
 import type { Caller } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
