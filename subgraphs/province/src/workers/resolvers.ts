@@ -1,4 +1,3 @@
-import { matchWorkerPage, type MatchWorkersArgs } from './job-matching.js';
 import { decodeId, scalarResolvers } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
 import type { WorkerRow, WorkerStatus } from '../db/schema/index.js';
@@ -16,6 +15,7 @@ import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 import { currentTrip, tripsOf } from './worker-trips.js';
 import { refusedBoardingPage, type RefusedBoarding } from './refused-boardings.js';
+import { matchWorkerPage, type MatchWorkersArgs } from './job-matching.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
