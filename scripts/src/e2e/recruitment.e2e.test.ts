@@ -21,8 +21,9 @@ describe.skipIf(!servicesExist)(
   () => {
     let hub: RunningFederation;
     beforeAll(async () => {
-      hub = await startFederation({ provinces: ['440000', '450000'] });
-    }, 180_000);
+      // a loaded machine may take longer than the default minute to start a province
+      hub = await startFederation({ provinces: ['440000', '450000'], readyTimeoutMs: 150_000 });
+    }, 300_000);
     afterAll(async () => {
       await hub?.close();
     }, 60_000);
