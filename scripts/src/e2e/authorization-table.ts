@@ -61,6 +61,8 @@ export interface Fixture {
   tripToArrive: string;
   tripToHandOver: string;
   tripToCancel: string;
+  /** #15: the enterprise's job post, recruiting from Liuzhou (450200). */
+  job: string;
   /** #14.4: an observation in Chaoyang of `worker` (on a trip there), his home confirmed through the relay. */
   observation: string;
   /** State-changing rows run once per allowed caller (idempotency keys are per caller): one record each. */
@@ -299,6 +301,29 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     }),
   },
 
+  {
+    // #15: job posts are public ads (no personal data): every person, a worker included
+    operation: 'job',
+    query: 'query($id: ID!) { job(id: $id) { title openings filled enterprise { name } } }',
+    variables: (f) => ({ id: f.job }),
+    judge: (d) => (d.job?.title ? 'ok' : ('hidden' as Expected)),
+    expect: outcomes('ok'),
+  },
+  {
+    operation: 'jobs',
+    query: '{ jobs(region: "110000", first: 5) { totalCount edges { node { title from { code } } } } }',
+    judge: (d) => (d.jobs.totalCount > 0 ? 'ok' : ('hidden' as Expected)),
+    expect: outcomes('ok'),
+  },
+  {
+    // #15: a list of people, like workers(homeRegion:)
+    operation: 'matchWorkers (the home city)',
+    query: `query($j: ID!) { matchWorkers(jobId: $j, homeRegion: "450200", first: 5) { edges { node { ${PERSON} } } } }`,
+    variables: (f) => ({ j: f.job }),
+    identifiers: (d) => nodes(d.matchWorkers).flatMap(ids as never),
+    expect: outcomes('FORBIDDEN', { 'province:450000': 'full', 'city:450200': 'full', ministry: 'masked' }),
+  },
+
   // ---- mutations: workers (the home province or its cities) ----
   {
     operation: 'registerWorker',
@@ -389,6 +414,14 @@ export const AUTHORIZATION_TABLE: TableRow[] = [
     // the enterprise is key from its registration: setting it again changes nothing
     variables: (f) => ({ e: f.enterprise, k: key('setKeyEnterprise') }),
     expect: onlyFor('province:110000', 'city:110105'),
+  },
+  {
+    // #15: the enterprise itself, or an officer where it is
+    operation: 'postJob',
+    query:
+      'mutation($e: ID!, $k: String) { postJob(enterpriseId: $e, input: { title: "保洁", openings: 3, region: "110105", from: ["450000"] }, idempotencyKey: $k) { id } }',
+    variables: (f) => ({ e: f.enterprise, k: key('postJob') }),
+    expect: onlyFor('province:110000', 'city:110105', 'enterprise:own'),
   },
   {
     operation: 'fileReturnRequest',

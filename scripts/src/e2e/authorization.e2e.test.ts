@@ -297,6 +297,19 @@ describe.skipIf(!servicesExist)(
         'province:110000': await observe('W45-authzobsend000001'),
         'city:110105': await observe('W45-authzobsend000002'),
       };
+      // #15: the enterprise's job post recruiting from Liuzhou, and a Liuzhou worker at home who fits it
+      fixture.job = (
+        await must(
+          'enterprise:own',
+          'mutation($e: ID!) { postJob(enterpriseId: $e, input: { title: "钢筋工", openings: 20, region: "110105003", from: ["450200"] }) { id } }',
+          { e: fixture.enterprise },
+        )
+      ).postJob.id;
+      await must(
+        'province:450000',
+        'mutation($w: ID!) { reportTravelIntent(workerId: $w, input: { earliestDate: "2020-03-01", latestDate: "2020-03-10", destination: "110000" }) { id } }',
+        { w: fixture.otherWorker },
+      );
       await federation.waitForRelay();
     }, 180_000);
 

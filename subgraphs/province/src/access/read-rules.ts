@@ -7,7 +7,8 @@ import { callerWords, forbidden, officerCovers } from './request-access.js';
  * enterprises and statistics (personal fields masked, see `personal-data.ts`), except a worker,
  * who reads only his own records and no list (`worker-self.ts`); lists of PEOPLE
  * are narrower, so nobody harvests another region's workers:
- * - `workers(homeRegion)`: the ministry, or an officer whose region contains `homeRegion`;
+ * - `workers(homeRegion)` and `matchWorkers(jobId, homeRegion)`: the ministry, or an officer
+ *   whose region contains `homeRegion`;
  * - `refusedBoardings(homeRegion)`: an officer whose region contains `homeRegion` (health data:
  *   not the ministry, which reads it in aggregate);
  * - `returnRequests(origin, destination)`: the ministry; an officer whose region contains
@@ -33,6 +34,13 @@ export const READ_RULES: Record<string, ReadRule> = {
     if (caller.role === 'ministry' || officerCovers(caller, args.homeRegion)) return;
     throw forbidden(
       `workers: only the home province or city lists its workers, and the ministry reads them masked; homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`,
+    );
+  },
+  // #15: the workers who fit a job post are a list of people: the rule of `workers(homeRegion)`
+  matchWorkers: (caller, args) => {
+    if (caller.role === 'ministry' || officerCovers(caller, args.homeRegion)) return;
+    throw forbidden(
+      `matchWorkers: like workers(homeRegion:), only the home province or city lists its workers who fit a post (the ministry reads them masked); homeRegion ${String(args.homeRegion)} is outside the region of ${callerWords(caller)}`,
     );
   },
   // #14.4: the officers of the place of observation (`observation-rules.ts`)

@@ -16,14 +16,19 @@ describe('the worker role, fail closed', () => {
     // his observation, judged on the record (#14.4); never the list
     expect(() => assertWorkerMayAsk('observation', WORKER, { id: 'O44-x' })).not.toThrow();
     expect(() => assertWorkerMayAsk('worker', WORKER, { id: other })).toThrowError(forbidden);
+    // #15: job posts are public ads, read by every person (a worker looking for work included)
+    for (const field of ['job', 'jobs'])
+      expect(() => assertWorkerMayAsk(field, WORKER, {}), field).not.toThrow();
     for (const field of [
       'workers',
       'trips',
       'returnRequests',
       'enterprises',
       'enterprise',
-      'jobs',
+      'matchWorkers',
       'observations',
+      // a field added later is refused until it is listed (fail closed)
+      'quarantines',
     ])
       expect(() => assertWorkerMayAsk(field, WORKER, {}), field).toThrowError(forbidden);
   });
@@ -35,7 +40,7 @@ describe('the worker role, fail closed', () => {
       assertWorkerMayReference('ReturnRequest', WORKER, { id: 'R45-x', worker: { id: other } }),
     ).toThrowError(forbidden);
     // each judged on its record afterwards (his trip, his request, his observation: #14.4)
-    for (const typename of ['Trip', 'ReturnRequest', 'Observation', 'Enterprise', 'Summary'])
+    for (const typename of ['Trip', 'ReturnRequest', 'Observation', 'Enterprise', 'Summary', 'Job'])
       expect(() => assertWorkerMayReference(typename, WORKER, { id: 'x' }), typename).not.toThrow();
     // a type added later is refused until it is listed (fail closed)
     expect(() => assertWorkerMayReference('Quarantine', WORKER, { id: 'x' })).toThrowError(forbidden);

@@ -3,9 +3,9 @@
  * mini-program). A worker's token is bound to his own Worker id (`Caller.workerId`); through it he
  * reads his own record in full, the trips whose manifest names him (seeing only himself among
  * their passengers) and the return requests filed for him, with the enterprises that filed them,
- * and the statistics every person reads. Nothing about anyone else: every other query, list and
- * subscription is FORBIDDEN, fail closed (a root field or entity type added later is refused until
- * it is listed here). What he may change is in `write-rules.ts` (`assertMayChangeWorker`).
+ * and the statistics and job posts (#15) every person reads. Nothing about anyone else: every
+ * other query, list and subscription is FORBIDDEN, fail closed (a root field or entity type added
+ * later is refused until it is listed here). What he may change is in `write-rules.ts` (`assertMayChangeWorker`).
  */
 import type { Caller } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
@@ -16,7 +16,15 @@ import { forbidden } from './request-access.js';
  * Root query fields a worker may ask; each is judged on its record (his own id, his trip, his
  * request, his observation: `observation-rules.ts`).
  */
-const WORKER_QUERIES: ReadonlySet<string> = new Set(['worker', 'trip', 'returnRequest', 'observation']);
+const WORKER_QUERIES: ReadonlySet<string> = new Set([
+  'worker',
+  'trip',
+  'returnRequest',
+  'observation',
+  // #15: job posts are public ads (no personal data)
+  'job',
+  'jobs',
+]);
 
 /**
  * Entity types a worker may read by reference (the gateway's path from his own records to the
@@ -31,6 +39,7 @@ const WORKER_REFERENCES: ReadonlySet<string> = new Set([
   'Observation',
   'Enterprise',
   'Summary',
+  'Job',
 ]);
 
 const ONLY_HIS_OWN =

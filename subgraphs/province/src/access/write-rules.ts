@@ -258,6 +258,9 @@ export const WRITE_RULES: Record<string, WriteRule> = {
       "the enterprise's region",
     );
   },
+  // #15: the enterprise itself, or an officer of its region (where the work is: `job-posts.ts`)
+  postJob: async (ctx, caller, args) =>
+    enterpriseOrOfficer('postJob', args.enterpriseId, await enterpriseRegion(ctx, args.enterpriseId), caller),
   fileReturnRequest: async (ctx, caller, args) =>
     enterpriseOrOfficer(
       'fileReturnRequest',

@@ -12,6 +12,7 @@ import type { Tx } from '../db/database.js';
 import { encodeOutcome, itemErrorOf, type ItemOutcome } from '../item-outcomes.js';
 import type { OutboxBatch } from '../outbox.js';
 import { storeFilings, validFiling, type FileReturnRequestInput, type ValidFiling } from './mutations.js';
+import { namedPosts, refusalForJob } from './job-posts.js';
 import { findEnterprises } from './records.js';
 
 /** Most items one `fileReturnRequests` call takes. */
@@ -45,6 +46,10 @@ export async function fileReturnRequests(
   const regions = new Map(
     (await findEnterprises(tx, ids)).flatMap((e) => (e ? [[e.id, e.region] as const] : [])),
   );
+  const posts = await namedPosts(
+    tx,
+    filings.map((f) => f?.jobId),
+  );
   const caller = callerIfBound(ctx);
   const accepted: { index: number; filing: ValidFiling; region: string }[] = [];
   filings.forEach((filing, index) => {
@@ -52,7 +57,8 @@ export async function fileReturnRequests(
     const region = regions.get(filing.enterpriseId);
     const refused = !region
       ? notFound('Enterprise', filing.enterpriseId)
-      : caller && refusalForEnterprise('fileReturnRequests', caller, filing.enterpriseId, region);
+      : ((caller && refusalForEnterprise('fileReturnRequests', caller, filing.enterpriseId, region)) ??
+        refusalForJob(filing.jobId, filing.enterpriseId, posts, `inputs[${index}].jobId`));
     if (refused) outcomes[index] = { error: itemErrorOf(refused) };
     else accepted.push({ index, filing, region: region! });
   });

@@ -4,6 +4,7 @@ import { inIdOrder, type ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { enterprises, returnRequests, staff, type ReturnRequestRow } from '../db/schema/index.js';
 import { returnRequestFiledEvent, type OutboxBatch } from '../outbox.js';
+import { namedPosts, refusalForJob } from './job-posts.js';
 import { findEnterprises } from './records.js';
 import { assertMayBecome } from './request-life.js';
 import {
@@ -30,6 +31,8 @@ export interface FileReturnRequestInput {
   worker: { name: string; idNumber: string; phone: string; homeRegion: string };
   plannedReturnDate: string;
   departureRegion: string;
+  /** The enterprise's job post he was recruited through (#15). */
+  jobId?: string | null;
 }
 
 /**
@@ -119,6 +122,7 @@ export function validFiling(ctx: ProvinceContext, input: FileReturnRequestInput,
     workerHomeRegion: homeRegion,
     departureRegion: input.departureRegion,
     plannedReturnDate: input.plannedReturnDate,
+    jobId: input.jobId ?? null,
   };
 }
 
@@ -168,6 +172,13 @@ export async function fileReturnRequest(
   const filing = validFiling(ctx, input);
   const [enterprise] = await findEnterprises(tx, [input.enterpriseId]);
   if (!enterprise) throw notFound('Enterprise', input.enterpriseId);
+  const refused = refusalForJob(
+    filing.jobId,
+    filing.enterpriseId,
+    await namedPosts(tx, [filing.jobId]),
+    'input.jobId',
+  );
+  if (refused) throw refused;
   const [request] = await storeFilings(ctx, tx, [{ filing, region: enterprise.region }], events);
   return [request!.id];
 }

@@ -9,6 +9,7 @@ import type { ProvinceContext } from '../context.js';
 import type { Tx } from '../db/database.js';
 import {
   enterprises,
+  jobPosts,
   returnRequests,
   staff,
   type ReturnRequestRow,
@@ -120,6 +121,12 @@ export async function changeRequestStatus(
       .update(enterprises)
       .set({ filled: sql`${enterprises.filled} + 1` })
       .where(eq(enterprises.id, request.enterpriseId));
+    // #15: the post he was recruited through, once (ON_POST is final: `request-life.ts`)
+    if (request.jobId)
+      await tx
+        .update(jobPosts)
+        .set({ filled: sql`${jobPosts.filled} + 1` })
+        .where(eq(jobPosts.id, request.jobId));
     await tx
       .insert(staff)
       .values({ enterpriseId: request.enterpriseId, workerId: request.workerId, status: 'ON_POST' })

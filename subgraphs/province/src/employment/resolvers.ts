@@ -1,6 +1,6 @@
 import { decodeId, scalarResolvers } from '@p2p/schema';
 import type { ProvinceContext } from '../context.js';
-import type { EnterpriseRow, ReturnRequestRow, StaffStatus } from '../db/schema/index.js';
+import type { EnterpriseRow, JobPostRow, ReturnRequestRow, StaffStatus } from '../db/schema/index.js';
 import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { recordsFor, runMutation, runOneRecord } from '../mutation.js';
@@ -19,6 +19,7 @@ import {
   type RegisterEnterpriseInput,
 } from './mutations.js';
 import { reportStaffChange } from './staff.js';
+import { findJobPosts, jobLoader, jobPage, postJob, type JobFilter, type PostJobInput } from './job-posts.js';
 import {
   enterpriseLoader,
   enterprisePage,
@@ -68,6 +69,11 @@ export const employmentResolvers: ResolverMap = {
     },
     returnRequests: (_: unknown, args: ReturnRequestFilter, ctx: ProvinceContext) =>
       returnRequestPage(ctx.db, args),
+    job: (_: unknown, args: { id: string }, ctx: ProvinceContext) => {
+      decodeId(args.id, 'Job');
+      return jobLoader(ctx).load(args.id);
+    },
+    jobs: (_: unknown, args: JobFilter, ctx: ProvinceContext) => jobPage(ctx.db, args),
   },
   Mutation: {
     registerEnterprise: (
@@ -75,6 +81,18 @@ export const employmentResolvers: ResolverMap = {
       args: Keyed & { input: RegisterEnterpriseInput },
       ctx: ProvinceContext,
     ) => oneEnterprise(ctx, 'registerEnterprise', args, (tx) => registerEnterprise(ctx, tx, args.input)),
+    postJob: (
+      _: unknown,
+      args: Keyed & { enterpriseId: string; input: PostJobInput },
+      ctx: ProvinceContext,
+    ) =>
+      runOneRecord(
+        ctx,
+        'postJob',
+        args,
+        (tx, events) => postJob(ctx, tx, args.enterpriseId, args.input, events),
+        (ids) => findJobPosts(ctx.db, ids),
+      ),
     reportLaborDemand: (
       _: unknown,
       args: Keyed & { enterpriseId: string; openings: number; filled?: number | null },
@@ -156,6 +174,15 @@ export const employmentResolvers: ResolverMap = {
       homeRegion: regionRef(r.workerHomeRegion),
     }),
     departureRegion: (r: ReturnRequestRow) => regionRef(r.departureRegion),
+    job: (r: ReturnRequestRow, _: unknown, ctx: ProvinceContext) =>
+      r.jobId ? jobLoader(ctx).load(r.jobId) : null,
+  },
+  Job: {
+    __resolveReference: (ref: { id: string }, ctx: ProvinceContext) => jobLoader(ctx).load(ref.id),
+    enterprise: (j: JobPostRow, _: unknown, ctx: ProvinceContext) =>
+      enterpriseLoader(ctx).load(j.enterpriseId),
+    region: (j: JobPostRow) => regionRef(j.region),
+    from: (j: JobPostRow) => j.recruitsFrom.map((code) => regionRef(code)),
   },
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),

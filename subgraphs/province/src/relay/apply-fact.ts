@@ -24,6 +24,7 @@ import { TRIP_COPY_FACT_HANDLERS } from './trip-copy-facts.js';
 import { TRIP_FACT_HANDLERS } from './trip-facts.js';
 import { HEALTH_COPY_FACT_HANDLERS } from '../transport/health-copies.js';
 import { HEALTH_COPY_SENDERS } from '../workers/health-copy-sender.js';
+import { JOB_POST_FACT_HANDLERS } from '../workers/job-matching.js';
 
 const TABLES: readonly FactHandlerTable[] = [
   TRIP_FACT_HANDLERS,
@@ -34,6 +35,7 @@ const TABLES: readonly FactHandlerTable[] = [
   OBSERVATION_HOME_FACT_HANDLERS,
   HEALTH_COPY_SENDERS,
   HEALTH_COPY_FACT_HANDLERS,
+  JOB_POST_FACT_HANDLERS,
 ];
 
 /** True when this province has a handler for facts of `kind`. */

@@ -173,6 +173,8 @@ describe(`statistics counters move with every state change (${process.env.DATABA
       keyOpenings: 80,
       keyFilled: 30,
       keyFillRate: 30 / 80,
+      jobPosts: 0,
+      jobOpenings: 0,
     });
   });
 

@@ -17,6 +17,10 @@ export interface EmploymentStats {
   keyFilled: number;
   /** keyFilled / keyOpenings; 0 when there are none. */
   keyFillRate: number;
+  /** Job posts whose work is inside the scope. */
+  jobPosts: number;
+  /** Openings those posts offer. */
+  jobOpenings: number;
 }
 
 /**
@@ -39,6 +43,8 @@ export function employmentStatsFrom(figures: Figures): EmploymentStats {
     keyOpenings,
     keyFilled,
     keyFillRate: ratio(keyFilled, keyOpenings),
+    jobPosts: figures.get('jobPosts'),
+    jobOpenings: figures.get('jobOpenings'),
   };
 }
 

@@ -34,6 +34,9 @@ export const EMPLOYMENT_METRICS = [
   'filled',
   'keyOpenings',
   'keyFilled',
+  // job posts whose work is inside the key, and the openings they offer (migration 0011)
+  'jobPosts',
+  'jobOpenings',
 ] as const;
 
 /** A counter of the `employment` part. */

@@ -16,7 +16,7 @@ export const PART_SELECTIONS = {
   transport:
     'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles }',
   employment:
-    'employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate }',
+    'employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate jobPosts jobOpenings }',
   health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',
 } as const;
 

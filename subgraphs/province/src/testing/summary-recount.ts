@@ -2,6 +2,7 @@ import { NATION, regionContains } from '@p2p/schema';
 import type { Executor } from '../db/database.js';
 import {
   enterprises,
+  jobPosts,
   observations,
   tripPassengers,
   trips,
@@ -44,6 +45,7 @@ export interface StatisticsRecords {
   }[];
   enterprises: { region: string; key: boolean; openings: number; filled: number }[];
   observations: { region: string; endedAt: Date | null; outcome: string | null }[];
+  jobPosts: { region: string; openings: number }[];
 }
 
 /** The parts of a Summary a recount computes. */
@@ -95,6 +97,7 @@ export async function readStatisticsRecords(db: Executor): Promise<StatisticsRec
     observations: await db
       .select({ region: observations.region, endedAt: observations.endedAt, outcome: observations.outcome })
       .from(observations),
+    jobPosts: await db.select({ region: jobPosts.region, openings: jobPosts.openings }).from(jobPosts),
   };
 }
 
@@ -224,6 +227,8 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     keyOpenings: 0,
     keyFilled: 0,
     keyFillRate: 0,
+    jobPosts: 0,
+    jobOpenings: 0,
   };
   for (const e of records.enterprises) {
     if (!inside(e.region)) continue;
@@ -235,6 +240,11 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
       employment.keyOpenings += e.openings;
       employment.keyFilled += e.filled;
     }
+  }
+  for (const j of records.jobPosts) {
+    if (!inside(j.region)) continue;
+    employment.jobPosts++;
+    employment.jobOpenings += j.openings;
   }
   employment.fillRate = employment.openings > 0 ? employment.filled / employment.openings : 0;
   employment.keyFillRate = employment.keyOpenings > 0 ? employment.keyFilled / employment.keyOpenings : 0;

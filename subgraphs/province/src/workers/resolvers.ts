@@ -15,6 +15,7 @@ import type { WorkerItem } from './worker-items.js';
 import { declineReturnRequest, returnRequestsOf } from './return-requests.js';
 import { currentTrip, tripsOf } from './worker-trips.js';
 import { refusedBoardingPage, type RefusedBoarding } from './refused-boardings.js';
+import { matchWorkerPage, type MatchWorkersArgs } from './job-matching.js';
 
 type Keyed = { idempotencyKey?: string | null };
 
@@ -59,6 +60,8 @@ export const workersResolvers: ResolverMap = {
       },
       ctx: ProvinceContext,
     ) => workerPage(ctx.db, args),
+    matchWorkers: (_: unknown, args: MatchWorkersArgs, ctx: ProvinceContext) =>
+      matchWorkerPage(ctx, ctx.db, args),
     refusedBoardings: (
       _: unknown,
       args: { homeRegion: string; first?: number | null; after?: string | null },

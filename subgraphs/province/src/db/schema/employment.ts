@@ -60,6 +60,8 @@ export const returnRequests = pgTable(
     reason: text('reason'),
     /** The trip that carries the worker towards the enterprise (ARRANGED), as relayed by his home. */
     tripId: byteText('trip_id'),
+    /** The enterprise's job post he was recruited through (#15). */
+    jobId: byteText('job_id').references(() => jobPosts.id),
   },
   (t) => [
     index('return_requests_planned_idx').on(t.plannedReturnDate, t.id),
@@ -88,3 +90,36 @@ export const staff = pgTable(
   },
   (t) => [primaryKey({ columns: [t.enterpriseId, t.workerId] })],
 );
+
+/**
+ * Job posts of this province's enterprises (#15; migration 0011): counted (`jobPosts`,
+ * `jobOpenings`) under every key of the region where the work is.
+ */
+export const jobPosts = pgTable(
+  'job_posts',
+  {
+    id: byteText('id').primaryKey(),
+    enterpriseId: byteText('enterprise_id')
+      .notNull()
+      .references(() => enterprises.id),
+    title: text('title').notNull(),
+    /** Where the work is. */
+    region: byteText('region').notNull(),
+    openings: integer('openings').notNull(),
+    /** Workers recruited through the post who are on post. */
+    filled: integer('filled').notNull().default(0),
+    /** Lower-cased; empty: any worker. */
+    skills: text('skills').array().notNull().default([]),
+    /** The exporting regions it recruits from. */
+    recruitsFrom: text('recruits_from').array().notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('job_posts_region_idx').on(t.region, t.postedAt, t.id),
+    index('job_posts_posted_idx').on(t.postedAt, t.id),
+    index('job_posts_enterprise_idx').on(t.enterpriseId),
+  ],
+);
+
+/** A row of `job_posts`. */
+export type JobPostRow = typeof jobPosts.$inferSelect;

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { BoardingRefusalReason } from '@p2p/schema';
 import { byteText } from '../columns.js';
 
@@ -145,3 +155,24 @@ export const workerReturnRequests = pgTable(
 
 /** A row of `worker_return_requests`. */
 export type WorkerReturnRequestRow = typeof workerReturnRequests.$inferSelect;
+
+/**
+ * Copies of job posts of other provinces' enterprises (and of this one's) that recruit from a
+ * region of this province (#15; migration 0011), as relayed by the enterprise's province
+ * (JOB_POST): `matchWorkers` reads them. Never counted (the enterprise's province counts its posts).
+ */
+export const jobPostCopies = pgTable('job_post_copies', {
+  id: byteText('id').primaryKey(),
+  enterpriseId: byteText('enterprise_id').notNull(),
+  title: text('title').notNull(),
+  region: byteText('region').notNull(),
+  openings: integer('openings').notNull(),
+  /** Lower-cased; empty: any worker. */
+  skills: text('skills').array().notNull().default([]),
+  recruitsFrom: text('recruits_from').array().notNull(),
+  postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** A row of `job_post_copies`. */
+export type JobPostCopyRow = typeof jobPostCopies.$inferSelect;
