@@ -5,14 +5,15 @@
  *
  *   node --conditions=source --import tsx scripts/src/bench/summary.ts \
  *     [--provinces 5] [--small 10000] [--large 1000000] [--requests 500] [--warmup 200] [--database postgres://…] \
- *     [--children 1] [--pool 2]
+ *     [--children 1] [--pool 2] [--grow 1]
  *
  * With `--children 1` the request is the ministry dashboard's: ONE `summary { children { … } }`
  * of the nation (the 31 provinces, every part), checked by summing the children's workers; after
  * the timing, the statements each province sent for a number of such requests are counted from its
  * statement log (one `readFigures` statement per part and request expected, whatever the number
  * of children or workers). `--pool` sets the provinces' DATABASE_POOL_SIZE (31 provinces × 2
- * federations must stay under the server's max_connections).
+ * federations must stay under the server's max_connections; each province also holds one LISTEN
+ * connection). `--grow 1` uses one federation, measured at `small`, grown to `large`, measured again.
  *
  * Real processes (harness): TWO federations side by side (national, one province per code on its
  * own fresh database, the gateway), one loaded with `small` and one with `large` workers per
@@ -58,6 +59,12 @@ export interface SummaryBenchOptions {
   children: number;
   /** The provinces' DATABASE_POOL_SIZE; 0: their default. @default 0 */
   pool: number;
+  /**
+   * 1: ONE federation, measured with `small` workers per province, then grown to `large` and
+   * measured again (not interleaved): for 31 provinces, whose two federations would need more
+   * connections than the server allows. @default 0
+   */
+  grow: number;
 }
 
 const FIRST_PROVINCES = ['110000', '130000', '440000', '450000', '510000', '410000', '320000', '420000'];
@@ -90,6 +97,7 @@ export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
     database: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     children: 0,
     pool: 0,
+    grow: 0,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!.replace(/^--/, '') as keyof SummaryBenchOptions;
@@ -172,6 +180,23 @@ async function loadProvince(
   }
 }
 
+/** Provinces loaded at the same time: each holds two connections while loading (31 at once would pass max_connections). */
+const LOADING_AT_ONCE = 5;
+
+/** Loads workers `from..to` into every province, {@link LOADING_AT_ONCE} at a time. */
+async function loadProvinces(
+  databases: Record<string, string>,
+  provinces: readonly string[],
+  places: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
+  for (let i = 0; i < provinces.length; i += LOADING_AT_ONCE)
+    await Promise.all(
+      provinces.slice(i, i + LOADING_AT_ONCE).map((p) => loadProvince(databases[p]!, p, places, from, to)),
+    );
+}
+
 /** One federation of the run, loaded with `workers` per province. */
 interface LoadedHub {
   label: string;
@@ -220,7 +245,7 @@ async function startLoadedHub(
       ]),
     );
     const started = performance.now();
-    await Promise.all(provinces.map((p) => loadProvince(databases[p]!, p, places, 1, workers)));
+    await loadProvinces(databases, provinces, places, 1, workers);
     console.log(
       `loaded ${workers.toLocaleString('en')} workers per province (${(workers * provinces.length).toLocaleString('en')} in all) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
@@ -379,13 +404,34 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
   const places = provinces.flatMap((p) => townshipsIn(p).filter((_, i) => i % 25 === 0));
   console.log(machineLines(await describeMachine(options.database)).join('\n'));
   console.log(
-    `provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`,
+    options.grow
+      ? `provinces ${provinces.join(' ')}; one federation with ${options.small} workers per province, measured, then grown to ${options.large} and measured again; ${options.requests} timed requests each after ${options.warmup} untimed`
+      : `provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`,
   );
   const hubs: LoadedHub[] = [];
   try {
-    for (const workers of [options.large, options.small])
-      hubs.unshift(await startLoadedHub(options, provinces, places, workers));
-    const results = await measure(hubs, options);
+    let results: Measured[];
+    if (options.grow) {
+      const small = await startLoadedHub(options, provinces, places, options.small);
+      hubs.push(small);
+      const [first] = await measure([small], options);
+      const started = performance.now();
+      await loadProvinces(small.databases, provinces, places, options.small + 1, options.large);
+      console.log(
+        `grown to ${options.large.toLocaleString('en')} workers per province in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
+      hubs.push({
+        ...small,
+        label: `${options.large.toLocaleString('en')} workers/province`,
+        workers: options.large * provinces.length,
+      });
+      const [second] = await measure([hubs[1]!], options);
+      results = [first!, second!];
+    } else {
+      for (const workers of [options.large, options.small])
+        hubs.unshift(await startLoadedHub(options, provinces, places, workers));
+      results = await measure(hubs, options);
+    }
     console.log(
       `\n${options.children ? "the nation's summary { children } (31 provinces)" : 'national summary'} through the gateway: latency (ms); blocks touched per request in the province databases`,
     );
@@ -406,22 +452,18 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
     );
     if (options.children) {
       // On the large federation only: restarting 31 provinces twice takes minutes.
-      for (const hub of hubs.slice(-1)) {
-        const { perRequest, other } = await countFigureReads(hub, 10);
-        const counts = Object.values(perRequest);
-        console.log(
-          `${hub.label}: readFigures statements per request and province: min ${Math.min(...counts)}, max ${Math.max(...counts)} (${Object.entries(
-            perRequest,
-          )
-            .map(([p, n]) => `${p} ${n}`)
-            .join(
-              ', ',
-            )}); other statements in the 10 requests' time (fold): ${Object.values(other).reduce((a, b) => a + b, 0)}`,
-        );
-      }
+      const hub = hubs.at(-1)!;
+      const { perRequest, other } = await countFigureReads(hub, 10);
+      const counts = Object.values(perRequest);
+      const listed = Object.entries(perRequest).map(([p, n]) => `${p} ${n}`);
+      console.log(
+        `${hub.label}: readFigures statements per request and province: min ${Math.min(...counts)}, max ${Math.max(...counts)} (${listed.join(', ')}); other statements in the 10 requests' time (fold): ${Object.values(other).reduce((a, b) => a + b, 0)}`,
+      );
     }
   } finally {
-    await Promise.all(hubs.map((hub) => hub.federation.close()));
+    await Promise.all(
+      [...new Set(hubs.map((hub) => hub.federation))].map((federation) => federation.close()),
+    );
   }
 }
 
