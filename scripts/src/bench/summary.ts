@@ -5,7 +5,7 @@
  *
  *   node --conditions=source --import tsx scripts/src/bench/summary.ts \
  *     [--provinces 5] [--small 10000] [--large 1000000] [--requests 500] [--warmup 200] [--database postgres://…] \
- *     [--children 1] [--pool 2] [--grow 1]
+ *     [--children 1] [--pool 2] [--grow 1] [--count 0]
  *
  * With `--children 1` the request is the ministry dashboard's: ONE `summary { children { … } }`
  * of the nation (the 31 provinces, every part), checked by summing the children's workers; after
@@ -65,6 +65,8 @@ export interface SummaryBenchOptions {
    * connections than the server allows. @default 0
    */
   grow: number;
+  /** With `children`, 0 skips counting statements (it restarts every province twice). @default 1 */
+  count: number;
 }
 
 const FIRST_PROVINCES = ['110000', '130000', '440000', '450000', '510000', '410000', '320000', '420000'];
@@ -98,6 +100,7 @@ export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
     children: 0,
     pool: 0,
     grow: 0,
+    count: 1,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!.replace(/^--/, '') as keyof SummaryBenchOptions;
@@ -450,7 +453,7 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
     console.log(
       `ratio large/small: p50 ${(large.latency.p50 / small.latency.p50).toFixed(2)}, p99 ${(large.latency.p99 / small.latency.p99).toFixed(2)}, counter blocks ${(large.counterBlocks / small.counterBlocks).toFixed(2)}`,
     );
-    if (options.children) {
+    if (options.children && options.count) {
       // On the large federation only: restarting 31 provinces twice takes minutes.
       const hub = hubs.at(-1)!;
       const { perRequest, other } = await countFigureReads(hub, 10);
