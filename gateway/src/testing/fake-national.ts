@@ -55,6 +55,15 @@ export function nationalResolvers() {
     Summary: {
       __resolveReference: (ref: { scope: string; day: string }) => ref,
       region: (s: { scope: string }) => (s.scope === NATION ? null : regionRef(s.scope)),
+      /** One level below the scope, carrying its day (the real national subgraph's rule). */
+      children: (s: { scope: string; day: string }) =>
+        (s.scope === NATION || findRegion(s.scope)
+          ? childRegionCodes(s.scope === NATION ? null : s.scope)
+          : []
+        )
+          .slice()
+          .sort()
+          .map((code) => ({ scope: code, day: s.day })),
     },
   };
 }

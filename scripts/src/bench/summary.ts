@@ -4,7 +4,16 @@
  * in data size (the ratio of the two should stay near 1).
  *
  *   node --conditions=source --import tsx scripts/src/bench/summary.ts \
- *     [--provinces 5] [--small 10000] [--large 1000000] [--requests 500] [--warmup 200] [--database postgres://…]
+ *     [--provinces 5] [--small 10000] [--large 1000000] [--requests 500] [--warmup 200] [--database postgres://…] \
+ *     [--children 1] [--pool 2] [--grow 1] [--count 0]
+ *
+ * With `--children 1` the request is the ministry dashboard's: ONE `summary { children { … } }`
+ * of the nation (the 31 provinces, every part), checked by summing the children's workers; after
+ * the timing, the statements each province sent for a number of such requests are counted from its
+ * statement log (one `readFigures` statement per part and request expected, whatever the number
+ * of children or workers). `--pool` sets the provinces' DATABASE_POOL_SIZE (31 provinces × 2
+ * federations must stay under the server's max_connections; each province also holds one LISTEN
+ * connection). `--grow 1` uses one federation, measured at `small`, grown to `large`, measured again.
  *
  * Real processes (harness): TWO federations side by side (national, one province per code on its
  * own fresh database, the gateway), one loaded with `small` and one with `large` workers per
@@ -29,6 +38,8 @@ import { formatMs, LatencyRecorder, type LatencySummary } from './latency.js';
 import { townshipsIn } from './geography.js';
 import { waitForFold } from './load-province.js';
 import { describeMachine, machineLines } from './machine.js';
+import { childRegionCodes } from '@p2p/schema';
+import { countStatements, ProvinceStatementLog } from './statement-count.js';
 
 /** Options of a run (command-line flags of the same names). */
 export interface SummaryBenchOptions {
@@ -44,15 +55,38 @@ export interface SummaryBenchOptions {
   warmup: number;
   /** A PostgreSQL server URL; one database per province is created on it and dropped at the end. @default DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   database: string;
+  /** 1: time the nation's `summary { children }` (Summary.children, #15) instead of the nation's summary. @default 0 */
+  children: number;
+  /** The provinces' DATABASE_POOL_SIZE; 0: their default. @default 0 */
+  pool: number;
+  /**
+   * 1: ONE federation, measured with `small` workers per province, then grown to `large` and
+   * measured again (not interleaved): for 31 provinces, whose two federations would need more
+   * connections than the server allows. @default 0
+   */
+  grow: number;
+  /** With `children`, 0 skips counting statements (it restarts every province twice). @default 1 */
+  count: number;
 }
 
-const PROVINCE_CODES = ['110000', '130000', '440000', '450000', '510000', '410000', '320000', '420000'];
+const FIRST_PROVINCES = ['110000', '130000', '440000', '450000', '510000', '410000', '320000', '420000'];
+/** Beijing, Hebei, Guangdong, Guangxi, Sichuan, Henan, Jiangsu, Hubei, then the other 23 in code order. */
+const PROVINCE_CODES = [
+  ...FIRST_PROVINCES,
+  ...[...childRegionCodes(null)].sort().filter((code) => !FIRST_PROVINCES.includes(code)),
+];
 const BATCH = 100_000;
 const NATIONAL = `query { summary { scope
   workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
   transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }
   employment { enterprises keyEnterprises openings filled fillRate }
   health { boardingRefused { fever healthCode } feverAtArrival underObservation released } } }`;
+/** The ministry dashboard's request: every province's figures in one request (Summary.children). */
+const CHILDREN = `query { summary { children { scope region { code name }
+  workers { registered atHome travelling atWork underObservation priority flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
+  transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers } }
+  employment { enterprises keyEnterprises openings filled fillRate }
+  health { boardingRefused { fever healthCode } feverAtArrival underObservation released } } } }`;
 
 /** Parses `--name value` flags over the defaults. */
 export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
@@ -63,6 +97,10 @@ export function parseOptions(argv: readonly string[]): SummaryBenchOptions {
     requests: 500,
     warmup: 200,
     database: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    children: 0,
+    pool: 0,
+    grow: 0,
+    count: 1,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!.replace(/^--/, '') as keyof SummaryBenchOptions;
@@ -145,6 +183,23 @@ async function loadProvince(
   }
 }
 
+/** Provinces loaded at the same time: each holds two connections while loading (31 at once would pass max_connections). */
+const LOADING_AT_ONCE = 5;
+
+/** Loads workers `from..to` into every province, {@link LOADING_AT_ONCE} at a time. */
+async function loadProvinces(
+  databases: Record<string, string>,
+  provinces: readonly string[],
+  places: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
+  for (let i = 0; i < provinces.length; i += LOADING_AT_ONCE)
+    await Promise.all(
+      provinces.slice(i, i + LOADING_AT_ONCE).map((p) => loadProvince(databases[p]!, p, places, from, to)),
+    );
+}
+
 /** One federation of the run, loaded with `workers` per province. */
 interface LoadedHub {
   label: string;
@@ -153,6 +208,11 @@ interface LoadedHub {
   /** The province databases, by province code. */
   databases: Record<string, string>;
   headers: Record<string, string>;
+  provinces: readonly string[];
+  /** The provinces' statement log (fed while counting, see {@link countStatements}). */
+  statementLog: ProvinceStatementLog;
+  /** Whether the request is the nation's `summary { children }`. */
+  children: boolean;
 }
 
 /** Starts a federation on fresh databases and loads `workers` per province. */
@@ -162,12 +222,21 @@ async function startLoadedHub(
   places: readonly string[],
   workers: number,
 ): Promise<LoadedHub> {
+  const statementLog = new ProvinceStatementLog();
   const federation = await startFederation({
     provinces: [...provinces],
     databaseUrl: options.database,
     gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' },
+    ...(options.pool
+      ? {
+          provinceEnv: Object.fromEntries(
+            provinces.map((p) => [p, { DATABASE_POOL_SIZE: String(options.pool) }]),
+          ),
+        }
+      : {}),
     // Services log JSON lines; errors (pino level ≥ 50) are shown, the rest is kept quiet.
     onLog: (service, line) => {
+      statementLog.onLine(service, line);
       if (/"level":\s*(5\d|60)/.test(line)) console.error(`[${service}] ${line.slice(0, 2000)}`);
     },
   });
@@ -179,7 +248,7 @@ async function startLoadedHub(
       ]),
     );
     const started = performance.now();
-    await Promise.all(provinces.map((p) => loadProvince(databases[p]!, p, places, 1, workers)));
+    await loadProvinces(databases, provinces, places, 1, workers);
     console.log(
       `loaded ${workers.toLocaleString('en')} workers per province (${(workers * provinces.length).toLocaleString('en')} in all) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
@@ -189,6 +258,9 @@ async function startLoadedHub(
       federation,
       databases,
       headers: await federation.authorization('ministry'),
+      provinces,
+      statementLog,
+      children: options.children === 1,
     };
   } catch (err) {
     await federation.close();
@@ -241,21 +313,57 @@ interface Measured {
   firstFailure?: string;
 }
 
-/** One national summary through a hub's gateway; checks the worker total; returns milliseconds. */
+/** One national summary (or the nation's children) through a hub's gateway; checks the worker total; returns milliseconds. */
 async function timedSummary(hub: LoadedHub): Promise<number> {
   const started = performance.now();
-  const { summary } = await graphqlData<{ summary: { workers: { registered: number } } }>(
+  type Figures = { workers: { registered: number } };
+  const { summary } = await graphqlData<{ summary: Figures & { children: Figures[] } }>(
     hub.federation.gatewayUrl,
-    NATIONAL,
+    hub.children ? CHILDREN : NATIONAL,
     undefined,
     hub.headers,
   );
   const ms = performance.now() - started;
-  if (summary.workers.registered !== hub.workers)
-    throw new Error(
-      `${hub.label}: national registered ${summary.workers.registered}, expected ${hub.workers}`,
-    );
+  const registered = hub.children
+    ? summary.children.reduce((n, child) => n + child.workers.registered, 0)
+    : summary.workers.registered;
+  if (hub.children && summary.children.length !== 31)
+    throw new Error(`${hub.label}: ${summary.children.length} children of the nation, expected 31`);
+  if (registered !== hub.workers)
+    throw new Error(`${hub.label}: national registered ${registered}, expected ${hub.workers}`);
   return ms;
+}
+
+/** The summary statements (`readFigures`: one per part and `_entities` call) each province sent per request. */
+const FIGURES_STATEMENT = /WITH ORDINALITY AS r\(region, day, n\)/;
+
+/**
+ * Counts, from the provinces' statement logs, the counter reads of `requests` requests: per
+ * province, `readFigures` statements per request and the most counter keys one of them read.
+ */
+async function countFigureReads(
+  hub: LoadedHub,
+  requests: number,
+): Promise<{ perRequest: Record<string, number>; other: Record<string, number> }> {
+  const counted = await countStatements({
+    federation: hub.federation,
+    provinces: hub.provinces,
+    log: hub.statementLog,
+    requests,
+    send: async () => {
+      await timedSummary(hub);
+    },
+    table: 'stat_total',
+  });
+  const perRequest: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const p of hub.provinces) {
+    const statements = hub.statementLog.statements.get(p) ?? [];
+    const figures = statements.filter((sql) => FIGURES_STATEMENT.test(sql)).length;
+    perRequest[p] = figures / counted.requests;
+    other[p] = statements.length - figures;
+  }
+  return { perRequest, other };
 }
 
 /**
@@ -299,15 +407,36 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
   const places = provinces.flatMap((p) => townshipsIn(p).filter((_, i) => i % 25 === 0));
   console.log(machineLines(await describeMachine(options.database)).join('\n'));
   console.log(
-    `provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`,
+    options.grow
+      ? `provinces ${provinces.join(' ')}; one federation with ${options.small} workers per province, measured, then grown to ${options.large} and measured again; ${options.requests} timed requests each after ${options.warmup} untimed`
+      : `provinces ${provinces.join(' ')}; two federations side by side, ${options.small} and ${options.large} workers per province; ${options.requests} timed requests each (interleaved) after ${options.warmup} untimed`,
   );
   const hubs: LoadedHub[] = [];
   try {
-    for (const workers of [options.large, options.small])
-      hubs.unshift(await startLoadedHub(options, provinces, places, workers));
-    const results = await measure(hubs, options);
+    let results: Measured[];
+    if (options.grow) {
+      const small = await startLoadedHub(options, provinces, places, options.small);
+      hubs.push(small);
+      const [first] = await measure([small], options);
+      const started = performance.now();
+      await loadProvinces(small.databases, provinces, places, options.small + 1, options.large);
+      console.log(
+        `grown to ${options.large.toLocaleString('en')} workers per province in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
+      hubs.push({
+        ...small,
+        label: `${options.large.toLocaleString('en')} workers/province`,
+        workers: options.large * provinces.length,
+      });
+      const [second] = await measure([hubs[1]!], options);
+      results = [first!, second!];
+    } else {
+      for (const workers of [options.large, options.small])
+        hubs.unshift(await startLoadedHub(options, provinces, places, workers));
+      results = await measure(hubs, options);
+    }
     console.log(
-      '\nnational summary through the gateway: latency (ms); blocks touched per request in the province databases',
+      `\n${options.children ? "the nation's summary { children } (31 provinces)" : 'national summary'} through the gateway: latency (ms); blocks touched per request in the province databases`,
     );
     console.log(
       'data                          p50     p90     p99     max  counter blocks  record blocks  record seq scans  failed',
@@ -324,8 +453,20 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
     console.log(
       `ratio large/small: p50 ${(large.latency.p50 / small.latency.p50).toFixed(2)}, p99 ${(large.latency.p99 / small.latency.p99).toFixed(2)}, counter blocks ${(large.counterBlocks / small.counterBlocks).toFixed(2)}`,
     );
+    if (options.children && options.count) {
+      // On the large federation only: restarting 31 provinces twice takes minutes.
+      const hub = hubs.at(-1)!;
+      const { perRequest, other } = await countFigureReads(hub, 10);
+      const counts = Object.values(perRequest);
+      const listed = Object.entries(perRequest).map(([p, n]) => `${p} ${n}`);
+      console.log(
+        `${hub.label}: readFigures statements per request and province: min ${Math.min(...counts)}, max ${Math.max(...counts)} (${listed.join(', ')}); other statements in the 10 requests' time (fold): ${Object.values(other).reduce((a, b) => a + b, 0)}`,
+      );
+    }
   } finally {
-    await Promise.all(hubs.map((hub) => hub.federation.close()));
+    await Promise.all(
+      [...new Set(hubs.map((hub) => hub.federation))].map((federation) => federation.close()),
+    );
   }
 }
 

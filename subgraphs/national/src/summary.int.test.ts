@@ -97,3 +97,74 @@ describe('day arithmetic', () => {
     expect(todayInChina(new Date('2020-02-19T15:59:59Z'))).toBe('2020-02-19');
   });
 });
+
+describe('Summary.children', () => {
+  const CHILDREN = `query($scope: RegionCode, $day: Date) { summary(scope: $scope, day: $day) { scope day children { scope day region { code level parent { code } } } } }`;
+  type Child = {
+    scope: string;
+    day: string;
+    region: { code: string; level: string; parent: { code: string } | null };
+  };
+  const children = async (scope: string | null, day?: string): Promise<Child[]> =>
+    (await post(url(), CHILDREN, { scope, day })).data.summary.children;
+
+  it('should list the 31 mainland provinces in code order for the nation, with no region above them', async () => {
+    const list = await children(null);
+    expect(list).toHaveLength(31);
+    expect(list[0]).toEqual({
+      scope: '110000',
+      day: 'LATEST',
+      region: { code: '110000', level: 'PROVINCE', parent: null },
+    });
+    expect(list.at(-1)!.scope).toBe('650000');
+    expect(list.map((c) => c.scope)).toEqual(list.map((c) => c.scope).sort());
+    expect(list.map((c) => c.scope).filter((s) => ['710000', '810000', '820000'].includes(s))).toEqual([]);
+  });
+
+  it('should list one level below a province, a city and a county, each child inside its parent, and nothing below a township', async () => {
+    for (const [scope, level] of [
+      ['450000', 'CITY'],
+      ['450200', 'COUNTY'],
+      ['450203', 'TOWNSHIP'],
+    ] as const) {
+      const list = await children(scope, '2020-03-01');
+      expect(list.length).toBeGreaterThan(1);
+      for (const child of list) {
+        expect(child).toMatchObject({ day: '2020-03-01', region: { level, parent: { code: scope } } });
+        expect(child.region.code).toBe(child.scope);
+      }
+      expect(list.map((c) => c.scope)).toEqual(list.map((c) => c.scope).sort());
+    }
+    const township = (await children('450203')).at(0)!.scope;
+    expect(await children(township)).toEqual([]);
+  });
+
+  it("should give every entry of a dailySeries its own day's children", async () => {
+    const { data } = await post(
+      url(),
+      `{ dailySeries(scope: "441900", from: "2020-02-28", to: "2020-03-01") { day children { scope day } } }`,
+    );
+    expect(data.dailySeries).toHaveLength(3);
+    for (const entry of data.dailySeries as { day: string; children: { scope: string; day: string }[] }[]) {
+      // Dongguan has no counties: its townships hang directly under the city.
+      expect(entry.children.length).toBeGreaterThan(10);
+      expect(entry.children.every((c) => c.day === entry.day && c.scope.startsWith('4419'))).toBe(true);
+    }
+  });
+
+  it('should resolve children of a Summary arriving through _entities, and none for a scope naming no region', async () => {
+    const { data } = await post(
+      url(),
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { scope children { scope day } } } }`,
+      {
+        r: [
+          { __typename: 'Summary', scope: '460000', day: 'LATEST' },
+          { __typename: 'Summary', scope: '999999', day: 'LATEST' },
+        ],
+      },
+    );
+    expect(data._entities[0].children.map((c: { scope: string }) => c.scope)).toContain('460100');
+    expect(data._entities[0].children.every((c: { day: string }) => c.day === 'LATEST')).toBe(true);
+    expect(data._entities[1]).toEqual({ scope: '999999', children: [] });
+  });
+});
