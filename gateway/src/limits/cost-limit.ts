@@ -5,6 +5,7 @@ import {
   fieldsOf,
   intArgument,
   isIntrospection,
+  stringArgument,
   isList,
   rootType,
   type OperationScope,
@@ -23,12 +24,31 @@ export interface CostAssumptions {
   assumedListSize: number;
 }
 
-/** The size a field gives, from its `@listSize` (a slicing argument's value, else its assumed size). */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Days from `from` to `to` (inclusive) when the field is given both as YYYY-MM-DD dates (a
+ * `dailySeries` is one item per day of its range); undefined otherwise.
+ */
+function daysOfRange(scope: OperationScope, field: SelectedField): number | undefined {
+  const from = stringArgument(scope, field.node, 'from');
+  const to = stringArgument(scope, field.node, 'to');
+  if (!from || !to || !DAY.test(from) || !DAY.test(to)) return undefined;
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  return Number.isFinite(days) ? Math.max(days, 0) : undefined;
+}
+
+/**
+ * The size a field gives, from its `@listSize`: a slicing argument's value, else the days of its
+ * `from`..`to` range (never more than the assumed size), else its assumed size.
+ */
 function sizeOf(scope: OperationScope, field: SelectedField, declared: ListSize): number | undefined {
   for (const name of declared.slicingArguments) {
     const value = intArgument(scope, field.node, name);
     if (value !== undefined) return Math.max(value, 0);
   }
+  const days = daysOfRange(scope, field);
+  if (days !== undefined && declared.assumedSize !== undefined) return Math.min(days, declared.assumedSize);
   return declared.assumedSize;
 }
 
@@ -38,7 +58,8 @@ function sizeOf(scope: OperationScope, field: SelectedField, declared: ListSize)
  * declared; a Summary weighs 10) each time it is resolved, scalars and enums 0, and a list of
  * objects counts its length times its elements. A list's length is the
  * one its `@listSize` declares in the contract: the value of a slicing argument (`first`) when
- * given, else `assumedSize` (3,000 passengers, 366 days of `dailySeries`); with `sizedFields` the
+ * given, else the days of a `from`..`to` date range (`dailySeries`), else `assumedSize` (3,000
+ * passengers, 366 days of a `dailySeries` whose range is unknown); with `sizedFields` the
  * length is that of the returned object's lists (a connection's `edges`). A list that declares
  * none counts `assumedListSize`, `first` `defaultPageSize`. So
  * `trips(first: 100) { edges { node { id } } }` costs 1 + 100 × (1 + 1) = 201, and

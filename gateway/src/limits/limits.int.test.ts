@@ -423,6 +423,25 @@ describe('operation limits at the gateway, before validation', () => {
     expect(dashboard.body.data.month).toHaveLength(29);
   });
 
+  it('should size a dailySeries by its from..to days: a week of the nation with its children passes, a year of them is refused (#15)', async () => {
+    const series = (from: string, to: string) =>
+      post(hub.gateway.url, {
+        query: `{ dailySeries(from: "${from}", to: "${to}") { day children { scope workers { atWork } } } }`,
+      });
+    const week = await series('2020-02-15', '2020-02-21');
+    expect(
+      week.body.errors?.find(
+        (e: { extensions?: { code?: string } }) => e.extensions?.code === 'QUERY_TOO_COMPLEX',
+      ),
+    ).toBeUndefined();
+    // 366 × (10 + 52 children × (10 + 1 + 0)) = 213,012
+    const year = await series('2020-01-01', '2020-12-31');
+    expect(year.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/cost about 213012/),
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost' },
+    });
+  });
+
   it('should count Trip.passengers at its bound of 3,000: a page of 10 trips with their passengers passes, of 20 is refused (#11.10 list sizes)', async () => {
     const page = (first: number) =>
       post(hub.gateway.url, {

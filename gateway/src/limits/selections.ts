@@ -163,6 +163,17 @@ export function intArgument(scope: OperationScope, field: FieldNode, name: strin
   return arg ? intValue(scope, arg.value) : undefined;
 }
 
+/** The value of a String (or custom scalar) argument: a literal, or a variable's value; undefined otherwise. */
+export function stringArgument(scope: OperationScope, field: FieldNode, name: string): string | undefined {
+  const value = field.arguments?.find((a) => a.name.value === name)?.value;
+  if (value?.kind === Kind.STRING) return value.value;
+  if (value?.kind === Kind.VARIABLE) {
+    const v = scope.variables[value.name.value];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return undefined;
+}
+
 function intValue(scope: OperationScope, value: ValueNode): number | undefined {
   if (value.kind === Kind.INT) return Number(value.value);
   if (value.kind === Kind.VARIABLE) {
