@@ -5,8 +5,11 @@ import { startHub, type Hub } from '../testing/hub-fixture.js';
 
 const GX = '450000',
   HE = '130000',
-  GD = '440000';
-const FEDERATED = [HE, GD, GX];
+  GD = '440000',
+  HA = '410000',
+  SC = '510000';
+/** Five provinces, as `npm start` runs (with Henan and Sichuan instead of Beijing, kept outside the hub here). */
+const FEDERATED = [HE, HA, GD, GX, SC];
 const PARTS = `workers { registered atWork flow { crossProvince } }
   employment { enterprises openings filled fillRate }
   transport { outbound { trips } inbound { trips } internal { trips } byMode { mode trips } }
@@ -20,7 +23,7 @@ const ZERO = {
 
 describe('Summary.children across provinces', () => {
   let hub: Hub;
-  const data: Record<string, ProvinceData> = { [GX]: emptyData(), [HE]: emptyData(), [GD]: emptyData() };
+  const data: Record<string, ProvinceData> = Object.fromEntries(FEDERATED.map((c) => [c, emptyData()]));
   const entities = () =>
     Object.fromEntries(FEDERATED.map((c) => [c, hub.province(c).count(undefined, 'entities')]));
 
@@ -32,6 +35,13 @@ describe('Summary.children across provinces', () => {
     );
     data[HE]!.workers.push(makeWorker('130102', { status: 'TRAVELLING' }));
     data[GD]!.workers.push(makeWorker('440303', { status: 'AT_WORK', workRegion: '440303' }));
+    data[HA]!.workers.push(
+      makeWorker('411302', { status: 'AT_WORK', workRegion: '110105' }),
+      makeWorker('411302', { status: 'TRAVELLING' }),
+    );
+    data[SC]!.workers.push(makeWorker('510104'));
+    data[SC]!.enterprises.push(makeEnterprise('510104', { openings: 40, filled: 30 }));
+    data[HA]!.trips.push(makeTrip('411302', '110105', '2020-02-21T08:00:00Z', { mode: 'TRAIN' }));
     data[GX]!.enterprises.push(makeEnterprise('450203', { openings: 10, filled: 9 }));
     data[HE]!.enterprises.push(makeEnterprise('130102', { openings: 100, filled: 10 }));
     // Trips reaching Beijing, which is not part of this hub: only its transport part is non-zero.
@@ -52,7 +62,7 @@ describe('Summary.children across provinces', () => {
     const delta = Object.fromEntries(
       FEDERATED.map((c) => [c, hub.province(c).count(undefined, 'entities') - before[c]!]),
     );
-    expect(delta).toEqual({ [HE]: 4, [GD]: 4, [GX]: 4 });
+    expect(delta).toEqual({ [HE]: 4, [HA]: 4, [GD]: 4, [GX]: 4, [SC]: 4 });
 
     for (const code of FEDERATED) {
       const own = await hub.query(
@@ -68,8 +78,17 @@ describe('Summary.children across provinces', () => {
       day: 'LATEST',
       region: { code: '110000', name: '北京市' },
       ...ZERO,
-      transport: { ...ZERO.transport, inbound: { trips: 1 }, byMode: [{ mode: 'BUS', trips: 1 }] },
+      transport: {
+        ...ZERO.transport,
+        inbound: { trips: 2 },
+        // in the order the provinces' answers arrive
+        byMode: expect.arrayContaining([
+          { mode: 'BUS', trips: 1 },
+          { mode: 'TRAIN', trips: 1 },
+        ]),
+      },
     });
+    expect(beijing.transport.byMode).toHaveLength(2);
     expect(children.find((c) => c.scope === '650000')).toMatchObject({ scope: '650000', ...ZERO });
   });
 
@@ -107,7 +126,7 @@ describe('Summary.children across provinces', () => {
     const delta = Object.fromEntries(
       FEDERATED.map((c) => [c, hub.province(c).count(undefined, 'entities') - before[c]!]),
     );
-    expect(delta).toEqual({ [HE]: 0, [GD]: 0, [GX]: 3 });
+    expect(delta).toEqual({ [HE]: 0, [HA]: 0, [GD]: 0, [GX]: 3, [SC]: 0 });
 
     // A past day: every child carries it (a dailySeries with children exceeds the cost limit at
     // its declared 366 days, so a client asks day by day).

@@ -4,7 +4,8 @@
  * twice), employments (some moved), enterprises and their labour demand, and trips carrying
  * workers of any province through every fate (planned, cancelled, departed, arrived, handed over),
  * organised by any province of the federation from an origin in any of them (a receiving side's
- * pick-up, report 004).
+ * pick-up, report 004); since #15 also enterprises of earlier rounds made key or no longer key,
+ * and shuttles: trips planned with more runs of the same vehicle (left planned, or one cancelled).
  * Every random choice is made before the requests are sent, so a seed always means the same
  * scenario; the model follows each mutation once it succeeded. A boarded worker of another
  * province than the organiser's moves in his home province once the relay delivers it: read the
@@ -44,7 +45,8 @@ const EMPLOY = 'mutation($w: ID!, $r: RegionCode!) { reportEmployment(workerId: 
 const REGISTER_ENTERPRISE = 'mutation($i: RegisterEnterpriseInput!) { registerEnterprise(input: $i) { id } }';
 const DEMAND =
   'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }';
-const PLAN = 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }';
+const PLAN = 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id runs { id } } }';
+const SET_KEY = 'mutation($e: ID!, $k: Boolean!) { setKeyEnterprise(enterpriseId: $e, key: $k) { id key } }';
 const ASSIGN = 'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }';
 const DEPART = 'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }';
 const ARRIVE = 'mutation($t: ID!, $i: ConfirmArrivalInput!) { confirmArrival(tripId: $t, input: $i) { id } }';
@@ -155,6 +157,15 @@ export async function runScenario(
       })),
     ]),
   );
+  const flips = new Map(
+    provinces.map((p) => [
+      p,
+      random.sample(
+        [...model.enterprises.values()].filter((e) => provinceOf(e.region) === p),
+        random.int(0, 2),
+      ),
+    ]),
+  );
   await perProvince(async (p) => {
     for (const { worker, region } of employments.filter((e) => provinceOf(e.worker.home) === p)) {
       await write(EMPLOY, { w: worker.id, r: region }, p);
@@ -181,6 +192,11 @@ export async function runScenario(
           ...(d.filled !== null ? { filled: d.filled } : {}),
         });
       }
+    }
+    // #15: the province makes some enterprises of earlier rounds key, or no longer key.
+    for (const enterprise of flips.get(p)!) {
+      await write(SET_KEY, { e: enterprise.id, k: !enterprise.key }, p);
+      enterprise.key = !enterprise.key;
     }
   });
 
@@ -217,6 +233,9 @@ export async function runScenario(
         passengers,
         boarded: random.sample(passengers, random.int(1, passengers.length)),
         fate: random.pick(FATES),
+        // #15: a shuttle: more runs of the same vehicle, planned together, left PLANNED or cancelled.
+        runs: random.chance(0.3) ? random.int(1, 3) : 0,
+        cancelRun: random.chance(0.5),
       };
     }),
   );
@@ -233,8 +252,35 @@ export async function runScenario(
         departureAt,
         expectedArrivalAt: new Date().toISOString(),
         capacity: 40,
+        ...(plan.runs
+          ? {
+              runs: Array.from({ length: plan.runs }, (_, i) => ({
+                departureAt: new Date(Date.now() + (i + 1) * 86_400_000).toISOString(),
+                expectedArrivalAt: new Date(Date.now() + (i + 1) * 86_400_000 + 3_600_000).toISOString(),
+              })),
+            }
+          : {}),
       };
       const { planTrip } = await write(PLAN, { i: input }, p);
+      const runIds = (planTrip.runs as { id: string }[]).map((r) => r.id).filter((id) => id !== planTrip.id);
+      if (runIds.length !== plan.runs)
+        throw new Error(`planTrip: ${plan.runs} runs asked, ${runIds.length} planned`);
+      for (const id of runIds)
+        model.trips.set(id, {
+          id,
+          organizer: plan.organizer,
+          origin: plan.origin,
+          destination: plan.destination,
+          mode: plan.mode,
+          vehicleCode: input.vehicleCode,
+          status: 'PLANNED',
+          assigned: [],
+          boarded: [],
+        });
+      if (runIds.length && plan.cancelRun) {
+        await write(CANCEL, { t: runIds[0] }, p);
+        model.trips.get(runIds[0]!)!.status = 'CANCELLED';
+      }
       const trip: ModelTrip = {
         id: planTrip.id,
         organizer: plan.organizer,
