@@ -29,6 +29,7 @@ import type {
   DemoEnterprise,
   DemoHealth,
   DemoReturnRequest,
+  DemoJob,
   DemoTrip,
   DemoWorker,
 } from './model.js';
@@ -779,7 +780,7 @@ const trips: DemoTrip[] = [
   },
   {
     key: 'weixian-dalian-bus',
-    story: 'Hebei chartered bus from Handan to Dalian, planned',
+    story: 'Hebei chartered bus from Handan to Dalian, planned, and two more runs on the next days (a shuttle, report 004)',
     mode: 'BUS',
     vehicleCode: '冀D·K8120',
     origin: '130434',
@@ -789,6 +790,10 @@ const trips: DemoTrip[] = [
     capacity: 39,
     passengers: ['hb-09', 'hb-10', 'hb-11'],
     progress: {},
+    runs: [
+      { departureAt: '2020-03-03T07:00:00+08:00', expectedArrivalAt: '2020-03-03T20:00:00+08:00' },
+      { departureAt: '2020-03-04T07:00:00+08:00', expectedArrivalAt: '2020-03-04T20:00:00+08:00' },
+    ],
   },
   {
     key: 'shexian-beijing-bus',
@@ -845,4 +850,17 @@ const trips: DemoTrip[] = [
 ];
 
 /** The whole demo, in the order it is sent. */
-export const DEMO_DATA: DemoData = { enterprises, workers, returnRequests, trips };
+/** Job posts (#15): the Spring Breeze online job fairs, point to point (reports 001, 003, 004). */
+const jobs: DemoJob[] = [
+  {
+    key: 'gd-electronics-assembly',
+    enterprise: 'gd-electronics',
+    title: '电子装配工（春风行动）',
+    openings: 120,
+    region: '440306018',
+    skills: ['电子装配', '注塑'],
+    from: ['450200'],
+  },
+];
+
+export const DEMO_DATA: DemoData = { enterprises, workers, returnRequests, trips, jobs };

@@ -116,6 +116,22 @@ export interface DemoTrip {
   capacity: number;
   passengers: string[];
   progress: DemoTripProgress;
+  /** More runs of the same vehicle on the same route (a shuttle, report 004), left planned. */
+  runs?: { departureAt: string; expectedArrivalAt: string }[];
+}
+
+/** A job post of an importing enterprise, recruiting point to point from exporting regions (#15). */
+export interface DemoJob {
+  key: string;
+  /** The enterprise's demo key; it posts the job itself. */
+  enterprise: string;
+  title: string;
+  openings: number;
+  /** Where the work is. */
+  region: string;
+  skills: string[];
+  /** The exporting regions it recruits from. */
+  from: string[];
 }
 
 /** The whole demo. */
@@ -124,6 +140,7 @@ export interface DemoData {
   workers: DemoWorker[];
   returnRequests: DemoReturnRequest[];
   trips: DemoTrip[];
+  jobs: DemoJob[];
 }
 
 /** The 18-character resident ID number (GB 11643) of a demo worker: county, birth, sequence, check digit. */
@@ -157,6 +174,12 @@ export function tripProvinces(trip: DemoTrip, data: DemoData): string[] {
   return [provinceOf(trip.origin), ...homes.map(provinceOf)];
 }
 
+/** The provinces a job post involves: the enterprise's and those it recruits from (its copies go there). */
+export function jobProvinces(job: DemoJob, data: DemoData): string[] {
+  const enterprise = data.enterprises.find((e) => e.key === job.enterprise);
+  return [enterprise ? provinceOf(enterprise.region) : '?', ...job.from.map(provinceOf)];
+}
+
 /**
  * The part of the demo that a federation of `provinces` can hold: every item whose provinces
  * all run. Employment reports naming an enterprise of a missing province are dropped from
@@ -172,5 +195,6 @@ export function demoSubset(data: DemoData, provinces: readonly string[]): DemoDa
       .map((w) => (holds(workerProvinces(w, data)) ? w : { ...w, works: undefined })),
     returnRequests: data.returnRequests.filter((r) => holds(requestProvinces(r, data))),
     trips: data.trips.filter((t) => holds(tripProvinces(t, data))),
+    jobs: data.jobs.filter((j) => holds(jobProvinces(j, data))),
   };
 }

@@ -57,6 +57,8 @@ export interface DemoIds {
   workers: Record<string, string>;
   returnRequests: Record<string, string>;
   trips: Record<string, string>;
+  /** Job posts by their demo key (#15). */
+  jobs: Record<string, string>;
 }
 
 const M = {
@@ -74,6 +76,7 @@ const M = {
   updateEta: `mutation UpdateEta($id: ID!, $at: DateTime!, $key: String) { updateEta(tripId: $id, expectedArrivalAt: $at, idempotencyKey: $key) { id } }`,
   confirmArrival: `mutation ConfirmArrival($id: ID!, $input: ConfirmArrivalInput!, $key: String) { confirmArrival(tripId: $id, input: $input, idempotencyKey: $key) { id } }`,
   handOverTrip: `mutation HandOverTrip($id: ID!, $to: String!, $key: String) { handOverTrip(tripId: $id, handedOverTo: $to, idempotencyKey: $key) { id } }`,
+  postJob: `mutation PostJob($id: ID!, $input: PostJobInput!, $key: String) { postJob(enterpriseId: $id, input: $input, idempotencyKey: $key) { id } }`,
   cancelTrip: `mutation CancelTrip($id: ID!, $reason: String!, $key: String) { cancelTrip(tripId: $id, reason: $reason, idempotencyKey: $key) { id } }`,
 };
 
@@ -125,7 +128,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   };
   const enterpriseRegion = new Map(full.enterprises.map((e) => [e.key, e.region]));
   const log = options.log ?? (() => {});
-  const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {} };
+  const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {}, jobs: {} };
   const workerByKey = new Map(
     full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]),
   );
@@ -145,6 +148,17 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
     );
   });
   log(`enterprises: ${data.enterprises.length} registered with their labour demand`);
+
+  await forEach(data.jobs, 4, async (j) => {
+    const input = { title: j.title, openings: j.openings, region: j.region, skills: j.skills, from: j.from };
+    const { postJob } = await send(
+      M.postJob,
+      { id: ids.enterprises[j.enterprise], input, key: keyOf('job', j.key) },
+      { enterprise: j.enterprise },
+    );
+    ids.jobs[j.key] = postJob.id;
+  });
+  log(`job posts: ${data.jobs.length} posted, copies sent to the provinces they recruit from`);
 
   await registerWorkers(data.workers);
   await forEach(data.workers, 4, async (w) => {
@@ -253,6 +267,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       departureAt: trip.departureAt,
       expectedArrivalAt: trip.expectedArrivalAt,
       capacity: trip.capacity,
+      ...(trip.runs ? { runs: trip.runs } : {}),
     };
     const organiser = { officerOf: trip.organizer ?? trip.origin };
     const receiver = { officerOf: trip.destination };

@@ -5,6 +5,7 @@ import type { PassengerRow, WorkerRow } from '../db/schema/index.js';
 import { findEnterprises, findReturnRequests } from '../employment/records.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import type { ServedTrip } from '../transport/trip-copies.js';
+import { passengersLoader } from '../transport/records.js';
 import { isOwnId } from '../validation/ownership.js';
 import { workerLoader } from '../workers/records.js';
 import {
@@ -215,6 +216,23 @@ async function seesTemperature(
  * `Trip.passengers` with each temperature and boarding refusal (health data: a fever, a code)
  * hidden (null) from callers who may not see it; a worker sees himself alone among them.
  */
+/**
+ * `Trip.runs` (#15): a worker sees only the runs of the shuttle that carry him, as `trip(id)`
+ * allows him only a trip he is on (the other runs' status and headcounts are not his to read).
+ */
+function guardedRuns(resolve: Resolver): Resolver {
+  return async (trip, args, ctx, info) => {
+    const runs = (await resolve(trip, args, ctx, info)) as { id: string }[];
+    const caller = callerOf(ctx);
+    if (caller?.role !== 'worker') return runs;
+    const manifests = await passengersLoader(ctx).loadMany(runs.map((r) => r.id));
+    return runs.filter((_, i) => {
+      const manifest = manifests[i];
+      return Array.isArray(manifest) && manifest.some((p) => isWorkerHimself(caller, p.workerId));
+    });
+  };
+}
+
 function guardedPassengers(resolve: Resolver): Resolver {
   return async (trip, args, ctx, info) => {
     const all = (await resolve(trip, args, ctx, info)) as (Pick<PassengerRow, 'temperature'> & {
@@ -324,6 +342,9 @@ export function withAccessRules(resolvers: ResolverMap): ResolverMap {
   const passengers = map.Trip?.passengers;
   if (typeof passengers === 'function')
     guarded.Trip = { ...(guarded.Trip as FieldMap), passengers: guardedPassengers(passengers as Resolver) };
+  const runs = map.Trip?.runs;
+  if (typeof runs === 'function')
+    guarded.Trip = { ...(guarded.Trip as FieldMap), runs: guardedRuns(runs as Resolver) };
   const filed = map.ReturnRequest?.filedWorker;
   if (typeof filed === 'function')
     guarded.ReturnRequest = {

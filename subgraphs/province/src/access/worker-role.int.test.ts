@@ -244,6 +244,53 @@ describe('the worker role: his trips and return requests', () => {
     );
   });
 
+  it("should show him only the runs of a shuttle that carry him, not the other runs' status and headcounts (#15)", async () => {
+    const { planTrip } = await must(
+      'transport',
+      'mutation($i: PlanTripInput!) { planTrip(input: $i) { id runs { id } } }',
+      {
+        i: {
+          mode: 'BUS',
+          vehicleCode: '桂B·70002',
+          origin: '450203',
+          destination: '440300',
+          departureAt: '2020-03-04T08:00:00+08:00',
+          expectedArrivalAt: '2020-03-04T20:00:00+08:00',
+          capacity: 40,
+          runs: [
+            { departureAt: '2020-03-05T08:00:00+08:00', expectedArrivalAt: '2020-03-05T20:00:00+08:00' },
+          ],
+        },
+      },
+      LIUZHOU,
+    );
+    const [first, second] = (planTrip.runs as { id: string }[]).map((r) => r.id);
+    expect(first).toBe(planTrip.id);
+    const [rider] = (
+      await must(
+        'workers',
+        'mutation($w: [RegisterWorkerInput!]!) { registerWorkers(inputs: $w) { id } }',
+        { w: [person('450203001', 77, '韦班车')] },
+        GUANGXI,
+      )
+    ).registerWorkers.map((w: { id: string }) => w.id);
+    const RIDER: Caller = { subject: `worker:${rider}`, role: 'worker', region: GX, workerId: rider };
+    await must(
+      'transport',
+      'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }',
+      { t: second, w: [rider] },
+      GUANGXI,
+    );
+    const RUNS = 'query($id: ID!) { trip(id: $id) { id runs { id status headcount } } }';
+    expect((await must('transport', RUNS, { id: second }, RIDER)).trip.runs).toEqual([
+      { id: second, status: 'PLANNED', headcount: null },
+    ]);
+    expect(
+      (await must('transport', RUNS, { id: second }, LIUZHOU)).trip.runs.map((r: { id: string }) => r.id),
+    ).toEqual([first, second]);
+    expectError(await gql('transport', RUNS, { id: first }, RIDER), 'FORBIDDEN', /does not carry him/);
+  });
+
   it('should show him the return requests filed for him, with the worker as filed in full, and the enterprise', async () => {
     const READ = `query($id: ID!) { returnRequest(id: $id) { id status filedWorker { name idNumber phone } enterprise { id } } }`;
     const { returnRequest } = await must('employment', READ, { id: myRequest }, WORKER);

@@ -70,7 +70,7 @@ describe('postJob: bounds and places', () => {
       [{ title: 'x'.repeat(201) }, 'input.title'],
       [{ title: '  ' }, 'input.title'],
       [{ openings: 0 }, 'input.openings'],
-      [{ openings: 1_000_001 }, 'input.openings'],
+      [{ openings: 100_001 }, 'input.openings'],
       [{ skills: Array.from({ length: 21 }, (_, i) => `s${i}`) }, 'input.skills'],
       [{ skills: ['y'.repeat(51)] }, 'input.skills[0]'],
       [{ from: [] }, 'input.from'],
@@ -243,7 +243,7 @@ describe('job post counters', () => {
       ['441900', 30],
       ['441900', 70],
       ['440305', 5],
-      ['440106', 1_000_000],
+      ['440106', 99_895],
     ] as const)
       expectData(
         await p.gql('employment', POST, {
@@ -259,7 +259,20 @@ describe('job post counters', () => {
       '440305',
       '440100',
     ]);
-    expect(nation!.employment).toMatchObject({ jobPosts: 4, jobOpenings: 1_000_105 });
+    expect(nation!.employment).toMatchObject({ jobPosts: 4, jobOpenings: 100_000 });
+    // #15 attacker's read: an enterprise's posts offer at most 100,000 openings in all (else a few
+    // thousand posts of 1,000,000 would push the national sum past 2^31 and break every summary).
+    const before = await p.fingerprint();
+    const error = expectError(
+      await p.gql('employment', POST, {
+        e,
+        i: { title: '普工', openings: 1, region: '441900', from: ['450000'] },
+      }),
+      'BAD_USER_INPUT',
+      /already offer 100000 openings/,
+    );
+    expect(error.extensions?.field).toBe('input.openings');
+    expect(await p.fingerprint()).toBe(before);
     expect(guangdong!.employment.jobPosts).toBe(4);
     expect(dongguan!.employment).toMatchObject({ jobPosts: 2, jobOpenings: 100 });
   });

@@ -16,10 +16,10 @@ import {
   type RelayedJob,
 } from '@p2p/schema';
 import type { GraphQLError } from 'graphql';
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { ProvinceContext } from '../context.js';
 import type { Executor, Tx } from '../db/database.js';
-import { jobPosts, type JobPostRow } from '../db/schema/index.js';
+import { enterprises, jobPosts, type JobPostRow } from '../db/schema/index.js';
 import type { OutboxBatch } from '../outbox.js';
 import { findRecords, ownRecordLoader } from '../own-records.js';
 import { insideRegion, orderByInstant, tablePage, type Connection, type PageArgs } from '../pagination.js';
@@ -27,7 +27,7 @@ import { tellProvince } from '../relay/tell.js';
 import { intInRange } from '../validation/measures.js';
 import { ownId, ownRegion } from '../validation/ownership.js';
 import { requiredText } from '../validation/text.js';
-import { findEnterprises } from './records.js';
+import { MAX_OPENINGS } from './openings-bound.js';
 
 /** `PostJobInput` of the contract. */
 export interface PostJobInput {
@@ -41,7 +41,8 @@ export interface PostJobInput {
 /** The bounds of `PostJobInput` (its SDL descriptions). */
 export const JOB_POST_LIMITS = {
   title: 200,
-  openings: 1_000_000,
+  /** Per post, and for all the posts of one enterprise together. */
+  openings: MAX_OPENINGS,
   skills: 20,
   skill: 50,
   from: 31,
@@ -127,8 +128,22 @@ export async function postJob(
   events: OutboxBatch,
 ): Promise<string[]> {
   const row = validPost(ctx, enterpriseId, input);
-  const [enterprise] = await findEnterprises(tx, [enterpriseId]);
+  // The enterprise's row lock serialises its posts, so the sum below cannot be raced past the bound.
+  const [enterprise] = await tx
+    .select({ id: enterprises.id })
+    .from(enterprises)
+    .where(eq(enterprises.id, enterpriseId))
+    .for('update');
   if (!enterprise) throw notFound('Enterprise', enterpriseId);
+  const [{ offered } = { offered: 0 }] = await tx
+    .select({ offered: sql<number>`coalesce(sum(${jobPosts.openings}), 0)::int` })
+    .from(jobPosts)
+    .where(eq(jobPosts.enterpriseId, enterpriseId));
+  if (Number(offered) + row.openings > JOB_POST_LIMITS.openings)
+    throw badInput(
+      `input.openings: the enterprise's posts already offer ${offered} openings; all its posts together may offer at most ${JOB_POST_LIMITS.openings}`,
+      'input.openings',
+    );
   const [post] = await tx.insert(jobPosts).values(row).returning();
   const job = relayedJob(post!);
   for (const province of new Set(post!.recruitsFrom.map(provinceOf)))

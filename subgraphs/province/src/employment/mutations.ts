@@ -5,6 +5,7 @@ import type { Tx } from '../db/database.js';
 import { enterprises, returnRequests, staff, type ReturnRequestRow } from '../db/schema/index.js';
 import { returnRequestFiledEvent, type OutboxBatch } from '../outbox.js';
 import { namedPosts, refusalForJob } from './job-posts.js';
+import { MAX_OPENINGS } from './openings-bound.js';
 import { findEnterprises } from './records.js';
 import { assertMayBecome } from './request-life.js';
 import {
@@ -35,12 +36,7 @@ export interface FileReturnRequestInput {
   jobId?: string | null;
 }
 
-/**
- * Most openings one enterprise may report (#11.13): totals stay `Int`, so inputs are bounded
- * far below 2^31 (a national sum reaches 2^31 only past 21,474 enterprises all at the bound;
- * a sum past 2^31 − 1 is a field error, never a wrapped number: README, Limits).
- */
-export const MAX_OPENINGS = 100_000;
+export { MAX_OPENINGS } from './openings-bound.js';
 
 /** Registers an enterprise located in this province. Every call creates one (retry with an idempotency key). */
 export async function registerEnterprise(

@@ -187,6 +187,43 @@ describe('the copy of a post', () => {
   });
 });
 
+describe('matchWorkers: malformed copies (#15 attacker read)', () => {
+  it('should leave, without throwing, copies of its own posts that break the bounds of a post, and keep the next good one', async () => {
+    const good = {
+      enterpriseId: factory,
+      title: '装配工',
+      region: '440305',
+      openings: 10,
+      skills: ['装配'],
+      from: ['450000'],
+      postedAt: new Date().toISOString(),
+    };
+    const bad: Record<string, unknown>[] = [
+      { openings: 1_000_000 },
+      { openings: 1.5 },
+      { skills: 'weld' },
+      { skills: Array.from({ length: 21 }, (_, i) => `s${i}`) },
+      { title: 'x'.repeat(201) },
+      { region: '999999' },
+      { region: '450203' },
+      { enterpriseId: encodeId('Enterprise', '110000') },
+      { from: ['450000', 'nowhere'] },
+    ];
+    const ids = bad.map(() => encodeId('Job', '440000'));
+    const goodId = encodeId('Job', '440000');
+    await applyFactsTo(gxSigned.service, '440000', [
+      ...bad.map((change, i) => ({
+        fact: 'JOB_POST' as const,
+        job: { ...good, id: ids[i]!, ...change } as never,
+      })),
+      { fact: 'JOB_POST' as const, job: { ...good, id: goodId } },
+    ]);
+    for (const id of ids)
+      expectError(await gx.gql('workers', MATCH, { j: id, h: '450000' }, GUANGXI), 'NOT_FOUND');
+    expectData(await gx.gql('workers', MATCH, { j: goodId, h: '450000' }, GUANGXI));
+  });
+});
+
 describe('matchWorkers: the fit rules', () => {
   it('should list only workers at home, home inside from, with a skill in common and an intent related to the work region', async () => {
     const listed = new Set(await matched(welders, '450000'));

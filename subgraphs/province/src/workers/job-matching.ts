@@ -6,6 +6,7 @@
 import {
   ancestry,
   decodeId,
+  findRegion,
   hubError,
   provinceOf,
   regionPrefix,
@@ -17,28 +18,59 @@ import type { ProvinceContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import { jobPostCopies, workers, type JobPostCopyRow, type WorkerRow } from '../db/schema/index.js';
 import { insideRegion, orderById, tablePage, type Connection, type PageArgs } from '../pagination.js';
+import { MAX_OPENINGS } from '../employment/openings-bound.js';
 import type { FactHandler, FactHandlerTable } from '../relay/fact-handler.js';
+
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+const isRegion = (value: unknown): value is string =>
+  typeof value === 'string' && findRegion(value) !== undefined;
+
+/**
+ * Whether a relayed post is one `source` could have made (the bounds `postJob` applies there): its
+ * id, enterprise and work region in the sender's province, real regions, bounded text and
+ * numbers. A copy is stored only then, so a malformed fact can neither plant rows nor throw in the
+ * relay's transaction (which would stall every later fact of that province).
+ */
+function copyHolds(job: JobPostFact['job'], source: string): boolean {
+  const id = tryDecodeId(String(job?.id));
+  const enterprise = tryDecodeId(String(job?.enterpriseId));
+  return (
+    id?.kind === 'Job' &&
+    id.province === source &&
+    enterprise?.kind === 'Enterprise' &&
+    enterprise.province === source &&
+    isRegion(job.region) &&
+    provinceOf(job.region) === source &&
+    isText(job.title, 200) &&
+    Number.isInteger(job.openings) &&
+    job.openings >= 1 &&
+    job.openings <= MAX_OPENINGS &&
+    Array.isArray(job.skills) &&
+    job.skills.length <= 20 &&
+    job.skills.every((skill) => isText(skill, 50)) &&
+    Array.isArray(job.from) &&
+    job.from.length >= 1 &&
+    job.from.length <= 31 &&
+    job.from.every(isRegion)
+  );
+}
 
 /**
  * Keeps the copy of a post (posts never change once made: a copy already there is kept). A copy
- * that names no region of this province, or a post that is not the sender's own, is left and
- * logged (ids only): it would never be served here.
+ * that names no region of this province, a post that is not the sender's own, or one that breaks
+ * the bounds of a post ({@link copyHolds}) is left and logged (ids only): it would never be served here.
  */
 export const applyJobPost: FactHandler<JobPostFact> = async (ctx, tx, fact, origin) => {
   const job = fact.job;
-  const decoded = tryDecodeId(job.id);
-  const from = Array.isArray(job.from) ? job.from.filter((code) => typeof code === 'string') : [];
-  if (
-    decoded?.kind !== 'Job' ||
-    decoded.province !== origin.source ||
-    !from.some((code) => provinceOf(code) === ctx.province)
-  ) {
+  if (!copyHolds(job, origin.source) || !job.from.some((code) => provinceOf(code) === ctx.province)) {
     ctx.log.warn(
-      { fact: fact.fact, source: origin.source, seq: origin.seq, job: job.id },
-      'relayed job post left: not the sender own post, or it recruits from no region of this province',
+      { fact: fact.fact, source: origin.source, seq: origin.seq, job: String(job?.id) },
+      'relayed job post left: not the sender own post, malformed, or it recruits from no region of this province',
     );
     return;
   }
+  const from = job.from;
   const postedAt = new Date(String(job.postedAt));
   await tx
     .insert(jobPostCopies)
