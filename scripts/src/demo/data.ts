@@ -780,7 +780,8 @@ const trips: DemoTrip[] = [
   },
   {
     key: 'weixian-dalian-bus',
-    story: 'Hebei chartered bus from Handan to Dalian, planned, and two more runs on the next days (a shuttle, report 004)',
+    story:
+      'Hebei chartered bus from Handan to Dalian, planned, and two more runs on the next days (a shuttle, report 004)',
     mode: 'BUS',
     vehicleCode: '冀D·K8120',
     origin: '130434',
