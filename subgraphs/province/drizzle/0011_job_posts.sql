@@ -12,7 +12,7 @@ CREATE TABLE "job_posts" (
 	"filled" integer DEFAULT 0 NOT NULL,
 	"skills" text[] DEFAULT '{}' NOT NULL,
 	"recruits_from" text[] NOT NULL,
-	"posted_at" timestamp with time zone DEFAULT now() NOT NULL
+	"posted_at" timestamp with time zone DEFAULT date_trunc('milliseconds', now()) NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX "job_posts_region_idx" ON "job_posts" USING btree ("region","posted_at","id");

@@ -98,6 +98,9 @@ export function validPost(
     ),
     skills: postSkills(input.skills),
     recruitsFrom: recruitingRegions(input.from),
+    // Milliseconds, as the keyset cursor of `jobs` carries it (a Postgres `now()` has microseconds:
+    // a page would repeat the post its cursor names).
+    postedAt: new Date(),
   };
 }
 

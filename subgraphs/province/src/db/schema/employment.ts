@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { byteText } from '../columns.js';
 
@@ -112,7 +113,9 @@ export const jobPosts = pgTable(
     skills: text('skills').array().notNull().default([]),
     /** The exporting regions it recruits from. */
     recruitsFrom: text('recruits_from').array().notNull(),
-    postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    postedAt: timestamp('posted_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`date_trunc('milliseconds', now())`),
   },
   (t) => [
     index('job_posts_region_idx').on(t.region, t.postedAt, t.id),
