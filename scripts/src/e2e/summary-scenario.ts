@@ -265,24 +265,9 @@ export async function runScenario(
       const runIds = (planTrip.runs as { id: string }[]).map((r) => r.id).filter((id) => id !== planTrip.id);
       if (runIds.length !== plan.runs)
         throw new Error(`planTrip: ${plan.runs} runs asked, ${runIds.length} planned`);
-      for (const id of runIds)
-        model.trips.set(id, {
-          id,
-          organizer: plan.organizer,
-          origin: plan.origin,
-          destination: plan.destination,
-          mode: plan.mode,
-          vehicleCode: input.vehicleCode,
-          status: 'PLANNED',
-          assigned: [],
-          boarded: [],
-        });
-      if (runIds.length && plan.cancelRun) {
-        await write(CANCEL, { t: runIds[0] }, p);
-        model.trips.get(runIds[0]!)!.status = 'CANCELLED';
-      }
-      const trip: ModelTrip = {
-        id: planTrip.id,
+      /** A run as the model holds it once planned: every run of a shuttle shares route and vehicle. */
+      const planned = (id: string): ModelTrip => ({
+        id,
         organizer: plan.organizer,
         origin: plan.origin,
         destination: plan.destination,
@@ -291,7 +276,13 @@ export async function runScenario(
         status: 'PLANNED',
         assigned: [],
         boarded: [],
-      };
+      });
+      for (const id of runIds) model.trips.set(id, planned(id));
+      if (runIds.length && plan.cancelRun) {
+        await write(CANCEL, { t: runIds[0] }, p);
+        model.trips.get(runIds[0]!)!.status = 'CANCELLED';
+      }
+      const trip = planned(planTrip.id);
       model.trips.set(trip.id, trip);
       const ids = plan.passengers.map((w) => w.id);
       await write(ASSIGN, { t: trip.id, w: ids }, p);

@@ -5,7 +5,7 @@
  * midnight) raises every later snapshot. Days are set per transaction with `p2p.stat_day`.
  */
 import { DEV_WORKER_ID_KEY } from '@p2p/schema';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { tripPassengers, trips } from '../db/schema/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type ProvinceContext } from '../context.js';
@@ -24,6 +24,7 @@ import {
   setWorkerStatus,
   setRefusals,
   endObservations,
+  onStatDay,
 } from '../testing/index.js';
 import { assignPassengers, planTrip } from '../transport/planning.js';
 import { registerWorkers, reportEmployment } from '../workers/mutations.js';
@@ -37,12 +38,7 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   let ctx: ProvinceContext;
   let observationIds: string[] = [];
   const expected = new Map<string, RecountedSummary[]>();
-  /** Runs `work` in one transaction whose changes are counted on `day`. */
-  const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) =>
-    p.service.db.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('p2p.stat_day', ${day}, true)`);
-      await work(tx);
-    });
+  const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) => onStatDay(p, day, work);
   const recountNow = async () => {
     const records = await readStatisticsRecords(p.service.db.db);
     return SCOPES.map((scope) => recountSummary(records, scope));

@@ -31,6 +31,7 @@ import {
   startTestProvince,
   type TestProvince,
   workerInput,
+  onStatDay,
 } from '../testing/index.js';
 
 const LIWAN = '440103';
@@ -198,12 +199,7 @@ describe(`report 001's key-enterprise series over five days (${process.env.DATAB
   let ctx: ProvinceContext;
   const ids: string[] = [];
 
-  /** Runs `work` in one transaction whose changes are counted on `day` (China Standard Time). */
-  const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) =>
-    p.service.db.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('p2p.stat_day', ${day}, true)`);
-      await work(tx);
-    });
+  const onDay = (day: string, work: (tx: Tx) => Promise<unknown>) => onStatDay(p, day, work);
 
   beforeAll(async () => {
     p = await startTestProvince('440000');

@@ -25,6 +25,7 @@ import {
   tripMutation,
   type RecountedSummary,
   type TestProvince,
+  countOnDay,
 } from '../testing/index.js';
 import { cancelTrip } from '../transport/movement.js';
 import { planTrip, type PlanTripInput } from '../transport/planning.js';
@@ -285,7 +286,7 @@ describe(`daily snapshots of vehicles (${process.env.DATABASE_URL ? 'PostgreSQL'
   const expected = new Map<string, RecountedSummary[]>();
   const onDay = (day: string, work: (tx: Tx, events: Parameters<typeof planTrip>[3]) => Promise<string[]>) =>
     runMutation(ctx, { operation: 'daily', args: {} }, async (tx, events) => {
-      await tx.execute(sql`SELECT set_config('p2p.stat_day', ${day}, true)`);
+      await countOnDay(tx, day);
       return work(tx, events);
     });
   const shuttle = (vehicleCode: string, runs = 0): PlanTripInput => ({

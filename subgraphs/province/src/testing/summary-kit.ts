@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import type { Tx } from '../db/database.js';
 import { expectData, residentId, type TestProvince } from './test-province.js';
 import { readStatisticsRecords, recountSummary, type RecountedSummary } from './summary-recount.js';
 import { clearForBoarding } from './boarding.js';
@@ -221,4 +223,20 @@ export async function setKey(p: TestProvince, enterpriseId: string, key: boolean
       { e: enterpriseId, k: key },
     ),
   );
+}
+
+/**
+ * Counts the statistics of transaction `tx` on `day` (YYYY-MM-DD, China Standard Time), as if it
+ * had begun that day (the session setting `p2p.stat_day` the counter triggers read).
+ */
+export async function countOnDay(tx: Tx, day: string): Promise<void> {
+  await tx.execute(sql`SELECT set_config('p2p.stat_day', ${day}, true)`);
+}
+
+/** Runs `work` in one transaction of `p`'s database whose changes are counted on `day` ({@link countOnDay}). */
+export function onStatDay<T>(p: TestProvince, day: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return p.service.db.db.transaction(async (tx) => {
+    await countOnDay(tx, day);
+    return work(tx);
+  });
 }
