@@ -16,6 +16,7 @@ export {
   listeningUrl,
   REPO_ROOT,
   SERVICE_ENTRIES,
+  BUILT_SERVICE_ENTRIES,
   type ServiceProcess,
   type ServiceSpec,
   type OutputStream,

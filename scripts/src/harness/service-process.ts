@@ -18,6 +18,13 @@ export const SERVICE_ENTRIES = {
   gateway: 'gateway/src/main.ts',
 } as const;
 
+/** Entry points of the built services (`npm run build`), started with plain `node`: no tsx, no sources. */
+export const BUILT_SERVICE_ENTRIES = {
+  province: 'subgraphs/province/dist/main.js',
+  national: 'subgraphs/national/dist/main.js',
+  gateway: 'gateway/dist/main.js',
+} as const;
+
 /** Variables of the services' env contract; never inherited from the launching process. */
 const CONTRACT_ENV = [
   'PORT',
@@ -128,12 +135,16 @@ export function listeningUrl(line: string): string | undefined {
 }
 
 /**
- * Spawns `node --conditions=source --import tsx <entry>` and resolves once it prints its
+ * Spawns `node --conditions=source --import tsx <entry>` (a TypeScript entry), or `node <entry>`
+ * (a built `.js` entry, {@link BUILT_SERVICE_ENTRIES}), and resolves once it prints its
  * `listening` line. Rejects, with the child's last output, when it exits first or times out.
  */
 export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
   installExitHook();
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', spec.entry], {
+  const args = spec.entry.endsWith('.js')
+    ? [spec.entry]
+    : ['--conditions=source', '--import', 'tsx', spec.entry];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: childEnv(spec.env),
     stdio: ['ignore', 'pipe', 'pipe'],
