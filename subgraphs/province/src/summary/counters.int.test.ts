@@ -9,7 +9,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statDelta } from '../db/schema/index.js';
 import {
-  expectData,
   residentId,
   startTestProvince,
   type TestProvince,
@@ -25,6 +24,7 @@ import {
   registerWorkers,
   reportDemand,
   workerInput,
+  confirmOneOnPost,
 } from '../testing/index.js';
 
 const LIWAN = '440103';
@@ -181,25 +181,7 @@ describe(`statistics counters move with every state change (${process.env.DATABA
   it('a confirmed return request fills one more opening', async () => {
     const e = await registerEnterprise(p, '440303', true);
     await reportDemand(p, e, 10);
-    const filed = expectData(
-      await p.gql(
-        'employment',
-        `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`,
-        {
-          i: {
-            enterpriseId: e,
-            worker: { ...workerInput('450203001'), povertyStatus: undefined },
-            plannedReturnDate: '2020-02-20',
-            departureRegion: '450203',
-          },
-        },
-      ),
-    );
-    expectData(
-      await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', {
-        r: filed.fileReturnRequest.id,
-      }),
-    );
+    await confirmOneOnPost(p, e);
     const [, , , , , , , shenzhen] = await expectCountersMatchRecords(p, SCOPES);
     expect(shenzhen!.employment).toMatchObject({ enterprises: 1, openings: 10, filled: 1 });
   });

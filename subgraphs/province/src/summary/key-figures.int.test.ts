@@ -32,6 +32,7 @@ import {
   type TestProvince,
   workerInput,
   onStatDay,
+  confirmOneOnPost,
 } from '../testing/index.js';
 
 const LIWAN = '440103';
@@ -79,25 +80,7 @@ describe(`key figures and workers gone out move with every change (${process.env
   });
 
   it('should count a return request confirmed on post at a key enterprise as a filled key opening', async () => {
-    const filed = expectData(
-      await p.gql(
-        'employment',
-        `mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }`,
-        {
-          i: {
-            enterpriseId: a,
-            worker: { ...workerInput('450203001'), povertyStatus: undefined },
-            plannedReturnDate: '2020-02-20',
-            departureRegion: '450203',
-          },
-        },
-      ),
-    );
-    expectData(
-      await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', {
-        r: filed.fileReturnRequest.id,
-      }),
-    );
+    await confirmOneOnPost(p, a);
     const [nation] = await expectCountersMatchRecords(p, SCOPES);
     expect(nation!.employment).toMatchObject({ filled: 41, keyFilled: 31, keyFillRate: 0.31 });
   });

@@ -100,6 +100,32 @@ export async function registerWorkers(
   return data.registerWorkers.map((w: { id: string }) => w.id);
 }
 
+/**
+ * Enterprise `enterpriseId` files a return request for a Liuzhou worker and confirms him on post:
+ * one filled opening, counted the way a real hire is.
+ */
+export async function confirmOneOnPost(p: TestProvince, enterpriseId: string): Promise<void> {
+  const filed = expectData(
+    await p.gql(
+      'employment',
+      'mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }',
+      {
+        i: {
+          enterpriseId,
+          worker: { ...workerInput('450203001'), povertyStatus: undefined },
+          plannedReturnDate: '2020-02-20',
+          departureRegion: '450203',
+        },
+      },
+    ),
+  );
+  expectData(
+    await p.gql('employment', 'mutation($r: ID!) { confirmOnPost(returnRequestId: $r) { id } }', {
+      r: filed.fileReturnRequest.id,
+    }),
+  );
+}
+
 /** `reportEmployment` of one worker. */
 export async function employ(p: TestProvince, workerId: string, workRegion: string): Promise<void> {
   expectData(
