@@ -7,6 +7,7 @@ import {
   describeCaller,
   generateGatewayKeyPair,
   importGatewayPublicKey,
+  importGatewayPublicKeys,
   importGatewaySigningKey,
   signCallerAssertion,
   SYSTEM_CALLER,
@@ -178,6 +179,38 @@ describe('caller assertions', () => {
       unauthenticated(/another request/),
     );
     expect(bodyHash(body)).toBe(bodyHash(new TextEncoder().encode(body)));
+  });
+
+  it('should verify with either of two public keys during a rotation, and refuse a third signer', async () => {
+    const [old, next, other] = await Promise.all([
+      generateGatewayKeyPair(),
+      generateGatewayKeyPair(),
+      generateGatewayKeyPair(),
+    ]);
+    const keys = await importGatewayPublicKeys(
+      `${old.publicKeyPem}${next.publicKeyPem}`.replaceAll('\n', '\\n'),
+    );
+    expect(keys).toHaveLength(2);
+    const expected = { province: GX, body };
+    const caller = { subject: 's', role: 'ministry' as const };
+    for (const pair of [old, next]) {
+      const token = signCallerAssertion(caller, await importGatewaySigningKey(pair.privateKeyPem), expected);
+      await expect(verifyCallerAssertion(token, keys, expected)).resolves.toMatchObject({ caller });
+    }
+    const forged = signCallerAssertion(caller, await importGatewaySigningKey(other.privateKeyPem), expected);
+    await expect(verifyCallerAssertion(forged, keys, expected)).rejects.toThrowError(
+      unauthenticated(/not signed by the gateway/),
+    );
+    const forOther = signCallerAssertion(caller, await importGatewaySigningKey(old.privateKeyPem), expected);
+    await expect(verifyCallerAssertion(forOther, keys, { province: '440000', body })).rejects.toThrowError(
+      unauthenticated(/another province/),
+    );
+    await expect(
+      importGatewayPublicKeys([old, next, other].map((p) => p.publicKeyPem).join('')),
+    ).rejects.toThrow(/at most 2/);
+    await expect(importGatewayPublicKeys('no key here')).rejects.toThrow(
+      /no "-----BEGIN PUBLIC KEY-----" block/,
+    );
   });
 
   it('should refuse an assertion signed by another key, expired, unbound, or of another type', async () => {

@@ -261,32 +261,23 @@ export interface VerifiedAssertion {
  */
 export async function verifyCallerAssertion(
   token: string,
-  publicKey: CryptoKey,
+  publicKey: CryptoKey | readonly CryptoKey[],
   expected: AssertionBinding,
 ): Promise<VerifiedAssertion> {
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, publicKey, {
-      algorithms: [ASSERTION_ALGORITHM],
-      issuer: ASSERTION_ISSUER,
-      audience: assertionAudience(expected.province),
-      typ: ASSERTION_TYPE,
-      clockTolerance: ASSERTION_CLOCK_TOLERANCE_SECONDS,
-      maxTokenAge: ASSERTION_MAX_TTL_SECONDS,
-      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
-    }));
-  } catch (err) {
-    if (err instanceof errors.JWTExpired) throw unauthenticated("the gateway's caller assertion has expired");
-    if (err instanceof errors.JWSSignatureVerificationFailed)
-      throw unauthenticated('the caller assertion is not signed by the gateway');
-    if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud')
-      throw unauthenticated(`the caller assertion was signed for another province, not ${expected.province}`);
-    if (err instanceof errors.JWTClaimValidationFailed)
-      throw unauthenticated(`the caller assertion's ${err.claim} claim is not valid (${err.reason})`);
-    if (err instanceof errors.JOSEError)
-      throw unauthenticated(`the caller assertion is not valid (${err.code})`);
-    throw err;
+  const keys: readonly CryptoKey[] = Array.isArray(publicKey) ? publicKey : [publicKey as CryptoKey];
+  let payload: JWTPayload | undefined;
+  for (const [index, key] of keys.entries()) {
+    try {
+      payload = await verifiedPayload(token, key, expected);
+      break;
+    } catch (err) {
+      // During a key rotation a province holds the old and the new public key: a signature
+      // another key made is tried against the next one; any other failure is final.
+      const otherKey = (err as Error)?.message === NOT_SIGNED_BY_GATEWAY;
+      if (!otherKey || index === keys.length - 1) throw err;
+    }
   }
+  if (!payload) throw unauthenticated(NOT_SIGNED_BY_GATEWAY);
   const { exp, iat, jti } = payload as { exp: number; iat: number; jti: unknown };
   if (exp - iat > ASSERTION_MAX_TTL_SECONDS)
     throw unauthenticated(`the caller assertion lives longer than ${ASSERTION_MAX_TTL_SECONDS} s`);
@@ -303,6 +294,38 @@ export async function verifyCallerAssertion(
   return { caller: callerFromClaims(payload, { allowSystem: true }), jti, expiresAt: exp * 1000 };
 }
 
+const NOT_SIGNED_BY_GATEWAY = 'the caller assertion is not signed by the gateway';
+
+/** The payload of `token` if `publicKey` verifies it and its standard claims hold. */
+async function verifiedPayload(
+  token: string,
+  publicKey: CryptoKey,
+  expected: AssertionBinding,
+): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: [ASSERTION_ALGORITHM],
+      issuer: ASSERTION_ISSUER,
+      audience: assertionAudience(expected.province),
+      typ: ASSERTION_TYPE,
+      clockTolerance: ASSERTION_CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: ASSERTION_MAX_TTL_SECONDS,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+    });
+    return payload;
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw unauthenticated("the gateway's caller assertion has expired");
+    if (err instanceof errors.JWSSignatureVerificationFailed) throw unauthenticated(NOT_SIGNED_BY_GATEWAY);
+    if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud')
+      throw unauthenticated(`the caller assertion was signed for another province, not ${expected.province}`);
+    if (err instanceof errors.JWTClaimValidationFailed)
+      throw unauthenticated(`the caller assertion's ${err.claim} claim is not valid (${err.reason})`);
+    if (err instanceof errors.JOSEError)
+      throw unauthenticated(`the caller assertion is not valid (${err.code})`);
+    throw err;
+  }
+}
+
 /** Imports the gateway's ES256 signing key from PKCS8 PEM (`GATEWAY_SIGNING_KEY`). */
 export function importGatewaySigningKey(pkcs8Pem: string): Promise<CryptoKey> {
   return importPKCS8(normalisePem(pkcs8Pem), ASSERTION_ALGORITHM);
@@ -311,6 +334,26 @@ export function importGatewaySigningKey(pkcs8Pem: string): Promise<CryptoKey> {
 /** Imports the gateway's ES256 public key from SPKI PEM (`GATEWAY_PUBLIC_KEY` at each province). */
 export function importGatewayPublicKey(spkiPem: string): Promise<CryptoKey> {
   return importSPKI(normalisePem(spkiPem), ASSERTION_ALGORITHM);
+}
+
+/** Most public keys a province accepts at once (the current one and the next, during a rotation). */
+export const MAX_GATEWAY_PUBLIC_KEYS = 2;
+
+/**
+ * Imports every SPKI PEM block of `GATEWAY_PUBLIC_KEY`: one, or two while the gateway's signing
+ * key is rotated (the old key and the new one, concatenated), so provinces accept both while the
+ * gateway replicas switch.
+ * @throws Error when there is no block, more than {@link MAX_GATEWAY_PUBLIC_KEYS}, or one is not an ES256 key
+ */
+export async function importGatewayPublicKeys(spkiPems: string): Promise<CryptoKey[]> {
+  const blocks =
+    normalisePem(spkiPems).match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) throw new Error('no "-----BEGIN PUBLIC KEY-----" block');
+  if (blocks.length > MAX_GATEWAY_PUBLIC_KEYS)
+    throw new Error(
+      `${blocks.length} public keys; at most ${MAX_GATEWAY_PUBLIC_KEYS} (the current one and the next)`,
+    );
+  return Promise.all(blocks.map((block) => importGatewayPublicKey(block)));
 }
 
 /** PEM from an env variable: literal `\n` sequences (one-line env files) become newlines. */

@@ -3,7 +3,7 @@ import {
   ASSERTION_CLOCK_TOLERANCE_SECONDS,
   CALLER_HEADER,
   hubError,
-  importGatewayPublicKey,
+  importGatewayPublicKeys,
   verifyCallerAssertion,
   type AssertionBinding,
 } from '@p2p/schema';
@@ -60,7 +60,7 @@ export interface GatewayAdmission {
 }
 
 /** The gateway's imported public key. */
-type PublicKey = Awaited<ReturnType<typeof importGatewayPublicKey>>;
+type PublicKey = Awaited<ReturnType<typeof importGatewayPublicKeys>>[number];
 
 const UNRESTRICTED: RequestAccess = Object.freeze({ kind: 'unrestricted' });
 
@@ -97,11 +97,13 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       void bindAccess(ctx, UNRESTRICTED);
     return { mode: 'unsigned', admit: unrestricted, admitSocket: unrestricted };
   }
-  let publicKey: PublicKey;
+  let publicKeys: PublicKey[];
   try {
-    publicKey = await importGatewayPublicKey(options.publicKeyPem);
+    publicKeys = await importGatewayPublicKeys(options.publicKeyPem);
   } catch (err) {
-    throw new Error(`GATEWAY_PUBLIC_KEY is not an ES256 SPKI PEM public key (${(err as Error).message})`);
+    throw new Error(
+      `GATEWAY_PUBLIC_KEY must hold one ES256 SPKI PEM public key, or two during a key rotation (${(err as Error).message})`,
+    );
   }
   const { province, log } = options;
   const served = new ServedAssertions(options.replayCacheSize ?? 100_000, log);
@@ -121,7 +123,7 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       );
     }
     try {
-      const verified = await verifyCallerAssertion(token, publicKey, binding);
+      const verified = await verifyCallerAssertion(token, publicKeys, binding);
       if ('webSocket' in binding && verified.caller.role !== 'system')
         throw hubError(
           'UNAUTHENTICATED',
