@@ -126,7 +126,7 @@ describe('the gateway signature', () => {
       ).rejects.toThrow(/GATEWAY_PUBLIC_KEY is not set/);
       await expect(
         startProvince({ province: '450000', port: 0, logLevel: 'silent', gatewayPublicKey: 'not a key' }),
-      ).rejects.toThrow(/not an ES256 SPKI PEM/);
+      ).rejects.toThrow(/must hold one ES256 SPKI PEM public key/);
     } finally {
       if (previous !== undefined) process.env.ALLOW_UNSIGNED = previous;
     }
