@@ -19,7 +19,7 @@ const outPath = resolve(values.out ?? BUILT_MANIFEST_PATH);
 
 try {
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as TrustedClientsConfig;
-  const manifest = buildManifest(config, dirname(configPath), await apiSchemaOf(supergraphSdl()));
+  const manifest = buildManifest(config, dirname(configPath), apiSchemaOf(supergraphSdl()));
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(manifest, null, 2)}\n`);
   process.stdout.write(

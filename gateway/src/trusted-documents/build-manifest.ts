@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import {
   Kind,
   parse,
@@ -182,12 +182,6 @@ export function buildManifest(
 }
 
 /** The API schema the gateway serves over `supergraphSdl` (what clients' documents validate against). */
-export async function apiSchemaOf(supergraphSdl: string): Promise<GraphQLSchema> {
-  const gateway = new ApolloGateway({ supergraphSdl });
-  try {
-    const { schema } = await gateway.load();
-    return schema;
-  } finally {
-    await gateway.stop();
-  }
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
