@@ -7,6 +7,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { generateGatewayKeyPair } from '@p2p/schema';
 import { signDevToken } from '../auth/dev-token.js';
 import { emptyData } from '../testing/fake-data.js';
 import {
@@ -347,5 +348,39 @@ describe('trusted documents off (#18.6)', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('trusted documents by default outside development mode (#18.6)', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    const { privateKeyPem } = await generateGatewayKeyPair();
+    hub = await startHub(
+      [BJ],
+      { [BJ]: emptyData() },
+      {
+        gateway: {
+          development: false,
+          auth: { jwtSecret: 'a-real-secret-of-this-deployment-0123456789', signingKeyPem: privateKeyPem },
+          trustedDocuments: { manifests: [manifest], builtManifest: false },
+        },
+      },
+    );
+  });
+  afterAll(() => hub?.close());
+
+  it('should run in safelist mode: a registered id answers an anonymous caller, a text is refused', async () => {
+    const send = async (body: unknown) =>
+      (await (
+        await fetch(hub.gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as ClientAnswer;
+    expect(await send({ documentId: documentId(REGION), variables: { code: BJ } })).toEqual({
+      data: beijing,
+    });
+    expect(codeOf(await send({ query: UNREGISTERED }))).toBe('OPERATION_NOT_TRUSTED');
   });
 });
