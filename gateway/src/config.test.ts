@@ -12,6 +12,19 @@ describe('gateway configuration', () => {
     expect(() => parsePairs('oops', 'PROVINCES')).toThrow(/PROVINCES: "oops"/);
   });
 
+  it('should read TRUSTED_DOCUMENTS and TRUSTED_DOCUMENTS_MANIFESTS, refusing an unknown mode', () => {
+    expect(
+      gatewayOptionsFromEnv({
+        TRUSTED_DOCUMENTS: 'Safelist',
+        TRUSTED_DOCUMENTS_MANIFESTS: ' a.json, b.json ,',
+      }).trustedDocuments,
+    ).toEqual({ mode: 'safelist', manifests: ['a.json', 'b.json'] });
+    expect(gatewayOptionsFromEnv({ TRUSTED_DOCUMENTS: 'apq' }).trustedDocuments).toEqual({ mode: 'apq' });
+    expect(() => gatewayOptionsFromEnv({ TRUSTED_DOCUMENTS: 'allowlist' })).toThrow(
+      /TRUSTED_DOCUMENTS must be off, apq or safelist; got "allowlist"/,
+    );
+  });
+
   it('should default the port to 4000 and read the environment', () => {
     expect(gatewayOptionsFromEnv({})).toEqual({ port: 4000 });
     expect(

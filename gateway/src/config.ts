@@ -4,6 +4,7 @@ import { developmentMode, integerSetting } from '@p2p/runtime';
 import type { GatewayOptions } from './index.js';
 import { authOptionsFromEnv } from './auth/auth-options.js';
 import { limitsFromEnv } from './limits/limit-options.js';
+import { trustedDocumentsFromEnv } from './trusted-documents/trusted-options.js';
 
 /** The gateway's settings as a JSON config file (`GATEWAY_CONFIG`) holds them. */
 export interface GatewayConfigFile {
@@ -86,7 +87,8 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
  * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
  * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
- * "Subscriptions") and the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`).
+ * "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`) and trusted documents
+ * (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see trusted-documents/trusted-options.ts).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
@@ -131,6 +133,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
     relay: relaySettings(env),
+    trustedDocuments: nonEmpty(trustedDocumentsFromEnv(env)),
     subscriptions: nonEmpty(
       Object.fromEntries(
         Object.entries({

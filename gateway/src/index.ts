@@ -40,6 +40,8 @@ import { queryLimitsPlugin } from './limits/query-limits-plugin.js';
 import { TokenBucketLimiter, type RateLimiter } from './limits/rate-limit.js';
 import { RedisTokenBucketLimiter } from './limits/redis-rate-limit.js';
 import { startRelay, type GatewayRelay, type RelayOptions } from './relay/gateway-relay.js';
+import { loadTrustedDocuments, type TrustedDocumentsSettings } from './trusted-documents/trusted-options.js';
+import { subscriptionTrust } from './trusted-documents/trusted-subscriptions.js';
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -100,6 +102,12 @@ export interface GatewayOptions {
    * @default on, with the defaults of RelayOptions, when two provinces or more are connected
    */
   relay?: RelayOptions | false;
+  /**
+   * Trusted documents (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`; docs/trusted-documents.md):
+   * safelist (registered operations by id only), apq (texts, registered ids and automatic persisted
+   * queries) or off. @default apq in development mode, safelist otherwise, with the built manifest
+   */
+  trustedDocuments?: TrustedDocumentsSettings;
 }
 
 /** A running gateway. */
@@ -128,8 +136,15 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger({ base: { component: 'gateway' } });
   const auth = options.auth ?? {};
-  assertRealKeys(auth, options.development ?? developmentMode());
+  const development = options.development ?? developmentMode();
+  assertRealKeys(auth, development);
   const metrics = new GatewayMetrics();
+  const trusted = loadTrustedDocuments(
+    options.trustedDocuments ?? {},
+    development,
+    logger,
+    metrics.trustedDocuments,
+  );
   const registry = new ProvinceRegistry(options.provinces ?? {});
   if (!auth.jwtSecret && !auth.jwksUrl)
     logger.warn(
@@ -182,6 +197,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     allowBatchedHttpRequests: limits.maxBatch > 1,
     // The admission refuses larger documents before this parse; this bounds any other way in.
     parseOptions: { maxTokens: limits.maxTokens },
+    // Automatic persisted queries in apq mode only, in Apollo Server's bounded in-memory LRU cache;
+    // registered ids are resolved before Apollo Server (trusted-documents/).
+    persistedQueries: trusted.mode === 'apq' ? {} : false,
     introspection: true,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
@@ -227,12 +245,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     schema: hub.gateway.schema!,
     execute: apolloExecutor(apollo),
     // The query limits of HTTP, before graphql-ws parses and validates the subscription.
-    admitOperation: (operation) => subscriptionRefusal(operation, operationLimits),
+    // Ids become their registered text first (trusted documents), so the limits read the text.
+    admitOperation: (operation) =>
+      subscriptionTrust(trusted, operation) ?? subscriptionRefusal(operation, operationLimits),
     // Each subscribe message takes from the caller's allowance, as an HTTP operation does.
     limiter,
   });
   const plain = Object.keys(options.subgraphUrls ?? {});
-  const graphql = graphqlAdmission({ apollo, verify, limits, limiter, logger, operationLimits });
+  const graphql = graphqlAdmission({ apollo, verify, limits, limiter, logger, operationLimits, trusted });
   const relay =
     options.relay !== false && registry.codes.length >= 2
       ? startRelay({ registry, assertions, metrics, logger, relay: options.relay || {} })
@@ -279,3 +299,11 @@ export { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.j
 export { callerOfContext, type GatewayContext } from './auth/gateway-context.js';
 export { DEFAULT_LIMITS, limitsFromEnv, resolveLimits, type QueryLimits } from './limits/limit-options.js';
 export { signDevToken, type DevTokenClaims, type DevTokenOptions } from './auth/dev-token.js';
+export {
+  documentId,
+  MANIFEST_FORMAT,
+  type ManifestOperation,
+  type PersistedQueryManifest,
+} from './trusted-documents/manifest.js';
+export type { TrustedDocumentsMode } from './trusted-documents/trusted-documents.js';
+export type { TrustedDocumentsSettings } from './trusted-documents/trusted-options.js';

@@ -18,6 +18,12 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The caller may not read or change this record.',
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, cost, page size, body size or batch limit.',
   RATE_LIMITED: 'The caller sent too many requests; retry later.',
+  OPERATION_NOT_TRUSTED:
+    'The gateway runs in safelist mode and the request carries a document text: send a registered operation by its id.',
+  PERSISTED_QUERY_NOT_FOUND:
+    'No operation is registered under this id (or hash); in apq mode send the text with its hash once.',
+  PERSISTED_QUERY_NOT_SUPPORTED:
+    'Operations by id are turned off here (TRUSTED_DOCUMENTS=off); send the text.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; the logs carry the details.',
 } as const;
 

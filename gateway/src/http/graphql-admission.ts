@@ -11,6 +11,8 @@ import { admitRequest, type OperationLimitPolicy } from '../limits/operation-lim
 import type { RateLimiter } from '../limits/rate-limit.js';
 import type { GatewayContext } from '../auth/gateway-context.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents.js';
+import { trustHttpRequest } from '../trusted-documents/trusted-http.js';
 
 /** What the gateway checks before Apollo Server sees a GraphQL request. */
 export interface GraphQLAdmissionOptions {
@@ -21,6 +23,8 @@ export interface GraphQLAdmissionOptions {
   logger: Logger;
   /** Tokens, aliases, depth, cost… of each operation, checked before Apollo Server validates it. */
   operationLimits: OperationLimitPolicy;
+  /** Which operations run, by id or text (trusted-documents/); absent: texts only, as Apollo Server takes them. */
+  trusted?: TrustedDocuments;
 }
 
 /** The rate limiter's key of a caller: the token's subject, or the client address when anonymous (HTTP and subscriptions). */
@@ -33,7 +37,8 @@ export function rateKey(caller: Caller | null, req: IncomingMessage): string {
 /**
  * The `/graphql` entry, in order: body size (413), batch size, authentication (a bad or expired
  * token is 401 at once; no token is anonymous: no batches, public fields only), the caller's
- * rate limit (429, each operation of a batch counts), each operation's limits before it is
+ * rate limit (429, each operation of a batch counts), the trusted-documents rule (ids become their
+ * registered text; in safelist mode a text is refused), each operation's limits before it is
  * validated (tokens, aliases, repeated fields, public fields, page size, depth, cost: see
  * limits/operation-limits.ts), then Apollo Server with the caller in the operation's context.
  */
@@ -80,6 +85,7 @@ export function graphqlAdmission(
       );
     }
     try {
+      if (options.trusted) body = trustHttpRequest(options.trusted, req, body);
       admitRequest(req, body, options.operationLimits, caller);
     } catch (err) {
       return sendError(res, err as GraphQLError);

@@ -26,6 +26,17 @@ export class GatewayMetrics {
     labelNames: ['province', 'subgraph', 'reason'] as const,
     registers: [this.registry],
   });
+  /**
+   * Operations by transport and trusted-documents outcome (`by_id`, `registered_text`,
+   * `unregistered`, `refused`): before turning safelist on, `registered_text` and `unregistered`
+   * must stay at 0 (docs/trusted-documents.md).
+   */
+  readonly trustedDocuments = new Counter({
+    name: 'p2p_gateway_trusted_documents_total',
+    help: 'GraphQL operations by how they named their document (trusted documents)',
+    labelNames: ['transport', 'outcome'] as const,
+    registers: [this.registry],
+  });
   /** 1 while a province answers and serves a compatible schema, by state. */
   readonly provinceState = new Gauge({
     name: 'p2p_gateway_province_up',

@@ -27,6 +27,7 @@ import {
   type SubscriptionAdmissionOptions,
 } from './subscription-admission.js';
 import { atExpiry, endingAtExpiry, tokenExpired } from './token-expiry.js';
+import { subscribeByIdReviver } from '../trusted-documents/trusted-subscriptions.js';
 
 /** Options of {@link serveGatewaySubscriptions}. */
 export interface GatewayWsOptions {
@@ -90,6 +91,8 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
   const disposable = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
+      // A subscribe by id (trusted documents) may omit `query`; the admission resolves the id.
+      jsonMessageReviver: subscribeByIdReviver,
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         const identity = options.onConnect
