@@ -7,6 +7,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { graphqlRequest } from '@p2p/runtime';
 import { generateGatewayKeyPair } from '@p2p/schema';
 import { signDevToken } from '../auth/dev-token.js';
 import { emptyData } from '../testing/fake-data.js';
@@ -47,7 +48,8 @@ const hubIn = (mode: TrustedDocumentsMode) =>
     {
       gateway: {
         trustedDocuments: { mode, manifests: [manifest], builtManifest: false },
-        limits: { maxDepth: 4, ratePerSecond: 1, rateBurst: 60, maxBatch: 5 },
+        // A refill of one operation per 1,000 s: the rate test does not depend on how fast the machine is.
+        limits: { maxDepth: 4, ratePerSecond: 0.001, rateBurst: 60, maxBatch: 5 },
       },
     },
   );
@@ -257,6 +259,18 @@ describe('trusted documents in safelist mode (#18.6)', () => {
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });
+
+  it('should answer the shared client sending by id (persisted: true), and refuse it an unregistered text', async () => {
+    const headers = await testAuthorization();
+    const registered = await graphqlRequest(hub.gateway.url, REGION, { code: BJ }, headers, {
+      persisted: true,
+    });
+    expect(registered).toEqual({ data: beijing });
+    const unregistered = await graphqlRequest(hub.gateway.url, UNREGISTERED, undefined, headers, {
+      persisted: true,
+    });
+    expect(codeOf(unregistered as ClientAnswer)).toBe('OPERATION_NOT_TRUSTED');
+  });
 });
 
 describe('trusted documents in apq mode (#18.6)', () => {
@@ -325,6 +339,15 @@ describe('trusted documents in apq mode (#18.6)', () => {
       await client.dispose();
     }
   });
+
+  it('should let the shared client (persisted: true) register an unknown operation and run it', async () => {
+    const headers = await testAuthorization();
+    const query = '{ region(code: "110000") { code } }';
+    expect(await graphqlRequest(hub.gateway.url, query, undefined, headers, { persisted: true })).toEqual({
+      data: { region: { code: BJ } },
+    });
+    expect((await post(hub, { extensions: apq(query) })).answer).toEqual({ data: { region: { code: BJ } } });
+  });
 });
 
 describe('trusted documents off (#18.6)', () => {
@@ -348,6 +371,13 @@ describe('trusted documents off (#18.6)', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('should let the shared client (persisted: true) fall back to the text', async () => {
+    const answer = await graphqlRequest(hub.gateway.url, REGION, { code: BJ }, await testAuthorization(), {
+      persisted: true,
+    });
+    expect(answer).toEqual({ data: beijing });
   });
 });
 

@@ -19,7 +19,16 @@ import { parse } from 'csv-parse';
 import { graphqlRequest, type GraphQLWireError } from '@p2p/runtime';
 import { columnsOf, workerRow, type RegisterWorkerInput } from './worker-csv.js';
 
-const REGISTER = `mutation ImportWorkers($inputs: [RegisterWorkerInput!]!, $key: String) { registerWorkers(inputs: $inputs, idempotencyKey: $key) { id } }`;
+/**
+ * The import's one operation, registered with the gateway's trusted documents
+ * (`gateway/trusted-documents/import-workers/`) and sent by its id, so the import works against a
+ * gateway in safelist mode; byte for byte the registered body (graphql-js `print`).
+ */
+export const IMPORT_WORKERS_OPERATION = `mutation ImportWorkers($inputs: [RegisterWorkerInput!]!, $key: String) {
+  registerWorkers(inputs: $inputs, idempotencyKey: $key) {
+    id
+  }
+}`;
 /** Splits of one call at most, looking for the rows a refusal without a row index is about (then the rest is reported refused). */
 const MAX_SPLITS = 32;
 /** Codes worth another attempt of the same call. */
@@ -113,9 +122,10 @@ async function sendCall(
     try {
       const answer = await graphqlRequest<{ registerWorkers: { id: string }[] | null }>(
         options.gatewayUrl,
-        REGISTER,
+        IMPORT_WORKERS_OPERATION,
         { inputs, key },
         options.headers,
+        { persisted: true },
       );
       if (answer.data?.registerWorkers && !answer.errors?.length) {
         report.registered += rows.length;
