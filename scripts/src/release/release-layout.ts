@@ -39,7 +39,7 @@ export function workspaceDirs(root: string): string[] {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { link?: boolean }>;
   };
-  return Object.keys(lock.packages).filter((path) => path !== '' && !path.startsWith('node_modules/'));
+  return Object.keys(lock.packages).filter((path) => path !== '' && !path.includes('node_modules/'));
 }
 
 /**
@@ -68,20 +68,29 @@ export function runtimePaths(root: string, service: ReleaseService): string[] {
   );
 }
 
+/** Where {@link stageRelease} puts things; both may be the same directory. */
+export interface StageTargets {
+  /** Receives the package files: root package.json, package-lock.json, every workspace's package.json. */
+  manifests: string;
+  /** Receives the built files: each needed workspace's `files` entries (dist/, SDL, migrations). */
+  app: string;
+}
+
 /**
  * Copies what `npm ci --omit=dev --workspace <service's workspace>` and the built service need
- * into `outDir` (no sources, no node_modules).
+ * (no sources, no node_modules). The Dockerfiles install from `manifests` first, then copy `app`
+ * over it, so a code change does not redo the install layer.
  * @throws Error naming a missing path (e.g. `dist/` before `npm run build`)
  */
-export function stageRelease(root: string, service: ReleaseService, outDir: string): void {
-  const copy = (path: string) => {
+export function stageRelease(root: string, service: ReleaseService, targets: StageTargets): void {
+  const copy = (path: string, outDir: string) => {
     const from = join(root, path);
     if (!existsSync(from)) throw new Error(`${path} is missing (run npm run build first)`);
     mkdirSync(dirname(join(outDir, path)), { recursive: true });
     cpSync(from, join(outDir, path), { recursive: true });
   };
-  copy('package.json');
-  copy('package-lock.json');
-  for (const dir of workspaceDirs(root)) copy(join(dir, 'package.json'));
-  for (const path of runtimePaths(root, service)) copy(path);
+  copy('package.json', targets.manifests);
+  copy('package-lock.json', targets.manifests);
+  for (const dir of workspaceDirs(root)) copy(join(dir, 'package.json'), targets.manifests);
+  for (const path of runtimePaths(root, service)) copy(path, targets.app);
 }

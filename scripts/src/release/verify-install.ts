@@ -70,7 +70,7 @@ export async function verifyInstall(service: ReleaseService): Promise<InstallRep
   const dir = mkdtempSync(join(tmpdir(), `p2p-release-${service}-`));
   try {
     const app = join(dir, 'app');
-    stageRelease(REPO_ROOT, service, app);
+    stageRelease(REPO_ROOT, service, { manifests: app, app });
     const { workspace, bin } = RELEASE_SERVICES[service];
     const installStart = performance.now();
     execFileSync('npm', ['ci', '--omit=dev', '--workspace', workspace, '--no-audit', '--no-fund'], {
