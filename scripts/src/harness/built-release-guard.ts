@@ -8,13 +8,25 @@
  * top level checks `process.execArgv` and `NODE_OPTIONS`, then registers a `resolve` hook
  * (`module.register`, Node ≥ 20.6) that checks every module the service loads.
  */
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from './service-process.js';
 
-/** The resolve hook (a module of its own, registered by {@link GUARD_MODULE}). */
+const ROOT_URL = pathToFileURL(REPO_ROOT).href;
+
+/**
+ * The resolve hook (a module of its own, registered by {@link GUARD_MODULE}). `src/` is judged
+ * inside the repository only (by the path below its root), so a checkout under a directory named
+ * `src` is no false alarm.
+ */
 const HOOK_MODULE = `
-const forbidden = (url) =>
-  /\\.(ts|mts|cts|tsx)$/.test(url.split('?')[0]) ||
-  /\\/node_modules\\/tsx\\//.test(url) ||
-  (/\\/src\\//.test(url) && !/\\/node_modules\\//.test(url));
+const root = ${JSON.stringify(ROOT_URL)};
+const forbidden = (url) => {
+  const path = url.split('?')[0];
+  if (/\\.(ts|mts|cts|tsx)$/.test(path) || /\\/node_modules\\/tsx\\//.test(path)) return true;
+  if (!path.startsWith(root)) return false;
+  const inside = path.slice(root.length);
+  return !inside.includes('node_modules/') && /(^|\\/)src\\//.test(inside);
+};
 export async function resolve(specifier, context, nextResolve) {
   if (context.conditions.includes('source'))
     throw new Error('built-release guard: the "source" export condition is on');
