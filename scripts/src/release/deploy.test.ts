@@ -275,11 +275,16 @@ describe('npm run keys', () => {
         'province.env',
       ]);
       for (const name of written) expect(statSync(join(dir, name)).mode & 0o077).toBe(0);
-      const before = readFileSync(join(dir, 'gateway.env'), 'utf8');
-      await expect(writeDeploymentKeys(dir, ['450000'])).rejects.toThrow('--force');
-      expect(readFileSync(join(dir, 'gateway.env'), 'utf8')).toBe(before);
+      const before = readFileSync(join(dir, 'province.env'), 'utf8');
+      expect(await writeDeploymentKeys(dir, ['450000'])).toEqual([]);
+      // One more province: only its own files; the shared keys (worker-id key above all) stay.
+      expect((await writeDeploymentKeys(dir, ['450000', '410000'])).sort()).toEqual([
+        'postgres-410000.env',
+        'province-410000.env',
+      ]);
+      expect(readFileSync(join(dir, 'province.env'), 'utf8')).toBe(before);
       await writeDeploymentKeys(dir, ['450000'], true);
-      expect(readFileSync(join(dir, 'gateway.env'), 'utf8')).not.toBe(before);
+      expect(readFileSync(join(dir, 'province.env'), 'utf8')).not.toBe(before);
       const lines = readFileSync(join(dir, 'province.env'), 'utf8').trim().split('\n').map(readEnvLine);
       expect(lines.map(([name]) => name)).toEqual(['GATEWAY_PUBLIC_KEY', 'WORKER_ID_KEY']);
     } finally {

@@ -12,7 +12,8 @@
  *
  * PEM keys are written on one line in double quotes with `\n` escapes (the env-file syntax of
  * Docker Compose). Existing files are kept unless `--force` (rotating a key is a decision: the
- * worker-id key, once ids were issued, must never change).
+ * worker-id key, once ids were issued, must never change); so adding a province is running it
+ * again with the longer `--provinces` list.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,8 @@ export const KEYS_USAGE = `npm run keys -- --out <dir> [--provinces 130000,45000
 
   --out <dir>          where the env files go (e.g. deploy/keys; keep it out of version control)
   --provinces <codes>  the provinces of the deployment, comma-separated (default 130000,450000)
-  --force              overwrite existing files (rotates every key: see docs/release.md)`;
+  --force              overwrite existing files (rotates every key: see docs/release.md);
+                       without it existing files are kept and only missing ones written`;
 
 /** The provinces of the compose file when none are named. */
 export const DEFAULT_DEPLOY_PROVINCES = ['130000', '450000'];
@@ -72,8 +74,9 @@ export async function deploymentKeys(provinces: string[]): Promise<Record<string
 }
 
 /**
- * Writes the files of {@link deploymentKeys} into `dir` (mode 0600).
- * @throws Error when a file exists and `force` is false (nothing is written then)
+ * Writes the files of {@link deploymentKeys} into `dir` (mode 0600) and returns the names written.
+ * A file that exists is kept unless `force` (then every key is replaced): run again with one more
+ * province, only that province's two files are written and the shared keys stay.
  */
 export async function writeDeploymentKeys(
   dir: string,
@@ -81,15 +84,15 @@ export async function writeDeploymentKeys(
   force = false,
 ): Promise<string[]> {
   const files = await deploymentKeys(provinces);
-  const existing = Object.keys(files).filter((name) => existsSync(join(dir, name)));
-  if (existing.length > 0 && !force)
-    throw new Error(`${existing.join(', ')} already exist in ${dir}; --force replaces every key`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const written: string[] = [];
   for (const [name, settings] of Object.entries(files)) {
+    if (!force && existsSync(join(dir, name))) continue;
     const lines = Object.entries(settings).map(([key, value]) => envLine(key, value));
     writeFileSync(join(dir, name), `${lines.join('\n')}\n`, { mode: 0o600 });
+    written.push(name);
   }
-  return Object.keys(files);
+  return written;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -113,7 +116,11 @@ async function main(argv: string[]): Promise<void> {
     : DEFAULT_DEPLOY_PROVINCES;
   const dir = resolve(values.out);
   const written = await writeDeploymentKeys(dir, provinces, values.force);
-  console.log(`wrote ${written.join(', ')} to ${dir} (mode 0600)`);
+  console.log(
+    written.length > 0
+      ? `wrote ${written.join(', ')} to ${dir} (mode 0600)`
+      : `every file exists in ${dir}: nothing written (--force replaces every key)`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
