@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Runs the national gateway: `node --conditions=source --import tsx gateway/src/main.ts`.
  * Settings come from the environment (see gatewayOptionsFromEnv); on listening it prints one line

@@ -2,17 +2,27 @@
  * The built release (#18.1, part): national, two provinces and the gateway started with plain
  * `node` from `dist/` (`npm run build`; `.ci/run` builds before the tests), no tsx and no
  * TypeScript source, answer a federated query across both provinces and deliver an `arrivals`
- * event over graphql-ws. Skipped when the workspaces are not built (a plain `npm test` on a fresh
+ * event over graphql-ws. Every service runs under the built-release guard (it dies on tsx, the
+ * `source` condition or any `.ts`/`src/` module), and the guard itself is shown to refuse a source
+ * start, so the test cannot pass on sources. Skipped when the workspaces are not built (a plain `npm test` on a fresh
  * checkout); CI always runs it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { graphqlData } from '@p2p/runtime';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { BUILT_SERVICE_ENTRIES, REPO_ROOT } from '../harness/service-process.js';
+import { BUILT_RELEASE_GUARD_ARGS, BUILT_RELEASE_GUARD_REFUSAL } from '../harness/built-release-guard.js';
+import {
+  BUILT_SERVICE_ENTRIES,
+  REPO_ROOT,
+  SERVICE_ENTRIES,
+  startService,
+} from '../harness/service-process.js';
 
 const built = Object.values(BUILT_SERVICE_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
 const HEBEI = '130000';
@@ -25,9 +35,39 @@ describe.skipIf(!built)('the built release: services started with plain node fro
     hub = await startFederation({
       provinces: [HEBEI, GUANGXI],
       entries: BUILT_SERVICE_ENTRIES,
+      nodeArgs: BUILT_RELEASE_GUARD_ARGS,
     });
   }, 120_000);
   afterAll(() => hub?.close());
+
+  it('should refuse, under the guard, a service that loads TypeScript sources', async () => {
+    const fromSources = startService({
+      name: 'national from sources',
+      entry: SERVICE_ENTRIES.national,
+      env: { PORT: '0', HOST: '127.0.0.1' },
+      nodeArgs: BUILT_RELEASE_GUARD_ARGS,
+    });
+    await expect(fromSources).rejects.toThrow(BUILT_RELEASE_GUARD_REFUSAL);
+  });
+
+  it('should refuse, under the guard, a built entry that imports a src/ file', async () => {
+    // A built-looking .js entry that reaches into a workspace's sources, as a bad relative import would.
+    const dir = mkdtempSync(join(tmpdir(), 'p2p-guard-'));
+    const entry = join(dir, 'main.mjs');
+    const source = pathToFileURL(join(REPO_ROOT, 'subgraphs/runtime/src/settings.ts')).href;
+    writeFileSync(entry, `await import(${JSON.stringify(source)});\n`);
+    const started = startService({
+      name: 'leaking entry',
+      entry,
+      env: {},
+      nodeArgs: BUILT_RELEASE_GUARD_ARGS,
+    });
+    try {
+      await expect(started).rejects.toThrow(BUILT_RELEASE_GUARD_REFUSAL);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('should answer a federated query and deliver an arrivals event, with no TypeScript loaded', async () => {
     const officer = async (province: string) => hub.authorization('province', province);

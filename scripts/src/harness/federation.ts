@@ -74,6 +74,11 @@ export interface FederationOptions {
   /** Receives every output line of every service (the dev launcher shows them). */
   onLog?: (service: string, line: string, stream: OutputStream) => void;
   /**
+   * Node options for every service (e.g. `BUILT_RELEASE_GUARD_ARGS` for a built release).
+   * @default []
+   */
+  nodeArgs?: readonly string[];
+  /**
    * Development mode (`P2P_DEV=1`) for every service: the public development worker-id key and
    * JWT secret are accepted. `false` starts them as in production (each refuses without its keys).
    * @default true
@@ -176,6 +181,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       name,
       entry,
       env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...env },
+      ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
       ...(options.onLog
         ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) }

@@ -29,3 +29,4 @@ export {
 } from './province-storage.js';
 export { federationTokens, type FederationTokens } from './federation-auth.js';
 export { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';
+export { BUILT_RELEASE_GUARD_ARGS, BUILT_RELEASE_GUARD_REFUSAL } from './built-release-guard.js';

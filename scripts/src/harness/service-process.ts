@@ -65,6 +65,16 @@ export interface ServiceSpec {
   readyTimeoutMs?: number;
   /** Receives every line the child prints (the dev launcher shows them); default: kept silently. */
   onLine?: (line: string, stream: OutputStream) => void;
+  /**
+   * Node options put before the entry (e.g. `BUILT_RELEASE_GUARD_ARGS` of built-release-guard.ts).
+   * @default []
+   */
+  nodeArgs?: readonly string[];
+  /**
+   * Working directory of the child; `entry` may also be absolute (a staged release elsewhere).
+   * @default REPO_ROOT
+   */
+  cwd?: string;
 }
 
 /** A started service. */
@@ -135,17 +145,20 @@ export function listeningUrl(line: string): string | undefined {
 }
 
 /**
- * Spawns `node --conditions=source --import tsx <entry>` (a TypeScript entry), or `node <entry>`
- * (a built `.js` entry, {@link BUILT_SERVICE_ENTRIES}), and resolves once it prints its
- * `listening` line. Rejects, with the child's last output, when it exits first or times out.
+ * Spawns `node --conditions=source --import tsx <entry>` (a TypeScript `.ts` entry), or
+ * `node <entry>` (anything else: a built `.js` entry, {@link BUILT_SERVICE_ENTRIES}, or an
+ * installed bin), and resolves once it prints its `listening` line. Rejects, with the child's
+ * last output, when it exits first or times out.
  */
 export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
   installExitHook();
-  const args = spec.entry.endsWith('.js')
-    ? [spec.entry]
-    : ['--conditions=source', '--import', 'tsx', spec.entry];
+  const args = [
+    ...(spec.entry.endsWith('.ts') ? ['--conditions=source', '--import', 'tsx'] : []),
+    ...(spec.nodeArgs ?? []),
+    spec.entry,
+  ];
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd: spec.cwd ?? REPO_ROOT,
     env: childEnv(spec.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * CLI of the national subgraph. Env: PORT (default 4001; 0 = any free port), HOST (default
  * 127.0.0.1). Prints one JSON line `{"level":"info","msg":"listening","url":...}` when ready

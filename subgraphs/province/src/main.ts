@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * CLI of the province service:
  *   PROVINCE=450000 GATEWAY_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----…" [PORT=4100] [HOST=127.0.0.1]

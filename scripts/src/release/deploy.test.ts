@@ -1,0 +1,324 @@
+/**
+ * Static checks of the containers (#18.2): the Dockerfiles and compose.yaml cannot run on the
+ * development machine (no Docker daemon), so their contract is read here. compose.yaml is parsed
+ * with the `yaml` package; the env files it reads are the ones `npm run keys` writes.
+ */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../harness/service-process.js';
+import { envNames, execForm, isPinnedImage, parseDockerfile, type Stage } from './dockerfile.js';
+import { deploymentKeys, envLine, writeDeploymentKeys } from './keys.js';
+import { readManifest, RELEASE_SERVICES, workspaceClosure, type ReleaseService } from './release-layout.js';
+
+/** Settings that are secrets: only ever in env files made by `npm run keys`, never inline. */
+const SECRET_SETTINGS = [
+  'GATEWAY_SIGNING_KEY',
+  'AUTH_JWT_SECRET',
+  'ADMIN_TOKEN',
+  'WORKER_ID_KEY',
+  'DATABASE_URL',
+  'POSTGRES_PASSWORD',
+];
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  env_file?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition?: string }>;
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(join(REPO_ROOT, 'compose.yaml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
+const dockerfile = (service: ReleaseService) =>
+  parseDockerfile(readFileSync(join(REPO_ROOT, 'deploy', `${service}.Dockerfile`), 'utf8'));
+const services = Object.keys(RELEASE_SERVICES) as ReleaseService[];
+
+/** Which release service a compose service runs (from its Dockerfile), if any. */
+const releaseServiceOf = (s: ComposeService): ReleaseService | undefined =>
+  services.find((name) => s.build?.dockerfile === `deploy/${name}.Dockerfile`);
+
+/** The source text (no tests) of the workspaces a service runs from. */
+function sourcesOf(service: ReleaseService): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test.')) files.push(path);
+    }
+  };
+  for (const workspace of workspaceClosure(REPO_ROOT, service)) walk(join(REPO_ROOT, workspace, 'src'));
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** True when the sources read the setting: `env.NAME`, `env['NAME']` or a settings reader's `'NAME'`. */
+const reads = (sources: string, name: string) =>
+  new RegExp(`env\\.${name}\\b|env\\[['"]${name}['"]\\]|\\(\\s*['"\`]${name}['"\`]`).test(sources);
+
+/** The settings in the env files a compose service reads, as `npm run keys` writes them. */
+async function envFileSettings(s: ComposeService): Promise<Record<string, string>> {
+  const provinces = Object.keys(compose.services)
+    .filter((name) => name.startsWith('province-'))
+    .map((name) => name.slice('province-'.length));
+  const files = await deploymentKeys(provinces);
+  const settings: Record<string, string> = {};
+  for (const path of s.env_file ?? []) {
+    expect(path.startsWith('deploy/keys/'), `${path}: env files live in deploy/keys/`).toBe(true);
+    const file = files[basename(path)];
+    expect(file, `${path} is not written by npm run keys`).toBeDefined();
+    Object.assign(settings, file);
+  }
+  return settings;
+}
+
+/** Reads a Compose env file line `NAME="…"` back (the double-quoted escapes of the env-file syntax). */
+function readEnvLine(line: string): [string, string] {
+  const match = /^([A-Z0-9_]+)="((?:[^"\\]|\\.)*)"$/.exec(line);
+  if (!match) throw new Error(`not an env line: ${line}`);
+  const value = match[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  return [match[1]!, value];
+}
+
+describe('the Dockerfiles (deploy/<service>.Dockerfile)', () => {
+  const runtimeOf = (stages: Stage[]) => stages.at(-1)!;
+  const find = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+
+  it.each(services)('should build %s in one stage and run it from another, on pinned images', (service) => {
+    const stages = dockerfile(service);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(isPinnedImage(stage.image), stage.image).toBe(true);
+    const build = stages.find((s) => s.name === 'build')!;
+    expect(find(build, 'RUN').map((i) => i.args)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^npm ci\b/),
+        expect.stringContaining(
+          `turbo run build --filter=${readManifest(REPO_ROOT, RELEASE_SERVICES[service].workspace).name}...`,
+        ),
+      ]),
+    );
+    expect(find(build, 'RUN').some((i) => i.args.includes(`release:stage -- ${service} /release`))).toBe(
+      true,
+    );
+    const copies = find(runtimeOf(stages), 'COPY').map((i) => i.args);
+    expect(copies).toEqual(['--from=build /release/manifests/ ./', '--from=build /release/app/ ./']);
+  });
+
+  it.each(services)('should install %s with npm ci --omit=dev and run it as node, not root', (service) => {
+    const runtime = runtimeOf(dockerfile(service));
+    const { workspace, bin, port } = RELEASE_SERVICES[service];
+    const install = find(runtime, 'RUN').find((i) => i.args.startsWith('npm ci'));
+    expect(install?.args).toMatch(new RegExp(`--omit=dev\\b.*--workspace ${workspace}\\b`));
+    const users = find(runtime, 'USER').map((i) => i.args);
+    expect(users.length).toBeGreaterThan(0);
+    expect(['root', '0', '0:0']).not.toContain(users.at(-1));
+    // The last USER comes before CMD: the service itself never runs as root.
+    const order = runtime.instructions.map((i) => i.keyword);
+    expect(order.lastIndexOf('USER')).toBeLessThan(order.lastIndexOf('CMD'));
+    // Exec form: node is PID 1's child under `init: true` and receives SIGTERM itself.
+    const cmd = execForm(find(runtime, 'CMD').at(-1)!.args);
+    const binTarget = readManifest(REPO_ROOT, workspace).bin?.[bin];
+    expect(binTarget).toBeDefined();
+    expect(cmd).toEqual(['node', join(workspace, binTarget!)]);
+    expect(find(runtime, 'EXPOSE').map((i) => i.args)).toEqual([String(port)]);
+    expect(find(runtime, 'STOPSIGNAL').map((i) => i.args)).toEqual(['SIGTERM']);
+  });
+
+  it.each(services)('should check the health of %s on /health', (service) => {
+    const checks = find(runtimeOf(dockerfile(service)), 'HEALTHCHECK');
+    expect(checks).toHaveLength(1);
+    const cmd = execForm(checks[0]!.args.replace(/^(--\S+\s+)*CMD\s+/, ''));
+    expect(cmd?.[0]).toBe('node');
+    expect(cmd?.join(' ')).toContain("/health'");
+  });
+
+  it.each(services)('should set in %s only settings the service reads, and no secret', (service) => {
+    const sources = sourcesOf(service);
+    const names = dockerfile(service).flatMap((stage) => find(stage, 'ENV').flatMap((i) => envNames(i.args)));
+    expect(names).toContain('NODE_ENV');
+    for (const name of names) {
+      expect(SECRET_SETTINGS).not.toContain(name);
+      expect(reads(sources, name), `${service} does not read ${name}`).toBe(true);
+    }
+  });
+});
+
+describe('compose.yaml', () => {
+  it('should run at least two provinces, each with its own PostgreSQL', async () => {
+    const provinces = Object.entries(compose.services).filter(([name]) => name.startsWith('province-'));
+    expect(provinces.length).toBeGreaterThanOrEqual(2);
+    for (const [name, s] of provinces) {
+      const code = name.slice('province-'.length);
+      expect(releaseServiceOf(s)).toBe('province');
+      expect(s.environment?.PROVINCE).toBe(code);
+      expect(s.depends_on?.[`postgres-${code}`]?.condition).toBe('service_healthy');
+      expect(new URL((await envFileSettings(s)).DATABASE_URL!).hostname).toBe(`postgres-${code}`);
+      expect(compose.services[`postgres-${code}`]?.image).toMatch(/^postgres:/);
+    }
+  });
+
+  it('should point the gateway at every province and at national, by their service names and ports', () => {
+    const gateway = compose.services.gateway!;
+    const provinces = Object.entries(compose.services).filter(([name]) => name.startsWith('province-'));
+    const listed = Object.fromEntries(
+      gateway.environment!.PROVINCES!.split(',').map((pair) => pair.split('=') as [string, string]),
+    );
+    expect(Object.keys(listed).sort()).toEqual(
+      provinces.map(([name]) => name.slice('province-'.length)).sort(),
+    );
+    for (const [name, s] of provinces)
+      expect(listed[name.slice('province-'.length)]).toBe(`http://${name}:${s.environment!.PORT}`);
+    expect(gateway.environment!.NATIONAL_URL).toBe(
+      `http://national:${compose.services.national!.environment!.PORT}/graphql`,
+    );
+  });
+
+  it('should give every service a health check and start it only after its dependencies are healthy', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const release = releaseServiceOf(s);
+      const checked =
+        s.healthcheck !== undefined ||
+        (release !== undefined &&
+          dockerfile(release)
+            .at(-1)!
+            .instructions.some((i) => i.keyword === 'HEALTHCHECK'));
+      expect(checked, `${name} has no health check`).toBe(true);
+      for (const [dependency, how] of Object.entries(s.depends_on ?? {})) {
+        expect(compose.services[dependency], `${name} depends on unknown ${dependency}`).toBeDefined();
+        expect(how.condition, `${name} → ${dependency}`).toBe('service_healthy');
+      }
+      if (s.image && !s.build) expect(isPinnedImage(s.image), s.image).toBe(true);
+    }
+  });
+
+  it('should pass every service only settings it reads, with the secrets only from env files', async () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const inline = s.environment ?? {};
+      for (const [setting, value] of Object.entries(inline)) {
+        expect(SECRET_SETTINGS, `${name}: ${setting} inline`).not.toContain(setting);
+        expect(String(value), `${name}: ${setting}`).not.toMatch(/PRIVATE KEY|:\/\/[^/@\s]+:[^/@\s]+@/);
+      }
+      const fromFiles = await envFileSettings(s);
+      const release = releaseServiceOf(s);
+      if (!release) {
+        for (const setting of Object.keys(fromFiles)) expect(setting).toMatch(/^POSTGRES_/);
+        continue;
+      }
+      const sources = sourcesOf(release);
+      for (const setting of [...Object.keys(inline), ...Object.keys(fromFiles)])
+        expect(reads(sources, setting), `${name}: ${release} does not read ${setting}`).toBe(true);
+      expect(Object.keys(inline)).not.toContain('P2P_DEV');
+    }
+  });
+
+  it('should give the gateway and the provinces the keys production mode requires', async () => {
+    const gateway = await envFileSettings(compose.services.gateway!);
+    expect(Object.keys(gateway).sort()).toEqual(['ADMIN_TOKEN', 'AUTH_JWT_SECRET', 'GATEWAY_SIGNING_KEY']);
+    const province = await envFileSettings(compose.services['province-450000']!);
+    expect(Object.keys(province).sort()).toEqual(['DATABASE_URL', 'GATEWAY_PUBLIC_KEY', 'WORKER_ID_KEY']);
+  });
+
+  it('should tell a setting the service reads from one it does not (the check above can fail)', () => {
+    const sources = sourcesOf('gateway');
+    expect(reads(sources, 'GATEWAY_SIGNING_KEY')).toBe(true);
+    expect(reads(sources, 'GATEWAY_PRIVATE_KEY')).toBe(false);
+    expect(reads(sourcesOf('national'), 'DATABASE_URL')).toBe(false);
+  });
+});
+
+describe('npm run keys', () => {
+  it('should give the provinces the public half of the gateway signing key', async () => {
+    const files = await deploymentKeys(['130000', '450000']);
+    const derived = createPublicKey(createPrivateKey(files['gateway.env']!.GATEWAY_SIGNING_KEY!))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(derived.trim()).toBe(files['province.env']!.GATEWAY_PUBLIC_KEY!.trim());
+    expect(files['province-130000.env']!.DATABASE_URL).not.toBe(files['province-450000.env']!.DATABASE_URL);
+    expect(new URL(files['province-130000.env']!.DATABASE_URL!).password).toBe(
+      files['postgres-130000.env']!.POSTGRES_PASSWORD,
+    );
+  });
+
+  it('should make fresh secrets on every run', async () => {
+    const [a, b] = [await deploymentKeys(['450000']), await deploymentKeys(['450000'])];
+    expect(a['province.env']!.WORKER_ID_KEY).not.toBe(b['province.env']!.WORKER_ID_KEY);
+    expect(a['gateway.env']!.ADMIN_TOKEN!.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('should refuse a code that is not a province', async () => {
+    await expect(deploymentKeys(['450200'])).rejects.toThrow('450200 is not a province code');
+  });
+
+  it('should write a PEM on one line that reads back unchanged', async () => {
+    const pem = (await deploymentKeys(['450000']))['gateway.env']!.GATEWAY_SIGNING_KEY!;
+    const line = envLine('GATEWAY_SIGNING_KEY', pem);
+    expect(line).not.toContain('\n');
+    expect(readEnvLine(line)).toEqual(['GATEWAY_SIGNING_KEY', pem]);
+    expect(readEnvLine(envLine('X', 'a"b\\c'))).toEqual(['X', 'a"b\\c']);
+  });
+
+  it('should write files only their owner reads, and never overwrite keys without --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2p-keys-'));
+    try {
+      const written = await writeDeploymentKeys(dir, ['450000']);
+      expect(written.sort()).toEqual([
+        'gateway.env',
+        'postgres-450000.env',
+        'province-450000.env',
+        'province.env',
+      ]);
+      for (const name of written) expect(statSync(join(dir, name)).mode & 0o077).toBe(0);
+      const before = readFileSync(join(dir, 'province.env'), 'utf8');
+      expect(await writeDeploymentKeys(dir, ['450000'])).toEqual([]);
+      // One more province: only its own files; the shared keys (worker-id key above all) stay.
+      expect((await writeDeploymentKeys(dir, ['450000', '410000'])).sort()).toEqual([
+        'postgres-410000.env',
+        'province-410000.env',
+      ]);
+      expect(readFileSync(join(dir, 'province.env'), 'utf8')).toBe(before);
+      await writeDeploymentKeys(dir, ['450000'], true);
+      expect(readFileSync(join(dir, 'province.env'), 'utf8')).not.toBe(before);
+      const lines = readFileSync(join(dir, 'province.env'), 'utf8').trim().split('\n').map(readEnvLine);
+      expect(lines.map(([name]) => name)).toEqual(['GATEWAY_PUBLIC_KEY', 'WORKER_ID_KEY']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should keep the keys out of git and out of the images', () => {
+    expect(readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8')).toMatch(/^deploy\/keys\/?$/m);
+    expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^deploy\/keys$/m);
+    expect(existsSync(join(REPO_ROOT, 'deploy/keys/gateway.env'))).toBe(false);
+  });
+});
+
+describe('the Dockerfile reader', () => {
+  it('should join continuation lines and split stages', () => {
+    const stages = parseDockerfile(
+      'FROM a:1.2 AS build\nRUN one \\\n  # note\n  two\nFROM b:3.4\nUSER node\n',
+    );
+    expect(stages).toEqual([
+      { image: 'a:1.2', name: 'build', instructions: [{ keyword: 'RUN', args: 'one two' }] },
+      { image: 'b:3.4', instructions: [{ keyword: 'USER', args: 'node' }] },
+    ]);
+  });
+
+  it('should call only exact versions pinned', () => {
+    expect(isPinnedImage('node:20.20.2-bookworm-slim')).toBe(true);
+    expect(isPinnedImage(`node@sha256:${'a'.repeat(64)}`)).toBe(true);
+    for (const loose of ['node', 'node:latest', 'node:20', 'node:20-bookworm-slim', 'node:lts'])
+      expect(isPinnedImage(loose), loose).toBe(false);
+  });
+
+  it('should read ENV names in both forms', () => {
+    expect(envNames('HOST=0.0.0.0 PORT=4000')).toEqual(['HOST', 'PORT']);
+    expect(envNames('NODE_ENV production')).toEqual(['NODE_ENV']);
+  });
+});
