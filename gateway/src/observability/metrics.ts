@@ -33,6 +33,20 @@ export class GatewayMetrics {
     labelNames: ['province'] as const,
     registers: [this.registry],
   });
+  /** 1 on the contract version(s) a province declares (`none`: from before contract versions). */
+  readonly provinceContract = new Gauge({
+    name: 'p2p_gateway_province_contract',
+    help: 'Contract version a province serves (1 on its version label)',
+    labelNames: ['province', 'version'] as const,
+    registers: [this.registry],
+  });
+  /** Contract elements a province on the previous minor lacks (0 once upgraded). */
+  readonly provinceContractLacking = new Gauge({
+    name: 'p2p_gateway_province_contract_lacking',
+    help: 'Fields, arguments, types and enum values of the contract a province (previous minor) lacks',
+    labelNames: ['province'] as const,
+    registers: [this.registry],
+  });
 
   /** @param defaults also collect Node process metrics; @default true */
   constructor(defaults = true) {
