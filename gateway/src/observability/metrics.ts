@@ -19,7 +19,10 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  /** Failed fetches to a province, by reason (`timeout`, `network`, `http`, `incompatible`, `not_connected`). */
+  /**
+   * Failed fetches to a province, by reason (`timeout`, `network`, `http`, `incompatible`,
+   * `not_connected`; `behind`: not sent, the province's contract minor lacks what it asks).
+   */
   readonly provinceErrors = new Counter({
     name: 'p2p_gateway_province_errors_total',
     help: 'Fetches to a province that failed',

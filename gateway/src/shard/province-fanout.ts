@@ -25,7 +25,10 @@ export async function askProvince(
   if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
   const lagging = ctx.registry.laggingSchema(province, ctx.subgraph.name);
   const lacks = lagging && whatProvinceLacks(lagging, body);
-  if (lacks) return { province, failure: 'behind', detail: lacks };
+  if (lacks) {
+    ctx.client.countNotSent({ province, subgraph: ctx.subgraph.name }, 'behind');
+    return { province, failure: 'behind', detail: lacks };
+  }
   if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
   try {
     return {

@@ -153,6 +153,11 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
         await ministry(),
       );
       expect(after.trips.edges).toHaveLength(2);
+      const refusals = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
+      const behind = new RegExp(
+        `p2p_gateway_province_errors_total\\{province="${GUANGXI}",subgraph="transport",reason="behind"\\} (\\d+)`,
+      ).exec(refusals);
+      expect(Number(behind?.[1])).toBeGreaterThanOrEqual(2); // the trips part and the planTrip
 
       // Guangxi is upgraded: restarted on the current contract, the gateway keeps running.
       await hub.stopProvince(GUANGXI);
