@@ -52,4 +52,8 @@ describe('whatProvinceLacks', () => {
       whatProvinceLacks(current, { query: '{ trips { edges { node { id runs { id } } } } }' }),
     ).toBeUndefined();
   });
+
+  it('should leave a text that does not parse to the province (never throw in the router)', () => {
+    expect(whatProvinceLacks(previous, { query: '{ trips {' })).toBeUndefined();
+  });
 });
