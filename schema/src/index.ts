@@ -7,6 +7,8 @@ export * from './ids.js';
 export * from './cursor.js';
 export * from './scalars.js';
 export * from './contract.js';
+export * from './contract-version.js';
+export * from './contract-compat.js';
 export * from './shard-rules.js';
 export * from './cost-directives.js';
 export * from './caller.js';

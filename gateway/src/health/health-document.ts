@@ -29,8 +29,9 @@ export function publicHealth(registry: ProvinceRegistry, relay?: GatewayRelay) {
 }
 
 /**
- * The admin `/health/details` document: each province's base URL, state, last check, latency and
- * contract problems, the subgraphs served plainly and, when it runs, the relay (per source: state,
+ * The admin `/health/details` document: each province's base URL, state, last check, latency,
+ * contract problems, the contract version(s) it declares and what of the contract it lacks (a
+ * province on the previous minor during a rolling upgrade), the subgraphs served plainly and, when it runs, the relay (per source: state,
  * backlog, lag; per pair: epoch, position, head, backlog, lag, alarms). Served only with the admin
  * credential.
  */
@@ -50,6 +51,8 @@ export function healthDetails(
       checkedAt: p.checkedAt,
       latencyMs: p.latencyMs,
       problems: p.problems,
+      contract: p.contract,
+      lacking: p.lacking,
     })),
     subgraphs: plainSubgraphs,
     ...(relay ? { relay: relay.details() } : {}),

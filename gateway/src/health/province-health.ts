@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { SYSTEM_CALLER } from '@p2p/schema';
 import type { ProvinceClient } from '../shard/province-client.js';
 import type { ProvinceRegistry, ProvinceStatus } from '../shard/province-registry.js';
@@ -6,7 +6,7 @@ import { ProvinceFetchError } from '../shard/province-errors.js';
 import type { ShardedSubgraph } from '../shard/sharded-subgraph.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '@p2p/runtime';
-import { contractIncompatibilities } from './schema-compat.js';
+import { judgeServedContract, type ServedContract } from './served-contract.js';
 
 /** Options of {@link ProvinceHealth}. */
 export interface ProvinceHealthOptions {
@@ -27,15 +27,18 @@ const SERVICE_QUERY = 'query __ProvinceContractCheck__ { _service { sdl } }';
 
 /**
  * Checks, at start and periodically, that each province answers and that the `_service { sdl }`
- * of each of its logical subgraphs keeps the contract. An incompatible province is not routed to
- * (the router answers PROVINCE_INCOMPATIBLE for its part); a province that does not answer is
- * marked down but still tried, since it may be back before the next check.
+ * of each of its logical subgraphs keeps the contract (see {@link judgeServedContract}: a province
+ * one minor behind is routed to, except for fetches asking what its minor lacks). An incompatible
+ * province is not routed to (the router answers PROVINCE_INCOMPATIBLE for its part); a province
+ * that does not answer is marked down but still tried, since it may be back before the next check.
  */
 export class ProvinceHealth {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** Served SDL text → problems, so an unchanged schema is not compared again. */
-  private readonly verdicts = new Map<string, string[]>();
+  /** Served SDL text → verdict, so an unchanged schema is not compared again. */
+  private readonly verdicts = new Map<string, ServedContract>();
+  /** The contract versions each province last declared, as the metric's label. */
+  private readonly versions = new Map<string, string>();
   private readonly probes = new Map<string, Promise<void>>();
   private readonly logger: Logger;
 
@@ -85,6 +88,9 @@ export class ProvinceHealth {
     const started = performance.now();
     const down: string[] = [];
     const incompatible: string[] = [];
+    const versions = new Set<string>();
+    const lacking: string[] = [];
+    const lagging = new Map<string, GraphQLSchema>();
     await Promise.all(
       subgraphs.map(async (sg) => {
         const url = registry.subgraphUrl(code, sg.name)!;
@@ -99,21 +105,33 @@ export class ProvinceHealth {
             incompatible.push(`${sg.name}: no _service { sdl }`);
             return;
           }
-          for (const p of this.compare(sg, sdl)) incompatible.push(`${sg.name}: ${p}`);
+          const verdict = this.compare(sg, sdl);
+          versions.add(verdict.version ?? 'none');
+          for (const p of verdict.problems) incompatible.push(`${sg.name}: ${p}`);
+          for (const l of verdict.lacking) lacking.push(`${sg.name}: ${l}`);
+          if (verdict.schema) lagging.set(sg.name, verdict.schema);
         } catch (err) {
           down.push(`${sg.name}: ${err instanceof ProvinceFetchError ? err.reason : 'network'}`);
         }
       }),
     );
     const status: ProvinceStatus = down.length ? 'down' : incompatible.length ? 'incompatible' : 'up';
-    const previous = registry.snapshot().find((s) => s.code === code)?.status;
+    const before = registry.snapshot().find((s) => s.code === code);
+    const previous = before?.status;
+    // A province that did not answer keeps what it last declared: it is still tried, as it was.
+    const contract = down.length ? (before?.contract ?? []) : [...versions].sort();
+    const lacks = down.length ? (before?.lacking ?? []) : status === 'up' ? lacking : [];
+    if (!down.length) registry.setLagging(code, status === 'up' ? lagging : new Map());
     registry.update(code, {
       status,
       checkedAt: new Date().toISOString(),
       latencyMs: Math.round(performance.now() - started),
       problems: [...down, ...incompatible].slice(0, MAX_PROBLEMS),
+      contract,
+      lacking: lacks.slice(0, MAX_PROBLEMS),
     });
     metrics?.provinceState.set({ province: code }, status === 'up' ? 1 : 0);
+    if (!down.length) this.reportContract(code, contract.join(','), lacks.length);
     if (previous !== status) {
       this.logger[status === 'up' ? 'info' : 'warn'](
         {
@@ -127,18 +145,26 @@ export class ProvinceHealth {
     }
   }
 
-  private compare(sg: ShardedSubgraph, sdl: string): string[] {
+  private compare(sg: ShardedSubgraph, sdl: string): ServedContract {
     const key = `${sg.name}\n${sdl}`;
-    let problems = this.verdicts.get(key);
-    if (!problems) {
-      try {
-        problems = contractIncompatibilities(sg.contract, parse(sdl));
-      } catch {
-        problems = ['served SDL does not parse'];
-      }
+    let verdict = this.verdicts.get(key);
+    if (!verdict) {
+      verdict = judgeServedContract(sg, sdl);
       if (this.verdicts.size > 100) this.verdicts.clear();
-      this.verdicts.set(key, problems);
+      this.verdicts.set(key, verdict);
     }
-    return problems;
+    return verdict;
+  }
+
+  /** The contract metrics: the versions a province declares (1 on its label) and what it lacks. */
+  private reportContract(code: string, version: string, lacking: number): void {
+    const { metrics } = this.options;
+    if (!metrics || !version) return;
+    const before = this.versions.get(code);
+    if (before !== undefined && before !== version)
+      metrics.provinceContract.remove({ province: code, version: before });
+    this.versions.set(code, version);
+    metrics.provinceContract.set({ province: code, version }, 1);
+    metrics.provinceContractLacking.set({ province: code }, lacking);
   }
 }

@@ -19,7 +19,10 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  /** Failed fetches to a province, by reason (`timeout`, `network`, `http`, `incompatible`, `not_connected`). */
+  /**
+   * Failed fetches to a province, by reason (`timeout`, `network`, `http`, `incompatible`,
+   * `not_connected`; `behind`: not sent, the province's contract minor lacks what it asks).
+   */
   readonly provinceErrors = new Counter({
     name: 'p2p_gateway_province_errors_total',
     help: 'Fetches to a province that failed',
@@ -41,6 +44,20 @@ export class GatewayMetrics {
   readonly provinceState = new Gauge({
     name: 'p2p_gateway_province_up',
     help: '1 when the province is up and compatible, 0 otherwise',
+    labelNames: ['province'] as const,
+    registers: [this.registry],
+  });
+  /** 1 on the contract version(s) a province declares (`none`: from before contract versions). */
+  readonly provinceContract = new Gauge({
+    name: 'p2p_gateway_province_contract',
+    help: 'Contract version a province serves (1 on its version label)',
+    labelNames: ['province', 'version'] as const,
+    registers: [this.registry],
+  });
+  /** Contract elements a province on the previous minor lacks (0 once upgraded). */
+  readonly provinceContractLacking = new Gauge({
+    name: 'p2p_gateway_province_contract_lacking',
+    help: 'Fields, arguments, types and enum values of the contract a province (previous minor) lacks',
     labelNames: ['province'] as const,
     registers: [this.registry],
   });

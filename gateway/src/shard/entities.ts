@@ -62,13 +62,13 @@ export async function fetchEntities(
 
   const parts: Part[][] = representations.map(() => []);
   const errors: GraphQLFormattedError[] = [];
-  const failures = new Map<number, { province: string; failure: ProvinceFailure }[]>();
+  const failures = new Map<number, { province: string; failure: ProvinceFailure; detail?: string }[]>();
   for (const result of results) {
     const indexes = byProvince.get(result.province)!;
     if (result.failure) {
       for (const index of indexes) {
         const list = failures.get(index);
-        const failure = { province: result.province, failure: result.failure };
+        const failure = { province: result.province, failure: result.failure, detail: result.detail };
         if (list) list.push(failure);
         else failures.set(index, [failure]);
       }
@@ -108,8 +108,8 @@ export async function fetchEntities(
     const paths = type
       ? summedParts(representations[index]!, type, sets, scope).map((key) => [field.responseKey, index, key])
       : [[field.responseKey, index]];
-    for (const { province, failure } of failed)
-      for (const path of paths) errors.push(provinceError(province, failure, path));
+    for (const { province, failure, detail } of failed)
+      for (const path of paths) errors.push(provinceError(province, failure, path, detail));
   }
   const entities = representations.map((rep, index) => {
     const answers = parts[index]!;

@@ -4,7 +4,7 @@ import type { Caller } from '@p2p/schema';
 import type { CallerAssertions } from '../auth/caller-assertions.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '@p2p/runtime';
-import { ProvinceFetchError } from './province-errors.js';
+import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 
 /** A GraphQL request to one province. */
 export interface ProvinceRequest {
@@ -178,6 +178,18 @@ export class ProvinceClient {
       return parsed as ProvinceAnswer;
     }
     throw new ProvinceFetchError(target.province, 'http', `HTTP ${status}`);
+  }
+
+  /**
+   * Counts a fetch the router did not send because the province cannot answer it (e.g. `behind`:
+   * its contract minor lacks what the fetch asks), in `p2p_gateway_province_errors_total`.
+   */
+  countNotSent(target: Pick<ProvinceTarget, 'province' | 'subgraph'>, reason: ProvinceFailure): void {
+    this.options.metrics?.provinceErrors.inc({
+      province: target.province,
+      subgraph: target.subgraph,
+      reason,
+    });
   }
 
   private observe(target: ProvinceTarget, started: number, outcome: 'ok' | 'error'): void {

@@ -2,7 +2,14 @@ import type { GraphQLFormattedError } from 'graphql';
 import { hubError } from '@p2p/schema';
 
 /** Why a fetch to a province failed. */
-export type ProvinceFailure = 'timeout' | 'network' | 'http' | 'down' | 'not_connected' | 'incompatible';
+export type ProvinceFailure =
+  | 'timeout'
+  | 'network'
+  | 'http'
+  | 'down'
+  | 'not_connected'
+  | 'incompatible'
+  | 'behind';
 
 /** A fetch to a province that brought no GraphQL answer. */
 export class ProvinceFetchError extends Error {
@@ -25,17 +32,26 @@ const MESSAGES: Record<ProvinceFailure, string> = {
   down: 'is down (its last fetch or health check failed)',
   not_connected: 'is not connected to the hub',
   incompatible: 'serves a schema incompatible with the contract and is not routed to',
+  behind: 'runs an earlier minor of the contract that lacks what this part asks, until it is upgraded',
 };
 
 /**
  * The error that stands for a province's missing part of an answer: PROVINCE_INCOMPATIBLE for an
- * incompatible province, PROVINCE_UNAVAILABLE otherwise; `extensions.province` names it.
+ * incompatible province or one whose earlier contract minor lacks what the part asks (`behind`;
+ * `detail` says what, e.g. `Cannot query field "runs" on type "Trip".`), PROVINCE_UNAVAILABLE
+ * otherwise; `extensions.province` names it.
  */
-export function provinceError(province: string, reason: ProvinceFailure, path?: Path): GraphQLFormattedError {
-  const code = reason === 'incompatible' ? 'PROVINCE_INCOMPATIBLE' : 'PROVINCE_UNAVAILABLE';
+export function provinceError(
+  province: string,
+  reason: ProvinceFailure,
+  path?: Path,
+  detail?: string,
+): GraphQLFormattedError {
+  const code =
+    reason === 'incompatible' || reason === 'behind' ? 'PROVINCE_INCOMPATIBLE' : 'PROVINCE_UNAVAILABLE';
   const error = hubError(
     code,
-    `province ${province} ${MESSAGES[reason]}; its part of the answer is missing`,
+    `province ${province} ${MESSAGES[reason]}${detail ? ` (${detail})` : ''}; its part of the answer is missing`,
     { province, reason },
   );
   const formatted = error.toJSON();

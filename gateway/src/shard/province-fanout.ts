@@ -2,15 +2,17 @@ import type { ProvinceAnswer, ProvinceRequest } from './province-client.js';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 import type { MergeScope } from './merge-answers.js';
 import type { ShardContext } from './shard-context.js';
+import { whatProvinceLacks } from './lagging-province.js';
 
 /** What one province gave: an answer, or the reason it gave none. */
 export type ProvinceResult =
-  | { province: string; answer: ProvinceAnswer; failure?: undefined }
-  | { province: string; failure: ProvinceFailure; answer?: undefined };
+  | { province: string; answer: ProvinceAnswer; failure?: undefined; detail?: undefined }
+  | { province: string; failure: ProvinceFailure; answer?: undefined; detail?: string };
 
 /**
  * Sends a request to one province of the subgraph. A province that is not connected, was found
- * incompatible, or is down with its breaker open is not called; its result says why.
+ * incompatible, is down with its breaker open, or runs an earlier minor of the contract that lacks
+ * what the request asks (`behind`, during a rolling upgrade) is not called; its result says why.
  */
 export async function askProvince(
   ctx: ShardContext,
@@ -21,6 +23,12 @@ export async function askProvince(
   const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
   if (!url) return { province, failure: 'not_connected' };
   if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
+  const lagging = ctx.registry.laggingSchema(province, ctx.subgraph.name);
+  const lacks = lagging && whatProvinceLacks(lagging, body);
+  if (lacks) {
+    ctx.client.countNotSent({ province, subgraph: ctx.subgraph.name }, 'behind');
+    return { province, failure: 'behind', detail: lacks };
+  }
   if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
   try {
     return {

@@ -1,3 +1,5 @@
+import type { GraphQLSchema } from 'graphql';
+
 /** What the gateway last learned about a province. */
 export type ProvinceStatus = 'unknown' | 'up' | 'down' | 'incompatible';
 
@@ -13,6 +15,16 @@ export interface ProvinceState {
   latencyMs: number | null;
   /** Why the province is down or incompatible (no personal data). */
   problems: string[];
+  /**
+   * The contract versions its subgraphs declare (e.g. `['1.0']`; `none` for a subgraph that
+   * declares none), as of the last health check that reached it; empty before.
+   */
+  contract: string[];
+  /**
+   * What of the gateway's contract it lacks while routed to (a province on the previous minor
+   * during a rolling upgrade): `subgraph: Type.field is missing`; fetches asking it are not sent.
+   */
+  lacking: string[];
 }
 
 /** `45`, `450000` → `450000`; undefined for anything else. */
@@ -29,6 +41,8 @@ export function normalizeProvinceCode(code: string): string | undefined {
  */
 export class ProvinceRegistry {
   private readonly states = new Map<string, ProvinceState>();
+  /** Province → subgraph → the schema it serves, for provinces that lack part of the contract. */
+  private readonly lagging = new Map<string, ReadonlyMap<string, GraphQLSchema>>();
   /** Connected province codes, in a stable (sorted) order. */
   readonly codes: readonly string[];
 
@@ -47,6 +61,8 @@ export class ProvinceRegistry {
         checkedAt: null,
         latencyMs: null,
         problems: [],
+        contract: [],
+        lacking: [],
       });
     }
     this.codes = [...this.states.keys()].sort();
@@ -78,6 +94,20 @@ export class ProvinceRegistry {
     return this.states.get(code)?.status === 'incompatible';
   }
 
+  /**
+   * The schema a province serves for a subgraph when it lacks part of the contract (it runs the
+   * previous minor); undefined when it keeps the whole contract.
+   */
+  laggingSchema(code: string, subgraph: string): GraphQLSchema | undefined {
+    return this.lagging.get(code)?.get(subgraph);
+  }
+
+  /** Records, after a health check, the subgraphs for which a province lacks part of the contract. */
+  setLagging(code: string, schemas: ReadonlyMap<string, GraphQLSchema>): void {
+    if (schemas.size) this.lagging.set(code, schemas);
+    else this.lagging.delete(code);
+  }
+
   /** Records the result of a health check. */
   update(code: string, patch: Partial<Omit<ProvinceState, 'code' | 'baseUrl'>>): void {
     const state = this.states.get(code);
@@ -86,6 +116,14 @@ export class ProvinceRegistry {
 
   /** A copy of every province's state, in code order. */
   snapshot(): ProvinceState[] {
-    return this.codes.map((c) => ({ ...this.states.get(c)!, problems: [...this.states.get(c)!.problems] }));
+    return this.codes.map((c) => {
+      const state = this.states.get(c)!;
+      return {
+        ...state,
+        problems: [...state.problems],
+        contract: [...state.contract],
+        lacking: [...state.lacking],
+      };
+    });
   }
 }

@@ -40,7 +40,7 @@ function gatherField(
 ): unknown {
   const key = field.responseKey;
   const answered = results.filter((r) => r.answer);
-  for (const r of results) if (r.failure) errors.push(provinceError(r.province, r.failure, [key]));
+  for (const r of results) if (r.failure) errors.push(provinceError(r.province, r.failure, [key], r.detail));
   const values = answered.map((r) => r.answer!.data?.[key] ?? null);
   const ownErrors = (r: ProvinceResult) => (r.answer?.errors ?? []).filter((e) => e.path?.[0] === key);
   const rootType = ctx.subgraph.schema.getQueryType()!;
@@ -192,7 +192,7 @@ async function fetchMutation(
     if (result.failure) {
       for (const f of fields) {
         data[f.responseKey] = null;
-        errors.push(provinceError(province, result.failure, [f.responseKey]));
+        errors.push(provinceError(province, result.failure, [f.responseKey], result.detail));
       }
       break;
     }

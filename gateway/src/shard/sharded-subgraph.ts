@@ -12,6 +12,8 @@ export interface ShardedSubgraph {
   schema: GraphQLSchema;
   /** The contract SDL as parsed. */
   contract: DocumentNode;
+  /** The previous minor's SDL of this subgraph (what a province one minor behind must keep). */
+  previous?: DocumentNode;
   /** Routing and merge rules read from the SDL's `@shard` directives. */
   rules: ShardRules;
 }
@@ -48,10 +50,18 @@ export function contractSchema(typeDefs: DocumentNode): GraphQLSchema {
 /**
  * Reads a logical subgraph of the contract.
  * @param typeDefs the contract SDL; @default subgraphDocument(name) from `@p2p/schema`
+ * @param previous the previous minor's SDL (null: none, no older minor is accepted); @default subgraphDocument(name, 'previous')
  */
 export function loadShardedSubgraph(
   name: ProvinceSubgraph,
   typeDefs: DocumentNode = subgraphDocument(name),
+  previous: DocumentNode | null = subgraphDocument(name, 'previous'),
 ): ShardedSubgraph {
-  return { name, schema: contractSchema(typeDefs), contract: typeDefs, rules: readShardRules(typeDefs) };
+  return {
+    name,
+    schema: contractSchema(typeDefs),
+    contract: typeDefs,
+    ...(previous ? { previous } : {}),
+    rules: readShardRules(typeDefs),
+  };
 }

@@ -101,8 +101,12 @@ export interface RunningFederation {
    * once, in the middle of whatever it does).
    */
   stopProvince(code: string, options?: { graceMs?: number }): Promise<void>;
-  /** Starts a stopped province again at the same URL over the same data; no-op when it runs. */
-  startProvince(code: string): Promise<void>;
+  /**
+   * Starts a stopped province again at the same URL over the same data; no-op when it runs.
+   * `env` is added on top of its `provinceEnv` from this start on (e.g. `{ SERVED_CONTRACT:
+   * 'current' }`: the province "is upgraded").
+   */
+  startProvince(code: string, options?: { env?: Record<string, string> }): Promise<void>;
   /**
    * Stops and starts the gateway at the same URL; `env` is added to the gateway's env for this
    * start only (e.g. `{ RELAY: 'off' }`: a benchmark lets a relay backlog build up).
@@ -167,6 +171,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const storage = new Map<string, ProvinceStorage>();
   const provinces = new Map<string, ServiceProcess>();
   const provincePorts = new Map<string, number>();
+  const provinceEnv = new Map(Object.entries(options.provinceEnv ?? {}));
   let national: ServiceProcess | undefined;
   let gateway: ServiceProcess | undefined;
   let gatewayPort = options.ports?.gateway ?? 0;
@@ -195,7 +200,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       PORT: String(port),
       GATEWAY_PUBLIC_KEY: keys.publicKeyPem,
       ...storage.get(code)!.env,
-      ...options.provinceEnv?.[code],
+      ...provinceEnv.get(code),
     });
     provinces.set(code, service);
     provincePorts.set(code, service.port);
@@ -275,10 +280,11 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       if (!province) throw new Error(`stopProvince: ${code} is not part of this federation`);
       await province.stop(stopOptions?.graceMs);
     },
-    async startProvince(code) {
+    async startProvince(code, startOptions) {
       const province = provinces.get(code);
       if (!province) throw new Error(`startProvince: ${code} is not part of this federation`);
       if (!province.exited) return;
+      if (startOptions?.env) provinceEnv.set(code, { ...provinceEnv.get(code), ...startOptions.env });
       await launchProvince(code);
     },
     async restartGateway(restartOptions) {

@@ -1,3 +1,7 @@
+-- contract-step after 0.x: trips.organizer becomes NOT NULL after its backfill; a release before
+-- the relay inserts trips without it and would fail. Shipped before contract versions, when an
+-- upgrade stopped every province. Under the rolling rule: add it nullable with the backfill
+-- (expand), write it everywhere, SET NOT NULL a release later (contract).
 -- The relay (#13): provinces act on each other's events.
 -- Source side: RELAY events carry a target province; DEPARTURE and RETURN_REQUEST_UPDATED events
 -- carry their own filters; the outbox has an epoch; the relay's consumers are remembered so that

@@ -1,3 +1,6 @@
+-- contract-step after 0.x: drops 0005's non-unique index workers_intent_destination_idx, which no
+-- statement names; the previous release's queries keep working, served by the wider new index
+-- (only plans change). Safe under a rolling upgrade too.
 -- Bulk work and the worker himself (#13 items 5-7).
 -- Where a health record came from: an officer, a health-code platform, or the worker's own
 -- report (SELF, never enough to board: DESIGN.md, "Health"). Records made before are officers'.

@@ -1,3 +1,6 @@
+-- contract-step after 0.x: replaces stat_trip_deltas(5 arguments) by a 7-argument one; only the
+-- trigger functions this migration replaces call it, no application SQL does, so the previous
+-- release keeps working. Shipped before contract versions.
 -- Statistics of safety (#14 item 6; subgraphs/province/src/summary/README.md explains the design):
 -- - workers: status OBSERVATION counts as `underObservation` (it counted as registered only);
 -- - transport: `moved` trips and passengers, i.e. trips DEPARTED or later (not CANCELLED) and the

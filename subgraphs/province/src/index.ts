@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { DEV_WORKER_ID_KEY, findRegion } from '@p2p/schema';
+import {
+  DEV_WORKER_ID_KEY,
+  contractVersionOf,
+  findRegion,
+  formatContractVersion,
+  type ContractRelease,
+} from '@p2p/schema';
 import {
   closeOnce,
   closeServer,
@@ -87,6 +93,13 @@ export interface ProvinceOptions {
   retention?: Partial<RetentionPolicy>;
   /** Pause between retention passes. @default 3_600_000 (hourly; the first pass a minute after start) */
   retentionIntervalMs?: number;
+  /**
+   * The contract served: `previous` serves the previous minor's snapshot (`schema/sdl/previous/`)
+   * with the same resolvers, standing in for the previous release in rolling-upgrade tests and
+   * drills (`SERVED_CONTRACT`). Either way `_service { sdl }` declares its version (`@contract`).
+   * @default 'current'
+   */
+  servedContract?: ContractRelease;
 }
 
 /** A running province service. */
@@ -94,6 +107,8 @@ export interface ProvinceService {
   province: string;
   /** Base URL without path, e.g. http://127.0.0.1:4100; subgraphs at `${url}/workers/graphql`… */
   url: string;
+  /** The contract version it serves, e.g. `1.1`. */
+  contract: string;
   /** `signed`: every request needs the gateway's signature; `unsigned`/`optional`: requests without one run without access rules. */
   signatureMode: 'signed' | 'optional' | 'unsigned';
   /** The listening server (WebSocket upgrades can be attached to it). */
@@ -163,7 +178,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   log.debug({ driver: db.driver }, 'database ready, migrations applied');
   let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
   try {
-    servers = await startSubgraphServers(log);
+    servers = await startSubgraphServers(log, options.servedContract);
   } catch (err) {
     await db.close();
     throw err;
@@ -205,6 +220,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       database: db,
       log,
       admit: admission.admitSocket,
+      ...(options.servedContract ? { servedContract: options.servedContract } : {}),
       contextFor: (subgraph) =>
         createContext({ province, db: db.db, workerIdKey, epidemic, log: log.child({ subgraph }) }),
     });
@@ -235,6 +251,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   return {
     province,
     url,
+    contract: formatContractVersion(contractVersionOf(options.servedContract ?? 'current')),
     signatureMode: admission.mode,
     statistics,
     retention,

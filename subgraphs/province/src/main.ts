@@ -5,6 +5,7 @@
  *   [DATABASE_URL=postgres://…] [DATABASE_POOL_SIZE=10] [PGLITE_DIR=…] [WORKER_ID_KEY=…] [ALLOW_UNSIGNED=1 (development only)]
  *   [OUTBOX_RETENTION_DAYS=30] [IDEMPOTENCY_KEY_RETENTION_DAYS=7] (0 keeps them for ever)
  *   [FEVER_THRESHOLD=37.3] [NUCLEIC_ACID_VALID_DAYS=0] (epidemic control; 0: no test required)
+ *   [SERVED_CONTRACT=current|previous] (previous: the previous contract minor, for upgrade drills)
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Secure by default: without GATEWAY_PUBLIC_KEY and WORKER_ID_KEY it refuses to start, naming
  * the missing setting, unless development mode is on (`P2P_DEV=1` or `--dev`, refused when
@@ -13,7 +14,7 @@
  * Prints one JSON line `{"level":"info","msg":"listening","province":…,"url":…}` once listening;
  * SIGINT/SIGTERM close it cleanly.
  */
-import { createLogger, developmentMode, integerFromEnv } from '@p2p/runtime';
+import { choiceFromEnv, createLogger, developmentMode, integerFromEnv } from '@p2p/runtime';
 import { epidemicSettingsFromEnv } from './health/epidemic-settings.js';
 import { assertProvinceCode, startProvince } from './index.js';
 
@@ -40,10 +41,11 @@ async function main(): Promise<void> {
     pgliteDir: process.env.PGLITE_DIR || undefined,
     workerIdKey: process.env.WORKER_ID_KEY || undefined,
     epidemic: epidemicSettingsFromEnv(),
+    servedContract: choiceFromEnv('SERVED_CONTRACT', ['current', 'previous'] as const) ?? 'current',
     development,
     logger: log,
   });
-  log.info({ url: service.url }, 'listening');
+  log.info({ url: service.url, contract: service.contract }, 'listening');
   if (service.signatureMode === 'unsigned')
     log.warn(
       'development mode, ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules',

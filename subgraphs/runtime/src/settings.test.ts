@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { developmentMode, integerSetting } from './settings.js';
+import { choiceFromEnv, developmentMode, integerSetting } from './settings.js';
 
 describe('the one integer setting reader', () => {
   it('should read absent, numbers and decimal strings within the bounds, and name the setting otherwise', () => {
@@ -23,6 +23,21 @@ describe('the development switch (#11.12)', () => {
     expect(developmentMode({}, ['node', 'main.ts', '--dev'])).toBe(true);
     expect(() => developmentMode({ P2P_DEV: '1', NODE_ENV: 'production' }, [])).toThrow(
       'P2P_DEV=1 / --dev is refused when NODE_ENV=production',
+    );
+  });
+});
+
+describe('the word setting reader', () => {
+  const choices = ['current', 'previous'] as const;
+  it('should give undefined when absent or empty, and the word when it is one of the choices', () => {
+    expect(choiceFromEnv('SERVED_CONTRACT', choices, {})).toBeUndefined();
+    expect(choiceFromEnv('SERVED_CONTRACT', choices, { SERVED_CONTRACT: ' ' })).toBeUndefined();
+    expect(choiceFromEnv('SERVED_CONTRACT', choices, { SERVED_CONTRACT: 'previous' })).toBe('previous');
+  });
+
+  it('should refuse any other word, naming the setting and the choices', () => {
+    expect(() => choiceFromEnv('SERVED_CONTRACT', choices, { SERVED_CONTRACT: 'Previous' })).toThrow(
+      'SERVED_CONTRACT must be one of current, previous; got "Previous"',
     );
   });
 });

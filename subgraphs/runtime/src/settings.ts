@@ -33,6 +33,23 @@ export function integerFromEnv(
 }
 
 /**
+ * Reads a setting that takes one of a few words: absent or empty gives undefined (the default
+ * applies), one of `choices` gives it.
+ * @throws Error naming the setting and the accepted words otherwise
+ */
+export function choiceFromEnv<T extends string>(
+  name: string,
+  choices: readonly T[],
+  env: NodeJS.ProcessEnv = process.env,
+): T | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (!(choices as readonly string[]).includes(value))
+    throw new Error(`${name} must be one of ${choices.join(', ')}; got "${value}"`);
+  return value as T;
+}
+
+/**
  * True when development defaults are allowed: `P2P_DEV=1` in the environment or `--dev` on the
  * command line. Without it every service refuses to start without its real keys (secure by
  * default); `npm start`, the e2e harness, the benchmarks and the tests pass it.

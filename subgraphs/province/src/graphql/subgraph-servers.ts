@@ -1,7 +1,14 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { PROVINCE_SUBGRAPHS, subgraphDocument, type ProvinceSubgraph } from '@p2p/schema';
+import {
+  PROVINCE_SUBGRAPHS,
+  contractVersionOf,
+  contractVersionTypeDefs,
+  subgraphDocument,
+  type ContractRelease,
+  type ProvinceSubgraph,
+} from '@p2p/schema';
 import { hubFormatError, inputErrorStatusPlugin, safeError } from '@p2p/runtime';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
@@ -24,13 +31,20 @@ export const SUBGRAPH_RESOLVERS: Record<ProvinceSubgraph, ResolverMap> = {
 /** One started Apollo Server per logical subgraph. */
 export type SubgraphServers = Record<ProvinceSubgraph, ApolloServer<ProvinceContext>>;
 
-/** Builds and starts the subgraph servers from the contract SDL, used as is, with the access rules of `access/`. */
-export async function startSubgraphServers(log: Logger): Promise<SubgraphServers> {
+/**
+ * Builds and starts the subgraph servers from the contract SDL, used as is, with the access rules
+ * of `access/`; each serves its contract version as `extend schema @contract(version: …)`.
+ * @param release `previous`: the previous minor's SDL (resolvers of what it lacks are unused) @default 'current'
+ */
+export async function startSubgraphServers(
+  log: Logger,
+  release: ContractRelease = 'current',
+): Promise<SubgraphServers> {
   const entries = await Promise.all(
     PROVINCE_SUBGRAPHS.map(async (name) => {
       const server = new ApolloServer<ProvinceContext>({
         schema: buildSubgraphSchema({
-          typeDefs: subgraphDocument(name),
+          typeDefs: [subgraphDocument(name, release), contractVersionTypeDefs(contractVersionOf(release))],
           resolvers: withAccessRules(SUBGRAPH_RESOLVERS[name]) as GraphQLResolverMap<unknown>,
         }),
         formatError: hubFormatError((err, path) =>

@@ -9,6 +9,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
 import type { ProvinceDatabase } from '../db/database.js';
+import type { ContractRelease } from '@p2p/schema';
 import { listenToOutbox } from './outbox-listener.js';
 import { OutboxFeed } from './outbox-feed.js';
 import { subscriptionSchemas, type ResolverGuard, type SubscriptionSubgraph } from './schema.js';
@@ -35,6 +36,8 @@ export interface SubscriptionServiceOptions {
   admit?: (req: IncomingMessage, context: ProvinceContext) => Promise<GraphQLFormattedError | undefined>;
   /** Wraps the served resolver maps (e.g. with the access rules used over HTTP). */
   guard?: ResolverGuard;
+  /** The contract served (as over HTTP). @default 'current' */
+  servedContract?: ContractRelease;
   log: Logger;
   /** @default 30_000 */
   safetyIntervalMs?: number;
@@ -67,7 +70,7 @@ export async function startSubscriptionService(
   await feed.start();
   const ws = serveSubscriptionsOverWebSocket({
     httpServer: options.httpServer,
-    schemas: subscriptionSchemas({ feed }, options.guard),
+    schemas: subscriptionSchemas({ feed }, options.guard, options.servedContract),
     contextFor: options.contextFor,
     ...(options.admit ? { admit: options.admit } : {}),
     log,

@@ -5,7 +5,12 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { subgraphDocument } from '@p2p/schema';
+import {
+  contractVersionOf,
+  contractVersionTypeDefs,
+  subgraphDocument,
+  type ContractRelease,
+} from '@p2p/schema';
 import { parse, type GraphQLSchema } from 'graphql';
 import { withAccessRules } from '../access/guarded-resolvers.js';
 import { SUBGRAPH_RESOLVERS } from '../graphql/subgraph-servers.js';
@@ -39,10 +44,14 @@ function merge(a: ResolverMap, b: ResolverMap): ResolverMap {
   return out as ResolverMap;
 }
 
-/** Builds the graphql-ws schema of each subgraph in {@link SUBSCRIPTION_SUBGRAPHS}. */
+/**
+ * Builds the graphql-ws schema of each subgraph in {@link SUBSCRIPTION_SUBGRAPHS}.
+ * @param release the contract served, as over HTTP @default 'current'
+ */
 export function subscriptionSchemas(
   source: SubscriptionSource,
   guard: ResolverGuard = withAccessRules,
+  release: ContractRelease = 'current',
 ): Record<SubscriptionSubgraph, GraphQLSchema> {
   const own = {
     transport: transportSubscriptionResolvers(source),
@@ -51,9 +60,10 @@ export function subscriptionSchemas(
   const build = (name: SubscriptionSubgraph) =>
     buildSubgraphSchema([
       {
-        typeDefs: subgraphDocument(name),
+        typeDefs: subgraphDocument(name, release),
         resolvers: guard(merge(SUBGRAPH_RESOLVERS[name], own[name])) as GraphQLResolverMap<unknown>,
       },
+      { typeDefs: contractVersionTypeDefs(contractVersionOf(release)) },
       {
         typeDefs: parse(WS_ONLY_TYPE_DEFS),
         resolvers: outboxHeadResolvers(source, SUBSCRIPTIONS_OF[name]) as GraphQLResolverMap<unknown>,

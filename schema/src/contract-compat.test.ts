@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { printSubgraphSchema, buildSubgraphSchema } from '@apollo/subgraph';
-import { subgraphDocument, subgraphSdl } from '@p2p/schema';
-import { contractIncompatibilities } from './schema-compat.js';
+import { subgraphDocument, subgraphSdl } from './contract.js';
+import { contractIncompatibilities } from './contract-compat.js';
 
 const served = (sdl: string) => parse(printSubgraphSchema(buildSubgraphSchema({ typeDefs: parse(sdl) })));
 

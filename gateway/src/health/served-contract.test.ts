@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import {
+  CONTRACT_VERSION,
+  contractVersionTypeDefs,
+  subgraphSdl,
+  type ContractRelease,
+  type ContractVersion,
+} from '@p2p/schema';
+import { loadShardedSubgraph } from '../shard/sharded-subgraph.js';
+import { judgeServedContract } from './served-contract.js';
+
+const transport = loadShardedSubgraph('transport');
+const { major, minor } = CONTRACT_VERSION;
+
+/** The `_service { sdl }` a province serves: `sdl` (or a release's) declaring `version` (none: no declaration). */
+function served(version: ContractVersion | null, release: ContractRelease = 'current', sdl?: string): string {
+  const typeDefs = [parse(sdl ?? subgraphSdl('transport', release))];
+  if (version) typeDefs.push(contractVersionTypeDefs(version));
+  const schema = buildSubgraphSchema({ typeDefs });
+  // The text `_service { sdl }` carries (federation's printer keeps the schema directives).
+  const sdlField = schema.getQueryType()!.getFields()._service!;
+  return (sdlField.resolve!(undefined, {}, undefined, undefined as never) as { sdl: string }).sdl;
+}
+
+describe('judgeServedContract', () => {
+  it('should accept the current minor, and a province that declares no version when it keeps the contract', () => {
+    expect(judgeServedContract(transport, served(CONTRACT_VERSION))).toEqual({
+      version: `${major}.${minor}`,
+      problems: [],
+      lacking: [],
+    });
+    expect(judgeServedContract(transport, served(null))).toMatchObject({ version: null, problems: [] });
+    const undeclaredOld = judgeServedContract(transport, served(null, 'previous'));
+    expect(undeclaredOld.problems).toContain('Trip.runs is missing');
+  });
+
+  it('should accept the previous minor, naming what it lacks and keeping its schema for the fetch check', () => {
+    const verdict = judgeServedContract(transport, served({ major, minor: minor - 1 }, 'previous'));
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.version).toBe(`${major}.${minor - 1}`);
+    expect(verdict.lacking).toEqual(
+      expect.arrayContaining([
+        'Trip.runs is missing',
+        'type TripRunInput is missing',
+        'PlanTripInput.runs is missing',
+      ]),
+    );
+    expect(verdict.schema?.getType('Trip')).toBeDefined();
+  });
+
+  it('should refuse a previous minor that changed or dropped what that minor had, or changed what it added', () => {
+    const base = subgraphSdl('transport', 'previous');
+    const dropped = served(
+      { major, minor: minor - 1 },
+      'previous',
+      base.replace('  vehicleCode: String!\n', ''),
+    );
+    expect(judgeServedContract(transport, dropped).problems).toContain('Trip.vehicleCode is missing');
+    const changed = served(
+      { major, minor: minor - 1 },
+      'previous',
+      base.replace('  capacity: Int!\n', '  capacity: Int!\n  runs: [String!]!\n'),
+    );
+    expect(judgeServedContract(transport, changed).problems).toContain(
+      'Trip.runs is [String!]!, the contract says [Trip!]!',
+    );
+  });
+
+  it('should accept the next minor with extra fields and refuse one that drops a field', () => {
+    const next = subgraphSdl('transport').replace(
+      '  capacity: Int!\n',
+      '  capacity: Int!\n  driverName: String\n',
+    );
+    expect(
+      judgeServedContract(transport, served({ major, minor: minor + 1 }, 'current', next)).problems,
+    ).toEqual([]);
+    const broken = subgraphSdl('transport').replace('  capacity: Int!\n', '');
+    expect(
+      judgeServedContract(transport, served({ major, minor: minor + 1 }, 'current', broken)).problems,
+    ).toEqual(['Trip.capacity is missing']);
+  });
+
+  it('should refuse another major, a minor further away, and an unreadable version', () => {
+    expect(judgeServedContract(transport, served({ major: major + 1, minor: 0 })).problems[0]).toMatch(
+      /another major/,
+    );
+    expect(judgeServedContract(transport, served({ major, minor: minor + 2 })).problems[0]).toMatch(
+      /more than one minor ahead/,
+    );
+    // Without the previous minor's snapshot (a gateway built with no `previous`), no older minor is accepted.
+    const noSnapshot = loadShardedSubgraph('transport', transport.contract, null);
+    expect(
+      judgeServedContract(noSnapshot, served({ major, minor: minor - 1 }, 'previous')).problems[0],
+    ).toMatch(/more than one minor behind/);
+    const unreadable = `${subgraphSdl('transport')}\ndirective @contract(version: String!) on SCHEMA\nextend schema @contract(version: "latest")`;
+    expect(judgeServedContract(transport, unreadable).problems).toEqual([
+      'its @contract version is not MAJOR.MINOR',
+    ]);
+    expect(judgeServedContract(transport, 'type {').problems).toEqual(['served SDL does not parse']);
+  });
+});

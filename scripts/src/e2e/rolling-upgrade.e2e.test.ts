@@ -1,0 +1,190 @@
+/**
+ * A rolling upgrade (#18.4): Hebei runs the current province service (contract 1.1) while Guangxi
+ * runs "the previous release", the same service started with SERVED_CONTRACT=previous so that it
+ * serves the previous minor's SDL (`schema/sdl/previous/`, contract 1.0: what was released before
+ * #15, e.g. without `Trip.runs`). There is no older build in the repository; this stands in for
+ * the old binary at the contract level (its database is migrated to head, as in an upgrade whose
+ * migrations ran first). Then Guangxi "is upgraded" (restarted on the current contract) while the
+ * gateway keeps running.
+ */
+import { graphqlData, graphqlRequest } from '@p2p/runtime';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startFederation, type RunningFederation } from '../harness/federation.js';
+
+const HEBEI = '130000';
+const GUANGXI = '450000';
+
+interface ProvinceDetails {
+  code: string;
+  state: string;
+  contract: string[];
+  lacking: string[];
+}
+
+describe('rolling upgrade: a province one contract minor behind, then upgraded', () => {
+  let hub: RunningFederation;
+  const admin = () => ({ authorization: `Bearer ${hub.adminToken}` });
+  const details = async (): Promise<ProvinceDetails[]> => {
+    const res = await fetch(new URL('/health/details', hub.gatewayUrl), { headers: admin() });
+    return ((await res.json()) as { provinces: ProvinceDetails[] }).provinces;
+  };
+  const ministry = () => hub.authorization('ministry');
+  const plan = async (province: string, origin: string, vehicleCode: string, extra = {}) =>
+    graphqlRequest<{ planTrip: { id: string } }>(
+      hub.gatewayUrl,
+      'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }',
+      {
+        i: {
+          mode: 'BUS',
+          vehicleCode,
+          origin,
+          destination: '110105',
+          departureAt: '2030-03-01T08:00:00+08:00',
+          expectedArrivalAt: '2030-03-01T20:00:00+08:00',
+          capacity: 40,
+          ...extra,
+        },
+      },
+      await hub.authorization('province', province),
+    );
+  const tripsQuery = (fields: string) =>
+    `{ trips(destination: "110000", first: 20) { edges { node { id ${fields} } } } }`;
+
+  beforeAll(async () => {
+    hub = await startFederation({
+      provinces: [HEBEI, GUANGXI],
+      provinceEnv: { [GUANGXI]: { SERVED_CONTRACT: 'previous' } },
+      gatewayEnv: { HEALTH_CHECK_INTERVAL_MS: '500' },
+    });
+  }, 60_000);
+  afterAll(() => hub?.close());
+
+  it('should route to both provinces, refuse only what the previous minor lacks, and take the upgraded one back', async () => {
+    // The gateway's view while Guangxi is behind: up, on 1.0, lacking what 1.1 added.
+    const before = await details();
+    expect(before.find((p) => p.code === HEBEI)).toMatchObject({
+      state: 'up',
+      contract: ['1.1'],
+      lacking: [],
+    });
+    const guangxi = before.find((p) => p.code === GUANGXI)!;
+    expect(guangxi).toMatchObject({ state: 'up', contract: ['1.0'] });
+    expect(guangxi.lacking).toContain('transport: Trip.runs is missing');
+    // The public /health says up/down only: a province one minor behind is up, its version not shown.
+    const publicHealth = await (await fetch(new URL('/health', hub.gatewayUrl))).json();
+    expect(publicHealth.provinces).toEqual([
+      { code: HEBEI, state: 'up' },
+      { code: GUANGXI, state: 'up' },
+    ]);
+    expect(JSON.stringify(publicHealth)).not.toContain('1.0');
+    const metrics = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
+    expect(metrics).toContain(`p2p_gateway_province_contract{province="${GUANGXI}",version="1.0"} 1`);
+    expect(metrics).toMatch(
+      new RegExp(`p2p_gateway_province_contract_lacking\\{province="${GUANGXI}"\\} [1-9]`),
+    );
+
+    const client = createClient({
+      url: hub.gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: await ministry(),
+    });
+    const events: { kind: string; trip: { id: string } }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe<{ arrivals: { kind: string; trip: { id: string } } }>(
+        { query: 'subscription { arrivals(destination: "110000") { kind trip { id } } }' },
+        { next: (r) => void (r.data && events.push(r.data.arrivals)), error: reject, complete: () => {} },
+      );
+      setTimeout(resolve, 1_000); // subscribed from now
+    });
+    const eventsFor = async (ids: string[]) => {
+      const deadline = Date.now() + 15_000;
+      const seen = () => ids.every((id) => events.some((e) => e.trip.id === id && e.kind === 'PLANNED'));
+      while (!seen() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return seen();
+    };
+
+    try {
+      // Mutations routed to the province on 1.0 work; its subscription events arrive.
+      const hebeiTrip = (await plan(HEBEI, '130426', '冀D·U0001')).data!.planTrip.id;
+      const guangxiTrip = (await plan(GUANGXI, '450203', '桂B·U0001')).data!.planTrip.id;
+      expect(await eventsFor([hebeiTrip, guangxiTrip])).toBe(true);
+
+      // Fields both minors have: both provinces answer, no error.
+      const common = await graphqlRequest<{ trips: { edges: { node: { id: string } }[] } }>(
+        hub.gatewayUrl,
+        tripsQuery('vehicleCode organizer { code }'),
+        {},
+        await ministry(),
+      );
+      expect(common.errors).toBeUndefined();
+      expect(common.data!.trips.edges.map((e) => e.node.id).sort()).toEqual([hebeiTrip, guangxiTrip].sort());
+
+      // A field 1.1 added: Hebei answers, Guangxi's part is a PROVINCE_INCOMPATIBLE error at the path.
+      const newer = await graphqlRequest<{
+        trips: { edges: { node: { id: string; runs: { id: string }[] } }[] };
+      }>(hub.gatewayUrl, tripsQuery('runs { id }'), {}, await ministry());
+      expect(newer.data!.trips.edges.map((e) => e.node)).toEqual([
+        { id: hebeiTrip, runs: [{ id: hebeiTrip }] },
+      ]);
+      expect(newer.errors).toEqual([
+        expect.objectContaining({
+          path: ['trips'],
+          message: expect.stringContaining('Cannot query field "runs" on type "Trip"'),
+          extensions: expect.objectContaining({ code: 'PROVINCE_INCOMPATIBLE', province: GUANGXI }),
+        }),
+      ]);
+
+      // A mutation whose input uses a field 1.1 added is not sent to Guangxi: refused, nothing written.
+      const shuttle = await plan(GUANGXI, '450203', '桂B·U0002', {
+        runs: [{ departureAt: '2030-03-02T08:00:00+08:00', expectedArrivalAt: '2030-03-02T20:00:00+08:00' }],
+      });
+      expect(shuttle.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVINCE_INCOMPATIBLE',
+        province: GUANGXI,
+      });
+      expect(shuttle.errors?.[0]?.message).toContain('Field "runs" is not defined by type "PlanTripInput"');
+      expect(JSON.stringify(shuttle.errors)).not.toContain('桂B');
+      const after = await graphqlData<{ trips: { edges: unknown[] } }>(
+        hub.gatewayUrl,
+        tripsQuery('vehicleCode'),
+        {},
+        await ministry(),
+      );
+      expect(after.trips.edges).toHaveLength(2);
+      const refusals = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
+      const behind = new RegExp(
+        `p2p_gateway_province_errors_total\\{province="${GUANGXI}",subgraph="transport",reason="behind"\\} (\\d+)`,
+      ).exec(refusals);
+      expect(Number(behind?.[1])).toBeGreaterThanOrEqual(2); // the trips part and the planTrip
+
+      // Guangxi is upgraded: restarted on the current contract, the gateway keeps running.
+      await hub.stopProvince(GUANGXI);
+      await hub.startProvince(GUANGXI, { env: { SERVED_CONTRACT: 'current' } });
+      const deadline = Date.now() + 10_000;
+      let upgraded: ProvinceDetails | undefined;
+      while (Date.now() < deadline) {
+        upgraded = (await details()).find((p) => p.code === GUANGXI);
+        if (upgraded?.state === 'up' && upgraded.contract[0] === '1.1') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(upgraded).toMatchObject({ state: 'up', contract: ['1.1'], lacking: [] });
+
+      // After its next health probe the gateway routes the new field to it.
+      const both = await graphqlRequest<{
+        trips: { edges: { node: { id: string; runs: { id: string }[] } }[] };
+      }>(hub.gatewayUrl, tripsQuery('runs { id }'), {}, await ministry());
+      expect(both.errors).toBeUndefined();
+      expect(both.data!.trips.edges.map((e) => e.node.id).sort()).toEqual([hebeiTrip, guangxiTrip].sort());
+      expect(both.data!.trips.edges.find((e) => e.node.id === guangxiTrip)!.node.runs).toEqual([
+        { id: guangxiTrip },
+      ]);
+      // ...and the subscription opened before the upgrade still delivers Guangxi's events.
+      const later = (await plan(GUANGXI, '450203', '桂B·U0003')).data!.planTrip.id;
+      expect(await eventsFor([later])).toBe(true);
+    } finally {
+      await client.dispose();
+    }
+  }, 60_000);
+});
