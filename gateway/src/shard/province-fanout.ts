@@ -1,3 +1,4 @@
+import { addSpanEvent } from '@p2p/runtime';
 import type { ProvinceAnswer, ProvinceRequest } from './province-client.js';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 import type { MergeScope } from './merge-answers.js';
@@ -19,9 +20,13 @@ export async function askProvince(
   mutation: boolean,
 ): Promise<ProvinceResult> {
   const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
-  if (!url) return { province, failure: 'not_connected' };
-  if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
-  if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
+  const skipped = (failure: ProvinceFailure): ProvinceResult => {
+    addSpanEvent('province.skipped', { 'p2p.province': province, 'p2p.failure': failure });
+    return { province, failure };
+  };
+  if (!url) return skipped('not_connected');
+  if (ctx.registry.isIncompatible(province)) return skipped('incompatible');
+  if (ctx.breaker && !(await ctx.breaker.available(province))) return skipped('down');
   try {
     return {
       province,

@@ -29,3 +29,4 @@ export {
 } from './province-storage.js';
 export { federationTokens, type FederationTokens } from './federation-auth.js';
 export { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';
+export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.js';

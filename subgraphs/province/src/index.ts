@@ -185,6 +185,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   const httpServer = createHttpServer({
     servers,
     log,
+    province,
     admit: admission.admit,
     relay,
     contextFor: (subgraph) =>
