@@ -7,7 +7,12 @@
  * this process.
  *
  *   node --conditions=source --import tsx scripts/src/bench/tracing-cost.ts \
- *     [--requests 600] [--warmup 100] [--trips 10] [--concurrency 8] [--database postgres://…]
+ *     [--requests 600] [--warmup 100] [--trips 10] [--concurrency 8] [--database postgres://…] \
+ *     [--sampler parentbased_always_on]
+ *
+ * `--sampler always_off` keeps tracing registered (context manager, propagation) but records no
+ * span: the cost of the context propagation alone (Node 20's AsyncLocalStorage runs on promise
+ * hooks), apart from making and exporting spans.
  *
  * Real processes (harness), two provinces each (Guangxi, Henan), each over its own fresh database
  * (PostgreSQL with `--database` or DATABASE_URL, else PGlite), the same data entered through the
@@ -15,6 +20,7 @@
  * interleaved in rounds of 20 (off, on, off, on…) so that whatever else the machine does weighs on
  * both alike: first one at a time (latency p50/p95), then `--concurrency` in flight (throughput).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { residentIdFrom } from '@p2p/schema';
 import { graphqlData } from '@p2p/runtime';
@@ -23,6 +29,7 @@ import { startOtlpCollector } from '../harness/otlp-collector.js';
 import { GraphQLClient } from './graphql-client.js';
 import { formatMs, LatencyRecorder } from './latency.js';
 import { tripsToDestination } from './operations.js';
+import { serviceMemory } from './service-usage.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +38,7 @@ const { values: args } = parseArgs({
     trips: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
     database: { type: 'string', default: process.env.DATABASE_URL ?? '' },
+    sampler: { type: 'string', default: 'parentbased_always_on' },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -97,6 +105,25 @@ interface Side {
   errors: number;
 }
 
+/**
+ * CPU milliseconds used so far by the services of each federation (/proc, see service-usage.ts),
+ * split by whether the process was started with tracing: CPU per request hardly moves when other
+ * work shares the machine, unlike latencies.
+ */
+function cpuBySide(): Record<'off' | 'on', { gateway: number; others: number }> {
+  const out = { off: { gateway: 0, others: 0 }, on: { gateway: 0, others: 0 } };
+  for (const m of serviceMemory()) {
+    let env = '';
+    try {
+      env = readFileSync(`/proc/${m.pid}/environ`, 'utf8');
+    } catch {}
+    const side = out[env.includes('OTEL_EXPORTER_OTLP_ENDPOINT=') ? 'on' : 'off'];
+    if (m.service === 'gateway') side.gateway += m.cpuMs;
+    else side.others += m.cpuMs;
+  }
+  return out;
+}
+
 async function sendOne(side: Side, record?: LatencyRecorder): Promise<void> {
   const started = performance.now();
   const outcome = await side.client.send(tripsToDestination(DESTINATION));
@@ -107,7 +134,9 @@ async function sendOne(side: Side, record?: LatencyRecorder): Promise<void> {
 async function main(): Promise<void> {
   const sink = await startOtlpCollector();
   const databaseUrl = args.database || '';
-  say(`# tracing on vs off: ${REQUESTS} trips queries each, ${databaseUrl ? 'PostgreSQL' : 'PGlite'}`);
+  say(
+    `# tracing on (OTEL_TRACES_SAMPLER=${args.sampler}) vs off: ${REQUESTS} trips queries each, ${databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
+  );
   const common = {
     provinces: ORIGINS.map((o) => o.province),
     databaseUrl,
@@ -116,7 +145,10 @@ async function main(): Promise<void> {
   const off = await startFederation(common);
   let on: RunningFederation | undefined;
   try {
-    on = await startFederation({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } });
+    on = await startFederation({
+      ...common,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: args.sampler },
+    });
     await Promise.all([seed(off), seed(on)]);
     const sides: Side[] = [];
     for (const [name, federation] of [
@@ -137,8 +169,12 @@ async function main(): Promise<void> {
       });
     }
     for (const side of sides) for (let i = 0; i < WARMUP; i++) await sendOne(side);
+    const cpuBefore = cpuBySide();
     for (let done = 0; done < REQUESTS; done += ROUND)
       for (const side of sides) for (let i = 0; i < ROUND; i++) await sendOne(side, side.sequential);
+    const cpuAfter = cpuBySide();
+    const cpu = (side: 'off' | 'on', part: 'gateway' | 'others') =>
+      (cpuAfter[side][part] - cpuBefore[side][part]) / REQUESTS;
     for (let done = 0; done < REQUESTS; done += ROUND * CONCURRENCY)
       for (const side of sides) {
         const started = performance.now();
@@ -166,6 +202,14 @@ async function main(): Promise<void> {
       );
     say(
       `| on/off  |  | ${(b.p50 / a.p50).toFixed(2)} | ${(b.p95 / a.p95).toFixed(2)} | ${(b.mean / a.mean).toFixed(2)} | ${(rate(onSide) / rate(offSide)).toFixed(2)} |  |`,
+    );
+    say('');
+    say('| tracing | gateway CPU ms/request | provinces + national CPU ms/request |');
+    say('| ------- | ---------------------- | ----------------------------------- |');
+    for (const side of ['off', 'on'] as const)
+      say(`| ${side.padEnd(7)} | ${cpu(side, 'gateway').toFixed(2)} | ${cpu(side, 'others').toFixed(2)} |`);
+    say(
+      `| on/off  | ${(cpu('on', 'gateway') / cpu('off', 'gateway')).toFixed(2)} | ${(cpu('on', 'others') / cpu('off', 'others')).toFixed(2)} |`,
     );
     await on.close();
     say(
