@@ -118,11 +118,13 @@ describe.skipIf(!servicesExist)(
       }, `the trace of ${operationName}`);
 
     it('should make one trace from the gateway through each province fetch to the province and its SQL', async () => {
+      // A client's own traceparent is not followed: the gateway roots a trace of its own.
+      const forged = '4bf92f3577b34da6a3ce929d0e0e4736';
       const answer = await graphqlData<{ trips: { edges: { node: { vehicleCode: string } }[] } }>(
         federation.gatewayUrl,
         TRIPS,
         { destination: DESTINATION },
-        await federation.authorization('ministry'),
+        { ...(await federation.authorization('ministry')), traceparent: `00-${forged}-00f067aa0ba902b7-01` },
       );
       expect(answer.trips.edges.map((e) => e.node.vehicleCode).sort()).toEqual(
         ORIGINS.map((o) => o.vehicle).sort(),
@@ -142,6 +144,7 @@ describe.skipIf(!servicesExist)(
       };
 
       // The gateway's root: its HTTP server span, with no parent; Apollo's spans under it.
+      expect(collector.spans.some((s) => s.traceId === forged)).toBe(false);
       const roots = spans.filter((s) => s.parentSpanId === '');
       expect(roots).toHaveLength(1);
       const root = roots[0]!;
