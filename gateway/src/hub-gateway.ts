@@ -5,7 +5,7 @@ import { loadShardedSubgraph, type ShardedSubgraph } from './shard/sharded-subgr
 import type { ProvinceRegistry } from './shard/province-registry.js';
 import type { ProvinceClient } from './shard/province-client.js';
 import type { ProvinceBreaker } from './shard/province-breaker.js';
-import type { Logger } from '@p2p/runtime';
+import { withTraceHeaders, type Logger } from '@p2p/runtime';
 
 /** Options of {@link createHubGateway}. */
 export interface HubGatewayOptions {
@@ -71,7 +71,14 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
       const target =
         overrides[name] ??
         (name === 'national' && options.nationalUrl ? graphqlEndpoint(options.nationalUrl) : url);
-      return new RemoteGraphQLDataSource({ url: target });
+      return new RemoteGraphQLDataSource({
+        url: target,
+        // The trace crosses this hop too: national serves the fetch in a span of the operation's trace.
+        willSendRequest({ request }) {
+          for (const [name, value] of Object.entries(withTraceHeaders<Record<string, string>>({})))
+            request.http?.headers.set(name, value);
+        },
+      });
     },
   });
   return { gateway, routers };

@@ -6,13 +6,15 @@
  * ADMIN_PORT is set). Without real keys it refuses to start (exit 1, naming the missing setting)
  * unless P2P_DEV=1 or --dev is given. SIGINT/SIGTERM close it.
  */
-import { createLogger } from '@p2p/runtime';
+import { createLogger, startTracing } from '@p2p/runtime';
 import { gatewayOptionsFromEnv } from './config.js';
 import { startGateway } from './index.js';
 
 const logger = createLogger({ base: { component: 'gateway' } });
 
 try {
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md).
+  const tracing = await startTracing({ serviceName: 'p2p-gateway', logger });
   const options = gatewayOptionsFromEnv();
   const gateway = await startGateway({ ...options, logger });
   let stopping = false;
@@ -20,13 +22,16 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    gateway.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ error: (err as Error).message }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .close()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ error: (err as Error).message }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -100,6 +100,13 @@ async function main(): Promise<void> {
       provinces: Object.fromEntries(options.provinces.map((code) => [code, devProvincePort(code)])),
     },
     onLog: serviceLog(options.verbose),
+    // The launcher's OTEL_* settings reach every service (tracing: docs/tracing.md); each keeps its own service name.
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(
+        (e): e is [string, string] =>
+          e[0].startsWith('OTEL_') && e[0] !== 'OTEL_SERVICE_NAME' && e[1] !== undefined,
+      ),
+    ),
     // Development mode (P2P_DEV=1): the public development keys are accepted; never in production.
     development: true,
   });

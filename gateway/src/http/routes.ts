@@ -6,6 +6,7 @@ import {
   safeError,
   sendError,
   sendJson,
+  serveInSpan,
   type Logger,
 } from '@p2p/runtime';
 import type { ProvinceRegistry } from '../shard/province-registry.js';
@@ -91,7 +92,10 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
       if (method === 'GET' && wantsHtml(req) && !url.searchParams.has('query')) return sendLandingPage(res);
       if (method !== 'GET' && method !== 'POST')
         return sendError(res, methodNotAllowed(method, ['GET', 'POST']));
-      return options.graphql(req, res);
+      // One trace per client request, rooted here (a client's own `traceparent` is not followed).
+      return serveInSpan(req, res, { name: `${method} /graphql`, route: '/graphql', parent: 'root' }, () =>
+        options.graphql(req, res),
+      );
     }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
     if (path === '/') return sendLandingPage(res);

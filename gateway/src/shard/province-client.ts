@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Caller } from '@p2p/schema';
 import type { CallerAssertions } from '../auth/caller-assertions.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { silentLogger, type Logger } from '@p2p/runtime';
+import { inChildSpan, silentLogger, SpanKind, withTraceHeaders, type Logger, type Span } from '@p2p/runtime';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 
 /** A GraphQL request to one province. */
@@ -68,10 +68,34 @@ export class ProvinceClient {
    * Sends one request; resolves with the province's GraphQL answer (which may carry errors).
    * @throws ProvinceFetchError when no GraphQL answer came back in time.
    */
-  async send(
+  send(
+    target: ProvinceTarget,
+    body: ProvinceRequest,
+    how: { mutation: boolean; caller?: Caller | null },
+  ): Promise<ProvinceAnswer> {
+    // One CLIENT span per fetch (retry included) in the operation's trace; its `traceparent` goes
+    // to the province, whose server span is its child. Ids and codes only: never the variables.
+    return inChildSpan(
+      'province.fetch',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'p2p.province': target.province,
+          'p2p.subgraph': target.subgraph,
+          'p2p.mutation': how.mutation,
+          'http.request.method': 'POST',
+          'url.full': target.url,
+        },
+      },
+      (span) => this.sendWithRetry(target, body, how, span),
+    );
+  }
+
+  private async sendWithRetry(
     target: ProvinceTarget,
     body: ProvinceRequest,
     { mutation, caller }: { mutation: boolean; caller?: Caller | null },
+    span: Span | undefined,
   ): Promise<ProvinceAnswer> {
     const started = performance.now();
     const deadline = started + this.timeoutMs;
@@ -79,8 +103,9 @@ export class ProvinceClient {
     for (;;) {
       attempt++;
       try {
-        const answer = await this.once(target, body, deadline - performance.now(), caller);
+        const answer = await this.once(target, body, deadline - performance.now(), caller, span);
         this.observe(target, started, 'ok');
+        span?.setAttribute('p2p.attempts', attempt);
         return answer;
       } catch (err) {
         const failure =
@@ -100,6 +125,7 @@ export class ProvinceClient {
           continue;
         }
         this.observe(target, started, 'error');
+        span?.setAttributes({ 'p2p.attempts': attempt, 'p2p.failure': failure.reason });
         this.options.metrics?.provinceErrors.inc({
           province: target.province,
           subgraph: target.subgraph,
@@ -126,6 +152,7 @@ export class ProvinceClient {
     body: ProvinceRequest,
     budgetMs: number,
     caller: Caller | null | undefined,
+    span: Span | undefined,
   ): Promise<ProvinceAnswer> {
     const timeout = Math.max(1, Math.floor(budgetMs));
     const text = JSON.stringify(body);
@@ -141,13 +168,18 @@ export class ProvinceClient {
       const res = await request(target.url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization },
+        headers: withTraceHeaders({
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...authorization,
+        }),
         body: text,
         signal: AbortSignal.timeout(timeout),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
       status = res.statusCode;
+      span?.setAttribute('http.response.status_code', status);
       answerText = await res.body.text();
     } catch (err) {
       const name = (err as { name?: string; code?: string }).name ?? '';

@@ -1,3 +1,4 @@
+import { addSpanEvent } from '@p2p/runtime';
 import type { ProvinceAnswer, ProvinceRequest } from './province-client.js';
 import { ProvinceFetchError, type ProvinceFailure } from './province-errors.js';
 import type { MergeScope } from './merge-answers.js';
@@ -21,15 +22,19 @@ export async function askProvince(
   mutation: boolean,
 ): Promise<ProvinceResult> {
   const url = ctx.registry.subgraphUrl(province, ctx.subgraph.name);
-  if (!url) return { province, failure: 'not_connected' };
-  if (ctx.registry.isIncompatible(province)) return { province, failure: 'incompatible' };
+  const skipped = (failure: ProvinceFailure, detail?: string): ProvinceResult => {
+    addSpanEvent('province.skipped', { 'p2p.province': province, 'p2p.failure': failure });
+    return detail === undefined ? { province, failure } : { province, failure, detail };
+  };
+  if (!url) return skipped('not_connected');
+  if (ctx.registry.isIncompatible(province)) return skipped('incompatible');
   const lagging = ctx.registry.laggingSchema(province, ctx.subgraph.name);
   const lacks = lagging && whatProvinceLacks(lagging, body);
   if (lacks) {
     ctx.client.countNotSent({ province, subgraph: ctx.subgraph.name }, 'behind');
-    return { province, failure: 'behind', detail: lacks };
+    return skipped('behind', lacks);
   }
-  if (ctx.breaker && !(await ctx.breaker.available(province))) return { province, failure: 'down' };
+  if (ctx.breaker && !(await ctx.breaker.available(province))) return skipped('down');
   try {
     return {
       province,

@@ -22,6 +22,8 @@ export interface FederationOptions {
    * @default process.env.DATABASE_URL
    */
   databaseUrl?: string;
+  /** Extra env for every service (e.g. the `OTEL_*` tracing settings), under the per-service ones. */
+  env?: Record<string, string>;
   /** Extra env for the gateway (auth, limits...). */
   gatewayEnv?: Record<string, string>;
   /** Extra env per province code (e.g. `{ '450000': { NUCLEIC_ACID_VALID_DAYS: '7' } }`). */
@@ -185,7 +187,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     startService({
       name,
       entry,
-      env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...env },
+      env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...options.env, ...env },
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
       ...(options.onLog

@@ -30,3 +30,4 @@ export {
 export { federationTokens, type FederationTokens } from './federation-auth.js';
 export { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';
 export { BUILT_RELEASE_GUARD_ARGS, BUILT_RELEASE_GUARD_REFUSAL } from './built-release-guard.js';
+export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.js';

@@ -127,10 +127,14 @@ function installExitHook(): void {
   }
 }
 
-/** The child's env: the launcher's env without the contract variables, plus the service's own. */
+/**
+ * The child's env: the launcher's env without the contract variables (nor any `OTEL_*`: tracing is
+ * on only where a test or the launcher asks for it), plus the service's own.
+ */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CONTRACT_ENV) delete base[name];
+  for (const name of Object.keys(base)) if (name.startsWith('OTEL_')) delete base[name];
   return { ...base, ...env };
 }
 

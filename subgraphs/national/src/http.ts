@@ -13,6 +13,7 @@ import {
   safeError,
   sendError,
   sendJson,
+  serveInSpan,
   type Logger,
 } from '@p2p/runtime';
 
@@ -38,10 +39,13 @@ export function nationalRequestListener(
     if (url.pathname !== '/graphql') return sendError(res, noSuchPath(url.pathname, ['/graphql', '/health']));
     if (method !== 'GET' && method !== 'POST')
       return sendError(res, methodNotAllowed(method, ['GET', 'POST']));
-    answerGraphQL(server, req, res, {
-      context: async () => ({}),
-      maxBodyBytes: options.maxBodyBytes,
-    }).catch((error: unknown) => {
+    // A request of a trace the gateway started is served in a span of that trace.
+    serveInSpan(req, res, { name: `${method} /graphql`, route: '/graphql', parent: 'remote' }, () =>
+      answerGraphQL(server, req, res, {
+        context: async () => ({}),
+        maxBodyBytes: options.maxBodyBytes,
+      }),
+    ).catch((error: unknown) => {
       options.logger.error({ err: safeError(error) }, 'request failed');
       if (res.headersSent) res.destroy();
       else sendError(res, internalError());

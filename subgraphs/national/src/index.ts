@@ -11,6 +11,7 @@ import {
   hubFormatError,
   inputErrorStatusPlugin,
   listen,
+  operationSpanPlugin,
   safeError,
   type Logger,
 } from '@p2p/runtime';
@@ -60,7 +61,7 @@ export async function startNational(options: NationalOptions = {}): Promise<Runn
     ),
     includeStacktraceInErrorResponses: false,
     logger: logger.child({ source: 'apollo' }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputErrorStatusPlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), inputErrorStatusPlugin, operationSpanPlugin],
   });
   await apollo.start();
   httpServer.on('request', nationalRequestListener(apollo, { logger }));

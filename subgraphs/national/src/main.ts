@@ -4,7 +4,7 @@
  * 127.0.0.1). Prints one JSON line `{"level":"info","msg":"listening","url":...}` when ready
  * and stops cleanly on SIGINT/SIGTERM.
  */
-import { createLogger, integerFromEnv } from '@p2p/runtime';
+import { createLogger, integerFromEnv, startTracing, type Tracing } from '@p2p/runtime';
 import { startNational, type RunningNational } from './index.js';
 
 const logger = createLogger({ base: { component: 'national' } });
@@ -18,6 +18,7 @@ try {
 }
 
 let national: RunningNational | undefined;
+let tracing: Tracing | undefined;
 let stopping = false;
 
 /** Stops on the first signal, even one that arrives while starting or right after `listening`. */
@@ -25,19 +26,23 @@ function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
-  (national?.close() ?? Promise.resolve()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ error: String(error) }, 'stop failed');
-      process.exit(1);
-    },
-  );
+  (national?.close() ?? Promise.resolve())
+    .then(() => tracing?.shutdown())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ error: String(error) }, 'stop failed');
+        process.exit(1);
+      },
+    );
 }
 // Installed before the `listening` line: a launcher may signal as soon as it reads it.
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 try {
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md).
+  tracing = await startTracing({ serviceName: 'p2p-national', logger });
   national = await startNational({ port, host: process.env.HOST || '127.0.0.1', logger });
   // Written whatever LOG_LEVEL says: launchers wait for this line.
   if (!stopping)

@@ -11,6 +11,7 @@ import {
   safeError,
   sendError,
   sendJson,
+  serveInSpan,
   type Logger,
 } from '@p2p/runtime';
 import type { GraphQLFormattedError } from 'graphql';
@@ -41,6 +42,8 @@ export interface HttpServerOptions {
   /** Serves the relay's paths (`relay/relay-http.ts`); absent: they are unknown paths. */
   relay?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
   log: Logger;
+  /** The province's code, on its server spans (`p2p.province`). */
+  province?: string;
 }
 
 const GRAPHQL_PATH = new RegExp(`^/(${PROVINCE_SUBGRAPHS.join('|')})/graphql/?$`);
@@ -54,28 +57,44 @@ const RELAY_PATH = /^\/relay\/(events|apply|inbox)$/;
  * `http.Server`, so WebSocket upgrades can be attached to the same port.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
+  const attributes = options.province ? { 'p2p.province': options.province } : {};
   const server = createServer((req, res) => {
     const started = performance.now();
-    handle(options, req, res)
-      .catch((err: unknown) => {
-        options.log.error({ err: safeError(err) }, 'request failed');
-        if (!res.headersSent) sendError(res, internalError());
-        else res.destroy();
-      })
-      .finally(() => {
-        options.log.debug(
-          {
-            method: req.method,
-            path: req.url?.split('?')[0],
-            status: res.statusCode,
-            ms: Math.round(performance.now() - started),
-          },
-          'request',
-        );
-      });
+    const route = routeOf(req);
+    // A request of a trace the gateway started (its `traceparent`) is served in a span of that
+    // trace; any other (health checks, untraced callers) is served as is.
+    void serveInSpan(
+      req,
+      res,
+      { name: `${req.method ?? 'GET'} ${route}`, route, attributes, parent: 'remote' },
+      () =>
+        handle(options, req, res)
+          .catch((err: unknown) => {
+            options.log.error({ err: safeError(err) }, 'request failed');
+            if (!res.headersSent) sendError(res, internalError());
+            else res.destroy();
+          })
+          .finally(() => {
+            options.log.debug(
+              {
+                method: req.method,
+                path: req.url?.split('?')[0],
+                status: res.statusCode,
+                ms: Math.round(performance.now() - started),
+              },
+              'request',
+            );
+          }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/** The route of a request for its span's name: one of the served paths, or `other`. */
+function routeOf(req: IncomingMessage): string {
+  const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+  return GRAPHQL_PATH.test(path) || RELAY_PATH.test(path) || path === '/health' ? path : 'other';
 }
 
 async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -200,6 +200,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   const httpServer = createHttpServer({
     servers,
     log,
+    province,
     admit: admission.admit,
     relay,
     contextFor: (subgraph) =>

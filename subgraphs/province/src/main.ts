@@ -14,7 +14,7 @@
  * Prints one JSON line `{"level":"info","msg":"listening","province":…,"url":…}` once listening;
  * SIGINT/SIGTERM close it cleanly.
  */
-import { choiceFromEnv, createLogger, developmentMode, integerFromEnv } from '@p2p/runtime';
+import { choiceFromEnv, createLogger, developmentMode, integerFromEnv, startTracing } from '@p2p/runtime';
 import { epidemicSettingsFromEnv } from './health/epidemic-settings.js';
 import { assertProvinceCode, startProvince } from './index.js';
 
@@ -22,6 +22,9 @@ async function main(): Promise<void> {
   const province = assertProvinceCode(process.env.PROVINCE ?? '');
   const development = developmentMode();
   const log = createLogger({ base: { province } });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/tracing.md); before the database opens,
+  // so its statements are spans.
+  const tracing = await startTracing({ serviceName: `p2p-province-${province}`, logger: log });
   const service = await startProvince({
     province,
     port: integerFromEnv('PORT', { max: 65_535 }) ?? 4100,
@@ -55,16 +58,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    service.close().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err: { message: String((err as Error)?.message ?? err) } }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    service
+      .close()
+      .then(() => tracing.shutdown())
+      .then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err: { message: String((err as Error)?.message ?? err) } }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,7 +1,8 @@
 /**
  * `@p2p/runtime`: the plumbing every service shares (gateway, national, provinces): the
  * HTTP ↔ Apollo adapter, the edge errors, `listen`, the settings reader and the development
- * switch, the pino logger, the WebSocket upgrade routing, the subgraphs' `formatError` and a
+ * switch, the pino logger (with the trace id of the active span), OpenTelemetry tracing (off unless
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set), the WebSocket upgrade routing, the subgraphs' `formatError` and a
  * minimal GraphQL-over-HTTP client.
  */
 export * from './apollo-http.js';
@@ -13,4 +14,8 @@ export * from './listen.js';
 export * from './logger.js';
 export * from './settings.js';
 export * from './subgraph-errors.js';
+export * from './trace-operation-plugin.js';
+export * from './trace-spans.js';
+export * from './tracing.js';
+export * from './tracing-settings.js';
 export * from './upgrade-routing.js';

@@ -1,4 +1,5 @@
 import { destination, pino, type DestinationStream, type Logger } from 'pino';
+import { traceLogFields } from './trace-spans.js';
 
 export type { Logger } from 'pino';
 
@@ -14,7 +15,8 @@ export interface LoggerOptions {
 
 /**
  * The services' one structured logger: pino, one JSON line per event, `level` as a word, `msg`
- * and an ISO `time`. Argument order is pino's: `log.info({ url }, 'listening')`. Callers log
+ * and an ISO `time`; a line written inside a traced operation carries its `trace_id` and
+ * `span_id` (trace-spans.ts). Argument order is pino's: `log.info({ url }, 'listening')`. Callers log
  * ids, codes, counts and durations only: never names, resident ID numbers, phones, tokens,
  * variables or bodies.
  */
@@ -26,6 +28,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       messageKey: 'msg',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceLogFields,
     },
     options.destination ?? destination({ dest: 1, sync: true }),
   );

@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { migratedPglite } from './pglite-template.js';
 import * as schema from './schema/index.js';
 import { StatementLog } from './statement-log.js';
+import { traceStatementsOf, tracedPgClient } from './traced-statements.js';
+import { tracingActive } from '@p2p/runtime';
 
 /** The drizzle schema of a province database. */
 export type ProvinceSchema = typeof schema;
@@ -59,6 +61,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
   const statements = new StatementLog(options.log);
   if (options.databaseUrl) {
     const pool = new pg.Pool({
+      // With tracing on, each statement is a span of the request that sent it (traced-statements.ts).
+      ...(tracingActive() ? { Client: tracedPgClient() } : {}),
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       keepAlive: true,
@@ -91,6 +95,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<P
     await client.close();
     throw err;
   }
+  if (tracingActive()) traceStatementsOf(client);
   const db = drizzlePglite({ client, schema, logger: statements });
   return wrap(db, { driver: 'pglite', client }, statements, () => client.close());
 }

@@ -9,7 +9,7 @@ import {
   type ContractRelease,
   type ProvinceSubgraph,
 } from '@p2p/schema';
-import { hubFormatError, inputErrorStatusPlugin, safeError } from '@p2p/runtime';
+import { hubFormatError, inputErrorStatusPlugin, operationSpanPlugin, safeError } from '@p2p/runtime';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
 import { employmentResolvers } from '../employment/resolvers.js';
@@ -54,7 +54,7 @@ export async function startSubgraphServers(
         introspection: true,
         // The province service closes the servers itself on SIGINT/SIGTERM (Apollo would re-raise the signal).
         stopOnTerminationSignals: false,
-        plugins: [ApolloServerPluginLandingPageDisabled(), inputErrorStatusPlugin],
+        plugins: [ApolloServerPluginLandingPageDisabled(), inputErrorStatusPlugin, operationSpanPlugin],
         logger: apolloLogger(log.child({ subgraph: name })),
       });
       await server.start();
