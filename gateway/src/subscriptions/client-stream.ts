@@ -25,6 +25,8 @@ export interface ClientEvent<R> {
   at: string;
   province: string;
   seq: number;
+  /** The epoch of the province's sequence `seq` belongs to, when known (after a restore the same seq is another event). */
+  epoch?: string;
   /** What `resolve` made of the event. */
   resolved: R;
 }
@@ -149,6 +151,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
           resolved: resolved[i]!,
           ...(event.kind !== undefined ? { kind: event.kind } : {}),
           ...(event.status !== undefined ? { status: event.status } : {}),
+          ...(event.epoch !== undefined ? { epoch: event.epoch } : {}),
         }));
         continue;
       }

@@ -291,7 +291,9 @@ export class UpstreamFeed {
     this.furthest = 0;
     this.historyFrom = undefined;
     this.history = [];
-    this.retryLater(() => this.ensureStarted());
+    // The province answered: read its new head now (a client "from now" starts there).
+    this.retryDelay = this.options.retryMs ?? 200;
+    this.ensureStarted();
   }
 
   private retryLater(action: () => void): void {
