@@ -11,7 +11,9 @@
  *   restarted seqs, never a repeat;
  * - a fresh subscription works and sees the new events only;
  * - Henan's relay position for Guangxi (old epoch) is refused: an alarm on the pair in the
- *   gateway's `/health/details` and `/metrics`, the backlog not caught up, Henan's position kept.
+ *   gateway's `/health/details` and `/metrics`, the backlog not caught up, Henan's position kept;
+ *   once the operator resets Henan's inbox row to the new epoch (at most the restored head), the
+ *   relay catches up and the alarm clears.
  * Skipped without DATABASE_URL or without the PostgreSQL client programs (pg_dump, pg_restore).
  */
 import { execFile } from 'node:child_process';
@@ -21,6 +23,7 @@ import { promisify } from 'node:util';
 import { graphqlData } from '@p2p/runtime';
 import { residentIdFrom } from '@p2p/schema';
 import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
@@ -105,6 +108,17 @@ function subscribe(client: Client, after?: string): Subscriber {
   return subscriber;
 }
 
+/** The column `v` of the first row of `query` in the database at `url`. */
+async function one(url: string, query: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return String((await client.query(query)).rows[0]?.v);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The epoch each province's position carries in a vector cursor. */
 const epochsOf = (cursor: string): Record<string, string> =>
   Object.fromEntries(
@@ -117,6 +131,7 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
   let federation: RunningFederation;
   let client: Client;
   let guangxiUrl: string;
+  let henanUrl: string;
   let serial = 0;
   const admin = () => ({ authorization: `Bearer ${federation.adminToken}` });
   const base = () => federation.gatewayUrl.replace(/\/graphql$/, '');
@@ -177,9 +192,18 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
   };
 
   beforeAll(async () => {
-    federation = await startFederation({ provinces: [HENAN, GUANGXI] });
+    // A refused pair is tried again every second (30 s by default), and a read waits 2 s at most
+    // (20 s): the alarm clears at the first answer after the test resets Henan's inbox.
+    federation = await startFederation({
+      provinces: [HENAN, GUANGXI],
+      gatewayEnv: { RELAY_ALARM_RETRY_MS: '1000', RELAY_WAIT_MS: '2000' },
+    });
     const name = new URL(federation.provinceStorage[GUANGXI]!).pathname.slice(1);
     guangxiUrl = databaseUrlFor(process.env.DATABASE_URL!, name);
+    henanUrl = databaseUrlFor(
+      process.env.DATABASE_URL!,
+      new URL(federation.provinceStorage[HENAN]!).pathname.slice(1),
+    );
     client = createClient({
       url: federation.gatewayUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -222,6 +246,7 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
       `--dbname=${guangxiUrl}`,
       dump,
     ]);
+    const restoredHead = Number(await one(guangxiUrl, 'SELECT coalesce(max(seq), 0) AS v FROM outbox'));
     await federation.startProvince(GUANGXI);
 
     // The live subscription: its shared feed is refused at Guangxi, so is the client.
@@ -267,5 +292,22 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
     expect(metrics).toMatch(/p2p_gateway_relay_alarm\{source="450000",target="410000"\} 1/);
     const backlog = await (await fetch(`${base()}/relay/backlog`, { headers: admin() })).json();
     expect(backlog.caughtUp).toBe(false);
+
+    // The operator's step (docs/backups.md): Henan follows the new epoch from what the restore
+    // brought back (the facts after it are for the operator to reconcile); the alarm clears.
+    const newSourceEpoch = await one(guangxiUrl, 'SELECT epoch AS v FROM outbox_epoch');
+    expect(newSourceEpoch).toBe(newEpoch);
+    await one(
+      henanUrl,
+      `UPDATE relay_inbox SET epoch = '${newSourceEpoch}', position = LEAST(position, ${restoredHead}) WHERE source = '${GUANGXI}' RETURNING position AS v`,
+    );
+    await federation.waitForRelay({ timeoutMs: 15_000 });
+    const cleared = Date.now() + 10_000;
+    let followed = await pair();
+    while (followed.alarm && Date.now() < cleared) {
+      await new Promise((r) => setTimeout(r, 200));
+      followed = await pair();
+    }
+    expect(followed).toMatchObject({ alarm: null, position: Math.min(applied.position, restoredHead) });
   }, 60_000);
 });

@@ -48,6 +48,14 @@ export function changedPieces(recorded: DatabaseIdentity, now: DatabaseIdentity)
   return Object.keys(now).filter((name) => recorded[name] !== undefined && recorded[name] !== now[name]);
 }
 
+/** The highest seq in the outbox (0 when empty). */
+export async function outboxHighest(db: Executor): Promise<number> {
+  const [row] = rowsOf<{ n: number | string }>(
+    await db.execute(sql`SELECT coalesce(max(seq), 0)::bigint AS n FROM outbox`),
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** SQL: a new random epoch. */
 export const newEpochSql = sql`md5(random()::text || clock_timestamp()::text)`;
 
@@ -58,6 +66,11 @@ export interface SettledEpoch {
   previous?: string;
   /** The identity pieces that changed (a restore), empty when none did. */
   changed: string[];
+  /**
+   * When a new epoch was drawn: the highest seq of the outbox then (what the restore brought
+   * back; events up to it are the same in both epochs). Targets reset their relay inbox to at most it.
+   */
+  restoredHead?: number;
 }
 
 /**
@@ -71,8 +84,13 @@ export async function settleEpoch(db: Db, log?: Logger): Promise<SettledEpoch> {
   const settled = await db.transaction(async (tx) => settleIn(tx, now));
   if (settled.previous !== undefined)
     log?.warn(
-      { changed: settled.changed, previous: settled.previous, epoch: settled.epoch },
-      'this database is not the one the outbox epoch was drawn in (restored from a backup?): a new epoch was drawn; cursors and relay positions of the old one are refused with CURSOR_EXPIRED',
+      {
+        changed: settled.changed,
+        previous: settled.previous,
+        epoch: settled.epoch,
+        restoredHead: settled.restoredHead,
+      },
+      'this database is not the one the outbox epoch was drawn in (restored from a backup?): a new epoch was drawn; cursors and relay positions of the old one are refused with CURSOR_EXPIRED (docs/backups.md: what to do after a restore)',
     );
   return settled;
 }
@@ -97,5 +115,5 @@ async function settleIn(tx: Executor, now: DatabaseIdentity): Promise<SettledEpo
       UPDATE ${outboxEpoch} SET epoch = ${newEpochSql}, started_at = now(), database_identity = ${identity}::jsonb
        WHERE id = 1 RETURNING epoch`),
   );
-  return { epoch: renewed!.epoch, previous: row.epoch, changed };
+  return { epoch: renewed!.epoch, previous: row.epoch, changed, restoredHead: await outboxHighest(tx) };
 }

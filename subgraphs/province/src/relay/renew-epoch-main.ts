@@ -8,12 +8,13 @@
  * `PGLITE_DIR` like the service (migrations are applied first). Run it with the province's
  * processes stopped, or restart them after: a running process notices the new epoch at its next
  * outbox read, and ends the subscriptions of the old one with CURSOR_EXPIRED.
- * Prints `{"previous":…,"epoch":…}`. Exit code 0: drawn; 1: it could not run.
+ * Prints `{"previous":…,"epoch":…,"restoredHead":…}` (the highest seq of the outbox: what every
+ * other province's relay inbox of this source is reset to at most). Exit code 0: drawn; 1: it could not run.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../db/database.js';
-import { settleEpoch } from './database-identity.js';
+import { outboxHighest, settleEpoch } from './database-identity.js';
 import { currentEpoch, renewEpoch } from './outbox-epoch.js';
 
 /** The usage text. */
@@ -27,7 +28,7 @@ Every subscription cursor and relay position of the old epoch is then refused wi
 /** Draws a new epoch in the database of `env`; returns the epochs before and after. */
 export async function renewEpochOf(
   env: Record<string, string | undefined>,
-): Promise<{ previous: string; epoch: string }> {
+): Promise<{ previous: string; epoch: string; restoredHead: number }> {
   const databaseUrl = env.DATABASE_URL || undefined;
   const pgliteDir = env.PGLITE_DIR || undefined;
   if (!databaseUrl && !pgliteDir)
@@ -38,7 +39,7 @@ export async function renewEpochOf(
     // Record the identity first, so the next start-up does not draw yet another epoch.
     await settleEpoch(database.db);
     const epoch = await renewEpoch(database.db);
-    return { previous, epoch };
+    return { previous, epoch, restoredHead: await outboxHighest(database.db) };
   } finally {
     await database.close();
   }

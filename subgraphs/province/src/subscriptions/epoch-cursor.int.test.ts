@@ -98,7 +98,7 @@ describe(`the outbox epoch across a restore (${process.env.DATABASE_URL ? 'Postg
       sql`UPDATE outbox_epoch SET database_identity = jsonb_set(database_identity, '{outbox}', '"1"')`,
     );
     const settled = await settleEpoch(db());
-    expect(settled).toMatchObject({ previous: epoch, changed: ['outbox'] });
+    expect(settled).toMatchObject({ previous: epoch, changed: ['outbox'], restoredHead: await head() });
     expect(settled.epoch).not.toBe(epoch);
     expect(await currentEpoch(db())).toBe(settled.epoch);
     // The new identity is recorded: the next start-up keeps the new epoch.
