@@ -17,7 +17,8 @@
  * Skipped without DATABASE_URL or without the PostgreSQL client programs (pg_dump, pg_restore).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { graphqlData } from '@p2p/runtime';
@@ -132,6 +133,7 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
   let client: Client;
   let guangxiUrl: string;
   let henanUrl: string;
+  const dumpDir = mkdtempSync(join(tmpdir(), 'restore-test-'));
   let serial = 0;
   const admin = () => ({ authorization: `Bearer ${federation.adminToken}` });
   const base = () => federation.gatewayUrl.replace(/\/graphql$/, '');
@@ -214,6 +216,7 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
   afterAll(async () => {
     await client?.dispose();
     await federation?.close();
+    rmSync(dumpDir, { recursive: true, force: true });
   }, 60_000);
 
   it('should refuse the cursors and relay positions of before a restore with CURSOR_EXPIRED, never skip or repeat, and serve a fresh subscription', async () => {
@@ -223,7 +226,7 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
     const first = await plan();
     await live.until((s) => s.events.length === 1);
     await federation.waitForRelay();
-    const dump = join('/tmp', `restore-test-${process.pid}-${Date.now()}.dump`);
+    const dump = join(dumpDir, 'guangxi.dump');
     await run('pg_dump', ['--format=custom', `--file=${dump}`, guangxiUrl]);
 
     const second = await plan(); // after the dump: lost by the restore
