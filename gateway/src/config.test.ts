@@ -49,7 +49,7 @@ describe('gateway configuration', () => {
     });
   });
 
-  it('should run the relay unless RELAY=off, with RELAY_WAIT_MS and RELAY_BATCH_SIZE', () => {
+  it('should run the relay unless RELAY=off, with RELAY_WAIT_MS, RELAY_BATCH_SIZE and RELAY_ALARM_RETRY_MS', () => {
     expect(gatewayOptionsFromEnv({}).relay).toBeUndefined();
     expect(gatewayOptionsFromEnv({ RELAY: 'off' }).relay).toBe(false);
     expect(
@@ -61,6 +61,8 @@ describe('gateway configuration', () => {
     expect(() => gatewayOptionsFromEnv({ RELAY: 'sometimes' })).toThrow(/RELAY must be on or off/);
     expect(() => gatewayOptionsFromEnv({ RELAY_WAIT_MS: '60000' })).toThrow(/RELAY_WAIT_MS/);
     expect(() => gatewayOptionsFromEnv({ RELAY_BATCH_SIZE: '0' })).toThrow(/RELAY_BATCH_SIZE/);
+    expect(gatewayOptionsFromEnv({ RELAY_ALARM_RETRY_MS: '1000' }).relay).toEqual({ alarmRetryMs: 1000 });
+    expect(() => gatewayOptionsFromEnv({ RELAY_ALARM_RETRY_MS: '10' })).toThrow(/RELAY_ALARM_RETRY_MS/);
   });
 
   it('should read a GATEWAY_CONFIG file, with the environment taking precedence', () => {

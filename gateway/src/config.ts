@@ -61,7 +61,8 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
 
 /**
  * The relay's settings: `RELAY=off` turns it off; `RELAY_WAIT_MS` (a read's long poll, default
- * 20000) and `RELAY_BATCH_SIZE` (events per target per read, default 500).
+ * 20000), `RELAY_BATCH_SIZE` (events per target per read, default 500) and `RELAY_ALARM_RETRY_MS`
+ * (how soon a refused pair is tried again, e.g. after an operator reset an inbox; default 30000).
  * @throws Error naming the setting that is malformed
  */
 function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
@@ -71,9 +72,14 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
     throw new Error(`RELAY must be on or off; got "${env.RELAY}"`);
   const waitMs = integerSetting(env.RELAY_WAIT_MS, 'RELAY_WAIT_MS', { max: 30_000 });
   const batchSize = integerSetting(env.RELAY_BATCH_SIZE, 'RELAY_BATCH_SIZE', { min: 1, max: 1_000 });
+  const alarmRetryMs = integerSetting(env.RELAY_ALARM_RETRY_MS, 'RELAY_ALARM_RETRY_MS', {
+    min: 100,
+    max: 3_600_000,
+  });
   const options = {
     ...(waitMs !== undefined ? { waitMs } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(alarmRetryMs !== undefined ? { alarmRetryMs } : {}),
   };
   return Object.keys(options).length > 0 ? options : undefined;
 }
@@ -87,8 +93,9 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
  * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
  * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
- * "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`) and trusted documents
- * (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see trusted-documents/trusted-options.ts).
+ * "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`, `RELAY_ALARM_RETRY_MS`)
+ * and trusted documents (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see
+ * trusted-documents/trusted-options.ts).
  * @throws Error naming the setting that is malformed
  */
 export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayOptions {

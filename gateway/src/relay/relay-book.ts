@@ -100,10 +100,8 @@ export class RelayBook {
     });
     this.metrics?.sourceUp.set({ source }, 1);
     for (const batch of answer.consumers) {
-      if (batch.refused) {
-        this.alarm(source, batch.target, 'source', batch.refused.code, batch.refused.message);
-        continue;
-      }
+      // A refused position: the pump raises the alarm (and logs it once) when it handles the batch.
+      if (batch.refused) continue;
       const pair = this.pair(source, batch.target);
       if (pair.alarm?.side === 'source') this.clearAlarm(pair);
       Object.assign(pair, {

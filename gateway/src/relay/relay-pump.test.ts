@@ -12,6 +12,7 @@ import type {
   RelayInboxAnswer,
   RelayInboxPosition,
 } from '@p2p/schema';
+import { createLogger } from '@p2p/runtime';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayBook } from './relay-book.js';
@@ -269,7 +270,12 @@ describe('the relay pump', () => {
 
   it('should raise an alarm, never skip, when the source restarted its sequence (another epoch), until an operator resets the inbox', async () => {
     const fake = new FakeProvinces([GX, HA, HE]);
-    const { book } = pump(fake);
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const { book } = pump(fake, undefined, { logger });
     fake.write(GX, HA, 2);
     await until(() => fake.deliveredOnce());
     // Guangxi is restored from a backup: a new epoch, its sequence starts again.
@@ -280,6 +286,11 @@ describe('the relay pump', () => {
     await until(() => book.pairStates().some((p) => p.source === GX && p.target === HA && p.alarm !== null));
     const pair = book.pairStates().find((p) => p.source === GX && p.target === HA)!;
     expect(pair.alarm).toMatchObject({ side: 'source', code: 'CURSOR_EXPIRED' });
+    // The operator hears of it once, in the log, however often the pair is retried.
+    await new Promise((resolve) => setTimeout(resolve, 3 * FAST.alarmRetryMs));
+    const refusals = lines.map((l) => JSON.parse(l)).filter((l) => l.msg.startsWith('relay: pair refused'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ source: GX, target: HA, side: 'source', code: 'CURSOR_EXPIRED' });
     expect(fake.provinces.get(HA)!.inbox.get(GX)).toMatchObject({
       epoch: `${GX}-e1`,
       position: 2,

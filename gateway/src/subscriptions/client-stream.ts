@@ -8,6 +8,7 @@
  */
 import type { GraphQLError } from 'graphql';
 import { cursorExpired } from './retention-check.js';
+import { epochExpired } from './epoch-check.js';
 import { encodeVectorCursor } from './vector-cursor.js';
 import type { UpstreamEvent } from './topics.js';
 import type { FeedTap } from './upstream-feed.js';
@@ -24,6 +25,8 @@ export interface ClientEvent<R> {
   at: string;
   province: string;
   seq: number;
+  /** The epoch of the province's sequence `seq` belongs to, when known (after a restore the same seq is another event). */
+  epoch?: string;
   /** What `resolve` made of the event. */
   resolved: R;
 }
@@ -35,6 +38,8 @@ export interface ClientStreamOptions<R> {
    * delivered. Provinces not in it start from now (see {@link FeedTap.started}).
    */
   start: ReadonlyMap<string, number>;
+  /** The epochs of the `start` positions (from the cursor; a province absent: not known). */
+  epochs?: ReadonlyMap<string, string>;
   /** Resolves a batch of events, one answer per event, in order. */
   resolve(events: UpstreamEvent[]): Promise<R[]>;
   /** @default DEFAULT_MAX_BUFFERED_EVENTS */
@@ -53,6 +58,8 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
   private readonly received = new Map<string, number>();
   /** Highest seq per province handed to the client (the cursor). */
   private readonly delivered: Map<string, number>;
+  /** The epoch of each province's positions (the cursor carries it). */
+  private readonly epochs: Map<string, string>;
   private queue: UpstreamEvent[] = [];
   private ready: ClientEvent<R>[] = [];
   private wake: (() => void) | undefined;
@@ -63,6 +70,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
 
   constructor(private readonly options: ClientStreamOptions<R>) {
     this.delivered = new Map(options.start);
+    this.epochs = new Map(options.epochs);
     for (const [province, seq] of options.start) this.received.set(province, seq);
   }
 
@@ -83,6 +91,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
     if (have !== undefined && event.seq <= have) return;
     if (have === undefined) return; // not started yet: `started` comes first for a client from now
     this.received.set(event.province, event.seq);
+    if (event.epoch !== undefined) this.epochs.set(event.province, event.epoch);
     this.queue.push(event);
     if (this.buffered > (this.options.maxBuffered ?? DEFAULT_MAX_BUFFERED_EVENTS)) {
       this.overflowed = true;
@@ -94,10 +103,18 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
   }
 
   /** {@link FeedTap}: a province this client follows from now on starts at `position`. */
-  started(province: string, position: number): void {
+  started(province: string, position: number, epoch?: string): void {
     if (this.received.has(province)) return;
     this.received.set(province, position);
     this.delivered.set(province, position);
+    if (epoch !== undefined) this.epochs.set(province, epoch);
+  }
+
+  /** {@link FeedTap}: the province's sequence restarted (a restore): this client's position of it means nothing now. */
+  restarted(province: string, epoch: string): void {
+    if (this.ended) return;
+    this.failure = epochExpired(province, epoch);
+    this.end();
   }
 
   /** {@link FeedTap}: the province pruned this feed's events up to `through`; behind it, this client lost some. */
@@ -120,7 +137,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
       const ready = this.ready.shift();
       if (ready) {
         this.delivered.set(ready.province, ready.seq);
-        return { value: { ...ready, cursor: encodeVectorCursor(this.delivered) }, done: false };
+        return { value: { ...ready, cursor: encodeVectorCursor(this.delivered, this.epochs) }, done: false };
       }
       if (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.batchSize ?? 100);
@@ -134,6 +151,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
           resolved: resolved[i]!,
           ...(event.kind !== undefined ? { kind: event.kind } : {}),
           ...(event.status !== undefined ? { status: event.status } : {}),
+          ...(event.epoch !== undefined ? { epoch: event.epoch } : {}),
         }));
         continue;
       }

@@ -79,7 +79,8 @@ export class EventResolver {
   }
 
   private one(event: UpstreamEvent): Promise<ResolvedEntity> {
-    const key = `${event.province}:${event.seq}`;
+    // The epoch too: after a restore the same seq is another event.
+    const key = `${event.province}:${event.epoch ?? ''}:${event.seq}`;
     let answer = this.cache.get(key);
     if (!answer) {
       answer =

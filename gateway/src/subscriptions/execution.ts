@@ -45,7 +45,8 @@ import {
 } from './topics.js';
 import type { UpstreamFeed } from './upstream-feed.js';
 import type { UpstreamFeeds } from './upstream-feeds.js';
-import { decodeVectorCursor } from './vector-cursor.js';
+import { decodeVectorCursorWithEpochs } from './vector-cursor.js';
+import { assertCursorEpochs } from './epoch-check.js';
 import { assertCursorsRetained } from './retention-check.js';
 import { assertCursorsReached } from './head-check.js';
 import { SharedExecution, mapEvents } from './shared-execution.js';
@@ -152,11 +153,14 @@ export function subscribeResolver(
         { province: unknown },
       );
     // A position of a province this subscription does not follow is not part of its cursor.
-    const start = new Map(
-      [
-        ...(args.after == null ? new Map<string, number>() : decodeVectorCursor(String(args.after), 'after')),
-      ].filter(([province]) => provinces.includes(province)),
-    );
+    const cursor =
+      args.after == null
+        ? { positions: new Map<string, number>(), epochs: new Map<string, string>() }
+        : decodeVectorCursorWithEpochs(String(args.after), 'after');
+    const start = new Map([...cursor.positions].filter(([province]) => provinces.includes(province)));
+    const epochs = new Map([...cursor.epochs].filter(([province]) => provinces.includes(province)));
+    // The epoch first: a position of a restarted sequence says nothing of its retention or head.
+    await assertCursorEpochs(deps.feeds, topic, epochs);
     await assertCursorsRetained(deps.feeds, topic, region, start);
     await assertCursorsReached(deps.feeds, topic, start);
     const selection = entitySelection(topic, info);
@@ -176,6 +180,7 @@ export function subscribeResolver(
     const feeds: UpstreamFeed[] = [];
     const stream: ClientEventStream<Checked> = new ClientEventStream<Checked>({
       start,
+      epochs,
       resolve: async (events) => {
         const [resolved, checks, stopped] = await Promise.all([
           resolver.resolve(events),
@@ -209,7 +214,7 @@ export function subscribeResolver(
     for (const province of provinces) {
       const feed = deps.feeds.acquire(province, topic, region);
       feeds.push(feed);
-      feed.attach(stream, start.get(province));
+      feed.attach(stream, start.get(province), epochs.get(province));
     }
     return stream;
   };

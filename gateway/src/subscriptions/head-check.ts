@@ -1,13 +1,11 @@
 /**
  * A client's vector cursor against the provinces' heads: a position beyond every event a
- * province has given out cannot come from this subscription (it is forged, or from another
- * epoch of the province's sequence), so the subscription is refused with BAD_USER_INPUT naming
- * the province. A province that does not answer is not checked here: its shared feed never
+ * province has given out in its current epoch cannot come from this subscription (it is forged),
+ * so the subscription is refused with BAD_USER_INPUT naming the province. A province that does not answer is not checked here: its shared feed never
  * takes a client's position (`UpstreamFeed`), and the province refuses it on its own port.
  *
- * Epochs (DESIGN.md, "Decisions"): once cursors carry a per-province epoch, a position of another
- * epoch is CURSOR_EXPIRED; that belongs with the relay/backup work. Until then a position ahead of
- * the head is BAD_USER_INPUT whatever its origin.
+ * Epochs (DESIGN.md, "Decisions"): a position of another epoch is CURSOR_EXPIRED, checked before
+ * (`epoch-check.ts`); a position ahead of the head in the same epoch is BAD_USER_INPUT here.
  */
 import { hubError } from '@p2p/schema';
 import { askConnectedProvinces } from './connected-positions.js';

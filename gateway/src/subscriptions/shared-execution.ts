@@ -41,7 +41,7 @@ export class SharedExecution {
 
   /** The result of `event` for the operation in `args`, with the client's cursor. */
   run(args: ExecutionArgs, principal: string, event: ClientEvent<unknown>): ExecutionResult {
-    const key = `${principal}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${documentKey(args.document)}\u0000${event.province}:${event.seq}`;
+    const key = `${principal}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${documentKey(args.document)}\u0000${event.province}:${event.epoch ?? ''}:${event.seq}`;
     let shared = this.results.get(key);
     if (!shared) {
       this.executions++;

@@ -145,6 +145,8 @@ export interface UpstreamEvent {
   entityId: string;
   /** TripEvent ARRIVED, HANDED_OVER: the stop's region code. */
   stop?: string;
+  /** The epoch of the province's sequence `seq` belongs to (set by the feed; absent: not known). */
+  epoch?: string;
 }
 
 /** Reads a province's `next` payload; undefined when it is not an event of `topic`. */

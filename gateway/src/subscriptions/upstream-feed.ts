@@ -9,8 +9,15 @@
  * Its position only ever comes from the province (the head it reads, the events it receives, a
  * retention point it is told), never from a client: a client's `after` above it only filters
  * what that client receives, so one client's cursor never moves the feed the others share.
+ *
+ * Epochs: the feed reads the epoch of the province's sequence with its head and subscribes with
+ * `<epoch>:<seq>`, so its events belong to that epoch. When the province restarts its sequence (a
+ * restore from a backup) the resubscription is refused with CURSOR_EXPIRED: every client of the
+ * feed is ended with CURSOR_EXPIRED (`FeedTap.restarted`), never skipped past or replayed, and
+ * the feed starts again from the new head. A client of another epoch than the feed's is ended so.
  */
 import type { Logger } from '@p2p/runtime';
+import { readProvinceHead } from './province-head.js';
 import { readUpstreamEvent, type SubscriptionTopic, type UpstreamEvent } from './topics.js';
 import type { UpstreamSink } from './upstream-connection.js';
 
@@ -24,10 +31,12 @@ export interface UpstreamLink {
 export interface FeedTap {
   /** An event of the feed's province (possibly one the client already has: it dedupes by seq). */
   deliver(event: UpstreamEvent): void;
-  /** The client joined "from now": this is the province's position it starts from. */
-  started(province: string, position: number): void;
+  /** The client joined "from now": this is the province's position it starts from (and its epoch, when known). */
+  started(province: string, position: number, epoch?: string): void;
   /** The province pruned (retention) events of this feed up to `through`: a client behind it has lost some. */
   expired(province: string, through: number): void;
+  /** The province's sequence restarted (new `epoch`, e.g. a restore): the client's position of it means nothing now. */
+  restarted(province: string, epoch: string): void;
 }
 
 /** Options of {@link UpstreamFeed}. */
@@ -51,6 +60,10 @@ export class UpstreamFeed {
   /** Taps that joined "from now" before the position was known. */
   private readonly waitingForHead = new Set<FeedTap>();
   private position: number | undefined;
+  /** The epoch of the province's sequence `position` belongs to (undefined until read, or not served). */
+  private epoch: string | undefined;
+  /** Clients that joined with a position before the head and epoch were read. */
+  private readonly waitingWithPosition = new Map<FeedTap, { after: number; epoch: string | undefined }>();
   /** The furthest position this feed has known (the head read, events received); a rewind does not lower it. */
   private furthest = 0;
   /** Every event in (historyFrom, position] is in `history`. */
@@ -62,8 +75,6 @@ export class UpstreamFeed {
   private retryTimer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private stopped = false;
-  /** The earliest position asked for while the head was being read. */
-  private requestedStart: number | undefined;
   private readingHead = false;
 
   constructor(private readonly options: UpstreamFeedOptions) {
@@ -80,6 +91,11 @@ export class UpstreamFeed {
     return this.furthest;
   }
 
+  /** The epoch of the stream's position (undefined until known, or when the province serves none). */
+  get streamEpoch(): string | undefined {
+    return this.epoch;
+  }
+
   /** How many clients share it. */
   get size(): number {
     return this.taps.size;
@@ -88,19 +104,24 @@ export class UpstreamFeed {
   /**
    * Adds a client that has everything up to `after` (undefined: from now on). Events after it
    * are delivered: from the history at once, or by rewinding the stream. An `after` beyond the
-   * stream's position leaves the stream alone: the client skips what it already has.
+   * stream's position leaves the stream alone: the client skips what it already has. An `after`
+   * of another `epoch` than the stream's ends the client (`restarted`); undefined: the current one.
    */
-  attach(tap: FeedTap, after: number | undefined): void {
+  attach(tap: FeedTap, after: number | undefined, epoch?: string): void {
     this.taps.add(tap);
     if (this.position === undefined) {
       if (after === undefined) this.waitingForHead.add(tap);
-      else this.requestedStart = Math.min(this.requestedStart ?? after, after);
+      else this.waitingWithPosition.set(tap, { after, epoch });
       this.ensureStarted();
       return;
     }
     if (after === undefined) {
       // "From now" is the furthest point known, even while the stream is rewound for a client behind.
-      tap.started(this.options.province, Math.max(this.position, this.furthest));
+      tap.started(this.options.province, Math.max(this.position, this.furthest), this.epoch);
+      return;
+    }
+    if (epoch !== undefined && this.epoch !== undefined && epoch !== this.epoch) {
+      tap.restarted(this.options.province, this.epoch);
       return;
     }
     if (after >= this.position) return;
@@ -122,6 +143,7 @@ export class UpstreamFeed {
   detach(tap: FeedTap): void {
     this.taps.delete(tap);
     this.waitingForHead.delete(tap);
+    this.waitingWithPosition.delete(tap);
   }
 
   /** Stops the upstream subscription for good. */
@@ -140,15 +162,22 @@ export class UpstreamFeed {
   private ensureStarted(): void {
     if (this.readingHead || this.stopUpstream || this.retryTimer || this.stopped) return;
     this.readingHead = true;
-    this.options.link.query<{ outboxHead: string }>('query OutboxHead { outboxHead }').then(
-      ({ outboxHead }) => {
+    readProvinceHead(this.options.link).then(
+      ({ head, epoch }) => {
         this.readingHead = false;
         if (this.stopped) return;
-        const head = Number(outboxHead);
+        this.epoch = epoch;
         this.furthest = Math.max(this.furthest, head);
-        for (const tap of this.waitingForHead) tap.started(this.options.province, head);
+        for (const tap of this.waitingForHead) tap.started(this.options.province, head, epoch);
         this.waitingForHead.clear();
-        this.subscribeFrom(Math.min(head, this.requestedStart ?? head));
+        let start = head;
+        for (const [tap, asked] of this.waitingWithPosition) {
+          if (asked.epoch !== undefined && epoch !== undefined && asked.epoch !== epoch)
+            tap.restarted(this.options.province, epoch);
+          else start = Math.min(start, asked.after);
+        }
+        this.waitingWithPosition.clear();
+        this.subscribeFrom(start);
       },
       (err: unknown) => {
         this.readingHead = false;
@@ -176,9 +205,9 @@ export class UpstreamFeed {
       this.historyFrom = after;
       this.history = [];
     }
-    this.requestedStart = undefined;
     this.startedAt = Date.now();
-    const variables = { region: this.options.region, after: String(after) };
+    const position = this.epoch === undefined ? String(after) : `${this.epoch}:${after}`;
+    const variables = { region: this.options.region, after: position };
     this.stopUpstream = this.options.link.subscribe(this.options.topic.upstreamQuery, variables, {
       next: (data) => {
         if (generation !== this.generation) return;
@@ -195,16 +224,22 @@ export class UpstreamFeed {
     this.position = event.seq;
     this.furthest = Math.max(this.furthest, event.seq);
     this.retryDelay = this.options.retryMs ?? 200;
-    this.history.push(event);
+    const stamped = this.epoch === undefined ? event : { ...event, epoch: this.epoch };
+    this.history.push(stamped);
     if (this.history.length > (this.options.historySize ?? 1000))
       this.historyFrom = this.history.shift()!.seq;
-    for (const tap of this.taps) tap.deliver(event);
+    for (const tap of this.taps) tap.deliver(stamped);
   }
 
   private lost(generation: number, reason: string, extensions?: Record<string, unknown>): void {
     if (generation !== this.generation || this.stopped) return;
     this.stopUpstream = undefined;
     this.generation++;
+    const epoch = extensions?.code === 'CURSOR_EXPIRED' ? extensions.epoch : undefined;
+    if (typeof epoch === 'string' && epoch !== this.epoch) {
+      this.restartedAt(epoch);
+      return;
+    }
     const through = extensions?.code === 'CURSOR_EXPIRED' ? Number(extensions.prunedThrough) : NaN;
     if (Number.isSafeInteger(through) && this.position !== undefined && through > this.position) {
       // The province pruned events of this feed past its position (retention): they are gone.
@@ -234,6 +269,31 @@ export class UpstreamFeed {
       'province subscription lost; resubscribing from its position',
     );
     this.retryLater(() => this.subscribeFrom(this.position!));
+  }
+
+  /**
+   * The province's sequence restarted: every client is ended with CURSOR_EXPIRED (none of their
+   * positions means anything in the new sequence), and the feed starts again from the new head.
+   */
+  private restartedAt(epoch: string): void {
+    this.options.logger.warn(
+      {
+        province: this.options.province,
+        topic: this.options.topic.name,
+        position: this.position,
+        epoch,
+      },
+      "province's event sequence restarted (new epoch, a restore?): its clients are told CURSOR_EXPIRED; the feed starts again from the new head",
+    );
+    for (const tap of [...this.taps]) tap.restarted(this.options.province, epoch);
+    this.position = undefined;
+    this.epoch = undefined;
+    this.furthest = 0;
+    this.historyFrom = undefined;
+    this.history = [];
+    // The province answered: read its new head now (a client "from now" starts there).
+    this.retryDelay = this.options.retryMs ?? 200;
+    this.ensureStarted();
   }
 
   private retryLater(action: () => void): void {

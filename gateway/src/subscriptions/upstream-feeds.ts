@@ -9,6 +9,7 @@ import type { ProvinceRegistry } from '../shard/province-registry.js';
 import type { SubscriptionTopic } from './topics.js';
 import { UpstreamConnection, type UpstreamConnectionOptions } from './upstream-connection.js';
 import { UpstreamFeed, type UpstreamLink } from './upstream-feed.js';
+import { readProvinceHead, type ProvinceHead } from './province-head.js';
 
 /** Options of {@link UpstreamFeeds}. */
 export interface UpstreamFeedsOptions {
@@ -56,10 +57,10 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
-  /** The furthest `outboxHead` read per province (it only grows). */
-  private readonly heads = new Map<string, number>();
+  /** The furthest `outboxHead` read per province in its latest epoch read (it only grows within one). */
+  private readonly heads = new Map<string, ProvinceHead>();
   /** `outboxHead` reads in flight per (province, subgraph), shared by the clients asking meanwhile. */
-  private readonly headReads = new Map<string, Promise<number | undefined>>();
+  private readonly headReads = new Map<string, Promise<ProvinceHead | undefined>>();
   /** `outboxPrunedThrough` answers per (province, field, filter), for `retentionCacheMs`; bounded (any region of the country may be asked). */
   private readonly retention: LRUCache<string, Promise<number | undefined>>;
 
@@ -163,11 +164,20 @@ export class UpstreamFeeds {
     if (position <= this.knownHead(province)) return true;
     for (const pauseMs of [0, 250, 750]) {
       if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-      const head = await this.readHead(province, subgraph, timeoutMs);
-      if (head === undefined) return undefined;
-      if (position <= head) return true;
+      const read = await this.readHead(province, subgraph, timeoutMs);
+      if (read === undefined) return undefined;
+      if (position <= read.head) return true;
     }
     return false;
+  }
+
+  /**
+   * The epoch of `province`'s event sequence now, read over its `subgraph` link (never from a
+   * cache: a restore changes it). Undefined when the province does not answer within `timeoutMs`
+   * or serves no epochs (not checked then: its own stream refuses a position of another epoch).
+   */
+  async currentEpoch(province: string, subgraph: string, timeoutMs = 2_000): Promise<string | undefined> {
+    return (await this.readHead(province, subgraph, timeoutMs))?.epoch;
   }
 
   /** Current counters. */
@@ -194,29 +204,30 @@ export class UpstreamFeeds {
     await Promise.allSettled(links.map((link) => link.dispose()));
   }
 
-  /** The furthest position of `province` seen: heads read, events of its feeds. */
+  /** The furthest position of `province` seen in its latest epoch read: heads read, events of its feeds of that epoch. */
   private knownHead(province: string): number {
-    let head = this.heads.get(province) ?? 0;
+    const read = this.heads.get(province);
+    let head = read?.head ?? 0;
     for (const [key, entry] of this.feeds)
-      if (key.startsWith(`${province}|`)) head = Math.max(head, entry.feed.knownHead);
+      if (key.startsWith(`${province}|`) && entry.feed.streamEpoch === read?.epoch)
+        head = Math.max(head, entry.feed.knownHead);
     return head;
   }
 
   /** Reads `province`'s `outboxHead` over its `subgraph` link (one read in flight per link). */
-  private readHead(province: string, subgraph: string, timeoutMs: number): Promise<number | undefined> {
+  private readHead(province: string, subgraph: string, timeoutMs: number): Promise<ProvinceHead | undefined> {
     const key = `${province}|${subgraph}`;
     let read = this.headReads.get(key);
     if (!read) {
-      read = withTimeout(
-        this.link(province, subgraph).query<{ outboxHead: string }>('query OutboxHead { outboxHead }'),
-        timeoutMs,
-      )
+      read = withTimeout(readProvinceHead(this.link(province, subgraph)), timeoutMs)
         .then(
           (answer) => {
-            const head = Number(answer.outboxHead);
-            if (!Number.isSafeInteger(head)) return undefined;
-            this.heads.set(province, Math.max(this.heads.get(province) ?? 0, head));
-            return head;
+            const known = this.heads.get(province);
+            // Within one epoch the head only grows; a new epoch (a restore) starts over.
+            const head =
+              known && known.epoch === answer.epoch ? Math.max(known.head, answer.head) : answer.head;
+            this.heads.set(province, { ...answer, head });
+            return answer;
           },
           () => undefined,
         )

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { decodeVectorCursor, encodeVectorCursor, MAX_CURSOR_LENGTH } from './vector-cursor.js';
+import {
+  decodeVectorCursor,
+  decodeVectorCursorWithEpochs,
+  encodeVectorCursor,
+  MAX_CURSOR_LENGTH,
+} from './vector-cursor.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -35,6 +40,25 @@ describe('the vector cursor', () => {
     expect(decodeVectorCursor(b64({ 110000: 0 }))).toEqual(new Map([['110000', 0]]));
   });
 
+  it('should carry each province its epoch, and read a cursor issued before epochs as positions alone', () => {
+    const cursor = encodeVectorCursor(
+      new Map([
+        ['450000', 7],
+        ['130000', 41],
+      ]),
+      new Map([['450000', 'c2f0']]),
+    );
+    expect(Buffer.from(cursor, 'base64url').toString()).toBe('{"130000":41,"450000":["c2f0",7]}');
+    expect(decodeVectorCursorWithEpochs(cursor)).toEqual({
+      positions: new Map([
+        ['130000', 41],
+        ['450000', 7],
+      ]),
+      epochs: new Map([['450000', 'c2f0']]),
+    });
+    expect(decodeVectorCursorWithEpochs(b64({ 130000: 41 })).epochs.size).toBe(0);
+  });
+
   it.each([
     ['not base64url', 'abc$%'],
     ['empty', ''],
@@ -47,6 +71,10 @@ describe('the vector cursor', () => {
     ['a fractional position', b64({ 130000: 1.5 })],
     ['a string position', b64({ 130000: '41' })],
     ['a position past 2^53', b64({ 130000: 2 ** 53 })],
+    ['an epoch that is not a string', b64({ 130000: [7, 41] })],
+    ['an epoch with a colon', b64({ 130000: ['a:b', 41] })],
+    ['an epoch and no position', b64({ 130000: ['abc'] })],
+    ['an epoch with a string position', b64({ 130000: ['abc', '41'] })],
     ['far too long', 'A'.repeat(MAX_CURSOR_LENGTH + 1)],
   ])('refuses %s with BAD_USER_INPUT naming the argument', (_, cursor) => {
     let error: unknown;

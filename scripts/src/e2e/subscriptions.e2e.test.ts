@@ -52,9 +52,15 @@ interface TripEventData {
   };
 }
 
-/** The (province, seq) an event moved the vector cursor to, against the previous cursor. */
+/** The seq of each province in a vector cursor (`{"130000":["<epoch>",41]}`, or a bare 41 before epochs). */
 function decode(cursor: string): Record<string, number> {
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, number>;
+  const vector = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<
+    string,
+    number | [string, number]
+  >;
+  return Object.fromEntries(
+    Object.entries(vector).map(([province, value]) => [province, Array.isArray(value) ? value[1] : value]),
+  );
 }
 
 /** A subscriber that resubscribes with its last cursor whenever its subscription ends. */

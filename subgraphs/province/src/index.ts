@@ -21,6 +21,7 @@ import { startSubgraphServers, stopSubgraphServers } from './graphql/subgraph-se
 import { createHttpServer } from './http-server.js';
 import { createGatewayAdmission } from './access/gateway-signature.js';
 import { startSubscriptionService, type SubscriptionService } from './subscriptions/index.js';
+import { settleEpoch } from './relay/database-identity.js';
 import {
   DEFAULT_RETENTION,
   startRetention,
@@ -176,6 +177,13 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     log,
   });
   log.debug({ driver: db.driver }, 'database ready, migrations applied');
+  try {
+    // A database restored from a backup restarts the event sequence: a new epoch (docs/backups.md).
+    await settleEpoch(db.db, log);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   let servers: Awaited<ReturnType<typeof startSubgraphServers>>;
   try {
     servers = await startSubgraphServers(log, options.servedContract);

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { outboxEpoch } from '../db/schema/index.js';
 import { rowsOf } from '../db/sql-rows.js';
+import { newEpochSql } from './database-identity.js';
 
 /**
  * The current epoch.
@@ -22,13 +23,15 @@ export async function currentEpoch(db: Executor): Promise<string> {
 }
 
 /**
- * Draws a new epoch: what an operator runs after restoring the database from a backup, so that
- * every relay position and cursor of the old sequence is refused instead of misread.
+ * Draws a new epoch: what an operator runs after restoring the database from a backup (the
+ * `p2p-renew-epoch` command; start-up does it by itself when it notices the restore,
+ * `database-identity.ts`), so that every relay position and cursor of the old sequence is refused
+ * instead of misread.
  */
 export async function renewEpoch(db: Executor): Promise<string> {
   const [row] = rowsOf<{ epoch: string }>(
     await db.execute(sql`
-      UPDATE ${outboxEpoch} SET epoch = md5(random()::text || clock_timestamp()::text), started_at = now()
+      UPDATE ${outboxEpoch} SET epoch = ${newEpochSql}, started_at = now()
       WHERE id = 1 RETURNING epoch`),
   );
   if (!row) throw new Error('outbox_epoch has no row: the outbox epoch is unknown');

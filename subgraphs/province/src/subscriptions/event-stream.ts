@@ -4,7 +4,7 @@
  * ORDER BY seq LIMIT n`) and sleeps on the shared feed between them: no polling. Each read also
  * reads, in the same snapshot, the highest pruned seq of the filter (retention): above the
  * stream's position, events it should have delivered are gone, and the stream fails with
- * CURSOR_EXPIRED instead of skipping them.
+ * CURSOR_EXPIRED instead of skipping them; so it does when the feed's epoch changes under it.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
@@ -13,6 +13,7 @@ import { topicFilterSql, topicKey, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
 import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
 import { rowsOf } from '../db/sql-rows.js';
+import { epochExpired } from './epoch-cursor.js';
 
 /** An event as a subscription delivers it (ids and places only: no personal data). */
 export interface OutboxEventRecord {
@@ -35,6 +36,8 @@ export interface FollowOptions {
   region: string;
   /** Replay after this seq; undefined: from the feed's head (only what happens from now on). */
   after?: number;
+  /** The epoch `after` belongs to (checked by the caller); @default the feed's epoch now. */
+  epoch?: string;
   /** Events read per statement. @default 500 */
   batchSize?: number;
 }
@@ -62,10 +65,14 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
   const stop = new AbortController();
   /** Every event up to here was considered. */
   let scanned = options.after ?? feed.head;
+  const epoch = options.epoch ?? feed.epoch;
   let pending: OutboxEventRecord[] = [];
   const done = (): IteratorResult<OutboxEventRecord> => ({ value: undefined, done: true });
 
   const readBatch = async (head: number): Promise<OutboxEventRecord[]> => {
+    // The sequence restarted under the stream (an operator drew a new epoch): nothing it would
+    // read now continues what it delivered.
+    if (feed.epoch !== epoch) throw epochExpired(`#${scanned}`, feed.epoch);
     const result = await db.execute(sql`
       SELECT ${pruned} AS pruned, e.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
         SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id, payload

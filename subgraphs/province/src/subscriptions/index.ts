@@ -21,8 +21,8 @@ export { OutboxFeed } from './outbox-feed.js';
 export { followEvents, type OutboxEventRecord } from './event-stream.js';
 /** The topic rule: which events a subscription follows, filtered by which region column. */
 export { EVENT_TOPICS, type EventTopic } from '../event-topics.js';
-/** The subgraph cursor parser (a decimal seq). */
-export { parseSeqCursor } from './resolvers.js';
+/** The subgraph cursor parser (a decimal seq, or `<epoch>:<seq>`). */
+export { parseEpochCursor, type SeqCursor } from './epoch-cursor.js';
 /** The logical subgraphs served over graphql-ws. */
 export { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
 

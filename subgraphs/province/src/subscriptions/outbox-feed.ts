@@ -18,6 +18,7 @@ import type { Db } from '../db/database.js';
 import { safeError } from '@p2p/runtime';
 import { outboxPrunedThrough } from '../retention/retention.js';
 import { rowsOf } from '../db/sql-rows.js';
+import { currentEpoch } from '../relay/outbox-epoch.js';
 
 /** Options of {@link OutboxFeed}. */
 export interface OutboxFeedOptions {
@@ -46,6 +47,7 @@ interface Waiter {
 /** The gap-safe high-water mark of the outbox, advanced on wake-ups. */
 export class OutboxFeed {
   private headSeq = 0;
+  private epochValue = '';
   private hole: Hole | undefined;
   private holeDelay: number;
   private holeTimer: NodeJS.Timeout | undefined;
@@ -66,6 +68,15 @@ export class OutboxFeed {
     return this.headSeq;
   }
 
+  /**
+   * The epoch of the sequence the head belongs to (`relay/outbox-epoch.ts`), read at start and
+   * on every walk: an operator's `p2p-renew-epoch` on a running province ends the streams of the
+   * old one (CURSOR_EXPIRED) at their next read.
+   */
+  get epoch(): string {
+    return this.epochValue;
+  }
+
   /** True once {@link close} was called: waiters are released and the head stays put. */
   get isClosed(): boolean {
     return this.closed;
@@ -74,6 +85,7 @@ export class OutboxFeed {
   /** Reads the outbox up to its current head (call once before serving); the walk starts above what retention pruned. */
   async start(): Promise<void> {
     this.headSeq = Math.max(this.headSeq, await outboxPrunedThrough(this.options.db));
+    this.epochValue = await currentEpoch(this.options.db);
     this.wake();
     await this.running;
   }
@@ -142,10 +154,12 @@ export class OutboxFeed {
       const result = await this.options.db.execute(sql`
         SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
                pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+               (SELECT epoch FROM outbox_epoch WHERE id = 1) AS epoch,
                (SELECT coalesce(json_agg(s.seq ORDER BY s.seq), '[]'::json)
                   FROM (SELECT seq FROM outbox WHERE seq > ${this.headSeq} ORDER BY seq LIMIT ${batch}) s) AS seqs`);
-      const row = rowsOf<{ xmin: string; xmax: string; seqs: unknown }>(result)[0];
+      const row = rowsOf<{ xmin: string; xmax: string; epoch: string | null; seqs: unknown }>(result)[0];
       if (!row) return;
+      if (row.epoch) this.epochValue = row.epoch;
       const seqs = (typeof row.seqs === 'string' ? JSON.parse(row.seqs) : row.seqs) as (number | string)[];
       const before = this.headSeq;
       const full = seqs.length === batch;

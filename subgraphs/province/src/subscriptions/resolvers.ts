@@ -12,6 +12,7 @@ import { filterPrunedThrough } from '../retention/retention.js';
 import { tripLoader } from '../transport/records.js';
 import { topicKey, type EventTopic } from '../event-topics.js';
 import { ownId } from '../validation/ownership.js';
+import { assertCurrentEpoch, parseEpochCursor } from './epoch-cursor.js';
 import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
 
@@ -27,24 +28,16 @@ export const WS_ONLY_TYPE_DEFS = `
   extend type Query {
     "This province's event high-water mark: subscribe with after set to it to follow from now on."
     outboxHead: String!
+    "This province's event sequence epoch: it changes when the sequence restarts (a restore from a backup). A subscription's after may be <epoch>:<seq>; another epoch's is refused with CURSOR_EXPIRED."
+    outboxEpoch: String!
     "The highest pruned seq (retention) of an event the subscription field of this subgraph (default: its first) with this filter value (a region, or an enterprise id for returnRequestUpdates) would deliver: a cursor below it is refused with CURSOR_EXPIRED. 0: none."
     outboxPrunedThrough(region: String!, field: String): String!
   }
 `;
 
 /**
- * A subgraph cursor (`after`): the decimal seq of an event of this province.
- * @throws BAD_USER_INPUT for anything else.
- */
-export function parseSeqCursor(after: unknown): number | undefined {
-  if (after === undefined || after === null) return undefined;
-  if (typeof after === 'string' && /^\d{1,15}$/.test(after)) return Number(after);
-  throw badInput('after: not a cursor of this province (a cursor received from this subscription)', 'after');
-}
-
-/**
  * Refuses a cursor ahead of the province's head: no event of this province has that seq yet, so
- * it can only be forged (or come from another epoch of the sequence, e.g. a restored database).
+ * it can only be forged (a position of another epoch is refused before, `epoch-cursor.ts`).
  * @throws BAD_USER_INPUT (`extensions.field` = 'after')
  */
 export async function assertCursorReached(feed: OutboxFeed, after: number): Promise<void> {
@@ -94,15 +87,17 @@ function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTIO
   const { topic, argument, parse } = SUBSCRIPTION_FILTERS[field]!;
   return async (_: unknown, args: Record<string, unknown>, ctx: ProvinceContext) => {
     const region = await parse(args[argument], ctx);
-    const after = parseSeqCursor(args.after);
-    if (after !== undefined) await assertCursorReached(source.feed, after);
-    ctx.log.debug({ topic, region, after: after ?? 'head' }, 'subscription started');
+    const cursor = parseEpochCursor(args.after);
+    // The epoch first: a position of a restarted sequence may well be ahead of the new head.
+    if (cursor) assertCurrentEpoch(cursor, source.feed.epoch);
+    if (cursor) await assertCursorReached(source.feed, cursor.seq);
+    ctx.log.debug({ topic, region, after: cursor?.seq ?? 'head' }, 'subscription started');
     return followEvents({
       db: ctx.db,
       feed: source.feed,
       topic,
       region,
-      ...(after !== undefined ? { after } : {}),
+      ...(cursor ? { after: cursor.seq, epoch: cursor.epoch ?? source.feed.epoch } : {}),
       ...(source.batchSize ? { batchSize: source.batchSize } : {}),
     });
   };
@@ -170,7 +165,7 @@ export function employmentSubscriptionResolvers(source: SubscriptionSource): Res
 }
 
 /**
- * `Query.outboxHead` and `Query.outboxPrunedThrough`, served over graphql-ws only. `subscriptions`
+ * `Query.outboxHead`, `Query.outboxEpoch` and `Query.outboxPrunedThrough`, served over graphql-ws only. `subscriptions`
  * are the subgraph's subscription fields; the first is the one `outboxPrunedThrough` answers for
  * when its `field` argument is not given.
  */
@@ -181,6 +176,7 @@ export function outboxHeadResolvers(
   return {
     Query: {
       outboxHead: () => String(source.feed.head),
+      outboxEpoch: () => source.feed.epoch,
       outboxPrunedThrough: async (
         _: unknown,
         args: { region: unknown; field?: string | null },

@@ -62,11 +62,11 @@ interface AdmittedConnection {
 }
 
 /** The queries the gateway's link runs over a province's WebSocket; every other query goes over HTTP. */
-const WS_QUERIES = new Set(['outboxHead', 'outboxPrunedThrough', '__typename']);
+const WS_QUERIES = new Set(['outboxHead', 'outboxEpoch', 'outboxPrunedThrough', '__typename']);
 
 /**
  * Why an operation is not served over the WebSocket: only subscriptions and the WebSocket-only
- * queries (`outboxHead`, `outboxPrunedThrough`) are; queries and mutations go over HTTP, where
+ * queries (`outboxHead`, `outboxEpoch`, `outboxPrunedThrough`) are; queries and mutations go over HTTP, where
  * each request carries its own assertion. Undefined when it is served.
  */
 function refusedOperation(query: string, operationName: string | null | undefined): GraphQLError | undefined {
@@ -86,7 +86,7 @@ function refusedOperation(query: string, operationName: string | null | undefine
     return undefined;
   return hubError(
     'FORBIDDEN',
-    `a province's WebSocket serves only subscriptions and outboxHead / outboxPrunedThrough; send ${operation.operation === 'mutation' ? 'mutations' : 'queries'} over HTTP`,
+    `a province's WebSocket serves only subscriptions and outboxHead / outboxEpoch / outboxPrunedThrough; send ${operation.operation === 'mutation' ? 'mutations' : 'queries'} over HTTP`,
   );
 }
 

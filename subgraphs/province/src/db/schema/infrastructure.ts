@@ -98,6 +98,8 @@ export const outboxEpoch = pgTable(
     id: smallint('id').primaryKey().default(1),
     epoch: text('epoch').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The database the epoch was drawn in (`relay/database-identity.ts`); null until recorded. */
+    databaseIdentity: jsonb('database_identity').$type<Record<string, string>>(),
   },
   (t) => [check('outbox_epoch_one_row', sql`${t.id} = 1`)],
 );
