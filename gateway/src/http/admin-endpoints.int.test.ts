@@ -60,7 +60,11 @@ describe('admin endpoints behind a token (#11.13)', () => {
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const metrics = await fetch(`${base}/metrics`, { headers: auth });
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('p2p_gateway_province_up{province="450000"} 1');
+    const text = await metrics.text();
+    expect(text).toContain('p2p_gateway_province_up{province="450000"} 1');
+    // The subscription backlog (an alert of docs/operations.md): nothing waits with no client.
+    for (const gauge of ['buffered_events', 'buffered_events_max', 'slow_consumers_closed'])
+      expect(text).toMatch(new RegExp(`^p2p_gateway_subscription_${gauge} 0$`, 'm'));
     const details = await fetch(`${base}/health/details`, { headers: auth });
     expect(details.status).toBe(200);
     const body = (await details.json()) as { provinces: { code: string; url: string; latencyMs: number }[] };

@@ -29,6 +29,7 @@ import {
   type GraphQLTypeResolver,
 } from 'graphql';
 import { callerOfContext } from '../auth/gateway-context.js';
+import type { ClientBacklog } from './client-backlog.js';
 import { ClientEventStream, type ClientEvent } from './client-stream.js';
 import type { ConnectionState } from './connections.js';
 import { entitySelection, type EntitySelection } from './event-selection.js';
@@ -64,6 +65,8 @@ export interface SubscriptionDeps {
   execute: FederatedExecutor;
   /** Events a client may have waiting before it is cut off. */
   maxBufferedEvents: number;
+  /** Where the live client streams are counted for `/metrics`. */
+  backlog?: ClientBacklog;
 }
 
 /** A resolved event; `withheld` when its record is one the client may not read. */
@@ -200,8 +203,12 @@ export function subscribeResolver(
         });
       },
       maxBuffered: deps.maxBufferedEvents,
-      onOverflow: () => connection.closeSlowConsumer(),
+      onOverflow: () => {
+        deps.backlog?.slowConsumerClosed();
+        connection.closeSlowConsumer();
+      },
       onEnd: () => {
+        deps.backlog?.remove(stream);
         for (const feed of feeds) {
           feed.detach(stream);
           deps.feeds.release(feed);
@@ -211,6 +218,7 @@ export function subscribeResolver(
         if (stops) deps.resolvers.release(stops);
       },
     });
+    deps.backlog?.add(stream);
     for (const province of provinces) {
       const feed = deps.feeds.acquire(province, topic, region);
       feeds.push(feed);

@@ -14,12 +14,13 @@ import { DEFAULT_MAX_BUFFERED_EVENTS } from './client-stream.js';
 import type { SubscriptionConnectHook } from './connections.js';
 import { EventResolvers, type FederatedExecutor } from './event-resolver.js';
 import { subscribeWith } from './execution.js';
-import { registerSubscriptionMetrics } from './metrics.js';
+import { ClientBacklog } from './client-backlog.js';
+import { registerSubscriptionMetrics, type SubscriptionStats } from './metrics.js';
 import {
   DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
   type OperationAdmission,
 } from './subscription-admission.js';
-import { UpstreamFeeds, type UpstreamStats } from './upstream-feeds.js';
+import { UpstreamFeeds } from './upstream-feeds.js';
 import { serveGatewaySubscriptions } from './ws-server.js';
 
 /** Every close code of the subscriptions, and the reason texts sent with the hub's own. */
@@ -96,7 +97,7 @@ export interface AttachSubscriptionsOptions extends SubscriptionOptions {
 /** The running subscription service of the gateway. */
 export interface GatewaySubscriptions {
   /** Upstream counters and open client connections. */
-  stats(): UpstreamStats & { connections: number; resolutionQueries: number };
+  stats(): SubscriptionStats;
   /** Closes client connections (1001), upstream feeds and province links. */
   close(): Promise<void>;
 }
@@ -114,6 +115,7 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
     ...(options.upstreamHeaders ? { upstreamHeaders: options.upstreamHeaders } : {}),
   });
   const resolvers = new EventResolvers({ execute: options.execute, logger });
+  const backlog = new ClientBacklog();
   const ws = serveGatewaySubscriptions({
     httpServer: options.httpServer,
     // A copy without resolvers: Apollo Server instruments the gateway's schema objects in place
@@ -124,6 +126,7 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
       resolvers,
       execute: options.execute,
       maxBufferedEvents: options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS,
+      backlog,
     }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
@@ -138,8 +141,9 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
     },
     logger,
   });
-  const stats = () => ({
+  const stats = (): SubscriptionStats => ({
     ...feeds.stats(),
+    ...backlog.stats(),
     connections: ws.connections,
     resolutionQueries: resolvers.queries,
   });
