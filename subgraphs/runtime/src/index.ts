@@ -12,6 +12,7 @@ export * from './http-answers.js';
 export * from './http-body.js';
 export * from './listen.js';
 export * from './logger.js';
+export * from './main-module.js';
 export * from './settings.js';
 export * from './subgraph-errors.js';
 export * from './trace-operation-plugin.js';

@@ -6,10 +6,9 @@
  * refused rows (line, code, reason: no personal data) as CSV. Exit code 0: every row registered;
  * 2: some rows refused (see the report); 1: the import could not run.
  */
-import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isMainModule } from '@p2p/runtime';
 import { importWorkers, type ImportReport } from './import-workers.js';
 import { COLUMN_HEADINGS } from './worker-csv.js';
 
@@ -116,16 +115,7 @@ async function main(): Promise<number> {
   return report.rejected.length > 0 ? 2 : 0;
 }
 
-/** True when this file is the program being run, also through the `bin` link npm makes to it. */
-function isMain(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -11,8 +11,7 @@
  * Prints `{"previous":…,"epoch":…,"restoredHead":…}` (the highest seq of the outbox: what every
  * other province's relay inbox of this source is reset to at most). Exit code 0: drawn; 1: it could not run.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isMainModule } from '@p2p/runtime';
 import { openDatabase } from '../db/database.js';
 import { outboxHighest, settleEpoch } from './database-identity.js';
 import { currentEpoch, renewEpoch } from './outbox-epoch.js';
@@ -45,16 +44,7 @@ export async function renewEpochOf(
   }
 }
 
-/** True when this file is the program being run, also through the `bin` link npm makes to it. */
-function isMain(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   if (process.argv.includes('--help')) {
     console.log(RENEW_EPOCH_USAGE);
     process.exit(0);
