@@ -62,6 +62,10 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
   const routers = new Map(
     sharded.map((sg) => [sg.name, new ShardRouter({ subgraph: sg, registry, client, breaker, logger })]),
   );
+  // @apollo/gateway reports host metrics (OS, CPUs, memory, cloud provider) to Apollo every hour
+  // and probes cloud metadata endpoints at start unless APOLLO_TELEMETRY_DISABLED is set: a
+  // government data hub makes no call its operators did not configure. `false` turns it back on.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),

@@ -130,4 +130,24 @@ describe('the trusted-documents manifest build (#18.6)', () => {
       /x\.json: not a persisted query manifest/,
     );
   });
+
+  it('should refuse a manifest entry whose body holds a second operation, or another name or type than the entry', () => {
+    const entry = (body: string, name = 'Console', type = 'query') => ({
+      format: MANIFEST_FORMAT,
+      version: 1,
+      operations: [{ id: documentId(body), name, type, body }],
+    });
+    const smuggled = 'query Console { regions { code } }\n\nmutation Smuggled { __typename }';
+    expect(() => checkManifest(entry(smuggled), 'm.json')).toThrow(
+      /m\.json: operation 0 \(Console\): its body holds 2 operations; register one per entry/,
+    );
+    expect(() => checkManifest(entry('query Other { regions { code } }'), 'm.json')).toThrow(
+      /its body is query Other, not query Console/,
+    );
+    expect(() => checkManifest(entry('mutation Console { __typename }'), 'm.json')).toThrow(
+      /its body is mutation Console, not query Console/,
+    );
+    expect(() => checkManifest(entry('query Console {'), 'm.json')).toThrow(/its body does not parse/);
+    expect(checkManifest(entry('query Console { regions { code } }'), 'm.json').operations).toHaveLength(1);
+  });
 });

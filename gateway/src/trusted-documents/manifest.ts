@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** The `format` field of a manifest. */
 export const MANIFEST_FORMAT = 'apollo-persisted-query-manifest';
@@ -54,8 +55,31 @@ export function checkManifest(value: unknown, source: string): PersistedQueryMan
     if (!TYPES.has(op.type)) throw new Error(`${at}: type must be query, mutation or subscription`);
     if (documentId(op.body) !== op.id)
       throw new Error(`${at}: id ${op.id.slice(0, 16)}… is not the SHA-256 of its body`);
+    const problem = bodyProblem(op.body, op.name, op.type);
+    if (problem) throw new Error(`${at}: ${problem}`);
   });
   return manifest as PersistedQueryManifest;
+}
+
+/**
+ * What is wrong with a registered body, if anything: it must parse and hold exactly ONE operation,
+ * of the entry's name and type (and fragments), so an id registers one operation and a client
+ * cannot pick another one out of the same body with `operationName`.
+ */
+function bodyProblem(body: string, name: string, type: string): string | undefined {
+  let document: DocumentNode;
+  try {
+    document = parse(body, { noLocation: true });
+  } catch (err) {
+    return `its body does not parse (${(err as Error).message})`;
+  }
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1)
+    return `its body holds ${operations.length} operations; register one per entry`;
+  const [operation] = operations;
+  if (operation?.name?.value !== name || operation.operation !== type)
+    return `its body is ${operation?.operation} ${operation?.name?.value ?? '(anonymous)'}, not ${type} ${name}`;
+  return undefined;
 }
 
 /**

@@ -228,6 +228,21 @@ describe.skipIf(!servicesExist)(
       expect(spans.some((s) => s.spanId === requestLog!.span_id)).toBe(true);
     });
 
+    it("should not trace a request to a province's own port that lacks the gateway's signature", async () => {
+      // Whoever reaches a province's port may not choose trace ids or force sampling there.
+      const chosen = '0af7651916cd43dd8448eb211c80319c';
+      for (const origin of ORIGINS) {
+        const res = await fetch(`${federation.provinceUrls[origin.province]}/transport/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', traceparent: `00-${chosen}-b7ad6b7169203331-01` },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
+        expect(res.status).toBe(401);
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(collector.spans.filter((s) => s.traceId === chosen)).toEqual([]);
+    });
+
     it('should export nothing from anyone when the gateway runs without OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
       await federation.restartGateway({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
       const before = collector.spans.length;

@@ -12,6 +12,7 @@ import {
   sendError,
   sendJson,
   serveInSpan,
+  type ServerSpanOptions,
   type Logger,
 } from '@p2p/runtime';
 import type { GraphQLFormattedError } from 'graphql';
@@ -61,31 +62,34 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const server = createServer((req, res) => {
     const started = performance.now();
     const route = routeOf(req);
-    // A request of a trace the gateway started (its `traceparent`) is served in a span of that
-    // trace; any other (health checks, untraced callers) is served as is.
-    void serveInSpan(
-      req,
-      res,
-      { name: `${req.method ?? 'GET'} ${route}`, route, attributes, parent: 'remote' },
-      () =>
-        handle(options, req, res)
-          .catch((err: unknown) => {
-            options.log.error({ err: safeError(err) }, 'request failed');
-            if (!res.headersSent) sendError(res, internalError());
-            else res.destroy();
-          })
-          .finally(() => {
-            options.log.debug(
-              {
-                method: req.method,
-                path: req.url?.split('?')[0],
-                status: res.statusCode,
-                ms: Math.round(performance.now() - started),
-              },
-              'request',
-            );
-          }),
-    );
+    let logged = false;
+    /** The request's debug line: inside its span when it has one (the line then carries the trace id). */
+    const logRequest = () => {
+      if (logged) return;
+      logged = true;
+      options.log.debug(
+        {
+          method: req.method,
+          path: req.url?.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    };
+    const span: ServerSpanOptions = {
+      name: `${req.method ?? 'GET'} ${route}`,
+      route,
+      attributes,
+      parent: 'remote',
+    };
+    void handle(options, req, res, span, logRequest)
+      .catch((err: unknown) => {
+        options.log.error({ err: safeError(err) }, 'request failed');
+        if (!res.headersSent) sendError(res, internalError());
+        else res.destroy();
+      })
+      .finally(logRequest);
   });
   server.keepAliveTimeout = 65_000;
   return server;
@@ -97,7 +101,13 @@ function routeOf(req: IncomingMessage): string {
   return GRAPHQL_PATH.test(path) || RELAY_PATH.test(path) || path === '/health' ? path : 'other';
 }
 
-async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  options: HttpServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  span: ServerSpanOptions,
+  logRequest: () => void,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://province.local');
   const method = req.method ?? 'GET';
   if (url.pathname === '/health') {
@@ -123,8 +133,14 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   }
   const refused = await options.admit(req, context, raw ?? new Uint8Array());
   if (refused) return sendJson(res, 401, { errors: [refused] });
-  await answerGraphQL(options.servers[subgraph], req, res, {
-    context: async () => context,
-    body,
+  // Only once the gateway's signature is verified, a request of a trace the gateway started (its
+  // `traceparent`) is served in a span of that trace: whoever reaches this port without it may not
+  // choose trace ids or force sampling. Health checks and untraced callers are served as is.
+  await serveInSpan(req, res, span, async () => {
+    try {
+      await answerGraphQL(options.servers[subgraph], req, res, { context: async () => context, body });
+    } finally {
+      logRequest();
+    }
   });
 }
