@@ -182,6 +182,9 @@ describe('npm run keys on an existing deployment', () => {
     };
     const plan = await planDeploymentKeys(moved, { provinces: ['130000', '450000'] });
     expect(readEnvFile(plan.write['province.env']!, 'province.env').WORKER_ID_KEY).toBe(shared.WORKER_ID_KEY);
+    const { 'province.env': _, ...noShared } = moved;
+    const remade = await planDeploymentKeys(noShared, { provinces: ['130000', '450000'] });
+    expect(readEnvFile(remade.write['province.env']!, 'province.env')).toEqual(shared);
     const disagreeing = {
       ...files,
       'province-450000.env': withEnvSetting(files['province-450000.env']!, 'WORKER_ID_KEY', 'another-key'),
