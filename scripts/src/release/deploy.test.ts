@@ -3,15 +3,13 @@
  * development machine (no Docker daemon), so their contract is read here. compose.yaml is parsed
  * with the `yaml` package; the env files it reads are the ones `npm run keys` writes.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../harness/service-process.js';
 import { envNames, execForm, isPinnedImage, parseDockerfile, type Stage } from './dockerfile.js';
-import { deploymentKeys, envLine, writeDeploymentKeys } from './keys.js';
+import { deploymentKeys } from './keys.js';
 import { readManifest, RELEASE_SERVICES, workspaceClosure, type ReleaseService } from './release-layout.js';
 
 /** Settings that are secrets: only ever in env files made by `npm run keys`, never inline. */
@@ -22,6 +20,7 @@ const SECRET_SETTINGS = [
   'WORKER_ID_KEY',
   'DATABASE_URL',
   'POSTGRES_PASSWORD',
+  'P2P_OWNER_PASSWORD',
 ];
 
 interface ComposeService {
@@ -32,6 +31,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition?: string }>;
   ports?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(join(REPO_ROOT, 'compose.yaml'), 'utf8')) as {
@@ -63,12 +63,16 @@ function sourcesOf(service: ReleaseService): string {
 const reads = (sources: string, name: string) =>
   new RegExp(`env\\.${name}\\b|env\\[['"]${name}['"]\\]|\\(\\s*['"\`]${name}['"\`]`).test(sources);
 
-/** The settings in the env files a compose service reads, as `npm run keys` writes them. */
-async function envFileSettings(s: ComposeService): Promise<Record<string, string>> {
-  const provinces = Object.keys(compose.services)
+/** One deployment's env files, as `npm run keys` writes them for the provinces of compose.yaml. */
+const keyFiles = deploymentKeys(
+  Object.keys(compose.services)
     .filter((name) => name.startsWith('province-'))
-    .map((name) => name.slice('province-'.length));
-  const files = await deploymentKeys(provinces);
+    .map((name) => name.slice('province-'.length)),
+);
+
+/** The settings in the env files a compose service reads (one deployment's, {@link keyFiles}). */
+async function envFileSettings(s: ComposeService): Promise<Record<string, string>> {
+  const files = await keyFiles;
   const settings: Record<string, string> = {};
   for (const path of s.env_file ?? []) {
     expect(path.startsWith('deploy/keys/'), `${path}: env files live in deploy/keys/`).toBe(true);
@@ -77,14 +81,6 @@ async function envFileSettings(s: ComposeService): Promise<Record<string, string
     Object.assign(settings, file);
   }
   return settings;
-}
-
-/** Reads a Compose env file line `NAME="…"` back (the double-quoted escapes of the env-file syntax). */
-function readEnvLine(line: string): [string, string] {
-  const match = /^([A-Z0-9_]+)="((?:[^"\\]|\\.)*)"$/.exec(line);
-  if (!match) throw new Error(`not an env line: ${line}`);
-  const value = match[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-  return [match[1]!, value];
 }
 
 describe('the Dockerfiles (deploy/<service>.Dockerfile)', () => {
@@ -164,6 +160,26 @@ describe('compose.yaml', () => {
     }
   });
 
+  it("should log each province in as its database's owner, made by the init script, not as the superuser", async () => {
+    const init = readFileSync(join(REPO_ROOT, 'deploy/postgres-init/10-p2p-owner.sql'), 'utf8');
+    expect(init).toMatch(/CREATE ROLE :"owner" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE/);
+    expect(init).toContain('ALTER DATABASE :"database" OWNER TO :"owner"');
+    expect(init).toContain('ALTER SCHEMA public OWNER TO :"owner"');
+    for (const [name, s] of Object.entries(compose.services).filter(([n]) => n.startsWith('province-'))) {
+      const postgres = compose.services[`postgres-${name.slice('province-'.length)}`]!;
+      expect(postgres.volumes).toContain('./deploy/postgres-init:/docker-entrypoint-initdb.d:ro');
+      // Over TCP: the entrypoint's temporary server (init scripts running) listens on a socket only.
+      expect(postgres.healthcheck?.test.join(' ')).toContain('pg_isready -h 127.0.0.1');
+      const server = await envFileSettings(postgres);
+      const url = new URL((await envFileSettings(s)).DATABASE_URL!);
+      expect(url.username).not.toBe(server.POSTGRES_USER);
+      expect(url.username).toBe(server.P2P_OWNER_USER);
+      expect(decodeURIComponent(url.password)).toBe(server.P2P_OWNER_PASSWORD);
+      expect(url.password).not.toBe(server.POSTGRES_PASSWORD);
+      expect(url.pathname).toBe(`/${server.POSTGRES_DB}`);
+    }
+  });
+
   it('should point the gateway at every province and at national, by their service names and ports', () => {
     const gateway = compose.services.gateway!;
     const provinces = Object.entries(compose.services).filter(([name]) => name.startsWith('province-'));
@@ -208,7 +224,7 @@ describe('compose.yaml', () => {
       const fromFiles = await envFileSettings(s);
       const release = releaseServiceOf(s);
       if (!release) {
-        for (const setting of Object.keys(fromFiles)) expect(setting).toMatch(/^POSTGRES_/);
+        for (const setting of Object.keys(fromFiles)) expect(setting).toMatch(/^(POSTGRES|P2P_OWNER)_/);
         continue;
       }
       const sources = sourcesOf(release);
@@ -230,72 +246,6 @@ describe('compose.yaml', () => {
     expect(reads(sources, 'GATEWAY_SIGNING_KEY')).toBe(true);
     expect(reads(sources, 'GATEWAY_PRIVATE_KEY')).toBe(false);
     expect(reads(sourcesOf('national'), 'DATABASE_URL')).toBe(false);
-  });
-});
-
-describe('npm run keys', () => {
-  it('should give the provinces the public half of the gateway signing key', async () => {
-    const files = await deploymentKeys(['130000', '450000']);
-    const derived = createPublicKey(createPrivateKey(files['gateway.env']!.GATEWAY_SIGNING_KEY!))
-      .export({ type: 'spki', format: 'pem' })
-      .toString();
-    expect(derived.trim()).toBe(files['province.env']!.GATEWAY_PUBLIC_KEY!.trim());
-    expect(files['province-130000.env']!.DATABASE_URL).not.toBe(files['province-450000.env']!.DATABASE_URL);
-    expect(new URL(files['province-130000.env']!.DATABASE_URL!).password).toBe(
-      files['postgres-130000.env']!.POSTGRES_PASSWORD,
-    );
-  });
-
-  it('should make fresh secrets on every run', async () => {
-    const [a, b] = [await deploymentKeys(['450000']), await deploymentKeys(['450000'])];
-    expect(a['province.env']!.WORKER_ID_KEY).not.toBe(b['province.env']!.WORKER_ID_KEY);
-    expect(a['gateway.env']!.ADMIN_TOKEN!.length).toBeGreaterThanOrEqual(16);
-  });
-
-  it('should refuse a code that is not a province', async () => {
-    await expect(deploymentKeys(['450200'])).rejects.toThrow('450200 is not a province code');
-  });
-
-  it('should write a PEM on one line that reads back unchanged', async () => {
-    const pem = (await deploymentKeys(['450000']))['gateway.env']!.GATEWAY_SIGNING_KEY!;
-    const line = envLine('GATEWAY_SIGNING_KEY', pem);
-    expect(line).not.toContain('\n');
-    expect(readEnvLine(line)).toEqual(['GATEWAY_SIGNING_KEY', pem]);
-    expect(readEnvLine(envLine('X', 'a"b\\c'))).toEqual(['X', 'a"b\\c']);
-  });
-
-  it('should write files only their owner reads, and never overwrite keys without --force', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'p2p-keys-'));
-    try {
-      const written = await writeDeploymentKeys(dir, ['450000']);
-      expect(written.sort()).toEqual([
-        'gateway.env',
-        'postgres-450000.env',
-        'province-450000.env',
-        'province.env',
-      ]);
-      for (const name of written) expect(statSync(join(dir, name)).mode & 0o077).toBe(0);
-      const before = readFileSync(join(dir, 'province.env'), 'utf8');
-      expect(await writeDeploymentKeys(dir, ['450000'])).toEqual([]);
-      // One more province: only its own files; the shared keys (worker-id key above all) stay.
-      expect((await writeDeploymentKeys(dir, ['450000', '410000'])).sort()).toEqual([
-        'postgres-410000.env',
-        'province-410000.env',
-      ]);
-      expect(readFileSync(join(dir, 'province.env'), 'utf8')).toBe(before);
-      await writeDeploymentKeys(dir, ['450000'], true);
-      expect(readFileSync(join(dir, 'province.env'), 'utf8')).not.toBe(before);
-      const lines = readFileSync(join(dir, 'province.env'), 'utf8').trim().split('\n').map(readEnvLine);
-      expect(lines.map(([name]) => name)).toEqual(['GATEWAY_PUBLIC_KEY', 'WORKER_ID_KEY']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('should keep the keys out of git and out of the images', () => {
-    expect(readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8')).toMatch(/^deploy\/keys\/?$/m);
-    expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^deploy\/keys$/m);
-    expect(existsSync(join(REPO_ROOT, 'deploy/keys/gateway.env'))).toBe(false);
   });
 });
 
