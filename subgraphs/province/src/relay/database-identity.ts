@@ -106,7 +106,7 @@ export async function settleEpoch(db: Db, log?: Logger): Promise<SettledEpoch> {
   else if (settled.unknown)
     log?.warn(
       { epoch: settled.epoch },
-      'the database the outbox epoch was drawn in is not known (no identity recorded: a dump from before migration 0013, or the first start-up after it): a restore cannot be told; if this database was restored from a backup, run p2p-renew-epoch now (docs/backups.md)',
+      'the database the outbox epoch was drawn in is not known (no identity recorded to compare with: a dump from before migration 0013, the first start-up after it, or none readable by this role): a restore cannot be told; if this database was restored from a backup, run p2p-renew-epoch now (docs/backups.md)',
     );
   return settled;
 }
