@@ -15,6 +15,12 @@ export interface RelayAlarm {
   message: string;
   /** ISO 8601 */
   since: string;
+  /**
+   * Not cleared by the source answering again: the source went back below a position it had
+   * given out (a restore it did not notice); only an operator's change of the target's inbox or
+   * of the source's epoch lifts it (docs/backups.md).
+   */
+  sticky: boolean;
 }
 
 /** How a source → target pair stands. */
@@ -103,7 +109,7 @@ export class RelayBook {
       // A refused position: the pump raises the alarm (and logs it once) when it handles the batch.
       if (batch.refused) continue;
       const pair = this.pair(source, batch.target);
-      if (pair.alarm?.side === 'source') this.clearAlarm(pair);
+      if (pair.alarm?.side === 'source' && !pair.alarm.sticky) this.clearAlarm(pair);
       Object.assign(pair, {
         epoch: answer.epoch,
         head: batch.head,
@@ -154,15 +160,34 @@ export class RelayBook {
   }
 
   /**
-   * A pair is refused (needs an operator); the relay keeps retrying, never skips.
+   * A pair is refused (needs an operator); the relay keeps retrying, never skips. A `sticky`
+   * alarm stays when the source answers again, until {@link resolved}.
    * @returns true when the alarm is new (not the one already raised).
    */
-  alarm(source: string, target: string, side: RelayAlarm['side'], code: string, message: string): boolean {
+  alarm(
+    source: string,
+    target: string,
+    side: RelayAlarm['side'],
+    code: string,
+    message: string,
+    sticky = false,
+  ): boolean {
     const pair = this.pair(source, target);
     this.metrics?.alarm.set({ source, target }, 1);
-    if (pair.alarm?.code === code && pair.alarm.side === side && pair.alarm.message === message) return false;
-    pair.alarm = { side, code, message, since: now() };
+    if (
+      pair.alarm?.code === code &&
+      pair.alarm.side === side &&
+      pair.alarm.message === message &&
+      pair.alarm.sticky === sticky
+    )
+      return false;
+    pair.alarm = { side, code, message, since: now(), sticky };
     return true;
+  }
+
+  /** An operator resolved the pair's alarm (the target's inbox or the source's epoch changed). */
+  resolved(source: string, target: string): void {
+    this.clearAlarm(this.pair(source, target));
   }
 
   private clearAlarm(pair: RelayPairState): void {

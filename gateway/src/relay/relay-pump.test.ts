@@ -101,6 +101,14 @@ class FakeProvinces implements RelayTransport {
             pending: 0,
             refused: { code: 'CURSOR_EXPIRED', message: 'another epoch' },
           };
+        if (c.after > (p.outbox.at(-1)?.event.seq ?? 0))
+          return {
+            target: c.target,
+            events: [],
+            head: 0,
+            pending: 0,
+            refused: { code: 'BAD_USER_INPUT', message: 'ahead of the events' },
+          };
         const after = mine.filter((e) => e.seq > c.after);
         return {
           target: c.target,
@@ -300,6 +308,32 @@ describe('the relay pump', () => {
     fake.provinces.get(HA)!.inbox.delete(GX);
     await until(() => fake.provinces.get(HA)!.inbox.get(GX)?.epoch === `${GX}-e2`, 3_000);
     await until(() => book.pairStates().find((p) => p.source === GX && p.target === HA)!.alarm === null);
+  });
+
+  it('should hold a pair whose source went back below the target’s position in the same epoch, even once its head is back there, until an operator resets the inbox', async () => {
+    const fake = new FakeProvinces([GX, HA, HE]);
+    const { book } = pump(fake);
+    fake.write(GX, HA, 3);
+    await until(() => fake.provinces.get(HA)!.inbox.get(GX)?.position === 3);
+    // Guangxi is restored from a backup it does not notice: same epoch, its events back to #1.
+    const gx = fake.provinces.get(GX)!;
+    gx.outbox = gx.outbox.slice(0, 1);
+    const pairOf = () => book.pairStates().find((p) => p.source === GX && p.target === HA)!;
+    await until(() => pairOf().alarm !== null);
+    expect(pairOf().alarm).toMatchObject({ side: 'source', code: 'BAD_USER_INPUT', sticky: true });
+    // New events #2..#5: not those Henan applied as #2, #3; the head passes its position again.
+    fake.write(GX, HA, 4);
+    await new Promise((resolve) => setTimeout(resolve, 4 * FAST.alarmRetryMs));
+    expect(pairOf().alarm).toMatchObject({ code: 'BAD_USER_INPUT', sticky: true });
+    expect(fake.provinces.get(HA)!.inbox.get(GX)).toMatchObject({ position: 3, applied: 3 });
+    expect(fake.provinces.get(HA)!.appliedTimes.get(`${GX}:4`)).toBeUndefined();
+    // The other pairs go on meanwhile.
+    fake.write(GX, HE, 1);
+    await until(() => fake.provinces.get(HE)!.inbox.get(GX)?.position === fake.lastSeq(GX, HE));
+    // The operator decides: Henan takes Guangxi's events again from the start.
+    fake.provinces.get(HA)!.inbox.delete(GX);
+    await until(() => fake.provinces.get(HA)!.inbox.get(GX)?.position === 5);
+    await until(() => pairOf().alarm === null);
   });
 
   it('should not poll an idle source hot', async () => {

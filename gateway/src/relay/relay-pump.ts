@@ -11,6 +11,12 @@
  * target that does not answer is left out of the reads for as long; a refusal (another epoch,
  * pruned events, a batch the target refuses) is an alarm (`RelayBook`) retried every 30 s, never
  * a skip.
+ * A source that refuses a target's position as ahead of its events, in its current epoch, has
+ * gone back below a position it gave out (the target's inbox holds only positions the source
+ * served): a restore it did not notice. Its new events up to that position are not the ones the
+ * target applied, and waiting until its head gets there again would skip them silently. So that
+ * alarm is sticky: it stays, and nothing is delivered to the pair, while the target's inbox and
+ * the source's epoch are where they were; an operator resolves it (docs/backups.md).
  */
 import type { RelayConsumerBatch } from '@p2p/schema';
 import { silentLogger, type Logger } from '@p2p/runtime';
@@ -85,6 +91,8 @@ class SourceLoop {
   private sourceFailures = 0;
   /** A read of the source has answered since the loop started. */
   private readOnce = false;
+  /** Targets whose position the source went back below (a sticky alarm): that position and the alarm's message. */
+  private readonly wentBack = new Map<string, { position: InboxPosition; message: string }>();
 
   constructor(
     private readonly source: string,
@@ -194,13 +202,41 @@ class SourceLoop {
   }
 
   /** A refusal: an alarm, retried slowly, never skipped. */
-  private alarmed(target: string, side: 'source' | 'target', code: string, message: string): void {
+  private alarmed(
+    target: string,
+    side: 'source' | 'target',
+    code: string,
+    message: string,
+    sticky = false,
+  ): void {
     this.retryAt.set(target, Date.now() + this.deps.settings.alarmRetryMs);
-    if (this.deps.book.alarm(this.source, target, side, code, message))
+    if (this.deps.book.alarm(this.source, target, side, code, message, sticky))
       this.deps.logger.warn(
         { source: this.source, target, side, code, message },
         'relay: pair refused; an operator must look (nothing is skipped)',
       );
+  }
+
+  /**
+   * Whether `target` is held by a sticky alarm (see the module comment): its inbox `position` and
+   * the source's `epoch` are still those the source went back below. Else the alarm is lifted.
+   */
+  private stillWentBack(target: string, position: InboxPosition, epoch: string): boolean {
+    const held = this.wentBack.get(target);
+    if (!held) return false;
+    if (
+      held.position.epoch === position.epoch &&
+      held.position.position === position.position &&
+      epoch === position.epoch
+    ) {
+      this.forget(target);
+      this.alarmed(target, 'source', 'BAD_USER_INPUT', held.message, true);
+      return true;
+    }
+    this.wentBack.delete(target);
+    this.deps.book.resolved(this.source, target);
+    this.deps.logger.info({ source: this.source, target }, 'relay: pair released by an operator');
+    return false;
   }
 
   /** Forgets where `target` stands: read its inbox again before the next read. */
@@ -211,14 +247,24 @@ class SourceLoop {
 
   private async deliver(batch: RelayConsumerBatch, epoch: string, signal: AbortSignal): Promise<void> {
     const { target } = batch;
+    const from = this.positions.get(target)!;
     if (batch.refused) {
       // Read the target's inbox again before retrying: an operator's decision lands there.
       this.forget(target);
-      this.alarmed(target, 'source', batch.refused.code, batch.refused.message);
+      const { code } = batch.refused;
+      if (code === 'BAD_USER_INPUT' && from.epoch !== null && from.epoch === epoch) {
+        // Ahead of the source's events in its epoch: the source went back (see the module comment).
+        const message = `${batch.refused.message}; the source went back below a position it gave out in epoch ${epoch} (a restore it did not notice?): the events it writes up to there are not those the target applied. Held until an operator renews the source's epoch or resets the target's inbox (docs/backups.md)`;
+        this.wentBack.set(target, { position: from, message });
+        this.alarmed(target, 'source', code, message, true);
+      } else {
+        this.wentBack.delete(target);
+        this.alarmed(target, 'source', code, batch.refused.message);
+      }
       return;
     }
+    if (this.stillWentBack(target, from, epoch)) return;
     if (batch.events.length === 0) return;
-    const from = this.positions.get(target)!;
     try {
       const answer = await this.deps.transport.apply(
         target,

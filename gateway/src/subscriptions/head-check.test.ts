@@ -3,7 +3,7 @@ import { assertCursorsReached } from './head-check.js';
 import { TOPICS } from './topics.js';
 
 /** Feeds of three connected provinces whose heads are given (undefined: no answer). */
-function feedsWith(heads: Record<string, number | undefined>) {
+function feedsWith(heads: Record<string, number | undefined>, wentBack: Record<string, number> = {}) {
   const asked: string[] = [];
   const feeds = {
     provinces: ['130000', '410000', '450000'],
@@ -12,6 +12,8 @@ function feedsWith(heads: Record<string, number | undefined>) {
       const head = heads[province];
       return head === undefined ? undefined : position <= head;
     },
+    wentBackBelow: (province: string) =>
+      wentBack[province] === undefined ? undefined : { epoch: `${province}-e1`, head: wentBack[province] },
   };
   return { feeds, asked };
 }
@@ -63,5 +65,26 @@ describe("a vector cursor against the provinces' heads", () => {
       ),
     ).resolves.toBeUndefined();
     expect(asked).toEqual(['130000/transport']);
+  });
+
+  it('should expire a position beyond where a province went back in its epoch, even once its head is past it again', async () => {
+    // Henan was restored without noticing it: its head went back to 12; it is at 30 again since.
+    const { feeds } = feedsWith({ '130000': 41, '410000': 30 }, { '410000': 12 });
+    await expect(
+      assertCursorsReached(feeds, TOPICS.arrivals, new Map([['410000', 20]])),
+    ).rejects.toMatchObject({
+      extensions: { code: 'CURSOR_EXPIRED', field: 'after', province: '410000', epoch: '410000-e1' },
+    });
+    // Up to where it went back, the events are those the client had.
+    await expect(
+      assertCursorsReached(
+        feeds,
+        TOPICS.arrivals,
+        new Map([
+          ['410000', 12],
+          ['130000', 41],
+        ]),
+      ),
+    ).resolves.toBeUndefined();
   });
 });

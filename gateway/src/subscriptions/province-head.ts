@@ -1,7 +1,10 @@
 /**
  * Reads a province's outbox head and the epoch of its event sequence (`Query.outboxHead`,
  * `Query.outboxEpoch`, served over graphql-ws). A province of a release before epochs does not
- * know `outboxEpoch`: its head alone is read (a second query), and its positions carry no epoch.
+ * know `outboxEpoch` (it refuses the query naming that field, a validation error): its head alone
+ * is read (a second query), and its positions carry no epoch. Any other failure (a closed socket,
+ * a refused credential, a timeout) is thrown for the caller to retry: taking it for "no epochs"
+ * would stop checking the epochs of that province's cursors.
  */
 
 /** What is read over: a province link (an `UpstreamLink`). */
@@ -26,8 +29,9 @@ export async function readProvinceHead(link: HeadLink): Promise<ProvinceHead> {
     answer = await link.query<{ outboxHead: string; outboxEpoch: string }>(
       'query OutboxHead { outboxHead outboxEpoch }',
     );
-  } catch {
-    // A province before epochs refuses the field (or the query on its WebSocket): its head alone.
+  } catch (err) {
+    if (!refusesEpochField(err)) throw err;
+    // A province before epochs (a rolling upgrade): its head alone.
     answer = await link.query<{ outboxHead: string }>('query OutboxHead { outboxHead }');
   }
   const head = Number(answer.outboxHead);
@@ -35,4 +39,10 @@ export async function readProvinceHead(link: HeadLink): Promise<ProvinceHead> {
   return typeof answer.outboxEpoch === 'string' && answer.outboxEpoch
     ? { head, epoch: answer.outboxEpoch }
     : { head };
+}
+
+/** Whether `err` is GraphQL validation refusing the field `outboxEpoch` (a province before epochs). */
+export function refusesEpochField(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /Cannot query field "outboxEpoch"/.test(message);
 }

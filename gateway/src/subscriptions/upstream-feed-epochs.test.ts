@@ -62,8 +62,9 @@ function client(start: [string, number][] = [], epochs: [string, string][] = [])
   return { s, cursors, ended };
 }
 
-const feedOver = (link: UpstreamLink) =>
+const feedOver = (link: UpstreamLink, onWentBack?: (epoch: string, head: number) => void) =>
   new UpstreamFeed({
+    ...(onWentBack ? { onWentBack } : {}),
     province: HEBEI,
     topic: TOPICS.arrivals,
     region: '110000',
@@ -132,6 +133,46 @@ describe('a shared upstream feed across epochs', () => {
     await tick();
     expect(old.ended.error).toBeUndefined();
     expect(old.cursors).toHaveLength(2); // 31 from the history, 32
+    feed.stop();
+  });
+
+  it('should end every client with CURSOR_EXPIRED when the province went back below its position in the same epoch (a restore it did not notice), then follow it from its new head', async () => {
+    const province = { head: 40, epoch: 'e1' };
+    const fake = fakeProvince(province);
+    const wentBack: [string, number][] = [];
+    const feed = feedOver(fake.link, (epoch, head) => wentBack.push([epoch, head]));
+    const a = client();
+    const b = client([[HEBEI, 38]], [[HEBEI, 'e1']]);
+    feed.attach(a.s, undefined);
+    feed.attach(b.s, 38, 'e1');
+    await tick();
+    fake.push(41);
+    fake.push(42);
+    await tick();
+    // A head still settling (at the position again by the time it is read): resubscribed from it.
+    province.head = 42;
+    fake.live().sink.error('ahead', { code: 'BAD_USER_INPUT' });
+    await tick(30);
+    expect(fake.subscriptions.at(-1)!.after).toBe('e1:42');
+    expect(a.ended.error).toBeUndefined();
+    // Restored in place from a dump taken at #30: same epoch, #31.. will be new events.
+    province.head = 30;
+    fake.live().sink.error('ahead', { code: 'BAD_USER_INPUT' });
+    await tick(30);
+    for (const c of [a, b])
+      expect(c.ended.error?.extensions).toMatchObject({
+        code: 'CURSOR_EXPIRED',
+        province: HEBEI,
+        epoch: 'e1',
+      });
+    expect(wentBack).toEqual([['e1', 30]]);
+    // Not a resubscription from 42 (a skip of the new #31..#42 once the head is back there): from #30.
+    expect(fake.subscriptions.at(-1)!.after).toBe('e1:30');
+    const fresh = client();
+    feed.attach(fresh.s, undefined);
+    fake.push(31);
+    await tick();
+    expect(decodeVectorCursorWithEpochs(fresh.cursors.at(-1)!).positions.get(HEBEI)).toBe(31);
     feed.stop();
   });
 });

@@ -15,6 +15,13 @@
  * restore from a backup) the resubscription is refused with CURSOR_EXPIRED: every client of the
  * feed is ended with CURSOR_EXPIRED (`FeedTap.restarted`), never skipped past or replayed, and
  * the feed starts again from the new head. A client of another epoch than the feed's is ended so.
+ *
+ * A province restored without noticing it keeps its epoch while its head goes back below
+ * positions it gave out: it refuses the feed's resubscription from its own position as ahead of
+ * its events (BAD_USER_INPUT). The feed then reads the head: same epoch and below its position,
+ * the province went back, and it is handled as a restart (every client CURSOR_EXPIRED, the feed
+ * again from the new head, `onWentBack` told), never by waiting until the head is back there
+ * (which would skip the new events up to it for every client).
  */
 import type { Logger } from '@p2p/runtime';
 import { readProvinceHead } from './province-head.js';
@@ -52,6 +59,8 @@ export interface UpstreamFeedOptions {
   retryMs?: number;
   /** @default 2000 */
   maxRetryMs?: number;
+  /** The province went back below this feed's position in `epoch`: its head is `head` now. */
+  onWentBack?: (epoch: string, head: number) => void;
 }
 
 /** One shared upstream subscription. */
@@ -240,6 +249,10 @@ export class UpstreamFeed {
       this.restartedAt(epoch);
       return;
     }
+    if (extensions?.code === 'BAD_USER_INPUT' && this.position !== undefined) {
+      this.checkWentBack(this.position);
+      return;
+    }
     const through = extensions?.code === 'CURSOR_EXPIRED' ? Number(extensions.prunedThrough) : NaN;
     if (Number.isSafeInteger(through) && this.position !== undefined && through > this.position) {
       // The province pruned events of this feed past its position (retention): they are gone.
@@ -272,18 +285,59 @@ export class UpstreamFeed {
   }
 
   /**
+   * The province refused the resubscription from `position` as ahead of its events: reads its
+   * head and epoch. Another epoch: a restart. The same one, with the head below `position`: it went
+   * back (a restore it did not notice), handled as a restart. Else (a head that is settling): retried.
+   */
+  private checkWentBack(position: number): void {
+    const generation = this.generation;
+    const retry = () => this.retryLater(() => this.subscribeFrom(this.position!));
+    readProvinceHead(this.options.link).then(
+      ({ head, epoch }) => {
+        if (this.stopped || generation !== this.generation || this.stopUpstream) return;
+        if (epoch !== undefined && epoch !== this.epoch) this.restartedAt(epoch);
+        else if (epoch !== undefined && head < position) {
+          this.restartedAt(epoch, head);
+          this.options.onWentBack?.(epoch, head);
+        } else retry();
+      },
+      () => {
+        if (!this.stopped && generation === this.generation && !this.stopUpstream) retry();
+      },
+    );
+  }
+
+  /**
+   * The province went back to `head` in `epoch` (another feed of it found out): a feed of that
+   * epoch that has known a position beyond it is handled as a restart.
+   */
+  wentBackTo(epoch: string, head: number): void {
+    if (this.stopped || this.epoch !== epoch || this.furthest <= head) return;
+    this.stopUpstream?.();
+    this.stopUpstream = undefined;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.restartedAt(epoch, head);
+  }
+
+  /**
    * The province's sequence restarted: every client is ended with CURSOR_EXPIRED (none of their
    * positions means anything in the new sequence), and the feed starts again from the new head.
+   * `wentBackTo`: the same epoch, its head gone back below positions it gave out (to this head).
    */
-  private restartedAt(epoch: string): void {
+  private restartedAt(epoch: string, wentBackTo?: number): void {
     this.options.logger.warn(
       {
         province: this.options.province,
         topic: this.options.topic.name,
         position: this.position,
         epoch,
+        ...(wentBackTo === undefined ? {} : { head: wentBackTo }),
       },
-      "province's event sequence restarted (new epoch, a restore?): its clients are told CURSOR_EXPIRED; the feed starts again from the new head",
+      wentBackTo === undefined
+        ? "province's event sequence restarted (new epoch, a restore?): its clients are told CURSOR_EXPIRED; the feed starts again from the new head"
+        : "province's head went back below positions it gave out in this epoch (a restore it did not notice?): its clients are told CURSOR_EXPIRED; the feed starts again from the new head",
     );
     for (const tap of [...this.taps]) tap.restarted(this.options.province, epoch);
     this.position = undefined;

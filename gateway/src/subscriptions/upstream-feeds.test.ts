@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '@p2p/runtime';
 import { ProvinceRegistry } from '../shard/province-registry.js';
 import { TOPICS } from './topics.js';
 import { UpstreamFeeds } from './upstream-feeds.js';
+import type { UpstreamSink } from './upstream-connection.js';
 
 /** Feeds over links whose `outboxPrunedThrough` answers are scripted; counts the questions. */
 function feedsAnswering(answer: () => Promise<unknown>, retentionCacheMs = 10_000) {
@@ -93,6 +94,80 @@ describe("a province's head, read by the gateway", () => {
   it('should answer undefined when the province does not answer', async () => {
     const { feeds } = feedsAnswering(() => new Promise(() => {}));
     expect(await feeds.headReaches('130000', 'transport', 1, 20)).toBeUndefined();
+    await feeds.close();
+  });
+});
+
+describe('a province that went back below positions it gave out (a restore it did not notice)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('should not trust an old head read, and expire positions beyond where the province went back once it is seen', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const province = { head: 40, epoch: 'e1' };
+    const { feeds } = feedsAnswering(async () => ({
+      outboxHead: String(province.head),
+      outboxEpoch: province.epoch,
+    }));
+    expect(await feeds.headReaches('130000', 'transport', 40)).toBe(true);
+    // Restored in place from a dump taken at #10, same epoch; a while later a client comes back at #30.
+    province.head = 10;
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await feeds.headReaches('130000', 'transport', 30)).toBe(false);
+    expect(feeds.wentBackBelow('130000')).toEqual({ epoch: 'e1', head: 10 });
+    // New events #11..#35: the head is past #30 again, the mark stays (head-check expires #30).
+    province.head = 35;
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await feeds.headReaches('130000', 'transport', 30)).toBe(true);
+    expect(feeds.wentBackBelow('130000')).toEqual({ epoch: 'e1', head: 10 });
+    // An operator draws a new epoch: the mark goes (cursors of e1 are expired by their epoch now).
+    province.epoch = 'e2';
+    await feeds.currentEpoch('130000', 'transport');
+    expect(feeds.wentBackBelow('130000')).toBeUndefined();
+    await feeds.close();
+  });
+
+  it("should restart the province's other feeds that are beyond where it went back, and leave those below alone", async () => {
+    const province = { head: 40, epoch: 'e1' };
+    const subscriptions: { region: unknown; after: string; sink: UpstreamSink; stopped: boolean }[] = [];
+    const feeds = new UpstreamFeeds({
+      registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }),
+      logger: silentLogger,
+      connect: () => ({
+        subscribe(_query, variables, sink) {
+          const sub = { region: variables.region, after: String(variables.after), sink, stopped: false };
+          subscriptions.push(sub);
+          return () => (sub.stopped = true);
+        },
+        async query<T>() {
+          return { outboxHead: String(province.head), outboxEpoch: province.epoch } as T;
+        },
+        async dispose() {},
+      }),
+    });
+    const restarted: string[] = [];
+    const tap = (name: string) => ({
+      deliver() {},
+      started() {},
+      expired() {},
+      restarted: (_province: string, epoch: string) => restarted.push(`${name}:${epoch}`),
+    });
+    const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+    const beijing = feeds.acquire('130000', TOPICS.arrivals, '110000');
+    beijing.attach(tap('beijing'), undefined);
+    await tick();
+    // The province goes back to #30; the feed of Shanghai starts there (below where it went back).
+    province.head = 30;
+    const live = (region: string) => subscriptions.filter((s) => s.region === region && !s.stopped).at(-1)!;
+    const shanghai = feeds.acquire('130000', TOPICS.arrivals, '310000');
+    shanghai.attach(tap('shanghai'), undefined);
+    await tick();
+    expect(live('310000').after).toBe('e1:30');
+    // Beijing's feed resubscribes from #40 and is refused as ahead: the province went back.
+    live('110000').sink.error('ahead', { code: 'BAD_USER_INPUT' });
+    await tick(50);
+    expect(restarted).toEqual(['beijing:e1']);
+    expect(live('110000').after).toBe('e1:30');
+    expect(feeds.wentBackBelow('130000')).toEqual({ epoch: 'e1', head: 30 });
     await feeds.close();
   });
 });

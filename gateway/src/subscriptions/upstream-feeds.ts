@@ -11,6 +11,13 @@ import { UpstreamConnection, type UpstreamConnectionOptions } from './upstream-c
 import { UpstreamFeed, type UpstreamLink } from './upstream-feed.js';
 import { readProvinceHead, type ProvinceHead } from './province-head.js';
 
+/**
+ * How long a province's head read is trusted for a client position at or below it (a crowd of
+ * reconnecting clients shares one read). Not longer: a province restored in place since would go
+ * back below it.
+ */
+export const HEAD_TRUST_MS = 1_000;
+
 /** Options of {@link UpstreamFeeds}. */
 export interface UpstreamFeedsOptions {
   registry: ProvinceRegistry;
@@ -57,8 +64,14 @@ export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
-  /** The furthest `outboxHead` read per province in its latest epoch read (it only grows within one). */
-  private readonly heads = new Map<string, ProvinceHead>();
+  /** The latest `outboxHead` read per province, with its epoch and when it was read (ms). */
+  private readonly heads = new Map<string, ProvinceHead & { readAt: number }>();
+  /**
+   * Provinces whose head went back below positions they gave out in their current epoch (a
+   * restore they did not notice), to that head: a client position beyond it in that epoch is
+   * CURSOR_EXPIRED. Dropped when the province's epoch changes. In memory (this gateway's knowledge).
+   */
+  private readonly wentBack = new Map<string, ProvinceHead & { epoch: string }>();
   /** `outboxHead` reads in flight per (province, subgraph), shared by the clients asking meanwhile. */
   private readonly headReads = new Map<string, Promise<ProvinceHead | undefined>>();
   /** `outboxPrunedThrough` answers per (province, field, filter), for `retentionCacheMs`; bounded (any region of the country may be asked). */
@@ -85,6 +98,7 @@ export class UpstreamFeeds {
         link: this.link(province, topic.subgraph),
         logger: this.options.logger,
         ...(this.options.historySize ? { historySize: this.options.historySize } : {}),
+        onWentBack: (epoch, head) => this.provinceWentBack(province, epoch, head),
       });
       entry = { feed, users: 0 };
       this.feeds.set(key, entry);
@@ -150,10 +164,13 @@ export class UpstreamFeeds {
 
   /**
    * Whether `position` is at or below `province`'s head, i.e. a seq the province has given out:
-   * true at once when a head read or an event of any feed of it got that far; else its
+   * true at once when an event or the start of a live feed of it, or a head read less than
+   * {@link HEAD_TRUST_MS} ago, got that far; else its
    * `outboxHead` is read over the `subgraph` link, and again after 250 ms and 750 ms (a province
    * that has just started settles the holes below its head first). Undefined when the province
    * does not answer within `timeoutMs` (not checked: the shared feed never trusts the position).
+   * An older head read is not trusted (the province may have been restored since): when all
+   * three reads stay below it in the same epoch, the province went back (see {@link wentBackBelow}).
    */
   async headReaches(
     province: string,
@@ -162,13 +179,35 @@ export class UpstreamFeeds {
     timeoutMs = 2_000,
   ): Promise<boolean | undefined> {
     if (position <= this.knownHead(province)) return true;
+    const before = this.heads.get(province);
+    let read: ProvinceHead | undefined;
     for (const pauseMs of [0, 250, 750]) {
       if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-      const read = await this.readHead(province, subgraph, timeoutMs);
+      read = await this.readHead(province, subgraph, timeoutMs);
       if (read === undefined) return undefined;
       if (position <= read.head) return true;
     }
+    if (read?.epoch !== undefined && before?.epoch === read.epoch && read.head < before.head)
+      this.provinceWentBack(province, read.epoch, read.head);
     return false;
+  }
+
+  /**
+   * Where `province` went back to in its current epoch, when this gateway saw it go back below
+   * positions it had given out (a restore it did not notice): a position beyond that head, of that
+   * epoch, was given out before and means nothing now (CURSOR_EXPIRED).
+   */
+  wentBackBelow(province: string): (ProvinceHead & { epoch: string }) | undefined {
+    return this.wentBack.get(province);
+  }
+
+  /** `province` went back to `head` in `epoch`: remembered, and every feed of it beyond that head restarts. */
+  private provinceWentBack(province: string, epoch: string, head: number): void {
+    const known = this.wentBack.get(province);
+    if (!known || known.epoch !== epoch || head < known.head) this.wentBack.set(province, { epoch, head });
+    this.heads.set(province, { epoch, head, readAt: Date.now() });
+    for (const [key, entry] of this.feeds)
+      if (key.startsWith(`${province}|`)) entry.feed.wentBackTo(epoch, head);
   }
 
   /**
@@ -204,10 +243,14 @@ export class UpstreamFeeds {
     await Promise.allSettled(links.map((link) => link.dispose()));
   }
 
-  /** The furthest position of `province` seen in its latest epoch read: heads read, events of its feeds of that epoch. */
+  /**
+   * The furthest position of `province` its live feeds of its latest epoch read have seen (their
+   * start, their events), or its head read less than {@link HEAD_TRUST_MS} ago. Not an older head
+   * read: the province may have gone back since (a feed finds that out when it resubscribes).
+   */
   private knownHead(province: string): number {
     const read = this.heads.get(province);
-    let head = read?.head ?? 0;
+    let head = read && Date.now() - read.readAt < HEAD_TRUST_MS ? read.head : 0;
     for (const [key, entry] of this.feeds)
       if (key.startsWith(`${province}|`) && entry.feed.streamEpoch === read?.epoch)
         head = Math.max(head, entry.feed.knownHead);
@@ -222,11 +265,9 @@ export class UpstreamFeeds {
       read = withTimeout(readProvinceHead(this.link(province, subgraph)), timeoutMs)
         .then(
           (answer) => {
-            const known = this.heads.get(province);
-            // Within one epoch the head only grows; a new epoch (a restore) starts over.
-            const head =
-              known && known.epoch === answer.epoch ? Math.max(known.head, answer.head) : answer.head;
-            this.heads.set(province, { ...answer, head });
+            // The latest read, not the furthest: a province restored in place goes back.
+            this.heads.set(province, { ...answer, readAt: Date.now() });
+            if (this.wentBack.get(province)?.epoch !== answer.epoch) this.wentBack.delete(province);
             return answer;
           },
           () => undefined,

@@ -14,6 +14,13 @@
  *   gateway's `/health/details` and `/metrics`, the backlog not caught up, Henan's position kept;
  *   once the operator resets Henan's inbox row to the new epoch (at most the restored head), the
  *   relay catches up and the alarm clears.
+ * Then a restore Guangxi does NOT notice (a dump that carries no database identity, as one taken
+ * before migration 0013: its epoch is kept while its head goes back below positions it gave out):
+ * - the live subscription ends with CURSOR_EXPIRED (its shared feed is refused as ahead of the
+ *   head, the gateway sees the province went back), and its last cursor stays refused once the
+ *   head is past it again (the new events under those seqs are not the ones it had);
+ * - the relay pair Guangxi → Henan stays in alarm (sticky) even once Guangxi's head is past
+ *   Henan's position again, Henan's position kept, until the operator resets Henan's inbox.
  * Skipped without DATABASE_URL or without the PostgreSQL client programs (pg_dump, pg_restore).
  */
 import { execFile } from 'node:child_process';
@@ -161,12 +168,12 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
     return planTrip.id;
   };
   /** A Henan worker on a departed Guangxi bus: Guangxi relays his trip's facts to Henan. */
-  const henanPassengerDeparted = async () => {
+  const henanPassengerDeparted = async (n = 1) => {
     const { registerWorker } = await write<{ registerWorker: { id: string } }>(HENAN, REGISTER, {
       i: {
         name: '豫工甲',
-        idNumber: residentIdFrom('411602', '19880301', 101),
-        phone: '13910000001',
+        idNumber: residentIdFrom('411602', '19880301', 100 + n),
+        phone: `1391000000${n}`,
         homeRegion: '411602',
       },
     });
@@ -190,8 +197,29 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
     const details = await (await fetch(`${base()}/health/details`, { headers: admin() })).json();
     return details.relay.pairs.find(
       (p: { source: string; target: string }) => p.source === GUANGXI && p.target === HENAN,
-    ) as { position: number; alarm: { side: string; code: string; message: string } | null };
+    ) as {
+      position: number;
+      alarm: { side: string; code: string; message: string; sticky: boolean } | null;
+    };
   };
+  /** Polls `pair()` until `predicate` holds (or throws after `timeoutMs`). */
+  const pairUntil = async (
+    predicate: (p: Awaited<ReturnType<typeof pair>>) => boolean,
+    timeoutMs = 15_000,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    let state = await pair();
+    while (!predicate(state)) {
+      if (Date.now() > deadline) throw new Error(`relay pair not as expected: ${JSON.stringify(state)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      state = await pair();
+    }
+    return state;
+  };
+  const outboxHead = async () =>
+    Number(await one(guangxiUrl, 'SELECT coalesce(max(seq), 0) AS v FROM outbox'));
+  const henanPosition = async () =>
+    Number(await one(henanUrl, `SELECT position AS v FROM relay_inbox WHERE source = '${GUANGXI}'`));
 
   beforeAll(async () => {
     // A refused pair is tried again every second (30 s by default), and a read waits 2 s at most
@@ -312,5 +340,68 @@ describe.skipIf(skipReason !== undefined)(`the restore test (${skipReason ?? 'Po
       followed = await pair();
     }
     expect(followed).toMatchObject({ alarm: null, position: Math.min(applied.position, restoredHead) });
+  }, 60_000);
+
+  it('should end the subscriptions and hold the relay pair when a restore is not noticed (a dump without identity), never skip the new events under old seqs', async () => {
+    const live = subscribe(client);
+    await new Promise((r) => setTimeout(r, 500)); // subscribed from now
+    await plan();
+    await live.until((s) => s.events.length === 1);
+    await federation.waitForRelay();
+    const dump = join(dumpDir, 'guangxi-unnoticed.dump');
+    await run('pg_dump', ['--format=custom', `--file=${dump}`, guangxiUrl]);
+
+    // After the dump: facts relayed to Henan (its position moves past the dump) and an arrival.
+    await henanPassengerDeparted(2);
+    const lost = await plan();
+    await live.until((s) => s.events.some((e) => e.trip.id === lost));
+    await federation.waitForRelay();
+    const lastCursor = live.events.at(-1)!.cursor;
+    const epoch = epochsOf(lastCursor)[GUANGXI]!;
+    const henanHad = await henanPosition();
+    const headBefore = await outboxHead();
+
+    await federation.stopProvince(GUANGXI);
+    await run('pg_restore', [
+      '--clean',
+      '--if-exists',
+      '--single-transaction',
+      '--no-owner',
+      `--dbname=${guangxiUrl}`,
+      dump,
+    ]);
+    // A dump from before migration 0013 carries no identity: Guangxi cannot tell it was restored.
+    await one(guangxiUrl, 'UPDATE outbox_epoch SET database_identity = NULL RETURNING epoch AS v');
+    const restoredHead = await outboxHead();
+    expect(restoredHead).toBeLessThan(henanHad);
+    await federation.startProvince(GUANGXI);
+    expect(await one(guangxiUrl, 'SELECT epoch AS v FROM outbox_epoch')).toBe(epoch); // kept
+
+    // The gateway sees Guangxi went back below what its feed had: the subscription is ended.
+    await live.until((s) => s.error !== undefined);
+    live.stop();
+    expect(live.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', province: GUANGXI });
+    // The relay pair: Henan's position is ahead of Guangxi's events in the same epoch, a sticky alarm.
+    const held = await pairUntil((p) => p.alarm !== null);
+    expect(held.alarm).toMatchObject({ side: 'source', code: 'BAD_USER_INPUT', sticky: true });
+
+    // New events: Guangxi's head passes the old positions again, with other events under them.
+    while ((await outboxHead()) <= headBefore) await plan();
+    await new Promise((r) => setTimeout(r, 2_500)); // two alarm retries (RELAY_ALARM_RETRY_MS 1 s)
+    expect((await pair()).alarm).toMatchObject({ code: 'BAD_USER_INPUT', sticky: true });
+    expect(await henanPosition()).toBe(henanHad); // nothing of the new events applied past it
+    // The old cursor stays refused, though the head is past it again.
+    const resumed = subscribe(client, lastCursor);
+    await resumed.until((s) => s.error !== undefined || s.events.length > 0);
+    resumed.stop();
+    expect(resumed.events).toEqual([]);
+    expect(resumed.error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', province: GUANGXI });
+
+    // The operator's step (docs/backups.md): Henan follows Guangxi from what the restore brought back.
+    await one(
+      henanUrl,
+      `UPDATE relay_inbox SET position = ${restoredHead} WHERE source = '${GUANGXI}' RETURNING position AS v`,
+    );
+    await pairUntil((p) => p.alarm === null);
   }, 60_000);
 });

@@ -12,6 +12,12 @@
  * A restore that recreates none of them (a file-level copy of the data directory put back, e.g. a
  * PGlite directory, or `pg_restore --data-only`) is not noticed: the operator runs
  * `p2p-renew-epoch` (renew-epoch-main.ts). Each piece the database does not let us read is left out.
+ * Nor is a restore of a dump that carries no identity (taken before migration 0013, or where no
+ * piece was readable): an outbox with events and no recorded piece to compare is "unknown", said
+ * in the log at start-up (then recorded). Nothing safer can be done here: the first start-up after
+ * migration 0013 looks the same, and a new epoch there would expire every cursor and relay pair of
+ * a routine upgrade. The gateway notices what follows (the province's head below positions it
+ * gave out) and holds those relay pairs and expires those cursors (docs/backups.md).
  */
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -67,6 +73,11 @@ export interface SettledEpoch {
   /** The identity pieces that changed (a restore), empty when none did. */
   changed: string[];
   /**
+   * The outbox has events but no identity was recorded to compare with (a dump from before
+   * migration 0013, the first start-up after it, or none readable): a restore could not be told.
+   */
+  unknown?: true;
+  /**
    * When a new epoch was drawn: the highest seq of the outbox then (what the restore brought
    * back; events up to it are the same in both epochs). Targets reset their relay inbox to at most it.
    */
@@ -92,6 +103,11 @@ export async function settleEpoch(db: Db, log?: Logger): Promise<SettledEpoch> {
       },
       'this database is not the one the outbox epoch was drawn in (restored from a backup?): a new epoch was drawn; cursors and relay positions of the old one are refused with CURSOR_EXPIRED (docs/backups.md: what to do after a restore)',
     );
+  else if (settled.unknown)
+    log?.warn(
+      { epoch: settled.epoch },
+      'the database the outbox epoch was drawn in is not known (no identity recorded to compare with: a dump from before migration 0013, the first start-up after it, or none readable by this role): a restore cannot be told; if this database was restored from a backup, run p2p-renew-epoch now (docs/backups.md)',
+    );
   return settled;
 }
 
@@ -108,7 +124,10 @@ async function settleIn(tx: Executor, now: DatabaseIdentity): Promise<SettledEpo
   const identity = JSON.stringify(now);
   if (changed.length === 0) {
     await tx.execute(sql`UPDATE ${outboxEpoch} SET database_identity = ${identity}::jsonb WHERE id = 1`);
-    return { epoch: row.epoch, changed };
+    const compared = Object.keys(now).some((name) => recorded[name] !== undefined);
+    return !compared && (await outboxHighest(tx)) > 0
+      ? { epoch: row.epoch, changed, unknown: true }
+      : { epoch: row.epoch, changed };
   }
   const [renewed] = rowsOf<{ epoch: string }>(
     await tx.execute(sql`

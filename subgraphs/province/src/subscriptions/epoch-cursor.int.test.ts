@@ -103,6 +103,16 @@ describe(`the outbox epoch across a restore (${process.env.DATABASE_URL ? 'Postg
     expect(await currentEpoch(db())).toBe(settled.epoch);
     // The new identity is recorded: the next start-up keeps the new epoch.
     expect((await settleEpoch(db())).changed).toEqual([]);
+    // A dump from before migration 0013 carries no identity: not comparable, said in the log (then recorded).
+    await plan('桂B·20009');
+    await db().execute(sql`UPDATE outbox_epoch SET database_identity = NULL`);
+    const warned: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => warned.push(args) } as unknown as Parameters<
+      typeof settleEpoch
+    >[1];
+    expect(await settleEpoch(db(), log)).toEqual({ epoch: settled.epoch, changed: [], unknown: true });
+    expect(JSON.stringify(warned)).toMatch(/p2p-renew-epoch/);
+    expect(await settleEpoch(db())).toEqual({ epoch: settled.epoch, changed: [] });
   });
 
   it('should refuse a cursor of another epoch with CURSOR_EXPIRED, one ahead of the head in this epoch with BAD_USER_INPUT', async () => {
