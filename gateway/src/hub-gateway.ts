@@ -64,8 +64,10 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
   );
   // @apollo/gateway reports host metrics (OS, CPUs, memory, cloud provider) to Apollo every hour
   // and probes cloud metadata endpoints at start unless APOLLO_TELEMETRY_DISABLED is set: a
-  // government data hub makes no call its operators did not configure. `false` turns it back on.
-  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  // government data hub makes no call its operators did not configure. Only `false` or `0` turns
+  // it back on (Apollo itself reads only `true`/`1` as off: an empty or other value would be on).
+  if (!['false', '0'].includes(process.env.APOLLO_TELEMETRY_DISABLED ?? ''))
+    process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),

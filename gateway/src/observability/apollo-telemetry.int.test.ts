@@ -13,13 +13,16 @@ describe("the gateway and Apollo's telemetry", () => {
     else process.env.APOLLO_TELEMETRY_DISABLED = before;
   });
 
-  it('should start with Apollo telemetry off when nothing says otherwise', async () => {
-    delete process.env.APOLLO_TELEMETRY_DISABLED;
-    const hub = await startHub(['450000']);
-    try {
-      expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
-    } finally {
-      await hub.close();
+  it('should start with Apollo telemetry off when nothing, or nothing Apollo reads as off, says otherwise', async () => {
+    for (const value of [undefined, '', 'yes', 'TRUE']) {
+      if (value === undefined) delete process.env.APOLLO_TELEMETRY_DISABLED;
+      else process.env.APOLLO_TELEMETRY_DISABLED = value;
+      const hub = await startHub(['450000']);
+      try {
+        expect(process.env.APOLLO_TELEMETRY_DISABLED, String(value)).toBe('true');
+      } finally {
+        await hub.close();
+      }
     }
   });
 

@@ -224,13 +224,19 @@ class SourceLoop {
   private stillWentBack(target: string, position: InboxPosition, epoch: string): boolean {
     const held = this.wentBack.get(target);
     if (!held) return false;
-    if (
-      held.position.epoch === position.epoch &&
-      held.position.position === position.position &&
-      epoch === position.epoch
-    ) {
+    // Lifted only by what an operator does: the target's inbox reset below the held position, or
+    // the source's epoch renewed. An inbox that moved FORWARD in the same epoch was moved by
+    // another gateway replica that did not see the source go back (its memory is its own): the
+    // alarm stays, as the only trace of what it may have skipped.
+    const reset = position.epoch === held.position.epoch && position.position < held.position.position;
+    const renewed = epoch !== held.position.epoch || position.epoch !== held.position.epoch;
+    if (!reset && !renewed) {
       this.forget(target);
-      this.alarmed(target, 'source', 'BAD_USER_INPUT', held.message, true);
+      const moved = position.position > held.position.position;
+      const message = moved
+        ? `${held.message}; the target's inbox has since moved on to ${position.position} in the same epoch (another gateway replica delivered past the position the source went back below: events may have been skipped; check the target against the source)`
+        : held.message;
+      this.alarmed(target, 'source', 'BAD_USER_INPUT', message, true);
       return true;
     }
     this.wentBack.delete(target);

@@ -35,7 +35,18 @@ describe('reading a province head', () => {
     expect(asked).toHaveLength(2);
   });
 
+  it('should read the head alone of a province whose WebSocket allowed only outboxHead and outboxPrunedThrough (the release before epochs)', async () => {
+    const { headLink, asked } = link(
+      new Error(
+        "a province's WebSocket serves only subscriptions and outboxHead / outboxPrunedThrough; send queries over HTTP",
+      ),
+    );
+    await expect(readProvinceHead(headLink)).resolves.toEqual({ head: 12 });
+    expect(asked).toHaveLength(2);
+  });
+
   it.each([
+    "a province's WebSocket serves only subscriptions and outboxHead / outboxEpoch / outboxPrunedThrough; send queries over HTTP",
     'closed 1006',
     'closed 4401 Unauthorized',
     'timed out',

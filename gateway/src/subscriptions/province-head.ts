@@ -41,8 +41,15 @@ export async function readProvinceHead(link: HeadLink): Promise<ProvinceHead> {
     : { head };
 }
 
-/** Whether `err` is GraphQL validation refusing the field `outboxEpoch` (a province before epochs). */
+/**
+ * Whether `err` is a province before epochs refusing the field `outboxEpoch`: GraphQL validation
+ * (`Cannot query field "outboxEpoch"`), or the WebSocket's own rule of those releases, which
+ * allowed only `outboxHead` and `outboxPrunedThrough` there (FORBIDDEN, naming both).
+ */
 export function refusesEpochField(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /Cannot query field "outboxEpoch"/.test(message);
+  return (
+    /Cannot query field "outboxEpoch"/.test(message) ||
+    /serves only subscriptions and outboxHead \/ outboxPrunedThrough\b/.test(message)
+  );
 }

@@ -169,8 +169,11 @@ export class UpstreamFeeds {
    * `outboxHead` is read over the `subgraph` link, and again after 250 ms and 750 ms (a province
    * that has just started settles the holes below its head first). Undefined when the province
    * does not answer within `timeoutMs` (not checked: the shared feed never trusts the position).
-   * An older head read is not trusted (the province may have been restored since): when all
-   * three reads stay below it in the same epoch, the province went back (see {@link wentBackBelow}).
+   * An older head read is not trusted (the province may have been restored since). A head read
+   * below an older one is NOT taken for a restore: a province process that has just restarted
+   * reads its head below holes that transactions open at its start hold, for as long as they run.
+   * Only a feed's resubscription the province refused as beyond every seq its database handed out
+   * tells that (see {@link wentBackBelow}).
    */
   async headReaches(
     province: string,
@@ -179,7 +182,6 @@ export class UpstreamFeeds {
     timeoutMs = 2_000,
   ): Promise<boolean | undefined> {
     if (position <= this.knownHead(province)) return true;
-    const before = this.heads.get(province);
     let read: ProvinceHead | undefined;
     for (const pauseMs of [0, 250, 750]) {
       if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
@@ -187,8 +189,6 @@ export class UpstreamFeeds {
       if (read === undefined) return undefined;
       if (position <= read.head) return true;
     }
-    if (read?.epoch !== undefined && before?.epoch === read.epoch && read.head < before.head)
-      this.provinceWentBack(province, read.epoch, read.head);
     return false;
   }
 

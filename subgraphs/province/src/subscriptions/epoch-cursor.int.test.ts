@@ -81,6 +81,37 @@ describe(`the outbox epoch across a restore (${process.env.DATABASE_URL ? 'Postg
         .n,
     );
 
+  const allocated = async () =>
+    Number(
+      rowsOf<{ n: number }>(
+        await db().execute(
+          sql`SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END::int AS n FROM outbox_seq_seq`,
+        ),
+      )[0]!.n,
+    );
+
+  it('should not refuse a position the database handed out while the head waits below it (a hole a transaction holds or left)', async () => {
+    // A seq taken and never committed (a rolled-back write, or one still running after a restart):
+    // the head stays below it, but the position is one this database gave out, not one from the future.
+    const taken = Number(
+      rowsOf<{ n: number }>(
+        await db().execute(sql`SELECT nextval(pg_get_serial_sequence('outbox', 'seq'))::int AS n`),
+      )[0]!.n,
+    );
+    const epoch = await currentEpoch(db());
+    const waiting = follow(client, `${epoch}:${taken}`);
+    expect((await waiting.settle()).error).toBeUndefined();
+    await plan('桂B·20010');
+    const deadline = Date.now() + 5_000;
+    while (waiting.outcome.events.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    waiting.stop();
+    expect(waiting.outcome.events.map((e) => e.kind)).toEqual(['PLANNED']);
+    // One past what the sequence handed out lies beyond every event: refused.
+    const beyond = follow(client, `${epoch}:${(await allocated()) + 1}`);
+    expect((await beyond.settle()).error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
   it('should keep the epoch while the database is the one it was drawn in, and draw a new one when it is another', async () => {
     const epoch = await currentEpoch(db());
     // Start-up recorded the identity: settling again changes nothing.
@@ -130,7 +161,8 @@ describe(`the outbox epoch across a restore (${process.env.DATABASE_URL ? 'Postg
     const seq = await head();
     const older = follow(client, `an0lderEpoch:${seq - 1}`);
     expect((await older.settle()).error?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', epoch });
-    const ahead = follow(client, `${epoch}:${seq + 1}`);
+    // Ahead = beyond what the outbox's sequence ever handed out (a rolled-back write took a seq too).
+    const ahead = follow(client, `${epoch}:${(await allocated()) + 1}`);
     expect((await ahead.settle()).error?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'after',

@@ -128,16 +128,35 @@ export class OutboxFeed {
   }
 
   /**
-   * Whether `seq` is at or below the head: at once when it is, else after one more read of the
-   * outbox and at most `waitMs` for the head to get there (a position another process of this
-   * province delivered, or this one before a restart, is reached as soon as the holes below it
-   * are settled). False: `seq` lies beyond every event this province has.
+   * Whether `seq` is a position this province's database has given out: at once when the head is
+   * there, else after one more read of the outbox and at most `waitMs` for the head to get there
+   * (a position another process of this province delivered, or this one before a restart, is
+   * reached as soon as the holes below it are settled). A head still below it then (a long
+   * transaction holds a hole open) is no refusal while the outbox's sequence has allocated `seq`:
+   * sequence values are never handed out twice, even by rolled-back transactions, so only a
+   * database restored to an earlier point (its sequence restored with it) or a made-up position
+   * lies beyond it. False: `seq` lies beyond every event this database has allocated.
    */
   async reaches(seq: number, waitMs = 1_000): Promise<boolean> {
     if (this.headSeq >= seq) return true;
     this.wake();
     await this.waitBeyond(seq - 1, AbortSignal.timeout(waitMs));
-    return this.headSeq >= seq;
+    if (this.headSeq >= seq) return true;
+    return (await this.allocatedThrough()) >= seq;
+  }
+
+  /** The highest seq the outbox's sequence has handed out (0 when none). */
+  private async allocatedThrough(): Promise<number> {
+    const sequence = rowsOf<{ name: string | null }>(
+      await this.options.db.execute(sql`SELECT pg_get_serial_sequence('outbox', 'seq') AS name`),
+    )[0]?.name;
+    if (!sequence) return this.headSeq;
+    const [row] = rowsOf<{ n: number | string }>(
+      await this.options.db.execute(
+        sql`SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS n FROM ${sql.raw(sequence)}`,
+      ),
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Stops the timers and releases every waiter. */
