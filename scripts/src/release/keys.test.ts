@@ -25,6 +25,7 @@ import {
   readEnvFile,
   readKeyDirectory,
   writeDeploymentKeys,
+  KEYS_LOCK,
 } from './keys.js';
 
 type Files = Record<string, string>;
@@ -350,6 +351,21 @@ describe('the key directory', () => {
   afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
   const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('should change the directory one run at a time, and leave it unlocked after a run, even a refused one', async () => {
+    await writeDeploymentKeys(dir, { provinces: ['450000'] });
+    const before = readKeyDirectory(dir);
+    writeFileSync(join(dir, KEYS_LOCK), '');
+    await expect(writeDeploymentKeys(dir, { rotateAdminToken: true })).rejects.toThrow(
+      /being changed by another npm run keys \(\.keys\.lock\)/,
+    );
+    expect(readKeyDirectory(dir)).toEqual(before);
+    rmSync(join(dir, KEYS_LOCK));
+    await expect(writeDeploymentKeys(dir, { rotateGatewayKey: 'switch' })).rejects.toThrow();
+    expect(existsSync(join(dir, KEYS_LOCK))).toBe(false);
+    await writeDeploymentKeys(dir, { rotateAdminToken: true });
+    expect(readKeyDirectory(dir)['gateway.env']).not.toBe(before['gateway.env']);
+  });
 
   it('should keep the files 0600 in a 0700 directory, after every write, and never change the permanent keys', async () => {
     await writeDeploymentKeys(dir, { provinces: ['450000'] });

@@ -21,8 +21,10 @@
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -448,14 +450,33 @@ function writeSecretFile(path: string, text: string): void {
  * 0700, each file written 0600 (every `.env` file already there too).
  */
 export async function writeDeploymentKeys(dir: string, request: KeysRequest): Promise<KeysPlan> {
-  const plan = await planDeploymentKeys(readKeyDirectory(dir), request);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  for (const [name, text] of Object.entries(plan.write)) writeSecretFile(join(dir, name), text);
-  for (const name of plan.remove) rmSync(join(dir, name), { force: true });
-  for (const name of Object.keys(readKeyDirectory(dir))) chmodSync(join(dir, name), 0o600);
-  return plan;
+  // One run at a time: two runs each reading the directory, then renaming whole files over it,
+  // would keep only one's rotation (or mix two key pairs in an empty directory).
+  const lock = join(dir, KEYS_LOCK);
+  try {
+    closeSync(openSync(lock, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Error(
+        `${dir} is being changed by another npm run keys (${KEYS_LOCK}); if none is running, remove that file`,
+      );
+    throw err;
+  }
+  try {
+    const plan = await planDeploymentKeys(readKeyDirectory(dir), request);
+    for (const [name, text] of Object.entries(plan.write)) writeSecretFile(join(dir, name), text);
+    for (const name of plan.remove) rmSync(join(dir, name), { force: true });
+    for (const name of Object.keys(readKeyDirectory(dir))) chmodSync(join(dir, name), 0o600);
+    return plan;
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
+
+/** The lock file of a key directory while `npm run keys` changes it. */
+export const KEYS_LOCK = '.keys.lock';
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
