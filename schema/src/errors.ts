@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   CURSOR_EXPIRED:
     'A cursor or relay position older than a province keeps (30 days) or of another epoch; subscribe again without it.',
   CONFLICT: "The change is not allowed in the record's current state (e.g. departing a cancelled trip).",
-  PROVINCE_UNAVAILABLE: 'A province did not answer in time or failed; the rest of the answer is partial.',
+  PROVINCE_UNAVAILABLE:
+    'A province did not answer in time or failed, or its database refused (`reason: database`); the rest of the answer is partial.',
   PROVINCE_INCOMPATIBLE:
     'A province serves a schema incompatible with the contract and is not routed to, or, during a rolling upgrade, runs the previous minor contract and lacks what the request asks (`reason: behind`).',
   UNAUTHENTICATED: 'The request carries no valid credentials where they are required.',

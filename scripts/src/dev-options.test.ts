@@ -32,6 +32,14 @@ describe('npm start options', () => {
     expect(parseDevOptions(['--pglite-dir', '.data/dev'], {}).pgliteDir).toBe('.data/dev');
   });
 
+  it('reads --provinces all as the 31 provinces of the mainland', () => {
+    const { provinces } = parseDevOptions(['--provinces', 'all'], {});
+    expect(provinces).toHaveLength(31);
+    expect(provinces).toContain('450000');
+    expect(provinces).toContain('650000');
+    expect(provinces).not.toContain('710000');
+  });
+
   it('rejects what it cannot do', () => {
     expect(() => parseDevOptions(['--provinces', '450200'], {})).toThrow(/not a province code/);
     expect(() => parseDevOptions(['--database-url', 'mysql://x'], {})).toThrow(/postgres/);

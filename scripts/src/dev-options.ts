@@ -2,6 +2,7 @@
  * Command line of the dev launcher (`npm start -- [options]`), parsed and checked.
  */
 import { parseArgs } from 'node:util';
+import { childRegionCodes } from '@p2p/schema';
 import { DEMO_PROVINCES } from './demo/data.js';
 import { assertProvinceCodes } from './harness/federation.js';
 
@@ -27,8 +28,10 @@ export interface DevOptions {
 /** The usage text. */
 export const DEV_USAGE = `npm start -- [options]   start national, the provinces and the gateway, and seed the 2020 demo
 
-  --provinces 110000,450000   provinces to run (default: ${DEMO_PROVINCES.join(',')})
-  --database-url postgres://… one PostgreSQL database per province (p2p_dev_<code>, kept)
+  --provinces 110000,450000   provinces to run (default: ${DEMO_PROVINCES.join(',')}); \`all\`: the 31
+                              provinces of the mainland
+  --database-url postgres://… one PostgreSQL database per province (p2p_dev_<code>, kept); each
+                              province's pool is sized to share the server's max_connections
                               (default: embedded PGlite)
   --pglite-dir <dir>          keep PGlite data in <dir>/<code> across runs (default: temporary)
   --no-seed                   do not seed the demo
@@ -61,12 +64,15 @@ export function parseDevOptions(argv: string[], env: NodeJS.ProcessEnv = process
     strict: true,
     allowPositionals: false,
   });
-  const provinces = values.provinces
-    ? values.provinces
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean)
-    : [...DEMO_PROVINCES];
+  const provinces =
+    values.provinces?.trim() === 'all'
+      ? [...childRegionCodes(null)]
+      : values.provinces
+        ? values.provinces
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+        : [...DEMO_PROVINCES];
   assertProvinceCodes(provinces);
   const databaseUrl = values['database-url'];
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))

@@ -5,6 +5,8 @@
  * stops everything on Ctrl-C. Options: see DEV_USAGE (`npm start -- --help`).
  */
 import { findRegion } from '@p2p/schema';
+import pg from 'pg';
+import { provincePoolSize } from './connection-budget.js';
 import { startFederation, type RunningFederation } from './harness/federation.js';
 import { killAllServices, type OutputStream } from './harness/service-process.js';
 import { seedDemo, type DemoIds } from './demo/seed.js';
@@ -53,6 +55,30 @@ function banner(federation: RunningFederation, options: DevOptions): string {
   return lines.join('\n');
 }
 
+/**
+ * The pool size of each province on the PostgreSQL server of `--database-url`, from its
+ * `max_connections` (connection-budget.ts), unless `DATABASE_POOL_SIZE` is set.
+ * @throws Error when the server cannot hold that many provinces, saying what it needs
+ */
+async function sharedServerPoolSize(options: DevOptions): Promise<number | undefined> {
+  if (process.env.DATABASE_POOL_SIZE) return undefined;
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max: number; reserved: number }>(
+      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
+    );
+    const server = { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved };
+    const pool = provincePoolSize(server, options.provinces.length);
+    console.error(
+      `PostgreSQL allows ${server.maxConnections} connections: each of the ${options.provinces.length} provinces pools ${pool} (+1 LISTEN)`,
+    );
+    return pool;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs the launcher until Ctrl-C. */
 async function main(): Promise<void> {
   let options: DevOptions;
@@ -88,6 +114,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   console.error(`starting national, ${options.provinces.length} provinces and the gateway…`);
+  const poolSize = options.databaseUrl ? await sharedServerPoolSize(options) : undefined;
   federation = await startFederation({
     provinces: options.provinces,
     ...(options.databaseUrl
@@ -101,12 +128,16 @@ async function main(): Promise<void> {
     },
     onLog: serviceLog(options.verbose),
     // The launcher's OTEL_* settings reach every service (tracing: docs/tracing.md); each keeps its own service name.
-    env: Object.fromEntries(
-      Object.entries(process.env).filter(
-        (e): e is [string, string] =>
-          e[0].startsWith('OTEL_') && e[0] !== 'OTEL_SERVICE_NAME' && e[1] !== undefined,
+    env: {
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(
+          (e): e is [string, string] =>
+            e[0].startsWith('OTEL_') && e[0] !== 'OTEL_SERVICE_NAME' && e[1] !== undefined,
+        ),
       ),
-    ),
+      // Every province's pool fits the shared server (connection-budget.ts).
+      ...(poolSize ? { DATABASE_POOL_SIZE: String(poolSize) } : {}),
+    },
     // Development mode (P2P_DEV=1): the public development keys are accepted; never in production.
     development: true,
   });

@@ -6,6 +6,7 @@
  * minimal GraphQL-over-HTTP client.
  */
 export * from './apollo-http.js';
+export * from './database-unavailable.js';
 export * from './edge-errors.js';
 export * from './graphql-client.js';
 export * from './http-answers.js';

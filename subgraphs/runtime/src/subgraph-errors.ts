@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES, type ErrorCode } from '@p2p/schema';
+import { databaseUnavailableReason } from './database-unavailable.js';
 
 /** Apollo Server's own codes for a request it could not accept: the hub reports them as BAD_USER_INPUT. */
 const REQUEST_ERROR_CODES = new Set([
@@ -43,6 +44,8 @@ export type UnexpectedErrorReporter = (error: unknown, path: GraphQLFormattedErr
  *   wrapped it: a RegionCode/Date/DateTime literal rejected during validation is reported by
  *   Apollo as GRAPHQL_VALIDATION_FAILED and becomes BAD_USER_INPUT here;
  * - Apollo's request errors (syntax, validation, variable coercion) become BAD_USER_INPUT;
+ * - a database that cannot serve now (too many connections, shutting down, unreachable) becomes
+ *   PROVINCE_UNAVAILABLE (`reason: database`), after `report` saw it;
  * - anything else becomes INTERNAL_SERVER_ERROR with a neutral message, after `report` saw it.
  */
 export function hubFormatError(report: UnexpectedErrorReporter) {
@@ -52,7 +55,15 @@ export function hubFormatError(report: UnexpectedErrorReporter) {
     if (hubCode) return { ...formatted, extensions: { ...extensions, code: hubCode } };
     if (REQUEST_ERROR_CODES.has(String(extensions.code)))
       return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
-    report(unwrapResolverError(error), formatted.path);
+    const cause = unwrapResolverError(error);
+    report(cause, formatted.path);
+    const unavailable = databaseUnavailableReason(cause);
+    if (unavailable)
+      return {
+        message: `this service's database is unavailable (${unavailable}); retry later`,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'PROVINCE_UNAVAILABLE', reason: 'database' },
+      };
     return {
       message: 'Internal error; the service logs carry the details',
       ...(formatted.path ? { path: formatted.path } : {}),
