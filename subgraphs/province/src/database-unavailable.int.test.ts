@@ -14,6 +14,7 @@ const QUERY = JSON.stringify({ query: '{ workers(homeRegion: "450000") { totalCo
 describe.skipIf(!process.env.DATABASE_URL)('a province whose database stops taking connections', () => {
   it('should answer PROVINCE_UNAVAILABLE (reason database) while it refuses, and serve again after', async () => {
     const database = await createProvinceDatabase();
+    if (!database.databaseUrl) throw new Error('a PostgreSQL database was expected (DATABASE_URL is set)');
     const name = new URL(database.databaseUrl).pathname.slice(1);
     const service = await startProvince({
       province: '450000',
