@@ -42,15 +42,21 @@ function sourceFiles(root: string, dir: string): string[] {
   return out;
 }
 
-/** Every setting read by the services' sources under `repoRoot`, by name. */
-export function settingsReadBySources(repoRoot: string): SettingUse[] {
+/**
+ * Every setting read by the sources under `roots` (repository-relative directories; by default
+ * every workspace's), by name.
+ */
+export function settingsReadBySources(
+  repoRoot: string,
+  roots: readonly string[] = SOURCE_ROOTS,
+): SettingUse[] {
   const found = new Map<string, Set<string>>();
   const note = (name: string, file: string) => {
     if (NOT_SETTINGS.test(name)) return;
     if (!found.has(name)) found.set(name, new Set());
     found.get(name)?.add(file);
   };
-  for (const root of SOURCE_ROOTS) {
+  for (const root of roots) {
     for (const file of sourceFiles(repoRoot, root)) {
       const text = readFileSync(join(repoRoot, file), 'utf8');
       const path = relative(repoRoot, join(repoRoot, file));

@@ -3,10 +3,11 @@
  * development machine (no Docker daemon), so their contract is read here. compose.yaml is parsed
  * with the `yaml` package; the env files it reads are the ones `npm run keys` writes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { settingsReadBySources } from '../docs/settings-inventory.js';
 import { REPO_ROOT } from '../harness/service-process.js';
 import { envNames, execForm, isPinnedImage, parseDockerfile, type Stage } from './dockerfile.js';
 import { deploymentKeys } from './keys.js';
@@ -45,23 +46,11 @@ const services = Object.keys(RELEASE_SERVICES) as ReleaseService[];
 const releaseServiceOf = (s: ComposeService): ReleaseService | undefined =>
   services.find((name) => s.build?.dockerfile === `deploy/${name}.Dockerfile`);
 
-/** The source text (no tests) of the workspaces a service runs from. */
-function sourcesOf(service: ReleaseService): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test.')) files.push(path);
-    }
-  };
-  for (const workspace of workspaceClosure(REPO_ROOT, service)) walk(join(REPO_ROOT, workspace, 'src'));
-  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+/** The settings the workspaces a service runs from read (docs/settings-inventory.ts, no tests). */
+function settingsOf(service: ReleaseService): Set<string> {
+  const roots = workspaceClosure(REPO_ROOT, service).map((workspace) => join(workspace, 'src'));
+  return new Set(settingsReadBySources(REPO_ROOT, roots).map((setting) => setting.name));
 }
-
-/** True when the sources read the setting: `env.NAME`, `env['NAME']` or a settings reader's `'NAME'`. */
-const reads = (sources: string, name: string) =>
-  new RegExp(`env\\.${name}\\b|env\\[['"]${name}['"]\\]|\\(\\s*['"\`]${name}['"\`]`).test(sources);
 
 /** One deployment's env files, as `npm run keys` writes them for the provinces of compose.yaml. */
 const keyFiles = deploymentKeys(
@@ -136,12 +125,12 @@ describe('the Dockerfiles (deploy/<service>.Dockerfile)', () => {
   });
 
   it.each(services)('should set in %s only settings the service reads, and no secret', (service) => {
-    const sources = sourcesOf(service);
+    const settings = settingsOf(service);
     const names = dockerfile(service).flatMap((stage) => find(stage, 'ENV').flatMap((i) => envNames(i.args)));
     expect(names).toContain('NODE_ENV');
     for (const name of names) {
       expect(SECRET_SETTINGS).not.toContain(name);
-      expect(reads(sources, name), `${service} does not read ${name}`).toBe(true);
+      expect(settings.has(name), `${service} does not read ${name}`).toBe(true);
     }
   });
 });
@@ -227,9 +216,9 @@ describe('compose.yaml', () => {
         for (const setting of Object.keys(fromFiles)) expect(setting).toMatch(/^(POSTGRES|P2P_OWNER)_/);
         continue;
       }
-      const sources = sourcesOf(release);
+      const settings = settingsOf(release);
       for (const setting of [...Object.keys(inline), ...Object.keys(fromFiles)])
-        expect(reads(sources, setting), `${name}: ${release} does not read ${setting}`).toBe(true);
+        expect(settings.has(setting), `${name}: ${release} does not read ${setting}`).toBe(true);
       expect(Object.keys(inline)).not.toContain('P2P_DEV');
     }
   });
@@ -242,10 +231,10 @@ describe('compose.yaml', () => {
   });
 
   it('should tell a setting the service reads from one it does not (the check above can fail)', () => {
-    const sources = sourcesOf('gateway');
-    expect(reads(sources, 'GATEWAY_SIGNING_KEY')).toBe(true);
-    expect(reads(sources, 'GATEWAY_PRIVATE_KEY')).toBe(false);
-    expect(reads(sourcesOf('national'), 'DATABASE_URL')).toBe(false);
+    const gateway = settingsOf('gateway');
+    expect(gateway.has('GATEWAY_SIGNING_KEY')).toBe(true);
+    expect(gateway.has('GATEWAY_PRIVATE_KEY')).toBe(false);
+    expect(settingsOf('national').has('DATABASE_URL')).toBe(false);
   });
 });
 
