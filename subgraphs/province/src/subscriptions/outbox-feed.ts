@@ -145,15 +145,11 @@ export class OutboxFeed {
     return (await this.allocatedThrough()) >= seq;
   }
 
-  /** The highest seq the outbox's sequence has handed out (0 when none). */
+  /** The highest seq the outbox's sequence has handed out (0 when none): one statement. */
   private async allocatedThrough(): Promise<number> {
-    const sequence = rowsOf<{ name: string | null }>(
-      await this.options.db.execute(sql`SELECT pg_get_serial_sequence('outbox', 'seq') AS name`),
-    )[0]?.name;
-    if (!sequence) return this.headSeq;
     const [row] = rowsOf<{ n: number | string }>(
       await this.options.db.execute(
-        sql`SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS n FROM ${sql.raw(sequence)}`,
+        sql`SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox', 'seq')::regclass), 0) AS n`,
       ),
     );
     return Number(row?.n ?? 0);
