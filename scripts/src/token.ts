@@ -8,9 +8,9 @@
  *   npm run -s token -- --role worker --worker W41-…
  *   curl -H "authorization: Bearer $(npm run -s token -- --role ministry)" …
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEV_JWT_SECRET, signDevToken } from '@p2p/gateway';
+import { isMainModule } from '@p2p/runtime';
 import { PERSON_ROLES, type PersonRole } from '@p2p/schema';
 
 /** The usage text. */
@@ -162,4 +162,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();
+if (isMainModule(import.meta.url)) void main();

@@ -32,7 +32,7 @@
  */
 import pg from 'pg';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { graphqlData } from '@p2p/runtime';
+import { graphqlData, isMainModule } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
 import { formatMs, LatencyRecorder, type LatencySummary } from './latency.js';
 import { townshipsIn } from './geography.js';
@@ -470,7 +470,7 @@ export async function runSummaryBench(options: SummaryBenchOptions): Promise<voi
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   runSummaryBench(parseOptions(process.argv.slice(2))).catch((err: unknown) => {
     console.error(err);
     process.exit(1);

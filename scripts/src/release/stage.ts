@@ -3,13 +3,12 @@
  * release into `<outDir>/manifests` (package files, for `npm ci --omit=dev`) and `<outDir>/app`
  * (dist/ and runtime files); the Dockerfiles' build stage runs it (release-layout.ts).
  */
-import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isMainModule } from '@p2p/runtime';
 import { REPO_ROOT } from '../harness/service-process.js';
 import { RELEASE_SERVICES, stageRelease, type ReleaseService } from './release-layout.js';
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+if (isMainModule(import.meta.url)) {
   const [service, outDir] = process.argv.slice(2);
   if (!service || !(service in RELEASE_SERVICES) || !outDir) {
     console.error(`usage: npm run -s release:stage -- <${Object.keys(RELEASE_SERVICES).join('|')}> <outDir>`);

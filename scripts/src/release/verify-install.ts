@@ -9,10 +9,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isMainModule } from '@p2p/runtime';
 import { generateGatewayKeyPair } from '@p2p/schema';
 import { REPO_ROOT, startService } from '../harness/service-process.js';
 import { RELEASE_SERVICES, stageRelease, type ReleaseService } from './release-layout.js';
@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(String((error as Error)?.message ?? error));
     process.exit(1);
