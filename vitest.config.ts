@@ -7,7 +7,7 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 const graphqlDir = graphqlEntry.slice(0, -'index.js'.length);
 
 /** Where the tests of every workspace live; the file name says which project a test belongs to. */
-const TESTS = '{schema,subgraphs,gateway,scripts}/**/src/**/';
+const TESTS = '{schema,subgraphs,gateway,conformance,scripts}/**/src/**/';
 
 /**
  * One vitest run over every workspace, in three projects by what a test starts (its file name):

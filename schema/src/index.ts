@@ -10,5 +10,6 @@ export * from './contract.js';
 export * from './contract-version.js';
 export * from './contract-compat.js';
 export * from './shard-rules.js';
+export * from './served-contract.js';
 export * from './cost-directives.js';
 export * from './caller.js';
