@@ -65,7 +65,8 @@ export function parseCommand(argv: readonly string[]): KitCommand {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('--url must be http: or https:');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff))
+  // Digits only: Number('') is 0 and Number('1e3') 1000, neither a seed anyone wrote.
+  if (seed !== undefined && (!/^\d+$/.test(values.seed ?? '') || seed > 0xffffffff))
     throw new Error('--seed must be an integer from 0 to 4294967295');
   let signingKeyPem: string | undefined;
   if (values['token-key']) {

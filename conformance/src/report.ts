@@ -11,6 +11,11 @@ const PERSONAL_KEYS = new Set([
   'code',
   'nucleicAcid',
 ]);
+/**
+ * Resident ID numbers and mainland mobile numbers written inside any text (an error's message, the
+ * query's literals, a check's message): masked wherever they appear, not only under their keys.
+ */
+const PERSONAL_PATTERNS = [/(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g, /(?<!\d)1[3-9]\d{9}(?!\d)/g];
 /** Longest request or answer text a report line carries. */
 const MAX_TEXT = 2_000;
 
@@ -22,6 +27,7 @@ const MAX_TEXT = 2_000;
 export function redactExchange(exchange: Exchange): Exchange {
   return {
     ...exchange,
+    query: maskPersonalText(exchange.query),
     variables: redact(exchange.variables) as Record<string, unknown>,
     answer: redact(exchange.answer),
   };
@@ -31,9 +37,15 @@ function redact(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, key));
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
-  if (key && PERSONAL_KEYS.has(key) && typeof value === 'string' && !keepCode(key, value))
-    return value.length <= 2 ? '**' : `${value.slice(0, 1)}***${value.slice(-1)}`;
-  return value;
+  if (key && PERSONAL_KEYS.has(key) && typeof value === 'string' && !keepCode(key, value)) return mask(value);
+  return typeof value === 'string' ? maskPersonalText(value) : value;
+}
+
+const mask = (value: string) => (value.length <= 2 ? '**' : `${value.slice(0, 1)}***${value.slice(-1)}`);
+
+/** `text` with every resident ID number and mobile number in it masked. */
+export function maskPersonalText(text: string): string {
+  return PERSONAL_PATTERNS.reduce((t, pattern) => t.replace(pattern, mask), text);
 }
 
 /** A `code` is personal only as a health code; region codes and error codes stay readable. */
@@ -62,7 +74,8 @@ export function resultLines(result: CheckResult): string[] {
   const lines = [
     `${status}  ${result.id.padEnd(34)} ${String(result.durationMs).padStart(6)} ms  ${result.title}`,
   ];
-  if (result.message) lines.push(`      ${result.status === 'skip' ? 'skipped' : 'why'}: ${result.message}`);
+  if (result.message)
+    lines.push(`      ${result.status === 'skip' ? 'skipped' : 'why'}: ${maskPersonalText(result.message)}`);
   if (result.exchange) lines.push(...describeExchange(result.exchange).map((l) => `      ${l}`));
   return lines;
 }
@@ -93,9 +106,9 @@ export function junitXml(report: ConformanceReport): string {
     const head = `    <testcase classname="${xml(`p2p-conformance.${r.id.split('.')[0]}`)}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
     if (r.status === 'pass') return `${head.slice(0, -1)} />`;
     if (r.status === 'skip')
-      return `${head}\n      <skipped message="${xml(r.message ?? '')}" />\n    </testcase>`;
+      return `${head}\n      <skipped message="${xml(maskPersonalText(r.message ?? ''))}" />\n    </testcase>`;
     const body = [r.title, ...(r.exchange ? describeExchange(r.exchange) : [])].join('\n');
-    return `${head}\n      <failure message="${xml(r.message ?? 'failed')}">${xml(body)}</failure>\n    </testcase>`;
+    return `${head}\n      <failure message="${xml(maskPersonalText(r.message ?? 'failed'))}">${xml(body)}</failure>\n    </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -110,8 +123,10 @@ export function junitXml(report: ConformanceReport): string {
 
 /** The report as the JSON file the gateway reads (`--json`), with every exchange masked. */
 export function reportJson(report: ConformanceReport): string {
-  const results = report.results.map((r) =>
-    r.exchange ? { ...r, exchange: redactExchange(r.exchange) } : r,
-  );
+  const results = report.results.map((r) => ({
+    ...r,
+    ...(r.message ? { message: maskPersonalText(r.message) } : {}),
+    ...(r.exchange ? { exchange: redactExchange(r.exchange) } : {}),
+  }));
   return `${JSON.stringify({ ...report, results }, null, 2)}\n`;
 }
