@@ -9,16 +9,22 @@ import { createProvinceDatabase, type TestDatabase } from '@p2p/province/testing
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceCheck } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
+import { KitRecords } from './kit-records.js';
 import { kitRegions } from './kit-regions.js';
 import { ProvinceLink, kitIdempotencyKey } from './province-link.js';
+import { seededRandom } from './seeded-random.js';
 import { CLEANUP_CHECK_ID, kitCallers, runConformance, type ConformanceReport } from './runner.js';
 
 const PROVINCE = '450000';
 const SEED = 20_200_210;
+/** Workers the province has before the kit runs. */
+const EXISTING_WORKERS = 4;
 
 /**
  * Checks our province may skip in a full signed run, and why. None: everything the kit checks, our
- * service serves (a check that skips against it would be a check nobody ever saw pass).
+ * service serves (a check that skips against it would be a check nobody ever saw pass). On an EMPTY
+ * instance `pagination.keyset-read` must skip (nothing to page without writing), which is why the
+ * province is given a few workers first, as any province in service has.
  */
 const MAY_SKIP: ReadonlySet<string> = new Set();
 
@@ -118,6 +124,20 @@ function conformsOn(storage: string, database: () => Promise<TestDatabase>) {
 
   beforeAll(async () => {
     province = await startTrustingProvince(await database());
+    // Records already there (read by the read-only checks): workers registered by the province's officer.
+    const regions = kitRegions(PROVINCE);
+    const link = new ProvinceLink({
+      url: province.service.url,
+      province: PROVINCE,
+      signingKey: await importGatewaySigningKey(province.signingKeyPem),
+    });
+    await new KitRecords(
+      link,
+      regions,
+      'existing',
+      kitCallers(regions).provinceOfficer,
+      seededRandom(SEED + 1),
+    ).population(EXISTING_WORKERS);
   });
   afterAll(async () => {
     await province?.close();
