@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { signDevToken, type DevTokenClaims } from '../auth/dev-token.js';
 import { CONTRACT_VERSION, formatContractVersion } from '@p2p/schema';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
 import { fetchAdmin, startHub, type Hub } from '../testing/hub-fixture.js';
@@ -109,6 +112,73 @@ describe('a gateway that requires conformance kit reports (CONFORMANCE_REPORT_DI
     });
     expect(res.errors![0]!.message).toContain('conformance kit report');
     expect(routed(GD)).toBe(before);
+  });
+
+  it('should open no subscription feed of the failing province: one following it alone is refused, one over every province follows the others', async () => {
+    const subscribe = async (claims: DevTokenClaims, query: string, variables: Record<string, unknown>) => {
+      const token = await signDevToken({ subject: `conformance-${claims.region}`, ...claims });
+      const client = createClient({
+        url: hub.gateway.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
+      const outcome: { kinds: string[]; error?: { extensions?: Record<string, unknown> } } = { kinds: [] };
+      const done = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3_000);
+        client.subscribe(
+          { query, variables },
+          {
+            next: (r) => {
+              if (r.errors) outcome.error = r.errors[0] as never;
+              else outcome.kinds.push((Object.values(r.data!)[0] as { kind: string }).kind);
+              if (r.errors || outcome.kinds.length) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+            error: (e) => {
+              outcome.error = (Array.isArray(e) ? e[0] : { extensions: {} }) as never;
+              clearTimeout(timer);
+              resolve();
+            },
+            complete: () => resolve(),
+          },
+        );
+      });
+      return { outcome, done, close: () => client.dispose() };
+    };
+    const shenzhen = await subscribe(
+      { role: 'city', region: '440300' },
+      'subscription { departures(homeRegion: "440300") { cursor kind } }',
+      {},
+    );
+    await shenzhen.done;
+    await shenzhen.close();
+    expect(shenzhen.outcome.error?.extensions).toMatchObject({
+      code: 'PROVINCE_INCOMPATIBLE',
+      province: GD,
+      reason: 'conformance',
+    });
+    const beijing = await subscribe(
+      { role: 'city', region: '110100' },
+      'subscription { arrivals(destination: "110100") { cursor kind trip { id } } }',
+      {},
+    );
+    for (let i = 0; i < 100 && hub.province(GX).subscriptions.subscriptions('arrivals').length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
+    hub.province(GX).subscriptions.emit({
+      topic: 'arrivals',
+      keys: ['110101'],
+      kind: 'PLANNED',
+      entityId: data[GX]!.trips[0]!.id,
+    });
+    await beijing.done;
+    await beijing.close();
+    expect(beijing.outcome).toEqual({ kinds: ['PLANNED'] });
+    expect(hub.province(GD).subscriptions.subscriptions('arrivals')).toHaveLength(0);
+    expect(hub.province(GD).subscriptions.subscriptions('departures')).toHaveLength(0);
   });
 
   it('should refuse a mutation to the failing province without sending it anything, and route one to the other', async () => {
