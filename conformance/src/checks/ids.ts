@@ -1,5 +1,5 @@
-import { encodeId, residentIdFrom, tryDecodeId, workerIdFor } from '@p2p/schema';
-import { CheckFailure, CheckSkipped } from '../check-failure.js';
+import { encodeId, provinceOf, residentIdFrom, tryDecodeId, workerIdFor } from '@p2p/schema';
+import { CheckFailure, CheckSkipped, type Exchange } from '../check-failure.js';
 import type { ConformanceCheck, KitContext } from '../check.js';
 import { kitIdempotencyKey, type LinkAnswer } from '../province-link.js';
 import { codesOf, expectRefusedWith, planKitTrip } from './records-requests.js';
@@ -14,47 +14,73 @@ const WORKER_IDS = `query KitWorkerIds($region: RegionCode!) {
 }`;
 
 const TRIP_IDS = `query KitTripIds($origin: RegionCode!) {
-  trips(origin: $origin, first: 20) { edges { node { id } } }
+  trips(origin: $origin, first: 20) { edges { node { id organizer { code } } } }
 }`;
 
-function edgeIds(data: Record<string, { edges?: { node?: { id?: unknown } }[] }>, field: string): unknown[] {
-  return (data[field]?.edges ?? []).map((e) => e?.node?.id);
+/** An id the province handed out, the kind and province it must encode, and where it came from. */
+interface HandedOut {
+  id: unknown;
+  kind: 'Worker' | 'Trip';
+  owner: string;
+  where: string;
+  exchange?: Exchange;
+}
+
+/** The ids of a `workers(homeRegion: province)` page, a `trips(origin: province)` page and, when it may write, of a kit worker and trip. */
+async function handedOut(kit: KitContext): Promise<HandedOut[]> {
+  const seen: HandedOut[] = [];
+  const workers = await kit.link.data(
+    'workers',
+    WORKER_IDS,
+    { region: kit.province },
+    kit.callers.provinceOfficer,
+  );
+  for (const edge of workers.data.workers?.edges ?? [])
+    seen.push({
+      id: edge?.node?.id,
+      kind: 'Worker',
+      owner: kit.province,
+      where: `workers(homeRegion: ${kit.province})`,
+      exchange: workers.exchange,
+    });
+  const trips = await kit.link.data(
+    'transport',
+    TRIP_IDS,
+    { origin: kit.province },
+    kit.callers.provinceOfficer,
+  );
+  for (const edge of trips.data.trips?.edges ?? []) {
+    // A trip leaving here but organised by another province is that province's (a relayed index entry).
+    const organizer = edge?.node?.organizer?.code;
+    seen.push({
+      id: edge?.node?.id,
+      kind: 'Trip',
+      owner: (typeof organizer === 'string' && provinceOf(organizer)) || kit.province,
+      where: `trips(origin: ${kit.province})`,
+      exchange: trips.exchange,
+    });
+  }
+  if (!kit.readOnly) {
+    const [worker] = await kit.records.population(1);
+    seen.push({ id: worker!.id, kind: 'Worker', owner: kit.province, where: 'registerWorker' });
+    seen.push({ id: await planKitTrip(kit), kind: 'Trip', owner: kit.province, where: 'planTrip' });
+  }
+  return seen;
 }
 
 const ownProvince: ConformanceCheck = {
   id: 'ids.own-province',
-  title: 'every worker and trip id the province hands out encodes the province',
+  title: "every worker and trip id the province hands out encodes the province (a trip: its organiser's)",
   writes: false,
   async run(kit) {
-    const seen: { id: unknown; kind: 'Worker' | 'Trip'; where: string }[] = [];
-    const workers = await kit.link.data(
-      'workers',
-      WORKER_IDS,
-      { region: kit.province },
-      kit.callers.provinceOfficer,
-    );
-    for (const id of edgeIds(workers.data, 'workers'))
-      seen.push({ id, kind: 'Worker', where: 'workers(homeRegion:) page' });
-    const trips = await kit.link.data(
-      'transport',
-      TRIP_IDS,
-      { origin: kit.province },
-      kit.callers.provinceOfficer,
-    );
-    for (const id of edgeIds(trips.data, 'trips'))
-      seen.push({ id, kind: 'Trip', where: 'trips(origin:) page' });
-    if (!kit.readOnly) {
-      const [worker] = await kit.records.population(1);
-      seen.push({ id: worker!.id, kind: 'Worker', where: 'registerWorker' });
-      seen.push({ id: await planKitTrip(kit), kind: 'Trip', where: 'planTrip' });
-    }
+    const seen = await handedOut(kit);
     if (!seen.length) throw new CheckSkipped('read-only and the province has no worker and no trip to read');
-    for (const { id, kind, where } of seen) {
+    for (const { id, kind, owner, where, exchange } of seen) {
       const decoded = typeof id === 'string' ? tryDecodeId(id) : undefined;
-      if (decoded?.kind !== kind || decoded.province !== kit.province)
+      if (decoded?.kind !== kind || decoded.province !== owner)
         throw new CheckFailure(
-          `a ${kind} id must encode its kind and province (${kind[0]}${kit.province.slice(0, 2)}-…); ${where} answered ${JSON.stringify(id)}`,
-          where.endsWith('page') ? (kind === 'Worker' ? workers : trips).exchange : undefined,
+          `a ${kind} id must encode its kind and its province ${owner} (${kind[0]}${owner.slice(0, 2)}-…); ${where} answered ${JSON.stringify(id)}`,
+          exchange,
         );
     }
   },

@@ -128,9 +128,10 @@ export function answersOtherProvinceIds(province: string): AnswerRewrite {
     for (const field of fieldsOf(operation.selectionSet)) {
       const key = field.alias?.value ?? field.name.value;
       if (data[key] !== null && data[key] !== undefined) continue;
-      const made = madeUp(field.selectionSet, foreign[0]!);
       data[key] =
-        field.name.value === '_entities' ? foreign.map((id) => madeUp(field.selectionSet, id)) : made;
+        field.name.value === '_entities'
+          ? foreign.map((id) => madeUp(field.selectionSet, id))
+          : madeUp(field.selectionSet, foreign[0]!);
     }
     const { errors: _errors, ...rest } = answer;
     return { ...rest, data };
