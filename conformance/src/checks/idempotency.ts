@@ -61,6 +61,8 @@ const sameKey: ConformanceCheck = {
     const worker = kit.records.newWorkerInput();
     const registered = await kit.link.data('workers', REGISTER, { input: worker, key: workerKey }, officer);
     const workerId = registered.data.registerWorker?.id;
+    // A kit worker like the others (test county, kit name): listed so later checks count it.
+    if (typeof workerId === 'string') kit.records.workers.push({ id: workerId, ...worker });
     const repeated = await kit.link.query('workers', REGISTER, { input: worker, key: workerKey }, officer);
     if (typeof workerId !== 'string' || repeated.data?.registerWorker?.id !== workerId)
       throw new CheckFailure(
