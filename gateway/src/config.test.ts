@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,23 @@ describe('gateway configuration', () => {
       healthCheckIntervalMs: 1000,
     });
     expect(options.supergraphSdl).toContain('type Query');
+  });
+
+  it('should read CONFORMANCE_REPORT_DIR as an absolute directory, refusing one that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-reports-'));
+    expect(gatewayOptionsFromEnv({}).conformanceReportDir).toBeUndefined();
+    expect(gatewayOptionsFromEnv({ CONFORMANCE_REPORT_DIR: dir }).conformanceReportDir).toBe(dir);
+    expect(() => gatewayOptionsFromEnv({ CONFORMANCE_REPORT_DIR: join(dir, 'nowhere') })).toThrow(
+      /CONFORMANCE_REPORT_DIR: no directory at .*nowhere/,
+    );
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => gatewayOptionsFromEnv({ CONFORMANCE_REPORT_DIR: join(dir, 'a-file') })).toThrow(
+      /CONFORMANCE_REPORT_DIR: no directory/,
+    );
+    mkdirSync(join(dir, 'reports'));
+    writeFileSync(join(dir, 'gateway.json'), JSON.stringify({ conformanceReportDir: 'reports' }));
+    expect(gatewayOptionsFromEnv({ GATEWAY_CONFIG: join(dir, 'gateway.json') }).conformanceReportDir).toBe(
+      join(dir, 'reports'),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { developmentMode, integerSetting } from '@p2p/runtime';
 import type { GatewayOptions } from './index.js';
@@ -20,6 +20,8 @@ export interface GatewayConfigFile {
   provinceTimeoutMs?: number;
   healthCheckIntervalMs?: number;
   provinceRetryAfterMs?: number;
+  /** Directory of the provinces' last conformance kit reports; relative to the config file. */
+  conformanceReportDir?: string;
 }
 
 /**
@@ -60,6 +62,22 @@ const pairs = (v: Record<string, string> | string | undefined, setting: string) 
   typeof v === 'string' ? parsePairs(v, setting) : v;
 
 /**
+ * `CONFORMANCE_REPORT_DIR` (or the config file's `conformanceReportDir`) as an absolute path.
+ * @throws Error naming the setting when it names no directory (a typo would refuse every province)
+ */
+function conformanceReportDir(path: string | undefined, setting: string): string | undefined {
+  if (!path) return undefined;
+  let directory = false;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    directory = false;
+  }
+  if (!directory) throw new Error(`${setting}: no directory at ${path}`);
+  return path;
+}
+
+/**
  * The relay's settings: `RELAY=off` turns it off; `RELAY_WAIT_MS` (a read's long poll, default
  * 20000), `RELAY_BATCH_SIZE` (events per target per read, default 500) and `RELAY_ALARM_RETRY_MS`
  * (how soon a refused pair is tried again, e.g. after an operator reset an inbox; default 30000).
@@ -87,7 +105,8 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
 /**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
- * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
+ * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `CONFORMANCE_REPORT_DIR` (the provinces' last
+ * conformance kit reports, health/conformance-reports.ts), `SUPERGRAPH_PATH` and `SUBGRAPHS` (plain mode)
  * override it. Authentication (`AUTH_*`, `GATEWAY_SIGNING_KEY`), the admin endpoints (`ADMIN_TOKEN`,
  * `ADMIN_PORT`, `ADMIN_HOST`), development mode (`P2P_DEV=1` or `--dev`) and limits (`LIMIT_*`,
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
@@ -132,6 +151,11 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     provinceRetryAfterMs:
       int(env.PROVINCE_RETRY_AFTER_MS, 'PROVINCE_RETRY_AFTER_MS') ??
       int(file.provinceRetryAfterMs, 'provinceRetryAfterMs'),
+    conformanceReportDir: env.CONFORMANCE_REPORT_DIR
+      ? conformanceReportDir(resolve(env.CONFORMANCE_REPORT_DIR), 'CONFORMANCE_REPORT_DIR')
+      : file.conformanceReportDir
+        ? conformanceReportDir(resolve(base, file.conformanceReportDir), 'conformanceReportDir')
+        : undefined,
     auth: nonEmpty(authOptionsFromEnv(env)),
     development: developmentMode(env) || undefined,
     adminToken: adminToken(env.ADMIN_TOKEN),

@@ -63,6 +63,12 @@ export interface GatewayOptions {
   healthCheckIntervalMs?: number;
   /** While a province is down, requests skip it and one per this many milliseconds probes it. @default 2000 */
   provinceRetryAfterMs?: number;
+  /**
+   * Directory of the provinces' last conformance kit reports (`<dir>/<province>.json`, the kit's
+   * `--json`): a province is routed to only while its report passes (health/conformance-reports.ts;
+   * re-read at every health check). @default undefined (no report required)
+   */
+  conformanceReportDir?: string;
   /** Subscriptions over graphql-ws at /graphql: client buffer, keep-alive, the `onConnect` authentication hook. */
   subscriptions?: SubscriptionOptions;
   /** @default a JSON-lines logger on stdout at LOG_LEVEL (info) */
@@ -169,6 +175,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     client,
     subgraphs: sharded,
     intervalMs: options.healthCheckIntervalMs ?? 30_000,
+    conformanceReportDir: options.conformanceReportDir,
     metrics,
     logger,
   });

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   PROVINCE_UNAVAILABLE:
     'A province did not answer in time or failed, or its database refused (`reason: database`); the rest of the answer is partial.',
   PROVINCE_INCOMPATIBLE:
-    'A province serves a schema incompatible with the contract and is not routed to, or, during a rolling upgrade, runs the previous minor contract and lacks what the request asks (`reason: behind`).',
+    'A province serves a schema incompatible with the contract and is not routed to, or, during a rolling upgrade, runs the previous minor contract and lacks what the request asks (`reason: behind`), or has no passing conformance kit report while the gateway requires one (`reason: conformance`).',
   UNAUTHENTICATED: 'The request carries no valid credentials where they are required.',
   FORBIDDEN: 'The caller may not read or change this record.',
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, cost, page size, body size or batch limit.',

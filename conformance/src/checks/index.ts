@@ -1,5 +1,6 @@
 import type { ConformanceCheck } from '../check.js';
 import { AUTH_CHECKS } from './auth.js';
+import { RECORDS_CHECKS } from './records.js';
 import { SCHEMA_CHECKS } from './schema.js';
 
 /**
@@ -7,4 +8,4 @@ import { SCHEMA_CHECKS } from './schema.js';
  * when it fails), the signature, then behaviour (records, access rules, figures, subscriptions).
  * Checks that write come after the read-only ones of their group and share the kit's records.
  */
-export const ALL_CHECKS: readonly ConformanceCheck[] = [...SCHEMA_CHECKS, ...AUTH_CHECKS];
+export const ALL_CHECKS: readonly ConformanceCheck[] = [...SCHEMA_CHECKS, ...AUTH_CHECKS, ...RECORDS_CHECKS];

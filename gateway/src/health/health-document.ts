@@ -31,7 +31,9 @@ export function publicHealth(registry: ProvinceRegistry, relay?: GatewayRelay) {
 /**
  * The admin `/health/details` document: each province's base URL, state, last check, latency,
  * contract problems, the contract version(s) it declares and what of the contract it lacks (a
- * province on the previous minor during a rolling upgrade), the subgraphs served plainly and, when it runs, the relay (per source: state,
+ * province on the previous minor during a rolling upgrade), with `CONFORMANCE_REPORT_DIR` its last
+ * conformance kit report's verdict (file, run, counts, failed check ids and messages; never the
+ * exchanges), the subgraphs served plainly and, when it runs, the relay (per source: state,
  * backlog, lag; per pair: epoch, position, head, backlog, lag, alarms). Served only with the admin
  * credential.
  */
@@ -53,6 +55,7 @@ export function healthDetails(
       problems: p.problems,
       contract: p.contract,
       lacking: p.lacking,
+      ...(p.conformance ? { conformance: p.conformance } : {}),
     })),
     subgraphs: plainSubgraphs,
     ...(relay ? { relay: relay.details() } : {}),

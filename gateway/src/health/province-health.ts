@@ -7,6 +7,7 @@ import type { ShardedSubgraph } from '../shard/sharded-subgraph.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '@p2p/runtime';
 import { judgeServedContract, type ServedContract } from './served-contract.js';
+import { readConformanceReport } from './conformance-reports.js';
 
 /** Options of {@link ProvinceHealth}. */
 export interface ProvinceHealthOptions {
@@ -17,6 +18,12 @@ export interface ProvinceHealthOptions {
   /** Milliseconds between checks; 0 disables periodic checks. @default 30000 */
   intervalMs?: number;
   metrics?: GatewayMetrics;
+  /**
+   * `CONFORMANCE_REPORT_DIR`: each check also reads the province's last conformance kit report,
+   * `<dir>/<province>.json`, and a province without a passing one is not routed to
+   * (conformance-reports.ts). @default undefined (no report required)
+   */
+  conformanceReportDir?: string;
   /** @default silentLogger */
   logger?: Logger;
 }
@@ -31,6 +38,9 @@ const SERVICE_QUERY = 'query __ProvinceContractCheck__ { _service { sdl } }';
  * one minor behind is routed to, except for fetches asking what its minor lacks). An incompatible
  * province is not routed to (the router answers PROVINCE_INCOMPATIBLE for its part); a province
  * that does not answer is marked down but still tried, since it may be back before the next check.
+ * With `conformanceReportDir`, each check also re-reads the province's last conformance kit report:
+ * without a passing one the province is `incompatible` (PROVINCE_INCOMPATIBLE, reason
+ * `conformance`) whatever its schema, until a check finds a passing one.
  */
 export class ProvinceHealth {
   private timer: NodeJS.Timeout | undefined;
@@ -84,8 +94,9 @@ export class ProvinceHealth {
   }
 
   private async checkProvince(code: string): Promise<void> {
-    const { registry, client, subgraphs, metrics } = this.options;
+    const { registry, client, subgraphs, metrics, conformanceReportDir } = this.options;
     const started = performance.now();
+    const report = conformanceReportDir ? readConformanceReport(conformanceReportDir, code) : undefined;
     const down: string[] = [];
     const incompatible: string[] = [];
     const versions = new Set<string>();
@@ -115,7 +126,17 @@ export class ProvinceHealth {
         }
       }),
     );
-    const status: ProvinceStatus = down.length ? 'down' : incompatible.length ? 'incompatible' : 'up';
+    const conformance = (await report) ?? null;
+    const refused =
+      conformance && conformance.verdict !== 'passed' ? [`conformance: ${conformance.why}`] : [];
+    // A refused report keeps the province out even while it does not answer: it is not tried.
+    const status: ProvinceStatus = refused.length
+      ? 'incompatible'
+      : down.length
+        ? 'down'
+        : incompatible.length
+          ? 'incompatible'
+          : 'up';
     const before = registry.snapshot().find((s) => s.code === code);
     const previous = before?.status;
     // A province that did not answer keeps what it last declared: it is still tried, as it was.
@@ -126,9 +147,10 @@ export class ProvinceHealth {
       status,
       checkedAt: new Date().toISOString(),
       latencyMs: Math.round(performance.now() - started),
-      problems: [...down, ...incompatible].slice(0, MAX_PROBLEMS),
+      problems: [...refused, ...down, ...incompatible].slice(0, MAX_PROBLEMS),
       contract,
       lacking: lacks.slice(0, MAX_PROBLEMS),
+      conformance,
     });
     metrics?.provinceState.set({ province: code }, status === 'up' ? 1 : 0);
     if (!down.length) this.reportContract(code, contract.join(','), lacks.length);
@@ -138,7 +160,8 @@ export class ProvinceHealth {
           province: code,
           from: previous ?? 'unknown',
           to: status,
-          problems: down.length + incompatible.length,
+          problems: refused.length + down.length + incompatible.length,
+          ...(conformance ? { conformance: conformance.verdict } : {}),
         },
         'province state changed',
       );

@@ -101,3 +101,53 @@ describe('judgeServedContract', () => {
     expect(judgeServedContract(transport, 'type {').problems).toEqual(['served SDL does not parse']);
   });
 });
+
+describe("the @shard rules of a served SDL (the gateway's own start-up check)", () => {
+  const TRIPS_RULE = '@shard(by: ["origin"], merge: "CONNECTION", orderBy: "departureAt")';
+
+  it("should refuse an SDL whose trips are ordered by another key than the contract's", () => {
+    const contract = subgraphSdl('transport');
+    expect(contract).toContain(TRIPS_RULE);
+    const reordered = served(
+      CONTRACT_VERSION,
+      'current',
+      contract.replace(
+        TRIPS_RULE,
+        '@shard(by: ["origin"], merge: "CONNECTION", orderBy: "expectedArrivalAt")',
+      ),
+    );
+    expect(judgeServedContract(transport, reordered).problems).toEqual([
+      'Query.trips has @shard(by: ["origin"], merge: "CONNECTION", orderBy: "expectedArrivalAt"), the contract says @shard(by: ["origin"], merge: "CONNECTION", orderBy: "departureAt")',
+    ]);
+  });
+
+  it('should refuse an SDL that routes a mutation by another argument, or drops one rule of those it prints', () => {
+    const contract = subgraphSdl('transport');
+    const rerouted = contract.replace(
+      '@shard(by: ["input.organizer", "input.origin"])',
+      '@shard(by: ["input.origin"])',
+    );
+    expect(judgeServedContract(transport, served(CONTRACT_VERSION, 'current', rerouted)).problems).toEqual([
+      'Mutation.planTrip has @shard(by: ["input.origin"], merge: "FIRST"), the contract says @shard(by: ["input.organizer","input.origin"], merge: "FIRST")',
+    ]);
+    const dropped = contract.replace(` ${TRIPS_RULE}`, '');
+    expect(judgeServedContract(transport, served(CONTRACT_VERSION, 'current', dropped)).problems).toEqual([
+      'Query.trips has no @shard, the contract says @shard(by: ["origin"], merge: "CONNECTION", orderBy: "departureAt")',
+    ]);
+  });
+
+  it("should accept an SDL that prints no @shard at all (a province's own system need not declare the routing)", () => {
+    // Its SDL neither defines nor applies the directive.
+    const bare = subgraphSdl('transport')
+      .replace(/"""\nHow the national gateway routes[\s\S]*?directive @shard\([^)]*\)[^\n]*\n/, '')
+      .replace(/ @shard\([^)]*\)/g, '');
+    expect(bare).not.toContain('@shard');
+    const sdl = served(CONTRACT_VERSION, 'current', bare);
+    expect(sdl).not.toContain('@shard');
+    expect(judgeServedContract(transport, sdl)).toEqual({
+      version: `${major}.${minor}`,
+      problems: [],
+      lacking: [],
+    });
+  });
+});

@@ -9,7 +9,8 @@ export type ProvinceFailure =
   | 'down'
   | 'not_connected'
   | 'incompatible'
-  | 'behind';
+  | 'behind'
+  | 'conformance';
 
 /** A fetch to a province that brought no GraphQL answer. */
 export class ProvinceFetchError extends Error {
@@ -33,13 +34,19 @@ const MESSAGES: Record<ProvinceFailure, string> = {
   not_connected: 'is not connected to the hub',
   incompatible: 'serves a schema incompatible with the contract and is not routed to',
   behind: 'runs an earlier minor of the contract that lacks what this part asks, until it is upgraded',
+  conformance:
+    'has no passing conformance kit report for this gateway (missing, failed, or for another province or contract) and is not routed to',
 };
+
+/** The failures that are PROVINCE_INCOMPATIBLE: the province is not asked (or cannot answer) by the contract. */
+const INCOMPATIBLE = new Set<ProvinceFailure>(['incompatible', 'behind', 'conformance']);
 
 /**
  * The error that stands for a province's missing part of an answer: PROVINCE_INCOMPATIBLE for an
- * incompatible province or one whose earlier contract minor lacks what the part asks (`behind`;
- * `detail` says what, e.g. `Cannot query field "runs" on type "Trip".`), PROVINCE_UNAVAILABLE
- * otherwise; `extensions.province` names it.
+ * incompatible province, one whose earlier contract minor lacks what the part asks (`behind`;
+ * `detail` says what, e.g. `Cannot query field "runs" on type "Trip".`) or one refused for its last
+ * conformance kit report (`conformance`; `/health/details` says why), PROVINCE_UNAVAILABLE
+ * otherwise; `extensions.province` and `extensions.reason` name it and why.
  */
 export function provinceError(
   province: string,
@@ -47,8 +54,7 @@ export function provinceError(
   path?: Path,
   detail?: string,
 ): GraphQLFormattedError {
-  const code =
-    reason === 'incompatible' || reason === 'behind' ? 'PROVINCE_INCOMPATIBLE' : 'PROVINCE_UNAVAILABLE';
+  const code = INCOMPATIBLE.has(reason) ? 'PROVINCE_INCOMPATIBLE' : 'PROVINCE_UNAVAILABLE';
   const error = hubError(
     code,
     `province ${province} ${MESSAGES[reason]}${detail ? ` (${detail})` : ''}; its part of the answer is missing`,

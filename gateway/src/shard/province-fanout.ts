@@ -12,7 +12,7 @@ export type ProvinceResult =
 
 /**
  * Sends a request to one province of the subgraph. A province that is not connected, was found
- * incompatible, is down with its breaker open, or runs an earlier minor of the contract that lacks
+ * incompatible or refused for its conformance report, is down with its breaker open, or runs an earlier minor of the contract that lacks
  * what the request asks (`behind`, during a rolling upgrade) is not called; its result says why.
  */
 export async function askProvince(
@@ -27,7 +27,8 @@ export async function askProvince(
     return detail === undefined ? { province, failure } : { province, failure, detail };
   };
   if (!url) return skipped('not_connected');
-  if (ctx.registry.isIncompatible(province)) return skipped('incompatible');
+  const refused = ctx.registry.refusal(province);
+  if (refused) return skipped(refused);
   const lagging = ctx.registry.laggingSchema(province, ctx.subgraph.name);
   const lacks = lagging && whatProvinceLacks(lagging, body);
   if (lacks) {

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { ConformanceVerdict } from '../health/conformance-verdict.js';
 
 /** What the gateway last learned about a province. */
 export type ProvinceStatus = 'unknown' | 'up' | 'down' | 'incompatible';
@@ -25,7 +26,15 @@ export interface ProvinceState {
    * during a rolling upgrade): `subgraph: Type.field is missing`; fetches asking it are not sent.
    */
   lacking: string[];
+  /**
+   * Its last conformance kit report as the gateway read it at the last health check, when
+   * `CONFORMANCE_REPORT_DIR` is set (null otherwise): anything but `passed` keeps it out.
+   */
+  conformance: ConformanceVerdict | null;
 }
+
+/** Why a province is not routed to: its served schema, or its last conformance kit report. */
+export type ProvinceRefusal = 'incompatible' | 'conformance';
 
 /** `45`, `450000` → `450000`; undefined for anything else. */
 export function normalizeProvinceCode(code: string): string | undefined {
@@ -63,6 +72,7 @@ export class ProvinceRegistry {
         problems: [],
         contract: [],
         lacking: [],
+        conformance: null,
       });
     }
     this.codes = [...this.states.keys()].sort();
@@ -89,9 +99,15 @@ export class ProvinceRegistry {
     return this.states.get(code)?.status ?? 'unknown';
   }
 
-  /** Whether the last health check found the province's schema incompatible with the contract. */
-  isIncompatible(code: string): boolean {
-    return this.states.get(code)?.status === 'incompatible';
+  /**
+   * Why the province is not routed to, or undefined when it may be: `conformance` when its last
+   * conformance kit report did not pass (see ConformanceVerdict), `incompatible` when the last
+   * health check found its served schema incompatible with the contract.
+   */
+  refusal(code: string): ProvinceRefusal | undefined {
+    const state = this.states.get(code);
+    if (state?.conformance && state.conformance.verdict !== 'passed') return 'conformance';
+    return state?.status === 'incompatible' ? 'incompatible' : undefined;
   }
 
   /**
@@ -123,6 +139,10 @@ export class ProvinceRegistry {
         problems: [...state.problems],
         contract: [...state.contract],
         lacking: [...state.lacking],
+        conformance: state.conformance && {
+          ...state.conformance,
+          ...(state.conformance.failedChecks ? { failedChecks: [...state.conformance.failedChecks] } : {}),
+        },
       };
     });
   }

@@ -155,6 +155,21 @@ export function subscribeResolver(
         `${topic.name}: ${topic.filterArgument} ${region} belongs to province ${unknown}, which is not connected to the hub`,
         { province: unknown },
       );
+    // A province the gateway does not route to (its contract, its conformance report) gets no feed:
+    // a subscription to it alone is refused; one over several follows the others. A position the
+    // client holds for it stays in the cursors it is given, so once the province is routed to again
+    // a client resuming from its last cursor gets its events from there, none missed or repeated.
+    const refused = provinces.filter((province) => deps.feeds.refusal(province));
+    if (refused.length && refused.length === provinces.length)
+      throw hubError(
+        'PROVINCE_INCOMPATIBLE',
+        `${topic.name}: province ${refused[0]} is not routed to (${
+          deps.feeds.refusal(refused[0]!) === 'conformance'
+            ? 'it has no passing conformance kit report'
+            : 'it does not keep the contract'
+        }); see /health`,
+        { province: refused[0], reason: deps.feeds.refusal(refused[0]!) },
+      );
     // A position of a province this subscription does not follow is not part of its cursor.
     const cursor =
       args.after == null
@@ -220,6 +235,7 @@ export function subscribeResolver(
     });
     deps.backlog?.add(stream);
     for (const province of provinces) {
+      if (refused.includes(province)) continue;
       const feed = deps.feeds.acquire(province, topic, region);
       feeds.push(feed);
       feed.attach(stream, start.get(province), epochs.get(province));

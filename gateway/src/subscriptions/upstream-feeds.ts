@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '@p2p/runtime';
-import type { ProvinceRegistry } from '../shard/province-registry.js';
+import type { ProvinceRefusal, ProvinceRegistry } from '../shard/province-registry.js';
 import type { SubscriptionTopic } from './topics.js';
 import { UpstreamConnection, type UpstreamConnectionOptions } from './upstream-connection.js';
 import { UpstreamFeed, type UpstreamLink } from './upstream-feed.js';
@@ -84,6 +84,14 @@ export class UpstreamFeeds {
   /** The connected provinces, in code order. */
   get provinces(): readonly string[] {
     return this.options.registry.codes;
+  }
+
+  /**
+   * Why the gateway does not route to `province` now (its contract, or its last conformance kit
+   * report: `CONFORMANCE_REPORT_DIR`); undefined when it does. A subscription opens no feed of it.
+   */
+  refusal(province: string): ProvinceRefusal | undefined {
+    return this.options.registry.refusal(province);
   }
 
   /** The feed of (province, topic, region), created on first use; call {@link release} when done. */

@@ -82,6 +82,12 @@ export interface ProvinceOptions {
    */
   gatewayPublicKey?: string;
   /**
+   * A read-only key the province issued itself (SPKI PEM), for the conformance kit's `--read-only`
+   * runs against this service: assertions it signs are served for GraphQL queries only.
+   * @default process.env.CONFORMANCE_PUBLIC_KEY (none)
+   */
+  conformancePublicKey?: string;
+  /**
    * Refuse to start without `gatewayPublicKey`, and refuse requests without a valid assertion.
    * `false` is for the province's own unit tests and for development (`ALLOW_UNSIGNED=1`), and
    * only in development mode: requests without an assertion are then served WITHOUT access rules.
@@ -167,6 +173,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
   const admission = await createGatewayAdmission({
     province,
     publicKeyPem: options.gatewayPublicKey ?? (process.env.GATEWAY_PUBLIC_KEY || undefined),
+    readOnlyPublicKeyPem: options.conformancePublicKey ?? (process.env.CONFORMANCE_PUBLIC_KEY || undefined),
     requireSignature,
     log,
   });

@@ -6,6 +6,7 @@
  *   [OUTBOX_RETENTION_DAYS=30] [IDEMPOTENCY_KEY_RETENTION_DAYS=7] (0 keeps them for ever)
  *   [FEVER_THRESHOLD=37.3] [NUCLEIC_ACID_VALID_DAYS=0] (epidemic control; 0: no test required)
  *   [SERVED_CONTRACT=current|previous] (previous: the previous contract minor, for upgrade drills)
+ *   [CONFORMANCE_PUBLIC_KEY=…] (the province's own read-only key for the conformance kit: queries only)
  *   node --conditions=source --import tsx subgraphs/province/src/main.ts
  * Secure by default: without GATEWAY_PUBLIC_KEY and WORKER_ID_KEY it refuses to start, naming
  * the missing setting, unless development mode is on (`P2P_DEV=1` or `--dev`, refused when

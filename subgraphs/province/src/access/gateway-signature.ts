@@ -10,6 +10,7 @@ import {
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ProvinceContext } from '../context.js';
+import { readOnlyRefusal } from './read-only-key.js';
 import { bindAccess, type RequestAccess } from './request-access.js';
 
 /** Options of {@link createGatewayAdmission}. */
@@ -26,6 +27,12 @@ export interface GatewayAdmissionOptions {
    * @default true
    */
   requireSignature?: boolean;
+  /**
+   * The province's own read-only key, SPKI PEM (`CONFORMANCE_PUBLIC_KEY`): assertions it verifies
+   * are served for GraphQL queries only (see `read-only-key.ts`), for the conformance kit's
+   * `--read-only` runs against this service. @default none
+   */
+  readOnlyPublicKeyPem?: string;
   log: Logger;
   /**
    * Assertion ids (`jti`) remembered until their `exp`, so each assertion is served once; when
@@ -105,6 +112,16 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       `GATEWAY_PUBLIC_KEY must hold one ES256 SPKI PEM public key, or two during a key rotation (${(err as Error).message})`,
     );
   }
+  let readOnlyKeys: PublicKey[] = [];
+  if (options.readOnlyPublicKeyPem) {
+    try {
+      readOnlyKeys = await importGatewayPublicKeys(options.readOnlyPublicKeyPem);
+    } catch (err) {
+      throw new Error(
+        `CONFORMANCE_PUBLIC_KEY must hold an ES256 SPKI PEM public key (${(err as Error).message})`,
+      );
+    }
+  }
   const { province, log } = options;
   const served = new ServedAssertions(options.replayCacheSize ?? 100_000, log);
 
@@ -123,7 +140,11 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       );
     }
     try {
-      const verified = await verifyCallerAssertion(token, publicKeys, binding);
+      const verified = await verifyByGatewayOrReadOnlyKey(token, binding);
+      if (verified.readOnly) {
+        const why = readOnlyRefusal(binding, verified.caller);
+        if (why) throw hubError('UNAUTHENTICATED', why);
+      }
       if ('webSocket' in binding && verified.caller.role !== 'system')
         throw hubError(
           'UNAUTHENTICATED',
@@ -137,6 +158,18 @@ export async function createGatewayAdmission(options: GatewayAdmissionOptions): 
       const message = (err as Error).message;
       log.warn({ reason: message }, 'request refused: caller assertion not valid');
       return refusal(`${message}; this province serves only requests from the national gateway`);
+    }
+  }
+
+  /** Verifies by the gateway's keys, then (if configured) by the read-only key; the first failure is the one told. */
+  async function verifyByGatewayOrReadOnlyKey(token: string, binding: AssertionBinding) {
+    try {
+      return { ...(await verifyCallerAssertion(token, publicKeys, binding)), readOnly: false };
+    } catch (err) {
+      if (!readOnlyKeys.length) throw err;
+      const readOnly = await verifyCallerAssertion(token, readOnlyKeys, binding).catch(() => undefined);
+      if (!readOnly) throw err;
+      return { ...readOnly, readOnly: true };
     }
   }
 
