@@ -31,7 +31,11 @@ export function maskedName(name: string): string {
  * (empty when it follows the rules). The worker must have a health record and a travel intent
  * (so that "hidden" is told from "absent").
  */
-export function sightProblems(sight: WorkerSight, worker: KitWorker, shown: AnswerData | null | undefined): string[] {
+export function sightProblems(
+  sight: WorkerSight,
+  worker: KitWorker,
+  shown: AnswerData | null | undefined,
+): string[] {
   if (!shown) return ['the worker must be answered (status is shown to every officer), not null'];
   const problems: string[] = [];
   const expect = (field: string, ok: boolean, wanted: string) => {
@@ -145,7 +149,13 @@ export async function freshKitWorker(kit: KitContext): Promise<KitWorker> {
 }
 
 /** The worker as the given callers see him on every read path, judged against the rules. */
-async function judgeSight(kit: KitContext, worker: KitWorker, who: string, caller: Caller, sight: WorkerSight) {
+async function judgeSight(
+  kit: KitContext,
+  worker: KitWorker,
+  who: string,
+  caller: Caller,
+  sight: WorkerSight,
+) {
   const direct = await kit.link.query('workers', WORKER, { id: worker.id }, caller);
   const problems = sightProblems(sight, worker, direct.data?.worker);
   if (problems.length || direct.errors?.length)
@@ -176,7 +186,11 @@ function sightWords(sight: WorkerSight): string {
 }
 
 /** Finds the worker in the `workers(homeRegion: testCounty)` list, page by page. */
-async function fromList(kit: KitContext, worker: KitWorker, caller: Caller): Promise<{ node?: AnswerData; answer: LinkAnswer }> {
+async function fromList(
+  kit: KitContext,
+  worker: KitWorker,
+  caller: Caller,
+): Promise<{ node?: AnswerData; answer: LinkAnswer }> {
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
     const answer = await kit.link.query(
@@ -190,7 +204,7 @@ async function fromList(kit: KitContext, worker: KitWorker, caller: Caller): Pro
     if (node || !connection?.pageInfo?.hasNextPage) return { node, answer };
     after = connection.pageInfo.endCursor;
   }
-  throw new CheckFailure('workers(homeRegion:) must end within 50 pages of 100 for the kit\'s test county');
+  throw new CheckFailure("workers(homeRegion:) must end within 50 pages of 100 for the kit's test county");
 }
 
 const readMasking: ConformanceCheck = {
@@ -217,7 +231,13 @@ const readMasking: ConformanceCheck = {
     await judgeSight(kit, worker, "the province's officer", callers.provinceOfficer, 'everything');
     await judgeSight(kit, worker, "the test city's officer", callers.testCityOfficer, 'everything');
     await judgeSight(kit, worker, 'the ministry', callers.ministry, 'ministry');
-    await judgeSight(kit, worker, 'the officer of another city of the same province', callers.otherCityOfficer, 'nothing');
+    await judgeSight(
+      kit,
+      worker,
+      'the officer of another city of the same province',
+      callers.otherCityOfficer,
+      'nothing',
+    );
     await judgeSight(kit, worker, "another province's officer", callers.otherProvinceOfficer, 'nothing');
     // The lists mask like the record: the home city in full, the ministry masked.
     for (const [who, caller, sight] of [
@@ -296,7 +316,12 @@ export function listCases(kit: Pick<KitContext, 'callers' | 'regions' | 'provinc
     refusedBoardings("the test city's officer", callers.testCityOfficer, regions.testCounty, false),
     refusedBoardings('the officer of another city', callers.otherCityOfficer, regions.testCity, true),
     refusedBoardings("another province's officer", callers.otherProvinceOfficer, regions.province, true),
-    refusedBoardings('the ministry (health data: it reads the aggregate)', callers.ministry, regions.province, true),
+    refusedBoardings(
+      'the ministry (health data: it reads the aggregate)',
+      callers.ministry,
+      regions.province,
+      true,
+    ),
     returnRequests("the test city's officer", callers.testCityOfficer, regions.testCity, false),
     returnRequests('the officer of another city', callers.otherCityOfficer, regions.testCity, true),
     returnRequests("another province's officer", callers.otherProvinceOfficer, regions.province, true),
@@ -305,7 +330,8 @@ export function listCases(kit: Pick<KitContext, 'callers' | 'regions' | 'provinc
 
 const listScope: ConformanceCheck = {
   id: 'access.list-scope',
-  title: "lists of people outside the caller's region are refused (FORBIDDEN); the home side's own are served",
+  title:
+    "lists of people outside the caller's region are refused (FORBIDDEN); the home side's own are served",
   writes: false,
   async run(kit) {
     for (const c of listCases(kit)) {
@@ -329,7 +355,10 @@ interface ForbiddenWrite {
 }
 
 /** What the kit's worker and region look like to the province's officer: equal before and after the refused writes. */
-async function stateOf(kit: KitContext, worker: KitWorker): Promise<{ state: string; answers: LinkAnswer[] }> {
+async function stateOf(
+  kit: KitContext,
+  worker: KitWorker,
+): Promise<{ state: string; answers: LinkAnswer[] }> {
   const officer = kit.callers.provinceOfficer;
   const record = await kit.link.query(
     'workers',
@@ -356,7 +385,8 @@ async function stateOf(kit: KitContext, worker: KitWorker): Promise<{ state: str
 
 const writeRefusals: ConformanceCheck = {
   id: 'access.write-refusals',
-  title: 'writes the rules forbid (another city, another province, the ministry) are refused with FORBIDDEN and write nothing',
+  title:
+    'writes the rules forbid (another city, another province, the ministry) are refused with FORBIDDEN and write nothing',
   writes: true,
   async run(kit) {
     const worker = await freshKitWorker(kit);
@@ -397,7 +427,10 @@ const writeRefusals: ConformanceCheck = {
         variables: { id: worker.id, input: travelIntent(regions.otherCityCounty) },
       },
       health("another province's officer", callers.otherProvinceOfficer),
-      register("another province's officer (a worker homed in the test county)", callers.otherProvinceOfficer),
+      register(
+        "another province's officer (a worker homed in the test county)",
+        callers.otherProvinceOfficer,
+      ),
       health('the ministry', callers.ministry),
       register('the ministry', callers.ministry),
       {
