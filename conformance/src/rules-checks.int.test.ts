@@ -104,7 +104,7 @@ describe('the checks against a province whose figures or replays are wrong', () 
       });
       expect(idsWith(report, 'fail')).toEqual(['summary.recount']);
       expect(report.results[0]?.message).toMatch(
-        /must equal a recount of what the kit wrote within 10 s .*workers\.registered moved by 0 .* the kit's writes move it by 4/,
+        /must equal a recount of what the kit wrote within 10 s .*LATEST:workers\.registered moved by 0 .* the kit's writes move it by 4/,
       );
       expect(report.results[0]?.exchange?.subgraph).toBe('transport');
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedChange, figureMismatches, flattenFigures } from './summary.js';
+import { chinaDay, expectedChange, figureMismatches, flattenFigures } from './summary.js';
 
 describe('the figures of a Summary (flattenFigures)', () => {
   it('should flatten parts by path and key lists by their mode', () => {
@@ -46,9 +46,18 @@ describe('the recount (figureMismatches)', () => {
   });
 
   it('should expect the people the kit registered at home or at work, and its trip out of the county', () => {
-    const change = expectedChange();
-    expect(change['workers.registered']).toBe(change['workers.atHome']! + change['workers.atWork']!);
-    expect(change['transport.outbound.trips']).toBe(1);
-    expect(change['transport.inbound.trips']).toBeUndefined();
+    const change = expectedChange(['LATEST', '2020-02-20']);
+    expect(change['LATEST:workers.registered']).toBe(
+      change['LATEST:workers.atHome']! + change['LATEST:workers.atWork']!,
+    );
+    expect(change['2020-02-20:transport.outbound.trips']).toBe(1);
+    expect(change['LATEST:transport.inbound.trips']).toBeUndefined();
+  });
+});
+
+describe('the day a change is counted on (chinaDay)', () => {
+  it('should be the calendar day in China Standard Time', () => {
+    expect(chinaDay(Date.parse('2020-02-19T15:59:59Z'))).toBe('2020-02-19');
+    expect(chinaDay(Date.parse('2020-02-19T16:00:00Z'))).toBe('2020-02-20');
   });
 });

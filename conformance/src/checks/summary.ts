@@ -61,10 +61,22 @@ export function figureMismatches(before: Figures, after: Figures, expected: Figu
   return out;
 }
 
-/** The figures of every part of `Summary(scope, LATEST)`, each read from its logical subgraph. */
+/** The day meaning "now" (the live figures). */
+export const LATEST = 'LATEST';
+
+/** Today in China Standard Time (UTC+8, no daylight saving): the day a change is counted on. */
+export function chinaDay(now = Date.now()): string {
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The figures of every part of `Summary(scope, day)` for each of `days`, each part read from its
+ * logical subgraph in one `_entities` call; keyed `<day>:<part>.<path>`.
+ */
 async function readFigures(
   kit: KitContext,
   scope: string,
+  days: readonly string[],
 ): Promise<{ figures: Figures; answers: Record<string, LinkAnswer> }> {
   const figures: Figures = {};
   const answers: Record<string, LinkAnswer> = {};
@@ -72,19 +84,27 @@ async function readFigures(
     const answer = await kit.link.query(
       part,
       `query KitSummary($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { scope day ${fields} } } }`,
-      { r: [{ __typename: 'Summary', scope, day: 'LATEST' }] },
+      { r: days.map((day) => ({ __typename: 'Summary', scope, day })) },
       kit.callers.provinceOfficer,
     );
-    const entity: AnswerData | undefined = answer.data?._entities?.[0];
-    if (answer.errors?.length || !entity?.[part])
-      throw new CheckFailure(
-        `_entities(Summary { scope: ${scope}, day: LATEST }) must answer the ${part} part to the province's officer`,
-        answer.exchange,
-      );
-    Object.assign(figures, flattenFigures({ [part]: entity[part] }));
+    days.forEach((day, i) => {
+      const entity: AnswerData | undefined = answer.data?._entities?.[i];
+      if (answer.errors?.length || !entity?.[part])
+        throw new CheckFailure(
+          `_entities(Summary { scope: ${scope}, day: ${day} }) must answer the ${part} part to the province's officer`,
+          answer.exchange,
+        );
+      for (const [path, value] of Object.entries(flattenFigures({ [part]: entity[part] })))
+        figures[`${day}:${path}`] = value;
+    });
     answers[part] = answer;
   }
   return { figures, answers };
+}
+
+/** The figures of `days` only. */
+function ofDays(figures: Figures, days: readonly string[]): Figures {
+  return Object.fromEntries(Object.entries(figures).filter(([k]) => days.includes(k.split(':')[0]!)));
 }
 
 /**
@@ -115,8 +135,8 @@ const PASSENGERS = 2;
  * code), one BUS trip PLANNED out of the county into another province with `PASSENGERS` others of
  * them on its manifest (still at home: a planned trip moves no one), with a vehicle of its own.
  */
-export function expectedChange(): Figures {
-  return {
+export function expectedChange(days: readonly string[] = [LATEST]): Figures {
+  const change: Figures = {
     'workers.registered': REGISTERED,
     'workers.atHome': REGISTERED - AT_WORK,
     'workers.atWork': AT_WORK,
@@ -129,6 +149,9 @@ export function expectedChange(): Figures {
     'transport.byMode.BUS.vehicles': 1,
     'transport.vehicles': 1,
   };
+  return Object.fromEntries(
+    days.flatMap((day) => Object.entries(change).map(([path, n]) => [`${day}:${path}`, n])),
+  );
 }
 
 const recount: ConformanceCheck = {
@@ -140,7 +163,9 @@ const recount: ConformanceCheck = {
     const { regions, callers } = kit;
     const key = () => kitIdempotencyKey(kit.runId);
     const scope = regions.testCounty;
-    const before = await readFigures(kit, scope);
+    // The live figures (LATEST) and today's (the day the kit's writes are counted on) move alike.
+    const today = chinaDay();
+    const before = await readFigures(kit, scope, [LATEST, today]);
     const start = kit.records.workers.length;
     const workers = (await kit.records.population(start + REGISTERED)).slice(start);
     for (const w of workers.slice(0, AT_WORK))
@@ -179,16 +204,17 @@ const recount: ConformanceCheck = {
       { trip: tripId, workers: passengers, key: key() },
       callers.testCityOfficer,
     );
-    const expected = expectedChange();
     const deadline = Date.now() + SUMMARY_SETTLE_MS;
     for (;;) {
-      const after = await readFigures(kit, scope);
-      const mismatches = figureMismatches(before.figures, after.figures, expected);
+      // Past midnight in China, today's figures of before are yesterday's: the live ones only.
+      const days = chinaDay() === today ? [LATEST, today] : [LATEST];
+      const after = await readFigures(kit, scope, days);
+      const mismatches = figureMismatches(ofDays(before.figures, days), after.figures, expectedChange(days));
       if (!mismatches.length) return;
       if (Date.now() >= deadline)
         throw new CheckFailure(
-          `Summary(${scope}, LATEST) must equal a recount of what the kit wrote within ${SUMMARY_SETTLE_MS / 1000} s (${REGISTERED} workers registered, ${AT_WORK} at work in the county, a BUS trip planned out of it with ${PASSENGERS} passengers): ${mismatches.join('; ')}`,
-          after.answers[mismatches[0]!.split('.')[0]!]?.exchange,
+          `Summary(${scope}, ${days.join(' and ')}) must equal a recount of what the kit wrote within ${SUMMARY_SETTLE_MS / 1000} s (${REGISTERED} workers registered, ${AT_WORK} at work in the county, a BUS trip planned out of it with ${PASSENGERS} passengers): ${mismatches.join('; ')}`,
+          after.answers[mismatches[0]!.split(/[:.]/)[1]!]?.exchange,
         );
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
