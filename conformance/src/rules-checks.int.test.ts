@@ -1,6 +1,6 @@
-import { startSignedTestProvince, type SignedTestProvince } from '@p2p/province/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, type ConformanceReport } from './runner.js';
+import { startKitProvince, type KitProvince } from './testing/kit-province.js';
 import { startTwistingProxy, startUnguardedProvince, type RulesDouble } from './testing/rules-doubles.js';
 
 /**
@@ -10,9 +10,9 @@ import { startTwistingProxy, startUnguardedProvince, type RulesDouble } from './
 const PROVINCE = '450000';
 const GROUPS = ['access', 'summary', 'subscriptions'];
 
-let province: SignedTestProvince;
+let province: KitProvince;
 beforeAll(async () => {
-  province = await startSignedTestProvince(PROVINCE);
+  province = await startKitProvince(PROVINCE);
 }, 60_000);
 afterAll(() => province?.close());
 
@@ -26,7 +26,7 @@ describe('the access, summary and subscription checks against our province', () 
     report = await runConformance({
       province: PROVINCE,
       url: province.service.url,
-      signingKeyPem: province.keys.privateKeyPem,
+      signingKeyPem: province.signingKeyPem,
       only: GROUPS,
       seed: 19,
     });
@@ -48,16 +48,25 @@ describe('the access, summary and subscription checks against our province', () 
     );
   });
 
-  it('should run only what writes nothing with readOnly', async () => {
-    const readOnly = await runConformance({
-      province: PROVINCE,
-      url: province.service.url,
-      signingKeyPem: province.keys.privateKeyPem,
-      only: GROUPS,
-      readOnly: true,
-    });
-    expect(idsWith(readOnly, 'pass')).toEqual(['access.list-scope', 'subscriptions.scope']);
-    expect(idsWith(readOnly, 'fail')).toEqual([]);
+  it('should run only what writes nothing with readOnly, and skip the subscriptions with the read-only key', async () => {
+    const run = (signingKeyPem: string) =>
+      runConformance({
+        province: PROVINCE,
+        url: province.service.url,
+        signingKeyPem,
+        only: GROUPS,
+        readOnly: true,
+      });
+    const withFullKey = await run(province.signingKeyPem);
+    expect(idsWith(withFullKey, 'pass')).toEqual(['access.list-scope', 'subscriptions.scope']);
+    expect(idsWith(withFullKey, 'fail')).toEqual([]);
+    // The province's read-only key serves queries only: no subscription link to judge.
+    const withReadOnlyKey = await run(province.readOnlyKeyPem);
+    expect(idsWith(withReadOnlyKey, 'pass')).toEqual(['access.list-scope']);
+    expect(idsWith(withReadOnlyKey, 'fail')).toEqual([]);
+    expect(withReadOnlyKey.results.find((r) => r.id === 'subscriptions.scope')?.message).toMatch(
+      /opens no subscription link/,
+    );
   }, 60_000);
 });
 
@@ -94,7 +103,7 @@ describe('the checks against a province that applies no access rules', () => {
 
 describe('the checks against a province whose figures or replays are wrong', () => {
   it('should fail summary.recount when the figures never move', async () => {
-    const double = await startTwistingProxy(province.service, province.keys.privateKeyPem, 'stale-summary');
+    const double = await startTwistingProxy(province.service, province.signingKeyPem, 'stale-summary');
     try {
       const report = await runConformance({
         province: PROVINCE,
@@ -113,11 +122,7 @@ describe('the checks against a province whose figures or replays are wrong', () 
   }, 60_000);
 
   it('should fail subscriptions.replay when a resumed subscription loses an event', async () => {
-    const double = await startTwistingProxy(
-      province.service,
-      province.keys.privateKeyPem,
-      'replay-skips-one',
-    );
+    const double = await startTwistingProxy(province.service, province.signingKeyPem, 'replay-skips-one');
     try {
       const report = await runConformance({
         province: PROVINCE,
