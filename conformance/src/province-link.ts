@@ -197,7 +197,7 @@ export class ProvinceLink {
               } else arm();
             },
             error: (err) => {
-              errors.push(err instanceof Error ? { message: err.message } : err);
+              errors.push(...subscriptionErrors(err));
               settle();
             },
             complete: settle,
@@ -229,6 +229,20 @@ export class ProvinceLink {
       signedBody === undefined ? { province, webSocket: true } : { province, body: signedBody },
     );
   }
+}
+
+/**
+ * What a graphql-ws client's error sink received, as plain JSON for the report: the GraphQL errors
+ * of an `error` message (an array), a close event's code and reason (not the socket it carries),
+ * or an Error's message.
+ */
+function subscriptionErrors(err: unknown): unknown[] {
+  if (Array.isArray(err)) return err;
+  if (err instanceof Error) return [{ message: err.message }];
+  const close = err as { code?: unknown; reason?: unknown } | null;
+  if (typeof close?.code === 'number')
+    return [{ message: `closed ${close.code} ${String(close.reason ?? '')}`.trim(), code: close.code }];
+  return [err];
 }
 
 /** A fresh idempotency key carrying the kit's tag, so the province's records say who wrote them. */
