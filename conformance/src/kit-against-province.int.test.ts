@@ -264,3 +264,14 @@ describe.skipIf(!process.env.DATABASE_URL)(
     conformsOn('Postgres', () => createProvinceDatabase());
   },
 );
+
+describe('the kit against a service that does not answer', () => {
+  it('should fail every check it runs, the unsigned subscription one included (nothing refused is not a refusal)', async () => {
+    // Port 9 (discard) on loopback: nothing listens there, so every connection is refused.
+    const report = await runConformance({ province: PROVINCE, url: 'http://127.0.0.1:9', only: ['auth'] });
+    expect(report.results.filter((r) => r.status !== 'skip').map((r) => [r.id, r.status])).toEqual(
+      UNSIGNED.map((id) => [id, 'fail']),
+    );
+    expect(report.passed).toBe(false);
+  });
+});
