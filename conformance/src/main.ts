@@ -35,7 +35,7 @@ export async function runCommandLine(
     writeFileSync(join(command.outDir, 'conformance-key.pem'), pair.privateKeyPem, { mode: 0o600 });
     writeFileSync(join(command.outDir, 'conformance-key.pub.pem'), pair.publicKeyPem);
     out(`wrote ${join(command.outDir, 'conformance-key.pem')} (keep it) and conformance-key.pub.pem`);
-    out('start the disposable instance with the public key appended to GATEWAY_PUBLIC_KEY');
+    out('start the disposable instance trusting the public key (ours: GATEWAY_PUBLIC_KEY set to it alone)');
     return 0;
   }
   let report: Awaited<ReturnType<typeof runConformance>>;

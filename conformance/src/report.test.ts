@@ -4,6 +4,7 @@ import type { Exchange } from './check-failure.js';
 import {
   describeExchange,
   junitXml,
+  maskPersonalText,
   redactExchange,
   reportJson,
   resultLines,
@@ -15,7 +16,7 @@ const ID_NUMBER = '450102199003071234';
 const PHONE = '13912345678';
 const NAME = '张三丰';
 
-function report(results: CheckResult[]): ConformanceReport {
+function report(results: CheckResult[], run: Partial<ConformanceReport> = {}): ConformanceReport {
   const counts = { pass: 0, fail: 0, skip: 0 };
   for (const r of results) counts[r.status] += 1;
   return {
@@ -30,8 +31,12 @@ function report(results: CheckResult[]): ConformanceReport {
     finishedAt: '2020-02-10T08:00:01.500Z',
     durationMs: 1500,
     passed: counts.fail === 0 && counts.pass > 0,
+    signed: true,
+    only: null,
+    complete: true,
     counts,
     results,
+    ...run,
   };
 }
 
@@ -79,9 +84,35 @@ describe('report masking of personal values', () => {
     expect(worker.idNumber).toBe('4***4');
     expect(worker.phone).toBe('1***8');
     expect(worker.name).not.toBe(NAME);
-    expect(worker.healthCode).toEqual({ code: 'R***D' });
+    expect(worker.healthCode).toEqual({ code: '***' });
     expect(worker.homeRegion).toEqual({ code: '450102' });
     expect(JSON.stringify(safe)).toContain('WRONG_PROVINCE');
+  });
+
+  it('should hide whole every value of a few-valued word, a number or a boolean under a personal key', () => {
+    const answer = {
+      health: {
+        code: 'GREEN',
+        nucleicAcid: 'NEGATIVE',
+        temperature: 38.6,
+        institution: '南宁市第一人民医院',
+      },
+      passengers: [{ arrivalTemperature: 37.9, povertyStatus: 'REGISTERED_POOR' }],
+    };
+    const safe = JSON.stringify(redactExchange({ ...leakingExchange, answer }).answer);
+    for (const value of ['GREEN', 'NEGATIVE', '38.6', '37.9', 'REGISTERED_POOR', '第一人民'])
+      expect(safe).not.toContain(value);
+    expect(safe).toContain('"temperature":"***"');
+  });
+
+  it('should mask phone numbers written with +86 or spaces, and 15-digit resident IDs, inside any text', () => {
+    for (const text of [
+      'call +8613812345678 now',
+      'call 138 1234 5678 now',
+      'call 138-1234-5678 now',
+      'id 450102800101123 here',
+    ])
+      expect(maskPersonalText(text), text).not.toMatch(/\d{4}[\s-]?\d{4}\b/);
   });
 
   it('should print no personal value in the report lines of a failure', () => {
@@ -161,5 +192,15 @@ describe('report summary', () => {
 
   it('should say DOES NOT CONFORM when a check failed', () => {
     expect(summaryLines(report([failing]))[0]).toMatch(/^DOES NOT CONFORM/);
+  });
+
+  it('should never say CONFORMS for a partial run (--only, or no key), even when all it ran passed', () => {
+    const passing: CheckResult = { id: 'auth.unsigned-refused', title: 't', status: 'pass', durationMs: 1 };
+    const unsigned = summaryLines(report([passing], { signed: false, complete: false }))[0];
+    expect(unsigned).toMatch(
+      /^PASSED A PARTIAL RUN \(no --token-key; not a conformance report the gateway accepts\)/,
+    );
+    const only = summaryLines(report([passing], { only: ['auth'], complete: false }))[0];
+    expect(only).toMatch(/^PASSED A PARTIAL RUN \(--only;/);
   });
 });

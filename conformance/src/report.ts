@@ -8,21 +8,31 @@ const PERSONAL_KEYS = new Set([
   'name',
   'povertyStatus',
   'temperature',
+  'arrivalTemperature',
   'code',
   'nucleicAcid',
+  'institution',
+  'testedAt',
+  'site',
 ]);
 /**
  * Resident ID numbers and mainland mobile numbers written inside any text (an error's message, the
  * query's literals, a check's message): masked wherever they appear, not only under their keys.
  */
-const PERSONAL_PATTERNS = [/(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g, /(?<!\d)1[3-9]\d{9}(?!\d)/g];
+const PERSONAL_PATTERNS = [
+  // 18-character resident IDs, and the 15-digit ones of before 1999
+  /(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g,
+  // mobile numbers, with or without +86 and with spaces or dashes between the groups
+  /(?<!\d)(\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g,
+];
 /** Longest request or answer text a report line carries. */
 const MAX_TEXT = 2_000;
 
 /**
  * The exchange with personal values masked (a failing answer from a production service may carry a
- * person's record; the report goes into a province's CI logs). `code` is kept where it is an error
- * code or a region's code (`extensions.code`, `{ code: "450000" }`): only a health code is masked.
+ * person's record; the report goes into a province's CI logs): every value under a personal key,
+ * whatever its type, and resident IDs and phone numbers anywhere in text. `code` is kept where it is
+ * an error code or a region's code (`extensions.code`, `{ code: "450000" }`): only a health code is masked.
  */
 export function redactExchange(exchange: Exchange): Exchange {
   return {
@@ -37,8 +47,20 @@ function redact(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, key));
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
-  if (key && PERSONAL_KEYS.has(key) && typeof value === 'string' && !keepCode(key, value)) return mask(value);
+  if (key && PERSONAL_KEYS.has(key) && value !== null && value !== undefined && !keepCode(key, value))
+    return maskValue(value);
   return typeof value === 'string' ? maskPersonalText(value) : value;
+}
+
+/**
+ * A personal value as a report shows it: an enum-like word (a health code, a test result, a
+ * poverty status), a number (a temperature) or a boolean entirely hidden, since one letter of a
+ * word of a few values gives it away; other text keeps its first and last character (enough to
+ * tell two records apart while debugging, not to read them).
+ */
+function maskValue(value: unknown): string {
+  if (typeof value !== 'string' || /^[A-Z_]+$/.test(value)) return '***';
+  return mask(value);
 }
 
 const mask = (value: string) => (value.length <= 2 ? '**' : `${value.slice(0, 1)}***${value.slice(-1)}`);
@@ -49,8 +71,8 @@ export function maskPersonalText(text: string): string {
 }
 
 /** A `code` is personal only as a health code; region codes and error codes stay readable. */
-function keepCode(key: string, value: string): boolean {
-  return key === 'code' && !HEALTH_CODES.has(value);
+function keepCode(key: string, value: unknown): boolean {
+  return key === 'code' && typeof value === 'string' && !HEALTH_CODES.has(value);
 }
 
 const HEALTH_CODES = new Set(['GREEN', 'YELLOW', 'RED']);
@@ -80,11 +102,24 @@ export function resultLines(result: CheckResult): string[] {
   return lines;
 }
 
+/**
+ * The verdict word: CONFORMS only for a whole run (signed, no `--only`) where nothing failed; a
+ * partial run that passed says what it is not, since the gateway does not accept it either.
+ */
+function verdictOf(report: ConformanceReport): string {
+  if (!report.passed) return 'DOES NOT CONFORM';
+  if (report.complete) return 'CONFORMS';
+  const partial = [...(report.only ? ['--only'] : []), ...(report.signed ? [] : ['no --token-key'])].join(
+    ', ',
+  );
+  return `PASSED A PARTIAL RUN (${partial}; not a conformance report the gateway accepts)`;
+}
+
 /** The closing lines of a report: counts, time, verdict. */
 export function summaryLines(report: ConformanceReport): string[] {
   const { pass, fail, skip } = report.counts;
   return [
-    `${report.passed ? 'CONFORMS' : 'DOES NOT CONFORM'}: province ${report.province} at ${report.url}, contract ${report.contract}` +
+    `${verdictOf(report)}: province ${report.province} at ${report.url}, contract ${report.contract}` +
       `${report.readOnly ? ' (read-only run)' : ''}`,
     `${pass} passed, ${fail} failed, ${skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed}, run ${report.runId})`,
   ];

@@ -40,6 +40,9 @@ function kitReport(province: string, failed: string[] = [], overrides: Record<st
     finishedAt: '2026-12-07T05:00:20.000Z',
     durationMs: 20000,
     passed: failed.length === 0,
+    signed: true,
+    only: null,
+    complete: true,
     counts: { pass: 3, fail: failed.length, skip: 0 },
     results: [
       { id: 'schema.contract.workers', title: 'workers keeps the contract', status: 'pass', durationMs: 4 },

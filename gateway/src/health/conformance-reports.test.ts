@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,9 @@ function report(overrides: Record<string, unknown> = {}, failed: string[] = []) 
     finishedAt: '2026-12-07T05:00:30.000Z',
     durationMs: 30000,
     passed: failed.length === 0,
+    signed: true,
+    only: null,
+    complete: true,
     counts: { pass: 2, fail: failed.length, skip: 1 },
     results,
     ...overrides,
@@ -123,6 +126,22 @@ describe('judging a province conformance report', () => {
     });
   });
 
+  it('should refuse a report of part of the kit (--only, or no key) even though nothing failed in it', () => {
+    for (const partial of [
+      { only: ['auth'], complete: false },
+      { signed: false, complete: false },
+      { complete: undefined },
+    ]) {
+      const verdict = judge(report(partial));
+      expect(verdict.verdict, JSON.stringify(partial)).toBe(
+        partial.complete === undefined ? 'unreadable' : 'partial',
+      );
+    }
+    expect(judge(report({ only: ['auth'], complete: false })).why).toMatch(
+      /part of the kit .* run the whole kit/,
+    );
+  });
+
   it('should refuse what is not a readable p2p-conformance report', () => {
     expect(judgeConformanceReport('{ "kit": ', GD, 'f')).toMatchObject({
       verdict: 'unreadable',
@@ -153,5 +172,14 @@ describe('reading a province conformance report', () => {
     writeFileSync(file, JSON.stringify(report()));
     expect(await readConformanceReport(dir, GD)).toMatchObject({ verdict: 'passed', file });
     expect((await readConformanceReport(dir, '450000')).verdict).toBe('missing');
+  });
+
+  it('should refuse a report that is not a regular file (a link to a device) without reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-reports-'));
+    symlinkSync('/dev/zero', conformanceReportFile(dir, GD));
+    expect(await readConformanceReport(dir, GD)).toMatchObject({
+      verdict: 'unreadable',
+      why: 'the report is not a regular file',
+    });
   });
 });

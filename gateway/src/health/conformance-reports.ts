@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CONTRACT_VERSION,
@@ -55,15 +56,17 @@ export async function readConformanceReport(dir: string, province: string): Prom
   const readAt = new Date().toISOString();
   let text: string;
   try {
-    const size = (await stat(file)).size;
-    if (size > MAX_REPORT_BYTES)
+    const read = await readRegularFile(file, MAX_REPORT_BYTES);
+    if (read === 'not-a-file')
+      return { verdict: 'unreadable', file, readAt, why: 'the report is not a regular file' };
+    if (read === 'too-large')
       return {
         verdict: 'unreadable',
         file,
         readAt,
         why: `the report is larger than ${MAX_REPORT_BYTES} bytes`,
       };
-    text = await readFile(file, 'utf8');
+    text = read;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     return code === 'ENOENT'
@@ -71,6 +74,32 @@ export async function readConformanceReport(dir: string, province: string): Prom
       : { verdict: 'unreadable', file, readAt, why: `the report cannot be read (${code})` };
   }
   return judgeConformanceReport(text, province, file, readAt);
+}
+
+/**
+ * The text of `file` when it is a regular file of at most `maxBytes`: opened without blocking (a
+ * FIFO put there answers nothing instead of stalling every health check), judged on the opened file
+ * itself (no race between a check and the read), and read no further than `maxBytes` + 1 (a file that
+ * grows, or `/dev/zero` behind a link, is cut, not read for ever).
+ */
+async function readRegularFile(file: string, maxBytes: number): Promise<string | 'not-a-file' | 'too-large'> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) return 'not-a-file';
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) return 'too-large';
+    }
+    return Buffer.concat(chunks, length).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -84,6 +113,7 @@ function malformedField(report: Json): string | undefined {
     if (typeof report[name] !== 'string') return name;
   if (typeof report.readOnly !== 'boolean') return 'readOnly';
   if (typeof report.passed !== 'boolean') return 'passed';
+  if (typeof report.complete !== 'boolean') return 'complete';
   const counts = report.counts;
   if (!isObject(counts) || !isCount(counts.pass) || !isCount(counts.fail) || !isCount(counts.skip))
     return 'counts';
@@ -101,8 +131,8 @@ function malformedField(report: Json): string | undefined {
 
 /**
  * Judges the text of a province's report: it must be a `p2p-conformance` report for `province`, of
- * a contract version the gateway accepts ({@link acceptedReportContracts}), that passed (`passed`
- * true, no failed check, something passed). A `--read-only` report counts (DESIGN.md: against a
+ * a contract version the gateway accepts ({@link acceptedReportContracts}), of the whole kit
+ * (`complete`: signed, no `--only`), that passed (`passed` true, no failed check, something passed). A `--read-only` report counts (DESIGN.md: against a
  * production service only the read-only checks run). The verdict keeps the report's identity,
  * counts and failed check ids and messages, never the exchanges.
  */
@@ -156,6 +186,12 @@ export function judgeConformanceReport(
       why: `the report checked contract ${read.contract!.slice(0, 20)}; this gateway accepts ${accepted.join(', ')}`,
     };
   const anyFailed = counts.fail > 0 || failedChecks.length > 0;
+  if (!anyFailed && report.complete !== true)
+    return {
+      ...read,
+      verdict: 'partial',
+      why: 'the report is of part of the kit (--only, or no --token-key so only the unsigned checks ran): run the whole kit',
+    };
   if (report.passed !== true || anyFailed || counts.pass === 0)
     return {
       ...read,

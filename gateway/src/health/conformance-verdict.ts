@@ -3,7 +3,8 @@
  * `passed` lets it be routed to; anything else keeps it out (`PROVINCE_INCOMPATIBLE`, reason
  * `conformance`). `missing`: no file; `unreadable`: not a readable `p2p-conformance` JSON report;
  * `other-province`/`other-contract`: a report for another province or a contract version this
- * gateway does not accept; `failed`: the kit did not pass.
+ * gateway does not accept; `partial`: a run of part of the kit (`--only`, or no `--token-key`, so
+ * only the unsigned checks ran); `failed`: the kit did not pass.
  */
 export type ConformanceVerdictKind =
   | 'passed'
@@ -11,6 +12,7 @@ export type ConformanceVerdictKind =
   | 'unreadable'
   | 'other-province'
   | 'other-contract'
+  | 'partial'
   | 'failed';
 
 /** A check the report names as failed: its id and the kit's message, never the exchange. */
