@@ -414,6 +414,9 @@ describe('subscriptions across a province whose conformance report stops passing
       [GD]: planned.seq,
     });
 
+    const metrics = await (await fetchAdmin(hub.gateway.url, '/metrics')).text();
+    expect(metrics).toMatch(/^p2p_gateway_subscription_upstream_feeds_held 1$/m);
+
     write(GD, kitReport(GD));
     await waitForVerdict(GD, 'passed');
     await until(() => sub.events.length >= 3, "Guangdong's held event");

@@ -51,6 +51,8 @@ export interface UpstreamStats {
   subscriptionsOpened: number;
   /** Clients attached to feeds now (one per client subscription and province). */
   taps: number;
+  /** Feeds held now: their province is not routed to (see {@link UpstreamFeed.hold}). */
+  held: number;
 }
 
 interface Entry {
@@ -259,12 +261,16 @@ export class UpstreamFeeds {
   /** Current counters. */
   stats(): UpstreamStats {
     let taps = 0;
-    for (const entry of this.feeds.values()) taps += entry.feed.size;
+    let held = 0;
+    for (const entry of this.feeds.values()) {
+      taps += entry.feed.size;
+      if (entry.feed.isHeld) held++;
+    }
     const opened = [...this.links.values()].reduce(
       (sum, link) => sum + (link.opened ?? 0),
       this.closedLinksOpened,
     );
-    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps };
+    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps, held };
   }
 
   /** Stops every feed and closes every link. */
