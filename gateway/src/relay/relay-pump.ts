@@ -173,9 +173,15 @@ class SourceLoop {
     // A target coming back from its backoff joins at the next read: wait no longer than that. The
     // first read (and the first after a failure) does not wait: it tells at once the source is up.
     const probe = this.sourceFailures > 0 || !this.readOnce;
+    // A held target joins once it is routed to again: while one is, a read waits no longer than
+    // maxRetryMs, so it joins within that.
+    const heldWait = routed.length < this.targets.length ? settings.maxRetryMs : Infinity;
     const waitMs = probe
       ? 0
-      : Math.max(0, Math.min(settings.waitMs, Number.isFinite(nextRetry) ? nextRetry - now : Infinity));
+      : Math.max(
+          0,
+          Math.min(settings.waitMs, heldWait, Number.isFinite(nextRetry) ? nextRetry - now : Infinity),
+        );
     const started = Date.now();
     let answer: Awaited<ReturnType<RelayTransport['readEvents']>>;
     try {
