@@ -8,6 +8,7 @@ import { signDevToken, type DevTokenClaims } from '../auth/dev-token.js';
 import { CONTRACT_VERSION, formatContractVersion } from '@p2p/schema';
 import { emptyData, makeTrip, type ProvinceData } from '../testing/fake-data.js';
 import { fetchAdmin, startHub, type Hub } from '../testing/hub-fixture.js';
+import { decodeVectorCursorWithEpochs, encodeVectorCursor } from '../subscriptions/vector-cursor.js';
 
 const GX = '450000',
   GD = '440000';
@@ -297,5 +298,142 @@ describe('a gateway without CONFORMANCE_REPORT_DIR', () => {
       [GD, 'up', false],
       [GX, 'up', false],
     ]);
+  });
+});
+
+describe('subscriptions across a province whose conformance report stops passing', () => {
+  let hub: Hub;
+  let dir: string;
+  const write = (code: string, report: unknown) =>
+    writeFileSync(join(dir, `${code}.json`), JSON.stringify(report, null, 2));
+  const waitForVerdict = async (code: string, verdict: string) => {
+    for (let i = 0; i < 300; i++) {
+      const shown = (await (await fetchAdmin(hub.gateway.url, '/health/details')).json()) as any;
+      if (shown.provinces.find((p: any) => p.code === code).conformance?.verdict === verdict) return;
+      await new Promise((r) => setTimeout(r, INTERVAL_MS / 2));
+    }
+    throw new Error(`${code} never read as ${verdict}`);
+  };
+  const until = async (check: () => boolean, what: string) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    if (!check()) throw new Error(`not reached: ${what}`);
+  };
+  const ARRIVALS = `subscription($after: String) { arrivals(destination: "110100", after: $after) { cursor kind } }`;
+  /** A Beijing city officer's subscription to arrivals, collecting every event and the error that ends it. */
+  const follow = async (after?: string) => {
+    const token = await signDevToken({ subject: 'conformance-beijing', role: 'city', region: '110100' });
+    const client = createClient({
+      url: hub.gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    const events: { cursor: string; kind: string }[] = [];
+    const state: { error?: unknown } = {};
+    client.subscribe(
+      { query: ARRIVALS, variables: after === undefined ? {} : { after } },
+      {
+        next: (r) => {
+          if (r.errors) state.error = r.errors;
+          else events.push(r.data!.arrivals as { cursor: string; kind: string });
+        },
+        error: (e) => {
+          state.error = e;
+        },
+        complete: () => {},
+      },
+    );
+    return { events, state, kinds: () => events.map((e) => e.kind), close: () => client.dispose() };
+  };
+  const arrival = (code: string, kind: string) =>
+    hub
+      .province(code)
+      .subscriptions.emit({ topic: 'arrivals', keys: ['110101'], kind, entityId: `T-${kind}` });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gateway-conformance-'));
+    write(GX, kitReport(GX));
+    write(GD, kitReport(GD));
+    hub = await startHub(
+      [GX, GD],
+      {},
+      {
+        gateway: { conformanceReportDir: dir, healthCheckIntervalMs: INTERVAL_MS },
+      },
+    );
+  });
+  afterAll(async () => {
+    await hub?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("should resume from a cursor holding the refused province's position without asking it anything, and keep that position in every cursor given", async () => {
+    write(GD, kitReport(GD, ['ids.wrong-province']));
+    await waitForVerdict(GD, 'failed');
+    const asked = hub.province(GD).subscriptions.calls.length;
+    // Guangdong's position is beyond its head: asked, it would fail the subscription (CURSOR_EXPIRED).
+    const after = encodeVectorCursor(
+      new Map([
+        [GX, hub.province(GX).subscriptions.head],
+        [GD, 7],
+      ]),
+      new Map([[GD, 'gd-e1']]),
+    );
+    const sub = await follow(after);
+    const departed = arrival(GX, 'DEPARTED');
+    await until(() => sub.events.length > 0 || sub.state.error !== undefined, 'an event or an error');
+    await sub.close();
+    expect(sub.state.error).toBeUndefined();
+    expect(sub.kinds()).toEqual(['DEPARTED']);
+    const cursor = decodeVectorCursorWithEpochs(sub.events[0]!.cursor);
+    expect(Object.fromEntries(cursor.positions)).toEqual({ [GX]: departed.seq, [GD]: 7 });
+    expect(cursor.epochs.get(GD)).toBe('gd-e1');
+    // No subscription, no head, no retention question reached Guangdong.
+    expect(hub.province(GD).subscriptions.calls.slice(asked)).toEqual([]);
+  });
+
+  it('should hold the events of a province refused while a subscription follows it, and deliver them from where the client stands once it is routed to again', async () => {
+    write(GD, kitReport(GD));
+    await waitForVerdict(GD, 'passed');
+    const before = hub.province(GD).subscriptions.subscriptions('arrivals').length;
+    const sub = await follow();
+    await until(
+      () => hub.province(GD).subscriptions.subscriptions('arrivals').length > before,
+      "Guangdong's feed",
+    );
+    const planned = arrival(GD, 'PLANNED');
+    await until(() => sub.events.length === 1, 'the first event');
+
+    write(GD, kitReport(GD, ['ids.wrong-province']));
+    await waitForVerdict(GD, 'failed');
+    const departed = arrival(GD, 'DEPARTED');
+    const etaChanged = arrival(GX, 'ETA_CHANGED');
+    await until(() => sub.events.length >= 2, "Guangxi's event");
+    await new Promise((r) => setTimeout(r, 300));
+    // Guangxi's event, not Guangdong's: its position stays where the client stood.
+    expect(sub.kinds()).toEqual(['PLANNED', 'ETA_CHANGED']);
+    expect(Object.fromEntries(decodeVectorCursorWithEpochs(sub.events[1]!.cursor).positions)).toEqual({
+      [GX]: etaChanged.seq,
+      [GD]: planned.seq,
+    });
+
+    const metrics = await (await fetchAdmin(hub.gateway.url, '/metrics')).text();
+    expect(metrics).toMatch(/^p2p_gateway_subscription_upstream_feeds_held 1$/m);
+
+    write(GD, kitReport(GD));
+    await waitForVerdict(GD, 'passed');
+    await until(() => sub.events.length >= 3, "Guangdong's held event");
+    const cancelled = arrival(GD, 'CANCELLED');
+    await until(() => sub.events.length >= 4, "Guangdong's next event");
+    await new Promise((r) => setTimeout(r, 100));
+    await sub.close();
+    expect(sub.state.error).toBeUndefined();
+    // Nothing lost, nothing twice.
+    expect(sub.kinds()).toEqual(['PLANNED', 'ETA_CHANGED', 'DEPARTED', 'CANCELLED']);
+    expect(Object.fromEntries(decodeVectorCursorWithEpochs(sub.events[3]!.cursor).positions)).toEqual({
+      [GX]: etaChanged.seq,
+      [GD]: cancelled.seq,
+    });
+    expect(departed.seq).toBe(planned.seq + 1);
   });
 });

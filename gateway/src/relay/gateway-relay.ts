@@ -57,8 +57,11 @@ export function startRelay(options: {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
   const book = new RelayBook(provinces, new RelayMetrics(options.metrics.registry));
+  // A province the gateway does not route to is neither read nor written: its pairs are held.
+  const refusal = (province: string) => options.registry.refusal(province);
   const pump = new RelayPump({
     provinces,
+    refusal,
     transport,
     book,
     logger: options.logger.child({ component: 'relay' }),
@@ -81,7 +84,7 @@ export function startRelay(options: {
       });
       return { sources, pairs };
     },
-    backlog: () => measureBacklog(transport, provinces),
+    backlog: () => measureBacklog(transport, provinces, refusal),
     stop: () =>
       (stopping ??= (async () => {
         await pump.stop();

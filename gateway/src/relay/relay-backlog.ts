@@ -31,14 +31,22 @@ export interface RelayBacklog {
   pairs: MeasuredPair[];
   /** Provinces that did not answer (their pairs are not measured). */
   unreachable: string[];
+  /**
+   * Provinces the gateway does not route to (their contract, their conformance report): not asked,
+   * their pairs held by the relay and not measured.
+   */
+  held: string[];
 }
 
 /** Measures the backlog of every pair of `provinces` (see the module comment). */
 export async function measureBacklog(
   transport: RelayTransport,
-  provinces: readonly string[],
+  connected: readonly string[],
+  refusal: (province: string) => string | undefined = () => undefined,
 ): Promise<RelayBacklog> {
   const measuredAt = new Date().toISOString();
+  const held = connected.filter((p) => refusal(p) !== undefined);
+  const provinces = connected.filter((p) => !held.includes(p));
   const unreachable = new Set<string>();
   const inboxes = new Map<string, Map<string, RelayConsumerPosition>>();
   await Promise.all(
@@ -81,9 +89,11 @@ export async function measureBacklog(
   );
   pairs.sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target));
   return {
-    caughtUp: unreachable.size === 0 && pairs.every((p) => p.backlog === 0 && !p.refused),
+    caughtUp:
+      unreachable.size === 0 && held.length === 0 && pairs.every((p) => p.backlog === 0 && !p.refused),
     measuredAt,
     pairs,
     unreachable: [...unreachable].sort(),
+    held,
   };
 }

@@ -44,6 +44,12 @@ export interface RelayPairState {
   /** The last failure to deliver to the target (down, unreachable), cleared by a delivery. */
   failure: string | null;
   alarm: RelayAlarm | null;
+  /**
+   * Why the relay holds the pair, null when it does not: its source or target is a province the
+   * gateway does not route to (its contract, its conformance report). Nothing is read, applied or
+   * skipped meanwhile; the facts flow from where the target's inbox stands once it is routed to again.
+   */
+  held: string | null;
 }
 
 /** How a source stands. */
@@ -86,6 +92,7 @@ export class RelayBook {
             oldestPendingAt: null,
             failure: null,
             alarm: null,
+            held: null,
           });
     }
   }
@@ -183,6 +190,14 @@ export class RelayBook {
       return false;
     pair.alarm = { side, code, message, since: now(), sticky };
     return true;
+  }
+
+  /** The pump holds the pair (`why`), or no longer does (null); see {@link RelayPairState.held}. */
+  held(source: string, target: string, why: string | null): void {
+    const pair = this.pair(source, target);
+    if (pair.held === why) return;
+    pair.held = why;
+    this.metrics?.held.set({ source, target }, why === null ? 0 : 1);
   }
 
   /** An operator resolved the pair's alarm (the target's inbox or the source's epoch changed). */

@@ -12,6 +12,8 @@ export class RelayMetrics {
   readonly sourceUp: Gauge<'source'>;
   /** 1 while a pair is refused (another epoch, pruned events, a batch the target refuses): needs an operator. */
   readonly alarm: Gauge<'source' | 'target'>;
+  /** 1 while a pair is held: its source or target is a province the gateway does not route to. */
+  readonly held: Gauge<'source' | 'target'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -43,6 +45,12 @@ export class RelayMetrics {
     this.alarm = new Gauge({
       name: 'p2p_gateway_relay_alarm',
       help: 'A source/target pair is refused and needs an operator (another epoch, pruned events, a refused batch)',
+      labelNames: ['source', 'target'] as const,
+      registers,
+    });
+    this.held = new Gauge({
+      name: 'p2p_gateway_relay_held',
+      help: 'A source/target pair is held: the source or the target is a province the gateway does not route to (its contract, its conformance report); nothing is skipped',
       labelNames: ['source', 'target'] as const,
       registers,
     });

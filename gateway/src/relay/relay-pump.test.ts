@@ -38,6 +38,8 @@ interface FakeProvince {
 class FakeProvinces implements RelayTransport {
   readonly provinces = new Map<string, FakeProvince>();
   reads = 0;
+  /** Every call, with the province it went to. */
+  readonly calls: { call: 'readEvents' | 'apply' | 'inbox'; province: string }[] = [];
   private wakers: (() => void)[] = [];
 
   constructor(codes: string[]) {
@@ -86,6 +88,7 @@ class FakeProvinces implements RelayTransport {
     signal?: AbortSignal,
   ): Promise<RelayEventsAnswer> {
     this.reads++;
+    this.calls.push({ call: 'readEvents', province: source });
     const p = this.at(source);
     const answer = (): RelayEventsAnswer => ({
       epoch: p.epoch,
@@ -138,6 +141,7 @@ class FakeProvinces implements RelayTransport {
   }
 
   async apply(target: string, request: RelayApplyRequest): Promise<RelayApplyAnswer> {
+    this.calls.push({ call: 'apply', province: target });
     const p = this.at(target);
     await Promise.resolve();
     const row = p.inbox.get(request.source) ?? {
@@ -168,6 +172,7 @@ class FakeProvinces implements RelayTransport {
   }
 
   async inbox(target: string): Promise<RelayInboxAnswer> {
+    this.calls.push({ call: 'inbox', province: target });
     return { province: target, inbox: [...this.at(target).inbox.values()] };
   }
 
@@ -340,6 +345,60 @@ describe('the relay pump', () => {
     fake.provinces.get(HA)!.inbox.delete(GX);
     await until(() => fake.provinces.get(HA)!.inbox.get(GX)?.position === 5);
     await until(() => pairOf().alarm === null);
+  });
+
+  it('should hold every pair of a province the gateway does not route to (no read, apply or inbox call to it, nothing skipped) and relay its facts once it is routed to again', async () => {
+    const fake = new FakeProvinces([GX, HA, HE]);
+    const metrics = new RelayMetrics(new Registry());
+    const refused = new Set([HA]);
+    const { book } = pump(fake, new RelayBook([GX, HA, HE], metrics), {
+      refusal: (province: string) => (refused.has(province) ? 'conformance' : undefined),
+    });
+    fake.write(GX, HA, 2);
+    fake.write(HA, GX, 3);
+    fake.write(HA, HE, 1);
+    fake.write(GX, HE, 2);
+    // The pairs between the routed provinces go on.
+    await until(() => fake.provinces.get(HE)!.inbox.get(GX)?.position === fake.lastSeq(GX, HE));
+    await new Promise((resolve) => setTimeout(resolve, 5 * FAST.idleMs));
+    expect(fake.calls.filter((c) => c.province === HA)).toEqual([]);
+    expect(fake.provinces.get(HA)!.inbox.size).toBe(0);
+    expect(fake.provinces.get(GX)!.inbox.has(HA)).toBe(false);
+    expect(fake.provinces.get(HE)!.inbox.has(HA)).toBe(false);
+    const pairOf = (source: string, target: string) =>
+      book.pairStates().find((p) => p.source === source && p.target === target)!;
+    expect(pairOf(GX, HA).held).toBe(`target ${HA} is not routed to (conformance)`);
+    expect(pairOf(HA, GX).held).toBe(`source ${HA} is not routed to (conformance)`);
+    expect(pairOf(GX, HE).held).toBeNull();
+    expect(pairOf(GX, HA).alarm).toBeNull();
+    const held = (await metrics.held.get()).values;
+    expect(held.find((v) => v.labels.source === GX && v.labels.target === HA)?.value).toBe(1);
+    expect(held.find((v) => v.labels.source === HA && v.labels.target === HE)?.value).toBe(1);
+    // Routed to again: every fact it missed flows, once, from where the inboxes stand.
+    refused.delete(HA);
+    await until(() => fake.deliveredOnce());
+    expect(fake.provinces.get(GX)!.inbox.get(HA)).toMatchObject({ position: 3, applied: 3 });
+    await until(() => pairOf(GX, HA).held === null && pairOf(HA, GX).held === null);
+    expect((await metrics.held.get()).values.every((v) => v.value === 0)).toBe(true);
+  });
+
+  it('should not apply what it read for a target that became refused during the read', async () => {
+    const fake = new FakeProvinces([GX, HA, HE]);
+    const refused = new Set<string>();
+    pump(fake, undefined, {
+      waitMs: 2_000,
+      refusal: (province: string) => (refused.has(province) ? 'incompatible' : undefined),
+    });
+    fake.write(GX, HA, 1);
+    await until(() => fake.provinces.get(HA)!.inbox.get(GX)?.position === 1);
+    // The pump now long-polls Guangxi; Henan is refused meanwhile, then Guangxi writes for it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    refused.add(HA);
+    fake.write(GX, HA, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.provinces.get(HA)!.inbox.get(GX)).toMatchObject({ position: 1, applied: 1 });
+    refused.delete(HA);
+    await until(() => fake.deliveredOnce());
   });
 
   it('should not poll an idle source hot', async () => {

@@ -17,6 +17,10 @@
  * target applied, and waiting until its head gets there again would skip them silently. So that
  * alarm is sticky: it stays, and nothing is delivered to the pair, while the target's inbox and
  * the source's epoch are where they were; an operator resolves it (docs/backups.md).
+ * A province the gateway does not route to (`refusal`: its contract, its conformance report) is
+ * neither read nor written: every pair whose source or target it is, is held (`RelayBook.held`),
+ * never skipped: the positions stay in the targets' inboxes, so its facts flow from there once it
+ * is routed to again.
  */
 import type { RelayConsumerBatch } from '@p2p/schema';
 import { silentLogger, type Logger } from '@p2p/runtime';
@@ -44,9 +48,14 @@ export interface RelayPumpOptions {
   alarmRetryMs?: number;
   /** Pause after a read that came back early with nothing, so the pump never spins. @default 1_000 */
   idleMs?: number;
+  /**
+   * Why the gateway does not route to a province now (undefined: it does), asked before each read
+   * and each apply: a pair with such a source or target is held. @default every province routed to
+   */
+  refusal?: (province: string) => string | undefined;
 }
 
-type Settings = Required<Omit<RelayPumpOptions, 'provinces' | 'transport' | 'book' | 'logger'>>;
+type Settings = Required<Omit<RelayPumpOptions, 'provinces' | 'transport' | 'book' | 'logger' | 'refusal'>>;
 
 const DEFAULTS: Settings = {
   waitMs: 20_000,
@@ -80,6 +89,7 @@ interface LoopDeps {
   inboxes: InboxPositions;
   logger: Logger;
   settings: Settings;
+  refusal: (province: string) => string | undefined;
 }
 
 /** The loop of one source province (see the module comment). */
@@ -93,6 +103,8 @@ class SourceLoop {
   private readOnce = false;
   /** Targets whose position the source went back below (a sticky alarm): that position and the alarm's message. */
   private readonly wentBack = new Map<string, { position: InboxPosition; message: string }>();
+  /** Targets whose pair is held now, and why (see {@link held}). */
+  private readonly heldNow = new Map<string, string>();
 
   constructor(
     private readonly source: string,
@@ -117,13 +129,43 @@ class SourceLoop {
     }
   }
 
+  /**
+   * Why the pair to `target` is held now (its source or target not routed to), recorded in the
+   * book and logged when it changes; null when it is not.
+   */
+  private held(target: string): string | null {
+    const source = this.deps.refusal(this.source);
+    const other = source ? undefined : this.deps.refusal(target);
+    const why = source
+      ? `source ${this.source} is not routed to (${source})`
+      : other
+        ? `target ${target} is not routed to (${other})`
+        : null;
+    const was = this.heldNow.get(target) ?? null;
+    if (why !== was) {
+      if (why) this.heldNow.set(target, why);
+      else {
+        this.heldNow.delete(target);
+        // Routed to again: its inbox is read again first (it may have been restored meanwhile).
+        this.forget(target);
+      }
+      this.deps.book.held(this.source, target, why);
+      this.deps.logger[why ? 'warn' : 'info'](
+        { source: this.source, target, ...(why ? { held: why } : {}) },
+        why ? 'relay: pair held (nothing is read, applied or skipped)' : 'relay: pair no longer held',
+      );
+    }
+    return why;
+  }
+
   private async step(signal: AbortSignal): Promise<void> {
     const { settings, transport, book } = this.deps;
     const now = Date.now();
-    const due = this.targets.filter((t) => (this.retryAt.get(t) ?? 0) <= now);
+    const routed = this.targets.filter((t) => this.held(t) === null);
+    const due = routed.filter((t) => (this.retryAt.get(t) ?? 0) <= now);
     await Promise.all(due.filter((t) => !this.positions.has(t)).map((t) => this.loadPosition(t, signal)));
     const asked = due.filter((t) => this.positions.has(t));
-    const nextRetry = Math.min(...[...this.retryAt.values()].filter((at) => at > now));
+    const nextRetry = Math.min(...routed.map((t) => this.retryAt.get(t) ?? 0).filter((at) => at > now));
     if (asked.length === 0) {
       await sleep(Number.isFinite(nextRetry) ? nextRetry - now : settings.idleMs, signal);
       return;
@@ -131,9 +173,15 @@ class SourceLoop {
     // A target coming back from its backoff joins at the next read: wait no longer than that. The
     // first read (and the first after a failure) does not wait: it tells at once the source is up.
     const probe = this.sourceFailures > 0 || !this.readOnce;
+    // A held target joins once it is routed to again: while one is, a read waits no longer than
+    // maxRetryMs, so it joins within that.
+    const heldWait = routed.length < this.targets.length ? settings.maxRetryMs : Infinity;
     const waitMs = probe
       ? 0
-      : Math.max(0, Math.min(settings.waitMs, Number.isFinite(nextRetry) ? nextRetry - now : Infinity));
+      : Math.max(
+          0,
+          Math.min(settings.waitMs, heldWait, Number.isFinite(nextRetry) ? nextRetry - now : Infinity),
+        );
     const started = Date.now();
     let answer: Awaited<ReturnType<RelayTransport['readEvents']>>;
     try {
@@ -253,6 +301,8 @@ class SourceLoop {
 
   private async deliver(batch: RelayConsumerBatch, epoch: string, signal: AbortSignal): Promise<void> {
     const { target } = batch;
+    // Refused while the read was under way: not applied (the inbox keeps its position).
+    if (this.held(target) !== null) return;
     const from = this.positions.get(target)!;
     if (batch.refused) {
       // Read the target's inbox again before retrying: an operator's decision lands there.
@@ -309,6 +359,7 @@ export class RelayPump {
       inboxes: new InboxPositions(options.transport),
       logger: options.logger ?? silentLogger,
       settings,
+      refusal: options.refusal ?? (() => undefined),
     };
   }
 

@@ -36,6 +36,9 @@ export interface ProvinceState {
 /** Why a province is not routed to: its served schema, or its last conformance kit report. */
 export type ProvinceRefusal = 'incompatible' | 'conformance';
 
+/** Told that `code`'s refusal changed to `refusal` (undefined: the province is routed to again). */
+export type RefusalListener = (code: string, refusal: ProvinceRefusal | undefined) => void;
+
 /** `45`, `450000` → `450000`; undefined for anything else. */
 export function normalizeProvinceCode(code: string): string | undefined {
   const c = code.trim();
@@ -52,6 +55,7 @@ export class ProvinceRegistry {
   private readonly states = new Map<string, ProvinceState>();
   /** Province → subgraph → the schema it serves, for provinces that lack part of the contract. */
   private readonly lagging = new Map<string, ReadonlyMap<string, GraphQLSchema>>();
+  private readonly refusalListeners = new Set<RefusalListener>();
   /** Connected province codes, in a stable (sorted) order. */
   readonly codes: readonly string[];
 
@@ -124,10 +128,26 @@ export class ProvinceRegistry {
     else this.lagging.delete(code);
   }
 
-  /** Records the result of a health check. */
+  /**
+   * Calls `listener` each time a province's {@link refusal} changes (a health check found it
+   * incompatible or compatible again, its conformance report failing or passing again), with the
+   * new refusal (undefined: routed to again). What the gateway does not route to is also held
+   * from its subscriptions and its relay.
+   * @returns a function that removes the listener
+   */
+  onRefusalChange(listener: RefusalListener): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
+  /** Records the result of a health check (and tells the {@link onRefusalChange} listeners of a changed refusal). */
   update(code: string, patch: Partial<Omit<ProvinceState, 'code' | 'baseUrl'>>): void {
     const state = this.states.get(code);
-    if (state) Object.assign(state, patch);
+    if (!state) return;
+    const before = this.refusal(code);
+    Object.assign(state, patch);
+    const after = this.refusal(code);
+    if (after !== before) for (const listener of [...this.refusalListeners]) listener(code, after);
   }
 
   /** A copy of every province's state, in code order. */

@@ -35,6 +35,11 @@ export function registerSubscriptionMetrics(registry: Registry, stats: () => Sub
     (s) => s.feeds,
   );
   gauge(
+    'p2p_gateway_subscription_upstream_feeds_held',
+    'Upstream feeds held because their province is not routed to (its contract, its conformance report): none of its events is delivered; they resume from their positions',
+    (s) => s.held,
+  );
+  gauge(
     'p2p_gateway_subscription_upstream_opened',
     'Upstream subscriptions opened since start, resubscriptions included',
     (s) => s.subscriptionsOpened,

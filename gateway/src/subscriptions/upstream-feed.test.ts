@@ -212,4 +212,57 @@ describe('a shared upstream feed', () => {
     expect(fresh.seqs).toEqual([106]);
     feed.stop();
   });
+
+  it('is held while its province is refused: nothing subscribed or delivered, not even from its history, and resumes from its position', async () => {
+    const fake = fakeLink(40);
+    const feed = feedOver(fake.link);
+    const a = client();
+    feed.attach(a.s, undefined);
+    await tick();
+    fake.push(41);
+    fake.push(42);
+    await tick();
+    expect(a.seqs).toEqual([41, 42]);
+    const before = fake.live();
+    feed.hold();
+    expect(fake.subscriptions.every((s) => s.stopped)).toBe(true);
+    // What the province still sends on the stopped subscription, or a drop of it, changes nothing.
+    before.sink.next({
+      arrivals: { cursor: '43', kind: 'PLANNED', at: '2020-02-20T00:00:00Z', trip: { id: 'T13-43' } },
+    });
+    before.sink.error('closed 1006');
+    // A client behind joins: not served from the history while held.
+    const b = client([['130000', 40]]);
+    feed.attach(b.s, 40);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fake.subscriptions).toHaveLength(1);
+    expect(a.seqs).toEqual([41, 42]);
+    expect(b.seqs).toEqual([]);
+    feed.resume();
+    expect(fake.subscriptions.map((s) => [s.after, s.stopped])).toEqual([
+      [40, true],
+      [40, false],
+    ]);
+    for (const seq of [41, 42, 43]) fake.push(seq);
+    await tick();
+    expect(a.seqs).toEqual([41, 42, 43]);
+    expect(b.seqs).toEqual([41, 42, 43]);
+    feed.stop();
+  });
+
+  it('subscribes nothing when held during its first head read, and starts on resume', async () => {
+    const fake = fakeLink(40);
+    const feed = feedOver(fake.link);
+    const a = client();
+    feed.attach(a.s, undefined);
+    feed.hold();
+    await tick();
+    expect(fake.subscriptions).toHaveLength(0);
+    feed.resume();
+    expect(fake.subscriptions.map((s) => s.after)).toEqual([40]);
+    fake.push(41);
+    await tick();
+    expect(a.seqs).toEqual([41]);
+    feed.stop();
+  });
 });

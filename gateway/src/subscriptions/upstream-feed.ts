@@ -85,6 +85,8 @@ export class UpstreamFeed {
   private startedAt = 0;
   private stopped = false;
   private readingHead = false;
+  /** Held while the gateway does not route to the province (see {@link hold}). */
+  private held = false;
 
   constructor(private readonly options: UpstreamFeedOptions) {
     this.retryDelay = options.retryMs ?? 200;
@@ -134,6 +136,12 @@ export class UpstreamFeed {
       return;
     }
     if (after >= this.position) return;
+    if (this.held) {
+      // Nothing of a held province reaches a client, not even from the history: the stream goes
+      // back to the client's position (nothing subscribed) and serves it from there on resume.
+      this.subscribeFrom(after);
+      return;
+    }
     if (this.historyFrom !== undefined && after >= this.historyFrom) {
       for (const event of this.history) if (event.seq > after) tap.deliver(event);
       return;
@@ -155,6 +163,40 @@ export class UpstreamFeed {
     this.waitingWithPosition.delete(tap);
   }
 
+  /**
+   * Holds the feed while the gateway does not route to its province (its contract, its conformance
+   * report): the upstream subscription is stopped (the province is asked nothing: no resubscription,
+   * no head read), no event reaches any client, and the position stays where it is. Delivery is
+   * held in place rather than the clients being ended: nothing is lost and no client has to come
+   * back; {@link resume} subscribes again from the position, so each client gets the events after
+   * what it holds, none missed or repeated (it skips what it already has). A province that
+   * restarted its sequence or pruned past the position meanwhile is told on resume, as after a
+   * dropped link (CURSOR_EXPIRED to the clients concerned).
+   */
+  hold(): void {
+    if (this.held || this.stopped) return;
+    this.held = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.stopUpstream?.();
+    this.stopUpstream = undefined;
+    this.generation++;
+  }
+
+  /** The province is routed to again: the feed subscribes again from its position (see {@link hold}). */
+  resume(): void {
+    if (!this.held || this.stopped) return;
+    this.held = false;
+    this.retryDelay = this.options.retryMs ?? 200;
+    if (this.position === undefined) this.ensureStarted();
+    else this.subscribeFrom(this.position);
+  }
+
+  /** True while held (see {@link hold}). */
+  get isHeld(): boolean {
+    return this.held;
+  }
+
   /** Stops the upstream subscription for good. */
   stop(): void {
     this.stopped = true;
@@ -169,7 +211,7 @@ export class UpstreamFeed {
    * beyond the head: a client's position is not trusted to start the stream everyone shares.
    */
   private ensureStarted(): void {
-    if (this.readingHead || this.stopUpstream || this.retryTimer || this.stopped) return;
+    if (this.readingHead || this.stopUpstream || this.retryTimer || this.stopped || this.held) return;
     this.readingHead = true;
     readProvinceHead(this.options.link).then(
       ({ head, epoch }) => {
@@ -214,6 +256,7 @@ export class UpstreamFeed {
       this.historyFrom = after;
       this.history = [];
     }
+    if (this.held) return; // subscribed again from the position on resume
     this.startedAt = Date.now();
     const position = this.epoch === undefined ? String(after) : `${this.epoch}:${after}`;
     const variables = { region: this.options.region, after: position };
@@ -351,7 +394,7 @@ export class UpstreamFeed {
   }
 
   private retryLater(action: () => void): void {
-    if (this.stopped || this.retryTimer) return;
+    if (this.stopped || this.held || this.retryTimer) return;
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined;

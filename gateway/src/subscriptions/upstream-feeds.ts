@@ -51,6 +51,8 @@ export interface UpstreamStats {
   subscriptionsOpened: number;
   /** Clients attached to feeds now (one per client subscription and province). */
   taps: number;
+  /** Feeds held now: their province is not routed to (see {@link UpstreamFeed.hold}). */
+  held: number;
 }
 
 interface Entry {
@@ -77,8 +79,35 @@ export class UpstreamFeeds {
   /** `outboxPrunedThrough` answers per (province, field, filter), for `retentionCacheMs`; bounded (any region of the country may be asked). */
   private readonly retention: LRUCache<string, Promise<number | undefined>>;
 
+  /** Stops listening to the registry's refusals. */
+  private readonly unlisten: () => void;
+
   constructor(private readonly options: UpstreamFeedsOptions) {
     this.retention = new LRUCache({ max: 10_000, ttl: options.retentionCacheMs ?? 10_000 });
+    this.unlisten = options.registry.onRefusalChange((province, refusal) =>
+      this.refusalChanged(province, refusal),
+    );
+  }
+
+  /**
+   * A province became refused (or routed to again): every feed of it is held (resumed), see
+   * {@link UpstreamFeed.hold}. Its clients stay subscribed; none gets an event of it meanwhile.
+   */
+  private refusalChanged(province: string, refusal: ProvinceRefusal | undefined): void {
+    let feeds = 0;
+    for (const [key, entry] of this.feeds) {
+      if (!key.startsWith(`${province}|`)) continue;
+      feeds++;
+      if (refusal) entry.feed.hold();
+      else entry.feed.resume();
+    }
+    if (feeds > 0)
+      this.options.logger[refusal ? 'warn' : 'info'](
+        { province, reason: refusal ?? null, feeds },
+        refusal
+          ? 'province not routed to: its subscription feeds are held (no event of it reaches a client; each keeps its position)'
+          : 'province routed to again: its subscription feeds resume from their positions',
+      );
   }
 
   /** The connected provinces, in code order. */
@@ -108,6 +137,8 @@ export class UpstreamFeeds {
         ...(this.options.historySize ? { historySize: this.options.historySize } : {}),
         onWentBack: (epoch, head) => this.provinceWentBack(province, epoch, head),
       });
+      // Refused between the subscription's start and now: held from the first (see refusalChanged).
+      if (this.refusal(province)) feed.hold();
       entry = { feed, users: 0 };
       this.feeds.set(key, entry);
     }
@@ -230,16 +261,21 @@ export class UpstreamFeeds {
   /** Current counters. */
   stats(): UpstreamStats {
     let taps = 0;
-    for (const entry of this.feeds.values()) taps += entry.feed.size;
+    let held = 0;
+    for (const entry of this.feeds.values()) {
+      taps += entry.feed.size;
+      if (entry.feed.isHeld) held++;
+    }
     const opened = [...this.links.values()].reduce(
       (sum, link) => sum + (link.opened ?? 0),
       this.closedLinksOpened,
     );
-    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps };
+    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps, held };
   }
 
   /** Stops every feed and closes every link. */
   async close(): Promise<void> {
+    this.unlisten();
     for (const entry of this.feeds.values()) {
       clearTimeout(entry.linger);
       entry.feed.stop();

@@ -114,7 +114,10 @@ export class FakeEventLog {
         schema: this.schema,
         roots: {
           query: {
-            outboxHead: () => String(this.head),
+            outboxHead: () => {
+              this.calls.push({ field: 'outboxHead', args: {} });
+              return String(this.head);
+            },
             outboxPrunedThrough: (args: Record<string, unknown>) => {
               this.calls.push({ field: 'outboxPrunedThrough', args });
               return '0';
