@@ -103,6 +103,19 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
 }
 
 /**
+ * `LOCAL_REGIONS`: `off` sends `Region` entity fetches to national instead of answering them in
+ * the gateway (e.g. while national serves another edition of the directory); default on.
+ * @throws Error when it is neither on nor off
+ */
+function localRegionsSetting(value: string | undefined): false | undefined {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === 'off' || v === '0' || v === 'false') return false;
+  if (v && !['on', '1', 'true'].includes(v))
+    throw new Error(`LOCAL_REGIONS must be on or off; got "${value}"`);
+  return undefined;
+}
+
+/**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `CONFORMANCE_REPORT_DIR` (the provinces' last
@@ -113,7 +126,7 @@ function relaySettings(env: NodeJS.ProcessEnv): GatewayOptions['relay'] {
  * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
  * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
  * "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`, `RELAY_ALARM_RETRY_MS`)
- * and trusted documents (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see
+ * `Region` entities at the gateway (`LOCAL_REGIONS`) and trusted documents (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see
  * trusted-documents/trusted-options.ts).
  * @throws Error naming the setting that is malformed
  */
@@ -164,6 +177,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     limits: nonEmpty(limitsFromEnv(env)),
     rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL || undefined,
     relay: relaySettings(env),
+    localRegions: localRegionsSetting(env.LOCAL_REGIONS),
     trustedDocuments: nonEmpty(trustedDocumentsFromEnv(env)),
     subscriptions: nonEmpty(
       Object.fromEntries(

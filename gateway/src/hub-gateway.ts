@@ -6,6 +6,7 @@ import type { ProvinceRegistry } from './shard/province-registry.js';
 import type { ProvinceClient } from './shard/province-client.js';
 import type { ProvinceBreaker } from './shard/province-breaker.js';
 import { withTraceHeaders, type Logger } from '@p2p/runtime';
+import { LocalRegionsSource } from './national/local-regions.js';
 
 /** Options of {@link createHubGateway}. */
 export interface HubGatewayOptions {
@@ -20,6 +21,12 @@ export interface HubGatewayOptions {
   nationalUrl?: string;
   /** Subgraph name → URL; a named subgraph is served plainly, even a logical province one. */
   subgraphUrls?: Record<string, string>;
+  /**
+   * Answers `Region` entity fetches of `national` in the gateway from the directory (no hop);
+   * false sends them to national (`LOCAL_REGIONS=off`).
+   * @default true
+   */
+  localRegions?: boolean;
   logger: Logger;
 }
 
@@ -77,7 +84,7 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
       const target =
         overrides[name] ??
         (name === 'national' && options.nationalUrl ? graphqlEndpoint(options.nationalUrl) : url);
-      return new RemoteGraphQLDataSource({
+      const remote = new RemoteGraphQLDataSource({
         url: target,
         // The trace crosses this hop too: national serves the fetch in a span of the operation's trace.
         willSendRequest({ request }) {
@@ -85,6 +92,7 @@ export function createHubGateway(options: HubGatewayOptions): HubGateway {
             request.http?.headers.set(name, value);
         },
       });
+      return name === 'national' && options.localRegions !== false ? new LocalRegionsSource(remote) : remote;
     },
   });
   return { gateway, routers };

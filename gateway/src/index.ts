@@ -57,6 +57,11 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Subgraph name → URL: plain subgraphs, or overrides (a named logical subgraph is not sharded). */
   subgraphUrls?: Record<string, string>;
+  /**
+   * Answers `Region` entity fetches of `national` in the gateway from the regions directory it ships
+   * (gateway/src/national/); false sends them to national (`LOCAL_REGIONS=off`). @default true
+   */
+  localRegions?: boolean;
   /** Time budget of a fetch to a province, retry included, in milliseconds. @default 5000 */
   provinceTimeoutMs?: number;
   /** Milliseconds between province health checks; 0: only at start. @default 30000 */
@@ -195,6 +200,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logger,
     nationalUrl: options.nationalUrl,
     subgraphUrls: options.subgraphUrls,
+    localRegions: options.localRegions,
   });
   const verify = createTokenVerifier(auth);
 
@@ -292,6 +298,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 }
 
 export { ShardRouter } from './shard/router.js';
+export { LocalRegionsSource, type NationalFetch } from './national/local-regions.js';
 export type { GatewayRelay, RelayOptions } from './relay/gateway-relay.js';
 export type { RelayBacklog } from './relay/relay-backlog.js';
 export { ProvinceRegistry, type ProvinceState } from './shard/province-registry.js';

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './regions.js';
+export * from './region-directory.js';
 export * from './relay-facts.js';
 export * from './relay-wire.js';
 export * from './resident-id.js';

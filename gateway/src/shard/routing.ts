@@ -24,12 +24,23 @@ export function argumentValues(
 const show = (v: unknown) => JSON.stringify(v)?.slice(0, 60) ?? String(v);
 
 /**
+ * `valuesAtPath` of a one-segment path (an entity's key field, e.g. `id`), without its
+ * intermediate arrays: it runs for every representation of every entity fetch.
+ */
+function valuesAtKey(source: unknown, key: string): unknown[] {
+  if (!source || typeof source !== 'object' || Array.isArray(source)) return valuesAtPath(source, key);
+  const value = (source as Record<string, unknown>)[key];
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value.filter((x) => x !== undefined && x !== null) : [value];
+}
+
+/**
  * The values of the first `by` path that has any, with the path; undefined when no path has a value.
  * A path's first segment is an argument (root fields) or key field (entities).
  */
 function routingValues(rule: ShardRule, source: unknown): { path: string; values: unknown[] } | undefined {
   for (const path of rule.by) {
-    const values = valuesAtPath(source, path);
+    const values = path.includes('.') ? valuesAtPath(source, path) : valuesAtKey(source, path);
     if (values.length) return { path, values };
   }
   return undefined;

@@ -30,6 +30,8 @@ export interface BenchHubOptions {
   connections: number;
   /** Progress lines. */
   log: (line: string) => void;
+  /** Where every service (both gateways included) writes a V8 CPU profile when stopped. @default none */
+  cpuProfileDir?: string;
 }
 
 /** The running system under test. */
@@ -124,12 +126,17 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
       if (errors.length > 20) errors.shift();
     }
   };
+  const profileArgs = options.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
+    : undefined;
   const federation = await startFederation({
     provinces,
     databaseUrl: options.databaseUrl,
     gatewayEnv: { ...BENCH_GATEWAY_SETTINGS },
     readyTimeoutMs: 120_000,
     onLog,
+    // Where the CPU goes: each service writes its profile (CPU.<date>.<pid>…cpuprofile) when stopped.
+    ...(profileArgs ? { nodeArgs: profileArgs } : {}),
   });
   let plainService: ServiceProcess | undefined;
   const clients: GraphQLClient[] = [];
@@ -191,6 +198,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
         PLAIN_NATIONAL_URL: federation.nationalUrl,
         ...auth.plainGatewayEnv,
       },
+      ...(profileArgs ? { nodeArgs: profileArgs } : {}),
       readyTimeoutMs: 120_000,
     });
     const sharded = new GraphQLClient(federation.gatewayUrl, {

