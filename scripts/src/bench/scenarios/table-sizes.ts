@@ -1,0 +1,77 @@
+/**
+ * Scenario "table-sizes" (#17.7): what the loaded data takes on disk in one province's real
+ * Postgres database, per table — rows, heap and index bytes (`pg_relation_size`,
+ * `pg_indexes_size`, `pg_total_relation_size` with TOAST) and bytes per row — after VACUUM
+ * ANALYZE, so ARCHITECTURE.md's "The nation on paper" can scale them to 100 million workers.
+ */
+import pg from 'pg';
+import type { ScenarioContext } from '../scenario.js';
+
+/** One table's size. */
+interface TableSize {
+  table: string;
+  rows: number;
+  heap: number;
+  indexes: number;
+  total: number;
+}
+
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+
+/** Runs the scenario on the baseline province's database. */
+export async function tableSizes(ctx: ScenarioContext): Promise<void> {
+  const { hub, report } = ctx;
+  const province = hub.baselineProvince;
+  report.heading(
+    `table sizes: province ${province}'s database after the load (${hub.workersPerProvince.toLocaleString('en')} workers)`,
+  );
+  const client = new pg.Client({ connectionString: hub.databaseUrls[province] });
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE');
+    const { rows: names } = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    );
+    const sizes: TableSize[] = [];
+    for (const { name } of names) {
+      const { rows } = await client.query<{ rows: string; heap: string; indexes: string; total: string }>(
+        `SELECT (SELECT count(*) FROM ${pg.escapeIdentifier(name)}) AS rows, pg_relation_size($1::regclass) AS heap,
+                pg_indexes_size($1::regclass) AS indexes, pg_total_relation_size($1::regclass) AS total`,
+        [pg.escapeIdentifier(name)],
+      );
+      const r = rows[0]!;
+      sizes.push({
+        table: name,
+        rows: Number(r.rows),
+        heap: Number(r.heap),
+        indexes: Number(r.indexes),
+        total: Number(r.total),
+      });
+    }
+    sizes.sort((a, b) => b.total - a.total);
+    report.say('  table                      rows        heap      indexes   total     bytes/row (total)');
+    for (const s of sizes) {
+      if (s.total === 0) continue;
+      report.say(
+        `  ${s.table.padEnd(26)} ${String(s.rows).padStart(9)}  ${kB(s.heap).padStart(9)} ${kB(s.indexes).padStart(9)} ${kB(s.total).padStart(9)}  ${s.rows ? Math.round(s.total / s.rows) : '-'}`,
+      );
+    }
+    const { rows: indexRows } = await client.query<{ table: string; index: string; bytes: string }>(
+      `SELECT tablename AS table, indexname AS index, pg_relation_size(format('%I', indexname)::regclass) AS bytes
+         FROM pg_indexes WHERE schemaname = 'public' ORDER BY pg_relation_size(format('%I', indexname)::regclass) DESC LIMIT 12`,
+    );
+    report.say(`  largest indexes: ${indexRows.map((i) => `${i.index} ${kB(Number(i.bytes))}`).join(', ')}`);
+    const { rows: db } = await client.query<{ bytes: string }>(
+      'SELECT pg_database_size(current_database()) AS bytes',
+    );
+    const database = Number(db[0]!.bytes);
+    report.fact(
+      `  table sizes (${province}, ${hub.workersPerProvince.toLocaleString('en')} workers): database ${(database / 1024 / 1024).toFixed(0)} MB = ${Math.round(database / hub.workersPerProvince).toLocaleString('en')} bytes per loaded worker (everything: trips, passengers, enterprises, return requests, counters, outbox, indexes); ${sizes
+        .slice(0, 6)
+        .map((s) => `${s.table} ${s.rows ? Math.round(s.total / s.rows) : '-'} B/row`)
+        .join(', ')}`,
+    );
+  } finally {
+    await client.end();
+  }
+}
