@@ -6,11 +6,15 @@
  */
 import pg from 'pg';
 import type { ScenarioContext } from '../scenario.js';
-import { registerWorkers } from '../operations.js';
+import { assignPassengers, cancelTrip, planTrip, registerWorkers } from '../operations.js';
+import { countiesIn, receivingCounty } from '../geography.js';
+import { Random } from '../people.js';
 import { workerIdentity } from '../population.js';
 
-/** Workers registered through the API first, so the outbox holds real events to measure. */
+/** Workers registered through the API first. */
 const REGISTERED = 2_000;
+/** Trips planned, given 20 of those workers and cancelled through the API: real trip events in the outbox. */
+const TRIPS = 100;
 
 /** One table's size. */
 interface TableSize {
@@ -30,15 +34,31 @@ export async function tableSizes(ctx: ScenarioContext): Promise<void> {
   report.heading(
     `table sizes: province ${province}'s database after the load (${hub.workersPerProvince.toLocaleString('en')} workers)`,
   );
-  for (let done = 0; done < REGISTERED; done += 1_000)
-    await hub.sharded.data(
-      registerWorkers(
-        province,
-        Array.from({ length: 1_000 }, () => workerIdentity(province, hub.freshWorkerIndex(province))),
-      ),
+  const registered: string[] = [];
+  for (let done = 0; done < REGISTERED; done += 1_000) {
+    const people = Array.from({ length: 1_000 }, () =>
+      workerIdentity(province, hub.freshWorkerIndex(province)),
     );
+    await hub.sharded.data(registerWorkers(province, people));
+    registered.push(...people.map((p) => p.id));
+  }
+  const random = new Random(7);
+  const counties = countiesIn(province);
+  for (let t = 0; t < TRIPS; t++) {
+    const { planTrip: trip } = await hub.sharded.data<{ planTrip: { id: string } }>(
+      planTrip({
+        organizer: province,
+        vehicleCode: `桂A-S${t}`,
+        origin: random.pick(counties),
+        destination: receivingCounty(random),
+        capacity: 40,
+      }),
+    );
+    await hub.sharded.data(assignPassengers(province, trip.id, registered.slice(t * 20, t * 20 + 20)));
+    await hub.sharded.data(cancelTrip(province, trip.id, 'table sizes'));
+  }
   report.say(
-    `  ${REGISTERED.toLocaleString('en')} more workers registered through the gateway (their outbox events)`,
+    `  ${REGISTERED.toLocaleString('en')} more workers registered through the gateway; ${TRIPS} trips planned, given 20 of them each and cancelled (real outbox events)`,
   );
   const client = new pg.Client({ connectionString: hub.databaseUrls[province] });
   await client.connect();
