@@ -35,6 +35,12 @@ export interface ProxiedGatewayOptions {
   connections: number;
   /** A label for messages. */
   name: string;
+  /**
+   * Node options of the gateway process, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]` (the scatter
+   * scenario passes those when `BENCH_CPU_PROF_DIR` is set).
+   * @default []
+   */
+  nodeArgs?: readonly string[];
 }
 
 /** Starts a gateway over the proxies and a client of it. */
@@ -56,6 +62,7 @@ export async function startProxiedGateway(options: ProxiedGatewayOptions): Promi
       NATIONAL_URL: options.national.url,
     },
     readyTimeoutMs: 120_000,
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   const client = new GraphQLClient(service.url, {
     connections: options.connections,

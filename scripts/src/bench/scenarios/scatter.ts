@@ -13,6 +13,9 @@
  * gateway's own CPU per request (/proc), and the longest wait for a province per request as the
  * proxies saw it (which shows how much of the latency is the box's contention among 31 provinces).
  *
+ * With `BENCH_CPU_PROF_DIR` set, the gateway over every province writes a V8 CPU profile there when
+ * it stops (`--cpu-prof`).
+ *
  * Then one province is made slow (2 s more at its proxy) and each operation is sent again: every
  * answer must come within the province timeout (plus national's hop), with the slow province's
  * part a `PROVINCE_UNAVAILABLE` error naming it and the rest of the answer served.
@@ -147,6 +150,9 @@ export async function scatter(ctx: ScenarioContext): Promise<void> {
       provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
       connections: 4,
       name: 'scatter gateway',
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] }
+        : {}),
     });
     gateways.push(everyone);
     const kinds = fanOuts(ctx);
