@@ -3,7 +3,8 @@
  * {@link DelayProxy delaying proxies} (and national through one): the same code and settings as the
  * run's gateway (its token secret, signing key and bench settings), only its province URLs differ.
  * The scatter scenario starts one over every province and one over a single province ("asked
- * alone"), and reads each one's CPU time from /proc by its pid.
+ * alone"), and reads each one's CPU time from /proc by its pid. It runs no relay (`RELAY=off`): the
+ * run's gateway carries it, so this one's CPU is its requests' and its health checks'.
  */
 import { readFileSync } from 'node:fs';
 import { DEV_JWT_SECRET } from '@p2p/gateway';
@@ -57,6 +58,8 @@ export async function startProxiedGateway(options: ProxiedGatewayOptions): Promi
       GATEWAY_SIGNING_KEY: hub.federation.gatewayKeys.privateKeyPem,
       ADMIN_TOKEN: hub.federation.adminToken,
       ...BENCH_GATEWAY_SETTINGS,
+      // The run's own gateway carries the relay: this one's CPU is the requests' alone.
+      RELAY: 'off',
       PROVINCE_TIMEOUT_MS: String(options.provinceTimeoutMs),
       PROVINCES: [...options.provinces].map(([code, proxy]) => `${code}=${proxy.url}`).join(','),
       NATIONAL_URL: options.national.url,
