@@ -162,14 +162,16 @@ export async function scatter(ctx: ScenarioContext): Promise<void> {
     for (const kind of kinds) {
       let error: string | undefined = 'not sent';
       let asked = 0;
+      let sent = 0;
       for (let attempt = 0; attempt < 5 && error; attempt++) {
         const before = provinceProxies.map((p) => p.forwarded);
         error = (await everyone.client.send(kind.scatter(attempt))).error;
         asked = provinceProxies.filter((p, i) => p.forwarded > before[i]!).length;
+        sent = provinceProxies.reduce((total, p, i) => total + p.forwarded - before[i]!, 0);
       }
       if (error) throw new Error(`${NAME}: ${kind.label} failed: ${error}`);
       report.say(
-        `  ${kind.label}: ${asked} of ${provinceProxies.length} provinces asked, answer without errors`,
+        `  ${kind.label}: ${asked} of ${provinceProxies.length} provinces asked, ${sent} province requests, answer without errors`,
       );
     }
 
