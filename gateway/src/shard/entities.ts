@@ -3,8 +3,7 @@ import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/serv
 import { stripShardAliases, type OperationAnalysis } from './operation-analysis.js';
 import { routeRepresentation } from './routing.js';
 import { mergeAnswers } from './merge-answers.js';
-import { mergeScope } from './province-fanout.js';
-import { askForEntities } from './entity-fetch-coalescing.js';
+import { askProvinces, mergeScope } from './province-fanout.js';
 import type { ShardContext } from './shard-context.js';
 import { dedupeErrors, fromProvince, provinceError, type ProvinceFailure } from './province-errors.js';
 import { summedParts, zeroAnswer } from './zero-answer.js';
@@ -16,8 +15,7 @@ type Part = { province: string; value: unknown };
  * Resolves an `_entities` fetch across provinces. Each representation goes to the provinces its
  * type's rule names (the owner encoded in an id, the province of a region, every province for
  * `CN` or a rule without `by`); each province gets only its representations, all in parallel,
- * and the answers go back in the original order. Fetches of one operation with the same selection
- * share one request per province ({@link askForEntities}). A representation answered by several provinces
+ * and the answers go back in the original order. A representation answered by several provinces
  * is merged by its rule (`SUM`: added up). A province that fails leaves its representations null
  * with a PROVINCE_UNAVAILABLE error at `_entities.<index>`, which the gateway maps to the field;
  * a summed (`SUM`) representation that no province answered reads zeros instead, with the errors
@@ -56,12 +54,11 @@ export async function fetchEntities(
   });
 
   const provinces = [...byProvince.keys()].sort();
-  const results = await askForEntities(
-    ctx,
-    { query: analysis.text, operationName: request.operationName, variables },
-    new Map(provinces.map((p) => [p, byProvince.get(p)!.map((i) => representations[i]!)])),
-    field.responseKey,
-  );
+  const results = await askProvinces(ctx, provinces, (p) => ({
+    query: analysis.text,
+    operationName: request.operationName,
+    variables: { ...variables, representations: byProvince.get(p)!.map((i) => representations[i]) },
+  }));
 
   const parts: Part[][] = representations.map(() => []);
   const errors: GraphQLFormattedError[] = [];
