@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childRegionCodes } from '@p2p/schema';
 import { emptyData, makeTrip, makeWorker, type ProvinceData } from '../testing/fake-data.js';
 import { startHub, type Hub, fetchAdmin } from '../testing/hub-fixture.js';
 
@@ -131,6 +132,109 @@ describe('a province slower than its timeout', () => {
     } finally {
       hub.province(HE).delayMs = 0;
     }
+  });
+});
+
+describe('a slow province in each fan-out over the 31 provinces (#17.3)', () => {
+  const NATION = [...childRegionCodes(null)].sort();
+  const TIMEOUT_MS = 1000;
+  const RETRY_AFTER_MS = 200;
+  /** The slow province may cost the answer the timeout, never its 2 s. */
+  const WITHIN_MS = TIMEOUT_MS + 700;
+  let hub: Hub;
+  const workerIds: string[] = [];
+  const guangdongIds = new Set<string>();
+
+  beforeAll(async () => {
+    const data: Record<string, ProvinceData> = {};
+    for (const code of NATION) {
+      const city = [...childRegionCodes(code)].sort()[0]!;
+      const province = emptyData();
+      for (let i = 0; i < 4; i++) province.workers.push(makeWorker(city));
+      province.trips.push(makeTrip(city, '110101', '2020-02-20T08:00:00Z'));
+      data[code] = province;
+    }
+    // 100 ids spread over every province, round robin.
+    for (let i = 0; workerIds.length < 100; i++)
+      workerIds.push(data[NATION[i % NATION.length]!]!.workers[Math.floor(i / NATION.length)]!.id);
+    for (const w of data[GD]!.workers) guangdongIds.add(w.id);
+    hub = await startHub(NATION, data, {
+      gateway: { provinceTimeoutMs: TIMEOUT_MS, provinceRetryAfterMs: RETRY_AFTER_MS },
+    });
+  }, 60_000);
+  afterAll(() => hub?.close());
+
+  /**
+   * Sends `query` once with every province well (it warms the plans up, and closes Guangdong's
+   * breaker if an earlier test opened it), then with Guangdong 2 s slow; returns the second answer
+   * and how much longer than the first it took.
+   */
+  async function withGuangdongSlow(query: string) {
+    let started = 0;
+    let well: Awaited<ReturnType<Hub['query']>> | undefined;
+    // On a busy machine the gateway may have found some of the 31 slow at start: ask until all answer.
+    for (let attempt = 0; attempt < 20 && (!well || well.errors); attempt++) {
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS + 50));
+      started = Date.now();
+      well = await hub.query(query);
+    }
+    expect(well!.errors?.[0]).toBeUndefined();
+    const wellMs = Date.now() - started;
+    hub.province(GD).delayMs = 2000;
+    try {
+      started = Date.now();
+      const res = await hub.query(query);
+      return { res, extraMs: Date.now() - started - wellMs };
+    } finally {
+      hub.province(GD).delayMs = 0;
+    }
+  }
+
+  const errorKinds = (res: Awaited<ReturnType<Hub['query']>>) =>
+    new Set(res.errors!.map((e) => `${e.extensions!.code} ${e.extensions!.province}`));
+
+  it('should page trips(destination:) from the other 30 provinces within the timeout', {
+    timeout: 30_000,
+  }, async () => {
+    const { res, extraMs } = await withGuangdongSlow(
+      '{ trips(destination: "110000", first: 50) { totalCount edges { node { origin { code } } } } }',
+    );
+    expect(extraMs).toBeLessThan(WITHIN_MS);
+    expect(res.data!.trips.totalCount).toBe(30);
+    expect(res.data!.trips.edges).toHaveLength(30);
+    expect(errorKinds(res)).toEqual(new Set([`PROVINCE_UNAVAILABLE ${GD}`]));
+    expect(res.errors![0]!.path).toEqual(['trips']);
+  });
+
+  it("should sum the nation's summary and its children without Guangdong, its child's parts in error", {
+    timeout: 30_000,
+  }, async () => {
+    const { res, extraMs } = await withGuangdongSlow(
+      '{ summary { workers { registered } children { scope workers { registered } } } }',
+    );
+    expect(extraMs).toBeLessThan(WITHIN_MS);
+    expect(res.data!.summary.workers.registered).toBe(30 * 4);
+    const children = res.data!.summary.children as { scope: string; workers: { registered: number } }[];
+    expect(children).toHaveLength(31);
+    for (const child of children) expect(child.workers.registered).toBe(child.scope === GD ? 0 : 4);
+    expect(errorKinds(res)).toEqual(new Set([`PROVINCE_UNAVAILABLE ${GD}`]));
+    const gdIndex = children.findIndex((c) => c.scope === GD);
+    expect(res.errors!.map((e) => e.path)).toContainEqual(['summary', 'children', gdIndex, 'workers']);
+  });
+
+  it("should answer a 100-id batch with every other province's workers and null for Guangdong's", {
+    timeout: 30_000,
+  }, async () => {
+    const { res, extraMs } = await withGuangdongSlow(
+      `{ ${workerIds.map((id, i) => `w${i}: worker(id: "${id}") { id }`).join(' ')} }`,
+    );
+    expect(extraMs).toBeLessThan(WITHIN_MS);
+    const guangdong = workerIds.flatMap((id, i) => (guangdongIds.has(id) ? [`w${i}`] : []));
+    expect(guangdong.length).toBeGreaterThan(0);
+    for (const [i, id] of workerIds.entries())
+      expect(res.data![`w${i}`]).toEqual(guangdong.includes(`w${i}`) ? null : { id });
+    expect(errorKinds(res)).toEqual(new Set([`PROVINCE_UNAVAILABLE ${GD}`]));
+    expect(res.errors!.map((e) => e.path![0]).sort()).toEqual([...guangdong].sort());
   });
 });
 

@@ -18,6 +18,29 @@ import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench
 import { ProvinceStatementLog } from './statement-count.js';
 import { RelayApplyLog } from './relay-apply-log.js';
 import pg from 'pg';
+import { provincePoolSize } from '../connection-budget.js';
+
+/**
+ * Each province's `DATABASE_POOL_SIZE` on the shared server (connection-budget.ts, as `npm start`
+ * does), so 31 provinces fit in the server's `max_connections`; undefined (the service's default)
+ * when DATABASE_POOL_SIZE is set in the env.
+ */
+async function sharedPoolSize(databaseUrl: string, provinces: number): Promise<number | undefined> {
+  if (process.env.DATABASE_POOL_SIZE) return undefined;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max: number; reserved: number }>(
+      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
+    );
+    return provincePoolSize(
+      { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved },
+      provinces,
+    );
+  } finally {
+    await client.end();
+  }
+}
 
 /** Options of {@link startBenchHub}. */
 export interface BenchHubOptions {
@@ -129,9 +152,13 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   const profileArgs = options.cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
     : undefined;
+  const pool = await sharedPoolSize(options.databaseUrl, provinces.length);
+  if (pool !== undefined)
+    log(`  each province pools ${pool} database connections (+1 LISTEN), from the server's max_connections`);
   const federation = await startFederation({
     provinces,
     databaseUrl: options.databaseUrl,
+    ...(pool !== undefined ? { env: { DATABASE_POOL_SIZE: String(pool) } } : {}),
     gatewayEnv: { ...BENCH_GATEWAY_SETTINGS },
     readyTimeoutMs: 120_000,
     onLog,

@@ -143,6 +143,9 @@ describe('loader text form and options', () => {
       quick: true,
     });
     expect(parseScenarios('mixed,read')).toEqual(['federated-read', 'mixed-load']);
+    expect(parseScenarios('scatter,table-sizes')).toEqual(['scatter', 'table-sizes']);
+    expect(parseBenchOptions([], {}).injectedLatencyMs).toBe(50);
+    expect(parseBenchOptions(['--injected-latency', '20'], {}).injectedLatencyMs).toBe(20);
     expect(() => parseScenarios('nope')).toThrow(/unknown scenario/);
     expect(() => parseBenchOptions(['--duration', '0'], {})).toThrow(/positive whole number/);
   });

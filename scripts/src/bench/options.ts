@@ -3,7 +3,7 @@
  *
  *   npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios a,b] [--duration s]
  *                    [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s]
- *                    [--relay-backlog N] [--database-url URL] [--cpu-prof DIR] [--quick]
+ *                    [--relay-backlog N] [--injected-latency ms] [--database-url URL] [--cpu-prof DIR] [--quick]
  *
  * `--quick` is the smoke mode (under a minute): 2 provinces of 5,000 workers, short runs, no
  * statement count (it waits for Postgres' statistics);
@@ -19,6 +19,8 @@ export const SCENARIOS = [
   'mixed-load',
   'boarding-gate',
   'relay',
+  'scatter',
+  'table-sizes',
 ] as const;
 /** A scenario name. */
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -51,6 +53,8 @@ export interface BenchOptions {
   relayDurationSeconds: number;
   /** RELAY events the relay scenario lets pile up with the relay off, then drains. @default 5_000 (quick: 400) */
   relayBacklog: number;
+  /** Milliseconds the scatter scenario's proxies add before every province and national request. @default 50 */
+  injectedLatencyMs: number;
   /** PostgreSQL server; one fresh database per province is created on it and dropped after. @default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   databaseUrl: string;
   /** Directory where every started service writes a V8 CPU profile when it stops (`--cpu-prof DIR`). @default none */
@@ -58,7 +62,7 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--database-url URL] [--cpu-prof DIR] [--quick]`;
+const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--injected-latency ms] [--database-url URL] [--cpu-prof DIR] [--quick]`;
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -103,6 +107,7 @@ export function parseBenchOptions(
       'bulk-workers': { type: 'string' },
       'relay-duration': { type: 'string' },
       'relay-backlog': { type: 'string' },
+      'injected-latency': { type: 'string' },
       'database-url': { type: 'string' },
       'cpu-prof': { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -123,6 +128,7 @@ export function parseBenchOptions(
     bulkWorkers: positiveInt(values['bulk-workers'], 'bulk-workers') ?? (quick ? 2_000 : 100_000),
     relayDurationSeconds: positiveInt(values['relay-duration'], 'relay-duration') ?? (quick ? 8 : 60),
     relayBacklog: positiveInt(values['relay-backlog'], 'relay-backlog') ?? (quick ? 400 : 5_000),
+    injectedLatencyMs: positiveInt(values['injected-latency'], 'injected-latency') ?? 50,
     databaseUrl:
       values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
     ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}),
@@ -137,5 +143,6 @@ export function settingLines(o: BenchOptions): string[] {
     `scenarios ${o.scenarios.join(', ')}`,
     `concurrency ${o.concurrency}, ${o.requests.toLocaleString('en')} requests per measured target, mixed load ${o.durationSeconds} s, bulk registration ${o.bulkWorkers.toLocaleString('en')} workers`,
     `relay: trips under the mixed load ${o.relayDurationSeconds} s, backlog ${o.relayBacklog.toLocaleString('en')} events`,
+    `scatter: ${o.injectedLatencyMs} ms injected before every province and national request`,
   ];
 }

@@ -6,6 +6,8 @@
  *   npm run bench -- --provinces 3 --scenarios read,batch --requests 1000
  *   npm run bench -- --scenarios relay             # the relay's lag and throughput (#13)
  *   npm run bench -- --scenarios boarding-gate     # departTrip's boarding gate, own vs relayed records (#14)
+ *   npm run bench -- --provinces 31 --scenarios scatter   # fan-outs vs one province, injected latency (#17.3)
+ *   npm run bench -- --provinces 1 --scenarios table-sizes  # bytes per row in a province database (#17.7)
  *
  * Starts national, the provinces (a fresh database each, dropped at the end) and the sharded
  * gateway with the harness, loads the generated data straight into the province databases,
@@ -24,6 +26,8 @@ import { bulkRegistration } from './scenarios/bulk-registration.js';
 import { mixedLoad } from './scenarios/mixed-load.js';
 import { relay } from './scenarios/relay.js';
 import { boardingGate } from './scenarios/boarding-gate.js';
+import { scatter } from './scenarios/scatter.js';
+import { tableSizes } from './scenarios/table-sizes.js';
 
 /** Every scenario by name, in the order they run. */
 export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
@@ -33,6 +37,8 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'mixed-load': mixedLoad,
   'boarding-gate': boardingGate,
   relay,
+  scatter,
+  'table-sizes': tableSizes,
 };
 
 async function main(): Promise<number> {

@@ -1,0 +1,302 @@
+/**
+ * Scenario "scatter" (#17.3): the three fan-outs of the hub — a `trips(destination:)` page, the
+ * nation's `summary` with its 31 `children`, a 100-id entity batch spread over every province —
+ * against the same operations when the hub holds ONE province ("the province asked alone").
+ *
+ * The provinces share two cores here; to measure the gateway as if each province ran on its own
+ * machine, every province and national are reached through a bench-only delaying proxy
+ * (`delay-proxy.ts`) that adds a fixed latency to each request (`--injected-latency`), and two
+ * extra gateways are started over the proxies (`proxied-gateway.ts`): one over every province,
+ * one over a single province at a time (a few provinces are sampled; all hold the same generated
+ * data). Both are measured in alternating batches, one request at a time. Reported per operation:
+ * latency of each side, the ratio of the fan-out's p50 to the slowest single province's p50, the
+ * gateway's own CPU per request (/proc), and the longest wait for a province per request as the
+ * proxies saw it (which shows how much of the latency is the box's contention among 31 provinces).
+ *
+ * With `BENCH_CPU_PROF_DIR` set, the gateway over every province writes a V8 CPU profile there when
+ * it stops (`--cpu-prof`).
+ *
+ * Then one province is made slow (2 s more at its proxy) and each operation is sent again: every
+ * answer must come within the province timeout (plus national's hop), with the slow province's
+ * part a `PROVINCE_UNAVAILABLE` error naming it and the rest of the answer served.
+ */
+import { RECEIVING_CITIES } from '../geography.js';
+import type { Operation } from '../graphql-client.js';
+import { formatMs, LatencyRecorder } from '../latency.js';
+import { WORKERS_PER_BATCH, workersById } from '../operations.js';
+import { startDelayProxy, type DelayProxy } from '../delay-proxy.js';
+import { startProxiedGateway, type ProxiedGateway } from '../proxied-gateway.js';
+import { loadedWorkerId, randomFor, type ScenarioContext } from '../scenario.js';
+
+const NAME = 'scatter';
+/** `PROVINCE_TIMEOUT_MS` of the gateways measured for latency: the deployed default. */
+const MEASURED_PROVINCE_TIMEOUT_MS = 5_000;
+/** `PROVINCE_TIMEOUT_MS` of the gateway of the slow-province check: below the slow province's 2 s, so its part times out. */
+export const SCATTER_PROVINCE_TIMEOUT_MS = 1_000;
+/** What the slow province adds at its proxy. */
+export const SLOW_PROVINCE_EXTRA_MS = 2_000;
+const PAGE = 20;
+
+const TRIPS_PAGE = `query TripsPage($destination: RegionCode!, $first: Int) {
+  trips(destination: $destination, first: $first) {
+    edges { cursor node { id mode vehicleCode status departureAt origin { code } destination { code } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const PARTS = `workers { registered atWork flow { crossProvince } }
+    employment { enterprises openings filled fillRate }
+    transport { outbound { trips passengers } inbound { trips } internal { trips } }`;
+const NATION_SUMMARY = `query NationSummary { summary { scope ${PARTS} children { scope ${PARTS} } } }`;
+
+/** One of the three fan-outs: its operation over every province, and over province `alone` only. */
+interface FanOut {
+  label: string;
+  scatter(n: number): Operation;
+  alone(n: number, province: string): Operation;
+}
+
+function fanOuts(ctx: ScenarioContext): FanOut[] {
+  const { hub } = ctx;
+  const trips = (n: number): Operation => ({
+    name: 'tripsPage',
+    query: TRIPS_PAGE,
+    variables: { destination: RECEIVING_CITIES[n % RECEIVING_CITIES.length]!, first: PAGE },
+  });
+  const summary = (): Operation => ({ name: 'nationSummary', query: NATION_SUMMARY, variables: {} });
+  const batch = (n: number, from: (i: number) => string) => {
+    const random = randomFor(17, n);
+    return workersById(
+      Array.from({ length: WORKERS_PER_BATCH }, (_, i) => loadedWorkerId(hub, random, from(i))),
+    );
+  };
+  return [
+    { label: `trips(destination:, first: ${PAGE})`, scatter: trips, alone: trips },
+    { label: 'nation summary with children', scatter: summary, alone: summary },
+    {
+      label: `${WORKERS_PER_BATCH}-id entity batch`,
+      scatter: (n) => batch(n, (i) => hub.provinces[i % hub.provinces.length]!),
+      alone: (n, province) => batch(n, () => province),
+    },
+  ];
+}
+
+/** Latency, gateway CPU and longest province wait of one side. */
+class Side {
+  readonly latency = new LatencyRecorder();
+  readonly longestWait = new LatencyRecorder();
+  cpuMs = 0;
+  errors = 0;
+  readonly errorSamples = new Map<string, number>();
+}
+
+/** Sends `count` operations one at a time, recording into `side`. */
+async function batchOf(
+  gateway: ProxiedGateway,
+  proxies: readonly DelayProxy[],
+  side: Side,
+  count: number,
+  next: (n: number) => Operation,
+  first: number,
+): Promise<void> {
+  const cpuBefore = gateway.cpuMs();
+  for (let i = 0; i < count; i++) {
+    for (const p of proxies) p.takeWindow();
+    const started = performance.now();
+    const outcome = await gateway.client.send(next(first + i));
+    side.latency.record(performance.now() - started);
+    side.longestWait.record(Math.max(...proxies.map((p) => p.takeWindow().longestMs)));
+    if (outcome.error) {
+      side.errors++;
+      side.errorSamples.set(outcome.error, (side.errorSamples.get(outcome.error) ?? 0) + 1);
+    }
+  }
+  side.cpuMs += gateway.cpuMs() - cpuBefore;
+}
+
+type Answer = {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: unknown[]; extensions?: { code?: unknown; province?: unknown } }[];
+};
+
+/** Checks one answer with a slow province: data served, every error its PROVINCE_UNAVAILABLE. */
+function slowAnswerProblem(body: Answer | undefined, slow: string): string | undefined {
+  if (!body?.data) return 'no data';
+  const errors = body.errors ?? [];
+  if (errors.length === 0) return 'no error for the slow province';
+  const other = errors.find(
+    (e) => e.extensions?.code !== 'PROVINCE_UNAVAILABLE' || e.extensions?.province !== slow,
+  );
+  return other ? `unexpected error: ${other.extensions?.code} ${other.message}` : undefined;
+}
+
+/** Runs the scenario. */
+export async function scatter(ctx: ScenarioContext): Promise<void> {
+  const { hub, options, report } = ctx;
+  const delay = options.injectedLatencyMs;
+  report.heading(
+    `${NAME}: three fan-outs over ${hub.provinces.length} provinces vs one province asked alone, ${delay} ms injected before every province and national request`,
+  );
+  const national = await startDelayProxy(hub.federation.nationalUrl, delay);
+  const proxies = new Map<string, DelayProxy>();
+  const gateways: ProxiedGateway[] = [];
+  try {
+    for (const code of hub.provinces)
+      proxies.set(code, await startDelayProxy(hub.federation.provinceUrls[code]!, delay));
+    const provinceProxies = [...proxies.values()];
+    const everyone = await startProxiedGateway({
+      hub,
+      provinces: proxies,
+      national,
+      provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
+      connections: 4,
+      name: 'scatter gateway',
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] }
+        : {}),
+    });
+    gateways.push(everyone);
+    const kinds = fanOuts(ctx);
+
+    // The answers are whole: every province answered, nothing failed (a freshly started gateway
+    // on a busy box may miss the first ones: up to 5 tries).
+    for (const kind of kinds) {
+      let error: string | undefined = 'not sent';
+      let asked = 0;
+      let sent = 0;
+      for (let attempt = 0; attempt < 5 && error; attempt++) {
+        const before = provinceProxies.map((p) => p.forwarded);
+        error = (await everyone.client.send(kind.scatter(attempt))).error;
+        asked = provinceProxies.filter((p, i) => p.forwarded > before[i]!).length;
+        sent = provinceProxies.reduce((total, p, i) => total + p.forwarded - before[i]!, 0);
+      }
+      if (error) throw new Error(`${NAME}: ${kind.label} failed: ${error}`);
+      report.say(
+        `  ${kind.label}: ${asked} of ${provinceProxies.length} provinces asked, ${sent} province requests, answer without errors`,
+      );
+    }
+
+    const n = hub.provinces.length;
+    const sample = [
+      ...new Set([hub.provinces[0]!, hub.provinces[Math.floor(n / 2)]!, hub.provinces[n - 1]!]),
+    ];
+    const perBatch = options.quick ? 5 : 10;
+    const rounds = Math.max(1, Math.ceil(Math.min(options.requests, options.quick ? 10 : 60) / perBatch));
+    const scatterSides = kinds.map(() => new Side());
+    const aloneSides = new Map<string, Side[]>();
+    let sequence = 0;
+    for (const province of sample) {
+      const alone = await startProxiedGateway({
+        hub,
+        provinces: new Map([[province, proxies.get(province)!]]),
+        national,
+        provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
+        connections: 4,
+        name: `gateway over ${province} alone`,
+      });
+      gateways.push(alone);
+      const sides = kinds.map(() => new Side());
+      aloneSides.set(province, sides);
+      for (const [k, kind] of kinds.entries()) {
+        const warm = new Side();
+        await batchOf(everyone, provinceProxies, warm, perBatch, kind.scatter, 1_000_000);
+        await batchOf(alone, provinceProxies, warm, perBatch, (i) => kind.alone(i, province), 1_000_000);
+        for (let round = 0; round < rounds; round++) {
+          const first = sequence;
+          sequence += perBatch;
+          const order = round % 2 === 0 ? [0, 1] : [1, 0];
+          for (const which of order) {
+            if (which === 0)
+              await batchOf(everyone, provinceProxies, scatterSides[k]!, perBatch, kind.scatter, first);
+            else
+              await batchOf(
+                alone,
+                provinceProxies,
+                sides[k]!,
+                perBatch,
+                (i) => kind.alone(i, province),
+                first,
+              );
+          }
+        }
+      }
+      await alone.stop();
+      gateways.pop();
+    }
+
+    report.say(
+      `  one request at a time, alternating batches of ${perBatch}; alone = a gateway over that province only (same proxies, same delay); sampled provinces ${sample.join(', ')}`,
+    );
+    for (const [k, kind] of kinds.entries()) {
+      const all = scatterSides[k]!;
+      const s = all.latency.summary();
+      report.say(`  ${kind.label}`);
+      report.say(
+        `    all ${n} provinces: ${s.count} requests, p50 ${formatMs(s.p50)} ms, p99 ${formatMs(s.p99)} ms, errors ${all.errors}; gateway CPU ${(all.cpuMs / Math.max(1, s.count)).toFixed(1)} ms/request; longest province wait p50 ${formatMs(all.longestWait.summary().p50)} ms`,
+      );
+      for (const [reason, times] of all.errorSamples) report.say(`      error ×${times}: ${reason}`);
+      let slowest = 0;
+      let slowestWait = 0;
+      for (const province of sample) {
+        const side = aloneSides.get(province)![k]!;
+        const a = side.latency.summary();
+        slowest = Math.max(slowest, a.p50);
+        slowestWait = Math.max(slowestWait, side.longestWait.summary().p50);
+        report.say(
+          `    ${province} alone: ${a.count} requests, p50 ${formatMs(a.p50)} ms, p99 ${formatMs(a.p99)} ms, errors ${side.errors}; gateway CPU ${(side.cpuMs / Math.max(1, a.count)).toFixed(1)} ms/request; longest province wait p50 ${formatMs(side.longestWait.summary().p50)} ms`,
+        );
+        for (const [reason, times] of side.errorSamples) report.say(`      error ×${times}: ${reason}`);
+      }
+      const waitExcess = all.longestWait.summary().p50 - slowestWait;
+      report.fact(
+        `  scatter, ${kind.label}: p50 ${formatMs(s.p50)} ms over ${n} provinces vs ${formatMs(slowest)} ms for the slowest province alone = ×${(s.p50 / slowest).toFixed(2)} (target ≤ ×1.5); the provinces' own answers took ${formatMs(waitExcess)} ms longer at p50 when all ${n} ran at once on this box; without that: ×${((s.p50 - waitExcess) / slowest).toFixed(2)}`,
+      );
+    }
+
+    // One slow province: its part times out, the rest is served (a gateway with a 1 s timeout).
+    await everyone.stop();
+    gateways.splice(gateways.indexOf(everyone), 1);
+    const timed = await startProxiedGateway({
+      hub,
+      provinces: proxies,
+      national,
+      provinceTimeoutMs: SCATTER_PROVINCE_TIMEOUT_MS,
+      connections: 4,
+      name: 'scatter gateway (1 s timeout)',
+    });
+    gateways.push(timed);
+    for (const kind of kinds)
+      for (let attempt = 0; attempt < 8; attempt++) {
+        if (!(await timed.client.send(kind.scatter(3_000_000 + attempt))).error) break;
+        // A province the busy box made miss the 1 s: let its breaker probe it again.
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+      }
+    const slow = hub.provinces[Math.min(1, n - 1)]!;
+    proxies.get(slow)!.extraDelayMs = SLOW_PROVINCE_EXTRA_MS;
+    report.say(
+      `  one slow province: ${slow} answers ${SLOW_PROVINCE_EXTRA_MS} ms later (at its proxy); PROVINCE_TIMEOUT_MS=${SCATTER_PROVINCE_TIMEOUT_MS}`,
+    );
+    try {
+      for (const kind of kinds) {
+        const times: number[] = [];
+        const problems: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          const outcome = await timed.client.send(kind.scatter(2_000_000 + i));
+          times.push(performance.now() - started);
+          const problem = slowAnswerProblem(outcome.body as Answer | undefined, slow);
+          if (problem) problems.push(`request ${i + 1}: ${problem}`);
+        }
+        report.fact(
+          `  scatter with ${slow} slow, ${kind.label}: answered in ${times.map((t) => formatMs(t)).join(', ')} ms (3 in a row; the first pays the ${SCATTER_PROVINCE_TIMEOUT_MS} ms timeout, then the breaker skips it), ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : `data served, the only errors PROVINCE_UNAVAILABLE for ${slow}`}`,
+        );
+        // Let the breaker probe again before the next operation, so each one meets the slow province.
+        await new Promise((resolve) => setTimeout(resolve, 2_100));
+      }
+    } finally {
+      proxies.get(slow)!.extraDelayMs = 0;
+    }
+  } finally {
+    await Promise.allSettled(gateways.map((g) => g.stop()));
+    await Promise.allSettled([national, ...proxies.values()].map((p) => p.close()));
+  }
+}
