@@ -62,7 +62,9 @@ describe.skipIf(!servicesExist)(
           OTEL_BSP_SCHEDULE_DELAY: '100',
         },
         provinceEnv: Object.fromEntries(ORIGINS.map((o) => [o.province, { LOG_LEVEL: 'debug' }])),
-        gatewayEnv: { RATE_LIMIT_PER_SECOND: '0' },
+        // Regions from national, not the gateway's own directory (LOCAL_REGIONS): the trace must
+        // cross that hop too, and a trips page asks national nothing else.
+        gatewayEnv: { RATE_LIMIT_PER_SECOND: '0', LOCAL_REGIONS: 'off' },
         onLog: (service, line) => {
           if (service.startsWith('province')) logLines.push(line);
         },

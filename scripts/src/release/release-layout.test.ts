@@ -6,6 +6,7 @@ describe('the release layout of a service', () => {
   it('should list every workspace of the repository, and nothing under node_modules', () => {
     expect(workspaceDirs(REPO_ROOT).sort()).toEqual(
       [
+        'conformance',
         'gateway',
         'schema',
         'scripts',
