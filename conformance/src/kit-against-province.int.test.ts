@@ -3,8 +3,8 @@
  * must conform 100% (every check passes) on PGlite and on Postgres; a `--read-only` run writes
  * nothing and skips exactly the writing checks; a run without a key runs only the unsigned checks.
  */
-import { generateGatewayKeyPair, importGatewaySigningKey } from '@p2p/schema';
-import { startProvince, type ProvinceService } from '@p2p/province';
+import { importGatewaySigningKey } from '@p2p/schema';
+import type { ProvinceService } from '@p2p/province';
 import { createProvinceDatabase, type TestDatabase } from '@p2p/province/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceCheck } from './check.js';
@@ -13,6 +13,7 @@ import { KitRecords } from './kit-records.js';
 import { kitRegions } from './kit-regions.js';
 import { ProvinceLink, kitIdempotencyKey } from './province-link.js';
 import { seededRandom } from './seeded-random.js';
+import { startKitProvince, type KitProvince } from './testing/kit-province.js';
 import { CLEANUP_CHECK_ID, kitCallers, runConformance, type ConformanceReport } from './runner.js';
 
 const PROVINCE = '450000';
@@ -39,37 +40,9 @@ const WRITING = ALL_CHECKS.filter((c) => c.writes).map((c) => c.id);
  */
 const READ_ONLY_KEY_SKIPS = ['subscriptions.scope'];
 
-interface RunningProvince {
-  service: ProvinceService;
-  /** The kit's key, trusted as the gateway's (a disposable instance). */
-  signingKeyPem: string;
-  /** The province's own read-only key (`CONFORMANCE_PUBLIC_KEY`): queries only, for `--read-only` runs. */
-  readOnlyKeyPem: string;
-  close(): Promise<void>;
-}
-
 /** Our province, trusting a fresh kit key pair (as a disposable instance is started for the kit). */
-async function startTrustingProvince(database: TestDatabase): Promise<RunningProvince> {
-  const pair = await generateGatewayKeyPair();
-  const readOnly = await generateGatewayKeyPair();
-  const service = await startProvince({
-    province: PROVINCE,
-    port: 0,
-    databaseUrl: database.databaseUrl,
-    logLevel: process.env.ACCESS_LOG ?? 'silent',
-    gatewayPublicKey: pair.publicKeyPem,
-    conformancePublicKey: readOnly.publicKeyPem,
-  });
-  return {
-    service,
-    signingKeyPem: pair.privateKeyPem,
-    readOnlyKeyPem: readOnly.privateKeyPem,
-    async close() {
-      await service.close();
-      await database.drop();
-    },
-  };
-}
+const startTrustingProvince = (database: TestDatabase): Promise<KitProvince> =>
+  startKitProvince(PROVINCE, database);
 
 /**
  * Rows of every table of the province's database (outbox, idempotency keys, records…), by table,
@@ -132,7 +105,7 @@ const planningCheck: ConformanceCheck = {
 const plannedTrips: string[] = [];
 
 function conformsOn(storage: string, database: () => Promise<TestDatabase>) {
-  let province: RunningProvince;
+  let province: KitProvince;
 
   beforeAll(async () => {
     province = await startTrustingProvince(await database());
