@@ -3,7 +3,7 @@
  * must conform 100% (every check passes) on PGlite and on Postgres; a `--read-only` run writes
  * nothing and skips exactly the writing checks; a run without a key runs only the unsigned checks.
  */
-import { importGatewaySigningKey } from '@p2p/schema';
+import { encodeId, importGatewaySigningKey } from '@p2p/schema';
 import type { ProvinceService } from '@p2p/province';
 import { createProvinceDatabase, type TestDatabase } from '@p2p/province/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,42 @@ function conformsOn(storage: string, database: () => Promise<TestDatabase>) {
       kitCallers(kitRegions(PROVINCE)).provinceOfficer,
     );
     expect(data.trip).toEqual({ id: plannedTrips.at(-1), status: 'CANCELLED' });
+  });
+
+  it(`should count a trip a check cancelled itself as cleaned up, and name one it could not cancel (${storage})`, async () => {
+    const cancelsIt: ConformanceCheck = {
+      id: 'test.cancels-it',
+      title: 'plans a trip and cancels it itself (this test only)',
+      writes: true,
+      async run(kit) {
+        await planningCheck.run(kit);
+        await kit.link.data(
+          'transport',
+          'mutation($t: ID!) { cancelTrip(tripId: $t, reason: "test") { id } }',
+          { t: plannedTrips.at(-1) },
+          kit.callers.provinceOfficer,
+        );
+      },
+    };
+    // A trip the service does not know (NOT_FOUND, not CONFLICT) is not cleaned up.
+    const unknown = encodeId('Trip', PROVINCE);
+    const notesAnUnknownTrip: ConformanceCheck = {
+      id: 'test.notes-an-unknown-trip',
+      title: 'notes a trip id the service never planned (this test only)',
+      writes: true,
+      run: async (kit) => kit.records.planned(unknown),
+    };
+    const report = await runConformance({
+      province: PROVINCE,
+      url: province.service.url,
+      signingKeyPem: province.signingKeyPem,
+      checks: [cancelsIt, notesAnUnknownTrip],
+    });
+    expect(report.results.map((r) => [r.id, r.status, r.message])).toEqual([
+      ['test.cancels-it', 'pass', undefined],
+      ['test.notes-an-unknown-trip', 'pass', undefined],
+      [CLEANUP_CHECK_ID, 'fail', `not cancelled: ${unknown}`],
+    ]);
   });
 
   it(`should write nothing with --read-only and the province's read-only key, and skip exactly the writing checks and subscriptions.scope (${storage})`, async () => {

@@ -19,6 +19,8 @@ const REGISTER = `mutation KitRegister($input: RegisterWorkerInput!, $key: Strin
   registerWorker(input: $input, idempotencyKey: $key) { id homeRegion { code } }
 }`;
 
+const STATUS = `query KitTripStatus($tripId: ID!) { trip(id: $tripId) { status } }`;
+
 const CANCEL = `mutation KitCancel($tripId: ID!, $reason: String!, $key: String) {
   cancelTrip(tripId: $tripId, reason: $reason, idempotencyKey: $key) { id status }
 }`;
@@ -93,9 +95,17 @@ export class KitRecords {
         { tripId, reason: `conformance kit run ${this.runId}`, key: kitIdempotencyKey(this.runId) },
         this.officer,
       );
-      const alreadyOver = answer.errors?.every((e) => e.extensions?.code === 'CONFLICT');
-      if (!answer.data?.cancelTrip && !alreadyOver) left.push(tripId);
+      if (answer.data?.cancelTrip?.status === 'CANCELLED') continue;
+      // CONFLICT: the trip's state allows no cancelling. Done only if it is cancelled already (a
+      // check cancelled it); a trip that left or arrived is one the kit could not take back.
+      const conflict = answer.errors?.length && answer.errors.every((e) => e.extensions?.code === 'CONFLICT');
+      if (!conflict || (await this.statusOf(tripId)) !== 'CANCELLED') left.push(tripId);
     }
     return left;
+  }
+
+  private async statusOf(tripId: string): Promise<unknown> {
+    const answer = await this.link.query('transport', STATUS, { tripId }, this.officer);
+    return answer.data?.trip?.status;
   }
 }
