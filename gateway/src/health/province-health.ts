@@ -1,12 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
-import { SYSTEM_CALLER } from '@p2p/schema';
+import { SYSTEM_CALLER, judgeServedSdl, type ServedContract } from '@p2p/schema';
 import type { ProvinceClient } from '../shard/province-client.js';
 import type { ProvinceRegistry, ProvinceStatus } from '../shard/province-registry.js';
 import { ProvinceFetchError } from '../shard/province-errors.js';
 import type { ShardedSubgraph } from '../shard/sharded-subgraph.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { silentLogger, type Logger } from '@p2p/runtime';
-import { judgeServedContract, type ServedContract } from './served-contract.js';
 import { readConformanceReport } from './conformance-reports.js';
 
 /** Options of {@link ProvinceHealth}. */
@@ -34,7 +33,7 @@ const SERVICE_QUERY = 'query __ProvinceContractCheck__ { _service { sdl } }';
 
 /**
  * Checks, at start and periodically, that each province answers and that the `_service { sdl }`
- * of each of its logical subgraphs keeps the contract (see {@link judgeServedContract}: a province
+ * of each of its logical subgraphs keeps the contract (see {@link judgeServedSdl}, shared with the conformance kit: a province
  * one minor behind is routed to, except for fetches asking what its minor lacks). An incompatible
  * province is not routed to (the router answers PROVINCE_INCOMPATIBLE for its part); a province
  * that does not answer is marked down but still tried, since it may be back before the next check.
@@ -172,7 +171,7 @@ export class ProvinceHealth {
     const key = `${sg.name}\n${sdl}`;
     let verdict = this.verdicts.get(key);
     if (!verdict) {
-      verdict = judgeServedContract(sg, sdl);
+      verdict = judgeServedSdl(sg, sdl);
       if (this.verdicts.size > 100) this.verdicts.clear();
       this.verdicts.set(key, verdict);
     }

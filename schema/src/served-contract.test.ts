@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { subgraphDocument, subgraphSdl } from './contract.js';
 import {
   CONTRACT_VERSION,
   contractVersionTypeDefs,
-  subgraphSdl,
   type ContractRelease,
   type ContractVersion,
-} from '@p2p/schema';
-import { loadShardedSubgraph } from '../shard/sharded-subgraph.js';
-import { judgeServedContract } from './served-contract.js';
+} from './contract-version.js';
+import { judgeServedSdl, type SubgraphContract } from './served-contract.js';
 
-const transport = loadShardedSubgraph('transport');
+/** The transport subgraph's contract as the gateway holds it: the current minor and the previous one. */
+const transport: SubgraphContract = {
+  contract: subgraphDocument('transport'),
+  previous: subgraphDocument('transport', 'previous'),
+};
 const { major, minor } = CONTRACT_VERSION;
 
 /** The `_service { sdl }` a province serves: `sdl` (or a release's) declaring `version` (none: no declaration). */
@@ -24,20 +27,20 @@ function served(version: ContractVersion | null, release: ContractRelease = 'cur
   return (sdlField.resolve!(undefined, {}, undefined, undefined as never) as { sdl: string }).sdl;
 }
 
-describe('judgeServedContract', () => {
+describe('judgeServedSdl', () => {
   it('should accept the current minor, and a province that declares no version when it keeps the contract', () => {
-    expect(judgeServedContract(transport, served(CONTRACT_VERSION))).toEqual({
+    expect(judgeServedSdl(transport, served(CONTRACT_VERSION))).toEqual({
       version: `${major}.${minor}`,
       problems: [],
       lacking: [],
     });
-    expect(judgeServedContract(transport, served(null))).toMatchObject({ version: null, problems: [] });
-    const undeclaredOld = judgeServedContract(transport, served(null, 'previous'));
+    expect(judgeServedSdl(transport, served(null))).toMatchObject({ version: null, problems: [] });
+    const undeclaredOld = judgeServedSdl(transport, served(null, 'previous'));
     expect(undeclaredOld.problems).toContain('Trip.runs is missing');
   });
 
   it('should accept the previous minor, naming what it lacks and keeping its schema for the fetch check', () => {
-    const verdict = judgeServedContract(transport, served({ major, minor: minor - 1 }, 'previous'));
+    const verdict = judgeServedSdl(transport, served({ major, minor: minor - 1 }, 'previous'));
     expect(verdict.problems).toEqual([]);
     expect(verdict.version).toBe(`${major}.${minor - 1}`);
     expect(verdict.lacking).toEqual(
@@ -57,13 +60,13 @@ describe('judgeServedContract', () => {
       'previous',
       base.replace('  vehicleCode: String!\n', ''),
     );
-    expect(judgeServedContract(transport, dropped).problems).toContain('Trip.vehicleCode is missing');
+    expect(judgeServedSdl(transport, dropped).problems).toContain('Trip.vehicleCode is missing');
     const changed = served(
       { major, minor: minor - 1 },
       'previous',
       base.replace('  capacity: Int!\n', '  capacity: Int!\n  runs: [String!]!\n'),
     );
-    expect(judgeServedContract(transport, changed).problems).toContain(
+    expect(judgeServedSdl(transport, changed).problems).toContain(
       'Trip.runs is [String!]!, the contract says [Trip!]!',
     );
   });
@@ -73,32 +76,32 @@ describe('judgeServedContract', () => {
       '  capacity: Int!\n',
       '  capacity: Int!\n  driverName: String\n',
     );
-    expect(
-      judgeServedContract(transport, served({ major, minor: minor + 1 }, 'current', next)).problems,
-    ).toEqual([]);
+    expect(judgeServedSdl(transport, served({ major, minor: minor + 1 }, 'current', next)).problems).toEqual(
+      [],
+    );
     const broken = subgraphSdl('transport').replace('  capacity: Int!\n', '');
     expect(
-      judgeServedContract(transport, served({ major, minor: minor + 1 }, 'current', broken)).problems,
+      judgeServedSdl(transport, served({ major, minor: minor + 1 }, 'current', broken)).problems,
     ).toEqual(['Trip.capacity is missing']);
   });
 
   it('should refuse another major, a minor further away, and an unreadable version', () => {
-    expect(judgeServedContract(transport, served({ major: major + 1, minor: 0 })).problems[0]).toMatch(
+    expect(judgeServedSdl(transport, served({ major: major + 1, minor: 0 })).problems[0]).toMatch(
       /another major/,
     );
-    expect(judgeServedContract(transport, served({ major, minor: minor + 2 })).problems[0]).toMatch(
+    expect(judgeServedSdl(transport, served({ major, minor: minor + 2 })).problems[0]).toMatch(
       /more than one minor ahead/,
     );
     // Without the previous minor's snapshot (a gateway built with no `previous`), no older minor is accepted.
-    const noSnapshot = loadShardedSubgraph('transport', transport.contract, null);
-    expect(
-      judgeServedContract(noSnapshot, served({ major, minor: minor - 1 }, 'previous')).problems[0],
-    ).toMatch(/more than one minor behind/);
+    const noSnapshot: SubgraphContract = { contract: transport.contract };
+    expect(judgeServedSdl(noSnapshot, served({ major, minor: minor - 1 }, 'previous')).problems[0]).toMatch(
+      /more than one minor behind/,
+    );
     const unreadable = `${subgraphSdl('transport')}\ndirective @contract(version: String!) on SCHEMA\nextend schema @contract(version: "latest")`;
-    expect(judgeServedContract(transport, unreadable).problems).toEqual([
+    expect(judgeServedSdl(transport, unreadable).problems).toEqual([
       'its @contract version is not MAJOR.MINOR',
     ]);
-    expect(judgeServedContract(transport, 'type {').problems).toEqual(['served SDL does not parse']);
+    expect(judgeServedSdl(transport, 'type {').problems).toEqual(['served SDL does not parse']);
   });
 });
 
@@ -116,7 +119,7 @@ describe("the @shard rules of a served SDL (the gateway's own start-up check)", 
         '@shard(by: ["origin"], merge: "CONNECTION", orderBy: "expectedArrivalAt")',
       ),
     );
-    expect(judgeServedContract(transport, reordered).problems).toEqual([
+    expect(judgeServedSdl(transport, reordered).problems).toEqual([
       'Query.trips has @shard(by: ["origin"], merge: "CONNECTION", orderBy: "expectedArrivalAt"), the contract says @shard(by: ["origin"], merge: "CONNECTION", orderBy: "departureAt")',
     ]);
   });
@@ -127,11 +130,11 @@ describe("the @shard rules of a served SDL (the gateway's own start-up check)", 
       '@shard(by: ["input.organizer", "input.origin"])',
       '@shard(by: ["input.origin"])',
     );
-    expect(judgeServedContract(transport, served(CONTRACT_VERSION, 'current', rerouted)).problems).toEqual([
+    expect(judgeServedSdl(transport, served(CONTRACT_VERSION, 'current', rerouted)).problems).toEqual([
       'Mutation.planTrip has @shard(by: ["input.origin"], merge: "FIRST"), the contract says @shard(by: ["input.organizer","input.origin"], merge: "FIRST")',
     ]);
     const dropped = contract.replace(` ${TRIPS_RULE}`, '');
-    expect(judgeServedContract(transport, served(CONTRACT_VERSION, 'current', dropped)).problems).toEqual([
+    expect(judgeServedSdl(transport, served(CONTRACT_VERSION, 'current', dropped)).problems).toEqual([
       'Query.trips has no @shard, the contract says @shard(by: ["origin"], merge: "CONNECTION", orderBy: "departureAt")',
     ]);
   });
@@ -144,7 +147,7 @@ describe("the @shard rules of a served SDL (the gateway's own start-up check)", 
     expect(bare).not.toContain('@shard');
     const sdl = served(CONTRACT_VERSION, 'current', bare);
     expect(sdl).not.toContain('@shard');
-    expect(judgeServedContract(transport, sdl)).toEqual({
+    expect(judgeServedSdl(transport, sdl)).toEqual({
       version: `${major}.${minor}`,
       problems: [],
       lacking: [],
