@@ -87,13 +87,7 @@ export class ProvinceLink {
     };
     const assertion = this.assertionFor(caller, signing, body);
     if (assertion) headers[CALLER_HEADER] = assertion;
-    const exchange: Exchange = {
-      subgraph,
-      query,
-      variables,
-      caller: assertion ? describeCaller(caller) : 'unsigned',
-      answer: undefined,
-    };
+    const exchange = exchangeOf(subgraph, query, variables, caller, assertion);
     let res: Response;
     try {
       res = await fetch(`${this.url}/${subgraph}/graphql`, {
@@ -152,13 +146,7 @@ export class ProvinceLink {
     { take = Number.POSITIVE_INFINITY, quietMs = 1_500, signing = 'signed' as Signing } = {},
   ): Promise<{ events: AnswerData[]; errors: unknown[]; exchange: Exchange }> {
     const assertion = this.assertionFor(caller, signing, undefined);
-    const exchange: Exchange = {
-      subgraph,
-      query,
-      variables,
-      caller: assertion ? describeCaller(caller) : 'unsigned',
-      answer: undefined,
-    };
+    const exchange = exchangeOf(subgraph, query, variables, caller, assertion);
     const events: AnswerData[] = [];
     const errors: unknown[] = [];
     const headers = assertion ? { [CALLER_HEADER]: assertion } : {};
@@ -243,6 +231,23 @@ function subscriptionErrors(err: unknown): unknown[] {
   if (typeof close?.code === 'number')
     return [{ message: `closed ${close.code} ${String(close.reason ?? '')}`.trim(), code: close.code }];
   return [err];
+}
+
+/** The record of a request about to be sent (its answer filled in when it comes). */
+function exchangeOf(
+  subgraph: string,
+  query: string,
+  variables: Record<string, unknown>,
+  caller: Caller | undefined,
+  assertion: string | undefined,
+): Exchange {
+  return {
+    subgraph,
+    query,
+    variables,
+    caller: assertion ? describeCaller(caller) : 'unsigned',
+    answer: undefined,
+  };
 }
 
 /** A fresh idempotency key carrying the kit's tag, so the province's records say who wrote them. */

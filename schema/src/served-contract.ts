@@ -119,6 +119,7 @@ export function shardRuleDifferences(contract: DocumentNode, served: DocumentNod
   if (!printed) return [];
   const want = readShardRules(contract);
   const elements = presentElements(served);
+  const contractElements = presentElements(contract);
   const problems: string[] = [];
   for (const part of ['rootFields', 'entities', 'fields'] as const) {
     for (const [name, rule] of want[part]) {
@@ -128,7 +129,7 @@ export function shardRuleDifferences(contract: DocumentNode, served: DocumentNod
         problems.push(`${name} has ${describeRule(got)}, the contract says ${describeRule(rule)}`);
     }
     for (const [name, rule] of have[part])
-      if (!want[part].has(name) && elements.has(name) && contractHas(contract, name))
+      if (!want[part].has(name) && elements.has(name) && contractElements.has(name))
         problems.push(`${name} has ${describeRule(rule)}, the contract says no @shard`);
   }
   return problems;
@@ -144,8 +145,4 @@ function presentElements(doc: DocumentNode): Set<string> {
       for (const f of def.fields) names.add(`${def.name.value}.${f.name.value}`);
   }
   return names;
-}
-
-function contractHas(contract: DocumentNode, name: string): boolean {
-  return presentElements(contract).has(name);
 }

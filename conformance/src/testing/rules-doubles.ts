@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CALLER_HEADER, generateGatewayKeyPair } from '@p2p/schema';
-import { startProvince, type ProvinceService } from '@p2p/province';
-import { createProvinceDatabase } from '@p2p/province/testing';
+import type { ProvinceService } from '@p2p/province';
+import { startTestProvince } from '@p2p/province/testing';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 
 /** A broken province a test points the kit at. */
@@ -19,28 +19,14 @@ export interface RulesDouble {
 }
 
 /**
- * A province that applies no access rules: ours started without the gateway's key, in its
- * development mode that serves every request unrestricted whatever assertion it carries (it shows
+ * A province that applies no access rules: ours started as its own tests start it (`startTestProvince`:
+ * no gateway key, every request served unrestricted whatever assertion it carries) (it shows
  * everyone everything, lets anyone write, lets any officer subscribe).
  */
 export async function startUnguardedProvince(province: string): Promise<RulesDouble> {
-  const database = await createProvinceDatabase();
-  const service = await startProvince({
-    province,
-    port: 0,
-    databaseUrl: database.databaseUrl,
-    logLevel: 'silent',
-    requireGatewaySignature: false,
-  });
+  const unguarded = await startTestProvince(province);
   const { privateKeyPem } = await generateGatewayKeyPair();
-  return {
-    url: service.url,
-    signingKeyPem: privateKeyPem,
-    async close() {
-      await service.close();
-      await database.drop();
-    },
-  };
+  return { url: unguarded.service.url, signingKeyPem: privateKeyPem, close: () => unguarded.close() };
 }
 
 /** How {@link startTwistingProxy} breaks the province behind it. */

@@ -160,16 +160,18 @@ export function subscribeResolver(
     // client holds for it stays in the cursors it is given, so once the province is routed to again
     // a client resuming from its last cursor gets its events from there, none missed or repeated.
     const refused = provinces.filter((province) => deps.feeds.refusal(province));
-    if (refused.length && refused.length === provinces.length)
+    if (refused.length && refused.length === provinces.length) {
+      const reason = deps.feeds.refusal(refused[0]!);
       throw hubError(
         'PROVINCE_INCOMPATIBLE',
         `${topic.name}: province ${refused[0]} is not routed to (${
-          deps.feeds.refusal(refused[0]!) === 'conformance'
+          reason === 'conformance'
             ? 'it has no passing conformance kit report'
             : 'it does not keep the contract'
         }); see /health`,
-        { province: refused[0], reason: deps.feeds.refusal(refused[0]!) },
+        { province: refused[0], reason },
       );
+    }
     // A position of a province this subscription does not follow is not part of its cursor.
     const cursor =
       args.after == null
