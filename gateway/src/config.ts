@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { developmentMode, integerSetting } from '@p2p/runtime';
+import type { ConsoleSiteOptions } from './http/console-site.js';
 import type { GatewayOptions } from './index.js';
 import { authOptionsFromEnv } from './auth/auth-options.js';
 import { limitsFromEnv } from './limits/limit-options.js';
@@ -116,6 +117,34 @@ function localRegionsSetting(value: string | undefined): false | undefined {
 }
 
 /**
+ * The console's settings: `CONSOLE_DIR` (its build), `CONSOLE_OIDC_ISSUER` + `CONSOLE_OIDC_CLIENT_ID`
+ * (+ `CONSOLE_OIDC_SCOPE`, `CONSOLE_OIDC_RESOURCE`) for the identity provider's login, and
+ * `CONSOLE_DEV_ROLES_FILE` (development mode's role picker).
+ * @throws Error when only one of the issuer and the client id is set
+ */
+function consoleSettings(env: NodeJS.ProcessEnv): ConsoleSiteOptions {
+  const issuer = env.CONSOLE_OIDC_ISSUER?.trim();
+  const clientId = env.CONSOLE_OIDC_CLIENT_ID?.trim();
+  if (Boolean(issuer) !== Boolean(clientId))
+    throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_OIDC_CLIENT_ID go together: set both or neither');
+  return Object.fromEntries(
+    Object.entries({
+      appDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,
+      oidc:
+        issuer && clientId
+          ? {
+              issuer,
+              clientId,
+              ...(env.CONSOLE_OIDC_SCOPE ? { scope: env.CONSOLE_OIDC_SCOPE } : {}),
+              ...(env.CONSOLE_OIDC_RESOURCE ? { resource: env.CONSOLE_OIDC_RESOURCE } : {}),
+            }
+          : undefined,
+      developmentRolesFile: env.CONSOLE_DEV_ROLES_FILE ? resolve(env.CONSOLE_DEV_ROLES_FILE) : undefined,
+    }).filter(([, v]) => v !== undefined),
+  ) as ConsoleSiteOptions;
+}
+
+/**
  * Gateway options from the environment: `GATEWAY_CONFIG` (a JSON {@link GatewayConfigFile}) first,
  * then `PORT` (default 4000), `HOST`, `PROVINCES`, `NATIONAL_URL`, `PROVINCE_TIMEOUT_MS`,
  * `HEALTH_CHECK_INTERVAL_MS`, `PROVINCE_RETRY_AFTER_MS`, `CONFORMANCE_REPORT_DIR` (the provinces' last
@@ -179,6 +208,7 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
     relay: relaySettings(env),
     localRegions: localRegionsSetting(env.LOCAL_REGIONS),
     trustedDocuments: nonEmpty(trustedDocumentsFromEnv(env)),
+    console: nonEmpty(consoleSettings(env)),
     subscriptions: nonEmpty(
       Object.fromEntries(
         Object.entries({

@@ -21,6 +21,8 @@ import { ProvinceHealth } from './health/province-health.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
 import { adminRoutes, gatewayRoutes } from './http/routes.js';
+import type { ConsoleSiteOptions } from './http/console-site.js';
+import { developmentConsoleRoles } from './http/console-development-roles.js';
 import {
   apolloExecutor,
   attachSubscriptions,
@@ -119,6 +121,11 @@ export interface GatewayOptions {
    * queries) or off. @default apq in development mode, safelist otherwise, with the built manifest
    */
   trustedDocuments?: TrustedDocumentsSettings;
+  /**
+   * The console at `/console/` (http/console-site.ts): where its build is, how people sign in.
+   * @default the installed `@p2p/console` build; development mode: the development role picker
+   */
+  console?: ConsoleSiteOptions;
 }
 
 /** A running gateway. */
@@ -271,7 +278,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ? startRelay({ registry, assertions, metrics, logger, relay: options.relay || {} })
       : undefined;
   const routes = { registry, metrics, logger, plainSubgraphs: () => plain, ...(relay ? { relay } : {}) };
-  httpServer.on('request', gatewayRoutes({ ...routes, graphql, adminToken: options.adminToken }));
+  const consoleSite = {
+    ...(development && !options.console?.oidc
+      ? {
+          developmentRoles: () =>
+            developmentConsoleRoles(auth.jwtSecret, options.console?.developmentRolesFile),
+        }
+      : {}),
+    ...options.console,
+    development,
+    trustedDocuments: trusted.mode,
+  };
+  httpServer.on(
+    'request',
+    gatewayRoutes({ ...routes, graphql, adminToken: options.adminToken, console: consoleSite }),
+  );
   const url = await listen(httpServer, { port: options.port ?? 4000, host: options.host, path: '/graphql' });
   const adminServer = options.adminPort === undefined ? undefined : createServer(adminRoutes(routes));
   const adminUrl = adminServer
@@ -320,4 +341,5 @@ export {
   type PersistedQueryManifest,
 } from './trusted-documents/manifest.js';
 export type { TrustedDocumentsMode } from './trusted-documents/trusted-documents.js';
+export type { ConsoleDevelopmentRole, ConsoleOidcSettings, ConsoleSiteOptions } from './http/console-site.js';
 export type { TrustedDocumentsSettings } from './trusted-documents/trusted-options.js';

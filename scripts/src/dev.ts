@@ -4,13 +4,17 @@
  * http://localhost:4000/graphql, seeds the 2020 demo through the gateway, prints the URLs, and
  * stops everything on Ctrl-C. Options: see DEV_USAGE (`npm start -- --help`).
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureConsoleBuilt } from '@p2p/console';
 import { findRegion } from '@p2p/schema';
 import pg from 'pg';
 import { provincePoolSize } from './connection-budget.js';
 import { startFederation, type RunningFederation } from './harness/federation.js';
 import { killAllServices, type OutputStream } from './harness/service-process.js';
 import { seedDemo, type DemoIds } from './demo/seed.js';
-import { demoTokenLines } from './token.js';
+import { consoleRoles, demoTokenLines } from './token.js';
 import { startLiveTrips, type LiveTrips } from './demo/live.js';
 import { DEV_USAGE, devProvincePort, parseDevOptions, type DevOptions } from './dev-options.js';
 
@@ -38,7 +42,8 @@ function banner(federation: RunningFederation, options: DevOptions): string {
   const lines = [
     '',
     `  gateway       ${local(federation.gatewayUrl)}`,
-    `  landing page  ${local(new URL('/', federation.gatewayUrl).toString())}`,
+    `  console       ${local(new URL('/console/', federation.gatewayUrl).toString())}`,
+    `  GraphQL IDE   ${local(new URL('/graphiql', federation.gatewayUrl).toString())}`,
     `  admin         ${local(new URL('/metrics', federation.gatewayUrl).toString())}, /health/details  (Authorization: Bearer ${federation.adminToken})`,
     `  national      ${local(federation.nationalUrl)}`,
     ...Object.entries(federation.provinceUrls).map(
@@ -93,6 +98,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The console's development sign-in offers the demo's roles; once seeded, the enterprise too.
+  const consoleRolesFile = join(tmpdir(), `p2p-console-roles-${process.pid}.json`);
   let federation: RunningFederation | undefined;
   let live: LiveTrips | undefined;
   let seeded: DemoIds | undefined;
@@ -107,12 +114,14 @@ async function main(): Promise<void> {
     console.error(`\n${signal}: stopping the hub…`);
     await live?.stop();
     await federation?.close();
+    rmSync(consoleRolesFile, { force: true });
     console.error('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  await ensureConsoleBuilt({ log: (line) => console.error(line) });
   console.error(`starting national, ${options.provinces.length} provinces and the gateway…`);
   const poolSize = options.databaseUrl ? await sharedServerPoolSize(options) : undefined;
   federation = await startFederation({
@@ -138,6 +147,7 @@ async function main(): Promise<void> {
       // Every province's pool fits the shared server (connection-budget.ts).
       ...(poolSize ? { DATABASE_POOL_SIZE: String(poolSize) } : {}),
     },
+    gatewayEnv: { CONSOLE_DEV_ROLES_FILE: consoleRolesFile },
     // Development mode (P2P_DEV=1): the public development keys are accepted; never in production.
     development: true,
   });
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  writeFileSync(consoleRolesFile, JSON.stringify(consoleRoles(seeded?.enterprises)));
   console.log(banner(federation, options));
   console.log(`${(await demoTokenLines(federation.tokenFor, seeded?.enterprises)).join('\n')}\n`);
 }

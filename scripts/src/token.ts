@@ -119,6 +119,25 @@ export const DEMO_ROLES: readonly DemoRole[] = [
 ];
 
 /**
+ * The console's development sign-in roles (the gateway's `CONSOLE_DEV_ROLES_FILE`): the demo's
+ * roles, the enterprise's with its id from seeding (left out when it was not seeded).
+ */
+export function consoleRoles(enterprises: Readonly<Record<string, string>> = {}) {
+  return DEMO_ROLES.flatMap((demo) => {
+    const enterpriseId = demo.enterpriseKey ? enterprises[demo.enterpriseKey] : undefined;
+    if (demo.enterpriseKey && !enterpriseId) return [];
+    return [
+      {
+        label: demo.label,
+        role: demo.role,
+        ...(demo.region ? { region: demo.region } : {}),
+        ...(enterpriseId ? { enterpriseId } : {}),
+      },
+    ];
+  });
+}
+
+/**
  * The token block `npm start` prints: each demo role and its token, with how to use it in the
  * landing page. The enterprise's line needs its id from seeding (`enterprises` by demo key).
  */

@@ -59,9 +59,11 @@ describe('HTTP surface', () => {
     expect(text).toContain('p2p_gateway_province_up{province="450000"} 1');
   });
 
-  it('should serve the GraphiQL landing page at / and to browsers at /graphql, with no external URL', async () => {
+  it('should serve the GraphiQL landing page at /graphiql and to browsers at /graphql, with no external URL', async () => {
+    const root = await fetch(`${base}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/console/']);
     for (const [url, headers] of [
-      [`${base}/`, {}],
+      [`${base}/graphiql`, {}],
       [`${base}/graphql`, { accept: 'text/html,application/xhtml+xml' }],
     ] as const) {
       const res = await fetch(url, { headers });

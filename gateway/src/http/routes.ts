@@ -14,6 +14,8 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { healthDetails, publicHealth } from '../health/health-document.js';
 import { ADMIN_PATHS, adminRefusal, RELAY_BACKLOG_PATH } from './admin-access.js';
 import { sendLandingPage, serveIdeAsset } from './landing-page.js';
+import { serveConsole, type ConsoleSiteOptions } from './console-site.js';
+import type { TrustedDocumentsMode } from '../trusted-documents/trusted-documents.js';
 import type { GatewayRelay } from '../relay/gateway-relay.js';
 
 /** What the gateway's admin paths serve. */
@@ -33,6 +35,8 @@ export interface GatewayRoutesOptions extends AdminRoutesOptions {
   graphql: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Bearer token admitting `/health/details` and `/metrics` on this port; absent: refused here. */
   adminToken?: string;
+  /** The console at `/console/` (http/console-site.ts). */
+  console: ConsoleSiteOptions & { development: boolean; trustedDocuments: TrustedDocumentsMode };
 }
 
 const wantsHtml = (req: IncomingMessage) => (req.headers.accept ?? '').includes('text/html');
@@ -75,11 +79,12 @@ function guarded(
   };
 }
 
-const PUBLIC_PATHS = ['/graphql', '/health', '/'];
+const PUBLIC_PATHS = ['/graphql', '/health', '/console/', '/graphiql', '/'];
 
 /**
  * The gateway's public HTTP surface on one `node:http` server: `/graphql` (POST and GET; a
- * browser's GET gets the IDE), `/` (the IDE), `/ide/*` (its files from node_modules), `/health`
+ * browser's GET gets the IDE), `/` (redirected to the console), `/console/*` (the console and its
+ * `config.json`), `/graphiql` (the IDE), `/ide/*` (its files from node_modules), `/health`
  * (up/down only), and the admin paths `/health/details` and `/metrics` only with the admin token.
  * WebSocket upgrades are left to the server's `upgrade` listeners.
  */
@@ -98,7 +103,13 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
       );
     }
     if (method !== 'GET' && method !== 'HEAD') return sendError(res, methodNotAllowed(method, ['GET']));
-    if (path === '/') return sendLandingPage(res);
+    if (path === '/') {
+      res.writeHead(302, { location: '/console/' });
+      res.end();
+      return;
+    }
+    if (path === '/graphiql') return sendLandingPage(res);
+    if (await serveConsole(path, res, options.console)) return;
     if (path.startsWith('/ide/') && serveIdeAsset(path.slice('/ide/'.length), res)) return;
     if (path === '/health') return sendJson(res, 200, publicHealth(options.registry, options.relay));
     if (ADMIN_PATHS.includes(path)) {

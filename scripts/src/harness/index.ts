@@ -31,3 +31,15 @@ export { federationTokens, type FederationTokens } from './federation-auth.js';
 export { waitForRelay, type WaitForRelayOptions } from './relay-wait.js';
 export { BUILT_RELEASE_GUARD_ARGS, BUILT_RELEASE_GUARD_REFUSAL } from './built-release-guard.js';
 export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.js';
+export {
+  chromiumAvailable,
+  consoleContext,
+  launchChromium,
+  saveScreenshot,
+  seriousAxeViolations,
+  signInAs,
+  CHROMIUM_PATH,
+  SCREENSHOT_DIR,
+  VIEWPORT,
+  type AxeViolation,
+} from './browser.js';

@@ -8,6 +8,7 @@ describe('the release layout of a service', () => {
       [
         'conformance',
         'gateway',
+        'gateway/console',
         'schema',
         'scripts',
         'subgraphs/national',

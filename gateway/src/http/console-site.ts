@@ -1,0 +1,158 @@
+/**
+ * The console at `/console/`: the files of `@p2p/console`'s build (no CDN: every asset comes from
+ * the project's own packages), any path without a file extension answered with its `index.html`
+ * (the console routes in the browser), and `/console/config.json`, which tells the console how
+ * people sign in here and whether operations must go by their registered id.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { hubError } from '@p2p/schema';
+import { sendError, sendJson } from '@p2p/runtime';
+import type { TrustedDocumentsMode } from '../trusted-documents/trusted-documents.js';
+
+/** A role of the development sign-in: a development token the gateway signed for it. */
+export interface ConsoleDevelopmentRole {
+  label: string;
+  role: string;
+  region?: string;
+  enterpriseId?: string;
+  token: string;
+}
+
+/** The identity provider the console signs people in with (authorization code + PKCE). */
+export interface ConsoleOidcSettings {
+  /** The issuer whose tokens the gateway verifies (`AUTH_ISSUER`, keys from `AUTH_JWKS_URL`). */
+  issuer: string;
+  /** The console's client id at the provider (`CONSOLE_OIDC_CLIENT_ID`). */
+  clientId: string;
+  /** @default 'openid' */
+  scope?: string;
+  /** Resource indicator for the access token, when the provider needs one (`CONSOLE_OIDC_RESOURCE`). */
+  resource?: string;
+}
+
+/** Options of the console site (`GatewayOptions.console`). */
+export interface ConsoleSiteOptions {
+  /**
+   * The built console (`dist/app` of `@p2p/console`). @default that directory when the package is
+   * installed beside the gateway; none: `/console/` answers 503 saying how to build it
+   */
+  appDir?: string;
+  /** Production sign-in. */
+  oidc?: ConsoleOidcSettings;
+  /** Development sign-in (development mode only): the roles the picker offers. */
+  developmentRoles?: () => Promise<ConsoleDevelopmentRole[]>;
+  /**
+   * Development mode: a JSON file listing the picker's roles (`CONSOLE_DEV_ROLES_FILE`), re-read at
+   * every request. @default the demo's roles (http/console-development-roles.ts)
+   */
+  developmentRolesFile?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** The built console of the installed `@p2p/console`, if any. */
+export function installedConsoleDir(): string | undefined {
+  try {
+    const packageJson = createRequire(import.meta.url).resolve('@p2p/console/package.json');
+    return join(dirname(packageJson), 'dist', 'app');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Security headers of every console response: only the gateway's own origin (and the identity provider). */
+function securityHeaders(oidc: ConsoleOidcSettings | undefined): Record<string, string> {
+  const provider = oidc ? ` ${new URL(oidc.issuer).origin}` : '';
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      `connect-src 'self' ws: wss:${provider}`,
+      `frame-src 'self'${provider}`,
+      "img-src 'self' data: blob:",
+      // ECharts sets style attributes on the elements it draws.
+      "style-src 'self' 'unsafe-inline'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
+/** Serves the console: true when `path` is the console's (under `/console`). */
+export async function serveConsole(
+  path: string,
+  res: ServerResponse,
+  options: ConsoleSiteOptions & { development: boolean; trustedDocuments: TrustedDocumentsMode },
+): Promise<boolean> {
+  if (path !== '/console' && !path.startsWith('/console/')) return false;
+  const headers = securityHeaders(options.oidc);
+  if (path === '/console/config.json') {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader('cache-control', 'no-store');
+    sendJson(res, 200, await consoleConfig(options));
+    return true;
+  }
+  const appDir = options.appDir ?? installedConsoleDir();
+  if (!appDir || !existsSync(join(appDir, 'index.html'))) {
+    sendError(
+      res,
+      hubError(
+        'NOT_FOUND',
+        'the console is not built here: run `npm run build` (or `npm start`, which builds it)',
+        {
+          http: { status: 503 },
+        },
+      ),
+    );
+    return true;
+  }
+  const relative = path === '/console' ? '' : path.slice('/console/'.length);
+  const file = normalize(join(appDir, decodeURIComponent(relative)));
+  const insideApp = file === appDir || file.startsWith(appDir.endsWith(sep) ? appDir : appDir + sep);
+  const isFile = insideApp && existsSync(file) && statSync(file).isFile();
+  if (!isFile && extname(relative)) {
+    sendError(res, hubError('NOT_FOUND', `no such console file: ${path}`, { http: { status: 404 } }));
+    return true;
+  }
+  const served = isFile ? file : join(appDir, 'index.html');
+  res.writeHead(200, {
+    ...headers,
+    'content-type': TYPES[extname(served)] ?? 'application/octet-stream',
+    // Hashed bundles never change; the page itself is always asked for again.
+    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  createReadStream(served).pipe(res);
+  return true;
+}
+
+async function consoleConfig(
+  options: ConsoleSiteOptions & { development: boolean; trustedDocuments: TrustedDocumentsMode },
+) {
+  const trustedDocuments = options.trustedDocuments;
+  if (options.oidc)
+    return {
+      signIn: 'oidc',
+      issuer: options.oidc.issuer,
+      clientId: options.oidc.clientId,
+      scope: options.oidc.scope ?? 'openid',
+      ...(options.oidc.resource ? { resource: options.oidc.resource } : {}),
+      trustedDocuments,
+    };
+  if (options.development && options.developmentRoles)
+    return { signIn: 'development', roles: await options.developmentRoles(), trustedDocuments };
+  return { signIn: 'none', trustedDocuments };
+}
