@@ -21,6 +21,7 @@ const ENTERPRISE_REGION = '110105';
 const WORKER = { name: '李志强', home: '411602', birth: '19900315', seq: 77 };
 const WORKER_PHONE = '13900007701';
 const VEHICLE = '豫P·E7701';
+const JOB_TITLE = '电子装配工';
 
 /** `YYYY-MM-DD HH:mm` in Beijing time, as the screen shows an instant. */
 const beijing = (iso: string) =>
@@ -78,12 +79,38 @@ describeInBrowser('console: the enterprise screen', () => {
     await page.getByRole('heading', { name: '北京朝阳测试电子厂' }).waitFor();
     await expect.poll(() => page.getByTestId('live-state').textContent()).toContain('实时更新');
 
-    // file from the page
+    // a job post from the page, as the API answers it
+    await page.getByText('发布招聘岗位').click();
+    await page.getByLabel('岗位名称').fill(JOB_TITLE);
+    await page.getByLabel('招聘人数').fill('30');
+    await page.getByLabel('招聘来源地（行政区划代码）').fill('410000');
+    await page.getByRole('button', { name: '发布岗位' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `已发布岗位：${JOB_TITLE}` })
+      .waitFor();
+    const jobs = `query { jobs(region: "110000") { edges { node { id title openings filled enterprise { id } region { code } } } } }`;
+    const [job] = (await q(jobs, {}, enterpriseAuth)).jobs.edges.map((e: any) => e.node);
+    expect(job).toMatchObject({
+      title: JOB_TITLE,
+      openings: 30,
+      filled: 0,
+      enterprise: { id: enterpriseId },
+      region: { code: ENTERPRISE_REGION },
+    });
+    const postRow = page.getByTestId('job-posts').getByRole('row', { name: new RegExp(JOB_TITLE) });
+    await expect.poll(() => postRow.textContent()).toContain('30');
+    await page.getByText('发布招聘岗位').click(); // folded again
+
+    // file from the page, for that post
     await page.getByLabel('姓名').fill(WORKER.name);
     await page.getByLabel('居民身份证号').fill(demoIdNumber(WORKER));
     await page.getByLabel('手机号码').fill(WORKER_PHONE);
     await page.getByLabel('户籍地（行政区划代码）').fill(WORKER.home);
+    const { region } = await q(`query { region(code: "${WORKER.home}") { fullName } }`, {}, enterpriseAuth);
+    await page.getByText(region.fullName).waitFor(); // the code typed, named
     await page.getByLabel('计划返岗日期').fill('2020-02-25');
+    await page.getByRole('combobox', { name: /^招聘岗位/ }).selectOption({ label: JOB_TITLE });
     await page.getByRole('button', { name: '提交申请' }).click();
     await page
       .getByRole('status')
@@ -155,10 +182,18 @@ describeInBrowser('console: the enterprise screen', () => {
     await expect.poll(() => page.getByTestId('filled').textContent()).toBe('1');
     expect(await page.getByTestId('fill-rate').textContent()).toBe('1%');
     expect(await row.getByRole('button').count()).toBe(0);
+    // he counts in the post he was recruited through
+    expect((await q(jobs, {}, enterpriseAuth)).jobs.edges[0].node.filled).toBe(1);
+    await expect.poll(() => postRow.textContent()).toContain('3%');
     expect(await screen.getByRole('alert').count()).toBe(0);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await saveScreenshot(page, 'enterprise');
+    // the English switch
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Return requests' }).waitFor();
+    expect(await row.textContent()).toContain('On post');
     await context.close();
   }, 60_000);
 });

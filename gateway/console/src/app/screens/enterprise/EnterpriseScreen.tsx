@@ -38,7 +38,10 @@ function EnterpriseDesk({ enterpriseId, region }: { enterpriseId: string; region
     query: EnterpriseProfileDocument,
     variables: { id: enterpriseId },
   });
-  const [posts] = useQuery({ query: EnterpriseJobPostsDocument, variables: { region: provinceOf(region) } });
+  const [posts, reexecutePosts] = useQuery({
+    query: EnterpriseJobPostsDocument,
+    variables: { region: provinceOf(region) },
+  });
   const requests = useEnterpriseReturnRequests(enterpriseId, region);
   const refreshProfile = useCallback(
     () => reexecuteProfile({ requestPolicy: 'network-only' }),
@@ -48,8 +51,10 @@ function EnterpriseDesk({ enterpriseId, region }: { enterpriseId: string; region
   // a worker on post fills an opening: read the enterprise's figures again
   const lastEvent = requests.lastEvent;
   useEffect(() => {
-    if (lastEvent?.status === 'ON_POST') refreshProfile();
-  }, [lastEvent, refreshProfile]);
+    if (lastEvent?.status !== 'ON_POST') return;
+    refreshProfile();
+    if (lastEvent.returnRequest.job) reexecutePosts({ requestPolicy: 'network-only' });
+  }, [lastEvent, refreshProfile, reexecutePosts]);
 
   const enterprise = profile.data?.enterprise ?? null;
   const ownPosts = useMemo(
@@ -77,6 +82,7 @@ function EnterpriseDesk({ enterpriseId, region }: { enterpriseId: string; region
           postsError={posts.error}
           postsMayBeMore={!!posts.data?.jobs.pageInfo.hasNextPage}
           onReported={refreshProfile}
+          onPosted={() => reexecutePosts({ requestPolicy: 'network-only' })}
         />
         <FileRequestForm
           enterpriseId={enterpriseId}
@@ -89,6 +95,7 @@ function EnterpriseDesk({ enterpriseId, region }: { enterpriseId: string; region
         onConfirmed={(row) => {
           requests.add([row]);
           refreshProfile();
+          if (row.job) reexecutePosts({ requestPolicy: 'network-only' });
         }}
       />
     </section>

@@ -6,6 +6,7 @@ import { ErrorAlert } from './ErrorAlert';
 import { newIdempotencyKey } from './idempotency-key';
 import type { JobPost } from './LaborDemand';
 import { ENTERPRISE_MESSAGES } from './messages';
+import { RegionCodeInput } from './RegionCodeInput';
 import type { RequestRow } from './use-return-requests';
 
 interface FileRequestFormProps {
@@ -97,26 +98,12 @@ export function FileRequestForm({ enterpriseId, posts, onFiled }: FileRequestFor
             {...field('phone')}
           />
         </label>
-        <label>
-          {t('homeRegion')}
-          <input
-            required
-            pattern="\d{6}"
-            inputMode="numeric"
-            title={t('regionHint')}
-            {...field('homeRegion')}
-          />
-        </label>
-        <label>
-          {t('departureRegion')}
-          <input
-            pattern="\d{6}"
-            inputMode="numeric"
-            title={t('regionHint')}
-            placeholder={t('departureSameAsHome')}
-            {...field('departureRegion')}
-          />
-        </label>
+        <RegionCodeInput label={t('homeRegion')} required {...field('homeRegion')} />
+        <RegionCodeInput
+          label={t('departureRegion')}
+          placeholder={t('departureSameAsHome')}
+          {...field('departureRegion')}
+        />
         <label>
           {t('plannedReturnDate')}
           <input required type="date" {...field('plannedReturnDate')} />

@@ -10,6 +10,7 @@ import { fillRate } from './beijing-time';
 import { ErrorAlert } from './ErrorAlert';
 import { newIdempotencyKey } from './idempotency-key';
 import { ENTERPRISE_MESSAGES } from './messages';
+import { PostJobForm } from './PostJobForm';
 
 /** A job post of the enterprise. */
 export type JobPost = EnterpriseJobPostsQuery['jobs']['edges'][number]['node'];
@@ -23,6 +24,8 @@ interface LaborDemandProps {
   postsMayBeMore: boolean;
   /** Called after the hub recorded a new report. */
   onReported(): void;
+  /** Called after a job was posted. */
+  onPosted(): void;
 }
 
 /** The enterprise's labour demand (openings, filled, fill rate), its report form and its job posts. */
@@ -33,6 +36,7 @@ export function LaborDemand({
   postsError,
   postsMayBeMore,
   onReported,
+  onPosted,
 }: LaborDemandProps) {
   const t = useT(ENTERPRISE_MESSAGES);
   const [openings, setOpenings] = useState('');
@@ -108,7 +112,7 @@ export function LaborDemand({
       {posts.length === 0 ? (
         <p className="enterprise-muted">{t('noPosts')}</p>
       ) : (
-        <table className="enterprise-table">
+        <table className="enterprise-table" data-testid="job-posts">
           <caption className="enterprise-sr-only">{t('postsTitle')}</caption>
           <thead>
             <tr>
@@ -123,7 +127,7 @@ export function LaborDemand({
             {posts.map((p) => (
               <tr key={p.id}>
                 <th scope="row">{p.title}</th>
-                <td>{p.region.name}</td>
+                <td className="enterprise-text">{p.region.name}</td>
                 <td>{p.openings}</td>
                 <td>{p.filled}</td>
                 <td>{fillRate(p.filled, p.openings)}</td>
@@ -133,6 +137,13 @@ export function LaborDemand({
         </table>
       )}
       {postsMayBeMore ? <p className="enterprise-muted">{t('postsMayBeMore')}</p> : null}
+      {enterprise ? (
+        <PostJobForm
+          enterpriseId={enterpriseId}
+          enterpriseRegion={enterprise.region.code}
+          onPosted={onPosted}
+        />
+      ) : null}
     </section>
   );
 }

@@ -66,6 +66,17 @@ export const ENTERPRISE_MESSAGES: Messages<
   | 'updatedAt'
   | 'actions'
   | 'unknown'
+  | 'unknownRegion'
+  | 'postJobTitle'
+  | 'jobTitle'
+  | 'jobOpenings'
+  | 'jobRegion'
+  | 'jobFrom'
+  | 'jobFromHint'
+  | 'jobSkills'
+  | 'jobSkillsHint'
+  | 'postJob'
+  | 'jobPosted'
 > = {
   zh: {
     title: '企业返岗服务',
@@ -131,6 +142,17 @@ export const ENTERPRISE_MESSAGES: Messages<
     updatedAt: '更新时间',
     actions: '操作',
     unknown: '未知',
+    unknownRegion: '找不到该行政区划',
+    postJobTitle: '发布招聘岗位',
+    jobTitle: '岗位名称',
+    jobOpenings: '招聘人数',
+    jobRegion: '工作地点（行政区划代码）',
+    jobFrom: '招聘来源地（行政区划代码）',
+    jobFromHint: '以逗号或空格分隔，1 至 31 个，如 410000, 450200',
+    jobSkills: '技能要求（可不填）',
+    jobSkillsHint: '以逗号分隔，不填表示不限',
+    postJob: '发布岗位',
+    jobPosted: '已发布岗位：{title}',
   },
   en: {
     title: 'Enterprise return-to-work service',
@@ -196,6 +218,17 @@ export const ENTERPRISE_MESSAGES: Messages<
     updatedAt: 'Updated',
     actions: 'Actions',
     unknown: 'Unknown',
+    unknownRegion: 'No such region',
+    postJobTitle: 'Post a job',
+    jobTitle: 'Job title',
+    jobOpenings: 'Openings',
+    jobRegion: 'Place of work (region code)',
+    jobFrom: 'Recruits from (region codes)',
+    jobFromHint: 'Separated by commas or spaces, 1 to 31, e.g. 410000, 450200',
+    jobSkills: 'Skills (optional)',
+    jobSkillsHint: 'Separated by commas; none: any worker',
+    postJob: 'Post job',
+    jobPosted: 'Job posted: {title}',
   },
 };
 
