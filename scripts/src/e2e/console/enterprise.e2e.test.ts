@@ -196,4 +196,21 @@ describeInBrowser('console: the enterprise screen', () => {
     expect(await row.textContent()).toContain('On post');
     await context.close();
   }, 60_000);
+
+  it("should still show the enterprise's requests, and say which province failed, when Henan is down", async () => {
+    await hub.federation.stopProvince('410000', { graceMs: 0 });
+    const context = await consoleContext(hub.browser);
+    const page = await context.newPage();
+    await signInAs(page, hub.federation.gatewayUrl, 'Test enterprise');
+    const row = page.locator('[data-testid^="request-"]');
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain(WORKER.name);
+    // his record and his trip are Henan's: unknown, the rest is Beijing's and shown
+    expect(await row.textContent()).toContain('已到岗');
+    expect(await row.textContent()).toContain('未知');
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining('PROVINCE_UNAVAILABLE')]));
+    expect(await page.getByTestId('openings').textContent()).toBe('120');
+    await context.close();
+  }, 40_000);
 });
