@@ -197,7 +197,7 @@ describeInBrowser('console: the enterprise screen', () => {
     await context.close();
   }, 60_000);
 
-  it("should still show the enterprise's requests, and say which province failed, when Henan is down", async () => {
+  it("should still show the enterprise's requests, say which province failed and withdraw a request, when Henan is down", async () => {
     await hub.federation.stopProvince('410000', { graceMs: 0 });
     const context = await consoleContext(hub.browser);
     const page = await context.newPage();
@@ -211,6 +211,33 @@ describeInBrowser('console: the enterprise screen', () => {
       .poll(() => page.getByRole('alert').allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining('PROVINCE_UNAVAILABLE')]));
     expect(await page.getByTestId('openings').textContent()).toBe('120');
+
+    // Beijing keeps the requests: one filed now is withdrawn from the page, Henan told later
+    const second = { name: '王海燕', home: '411602', birth: '19950708', seq: 78 };
+    await q(
+      `mutation($input: FileReturnRequestInput!) { fileReturnRequest(input: $input) { id } }`,
+      {
+        input: {
+          enterpriseId,
+          worker: {
+            name: second.name,
+            idNumber: demoIdNumber(second),
+            phone: '13900007801',
+            homeRegion: second.home,
+          },
+          plannedReturnDate: '2020-03-02',
+          departureRegion: second.home,
+        },
+      },
+      enterpriseAuth,
+    );
+    const secondRow = page.getByRole('row', { name: new RegExp(second.name) });
+    await expect.poll(() => secondRow.textContent(), { timeout: 10_000 }).toContain('已提交');
+    await secondRow.getByRole('button', { name: `撤回 ${second.name} 的申请` }).click();
+    await secondRow.getByPlaceholder('撤回原因').fill('岗位已满');
+    await secondRow.getByRole('button', { name: `撤回 ${second.name} 的申请` }).click();
+    await expect.poll(() => secondRow.textContent()).toContain('已撤回');
+    expect(await secondRow.textContent()).toContain('岗位已满');
     await context.close();
   }, 40_000);
 });
