@@ -8,6 +8,7 @@ import {
 } from '../../generated/graphql';
 import { useHubClients } from '../../graphql/hub-clients-context';
 import { foldRequests, newestFiledFirst, type RequestsById } from './request-merge';
+import { eventsSince, receiveEvent, type ReceivedEvents } from './update-feed';
 
 /** A return request as the screen shows it. */
 export type RequestRow = EnterpriseRequestRowFragment;
@@ -37,6 +38,9 @@ export interface EnterpriseRequests {
 
 const EMPTY: RequestsById<RequestRow> = new Map();
 
+/** Events kept between two renders; should more arrive at once, the list is read again. */
+const RECENT_UPDATES = 100;
+
 /**
  * The return requests `enterpriseId` filed (`returnRequests(destination:)`, which shows an
  * enterprise only its own), followed live through `returnRequestUpdates`. The list is read again
@@ -50,10 +54,8 @@ export function useEnterpriseReturnRequests(enterpriseId: string, destination: s
   });
   const [feed] = useSubscription(
     { query: EnterpriseReturnRequestUpdatesDocument, variables: { enterpriseId } },
-    (events: RequestUpdate[] = [], data: EnterpriseReturnRequestUpdatesSubscription) => [
-      ...events,
-      data.returnRequestUpdates,
-    ],
+    (received: ReceivedEvents<RequestUpdate> | undefined, data: EnterpriseReturnRequestUpdatesSubscription) =>
+      receiveEvent(received, data.returnRequestUpdates, RECENT_UPDATES),
   );
   const [held, setHeld] = useState(EMPTY);
   const add = useCallback((rows: readonly RequestRow[]) => setHeld((h) => foldRequests(h, rows)), []);
@@ -65,11 +67,12 @@ export function useEnterpriseReturnRequests(enterpriseId: string, destination: s
 
   const applied = useRef(0);
   useEffect(() => {
-    const events = feed.data ?? [];
-    const fresh = events.slice(applied.current);
-    applied.current = events.length;
+    if (!feed.data) return;
+    const { fresh, missed } = eventsSince(feed.data, applied.current);
+    applied.current = feed.data.count;
+    if (missed) reexecuteList({ requestPolicy: 'network-only' });
     if (fresh.length) add(fresh.map((e) => e.returnRequest));
-  }, [feed.data, add]);
+  }, [feed.data, add, reexecuteList]);
 
   const { ws } = useHubClients();
   const [live, setLive] = useState<LiveState>('unknown');
@@ -101,7 +104,7 @@ export function useEnterpriseReturnRequests(enterpriseId: string, destination: s
     loadMore,
     errors: [list.error, feed.error],
     live,
-    lastEvent: feed.data?.at(-1),
+    lastEvent: feed.data?.recent.at(-1),
     add,
   };
 }
