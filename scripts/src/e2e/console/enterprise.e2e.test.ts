@@ -159,6 +159,7 @@ describeInBrowser('console: the enterprise screen', () => {
     expect(arranged).toContain(VEHICLE);
     expect(arranged).toContain(beijing(expectedArrivalAt));
     expect(arranged).toContain('已计划');
+    expect(arranged).toMatch(/约 [56] 小时 \d+ 分钟后到达/);
     expect(await page.getByTestId('last-update').textContent()).toContain('已安排行程');
 
     // labour demand from the page, as the API answers it

@@ -1,5 +1,5 @@
 import { useT } from '../../i18n/language';
-import { beijingDateTime } from './beijing-time';
+import { beijingDateTime, etaDistance } from './beijing-time';
 import { ErrorAlert } from './ErrorAlert';
 import {
   ENTERPRISE_MESSAGES,
@@ -10,6 +10,7 @@ import {
 } from './messages';
 import { RequestActions } from './RequestActions';
 import { countByStatus } from './request-merge';
+import { useNow } from './use-now';
 import type { EnterpriseRequests, RequestRow } from './use-return-requests';
 
 const STATUS_ORDER = ['FILED', 'ACKNOWLEDGED', 'ARRANGED', 'ON_POST', 'WITHDRAWN', 'DECLINED'] as const;
@@ -80,6 +81,7 @@ function RequestsTable({ rows, onConfirmed }: { rows: RequestRow[]; onConfirmed(
   const workerStatus = useT(WORKER_STATUS_MESSAGES);
   const tripStatus = useT(TRIP_STATUS_MESSAGES);
   const mode = useT(TRANSPORT_MODE_MESSAGES);
+  const now = useNow();
   return (
     <table className="enterprise-table enterprise-requests">
       <caption className="enterprise-sr-only">{t('requestsTitle')}</caption>
@@ -130,13 +132,7 @@ function RequestsTable({ rows, onConfirmed }: { rows: RequestRow[]; onConfirmed(
                 '—'
               )}
             </td>
-            <td data-testid="eta">
-              {r.trip
-                ? r.trip.arrivedAt
-                  ? t('arrivedAt', { at: beijingDateTime(r.trip.arrivedAt) })
-                  : beijingDateTime(r.trip.expectedArrivalAt)
-                : '—'}
-            </td>
+            <td data-testid="eta">{r.trip ? <TripEta trip={r.trip} now={now} /> : '—'}</td>
             <td>{beijingDateTime(r.updatedAt)}</td>
             <td>
               <RequestActions row={r} onChanged={onConfirmed} />
@@ -145,5 +141,25 @@ function RequestsTable({ rows, onConfirmed }: { rows: RequestRow[]; onConfirmed(
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A trip's arrival: when it arrived, or when it is expected and how far that is (while it can still come). */
+function TripEta({ trip, now }: { trip: NonNullable<RequestRow['trip']>; now: number }) {
+  const t = useT(ENTERPRISE_MESSAGES);
+  if (trip.arrivedAt) return <>{t('arrivedAt', { at: beijingDateTime(trip.arrivedAt) })}</>;
+  const distance =
+    trip.status === 'PLANNED' || trip.status === 'DEPARTED'
+      ? etaDistance(trip.expectedArrivalAt, now)
+      : undefined;
+  return (
+    <>
+      {beijingDateTime(trip.expectedArrivalAt)}
+      {distance ? (
+        <span className={`enterprise-block ${distance.overdue ? 'enterprise-overdue' : 'enterprise-muted'}`}>
+          {t(distance.overdue ? 'etaOverdue' : 'etaIn', { h: distance.hours, m: distance.minutes })}
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -17,3 +17,18 @@ export function fillRate(filled: number, openings: number): string {
   if (openings <= 0) return '—';
   return `${Math.round((filled / openings) * 100)}%`;
 }
+
+/** How far an expected arrival is from now: hours and minutes to go, or overdue by them. */
+export interface EtaDistance {
+  overdue: boolean;
+  hours: number;
+  minutes: number;
+}
+
+/** The distance from `now` to the expected arrival `iso` (whole minutes); undefined when it is not a date-time. */
+export function etaDistance(iso: string, now: number): EtaDistance | undefined {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return undefined;
+  const minutes = Math.round(Math.abs(ms - now) / 60_000);
+  return { overdue: ms < now, hours: Math.floor(minutes / 60), minutes: minutes % 60 };
+}

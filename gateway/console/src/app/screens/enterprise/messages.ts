@@ -63,6 +63,8 @@ export const ENTERPRISE_MESSAGES: Messages<
   | 'tripFrom'
   | 'eta'
   | 'arrivedAt'
+  | 'etaIn'
+  | 'etaOverdue'
   | 'updatedAt'
   | 'actions'
   | 'unknown'
@@ -139,6 +141,8 @@ export const ENTERPRISE_MESSAGES: Messages<
     tripFrom: '自 {origin}',
     eta: '预计到达（北京时间）',
     arrivedAt: '已于 {at} 到达',
+    etaIn: '约 {h} 小时 {m} 分钟后到达',
+    etaOverdue: '已超出预计 {h} 小时 {m} 分钟',
     updatedAt: '更新时间',
     actions: '操作',
     unknown: '未知',
@@ -215,6 +219,8 @@ export const ENTERPRISE_MESSAGES: Messages<
     tripFrom: 'from {origin}',
     eta: 'Expected arrival (Beijing time)',
     arrivedAt: 'Arrived {at}',
+    etaIn: 'in about {h} h {m} min',
+    etaOverdue: 'overdue by {h} h {m} min',
     updatedAt: 'Updated',
     actions: 'Actions',
     unknown: 'Unknown',
