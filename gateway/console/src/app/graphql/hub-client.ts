@@ -75,6 +75,8 @@ export function createHubClients(config: ConsoleConfig, token: string): HubClien
     url: graphqlUrl('http'),
     exchanges,
     requestPolicy: 'network-only',
+    // POST with a JSON body: the gateway's CSRF prevention refuses a GET without a preflight header
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization } }),
   });
   return { urql, ws, dispose: () => void ws.dispose() };
