@@ -151,7 +151,7 @@ function conformsOn(storage: string, database: () => Promise<TestDatabase>) {
     if (cleanup) expect(cleanup.status).toBe('pass');
     expect(report).toMatchObject({
       kit: 'p2p-conformance',
-      contract: '1.1',
+      contract: '1.2',
       province: PROVINCE,
       url: province.service.url,
       readOnly: false,

@@ -49,7 +49,7 @@ export const CONTRACT_DIRECTIVE = 'contract';
 
 /**
  * The SDL a province adds to each subgraph it serves so that its `_service { sdl }` names its
- * contract version: `extend schema @contract(version: "1.1")`. Not part of the contract SDL, so the
+ * contract version: `extend schema @contract(version: "1.2")`. Not part of the contract SDL, so the
  * composed supergraph (and its API) is unchanged.
  */
 export function contractVersionTypeDefs(version: ContractVersion): DocumentNode {

@@ -76,20 +76,42 @@ export function emptyModel(): HubModel {
 /** The answer of `summary` the contract promises (byMode sorted by mode, rates rounded). */
 export type SummaryFigures = RecountedSummary;
 
+/** The transport figures but the corridors. */
+const TRANSPORT_FIGURES =
+  'outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles';
+
+/** The corridors between provinces (contract 1.2). */
+const CORRIDORS =
+  'corridors { key origin { code } destination { code } trips passengers moved { trips passengers } }';
+
 /** The GraphQL selection of the transport part. */
-export const TRANSPORT_SELECTION =
-  'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles }';
+export const TRANSPORT_SELECTION = `transport { ${TRANSPORT_FIGURES} ${CORRIDORS} }`;
 
 /** The GraphQL selection of the health part (the statistics of safety). */
 export const HEALTH_SELECTION =
   'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }';
 
-/** The GraphQL selection of {@link SummaryFigures}. */
-export const SUMMARY_SELECTION = `scope day
+/** A Summary's selection with the given transport part. */
+const summarySelection = (transport: string) => `scope day
   workers { registered atHome travelling atWork underObservation priority out outRate flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
-  ${TRANSPORT_SELECTION}
+  ${transport}
   employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate jobPosts jobOpenings }
   ${HEALTH_SELECTION}`;
+
+/** The GraphQL selection of {@link SummaryFigures}. */
+export const SUMMARY_SELECTION = summarySelection(TRANSPORT_SELECTION);
+
+/**
+ * The selection of each of `Summary.children`: every figure but the corridors, whose assumed 961
+ * entries per child would put a request for all the children of a scope over the cost limit.
+ */
+export const CHILD_SUMMARY_SELECTION = summarySelection(`transport { ${TRANSPORT_FIGURES} }`);
+
+/** Figures without the corridors, to compare with an answer to {@link CHILD_SUMMARY_SELECTION}. */
+export function withoutCorridors(figures: SummaryFigures): unknown {
+  const { corridors: _, ...transport } = figures.transport;
+  return { ...figures, transport };
+}
 
 /** A rate rounded to 9 decimals (the gateway's ratio of sums and the recount's may differ in the last bit). */
 const nine = (rate: number) => Math.round(rate * 1e9) / 1e9;

@@ -7,7 +7,8 @@
  * and once the relay has caught up, `summary` of many
  * scopes that hold data (nation, provinces, cities, counties, townships, and places outside the
  * federation that trips and work reach) equals a record-by-record recount of what the test did,
- * moved trips and passengers, workers under observation and the health part included.
+ * moved trips and passengers, workers under observation, the health part and the corridors between
+ * provinces (summed by the gateway over the organising provinces) included.
  * Then the days: a past day reads zeros (everything happened today), today reads the live
  * figures, `dailySeries` returns both. Read as the ministry. PGlite, or PostgreSQL with DATABASE_URL.
  */
@@ -27,6 +28,8 @@ import {
   regionsInModel,
   SUMMARY_SELECTION,
   TRANSPORT_SELECTION,
+  CHILD_SUMMARY_SELECTION,
+  withoutCorridors,
   zeroFigures,
   type HubModel,
   type SummaryFigures,
@@ -164,6 +167,26 @@ describe.skipIf(!servicesExist)(
         const nation = answers[0]!;
         expect(nation.workers.registered).toBe(model.workers.size);
         expect(nation.transport.internal.trips).toBeGreaterThan(0);
+        // The nation's corridors (contract 1.2): each key sums the trips between its two provinces
+        // that every organising province counted, so together they are every such trip not cancelled.
+        const crossing = trips.filter(
+          (t) => t.status !== 'CANCELLED' && provinceOf(t.origin) !== provinceOf(t.destination),
+        );
+        expect(crossing.length).toBeGreaterThan(0);
+        expect(nation.transport.corridors.reduce((sum, c) => sum + c.trips, 0)).toBe(crossing.length);
+        for (const c of nation.transport.corridors) {
+          const mine = crossing.filter(
+            (t) => `${provinceOf(t.origin)}-${provinceOf(t.destination)}` === c.key,
+          );
+          expect(c, `corridor ${c.key}`).toMatchObject({
+            origin: { code: provinceOf(mine[0]!.origin) },
+            destination: { code: provinceOf(mine[0]!.destination) },
+            trips: mine.length,
+          });
+        }
+        expect(nation.transport.corridors.map((c) => c.key)).toEqual(
+          [...new Set(crossing.map((t) => `${provinceOf(t.origin)}-${provinceOf(t.destination)}`))].sort(),
+        );
       }, 60_000);
     }
 
@@ -172,7 +195,7 @@ describe.skipIf(!servicesExist)(
       const childrenOf = async (scope: string | null): Promise<Child[]> =>
         (
           await read<{ summary: { children: Child[] } }>(
-            `query($s: RegionCode) { summary(scope: $s) { children { region { code name } ${SUMMARY_SELECTION} } } }`,
+            `query($s: RegionCode) { summary(scope: $s) { children { region { code name } ${CHILD_SUMMARY_SELECTION} } } }`,
             { s: scope },
           )
         ).summary.children;
@@ -183,9 +206,12 @@ describe.skipIf(!servicesExist)(
       );
       // Equal to the provinces asked one by one, and to the recount: outside the federation, no
       // worker or enterprise (zeros, not an error), only the trips and arrivals that reach there.
-      expect(provinces.map(normalise)).toEqual(await summaries(codes));
+      // The children carry every figure but the corridors (CHILD_SUMMARY_SELECTION: the cost limit).
+      expect(provinces.map(normalise)).toEqual((await summaries(codes)).map(withoutCorridors));
       for (const child of provinces) {
-        expect(normalise(child), `child ${child.scope}`).toEqual(expectedSummary(model, child.scope));
+        expect(normalise(child), `child ${child.scope}`).toEqual(
+          withoutCorridors(expectedSummary(model, child.scope)),
+        );
         if (!federated(child.scope)) {
           expect(child.workers).toEqual(zeroFigures().workers);
           expect(normalise(child).employment).toEqual(zeroFigures().employment);
@@ -196,9 +222,11 @@ describe.skipIf(!servicesExist)(
         const cities = await childrenOf(province);
         const cityCodes = [...childRegionCodes(province)].sort();
         expect(cities.map((c) => c.scope)).toEqual(cityCodes);
-        expect(cities.map(normalise)).toEqual(await summaries(cityCodes));
+        expect(cities.map(normalise)).toEqual((await summaries(cityCodes)).map(withoutCorridors));
         for (const city of cities)
-          expect(normalise(city), `city ${city.scope}`).toEqual(expectedSummary(model, city.scope));
+          expect(normalise(city), `city ${city.scope}`).toEqual(
+            withoutCorridors(expectedSummary(model, city.scope)),
+          );
       }
     }, 60_000);
 

@@ -76,13 +76,13 @@ describe(`corridors between provinces (${process.env.DATABASE_URL ? 'PostgreSQL'
     await assign(p, local, shamian.slice(10, 12));
     const flight = await planTrip(p, LIWAN, '110105', 'FLIGHT');
     let seen = await corridorsOf();
-    expect(seen.CN.map((c) => c.key)).toEqual(['440000-110000', '440000-450000']);
+    expect(seen.CN!.map((c) => c.key)).toEqual(['440000-110000', '440000-450000']);
     expect(seen['441900']).toEqual([]); // Dongguan: only the trip inside Guangdong
     expect(seen['110000']).toEqual([corridor('440000-110000', 1, 0)]);
     await cancel(p, flight);
     await cancel(p, local);
     seen = await corridorsOf();
-    expect(seen.CN.map((c) => c.key)).toEqual(['440000-450000']);
+    expect(seen.CN!.map((c) => c.key)).toEqual(['440000-450000']);
     expect(seen['110000']).toEqual([]);
   });
 

@@ -235,7 +235,7 @@ describe(`statistics of safety: moved, under observation, refusals, fevers, obse
     await readSummaries(p, SCOPES);
     const { count, recorded } = p.service.db.statements;
     p.service.db.statements.recording = false;
-    expect(count).toBe(4); // one per part
+    expect(count).toBe(5); // one per part, and one for the corridors
     for (const statement of recorded)
       expect(statement).not.toMatch(/from "?(workers|trips|trip_passengers|enterprises|observations)"?\b/i);
   });
