@@ -212,4 +212,58 @@ describeInBrowser('province worklist', () => {
     expect(outcomes.sort()).toEqual(['已上车', '已上车', '已上车', '已上车', '无健康记录，未上车']);
     await context.close();
   }, 60_000);
+
+  it('should show return requests filed for Guangxi workers as they are filed, without a reload', async () => {
+    const beijing = await hub.federation.authorization('province', '110000');
+    const enterprise = (
+      await graphqlData(
+        hub.federation.gatewayUrl,
+        'mutation { registerEnterprise(input: { name: "朝阳物业", region: "110105", sector: "物业" }) { id } }',
+        undefined,
+        beijing,
+      )
+    ).registerEnterprise.id as string;
+    const context = await consoleContext(hub.browser);
+    const page = await context.newPage();
+    const subscribed = new Promise<void>((resolve) =>
+      page.on('websocket', (socket) =>
+        socket.on('framesent', (frame) => {
+          if (String(frame.payload).includes('"subscribe"')) resolve();
+        }),
+      ),
+    );
+    await signInAs(page, hub.federation.gatewayUrl, 'Guangxi province');
+    await page.getByRole('link', { name: '工作清单' }).click();
+    await page.getByRole('tab', { name: '返岗申请' }).click();
+    await expect.poll(() => page.getByTestId('request-count').textContent()).toBe('共 0 条 · 实时更新中');
+    await subscribed;
+    // Filed in Beijing for two of the imported workers (lines 2 and 3 of the registry), one after the other.
+    const rows = registry()
+      .split('\r\n')
+      .slice(1, 3)
+      .map((line) => line.split(','));
+    for (const [n, [, name, idNumber, phone, homeRegion]] of rows.entries()) {
+      await graphqlData(
+        hub.federation.gatewayUrl,
+        'mutation($i: FileReturnRequestInput!) { fileReturnRequest(input: $i) { id } }',
+        {
+          i: {
+            enterpriseId: enterprise,
+            worker: { name, idNumber, phone, homeRegion },
+            plannedReturnDate: new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10),
+            departureRegion: homeRegion,
+          },
+        },
+        beijing,
+      );
+      await expect
+        .poll(() => page.getByTestId('requests').locator('tbody th').allTextContents(), { timeout: 5_000 })
+        .toEqual(n === 0 ? [name] : [name, rows[0]![1]]);
+    }
+    await expect(page.getByTestId('request-count').textContent()).resolves.toBe('共 2 条 · 实时更新中');
+    expect(await page.getByTestId('requests').locator('tbody td').allTextContents()).toContain(
+      '朝阳物业 (朝阳区)',
+    );
+    await context.close();
+  }, 30_000);
 });
