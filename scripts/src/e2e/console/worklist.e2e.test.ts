@@ -179,6 +179,11 @@ describeInBrowser('province worklist', () => {
     await expect.poll(() => page.getByTestId('worker-count').textContent()).toBe('共 5 人，已显示 5 人');
     await page.getByLabel('选择本页全部工人').check();
     await page.getByLabel('车牌/车次/航班号').fill('桂B·W0001');
+    // A refused plan says why, with the error's code.
+    await page.getByLabel('出发地（区划代码）').fill('459999');
+    await page.getByRole('button', { name: '计划行程' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/BAD_USER_INPUT.*459999/);
+    await page.getByLabel('出发地（区划代码）').fill(GX);
     await page.getByRole('button', { name: '计划行程' }).click();
     await expect.poll(() => page.getByTestId('trip-status').textContent()).toBe('已计划');
     await page.getByRole('button', { name: '安排所选 5 人上车' }).click();
