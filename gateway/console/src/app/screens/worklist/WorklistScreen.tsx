@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type KeyboardEvent } from 'react';
 import type { WorklistWorkerFragment } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { ImportPanel } from './ImportPanel';
@@ -34,6 +34,15 @@ export function WorklistScreen() {
       return next;
     });
   }, []);
+  // The tabs' keyboard: arrows move between them (only the selected one is in the tab order).
+  const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = TABS[(TABS.indexOf(tab) + step + TABS.length) % TABS.length]!;
+    setTab(next);
+    document.getElementById(`worklist-tab-${next}`)?.focus();
+  };
   const filtered = useCallback((filter: WorkerFilter) => setDestination(filter.destination.trim()), []);
   const assigned = useCallback(() => {
     setChosen(new Map());
@@ -45,7 +54,7 @@ export function WorklistScreen() {
       <h1 id="worklist-title" className="worklist-title">
         {t('title')}
       </h1>
-      <div role="tablist" aria-label={t('title')} className="worklist-tabs">
+      <div role="tablist" aria-label={t('title')} className="worklist-tabs" onKeyDown={onTabKey}>
         {TABS.map((name) => (
           <button
             key={name}
