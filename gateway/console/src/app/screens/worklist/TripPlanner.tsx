@@ -45,10 +45,13 @@ interface GateEntry {
  */
 export function TripPlanner({
   chosen,
+  origin,
   destination,
   onAssigned,
 }: {
   chosen: readonly WorklistWorkerFragment[];
+  /** The home region the list is filtered by: the trip's origin to start with. */
+  origin: string;
   /** The travel intent's destination the list is filtered by: the trip's destination to start with. */
   destination: string;
   onAssigned(): void;
@@ -60,8 +63,8 @@ export function TripPlanner({
     return {
       mode: 'BUS' as TransportMode,
       vehicleCode: '',
-      origin: caller.region ?? '',
-      destination,
+      origin: '',
+      destination: '',
       departureAt: localInput(departure),
       expectedArrivalAt: localInput(new Date(departure.getTime() + 24 * HOUR)),
       capacity: '40',
@@ -73,6 +76,7 @@ export function TripPlanner({
   const [assigned, assign] = useMutation(WorklistAssignPassengersDocument);
   const [departed, depart] = useMutation(WorklistDepartTripDocument);
   const field = (key: keyof typeof form, value: string) => setForm((f) => ({ ...f, [key]: value }));
+  const originShown = form.origin || origin || caller.region || '';
   const destinationShown = form.destination || destination;
 
   const submitPlan = async (e: FormEvent) => {
@@ -81,7 +85,7 @@ export function TripPlanner({
       input: {
         mode: form.mode,
         vehicleCode: form.vehicleCode.trim(),
-        origin: form.origin.trim(),
+        origin: originShown.trim(),
         destination: destinationShown.trim(),
         departureAt: new Date(form.departureAt).toISOString(),
         expectedArrivalAt: new Date(form.expectedArrivalAt).toISOString(),
@@ -143,7 +147,7 @@ export function TripPlanner({
         </label>
         <label>
           {t('tripOrigin')}
-          <input required value={form.origin} onChange={(e) => field('origin', e.target.value)} size={10} />
+          <input required value={originShown} onChange={(e) => field('origin', e.target.value)} size={10} />
         </label>
         <label>
           {t('tripDestination')}

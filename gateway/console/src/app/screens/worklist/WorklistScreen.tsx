@@ -20,7 +20,7 @@ export function WorklistScreen() {
   const t = useT(WORKLIST_MESSAGES);
   const [tab, setTab] = useState<Tab>('workers');
   const [chosen, setChosen] = useState<ReadonlyMap<string, WorklistWorkerFragment>>(new Map());
-  const [destination, setDestination] = useState('');
+  const [listed, setListed] = useState({ homeRegion: '', destination: '' });
   const [reloadToken, setReloadToken] = useState(0);
   const reload = useCallback(() => setReloadToken((n) => n + 1), []);
 
@@ -43,7 +43,11 @@ export function WorklistScreen() {
     setTab(next);
     document.getElementById(`worklist-tab-${next}`)?.focus();
   };
-  const filtered = useCallback((filter: WorkerFilter) => setDestination(filter.destination.trim()), []);
+  const filtered = useCallback(
+    (filter: WorkerFilter) =>
+      setListed({ homeRegion: filter.homeRegion, destination: filter.destination.trim() }),
+    [],
+  );
   const assigned = useCallback(() => {
     setChosen(new Map());
     reload();
@@ -78,7 +82,12 @@ export function WorklistScreen() {
         className="worklist-columns"
       >
         <WorkersPanel selected={chosen} onToggle={toggle} onFilter={filtered} reloadToken={reloadToken} />
-        <TripPlanner chosen={[...chosen.values()]} destination={destination} onAssigned={assigned} />
+        <TripPlanner
+          chosen={[...chosen.values()]}
+          origin={listed.homeRegion}
+          destination={listed.destination}
+          onAssigned={assigned}
+        />
       </div>
       <div
         role="tabpanel"
