@@ -269,6 +269,12 @@ describeInBrowser('province worklist', () => {
     expect(await page.getByTestId('requests').locator('tbody td').allTextContents()).toContain(
       '朝阳物业 (朝阳区)',
     );
+    // The English switch: the same list in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(
+      page.getByRole('tab', { name: 'Return requests' }).getAttribute('aria-selected'),
+    ).resolves.toBe('true');
+    await expect(page.getByTestId('request-count').textContent()).resolves.toBe('2 requests · Live');
     await context.close();
   }, 30_000);
 });
