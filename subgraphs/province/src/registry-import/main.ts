@@ -9,8 +9,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isMainModule } from '@p2p/runtime';
-import { importWorkers, type ImportReport } from './import-workers.js';
-import { COLUMN_HEADINGS } from './worker-csv.js';
+import { COLUMN_HEADINGS, rejectsCsv } from '@p2p/schema/registry-import';
+import { importWorkers } from './import-workers.js';
 
 /** The usage text. */
 export const IMPORT_USAGE = `p2p-import-workers --file <workers.csv> [options]
@@ -70,15 +70,6 @@ export function parseImportArgs(
     ...(token ? { token } : {}),
     ...(values.rejects ? { rejects: values.rejects } : {}),
   };
-}
-
-/** The refused rows as CSV. */
-export function rejectsCsv(report: ImportReport): string {
-  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return (
-    ['line,code,reason', ...report.rejected.map((r) => `${r.line},${r.code},${quote(r.reason)}`)].join('\n') +
-    '\n'
-  );
 }
 
 async function main(): Promise<number> {

@@ -51,6 +51,7 @@ export function createHubClients(config: ConsoleConfig, token: string): HubClien
     exchanges.push(
       persistedExchange({
         enforcePersistedQueries: true,
+        preferGetForPersistedQueries: false,
         enableForMutation: true,
         enableForSubscriptions: true,
         generateHash: async (_query, document) => documentIdOf(document),
@@ -75,7 +76,8 @@ export function createHubClients(config: ConsoleConfig, token: string): HubClien
     url: graphqlUrl('http'),
     exchanges,
     requestPolicy: 'network-only',
-    // POST with a JSON body: the gateway's CSRF prevention refuses a GET without a preflight header
+    // Queries go by POST too (urql's default is GET when the URL is short enough, and the gateway's
+    // CSRF guard refuses a GET without a preflight header).
     preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization } }),
   });

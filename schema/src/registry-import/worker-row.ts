@@ -1,11 +1,12 @@
 /**
- * The CSV format of a worker registry import: which columns mean what (the contract's field
- * names, or the headings provincial registries use in Chinese), and one row → one
- * `RegisterWorkerInput`. Only what the gateway needs to route a row is checked here (a home
- * region that exists); everything else is the province's to judge, so its rules are not copied.
- * Reasons never quote a cell: a shifted column could put a phone or an ID number there.
+ * The table format of a worker registry import (a CSV file, or the first sheet of an XLSX
+ * workbook): which columns mean what (the contract's field names, or the headings provincial
+ * registries use in Chinese), and one row → one `RegisterWorkerInput`. Only what the gateway needs
+ * to route a row is checked here (a home region that exists); everything else is the province's to
+ * judge, so its rules are not copied. Reasons never quote a cell: a shifted column could put a
+ * phone or an ID number there. No Node API: the console runs it in the browser.
  */
-import { findRegion, provinceOf } from '@p2p/schema';
+import type { RegionLevel } from '../regions.js';
 
 /** `RegisterWorkerInput` of the contract. */
 export interface RegisterWorkerInput {
@@ -74,16 +75,32 @@ export function columnsOf(header: readonly string[]): Map<Column, number> & { wi
   return columns;
 }
 
+/**
+ * What the import needs of the GB/T 2260 directory: the level of the region with a code, or
+ * undefined when there is none. In Node the directory is in process (`findRegion`); the console
+ * asks the hub's own directory (`region(code:)`), so an answer may come later.
+ */
+export type RegionLevelOf = (code: string) => RegionLevel | undefined | Promise<RegionLevel | undefined>;
+
+/** The six-digit code of the province containing a GB/T 2260 code (its first two digits). */
+export function homeProvinceOf(code: string): string {
+  return `${code.slice(0, 2)}0000`;
+}
+
 /** A data row read: the input to send and the province it goes to, or why it cannot be sent. */
 export type WorkerRow =
   | { ok: true; input: RegisterWorkerInput; province: string }
   | { ok: false; reason: string };
 
-/** Builds the input of one data row. */
-export function workerRow(columns: ReadonlyMap<Column, number>, record: readonly string[]): WorkerRow {
+/** Builds the input of one data row; `levelOf` says whether its home region exists. */
+export async function workerRow(
+  columns: ReadonlyMap<Column, number>,
+  record: readonly string[],
+  levelOf: RegionLevelOf,
+): Promise<WorkerRow> {
   const cell = (c: Column) => (columns.has(c) ? (record[columns.get(c)!] ?? '').trim() : '');
   const homeRegion = cell('homeRegion');
-  if (!/^\d{6}(\d{3})?$/.test(homeRegion) || !findRegion(homeRegion)) {
+  if (!/^\d{6}(\d{3})?$/.test(homeRegion) || !(await levelOf(homeRegion))) {
     return { ok: false, reason: 'homeRegion: not a GB/T 2260 region code (6 or 9 digits)' };
   }
   const poverty = cell('povertyStatus');
@@ -99,7 +116,7 @@ export function workerRow(columns: ReadonlyMap<Column, number>, record: readonly
     .filter(Boolean);
   return {
     ok: true,
-    province: provinceOf(homeRegion),
+    province: homeProvinceOf(homeRegion),
     input: {
       name: cell('name'),
       idNumber: cell('idNumber').toUpperCase(),
