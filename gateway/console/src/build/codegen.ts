@@ -9,7 +9,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codegen } from '@graphql-codegen/core';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
-import * as typescript from '@graphql-codegen/typescript';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { apiSchemaOf, assertValidOperations, operationsOfDocuments } from '@p2p/gateway/trusted-documents';
 import { supergraphSdl } from '@p2p/schema';
@@ -53,8 +52,8 @@ export async function generateConsoleTypes(
       avoidOptionals: { field: true, inputValue: false, object: true },
       scalars: { RegionCode: 'string', DateTime: 'string', Date: 'string', ResidentId: 'string' },
     },
-    plugins: [{ typescript: {} }, { typescriptOperations: {} }, { typedDocumentNode: {} }],
-    pluginMap: { typescript, typescriptOperations, typedDocumentNode },
+    plugins: [{ typescriptOperations: {} }, { typedDocumentNode: {} }],
+    pluginMap: { typescriptOperations, typedDocumentNode },
   });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
