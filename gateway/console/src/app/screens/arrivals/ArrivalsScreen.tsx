@@ -7,7 +7,12 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useQuery } from 'urql';
-import { ArrivalsBoardDocument, type ArrivalTripFragment } from '../../generated/graphql';
+import {
+  ArrivalsBoardDocument,
+  ArrivalsFeedDocument,
+  type ArrivalsFeedSubscriptionVariables,
+  type ArrivalTripFragment,
+} from '../../generated/graphql';
 import { useHubClients } from '../../graphql/hub-clients-context';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
@@ -25,9 +30,11 @@ import {
 import { EventLog } from './EventLog';
 import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
 import { ARRIVALS_MESSAGES } from './messages';
+import { POST_ONLY } from './post-only';
 import { ObservationsPanel } from './ObservationsPanel';
 import { resumeStore } from './resume-store';
 import { TripBoard } from './TripBoard';
+import { wsPayloadOf } from './ws-payload';
 
 /** How many trips the board reads at first (each with its manifest's boarding flags). */
 const BOARD_SIZE = 20;
@@ -84,6 +91,7 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
   const [seed, reseed] = useQuery({
     query: ArrivalsBoardDocument,
     variables: { destination: region, first: BOARD_SIZE },
+    context: POST_ONLY,
     pause: !seedReady,
   });
 
@@ -96,7 +104,10 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
 
   useEffect(() => {
     const wait = setTimeout(() => setSeedReady(true), SEED_WAIT_MS);
-    const stop = followArrivals(ws, region, store, config.trustedDocuments === 'safelist', {
+    const safelist = config.trustedDocuments === 'safelist';
+    const payloadOf = (variables: ArrivalsFeedSubscriptionVariables) =>
+      wsPayloadOf(ArrivalsFeedDocument, variables, safelist);
+    const stop = followArrivals(ws, region, store, payloadOf, {
       event(event) {
         dispatch({ type: 'event', event, receivedAt: new Date().toISOString() });
         if (event.kind === 'ARRIVED') setArrivals((n) => n + 1);

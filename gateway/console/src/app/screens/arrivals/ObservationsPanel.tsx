@@ -4,6 +4,7 @@ import { ArrivalObservationsDocument } from '../../generated/graphql';
 import { useLanguage, useT } from '../../i18n/language';
 import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
 import { ARRIVALS_MESSAGES } from './messages';
+import { POST_ONLY } from './post-only';
 import { formatTime } from './time-format';
 
 /** The region's active observations (a fever at an arrival check starts one). */
@@ -14,6 +15,7 @@ export function ObservationsPanel({ region, refresh }: { region: string; refresh
   const [{ data, error, fetching }, reread] = useQuery({
     query: ArrivalObservationsDocument,
     variables: { region },
+    context: POST_ONLY,
   });
   // `refresh` changes when a trip arrived: the fevers of its checks may have started observations.
   const seen = useRef(refresh);

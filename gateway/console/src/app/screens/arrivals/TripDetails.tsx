@@ -6,6 +6,7 @@ import { ConfirmArrivalForm } from './ConfirmArrivalForm';
 import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
 import { HandOverForm } from './HandOverForm';
 import { ARRIVALS_MESSAGES } from './messages';
+import { POST_ONLY } from './post-only';
 
 /** One trip's passengers (as the provinces' rules let the officer read them) and the arrival and hand-over forms. */
 export function TripDetails({
@@ -19,6 +20,7 @@ export function TripDetails({
   const [{ data, fetching, error }, reread] = useQuery({
     query: ArrivalTripPassengersDocument,
     variables: { id: trip.id },
+    context: POST_ONLY,
   });
   // Read again whenever the trip moves on (an event or a mutation): boarding and checks follow.
   const version = `${trip.status}:${trip.stops.map((s) => s.status).join(',')}`;

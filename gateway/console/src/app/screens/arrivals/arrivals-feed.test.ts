@@ -1,8 +1,14 @@
 import type { Client as WsClient, Sink } from 'graphql-ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ArrivalEvent } from './board-state';
-import { followArrivals, isFinal, refusesCursor, type FeedListener, type FeedState } from './arrivals-feed';
-import { resumeStore } from './resume-store';
+import type { ArrivalEvent } from './board-state.js';
+import {
+  followArrivals,
+  isFinal,
+  refusesCursor,
+  type FeedListener,
+  type FeedState,
+} from './arrivals-feed.js';
+import { resumeStore } from './resume-store.js';
 
 interface FakeSubscription {
   variables: Record<string, unknown>;
@@ -48,6 +54,8 @@ function memoryStorage(): Storage {
   } as unknown as Storage;
 }
 
+const payloadOf = (variables: Record<string, unknown>) => ({ query: 'subscription ArrivalsFeed', variables });
+
 const tripEvent = (cursor: string) =>
   ({ data: { arrivals: { cursor, kind: 'PLANNED', at: 'x', stop: null, trip: { id: 'T1' } } } }) as never;
 
@@ -74,7 +82,7 @@ describe('followArrivals', () => {
     const store = resumeStore(memoryStorage(), 'city', '110105');
     store.saveCursor('c0');
     const rec = recorder();
-    followArrivals(ws.client, '110105', store, false, rec.listener);
+    followArrivals(ws.client, '110105', store, payloadOf, rec.listener);
     expect(ws.subscriptions[0]?.variables).toEqual({ destination: '110105', after: 'c0' });
     ws.subscriptions[0]?.sink.next(tripEvent('c1'));
     ws.subscriptions[0]?.sink.next(tripEvent('c2'));
@@ -85,7 +93,7 @@ describe('followArrivals', () => {
     const ws = fakeWs();
     const store = resumeStore(memoryStorage(), 'city', '110105');
     const rec = recorder();
-    followArrivals(ws.client, '110105', store, false, rec.listener);
+    followArrivals(ws.client, '110105', store, payloadOf, rec.listener);
     ws.subscriptions[0]?.sink.next(tripEvent('c1'));
     ws.emit('closed', { code: 1006 });
     expect(ws.subscriptions[0]?.disposed).toBe(true);
@@ -99,7 +107,7 @@ describe('followArrivals', () => {
     const store = resumeStore(memoryStorage(), 'city', '110105');
     store.saveCursor('old');
     const rec = recorder();
-    followArrivals(ws.client, '110105', store, false, rec.listener);
+    followArrivals(ws.client, '110105', store, payloadOf, rec.listener);
     ws.subscriptions[0]?.sink.error([{ message: 'expired', extensions: { code: 'CURSOR_EXPIRED' } }]);
     vi.runAllTimers();
     expect([store.cursor(), rec.expired.length, ws.subscriptions.map((s) => s.variables.after)]).toEqual([
@@ -112,7 +120,13 @@ describe('followArrivals', () => {
   it('should stop on FORBIDDEN and retry after a province was unavailable', () => {
     const ws = fakeWs();
     const rec = recorder();
-    followArrivals(ws.client, '110105', resumeStore(memoryStorage(), 'city', '110105'), false, rec.listener);
+    followArrivals(
+      ws.client,
+      '110105',
+      resumeStore(memoryStorage(), 'city', '110105'),
+      payloadOf,
+      rec.listener,
+    );
     ws.subscriptions[0]?.sink.error([{ message: 'down', extensions: { code: 'PROVINCE_UNAVAILABLE' } }]);
     vi.runAllTimers();
     expect(ws.subscriptions).toHaveLength(2);
@@ -127,7 +141,7 @@ describe('followArrivals', () => {
       ws.client,
       '110105',
       resumeStore(memoryStorage(), 'city', '110105'),
-      false,
+      payloadOf,
       recorder().listener,
     );
     stop();

@@ -9,11 +9,10 @@
  * is dropped and the feed starts again from now; the board reloads its list.
  */
 import type { GraphQLFormattedError } from 'graphql';
-import type { Client as WsClient } from 'graphql-ws';
-import { ArrivalsFeedDocument, type ArrivalsFeedSubscription } from '../../generated/graphql';
-import type { ArrivalEvent } from './board-state';
-import type { ResumeStore } from './resume-store';
-import { wsPayloadOf } from './ws-payload';
+import type { Client as WsClient, SubscribePayload } from 'graphql-ws';
+import type { ArrivalsFeedSubscription, ArrivalsFeedSubscriptionVariables } from '../../generated/graphql.js';
+import type { ArrivalEvent } from './board-state.js';
+import type { ResumeStore } from './resume-store.js';
 
 /** The state of the live connection, as the board shows it. */
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
@@ -65,13 +64,13 @@ function errorsOf(error: unknown): GraphQLFormattedError[] {
 
 /**
  * Follows the arrivals into `destination` until the returned function is called.
- * @param safelist send the operation by its registered id (the gateway's safelist mode)
+ * @param payloadOf the `ArrivalsFeed` subscribe payload of given variables (`ws-payload.ts`)
  */
 export function followArrivals(
   ws: WsClient,
   destination: string,
   store: ResumeStore,
-  safelist: boolean,
+  payloadOf: (variables: ArrivalsFeedSubscriptionVariables) => SubscribePayload,
   listener: FeedListener,
 ): () => void {
   let active = true;
@@ -92,44 +91,41 @@ export function followArrivals(
       ended = true;
       current = null;
     };
-    const dispose = ws.subscribe<ArrivalsFeedSubscription>(
-      wsPayloadOf(ArrivalsFeedDocument, { destination, after }, safelist),
-      {
-        next(result) {
-          if (ended) return;
-          const event = result.data?.arrivals;
-          if (event) {
-            store.saveCursor(event.cursor);
-            listener.state('live');
-            listener.event(event);
-          }
-          if (result.errors?.length) listener.errors(result.errors);
-        },
-        error(error) {
-          if (ended) return;
-          end();
-          const errors = errorsOf(error);
-          if (refusesCursor(errors)) {
-            store.dropCursor();
-            listener.cursorExpired(errors);
-            later(0);
-          } else if (isFinal(errors)) {
-            listener.errors(errors);
-            listener.state('stopped');
-          } else {
-            listener.errors(errors);
-            listener.state('reconnecting');
-            later(RETRY_MS);
-          }
-        },
-        complete() {
-          if (ended) return;
-          end();
-          // the server ended it (a gateway going away): follow on from the last cursor
-          if (active) later(RETRY_MS);
-        },
+    const dispose = ws.subscribe<ArrivalsFeedSubscription>(payloadOf({ destination, after }), {
+      next(result) {
+        if (ended) return;
+        const event = result.data?.arrivals;
+        if (event) {
+          store.saveCursor(event.cursor);
+          listener.state('live');
+          listener.event(event);
+        }
+        if (result.errors?.length) listener.errors(result.errors);
       },
-    );
+      error(error) {
+        if (ended) return;
+        end();
+        const errors = errorsOf(error);
+        if (refusesCursor(errors)) {
+          store.dropCursor();
+          listener.cursorExpired(errors);
+          later(0);
+        } else if (isFinal(errors)) {
+          listener.errors(errors);
+          listener.state('stopped');
+        } else {
+          listener.errors(errors);
+          listener.state('reconnecting');
+          later(RETRY_MS);
+        }
+      },
+      complete() {
+        if (ended) return;
+        end();
+        // the server ended it (a gateway going away): follow on from the last cursor
+        if (active) later(RETRY_MS);
+      },
+    });
     current = () => {
       end();
       dispose();

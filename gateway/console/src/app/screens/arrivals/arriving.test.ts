@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isArriving, minutesToEta } from './arriving';
+import { isArriving, minutesToEta } from './arriving.js';
 
 const NOW = Date.parse('2020-02-23T14:00:00+08:00');
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();

@@ -1,5 +1,5 @@
 /** When a bus stands out on the arrivals board. */
-import type { ArrivalTripFragment } from '../../generated/graphql';
+import type { ArrivalTripFragment } from '../../generated/graphql.js';
 
 /** How close to its ETA a departed trip counts as arriving. */
 export const ARRIVING_WITHIN_MS = 30 * 60_000;

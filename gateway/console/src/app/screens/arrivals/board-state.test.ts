@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArrivalTripFragment } from '../../generated/graphql';
+import type { ArrivalTripFragment } from '../../generated/graphql.js';
 import {
   boardRows,
   emptyBoard,
@@ -8,7 +8,7 @@ import {
   withEvent,
   withTrips,
   type ArrivalEvent,
-} from './board-state';
+} from './board-state.js';
 
 const trip = (id: string, over: Partial<ArrivalTripFragment> = {}): ArrivalTripFragment => ({
   id,

@@ -3,7 +3,7 @@
  * that an event seen twice (a replay after a reconnect) changes nothing and the log keeps each
  * cursor once. Pure: the screen keeps it in a reducer and persists the log (no personal data).
  */
-import type { ArrivalTripFragment, TripEventKind } from '../../generated/graphql';
+import type { ArrivalTripFragment, TripEventKind } from '../../generated/graphql.js';
 
 /** One line of the event log: what happened, never who was on board. */
 export interface LoggedEvent {

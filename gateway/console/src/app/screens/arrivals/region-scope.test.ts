@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInside, regionPrefix } from './region-scope';
+import { isInside, regionPrefix } from './region-scope.js';
 
 describe('regionPrefix', () => {
   it('should drop the trailing zero pairs of a province or city code', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumeKey, resumeStore } from './resume-store';
+import { resumeKey, resumeStore } from './resume-store.js';
 
 /** An in-memory Storage. */
 function memoryStorage(): Storage {

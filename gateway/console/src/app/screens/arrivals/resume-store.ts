@@ -4,7 +4,7 @@
  * personal data: kinds, times, vehicles, stops). Storage that refuses (private mode) keeps
  * nothing and the board starts from now.
  */
-import { LOG_LIMIT, type LoggedEvent } from './board-state';
+import { LOG_LIMIT, type LoggedEvent } from './board-state.js';
 
 /** Where one caller's board keeps its resume state. */
 export interface ResumeStore {
