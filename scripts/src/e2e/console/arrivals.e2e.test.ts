@@ -88,6 +88,23 @@ describeInBrowser('arrivals board', () => {
   }, 180_000);
   afterAll(async () => hub?.close());
 
+  /** Plans a Dancheng bus into Chaoyang that left an hour ago, due in 10 hours, as Henan's officer; its id. */
+  async function plan(vehicleCode: string): Promise<string> {
+    const departureAt = new Date(Date.now() - 60 * MINUTE);
+    const { planTrip } = await henan<{ planTrip: { id: string } }>(PLAN, {
+      i: {
+        mode: 'BUS',
+        vehicleCode,
+        origin: HOME,
+        destination: CHAOYANG,
+        departureAt: departureAt.toISOString(),
+        expectedArrivalAt: new Date(departureAt.getTime() + 10 * 60 * MINUTE).toISOString(),
+        capacity: 45,
+      },
+    });
+    return planTrip.id;
+  }
+
   /** Signs in as Chaoyang's officer and opens the board, waiting until it follows live. */
   async function openBoard(page: Page): Promise<void> {
     await signInAs(page, hub.federation.gatewayUrl, 'Beijing Chaoyang');
@@ -132,24 +149,18 @@ describeInBrowser('arrivals board', () => {
     const first = await context.newPage();
     await openBoard(first);
 
+    // graphql-ws does not acknowledge a subscription: a first trip's event on the board says the
+    // feed is followed upstream (a trip planned before that would be seen by the list only)
+    const warmUp = await plan('豫P·E2E00');
+    await expect.poll(() => eventRows(first, warmUp), { timeout: 10_000 }).toHaveLength(1);
+
     // Planned through the API: on the board within 2 s of the answer
-    const departureAt = new Date(Date.now() - 60 * MINUTE);
-    const { planTrip } = await henan<{ planTrip: { id: string } }>(PLAN, {
-      i: {
-        mode: 'BUS',
-        vehicleCode: '豫P·E2E16',
-        origin: HOME,
-        destination: CHAOYANG,
-        departureAt: departureAt.toISOString(),
-        expectedArrivalAt: new Date(departureAt.getTime() + 10 * 60 * MINUTE).toISOString(),
-        capacity: 45,
-      },
-    });
+    const planTrip = { id: await plan('豫P·E2E16') };
     const answeredAt = Date.now();
     const row = (page: Page) => page.getByTestId(`trip-${planTrip.id}`);
     await row(first).waitFor({ timeout: 5_000 });
     const shownWithinMs = Date.now() - answeredAt;
-    expect(shownWithinMs).toBeLessThan(2_000);
+    expect(shownWithinMs, `shown ${shownWithinMs} ms after the answer`).toBeLessThan(2_000);
     await expect.poll(() => eventRows(first, planTrip.id)).toHaveLength(1);
     const planned = (await eventRows(first, planTrip.id))[0]!;
     expect(planned.kind).toBe('PLANNED');
@@ -269,6 +280,10 @@ describeInBrowser('arrivals board', () => {
       .toMatchObject({
         kinds: ['ARRIVED', 'ETA_CHANGED', 'ETA_CHANGED', 'ETA_CHANGED', 'DEPARTED', 'PLANNED'],
       });
+    // English on the switch
+    await second.getByRole('button', { name: 'English' }).click();
+    await expect(second.getByRole('heading', { name: 'Arrivals board' }).isVisible()).resolves.toBe(true);
+    await expect(row(second).getByTestId('trip-status').textContent()).resolves.toBe('Arrived');
     await context.close();
   }, 60_000);
 });

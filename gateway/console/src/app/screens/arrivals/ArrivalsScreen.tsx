@@ -95,6 +95,10 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
     pause: !seedReady,
   });
 
+  // urql gives a new `reseed` when `pause` flips: the feed reads it through a ref, never restarts for it.
+  const reseedRef = useRef(reseed);
+  reseedRef.current = reseed;
+
   useEffect(() => {
     const trips = seed.data?.trips.edges.map((e) => e.node);
     if (!trips) return;
@@ -122,7 +126,7 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
       cursorExpired(errors) {
         setExpired(errors);
         replaceNext.current = true;
-        reseed({ requestPolicy: 'network-only' });
+        reseedRef.current({ requestPolicy: 'network-only' });
       },
       errors: setFeedErrors,
     });
@@ -130,7 +134,7 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
       clearTimeout(wait);
       stop();
     };
-  }, [ws, region, store, config.trustedDocuments, reseed]);
+  }, [ws, region, store, config.trustedDocuments]);
 
   useEffect(() => store.saveLog(board.log), [store, board.log]);
 
