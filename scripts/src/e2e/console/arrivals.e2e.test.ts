@@ -6,6 +6,7 @@
  * browser context (its localStorage kept) resumes from the stored cursor and shows those three
  * events once each, the very events a graphql-ws client resuming from the same cursor receives;
  * its socket is dropped and the board subscribes again with the last cursor, not the first;
+ * a resume point the gateway refuses is dropped and the officer told;
  * the bus, due in 20 minutes, stands out; its arrival is confirmed from the board with a
  * temperature per passenger and the status changes. No serious axe violation.
  */
@@ -280,10 +281,28 @@ describeInBrowser('arrivals board', () => {
       .toMatchObject({
         kinds: ['ARRIVED', 'ETA_CHANGED', 'ETA_CHANGED', 'ETA_CHANGED', 'DEPARTED', 'PLANNED'],
       });
+
+    // A resume point the gateway refuses (here malformed, BAD_USER_INPUT on `after`; an old or
+    // restored one is CURSOR_EXPIRED): dropped, the list read again, the officer told
+    await second.evaluate(() => {
+      for (const key of Object.keys(localStorage))
+        if (key.endsWith('.cursor')) localStorage.setItem(key, 'bm90LWEtY3Vyc29y');
+    });
+    await second.close();
+    const third = await context.newPage();
+    await openBoard(third);
+    await expect
+      .poll(() => third.getByTestId('arrivals-cursor-expired').allInnerTexts())
+      .toEqual([expect.stringContaining('BAD_USER_INPUT')]);
+    await expect(row(third).getByTestId('trip-status').textContent()).resolves.toBe('已到达');
+    await expect(
+      third.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith('.cursor')).length),
+    ).resolves.toBe(0);
+
     // English on the switch
-    await second.getByRole('button', { name: 'English' }).click();
-    await expect(second.getByRole('heading', { name: 'Arrivals board' }).isVisible()).resolves.toBe(true);
-    await expect(row(second).getByTestId('trip-status').textContent()).resolves.toBe('Arrived');
+    await third.getByRole('button', { name: 'English' }).click();
+    await expect(third.getByRole('heading', { name: 'Arrivals board' }).isVisible()).resolves.toBe(true);
+    await expect(row(third).getByTestId('trip-status').textContent()).resolves.toBe('Arrived');
     await context.close();
   }, 60_000);
 });

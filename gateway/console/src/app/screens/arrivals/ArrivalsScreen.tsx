@@ -36,7 +36,7 @@ import { resumeStore } from './resume-store';
 import { TripBoard } from './TripBoard';
 import { wsPayloadOf } from './ws-payload';
 
-/** How many trips the board reads at first (each with its manifest's boarding flags). */
+/** How many current trips the board reads at first (each with its manifest's boarding flags: the query's cost). */
 const BOARD_SIZE = 20;
 /** The list is read once the feed is live (so nothing falls between), or after this wait. */
 const SEED_WAIT_MS = 2_000;
@@ -66,7 +66,7 @@ export function ArrivalsScreen() {
     return (
       <section data-testid="arrivals-screen">
         <h2>{t('title')}</h2>
-        <p role="alert">FORBIDDEN</p>
+        <p role="alert">{t('noRegion')}</p>
       </section>
     );
   return <ArrivalsBoard role={caller.role} region={caller.region} />;
@@ -184,6 +184,11 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
       <div className="arrivals-layout">
         <div className="arrivals-main">
           {!seed.data && seed.fetching ? <p>{t('loading')}</p> : null}
+          {seed.data && seed.data.trips.totalCount > seed.data.trips.edges.length ? (
+            <p className="arrivals-muted">
+              {t('moreTrips', { shown: seed.data.trips.edges.length, total: seed.data.trips.totalCount })}
+            </p>
+          ) : null}
           {seed.data || rows.length ? (
             <TripBoard trips={rows} now={now} openTripId={openTripId} onToggle={onToggle} onTrip={onTrip} />
           ) : null}

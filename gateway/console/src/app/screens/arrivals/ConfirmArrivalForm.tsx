@@ -33,7 +33,9 @@ export function ConfirmArrivalForm({
   const id = useId();
   const pending = trip.stops.filter((s) => s.status === 'PENDING');
   const ownFirst = pending.find((s) => caller.region && isInside(s.region.code, caller.region)) ?? pending[0];
-  const [stop, setStop] = useState(ownFirst?.region.code ?? '');
+  const [picked, setStop] = useState(ownFirst?.region.code ?? '');
+  // a stop that arrived meanwhile (another officer, an event) is no longer offered
+  const stop = pending.some((s) => s.region.code === picked) ? picked : (ownFirst?.region.code ?? '');
   const [arrivedAt, setArrivedAt] = useState(() => beijingLocalInput(Date.now()));
   const stopPassengers = useMemo(
     () => passengers.filter((p) => p.boarded && p.alightAt.code === stop && p.worker),

@@ -117,6 +117,24 @@ describe('followArrivals', () => {
     ]);
   });
 
+  it('should read a result without data as the end of the subscription', () => {
+    const ws = fakeWs();
+    const store = resumeStore(memoryStorage(), 'city', '110105');
+    store.saveCursor('bad');
+    const rec = recorder();
+    followArrivals(ws.client, '110105', store, payloadOf, rec.listener);
+    ws.subscriptions[0]?.sink.next({
+      errors: [{ message: 'malformed', extensions: { code: 'BAD_USER_INPUT', field: 'after' } }],
+    } as never);
+    ws.subscriptions[0]?.sink.complete();
+    vi.runAllTimers();
+    expect([store.cursor(), rec.expired.length, ws.subscriptions.map((s) => s.variables.after)]).toEqual([
+      null,
+      1,
+      ['bad', null],
+    ]);
+  });
+
   it('should stop on FORBIDDEN and retry after a province was unavailable', () => {
     const ws = fakeWs();
     const rec = recorder();

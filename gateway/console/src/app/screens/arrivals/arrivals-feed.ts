@@ -91,6 +91,22 @@ export function followArrivals(
       ended = true;
       current = null;
     };
+    /** The subscription ended with errors: resume, start again from now, or stop. */
+    const fail = (errors: readonly GraphQLFormattedError[]) => {
+      end();
+      if (refusesCursor(errors)) {
+        store.dropCursor();
+        listener.cursorExpired(errors);
+        later(0);
+      } else if (isFinal(errors)) {
+        listener.errors(errors);
+        listener.state('stopped');
+      } else {
+        listener.errors(errors);
+        listener.state('reconnecting');
+        later(RETRY_MS);
+      }
+    };
     const dispose = ws.subscribe<ArrivalsFeedSubscription>(payloadOf({ destination, after }), {
       next(result) {
         if (ended) return;
@@ -99,25 +115,14 @@ export function followArrivals(
           store.saveCursor(event.cursor);
           listener.state('live');
           listener.event(event);
+          if (result.errors?.length) listener.errors(result.errors);
+        } else if (result.errors?.length) {
+          // a refusal of the subscription itself (e.g. its `after`) comes as a result without data
+          fail(result.errors);
         }
-        if (result.errors?.length) listener.errors(result.errors);
       },
       error(error) {
-        if (ended) return;
-        end();
-        const errors = errorsOf(error);
-        if (refusesCursor(errors)) {
-          store.dropCursor();
-          listener.cursorExpired(errors);
-          later(0);
-        } else if (isFinal(errors)) {
-          listener.errors(errors);
-          listener.state('stopped');
-        } else {
-          listener.errors(errors);
-          listener.state('reconnecting');
-          later(RETRY_MS);
-        }
+        if (!ended) fail(errorsOf(error));
       },
       complete() {
         if (ended) return;

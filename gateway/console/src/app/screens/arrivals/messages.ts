@@ -10,6 +10,8 @@ type Key =
   | 'stopped'
   | 'connection'
   | 'cursorExpired'
+  | 'noRegion'
+  | 'moreTrips'
   | 'dismiss'
   | 'loading'
   | 'tripsCaption'
@@ -111,7 +113,9 @@ export const ARRIVALS_MESSAGES: Messages<Key> = {
     stopped: '实时更新已停止',
     connection: '连接状态',
     cursorExpired:
-      '断点已过期（超出保留期或省级数据已恢复），已从当前状态重新加载车次列表；关闭期间的事件无法补收。',
+      '无法从上次的断点续接（已超出各省保留期、省级数据已从备份恢复，或断点无效），已按当前状态重新加载车次列表；关闭期间的事件无法补收。',
+    noRegion: '您的账号没有辖区，无法查看到达看板。',
+    moreTrips: '显示 {shown} 个，共 {total} 个当前车次；其余车次有新动态时会出现在看板上。',
     dismiss: '知道了',
     loading: '正在加载…',
     tripsCaption: '开往本辖区的车次',
@@ -212,7 +216,10 @@ export const ARRIVALS_MESSAGES: Messages<Key> = {
     stopped: 'Live updates stopped',
     connection: 'Connection',
     cursorExpired:
-      'The resume point has expired (older than the provinces keep, or a province was restored): the list was reloaded from the current state; events of the time the board was closed cannot be replayed.',
+      'The board could not resume from where it stopped (older than the provinces keep, a province restored from a backup, or an invalid resume point): the list was reloaded from the current state; events of the time the board was closed cannot be replayed.',
+    noRegion: 'Your account has no region: there is no arrivals board for it.',
+    moreTrips:
+      'Showing {shown} of {total} current trips; the others appear here when something happens to them.',
     dismiss: 'Dismiss',
     loading: 'Loading…',
     tripsCaption: 'Trips into your region',
