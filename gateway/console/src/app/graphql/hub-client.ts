@@ -75,6 +75,8 @@ export function createHubClients(config: ConsoleConfig, token: string): HubClien
     url: graphqlUrl('http'),
     exchanges,
     requestPolicy: 'network-only',
+    // POST always: urql would send short queries as GET, which the gateway's CSRF prevention refuses.
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization } }),
   });
   return { urql, ws, dispose: () => void ws.dispose() };
