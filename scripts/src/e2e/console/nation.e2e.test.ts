@@ -21,14 +21,14 @@ const DEMAND =
 const PLAN = 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }';
 const ASSIGN = 'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }';
 
-const FIGURES = `scope workers { registered atWork out }
+const FIGURES = `scope workers { registered atWork out flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
   transport { outbound { trips passengers } inbound { trips passengers } }
   employment { keyFillRate }`;
 const SUMMARY = `query($scope: RegionCode) { summary(scope: $scope) { ${FIGURES} children { ${FIGURES} } } }`;
 
 interface Figures {
   scope: string;
-  workers: { registered: number; atWork: number; out: number };
+  workers: { registered: number; atWork: number; out: number; flow: Record<string, number> };
   transport: {
     outbound: { trips: number; passengers: number };
     inbound: { trips: number; passengers: number };
@@ -151,6 +151,22 @@ describeInBrowser('console: the nation at a glance', () => {
       page.getByTestId('nation-map-table-row-650000').locator('td[data-key="statusText"]').textContent(),
     ).resolves.toBe('无数据');
     await page.getByTestId('nation-map-toggle').click();
+    // The daily series ends today with the live totals; the flow classes and the key-enterprise
+    // fill rate per province are those of summary.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await page.getByTestId('nation-series-toggle').click();
+    expect(await rowFigures(page, `nation-series-table-row-${today}`)).toMatchObject({
+      registered: nation.workers.registered,
+      atWork: nation.workers.atWork,
+    });
+    await page.getByTestId('nation-series-toggle').click();
+    await page.getByTestId('nation-flow-toggle').click();
+    const guangxi = nation.children.find((c) => c.scope === '450000')!;
+    expect(await rowFigures(page, 'nation-flow-table-row-450000')).toMatchObject(guangxi.workers.flow);
+    await page.getByTestId('nation-flow-toggle').click();
+    await page.getByTestId('nation-keyfill-toggle').click();
+    expect(await rowFigures(page, 'nation-keyfill-table-row-440000')).toMatchObject({ keyFillRate: 0.4 });
+    await page.getByTestId('nation-keyfill-toggle').click();
     await saveScreenshot(page, 'nation');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
@@ -223,6 +239,22 @@ describeInBrowser('console: the nation at a glance', () => {
     await expect(page.getByTestId('card-registered').locator('dd').getAttribute('data-value')).resolves.toBe(
       '6',
     );
+    await context.close();
+  });
+
+  it('should show a province that does not answer as unavailable and the others as before', async () => {
+    await hub.federation.stopProvince('420000', { graceMs: 0 });
+    const context = await consoleContext(hub.browser);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signInAs(page, hub.federation.gatewayUrl, 'Ministry');
+    await page.getByTestId('nation-partial').waitFor();
+    await expect(page.getByTestId('nation-partial').textContent()).resolves.toContain('PROVINCE_UNAVAILABLE');
+    await page.getByTestId('nation-map-toggle').click();
+    await expect(
+      page.getByTestId('nation-map-table-row-420000').locator('td[data-key="statusText"]').textContent(),
+    ).resolves.toBe('省份不可用');
+    expect(await rowFigures(page, 'nation-map-table-row-450000')).toMatchObject({ registered: 6 });
     await context.close();
   });
 });

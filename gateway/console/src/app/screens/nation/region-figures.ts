@@ -2,7 +2,7 @@
  * The figures of one region as the nation screen shows them: read from a `Summary` (and the same
  * summary as of the end of yesterday, for what moved today), with whether its province answered.
  */
-import type { NationFiguresFragment } from '../../generated/graphql';
+import type { NationFiguresFragment } from '../../generated/graphql.js';
 
 /** The part of a summary that says how many passengers departed from inside its scope. */
 export interface MovedFigures {
