@@ -15,13 +15,15 @@ export interface ContractVersion {
  * The contract the SDL in `schema/sdl/` describes. Bump the minor for an additive change (and move
  * the snapshot in `schema/sdl/previous/` to the release before it), the major for anything else.
  */
-export const CONTRACT_VERSION: ContractVersion = { major: 1, minor: 1 };
+export const CONTRACT_VERSION: ContractVersion = { major: 1, minor: 2 };
 
 /**
- * The minor before {@link CONTRACT_VERSION}, whose SDL is kept in `schema/sdl/previous/`: the
- * contract as released before #15 (commit e22670e^), the first one the hub numbered (1.0).
+ * The minor before {@link CONTRACT_VERSION}, whose SDL is kept in `schema/sdl/previous/`: 1.1, the
+ * contract of #15 (shuttle runs, key figures, job posts…) as released before 1.2 added
+ * `TransportStats.corridors` (1.0 was the contract before #15, commit e22670e^, the first one the
+ * hub numbered).
  */
-export const PREVIOUS_CONTRACT_VERSION: ContractVersion = { major: 1, minor: 0 };
+export const PREVIOUS_CONTRACT_VERSION: ContractVersion = { major: 1, minor: 1 };
 
 /** Which contract a service serves: the current one, or the previous minor's snapshot. */
 export type ContractRelease = 'current' | 'previous';

@@ -36,7 +36,7 @@ describe('judgeServedSdl', () => {
     });
     expect(judgeServedSdl(transport, served(null))).toMatchObject({ version: null, problems: [] });
     const undeclaredOld = judgeServedSdl(transport, served(null, 'previous'));
-    expect(undeclaredOld.problems).toContain('Trip.runs is missing');
+    expect(undeclaredOld.problems).toContain('TransportStats.corridors is missing');
   });
 
   it('should accept the previous minor, naming what it lacks and keeping its schema for the fetch check', () => {
@@ -44,11 +44,7 @@ describe('judgeServedSdl', () => {
     expect(verdict.problems).toEqual([]);
     expect(verdict.version).toBe(`${major}.${minor - 1}`);
     expect(verdict.lacking).toEqual(
-      expect.arrayContaining([
-        'Trip.runs is missing',
-        'type TripRunInput is missing',
-        'PlanTripInput.runs is missing',
-      ]),
+      expect.arrayContaining(['TransportStats.corridors is missing', 'type Corridor is missing']),
     );
     expect(verdict.schema?.getType('Trip')).toBeDefined();
   });
@@ -64,10 +60,10 @@ describe('judgeServedSdl', () => {
     const changed = served(
       { major, minor: minor - 1 },
       'previous',
-      base.replace('  capacity: Int!\n', '  capacity: Int!\n  runs: [String!]!\n'),
+      base.replace('  vehicles: Int!\n}', '  vehicles: Int!\n  corridors: [String!]!\n}'),
     );
     expect(judgeServedSdl(transport, changed).problems).toContain(
-      'Trip.runs is [String!]!, the contract says [Trip!]!',
+      'TransportStats.corridors is [String!]!, the contract says [Corridor!]!',
     );
   });
 

@@ -1,33 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { buildASTSchema } from 'graphql';
-import { subgraphDocument } from '@p2p/schema';
+import { buildASTSchema, parse } from 'graphql';
+import { subgraphDocument, subgraphSdl } from '@p2p/schema';
 import { whatProvinceLacks } from './lagging-province.js';
 import { contractSchema } from './sharded-subgraph.js';
 
+/** The previous minor (1.1): without `TransportStats.corridors`, which 1.2 added. */
 const previous = contractSchema(subgraphDocument('transport', 'previous'));
+/** A minor without an input field (1.0 had no `PlanTripInput.runs`), for the variables' check. */
+const withoutRuns = contractSchema(
+  parse(
+    subgraphSdl('transport', 'previous').replace(/\n {2}"""[^"]*"""\n {2}runs: \[TripRunInput!\]\n/, '\n'),
+  ),
+);
+
+const CORRIDORS =
+  'query($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { transport { corridors { key trips } } } } }';
 
 describe('whatProvinceLacks', () => {
   it('should find nothing in a fetch of fields the previous minor has', () => {
     const query =
-      'query($n: Int) { __shard_0: trips(destination: "110000", first: $n) { edges { node { id vehicleCode } } } }';
+      'query($n: Int) { __shard_0: trips(destination: "110000", first: $n) { edges { node { id vehicleCode runs { id } } } } }';
     expect(whatProvinceLacks(previous, { query, variables: { n: 5 } })).toBeUndefined();
   });
 
-  it('should name a field, a field in a fragment and an entity field the previous minor lacks', () => {
-    expect(whatProvinceLacks(previous, { query: '{ trips { edges { node { id runs { id } } } } }' })).toBe(
-      'Cannot query field "runs" on type "Trip".',
+  it('should name an entity field the previous minor lacks, also in a fragment', () => {
+    const r = [{ __typename: 'Summary', scope: 'CN', day: 'LATEST' }];
+    expect(whatProvinceLacks(previous, { query: CORRIDORS, variables: { r } })).toBe(
+      'Cannot query field "corridors" on type "TransportStats".',
     );
     expect(
       whatProvinceLacks(previous, {
         query:
-          'query($r: [_Any!]!) { _entities(representations: $r) { ... on Trip { ...T } } } fragment T on Trip { runs { id } }',
-        variables: { r: [{ __typename: 'Trip', id: 'x' }] },
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on Summary { transport { ...T } } } } fragment T on TransportStats { vehicles corridors { key } }',
+        variables: { r },
       }),
-    ).toBe('Cannot query field "runs" on type "Trip".');
+    ).toBe('Cannot query field "corridors" on type "TransportStats".');
   });
 
-  it('should name an input field the previous minor lacks in the variables, without quoting their values', () => {
-    const lacks = whatProvinceLacks(previous, {
+  it('should name an input field a minor lacks in the variables, without quoting their values', () => {
+    const lacks = whatProvinceLacks(withoutRuns, {
       query: 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }',
       variables: {
         i: {
@@ -50,6 +61,12 @@ describe('whatProvinceLacks', () => {
     const current = buildASTSchema(subgraphDocument('transport'), { assumeValidSDL: true });
     expect(
       whatProvinceLacks(current, { query: '{ trips { edges { node { id runs { id } } } } }' }),
+    ).toBeUndefined();
+    expect(
+      whatProvinceLacks(contractSchema(subgraphDocument('transport')), {
+        query: CORRIDORS,
+        variables: { r: [{ __typename: 'Summary', scope: 'CN', day: 'LATEST' }] },
+      }),
     ).toBeUndefined();
   });
 

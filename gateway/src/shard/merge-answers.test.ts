@@ -83,7 +83,7 @@ describe('SUM merge', () => {
     ).toEqual({ employment: { openings: 8, filled: 4, fillRate: 0.5 } });
   });
 
-  it('should merge a list with a key rule by its key, summing items', () => {
+  it('should merge a list with a key rule by its key, summing items, in key order', () => {
     const part = (...modes: [string, number, number][]) => ({
       transport: {
         byMode: modes.map(([mode, trips, passengers]) => ({ mode, trips, passengers, __shard_key: mode })),
@@ -103,8 +103,8 @@ describe('SUM merge', () => {
       transport: {
         byMode: [
           { mode: 'BUS', trips: 3, passengers: 120 },
-          { mode: 'TRAIN', trips: 3, passengers: 1400 },
           { mode: 'FLIGHT', trips: 1, passengers: 150 },
+          { mode: 'TRAIN', trips: 3, passengers: 1400 },
         ],
         inbound: { trips: 5 },
       },
@@ -116,6 +116,67 @@ describe('SUM merge', () => {
     expect(mergeSummaries(transport, 'transport { byMode { trips } }', [part(1), part(2)])).toEqual({
       transport: { byMode: [{ trips: 3 }] },
     });
+  });
+
+  it('should sum the corridors of the same key, nested moved counts included, keeping the Region references', () => {
+    const corridor = (key: string, trips: number, passengers: number, moved: number) => {
+      const [origin, destination] = key.split('-');
+      return {
+        key,
+        origin: { code: origin },
+        destination: { code: destination },
+        trips,
+        passengers,
+        moved: { trips: moved, passengers: moved * 10 },
+        __shard_key: key,
+      };
+    };
+    const part = (...corridors: ReturnType<typeof corridor>[]) => ({ transport: { corridors } });
+    const selection =
+      'transport { corridors { key origin { code } destination { code } trips passengers moved { trips passengers } } }';
+    // Henan's trips into Beijing and Guangdong; Guangdong's into Beijing and back to Henan; Beijing's none.
+    const merged = mergeSummaries(transport, selection, [
+      part(corridor('410000-110000', 2, 80, 1), corridor('410000-440000', 1, 40, 0)),
+      part(corridor('440000-410000', 3, 120, 3), corridor('410000-110000', 1, 30, 1)),
+      part(),
+      null,
+    ]);
+    expect(merged).toEqual({
+      transport: {
+        corridors: [
+          {
+            key: '410000-110000',
+            origin: { code: '410000' },
+            destination: { code: '110000' },
+            trips: 3,
+            passengers: 110,
+            moved: { trips: 2, passengers: 20 },
+          },
+          {
+            key: '410000-440000',
+            origin: { code: '410000' },
+            destination: { code: '440000' },
+            trips: 1,
+            passengers: 40,
+            moved: { trips: 0, passengers: 0 },
+          },
+          {
+            key: '440000-410000',
+            origin: { code: '440000' },
+            destination: { code: '410000' },
+            trips: 3,
+            passengers: 120,
+            moved: { trips: 3, passengers: 30 },
+          },
+        ],
+      },
+    });
+    // The key is asked under its alias even when the client selects only the counts.
+    const counts = mergeSummaries(transport, 'transport { corridors { trips } }', [
+      { transport: { corridors: [{ trips: 1, __shard_key: '450000-440000' }] } },
+      { transport: { corridors: [{ trips: 2, __shard_key: '450000-440000' }] } },
+    ]);
+    expect(counts).toEqual({ transport: { corridors: [{ trips: 3 }] } });
   });
 
   it('should merge aliased fields by their response keys', () => {

@@ -124,7 +124,11 @@ function sumObjects(
 
 /**
  * Merges lists whose items are identified by a key field (asked under {@link KEY_ALIAS}):
- * items with the same key are summed; the order is the order keys are first seen.
+ * items with the same key are summed, nested objects included (`moved { trips passengers }` is
+ * added, a `Region` reference `{ code }` is kept from the first answer: a non-numeric leaf). The
+ * merged items are in key order, as each province lists its own (`byMode` BUS, FLIGHT, TRAIN;
+ * `corridors` by `<origin>-<destination>`), whichever province answered first; items without a
+ * key follow, as they came.
  */
 export function mergeKeyedList(
   lists: readonly unknown[],
@@ -148,8 +152,15 @@ export function mergeKeyedList(
       else groups.set(key, [item]);
     }
   }
-  const merged = [...groups.values()].map((items) =>
-    items.length === 1 ? items[0] : sumValues(items, itemType, sets, scope),
-  );
+  const merged = [...groups.entries()]
+    .sort(([a], [b]) => compareKeys(a, b))
+    .map(([, items]) => (items.length === 1 ? items[0] : sumValues(items, itemType, sets, scope)));
   return [...merged, ...loose];
+}
+
+/** The order of two list keys: strings (and enum values) by code unit, numbers by value. */
+function compareKeys(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const [x, y] = [String(a), String(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }

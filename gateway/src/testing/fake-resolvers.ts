@@ -55,6 +55,14 @@ const owned = (shard: FakeShard, region: string, field: string) => {
     throw hubError('WRONG_PROVINCE', `${field}: ${region} belongs to another province`, { field });
 };
 const region = (code: string | null | undefined) => (code ? { code } : null);
+/** A trip's corridor key (`<origin province>-<destination province>`); null inside one province. */
+const corridorOf = (t: FakeTrip) => {
+  const [origin, destination] = [provinceOf(t.origin), provinceOf(t.destination)];
+  return t.status !== 'CANCELLED' && origin !== destination ? `${origin}-${destination}` : null;
+};
+/** The corridors of trips, once each, in key order. */
+const corridorKeys = (trips: readonly FakeTrip[]) =>
+  [...new Set(trips.map(corridorOf).filter((k): k is string => k !== null))].sort();
 
 function findWorker(shard: FakeShard, id: string): FakeWorker {
   const w = shard.data.workers.find((x) => x.id === id);
@@ -376,6 +384,15 @@ export function transportResolvers(shard: FakeShard): Resolvers {
             inbound: count((t) => !inScope(scope, t.origin) && inScope(scope, t.destination)),
             internal: count((t) => inScope(scope, t.origin) && inScope(scope, t.destination)),
             byMode: modes.map((mode) => ({ mode, ...count((t) => t.mode === mode && touching.includes(t)) })),
+            corridors: corridorKeys(touching).map((key) => {
+              const [origin, destination] = key.split('-') as [string, string];
+              return {
+                key,
+                origin: { code: origin },
+                destination: { code: destination },
+                ...count((t) => touching.includes(t) && corridorOf(t) === key),
+              };
+            }),
           },
         };
       },

@@ -1,8 +1,8 @@
 /**
- * A rolling upgrade (#18.4): Hebei runs the current province service (contract 1.1) while Guangxi
+ * A rolling upgrade (#18.4): Hebei runs the current province service (contract 1.2) while Guangxi
  * runs "the previous release", the same service started with SERVED_CONTRACT=previous so that it
- * serves the previous minor's SDL (`schema/sdl/previous/`, contract 1.0: what was released before
- * #15, e.g. without `Trip.runs`). There is no older build in the repository; this stands in for
+ * serves the previous minor's SDL (`schema/sdl/previous/`, contract 1.1: what was released before
+ * `TransportStats.corridors`). There is no older build in the repository; this stands in for
  * the old binary at the contract level (its database is migrated to head, as in an upgrade whose
  * migrations ran first). Then Guangxi "is upgraded" (restarted on the current contract) while the
  * gateway keeps running.
@@ -51,6 +51,8 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
     );
   const tripsQuery = (fields: string) =>
     `{ trips(destination: "110000", first: 20) { edges { node { id ${fields} } } } }`;
+  const CORRIDORS = '{ summary { transport { corridors { key trips } } } }';
+  type Corridors = { summary: { transport: { corridors: { key: string; trips: number }[] } } };
 
   beforeAll(async () => {
     hub = await startFederation({
@@ -62,25 +64,25 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
   afterAll(() => hub?.close());
 
   it('should route to both provinces, refuse only what the previous minor lacks, and take the upgraded one back', async () => {
-    // The gateway's view while Guangxi is behind: up, on 1.0, lacking what 1.1 added.
+    // The gateway's view while Guangxi is behind: up, on 1.1, lacking what 1.2 added.
     const before = await details();
     expect(before.find((p) => p.code === HEBEI)).toMatchObject({
       state: 'up',
-      contract: ['1.1'],
+      contract: ['1.2'],
       lacking: [],
     });
     const guangxi = before.find((p) => p.code === GUANGXI)!;
-    expect(guangxi).toMatchObject({ state: 'up', contract: ['1.0'] });
-    expect(guangxi.lacking).toContain('transport: Trip.runs is missing');
+    expect(guangxi).toMatchObject({ state: 'up', contract: ['1.1'] });
+    expect(guangxi.lacking).toContain('transport: TransportStats.corridors is missing');
     // The public /health says up/down only: a province one minor behind is up, its version not shown.
     const publicHealth = await (await fetch(new URL('/health', hub.gatewayUrl))).json();
     expect(publicHealth.provinces).toEqual([
       { code: HEBEI, state: 'up' },
       { code: GUANGXI, state: 'up' },
     ]);
-    expect(JSON.stringify(publicHealth)).not.toContain('1.0');
+    expect(JSON.stringify(publicHealth)).not.toContain('1.1');
     const metrics = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
-    expect(metrics).toContain(`p2p_gateway_province_contract{province="${GUANGXI}",version="1.0"} 1`);
+    expect(metrics).toContain(`p2p_gateway_province_contract{province="${GUANGXI}",version="1.1"} 1`);
     expect(metrics).toMatch(
       new RegExp(`p2p_gateway_province_contract_lacking\\{province="${GUANGXI}"\\} [1-9]`),
     );
@@ -106,58 +108,44 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
     };
 
     try {
-      // Mutations routed to the province on 1.0 work; its subscription events arrive.
+      // Mutations routed to the province on 1.1 work; its subscription events arrive.
       const hebeiTrip = (await plan(HEBEI, '130426', '冀D·U0001')).data!.planTrip.id;
       const guangxiTrip = (await plan(GUANGXI, '450203', '桂B·U0001')).data!.planTrip.id;
       expect(await eventsFor([hebeiTrip, guangxiTrip])).toBe(true);
 
-      // Fields both minors have: both provinces answer, no error.
+      // Fields both minors have (1.1's shuttle runs included): both provinces answer, no error.
       const common = await graphqlRequest<{ trips: { edges: { node: { id: string } }[] } }>(
         hub.gatewayUrl,
-        tripsQuery('vehicleCode organizer { code }'),
+        tripsQuery('vehicleCode organizer { code } runs { id }'),
         {},
         await ministry(),
       );
       expect(common.errors).toBeUndefined();
       expect(common.data!.trips.edges.map((e) => e.node.id).sort()).toEqual([hebeiTrip, guangxiTrip].sort());
 
-      // A field 1.1 added: Hebei answers, Guangxi's part is a PROVINCE_INCOMPATIBLE error at the path.
-      const newer = await graphqlRequest<{
-        trips: { edges: { node: { id: string; runs: { id: string }[] } }[] };
-      }>(hub.gatewayUrl, tripsQuery('runs { id }'), {}, await ministry());
-      expect(newer.data!.trips.edges.map((e) => e.node)).toEqual([
-        { id: hebeiTrip, runs: [{ id: hebeiTrip }] },
-      ]);
+      // A field 1.2 added: Hebei answers, Guangxi's part is a PROVINCE_INCOMPATIBLE error at the path.
+      const newer = await graphqlRequest<Corridors>(hub.gatewayUrl, CORRIDORS, {}, await ministry());
+      expect(newer.data!.summary.transport.corridors).toEqual([{ key: '130000-110000', trips: 1 }]);
       expect(newer.errors).toEqual([
         expect.objectContaining({
-          path: ['trips'],
-          message: expect.stringContaining('Cannot query field "runs" on type "Trip"'),
+          path: ['summary'],
+          message: expect.stringContaining('Cannot query field "corridors" on type "TransportStats"'),
           extensions: expect.objectContaining({ code: 'PROVINCE_INCOMPATIBLE', province: GUANGXI }),
         }),
       ]);
-
-      // A mutation whose input uses a field 1.1 added is not sent to Guangxi: refused, nothing written.
-      const shuttle = await plan(GUANGXI, '450203', '桂B·U0002', {
-        runs: [{ departureAt: '2030-03-02T08:00:00+08:00', expectedArrivalAt: '2030-03-02T20:00:00+08:00' }],
-      });
-      expect(shuttle.errors?.[0]?.extensions).toMatchObject({
-        code: 'PROVINCE_INCOMPATIBLE',
-        province: GUANGXI,
-      });
-      expect(shuttle.errors?.[0]?.message).toContain('Field "runs" is not defined by type "PlanTripInput"');
-      expect(JSON.stringify(shuttle.errors)).not.toContain('桂B');
-      const after = await graphqlData<{ trips: { edges: unknown[] } }>(
+      // What both minors have of the same Summary still sums both provinces.
+      const inbound = await graphqlData<{ summary: { transport: { inbound: { trips: number } } } }>(
         hub.gatewayUrl,
-        tripsQuery('vehicleCode'),
+        '{ summary(scope: "110000") { transport { inbound { trips } } } }',
         {},
         await ministry(),
       );
-      expect(after.trips.edges).toHaveLength(2);
+      expect(inbound.summary.transport.inbound.trips).toBe(2);
       const refusals = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
       const behind = new RegExp(
         `p2p_gateway_province_errors_total\\{province="${GUANGXI}",subgraph="transport",reason="behind"\\} (\\d+)`,
       ).exec(refusals);
-      expect(Number(behind?.[1])).toBeGreaterThanOrEqual(2); // the trips part and the planTrip
+      expect(Number(behind?.[1])).toBeGreaterThanOrEqual(1); // the corridors part
 
       // Guangxi is upgraded: restarted on the current contract, the gateway keeps running.
       await hub.stopProvince(GUANGXI);
@@ -166,19 +154,17 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
       let upgraded: ProvinceDetails | undefined;
       while (Date.now() < deadline) {
         upgraded = (await details()).find((p) => p.code === GUANGXI);
-        if (upgraded?.state === 'up' && upgraded.contract[0] === '1.1') break;
+        if (upgraded?.state === 'up' && upgraded.contract[0] === '1.2') break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(upgraded).toMatchObject({ state: 'up', contract: ['1.1'], lacking: [] });
+      expect(upgraded).toMatchObject({ state: 'up', contract: ['1.2'], lacking: [] });
 
-      // After its next health probe the gateway routes the new field to it.
-      const both = await graphqlRequest<{
-        trips: { edges: { node: { id: string; runs: { id: string }[] } }[] };
-      }>(hub.gatewayUrl, tripsQuery('runs { id }'), {}, await ministry());
+      // After its next health probe the gateway routes the new field to it: the corridors of both.
+      const both = await graphqlRequest<Corridors>(hub.gatewayUrl, CORRIDORS, {}, await ministry());
       expect(both.errors).toBeUndefined();
-      expect(both.data!.trips.edges.map((e) => e.node.id).sort()).toEqual([hebeiTrip, guangxiTrip].sort());
-      expect(both.data!.trips.edges.find((e) => e.node.id === guangxiTrip)!.node.runs).toEqual([
-        { id: guangxiTrip },
+      expect(both.data!.summary.transport.corridors).toEqual([
+        { key: '130000-110000', trips: 1 },
+        { key: '450000-110000', trips: 1 },
       ]);
       // ...and the subscription opened before the upgrade still delivers Guangxi's events.
       const later = (await plan(GUANGXI, '450203', '桂B·U0003')).data!.planTrip.id;

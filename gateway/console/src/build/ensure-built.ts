@@ -59,7 +59,15 @@ export async function ensureConsoleBuilt(options: EnsureConsoleOptions = {}): Pr
       const { generateConsoleTypes } = await import('./codegen.js');
       await generateConsoleTypes();
       const { build } = await import('vite');
-      await build({ configFile: join(CONSOLE_PACKAGE_DIR, 'vite.config.ts'), logLevel: 'warn' });
+      // vite's build sets NODE_ENV=production in this process, which the services this process
+      // starts next would inherit (and refuse development mode): put it back as it was.
+      const nodeEnv = process.env.NODE_ENV;
+      try {
+        await build({ configFile: join(CONSOLE_PACKAGE_DIR, 'vite.config.ts'), logLevel: 'warn' });
+      } finally {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      }
       return;
     } finally {
       rmSync(LOCK_DIR, { recursive: true, force: true });

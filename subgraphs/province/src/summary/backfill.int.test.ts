@@ -1,7 +1,8 @@
 /**
  * A province started on a database that already holds records from before the counters existed:
  * migration 0002 backfills the counters from the record tables, and the triggers carry on from
- * there; likewise migration 0009 for the statistics of safety over records of migration 0008.
+ * there; likewise migration 0009 for the statistics of safety over records of migration 0008,
+ * 0010 for the key figures, 0012 for the distinct vehicles and 0014 for the corridors.
  * Runs on PGlite, or on a fresh PostgreSQL database with DATABASE_URL.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
   recountSummary,
   type RecountedSummary,
 } from '../testing/index.js';
+import { corridorsFrom, readCorridorFigures } from './corridors.js';
 import { employmentStatsFrom } from './employment.js';
 import { readFigures } from './figures.js';
 import { foldDeltas } from './fold.js';
@@ -96,15 +98,16 @@ async function fromCounters(db: Db, scopes: readonly string[]): Promise<Recounte
     region: summaryScope({ scope, day: 'LATEST' }).prefix,
     asOf: null,
   }));
-  const [w, t, e, h] = await Promise.all([
+  const [w, t, c, e, h] = await Promise.all([
     readFigures(db, 'workers', requests),
     readFigures(db, 'transport', requests),
+    readCorridorFigures(db, requests),
     readFigures(db, 'employment', requests),
     readFigures(db, 'health', requests),
   ]);
   return scopes.map((_, i) => ({
     workers: workerStatsFrom(w[i]!),
-    transport: transportStatsFrom(t[i]!),
+    transport: { ...transportStatsFrom(t[i]!), corridors: corridorsFrom(c[i]!) },
     employment: employmentStatsFrom(e[i]!),
     health: healthStatsFrom(h[i]!),
   }));
@@ -400,6 +403,74 @@ describe(`backfill of distinct vehicles over trips older than migration 0012 (${
     await db.execute(
       sql`UPDATE trips SET status = 'PLANNED' WHERE status = 'CANCELLED' AND vehicle_code = '桂B·3'`,
     );
+    const after = await readStatisticsRecords(db);
+    expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
+  });
+});
+
+describe(`backfill of the corridors over trips older than migration 0014 (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let db: Db;
+  let migrate: (folder: string) => Promise<void>;
+  let close: () => Promise<void>;
+  const before0014 = migrationsUpTo('0013_outbox_epoch_identity');
+
+  beforeAll(async () => {
+    ({ db, migrate, close } = await openDatabase());
+    await migrate(before0014);
+  });
+  afterAll(async () => {
+    await close?.();
+    rmSync(before0014, { recursive: true, force: true });
+  });
+
+  it('counts the trips between two provinces written before 0014 under both ends, then follows later writes', async () => {
+    const workers = Array.from({ length: 40 }, (_, i) => ({
+      id: `W45-corridor${String(i).padStart(10, '0')}`,
+      name: `工人${i}`,
+      idNumber: `z${i}`,
+      phone: '13800000000',
+      homeRegion: HOMES[i % HOMES.length]!,
+    }));
+    await insertRows(db, 'workers', workers);
+    const trips = Array.from({ length: 20 }, (_, i) => ({
+      id: `T45-corridor${String(i).padStart(4, '0')}`,
+      organizer: HOMES[i % HOMES.length]!,
+      mode: (['BUS', 'TRAIN', 'FLIGHT'] as const)[i % 3]!,
+      vehicleCode: `桂B·C${i}`,
+      origin: HOMES[i % HOMES.length]!,
+      destination: ['440103', '450203', '110105', '450203001', '441900003'][i % 5]!,
+      capacity: 50,
+      status: TRIP_STATUSES[(i * 3) % 5]!,
+      departureAt: new Date('2020-02-20T08:00:00+08:00'),
+      expectedArrivalAt: new Date('2020-02-21T08:00:00+08:00'),
+    }));
+    await insertRows(db, 'trips', trips);
+    await insertRows(
+      db,
+      'trip_passengers',
+      trips.flatMap((t, i) =>
+        workers.slice(i * 2, i * 2 + 2).map((w, j) => ({ tripId: t.id, workerId: w.id, boarded: j === 0 })),
+      ),
+    );
+
+    await migrate(MIGRATIONS_FOLDER); // 0014: the corridor counters backfilled
+    await foldDeltas(db);
+    const records = await readStatisticsRecords(db);
+    const expected = SCOPES.map((scope) => recountSummary(records, scope));
+    expect(await fromCounters(db, SCOPES)).toEqual(expected);
+    // Guangxi → Guangdong and Guangxi → Beijing; the trips inside Guangxi are no corridor.
+    expect(expected[0]!.transport.corridors.map((c) => c.key)).toEqual(['450000-110000', '450000-440000']);
+    expect(expected[0]!.transport.corridors.every((c) => c.moved.trips > 0)).toBe(true);
+    // Beijing's scope sees only the corridor into it; a Guangxi township sees the ones leaving it.
+    expect(expected[SCOPES.indexOf('110105')]!.transport.corridors.map((c) => c.key)).toEqual([
+      '450000-110000',
+    ]);
+
+    await db.execute(
+      sql`UPDATE trips SET status = 'CANCELLED' WHERE destination = '110105' AND status = 'PLANNED'`,
+    );
+    await db.execute(sql`UPDATE trip_passengers SET boarded = true`);
+    await db.execute(sql`UPDATE trips SET destination = '440103' WHERE destination = '450203001'`);
     const after = await readStatisticsRecords(db);
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(after, scope)));
   });

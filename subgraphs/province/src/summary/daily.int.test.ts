@@ -152,7 +152,7 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     expect(expected.get(D4)![3]!.transport.outbound.moved).toEqual({ trips: 1, passengers: 3 });
   });
 
-  it('a series of days is read with one statement per part', async () => {
+  it('a series of days is read with one statement per part (and one for the corridors)', async () => {
     const days = Array.from({ length: 60 }, (_, i) =>
       new Date(Date.UTC(2020, 1, 1 + i)).toISOString().slice(0, 10),
     );
@@ -163,7 +163,7 @@ describe(`daily snapshots (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       days.map(() => '450203'),
       days,
     );
-    expect(p.service.db.statements.count).toBe(4);
+    expect(p.service.db.statements.count).toBe(5); // 4 parts and the corridors
     p.service.db.statements.recording = false;
     expect(series[days.indexOf(D0)]).toEqual(expected.get(D0)![3]);
     expect(series[days.indexOf(D3)]).toEqual(expected.get(D3)![3]);

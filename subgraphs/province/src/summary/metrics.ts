@@ -1,7 +1,7 @@
 import type { StatisticsPart, TransportMode } from '../db/schema/index.js';
 
 /**
- * The names of the counters, as the triggers of migrations 0002, 0009, 0010 and 0012 write them in `stat_delta.metric`.
+ * The names of the counters, as the triggers of migrations 0002, 0009, 0010, 0012 and 0014 write them in `stat_delta.metric`.
  * A name here and in the SQL must match; the counter tests compare every figure with a recount.
  */
 
@@ -80,6 +80,21 @@ export function vehicleMetric(mode: TransportMode): string {
   return `vehicles.${mode}`;
 }
 
+/**
+ * The first part of every corridor counter's name (migration 0014): the corridors are read by this
+ * prefix (`readCorridorFigures`), not listed in {@link TRANSPORT_METRICS}.
+ */
+export const CORRIDOR_METRIC_PREFIX = 'corridor.';
+
+/**
+ * The name of a corridor counter (migration 0014), e.g. `corridor.41.11.trips`: the trips from
+ * province `41` to province `11` (2-digit prefixes) and the people on them, under every key of
+ * either end, by the rules of the {@link TripQuantity}; none for a trip inside one province.
+ */
+export function corridorMetric(origin: string, destination: string, quantity: TripQuantity): string {
+  return `${CORRIDOR_METRIC_PREFIX}${origin.slice(0, 2)}.${destination.slice(0, 2)}.${quantity}`;
+}
+
 /** Counters of the `transport` part: side × quantity × mode, and vehicles per mode. */
 export const TRANSPORT_METRICS: readonly string[] = TRANSPORT_MODES.flatMap((mode) => [
   ...(['from', 'to', 'within'] as const).flatMap((side) =>
@@ -119,6 +134,11 @@ export class Figures {
   /** The value of counter `metric` (0 when it has none). */
   get(metric: string): number {
     return this.values.get(metric) ?? 0;
+  }
+
+  /** Every counter read, with its value. */
+  entries(): IterableIterator<[string, number]> {
+    return this.values.entries();
   }
 }
 /** part / whole, 0 when whole is 0: a province's own ratio (the gateway recomputes it from sums). */

@@ -99,7 +99,15 @@ export function transportStatsFrom(figures: Figures): TransportStats {
   return stats;
 }
 
+/** `TransportStats` with the scope it is of, from which `TransportStats.corridors` reads its own counters. */
+export interface ScopedTransportStats extends TransportStats {
+  scope: SummaryScope;
+}
+
 /** This province's trips relative to the scope, as of the scope's day, from the counters. */
-export async function transportStats(ctx: ProvinceContext, scope: SummaryScope): Promise<TransportStats> {
-  return transportStatsFrom(await partFigures(ctx, 'transport', scope));
+export async function transportStats(
+  ctx: ProvinceContext,
+  scope: SummaryScope,
+): Promise<ScopedTransportStats> {
+  return { ...transportStatsFrom(await partFigures(ctx, 'transport', scope)), scope };
 }

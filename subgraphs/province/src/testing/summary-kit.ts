@@ -16,7 +16,7 @@ export const PART_SELECTIONS = {
   workers:
     'workers { registered atHome travelling atWork underObservation priority out outRate flow { withinTownship withinCounty withinCity withinProvince crossProvince } }',
   transport:
-    'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles }',
+    'transport { outbound { trips passengers moved { trips passengers } } inbound { trips passengers moved { trips passengers } } internal { trips passengers moved { trips passengers } } byMode { mode trips passengers moved { trips passengers } vehicles } vehicles corridors { key origin { code } destination { code } trips passengers moved { trips passengers } } }',
   employment:
     'employment { enterprises keyEnterprises openings filled fillRate keyOpenings keyFilled keyFillRate jobPosts jobOpenings }',
   health: 'health { boardingRefused { fever healthCode } feverAtArrival underObservation released }',

@@ -1,4 +1,4 @@
-import { NATION, regionContains } from '@p2p/schema';
+import { NATION, provinceOf, regionContains } from '@p2p/schema';
 import type { Executor } from '../db/database.js';
 import {
   enterprises,
@@ -10,9 +10,10 @@ import {
   type TransportMode,
 } from '../db/schema/index.js';
 import type { EmploymentStats } from '../summary/employment.js';
+import type { Corridor, TransportStatsWithCorridors } from '../summary/corridors.js';
 import type { HealthStats } from '../summary/health.js';
 import { TRANSPORT_MODES } from '../summary/metrics.js';
-import type { ModeCount, TransportStats, TripCount } from '../summary/transport.js';
+import type { ModeCount, TripCount } from '../summary/transport.js';
 import type { WorkerStats } from '../summary/workers.js';
 
 /**
@@ -51,7 +52,7 @@ export interface StatisticsRecords {
 /** The parts of a Summary a recount computes. */
 export interface RecountedSummary {
   workers: WorkerStats;
-  transport: TransportStats;
+  transport: TransportStatsWithCorridors;
   employment: EmploymentStats;
   health: HealthStats;
 }
@@ -147,13 +148,16 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     manifest.set(p.tripId, m);
   }
   const count = (): TripCount => ({ trips: 0, passengers: 0, moved: { trips: 0, passengers: 0 } });
-  const transport: TransportStats = {
+  const transport: TransportStatsWithCorridors = {
     outbound: count(),
     inbound: count(),
     internal: count(),
     byMode: [],
     vehicles: 0,
+    corridors: [],
   };
+  // Corridors: trips between two provinces with either end inside, by (origin, destination) province.
+  const corridors = new Map<string, Corridor>();
   const byMode = new Map<TransportMode, ModeCount>();
   // Distinct vehicles per mode: the codes of the trips counted (not CANCELLED, an end inside).
   const vehicles = new Map<TransportMode, Set<string>>();
@@ -186,6 +190,25 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
       mode.moved.passengers += m.boarded;
     }
     byMode.set(t.mode, mode);
+    const [origin, destination] = [provinceOf(t.origin), provinceOf(t.destination)];
+    if (origin !== destination) {
+      const key = `${origin}-${destination}`;
+      const corridor = corridors.get(key) ?? {
+        key,
+        origin: { code: origin },
+        destination: { code: destination },
+        trips: 0,
+        passengers: 0,
+        moved: { trips: 0, passengers: 0 },
+      };
+      corridor.trips++;
+      corridor.passengers += people;
+      if (t.status === 'DEPARTED' || t.status === 'ARRIVED' || t.status === 'HANDED_OVER') {
+        corridor.moved.trips++;
+        corridor.moved.passengers += m.boarded;
+      }
+      corridors.set(key, corridor);
+    }
     vehicles.set(t.mode, (vehicles.get(t.mode) ?? new Set<string>()).add(t.vehicleCode));
   }
   transport.byMode = TRANSPORT_MODES.filter((mode) => byMode.has(mode)).map((mode) => ({
@@ -193,6 +216,7 @@ export function recountSummary(records: StatisticsRecords, scope: string): Recou
     vehicles: vehicles.get(mode)!.size,
   }));
   transport.vehicles = transport.byMode.reduce((sum, m) => sum + m.vehicles, 0);
+  transport.corridors = [...corridors.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   // Health: refusals by the trip's origin, whatever became of the trip (facts of the gate);
   // fevers at arrival by the passenger's stop; observations by where they happen.

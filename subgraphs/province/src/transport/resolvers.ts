@@ -5,7 +5,8 @@ import { entityRef, regionRef } from '../graphql/references.js';
 import type { ResolverMap } from '../graphql/resolver-map.js';
 import { type runMutation, runOneRecord } from '../mutation.js';
 import { summaryScope, type SummaryKey, type SummaryScope } from '../summary/scope.js';
-import { transportStats } from '../summary/transport.js';
+import { corridors } from '../summary/corridors.js';
+import { transportStats, type ScopedTransportStats } from '../summary/transport.js';
 import { cancelTrip, departTrip, updateEta, type BoardingInput } from './movement.js';
 import {
   confirmStopArrival,
@@ -172,5 +173,8 @@ export const transportResolvers: ResolverMap = {
   Summary: {
     __resolveReference: (ref: SummaryKey) => summaryScope(ref),
     transport: (scope: SummaryScope, _: unknown, ctx: ProvinceContext) => transportStats(ctx, scope),
+  },
+  TransportStats: {
+    corridors: (stats: ScopedTransportStats, _: unknown, ctx: ProvinceContext) => corridors(ctx, stats.scope),
   },
 };
