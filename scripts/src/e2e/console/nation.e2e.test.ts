@@ -20,6 +20,11 @@ const DEMAND =
   'mutation($e: ID!, $o: Int!, $f: Int) { reportLaborDemand(enterpriseId: $e, openings: $o, filled: $f) { id } }';
 const PLAN = 'mutation($i: PlanTripInput!) { planTrip(input: $i) { id } }';
 const ASSIGN = 'mutation($t: ID!, $w: [ID!]!) { assignPassengers(tripId: $t, workerIds: $w) { id } }';
+const HEALTH_CHECKS =
+  'mutation($items: [HealthCheckItemInput!]!) { recordHealthChecks(items: $items) { items { error { code } } } }';
+const DEPART = 'mutation($t: ID!, $b: [BoardingInput!]!) { departTrip(tripId: $t, boarded: $b) { id } }';
+const CORRIDORS =
+  '{ summary { transport { corridors { key trips passengers moved { trips passengers } } } } }';
 
 const FIGURES = `scope workers { registered atWork out flow { withinTownship withinCounty withinCity withinProvince crossProvince } }
   transport { outbound { trips passengers } inbound { trips passengers } }
@@ -109,19 +114,37 @@ describeInBrowser('console: the nation at a glance', () => {
       i: { name: '测试电子厂', region: '440305', sector: '制造业', key: true },
     });
     await as('440000', DEMAND, { e: registerEnterprise.id, o: 100, f: 40 });
-    const departure = Date.now() + 3_600_000;
-    const { planTrip } = await as('450000', PLAN, {
+    // A bus from Liuzhou to Shenzhen left three hours ago with two passengers (GREEN codes at the
+    // gate); a bus from Zhengzhou to Beijing is only planned.
+    const departure = Date.now() - 3 * 3_600_000;
+    const bus = (origin: string, destination: string, vehicleCode: string) => ({
       i: {
         mode: 'BUS',
-        vehicleCode: '桂B12345',
-        origin: '450202',
-        destination: '440305',
+        vehicleCode,
+        origin,
+        destination,
         departureAt: new Date(departure).toISOString(),
         expectedArrivalAt: new Date(departure + 20 * 3_600_000).toISOString(),
         capacity: 40,
       },
     });
-    await as('450000', ASSIGN, { t: planTrip.id, w: guangxiIds.slice(1, 3) });
+    const passengers = guangxiIds.slice(1, 3);
+    const checkedAt = new Date(Date.now() - 4 * 3_600_000).toISOString();
+    const validUntil = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await as('450000', HEALTH_CHECKS, {
+      items: passengers.map((workerId) => ({
+        workerId,
+        input: { code: 'GREEN', issuedBy: '450000', checkedAt, validUntil },
+      })),
+    });
+    const liuzhouBus = (await as('450000', PLAN, bus('450202', '440305', '桂B12345'))).planTrip.id;
+    await as('450000', ASSIGN, { t: liuzhouBus, w: passengers });
+    await as('450000', DEPART, {
+      t: liuzhouBus,
+      b: passengers.map((workerId) => ({ workerId, temperature: 36.4 })),
+    });
+    const henanBus = (await as('410000', PLAN, bus('410102', '110105', '豫A54321'))).planTrip.id;
+    await as('410000', ASSIGN, { t: henanBus, w: henanIds.slice(1, 2) });
   }, 180_000);
   afterAll(async () => hub?.close());
 
@@ -167,6 +190,33 @@ describeInBrowser('console: the nation at a glance', () => {
     await page.getByTestId('nation-keyfill-toggle').click();
     expect(await rowFigures(page, 'nation-keyfill-table-row-440000')).toMatchObject({ keyFillRate: 0.4 });
     await page.getByTestId('nation-keyfill-toggle').click();
+    // The corridors (the map's flow lines) are those of summary; Guangxi's two passengers left today.
+    const { summary: corridorSummary } = await graphqlData(
+      hub.federation.gatewayUrl,
+      CORRIDORS,
+      {},
+      ministry,
+    );
+    const corridors = corridorSummary.transport.corridors as {
+      key: string;
+      trips: number;
+      passengers: number;
+      moved: { trips: number; passengers: number };
+    }[];
+    expect(corridors.map((c) => c.key)).toEqual(['410000-110000', '450000-440000']);
+    await page.getByTestId('nation-corridors-toggle').click();
+    for (const c of corridors)
+      expect(await rowFigures(page, `nation-corridors-table-row-${c.key}`)).toEqual({
+        trips: c.trips,
+        passengers: c.passengers,
+        movedTrips: c.moved.trips,
+        movedPassengers: c.moved.passengers,
+      });
+    expect(corridors[1]!.moved.passengers).toBe(2);
+    await page.getByTestId('nation-corridors-toggle').click();
+    await page.getByTestId('nation-map-toggle').click();
+    expect(await rowFigures(page, 'nation-map-table-row-450000')).toMatchObject({ movedToday: 2 });
+    await page.getByTestId('nation-map-toggle').click();
     await saveScreenshot(page, 'nation');
     expect(await seriousAxeViolations(page)).toEqual([]);
 

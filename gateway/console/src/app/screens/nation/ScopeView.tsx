@@ -121,6 +121,18 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
     ) : undefined;
   const tableBase = { scope: scopeLabel, day, asOf, rowKey: 'code', renderCell };
   const partial = (error?.graphQLErrors.length ?? 0) > 0;
+  const corridors = data.summary.transport.corridors;
+  const provinceName = (region: { code: string; name: string }) =>
+    language === 'en' ? (tileOf(region.code)?.en ?? region.name) : region.name;
+  const corridorRows: FigureRow[] = corridors.map((c) => ({
+    key: c.key,
+    origin: provinceName(c.origin),
+    destination: provinceName(c.destination),
+    trips: c.trips,
+    passengers: c.passengers,
+    movedTrips: c.moved.trips,
+    movedPassengers: c.moved.passengers,
+  }));
 
   return (
     <div className="nation-scope" data-testid="nation-scope" data-scope={totals.code}>
@@ -175,6 +187,12 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
                 format,
                 language,
                 labels: { empty: t('statusEmpty'), unavailable: t('statusUnavailable') },
+                flows: corridors.map((c) => ({
+                  from: c.origin.code,
+                  to: c.destination.code,
+                  moved: c.moved.passengers,
+                  planned: c.passengers,
+                })),
               })}
             />
           </div>
@@ -199,6 +217,39 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
       <TotalsCards totals={totals} scope={scopeLabel} day={day} asOf={asOf} />
 
       <SeriesPanel scope={scope.code} scopeLabel={scopeLabel} />
+
+      <ChartPanel
+        title={t('corridorsTitle')}
+        testId="nation-corridors"
+        table={{
+          scope: scopeLabel,
+          day,
+          asOf,
+          rowKey: 'key',
+          columns: [
+            { key: 'origin', label: t('origin') },
+            { key: 'destination', label: t('destination') },
+            { key: 'key', label: t('code') },
+            { key: 'trips', label: t('trips'), kind: 'number' },
+            { key: 'passengers', label: t('passengers'), kind: 'number' },
+            { key: 'movedTrips', label: t('movedTrips'), kind: 'number' },
+            { key: 'movedPassengers', label: t('movedPassengers'), kind: 'number' },
+          ],
+          rows: corridorRows,
+        }}
+      >
+        <EChart
+          height={300}
+          label={t('corridorsLabel')}
+          option={barOption(
+            corridorRows.map((c) => `${c.origin}→${c.destination}`),
+            [
+              { name: t('movedPassengers'), values: corridors.map((c) => c.moved.passengers) },
+              { name: t('passengers'), values: corridors.map((c) => c.passengers) },
+            ],
+          )}
+        />
+      </ChartPanel>
 
       <ChartPanel
         title={t('keyFillTitle')}

@@ -58,7 +58,11 @@ export const NATION_MESSAGES: Messages<
   | 'keyFillTitle'
   | 'keyFillLabel'
   | 'corridorsTitle'
-  | 'corridorsNone'
+  | 'corridorsLabel'
+  | 'origin'
+  | 'destination'
+  | 'movedTrips'
+  | 'movedPassengers'
   | 'showTable'
   | 'hideTable'
   | 'loading'
@@ -118,7 +122,8 @@ export const NATION_MESSAGES: Messages<
     totals: '合计',
     mapTitle: '各省分布',
     mapLabel: '各省瓦片地图，按{figure}着色；数字见表格',
-    mapLegend: '浅灰：无数据或未接入；红色斜纹：省份暂不可用',
+    mapLegend:
+      '浅灰：无数据或未接入；红色斜纹：省份暂不可用；红线：省际流向，线宽按已出发人数，虚线为仅有计划',
     childrenTitle: '下级地区',
     childrenLabel: '下级地区柱状图：{figure}；数字见表格',
     seriesTitle: '每日趋势（近 {n} 天）',
@@ -131,7 +136,11 @@ export const NATION_MESSAGES: Messages<
     keyFillTitle: '重点企业用工满足率',
     keyFillLabel: '重点企业用工满足率柱状图；数字见表格',
     corridorsTitle: '省际流向',
-    corridorsNone: '接口尚未提供省际流向（summary.transport.corridors），暂不绘制流向线',
+    corridorsLabel: '省际流向柱状图：各线路已出发人数；数字见表格',
+    origin: '出发省份',
+    destination: '到达省份',
+    movedTrips: '已出发班次',
+    movedPassengers: '已出发人数',
     showTable: '显示表格',
     hideTable: '隐藏表格',
     loading: '加载中…',
@@ -191,7 +200,8 @@ export const NATION_MESSAGES: Messages<
     totals: 'Totals',
     mapTitle: 'Provinces',
     mapLabel: 'Tile map of the provinces coloured by {figure}; the numbers are in the table',
-    mapLegend: 'Light grey: no data or not connected; red hatching: province unavailable',
+    mapLegend:
+      'Light grey: no data or not connected; red hatching: province unavailable; red lines: flows between provinces, as wide as the passengers departed, dashed when only planned',
     childrenTitle: 'Regions below',
     childrenLabel: 'Bar chart of the regions below: {figure}; the numbers are in the table',
     seriesTitle: 'Daily series (last {n} days)',
@@ -204,8 +214,12 @@ export const NATION_MESSAGES: Messages<
     keyFillTitle: 'Key-enterprise fill rate',
     keyFillLabel: 'Bar chart of the key-enterprise fill rate; the numbers are in the table',
     corridorsTitle: 'Flows between provinces',
-    corridorsNone:
-      'The API does not give flows between provinces yet (summary.transport.corridors): no flow lines',
+    corridorsLabel:
+      'Bar chart of the flows between provinces: passengers departed per corridor; the numbers are in the table',
+    origin: 'From province',
+    destination: 'To province',
+    movedTrips: 'Trips departed',
+    movedPassengers: 'Passengers departed',
     showTable: 'Show table',
     hideTable: 'Hide table',
     loading: 'Loading…',

@@ -6,7 +6,10 @@ import { PROVINCE_TILES, TILE_GRID, tileOf } from '../tile-layout';
 export interface TileFlow {
   from: string;
   to: string;
-  people: number;
+  /** Passengers who departed (the line's width). */
+  moved: number;
+  /** Passengers planned and moved: a corridor with none moved yet is drawn thin and dashed. */
+  planned: number;
 }
 
 /** What the tile map shows. */
@@ -82,8 +85,8 @@ export function tileMapOption(input: TileMapInput): EChartsCoreOption {
     formatter: (p: { data: { shortName: string; text: string } }) => `${p.data.shortName}\n${p.data.text}`,
   };
   const cell = { borderColor: '#ffffff', borderWidth: 4 };
-  const flows = (input.flows ?? []).filter((f) => f.people > 0 && tileOf(f.from) && tileOf(f.to));
-  const widest = Math.max(1, ...flows.map((f) => f.people));
+  const flows = (input.flows ?? []).filter((f) => f.planned + f.moved > 0 && tileOf(f.from) && tileOf(f.to));
+  const widest = Math.max(1, ...flows.map((f) => f.moved));
   return {
     animation: false,
     tooltip: {
@@ -137,12 +140,12 @@ export function tileMapOption(input: TileMapInput): EChartsCoreOption {
         symbol: ['none', 'arrow'],
         symbolSize: 10,
         data: flows.map((f) => ({
-          name: `${tileOf(f.from)![input.language]} → ${tileOf(f.to)![input.language]}: ${input.format(f.people)}`,
+          name: `${tileOf(f.from)![input.language]} → ${tileOf(f.to)![input.language]}: ${input.format(f.moved)} / ${input.format(f.planned)}`,
           coords: [
             [tileOf(f.from)!.column, tileOf(f.from)!.row],
             [tileOf(f.to)!.column, tileOf(f.to)!.row],
           ],
-          lineStyle: { width: 1 + (7 * f.people) / widest },
+          lineStyle: f.moved > 0 ? { width: 2 + (8 * f.moved) / widest } : { width: 1.5, type: 'dashed' },
         })),
       },
     ],
