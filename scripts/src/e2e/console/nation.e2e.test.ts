@@ -299,12 +299,25 @@ describeInBrowser('console: the nation at a glance', () => {
     page.setDefaultTimeout(10_000);
     await signInAs(page, hub.federation.gatewayUrl, 'Ministry');
     await page.getByTestId('nation-partial').waitFor();
-    await expect(page.getByTestId('nation-partial').textContent()).resolves.toContain('PROVINCE_UNAVAILABLE');
+    await expect(page.getByTestId('nation-partial').textContent()).resolves.toMatch(
+      /PROVINCE_UNAVAILABLE.*湖北/,
+    );
     await page.getByTestId('nation-map-toggle').click();
     await expect(
       page.getByTestId('nation-map-table-row-420000').locator('td[data-key="statusText"]').textContent(),
     ).resolves.toBe('省份不可用');
     expect(await rowFigures(page, 'nation-map-table-row-450000')).toMatchObject({ registered: 6 });
+    // Guangxi's own figures are whole: only the trips Hubei would have counted are missing.
+    await expect(
+      page.getByTestId('nation-map-table-row-450000').locator('td[data-key="statusText"]').textContent(),
+    ).resolves.toBe('正常');
+    // A click on Guangxi's tile (column 2, row 6 of the 7 × 8 grid inside the chart's margins) drills down.
+    const map = (await page.getByTestId('nation-tile-map').boundingBox())!;
+    await page.mouse.click(
+      map.x + 8 + 2.5 * ((map.width - 16) / 7),
+      map.y + 8 + 6.5 * ((map.height - 56) / 8),
+    );
+    await expect.poll(() => page.getByTestId('nation-scope').getAttribute('data-scope')).toBe('450000');
     await context.close();
   });
 });

@@ -18,7 +18,7 @@ import {
 } from './columns';
 import { addDays, chinaToday } from './days';
 import { NATION_MESSAGES } from './messages';
-import { regionFigures, unansweredChildren, type RegionFigures } from './region-figures';
+import { regionFigures, unansweredChildren, unansweredProvinces, type RegionFigures } from './region-figures';
 import { SeriesPanel } from './SeriesPanel';
 import { tileOf } from './tile-layout';
 import { TotalsCards } from './TotalsCards';
@@ -56,7 +56,10 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
 
   const view = useMemo(() => {
     if (!data) return null;
-    const unanswered = unansweredChildren(error?.graphQLErrors ?? []);
+    const unanswered = unansweredChildren(
+      error?.graphQLErrors ?? [],
+      data.summary.children.map((c) => c.scope),
+    );
     const yesterdayOf = new Map(data.yesterday.children.map((c) => [c.scope, c]));
     const nameOf = (code: string, apiName: string | undefined) =>
       code === 'CN'
@@ -150,7 +153,10 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
       </div>
       {partial && (
         <p role="alert" data-testid="nation-partial">
-          {t('partial')} {codesOf(error!.graphQLErrors)}
+          {t('partial')} {codesOf(error!.graphQLErrors)}{' '}
+          {unansweredProvinces(error!.graphQLErrors)
+            .map((code) => (language === 'en' ? tileOf(code)?.en : tileOf(code)?.zh) ?? code)
+            .join('、')}
         </p>
       )}
       <ChartPanel

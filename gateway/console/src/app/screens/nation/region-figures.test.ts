@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NationFiguresFragment } from '../../generated/graphql.js';
-import { departedPassengers, regionFigures, unansweredChildren } from './region-figures.js';
+import {
+  departedPassengers,
+  regionFigures,
+  unansweredChildren,
+  unansweredProvinces,
+} from './region-figures.js';
 
 const count = (trips: number, passengers: number, moved = 0) => ({
   trips,
@@ -59,14 +64,41 @@ describe('regionFigures', () => {
 });
 
 describe('unansweredChildren', () => {
-  it('should find the children whose parts carry PROVINCE_UNAVAILABLE', () => {
+  const scopes = [
+    '110000',
+    '120000',
+    '130000',
+    '140000',
+    '150000',
+    '210000',
+    '220000',
+    '230000',
+    '310000',
+    '320000',
+  ];
+  const unavailable = (path: (string | number)[], province?: string, code = 'PROVINCE_UNAVAILABLE') => ({
+    path,
+    extensions: { code, ...(province ? { province } : {}) },
+  });
+
+  it('should find the children whose own province did not answer a part', () => {
     const errors = [
-      { path: ['summary', 'children', 3, 'workers'], extensions: { code: 'PROVINCE_UNAVAILABLE' } },
-      { path: ['summary', 'children', 5, 'employment'], extensions: { code: 'PROVINCE_INCOMPATIBLE' } },
-      { path: ['summary', 'workers'], extensions: { code: 'PROVINCE_UNAVAILABLE' } },
-      { path: ['yesterday', 'children', 7, 'transport'], extensions: { code: 'PROVINCE_UNAVAILABLE' } },
+      unavailable(['summary', 'children', 3, 'workers'], '140000'),
+      unavailable(['summary', 'children', 5, 'employment'], '210000', 'PROVINCE_INCOMPATIBLE'),
+      unavailable(['summary', 'workers'], '140000'),
+      unavailable(['yesterday', 'children', 7, 'transport'], '230000'),
       { path: ['summary', 'children', 9], extensions: { code: 'FORBIDDEN' } },
     ];
-    expect([...unansweredChildren(errors)].sort()).toEqual([3, 5]);
+    expect([...unansweredChildren(errors, scopes)].sort()).toEqual([3, 5]);
+  });
+
+  it("should leave a child whose transport lacks another province's trips as answered", () => {
+    const errors = [
+      unavailable(['summary', 'children', 0, 'transport'], '140000'),
+      unavailable(['summary', 'children', 3, 'transport'], '140000'),
+      unavailable(['summary', 'children', 4, 'workers']),
+    ];
+    expect([...unansweredChildren(errors, scopes)].sort()).toEqual([3, 4]);
+    expect(unansweredProvinces(errors)).toEqual(['140000']);
   });
 });

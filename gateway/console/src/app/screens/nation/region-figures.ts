@@ -102,26 +102,40 @@ export function regionFigures(
 /** A GraphQL error as urql keeps it (path and code are all this screen reads). */
 export interface PathError {
   path?: readonly (string | number)[] | undefined;
-  extensions?: { code?: unknown } | undefined;
+  extensions?: { code?: unknown; province?: unknown } | undefined;
 }
 
 const UNANSWERED = new Set(['PROVINCE_UNAVAILABLE', 'PROVINCE_INCOMPATIBLE']);
 
 /**
- * Which children of `summary` (by index) have a part their province did not answer (the gateway
- * reads such a part as zeros and puts PROVINCE_UNAVAILABLE at `summary.children.<i>.<part>`).
+ * Which children of `summary` (by index) have a part their own province did not answer (the
+ * gateway reads such a part as zeros and puts PROVINCE_UNAVAILABLE, naming the province in
+ * `extensions.province`, at `summary.children.<i>.<part>`). A part that another province did not
+ * answer (transport, which every province answers for) leaves the child's figures partial, not
+ * unavailable: the screen says so once, above them.
  */
-export function unansweredChildren(errors: readonly PathError[], root = 'summary'): Set<number> {
+export function unansweredChildren(
+  errors: readonly PathError[],
+  childScopes: readonly string[],
+  root = 'summary',
+): Set<number> {
   const indexes = new Set<number>();
   for (const error of errors) {
     const [first, second, index] = error.path ?? [];
-    if (
-      first === root &&
-      second === 'children' &&
-      typeof index === 'number' &&
-      UNANSWERED.has(String(error.extensions?.code))
-    )
-      indexes.add(index);
+    if (first !== root || second !== 'children' || typeof index !== 'number') continue;
+    if (!UNANSWERED.has(String(error.extensions?.code))) continue;
+    const province = error.extensions?.province;
+    const scope = childScopes[index] ?? '';
+    if (typeof province !== 'string' || province === `${scope.slice(0, 2)}0000`) indexes.add(index);
   }
   return indexes;
+}
+
+/** The provinces named by PROVINCE_UNAVAILABLE / PROVINCE_INCOMPATIBLE errors, in code order. */
+export function unansweredProvinces(errors: readonly PathError[]): string[] {
+  const provinces = new Set<string>();
+  for (const error of errors)
+    if (UNANSWERED.has(String(error.extensions?.code)) && typeof error.extensions?.province === 'string')
+      provinces.add(error.extensions.province);
+  return [...provinces].sort();
 }

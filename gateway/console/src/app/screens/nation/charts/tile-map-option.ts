@@ -135,6 +135,8 @@ export function tileMapOption(input: TileMapInput): EChartsCoreOption {
         type: 'lines',
         coordinateSystem: 'cartesian2d',
         zlevel: 1,
+        // Clicks and hovers go to the tiles under the lines (a click drills into a province).
+        silent: true,
         effect: { show: false },
         lineStyle: { color: '#a4000f', opacity: 0.7, curveness: 0.25 },
         symbol: ['none', 'arrow'],
