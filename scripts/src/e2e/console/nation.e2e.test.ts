@@ -280,7 +280,7 @@ describeInBrowser('console: the nation at a glance', () => {
     await context.close();
   });
 
-  it('should start a province officer at his own province', async () => {
+  it('should start a province officer and a city officer at their own regions', async () => {
     const context = await consoleContext(hub.browser);
     const page = await context.newPage();
     await signInAs(page, hub.federation.gatewayUrl, 'Guangxi province');
@@ -288,6 +288,12 @@ describeInBrowser('console: the nation at a glance', () => {
     await expect.poll(() => page.getByTestId('nation-scope').getAttribute('data-scope')).toBe('450000');
     await expect(page.getByTestId('card-registered').locator('dd').getAttribute('data-value')).resolves.toBe(
       '6',
+    );
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByRole('button', { name: 'Liuzhou city' }).click();
+    await expect.poll(() => page.getByTestId('nation-scope').getAttribute('data-scope')).toBe('450200');
+    await expect(page.getByTestId('card-registered').locator('dd').getAttribute('data-value')).resolves.toBe(
+      '5',
     );
     await context.close();
   });
