@@ -166,7 +166,7 @@ export function ScopeView({ scope, onDrill }: ScopeViewProps) {
         table={{ ...tableBase, columns: overviewColumns(t), rows }}
       >
         <label className="nation-figure">
-          {t('figure')}{' '}
+          {isNation ? t('figure') : t('chartFigure')}{' '}
           <select
             value={figure}
             onChange={(e) => setFigure(e.target.value as MapFigure)}

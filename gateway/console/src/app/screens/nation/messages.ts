@@ -6,6 +6,7 @@ export const NATION_MESSAGES: Messages<
   | 'nation'
   | 'breadcrumb'
   | 'figure'
+  | 'chartFigure'
   | 'registered'
   | 'atHome'
   | 'travelling'
@@ -82,6 +83,7 @@ export const NATION_MESSAGES: Messages<
     nation: '全国',
     breadcrumb: '当前范围',
     figure: '地图着色指标',
+    chartFigure: '图表指标',
     registered: '登记人数',
     atHome: '在家',
     travelling: '在途',
@@ -160,6 +162,7 @@ export const NATION_MESSAGES: Messages<
     nation: 'Nation',
     breadcrumb: 'Scope',
     figure: 'Colour the map by',
+    chartFigure: 'Chart the figure',
     registered: 'Registered',
     atHome: 'At home',
     travelling: 'Travelling',
