@@ -33,8 +33,13 @@ export interface DevelopmentSignIn {
   roles: DevelopmentRole[];
 }
 
+/** Neither: a production gateway without `CONSOLE_OIDC_ISSUER`/`CONSOLE_OIDC_CLIENT_ID` (the console says what to set). */
+export interface NoSignIn {
+  signIn: 'none';
+}
+
 /** The console's configuration. */
-export type ConsoleConfig = (OidcSignIn | DevelopmentSignIn) & {
+export type ConsoleConfig = (OidcSignIn | DevelopmentSignIn | NoSignIn) & {
   /** The gateway's `TRUSTED_DOCUMENTS` mode: `safelist` means send registered ids only. */
   trustedDocuments: 'off' | 'apq' | 'safelist';
 };
