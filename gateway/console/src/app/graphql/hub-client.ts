@@ -11,8 +11,8 @@ import { Client, fetchExchange, mapExchange, subscriptionExchange, type Exchange
 import { persistedExchange } from '@urql/exchange-persisted';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { Kind, type DocumentNode } from 'graphql';
-import { DOCUMENT_IDS } from '../generated/document-ids';
-import type { ConsoleConfig } from '../session/console-config';
+import { DOCUMENT_IDS } from '../generated/document-ids.js';
+import type { ConsoleConfig } from '../session/console-config.js';
 
 /** The clients of one session. */
 export interface HubClients {

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * What the gateway tells the console at `/console/config.json`: how people sign in here and
  * whether operations go by their registered id (a gateway in safelist mode) or as text.
