@@ -84,6 +84,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<SessionState['pending']>(null);
   const tokenRef = useRef('');
   const managerRef = useRef<UserManager | null>(null);
+  /** The provider's answer being processed at load (callback, sign-out, quiet check): a login waits for it. */
+  const checkRef = useRef<Promise<unknown>>(Promise.resolve());
   const endRef = useRef<(notice: SignInNotice) => void>(() => {});
 
   useEffect(() => {
@@ -167,7 +169,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           setNotice({ reason: 'failed', detail: (error as Error).message });
         },
       );
-    } else if (url.searchParams.has('state')) {
+    } else if (url.pathname === base && url.searchParams.has('state')) {
       // Back from the provider's sign-out (oidc-client-ts puts its own state id there).
       work = manager.signoutRedirectCallback().then(
         () => setNotice({ reason: 'signedOut' }),
@@ -178,6 +180,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // A reload: signed in again without a click while the provider's session lasts.
       work = manager.signinSilent().catch(() => {});
     }
+    checkRef.current = work.catch(() => {});
     void work.finally(() => setPending((p) => (p === 'checking' ? null : p)));
     return () => {
       manager.events.removeUserLoaded(loaded);
@@ -192,10 +195,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const manager = managerRef.current;
     if (!manager) return;
     setPending('redirecting');
-    manager.signinRedirect({ state: `${location.pathname}${location.search}` }).catch((error: unknown) => {
-      setPending(null);
-      setNotice({ reason: 'failed', detail: (error as Error).message });
-    });
+    const returnTo = `${location.pathname}${location.search}`;
+    // One sign-in transaction at a time: the quiet check at load may still be at work (and may sign in).
+    checkRef.current
+      .then(() => manager.getUser())
+      .then((user) => (user ? setPending(null) : manager.signinRedirect({ state: returnTo })))
+      .catch((error: unknown) => {
+        setPending(null);
+        setNotice({ reason: 'failed', detail: (error as Error).message });
+      });
   }, []);
 
   const signOut = useCallback(() => {
