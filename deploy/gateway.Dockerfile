@@ -13,17 +13,20 @@ COPY subgraphs/runtime/package.json subgraphs/runtime/
 COPY subgraphs/national/package.json subgraphs/national/
 COPY subgraphs/province/package.json subgraphs/province/
 COPY gateway/package.json gateway/
+COPY gateway/console/package.json gateway/console/
+COPY conformance/package.json conformance/
 COPY scripts/package.json scripts/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npx turbo run build --filter=@p2p/gateway... \
+# The console (gateway/console/dist/app) is served by the gateway but not imported by it: built too.
+RUN npx turbo run build --filter=@p2p/gateway... --filter=@p2p/console \
  && npm run -s release:stage -- gateway /release
 
 FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /release/manifests/ ./
-RUN npm ci --omit=dev --workspace gateway --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --workspace @p2p/gateway --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY --from=build /release/app/ ./
 USER node

@@ -23,7 +23,7 @@ FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /release/manifests/ ./
-RUN npm ci --omit=dev --workspace subgraphs/province --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --workspace @p2p/province --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY --from=build /release/app/ ./
 USER node

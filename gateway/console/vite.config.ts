@@ -1,13 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+const app = (file: string) => fileURLToPath(new URL(`./src/app/${file}`, import.meta.url));
+
 /**
  * The console's build: one page app under `/console/` (the gateway serves `dist/app`), every asset
  * bundled from the project's own packages (no CDN), ECharts and exceljs in their own chunks so the
- * first screen does not wait for them.
+ * first screen does not wait for them. A second, tiny page, `silent-renew.html`, answers the
+ * identity provider's silent renewals in a hidden frame.
  */
 export default defineConfig({
-  root: fileURLToPath(new URL('./src/app', import.meta.url)),
+  root: app(''),
   base: '/console/',
   publicDir: false,
   build: {
@@ -16,6 +19,9 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      input: { index: app('index.html'), 'silent-renew': app('silent-renew.html') },
+    },
   },
   oxc: { jsx: { runtime: 'automatic' } },
 });

@@ -25,7 +25,11 @@ export const DEFAULT_CONSOLE_ROLES: readonly ConsoleDevelopmentRoleSpec[] = [
   { label: '北京市朝阳区 Beijing Chaoyang 110105', role: 'city', region: '110105' },
 ];
 
-/** The roles of `file` (a JSON array of specs) when it exists, else {@link DEFAULT_CONSOLE_ROLES}, with tokens. */
+/**
+ * The roles of `file` (a JSON array of specs) when it exists, else {@link DEFAULT_CONSOLE_ROLES},
+ * with tokens. A role whose claims the gateway would refuse (an enterprise id of another province
+ * than its region…) is left out: the others stay offered.
+ */
 export async function developmentConsoleRoles(
   secret: string | undefined,
   file?: string,
@@ -34,7 +38,7 @@ export async function developmentConsoleRoles(
     file && existsSync(file)
       ? (JSON.parse(readFileSync(file, 'utf8')) as ConsoleDevelopmentRoleSpec[])
       : DEFAULT_CONSOLE_ROLES;
-  return Promise.all(
+  const signed = await Promise.allSettled(
     specs.map(async (spec) => ({
       ...spec,
       token: await signDevToken(
@@ -43,4 +47,5 @@ export async function developmentConsoleRoles(
       ),
     })),
   );
+  return signed.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 }

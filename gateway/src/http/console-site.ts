@@ -7,6 +7,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 import { hubError } from '@p2p/schema';
 import { sendError, sendJson } from '@p2p/runtime';
@@ -62,18 +63,30 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The built console of the installed `@p2p/console`, if any. */
+/**
+ * The built console: that of the installed `@p2p/console`, else the one beside the gateway's own
+ * build (`gateway/console/dist/app`, where a release of the gateway carries it), if any.
+ */
 export function installedConsoleDir(): string | undefined {
   try {
     const packageJson = createRequire(import.meta.url).resolve('@p2p/console/package.json');
     return join(dirname(packageJson), 'dist', 'app');
   } catch {
-    return undefined;
+    // This file runs as gateway/dist/http/console-site.js (or from gateway/src/http in development).
+    const beside = fileURLToPath(new URL('../../console/dist/app', import.meta.url));
+    return existsSync(beside) ? beside : undefined;
   }
 }
 
-/** Security headers of every console response: only the gateway's own origin (and the identity provider). */
-function securityHeaders(oidc: ConsoleOidcSettings | undefined): Record<string, string> {
+/** The page that answers the identity provider's silent renewals: the console frames it (hidden). */
+const SILENT_RENEW_PAGE = 'silent-renew.html';
+
+/**
+ * Security headers of every console response: only the gateway's own origin, and the identity
+ * provider (its discovery, token and keys are fetched; silent renewals run in a hidden frame that
+ * goes there and comes back to {@link SILENT_RENEW_PAGE}, the one page the console may frame).
+ */
+function securityHeaders(oidc: ConsoleOidcSettings | undefined, framed = false): Record<string, string> {
   const provider = oidc ? ` ${new URL(oidc.issuer).origin}` : '';
   return {
     'content-security-policy': [
@@ -85,7 +98,7 @@ function securityHeaders(oidc: ConsoleOidcSettings | undefined): Record<string, 
       "style-src 'self' 'unsafe-inline'",
       "object-src 'none'",
       "base-uri 'none'",
-      "frame-ancestors 'none'",
+      framed ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
     ].join('; '),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
@@ -130,7 +143,7 @@ export async function serveConsole(
   }
   const served = isFile ? file : join(appDir, 'index.html');
   res.writeHead(200, {
-    ...headers,
+    ...(relative === SILENT_RENEW_PAGE ? securityHeaders(options.oidc, true) : headers),
     'content-type': TYPES[extname(served)] ?? 'application/octet-stream',
     // Hashed bundles never change; the page itself is always asked for again.
     'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

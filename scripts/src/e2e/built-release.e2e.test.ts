@@ -2,7 +2,7 @@
  * The built release (#18.1, part): national, two provinces and the gateway started with plain
  * `node` from `dist/` (`npm run build`; `.ci/run` builds before the tests), no tsx and no
  * TypeScript source, answer a federated query across both provinces and deliver an `arrivals`
- * event over graphql-ws. Every service runs under the built-release guard (it dies on tsx, the
+ * event over graphql-ws; the gateway serves the console's built page. Every service runs under the built-release guard (it dies on tsx, the
  * `source` condition or any `.ts`/`src/` module), and the guard itself is shown to refuse a source
  * start, so the test cannot pass on sources. Skipped when the workspaces are not built (a plain `npm test` on a fresh
  * checkout); CI always runs it.
@@ -67,6 +67,18 @@ describe.skipIf(!built)('the built release: services started with plain node fro
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("should serve the console's built page at /console/ (and its silent-renew page)", async () => {
+    const page = await fetch(new URL('/console/', hub.gatewayUrl));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="root">');
+    // The deep link of a screen answers the same page; the silent renewal's page may be framed by it.
+    expect((await fetch(new URL('/console/nation', hub.gatewayUrl))).status).toBe(200);
+    const silent = await fetch(new URL('/console/silent-renew.html', hub.gatewayUrl));
+    expect(silent.status).toBe(200);
+    expect(silent.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
   });
 
   it('should answer a federated query and deliver an arrivals event, with no TypeScript loaded', async () => {

@@ -11,7 +11,13 @@ import { settingsReadBySources } from '../docs/settings-inventory.js';
 import { REPO_ROOT } from '../harness/service-process.js';
 import { envNames, execForm, isPinnedImage, parseDockerfile, type Stage } from './dockerfile.js';
 import { deploymentKeys } from './keys.js';
-import { readManifest, RELEASE_SERVICES, workspaceClosure, type ReleaseService } from './release-layout.js';
+import {
+  installWorkspace,
+  readManifest,
+  RELEASE_SERVICES,
+  workspaceClosure,
+  type ReleaseService,
+} from './release-layout.js';
 
 /** Settings that are secrets: only ever in env files made by `npm run keys`, never inline. */
 const SECRET_SETTINGS = [
@@ -96,11 +102,28 @@ describe('the Dockerfiles (deploy/<service>.Dockerfile)', () => {
     expect(copies).toEqual(['--from=build /release/manifests/ ./', '--from=build /release/app/ ./']);
   });
 
+  it.each(services)(
+    'should build in %s the workspaces whose built files it carries, from their package.json',
+    (service) => {
+      const build = dockerfile(service).find((s) => s.name === 'build')!;
+      const turbo = find(build, 'RUN').find((i) => i.args.includes('turbo run build'))!.args;
+      const copied = find(build, 'COPY').map((i) => i.args.split(/\s+/)[0]);
+      for (const { workspace } of RELEASE_SERVICES[service].carries) {
+        expect(turbo).toContain(`--filter=${readManifest(REPO_ROOT, workspace).name}`);
+        // Its dependencies are installed with the others' before the sources come in.
+        expect(copied).toContain(join(workspace, 'package.json'));
+      }
+    },
+  );
+
   it.each(services)('should install %s with npm ci --omit=dev and run it as node, not root', (service) => {
     const runtime = runtimeOf(dockerfile(service));
     const { workspace, bin, port } = RELEASE_SERVICES[service];
     const install = find(runtime, 'RUN').find((i) => i.args.startsWith('npm ci'));
-    expect(install?.args).toMatch(new RegExp(`--omit=dev\\b.*--workspace ${workspace}\\b`));
+    // By package name: a path would also install the workspaces under it (gateway/console).
+    expect(install?.args).toMatch(
+      new RegExp(`--omit=dev\\b.*--workspace ${installWorkspace(REPO_ROOT, service)}(\\s|$)`),
+    );
     const users = find(runtime, 'USER').map((i) => i.args);
     expect(users.length).toBeGreaterThan(0);
     expect(['root', '0', '0:0']).not.toContain(users.at(-1));

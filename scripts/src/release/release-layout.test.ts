@@ -49,4 +49,14 @@ describe('the release layout of a service', () => {
         expect(path).not.toMatch(/(^|\/)src(\/|$)|^scripts/);
     expect(runtimePaths(REPO_ROOT, 'gateway')).not.toContain('subgraphs/province/drizzle');
   });
+
+  it("should carry the console's built page with the gateway (which serves it) and with no other service", () => {
+    expect(runtimePaths(REPO_ROOT, 'gateway')).toContain('gateway/console/dist/app');
+    // Only the page: not the console's build-time code (dist/build) nor its sources.
+    expect(runtimePaths(REPO_ROOT, 'gateway').filter((p) => p.startsWith('gateway/console'))).toEqual([
+      'gateway/console/dist/app',
+    ]);
+    for (const service of ['province', 'national'] as const)
+      expect(runtimePaths(REPO_ROOT, service).some((p) => p.startsWith('gateway/console'))).toBe(false);
+  });
 });

@@ -2,18 +2,39 @@
  * What a built service needs on disk (#18.1): the root `package.json` and `package-lock.json`,
  * every workspace's `package.json` (npm checks the lock against all of them), and, for the
  * service's workspace and the workspaces it depends on, the entries of their `files` field
- * (`dist/` plus the runtime files: SDL, supergraph, migrations). The Dockerfiles copy the same
+ * (`dist/` plus the runtime files: SDL, supergraph, migrations), and the built files of other
+ * workspaces it serves (the gateway: the console's `dist/app`). The Dockerfiles copy the same
  * things; `deploy.test.ts` checks that they do.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/** A service a release runs: its workspace, bin and port, and the built files of other workspaces it serves. */
+export interface ReleaseServiceSpec {
+  workspace: string;
+  bin: string;
+  port: number;
+  /**
+   * Built files of a workspace the service serves but does not import (so not in its
+   * `dependencies`): the gateway serves the console's `dist/app` at `/console/`, while the console
+   * depends on the gateway for its codegen. Paths relative to the root; the release carries them
+   * where they are in the repository (the gateway finds `gateway/console/dist/app` beside its own
+   * build). The Dockerfile's build stage builds their workspace too.
+   */
+  carries: readonly { workspace: string; paths: readonly string[] }[];
+}
+
 /** The services a release runs. */
 export const RELEASE_SERVICES = {
-  province: { workspace: 'subgraphs/province', bin: 'p2p-province', port: 4100 },
-  national: { workspace: 'subgraphs/national', bin: 'p2p-national', port: 4001 },
-  gateway: { workspace: 'gateway', bin: 'p2p-gateway', port: 4000 },
-} as const;
+  province: { workspace: 'subgraphs/province', bin: 'p2p-province', port: 4100, carries: [] },
+  national: { workspace: 'subgraphs/national', bin: 'p2p-national', port: 4001, carries: [] },
+  gateway: {
+    workspace: 'gateway',
+    bin: 'p2p-gateway',
+    port: 4000,
+    carries: [{ workspace: 'gateway/console', paths: ['gateway/console/dist/app'] }],
+  },
+} as const satisfies Record<string, ReleaseServiceSpec>;
 
 /** A service's name: `province`, `national` or `gateway`. */
 export type ReleaseService = keyof typeof RELEASE_SERVICES;
@@ -29,6 +50,15 @@ interface WorkspaceManifest {
 /** Reads `<root>/<workspace>/package.json`. */
 export function readManifest(root: string, workspace: string): WorkspaceManifest {
   return JSON.parse(readFileSync(join(root, workspace, 'package.json'), 'utf8')) as WorkspaceManifest;
+}
+
+/**
+ * What `npm ci --omit=dev --workspace <…>` installs a service by: its workspace's package name.
+ * Not its path: a path selects every workspace under it too (`gateway` would bring in
+ * `gateway/console` and the browser libraries it bundles, ~120 MB the gateway never loads).
+ */
+export function installWorkspace(root: string, service: ReleaseService): string {
+  return readManifest(root, RELEASE_SERVICES[service].workspace).name;
 }
 
 /**
@@ -61,11 +91,18 @@ export function workspaceClosure(root: string, service: ReleaseService): string[
   return order;
 }
 
-/** The paths (relative to the root) a service's release copies besides the package.json files. */
+/**
+ * The paths (relative to the root) a service's release copies besides the package.json files: the
+ * `files` of the workspaces it runs from, then what it carries of others (the gateway: the console).
+ */
 export function runtimePaths(root: string, service: ReleaseService): string[] {
-  return workspaceClosure(root, service).flatMap((dir) =>
-    (readManifest(root, dir).files ?? []).map((entry) => join(dir, entry)),
-  );
+  const spec: ReleaseServiceSpec = RELEASE_SERVICES[service];
+  return [
+    ...workspaceClosure(root, service).flatMap((dir) =>
+      (readManifest(root, dir).files ?? []).map((entry) => join(dir, entry)),
+    ),
+    ...spec.carries.flatMap((carried) => carried.paths),
+  ];
 }
 
 /** Where {@link stageRelease} puts things; both may be the same directory. */

@@ -2,9 +2,10 @@
  * `npm run release:verify -- [province] [national] [gateway]` (all three by default): proves that
  * a built service installs and runs with production dependencies only. For each service it stages
  * the release (release-layout.ts: package files, `dist/`, runtime files, no sources) into a temp
- * directory, runs `npm ci --omit=dev --workspace <its workspace>` there, checks that no
+ * directory, runs `npm ci --omit=dev --workspace <its package name>` there, checks that no
  * development package was installed, starts the service's bin with plain `node` in production
- * mode (real keys generated for the run, no P2P_DEV) and waits for `/health` to answer 200.
+ * mode (real keys generated for the run, no P2P_DEV) and waits for `/health` to answer 200; the
+ * gateway must also serve the console it carries at `/console/`.
  * Needs `npm run build` first and the npm registry (or its cache). Prints one line per service.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { isMainModule } from '@p2p/runtime';
 import { generateGatewayKeyPair } from '@p2p/schema';
 import { REPO_ROOT, startService } from '../harness/service-process.js';
-import { RELEASE_SERVICES, stageRelease, type ReleaseService } from './release-layout.js';
+import { installWorkspace, RELEASE_SERVICES, stageRelease, type ReleaseService } from './release-layout.js';
 
 /** Packages a production install must not contain (the build and test tools). */
 export const DEVELOPMENT_PACKAGES = ['tsx', 'vitest', 'typescript', 'drizzle-kit', 'turbo', '@biomejs/biome'];
@@ -71,8 +72,9 @@ export async function verifyInstall(service: ReleaseService): Promise<InstallRep
   try {
     const app = join(dir, 'app');
     stageRelease(REPO_ROOT, service, { manifests: app, app });
-    const { workspace, bin } = RELEASE_SERVICES[service];
+    const { bin } = RELEASE_SERVICES[service];
     const installStart = performance.now();
+    const workspace = installWorkspace(REPO_ROOT, service);
     execFileSync('npm', ['ci', '--omit=dev', '--workspace', workspace, '--no-audit', '--no-fund'], {
       cwd: app,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -105,6 +107,7 @@ export async function verifyInstall(service: ReleaseService): Promise<InstallRep
       const health = await fetch(new URL('/health', running.url));
       if (health.status !== 200)
         throw new Error(`${service}: /health answered ${health.status}\n${running.recentOutput()}`);
+      if (service === 'gateway') await checkConsole(running.url);
       return {
         service,
         installSeconds,
@@ -118,6 +121,27 @@ export async function verifyInstall(service: ReleaseService): Promise<InstallRep
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The gateway's release serves the console it carries: `/console/` answers 200 with the console's
+ * page, and, in production mode without an identity provider, `config.json` says no sign-in is set.
+ * @throws Error saying what was answered instead
+ */
+export async function checkConsole(gatewayUrl: string): Promise<void> {
+  const page = await fetch(new URL('/console/', gatewayUrl));
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('<div id="root">'))
+    throw new Error(
+      `gateway: /console/ answered ${page.status}, not the console's page: ${html.slice(0, 200)}`,
+    );
+  const config = (await (await fetch(new URL('/console/config.json', gatewayUrl))).json()) as {
+    signIn?: string;
+  };
+  if (config.signIn !== 'none')
+    throw new Error(
+      `gateway: /console/config.json says signIn ${config.signIn}; expected none (no OIDC set)`,
+    );
 }
 
 /** Verifies the services named on the command line (all by default), one after the other. */

@@ -24,7 +24,11 @@ const SCREEN_COMPONENTS = {
 /** The screens of a signed-in caller, with the session's GraphQL clients. */
 function SignedIn({ session }: { session: Session }) {
   const t = useT(SHELL_MESSAGES);
-  const clients = useMemo(() => createHubClients(session.config, session.token), [session]);
+  // One set of clients per sign-in: a renewed token is read by them (live subscriptions stay open).
+  const clients = useMemo(
+    () => createHubClients(session.config, session.auth),
+    [session.config, session.auth],
+  );
   useEffect(() => () => clients.dispose(), [clients]);
   return (
     <HubClientsContext.Provider value={clients}>

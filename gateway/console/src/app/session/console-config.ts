@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * What the gateway tells the console at `/console/config.json`: how people sign in here and
  * whether operations go by their registered id (a gateway in safelist mode) or as text.
@@ -33,8 +34,13 @@ export interface DevelopmentSignIn {
   roles: DevelopmentRole[];
 }
 
+/** Neither: a production gateway without `CONSOLE_OIDC_ISSUER`/`CONSOLE_OIDC_CLIENT_ID` (the console says what to set). */
+export interface NoSignIn {
+  signIn: 'none';
+}
+
 /** The console's configuration. */
-export type ConsoleConfig = (OidcSignIn | DevelopmentSignIn) & {
+export type ConsoleConfig = (OidcSignIn | DevelopmentSignIn | NoSignIn) & {
   /** The gateway's `TRUSTED_DOCUMENTS` mode: `safelist` means send registered ids only. */
   trustedDocuments: 'off' | 'apq' | 'safelist';
 };
