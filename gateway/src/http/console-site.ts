@@ -8,7 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hubError } from '@p2p/schema';
 import { sendError, sendJson } from '@p2p/runtime';
 import type { TrustedDocumentsMode } from '../trusted-documents/trusted-documents.js';
@@ -105,9 +105,30 @@ function securityHeaders(oidc: ConsoleOidcSettings | undefined, framed = false):
   };
 }
 
+/**
+ * The copy of `file` to send: its precompressed `.br` or `.gz` sibling (written by the console's
+ * build, build/precompress.ts) when the browser accepts that encoding, else the file itself.
+ */
+export function encodedCopy(
+  file: string,
+  acceptEncoding: string,
+): { path: string; encoding?: 'br' | 'gzip' } {
+  const accepted = new Set(
+    acceptEncoding
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, quality]) => !/^\s*q=0(?:\.0*)?\s*$/.test(quality ?? ''))
+      .map(([name]) => name!.trim().toLowerCase()),
+  );
+  if (accepted.has('br') && existsSync(`${file}.br`)) return { path: `${file}.br`, encoding: 'br' };
+  if (accepted.has('gzip') && existsSync(`${file}.gz`)) return { path: `${file}.gz`, encoding: 'gzip' };
+  return { path: file };
+}
+
 /** Serves the console: true when `path` is the console's (under `/console`). */
 export async function serveConsole(
   path: string,
+  req: IncomingMessage,
   res: ServerResponse,
   options: ConsoleSiteOptions & { development: boolean; trustedDocuments: TrustedDocumentsMode },
 ): Promise<boolean> {
@@ -134,7 +155,14 @@ export async function serveConsole(
     return true;
   }
   const relative = path === '/console' ? '' : path.slice('/console/'.length);
-  const file = normalize(join(appDir, decodeURIComponent(relative)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(relative);
+  } catch {
+    sendError(res, hubError('NOT_FOUND', `no such console file: ${path}`, { http: { status: 404 } }));
+    return true;
+  }
+  const file = normalize(join(appDir, decoded));
   const insideApp = file === appDir || file.startsWith(appDir.endsWith(sep) ? appDir : appDir + sep);
   const isFile = insideApp && existsSync(file) && statSync(file).isFile();
   if (!isFile && extname(relative)) {
@@ -142,13 +170,16 @@ export async function serveConsole(
     return true;
   }
   const served = isFile ? file : join(appDir, 'index.html');
+  const copy = encodedCopy(served, String(req.headers['accept-encoding'] ?? ''));
   res.writeHead(200, {
     ...(relative === SILENT_RENEW_PAGE ? securityHeaders(options.oidc, true) : headers),
     'content-type': TYPES[extname(served)] ?? 'application/octet-stream',
     // Hashed bundles never change; the page itself is always asked for again.
     'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    vary: 'accept-encoding',
+    ...(copy.encoding ? { 'content-encoding': copy.encoding } : {}),
   });
-  createReadStream(served).pipe(res);
+  createReadStream(copy.path).pipe(res);
   return true;
 }
 

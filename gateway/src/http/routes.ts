@@ -109,7 +109,7 @@ export function gatewayRoutes(options: GatewayRoutesOptions): RequestListener {
       return;
     }
     if (path === '/graphiql') return sendLandingPage(res);
-    if (await serveConsole(path, res, options.console)) return;
+    if (await serveConsole(path, req, res, options.console)) return;
     if (path.startsWith('/ide/') && serveIdeAsset(path.slice('/ide/'.length), res)) return;
     if (path === '/health') return sendJson(res, 200, publicHealth(options.registry, options.relay));
     if (ADMIN_PATHS.includes(path)) {
