@@ -105,4 +105,27 @@ describe('gateway configuration', () => {
       join(dir, 'reports'),
     );
   });
+
+  it('should read the console settings, refusing an issuer that is no URL or not the one the gateway verifies', () => {
+    expect(
+      gatewayOptionsFromEnv({
+        CONSOLE_OIDC_ISSUER: 'https://id.example.gov.cn/realms/hub',
+        CONSOLE_OIDC_CLIENT_ID: 'console',
+        AUTH_ISSUER: 'https://id.example.gov.cn/realms/hub',
+      }).console,
+    ).toEqual({ oidc: { issuer: 'https://id.example.gov.cn/realms/hub', clientId: 'console' } });
+    expect(() => gatewayOptionsFromEnv({ CONSOLE_OIDC_ISSUER: 'https://id.example.gov.cn' })).toThrow(
+      /CONSOLE_OIDC_ISSUER and CONSOLE_OIDC_CLIENT_ID go together/,
+    );
+    expect(() =>
+      gatewayOptionsFromEnv({ CONSOLE_OIDC_ISSUER: 'id.example.gov.cn', CONSOLE_OIDC_CLIENT_ID: 'console' }),
+    ).toThrow(/http\(s\) URL/);
+    expect(() =>
+      gatewayOptionsFromEnv({
+        CONSOLE_OIDC_ISSUER: 'https://id.example.gov.cn/realms/hub',
+        CONSOLE_OIDC_CLIENT_ID: 'console',
+        AUTH_ISSUER: 'https://other.example.gov.cn',
+      }),
+    ).toThrow(/must be the issuer the gateway verifies/);
+  });
 });

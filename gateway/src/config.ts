@@ -127,6 +127,15 @@ function consoleSettings(env: NodeJS.ProcessEnv): ConsoleSiteOptions {
   const clientId = env.CONSOLE_OIDC_CLIENT_ID?.trim();
   if (Boolean(issuer) !== Boolean(clientId))
     throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_OIDC_CLIENT_ID go together: set both or neither');
+  if (issuer) {
+    if (!URL.canParse(issuer) || !/^https?:$/.test(new URL(issuer).protocol))
+      throw new Error(`CONSOLE_OIDC_ISSUER must be the identity provider's http(s) URL; got "${issuer}"`);
+    const verified = env.AUTH_ISSUER?.trim();
+    if (verified && verified !== issuer)
+      throw new Error(
+        `CONSOLE_OIDC_ISSUER (${issuer}) must be the issuer the gateway verifies, AUTH_ISSUER (${verified}): every sign-in would be refused`,
+      );
+  }
   return Object.fromEntries(
     Object.entries({
       appDir: env.CONSOLE_DIR ? resolve(env.CONSOLE_DIR) : undefined,

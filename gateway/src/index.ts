@@ -29,7 +29,7 @@ import {
   type GatewaySubscriptions,
   type SubscriptionOptions,
 } from './subscriptions/index.js';
-import { assertRealKeys, type GatewayAuthOptions } from './auth/auth-options.js';
+import { assertRealKeys, DEV_JWT_SECRET, type GatewayAuthOptions } from './auth/auth-options.js';
 import { CallerAssertions } from './auth/caller-assertions.js';
 import type { GatewayContext } from './auth/gateway-context.js';
 import { graphqlAdmission } from './http/graphql-admission.js';
@@ -279,7 +279,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       : undefined;
   const routes = { registry, metrics, logger, plainSubgraphs: () => plain, ...(relay ? { relay } : {}) };
   const consoleSite = {
-    ...(development && !options.console?.oidc
+    // Development roles only while the gateway accepts tokens of the public development secret:
+    // with a real secret or a JWKS, a token handed out here would be a real credential.
+    ...(development &&
+    !options.console?.oidc &&
+    !auth.jwksUrl &&
+    (auth.jwtSecret ?? DEV_JWT_SECRET) === DEV_JWT_SECRET
       ? {
           developmentRoles: () =>
             developmentConsoleRoles(auth.jwtSecret, options.console?.developmentRolesFile),

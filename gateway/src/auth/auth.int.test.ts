@@ -71,6 +71,13 @@ describe('authentication at the gateway', () => {
     expect(hub.province(GX).count('transport')).toBe(0);
   });
 
+  it("should hand out no development token in the console's config when the gateway has a real secret, even in development mode", async () => {
+    const res = await fetch(new URL('/console/config.json', hub.gateway.url));
+    const config = (await res.json()) as Record<string, unknown>;
+    expect(config).toMatchObject({ signIn: 'none' });
+    expect(config.roles).toBeUndefined();
+  });
+
   it('should refuse a bad, expired or wrongly signed token with a clear 401 before anything runs', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ authorization: 'Basic abc' }, /must be "Bearer <token>"/],

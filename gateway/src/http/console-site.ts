@@ -4,13 +4,12 @@
  * (the console routes in the browser), and `/console/config.json`, which tells the console how
  * people sign in here and whether operations must go by their registered id.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hubError } from '@p2p/schema';
-import { sendError, sendJson } from '@p2p/runtime';
+import { noSuchFile, sendError, sendJson } from '@p2p/runtime';
 import type { TrustedDocumentsMode } from '../trusted-documents/trusted-documents.js';
 
 /** A role of the development sign-in: a development token the gateway signed for it. */
@@ -91,7 +90,9 @@ function securityHeaders(oidc: ConsoleOidcSettings | undefined, framed = false):
   return {
     'content-security-policy': [
       "default-src 'self'",
-      `connect-src 'self' ws: wss:${provider}`,
+      // 'self' covers the gateway's own ws:/wss: (CSP3): no socket to any other host.
+      `connect-src 'self'${provider}`,
+      "form-action 'self'",
       `frame-src 'self'${provider}`,
       "img-src 'self' data: blob:",
       // ECharts sets style attributes on the elements it draws.
@@ -125,6 +126,19 @@ export function encodedCopy(
   return { path: file };
 }
 
+/**
+ * True when `relative` names a regular file inside the built console, links resolved: nothing
+ * outside `appDir` is ever served, whatever `..`, encoding or symbolic link the path carries.
+ */
+function consoleFile(appDir: string, relative: string): boolean {
+  if (relative.includes('\0')) return false;
+  const file = normalize(join(appDir, relative));
+  if (!existsSync(file)) return false;
+  const root = realpathSync(appDir);
+  const real = realpathSync(file);
+  return real.startsWith(root.endsWith(sep) ? root : root + sep) && statSync(real).isFile();
+}
+
 /** Serves the console: true when `path` is the console's (under `/console`). */
 export async function serveConsole(
   path: string,
@@ -144,12 +158,9 @@ export async function serveConsole(
   if (!appDir || !existsSync(join(appDir, 'index.html'))) {
     sendError(
       res,
-      hubError(
-        'NOT_FOUND',
+      noSuchFile(
+        path,
         'the console is not built here: run `npm run build` (or `npm start`, which builds it)',
-        {
-          http: { status: 503 },
-        },
       ),
     );
     return true;
@@ -159,14 +170,15 @@ export async function serveConsole(
   try {
     decoded = decodeURIComponent(relative);
   } catch {
-    sendError(res, hubError('NOT_FOUND', `no such console file: ${path}`, { http: { status: 404 } }));
+    sendError(res, noSuchFile(path, 'not a console file (malformed escape)'));
     return true;
   }
-  const file = normalize(join(appDir, decoded));
-  const insideApp = file === appDir || file.startsWith(appDir.endsWith(sep) ? appDir : appDir + sep);
-  const isFile = insideApp && existsSync(file) && statSync(file).isFile();
-  if (!isFile && extname(relative)) {
-    sendError(res, hubError('NOT_FOUND', `no such console file: ${path}`, { http: { status: 404 } }));
+  const isFile = consoleFile(appDir, decoded);
+  const file = join(appDir, decoded);
+  // A path naming a file (an extension, or anything under assets/) that is not there is a 404;
+  // any other path is one of the console's routes, answered with its page.
+  if (!isFile && (extname(relative) || relative.startsWith('assets/'))) {
+    sendError(res, noSuchFile(path, 'not a console file'));
     return true;
   }
   const served = isFile ? file : join(appDir, 'index.html');

@@ -7,7 +7,7 @@
  * | --- | --- | --- |
  * | body larger than the service's limit | 413 | `QUERY_TOO_COMPLEX` (`limit: 'bodySize'`) |
  * | body says JSON but does not parse | 400 | `BAD_USER_INPUT` |
- * | unknown path | 404 | `NOT_FOUND` |
+ * | unknown path, or a file a site does not have | 404 | `NOT_FOUND` |
  * | method the path does not serve | 405 (+ `allow`) | `BAD_USER_INPUT` |
  * | unexpected failure | 500 | `INTERNAL_SERVER_ERROR` |
  */
@@ -48,6 +48,11 @@ export function noSuchPath(path: string, served: readonly string[]): GraphQLErro
   return withHttp(hubError('NOT_FOUND', `no such path: ${path}; served: ${served.join(', ')}`), {
     status: 404,
   });
+}
+
+/** 404 NOT_FOUND: a file a site serves (e.g. the console's) is not there; `why` says what to do. */
+export function noSuchFile(path: string, why = 'no such file'): GraphQLError {
+  return withHttp(hubError('NOT_FOUND', `${path}: ${why}`), { status: 404 });
 }
 
 /** 405 BAD_USER_INPUT with an `allow` header. */

@@ -9,7 +9,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONSOLE_APP_DIR, CONSOLE_PACKAGE_DIR } from './console-paths.js';
 
-const SOURCES = ['src/app', 'src/operations', 'vite.config.ts'];
+/**
+ * What the bundle is made of, relative to the console's package: its app and operations, the
+ * registry import core it bundles from @p2p/schema, and the contract its codegen reads.
+ */
+const SOURCES = [
+  'src/app',
+  'src/operations',
+  'src/build/precompress.ts',
+  'vite.config.ts',
+  '../../schema/src/registry-import',
+  '../../schema/sdl',
+];
 const LOCK_DIR = join(CONSOLE_PACKAGE_DIR, 'dist', '.building');
 /** A lock older than this is a crashed build's: taken over. */
 const STALE_LOCK_MS = 180_000;
@@ -29,9 +40,9 @@ function newestSource(path: string): number {
 export function consoleBuildIsFresh(): boolean {
   const index = join(CONSOLE_APP_DIR, 'index.html');
   if (!existsSync(index)) return false;
-  const sources = SOURCES.map((s) => join(CONSOLE_PACKAGE_DIR, s)).filter((p) => existsSync(p));
   // A release has no sources beside its dist: what is built is what runs.
-  if (sources.length === 0) return true;
+  if (!existsSync(join(CONSOLE_PACKAGE_DIR, 'src', 'app'))) return true;
+  const sources = SOURCES.map((s) => join(CONSOLE_PACKAGE_DIR, s)).filter((p) => existsSync(p));
   return statSync(index).mtimeMs >= Math.max(...sources.map(newestSource));
 }
 

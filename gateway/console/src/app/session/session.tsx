@@ -170,10 +170,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         },
       );
     } else if (url.pathname === base && url.searchParams.has('state')) {
-      // Back from the provider's sign-out (oidc-client-ts puts its own state id there).
+      // Back from the provider's sign-out (oidc-client-ts puts its own state id there): only a
+      // state this tab stored for its own sign-out counts; any other `?state=` is a plain visit.
       work = manager.signoutRedirectCallback().then(
-        () => setNotice({ reason: 'signedOut' }),
-        () => setNotice({ reason: 'signedOut' }),
+        (response) =>
+          response?.userState === SIGNED_OUT_STATE
+            ? setNotice({ reason: 'signedOut' })
+            : manager.signinSilent().catch(() => {}),
+        () => manager.signinSilent().catch(() => {}),
       );
       history.replaceState(null, '', base);
     } else {
