@@ -94,7 +94,10 @@ describe('HTTP surface', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
       errors: [
-        { message: 'no such path: /nope; served: /graphql, /health, /', extensions: { code: 'NOT_FOUND' } },
+        {
+          message: 'no such path: /nope; served: /graphql, /health, /console/, /graphiql, /',
+          extensions: { code: 'NOT_FOUND' },
+        },
       ],
     });
     expect((await fetch(`${base}/ide/../package.json`)).status).toBe(404);
