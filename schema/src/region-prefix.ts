@@ -1,8 +1,11 @@
 /**
- * The code prefix every region inside a GB/T 2260 region starts with, by its level. No Node API:
- * the registry import runs it in the browser too, where the directory of regions.ts cannot load.
+ * The levels of GB/T 2260 regions and the code prefix every region inside one starts with. No
+ * Node API: the registry import runs it in the browser too, where the directory of regions.ts
+ * (which re-exports both) cannot load.
  */
-import type { RegionLevel } from './regions.js';
+
+/** Administrative level of a GB/T 2260 region. */
+export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP';
 
 /**
  * The prefix every region inside `scope` starts with (province: 2 digits, city: 4, county and

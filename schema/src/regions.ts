@@ -1,11 +1,8 @@
 import { createRequire } from 'node:module';
 import { badInput } from './errors.js';
-import { regionPrefixAt } from './region-prefix.js';
+import { type RegionLevel, regionPrefixAt } from './region-prefix.js';
 
-export { regionPrefixAt };
-
-/** Administrative level of a GB/T 2260 region. */
-export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP';
+export { type RegionLevel, regionPrefixAt };
 
 /** One region of the GB/T 2260 directory. */
 export interface RegionRecord {

@@ -6,7 +6,7 @@
  * judge, so its rules are not copied. Reasons never quote a cell: a shifted column could put a
  * phone or an ID number there. No Node API: the console runs it in the browser.
  */
-import type { RegionLevel } from '../regions.js';
+import type { RegionLevel } from '../region-prefix.js';
 
 /** `RegisterWorkerInput` of the contract. */
 export interface RegisterWorkerInput {
