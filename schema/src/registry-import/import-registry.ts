@@ -22,7 +22,6 @@ import {
   type RegionLevelOf,
   RegionLookupFailed,
   type RegisterWorkerInput,
-  type WorkerRow,
   workerRow,
 } from './worker-row.js';
 
@@ -242,20 +241,9 @@ export async function importRegistry(
         });
         continue;
       }
-      let row: WorkerRow;
-      try {
-        row = await workerRow(columns, cells, options.levelOf);
-      } catch (err) {
-        if (!(err instanceof RegionLookupFailed)) throw err;
-        report.rejected.push({
-          line,
-          code: err.code,
-          reason: `homeRegion: the region directory could not be read (${err.code}); import the row again later`,
-        });
-        continue;
-      }
+      const row = await workerRow(columns, cells, options.levelOf).catch(lookUpFailed);
       if (!row.ok) {
-        report.rejected.push({ line, code: 'BAD_USER_INPUT', reason: row.reason });
+        report.rejected.push({ line, code: 'code' in row ? row.code : 'BAD_USER_INPUT', reason: row.reason });
         continue;
       }
       try {
@@ -292,6 +280,20 @@ export async function importRegistry(
   if (failure) throw failure;
   report.rejected.sort((a, b) => a.line - b.line);
   return report;
+}
+
+/**
+ * A row whose home region the directory could not be asked about: set aside with the directory's
+ * code, to be imported again later.
+ * @throws err when it is not a RegionLookupFailed.
+ */
+function lookUpFailed(err: unknown): { ok: false; code: string; reason: string } {
+  if (!(err instanceof RegionLookupFailed)) throw err;
+  return {
+    ok: false,
+    code: err.code,
+    reason: `homeRegion: the region directory could not be read (${err.code}); import the row again later`,
+  };
 }
 
 /**
