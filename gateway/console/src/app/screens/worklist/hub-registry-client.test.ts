@@ -84,6 +84,28 @@ describe("the hub's region directory", () => {
     expect(calls).toHaveLength(4);
   });
 
+  it('should take a code the hub refuses as a variable for one that does not exist, and ask about the others again', async () => {
+    const { client, calls } = fakeClient((v) => {
+      const refused = Object.entries(v).filter(([, code]) => code === '459999');
+      return refused.length
+        ? {
+            error: new CombinedError({
+              graphQLErrors: refused.map(([name]) => ({
+                message: `Variable "$${name}" got invalid value "459999"; RegionCode: region code 459999 does not exist in GB/T 2260`,
+                extensions: { code: 'BAD_USER_INPUT' },
+              })),
+            }),
+          }
+        : { data: levels(v) };
+    });
+    const directory = hubDirectory(client);
+    await directory.lookUp(['450203', '459999', '450203001']);
+    expect(calls).toHaveLength(2);
+    expect(Object.values(calls[1]!)).not.toContain('459999');
+    await expect(directory.levelOf('459999')).resolves.toBeUndefined();
+    await expect(directory.levelOf('450203001')).resolves.toBe('TOWNSHIP');
+  });
+
   it('should ask again when rate limited, then make the codes of a failed request throw their code', async () => {
     let answers = 0;
     const { client, calls } = fakeClient((v) =>

@@ -39,6 +39,16 @@ export interface HubDirectoryOptions {
   retryMs?: number;
 }
 
+/** The code of a variable the hub refused as no GB/T 2260 region (`Variable "$c3" got invalid value …`). */
+function refusedVariable(
+  error: { message: string; extensions?: Record<string, unknown> },
+  variables: Readonly<Record<string, string>>,
+): string | undefined {
+  if (error.extensions?.code !== 'BAD_USER_INPUT') return undefined;
+  const name = /^Variable "\$(c\d+)" got invalid value/.exec(error.message)?.[1];
+  return name ? variables[name] : undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The hub's directory: each code asked about once, in requests of many codes. */
@@ -47,12 +57,19 @@ export function hubDirectory(client: Client, options: HubDirectoryOptions = {}):
   const lanes = Array.from({ length: REQUESTS_IN_FLIGHT }, () => Promise.resolve());
   let next = 0;
 
-  /** One request about up to CODES_PER_REQUEST codes (the first repeated to fill the variables). */
+  /**
+   * One request about up to CODES_PER_REQUEST codes (the first repeated to fill the variables).
+   * The hub refuses a code outside GB/T 2260 as a variable (BAD_USER_INPUT naming `$cN`): that
+   * code does not exist, and the others are asked about again without it.
+   */
   async function levels(codes: readonly string[]): Promise<(RegionLevel | undefined)[]> {
-    const variables = Object.fromEntries(
-      Array.from({ length: CODES_PER_REQUEST }, (_, i) => [`c${i}`, codes[i] ?? codes[0]]),
-    );
-    for (let attempt = 1; ; attempt++) {
+    const missing = new Set<string>();
+    for (let attempt = 1; ; ) {
+      const asked = codes.filter((c) => !missing.has(c));
+      if (asked.length === 0) return codes.map(() => undefined);
+      const variables: Record<string, string> = Object.fromEntries(
+        Array.from({ length: CODES_PER_REQUEST }, (_, i) => [`c${i}`, asked[i] ?? asked[0]!]),
+      );
       const result = await client
         .query(WorklistRegionLevelsDocument, variables as WorklistRegionLevelsQueryVariables, {
           requestPolicy: 'network-only',
@@ -60,16 +77,24 @@ export function hubDirectory(client: Client, options: HubDirectoryOptions = {}):
         .toPromise();
       if (!result.error && result.data) {
         const data = result.data as unknown as Record<string, { level: RegionLevel } | null>;
-        return codes.map((_, i) => data[`r${i}`]?.level ?? undefined);
+        return codes.map((c) =>
+          missing.has(c) ? undefined : (data[`r${asked.indexOf(c)}`]?.level ?? undefined),
+        );
       }
-      const [first] = result.error?.graphQLErrors ?? [];
+      const errors = result.error?.graphQLErrors ?? [];
+      const refused = errors.map((e) => refusedVariable(e, variables)).filter((c) => c !== undefined);
+      if (refused.length > 0 && refused.length === errors.length) {
+        for (const c of refused) missing.add(c);
+        continue;
+      }
+      const [first] = errors;
       const code = String(
         first?.extensions?.code ?? (first ? 'INTERNAL_SERVER_ERROR' : 'PROVINCE_UNAVAILABLE'),
       );
-      if (!PASSING.has(code) || attempt >= (options.attempts ?? 3)) {
+      if (!PASSING.has(code) || attempt++ >= (options.attempts ?? 3)) {
         throw new RegionLookupFailed(code, first?.message ?? result.error?.message ?? 'no answer');
       }
-      await sleep((options.retryMs ?? 500) * 2 ** (attempt - 1));
+      await sleep((options.retryMs ?? 500) * 2 ** (attempt - 2));
     }
   }
 
