@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { badInput } from './errors.js';
+import { type RegionLevel, regionPrefixAt } from './region-prefix.js';
 
-/** Administrative level of a GB/T 2260 region. */
-export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP';
+export { type RegionLevel, regionPrefixAt };
 
 /** One region of the GB/T 2260 directory. */
 export interface RegionRecord {
@@ -110,13 +110,5 @@ export function regionContains(scope: string, code: string): boolean {
  * (province: 2 digits, city: 4, county: 6, township: 9). Valid for GB/T 2260 codes.
  */
 export function regionPrefix(scope: string): string {
-  const r = findRegion(scope);
-  switch (r?.level) {
-    case 'PROVINCE':
-      return scope.slice(0, 2);
-    case 'CITY':
-      return scope.slice(0, 4);
-    default:
-      return scope;
-  }
+  return regionPrefixAt(scope, findRegion(scope)?.level);
 }

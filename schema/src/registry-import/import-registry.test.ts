@@ -12,7 +12,7 @@ import {
   type RegistryRecord,
 } from './import-registry.js';
 import { rejectsCsv } from './rejects-csv.js';
-import type { RegisterWorkerInput } from './worker-row.js';
+import { RegionLookupFailed, type RegisterWorkerInput } from './worker-row.js';
 
 const levelOf = (code: string) => findRegion(code)?.level;
 
@@ -176,6 +176,52 @@ describe('importing a registry through a sender', () => {
       importRegistry(records(['450203']), { send, levelOf, caller: { role: 'ministry' } }),
     ).rejects.toThrow(/province or city officer; this token's role is ministry/);
     await expect(importRegistry([], { send, levelOf })).rejects.toThrow(/the file is empty/);
+  });
+
+  it('should set aside the rows whose home region the directory could not be asked about, by code', async () => {
+    const { send, calls } = scripted(registered);
+    const flakyLevelOf = (code: string) => {
+      if (code === '130102') throw new RegionLookupFailed('RATE_LIMITED', 'too many requests');
+      return levelOf(code);
+    };
+    const report = await importRegistry(records(['450203', '130102', '450203001']), {
+      send,
+      levelOf: flakyLevelOf,
+    });
+    expect(report.registered).toBe(2);
+    expect(report.rejected).toEqual([
+      {
+        line: 3,
+        code: 'RATE_LIMITED',
+        reason:
+          'homeRegion: the region directory could not be read (RATE_LIMITED); import the row again later',
+      },
+    ]);
+    expect(calls.flatMap((c) => c.inputs.map((i) => i.homeRegion))).toEqual(['450203', '450203001']);
+    await expect(
+      importRegistry(records(['450203']), {
+        send,
+        levelOf: () => Promise.reject(new RegionLookupFailed('RATE_LIMITED', 'too many requests')),
+        caller: { role: 'city', region: '450200' },
+      }),
+    ).rejects.toThrow(ImportAborted);
+  });
+
+  it('should let the calls already sent settle before an unexpected failure stops the import', async () => {
+    let settled = 0;
+    const send: RegistryImportOptions['send'] = async (inputs) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      settled++;
+      return registered(inputs);
+    };
+    const broken = (code: string) => {
+      if (code === '130102') throw new Error('directory bug');
+      return levelOf(code);
+    };
+    await expect(
+      importRegistry(records(['450203', '130102']), { send, levelOf: broken, batchSize: 1 }),
+    ).rejects.toThrow('directory bug');
+    expect(settled).toBe(1);
   });
 });
 

@@ -14,9 +14,16 @@
  * the console with papaparse or exceljs) and gives the rows; `send` makes one call (the command
  * line with `graphqlRequest`, the console with its GraphQL client).
  */
+import { regionPrefixAt } from '../region-prefix.js';
 import { assertResidentId } from '../resident-id.js';
 import { importKey } from './import-key.js';
-import { columnsOf, type RegionLevelOf, type RegisterWorkerInput, workerRow } from './worker-row.js';
+import {
+  columnsOf,
+  type RegionLevelOf,
+  RegionLookupFailed,
+  type RegisterWorkerInput,
+  workerRow,
+} from './worker-row.js';
 
 /** One GraphQL error as it arrives on the wire. */
 export interface ImportWireError {
@@ -120,21 +127,6 @@ function rowIndexOf(error: ImportWireError): number | undefined {
 }
 
 /**
- * The code prefix every region inside `scope` starts with (province: 2 digits, city: 4, county
- * and township: the code itself), as `regionPrefix` of the directory.
- */
-async function scopePrefix(scope: string, levelOf: RegionLevelOf): Promise<string> {
-  switch (await levelOf(scope)) {
-    case 'PROVINCE':
-      return scope.slice(0, 2);
-    case 'CITY':
-      return scope.slice(0, 4);
-    default:
-      return scope;
-  }
-}
-
-/**
  * Sends one province's rows, setting aside the ones refused, until the rest is registered. A
  * refusal naming a row (`inputs[i]…`) removes that row; one naming none (FORBIDDEN: a row outside
  * the caller's region) splits the call in halves until the rows concerned stand alone.
@@ -231,49 +223,55 @@ export async function importRegistry(
       `workers are registered by a province or city officer; this token's role is ${caller.role}`,
     );
   }
-  const scope = caller?.region ? await scopePrefix(caller.region, options.levelOf) : undefined;
+  const scope = caller?.region ? await callerScope(caller.region, options.levelOf) : undefined;
   let columns: ReturnType<typeof columnsOf> | undefined;
-  for await (const { cells, line } of records) {
-    if (failure) break;
-    if (!columns) {
-      columns = columnsOf(cells);
-      continue;
+  try {
+    for await (const { cells, line } of records) {
+      if (failure) break;
+      if (!columns) {
+        columns = columnsOf(cells);
+        continue;
+      }
+      report.rows++;
+      if (cells.length !== columns.width) {
+        report.rejected.push({
+          line,
+          code: 'BAD_USER_INPUT',
+          reason: `the row has ${cells.length} cells, the header ${columns.width} (an unquoted comma?)`,
+        });
+        continue;
+      }
+      const row = await workerRow(columns, cells, options.levelOf).catch(lookUpFailed);
+      if (!row.ok) {
+        report.rejected.push({ line, code: 'code' in row ? row.code : 'BAD_USER_INPUT', reason: row.reason });
+        continue;
+      }
+      try {
+        assertResidentId(row.input.idNumber);
+      } catch (err) {
+        report.rejected.push({ line, code: 'BAD_USER_INPUT', reason: (err as Error).message });
+        continue;
+      }
+      if (scope !== undefined && !row.input.homeRegion.startsWith(scope)) {
+        report.rejected.push({
+          line,
+          code: 'FORBIDDEN',
+          reason: `homeRegion: outside the caller's region ${caller!.region}`,
+        });
+        continue;
+      }
+      const rows = pending.get(row.province) ?? [];
+      rows.push({ line, input: row.input });
+      pending.set(row.province, rows);
+      if (rows.length >= batchSize) {
+        pending.delete(row.province);
+        await dispatch(rows);
+      }
     }
-    report.rows++;
-    if (cells.length !== columns.width) {
-      report.rejected.push({
-        line,
-        code: 'BAD_USER_INPUT',
-        reason: `the row has ${cells.length} cells, the header ${columns.width} (an unquoted comma?)`,
-      });
-      continue;
-    }
-    const row = await workerRow(columns, cells, options.levelOf);
-    if (!row.ok) {
-      report.rejected.push({ line, code: 'BAD_USER_INPUT', reason: row.reason });
-      continue;
-    }
-    try {
-      assertResidentId(row.input.idNumber);
-    } catch (err) {
-      report.rejected.push({ line, code: 'BAD_USER_INPUT', reason: (err as Error).message });
-      continue;
-    }
-    if (scope !== undefined && !row.input.homeRegion.startsWith(scope)) {
-      report.rejected.push({
-        line,
-        code: 'FORBIDDEN',
-        reason: `homeRegion: outside the caller's region ${caller!.region}`,
-      });
-      continue;
-    }
-    const rows = pending.get(row.province) ?? [];
-    rows.push({ line, input: row.input });
-    pending.set(row.province, rows);
-    if (rows.length >= batchSize) {
-      pending.delete(row.province);
-      await dispatch(rows);
-    }
+  } catch (err) {
+    // Calls already sent settle before the import stops: its report is then what it says.
+    await Promise.allSettled(inFlight);
+    throw err;
   }
   if (!columns && !failure) throw new Error('the file is empty: a header row is expected first');
   if (!failure) options.onProgress?.(report);
@@ -282,4 +280,31 @@ export async function importRegistry(
   if (failure) throw failure;
   report.rejected.sort((a, b) => a.line - b.line);
   return report;
+}
+
+/**
+ * A row whose home region the directory could not be asked about: set aside with the directory's
+ * code, to be imported again later.
+ * @throws err when it is not a RegionLookupFailed.
+ */
+function lookUpFailed(err: unknown): { ok: false; code: string; reason: string } {
+  if (!(err instanceof RegionLookupFailed)) throw err;
+  return {
+    ok: false,
+    code: err.code,
+    reason: `homeRegion: the region directory could not be read (${err.code}); import the row again later`,
+  };
+}
+
+/**
+ * The code prefix of the caller's region, which every home region of the file must start with.
+ * @throws ImportAborted when the directory could not be asked.
+ */
+async function callerScope(region: string, levelOf: RegionLevelOf): Promise<string> {
+  try {
+    return regionPrefixAt(region, await levelOf(region));
+  } catch (err) {
+    if (!(err instanceof RegionLookupFailed)) throw err;
+    throw new ImportAborted(`the region directory could not be read (${err.code}): ${err.message}`);
+  }
 }

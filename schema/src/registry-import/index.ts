@@ -14,6 +14,7 @@ export {
   columnsOf,
   homeProvinceOf,
   type RegionLevelOf,
+  RegionLookupFailed,
   type RegisterWorkerInput,
   type WorkerRow,
   workerRow,

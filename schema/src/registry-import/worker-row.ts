@@ -6,7 +6,7 @@
  * judge, so its rules are not copied. Reasons never quote a cell: a shifted column could put a
  * phone or an ID number there. No Node API: the console runs it in the browser.
  */
-import type { RegionLevel } from '../regions.js';
+import type { RegionLevel } from '../region-prefix.js';
 
 /** `RegisterWorkerInput` of the contract. */
 export interface RegisterWorkerInput {
@@ -82,6 +82,21 @@ export function columnsOf(header: readonly string[]): Map<Column, number> & { wi
  */
 export type RegionLevelOf = (code: string) => RegionLevel | undefined | Promise<RegionLevel | undefined>;
 
+/**
+ * Thrown by a {@link RegionLevelOf} that could not ask its directory (e.g. the hub answered
+ * RATE_LIMITED): the import sets the rows it concerns aside with `code`, and goes on.
+ */
+export class RegionLookupFailed extends Error {
+  constructor(
+    /** An error code of the registry (schema/src/errors.ts). */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegionLookupFailed';
+  }
+}
+
 /** The six-digit code of the province containing a GB/T 2260 code (its first two digits). */
 export function homeProvinceOf(code: string): string {
   return `${code.slice(0, 2)}0000`;
@@ -92,7 +107,10 @@ export type WorkerRow =
   | { ok: true; input: RegisterWorkerInput; province: string }
   | { ok: false; reason: string };
 
-/** Builds the input of one data row; `levelOf` says whether its home region exists. */
+/**
+ * Builds the input of one data row; `levelOf` says whether its home region exists.
+ * @throws RegionLookupFailed when `levelOf` could not answer.
+ */
 export async function workerRow(
   columns: ReadonlyMap<Column, number>,
   record: readonly string[],

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useLanguage, useT } from '../i18n/language';
 import { figuresCsv } from './csv';
-import { saveFile } from './download';
+import { saveFile } from '../downloads/save-file';
 import { downloadName, type FigureColumn, type FigureRow, type FiguresHeader } from './figures';
 import { formatFigure } from './format';
 import { FIGURES_TABLE_MESSAGES } from './messages';

@@ -28,9 +28,8 @@ import {
   type BoardState,
 } from './board-state';
 import { EventLog } from './EventLog';
-import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { ARRIVALS_MESSAGES } from './messages';
-import { POST_ONLY } from './post-only';
 import { ObservationsPanel } from './ObservationsPanel';
 import { resumeStore } from './resume-store';
 import { TripBoard } from './TripBoard';
@@ -91,7 +90,6 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
   const [seed, reseed] = useQuery({
     query: ArrivalsBoardDocument,
     variables: { destination: region, first: BOARD_SIZE },
-    context: POST_ONLY,
     pause: !seedReady,
   });
 
@@ -180,7 +178,7 @@ function ArrivalsBoard({ role, region }: { role: string; region: string }) {
           </button>
         </div>
       ) : null}
-      <GraphqlErrors errors={[...feedErrors, ...errorsOfResult(seed.error)]} />
+      <GraphqlErrorAlert errors={[...feedErrors, seed.error]} />
       <div className="arrivals-layout">
         <div className="arrivals-main">
           {!seed.data && seed.fetching ? <p>{t('loading')}</p> : null}

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import {
   ConfirmTripArrivalDocument,
@@ -7,9 +7,11 @@ import {
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { useIdempotencyKey } from '../../graphql/use-idempotency-key';
 import { ARRIVALS_MESSAGES } from './messages';
 import { isInside } from './region-scope';
+import { StopFormSection, StopSelect } from './StopForm';
 import { beijingLocalInput, fromBeijingLocalInput } from './time-format';
 
 type Passengers = NonNullable<ArrivalTripPassengersQuery['trip']>['passengers'];
@@ -30,7 +32,6 @@ export function ConfirmArrivalForm({
 }) {
   const t = useT(ARRIVALS_MESSAGES);
   const { caller } = useSignedIn();
-  const id = useId();
   const pending = trip.stops.filter((s) => s.status === 'PENDING');
   const ownFirst = pending.find((s) => caller.region && isInside(s.region.code, caller.region)) ?? pending[0];
   const [picked, setStop] = useState(ownFirst?.region.code ?? '');
@@ -45,15 +46,14 @@ export function ConfirmArrivalForm({
   const [headcount, setHeadcount] = useState<string>('');
   const [temperatures, setTemperatures] = useState<Record<string, string>>({});
   const [handedOverTo, setHandedOverTo] = useState('');
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, renewKey] = useIdempotencyKey('arrival');
   const [{ fetching, error, data }, confirm] = useMutation(ConfirmTripArrivalDocument);
 
   if (trip.status !== 'DEPARTED' || pending.length === 0)
     return (
-      <section className="arrivals-form" aria-labelledby={`${id}-title`}>
-        <h4 id={`${id}-title`}>{t('confirmTitle')}</h4>
+      <StopFormSection title={t('confirmTitle')}>
         <p>{data ? t('confirmed') : t('noStopToConfirm')}</p>
-      </section>
+      </StopFormSection>
     );
 
   const submit = async (e: FormEvent) => {
@@ -76,25 +76,15 @@ export function ConfirmArrivalForm({
     });
     if (result.data?.confirmArrival) {
       onTrip(result.data.confirmArrival);
-      setIdempotencyKey(crypto.randomUUID());
+      renewKey();
     }
   };
 
   return (
-    <section className="arrivals-form" aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>{t('confirmTitle')}</h4>
+    <StopFormSection title={t('confirmTitle')}>
       <form onSubmit={submit}>
         <div className="arrivals-fields">
-          <label>
-            {t('stop')}
-            <select value={stop} onChange={(e) => setStop(e.target.value)}>
-              {pending.map((s) => (
-                <option key={s.region.code} value={s.region.code}>
-                  {s.region.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <StopSelect stops={pending} value={stop} onChange={setStop} />
           <label>
             {t('arrivedAt')}
             <input
@@ -140,11 +130,11 @@ export function ConfirmArrivalForm({
             ))}
           </fieldset>
         ) : null}
-        <GraphqlErrors errors={errorsOfResult(error)} />
+        <GraphqlErrorAlert errors={[error]} />
         <button type="submit" disabled={fetching || !stop}>
           {fetching ? t('confirming') : t('confirm')}
         </button>
       </form>
-    </section>
+    </StopFormSection>
   );
 }

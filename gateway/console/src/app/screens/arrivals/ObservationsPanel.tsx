@@ -2,9 +2,8 @@ import { useEffect, useId, useRef } from 'react';
 import { useQuery } from 'urql';
 import { ArrivalObservationsDocument } from '../../generated/graphql';
 import { useLanguage, useT } from '../../i18n/language';
-import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { ARRIVALS_MESSAGES } from './messages';
-import { POST_ONLY } from './post-only';
 import { formatTime } from './time-format';
 
 /** The region's active observations (a fever at an arrival check starts one). */
@@ -15,7 +14,6 @@ export function ObservationsPanel({ region, refresh }: { region: string; refresh
   const [{ data, error, fetching }, reread] = useQuery({
     query: ArrivalObservationsDocument,
     variables: { region },
-    context: POST_ONLY,
   });
   // `refresh` changes when a trip arrived: the fevers of its checks may have started observations.
   const seen = useRef(refresh);
@@ -28,7 +26,7 @@ export function ObservationsPanel({ region, refresh }: { region: string; refresh
   return (
     <section className="arrivals-panel" aria-labelledby={`${id}-title`} data-testid="arrivals-observations">
       <h3 id={`${id}-title`}>{t('observationsTitle')}</h3>
-      <GraphqlErrors errors={errorsOfResult(error)} />
+      <GraphqlErrorAlert errors={[error]} />
       {fetching && !data ? <p>{t('loading')}</p> : null}
       {data && edges.length === 0 ? <p>{t('noObservations')}</p> : null}
       {edges.length ? (

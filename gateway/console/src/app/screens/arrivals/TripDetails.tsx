@@ -3,10 +3,9 @@ import { useQuery } from 'urql';
 import { ArrivalTripPassengersDocument, type ArrivalTripFragment } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { ConfirmArrivalForm } from './ConfirmArrivalForm';
-import { errorsOfResult, GraphqlErrors } from './GraphqlErrors';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { HandOverForm } from './HandOverForm';
 import { ARRIVALS_MESSAGES } from './messages';
-import { POST_ONLY } from './post-only';
 
 /** One trip's passengers (as the provinces' rules let the officer read them) and the arrival and hand-over forms. */
 export function TripDetails({
@@ -20,7 +19,6 @@ export function TripDetails({
   const [{ data, fetching, error }, reread] = useQuery({
     query: ArrivalTripPassengersDocument,
     variables: { id: trip.id },
-    context: POST_ONLY,
   });
   // Read again whenever the trip moves on (an event or a mutation): boarding and checks follow.
   const version = `${trip.status}:${trip.stops.map((s) => s.status).join(',')}`;
@@ -33,7 +31,7 @@ export function TripDetails({
   const passengers = data?.trip?.passengers ?? [];
   return (
     <div className="arrivals-details" data-testid="trip-details">
-      <GraphqlErrors errors={errorsOfResult(error)} />
+      <GraphqlErrorAlert errors={[error]} />
       {fetching && !data ? <p>{t('loading')}</p> : null}
       {data?.trip ? (
         <table className="arrivals-table arrivals-passengers">

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { EnterpriseJobPostsDocument, EnterpriseProfileDocument } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { ErrorAlert } from './ErrorAlert';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { FileRequestForm } from './FileRequestForm';
 import { LaborDemand } from './LaborDemand';
 import { ENTERPRISE_MESSAGES } from './messages';
@@ -72,7 +72,7 @@ function EnterpriseDesk({ enterpriseId, region }: { enterpriseId: string; region
           </p>
         ) : null}
       </header>
-      <ErrorAlert errors={[profile.error]} />
+      <GraphqlErrorAlert errors={[profile.error]} title={t('errorsTitle')} />
       {profile.data && !enterprise ? <p role="alert">{t('enterpriseNotFound')}</p> : null}
       <div className="enterprise-columns">
         <LaborDemand

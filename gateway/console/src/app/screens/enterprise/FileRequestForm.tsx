@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { EnterpriseFileReturnRequestDocument } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
-import { ErrorAlert } from './ErrorAlert';
-import { newIdempotencyKey } from './idempotency-key';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { newIdempotencyKey } from '../../graphql/idempotency-key';
 import type { JobPost } from './LaborDemand';
 import { ENTERPRISE_MESSAGES } from './messages';
 import { RegionCodeInput } from './RegionCodeInput';
@@ -123,7 +123,7 @@ export function FileRequestForm({ enterpriseId, posts, onFiled }: FileRequestFor
           {t('fileSubmit')}
         </button>
       </form>
-      <ErrorAlert errors={[filing.error]} />
+      <GraphqlErrorAlert errors={[filing.error]} title={t('errorsTitle')} />
       {filedName ? (
         <p role="status" className="enterprise-ok">
           {t('filed', { name: filedName })}

@@ -7,8 +7,8 @@ import {
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { fillRate } from './beijing-time';
-import { ErrorAlert } from './ErrorAlert';
-import { newIdempotencyKey } from './idempotency-key';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { newIdempotencyKey } from '../../graphql/idempotency-key';
 import { ENTERPRISE_MESSAGES } from './messages';
 import { PostJobForm } from './PostJobForm';
 
@@ -101,14 +101,14 @@ export function LaborDemand({
           {t('reportDemand')}
         </button>
       </form>
-      <ErrorAlert errors={[report.error]} />
+      <GraphqlErrorAlert errors={[report.error]} title={t('errorsTitle')} />
       {reported ? (
         <p role="status" className="enterprise-ok">
           {t('demandReported')}
         </p>
       ) : null}
       <h4>{t('postsTitle')}</h4>
-      <ErrorAlert errors={[postsError]} />
+      <GraphqlErrorAlert errors={[postsError]} title={t('errorsTitle')} />
       {posts.length === 0 ? (
         <p className="enterprise-muted">{t('noPosts')}</p>
       ) : (

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { EnterprisePostJobDocument } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
-import { ErrorAlert } from './ErrorAlert';
-import { newIdempotencyKey } from './idempotency-key';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { newIdempotencyKey } from '../../graphql/idempotency-key';
 import { ENTERPRISE_MESSAGES } from './messages';
 import { RegionCodeInput } from './RegionCodeInput';
 import { wordList } from './word-list';
@@ -93,7 +93,7 @@ export function PostJobForm({
           {t('postJob')}
         </button>
       </form>
-      <ErrorAlert errors={[posting.error]} />
+      <GraphqlErrorAlert errors={[posting.error]} title={t('errorsTitle')} />
       {posted ? (
         <p role="status" className="enterprise-ok">
           {t('jobPosted', { title: posted })}

@@ -5,8 +5,8 @@ import {
   EnterpriseWithdrawReturnRequestDocument,
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
-import { ErrorAlert } from './ErrorAlert';
-import { newIdempotencyKey } from './idempotency-key';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { newIdempotencyKey } from '../../graphql/idempotency-key';
 import { ENTERPRISE_MESSAGES } from './messages';
 import type { RequestRow } from './use-return-requests';
 
@@ -85,7 +85,7 @@ export function RequestActions({ row, onChanged }: { row: RequestRow; onChanged(
           {t('withdraw')}
         </button>
       )}
-      <ErrorAlert errors={[confirming.error, withdrawing.error]} />
+      <GraphqlErrorAlert errors={[confirming.error, withdrawing.error]} title={t('errorsTitle')} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/language';
 import { beijingDateTime, etaDistance } from './beijing-time';
-import { ErrorAlert } from './ErrorAlert';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import {
   ENTERPRISE_MESSAGES,
   REQUEST_STATUS_MESSAGES,
@@ -55,7 +55,7 @@ export function ReturnRequestsPanel({
             })
           : ''}
       </p>
-      <ErrorAlert errors={requests.errors} />
+      <GraphqlErrorAlert errors={requests.errors} title={t('errorsTitle')} />
       {requests.rows.length === 0 ? (
         <p className="enterprise-muted">{requests.fetching ? t('loading') : t('noRequests')}</p>
       ) : (

@@ -3,7 +3,7 @@ import { useClient } from 'urql';
 import type { ImportReport } from '@p2p/schema/registry-import';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { downloadText } from './download';
+import { saveFile } from '../../downloads/save-file';
 import { WORKLIST_MESSAGES } from './messages';
 import type { ImportProgress } from './run-import';
 
@@ -49,7 +49,11 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   const downloadRejects = async () => {
     if (!report) return;
     const { rejectsCsv } = await import('@p2p/schema/registry-import');
-    downloadText(`rejects-${file?.name.replace(/\.(csv|xlsx)$/i, '') ?? 'registry'}.csv`, rejectsCsv(report));
+    saveFile(
+      rejectsCsv(report),
+      `rejects-${file?.name.replace(/\.(csv|xlsx)$/i, '') ?? 'registry'}.csv`,
+      'text/csv;charset=utf-8',
+    );
   };
 
   return (
@@ -79,7 +83,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         </div>
       ) : null}
       {failure ? (
-        <p role="alert" className="worklist-alert">
+        <p role="alert">
           {t('importFailed')}: {failure}
         </p>
       ) : null}

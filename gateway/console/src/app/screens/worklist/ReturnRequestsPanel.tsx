@@ -7,7 +7,7 @@ import {
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { ErrorAlert } from './ErrorAlert';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { WORKLIST_MESSAGES } from './messages';
 
 /** Requests the list reads at first; newer ones arrive live. */
@@ -48,8 +48,8 @@ export function ReturnRequestsPanel() {
       <p className="worklist-hint" data-testid="request-count">
         {t('requestsCount', { n: requests.length })} · {live.error ? t('liveLost') : t('liveOn')}
       </p>
-      <ErrorAlert error={listed.error} />
-      <ErrorAlert error={live.error} label={t('liveLost')} />
+      <GraphqlErrorAlert errors={[listed.error]} />
+      <GraphqlErrorAlert errors={[live.error]} title={t('liveLost')} />
       <table className="worklist-table" data-testid="requests">
         <caption className="visually-hidden">{t('requestsTitle')}</caption>
         <thead>

@@ -10,7 +10,8 @@ import {
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { ErrorAlert } from './ErrorAlert';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
+import { newIdempotencyKey } from '../../graphql/idempotency-key';
 import { WORKLIST_MESSAGES } from './messages';
 
 const MODES: readonly TransportMode[] = ['BUS', 'TRAIN', 'FLIGHT'];
@@ -31,7 +32,7 @@ function tomorrowMorning(): Date {
 }
 
 /** A fresh idempotency key for one action of the officer. */
-const actionKey = (what: string) => `console-${what}:${crypto.randomUUID()}`;
+const actionKey = (what: string) => newIdempotencyKey(`console-${what}`);
 
 /** A passenger at the gate: presented or not, and the temperature taken. */
 interface GateEntry {
@@ -191,7 +192,7 @@ export function TripPlanner({
           {t('tripPlan')}
         </button>
       </form>
-      <ErrorAlert error={planned.error} label={t('tripPlan')} />
+      <GraphqlErrorAlert errors={[planned.error]} title={t('tripPlan')} />
       {trip ? (
         <div className="worklist-trip" data-testid="trip">
           <h3>
@@ -227,8 +228,8 @@ export function TripPlanner({
               </button>
             </div>
           ) : null}
-          <ErrorAlert error={assigned.error} label={t('tripAssign', { n: chosen.length })} />
-          <ErrorAlert error={departed.error} label={t('tripBoard')} />
+          <GraphqlErrorAlert errors={[assigned.error]} title={t('tripAssign', { n: chosen.length })} />
+          <GraphqlErrorAlert errors={[departed.error]} title={t('tripBoard')} />
           {trip.passengers.length > 0 ? (
             <table className="worklist-table" data-testid="manifest">
               <caption className="visually-hidden">{t('manifest')}</caption>

@@ -8,7 +8,7 @@ import {
 } from '../../generated/graphql';
 import { useT } from '../../i18n/language';
 import { useSignedIn } from '../../session/session';
-import { ErrorAlert } from './ErrorAlert';
+import { GraphqlErrorAlert } from '../../graphql/GraphqlErrorAlert';
 import { WORKLIST_MESSAGES } from './messages';
 import { STATUS_KEYS, WorkerStatusLabel } from './WorkerStatusLabel';
 
@@ -171,7 +171,7 @@ export function WorkersPanel({
         </label>
         <button type="submit">{t('search')}</button>
       </form>
-      <ErrorAlert error={list.error} />
+      <GraphqlErrorAlert errors={[list.error]} />
       <div className="worklist-row">
         <p data-testid="worker-count" aria-live="polite">
           {list.totalCount === null

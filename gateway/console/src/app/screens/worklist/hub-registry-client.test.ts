@@ -1,3 +1,4 @@
+import { RegionLookupFailed } from '@p2p/schema/registry-import';
 import { CombinedError } from '@urql/core';
 import type { Client } from 'urql';
 import { describe, expect, it } from 'vitest';
@@ -48,24 +49,89 @@ describe("the registry import's sender through the console's client", () => {
 });
 
 describe("the hub's region directory", () => {
-  it('should read each code once, ahead of the import, and answer undefined for a code it does not know', async () => {
-    const { client, calls } = fakeClient((v) => ({
-      data: { region: v.code === '459999' ? null : { code: v.code, level: 'COUNTY' } },
-    }));
-    const levelOf = hubDirectory(client);
+  const header = { line: 1, cells: ['姓名', '身份证号', '手机号码', '户籍地区划代码'] };
+  const levels = (v: Record<string, unknown>, unknown: string[] = []) =>
+    Object.fromEntries(
+      Object.entries(v).map(([name, code]) => [
+        name.replace('c', 'r'),
+        unknown.includes(String(code)) ? null : { level: 'TOWNSHIP' },
+      ]),
+    );
+
+  it('should ask about many codes a request, each once, and answer undefined for a code it does not know', async () => {
+    const { client, calls } = fakeClient((v) => ({ data: levels(v, ['459999999']) }));
+    const directory = hubDirectory(client);
+    const townships = Array.from({ length: 120 }, (_, i) => `450203${String(i).padStart(3, '0')}`);
     await lookUpAhead(
       [
-        { line: 1, cells: ['姓名', '身份证号', '手机号码', '户籍地区划代码'] },
-        { line: 2, cells: ['李', '', '', '450203'] },
-        { line: 3, cells: ['王', '', '', '450203'] },
-        { line: 4, cells: ['张', '', '', '459999'] },
-        { line: 5, cells: ['赵', '', '', '广西'] },
+        header,
+        ...townships.map((code, i) => ({ line: i + 2, cells: ['李', '', '', code] })),
+        { line: 200, cells: ['王', '', '', townships[0]!] },
+        { line: 201, cells: ['张', '', '', '459999999'] },
+        { line: 202, cells: ['赵', '', '', '广西'] },
       ],
-      levelOf,
+      directory,
+      ['450200'],
     );
-    expect(calls.map((c) => c.code).sort()).toEqual(['450203', '459999']);
-    await expect(levelOf('450203')).resolves.toBe('COUNTY');
-    await expect(levelOf('459999')).resolves.toBeUndefined();
+    expect(calls).toHaveLength(3); // 122 distinct codes, 50 a request
+    const asked = calls.flatMap((c) => Object.values(c));
+    expect(new Set(asked).size).toBe(122);
+    expect(asked).not.toContain('广西');
+    await expect(directory.levelOf('450203007')).resolves.toBe('TOWNSHIP');
+    await expect(directory.levelOf('459999999')).resolves.toBeUndefined();
+    expect(calls).toHaveLength(3);
+    await expect(directory.levelOf('130102')).resolves.toBe('TOWNSHIP');
+    expect(calls).toHaveLength(4);
+  });
+
+  it('should take a code the hub refuses as a variable for one that does not exist, and ask about the others again', async () => {
+    const { client, calls } = fakeClient((v) => {
+      const refused = Object.entries(v).filter(([, code]) => code === '459999');
+      return refused.length
+        ? {
+            error: new CombinedError({
+              graphQLErrors: refused.map(([name]) => ({
+                message: `Variable "$${name}" got invalid value "459999"; RegionCode: region code 459999 does not exist in GB/T 2260`,
+                extensions: { code: 'BAD_USER_INPUT' },
+              })),
+            }),
+          }
+        : { data: levels(v) };
+    });
+    const directory = hubDirectory(client);
+    await directory.lookUp(['450203', '459999', '450203001']);
     expect(calls).toHaveLength(2);
+    expect(Object.values(calls[1]!)).not.toContain('459999');
+    await expect(directory.levelOf('459999')).resolves.toBeUndefined();
+    await expect(directory.levelOf('450203001')).resolves.toBe('TOWNSHIP');
+  });
+
+  it('should ask again when rate limited, then make the codes of a failed request throw their code', async () => {
+    let answers = 0;
+    const { client, calls } = fakeClient((v) =>
+      answers++ === 0
+        ? {
+            error: new CombinedError({
+              graphQLErrors: [{ message: 'too many requests', extensions: { code: 'RATE_LIMITED' } }],
+            }),
+          }
+        : { data: levels(v) },
+    );
+    const directory = hubDirectory(client, { retryMs: 1 });
+    await directory.lookUp(['450203']);
+    expect(calls).toHaveLength(2);
+    await expect(directory.levelOf('450203')).resolves.toBe('TOWNSHIP');
+
+    const refused = fakeClient(() => ({
+      error: new CombinedError({
+        graphQLErrors: [{ message: 'too many requests', extensions: { code: 'RATE_LIMITED' } }],
+      }),
+    }));
+    const failing = hubDirectory(refused.client, { retryMs: 1, attempts: 2 });
+    await expect(failing.lookUp(['450203', '130102'])).resolves.toBeUndefined();
+    expect(refused.calls).toHaveLength(2);
+    const failure = await Promise.resolve(failing.levelOf('130102')).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(RegionLookupFailed);
+    expect(failure).toMatchObject({ code: 'RATE_LIMITED' });
   });
 });

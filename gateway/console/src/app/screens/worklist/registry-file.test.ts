@@ -16,6 +16,15 @@ describe('reading a registry CSV', () => {
     expect(csvRecords('a,b\n1,2,3\n').map((r) => r.cells.length)).toEqual([2, 3]);
   });
 
+  it('should split cells on commas only, as csv-parse does', () => {
+    expect(csvRecords('name;phone\n李;1\n').map((r) => r.cells)).toEqual([['name;phone'], ['李;1']]);
+    expect(csvRecords('name\tphone\n李\t1\n').map((r) => r.cells)).toEqual([['name\tphone'], ['李\t1']]);
+  });
+
+  it('should refuse a file papaparse cannot read, e.g. with an unclosed quote', () => {
+    expect(() => csvRecords('name,skills\n李,"电工\n王,叉车\n')).toThrow(/not a readable CSV file.*row 2/);
+  });
+
   it('should read UTF-8, and GB18030 when the bytes are not UTF-8', () => {
     expect(registryText(new TextEncoder().encode('\uFEFF姓名'))).toBe('姓名');
     expect(registryText(new Uint8Array([0xd0, 0xd5, 0xc3, 0xfb]))).toBe('姓名');

@@ -18,9 +18,21 @@ export function registryText(bytes: ArrayBuffer | Uint8Array): string {
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
-/** The rows of a CSV text with the line each ends on; empty lines are skipped. */
+/**
+ * The rows of a CSV text with the line each ends on; empty lines are skipped. Cells are split on
+ * commas only (no delimiter guessing), as the command line's csv-parse does.
+ * @throws Error naming the first row papaparse could not read (e.g. an unclosed quote).
+ */
 export function csvRecords(text: string): RegistryRecord[] {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    delimiter: ',',
+    skipEmptyLines: false,
+  });
+  const [error] = parsed.errors;
+  if (error) {
+    const row = error.row === undefined ? '' : ` (row ${error.row + 1})`;
+    throw new Error(`the file is not a readable CSV file${row}: ${error.message}`);
+  }
   const records: RegistryRecord[] = [];
   let line = 0;
   for (const cells of parsed.data) {

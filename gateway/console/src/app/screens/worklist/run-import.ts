@@ -1,7 +1,7 @@
 /**
  * The console's side of the registry import (loaded only when an officer imports): the file read
  * by `registry-file.ts`, the rules of `@p2p/schema/registry-import` run with the session's GraphQL
- * client as the sender, and the hub's own region directory (`region(code:)`) as the directory.
+ * client as the sender, and the hub's own region directory (`region(code:)`, many codes a request) as the directory.
  */
 import {
   type ImportCaller,
@@ -35,11 +35,11 @@ export async function runRegistryImport(
   const records = await registryRecords(file);
   const rows = Math.max(records.length - 1, 0);
   onProgress({ done: 0, rows });
-  const levelOf = hubDirectory(client);
-  await lookUpAhead(records, levelOf);
+  const directory = hubDirectory(client);
+  await lookUpAhead(records, directory, caller.region ? [caller.region] : []);
   return importRegistry(records, {
     send: clientSender(client),
-    levelOf,
+    levelOf: directory.levelOf,
     caller,
     target: new URL('/graphql', location.origin).toString(),
     batchSize: Math.max(1, Math.min(MAX_IMPORT_BATCH, Math.ceil(rows / PROGRESS_STEPS))),

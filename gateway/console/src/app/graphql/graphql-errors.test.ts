@@ -28,4 +28,19 @@ describe('shownErrors', () => {
     const error = new CombinedError({ networkError: new Error('Failed to fetch') });
     expect(shownErrors([error, error])).toEqual([{ code: 'NETWORK_ERROR', message: 'Failed to fetch' }]);
   });
+
+  it("should show a subscription's errors as they came, with the province named, and a thrown Error as NETWORK_ERROR", () => {
+    expect(
+      shownErrors([
+        { message: 'Henan did not answer', extensions: { code: 'PROVINCE_UNAVAILABLE', province: '410000' } },
+        { message: 'connection closed (1006)' },
+        new Error('socket hang up'),
+        null,
+      ]),
+    ).toEqual([
+      { code: 'PROVINCE_UNAVAILABLE', message: 'Henan did not answer', province: '410000' },
+      { message: 'connection closed (1006)' },
+      { code: 'NETWORK_ERROR', message: 'socket hang up' },
+    ]);
+  });
 });
