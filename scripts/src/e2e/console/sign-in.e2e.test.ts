@@ -174,7 +174,8 @@ describeInBrowser('console sign-in', () => {
     await page.getByRole('status').filter({ hasText: '您已退出登录。' }).waitFor();
     await expect(page.getByRole('button', { name: '通过统一身份认证登录' }).isVisible()).resolves.toBe(true);
     await context.close();
-  }, 60_000);
+    // A gateway restart, two sign-ins at the provider and a renewal a minute before a 62 s expiry.
+  }, 120_000);
 });
 
 /** Signs in from the console's sign-in page through oidc-provider's development login and consent forms. */
