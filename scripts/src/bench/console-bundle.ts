@@ -31,11 +31,11 @@ export function initialAssets(indexHtml: string, base = '/console/'): string[] {
   return [...paths].sort();
 }
 
+/** Every regular file under `dir`, at any depth, as paths joined to `dir`. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isFile());
 }
 
 /** Every `.js` and `.css` file of the built app (`dist/app`), initial ones first, then by size. */

@@ -13,11 +13,11 @@ const TEXT = /\.(?:js|css|html|json|svg)$/;
 /** Files smaller than this go as they are (the headers would outweigh the gain). */
 const MIN_BYTES = 1024;
 
+/** Every regular file under `dir`, at any depth, as paths joined to `dir`. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((entry) => join(dir, entry))
+    .filter((path) => statSync(path).isFile());
 }
 
 /** Writes `<file>.br` and `<file>.gz` for every text file of `dir` of at least 1 KB. */
