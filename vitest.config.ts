@@ -8,6 +8,8 @@ const graphqlDir = graphqlEntry.slice(0, -'index.js'.length);
 
 /** Where the tests of every workspace live; the file name says which project a test belongs to. */
 const TESTS = '{schema,subgraphs,gateway,conformance,scripts}/**/src/**/';
+/** The end-to-end tests of the whole nation (31 provinces): a project of their own. */
+const NATION_TESTS = 'scripts/src/nation/*.int.test.ts';
 
 /**
  * One vitest run over every workspace, in three projects by what a test starts (its file name):
@@ -15,7 +17,10 @@ const TESTS = '{schema,subgraphs,gateway,conformance,scripts}/**/src/**/';
  *   a socket, listening or spawning throw, so a misnamed test fails;
  * - `integration` (`*.int.test.ts`): servers in this process (a province over HTTP on loopback, the
  *   gateway against fake provinces), PGlite or Postgres;
- * - `e2e` (`*.e2e.test.ts`): real processes started by `scripts/src/harness`, Postgres.
+ * - `e2e` (`*.e2e.test.ts`): real processes started by `scripts/src/harness`, Postgres;
+ * - `nation` (`scripts/src/nation/*.int.test.ts`): the 31 provinces in the test's process on Postgres.
+ * Groups (`sequence.groupOrder`): `unit` and `nation` first, side by side (the unit tests open no
+ * database, so the nation's 62 connections fit the server), then `integration` and `e2e`.
  * Tests run on source through the `source` export condition.
  */
 export default defineConfig({
@@ -47,10 +52,29 @@ export default defineConfig({
           include: [`${TESTS}*.test.ts`],
           exclude: [...configDefaults.exclude, '**/*.int.test.ts', '**/*.e2e.test.ts'],
           setupFiles: ['./vitest.unit-setup.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
-      { extends: true, test: { name: 'integration', include: [`${TESTS}*.int.test.ts`] } },
-      { extends: true, test: { name: 'e2e', include: [`${TESTS}*.e2e.test.ts`] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [`${TESTS}*.int.test.ts`],
+          exclude: [...configDefaults.exclude, NATION_TESTS],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: [`${TESTS}*.e2e.test.ts`],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      // The 31 provinces hold 62 of the server's 100 connections: they run first, beside the unit
+      // tests only (group 0), never beside another file that opens databases.
+      { extends: true, test: { name: 'nation', include: [NATION_TESTS], sequence: { groupOrder: 0 } } },
     ],
   },
 });
