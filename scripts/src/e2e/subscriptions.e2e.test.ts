@@ -6,6 +6,8 @@
  * - during a burst of 500 events from the three provinces the gateway restarts and Henan
  *   restarts; each client resubscribes with its last cursor and ends with every event exactly
  *   once, each province's in order;
+ * - a receiving place moves from the gateway to a second replica over the same provinces with
+ *   its last cursor: it misses nothing sent while it was between them and receives nothing twice;
  * - (PostgreSQL only: the test reaches into Hebei's database) a cursor older than what Hebei
  *   keeps after its retention pass is refused with CURSOR_EXPIRED.
  * Runs on PGlite, or on PostgreSQL with DATABASE_URL set.
@@ -25,7 +27,7 @@ import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData, graphqlRequest } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
-import { REPO_ROOT, SERVICE_ENTRIES } from '../harness/service-process.js';
+import { REPO_ROOT, SERVICE_ENTRIES, startService, type ServiceProcess } from '../harness/service-process.js';
 import { demoIdNumber } from '../demo/model.js';
 
 const PROVINCES = ['130000', '410000', '450000'];
@@ -530,5 +532,129 @@ describe.skipIf(!servicesExist)(
         ).toBeGreaterThanOrEqual(1);
       }
     }, 240_000);
+
+    describe('with a second gateway replica over the same provinces', () => {
+      let replica: ServiceProcess;
+      beforeAll(async () => {
+        replica = await startService({
+          name: 'gateway replica',
+          entry: SERVICE_ENTRIES.gateway,
+          env: {
+            P2P_DEV: '1',
+            HOST: '127.0.0.1',
+            PORT: '0',
+            GATEWAY_SIGNING_KEY: hub.gatewayKeys.privateKeyPem,
+            PROVINCES: Object.entries(hub.provinceUrls)
+              .map(([code, url]) => `${code}=${url}`)
+              .join(','),
+            NATIONAL_URL: hub.nationalUrl,
+            ADMIN_TOKEN: hub.adminToken,
+          },
+        });
+      }, 60_000);
+      afterAll(() => replica?.stop());
+
+      it('moves a receiving place to the other replica with its last cursor: nothing missed, nothing twice', async () => {
+        const origins = { 130000: '130426', 410000: '411624', 450000: '450225' } as Record<string, string>;
+        const trips = await Promise.all(
+          PROVINCES.map((province) =>
+            mutate(province, `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, {
+              input: {
+                mode: 'BUS',
+                vehicleCode: `REPLICA-${province}`,
+                origin: origins[province],
+                destination: '110105',
+                departureAt: '2030-04-01T08:00:00+08:00',
+                expectedArrivalAt: '2030-04-02T08:00:00+08:00',
+                capacity: 50,
+              },
+            }).then((d) => ({ province, id: d.planTrip.id as string })),
+          ),
+        );
+        const ours = new Set(trips.map((t) => t.id));
+        const eta = (i: number) =>
+          new Date(Date.parse('2030-04-02T08:00:00+08:00') + (i + 1) * 60_000).toISOString();
+        /** Ten ETA changes to every trip, numbered from `first`. */
+        const changes = async (first: number) => {
+          for (const { province, id } of trips) {
+            const fields = Array.from(
+              { length: 10 },
+              (_, k) =>
+                `e${k}: updateEta(tripId: $id, expectedArrivalAt: "${eta(first + k)}", idempotencyKey: "replica:${id}:${first + k}") { id }`,
+            );
+            await mutate(province, `mutation Move($id: ID!) { ${fields.join(' ')} }`, { id });
+          }
+        };
+        const received: { cursor: string; key: string }[] = [];
+        /** Follows, as Beijing's city government, arrivals into Beijing on `url` from `after`. */
+        const subscribeOn = async (url: string, after?: string) => {
+          const client = createClient({
+            url: url.replace(/^http/, 'ws'),
+            webSocketImpl: WebSocket,
+            connectionParams: await hub.authorization('city', '110100'),
+            retryAttempts: 0,
+          });
+          client.subscribe<{
+            arrivals: { cursor: string; kind: string; trip: { id: string; expectedArrivalAt: string } };
+          }>(
+            {
+              query: `subscription($after: String) { arrivals(destination: "110100", after: $after) { cursor kind trip { id expectedArrivalAt } } }`,
+              variables: { after },
+            },
+            {
+              next: ({ data }) => {
+                const e = data?.arrivals;
+                if (e && ours.has(e.trip.id))
+                  received.push({
+                    cursor: e.cursor,
+                    key: `${e.trip.id} ${e.kind} ${e.trip.expectedArrivalAt}`,
+                  });
+              },
+              error: () => {},
+              complete: () => {},
+            },
+          );
+          return client;
+        };
+        const until = async (count: number) => {
+          const deadline = Date.now() + 30_000;
+          while (received.length < count) {
+            if (Date.now() > deadline) throw new Error(`${received.length} of ${count} events`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        };
+        const first = await subscribeOn(hub.gatewayUrl, undefined);
+        await new Promise((r) => setTimeout(r, 1_000));
+        await changes(0);
+        await until(30);
+        const last = received.at(-1)!.cursor;
+        await first.dispose();
+        await changes(10); // while the officer is between replicas
+        const second = await subscribeOn(replica.url, last);
+        try {
+          await changes(20);
+          await until(90);
+          await new Promise((r) => setTimeout(r, 500)); // anything more would be a repeat
+        } finally {
+          await second.dispose();
+        }
+        // The trip is read when the event is delivered (its latest ETA), so events are told apart by
+        // their positions: each of the 90 moves one province's position forward, none twice.
+        expect(received).toHaveLength(90);
+        for (const { id } of trips)
+          expect(
+            received.filter((e) => e.key.startsWith(`${id} ETA_CHANGED`)),
+            id,
+          ).toHaveLength(30);
+        let previous = decode(received[0]!.cursor);
+        for (const event of received.slice(1)) {
+          const current = decode(event.cursor);
+          const moved = Object.keys(current).filter((p) => current[p] !== previous[p]);
+          expect(moved).toHaveLength(1);
+          expect(current[moved[0]!]!).toBeGreaterThan(previous[moved[0]!] ?? -1);
+          previous = current;
+        }
+      }, 120_000);
+    });
   },
 );
