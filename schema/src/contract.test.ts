@@ -31,7 +31,13 @@ describe('the contract', () => {
       merge: 'CONNECTION',
       orderBy: 'departureAt',
     });
-    expect(transport.entities.get('Summary')).toEqual({ by: [], merge: 'SUM' });
+    // A scope's province answers every part of its Summary (#17.2: it counts the copies of the
+    // trips other provinces organise into it); the nation is every province's.
+    for (const sg of ['workers', 'employment', 'transport', 'health'] as const)
+      expect(readShardRules(subgraphDocument(sg)).entities.get('Summary'), sg).toEqual({
+        by: ['scope'],
+        merge: 'SUM',
+      });
     expect(
       readShardRules(subgraphDocument('employment')).fields.get('EmploymentStats.fillRate'),
     ).toMatchObject({ merge: 'RATIO', of: ['filled', 'openings'] });

@@ -57,8 +57,10 @@ export interface TripFact {
 }
 
 /**
- * Organiser → the origin's province, for a trip organised outside its origin's province: the
- * whole trip as it is now, manifest included, so `trips(origin:)` finds it there.
+ * Organiser → every other province holding the trip's origin, destination or a stop (#17.2; the
+ * origin's province alone before): the whole trip as it is now, manifest included. The origin's
+ * province serves it in `trips(origin:)`; every keeper counts it in its own province's statistics
+ * (never the nation's), so a province's Summary is answered by that province alone.
  */
 export interface TripCopyFact {
   fact: 'TRIP_COPY';
@@ -82,6 +84,11 @@ export interface TripCopyFact {
       alightAt?: string | null;
       carriage?: string | null;
       arrivalTemperature?: number | null;
+      /**
+       * His arrival check found a fever (at or above the organiser's threshold). Absent (a source
+       * of the previous release): the keeper judges `arrivalTemperature` by its own threshold.
+       */
+      arrivalFever?: boolean;
     }[];
   };
 }

@@ -49,6 +49,29 @@ describe('judgeServedSdl', () => {
     expect(verdict.schema?.getType('Trip')).toBeDefined();
   });
 
+  it("should judge the routing rules by the minor served: the previous minor's own, the current minor's (#17.2)", () => {
+    const everyProvince = 'type Summary @key(fields: "scope day") @shard(merge: "SUM") {';
+    const byScope = 'type Summary @key(fields: "scope day") @shard(by: ["scope"], merge: "SUM") {';
+    expect(subgraphSdl('transport', 'previous')).toContain(everyProvince);
+    expect(subgraphSdl('transport')).toContain(byScope);
+    const previousWithCurrentRule = served(
+      { major, minor: minor - 1 },
+      'previous',
+      subgraphSdl('transport', 'previous').replace(everyProvince, byScope),
+    );
+    expect(judgeServedSdl(transport, previousWithCurrentRule).problems).toEqual([
+      'Summary has @shard(by: ["scope"], merge: "SUM"), the contract says @shard(by: [], merge: "SUM")',
+    ]);
+    const currentWithPreviousRule = served(
+      { major, minor },
+      'current',
+      subgraphSdl('transport').replace(byScope, everyProvince),
+    );
+    expect(judgeServedSdl(transport, currentWithPreviousRule).problems).toEqual([
+      'Summary has @shard(by: [], merge: "SUM"), the contract says @shard(by: ["scope"], merge: "SUM")',
+    ]);
+  });
+
   it('should refuse a previous minor that changed or dropped what that minor had, or changed what it added', () => {
     const base = subgraphSdl('transport', 'previous');
     const dropped = served(

@@ -46,8 +46,10 @@ const CURRENT = formatContractVersion(CONTRACT_VERSION);
  *   the current contract must have the same types; what the current minor added may be missing
  *   (`lacking`), and fetches asking it are not sent to that province;
  * - another major, or a minor further away: refused.
- * Whatever the version, every `@shard` rule the served SDL carries for an element of the contract
- * must be the contract's ({@link shardRuleDifferences}).
+ * Every `@shard` rule the served SDL carries for an element of the contract must be the rule of the
+ * minor it serves ({@link shardRuleDifferences}): the contract's, or for a province on the previous
+ * minor the previous minor's (a minor may narrow a routing rule, as 1.2 did for `Summary`'s
+ * transport and health parts, #17.2; the gateway routes by its own contract either way).
  */
 export function judgeServedSdl(sg: SubgraphContract, sdl: string): ServedContract {
   let served: DocumentNode;
@@ -57,7 +59,8 @@ export function judgeServedSdl(sg: SubgraphContract, sdl: string): ServedContrac
     return { version: null, problems: ['served SDL does not parse'], lacking: [] };
   }
   const verdict = judgeVersioned(sg, served);
-  const rules = shardRuleDifferences(sg.contract, served);
+  const onPrevious = verdict.version === formatContractVersion(PREVIOUS_CONTRACT_VERSION) && sg.previous;
+  const rules = shardRuleDifferences(onPrevious || sg.contract, served);
   return rules.length ? { ...verdict, problems: [...verdict.problems, ...rules] } : verdict;
 }
 

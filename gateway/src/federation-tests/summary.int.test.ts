@@ -7,6 +7,7 @@ import {
   makeWorker,
   type FakePassenger,
   type ProvinceData,
+  withTripCopies,
 } from '../testing/fake-data.js';
 import { startHub, type Hub } from '../testing/hub-fixture.js';
 
@@ -35,7 +36,7 @@ describe('national Summary across provinces', () => {
     );
     data[GX]!.trips.push(makeTrip('450203', '130102', '2020-02-21T08:00:00Z', { mode: 'TRAIN' }));
     data[HE]!.trips.push(makeTrip('130102', '440303', '2020-02-22T08:00:00Z'));
-    hub = await startHub([GX, HE, GD], data);
+    hub = await startHub([GX, HE, GD], withTripCopies(data));
   });
   afterAll(() => hub?.close());
 
@@ -69,7 +70,7 @@ describe('national Summary across provinces', () => {
     }
   });
 
-  it("should ask only the scope's province for workers and employment, every province for transport", async () => {
+  it("should ask only the scope's province for every part, transport included (#17.2)", async () => {
     const before = Object.fromEntries(
       [GX, HE, GD].map((c) => [c, hub.province(c).count(undefined, 'entities')]),
     );
@@ -86,7 +87,7 @@ describe('national Summary across provinces', () => {
     const delta = Object.fromEntries(
       [GX, HE, GD].map((c) => [c, hub.province(c).count(undefined, 'entities') - before[c]!]),
     );
-    expect(delta).toEqual({ [GX]: 3, [HE]: 1, [GD]: 1 });
+    expect(delta).toEqual({ [GX]: 3, [HE]: 0, [GD]: 0 });
   });
 
   it('should sum the provinces that answer and name the one that does not', async () => {
@@ -172,7 +173,7 @@ describe('national Summary of safety across provinces (health, moved, under obse
       }),
     ];
     data[HE]!.observations = [makeObservation('130102', 'W13-p0000009')];
-    hub = await startHub([GX, HE, GD], data);
+    hub = await startHub([GX, HE, GD], withTripCopies(data));
   });
   afterAll(() => hub?.close());
 
@@ -205,8 +206,12 @@ describe('national Summary of safety across provinces (health, moved, under obse
       expect(hub.province(code).count('health', 'entities') - before[code]!).toBe(1);
   });
 
-  it("should sum the receiving province's figures with the organisers' for a province scope", async () => {
+  it("should answer a province scope from that province alone, the organisers' trips counted from its copies (#17.2)", async () => {
+    const asked = () => [GX, HE, GD].map((c) => hub.province(c).count(undefined, 'entities'));
+    const before = asked();
     const res = await hub.query(`{ summary(scope: "440000") { ${SAFETY} } }`);
+    // workers, transport and health: Guangdong's three parts, nobody else asked
+    expect(asked().map((n, i) => n - before[i]!)).toEqual([0, 0, 3]);
     expect(res.errors).toBeUndefined();
     expect(res.data!.summary).toEqual({
       // Refusals count where the trips left (Guangxi, Hebei); fevers at the stops; observations where they happen.

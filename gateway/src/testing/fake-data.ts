@@ -85,6 +85,29 @@ export interface ProvinceData {
   returnRequests: FakeReturnRequest[];
   /** Observations in the province (absent: none). */
   observations?: FakeObservation[];
+  /**
+   * The relayed copies of trips other provinces organised that leave from, stop in or go to this
+   * one (#17.2): counted for scopes inside this province only, never the nation's
+   * ({@link withTripCopies} fills them as the relay would).
+   */
+  tripCopies?: FakeTrip[];
+}
+
+/**
+ * Gives every province the copies of the other provinces' trips that touch it (origin,
+ * destination or a passenger's stop), as the organisers tell them through the relay (#17.2).
+ */
+export function withTripCopies(data: Record<string, ProvinceData>): Record<string, ProvinceData> {
+  for (const [code, own] of Object.entries(data))
+    own.tripCopies = Object.entries(data)
+      .filter(([other]) => other !== code)
+      .flatMap(([, d]) => d.trips)
+      .filter((t) =>
+        [t.origin, t.destination, ...t.passengers.map((p) => p.alightAt)].some(
+          (place) => place != null && provinceOf(place) === code,
+        ),
+      );
+  return data;
 }
 
 /** An empty data set. */

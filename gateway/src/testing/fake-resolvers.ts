@@ -50,6 +50,14 @@ export function connection<T extends { id: string }>(
 
 const inScope = (scope: string, code: string | null | undefined) =>
   !!code && (scope === NATION || regionContains(scope, code));
+/**
+ * The trips a province counts for `scope`: its own, and for a scope inside it the relayed copies of
+ * the other provinces' trips (#17.2; never for the nation, where each organiser counts its own).
+ */
+const countedTrips = (shard: FakeShard, scope: string): FakeTrip[] =>
+  scope !== NATION && provinceOf(scope) === shard.code
+    ? [...shard.data.trips, ...(shard.data.tripCopies ?? [])]
+    : shard.data.trips;
 const owned = (shard: FakeShard, region: string, field: string) => {
   if (provinceOf(region) !== shard.code)
     throw hubError('WRONG_PROVINCE', `${field}: ${region} belongs to another province`, { field });
@@ -360,8 +368,9 @@ export function transportResolvers(shard: FakeShard): Resolvers {
     },
     Summary: {
       __resolveReference: ({ scope, day }: { scope: string; day: string }) => {
+        const counted = countedTrips(shard, scope);
         const count = (f: (t: FakeTrip) => boolean) => {
-          const ts = shard.data.trips.filter(f);
+          const ts = counted.filter(f);
           const moved = ts.filter((t) => t.status !== 'PLANNED' && t.status !== 'CANCELLED');
           return {
             trips: ts.length,
@@ -372,9 +381,7 @@ export function transportResolvers(shard: FakeShard): Resolvers {
             },
           };
         };
-        const touching = shard.data.trips.filter(
-          (t) => inScope(scope, t.origin) || inScope(scope, t.destination),
-        );
+        const touching = counted.filter((t) => inScope(scope, t.origin) || inScope(scope, t.destination));
         const modes = [...new Set(touching.map((t) => t.mode))];
         return {
           scope,
@@ -413,7 +420,7 @@ export function healthResolvers(shard: FakeShard): Resolvers {
     },
     Summary: {
       __resolveReference: ({ scope, day }: { scope: string; day: string }) => {
-        const passengers = shard.data.trips.flatMap((t) => t.passengers.map((p) => ({ t, p })));
+        const passengers = countedTrips(shard, scope).flatMap((t) => t.passengers.map((p) => ({ t, p })));
         const refused = (reasons: readonly string[]) =>
           passengers.filter(({ t, p }) => inScope(scope, t.origin) && reasons.includes(p.refusal ?? ''))
             .length;

@@ -133,14 +133,15 @@ describe('rolling upgrade: a province one contract minor behind, then upgraded',
           extensions: expect.objectContaining({ code: 'PROVINCE_INCOMPATIBLE', province: GUANGXI }),
         }),
       ]);
-      // What both minors have of the same Summary still sums both provinces.
-      const inbound = await graphqlData<{ summary: { transport: { inbound: { trips: number } } } }>(
+      // What both minors have of the same Summary still sums both provinces (the nation's: a
+      // province's own Summary is that province's alone since #17.2).
+      const internal = await graphqlData<{ summary: { transport: { internal: { trips: number } } } }>(
         hub.gatewayUrl,
-        '{ summary(scope: "110000") { transport { inbound { trips } } } }',
+        '{ summary { transport { internal { trips } } } }',
         {},
         await ministry(),
       );
-      expect(inbound.summary.transport.inbound.trips).toBe(2);
+      expect(internal.summary.transport.internal.trips).toBe(2);
       const refusals = await (await fetch(new URL('/metrics', hub.gatewayUrl), { headers: admin() })).text();
       const behind = new RegExp(
         `p2p_gateway_province_errors_total\\{province="${GUANGXI}",subgraph="transport",reason="behind"\\} (\\d+)`,

@@ -1,6 +1,7 @@
 /**
- * Scenario "scatter" (#17.3): the three fan-outs of the hub — a `trips(destination:)` page, the
- * nation's `summary` with its 31 `children`, a 100-id entity batch spread over every province —
+ * Scenario "scatter" (#17.3): the fan-outs of the hub — a `trips(destination:)` page, the
+ * nation's `summary` with its 31 `children`, a 100-id entity batch spread over every province, and
+ * a province's `summary` (#17.2: its own service alone answers it) —
  * against the same operations when the hub holds ONE province ("the province asked alone").
  *
  * The provinces share two cores here; to measure the gateway as if each province ran on its own
@@ -47,6 +48,9 @@ const PARTS = `workers { registered atWork flow { crossProvince } }
     employment { enterprises openings filled fillRate }
     transport { outbound { trips passengers } inbound { trips } internal { trips } }`;
 const NATION_SUMMARY = `query NationSummary { summary { scope ${PARTS} children { scope ${PARTS} } } }`;
+/** A province's summary (#17.2): since its transport and health parts are the province's own, one province answers. */
+const PROVINCE_SUMMARY = `query ProvinceSummary($scope: RegionCode) { summary(scope: $scope) { scope ${PARTS}
+    health { boardingRefused { fever healthCode } feverAtArrival underObservation } } }`;
 
 /** One of the three fan-outs: its operation over every province, and over province `alone` only. */
 interface FanOut {
@@ -63,6 +67,11 @@ function fanOuts(ctx: ScenarioContext): FanOut[] {
     variables: { destination: RECEIVING_CITIES[n % RECEIVING_CITIES.length]!, first: PAGE },
   });
   const summary = (): Operation => ({ name: 'nationSummary', query: NATION_SUMMARY, variables: {} });
+  const provinceSummary = (scope: string): Operation => ({
+    name: 'provinceSummary',
+    query: PROVINCE_SUMMARY,
+    variables: { scope },
+  });
   const batch = (n: number, from: (i: number) => string) => {
     const random = randomFor(17, n);
     return workersById(
@@ -72,6 +81,11 @@ function fanOuts(ctx: ScenarioContext): FanOut[] {
   return [
     { label: `trips(destination:, first: ${PAGE})`, scatter: trips, alone: trips },
     { label: 'nation summary with children', scatter: summary, alone: summary },
+    {
+      label: 'province summary',
+      scatter: (n) => provinceSummary(hub.provinces[n % hub.provinces.length]!),
+      alone: (_n, province) => provinceSummary(province),
+    },
     {
       label: `${WORKERS_PER_BATCH}-id entity batch`,
       scatter: (n) => batch(n, (i) => hub.provinces[i % hub.provinces.length]!),

@@ -132,14 +132,15 @@ describe('the relay source', () => {
     const answer = await read([
       { target: HENAN, epoch: 'an-older-epoch', after: 1 },
       { target: HEBEI, epoch, after: 1_000_000 },
-      { target: '440000', epoch: null, after: 0 },
+      // Beijing: told nothing (Guangdong, the trip's destination, keeps a copy since #17.2)
+      { target: '110000', epoch: null, after: 0 },
     ]);
     expect(answer.status).toBe(200);
-    const [henan, hebei, guangdong] = answer.body.consumers;
+    const [henan, hebei, beijing] = answer.body.consumers;
     expect(henan).toMatchObject({ events: [], refused: { code: 'CURSOR_EXPIRED' } });
     expect(hebei).toMatchObject({ events: [], refused: { code: 'BAD_USER_INPUT' } });
-    expect(guangdong).toMatchObject({ target: '440000', events: [], head: 0, pending: 0 });
-    expect(guangdong.refused).toBeUndefined();
+    expect(beijing).toMatchObject({ target: '110000', events: [], head: 0, pending: 0 });
+    expect(beijing.refused).toBeUndefined();
     const noEpoch = await read([{ target: HENAN, epoch: null, after: 3 }]);
     expect(noEpoch.body.consumers[0].refused.code).toBe('BAD_USER_INPUT');
   });

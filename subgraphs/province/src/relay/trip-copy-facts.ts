@@ -1,8 +1,9 @@
 /**
- * What the origin's province does with a TRIP_COPY fact (`transport/tell-origin.ts`): keeps the
- * copy of a trip organised by another province whose origin is here, so `trips(origin:)` and
- * `ReturnRequest.trip` find it (`transport/trip-copies.ts`). A copy lives in its own table without
- * counter triggers: the organiser counts its trips, the copy is never counted twice.
+ * What a province does with a TRIP_COPY fact (`transport/tell-origin.ts`): keeps the copy of a
+ * trip organised by another province whose origin, destination or a stop is here. A copy whose
+ * origin is here serves `trips(origin:)` and `ReturnRequest.trip` (`transport/trip-copies.ts`);
+ * every copy is counted by the triggers of migration 0015 under this province's keys only (never
+ * the nation's, which the organiser counts once), the upsert appending new − old.
  */
 import { provinceOf, tryDecodeId, type TripCopyFact } from '@p2p/schema';
 import { sql } from 'drizzle-orm';
@@ -26,10 +27,12 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
   const trip = fact.trip;
   if (tryDecodeId(trip.id)?.kind !== 'Trip' || tryDecodeId(trip.id)?.province !== origin.source)
     throw new Error(`TRIP_COPY: trip ${trip.id} is not a trip of province ${origin.source}`);
-  if (provinceOf(trip.origin) !== ctx.province)
+  const places = [trip.origin, trip.destination, ...(trip.stops ?? [])];
+  if (!places.some((place) => provinceOf(place) === ctx.province))
     throw new Error(
-      `TRIP_COPY: trip ${trip.id} leaves from ${trip.origin}, outside province ${ctx.province}`,
+      `TRIP_COPY: trip ${trip.id} neither leaves from, stops in nor goes to province ${ctx.province}`,
     );
+  const threshold = ctx.epidemic.feverThreshold;
   const asOf = trip.asOf ? instant(trip.asOf, 'asOf') : origin.at;
   const row = {
     id: trip.id,
@@ -53,12 +56,19 @@ export const applyTripCopy: FactHandler<TripCopyFact> = async (ctx, tx, fact, or
       // stops (#14): where he alights (null: the destination), his carriage, his arrival check
       ...(p.alightAt != null ? { alightAt: p.alightAt } : {}),
       ...(p.carriage != null ? { carriage: p.carriage } : {}),
-      ...(p.arrivalTemperature != null ? { arrivalTemperature: p.arrivalTemperature } : {}),
+      ...(p.arrivalTemperature != null
+        ? {
+            arrivalTemperature: p.arrivalTemperature,
+            // counted here (migration 0015); a source of the previous release sends no flag
+            arrivalFever: p.arrivalFever ?? p.arrivalTemperature >= threshold,
+          }
+        : {}),
       refusal: p.refusal ?? null,
     })),
     stops: trip.stops ?? [],
     plannedAt: instant(trip.plannedAt, 'plannedAt'),
     updatedAt: asOf,
+    keeper: ctx.province.slice(0, 2),
   };
   const { id: _, ...changes } = row;
   await tx

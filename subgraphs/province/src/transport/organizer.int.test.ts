@@ -217,8 +217,9 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
     ).toBe(true);
   });
 
-  it('should follow the trip: manifest, departure and cancellation reach the copy, and a copy never counts in Henan', async () => {
-    const henanBefore = await transportOf('410000', henan);
+  it("should follow the trip: manifest, departure and cancellation reach the copy, counted under Henan's keys only", async () => {
+    await relayToHenan();
+    const [henanBefore, nationBefore] = [await transportOf('410000', henan), await transportOf('CN', henan)];
     const [w1, w2] = await registerWorkers(henan, [workerInput('411602'), workerInput('411602')]);
     const trip = await plan({ vehicleCode: '冀G·00021', departureAt: '2030-02-21T08:00:00+08:00' });
     await hebei.gql('transport', ASSIGN, { trip: trip.id, workers: [w1, w2] });
@@ -240,7 +241,18 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
         { worker: { id: w2 }, boarded: false, temperature: null },
       ].sort((a, b) => (String(a.worker.id) < String(b.worker.id) ? -1 : 1)),
     );
-    expect(await transportOf('410000', henan)).toEqual(henanBefore);
+    // Henan counts the copy under its own keys (#17.2, migration 0015): one more outbound trip with
+    // its boarded passenger, moved; never under the nation's key (Hebei counts it there once).
+    const henanAfter = await transportOf('410000', henan);
+    expect(henanAfter.outbound).toEqual({
+      trips: henanBefore.outbound.trips + 1,
+      passengers: henanBefore.outbound.passengers + 1,
+      moved: {
+        trips: henanBefore.outbound.moved.trips + 1,
+        passengers: henanBefore.outbound.moved.passengers + 1,
+      },
+    });
+    expect(await transportOf('CN', henan)).toEqual(nationBefore);
   });
 
   it('should serve the stops, where each alights and his carriage on the copy too, the stops coarse (#14.5)', async () => {
@@ -312,7 +324,7 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
     expect(copy?.status).toBe('CANCELLED');
   });
 
-  it("should leave a copy of another province's trip, and refuse one of a trip that does not leave from here", async () => {
+  it("should leave a copy of another province's trip, and refuse one of a trip that does not touch this province", async () => {
     const [fact] = (await factsToldTo(hebei.service, '410000')).map((e) => e.fact);
     if (fact?.fact !== 'TRIP_COPY') throw new Error('expected a TRIP_COPY fact');
     // Guangdong telling Henan about Hebei's trip: left before any handler (relay/apply-fact.ts).
@@ -323,8 +335,10 @@ describe("the origin's province serves the relayed copy (#13.2)", () => {
     ]);
     expect(await copies()).toEqual(before);
     await expect(
-      applyFactsTo(henan.service, '130000', [{ ...fact, trip: { ...fact.trip, origin: '130730' } }]),
-    ).rejects.toThrow(/outside province 410000/);
+      applyFactsTo(henan.service, '130000', [
+        { ...fact, trip: { ...fact.trip, origin: '130730', destination: '130731', stops: [] } },
+      ]),
+    ).rejects.toThrow(/neither leaves from, stops in nor goes to province 410000/);
   });
 
   it("should find the copy as a return request's trip in the departure region's province", async () => {

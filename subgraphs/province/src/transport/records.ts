@@ -42,7 +42,7 @@ export function passengersLoader(ctx: ProvinceContext) {
  */
 export function tripOfWorkerLoader(ctx: ProvinceContext) {
   return loaderFor<ServedTrip | null>(ctx, 'tripOfWorker', async (workerIds) => {
-    const carrying = await tripsCarrying(ctx.db, workerIds);
+    const carrying = await tripsCarrying(ctx.db, ctx.province, workerIds);
     return workerIds.map((id) => carrying.get(id) ?? null);
   });
 }

@@ -232,11 +232,14 @@ describe('a shuttle organised outside its origin’s province (#15, #13.2)', () 
     expect(page.edges.map((e: any) => e.node.id)).toEqual([...ids, alone.id]);
     for (const edge of page.edges.slice(0, 3)) expect(edge.node.runs.map((r: any) => r.id)).toEqual(ids);
     expect(page.edges[3].node.runs.map((r: any) => r.id)).toEqual([alone.id]);
-    // Counted once, by the organiser: the origin's province counts no copy.
-    expect((await readSummaries(henan, ['411600']))[0]!.transport.vehicles).toBe(0);
-    expect((await readSummaries(hebei, ['411600']))[0]!.transport).toMatchObject({
-      vehicles: 1,
-      outbound: { trips: 4 },
+    // The organiser counts them everywhere; the origin's province counts the copies under its own
+    // keys (#17.2), with the same figures (one vehicle, four trips), and never under the nation's.
+    const counted = { vehicles: 1, outbound: { trips: 4 } };
+    expect((await readSummaries(hebei, ['411600']))[0]!.transport).toMatchObject(counted);
+    expect((await readSummaries(henan, ['411600']))[0]!.transport).toMatchObject(counted);
+    expect((await readSummaries(henan, ['CN']))[0]!.transport).toMatchObject({
+      vehicles: 0,
+      outbound: { trips: 0 },
     });
   });
 });

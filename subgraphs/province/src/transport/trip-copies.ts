@@ -1,10 +1,11 @@
 /**
  * Relayed copies of trips organised by another province whose origin lies in this one
- * (`trip_copies`, kept by `relay/trip-copy-facts.ts`): DESIGN.md, "a trip organised outside its
+ * (`trip_copies`, kept by `relay/trip-copy-facts.ts`; the copies kept for a destination or a stop
+ * here are counted, never served: every query below reads only copies leaving from here): DESIGN.md, "a trip organised outside its
  * origin's province is owned by the organiser; the origin's province keeps a relayed index entry
  * so `trips(origin:)` and `ReturnRequest.trip` still route to one place and find it". A copy is
- * served like an own trip (its manifest from the relayed jsonb) and never counted in this
- * province's statistics (its own table, without counter triggers).
+ * served like an own trip (its manifest from the relayed jsonb); this province counts a copy only
+ * under its own keys, never the nation's (migration 0015): the organiser counts it there once.
  */
 import { decodeCursor, provinceOf } from '@p2p/schema';
 import { and, count, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
@@ -40,7 +41,7 @@ const NO_SHUTTLE = () => sql<string | null>`NULL::text COLLATE "C"`.as('shuttle_
 
 /** The columns both tables share, in one order, for the UNION ALL. */
 function sharedColumns(table: typeof trips | typeof tripCopies) {
-  const { passengers: _, stops: _stops, ...columns } = getTableColumns(tripCopies);
+  const { passengers: _, stops: _stops, keeper: _keeper, ...columns } = getTableColumns(tripCopies);
   return Object.fromEntries(
     Object.keys(columns).map((name) => [name, table[name as keyof typeof columns]]),
   ) as { [K in keyof typeof columns]: (typeof trips)[K] };
@@ -100,11 +101,14 @@ export function ownAndCopiedTripPage(db: Executor, args: TripFilter): Promise<Co
 
 /**
  * Per worker id, the most recent (by departure, then id) trip not cancelled whose manifest names
- * him, among this province's own trips and the relayed copies: ONE statement (a UNION ALL of the
- * manifests and the copies' relayed manifests, `DISTINCT ON` the worker).
+ * him, among this province's own trips and the relayed copies of trips leaving from this province
+ * (`province`; a copy kept for its destination or a stop only counts, it is not served here): ONE
+ * statement (a UNION ALL of the manifests and the copies' relayed manifests, `DISTINCT ON` the
+ * worker).
  */
 export async function tripsCarrying(
   db: Executor,
+  province: string,
   workerIds: readonly string[],
 ): Promise<Map<string, ServedTrip>> {
   if (workerIds.length === 0) return new Map();
@@ -130,7 +134,13 @@ export async function tripsCarrying(
     })
     .from(tripCopies)
     .innerJoin(sql`jsonb_array_elements(${tripCopies.passengers}) AS p`, sql`true`)
-    .where(and(sql`p->>'workerId' = ANY(${ids})`, ne(tripCopies.status, 'CANCELLED')));
+    .where(
+      and(
+        sql`p->>'workerId' = ANY(${ids})`,
+        ne(tripCopies.status, 'CANCELLED'),
+        sql`${tripCopies.origin} LIKE ${`${province.slice(0, 2)}%`}`,
+      ),
+    );
   const carrying = own.unionAll(copied).as('carrying');
   const rows = await db
     .selectDistinctOn([carrying.workerId])

@@ -171,10 +171,16 @@ export const tripCopies = pgTable(
     stops: jsonb('stops').$type<string[]>().notNull().default([]),
     plannedAt: timestamp('planned_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * The 2-digit code of the province keeping (and counting) the copy: this one (migration 0015;
+     * null: a copy of the previous release, an origin copy).
+     */
+    keeper: byteText('keeper'),
   },
   (t) => [
     index('trip_copies_departure_idx').on(t.departureAt, t.id),
     index('trip_copies_origin_idx').on(t.origin),
+    index('trip_copies_destination_idx').on(t.destination),
   ],
 );
 
