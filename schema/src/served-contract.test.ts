@@ -67,8 +67,15 @@ describe('judgeServedSdl', () => {
       'current',
       subgraphSdl('transport').replace(byScope, everyProvince),
     );
-    expect(judgeServedSdl(transport, currentWithPreviousRule).problems).toEqual([
-      'Summary has @shard(by: [], merge: "SUM"), the contract says @shard(by: ["scope"], merge: "SUM")',
+    // This minor as built before #17.2 narrowed the rule: the previous minor's rule is no conflict.
+    expect(judgeServedSdl(transport, currentWithPreviousRule).problems).toEqual([]);
+    const currentWithOtherRule = served(
+      { major, minor },
+      'current',
+      subgraphSdl('transport').replace(byScope, byScope.replace('"scope"', '"day"')),
+    );
+    expect(judgeServedSdl(transport, currentWithOtherRule).problems).toEqual([
+      'Summary has @shard(by: ["day"], merge: "SUM"), the contract says @shard(by: ["scope"], merge: "SUM")',
     ]);
   });
 

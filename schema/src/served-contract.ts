@@ -47,9 +47,11 @@ const CURRENT = formatContractVersion(CONTRACT_VERSION);
  *   (`lacking`), and fetches asking it are not sent to that province;
  * - another major, or a minor further away: refused.
  * Every `@shard` rule the served SDL carries for an element of the contract must be the rule of the
- * minor it serves ({@link shardRuleDifferences}): the contract's, or for a province on the previous
- * minor the previous minor's (a minor may narrow a routing rule, as 1.2 did for `Summary`'s
- * transport and health parts, #17.2; the gateway routes by its own contract either way).
+ * minor it serves ({@link shardRuleDifferences}): for a province on the previous minor the previous
+ * minor's; for one on the current minor the contract's or, where it differs, the previous minor's
+ * (a minor may narrow a routing rule, as 1.2 did for `Summary`'s transport and health parts in
+ * #17.2, and provinces of 1.2 built before that carry the old rule; the gateway routes by its own
+ * contract either way).
  */
 export function judgeServedSdl(sg: SubgraphContract, sdl: string): ServedContract {
   let served: DocumentNode;
@@ -60,7 +62,14 @@ export function judgeServedSdl(sg: SubgraphContract, sdl: string): ServedContrac
   }
   const verdict = judgeVersioned(sg, served);
   const onPrevious = verdict.version === formatContractVersion(PREVIOUS_CONTRACT_VERSION) && sg.previous;
-  const rules = shardRuleDifferences(onPrevious || sg.contract, served);
+  let rules = shardRuleDifferences(onPrevious || sg.contract, served);
+  if (rules.length && !onPrevious && sg.previous) {
+    // A province of this minor built before a rule was narrowed (1.2 before #17.2) still carries
+    // the previous minor's rule: routing is the gateway's, so that rule is no conflict either.
+    const elementOf = (problem: string) => problem.slice(0, problem.indexOf(' has '));
+    const alsoPrevious = new Set(shardRuleDifferences(sg.previous, served).map(elementOf));
+    rules = rules.filter((problem) => alsoPrevious.has(elementOf(problem)));
+  }
   return rules.length ? { ...verdict, problems: [...verdict.problems, ...rules] } : verdict;
 }
 
