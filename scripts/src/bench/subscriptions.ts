@@ -3,7 +3,7 @@
  *
  *   node --conditions=source --import tsx scripts/src/bench/subscriptions.ts
  *     [--subscribers 10000] [--provinces all|N|code,code] [--filters-per-province 10]
- *     [--rate 10] [--duration 30] [--database-url postgres://…] [--gateway-cpu-prof DIR]
+ *     [--rate 10] [--duration 30] [--database-url postgres://…] [--cpu-prof DIR]
  *
  * Starts a federation (real processes; real Postgres with `--database-url`, each province's pool
  * sized to the server's max_connections as `npm start` does), opens N graphql-ws clients (one
@@ -34,13 +34,15 @@ import { PROVINCE_ORDER } from './geography.js';
 import { serviceMemory } from './service-usage.js';
 
 interface Settings {
-  subscribers: number;
-  rate: number;
+  /** Subscriber counts measured in turn (clients are added up to each). */
+  subscribers: number[];
+  /** Event rates measured at each count. */
+  rates: number[];
   durationSeconds: number;
   provinces: string[];
   filtersPerProvince: number;
   databaseUrl?: string;
-  gatewayCpuProfileDir?: string;
+  cpuProfileDir?: string;
 }
 
 function parseArgs(argv: string[]): Settings {
@@ -50,10 +52,10 @@ function parseArgs(argv: string[]): Settings {
   };
   const provinces = value('provinces') ?? 'all';
   const databaseUrl = value('database-url') ?? process.env.DATABASE_URL;
-  const profile = value('gateway-cpu-prof');
+  const profile = value('cpu-prof');
   return {
-    subscribers: Number(value('subscribers') ?? 1000),
-    rate: Number(value('rate') ?? 10),
+    subscribers: (value('subscribers') ?? '1000').split(',').map(Number),
+    rates: (value('rate') ?? '10').split(',').map(Number),
     durationSeconds: Number(value('duration') ?? 30),
     filtersPerProvince: Number(value('filters-per-province') ?? 10),
     provinces:
@@ -63,7 +65,7 @@ function parseArgs(argv: string[]): Settings {
           ? PROVINCE_ORDER.slice(0, Number(provinces))
           : provinces.split(','),
     ...(databaseUrl ? { databaseUrl } : {}),
-    ...(profile ? { gatewayCpuProfileDir: profile } : {}),
+    ...(profile ? { cpuProfileDir: profile } : {}),
   };
 }
 
@@ -132,14 +134,13 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown';
   const filters = settings.provinces.flatMap((p) => provinceFilters(p, settings.filtersPerProvince));
   const destinations = leaves(filters);
-  const events = Math.round(settings.rate * settings.durationSeconds);
   console.log(
     `machine: ${availableParallelism()} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
   console.log(
-    `settings: ${settings.subscribers} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces; ${events} events (planned trips) at ${settings.rate}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
+    `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
   );
 
   const started = Date.now();
@@ -150,15 +151,16 @@ async function main(): Promise<void> {
     provinces: settings.provinces,
     databaseUrl: settings.databaseUrl ?? '',
     ...(pool !== undefined ? { env: { DATABASE_POOL_SIZE: String(pool) } } : {}),
-    readyTimeoutMs: 180_000,
+    readyTimeoutMs: 600_000,
     // One officer token per filter is shared by its ~33 clients: the per-caller caps and the rate limit are off.
     gatewayEnv: {
       SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER: '0',
       RATE_LIMIT_PER_SECOND: '0',
-      ...(settings.gatewayCpuProfileDir
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.gatewayCpuProfileDir}` }
-        : {}),
     },
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: every service writes its profile (the gateway's is the one named in its pid).
+    ...(settings.cpuProfileDir
+      ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`] }
+      : {}),
     onLog: (service, line, stream) => {
       if ((stream === 'stderr' && !line.startsWith('{')) || /"level":"(error|fatal)"/.test(line))
         console.error(`[${service}] ${line.slice(0, 300)}`);
@@ -177,7 +179,8 @@ async function main(): Promise<void> {
     const params = new Map<string, Record<string, string>>();
     for (const filter of filters) params.set(filter, await officer(filter));
     const clientFilter = (i: number) => filters[i % filters.length]!;
-    const received: Received[] = Array.from({ length: settings.subscribers }, () => new Map());
+
+    const received: Received[] = Array.from({ length: Math.max(...settings.subscribers) }, () => new Map());
     const latencies: number[] = [];
     let errors = 0;
     const errorSamples = new Set<string>();
@@ -185,67 +188,73 @@ async function main(): Promise<void> {
     let measuring = false;
     const query = `subscription Arrivals($d: RegionCode!) { arrivals(destination: $d) { cursor kind at trip { id vehicleCode status } } }`;
     const memoryBefore = gatewayUsage()?.rssBytes ?? NaN;
-    const connectStarted = Date.now();
-    for (let i = 0; i < settings.subscribers; i++) {
-      const client = createClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: params.get(clientFilter(i))!,
-        retryAttempts: 0,
-        keepAlive: 30_000,
-        lazy: false,
-      });
-      clients.push(client);
-      const mine = received[i]!;
-      client.subscribe<{ arrivals: { at: string; kind: string; trip: { id: string } | null } }>(
-        { query, variables: { d: clientFilter(i) } },
-        {
-          next: (r) => {
-            const now = Date.now();
-            const event = r.data?.arrivals;
-            if (!event?.trip) {
-              errors++;
-              if (errorSamples.size < 5) errorSamples.add(JSON.stringify(r).slice(0, 300));
-              return;
-            }
-            const key = `${event.trip.id} ${event.kind}`;
-            mine.set(key, (mine.get(key) ?? 0) + 1);
-            if (measuring) latencies.push(now - Date.parse(event.at));
+    let connected = 0;
+    /** Opens clients up to `count` and waits until they are all subscribed from a known position. */
+    const connectUpTo = async (count: number) => {
+      const connectStarted = Date.now();
+      for (let i = connected; i < count; i++) {
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams: params.get(clientFilter(i))!,
+          retryAttempts: 0,
+          keepAlive: 30_000,
+          lazy: false,
+        });
+        clients.push(client);
+        const mine = received[i]!;
+        client.subscribe<{ arrivals: { at: string; kind: string; trip: { id: string } | null } }>(
+          { query, variables: { d: clientFilter(i) } },
+          {
+            next: (r) => {
+              const now = Date.now();
+              const event = r.data?.arrivals;
+              if (!event?.trip) {
+                errors++;
+                if (errorSamples.size < 5) errorSamples.add(JSON.stringify(r).slice(0, 300));
+                return;
+              }
+              const key = `${event.trip.id} ${event.kind}`;
+              mine.set(key, (mine.get(key) ?? 0) + 1);
+              if (measuring) latencies.push(now - Date.parse(event.at));
+            },
+            error: (e) => {
+              if ((e as { code?: number })?.code === 4600) slowConsumerCloses++;
+              else {
+                errors++;
+                if (errorSamples.size < 5)
+                  errorSamples.add(String((e as Error)?.message ?? JSON.stringify(e)));
+              }
+            },
+            complete: () => {},
           },
-          error: (e) => {
-            if ((e as { code?: number })?.code === 4600) slowConsumerCloses++;
-            else {
-              errors++;
-              if (errorSamples.size < 5) errorSamples.add(String((e as Error)?.message ?? JSON.stringify(e)));
-            }
-          },
-          complete: () => {},
-        },
+        );
+        // Pace the connections a little: 10,000 upgrades at once only queue in the kernel.
+        if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
+      }
+      // Ready: every client subscribed to every province's feed, and every feed knows its position
+      // (a client "from now" starts there: nothing committed later can be missed).
+      connected = count;
+      const taps = count * settings.provinces.length;
+      let metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
+      while (
+        (metrics.client_taps !== taps || metrics.upstream_feeds_starting !== 0) &&
+        Date.now() - connectStarted < 600_000
+      ) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
+      }
+      if (metrics.client_taps !== taps)
+        throw new Error(
+          `only ${metrics.client_taps} of ${taps} client taps after 10 min (${metrics.connections} connections, errors: ${[...errorSamples].join('; ')})`,
+        );
+      const memoryAfter = gatewayUsage()?.rssBytes ?? NaN;
+      console.log(
+        `gateway pid ${gatewayUsage()?.pid}: ${count} subscribers ready in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s: ${metrics.connections} connections, ${metrics.client_taps} client taps, ${metrics.upstream_feeds} upstream feeds; gateway RSS ${(memoryBefore / 2 ** 20).toFixed(0)} → ${(memoryAfter / 2 ** 20).toFixed(0)} MiB (${((memoryAfter - memoryBefore) / count / 1024).toFixed(1)} KiB per subscriber), load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
       );
-      // Pace the connections a little: 10,000 upgrades at once only queue in the kernel.
-      if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
-    }
-    // Ready: every client subscribed to every province's feed, and every feed knows its position
-    // (a client "from now" starts there: nothing committed later can be missed).
-    const taps = settings.subscribers * settings.provinces.length;
-    let metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
-    while (
-      (metrics.client_taps !== taps || metrics.upstream_feeds_starting !== 0) &&
-      Date.now() - connectStarted < 600_000
-    ) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
-    }
-    if (metrics.client_taps !== taps)
-      throw new Error(
-        `only ${metrics.client_taps} of ${taps} client taps after 10 min (${metrics.connections} connections, errors: ${[...errorSamples].join('; ')})`,
-      );
-    const memoryAfter = gatewayUsage()?.rssBytes ?? NaN;
-    console.log(
-      `${settings.subscribers} subscribers ready in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s: ${metrics.connections} connections, ${metrics.client_taps} client taps, ${metrics.upstream_feeds} upstream feeds; gateway RSS ${(memoryBefore / 2 ** 20).toFixed(0)} → ${(memoryAfter / 2 ** 20).toFixed(0)} MiB (${((memoryAfter - memoryBefore) / settings.subscribers / 1024).toFixed(1)} KiB per subscriber), load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}`,
-    );
+    };
 
     /** Plans trip `n` into destination `n mod D` from the next province's first county. */
     const tripIds = new Map<string, string>(); // trip id → its destination
@@ -282,76 +291,91 @@ async function main(): Promise<void> {
       tripIds.set(id, destination);
       return id;
     };
-    // Warm-up (not measured, not checked for loss): one trip into each destination.
-    await Promise.all(destinations.map((_, n) => planTrip(n, 'warm')));
-    await new Promise((r) => setTimeout(r, 3_000));
+    let phase = 0;
+    /** One measured phase at `rate` events/s over the clients connected now. */
+    const measure = async (rate: number) => {
+      phase++;
+      const events = Math.round(rate * settings.durationSeconds);
+      console.log(`--- ${connected} subscribers, ${events} events at ${rate}/s`);
+      // Warm-up (not measured, not checked for loss): one trip into each destination.
+      await Promise.all(destinations.map((_, n) => planTrip(n, `warm${phase}`)));
+      await new Promise((r) => setTimeout(r, 3_000));
+      latencies.length = 0;
+      for (const mine of received) mine.clear();
 
-    const measured: string[] = [];
-    const cpuBefore = gatewayUsage()?.cpuMs ?? NaN;
-    const loadAtStart = loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-    measuring = true;
-    const sendStarted = Date.now();
-    const inFlight: Promise<void>[] = [];
-    for (let e = 0; e < events; e++) {
-      const due = sendStarted + (e * 1000) / settings.rate;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      inFlight.push(
-        planTrip(e, 'm').then((id) => {
-          if (id) measured.push(id);
-        }),
-      );
-    }
-    await Promise.all(inFlight);
-    const sendSeconds = (Date.now() - sendStarted) / 1000;
-    // Expected deliveries per client: every measured trip into its filter.
-    const expectedOf = (filter: string) =>
-      measured.filter((id) => regionContains(filter, tripIds.get(id)!)).map((id) => `${id} PLANNED`);
-    const expected = new Map(filters.map((f) => [f, expectedOf(f)]));
-    const expectedTotal = received.reduce((n, _, i) => n + expected.get(clientFilter(i))!.length, 0);
-    const deadline = Date.now() + 60_000;
-    const deliveredMeasured = () => {
-      let n = 0;
-      received.forEach((mine, i) => {
-        for (const key of expected.get(clientFilter(i))!) if (mine.has(key)) n++;
-      });
-      return n;
-    };
-    while (deliveredMeasured() < expectedTotal && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 250));
-    const drainSeconds = (Date.now() - sendStarted) / 1000;
-    const cpuAfter = gatewayUsage()?.cpuMs ?? NaN;
-    measuring = false;
-    metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
-
-    // The per-client check: each measured trip into its filter once, nothing outside its filter.
-    let lost = 0;
-    let repeated = 0;
-    let foreign = 0;
-    received.forEach((mine, i) => {
-      const filter = clientFilter(i);
-      for (const key of expected.get(filter)!) if (!mine.has(key)) lost++;
-      for (const [key, count] of mine) {
-        const destination = tripIds.get(key.split(' ')[0]!);
-        if (!destination || !regionContains(filter, destination)) foreign += count;
-        else if (count > 1) repeated += count - 1;
+      const measured: string[] = [];
+      const cpuBefore = gatewayUsage()?.cpuMs ?? NaN;
+      const loadAtStart = loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ');
+      measuring = true;
+      const sendStarted = Date.now();
+      const inFlight: Promise<void>[] = [];
+      for (let e = 0; e < events; e++) {
+        const due = sendStarted + (e * 1000) / rate;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        inFlight.push(
+          planTrip(e, `m${phase}`).then((id) => {
+            if (id) measured.push(id);
+          }),
+        );
       }
-    });
-    const sorted = Float64Array.from(latencies).sort();
-    const cpuMs = cpuAfter - cpuBefore;
-    console.log(
-      `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
-    );
-    console.log(
-      `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}`,
-    );
-    console.log(
-      `event-to-client latency: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
-    );
-    console.log(
-      `gateway: ${cpuMs.toFixed(0)} ms CPU over the run = ${((1000 * cpuMs) / Math.max(1, latencies.length)).toFixed(0)} µs per delivery (${(cpuMs / 1000 / drainSeconds).toFixed(2)} cores), ${metrics.upstream_feeds} shared upstream feeds, ${metrics.resolution_queries} federated resolution queries since start, max ${metrics.buffered_events_max} events buffered for one client`,
-    );
+      await Promise.all(inFlight);
+      const sendSeconds = (Date.now() - sendStarted) / 1000;
+      // Expected deliveries per client: every measured trip into its filter.
+      const expectedOf = (filter: string) =>
+        measured.filter((id) => regionContains(filter, tripIds.get(id)!)).map((id) => `${id} PLANNED`);
+      const expected = new Map(filters.map((f) => [f, expectedOf(f)]));
+      const expectedTotal = received
+        .slice(0, connected)
+        .reduce((n, _, i) => n + expected.get(clientFilter(i))!.length, 0);
+      const deadline = Date.now() + 60_000;
+      const deliveredMeasured = () => {
+        let n = 0;
+        received.slice(0, connected).forEach((mine, i) => {
+          for (const key of expected.get(clientFilter(i))!) if (mine.has(key)) n++;
+        });
+        return n;
+      };
+      while (deliveredMeasured() < expectedTotal && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 250));
+      const drainSeconds = (Date.now() - sendStarted) / 1000;
+      const cpuAfter = gatewayUsage()?.cpuMs ?? NaN;
+      measuring = false;
+      const metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
+
+      // The per-client check: each measured trip into its filter once, nothing outside its filter.
+      let lost = 0;
+      let repeated = 0;
+      let foreign = 0;
+      received.slice(0, connected).forEach((mine, i) => {
+        const filter = clientFilter(i);
+        for (const key of expected.get(filter)!) if (!mine.has(key)) lost++;
+        for (const [key, count] of mine) {
+          const destination = tripIds.get(key.split(' ')[0]!);
+          if (!destination || !regionContains(filter, destination)) foreign += count;
+          else if (count > 1) repeated += count - 1;
+        }
+      });
+      const sorted = Float64Array.from(latencies).sort();
+      const cpuMs = cpuAfter - cpuBefore;
+      console.log(
+        `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
+      );
+      console.log(
+        `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}`,
+      );
+      console.log(
+        `event-to-client latency: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
+      );
+      console.log(
+        `gateway: ${cpuMs.toFixed(0)} ms CPU over the run = ${((1000 * cpuMs) / Math.max(1, latencies.length)).toFixed(0)} µs per delivery (${(cpuMs / 1000 / drainSeconds).toFixed(2)} cores), ${metrics.upstream_feeds} shared upstream feeds, ${metrics.resolution_queries} federated resolution queries since start, max ${metrics.buffered_events_max} events buffered for one client`,
+      );
+    };
+    for (const count of settings.subscribers) {
+      await connectUpTo(count);
+      for (const rate of settings.rates) await measure(rate);
+    }
   } finally {
     await Promise.allSettled(clients.map((c) => c.dispose()));
     await hub.close();
