@@ -324,6 +324,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 }
 
 export { ShardRouter } from './shard/router.js';
+/** The subscriptions' cursor codec and shared cursor states (the subscription benchmarks use them). */
+export { CursorState, encodeVectorCursor } from './subscriptions/index.js';
 export { LocalRegionsSource, type NationalFetch } from './national/local-regions.js';
 export type { GatewayRelay, RelayOptions } from './relay/gateway-relay.js';
 export type { RelayBacklog } from './relay/relay-backlog.js';

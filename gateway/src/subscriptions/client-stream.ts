@@ -9,7 +9,7 @@
 import type { GraphQLError } from 'graphql';
 import { cursorExpired } from './retention-check.js';
 import { epochExpired } from './epoch-check.js';
-import { encodeVectorCursor } from './vector-cursor.js';
+import { CursorState } from './cursor-state.js';
 import type { UpstreamEvent } from './topics.js';
 import type { FeedTap } from './upstream-feed.js';
 
@@ -56,10 +56,11 @@ export interface ClientStreamOptions<R> {
 export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R>>, FeedTap {
   /** Highest seq per province taken into the buffer (the dedupe line). */
   private readonly received = new Map<string, number>();
-  /** Highest seq per province handed to the client (the cursor). */
-  private readonly delivered: Map<string, number>;
-  /** The epoch of each province's positions (the cursor carries it). */
-  private readonly epochs: Map<string, string>;
+  /**
+   * Highest seq per province handed to the client and the epoch of each province's positions: the
+   * cursor. Shared with every client that got the same (cursor-state.ts): encoded once for all.
+   */
+  private state: CursorState;
   private queue: UpstreamEvent[] = [];
   private ready: ClientEvent<R>[] = [];
   private wake: (() => void) | undefined;
@@ -69,8 +70,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
   private failure: GraphQLError | undefined;
 
   constructor(private readonly options: ClientStreamOptions<R>) {
-    this.delivered = new Map(options.start);
-    this.epochs = new Map(options.epochs);
+    this.state = CursorState.of(options.start, options.epochs ?? new Map());
     for (const [province, seq] of options.start) this.received.set(province, seq);
   }
 
@@ -91,7 +91,7 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
     if (have !== undefined && event.seq <= have) return;
     if (have === undefined) return; // not started yet: `started` comes first for a client from now
     this.received.set(event.province, event.seq);
-    if (event.epoch !== undefined) this.epochs.set(event.province, event.epoch);
+    if (event.epoch !== undefined) this.state = this.state.withEpoch(event.province, event.epoch);
     this.queue.push(event);
     if (this.buffered > (this.options.maxBuffered ?? DEFAULT_MAX_BUFFERED_EVENTS)) {
       this.overflowed = true;
@@ -106,8 +106,8 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
   started(province: string, position: number, epoch?: string): void {
     if (this.received.has(province)) return;
     this.received.set(province, position);
-    this.delivered.set(province, position);
-    if (epoch !== undefined) this.epochs.set(province, epoch);
+    this.state = this.state.withPosition(province, position);
+    if (epoch !== undefined) this.state = this.state.withEpoch(province, epoch);
   }
 
   /** {@link FeedTap}: the province's sequence restarted (a restore): this client's position of it means nothing now. */
@@ -136,8 +136,8 @@ export class ClientEventStream<R> implements AsyncIterableIterator<ClientEvent<R
       }
       const ready = this.ready.shift();
       if (ready) {
-        this.delivered.set(ready.province, ready.seq);
-        return { value: { ...ready, cursor: encodeVectorCursor(this.delivered, this.epochs) }, done: false };
+        this.state = this.state.withPosition(ready.province, ready.seq);
+        return { value: { ...ready, cursor: this.state.cursor }, done: false };
       }
       if (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.batchSize ?? 100);

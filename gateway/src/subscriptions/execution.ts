@@ -318,7 +318,9 @@ export const eventTypeResolver: GraphQLTypeResolver<unknown, SubscriptionContext
 
 /**
  * The graphql-ws server's `subscribe`: graphql-js's source event stream with the resolvers above,
- * each event executed once for every client of the same operation (see shared-execution.ts).
+ * each event executed and serialised once for every client of the same operation and principal
+ * (see shared-execution.ts): the results carry their serialised payload, which ws-server.ts sends
+ * as it is.
  */
 export function subscribeWith(deps: SubscriptionDeps) {
   const subscribeFieldResolver = subscribeResolver(deps);
@@ -333,8 +335,11 @@ export function subscribeWith(deps: SubscriptionDeps) {
     const stream = await createSourceEventStream(execArgs);
     if (!(Symbol.asyncIterator in stream)) return stream;
     const { principal } = (args.contextValue as SubscriptionContext).connection;
-    return mapEvents(readableOnly(stream as AsyncIterableIterator<Event>), (event) =>
-      shared.run(execArgs, principal, event),
+    const operation = shared.acquire(execArgs, principal);
+    return mapEvents(
+      readableOnly(stream as AsyncIterableIterator<Event>),
+      (event) => operation.run(event),
+      () => shared.release(operation),
     );
   };
 }

@@ -32,6 +32,8 @@ export {
   type OperationAdmission,
   type SubscribeOperation,
 } from './subscription-admission.js';
+/** Shared, immutable cursor states (encoded once for every client with the same history). */
+export { CursorState } from './cursor-state.js';
 /** The vector cursor codec (per-province positions as base64url JSON). */
 export { encodeVectorCursor, decodeVectorCursor, type ProvincePositions } from './vector-cursor.js';
 /** The default bounded buffer of a client subscription (1,000 events). */

@@ -40,6 +40,11 @@ export function registerSubscriptionMetrics(registry: Registry, stats: () => Sub
     (s) => s.held,
   );
   gauge(
+    'p2p_gateway_subscription_upstream_feeds_starting',
+    "Upstream feeds that have not read their province's position yet (their new clients wait for it)",
+    (s) => s.starting,
+  );
+  gauge(
     'p2p_gateway_subscription_upstream_opened',
     'Upstream subscriptions opened since start, resubscriptions included',
     (s) => s.subscriptionsOpened,

@@ -1,17 +1,43 @@
 /**
- * Executes each event's selection ONCE for all the clients that sent the same operation (same
- * document, variables and principal), instead of once per client: a thousand receiving places
- * following the same arrivals cost one graphql-js execution per event. Only the cursor differs
- * between them; it is executed as a placeholder and put in per client.
+ * Executes and SERIALISES each event's selection once for all the clients that sent the same
+ * operation (same document, variables and principal), instead of once per client: a thousand
+ * receiving places following the same arrivals cost one graphql-js execution and one
+ * JSON.stringify per event. Only the cursor differs between them: it is executed as a
+ * placeholder, the serialised result is cut at the placeholder, and each client's message is the
+ * shared pieces joined by its own cursor (ws-server.ts sends those bytes as graphql-ws's `next`
+ * payload, see {@link SERIALISED_PAYLOAD}).
+ *
+ * Sharing never crosses the access rules: the principal (role, region, enterprise, worker: who
+ * sees which fields and which personal data, auth/subscription-auth.ts) is part of the key, as
+ * it is of the event resolution (event-resolver.ts). Two callers of one principal see the same
+ * bytes; two principals never share a result.
  */
+import { randomUUID } from 'node:crypto';
 import { execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { ClientEvent } from './client-stream.js';
 
-/** Stands for the client's cursor in a shared result. */
-const CURSOR_PLACEHOLDER = '\u0000cursor\u0000';
+/** Stands for the client's cursor in a shared result (per process: never a value of the data, which is Postgres text without NUL). */
+const CURSOR_PLACEHOLDER = `\u0000cursor:${randomUUID()}\u0000`;
+const CURSOR_PLACEHOLDER_JSON = JSON.stringify(CURSOR_PLACEHOLDER);
 
-/** Shared results kept (by operation and event). @default 5000 */
-const CACHE_SIZE = 5_000;
+/** Shared results kept per operation (by event). @default 2000 */
+const CACHE_SIZE = 2_000;
+
+/**
+ * The key of a result's graphql-ws `next` payload already serialised as JSON: graphql-ws spreads
+ * the result into its message (symbol keys included, JSON.stringify skips them) and ws-server.ts
+ * puts these bytes in its place.
+ */
+export const SERIALISED_PAYLOAD: unique symbol = Symbol('serialised graphql-ws payload');
+
+/** An execution result as graphql-ws sends it, serialised once. */
+export interface SerialisedResult extends ExecutionResult {
+  /** The `next` message's payload as JSON, the client's cursor in it. */
+  [SERIALISED_PAYLOAD]: string;
+}
+
+/** The shared serialisation of one event for one operation: its JSON cut at each cursor. */
+type Pieces = readonly string[];
 
 const documentKeys = new WeakMap<DocumentNode, string>();
 
@@ -21,53 +47,100 @@ function documentKey(document: DocumentNode): string {
   return key;
 }
 
-/** Copies `value`, putting `cursor` wherever the placeholder is. */
-function withCursor(value: unknown, cursor: string): unknown {
-  if (value === CURSOR_PLACEHOLDER) return cursor;
-  if (Array.isArray(value)) return value.map((v) => withCursor(v, cursor));
-  if (value && typeof value === 'object' && !(value instanceof Error)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withCursor(v, cursor);
-    return out;
-  }
-  return value;
+/** The payload graphql-ws would send for `result` (data, then errors when there are any), cut at the cursor placeholder. */
+function serialise(result: ExecutionResult): Pieces {
+  const { errors, ...rest } = result;
+  const payload = errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest;
+  return JSON.stringify(payload).split(CURSOR_PLACEHOLDER_JSON);
 }
 
-/** A cache of executed events, shared by every subscription of the gateway. */
+/** The results of one operation (document, variables, principal) by event, shared by its clients. */
+export class SharedOperation {
+  private readonly results = new Map<string, Pieces>();
+
+  constructor(
+    private readonly owner: SharedExecution,
+    private readonly args: ExecutionArgs,
+    /** Its key in the owner. */
+    readonly key: string,
+  ) {}
+
+  /** The result of `event` for this operation, with the client's cursor, serialised. */
+  run(event: ClientEvent<unknown>): SerialisedResult {
+    const key = `${event.province}:${event.epoch ?? ''}:${event.seq}`;
+    let pieces = this.results.get(key);
+    if (!pieces) {
+      this.owner.executions++;
+      // Every resolver of a subscription event is synchronous: execute() returns the result itself.
+      const result = execute({
+        ...this.args,
+        rootValue: { ...event, cursor: CURSOR_PLACEHOLDER },
+      }) as ExecutionResult;
+      pieces = serialise(result);
+      this.results.set(key, pieces);
+      if (this.results.size > CACHE_SIZE) this.results.delete(this.results.keys().next().value!);
+    }
+    const json = pieces.length === 1 ? pieces[0]! : pieces.join(JSON.stringify(event.cursor));
+    return { [SERIALISED_PAYLOAD]: json };
+  }
+}
+
+/** The shared operations of the gateway, by (principal, operation, variables). */
 export class SharedExecution {
-  private readonly results = new Map<string, ExecutionResult>();
+  private readonly operations = new Map<string, { operation: SharedOperation; users: number }>();
   /** graphql-js executions run (for tests and the benchmark). */
   executions = 0;
 
-  /** The result of `event` for the operation in `args`, with the client's cursor. */
-  run(args: ExecutionArgs, principal: string, event: ClientEvent<unknown>): ExecutionResult {
-    const key = `${principal}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${documentKey(args.document)}\u0000${event.province}:${event.epoch ?? ''}:${event.seq}`;
-    let shared = this.results.get(key);
-    if (!shared) {
-      this.executions++;
-      // Every resolver of a subscription event is synchronous: execute() returns the result itself.
-      shared = execute({ ...args, rootValue: { ...event, cursor: CURSOR_PLACEHOLDER } }) as ExecutionResult;
-      this.results.set(key, shared);
-      if (this.results.size > CACHE_SIZE) this.results.delete(this.results.keys().next().value!);
-    }
-    return { ...shared, data: withCursor(shared.data, event.cursor) as ExecutionResult['data'] };
+  /** The shared operation of `args` for `principal`; {@link release} it when the subscription ends. */
+  acquire(args: ExecutionArgs, principal: string): SharedOperation {
+    const key = `${principal}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${documentKey(args.document)}`;
+    let entry = this.operations.get(key);
+    if (!entry)
+      this.operations.set(key, (entry = { operation: new SharedOperation(this, args, key), users: 0 }));
+    entry.users++;
+    return entry.operation;
+  }
+
+  /** Gives an operation back; the last user's release drops its results. */
+  release(operation: SharedOperation): void {
+    const entry = this.operations.get(operation.key);
+    if (entry?.operation === operation && --entry.users === 0) this.operations.delete(operation.key);
+  }
+
+  /** Operations shared now (for tests). */
+  get size(): number {
+    return this.operations.size;
   }
 }
 
 /**
- * Maps a client's event stream to execution results through `shared`; `return()` ends the
- * stream at once (graphql-ws calls it when the client completes or leaves).
+ * Maps a client's event stream to execution results through `toResult`; `return()` ends the
+ * stream at once (graphql-ws calls it when the client completes or leaves) and calls `onEnd`.
  */
 export function mapEvents(
   events: AsyncIterableIterator<ClientEvent<unknown>>,
   toResult: (event: ClientEvent<unknown>) => ExecutionResult,
+  onEnd: () => void = () => {},
 ): AsyncIterableIterator<ExecutionResult> {
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      const next = await events.next();
-      return next.done ? { value: undefined, done: true } : { value: toResult(next.value), done: false };
+      try {
+        const next = await events.next();
+        if (next.done) end();
+        return next.done ? { value: undefined, done: true } : { value: toResult(next.value), done: false };
+      } catch (err) {
+        end();
+        throw err;
+      }
     },
     async return() {
+      end();
       await events.return?.();
       return { value: undefined, done: true };
     },

@@ -53,6 +53,8 @@ export interface UpstreamStats {
   taps: number;
   /** Feeds held now: their province is not routed to (see {@link UpstreamFeed.hold}). */
   held: number;
+  /** Feeds whose province position is not known yet (their clients "from now" wait for it). */
+  starting: number;
 }
 
 interface Entry {
@@ -262,15 +264,24 @@ export class UpstreamFeeds {
   stats(): UpstreamStats {
     let taps = 0;
     let held = 0;
+    let starting = 0;
     for (const entry of this.feeds.values()) {
       taps += entry.feed.size;
       if (entry.feed.isHeld) held++;
+      if (entry.feed.streamPosition === undefined) starting++;
     }
     const opened = [...this.links.values()].reduce(
       (sum, link) => sum + (link.opened ?? 0),
       this.closedLinksOpened,
     );
-    return { feeds: this.feeds.size, links: this.links.size, subscriptionsOpened: opened, taps, held };
+    return {
+      feeds: this.feeds.size,
+      links: this.links.size,
+      subscriptionsOpened: opened,
+      taps,
+      held,
+      starting,
+    };
   }
 
   /** Stops every feed and closes every link. */

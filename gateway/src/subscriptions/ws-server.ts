@@ -1,6 +1,7 @@
 /**
  * The thin WebSocket adapter of the gateway's subscriptions: graphql-ws
- * (`graphql-transport-ws`) over `ws` on the gateway's own http.Server, at `/graphql` (the
+ * (`graphql-transport-ws`) over `ws` on the gateway's own http.Server (graphql-ws-transport.ts:
+ * results serialised once are sent as they are), at `/graphql` (the
  * same URL as GraphQL over HTTP). Other upgrade paths get 404. Each connection is admitted by
  * the `onConnect` hook and the per-caller connection cap, lives until its token expires, and
  * each `subscribe` message passes `admitSubscription` (subscription-admission.ts) first.
@@ -9,7 +10,6 @@ import type { IncomingMessage, Server } from 'node:http';
 import { hubError } from '@p2p/schema';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { routeUpgrades, type Logger } from '@p2p/runtime';
 import { CallerConnections } from './caller-connections.js';
@@ -28,6 +28,7 @@ import {
 } from './subscription-admission.js';
 import { atExpiry, endingAtExpiry, tokenExpired } from './token-expiry.js';
 import { subscribeByIdReviver } from '../trusted-documents/trusted-subscriptions.js';
+import { serveGraphqlWs } from './graphql-ws-transport.js';
 
 /** Options of {@link serveGatewaySubscriptions}. */
 export interface GatewayWsOptions {
@@ -88,7 +89,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
     ).unref();
   };
 
-  const disposable = useServer<Record<string, unknown>>(
+  const disposable = serveGraphqlWs<Record<string, unknown>>(
     {
       schema: options.schema,
       // A subscribe by id (trusted documents) may omit `query`; the admission resolves the id.
@@ -164,6 +165,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
     },
     wss,
     options.keepAliveMs ?? 6_000,
+    logger,
   );
 
   let closing: Promise<void> | undefined;

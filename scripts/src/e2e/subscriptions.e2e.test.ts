@@ -395,6 +395,124 @@ describe.skipIf(!servicesExist)(
       }
     }, 60_000);
 
+    // NOT YET RUN GREEN: written at #17.4's hand-in, when the shared machine (load 40–80) could not
+    // start the federation within the harness's timeouts. Unskip once it has passed, and check it
+    // fails when the principal is dropped from SharedExecution's key (Guangxi then gets Henan's bytes).
+    it.skip('should send one principal the same bytes and another principal its own view (#17.4), each client with its own cursor', async () => {
+      // Two officers of the passenger's home province (they see his name) and Guangxi's officer
+      // (anyone else: his name masked) follow the same arrivals into Chaoyang; the gateway executes
+      // and serialises each event once per principal and operation, never once for all.
+      const subscribers: { events: TripEventData[]; client: Client; stop: () => void }[] = [];
+      const subscribe = async (headers: Record<string, string>, after?: string) => {
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams: headers,
+          retryAttempts: 0,
+        });
+        const subscriber = { events: [] as TripEventData[], client, stop: () => {} };
+        subscriber.stop = client.subscribe<{ arrivals: TripEventData }>(
+          { query: ARRIVALS, variables: { destination: '110105', ...(after ? { after } : {}) } },
+          {
+            next: (r) => r.data && subscriber.events.push(r.data.arrivals),
+            error: () => {},
+            complete: () => {},
+          },
+        );
+        subscribers.push(subscriber);
+        return subscriber;
+      };
+      const until = async (ok: () => boolean, ms = 20_000) => {
+        for (const deadline = Date.now() + ms; !ok() && Date.now() < deadline; )
+          await new Promise((r) => setTimeout(r, 100));
+        expect(ok()).toBe(true);
+      };
+      try {
+        const home = await subscribe(await hub.authorization('province', '410000'));
+        const guangxi = await subscribe(await hub.authorization('province', '450000'));
+        await new Promise((r) => setTimeout(r, 1_000)); // subscribed (from now)
+        const worker = { name: '林秀英', home: '411624100', birth: '19900412', seq: 27 };
+        const { registerWorker } = await mutate(
+          worker.home,
+          `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
+          {
+            input: {
+              name: worker.name,
+              idNumber: demoIdNumber(worker),
+              phone: '13900009927',
+              homeRegion: worker.home,
+            },
+          },
+        );
+        const plan = (region: string, vehicleCode: string, origin: string, destination: string) =>
+          mutate(region, `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, {
+            input: {
+              mode: 'BUS',
+              vehicleCode,
+              origin,
+              destination,
+              departureAt: '2030-03-01T08:00:00+08:00',
+              expectedArrivalAt: '2030-03-02T08:00:00+08:00',
+              capacity: 45,
+            },
+          });
+        // Guangxi: one trip into Chaoyang (its feed's position), then one elsewhere (its head moves on).
+        const intoChaoyang = (await plan('450000', '桂A·S1701', '450225', '110105')).planTrip.id as string;
+        await plan('450000', '桂A·S1702', '450225', '440306');
+        const id: string = (await plan('130000', '冀D·S1704', '130426', '110105')).planTrip.id;
+        await until(() => [intoChaoyang, id].every((trip) => home.events.some((e) => e.trip.id === trip)));
+        // A second Henan officer resumes from the first one's cursor with Guangxi one position
+        // further (its trip elsewhere, none into Chaoyang after it): same principal, another cursor.
+        const last = home.events.at(-1)!;
+        const vector = JSON.parse(Buffer.from(last.cursor, 'base64url').toString('utf8')) as Record<
+          string,
+          number | [string, number]
+        >;
+        const value = vector['450000']!;
+        vector['450000'] = Array.isArray(value) ? [value[0], value[1] + 1] : value + 1;
+        const second = await subscribe(
+          await hub.authorization('province', '410000'),
+          Buffer.from(JSON.stringify(vector)).toString('base64url'),
+        );
+        await new Promise((r) => setTimeout(r, 1_000));
+        await mutate(
+          '130000',
+          `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
+          {
+            id,
+            w: [registerWorker.id],
+          },
+        );
+        await mutate(
+          '130000',
+          `mutation($id: ID!, $at: DateTime!) { updateEta(tripId: $id, expectedArrivalAt: $at) { id } }`,
+          {
+            id,
+            at: '2030-03-02T09:00:00+08:00',
+          },
+        );
+        const changed = (s: (typeof subscribers)[number]) =>
+          s.events.find((e) => e.trip.id === id && e.kind === 'ETA_CHANGED');
+        await until(() => subscribers.every((s) => changed(s)));
+        const [a, b, g] = [changed(home)!, changed(second)!, changed(guangxi)!];
+        expect(a.trip.passengers[0]!.worker!.name).toBe('林秀英');
+        expect({ ...b, cursor: undefined }).toEqual({ ...a, cursor: undefined });
+        expect(g.trip.passengers[0]!.worker!.name).toBe('林**');
+        expect({ ...g, cursor: undefined, trip: { ...g.trip, passengers: undefined } }).toEqual({
+          ...a,
+          cursor: undefined,
+          trip: { ...a.trip, passengers: undefined },
+        });
+        // Each client's own cursor: the second one's Guangxi position is still one further.
+        expect(b.cursor).not.toBe(a.cursor);
+        expect(decode(b.cursor)['450000']).toBe(decode(a.cursor)['450000']! + 1);
+        expect(decode(b.cursor)['130000']).toBe(decode(a.cursor)['130000']);
+      } finally {
+        for (const s of subscribers) s.stop();
+        await Promise.all(subscribers.map((s) => s.client.dispose()));
+      }
+    }, 60_000);
+
     it('refuses a malformed cursor with BAD_USER_INPUT, and a connection without a token with 4403', async () => {
       const client = createClient({
         url: wsUrl,
