@@ -395,10 +395,7 @@ describe.skipIf(!servicesExist)(
       }
     }, 60_000);
 
-    // NOT YET RUN GREEN: written at #17.4's hand-in, when the shared machine (load 40–80) could not
-    // start the federation within the harness's timeouts. Unskip once it has passed, and check it
-    // fails when the principal is dropped from SharedExecution's key (Guangxi then gets Henan's bytes).
-    it.skip('should send one principal the same bytes and another principal its own view (#17.4), each client with its own cursor', async () => {
+    it('should send one principal the same bytes and another principal its own view (#17.4), each client with its own cursor', async () => {
       // Two officers of the passenger's home province (they see his name) and Guangxi's officer
       // (anyone else: his name masked) follow the same arrivals into Chaoyang; the gateway executes
       // and serialises each event once per principal and operation, never once for all.
