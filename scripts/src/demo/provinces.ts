@@ -5,7 +5,8 @@
  * IDs with a valid check digit over that county's code), an enterprise in the provincial
  * capital with its labour demand, and a chartered bus taking the three to a receiving place in
  * another province, on the road. Derived from the GB/T 2260 directory of @p2p/schema only:
- * the same provinces always give the same data. The five provinces of data.ts are never touched.
+ * the same provinces always give the same data. What data.ts holds is never changed: Hebei, Henan
+ * and Guangxi, whose workers it registers, get nothing more.
  */
 import { childRegionCodes, findRegion, provinceOf } from '@p2p/schema';
 import { DEMO_DATA } from './data.js';
@@ -99,11 +100,10 @@ const GIVEN_NAMES = [
 ];
 const POVERTY: DemoPoverty[] = ['REGISTERED_POOR', 'LIFTED', 'NONE'];
 
-/** Provinces that data.ts already gives a worker or an enterprise. */
-const COVERED = new Set([
-  ...DEMO_DATA.workers.map((w) => provinceOf(w.home)),
-  ...DEMO_DATA.enterprises.map((e) => provinceOf(e.region)),
-]);
+/** Provinces where data.ts registers workers (Hebei, Henan, Guangxi): they get nothing more. */
+const WITH_WORKERS = new Set(DEMO_DATA.workers.map((w) => provinceOf(w.home)));
+/** Provinces where data.ts has enterprises (Beijing and Guangdong too): they get no other. */
+const WITH_ENTERPRISES = new Set(DEMO_DATA.enterprises.map((e) => provinceOf(e.region)));
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -174,19 +174,26 @@ function oneProvince(province: string, index: number, running: ReadonlySet<strin
     passengers: workers.map((w) => w.key),
     progress: { boarded: 'all' },
   };
-  return { enterprises: [enterprise], workers, returnRequests: [], trips: [trip], jobs: [] };
+  return {
+    enterprises: WITH_ENTERPRISES.has(province) ? [] : [enterprise],
+    workers,
+    returnRequests: [],
+    trips: [trip],
+    jobs: [],
+  };
 }
 
 /**
- * The demo of every province of `provinces` that data.ts leaves empty (none for its five), in
- * the order of the GB/T 2260 directory.
+ * The demo of every province of `provinces` where data.ts registers no worker (Beijing and
+ * Guangdong, which only receive there, get workers and a bus but keep their own enterprises),
+ * in the order of the GB/T 2260 directory.
  */
 export function provinceDemo(provinces: readonly string[]): DemoData {
   const running = new Set(provinces);
   const all = childRegionCodes(null);
   const parts = all
     .map((province, index) => ({ province, index }))
-    .filter(({ province }) => running.has(province) && !COVERED.has(province))
+    .filter(({ province }) => running.has(province) && !WITH_WORKERS.has(province))
     .map(({ province, index }) => oneProvince(province, index, running));
   return {
     enterprises: parts.flatMap((p) => p.enterprises),

@@ -100,6 +100,19 @@ async function forEach<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Attempts of a write refused with PROVINCE_UNAVAILABLE (a province still cold, or slow on a
+ * loaded machine: 31 provinces on two cores), 2 s more apart each time. Safe: every write
+ * carries its idempotency key, so one that did go through is answered again, not repeated.
+ */
+const UNAVAILABLE_ATTEMPTS = 6;
+
+/** True when the hub refused a request because a province did not answer in time or is down. */
+function provinceUnavailable(error: unknown): boolean {
+  const errors = (error as { errors?: { extensions?: { code?: unknown } }[] }).errors;
+  return errors?.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE') ?? false;
+}
+
 /** Boarding temperature of the i-th passenger: a normal reading between 36.2 and 36.8 °C. */
 const temperatureOf = (i: number) => Math.round((36.2 + (i % 7) / 10) * 10) / 10;
 
@@ -126,7 +139,14 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
           : await options.tokenFor('province', provinceOf(actor.officerOf));
       headers.authorization = `Bearer ${token}`;
     }
-    return graphqlData<T>(gatewayUrl, query, variables, headers);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await graphqlData<T>(gatewayUrl, query, variables, headers);
+      } catch (error) {
+        if (attempt >= UNAVAILABLE_ATTEMPTS || !provinceUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 2_000));
+      }
+    }
   };
   const enterpriseRegion = new Map(full.enterprises.map((e) => [e.key, e.region]));
   const log = options.log ?? (() => {});
