@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertResidentId, childRegionCodes, findRegion, provinceOf } from '@p2p/schema';
 import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
-import { demoIdNumber } from './model.js';
+import { demoIdNumber, demoPhone } from './model.js';
 import { demoFor, provinceDemo, RECEIVING_PLACES } from './provinces.js';
 
 const ALL = childRegionCodes(null);
@@ -57,6 +57,9 @@ describe('a little demo in every province', () => {
     const anhui = (code: string) => provinceOf(code) === '340000';
     expect(alone.workers.filter((w) => anhui(w.home))).toEqual(inAll.workers.filter((w) => anhui(w.home)));
     expect(alone.enterprises).toEqual(inAll.enterprises.filter((e) => anhui(e.region)));
+    expect(alone.workers.find((w) => anhui(w.home))!.phone).toBe('13900001341');
+    const phones = [...DEMO_DATA.workers.map((_, i) => demoPhone(i)), ...inAll.workers.map((w) => w.phone)];
+    expect(new Set(phones).size).toBe(phones.length);
   });
 
   it('names real GB/T 2260 regions and gives valid, unique resident IDs, keys and invented names', () => {

@@ -10,7 +10,14 @@
  */
 import { childRegionCodes, findRegion, provinceOf } from '@p2p/schema';
 import { DEMO_DATA } from './data.js';
-import type { DemoData, DemoEnterprise, DemoPoverty, DemoTrip, DemoWorker } from './model.js';
+import {
+  demoPhone,
+  type DemoData,
+  type DemoEnterprise,
+  type DemoPoverty,
+  type DemoTrip,
+  type DemoWorker,
+} from './model.js';
 
 /** Licence-plate abbreviation of each province (the capital's letter A follows it). */
 const PLATES: Record<string, string> = {
@@ -152,6 +159,8 @@ function oneProvince(province: string, index: number, running: ReadonlySet<strin
       home: townships[i % townships.length]!,
       birth: `${1975 + ((index * 7 + i * 5) % 25)}${two(1 + ((index + i * 5) % 12))}${two(1 + ((index * 3 + i * 11) % 28))}`,
       seq: 100 + ((index * 37 + i * 13) % 900),
+      // By province, not by position: the same whatever else runs (seeding again must send the same input).
+      phone: demoPhone(1000 + Number(id) * 10 + i),
       poverty: POVERTY[n % POVERTY.length]!,
       skills: [...skills],
       health: { code: 'GREEN', checkedAt, nucleicAcid: 'NEGATIVE', testedAt: checkedAt },

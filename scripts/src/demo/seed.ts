@@ -152,7 +152,10 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
   const log = options.log ?? (() => {});
   const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {}, jobs: {} };
   const workerByKey = new Map(
-    full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]),
+    full.workers.map((w, i) => [
+      w.key,
+      { worker: w, idNumber: demoIdNumber(w), phone: w.phone ?? demoPhone(i) },
+    ]),
   );
 
   await forEach(data.enterprises, 4, async (e) => {
