@@ -67,6 +67,8 @@ export interface DemoWorker {
   birth: string;
   /** Three-digit sequence of the resident ID number (odd: male, even: female). */
   seq: number;
+  /** His phone; absent: {@link demoPhone} of his position in the data. */
+  phone?: string;
   poverty: DemoPoverty;
   skills: string[];
   health?: DemoHealth;

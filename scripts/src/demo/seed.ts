@@ -1,14 +1,15 @@
 /**
- * Sends the demo (data.ts) through the gateway, with the contract's mutations only, as the
- * provinces' clerks and enterprises would: enterprises and their demand, workers in their
- * home provinces with health checks and travel intents, return requests, trips moved through
- * their states, and employment reports. Every mutation carries a fixed idempotency key, so
- * seeding persistent data twice changes nothing.
+ * Sends the demo (data.ts, and provinces.ts for the provinces it leaves empty) through the
+ * gateway, with the contract's mutations only, as the provinces' clerks and enterprises would:
+ * enterprises and their demand, workers in their home provinces with health checks and travel
+ * intents, return requests, trips moved through their states, and employment reports. Every
+ * mutation carries a fixed idempotency key, so seeding persistent data twice changes nothing.
  */
 import { createHash } from 'node:crypto';
 import { provinceOf } from '@p2p/schema';
 import { graphqlData } from '@p2p/runtime';
-import { DEMO_DATA, DEMO_PROVINCES } from './data.js';
+import { DEMO_PROVINCES } from './data.js';
+import { demoFor } from './provinces.js';
 import {
   demoHealthInput,
   demoIdNumber,
@@ -28,7 +29,7 @@ export interface SeedOptions {
   provinces?: readonly string[];
   /**
    * The data to send.
-   * @default DEMO_DATA
+   * @default demoFor(provinces): the report-drawn demo, and a little in every other province
    */
   data?: DemoData;
   /** Headers of every request. */
@@ -99,6 +100,19 @@ async function forEach<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Attempts of a write refused with PROVINCE_UNAVAILABLE (a province still cold, or slow on a
+ * loaded machine: 31 provinces on two cores), 2 s more apart each time. Safe: every write
+ * carries its idempotency key, so one that did go through is answered again, not repeated.
+ */
+const UNAVAILABLE_ATTEMPTS = 6;
+
+/** True when the hub refused a request because a province did not answer in time or is down. */
+function provinceUnavailable(error: unknown): boolean {
+  const errors = (error as { errors?: { extensions?: { code?: unknown } }[] }).errors;
+  return errors?.some((e) => e.extensions?.code === 'PROVINCE_UNAVAILABLE') ?? false;
+}
+
 /** Boarding temperature of the i-th passenger: a normal reading between 36.2 and 36.8 °C. */
 const temperatureOf = (i: number) => Math.round((36.2 + (i % 7) / 10) * 10) / 10;
 
@@ -107,8 +121,9 @@ const temperatureOf = (i: number) => Math.round((36.2 + (i % 7) / 10) * 10) / 10
  * @throws Error naming the mutation and the error code when the hub refuses something.
  */
 export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): Promise<DemoIds> {
-  const full = options.data ?? DEMO_DATA;
-  const data = demoSubset(full, options.provinces ?? DEMO_PROVINCES);
+  const provinces = options.provinces ?? DEMO_PROVINCES;
+  const full = options.data ?? demoFor(provinces);
+  const data = demoSubset(full, provinces);
   /** Sends a mutation as `actor` (a province officer by province code, or an enterprise by its demo key). */
   // biome-ignore lint/suspicious/noExplicitAny: callers name the shape of the data they asked for
   const send = async <T = any>(query: string, variables: Record<string, unknown>, actor: Actor) => {
@@ -124,13 +139,23 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
           : await options.tokenFor('province', provinceOf(actor.officerOf));
       headers.authorization = `Bearer ${token}`;
     }
-    return graphqlData<T>(gatewayUrl, query, variables, headers);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await graphqlData<T>(gatewayUrl, query, variables, headers);
+      } catch (error) {
+        if (attempt >= UNAVAILABLE_ATTEMPTS || !provinceUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 2_000));
+      }
+    }
   };
   const enterpriseRegion = new Map(full.enterprises.map((e) => [e.key, e.region]));
   const log = options.log ?? (() => {});
   const ids: DemoIds = { enterprises: {}, workers: {}, returnRequests: {}, trips: {}, jobs: {} };
   const workerByKey = new Map(
-    full.workers.map((w, i) => [w.key, { worker: w, idNumber: demoIdNumber(w), phone: demoPhone(i) }]),
+    full.workers.map((w, i) => [
+      w.key,
+      { worker: w, idNumber: demoIdNumber(w), phone: w.phone ?? demoPhone(i) },
+    ]),
   );
 
   await forEach(data.enterprises, 4, async (e) => {
@@ -224,7 +249,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
     const byProvince = new Map<string, DemoWorker[]>();
     for (const w of workers)
       byProvince.set(provinceOf(w.home), [...(byProvince.get(provinceOf(w.home)) ?? []), w]);
-    for (const [province, group] of byProvince) {
+    await forEach([...byProvince], 4, async ([province, group]) => {
       const inputs = group.map((w) => {
         const { idNumber, phone } = workerByKey.get(w.key)!;
         return {
@@ -252,7 +277,7 @@ export async function seedDemo(gatewayUrl: string, options: SeedOptions = {}): P
       group.forEach((w, i) => {
         ids.workers[w.key] = registered[i]!.id;
       });
-    }
+    });
   }
 
   /** Plans a trip, assigns its passengers and takes it as far as its story goes. */
