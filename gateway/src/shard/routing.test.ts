@@ -142,13 +142,14 @@ describe('routeRepresentation', () => {
       routeRepresentation({ __typename: 'Summary', scope: '440300', day: 'LATEST' }, rule, CONNECTED),
     ).toEqual(['440000']);
   });
-  it("should send transport's Summary (no by) to every province", () => {
+  it("should send transport's Summary to the scope's province (#17.2), and an entity rule without by to every province", () => {
+    const summary = { __typename: 'Summary', scope: '440300', day: 'LATEST' };
+    expect(routeRepresentation(summary, transport.entities.get('Summary'), CONNECTED)).toEqual(['440000']);
     expect(
-      routeRepresentation(
-        { __typename: 'Summary', scope: '440300', day: 'LATEST' },
-        transport.entities.get('Summary'),
-        CONNECTED,
-      ),
+      routeRepresentation({ ...summary, scope: 'CN' }, transport.entities.get('Summary'), CONNECTED),
+    ).toEqual(CONNECTED);
+    expect(
+      routeRepresentation(summary, { ...transport.entities.get('Summary')!, by: [] }, CONNECTED),
     ).toEqual(CONNECTED);
   });
   it('should follow a nested key path (ReturnRequest by departureRegion.code)', () => {
