@@ -194,9 +194,14 @@ describe('the p2p-conformance command line against a province process', () => {
     ]);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const failed = resultLines(run.stdout).filter((l) => l.status === 'FAIL');
-    // The previous minor (1.1) lacks a field of transport (TransportStats.corridors); the other
-    // subgraphs did not change, the @shard rules are the same, and the signature is checked as before.
-    expect(failed.map((l) => l.id)).toEqual(['schema.contract.transport']);
+    // The previous minor (1.1) lacks a field of transport (TransportStats.corridors) and routes
+    // Summary's transport and health parts to every province (1.2 routes them by scope, #17.2): the
+    // kit checks a province against the current contract. The signature is checked as before.
+    expect(failed.map((l) => l.id)).toEqual([
+      'schema.contract.transport',
+      'schema.shard-rules.transport',
+      'schema.shard-rules.health',
+    ]);
     expect(run.stdout).toMatch(
       /why: it serves the previous minor \(1\.1\).*TransportStats\.corridors is missing/,
     );
@@ -205,7 +210,7 @@ describe('the p2p-conformance command line against a province process', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
     const cases = [parsed.testsuites.testsuite.testcase].flat() as Record<string, unknown>[];
-    expect(Number(parsed.testsuites.failures)).toBe(1);
+    expect(Number(parsed.testsuites.failures)).toBe(3);
     expect(cases.filter((c) => 'failure' in c).map((c) => c.name)).toEqual(failed.map((l) => l.id));
   });
 
