@@ -179,7 +179,8 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
         throw new Error('roll back');
       })
       .catch(() => {});
-    await mutate(PLAN, { input: plan('桂B·10003', '110105') });
+    // Inside Guangxi: a trip into another province would also write its copy's RELAY event (#17.2).
+    await mutate(PLAN, { input: plan('桂B·10003', '450102') });
     feed.wake();
     await feed.waitBeyond(before + 1, AbortSignal.timeout(5_000));
     expect(feed.head).toBe(before + 2);
@@ -202,7 +203,8 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
         await writer.query(
           `INSERT INTO outbox (kind, origin, destination, payload) VALUES ('PLANNED', '450203', '110105', '{}')`,
         );
-        await mutate(PLAN, { input: plan('桂B·10004', '110105') }); // commits seq before + 2 first
+        // Inside Guangxi (one event, no copy for another province): commits seq before + 2 first.
+        await mutate(PLAN, { input: plan('桂B·10004', '450102') });
         feed.wake();
         await new Promise((r) => setTimeout(r, 300));
         expect(feed.head).toBe(before);
