@@ -352,12 +352,15 @@ async function main(): Promise<void> {
       let lost = 0;
       let repeated = 0;
       let foreign = 0;
+      /** Events of trips whose planTrip answered an error (e.g. a timeout) yet committed: unknown here. */
+      let unknown = 0;
       received.slice(0, connected).forEach((mine, i) => {
         const filter = clientFilter(i);
         for (const key of expected.get(filter)!) if (!mine.has(key)) lost++;
         for (const [key, count] of mine) {
           const destination = tripIds.get(key.split(' ')[0]!);
-          if (!destination || !regionContains(filter, destination)) foreign += count;
+          if (!destination) unknown += count;
+          else if (!regionContains(filter, destination)) foreign += count;
           else if (count > 1) repeated += count - 1;
         }
       });
@@ -367,7 +370,7 @@ async function main(): Promise<void> {
         `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
       );
       console.log(
-        `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}`,
+        `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}, of trips whose planTrip answered an error ${unknown}`,
       );
       console.log(
         `event-to-client latency: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
