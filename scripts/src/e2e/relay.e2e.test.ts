@@ -26,7 +26,7 @@ import {
 import { graphqlData } from '@p2p/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
-import { REPO_ROOT, SERVICE_ENTRIES, startService, type ServiceProcess } from '../harness/service-process.js';
+import { REPO_ROOT, SERVICE_ENTRIES, type ServiceProcess } from '../harness/service-process.js';
 
 const HENAN = '410000';
 const GUANGDONG = '440000';
@@ -304,21 +304,7 @@ describe.skipIf(!servicesExist)(
       };
 
       beforeAll(async () => {
-        replica = await startService({
-          name: 'gateway replica',
-          entry: SERVICE_ENTRIES.gateway,
-          env: {
-            P2P_DEV: '1',
-            HOST: '127.0.0.1',
-            PORT: '0',
-            GATEWAY_SIGNING_KEY: federation.gatewayKeys.privateKeyPem,
-            PROVINCES: Object.entries(federation.provinceUrls)
-              .map(([code, url]) => `${code}=${url}`)
-              .join(','),
-            NATIONAL_URL: federation.nationalUrl,
-            ADMIN_TOKEN: federation.adminToken,
-          },
-        });
+        replica = await federation.startGatewayReplica();
       }, 60_000);
       afterAll(() => replica?.stop());
 

@@ -27,7 +27,7 @@ import WebSocket from 'ws';
 import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { graphqlData, graphqlRequest } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
-import { REPO_ROOT, SERVICE_ENTRIES, startService, type ServiceProcess } from '../harness/service-process.js';
+import { REPO_ROOT, SERVICE_ENTRIES, type ServiceProcess } from '../harness/service-process.js';
 import { demoIdNumber } from '../demo/model.js';
 
 const PROVINCES = ['130000', '410000', '450000'];
@@ -651,21 +651,7 @@ describe.skipIf(!servicesExist)(
     describe('with a second gateway replica over the same provinces', () => {
       let replica: ServiceProcess;
       beforeAll(async () => {
-        replica = await startService({
-          name: 'gateway replica',
-          entry: SERVICE_ENTRIES.gateway,
-          env: {
-            P2P_DEV: '1',
-            HOST: '127.0.0.1',
-            PORT: '0',
-            GATEWAY_SIGNING_KEY: hub.gatewayKeys.privateKeyPem,
-            PROVINCES: Object.entries(hub.provinceUrls)
-              .map(([code, url]) => `${code}=${url}`)
-              .join(','),
-            NATIONAL_URL: hub.nationalUrl,
-            ADMIN_TOKEN: hub.adminToken,
-          },
-        });
+        replica = await hub.startGatewayReplica();
       }, 60_000);
       afterAll(() => replica?.stop());
 

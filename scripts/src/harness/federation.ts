@@ -114,6 +114,12 @@ export interface RunningFederation {
    * start only (e.g. `{ RELAY: 'off' }`: a benchmark lets a relay backlog build up).
    */
   restartGateway(options?: { env?: Record<string, string> }): Promise<void>;
+  /**
+   * Starts another gateway process over the same provinces and national, with the federation's
+   * keys, secret and admin token and its own port (a second replica behind a load balancer);
+   * `env` is added to the gateway's env. Stopped by {@link close} or by its own `stop()`.
+   */
+  startGatewayReplica(options?: { env?: Record<string, string> }): Promise<ServiceProcess>;
   /** Stops every process and drops the data that is not kept; idempotent. */
   close(): Promise<void>;
   /** A development token the gateway accepts, e.g. `tokenFor('city', '450200')`, `tokenFor('ministry')`. */
@@ -211,27 +217,28 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const provinceBaseUrls = () =>
     Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
 
+  const replicas: ServiceProcess[] = [];
+  const gatewayEnv = (extraEnv: Record<string, string>, port: number) => ({
+    AUTH_JWT_SECRET: tokens.secret,
+    GATEWAY_SIGNING_KEY: keys.privateKeyPem,
+    ADMIN_TOKEN: adminToken,
+    ...options.gatewayEnv,
+    ...extraEnv,
+    PORT: String(port),
+    PROVINCES: Object.entries(provinceBaseUrls())
+      .map(([code, url]) => `${code}=${url}`)
+      .join(','),
+    NATIONAL_URL: national!.url,
+  });
   const launchGateway = async (extraEnv: Record<string, string> = {}) => {
-    const env = {
-      AUTH_JWT_SECRET: tokens.secret,
-      GATEWAY_SIGNING_KEY: keys.privateKeyPem,
-      ADMIN_TOKEN: adminToken,
-      ...options.gatewayEnv,
-      ...extraEnv,
-      PORT: String(gatewayPort),
-      PROVINCES: Object.entries(provinceBaseUrls())
-        .map(([code, url]) => `${code}=${url}`)
-        .join(','),
-      NATIONAL_URL: national!.url,
-    };
-    gateway = await launch('gateway', entries.gateway, env);
+    gateway = await launch('gateway', entries.gateway, gatewayEnv(extraEnv, gatewayPort));
     gatewayPort = gateway.port;
   };
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await gateway?.stop();
+      await Promise.all([...replicas, ...(gateway ? [gateway] : [])].map((s) => s.stop()));
       await Promise.all([...provinces.values(), ...(national ? [national] : [])].map((s) => s.stop()));
       const drops = await Promise.allSettled([...storage.values()].map((s) => s.drop()));
       const failed = drops.find((d): d is PromiseRejectedResult => d.status === 'rejected');
@@ -292,6 +299,15 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     async restartGateway(restartOptions) {
       await gateway?.stop();
       await launchGateway(restartOptions?.env);
+    },
+    async startGatewayReplica(replicaOptions) {
+      const replica = await launch(
+        'gateway replica',
+        entries.gateway,
+        gatewayEnv(replicaOptions?.env ?? {}, 0),
+      );
+      replicas.push(replica);
+      return replica;
     },
     close,
     tokenFor: tokens.tokenFor,
