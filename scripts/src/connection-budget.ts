@@ -6,6 +6,8 @@
  * connections ended in "sorry, too many clients already".
  */
 
+import pg from 'pg';
+
 /** What the server allows. */
 export interface ServerConnections {
   /** `max_connections`. */
@@ -35,4 +37,18 @@ export function provincePoolSize(server: ServerConnections, provinces: number): 
     );
   }
   return pool;
+}
+
+/** Reads `max_connections` and `superuser_reserved_connections` from the server of `databaseUrl`. */
+export async function readServerConnections(databaseUrl: string): Promise<ServerConnections> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max: number; reserved: number }>(
+      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
+    );
+    return { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved };
+  } finally {
+    await client.end();
+  }
 }

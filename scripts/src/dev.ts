@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureConsoleBuilt } from '@p2p/console';
 import { findRegion } from '@p2p/schema';
-import pg from 'pg';
-import { provincePoolSize } from './connection-budget.js';
+import { provincePoolSize, readServerConnections } from './connection-budget.js';
 import { startFederation, type RunningFederation } from './harness/federation.js';
 import { killAllServices, type OutputStream } from './harness/service-process.js';
 import { seedDemo, type DemoIds } from './demo/seed.js';
@@ -65,23 +64,14 @@ function banner(federation: RunningFederation, options: DevOptions): string {
  * `max_connections` (connection-budget.ts), unless `DATABASE_POOL_SIZE` is set.
  * @throws Error when the server cannot hold that many provinces, saying what it needs
  */
-async function sharedServerPoolSize(options: DevOptions): Promise<number | undefined> {
+async function sharedServerPoolSize(databaseUrl: string, provinces: number): Promise<number | undefined> {
   if (process.env.DATABASE_POOL_SIZE) return undefined;
-  const client = new pg.Client({ connectionString: options.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ max: number; reserved: number }>(
-      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
-    );
-    const server = { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved };
-    const pool = provincePoolSize(server, options.provinces.length);
-    console.error(
-      `PostgreSQL allows ${server.maxConnections} connections: each of the ${options.provinces.length} provinces pools ${pool} (+1 LISTEN)`,
-    );
-    return pool;
-  } finally {
-    await client.end();
-  }
+  const server = await readServerConnections(databaseUrl);
+  const pool = provincePoolSize(server, provinces);
+  console.error(
+    `PostgreSQL allows ${server.maxConnections} connections: each of the ${provinces} provinces pools ${pool} (+1 LISTEN)`,
+  );
+  return pool;
 }
 
 /** Runs the launcher until Ctrl-C. */
@@ -123,7 +113,9 @@ async function main(): Promise<void> {
 
   await ensureConsoleBuilt({ log: (line) => console.error(line) });
   console.error(`starting national, ${options.provinces.length} provinces and the gateway…`);
-  const poolSize = options.databaseUrl ? await sharedServerPoolSize(options) : undefined;
+  const poolSize = options.databaseUrl
+    ? await sharedServerPoolSize(options.databaseUrl, options.provinces.length)
+    : undefined;
   federation = await startFederation({
     provinces: options.provinces,
     ...(options.databaseUrl

@@ -18,7 +18,7 @@ import { BENCH_GATEWAY_SETTINGS, createBenchAuth, type BenchAuth } from './bench
 import { ProvinceStatementLog } from './statement-count.js';
 import { RelayApplyLog } from './relay-apply-log.js';
 import pg from 'pg';
-import { provincePoolSize } from '../connection-budget.js';
+import { provincePoolSize, readServerConnections } from '../connection-budget.js';
 
 /**
  * Each province's `DATABASE_POOL_SIZE` on the shared server (connection-budget.ts, as `npm start`
@@ -27,19 +27,7 @@ import { provincePoolSize } from '../connection-budget.js';
  */
 async function sharedPoolSize(databaseUrl: string, provinces: number): Promise<number | undefined> {
   if (process.env.DATABASE_POOL_SIZE) return undefined;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ max: number; reserved: number }>(
-      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
-    );
-    return provincePoolSize(
-      { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved },
-      provinces,
-    );
-  } finally {
-    await client.end();
-  }
+  return provincePoolSize(await readServerConnections(databaseUrl), provinces);
 }
 
 /** Options of {@link startBenchHub}. */

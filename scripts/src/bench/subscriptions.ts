@@ -25,11 +25,10 @@
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import pg from 'pg';
 import { childRegionCodes, findRegion, regionContains } from '@p2p/schema';
 import { graphqlRequest } from '@p2p/runtime';
 import { startFederation } from '../harness/federation.js';
-import { provincePoolSize } from '../connection-budget.js';
+import { provincePoolSize, readServerConnections } from '../connection-budget.js';
 import { PROVINCE_ORDER } from './geography.js';
 import { serviceMemory } from './service-usage.js';
 
@@ -107,23 +106,6 @@ async function subscriptionMetrics(gatewayUrl: string, adminToken: string): Prom
   return out;
 }
 
-/** Each province's pool on the shared server (connection-budget.ts, as `npm start` does). */
-async function sharedPoolSize(databaseUrl: string, provinces: number): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ max: number; reserved: number }>(
-      "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved",
-    );
-    return provincePoolSize(
-      { maxConnections: rows[0]!.max, superuserReserved: rows[0]!.reserved },
-      provinces,
-    );
-  } finally {
-    await client.end();
-  }
-}
-
 const gatewayUsage = () => serviceMemory().find((m) => m.service === 'gateway');
 
 /** What one client received: trip id + event kind → deliveries. */
@@ -145,7 +127,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const pool = settings.databaseUrl
-    ? await sharedPoolSize(settings.databaseUrl, settings.provinces.length)
+    ? provincePoolSize(await readServerConnections(settings.databaseUrl), settings.provinces.length)
     : undefined;
   const hub = await startFederation({
     provinces: settings.provinces,
