@@ -150,3 +150,47 @@ export function markKeysOfEventSql(): SQL {
     sql` `,
   )} END`;
 }
+
+/** The columns of an outbox event that topics filter on, and its trip's stops, as held in memory. */
+export interface TopicFields {
+  kind: OutboxKind;
+  origin: string;
+  destination: string;
+  enterpriseId: string | null;
+  target: string | null;
+  homeRegions: readonly string[] | null;
+  /** The regions of the event's trip's stops (`trip_stops`; empty without a trip). */
+  stops: readonly string[];
+}
+
+/** The in-memory value of each filtered column. */
+const COLUMN_OF: Readonly<
+  Record<TopicRule['column'], (e: TopicFields) => string | readonly string[] | null>
+> = {
+  origin: (e) => e.origin,
+  destination: (e) => e.destination,
+  home_regions: (e) => e.homeRegions,
+  enterprise_id: (e) => e.enterpriseId,
+  target: (e) => e.target,
+};
+
+/**
+ * The same condition as {@link topicFilterSql}, on an event held in memory (the event tail,
+ * `subscriptions/event-tail.ts`): true exactly for the events of `topic` matching `key`.
+ */
+export function topicMatcher(topic: EventTopic, key: string): (event: TopicFields) => boolean {
+  const rule = EVENT_TOPICS[topic];
+  const kinds = new Set<OutboxKind>(rule.kinds);
+  const column = COLUMN_OF[rule.column];
+  const inside = (region: string | null | undefined) => typeof region === 'string' && region.startsWith(key);
+  switch (rule.match) {
+    case 'inside':
+      return (e) => kinds.has(e.kind) && inside(column(e) as string | null);
+    case 'insideOrStop':
+      return (e) => kinds.has(e.kind) && (inside(column(e) as string | null) || e.stops.some(inside));
+    case 'anyInside':
+      return (e) => kinds.has(e.kind) && ((column(e) as readonly string[] | null) ?? []).some(inside);
+    case 'equals':
+      return (e) => kinds.has(e.kind) && column(e) === key;
+  }
+}

@@ -1,6 +1,8 @@
 /**
  * One subscription's stream of outbox events: replays the events after a cursor, then follows
- * the feed's head. Reads by cursor in batches (`WHERE seq > $1 AND seq <= head AND <filter>
+ * the feed's head. Takes its events from the process's shared tail of the outbox
+ * (`event-tail.ts`: one read per advance of the head for every stream) while its position lies
+ * inside it; below it (a replay from an older cursor), reads the outbox by cursor in batches (`WHERE seq > $1 AND seq <= head AND <filter>
  * ORDER BY seq LIMIT n`) and sleeps on the shared feed between them: no polling. Each read also
  * reads, in the same snapshot, the highest pruned seq of the filter (retention): above the
  * stream's position, events it should have delivered are gone, and the stream fails with
@@ -9,28 +11,22 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { OutboxKind } from '../db/schema/index.js';
+import type { OutboxEventRecord } from './outbox-event.js';
 import { topicFilterSql, topicKey, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
+import type { EventTail } from './event-tail.js';
 import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
 import { rowsOf } from '../db/sql-rows.js';
 import { epochExpired } from './epoch-cursor.js';
 
-/** An event as a subscription delivers it (ids and places only: no personal data). */
-export interface OutboxEventRecord {
-  /** The province's event sequence number: the subgraph cursor. */
-  seq: number;
-  kind: OutboxKind;
-  at: Date;
-  tripId: string | null;
-  returnRequestId: string | null;
-  /** The event's payload (ids, places, times, statuses: no personal data), e.g. a DEPARTURE's `kind`, a RETURN_REQUEST_UPDATED's `status`. */
-  payload: Record<string, unknown>;
-}
+export type { OutboxEventRecord } from './outbox-event.js';
 
 /** Options of {@link followEvents}. */
 export interface FollowOptions {
   db: Db;
   feed: OutboxFeed;
+  /** The process's shared tail of the outbox; absent: every step reads the outbox. */
+  tail?: EventTail;
   topic: EventTopic;
   /** The filter value, validated: a region code, or for `equals` topics an id or province code (see `topicKey`). */
   region: string;
@@ -60,8 +56,9 @@ interface EventRow {
 export function followEvents(options: FollowOptions): AsyncIterableIterator<OutboxEventRecord> {
   const { db, feed } = options;
   const batchSize = options.batchSize ?? 500;
-  const filter = topicFilterSql(options.topic, topicKey(options.topic, options.region));
-  const pruned = prunedThroughSql(options.topic, topicKey(options.topic, options.region));
+  const key = topicKey(options.topic, options.region);
+  const filter = topicFilterSql(options.topic, key);
+  const pruned = prunedThroughSql(options.topic, key);
   const stop = new AbortController();
   /** Every event up to here was considered. */
   let scanned = options.after ?? feed.head;
@@ -73,6 +70,11 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
     // The sequence restarted under the stream (an operator drew a new epoch): nothing it would
     // read now continues what it delivered.
     if (feed.epoch !== epoch) throw epochExpired(`#${scanned}`, feed.epoch);
+    const step = await options.tail?.step(options.topic, key, scanned, head, epoch, batchSize);
+    if (step) {
+      scanned = step.through;
+      return step.events;
+    }
     const result = await db.execute(sql`
       SELECT ${pruned} AS pruned, e.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
         SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id, payload

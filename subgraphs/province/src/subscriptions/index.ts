@@ -1,6 +1,6 @@
 /**
  * The province's subscription service: the outbox is the event log; one LISTEN connection wakes
- * one shared feed; each subscription replays after its cursor and follows the feed; graphql-ws
+ * one shared feed; one shared tail reads the new events once for every stream; each subscription replays after its cursor and follows the feed; graphql-ws
  * serves them at `/transport/graphql` (`arrivals`, `departures`) and `/employment/graphql`
  * (`returnRequestsFiled`) on the province's http.Server.
  */
@@ -12,11 +12,14 @@ import type { ProvinceDatabase } from '../db/database.js';
 import type { ContractRelease } from '@p2p/schema';
 import { listenToOutbox } from './outbox-listener.js';
 import { OutboxFeed } from './outbox-feed.js';
+import { EventTail } from './event-tail.js';
 import { subscriptionSchemas, type ResolverGuard, type SubscriptionSubgraph } from './schema.js';
 import { serveSubscriptionsOverWebSocket } from './ws-server.js';
 
 /** The shared, gap-safe high-water mark of the outbox. */
 export { OutboxFeed } from './outbox-feed.js';
+/** The latest events of the outbox, read once for every stream of the process. */
+export { EventTail } from './event-tail.js';
 /** One subscription's replay-then-follow stream of outbox events. */
 export { followEvents, type OutboxEventRecord } from './event-stream.js';
 /** The topic rule: which events a subscription follows, filtered by which region column. */
@@ -68,9 +71,10 @@ export async function startSubscriptionService(
     log,
   });
   await feed.start();
+  const tail = new EventTail({ db: options.database.db, feed, log });
   const ws = serveSubscriptionsOverWebSocket({
     httpServer: options.httpServer,
-    schemas: subscriptionSchemas({ feed }, options.guard, options.servedContract),
+    schemas: subscriptionSchemas({ feed, tail }, options.guard, options.servedContract),
     contextFor: options.contextFor,
     ...(options.admit ? { admit: options.admit } : {}),
     log,

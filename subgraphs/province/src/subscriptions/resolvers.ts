@@ -15,10 +15,13 @@ import { ownId } from '../validation/ownership.js';
 import { assertCurrentEpoch, parseEpochCursor } from './epoch-cursor.js';
 import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import type { OutboxFeed } from './outbox-feed.js';
+import type { EventTail } from './event-tail.js';
 
 /** What the subscription resolvers need besides the request context. */
 export interface SubscriptionSource {
   feed: OutboxFeed;
+  /** The shared tail of the outbox the streams read from (one read per advance of the head for all). */
+  tail: EventTail;
   /** Events read per statement. @default 500 */
   batchSize?: number;
 }
@@ -95,6 +98,7 @@ function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTIO
     return followEvents({
       db: ctx.db,
       feed: source.feed,
+
       topic,
       region,
       ...(cursor ? { after: cursor.seq, epoch: cursor.epoch ?? source.feed.epoch } : {}),
