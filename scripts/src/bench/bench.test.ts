@@ -5,8 +5,9 @@ import { generateProvince, workerIdentity } from './population.js';
 import { generateEmployment } from './employment-data.js';
 import { residentIdFor } from './people.js';
 import { postgresText } from './table-insert.js';
-import { parseBenchOptions, parseScenarios } from './options.js';
-import { countiesIn, townshipsIn } from './geography.js';
+import { hubScenarios, parseBenchOptions, parseScenarios, positiveIntList, SCENARIOS } from './options.js';
+import { subscriptionSettings } from './scenarios/subscriptions.js';
+import { countiesIn, PROVINCE_ORDER, townshipsIn } from './geography.js';
 
 describe('percentiles', () => {
   it('uses the nearest rank: the smallest sample with at least q of all at or below it', () => {
@@ -148,6 +149,117 @@ describe('loader text form and options', () => {
     expect(parseBenchOptions(['--injected-latency', '20'], {}).injectedLatencyMs).toBe(20);
     expect(() => parseScenarios('nope')).toThrow(/unknown scenario/);
     expect(() => parseBenchOptions(['--duration', '0'], {})).toThrow(/positive whole number/);
+  });
+});
+
+describe('subscriptions options (#17.4)', () => {
+  it('leaves subscriptions out of the default scenarios and of `all`: it runs only when named', () => {
+    expect(parseBenchOptions([], {}).scenarios).toEqual([...SCENARIOS]);
+    expect(parseScenarios('all')).not.toContain('subscriptions');
+    expect(parseScenarios(undefined)).not.toContain('subscriptions');
+    expect(parseScenarios('subscriptions')).toEqual(['subscriptions']);
+    // Runs after the hub's scenarios, whatever the order given.
+    expect(parseScenarios('subscriptions,read')).toEqual(['federated-read', 'subscriptions']);
+    expect(hubScenarios(parseScenarios('subscriptions'))).toEqual([]);
+    expect(hubScenarios(parseScenarios('subscriptions,read'))).toEqual(['federated-read']);
+  });
+
+  it('reads --subscribers and --rate as lists, with the bench form defaults', () => {
+    expect(parseBenchOptions(['--scenarios', 'subscriptions'], {})).toMatchObject({
+      subscribers: [1_000],
+      subscriptionRates: [10, 50],
+      subscriptionSeconds: 30,
+      filtersPerProvince: 10,
+      durationSeconds: 180,
+    });
+    expect(
+      parseBenchOptions(
+        ['--subscribers', '1000,10_000', '--rate', '10, 50', '--filters-per-province', '4'],
+        {},
+      ),
+    ).toMatchObject({ subscribers: [1_000, 10_000], subscriptionRates: [10, 50], filtersPerProvince: 4 });
+    expect(parseBenchOptions(['--rate', '5'], {}).subscriptionRates).toEqual([5]);
+    expect(positiveIntList('3,2,1', 'rate')).toEqual([3, 2, 1]);
+  });
+
+  it('uses --duration for the phases when given, else its own 30 s (quick: 100 subscribers, 5/s, 5 s)', () => {
+    expect(parseBenchOptions(['--duration', '15'], {})).toMatchObject({
+      subscriptionSeconds: 15,
+      durationSeconds: 15,
+    });
+    expect(parseBenchOptions(['--quick', '--scenarios', 'subscriptions'], {})).toMatchObject({
+      provinces: 2,
+      subscribers: [100],
+      subscriptionRates: [5],
+      subscriptionSeconds: 5,
+    });
+  });
+
+  it('maps --provinces N to the first N of PROVINCE_ORDER (31: every province) and passes the server on', () => {
+    const all = subscriptionSettings(
+      parseBenchOptions(['--provinces', '31', '--scenarios', 'subscriptions', '--cpu-prof', '/tmp/p'], {
+        DATABASE_URL: 'postgres://db/x',
+      }),
+    );
+    expect(all.provinces).toEqual([...PROVINCE_ORDER]);
+    expect(all).toMatchObject({
+      databaseUrl: 'postgres://db/x',
+      cpuProfileDir: '/tmp/p',
+      durationSeconds: 30,
+      rates: [10, 50],
+    });
+    expect(subscriptionSettings(parseBenchOptions(['--provinces', '2'], {})).provinces).toEqual([
+      '450000',
+      '410000',
+    ]);
+    expect(() => parseBenchOptions(['--provinces', '32'], {})).toThrow(/--provinces: at most 31/);
+  });
+
+  it('rejects bad lists and unknown scenarios with a message naming the option', () => {
+    expect(() => parseBenchOptions(['--subscribers', '1000,abc'], {})).toThrow(
+      /--subscribers: a comma-separated list of positive whole numbers, got "1000,abc"/,
+    );
+    expect(() => parseBenchOptions(['--rate', '10,,50'], {})).toThrow(/--rate: a comma-separated list/);
+    expect(() => parseBenchOptions(['--rate', '0'], {})).toThrow(/--rate: a comma-separated list/);
+    expect(() => parseBenchOptions(['--subscribers', '10000,1000'], {})).toThrow(
+      /--subscribers: counts in increasing order/,
+    );
+    expect(() => parseBenchOptions(['--filters-per-province', '0'], {})).toThrow(
+      /--filters-per-province: a positive whole number/,
+    );
+    expect(() => parseScenarios('subscription')).toThrow(
+      /unknown scenario "subscription" \(one of .*subscriptions\)/,
+    );
+  });
+});
+
+describe('subscriptions.ts on its own', () => {
+  it('keeps its flags and defaults, and importing it runs nothing', async () => {
+    const { parseSubscriptionArgs } = await import('./subscriptions.js');
+    expect(parseSubscriptionArgs([], {})).toEqual({
+      subscribers: [1_000],
+      rates: [10],
+      durationSeconds: 30,
+      filtersPerProvince: 10,
+      provinces: [...PROVINCE_ORDER],
+    });
+    expect(
+      parseSubscriptionArgs(
+        ['--subscribers', '10000', '--rate', '10,50', '--duration', '15', '--provinces', '3'],
+        { DATABASE_URL: 'postgres://db/x' },
+      ),
+    ).toMatchObject({
+      subscribers: [10_000],
+      rates: [10, 50],
+      durationSeconds: 15,
+      provinces: PROVINCE_ORDER.slice(0, 3),
+      databaseUrl: 'postgres://db/x',
+    });
+    expect(parseSubscriptionArgs(['--provinces', '450000,440000'], {}).provinces).toEqual([
+      '450000',
+      '440000',
+    ]);
+    expect(() => parseSubscriptionArgs(['--duration', '15,30'], {})).toThrow(/--duration: one positive/);
   });
 });
 

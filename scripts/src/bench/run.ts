@@ -8,15 +8,29 @@
  *   npm run bench -- --scenarios boarding-gate     # departTrip's boarding gate, own vs relayed records (#14)
  *   npm run bench -- --provinces 31 --scenarios scatter   # fan-outs vs one province, injected latency (#17.3)
  *   npm run bench -- --provinces 1 --scenarios table-sizes  # bytes per row in a province database (#17.7)
+ *   npm run bench -- --provinces 31 --scenarios subscriptions  # 10,000 live subscribers (#17.4)
+ *     with --subscribers 1000,10000 --rate 10,50 --duration 30 --filters-per-province 10 (ulimit -n 12000)
  *
  * Starts national, the provinces (a fresh database each, dropped at the end) and the sharded
  * gateway with the harness, loads the generated data straight into the province databases,
  * starts the plain `@apollo/gateway` baseline over the first province, runs the scenarios and
  * prints the machine, the settings and every result (throughput, p50/p99, errors, the sharding
  * overhead, statements per province, memory over time). See BENCHMARKS.md for recorded runs.
+ *
+ * `subscriptions` is not run by default: only when `--scenarios` names it. It starts its own
+ * federation (subscriptions.ts: pools sized for a shared server, no loaded workers), so with
+ * `--scenarios subscriptions` alone the bench hub is not started at all; named with others, it
+ * runs after them, once the hub has closed. It fails the run when a client lost, repeated or
+ * got a foreign delivery.
  */
 import { describeMachine, machineLines } from './machine.js';
-import { parseBenchOptions, settingLines, type ScenarioName } from './options.js';
+import {
+  hubScenarios,
+  parseBenchOptions,
+  settingLines,
+  type BenchOptions,
+  type ScenarioName,
+} from './options.js';
 import { BenchReport } from './report.js';
 import { startBenchHub, type BenchHub } from './bench-hub.js';
 import type { Scenario } from './scenario.js';
@@ -28,6 +42,7 @@ import { relay } from './scenarios/relay.js';
 import { boardingGate } from './scenarios/boarding-gate.js';
 import { scatter } from './scenarios/scatter.js';
 import { tableSizes } from './scenarios/table-sizes.js';
+import { subscriptions } from './scenarios/subscriptions.js';
 
 /** Every scenario by name, in the order they run. */
 export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
@@ -42,7 +57,7 @@ export const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
 };
 
 async function main(): Promise<number> {
-  let options: ReturnType<typeof parseBenchOptions>;
+  let options: BenchOptions;
   try {
     options = parseBenchOptions(process.argv.slice(2));
   } catch (err) {
@@ -51,23 +66,57 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const report = new BenchReport();
-  const log = (line: string) => report.say(line);
   report.say('# p2p hub benchmark');
   for (const line of machineLines(await describeMachine(options.databaseUrl))) report.say(line);
   for (const line of settingLines(options)) report.say(`settings  ${line}`);
-  report.say(
-    'settings  loopback only, undici keep-alive, closed loop (each virtual client sends its next request when the answer is read)',
-  );
+  const onHub = hubScenarios(options.scenarios);
+  if (onHub.length > 0)
+    report.say(
+      'settings  loopback only, undici keep-alive, closed loop (each virtual client sends its next request when the answer is read)',
+    );
   report.say('');
 
   let hub: BenchHub | undefined;
+  let stopSubscriptions: (() => Promise<void>) | undefined;
   const stop = () => {
     report.say('interrupted: stopping the services and dropping the databases…');
-    void (hub?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled([hub?.close(), stopSubscriptions?.()]).finally(() => process.exit(130));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
+  let failed = false;
+  if (onHub.length > 0)
+    failed = !(await runOnHub(options, onHub, report, (running) => {
+      hub = running;
+    }));
+  hub = undefined; // closed by runOnHub
+  if (options.scenarios.includes('subscriptions')) {
+    const scenarioStarted = performance.now();
+    const passed = await subscriptions(options, report, (s) => {
+      stopSubscriptions = s;
+    });
+    if (!passed) failed = true;
+    report.say(`  (subscriptions: ${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`);
+  }
+  for (const line of report.summaryLines()) report.say(line);
+  report.say(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return failed ? 1 : 0;
+}
+
+/**
+ * Starts the bench hub, runs `scenarios` on it and closes it.
+ * @returns false when the hub or a scenario failed
+ */
+async function runOnHub(
+  options: BenchOptions,
+  scenarios: readonly ScenarioName[],
+  report: BenchReport,
+  started: (hub: BenchHub) => void,
+): Promise<boolean> {
+  const hubStarted = performance.now();
+  const log = (line: string) => report.say(line);
+  let hub: BenchHub | undefined;
   let failed = false;
   try {
     hub = await startBenchHub({
@@ -78,9 +127,10 @@ async function main(): Promise<number> {
       log,
       ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
     });
+    started(hub);
     report.say(`settings  auth: ${hub.auth.description}`);
-    report.say(`  ready after ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    for (const name of options.scenarios) {
+    report.say(`  ready after ${((performance.now() - hubStarted) / 1000).toFixed(0)} s`);
+    for (const name of scenarios) {
       const scenarioStarted = performance.now();
       try {
         await SCENARIO_RUNNERS[name]({ hub, options, report });
@@ -97,9 +147,7 @@ async function main(): Promise<number> {
   } finally {
     await hub?.close().catch((err: unknown) => report.say(`closing failed: ${(err as Error).message}`));
   }
-  for (const line of report.summaryLines()) report.say(line);
-  report.say(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  return failed ? 1 : 0;
+  return !failed;
 }
 
 process.exitCode = await main();

@@ -1,9 +1,12 @@
 /**
- * Benchmark of the gateway's subscriptions (not a test), #17.4's scenario:
+ * Benchmark of the gateway's subscriptions (not a test), #17.4's scenario. Run on its own:
  *
  *   node --conditions=source --import tsx scripts/src/bench/subscriptions.ts
- *     [--subscribers 10000] [--provinces all|N|code,code] [--filters-per-province 10]
- *     [--rate 10] [--duration 30] [--database-url postgres://…] [--cpu-prof DIR]
+ *     [--subscribers 1000,10000] [--provinces all|N|code,code] [--filters-per-province 10]
+ *     [--rate 10,50] [--duration 30] [--database-url postgres://…] [--cpu-prof DIR]
+ *
+ * or as `npm run bench -- --provinces 31 --scenarios subscriptions` (run.ts calls
+ * {@link runSubscriptionsBench}; options.ts maps its options).
  *
  * Starts a federation (real processes; real Postgres with `--database-url`, each province's pool
  * sized to the server's max_connections as `npm start` does), opens N graphql-ws clients (one
@@ -20,52 +23,118 @@
  * every measured trip whose destination lies in its filter, each once, and nothing else.
  *
  * This process holds the N client sockets and the gateway N server sockets (plus 31 province
- * links): the open-files limit must allow it (`ulimit -n`: 10,000 clients need > 10,100).
+ * links): the open-files limit must allow it (`ulimit -n`: 10,000 clients need > 10,100); the
+ * bench checks its own limit before it starts anything.
  */
+import { readFileSync, realpathSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { childRegionCodes, findRegion, regionContains } from '@p2p/schema';
 import { graphqlRequest } from '@p2p/runtime';
-import { startFederation } from '../harness/federation.js';
+import { startFederation, type RunningFederation } from '../harness/federation.js';
 import { provincePoolSize, readServerConnections } from '../connection-budget.js';
 import { PROVINCE_ORDER } from './geography.js';
+import { positiveIntList, SUBSCRIPTION_DEFAULTS } from './options.js';
 import { serviceMemory } from './service-usage.js';
 
-interface Settings {
-  /** Subscriber counts measured in turn (clients are added up to each). */
+/** What one run of the subscriptions benchmark measures. */
+export interface SubscriptionBenchSettings {
+  /** Subscriber counts measured in turn, increasing (clients are added up to each). @default [1_000] */
   subscribers: number[];
-  /** Event rates measured at each count. */
+  /** Event rates (planned trips per second) measured at each count. @default [10] */
   rates: number[];
+  /** Seconds each measured phase sends events. @default 30 */
   durationSeconds: number;
+  /** Province codes of the federation. @default all 31 of PROVINCE_ORDER */
   provinces: string[];
+  /** Destination filters per province (10: 287 over 31 provinces). @default 10 */
   filtersPerProvince: number;
+  /** PostgreSQL server, one fresh database per province. @default $DATABASE_URL, else PGlite */
   databaseUrl?: string;
+  /** Directory where every service writes a V8 CPU profile when it stops. @default none */
   cpuProfileDir?: string;
 }
 
-function parseArgs(argv: string[]): Settings {
+/** What one phase (a subscriber count at one rate) measured. */
+export interface SubscriptionPhase {
+  subscribers: number;
+  /** Events per second asked for. */
+  rate: number;
+  /** Measured events sent (planTrip answered with an id). */
+  events: number;
+  /** Deliveries received while measuring, and expected. */
+  deliveries: number;
+  expected: number;
+  /** The per-client check: missing, repeated and outside-the-filter deliveries. */
+  lost: number;
+  repeated: number;
+  foreign: number;
+  /** Event-to-client latency over every delivery, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Gateway CPU per delivery, µs. */
+  gatewayCpuPerDeliveryUs: number;
+  /** Gateway RSS per subscriber, KiB (with the clients connected, less before). */
+  gatewayKiBPerSubscriber: number;
+}
+
+/** How {@link runSubscriptionsBench} reports. */
+export interface SubscriptionBenchHooks {
+  /** Receives every report line. @default console.log */
+  log?: (line: string) => void;
+  /** Called once the federation is up with what stops the run's clients and federation (on a signal). */
+  onFederation?: (stop: () => Promise<void>) => void;
+}
+
+/** The provinces of `--provinces`: `all`, the first N of PROVINCE_ORDER, or codes `450000,410000`. */
+export function subscriptionProvinces(value: string): string[] {
+  if (value === 'all') return [...PROVINCE_ORDER];
+  if (/^\d{1,2}$/.test(value)) return PROVINCE_ORDER.slice(0, Number(value));
+  return value.split(',');
+}
+
+/** Reads the standalone script's options (see the head of this file). */
+export function parseSubscriptionArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): SubscriptionBenchSettings {
   const value = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const provinces = value('provinces') ?? 'all';
-  const databaseUrl = value('database-url') ?? process.env.DATABASE_URL;
+  const list = (name: string) => {
+    const v = value(name);
+    return v === undefined ? undefined : positiveIntList(v, name);
+  };
+  const one = (name: string) => {
+    const l = list(name);
+    if (l && l.length !== 1) throw new Error(`--${name}: one positive whole number, got "${value(name)}"`);
+    return l?.[0];
+  };
+  const databaseUrl = value('database-url') ?? env.DATABASE_URL;
   const profile = value('cpu-prof');
   return {
-    subscribers: (value('subscribers') ?? '1000').split(',').map(Number),
-    rates: (value('rate') ?? '10').split(',').map(Number),
-    durationSeconds: Number(value('duration') ?? 30),
-    filtersPerProvince: Number(value('filters-per-province') ?? 10),
-    provinces:
-      provinces === 'all'
-        ? [...PROVINCE_ORDER]
-        : /^\d{1,2}$/.test(provinces)
-          ? PROVINCE_ORDER.slice(0, Number(provinces))
-          : provinces.split(','),
+    subscribers: list('subscribers') ?? [...SUBSCRIPTION_DEFAULTS.subscribers],
+    rates: list('rate') ?? [...SUBSCRIPTION_DEFAULTS.rates],
+    durationSeconds: one('duration') ?? SUBSCRIPTION_DEFAULTS.durationSeconds,
+    filtersPerProvince: one('filters-per-province') ?? SUBSCRIPTION_DEFAULTS.filtersPerProvince,
+    provinces: subscriptionProvinces(value('provinces') ?? 'all'),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(profile ? { cpuProfileDir: profile } : {}),
   };
+}
+
+/** The soft open-files limit of this process (`ulimit -n`), or undefined off Linux. */
+function openFilesLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Six-digit regions below `code` (cities, counties; not townships). */
@@ -111,17 +180,32 @@ const gatewayUsage = () => serviceMemory().find((m) => m.service === 'gateway');
 /** What one client received: trip id + event kind → deliveries. */
 type Received = Map<string, number>;
 
-async function main(): Promise<void> {
-  const settings = parseArgs(process.argv.slice(2));
+/**
+ * Runs the benchmark: starts its own federation, measures every rate at every subscriber count,
+ * stops the clients and the federation (dropping its databases) whatever happens.
+ * @returns what each phase measured, in order
+ * @throws Error when the open-files limit is too low for the subscribers, or a phase cannot start
+ */
+export async function runSubscriptionsBench(
+  settings: SubscriptionBenchSettings,
+  hooks: SubscriptionBenchHooks = {},
+): Promise<SubscriptionPhase[]> {
+  const log = hooks.log ?? ((line: string) => console.log(line));
+  const most = Math.max(...settings.subscribers);
+  const openFiles = openFilesLimit();
+  if (openFiles !== undefined && openFiles <= most + 100)
+    throw new Error(
+      `${most} subscribers need an open-files limit above ${most + 100} (ulimit -n is ${openFiles}): raise it with ulimit -n ${most + 1_000}`,
+    );
   const cpu = cpus()[0]?.model ?? 'unknown';
   const filters = settings.provinces.flatMap((p) => provinceFilters(p, settings.filtersPerProvince));
   const destinations = leaves(filters);
-  console.log(
+  log(
     `machine: ${availableParallelism()} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log(
+  log(
     `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
   );
 
@@ -129,7 +213,7 @@ async function main(): Promise<void> {
   const pool = settings.databaseUrl
     ? provincePoolSize(await readServerConnections(settings.databaseUrl), settings.provinces.length)
     : undefined;
-  const hub = await startFederation({
+  const hub: RunningFederation = await startFederation({
     provinces: settings.provinces,
     databaseUrl: settings.databaseUrl ?? '',
     ...(pool !== undefined ? { env: { DATABASE_POOL_SIZE: String(pool) } } : {}),
@@ -148,10 +232,16 @@ async function main(): Promise<void> {
         console.error(`[${service}] ${line.slice(0, 300)}`);
     },
   });
-  console.log(
+  log(
     `federation up in ${((Date.now() - started) / 1000).toFixed(1)} s${pool !== undefined ? ` (province pools of ${pool})` : ''}`,
   );
   const clients: Client[] = [];
+  const phases: SubscriptionPhase[] = [];
+  const stop = async () => {
+    await Promise.allSettled(clients.map((c) => c.dispose()));
+    await hub.close();
+  };
+  hooks.onFederation?.(stop);
   try {
     const wsUrl = hub.gatewayUrl.replace(/^http/, 'ws');
     const officer = (filter: string) =>
@@ -172,6 +262,7 @@ async function main(): Promise<void> {
     const memoryBefore = gatewayUsage()?.rssBytes ?? NaN;
     let connected = 0;
     let acknowledged = 0;
+    let kibPerSubscriber = NaN;
     /** Opens clients up to `count` and waits until they are all subscribed from a known position. */
     const connectUpTo = async (count: number) => {
       const connectStarted = Date.now();
@@ -235,8 +326,9 @@ async function main(): Promise<void> {
           `only ${metrics.client_taps} of ${taps} client taps after 10 min (${metrics.connections} connections, errors: ${[...errorSamples].join('; ')})`,
         );
       const memoryAfter = gatewayUsage()?.rssBytes ?? NaN;
-      console.log(
-        `gateway pid ${gatewayUsage()?.pid}: ${count} subscribers ready in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s: ${metrics.connections} connections, ${metrics.client_taps} client taps, ${metrics.upstream_feeds} upstream feeds; gateway RSS ${(memoryBefore / 2 ** 20).toFixed(0)} → ${(memoryAfter / 2 ** 20).toFixed(0)} MiB (${((memoryAfter - memoryBefore) / count / 1024).toFixed(1)} KiB per subscriber), load average ${loadavg()
+      kibPerSubscriber = (memoryAfter - memoryBefore) / count / 1024;
+      log(
+        `gateway pid ${gatewayUsage()?.pid}: ${count} subscribers ready in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s: ${metrics.connections} connections, ${metrics.client_taps} client taps, ${metrics.upstream_feeds} upstream feeds; gateway RSS ${(memoryBefore / 2 ** 20).toFixed(0)} → ${(memoryAfter / 2 ** 20).toFixed(0)} MiB (${kibPerSubscriber.toFixed(1)} KiB per subscriber), load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')}`,
       );
@@ -282,7 +374,7 @@ async function main(): Promise<void> {
     const measure = async (rate: number) => {
       phase++;
       const events = Math.round(rate * settings.durationSeconds);
-      console.log(`--- ${connected} subscribers, ${events} events at ${rate}/s`);
+      log(`--- ${connected} subscribers, ${events} events at ${rate}/s`);
       // Warm-up (not measured, not checked for loss): one trip into each destination.
       await Promise.all(destinations.map((_, n) => planTrip(n, `warm${phase}`)));
       await new Promise((r) => setTimeout(r, 3_000));
@@ -348,33 +440,84 @@ async function main(): Promise<void> {
       });
       const sorted = Float64Array.from(latencies).sort();
       const cpuMs = cpuAfter - cpuBefore;
-      console.log(
+      const cpuPerDeliveryUs = (1000 * cpuMs) / Math.max(1, latencies.length);
+      log(
         `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
       );
-      console.log(
+      log(
         `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}, of trips whose planTrip answered an error ${unknown}`,
       );
-      console.log(
+      log(
         `event-to-client latency: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
       );
-      console.log(
-        `gateway: ${cpuMs.toFixed(0)} ms CPU over the run = ${((1000 * cpuMs) / Math.max(1, latencies.length)).toFixed(0)} µs per delivery (${(cpuMs / 1000 / drainSeconds).toFixed(2)} cores), ${metrics.upstream_feeds} shared upstream feeds, ${metrics.resolution_queries} federated resolution queries since start, max ${metrics.buffered_events_max} events buffered for one client`,
+      log(
+        `gateway: ${cpuMs.toFixed(0)} ms CPU over the run = ${cpuPerDeliveryUs.toFixed(0)} µs per delivery (${(cpuMs / 1000 / drainSeconds).toFixed(2)} cores), ${metrics.upstream_feeds} shared upstream feeds, ${metrics.resolution_queries} federated resolution queries since start, max ${metrics.buffered_events_max} events buffered for one client`,
       );
+      phases.push({
+        subscribers: connected,
+        rate,
+        events: measured.length,
+        deliveries: latencies.length,
+        expected: expectedTotal,
+        lost,
+        repeated,
+        foreign,
+        p50Ms: quantile(sorted, 0.5),
+        p99Ms: quantile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1] ?? NaN,
+        gatewayCpuPerDeliveryUs: cpuPerDeliveryUs,
+        gatewayKiBPerSubscriber: kibPerSubscriber,
+      });
     };
     for (const count of settings.subscribers) {
       await connectUpTo(count);
       for (const rate of settings.rates) await measure(rate);
     }
   } finally {
-    await Promise.allSettled(clients.map((c) => c.dispose()));
-    await hub.close();
+    await stop();
+  }
+  return phases;
+}
+
+/** True when every client got every measured trip of its filter, once, and nothing else. */
+export const phaseChecked = (p: SubscriptionPhase) => p.lost === 0 && p.repeated === 0 && p.foreign === 0;
+
+/** One phase as a summary line. */
+export function formatPhase(p: SubscriptionPhase): string {
+  return `  subscriptions / ${p.subscribers.toLocaleString('en')} subscribers, ${p.rate}/s: ${p.events} events, ${p.deliveries} of ${p.expected} deliveries, p50 ${p.p50Ms.toFixed(0)} ms  p99 ${p.p99Ms.toFixed(0)} ms  max ${p.maxMs.toFixed(0)} ms, gateway ${p.gatewayCpuPerDeliveryUs.toFixed(0)} µs CPU per delivery, ${p.gatewayKiBPerSubscriber.toFixed(1)} KiB per subscriber; lost ${p.lost}, repeated ${p.repeated}, outside the filter ${p.foreign}${phaseChecked(p) ? '' : '  (CHECK FAILED)'}`;
+}
+
+/** Run as a script (not imported by run.ts): parses the flags and runs once. */
+async function main(): Promise<number> {
+  let stop: (() => Promise<void>) | undefined;
+  const interrupted = () => {
+    console.error('interrupted: stopping the clients and the federation…');
+    void (stop?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  await runSubscriptionsBench(parseSubscriptionArgs(process.argv.slice(2)), {
+    onFederation: (s) => {
+      stop = s;
+    },
+  });
+  return 0;
+}
+
+/** Whether node was started on this file (importing it runs nothing). */
+function runAsScript(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+if (runAsScript())
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
