@@ -151,6 +151,13 @@ export function provinceFilters(province: string, count: number): string[] {
     filters.push(city);
     for (const county of childrenOf(city).slice(0, 2)) if (filters.length < count) filters.push(county);
   }
+  // More than ten: the other cities and counties, in code order (a few provinces carrying ~300 filters).
+  for (const city of childrenOf(province)) {
+    if (filters.length >= count) break;
+    if (!filters.includes(city)) filters.push(city);
+    for (const county of childrenOf(city))
+      if (filters.length < count && !filters.includes(county)) filters.push(county);
+  }
   return filters;
 }
 

@@ -25,8 +25,8 @@ export type { OutboxEventRecord } from './outbox-event.js';
 export interface FollowOptions {
   db: Db;
   feed: OutboxFeed;
-  /** The process's shared tail of the outbox; absent: every step reads the outbox. */
-  tail?: EventTail;
+  /** The process's shared tail of the outbox: each step reads from it while the stream's position lies inside it. */
+  tail: EventTail;
   topic: EventTopic;
   /** The filter value, validated: a region code, or for `equals` topics an id or province code (see `topicKey`). */
   region: string;
@@ -70,7 +70,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
     // The sequence restarted under the stream (an operator drew a new epoch): nothing it would
     // read now continues what it delivered.
     if (feed.epoch !== epoch) throw epochExpired(`#${scanned}`, feed.epoch);
-    const step = await options.tail?.step(options.topic, key, scanned, head, epoch, batchSize);
+    const step = await options.tail.step(options.topic, key, scanned, head, epoch, batchSize);
     if (step) {
       scanned = step.through;
       return step.events;

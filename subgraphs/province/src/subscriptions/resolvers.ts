@@ -98,7 +98,7 @@ function subscribeTo(source: SubscriptionSource, field: keyof typeof SUBSCRIPTIO
     return followEvents({
       db: ctx.db,
       feed: source.feed,
-
+      tail: source.tail,
       topic,
       region,
       ...(cursor ? { after: cursor.seq, epoch: cursor.epoch ?? source.feed.epoch } : {}),
