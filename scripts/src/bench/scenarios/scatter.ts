@@ -14,6 +14,15 @@
  * gateway's own CPU per request (/proc), and the longest wait for a province per request as the
  * proxies saw it (which shows how much of the latency is the box's contention among 31 provinces).
  *
+ * Then the same measurement again, "provinces replayed": through a second set of proxies in replay
+ * mode, which record each distinct request's answer (method, path, body) during a warm-up pass and
+ * serve it again from memory after the same delay, without asking the province. Each province then
+ * answers in exactly the injected latency, as one alone on its own idle machine would (none of the
+ * box's contention among the provinces), so what is left in the ratio is the gateway's own fan-out
+ * work. The operations cycle through {@link REPLAY_CYCLE} request indices so every request of the
+ * measured pass repeats one of the warm-up; the proxies' hits and misses are reported (a miss is a
+ * request that reached a province during the measurement).
+ *
  * With `BENCH_CPU_PROF_DIR` set, the gateway over every province writes a V8 CPU profile there when
  * it stops (`--cpu-prof`).
  *
@@ -94,6 +103,48 @@ function fanOuts(ctx: ScenarioContext): FanOut[] {
   ];
 }
 
+/**
+ * The replayed measurement asks each operation with indices `n mod REPLAY_CYCLE` only: its warm-up
+ * pass sends the whole cycle (which the proxies record), so every request of the measured pass is
+ * one the proxies have answered before, and is replayed.
+ */
+const REPLAY_CYCLE = 10;
+
+/** The delaying proxies one measurement goes through. */
+interface ProxySet {
+  byProvince: Map<string, DelayProxy>;
+  provinces: DelayProxy[];
+  national: DelayProxy;
+}
+
+/** Starts a proxy before every province and national; each is added to `opened` as it starts. */
+async function startProxies(ctx: ScenarioContext, replay: boolean, opened: DelayProxy[]): Promise<ProxySet> {
+  const { hub, options } = ctx;
+  const national = await startDelayProxy(hub.federation.nationalUrl, options.injectedLatencyMs, { replay });
+  opened.push(national);
+  const byProvince = new Map<string, DelayProxy>();
+  for (const code of hub.provinces) {
+    const proxy = await startDelayProxy(hub.federation.provinceUrls[code]!, options.injectedLatencyMs, {
+      replay,
+    });
+    opened.push(proxy);
+    byProvince.set(code, proxy);
+  }
+  return { byProvince, provinces: [...byProvince.values()], national };
+}
+
+/** Replay hits and misses (requests forwarded) of the replaying proxies of `set` so far. */
+function replayCounts(set: ProxySet): { hits: number; misses: number } {
+  let hits = 0;
+  let misses = 0;
+  for (const p of [...set.provinces, set.national])
+    if (p.replay) {
+      hits += p.replayed;
+      misses += p.forwarded;
+    }
+  return { hits, misses };
+}
+
 /** Latency, gateway CPU and longest province wait of one side. */
 class Side {
   readonly latency = new LatencyRecorder();
@@ -101,30 +152,186 @@ class Side {
   cpuMs = 0;
   errors = 0;
   readonly errorSamples = new Map<string, number>();
+  /** Replay hits and misses at the proxies (province and national) while this side was measured. */
+  hits = 0;
+  misses = 0;
 }
 
 /** Sends `count` operations one at a time, recording into `side`. */
 async function batchOf(
   gateway: ProxiedGateway,
-  proxies: readonly DelayProxy[],
+  proxies: ProxySet,
   side: Side,
   count: number,
   next: (n: number) => Operation,
   first: number,
 ): Promise<void> {
   const cpuBefore = gateway.cpuMs();
+  const before = replayCounts(proxies);
   for (let i = 0; i < count; i++) {
-    for (const p of proxies) p.takeWindow();
+    for (const p of proxies.provinces) p.takeWindow();
     const started = performance.now();
     const outcome = await gateway.client.send(next(first + i));
     side.latency.record(performance.now() - started);
-    side.longestWait.record(Math.max(...proxies.map((p) => p.takeWindow().longestMs)));
+    side.longestWait.record(Math.max(...proxies.provinces.map((p) => p.takeWindow().longestMs)));
     if (outcome.error) {
       side.errors++;
       side.errorSamples.set(outcome.error, (side.errorSamples.get(outcome.error) ?? 0) + 1);
     }
   }
   side.cpuMs += gateway.cpuMs() - cpuBefore;
+  const after = replayCounts(proxies);
+  side.hits += after.hits - before.hits;
+  side.misses += after.misses - before.misses;
+}
+
+/** Checks that each fan-out's answer is whole and says how many provinces it asked. */
+async function probe(
+  ctx: ScenarioContext,
+  everyone: ProxiedGateway,
+  proxies: ProxySet,
+  kinds: readonly FanOut[],
+): Promise<void> {
+  const answered = (p: DelayProxy) => p.forwarded + p.replayed;
+  // The answers are whole: every province answered, nothing failed (a freshly started gateway
+  // on a busy box may miss the first ones: up to 5 tries).
+  for (const kind of kinds) {
+    let error: string | undefined = 'not sent';
+    let asked = 0;
+    let sent = 0;
+    for (let attempt = 0; attempt < 5 && error; attempt++) {
+      const before = proxies.provinces.map(answered);
+      error = (await everyone.client.send(kind.scatter(attempt))).error;
+      asked = proxies.provinces.filter((p, i) => answered(p) > before[i]!).length;
+      sent = proxies.provinces.reduce((total, p, i) => total + answered(p) - before[i]!, 0);
+    }
+    if (error) throw new Error(`${NAME}: ${kind.label} failed: ${error}`);
+    ctx.report.say(
+      `  ${kind.label}: ${asked} of ${proxies.provinces.length} provinces asked, ${sent} province requests, answer without errors`,
+    );
+  }
+}
+
+/** What one measurement recorded: the gateway over every province, and each sampled province alone. */
+interface Measurement {
+  all: Side[];
+  alone: Map<string, Side[]>;
+  /** Errors of the warm-up batches (not in the sides). */
+  warmErrors: number;
+}
+
+/**
+ * Measures every fan-out through `everyone` against a gateway over each province of `sample` alone,
+ * in alternating batches, one request at a time. Replayed (`proxies` replay): the operations cycle
+ * through indices `n mod REPLAY_CYCLE`, and the warm-up sends the whole cycle first.
+ */
+async function measure(
+  ctx: ScenarioContext,
+  kinds: readonly FanOut[],
+  everyone: ProxiedGateway,
+  proxies: ProxySet,
+  sample: readonly string[],
+  gateways: ProxiedGateway[],
+  replayed: boolean,
+): Promise<Measurement> {
+  const { hub, options } = ctx;
+  const index = replayed ? (n: number) => n % REPLAY_CYCLE : (n: number) => n;
+  const perBatch = options.quick ? 5 : 10;
+  const rounds = Math.max(1, Math.ceil(Math.min(options.requests, options.quick ? 10 : 60) / perBatch));
+  const warmCount = replayed ? REPLAY_CYCLE : perBatch;
+  const warmFirst = replayed ? 0 : 1_000_000;
+  const all = kinds.map(() => new Side());
+  const aloneSides = new Map<string, Side[]>();
+  let warmErrors = 0;
+  let sequence = 0;
+  for (const province of sample) {
+    const alone = await startProxiedGateway({
+      hub,
+      provinces: new Map([[province, proxies.byProvince.get(province)!]]),
+      national: proxies.national,
+      provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
+      connections: 4,
+      name: `gateway over ${province} alone${replayed ? ' (replayed)' : ''}`,
+    });
+    gateways.push(alone);
+    const sides = kinds.map(() => new Side());
+    aloneSides.set(province, sides);
+    for (const [k, kind] of kinds.entries()) {
+      const scattered = (i: number) => kind.scatter(index(i));
+      const asked = (i: number) => kind.alone(index(i), province);
+      const warm = new Side();
+      await batchOf(everyone, proxies, warm, warmCount, scattered, warmFirst);
+      await batchOf(alone, proxies, warm, warmCount, asked, warmFirst);
+      warmErrors += warm.errors;
+      for (let round = 0; round < rounds; round++) {
+        const first = sequence;
+        sequence += perBatch;
+        const order = round % 2 === 0 ? [0, 1] : [1, 0];
+        for (const which of order) {
+          if (which === 0) await batchOf(everyone, proxies, all[k]!, perBatch, scattered, first);
+          else await batchOf(alone, proxies, sides[k]!, perBatch, asked, first);
+        }
+      }
+    }
+    await alone.stop();
+    gateways.pop();
+  }
+  ctx.report.say(
+    `  one request at a time, alternating batches of ${perBatch}; alone = a gateway over that province only (same proxies, same delay); sampled provinces ${sample.join(', ')}`,
+  );
+  return { all, alone: aloneSides, warmErrors };
+}
+
+/** One side's line: latency, errors, gateway CPU and longest province wait (and replay counts). */
+function sideLine(ctx: ScenarioContext, name: string, side: Side, replayed: boolean): void {
+  const s = side.latency.summary();
+  ctx.report.say(
+    `    ${name}: ${s.count} requests, p50 ${formatMs(s.p50)} ms, p99 ${formatMs(s.p99)} ms, errors ${side.errors}; gateway CPU ${(side.cpuMs / Math.max(1, s.count)).toFixed(1)} ms/request; longest province wait p50 ${formatMs(side.longestWait.summary().p50)} ms${replayed ? `; replayed ${side.hits}, missed ${side.misses}` : ''}`,
+  );
+  for (const [reason, times] of side.errorSamples) ctx.report.say(`      error ×${times}: ${reason}`);
+}
+
+/** Prints one measurement, with a fact per fan-out. */
+function reportMeasurement(
+  ctx: ScenarioContext,
+  kinds: readonly FanOut[],
+  measured: Measurement,
+  sample: readonly string[],
+  replayed: boolean,
+): void {
+  const n = ctx.hub.provinces.length;
+  for (const [k, kind] of kinds.entries()) {
+    const all = measured.all[k]!;
+    const s = all.latency.summary();
+    ctx.report.say(`  ${kind.label}${replayed ? ', provinces replayed' : ''}`);
+    sideLine(ctx, `all ${n} provinces`, all, replayed);
+    let slowest = 0;
+    let slowestWait = 0;
+    const aloneCpu: number[] = [];
+    let hits = all.hits;
+    let misses = all.misses;
+    for (const province of sample) {
+      const side = measured.alone.get(province)![k]!;
+      slowest = Math.max(slowest, side.latency.summary().p50);
+      slowestWait = Math.max(slowestWait, side.longestWait.summary().p50);
+      aloneCpu.push(side.cpuMs / Math.max(1, side.latency.count));
+      hits += side.hits;
+      misses += side.misses;
+      sideLine(ctx, `${province} alone`, side, replayed);
+    }
+    if (!replayed) {
+      const waitExcess = all.longestWait.summary().p50 - slowestWait;
+      ctx.report.fact(
+        `  scatter, ${kind.label}: p50 ${formatMs(s.p50)} ms over ${n} provinces vs ${formatMs(slowest)} ms for the slowest province alone = ×${(s.p50 / slowest).toFixed(2)} (target ≤ ×1.5); the provinces' own answers took ${formatMs(waitExcess)} ms longer at p50 when all ${n} ran at once on this box; without that: ×${((s.p50 - waitExcess) / slowest).toFixed(2)}`,
+      );
+      continue;
+    }
+    const cpu = (all.cpuMs / Math.max(1, s.count)).toFixed(1);
+    const cpuAlone = `${Math.min(...aloneCpu).toFixed(1)}–${Math.max(...aloneCpu).toFixed(1)}`;
+    ctx.report.fact(
+      `  scatter replayed, ${kind.label}: p50 ${formatMs(s.p50)} ms over ${n} provinces vs ${formatMs(slowest)} ms for the slowest province alone = ×${(s.p50 / slowest).toFixed(2)} (target ≤ ×1.5); gateway CPU ${cpu} / ${cpuAlone} ms per request; measured pass ${hits} replayed, ${misses} missed${misses ? ' (MISSES: those requests reached a province, the measurement is not a pure replay)' : ''}`,
+    );
+  }
 }
 
 type Answer = {
@@ -150,13 +357,12 @@ export async function scatter(ctx: ScenarioContext): Promise<void> {
   report.heading(
     `${NAME}: three fan-outs over ${hub.provinces.length} provinces vs one province asked alone, ${delay} ms injected before every province and national request`,
   );
-  const national = await startDelayProxy(hub.federation.nationalUrl, delay);
-  const proxies = new Map<string, DelayProxy>();
+  const opened: DelayProxy[] = [];
   const gateways: ProxiedGateway[] = [];
   try {
-    for (const code of hub.provinces)
-      proxies.set(code, await startDelayProxy(hub.federation.provinceUrls[code]!, delay));
-    const provinceProxies = [...proxies.values()];
+    const live = await startProxies(ctx, false, opened);
+    const proxies = live.byProvince;
+    const national = live.national;
     const everyone = await startProxiedGateway({
       hub,
       provinces: proxies,
@@ -170,105 +376,46 @@ export async function scatter(ctx: ScenarioContext): Promise<void> {
     });
     gateways.push(everyone);
     const kinds = fanOuts(ctx);
-
-    // The answers are whole: every province answered, nothing failed (a freshly started gateway
-    // on a busy box may miss the first ones: up to 5 tries).
-    for (const kind of kinds) {
-      let error: string | undefined = 'not sent';
-      let asked = 0;
-      let sent = 0;
-      for (let attempt = 0; attempt < 5 && error; attempt++) {
-        const before = provinceProxies.map((p) => p.forwarded);
-        error = (await everyone.client.send(kind.scatter(attempt))).error;
-        asked = provinceProxies.filter((p, i) => p.forwarded > before[i]!).length;
-        sent = provinceProxies.reduce((total, p, i) => total + p.forwarded - before[i]!, 0);
-      }
-      if (error) throw new Error(`${NAME}: ${kind.label} failed: ${error}`);
-      report.say(
-        `  ${kind.label}: ${asked} of ${provinceProxies.length} provinces asked, ${sent} province requests, answer without errors`,
-      );
-    }
+    await probe(ctx, everyone, live, kinds);
 
     const n = hub.provinces.length;
     const sample = [
       ...new Set([hub.provinces[0]!, hub.provinces[Math.floor(n / 2)]!, hub.provinces[n - 1]!]),
     ];
-    const perBatch = options.quick ? 5 : 10;
-    const rounds = Math.max(1, Math.ceil(Math.min(options.requests, options.quick ? 10 : 60) / perBatch));
-    const scatterSides = kinds.map(() => new Side());
-    const aloneSides = new Map<string, Side[]>();
-    let sequence = 0;
-    for (const province of sample) {
-      const alone = await startProxiedGateway({
-        hub,
-        provinces: new Map([[province, proxies.get(province)!]]),
-        national,
-        provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
-        connections: 4,
-        name: `gateway over ${province} alone`,
-      });
-      gateways.push(alone);
-      const sides = kinds.map(() => new Side());
-      aloneSides.set(province, sides);
-      for (const [k, kind] of kinds.entries()) {
-        const warm = new Side();
-        await batchOf(everyone, provinceProxies, warm, perBatch, kind.scatter, 1_000_000);
-        await batchOf(alone, provinceProxies, warm, perBatch, (i) => kind.alone(i, province), 1_000_000);
-        for (let round = 0; round < rounds; round++) {
-          const first = sequence;
-          sequence += perBatch;
-          const order = round % 2 === 0 ? [0, 1] : [1, 0];
-          for (const which of order) {
-            if (which === 0)
-              await batchOf(everyone, provinceProxies, scatterSides[k]!, perBatch, kind.scatter, first);
-            else
-              await batchOf(
-                alone,
-                provinceProxies,
-                sides[k]!,
-                perBatch,
-                (i) => kind.alone(i, province),
-                first,
-              );
-          }
-        }
-      }
-      await alone.stop();
-      gateways.pop();
-    }
-
-    report.say(
-      `  one request at a time, alternating batches of ${perBatch}; alone = a gateway over that province only (same proxies, same delay); sampled provinces ${sample.join(', ')}`,
+    reportMeasurement(
+      ctx,
+      kinds,
+      await measure(ctx, kinds, everyone, live, sample, gateways, false),
+      sample,
+      false,
     );
-    for (const [k, kind] of kinds.entries()) {
-      const all = scatterSides[k]!;
-      const s = all.latency.summary();
-      report.say(`  ${kind.label}`);
-      report.say(
-        `    all ${n} provinces: ${s.count} requests, p50 ${formatMs(s.p50)} ms, p99 ${formatMs(s.p99)} ms, errors ${all.errors}; gateway CPU ${(all.cpuMs / Math.max(1, s.count)).toFixed(1)} ms/request; longest province wait p50 ${formatMs(all.longestWait.summary().p50)} ms`,
-      );
-      for (const [reason, times] of all.errorSamples) report.say(`      error ×${times}: ${reason}`);
-      let slowest = 0;
-      let slowestWait = 0;
-      for (const province of sample) {
-        const side = aloneSides.get(province)![k]!;
-        const a = side.latency.summary();
-        slowest = Math.max(slowest, a.p50);
-        slowestWait = Math.max(slowestWait, side.longestWait.summary().p50);
-        report.say(
-          `    ${province} alone: ${a.count} requests, p50 ${formatMs(a.p50)} ms, p99 ${formatMs(a.p99)} ms, errors ${side.errors}; gateway CPU ${(side.cpuMs / Math.max(1, a.count)).toFixed(1)} ms/request; longest province wait p50 ${formatMs(side.longestWait.summary().p50)} ms`,
-        );
-        for (const [reason, times] of side.errorSamples) report.say(`      error ×${times}: ${reason}`);
-      }
-      const waitExcess = all.longestWait.summary().p50 - slowestWait;
-      report.fact(
-        `  scatter, ${kind.label}: p50 ${formatMs(s.p50)} ms over ${n} provinces vs ${formatMs(slowest)} ms for the slowest province alone = ×${(s.p50 / slowest).toFixed(2)} (target ≤ ×1.5); the provinces' own answers took ${formatMs(waitExcess)} ms longer at p50 when all ${n} ran at once on this box; without that: ×${((s.p50 - waitExcess) / slowest).toFixed(2)}`,
-      );
-    }
-
-    // One slow province: its part times out, the rest is served (a gateway with a 1 s timeout).
     await everyone.stop();
     gateways.splice(gateways.indexOf(everyone), 1);
+
+    // Provinces replayed: the same measurement through proxies that answer each request seen
+    // before from memory after the same delay, as a province alone on its own idle machine would;
+    // what is left in the ratio is the gateway's own fan-out work.
+    report.say(
+      `  provinces replayed: the same measurement through proxies that record each distinct request's answer (method, path, body) in a warm-up pass over ${REPLAY_CYCLE} requests per operation and replay it after the same ${delay} ms without asking the province`,
+    );
+    const replaying = await startProxies(ctx, true, opened);
+    const replayedEveryone = await startProxiedGateway({
+      hub,
+      provinces: replaying.byProvince,
+      national: replaying.national,
+      provinceTimeoutMs: MEASURED_PROVINCE_TIMEOUT_MS,
+      connections: 4,
+      name: 'scatter gateway (replayed)',
+    });
+    gateways.push(replayedEveryone);
+    await probe(ctx, replayedEveryone, replaying, kinds);
+    const replayed = await measure(ctx, kinds, replayedEveryone, replaying, sample, gateways, true);
+    if (replayed.warmErrors) report.say(`  replayed warm-up: ${replayed.warmErrors} answers with errors`);
+    reportMeasurement(ctx, kinds, replayed, sample, true);
+    await replayedEveryone.stop();
+    gateways.splice(gateways.indexOf(replayedEveryone), 1);
+
+    // One slow province: its part times out, the rest is served (a gateway with a 1 s timeout).
     const timed = await startProxiedGateway({
       hub,
       provinces: proxies,
@@ -311,6 +458,6 @@ export async function scatter(ctx: ScenarioContext): Promise<void> {
     }
   } finally {
     await Promise.allSettled(gateways.map((g) => g.stop()));
-    await Promise.allSettled([national, ...proxies.values()].map((p) => p.close()));
+    await Promise.allSettled(opened.map((p) => p.close()));
   }
 }
