@@ -10,8 +10,12 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import type { OutboxKind } from '../db/schema/index.js';
-import type { OutboxEventRecord } from './outbox-event.js';
+import {
+  OUTBOX_EVENT_COLUMNS,
+  outboxEventOf,
+  type OutboxEventRecord,
+  type OutboxEventRow,
+} from './outbox-event.js';
 import { topicFilterSql, topicKey, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
 import type { EventTail } from './event-tail.js';
@@ -38,15 +42,9 @@ export interface FollowOptions {
   batchSize?: number;
 }
 
-interface EventRow {
+interface EventRow extends OutboxEventRow {
   /** The filter's highest pruned seq (every row carries it; a row with a null seq carries only it). */
   pruned: number | string;
-  seq: number | string | null;
-  kind: OutboxKind;
-  at_ms: number | string;
-  trip_id: string | null;
-  return_request_id: string | null;
-  payload: Record<string, unknown> | string | null;
 }
 
 /**
@@ -77,22 +75,15 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
     }
     const result = await db.execute(sql`
       SELECT ${pruned} AS pruned, e.* FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-        SELECT seq, kind, (extract(epoch FROM at) * 1000)::float8 AS at_ms, trip_id, return_request_id, payload
-          FROM outbox
+        SELECT ${sql.raw(OUTBOX_EVENT_COLUMNS)}
+          FROM outbox o
          WHERE seq > ${scanned} AND seq <= ${head} AND ${filter}
          ORDER BY seq
          LIMIT ${batchSize}) AS e ON true`);
     const rows = rowsOf<EventRow>(result).filter((r) => r.seq !== null);
     assertCursorRetained(scanned, Number(rowsOf<EventRow>(result)[0]?.pruned ?? 0));
     scanned = rows.length === batchSize ? Number(rows[rows.length - 1]!.seq) : head;
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      kind: r.kind,
-      at: new Date(Number(r.at_ms)),
-      tripId: r.trip_id,
-      returnRequestId: r.return_request_id,
-      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) ?? {},
-    }));
+    return rows.map(outboxEventOf);
   };
 
   const iterator: AsyncIterableIterator<OutboxEventRecord> = {

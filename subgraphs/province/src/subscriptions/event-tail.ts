@@ -19,10 +19,14 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { safeError } from '@p2p/runtime';
 import type { Db } from '../db/database.js';
-import type { OutboxKind } from '../db/schema/index.js';
 import { EVENT_TOPICS, topicMatcher, type EventTopic, type TopicFields } from '../event-topics.js';
 import { rowsOf } from '../db/sql-rows.js';
-import type { OutboxEventRecord } from './outbox-event.js';
+import {
+  OUTBOX_EVENT_COLUMNS,
+  outboxEventOf,
+  type OutboxEventRecord,
+  type OutboxEventRow,
+} from './outbox-event.js';
 import type { OutboxFeed } from './outbox-feed.js';
 
 /** Options of {@link EventTail}. */
@@ -48,15 +52,9 @@ interface TailEvent extends TopicFields {
   record: OutboxEventRecord;
 }
 
-interface TailRow {
+interface TailRow extends OutboxEventRow {
   epoch: string | null;
   pruned: number | string;
-  seq: number | string | null;
-  kind: OutboxKind;
-  at_ms: number | string;
-  trip_id: string | null;
-  return_request_id: string | null;
-  payload: Record<string, unknown> | string | null;
   origin: string;
   destination: string;
   enterprise_id: string | null;
@@ -145,8 +143,7 @@ export class EventTail {
             SELECT (SELECT epoch FROM outbox_epoch WHERE id = 1) AS epoch,
                    (SELECT coalesce(max(pruned_through), 0) FROM outbox_retention) AS pruned, e.*
               FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-                SELECT o.seq, o.kind, (extract(epoch FROM o.at) * 1000)::float8 AS at_ms, o.trip_id,
-                       o.return_request_id, o.payload, o.origin, o.destination, o.enterprise_id,
+                SELECT ${sql.raw(OUTBOX_EVENT_COLUMNS)}, o.origin, o.destination, o.enterprise_id,
                        o.target, o.home_regions,
                        CASE WHEN o.trip_id IS NULL THEN NULL
                             ELSE ARRAY(SELECT region FROM trip_stops s WHERE s.trip_id = o.trip_id) END AS stops
@@ -222,13 +219,6 @@ function toTailEvent(r: TailRow): TailEvent {
     target: r.target,
     homeRegions: r.home_regions,
     stops: r.stops ?? [],
-    record: {
-      seq: Number(r.seq),
-      kind: r.kind,
-      at: new Date(Number(r.at_ms)),
-      tripId: r.trip_id,
-      returnRequestId: r.return_request_id,
-      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) ?? {},
-    },
+    record: outboxEventOf(r),
   };
 }
