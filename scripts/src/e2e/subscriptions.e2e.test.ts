@@ -28,7 +28,7 @@ import { startFederation, type RunningFederation } from '../harness/federation.j
 import { graphqlData, graphqlRequest } from '@p2p/runtime';
 import { databaseUrlFor } from '../harness/province-storage.js';
 import { REPO_ROOT, SERVICE_ENTRIES, type ServiceProcess } from '../harness/service-process.js';
-import { demoIdNumber } from '../demo/model.js';
+import { demoIdNumber, type DemoWorker } from '../demo/model.js';
 
 const PROVINCES = ['130000', '410000', '450000'];
 // Apollo's GraphQLWsLink tells socket errors apart with `instanceof WebSocket` (a global only from Node 22 on).
@@ -206,6 +206,20 @@ describe.skipIf(!servicesExist)(
       variables: Record<string, unknown>,
       headers?: Record<string, string>,
     ) => graphqlData(hub.gatewayUrl, query, variables, headers ?? (await officer(region)));
+    /** Registers a demo worker in his home province (a valid resident ID from the demo model). */
+    const registerDemoWorker = async (
+      worker: Pick<DemoWorker, 'name' | 'home' | 'birth' | 'seq'>,
+      phone: string,
+    ): Promise<{ id: string }> =>
+      (
+        await mutate(
+          worker.home,
+          `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
+          {
+            input: { name: worker.name, idNumber: demoIdNumber(worker), phone, homeRegion: worker.home },
+          },
+        )
+      ).registerWorker;
 
     beforeAll(async () => {
       hub = await startFederation({ provinces: PROVINCES });
@@ -320,18 +334,7 @@ describe.skipIf(!servicesExist)(
 
     it('shows a Hebei bus going PLANNED → DEPARTED → ARRIVED → HANDED_OVER with its Henan passenger', async () => {
       const worker = { name: '陈国强', home: '411624100', birth: '19860305', seq: 19 };
-      const { registerWorker } = await mutate(
-        worker.home,
-        `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
-        {
-          input: {
-            name: worker.name,
-            idNumber: demoIdNumber(worker),
-            phone: '13900009901',
-            homeRegion: worker.home,
-          },
-        },
-      );
+      const registered = await registerDemoWorker(worker, '13900009901');
       const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
       const plan = {
         mode: 'BUS',
@@ -351,7 +354,7 @@ describe.skipIf(!servicesExist)(
       await mutate(
         '130000',
         `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
-        { id, w: [registerWorker.id] },
+        { id, w: [registered.id] },
       );
       // #14: the boarding gate wants his home officer's GREEN code, valid on the departure day; it
       // reaches the Hebei organiser through the relay (HEALTH_COPY, sent when he is assigned)
@@ -359,7 +362,7 @@ describe.skipIf(!servicesExist)(
         worker.home,
         `mutation($w: ID!, $i: HealthCheckInput!) { recordHealthCheck(workerId: $w, input: $i) { id } }`,
         {
-          w: registerWorker.id,
+          w: registered.id,
           i: { code: 'GREEN', issuedBy: '410000', checkedAt: hoursAgo(9), validUntil: hoursAgo(-72) },
         },
       );
@@ -367,7 +370,7 @@ describe.skipIf(!servicesExist)(
       await mutate(
         '130000',
         `mutation($id: ID!, $w: ID!) { departTrip(tripId: $id, boarded: [{ workerId: $w, temperature: 36.5 }]) { id } }`,
-        { id, w: registerWorker.id },
+        { id, w: registered.id },
       );
       // The receiving place meets the bus and hands the workers over.
       const receiving = await hub.authorization('city', '110100');
@@ -429,18 +432,7 @@ describe.skipIf(!servicesExist)(
         const guangxi = await subscribe(await hub.authorization('province', '450000'));
         await new Promise((r) => setTimeout(r, 1_000)); // subscribed (from now)
         const worker = { name: '林秀英', home: '411624100', birth: '19900412', seq: 27 };
-        const { registerWorker } = await mutate(
-          worker.home,
-          `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
-          {
-            input: {
-              name: worker.name,
-              idNumber: demoIdNumber(worker),
-              phone: '13900009927',
-              homeRegion: worker.home,
-            },
-          },
-        );
+        const registered = await registerDemoWorker(worker, '13900009927');
         const plan = (region: string, vehicleCode: string, origin: string, destination: string) =>
           mutate(region, `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`, {
             input: {
@@ -477,7 +469,7 @@ describe.skipIf(!servicesExist)(
           `mutation($id: ID!, $w: [ID!]!) { assignPassengers(tripId: $id, workerIds: $w) { id } }`,
           {
             id,
-            w: [registerWorker.id],
+            w: [registered.id],
           },
         );
         await mutate(
