@@ -16,7 +16,7 @@ import {
   type OutboxEventRecord,
   type OutboxEventRow,
 } from './outbox-event.js';
-import { topicFilterSql, topicKey, type EventTopic } from '../event-topics.js';
+import { topicFilterSql, topicKey, topicMatcher, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from './outbox-feed.js';
 import type { EventTail } from './event-tail.js';
 import { assertCursorRetained, prunedThroughSql } from '../retention/retention.js';
@@ -56,6 +56,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
   const batchSize = options.batchSize ?? 500;
   const key = topicKey(options.topic, options.region);
   const filter = topicFilterSql(options.topic, key);
+  const matches = topicMatcher(options.topic, key);
   const pruned = prunedThroughSql(options.topic, key);
   const stop = new AbortController();
   /** Every event up to here was considered. */
@@ -68,7 +69,7 @@ export function followEvents(options: FollowOptions): AsyncIterableIterator<Outb
     // The sequence restarted under the stream (an operator drew a new epoch): nothing it would
     // read now continues what it delivered.
     if (feed.epoch !== epoch) throw epochExpired(`#${scanned}`, feed.epoch);
-    const step = await options.tail.step(options.topic, key, scanned, head, epoch, batchSize);
+    const step = await options.tail.step(options.topic, matches, scanned, head, epoch, batchSize);
     if (step) {
       scanned = step.through;
       return step.events;

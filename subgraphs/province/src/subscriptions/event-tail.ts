@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { safeError } from '@p2p/runtime';
 import type { Db } from '../db/database.js';
-import { EVENT_TOPICS, topicMatcher, type EventTopic, type TopicFields } from '../event-topics.js';
+import { EVENT_TOPICS, type EventTopic, type TopicFields } from '../event-topics.js';
 import { rowsOf } from '../db/sql-rows.js';
 import {
   OUTBOX_EVENT_COLUMNS,
@@ -93,14 +93,15 @@ export class EventTail {
   }
 
   /**
-   * The events of `topic` matching `key` with `after` < seq ≤ `head`, at most `limit` (then
+   * The events of `topic` that `matches` (the stream's `topicMatcher`, built once per stream)
+   * with `after` < seq ≤ `head`, at most `limit` (then
    * `through` is the last one's seq). Reads the outbox first when the tail is short of `head` (one
    * read shared by every caller). Undefined when the tail cannot answer: `after` below what it
    * holds, another epoch, a topic it does not hold, or a failed read; the caller reads the outbox.
    */
   async step(
     topic: EventTopic,
-    key: string,
+    matches: (event: TopicFields) => boolean,
     after: number,
     head: number,
     epoch: string,
@@ -109,7 +110,6 @@ export class EventTail {
     if (!HELD_TOPICS.includes(topic) || after < this.fromSeq) return undefined;
     if (this.toSeq < head && !(await this.extend(head))) return undefined;
     if (epoch !== this.epochValue || after < this.fromSeq || this.toSeq < head) return undefined;
-    const matches = topicMatcher(topic, key);
     const events: OutboxEventRecord[] = [];
     for (let i = this.firstAfter(after); i < this.events.length; i++) {
       const event = this.events[i]!;
