@@ -119,6 +119,17 @@ export function topicFilterSql(topic: EventTopic, key: string): SQL {
   }
 }
 
+/**
+ * SQL condition on an `outbox` row: the events of an `equals` topic whose column equals the SQL
+ * expression `key` (a column of an outer relation: one plan for many keys, as the relay's reader
+ * asks for every target in one statement). Region topics compare by prefix and have no such form.
+ */
+export function topicEqualsSql(topic: EventTopic, key: SQL): SQL {
+  const rule = EVENT_TOPICS[topic];
+  if (rule.match !== 'equals') throw new Error(`topic ${topic} is not compared by equality`);
+  return sql`${kindIn(rule.kinds)} AND ${sql.identifier(rule.column)} = ${key}`;
+}
+
 /** SQL expression on an `outbox` row: the topic its kind belongs to. */
 export function topicOfEventSql(): SQL {
   return sql`CASE ${sql.join(
