@@ -39,6 +39,16 @@ import { PROVINCE_ORDER } from './geography.js';
 import { positiveIntList, SUBSCRIPTION_DEFAULTS } from './options.js';
 import { serviceMemory } from './service-usage.js';
 
+/**
+ * A client socket whose opening handshake gives up after 30 s: with a thousand handshakes at once
+ * one can hang unanswered, and graphql-ws alone would wait on it for ever.
+ */
+class BenchSocket extends WebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols, { handshakeTimeout: 30_000 });
+  }
+}
+
 /** What one run of the subscriptions benchmark measures. */
 export interface SubscriptionBenchSettings {
   /** Subscriber counts measured in turn, increasing (clients are added up to each). @default [1_000] */
@@ -276,9 +286,13 @@ export async function runSubscriptionsBench(
       for (let i = connected; i < count; i++) {
         const client = createClient({
           url: wsUrl,
-          webSocketImpl: WebSocket,
+          webSocketImpl: BenchSocket,
           connectionParams: params.get(clientFilter(i))!,
-          retryAttempts: 0,
+          // A handshake or acknowledgement that does not come is retried: the bench measures
+          // deliveries, not how a busy box answers its thousandth connection at once. A retry
+          // during a phase loses that client's events, and the per-client check counts them.
+          retryAttempts: 3,
+          connectionAckWaitTimeout: 30_000,
           keepAlive: 30_000,
           lazy: false,
           onNonLazyError: () => {}, // counted by the subscription's error callback
