@@ -102,6 +102,21 @@ export async function foldDeltas(db: Db, options: FoldOptions = {}): Promise<Fol
   });
 }
 
+/**
+ * Whether any delta is committed: one read, no transaction. The folder asks this first, so an idle
+ * province costs one trivial statement per interval instead of a transaction of four (31 idle
+ * provinces folded 30 times a second: a third of all the statements of the subscriptions bench).
+ */
+export async function deltasPending(db: Db): Promise<boolean> {
+  const [row] = rowsOf<{ pending: boolean }>(
+    await db.execute(sql`SELECT EXISTS (SELECT 1 FROM ${statDelta}) AS pending`),
+  );
+  return row?.pending === true;
+}
+
+/** What a fold that found nothing to do reports. */
+const NOTHING_FOLDED: FoldResult = { deltas: 0, totals: 0, snapshots: 0, locked: true };
+
 /** Options of {@link startStatisticsFolder}. */
 export interface StatisticsFolderOptions extends FoldOptions {
   /** Pause between folds when the last one left nothing behind. @default 1_000 */
@@ -118,15 +133,16 @@ export interface StatisticsFolder {
 }
 
 /**
- * Starts folding the deltas of `db` every `intervalMs`, and again at once while a fold comes back
- * full (`maxDeltas`), so a burst of writes is caught up without waiting. Failures (database down)
+ * Starts folding the deltas of `db` every `intervalMs` when there are any ({@link deltasPending}),
+ * and again at once while a fold comes back full (`maxDeltas`), so a burst of writes is caught up
+ * without waiting. Failures (database down)
  * are logged and retried at the next interval. The timer does not keep the process alive.
  */
 export function startStatisticsFolder(db: Db, options: StatisticsFolderOptions = {}): StatisticsFolder {
   const intervalMs = options.intervalMs ?? 1_000;
   const maxDeltas = options.maxDeltas ?? 50_000;
   const task = startBackgroundTask({
-    run: () => foldDeltas(db, { maxDeltas }),
+    run: async () => ((await deltasPending(db)) ? foldDeltas(db, { maxDeltas }) : NOTHING_FOLDED),
     firstDelayMs: intervalMs,
     nextDelayMs: (result) => (result.deltas >= maxDeltas ? 0 : intervalMs),
     failureDelayMs: intervalMs,
