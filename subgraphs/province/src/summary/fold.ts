@@ -135,8 +135,8 @@ export interface StatisticsFolder {
 /**
  * Starts folding the deltas of `db` every `intervalMs` when there are any ({@link deltasPending}),
  * and again at once while a fold comes back full (`maxDeltas`), so a burst of writes is caught up
- * without waiting. Failures (database down)
- * are logged and retried at the next interval. The timer does not keep the process alive.
+ * without waiting. Failures (database down) are logged and retried at the next interval. The timer
+ * does not keep the process alive.
  */
 export function startStatisticsFolder(db: Db, options: StatisticsFolderOptions = {}): StatisticsFolder {
   const intervalMs = options.intervalMs ?? 1_000;
