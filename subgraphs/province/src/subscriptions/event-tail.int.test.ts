@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
 import { rowsOf } from '../db/sql-rows.js';
 import { topicFilterSql, topicKey, topicMatcher, type EventTopic } from '../event-topics.js';
-import { Random, silentLog, startTestProvince, type TestProvince } from '../testing/index.js';
+import { countedDb, Random, silentLog, startTestProvince, type TestProvince } from '../testing/index.js';
 import { EventTail } from './event-tail.js';
 import { followEvents, type OutboxEventRecord } from './event-stream.js';
 import { OutboxFeed } from './outbox-feed.js';
@@ -32,22 +32,6 @@ const REGION_KEYS = ['45', '4501', '450102', '4502', '11', '110105', '44', '4403
 const ENTERPRISES = ['E45-a', 'E45-b', 'E45-c'];
 const TOPICS: EventTopic[] = ['arrivals', 'returnRequestsFiled', 'departures', 'returnRequestUpdates'];
 const keysOf = (topic: EventTopic) => (topic === 'returnRequestUpdates' ? ENTERPRISES : REGION_KEYS);
-
-/** `db` with its statements counted. */
-function counted(db: Db): { db: Db; count: () => number } {
-  let n = 0;
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === 'execute')
-        return (...args: Parameters<Db['execute']>) => {
-          n++;
-          return target.execute(...args);
-        };
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  return { db: proxy, count: () => n };
-}
 
 describe(`the event tail shared by a province's streams (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let province: TestProvince;
@@ -159,8 +143,8 @@ describe(`the event tail shared by a province's streams (${process.env.DATABASE_
 
   it('should read the outbox once per advance of the head for 200 streams, which read nothing themselves', async () => {
     const feed = await startFeed();
-    const tailDb = counted(db);
-    const streamsDb = counted(db);
+    const tailDb = countedDb(db);
+    const streamsDb = countedDb(db);
     const tail = new EventTail({ db: tailDb.db, feed, log: silentLog });
     const base = feed.head;
     const random = new Random(2026);
@@ -193,8 +177,8 @@ describe(`the event tail shared by a province's streams (${process.env.DATABASE_
       ).toEqual(await sqlSeqs(s.topic, key, base));
     }
     expect(streams.reduce((n, s) => n + s.got.length, 0)).toBeGreaterThan(200);
-    expect(streamsDb.count()).toBe(0);
-    expect(tailDb.count()).toBeLessThanOrEqual(advances);
+    expect(streamsDb.statements()).toBe(0);
+    expect(tailDb.statements()).toBeLessThanOrEqual(advances);
     feed.close();
   });
 
@@ -212,7 +196,7 @@ describe(`the event tail shared by a province's streams (${process.env.DATABASE_
       await tail.step('arrivals', topicMatcher('arrivals', '45'), base, head, feed.epoch, 100),
     ).toBeUndefined();
 
-    const streamsDb = counted(db);
+    const streamsDb = countedDb(db);
     const stream = followEvents({
       db: streamsDb.db,
       feed,
@@ -226,7 +210,7 @@ describe(`the event tail shared by a province's streams (${process.env.DATABASE_
     while (got.length < expected.length) got.push((await stream.next()).value!.seq);
     await stream.return!();
     expect(got).toEqual(expected);
-    expect(streamsDb.count()).toBeGreaterThan(0);
+    expect(streamsDb.statements()).toBeGreaterThan(0);
     // Another epoch's stream is never served from memory.
     expect(
       await tail.step('arrivals', topicMatcher('arrivals', '45'), head - 1, head, 'another-epoch', 100),

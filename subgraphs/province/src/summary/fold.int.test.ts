@@ -7,32 +7,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
 import { rowsOf } from '../db/sql-rows.js';
-import { startTestProvince, type TestProvince } from '../testing/index.js';
+import { countedDb, startTestProvince, type TestProvince } from '../testing/index.js';
 import { foldDeltas, startStatisticsFolder, type StatisticsFolder } from './fold.js';
 
 const PLAN = `mutation($input: PlanTripInput!) { planTrip(input: $input) { id } }`;
-
-/** `db` with its statements and transactions counted. */
-function counted(db: Db): { db: Db; statements: () => number; transactions: () => number } {
-  let statements = 0;
-  let transactions = 0;
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === 'execute')
-        return (...args: Parameters<Db['execute']>) => {
-          statements++;
-          return target.execute(...args);
-        };
-      if (prop === 'transaction')
-        return (...args: Parameters<Db['transaction']>) => {
-          transactions++;
-          return target.transaction(...args);
-        };
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  return { db: proxy, statements: () => statements, transactions: () => transactions };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -55,7 +33,7 @@ describe(`the statistics folder (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
   it('should open no transaction while nothing is pending, and fold what a mutation commits at the next interval', async () => {
     await foldDeltas(db);
     expect(await pendingDeltas()).toBe(0);
-    const watched = counted(db);
+    const watched = countedDb(db);
     folder = startStatisticsFolder(watched.db, { intervalMs: 50 });
     await sleep(500);
     expect(watched.statements()).toBeGreaterThanOrEqual(3); // it did look, several times

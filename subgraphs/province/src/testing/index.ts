@@ -11,6 +11,7 @@ export * from './summary-kit.js';
 export * from './silent-log.js';
 export * from './signed-province.js';
 export * from './apply-facts.js';
+export * from './counted-db.js';
 export * from './signed-requests.js';
 export * from './safety-writes.js';
 export * from './seeded-random.js';
