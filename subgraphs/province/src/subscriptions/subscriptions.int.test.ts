@@ -137,6 +137,23 @@ describe(`province subscriptions over graphql-ws (${process.env.DATABASE_URL ? '
     }
   });
 
+  it('should refuse a subscription the schema does not validate, the same way each time its text comes again', async () => {
+    // The documents are parsed and validated once per text (document-cache.ts): a refused one
+    // stays refused, and a valid one sent between them is still served.
+    const unknownField = `subscription($d: RegionCode!) { arrivals(destination: $d) { noSuchField } }`;
+    for (let i = 0; i < 2; i++) {
+      const refused = collect(client, unknownField, { d: '110000' });
+      await refused.until(1, 3_000).catch(() => {});
+      const errors = refused.errors[0] as { message?: string }[];
+      expect(Array.isArray(errors) && errors[0]?.message).toMatch(/noSuchField/);
+      expect(refused.events).toEqual([]);
+    }
+    const served = collect(client, ARRIVALS, { d: '110000' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(served.errors).toEqual([]);
+    served.stop();
+  });
+
   it('should refuse a cursor ahead of its head on its own port with BAD_USER_INPUT (#11.7 feed poisoning)', async () => {
     const head = await maxSeq(province);
     for (const after of [String(head + 1), '999999999999999']) {

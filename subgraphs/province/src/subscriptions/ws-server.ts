@@ -11,7 +11,7 @@ import {
   getOperationAST,
   Kind,
   GraphQLError,
-  parse,
+  type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
@@ -22,6 +22,7 @@ import { WebSocketServer } from 'ws';
 import { admittedUntil } from '../access/gateway-signature.js';
 import { accessOf, bindAccess, type RequestAccess } from '../access/request-access.js';
 import type { ProvinceContext } from '../context.js';
+import { DocumentCache } from './document-cache.js';
 import { SUBSCRIPTION_SUBGRAPHS, type SubscriptionSubgraph } from './schema.js';
 
 /** Options of {@link serveSubscriptionsOverWebSocket}. */
@@ -69,7 +70,11 @@ const WS_QUERIES = new Set(['outboxHead', 'outboxEpoch', 'outboxPrunedThrough', 
  * queries (`outboxHead`, `outboxEpoch`, `outboxPrunedThrough`) are; queries and mutations go over HTTP, where
  * each request carries its own assertion. Undefined when it is served.
  */
-function refusedOperation(query: string, operationName: string | null | undefined): GraphQLError | undefined {
+function refusedOperation(
+  query: string,
+  operationName: string | null | undefined,
+  parse: (query: string) => DocumentNode,
+): GraphQLError | undefined {
   let operation: ReturnType<typeof getOperationAST>;
   try {
     operation = getOperationAST(parse(query), operationName);
@@ -111,6 +116,8 @@ export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions):
   const stopRouting = routeUpgrades(options.httpServer, wss, (path) => PATH.test(path));
 
   const subgraph = (request: IncomingMessage) => subgraphOf(request) ?? 'transport';
+  /** Each query text parsed and validated once (the gateway sends the same few, ~310 times each). */
+  const documents = new DocumentCache();
   /** What each connection was admitted for (graphql-ws's per-connection context object). */
   const connections = new WeakMap<object, AdmittedConnection>();
 
@@ -141,6 +148,8 @@ export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions):
   const disposable = useServer(
     {
       schema: (ctx) => options.schemas[subgraph(ctx.extra.request)],
+      parse: documents.parse,
+      validate: documents.validate,
       onConnect: (ctx) => admitConnection(ctx, ctx.extra.request),
       onPing: async (ctx, payload) => {
         const assertion = payload?.[CALLER_HEADER];
@@ -154,7 +163,7 @@ export function serveSubscriptionsOverWebSocket(options: SubscriptionWsOptions):
           ctx.extra.socket.close(CloseCode.Forbidden, 'caller assertion expired');
           return [hubError('UNAUTHENTICATED', "the connection's caller assertion has expired")];
         }
-        const refused = refusedOperation(payload.query, payload.operationName);
+        const refused = refusedOperation(payload.query, payload.operationName, documents.parse);
         return refused ? [refused] : undefined;
       },
       context: (ctx) => {
