@@ -15,10 +15,11 @@ import {
   type Source,
   validate,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /** Options of {@link DocumentCache}. */
 export interface DocumentCacheOptions {
-  /** Query texts kept (the oldest is dropped past it). @default 500 */
+  /** Query texts kept (the least recently used is dropped past it). @default 500 */
   maxDocuments?: number;
   /** Longer query texts are parsed every time, never kept. @default 16_384 */
   maxQueryLength?: number;
@@ -26,15 +27,15 @@ export interface DocumentCacheOptions {
 
 /** `parse` and `validate` for graphql-ws's server, each done once per query text (and schema). */
 export class DocumentCache {
-  private readonly documents = new Map<string, DocumentNode>();
+  /** The least recently used text is dropped past `maxDocuments`. */
+  private readonly documents: LRUCache<string, DocumentNode>;
   private readonly validations = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
-  private readonly maxDocuments: number;
   private readonly maxQueryLength: number;
   /** Texts parsed and validations run (for tests and metrics). */
   readonly counts = { parsed: 0, validated: 0 };
 
   constructor(options: DocumentCacheOptions = {}) {
-    this.maxDocuments = options.maxDocuments ?? 500;
+    this.documents = new LRUCache({ max: options.maxDocuments ?? 500 });
     this.maxQueryLength = options.maxQueryLength ?? 16_384;
   }
 
@@ -45,11 +46,7 @@ export class DocumentCache {
     if (kept) return kept;
     this.counts.parsed++;
     const document = parse(query);
-    if (query.length <= this.maxQueryLength) {
-      if (this.documents.size >= this.maxDocuments)
-        this.documents.delete(this.documents.keys().next().value!);
-      this.documents.set(query, document);
-    }
+    if (query.length <= this.maxQueryLength) this.documents.set(query, document);
     return document;
   };
 
