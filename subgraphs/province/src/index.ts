@@ -29,6 +29,7 @@ import {
   type RetentionTask,
 } from './retention/retention.js';
 import { startStatisticsFolder, type StatisticsFolder } from './summary/fold.js';
+import { startCopyRetelling, type CopyRetelling } from './transport/copy-retelling.js';
 import { relayEndpoints } from './relay/relay-http.js';
 import { DEFAULT_EPIDEMIC_SETTINGS, type EpidemicSettings } from './health/epidemic-settings.js';
 import type { OutboxFeed } from './subscriptions/outbox-feed.js';
@@ -125,6 +126,8 @@ export interface ProvinceService {
   statistics: StatisticsFolder;
   /** The background retention of outbox events and idempotency keys (`pruneNow()` prunes at once). */
   retention: RetentionTask;
+  /** The one-off re-telling of past trips' copies after an upgrade (`retellNow()` walks at once). */
+  copyRetelling: CopyRetelling;
   log: Logger;
   /** Stops accepting requests, lets in-flight ones finish, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -264,6 +267,17 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     policy: { ...DEFAULT_RETENTION, ...options.retention },
     ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
   });
+  const copyRetelling = startCopyRetelling({
+    contextFor: () =>
+      createContext({
+        province,
+        db: db.db,
+        workerIdKey,
+        epidemic,
+        log: log.child({ component: 'copy-retelling' }),
+      }),
+    log,
+  });
   return {
     province,
     url,
@@ -271,6 +285,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
     signatureMode: admission.mode,
     statistics,
     retention,
+    copyRetelling,
     httpServer,
     db,
     log,
@@ -280,6 +295,7 @@ export async function startProvince(options: ProvinceOptions): Promise<ProvinceS
       await stopSubgraphServers(servers);
       await statistics.stop();
       await retention.stop();
+      await copyRetelling.stop();
       await db.close();
     }),
   };

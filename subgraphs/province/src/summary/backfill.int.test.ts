@@ -2,7 +2,8 @@
  * A province started on a database that already holds records from before the counters existed:
  * migration 0002 backfills the counters from the record tables, and the triggers carry on from
  * there; likewise migration 0009 for the statistics of safety over records of migration 0008,
- * 0010 for the key figures, 0012 for the distinct vehicles and 0014 for the corridors.
+ * 0010 for the key figures, 0012 for the distinct vehicles and 0014 for the corridors; and 0016
+ * leaves the re-telling of past trips' copies to do.
  * Runs on PGlite, or on a fresh PostgreSQL database with DATABASE_URL.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, type Db } from '../db/database.js';
+import { rowsOf } from '../db/sql-rows.js';
 import * as schema from '../db/schema/index.js';
 import {
   createProvinceDatabase,
@@ -196,6 +198,12 @@ describe(`backfill of records older than the counters (${process.env.DATABASE_UR
     );
 
     await migrate(MIGRATIONS_FOLDER); // 0001 (tables) and 0002 (triggers, backfill)
+    // 0016: a database with trips re-tells their copies once (`transport/copy-retelling.ts`).
+    expect(
+      rowsOf<{ after_trip: string | null; finished_at: unknown }>(
+        await db.execute(sql`SELECT after_trip, finished_at FROM trip_copy_retelling`),
+      ),
+    ).toEqual([{ after_trip: null, finished_at: null }]);
     await foldDeltas(db);
     const records = await readStatisticsRecords(db);
     expect(await fromCounters(db, SCOPES)).toEqual(SCOPES.map((scope) => recountSummary(records, scope)));

@@ -4,9 +4,14 @@
  * only, so its Summary's transport and health parts need no other province. Two provinces over real
  * HTTP, the relay carried by hand (`testing/apply-facts.ts`), every figure compared with what the
  * old fan-out over every province gave: the sum of each province's recount of its OWN records
- * (`testing/summary-recount.ts`, which knows nothing of copies).
+ * (`testing/summary-recount.ts`, which knows nothing of copies). Then the re-telling of past trips
+ * (migration 0016, `transport/copy-retelling.ts`) gives back a keeper the copies it never got.
  */
-import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../context.js';
+import { tripCopyRetelling } from '../db/schema/index.js';
+import { retellCopies, startCopyRetelling } from '../transport/copy-retelling.js';
 import {
   applyFactsTo,
   clearForBoarding,
@@ -16,6 +21,7 @@ import {
   readSummaries,
   recountSummary,
   registerWorkers,
+  silentLog,
   useTestProvince,
   workerInput,
   type RecountedSummary,
@@ -123,9 +129,11 @@ async function expectProvinceFiguresFromTheProvince(): Promise<void> {
   }
 }
 
+/** Hebei's trips into Henan (the second cancelled), shared by both scenarios. */
+let fromHebei: string;
+let cancelled: string;
+
 describe('province figures from the province: relayed copies counted where the trips arrive (#17.2)', () => {
-  let fromHebei: string;
-  let cancelled: string;
   let pickUp: string;
   let hebeiWorkers: string[];
 
@@ -226,5 +234,123 @@ describe('province figures from the province: relayed copies counted where the t
     expect(await relay(henan, hebei, true)).toBeGreaterThan(0);
     const after = await Promise.all(provinces().map((p) => readSummaries(p, SCOPES)));
     expect(after).toEqual(before);
+  });
+});
+
+describe('past trips re-told to the provinces they touch (#17.2, migration 0016)', () => {
+  const db = (p: TestProvince) => p.service.db.db;
+  const contextOf = (p: TestProvince) =>
+    createContext({ province: p.service.province, db: db(p), workerIdKey: 'test', log: silentLog });
+  /** The walk's row, as a database upgraded with trips in it starts. */
+  const restartWalk = (p: TestProvince) =>
+    db(p).execute(sql`UPDATE trip_copy_retelling SET after_trip = NULL, finished_at = NULL`);
+  const walkRow = async (p: TestProvince) => (await db(p).select().from(tripCopyRetelling))[0]!;
+  const walkBatches = async (p: TestProvince, batchSize: number) => {
+    const steps: Awaited<ReturnType<typeof retellCopies>>[] = [];
+    const positions: (string | null)[] = [];
+    do {
+      steps.push(await retellCopies(contextOf(p), { batchSize }));
+      positions.push((await walkRow(p)).afterTrip);
+    } while (!steps.at(-1)!.finished);
+    return { steps, positions };
+  };
+  let inHebei: string;
+
+  beforeAll(async () => {
+    // The services' own walks (10 s after start) must not run beside the walks of these tests.
+    await Promise.all(provinces().map((p) => p.service.copyRetelling.stop()));
+    await relayAll();
+  });
+
+  it('should have nothing to re-tell in a province whose database was new', async () => {
+    expect((await walkRow(hebei)).finishedAt).toBeInstanceOf(Date);
+    expect(await hebei.service.copyRetelling.retellNow()).toEqual({ trips: 0, copies: 0 });
+    expect(await relay(hebei, henan)).toBe(0);
+  });
+
+  it('should tell a keeper the copies of trips that stopped changing before it counted copies, batch by batch', async () => {
+    // Henan as it was before the upgrade: it never got the copies of Hebei's (finished) trips.
+    await db(henan).execute(sql`DELETE FROM trip_copies WHERE organizer LIKE '13%'`);
+    const [before] = await readSummaries(henan, ['410000']);
+    expect(before!.transport.inbound.trips).toBe(1); // its own pick-up only
+    // A trip inside Hebei: no other province keeps it.
+    inHebei = await plan(hebei, {
+      organizer: '130731',
+      origin: '130731',
+      destination: '130902',
+      vehicleCode: '冀G·17203',
+    });
+    await relayAll();
+    await restartWalk(hebei);
+    const { steps, positions } = await walkBatches(hebei, 1);
+    expect(steps.map((s) => s.finished)).toEqual([false, false, false, true]);
+    expect(steps.reduce((n, s) => n + s.trips, 0)).toBe(3);
+    expect(steps.reduce((n, s) => n + s.copies, 0)).toBe(2);
+    const tripIds = [fromHebei, cancelled, inHebei].sort();
+    expect(positions).toEqual([...tripIds, tripIds[2]]);
+    expect((await walkRow(hebei)).finishedAt).toBeInstanceOf(Date);
+    const told = await factsToldTo(hebei.service, '410000');
+    const copies = told.slice(-2).map((e) => e.fact);
+    expect(copies.map((f) => f.fact)).toEqual(['TRIP_COPY', 'TRIP_COPY']);
+    expect(copies.map((f) => (f as { trip: { id: string; status: string } }).trip.status).sort()).toEqual([
+      'ARRIVED',
+      'CANCELLED',
+    ]);
+    expect(await relay(hebei, henan)).toBe(2);
+    await expectProvinceFiguresFromTheProvince();
+    const [after] = await readSummaries(henan, ['410000']);
+    expect(after!.transport.inbound).toMatchObject({ trips: 2, moved: { trips: 2, passengers: 3 } });
+    expect(after!.health.feverAtArrival).toBe(1);
+  });
+
+  it('should count nothing twice when the walk runs again, and tell nothing once it finished', async () => {
+    await Promise.all(provinces().map((p) => p.service.statistics.foldNow()));
+    const before = await Promise.all(provinces().map((p) => readSummaries(p, SCOPES)));
+    await restartWalk(hebei);
+    expect(await hebei.service.copyRetelling.retellNow()).toEqual({ trips: 3, copies: 2 });
+    expect(await hebei.service.copyRetelling.retellNow()).toEqual({ trips: 0, copies: 0 });
+    expect(await relay(hebei, henan)).toBe(2);
+    const after = await Promise.all(provinces().map((p) => readSummaries(p, SCOPES)));
+    expect(after).toEqual(before);
+  });
+
+  it('should wait for a change of a trip it reads, and tell the trip as changed', async () => {
+    await restartWalk(hebei);
+    let walk: Promise<unknown> | undefined;
+    let walked = false;
+    await db(hebei).transaction(async (tx) => {
+      await tx.execute(sql`UPDATE trips SET vehicle_code = '冀G·99999' WHERE id = ${fromHebei}`);
+      walk = hebei.service.copyRetelling.retellNow().then(() => {
+        walked = true;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(walked, 'the walk read a trip a transaction is changing').toBe(false);
+    });
+    await walk;
+    const told = (await factsToldTo(hebei.service, '410000')).slice(-2).map((e) => e.fact);
+    const vehicles = told.map((f) => (f as { trip: { id: string; vehicleCode: string } }).trip);
+    expect(vehicles.find((t) => t.id === fromHebei)?.vehicleCode).toBe('冀G·99999');
+    await relay(hebei, henan);
+  });
+
+  it('should walk by itself in the background until every trip was told', async () => {
+    await restartWalk(henan);
+    const walk = startCopyRetelling({
+      contextFor: () => contextOf(henan),
+      log: silentLog,
+      firstDelayMs: 0,
+      pauseMs: 0,
+      batchSize: 1,
+    });
+    try {
+      await expect
+        .poll(async () => (await walkRow(henan)).finishedAt, { timeout: 10_000 })
+        .toBeInstanceOf(Date);
+    } finally {
+      await walk.stop();
+    }
+    // Henan's pick-up from Xinhua, told again to Hebei: the origin's copy, counted once.
+    expect(await relay(henan, hebei)).toBe(1);
+    await expectProvinceFiguresFromTheProvince();
   });
 });

@@ -105,6 +105,23 @@ export const outboxEpoch = pgTable(
 );
 
 /**
+ * The re-telling of past trips' copies (migration 0016, `transport/copy-retelling.ts`), one row
+ * (id 1): how far this province has walked its trips, in id order, telling each one's copy again
+ * to every other province it touches. Trips that stopped changing before #17.2 were never told to
+ * their destination's and stops' provinces. `finishedAt` is set once every trip was told.
+ */
+export const tripCopyRetelling = pgTable(
+  'trip_copy_retelling',
+  {
+    id: smallint('id').primaryKey().default(1),
+    /** The last trip re-told (trips are walked in id order); null: none yet. */
+    afterTrip: byteText('after_trip'),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [check('trip_copy_retelling_one_row', sql`${t.id} = 1`)],
+);
+
+/**
  * The relay's inbox (consumer side): per source province, the position of its outbox up to which
  * this province has applied the RELAY events meant for it, updated in the same transaction as
  * their effects, so each event takes effect exactly once, in order per source.
