@@ -5,6 +5,7 @@ describe('npm start options', () => {
   it('defaults to the five demo provinces on PGlite, seeded', () => {
     expect(parseDevOptions([], {})).toEqual({
       provinces: ['110000', '130000', '410000', '440000', '450000'],
+      provincesPerProcess: 1,
       seed: true,
       verbose: false,
       gatewayPort: 4000,
@@ -30,6 +31,7 @@ describe('npm start options', () => {
       seed: false,
     });
     expect(parseDevOptions(['--pglite-dir', '.data/dev'], {}).pgliteDir).toBe('.data/dev');
+    expect(parseDevOptions(['--provinces-per-process', '8'], {}).provincesPerProcess).toBe(8);
   });
 
   it('reads --provinces all as the 31 provinces of the mainland', () => {
@@ -38,6 +40,10 @@ describe('npm start options', () => {
     expect(provinces).toContain('450000');
     expect(provinces).toContain('650000');
     expect(provinces).not.toContain('710000');
+    expect(parseDevOptions(['--provinces', 'all'], {}).provincesPerProcess).toBe(8);
+    expect(
+      parseDevOptions(['--provinces', 'all', '--provinces-per-process', '1'], {}).provincesPerProcess,
+    ).toBe(1);
   });
 
   it('rejects what it cannot do', () => {
@@ -47,6 +53,8 @@ describe('npm start options', () => {
       /exclude/,
     );
     expect(() => parseDevOptions(['--frobnicate'], {})).toThrow();
+    for (const bad of ['0', '32', '2.5', 'eight'])
+      expect(() => parseDevOptions(['--provinces-per-process', bad], {})).toThrow(/from 1 to 31/);
   });
 
   it('puts each province on 4100 + its prefix', () => {

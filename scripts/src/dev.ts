@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       provinces: Object.fromEntries(options.provinces.map((code) => [code, devProvincePort(code)])),
     },
     onLog: serviceLog(options.verbose),
+    provincesPerProcess: options.provincesPerProcess,
     // Two provinces start at a time on two cores: with 31, national and the last ones wait longer.
     readyTimeoutMs: 60_000 + options.provinces.length * 5_000,
     // The launcher's OTEL_* settings reach every service (tracing: docs/tracing.md); each keeps its own service name.

@@ -4,7 +4,8 @@
  *   npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios a,b] [--duration s]
  *                    [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s]
  *                    [--relay-backlog N] [--injected-latency ms] [--subscribers N,N] [--rate N,N]
- *                    [--filters-per-province N] [--database-url URL] [--cpu-prof DIR] [--quick]
+ *                    [--filters-per-province N] [--provinces-per-process N] [--database-url URL]
+ *                    [--cpu-prof DIR] [--quick]
  *
  * `--quick` is the smoke mode (under a minute): 2 provinces of 5,000 workers, short runs, no
  * statement count (it waits for Postgres' statistics); for `subscriptions` 100 subscribers, 5
@@ -98,6 +99,8 @@ export interface BenchOptions {
   subscriptionSeconds: number;
   /** Destination filters per province the subscribers spread over (10: 287 over 31 provinces). @default 10 */
   filtersPerProvince: number;
+  /** Provinces per process in the subscriptions scenario's federation (`HOSTED_PROVINCES`). @default 1 */
+  provincesPerProcess: number;
   /** PostgreSQL server; one fresh database per province is created on it and dropped after. @default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres */
   databaseUrl: string;
   /** Directory where every started service writes a V8 CPU profile when it stops (`--cpu-prof DIR`). @default none */
@@ -105,7 +108,7 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${ALL_SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--injected-latency ms] [--subscribers N,N] [--rate N,N] [--filters-per-province N] [--database-url URL] [--cpu-prof DIR] [--quick]
+const USAGE = `npm run bench -- [--provinces N] [--workers-per-province N] [--scenarios ${ALL_SCENARIOS.join(',')}] [--duration s] [--concurrency N] [--requests N] [--bulk-workers N] [--relay-duration s] [--relay-backlog N] [--injected-latency ms] [--subscribers N,N] [--rate N,N] [--filters-per-province N] [--provinces-per-process N] [--database-url URL] [--cpu-prof DIR] [--quick]
   default scenarios (also --scenarios all): ${SCENARIOS.join(',')}
   subscriptions (#17.4) runs only when named: it starts its own federation after the others, and needs ulimit -n above --subscribers
   e.g. npm run bench -- --provinces 31 --scenarios subscriptions --subscribers 1000,10000 --rate 10,50  (--duration: seconds per phase, default 30)`;
@@ -202,6 +205,7 @@ export function parseBenchOptions(
       subscribers: { type: 'string' },
       rate: { type: 'string' },
       'filters-per-province': { type: 'string' },
+      'provinces-per-process': { type: 'string' },
       'database-url': { type: 'string' },
       'cpu-prof': { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -235,6 +239,7 @@ export function parseBenchOptions(
     filtersPerProvince:
       positiveInt(values['filters-per-province'], 'filters-per-province') ??
       SUBSCRIPTION_DEFAULTS.filtersPerProvince,
+    provincesPerProcess: positiveInt(values['provinces-per-process'], 'provinces-per-process') ?? 1,
     databaseUrl:
       values['database-url'] ?? (env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'),
     ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}),
@@ -246,7 +251,7 @@ export function parseBenchOptions(
 export function settingLines(o: BenchOptions): string[] {
   const subscriptions = o.scenarios.includes('subscriptions')
     ? [
-        `subscriptions: ${o.subscribers.map((n) => n.toLocaleString('en')).join(', then ')} subscribers, ${o.subscriptionRates.join(', ')} events/s for ${o.subscriptionSeconds} s each, ${o.filtersPerProvince} filters per province, on its own federation`,
+        `subscriptions: ${o.subscribers.map((n) => n.toLocaleString('en')).join(', then ')} subscribers, ${o.subscriptionRates.join(', ')} events/s for ${o.subscriptionSeconds} s each, ${o.filtersPerProvince} filters per province${o.provincesPerProcess > 1 ? `, ${o.provincesPerProcess} provinces per process` : ''}, on its own federation`,
       ]
     : [];
   if (hubScenarios(o.scenarios).length === 0)

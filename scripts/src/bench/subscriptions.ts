@@ -3,7 +3,8 @@
  *
  *   node --conditions=source --import tsx scripts/src/bench/subscriptions.ts
  *     [--subscribers 1000,10000] [--provinces all|N|code,code] [--filters-per-province 10]
- *     [--rate 10,50] [--duration 30] [--database-url postgres://…] [--cpu-prof DIR]
+ *     [--rate 10,50] [--duration 30] [--provinces-per-process 1] [--database-url postgres://…]
+ *     [--cpu-prof DIR]
  *
  * or as `npm run bench -- --provinces 31 --scenarios subscriptions` (run.ts calls
  * {@link runSubscriptionsBench}; options.ts maps its options).
@@ -61,6 +62,8 @@ export interface SubscriptionBenchSettings {
   provinces: string[];
   /** Destination filters per province (10: 287 over 31 provinces). @default 10 */
   filtersPerProvince: number;
+  /** Provinces served by one process (`HOSTED_PROVINCES`). @default 1 */
+  provincesPerProcess?: number;
   /** PostgreSQL server, one fresh database per province. @default $DATABASE_URL, else PGlite */
   databaseUrl?: string;
   /** Directory where every service writes a V8 CPU profile when it stops. @default none */
@@ -131,6 +134,7 @@ export function parseSubscriptionArgs(
     rates: list('rate') ?? [...SUBSCRIPTION_DEFAULTS.rates],
     durationSeconds: one('duration') ?? SUBSCRIPTION_DEFAULTS.durationSeconds,
     filtersPerProvince: one('filters-per-province') ?? SUBSCRIPTION_DEFAULTS.filtersPerProvince,
+    ...(one('provinces-per-process') ? { provincesPerProcess: one('provinces-per-process')! } : {}),
     provinces: subscriptionProvinces(value('provinces') ?? 'all'),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(profile ? { cpuProfileDir: profile } : {}),
@@ -223,7 +227,7 @@ export async function runSubscriptionsBench(
       .join(' ')}`,
   );
   log(
-    `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
+    `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces${settings.provincesPerProcess && settings.provincesPerProcess > 1 ? ` (${settings.provincesPerProcess} per process)` : ''}; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
   );
 
   const started = Date.now();
@@ -235,6 +239,7 @@ export async function runSubscriptionsBench(
     databaseUrl: settings.databaseUrl ?? '',
     ...(pool !== undefined ? { env: { DATABASE_POOL_SIZE: String(pool) } } : {}),
     readyTimeoutMs: 600_000,
+    ...(settings.provincesPerProcess ? { provincesPerProcess: settings.provincesPerProcess } : {}),
     // One officer token per filter is shared by its ~33 clients: the per-caller caps and the rate limit are off.
     gatewayEnv: {
       SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER: '0',

@@ -73,6 +73,14 @@ export interface FederationOptions {
    * @default max(2, os.availableParallelism())
    */
   startConcurrency?: number;
+  /**
+   * Provinces served by one process (`HOSTED_PROVINCES` of the province service): the provinces
+   * are started in processes of this many, in the order given, each province with its own port
+   * and database. Above 1, a single province cannot be stopped or started on its own
+   * ({@link RunningFederation.stopProvince} refuses).
+   * @default 1
+   */
+  provincesPerProcess?: number;
   /** Receives every output line of every service (the dev launcher shows them). */
   onLog?: (service: string, line: string, stream: OutputStream) => void;
   /**
@@ -179,6 +187,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const storage = new Map<string, ProvinceStorage>();
   const provinces = new Map<string, ServiceProcess>();
   const provincePorts = new Map<string, number>();
+  const provinceUrlOf = new Map<string, string>();
+  const perProcess = Math.max(1, Math.floor(options.provincesPerProcess ?? 1));
   const provinceEnv = new Map(Object.entries(options.provinceEnv ?? {}));
   let national: ServiceProcess | undefined;
   let gateway: ServiceProcess | undefined;
@@ -189,10 +199,11 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const tokens = federationTokens(options.authSecret);
   const adminToken = randomBytes(24).toString('base64url');
   const development = options.development ?? true;
-  const launch = (name: string, entry: string, env: Record<string, string>) =>
+  const launch = (name: string, entry: string, env: Record<string, string>, listeners = 1) =>
     startService({
       name,
       entry,
+      listeners,
       env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...options.env, ...env },
       ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
@@ -212,10 +223,36 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     });
     provinces.set(code, service);
     provincePorts.set(code, service.port);
+    provinceUrlOf.set(code, service.url);
+  };
+
+  /** Several provinces in one process: each its own entry of HOSTED_PROVINCES. */
+  const launchProvinceGroup = async (codes: readonly string[]) => {
+    const hosted = codes.map((code) => ({
+      PROVINCE: code,
+      PORT: String(options.ports?.provinces?.[code] ?? 0),
+      ...storage.get(code)!.env,
+      ...provinceEnv.get(code),
+    }));
+    const service = await launch(
+      `provinces ${codes.join(',')}`,
+      entries.province,
+      { GATEWAY_PUBLIC_KEY: keys.publicKeyPem, HOSTED_PROVINCES: JSON.stringify(hosted) },
+      codes.length,
+    );
+    for (const code of codes) {
+      const line = service.listening.find((l) => l.province === code);
+      if (!line) {
+        await service.stop();
+        throw new Error(`provinces ${codes.join(',')}: no listening line for ${code}`);
+      }
+      provinces.set(code, service);
+      provinceUrlOf.set(code, line.url);
+    }
   };
 
   const provinceBaseUrls = () =>
-    Object.fromEntries([...provinces].map(([code, p]) => [code, p.url.replace(/\/+$/, '')]));
+    Object.fromEntries([...provinceUrlOf].map(([code, url]) => [code, url.replace(/\/+$/, '')]));
 
   const replicas: ServiceProcess[] = [];
   const gatewayEnv = (extraEnv: Record<string, string>, port: number) => ({
@@ -239,7 +276,9 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const close = () =>
     (closing ??= (async () => {
       await Promise.all([...replicas, ...(gateway ? [gateway] : [])].map((s) => s.stop()));
-      await Promise.all([...provinces.values(), ...(national ? [national] : [])].map((s) => s.stop()));
+      await Promise.all(
+        [...new Set(provinces.values()), ...(national ? [national] : [])].map((s) => s.stop()),
+      );
       const drops = await Promise.allSettled([...storage.values()].map((s) => s.drop()));
       const failed = drops.find((d): d is PromiseRejectedResult => d.status === 'rejected');
       if (failed) throw failed.reason;
@@ -264,11 +303,17 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     }).then((s) => {
       national = s;
     });
-    const provincesStarted = inWaves(
-      options.provinces,
-      options.startConcurrency ?? Math.max(2, availableParallelism()),
-      launchProvince,
-    );
+    const concurrency = options.startConcurrency ?? Math.max(2, availableParallelism());
+    const provincesStarted =
+      perProcess === 1
+        ? inWaves(options.provinces, concurrency, launchProvince)
+        : inWaves(
+            Array.from({ length: Math.ceil(options.provinces.length / perProcess) }, (_, i) =>
+              options.provinces.slice(i * perProcess, (i + 1) * perProcess),
+            ),
+            concurrency,
+            launchProvinceGroup,
+          );
     const results = await Promise.allSettled([nationalStarted, provincesStarted]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -287,11 +332,15 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     async stopProvince(code, stopOptions) {
       const province = provinces.get(code);
       if (!province) throw new Error(`stopProvince: ${code} is not part of this federation`);
+      if (perProcess > 1)
+        throw new Error('stopProvince: provinces share processes (provincesPerProcess > 1)');
       await province.stop(stopOptions?.graceMs);
     },
     async startProvince(code, startOptions) {
       const province = provinces.get(code);
       if (!province) throw new Error(`startProvince: ${code} is not part of this federation`);
+      if (perProcess > 1)
+        throw new Error('startProvince: provinces share processes (provincesPerProcess > 1)');
       if (!province.exited) return;
       if (startOptions?.env) provinceEnv.set(code, { ...provinceEnv.get(code), ...startOptions.env });
       await launchProvince(code);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { graphqlRequest, graphqlData } from '@p2p/runtime';
+import { residentIdFrom } from '@p2p/schema';
 import { SERVICE_ENTRIES, startService, type ServiceProcess } from './service-process.js';
 import { startFederation, type RunningFederation } from './federation.js';
 
@@ -200,5 +201,78 @@ describe('startFederation lifecycle', () => {
   it('validates province codes', async () => {
     await expect(startFederation({ provinces: ['450200'] })).rejects.toThrow(/not a province code/);
     await expect(startFederation({ provinces: [] })).rejects.toThrow(/at least one/);
+  });
+});
+
+describe(`several provinces in one process (HOSTED_PROVINCES) on ${DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+  let federation: RunningFederation;
+  const PROVINCES = ['110000', '130000', '450000'];
+  beforeAll(async () => {
+    federation = await startFederation({ provinces: PROVINCES, provincesPerProcess: 2 });
+  }, 180_000);
+  afterAll(() => federation?.close());
+
+  it('should give each province of a process its own port and database', async () => {
+    const urls = PROVINCES.map((code) => federation.provinceUrls[code]!);
+    expect(new Set(urls).size).toBe(3);
+    for (const [i, code] of PROVINCES.entries()) {
+      const health = (await (await fetch(new URL('/health', urls[i]))).json()) as { province: string };
+      expect(health.province).toBe(code);
+    }
+    // Hebei shares Beijing's process: a worker registered there is counted in Hebei alone.
+    const home = '130102';
+    await graphqlData(
+      federation.gatewayUrl,
+      `mutation($input: RegisterWorkerInput!) { registerWorker(input: $input) { id } }`,
+      {
+        input: {
+          name: '同进程',
+          idNumber: residentIdFrom(home, '19900101', 7),
+          phone: '13900001301',
+          homeRegion: home,
+        },
+      },
+      await federation.authorization('province', '130000'),
+    );
+    const data = await graphqlData<{
+      summary: { children: { scope: string; workers: { registered: number } }[] };
+    }>(
+      federation.gatewayUrl,
+      `{ summary { children { scope workers { registered } } } }`,
+      {},
+      await federation.authorization('ministry'),
+    );
+    const registered = Object.fromEntries(data.summary.children.map((c) => [c.scope, c.workers.registered]));
+    expect(PROVINCES.map((code) => registered[code])).toEqual([0, 1, 0]);
+  });
+
+  it('should refuse to stop or start one province of a shared process', async () => {
+    await expect(federation.stopProvince('110000')).rejects.toThrow(/share processes/);
+    await expect(federation.startProvince('110000')).rejects.toThrow(/share processes/);
+  });
+
+  it('should stop the whole process, after closing those started, when one of its provinces cannot start', async () => {
+    const started = startService({
+      name: 'provinces 450000,440000',
+      entry: SERVICE_ENTRIES.province,
+      env: {
+        P2P_DEV: '1',
+        ALLOW_UNSIGNED: '1',
+        HOSTED_PROVINCES: JSON.stringify([
+          { PROVINCE: '450000', PORT: '0' },
+          // no server listens on port 1: this province cannot open its database
+          { PROVINCE: '440000', PORT: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/p2p_none' },
+        ]),
+      },
+      listeners: 2,
+    });
+    const error = await started.then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    // Guangxi listened, then was closed when Guangdong failed; the process exited 1 saying why.
+    expect(error).toMatch(/exited before listening \(code 1\)/);
+    expect(error).toMatch(/"province":"450000".*"msg":"listening"/);
+    expect(error).toMatch(/province failed to start.*ECONNREFUSED/);
   });
 });

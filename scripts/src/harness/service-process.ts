@@ -31,6 +31,7 @@ const CONTRACT_ENV = [
   'HOST',
   'PROVINCE',
   'PROVINCES',
+  'HOSTED_PROVINCES',
   'SERVED_CONTRACT',
   'NATIONAL_URL',
   'DATABASE_URL',
@@ -60,10 +61,16 @@ export interface ServiceSpec {
   /** The service's env (PORT, HOST, ...), on top of the launcher's env minus the contract variables. */
   env: Record<string, string>;
   /**
-   * How long to wait for the `listening` line.
+   * How long to wait for the `listening` line (for each of them, with `listeners`).
    * @default 60_000
    */
   readyTimeoutMs?: number;
+  /**
+   * How many `listening` lines to wait for: a process hosting several provinces
+   * (`HOSTED_PROVINCES`) prints one per province.
+   * @default 1
+   */
+  listeners?: number;
   /** Receives every line the child prints (the dev launcher shows them); default: kept silently. */
   onLine?: (line: string, stream: OutputStream) => void;
   /**
@@ -78,10 +85,18 @@ export interface ServiceSpec {
   cwd?: string;
 }
 
+/** One `listening` line: the URL, and the province when the line names one. */
+export interface ListeningLine {
+  url: string;
+  province?: string;
+}
+
 /** A started service. */
 export interface ServiceProcess {
-  /** The URL from the `listening` line. */
+  /** The URL from the (first) `listening` line. */
   url: string;
+  /** Every `listening` line, in order (one unless {@link ServiceSpec.listeners}). */
+  listening: ListeningLine[];
   /** The port the service listens on (from its URL), to restart it at the same address. */
   port: number;
   child: ChildProcess;
@@ -140,10 +155,18 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Reads the URL from a `listening` line, or undefined for any other line. */
 export function listeningUrl(line: string): string | undefined {
+  return listeningLine(line)?.url;
+}
+
+/** Reads a `listening` line (its URL and province), or undefined for any other line. */
+export function listeningLine(line: string): ListeningLine | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const parsed = JSON.parse(line) as { msg?: unknown; url?: unknown };
-    return parsed.msg === 'listening' && typeof parsed.url === 'string' ? parsed.url : undefined;
+    const parsed = JSON.parse(line) as { msg?: unknown; url?: unknown; province?: unknown };
+    if (parsed.msg !== 'listening' || typeof parsed.url !== 'string') return undefined;
+    return typeof parsed.province === 'string'
+      ? { url: parsed.url, province: parsed.province }
+      : { url: parsed.url };
   } catch {
     return undefined;
   }
@@ -183,17 +206,32 @@ export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
       reject(new Error(`${spec.name}: ${why}\n--- last output of ${spec.name} ---\n${recentOutput()}`));
     };
     const timeoutMs = spec.readyTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => fail(`no "listening" line within ${timeoutMs} ms`), timeoutMs);
+    const expected = spec.listeners ?? 1;
+    const listening: ListeningLine[] = [];
+    const wait = () =>
+      setTimeout(
+        () =>
+          fail(
+            `no "listening" line within ${timeoutMs} ms${expected > 1 ? ` (${listening.length} of ${expected} came)` : ''}`,
+          ),
+        timeoutMs,
+      );
+    let timer = wait();
     const onLine = (stream: OutputStream) => (line: string) => {
       recent.push(stream === 'stderr' ? `[stderr] ${line}` : line);
       if (recent.length > RECENT_LINES) recent.shift();
       spec.onLine?.(line, stream);
       if (settled || stream !== 'stdout') return;
-      const url = listeningUrl(line);
-      if (!url) return;
-      settled = true;
+      const ready = listeningLine(line);
+      if (!ready) return;
+      listening.push(ready);
       clearTimeout(timer);
-      resolve(serviceHandle(child, url, recentOutput, exitedPromise));
+      if (listening.length < expected) {
+        timer = wait();
+        return;
+      }
+      settled = true;
+      resolve(serviceHandle(child, listening, recentOutput, exitedPromise));
     };
     createInterface({ input: child.stdout! }).on('line', onLine('stdout'));
     createInterface({ input: child.stderr! }).on('line', onLine('stderr'));
@@ -205,14 +243,16 @@ export function startService(spec: ServiceSpec): Promise<ServiceProcess> {
 /** The handle of a child that is listening. */
 function serviceHandle(
   child: ChildProcess,
-  url: string,
+  listening: ListeningLine[],
   recentOutput: () => string,
   exited: Promise<void>,
 ): ServiceProcess {
   const isExited = () => child.exitCode !== null || child.signalCode !== null;
   let stopping: Promise<void> | undefined;
+  const { url } = listening[0]!;
   return {
     url,
+    listening,
     port: Number(new URL(url).port),
     child,
     get exited() {

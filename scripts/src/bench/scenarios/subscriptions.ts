@@ -23,6 +23,7 @@ export function subscriptionSettings(o: BenchOptions): SubscriptionBenchSettings
     durationSeconds: o.subscriptionSeconds,
     provinces: benchProvinces(o.provinces),
     filtersPerProvince: o.filtersPerProvince,
+    ...(o.provincesPerProcess > 1 ? { provincesPerProcess: o.provincesPerProcess } : {}),
     databaseUrl: o.databaseUrl,
     ...(o.cpuProfileDir ? { cpuProfileDir: o.cpuProfileDir } : {}),
   };
