@@ -51,8 +51,9 @@ export function provinceOptionsFromEnv(env: NodeJS.ProcessEnv, logger: Logger): 
  * @throws Error when `HOSTED_PROVINCES` is not such an array, or names a province twice.
  */
 export function hostedProvinceEnvs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv[] {
-  const { HOSTED_PROVINCES: hosted, ...shared } = env;
+  const hosted = env.HOSTED_PROVINCES;
   if (!hosted?.trim()) return [env];
+  const { HOSTED_PROVINCES: _, ...shared } = env;
   let entries: unknown;
   try {
     entries = JSON.parse(hosted);
