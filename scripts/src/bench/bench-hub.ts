@@ -5,6 +5,7 @@
  * ONE province service (the first province), with keep-alive clients for both gateways.
  */
 import {
+  BUSY_SERVICE_NODE_ARGS,
   databaseUrlFor,
   startFederation,
   startService,
@@ -213,7 +214,8 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
         PLAIN_NATIONAL_URL: federation.nationalUrl,
         ...auth.plainGatewayEnv,
       },
-      ...(profileArgs ? { nodeArgs: profileArgs } : {}),
+      // The same node options as the hub's gateway, so the two are compared on equal terms.
+      nodeArgs: [...BUSY_SERVICE_NODE_ARGS, ...(profileArgs ?? [])],
       readyTimeoutMs: 120_000,
     });
     const sharded = new GraphQLClient(federation.gatewayUrl, {

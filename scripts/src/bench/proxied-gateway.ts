@@ -8,7 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEV_JWT_SECRET } from '@p2p/gateway';
-import { SERVICE_ENTRIES, startService, type ServiceProcess } from '../harness/index.js';
+import {
+  BUSY_SERVICE_NODE_ARGS,
+  SERVICE_ENTRIES,
+  startService,
+  type ServiceProcess,
+} from '../harness/index.js';
 import type { BenchHub } from './bench-hub.js';
 import { BENCH_GATEWAY_SETTINGS } from './bench-auth.js';
 import { GraphQLClient } from './graphql-client.js';
@@ -65,7 +70,8 @@ export async function startProxiedGateway(options: ProxiedGatewayOptions): Promi
       NATIONAL_URL: options.national.url,
     },
     readyTimeoutMs: 120_000,
-    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    // As the federation's gateway (harness/federation.ts).
+    nodeArgs: [...BUSY_SERVICE_NODE_ARGS, ...(options.nodeArgs ?? [])],
   });
   const client = new GraphQLClient(service.url, {
     connections: options.connections,

@@ -5,6 +5,7 @@
 export {
   startFederation,
   assertProvinceCodes,
+  BUSY_SERVICE_NODE_ARGS,
   type FederationOptions,
   type RunningFederation,
 } from './federation.js';
