@@ -221,7 +221,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       entry,
       listeners,
       env: { HOST: host, ...(development ? { P2P_DEV: '1' } : {}), ...options.env, ...env },
-      nodeArgs: [...(options.nodeArgs ?? []), ...(busy ? BUSY_SERVICE_NODE_ARGS : [])],
+      // The caller's options last: they may override the busy ones.
+      nodeArgs: [...(busy ? BUSY_SERVICE_NODE_ARGS : []), ...(options.nodeArgs ?? [])],
       ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
       ...(options.onLog
         ? { onLine: (line: string, stream: OutputStream) => options.onLog!(name, line, stream) }

@@ -273,6 +273,6 @@ describe(`several provinces in one process (HOSTED_PROVINCES) on ${DATABASE_URL 
     // Guangxi listened, then was closed when Guangdong failed; the process exited 1 saying why.
     expect(error).toMatch(/exited before listening \(code 1\)/);
     expect(error).toMatch(/"province":"450000".*"msg":"listening"/);
-    expect(error).toMatch(/province failed to start.*ECONNREFUSED/);
+    expect(error).toMatch(/province failed to start.*province 440000: connect ECONNREFUSED/);
   });
 });

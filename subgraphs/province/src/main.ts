@@ -33,29 +33,14 @@ async function main(): Promise<void> {
     logger: log,
   });
   const services: ProvinceService[] = [];
+  let stopping: string | undefined;
   const closeAll = async () => {
     await Promise.all(services.map((service) => service.close()));
     await tracing.shutdown();
   };
-  try {
-    for (const env of envs) {
-      const provinceLog = provinces.length === 1 ? log : log.child({ province: env.PROVINCE });
-      const service = await startProvince(provinceOptionsFromEnv(env, provinceLog));
-      services.push(service);
-      provinceLog.info({ url: service.url, contract: service.contract }, 'listening');
-      if (service.signatureMode === 'unsigned')
-        provinceLog.warn(
-          'development mode, ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules',
-        );
-    }
-  } catch (err) {
-    await closeAll().catch(() => {});
-    throw err;
-  }
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
-    stopping = true;
+    stopping = signal;
     log.info({ signal }, 'stopping');
     closeAll().then(
       () => {
@@ -68,8 +53,32 @@ async function main(): Promise<void> {
       },
     );
   };
+  // From the start: a signal while the provinces of a process start one by one closes those started.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  for (const env of envs) {
+    const provinceLog = provinces.length === 1 ? log : log.child({ province: env.PROVINCE });
+    let service: ProvinceService;
+    try {
+      service = await startProvince(provinceOptionsFromEnv(env, provinceLog));
+    } catch (err) {
+      if (!stopping) await closeAll().catch(() => {});
+      throw new Error(
+        `${provinces.length === 1 ? '' : `province ${env.PROVINCE}: `}${String((err as Error)?.message ?? err)}`,
+      );
+    }
+    services.push(service);
+    if (stopping) {
+      // Stopped while it started: the stop already closing the others closes it too.
+      await service.close();
+      return;
+    }
+    provinceLog.info({ url: service.url, contract: service.contract }, 'listening');
+    if (service.signatureMode === 'unsigned')
+      provinceLog.warn(
+        'development mode, ALLOW_UNSIGNED=1 and no GATEWAY_PUBLIC_KEY: every request is served WITHOUT access rules',
+      );
+  }
 }
 
 main().catch((err: unknown) => {

@@ -14,21 +14,33 @@ describe('hostedProvinceEnvs', () => {
   it("should give each hosted province its entry's variables over the shared ones", () => {
     const envs = hostedProvinceEnvs({
       GATEWAY_PUBLIC_KEY: 'key',
-      PORT: '9',
+      FEVER_THRESHOLD: '37.5',
       HOSTED_PROVINCES: JSON.stringify([
         { PROVINCE: '110000', PORT: '4111', DATABASE_URL: 'postgres://h/p2p_110000' },
-        { PROVINCE: '450000', PORT: '4145' },
+        { PROVINCE: '450000', PORT: '4145', FEVER_THRESHOLD: '37.3' },
       ]),
     });
     expect(envs).toEqual([
       {
         GATEWAY_PUBLIC_KEY: 'key',
+        FEVER_THRESHOLD: '37.5',
         PROVINCE: '110000',
         PORT: '4111',
         DATABASE_URL: 'postgres://h/p2p_110000',
       },
-      { GATEWAY_PUBLIC_KEY: 'key', PROVINCE: '450000', PORT: '4145' },
+      { GATEWAY_PUBLIC_KEY: 'key', FEVER_THRESHOLD: '37.3', PROVINCE: '450000', PORT: '4145' },
     ]);
+  });
+
+  it("should never give a hosted province the process's own province, port or database", () => {
+    const [guangxi] = hostedProvinceEnvs({
+      PROVINCE: '110000',
+      PORT: '4111',
+      DATABASE_URL: 'postgres://h/p2p_110000',
+      PGLITE_DIR: '/data/110000',
+      HOSTED_PROVINCES: JSON.stringify([{ PROVINCE: '450000', PORT: '0' }]),
+    });
+    expect(guangxi).toEqual({ PROVINCE: '450000', PORT: '0' });
   });
 
   it.each([
@@ -39,11 +51,48 @@ describe('hostedProvinceEnvs', () => {
     [
       'a value that is no string',
       '[{"PROVINCE":"110000"},{"PROVINCE":"450000","PORT":4145}]',
-      /HOSTED_PROVINCES\[1\]/,
+      /HOSTED_PROVINCES\[1\] must be an object/,
     ],
-    ['a province twice', '[{"PROVINCE":"110000"},{"PROVINCE":"110000"}]', /province 110000 twice/],
+    ['an entry without its province', '[{"PORT":"4111"}]', /\[0\] must name its PROVINCE/],
+    [
+      'a province twice',
+      '[{"PROVINCE":"110000"},{"PROVINCE":"110000","PORT":"0"}]',
+      /\[0\] and \[1\] share province 110000/,
+    ],
+    [
+      'a port twice',
+      '[{"PROVINCE":"110000","PORT":"4111"},{"PROVINCE":"450000","PORT":"4111"}]',
+      /share port 4111/,
+    ],
+    ['the default port twice', '[{"PROVINCE":"110000"},{"PROVINCE":"450000"}]', /share port 4100/],
+    [
+      'a database twice',
+      '[{"PROVINCE":"110000","PORT":"0","DATABASE_URL":"postgres://u:secret@h/p"},{"PROVINCE":"450000","PORT":"0","DATABASE_URL":"postgres://u:secret@h/p"}]',
+      /^HOSTED_PROVINCES\[0\] and \[1\] share DATABASE_URL$/,
+    ],
+    [
+      'a PGlite directory twice',
+      '[{"PROVINCE":"110000","PORT":"0","PGLITE_DIR":"/d"},{"PROVINCE":"450000","PORT":"0","PGLITE_DIR":"/d"}]',
+      /share PGlite directory \/d/,
+    ],
+    [
+      'a process-wide setting',
+      '[{"PROVINCE":"110000","LOG_LEVEL":"debug","OTEL_SERVICE_NAME":"x"}]',
+      /sets LOG_LEVEL, OTEL_SERVICE_NAME: a setting of the whole process/,
+    ],
   ])('should refuse %s', (_, hosted, message) => {
     expect(() => hostedProvinceEnvs({ HOSTED_PROVINCES: hosted })).toThrow(message);
+  });
+
+  it('should let several provinces listen on ports the system picks (PORT 0)', () => {
+    const hosted = JSON.stringify([
+      { PROVINCE: '110000', PORT: '0' },
+      { PROVINCE: '450000', PORT: '0' },
+    ]);
+    expect(hostedProvinceEnvs({ HOSTED_PROVINCES: hosted }).map((e) => e.PROVINCE)).toEqual([
+      '110000',
+      '450000',
+    ]);
   });
 });
 

@@ -314,24 +314,28 @@ describe('past trips re-told to the provinces they touch (#17.2, migration 0016)
     expect(after).toEqual(before);
   });
 
-  it('should wait for a change of a trip it reads, and tell the trip as changed', async () => {
-    await restartWalk(hebei);
-    let walk: Promise<unknown> | undefined;
-    let walked = false;
-    await db(hebei).transaction(async (tx) => {
-      await tx.execute(sql`UPDATE trips SET vehicle_code = '冀G·99999' WHERE id = ${fromHebei}`);
-      walk = hebei.service.copyRetelling.retellNow().then(() => {
-        walked = true;
+  // On PGlite every statement waits for the one connection anyway: only PostgreSQL tests the lock.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'should wait for a change of a trip it reads, and tell the trip as changed',
+    async () => {
+      await restartWalk(hebei);
+      let walk: Promise<unknown> | undefined;
+      let walked = false;
+      await db(hebei).transaction(async (tx) => {
+        await tx.execute(sql`UPDATE trips SET vehicle_code = '冀G·99999' WHERE id = ${fromHebei}`);
+        walk = hebei.service.copyRetelling.retellNow().then(() => {
+          walked = true;
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(walked, 'the walk read a trip a transaction is changing').toBe(false);
       });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(walked, 'the walk read a trip a transaction is changing').toBe(false);
-    });
-    await walk;
-    const told = (await factsToldTo(hebei.service, '410000')).slice(-2).map((e) => e.fact);
-    const vehicles = told.map((f) => (f as { trip: { id: string; vehicleCode: string } }).trip);
-    expect(vehicles.find((t) => t.id === fromHebei)?.vehicleCode).toBe('冀G·99999');
-    await relay(hebei, henan);
-  });
+      await walk;
+      const told = (await factsToldTo(hebei.service, '410000')).slice(-2).map((e) => e.fact);
+      const vehicles = told.map((f) => (f as { trip: { id: string; vehicleCode: string } }).trip);
+      expect(vehicles.find((t) => t.id === fromHebei)?.vehicleCode).toBe('冀G·99999');
+      await relay(hebei, henan);
+    },
+  );
 
   it('should walk by itself in the background until every trip was told', async () => {
     await restartWalk(henan);
