@@ -170,6 +170,31 @@ async function backlogs(
 }
 
 /**
+ * The largest number of RELAY events a target that read within `activeWithinSeconds` has not
+ * applied yet (counted up to `cap`), from the positions the targets last reported
+ * (`relay_consumers`, this epoch's); 0 when none is behind. What a producer of bulk facts
+ * (`transport/copy-retelling.ts`) waits on, so live facts never queue behind a burst of its own; a
+ * target that stopped reading does not hold it (its events wait in the outbox anyway).
+ */
+export async function largestRelayBacklog(
+  db: Db,
+  options: { activeWithinSeconds: number; cap: number },
+): Promise<number> {
+  const rows = rowsOf<{ pending: number | string | null }>(
+    await db.execute(sql`
+      SELECT max(p.pending) AS pending
+        FROM ${relayConsumers} AS c
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS pending FROM (
+            SELECT 1 FROM outbox WHERE ${topicEqualsSql('relay', sql`c.target`)} AND seq > c.position
+             LIMIT ${options.cap}) AS x) AS p
+       WHERE c.seen_at > now() - make_interval(secs => ${options.activeWithinSeconds})
+         AND c.epoch = (SELECT epoch FROM outbox_epoch WHERE id = 1)`),
+  );
+  return Number(rows[0]?.pending ?? 0);
+}
+
+/**
  * Reads the RELAY events for each target after its position (see the module comment). Targets
  * whose position is refused get `refused` and nothing else; the others get their events, waiting
  * up to `waitMs` on the feed while none of them has any.

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { tripCopyRetelling } from '../db/schema/index.js';
+import { currentEpoch } from '../relay/outbox-epoch.js';
 import { retellCopies, startCopyRetelling } from '../transport/copy-retelling.js';
 import {
   applyFactsTo,
@@ -355,6 +356,32 @@ describe('past trips re-told to the provinces they touch (#17.2, migration 0016)
     }
     // Henan's pick-up from Xinhua, told again to Hebei: the origin's copy, counted once.
     expect(await relay(henan, hebei)).toBe(1);
+    await expectProvinceFiguresFromTheProvince();
+  });
+
+  it('should hold a batch while a province reading the relay is far behind, but not for one that stopped reading', async () => {
+    await restartWalk(hebei);
+    const told = await factsToldTo(hebei.service, '410000');
+    expect(told.length).toBeGreaterThan(3);
+    // Henan read Hebei's relay a moment ago and has applied none of its facts yet.
+    const epoch = await currentEpoch(db(hebei));
+    await db(hebei).execute(
+      sql`INSERT INTO relay_consumers (target, epoch, position, seen_at) VALUES ('410000', ${epoch}, 0, now())`,
+    );
+    const walk = (options: { maxRelayBacklog: number }) => retellCopies(contextOf(hebei), options);
+    expect(await walk({ maxRelayBacklog: 3 })).toEqual({ trips: 0, copies: 0, finished: false, held: true });
+    expect((await walkRow(hebei)).afterTrip).toBeNull();
+    // Henan caught up to all but three: not held.
+    await db(hebei).execute(sql`UPDATE relay_consumers SET position = ${told.at(-4)!.seq}`);
+    expect(await walk({ maxRelayBacklog: 3 })).toMatchObject({ trips: 3, copies: 2, finished: true });
+    // A province that stopped reading 10 minutes ago holds nothing, however far behind.
+    await restartWalk(hebei);
+    await db(hebei).execute(
+      sql`UPDATE relay_consumers SET position = 0, seen_at = now() - interval '10 minutes'`,
+    );
+    expect(await walk({ maxRelayBacklog: 3 })).toMatchObject({ trips: 3, copies: 2, finished: true });
+    await db(hebei).execute(sql`DELETE FROM relay_consumers`);
+    expect(await relay(hebei, henan)).toBe(4);
     await expectProvinceFiguresFromTheProvince();
   });
 });

@@ -14,6 +14,11 @@
  * holds the same copy counts nothing more (its upsert appends new − old); one that holds a newer
  * copy keeps it. The walk runs in the background from start-up until every trip was told, and
  * never again (the table's row says it finished).
+ *
+ * A walk over a large province tells tens of thousands of copies, and a target applies this
+ * province's facts in order: so a batch is held while a target that reads the relay has more than
+ * `maxRelayBacklog` events of this province still to apply ({@link largestRelayBacklog}), and live
+ * facts (a worker's trip, a health record) never wait behind more than that.
  */
 import { gt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -21,6 +26,7 @@ import { startBackgroundTask } from '../background-task.js';
 import type { ProvinceContext } from '../context.js';
 import { tripCopyRetelling, trips } from '../db/schema/index.js';
 import { OutboxBatch } from '../outbox.js';
+import { largestRelayBacklog } from '../relay/relay-source.js';
 import { tellProvince } from '../relay/tell.js';
 import { findStops } from './stop-records.js';
 import { copyKeepers, tripCopyOf } from './tell-origin.js';
@@ -33,12 +39,19 @@ export interface RetellingStep {
   copies: number;
   /** Every trip has been told: the walk is over. */
   finished: boolean;
+  /** Nothing was read: a target of the relay is too far behind (`maxRelayBacklog`). */
+  held?: boolean;
 }
 
 /** Options of {@link retellCopies} and {@link startCopyRetelling}. */
 export interface RetellingOptions {
   /** Trips read per transaction. @default 100 */
   batchSize?: number;
+  /**
+   * A batch waits while a target that read the relay in the last 5 minutes has more than this many
+   * of this province's relay events to apply. @default 1_000
+   */
+  maxRelayBacklog?: number;
 }
 
 /**
@@ -51,6 +64,9 @@ export async function retellCopies(
   options: RetellingOptions = {},
 ): Promise<RetellingStep> {
   const batchSize = options.batchSize ?? 100;
+  const maxBacklog = options.maxRelayBacklog ?? 1_000;
+  const backlog = await largestRelayBacklog(ctx.db, { activeWithinSeconds: 300, cap: maxBacklog + 1 });
+  if (backlog > maxBacklog) return { trips: 0, copies: 0, finished: false, held: true };
   return ctx.db.transaction(async (tx) => {
     const [position] = await tx.select().from(tripCopyRetelling).for('update');
     if (!position || position.finishedAt) return { trips: 0, copies: 0, finished: true };
@@ -111,6 +127,8 @@ export interface CopyRetellingOptions extends RetellingOptions {
   firstDelayMs?: number;
   /** Pause between batches, so the relay and the requests keep up. @default 200 */
   pauseMs?: number;
+  /** Pause after a batch held by the relay's backlog. @default 5_000 */
+  heldPauseMs?: number;
   /** Delay before retrying a failed batch (database down). @default 60_000 */
   failureDelayMs?: number;
 }
@@ -131,7 +149,7 @@ export function startCopyRetelling(options: CopyRetellingOptions): CopyRetelling
   const task = startBackgroundTask({
     run: step,
     firstDelayMs: options.firstDelayMs ?? 10_000,
-    nextDelayMs: () => options.pauseMs ?? 200,
+    nextDelayMs: (done) => (done.held ? (options.heldPauseMs ?? 5_000) : (options.pauseMs ?? 200)),
     failureDelayMs: options.failureDelayMs ?? 60_000,
     onResult: (done) => {
       if (!done.finished) return;
@@ -150,6 +168,7 @@ export function startCopyRetelling(options: CopyRetellingOptions): CopyRetelling
         walked.trips += done.trips;
         walked.copies += done.copies;
         if (done.finished) return walked;
+        if (done.held) await new Promise((r) => setTimeout(r, options.heldPauseMs ?? 5_000));
       }
     },
     stop: task.stop,
