@@ -380,6 +380,9 @@ describe('past trips re-told to the provinces they touch (#17.2, migration 0016)
       sql`UPDATE relay_consumers SET position = 0, seen_at = now() - interval '10 minutes'`,
     );
     expect(await walk({ maxRelayBacklog: 3 })).toMatchObject({ trips: 3, copies: 2, finished: true });
+    // A finished walk is not held: it ends at once.
+    await db(hebei).execute(sql`UPDATE relay_consumers SET position = 0, seen_at = now()`);
+    expect(await walk({ maxRelayBacklog: 3 })).toEqual({ trips: 0, copies: 0, finished: true });
     await db(hebei).execute(sql`DELETE FROM relay_consumers`);
     expect(await relay(hebei, henan)).toBe(4);
     await expectProvinceFiguresFromTheProvince();

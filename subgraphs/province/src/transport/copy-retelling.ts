@@ -57,7 +57,7 @@ export interface RetellingOptions {
 /**
  * One batch of the walk in one transaction: the next `batchSize` trips after the recorded one,
  * their copies told to their keepers (RELAY events of the outbox), the position moved. Nothing to
- * do once the walk finished (one statement).
+ * do once the walk finished (one statement), whatever the relay's backlog.
  */
 export async function retellCopies(
   ctx: ProvinceContext,
@@ -65,11 +65,15 @@ export async function retellCopies(
 ): Promise<RetellingStep> {
   const batchSize = options.batchSize ?? 100;
   const maxBacklog = options.maxRelayBacklog ?? 1_000;
+  const done: RetellingStep = { trips: 0, copies: 0, finished: true };
+  // A finished walk is never held: it reads its row and ends.
+  const [state] = await ctx.db.select().from(tripCopyRetelling);
+  if (!state || state.finishedAt) return done;
   const backlog = await largestRelayBacklog(ctx.db, { activeWithinSeconds: 300, cap: maxBacklog + 1 });
   if (backlog > maxBacklog) return { trips: 0, copies: 0, finished: false, held: true };
   return ctx.db.transaction(async (tx) => {
     const [position] = await tx.select().from(tripCopyRetelling).for('update');
-    if (!position || position.finishedAt) return { trips: 0, copies: 0, finished: true };
+    if (!position || position.finishedAt) return done;
     const batch = await tx
       .select()
       .from(trips)
