@@ -129,12 +129,13 @@ export function parseSubscriptionArgs(
   };
   const databaseUrl = value('database-url') ?? env.DATABASE_URL;
   const profile = value('cpu-prof');
+  const perProcess = one('provinces-per-process');
   return {
     subscribers: list('subscribers') ?? [...SUBSCRIPTION_DEFAULTS.subscribers],
     rates: list('rate') ?? [...SUBSCRIPTION_DEFAULTS.rates],
     durationSeconds: one('duration') ?? SUBSCRIPTION_DEFAULTS.durationSeconds,
     filtersPerProvince: one('filters-per-province') ?? SUBSCRIPTION_DEFAULTS.filtersPerProvince,
-    ...(one('provinces-per-process') ? { provincesPerProcess: one('provinces-per-process')! } : {}),
+    ...(perProcess ? { provincesPerProcess: perProcess } : {}),
     provinces: subscriptionProvinces(value('provinces') ?? 'all'),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(profile ? { cpuProfileDir: profile } : {}),
@@ -227,7 +228,7 @@ export async function runSubscriptionsBench(
       .join(' ')}`,
   );
   log(
-    `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces${settings.provincesPerProcess && settings.provincesPerProcess > 1 ? ` (${settings.provincesPerProcess} per process)` : ''}; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
+    `settings: ${settings.subscribers.join(', then ')} subscribers (one WebSocket each) on one gateway over ${filters.length} destination filters (${destinations.length} of them counties the trips go to) in ${settings.provinces.length} provinces${(settings.provincesPerProcess ?? 1) > 1 ? ` (${settings.provincesPerProcess} per process)` : ''}; events (planned trips) for ${settings.durationSeconds} s at ${settings.rates.join(', ')}/s; ${settings.databaseUrl ? 'PostgreSQL' : 'PGlite'}`,
   );
 
   const started = Date.now();

@@ -229,14 +229,18 @@ export async function startFederation(options: FederationOptions): Promise<Runni
         : {}),
     });
 
+  /** A province's own settings: its code, port (the one it had, on a restart), storage and extra env. */
+  const provinceSettings = (code: string): Record<string, string> => ({
+    PROVINCE: code,
+    PORT: String(provincePorts.get(code) ?? options.ports?.provinces?.[code] ?? 0),
+    ...storage.get(code)!.env,
+    ...provinceEnv.get(code),
+  });
+
   const launchProvince = async (code: string) => {
-    const port = provincePorts.get(code) ?? options.ports?.provinces?.[code] ?? 0;
     const service = await launch(`province ${code}`, entries.province, {
-      PROVINCE: code,
-      PORT: String(port),
       GATEWAY_PUBLIC_KEY: keys.publicKeyPem,
-      ...storage.get(code)!.env,
-      ...provinceEnv.get(code),
+      ...provinceSettings(code),
     });
     provinces.set(code, service);
     provincePorts.set(code, service.port);
@@ -245,12 +249,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
 
   /** Several provinces in one process: each its own entry of HOSTED_PROVINCES. */
   const launchProvinceGroup = async (codes: readonly string[]) => {
-    const hosted = codes.map((code) => ({
-      PROVINCE: code,
-      PORT: String(options.ports?.provinces?.[code] ?? 0),
-      ...storage.get(code)!.env,
-      ...provinceEnv.get(code),
-    }));
+    const hosted = codes.map(provinceSettings);
     const service = await launch(
       `provinces ${codes.join(',')}`,
       entries.province,

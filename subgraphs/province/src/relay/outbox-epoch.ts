@@ -10,6 +10,9 @@ import { outboxEpoch } from '../db/schema/index.js';
 import { rowsOf } from '../db/sql-rows.js';
 import { newEpochSql } from './database-identity.js';
 
+/** SQL expression: the current epoch, read in the statement's own snapshot (null without the row). */
+export const currentEpochSql = sql`(SELECT epoch FROM ${outboxEpoch} WHERE id = 1)`;
+
 /**
  * The current epoch.
  * @throws Error when the row is missing (migration 0005 writes it; an operator deleted it).

@@ -20,7 +20,7 @@ import { outboxPruned, relayConsumers } from '../db/schema/index.js';
 import { rowsOf } from '../db/sql-rows.js';
 import { topicEqualsSql, type EventTopic } from '../event-topics.js';
 import type { OutboxFeed } from '../subscriptions/outbox-feed.js';
-import { currentEpoch } from './outbox-epoch.js';
+import { currentEpoch, currentEpochSql } from './outbox-epoch.js';
 
 /** Where one target stands: the position its inbox holds for this source. */
 export type ConsumerPosition = RelayConsumerPosition;
@@ -121,6 +121,10 @@ const positionsOf = (consumers: readonly ConsumerPosition[]): SQL =>
 /** The RELAY events for the target in `v.t`. */
 const forTarget = topicEqualsSql('relay', sql`v.t`);
 
+/** SQL expression: how many RELAY events for `target` lie after `after`, counted up to `cap`. */
+const pendingSql = (target: SQL, after: SQL, cap: number): SQL =>
+  sql`(SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ${topicEqualsSql('relay', target)} AND seq > ${after} LIMIT ${cap}) AS p)`;
+
 /** One statement: the next events of every target after its position, up to `head`. */
 async function readEvents(
   db: Db,
@@ -163,7 +167,7 @@ async function backlogs(
     await db.execute(sql`
       SELECT v.t AS target,
         (SELECT coalesce(max(seq), 0) FROM outbox WHERE ${forTarget}) AS head,
-        (SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ${forTarget} AND seq > v.a LIMIT ${MAX_COUNTED}) AS p) AS pending
+        ${pendingSql(sql`v.t`, sql`v.a`, MAX_COUNTED)} AS pending
         FROM ${positionsOf(consumers)}`),
   );
   return new Map(rows.map((r) => [r.target, { head: Number(r.head), pending: Number(r.pending) }]));
@@ -182,14 +186,10 @@ export async function largestRelayBacklog(
 ): Promise<number> {
   const rows = rowsOf<{ pending: number | string | null }>(
     await db.execute(sql`
-      SELECT max(p.pending) AS pending
+      SELECT max(${pendingSql(sql`c.target`, sql`c.position`, options.cap)}) AS pending
         FROM ${relayConsumers} AS c
-        CROSS JOIN LATERAL (
-          SELECT count(*) AS pending FROM (
-            SELECT 1 FROM outbox WHERE ${topicEqualsSql('relay', sql`c.target`)} AND seq > c.position
-             LIMIT ${options.cap}) AS x) AS p
        WHERE c.seen_at > now() - make_interval(secs => ${options.activeWithinSeconds})
-         AND c.epoch = (SELECT epoch FROM outbox_epoch WHERE id = 1)`),
+         AND c.epoch = ${currentEpochSql}`),
   );
   return Number(rows[0]?.pending ?? 0);
 }

@@ -21,6 +21,7 @@ import { safeError } from '@p2p/runtime';
 import type { Db } from '../db/database.js';
 import { EVENT_TOPICS, type EventTopic, type TopicFields } from '../event-topics.js';
 import { rowsOf } from '../db/sql-rows.js';
+import { currentEpochSql } from '../relay/outbox-epoch.js';
 import {
   OUTBOX_EVENT_COLUMNS,
   outboxEventOf,
@@ -140,7 +141,7 @@ export class EventTail {
         const from = this.toSeq;
         const rows = rowsOf<TailRow>(
           await this.options.db.execute(sql`
-            SELECT (SELECT epoch FROM outbox_epoch WHERE id = 1) AS epoch,
+            SELECT ${currentEpochSql} AS epoch,
                    (SELECT coalesce(max(pruned_through), 0) FROM outbox_retention) AS pruned, e.*
               FROM (SELECT 1) AS one LEFT JOIN LATERAL (
                 SELECT ${sql.raw(OUTBOX_EVENT_COLUMNS)}, o.origin, o.destination, o.enterprise_id,

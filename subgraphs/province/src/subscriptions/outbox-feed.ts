@@ -18,7 +18,7 @@ import type { Db } from '../db/database.js';
 import { safeError } from '@p2p/runtime';
 import { outboxPrunedThrough } from '../retention/retention.js';
 import { rowsOf } from '../db/sql-rows.js';
-import { currentEpoch } from '../relay/outbox-epoch.js';
+import { currentEpoch, currentEpochSql } from '../relay/outbox-epoch.js';
 
 /** Options of {@link OutboxFeed}. */
 export interface OutboxFeedOptions {
@@ -169,7 +169,7 @@ export class OutboxFeed {
       const result = await this.options.db.execute(sql`
         SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
                pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
-               (SELECT epoch FROM outbox_epoch WHERE id = 1) AS epoch,
+               ${currentEpochSql} AS epoch,
                (SELECT coalesce(json_agg(s.seq ORDER BY s.seq), '[]'::json)
                   FROM (SELECT seq FROM outbox WHERE seq > ${this.headSeq} ORDER BY seq LIMIT ${batch}) s) AS seqs`);
       const row = rowsOf<{ xmin: string; xmax: string; epoch: string | null; seqs: unknown }>(result)[0];

@@ -28,7 +28,7 @@ import { tripCopyRetelling, trips } from '../db/schema/index.js';
 import { OutboxBatch } from '../outbox.js';
 import { largestRelayBacklog } from '../relay/relay-source.js';
 import { tellProvince } from '../relay/tell.js';
-import { findStops } from './stop-records.js';
+import { findStops, stopRegionsFrom } from './stop-records.js';
 import { copyKeepers, tripCopyOf } from './tell-origin.js';
 
 /** What one batch of the walk did. */
@@ -88,7 +88,7 @@ export async function retellCopies(
     const events = new OutboxBatch();
     let copies = 0;
     for (const [i, trip] of batch.entries()) {
-      const regions = stops[i]!.length > 0 ? stops[i]!.map((s) => s.region) : [trip.destination];
+      const regions = stopRegionsFrom(stops[i]!, trip);
       const keepers = copyKeepers(ctx.province, trip, regions);
       if (keepers.length === 0) continue;
       const copy = await tripCopyOf(tx, trip, regions);
@@ -144,6 +144,7 @@ export interface CopyRetellingOptions extends RetellingOptions {
  */
 export function startCopyRetelling(options: CopyRetellingOptions): CopyRetelling {
   const totals: RetellingTotals = { trips: 0, copies: 0 };
+  const heldPauseMs = options.heldPauseMs ?? 5_000;
   const step = async (): Promise<RetellingStep> => {
     const done = await retellCopies(options.contextFor(), options);
     totals.trips += done.trips;
@@ -153,7 +154,7 @@ export function startCopyRetelling(options: CopyRetellingOptions): CopyRetelling
   const task = startBackgroundTask({
     run: step,
     firstDelayMs: options.firstDelayMs ?? 10_000,
-    nextDelayMs: (done) => (done.held ? (options.heldPauseMs ?? 5_000) : (options.pauseMs ?? 200)),
+    nextDelayMs: (done) => (done.held ? heldPauseMs : (options.pauseMs ?? 200)),
     failureDelayMs: options.failureDelayMs ?? 60_000,
     onResult: (done) => {
       if (!done.finished) return;
@@ -172,7 +173,7 @@ export function startCopyRetelling(options: CopyRetellingOptions): CopyRetelling
         walked.trips += done.trips;
         walked.copies += done.copies;
         if (done.finished) return walked;
-        if (done.held) await new Promise((r) => setTimeout(r, options.heldPauseMs ?? 5_000));
+        if (done.held) await new Promise((r) => setTimeout(r, heldPauseMs));
       }
     },
     stop: task.stop,

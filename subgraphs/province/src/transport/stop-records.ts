@@ -22,13 +22,18 @@ export function stopsLoader(ctx: ProvinceContext) {
   return loaderFor<TripStopRow[]>(ctx, 'tripStops', (tripIds) => findStops(ctx.db, tripIds));
 }
 
+/** The regions a trip stops at, in order (the destination last), from its stops as read. */
+export function stopRegionsFrom(stops: readonly TripStopRow[], trip: Pick<TripRow, 'destination'>): string[] {
+  return stops.length > 0 ? stops.map((s) => s.region) : [trip.destination];
+}
+
 /** The regions a trip stops at, in order (the destination last). */
 export async function stopRegionsOf(
   db: Executor,
   trip: Pick<TripRow, 'id' | 'destination'>,
 ): Promise<string[]> {
   const [stops = []] = await findStops(db, [trip.id]);
-  return stops.length > 0 ? stops.map((s) => s.region) : [trip.destination];
+  return stopRegionsFrom(stops, trip);
 }
 
 /** The stop where a passenger alights: his `alightAt`, or the destination. */
