@@ -162,8 +162,8 @@ function consoleSettings(env: NodeJS.ProcessEnv): ConsoleSiteOptions {
  * `ADMIN_PORT`, `ADMIN_HOST`), development mode (`P2P_DEV=1` or `--dev`) and limits (`LIMIT_*`,
  * `RATE_LIMIT_*`, `RATE_LIMIT_REDIS_URL` to share the rate limit between replicas) come from the
  * environment only (see auth/auth-options.ts, limits/limit-options.ts), and so do the subscription
- * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` (README
- * "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`, `RELAY_ALARM_RETRY_MS`)
+ * caps `SUBSCRIPTION_MAX_PER_CONNECTION` and `SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER` and the
+ * clients' keep-alive `SUBSCRIPTION_KEEPALIVE_MS` (README "Subscriptions"), the relay (`RELAY`, `RELAY_WAIT_MS`, `RELAY_BATCH_SIZE`, `RELAY_ALARM_RETRY_MS`)
  * `Region` entities at the gateway (`LOCAL_REGIONS`) and trusted documents (`TRUSTED_DOCUMENTS`, `TRUSTED_DOCUMENTS_MANIFESTS`, see
  * trusted-documents/trusted-options.ts).
  * @throws Error naming the setting that is malformed
@@ -229,6 +229,10 @@ export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Gat
             env.SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER,
             'SUBSCRIPTION_MAX_CONNECTIONS_PER_CALLER',
           ),
+          keepAliveMs: integerSetting(env.SUBSCRIPTION_KEEPALIVE_MS, 'SUBSCRIPTION_KEEPALIVE_MS', {
+            min: 1_000,
+            max: 300_000,
+          }),
         }).filter(([, v]) => v !== undefined),
       ),
     ),

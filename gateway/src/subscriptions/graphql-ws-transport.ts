@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '@p2p/runtime';
+import { ClientHeartbeat } from './client-heartbeat.js';
 import { SERIALISED_PAYLOAD } from './shared-execution.js';
 
 /** What each graphql-ws connection context carries as `extra`. */
@@ -26,8 +27,8 @@ const PAYLOAD_PLACEHOLDER_JSON = JSON.stringify(PAYLOAD_PLACEHOLDER);
 const closeReason = (reason: string) => (reason.length > 120 ? `${reason.slice(0, 117)}...` : reason);
 
 /**
- * Serves `options` (graphql-ws server options) on `wss`; pings every `keepAliveMs` and drops a
- * client that misses its pong for as long. Returns the function that closes every connection
+ * Serves `options` (graphql-ws server options) on `wss`; pings each client every `keepAliveMs` and
+ * drops one that sent nothing by its next ping (`client-heartbeat.ts`). Returns the function that closes every connection
  * (1001 Going away) and the server.
  */
 export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
@@ -66,21 +67,11 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
     logger.error({ reason: err.message.slice(0, 200) }, 'subscription WebSocket server failed');
     for (const client of wss.clients) client.close(CloseCode.InternalServerError, 'Internal server error');
   });
+  const heartbeat = new ClientHeartbeat<WebSocket>({ intervalMs: keepAliveMs });
   wss.on('connection', (socket, request) => {
     socket.once('error', (err) => internalError(socket, err, 'subscription WebSocket failed'));
-    let pongWait: NodeJS.Timeout | undefined;
-    const ping =
-      keepAliveMs > 0 && Number.isFinite(keepAliveMs)
-        ? setInterval(() => {
-            if (socket.readyState !== socket.OPEN) return;
-            pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
-            socket.once('pong', () => {
-              clearTimeout(pongWait);
-              pongWait = undefined;
-            });
-            socket.ping();
-          }, keepAliveMs)
-        : undefined;
+    heartbeat.add(socket);
+    socket.on('pong', () => heartbeat.seen(socket));
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -94,6 +85,7 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', async (data) => {
+            heartbeat.seen(socket);
             try {
               await handle(String(data));
             } catch (err) {
@@ -104,13 +96,13 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
       { socket, request },
     );
     socket.once('close', (code, reason) => {
-      clearTimeout(pongWait);
-      clearInterval(ping);
+      heartbeat.remove(socket);
       void closed(code, String(reason));
     });
   });
   return {
     async dispose() {
+      heartbeat.stop();
       for (const client of wss.clients) client.close(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));

@@ -54,7 +54,10 @@ export interface SubscriptionOptions {
   onConnect?: SubscriptionConnectHook;
   /** Events a client may have waiting; one more closes it with 4600 SlowConsumer. @default 1000 */
   maxBufferedEvents?: number;
-  /** Ping interval towards clients (a missed pong drops them). @default 6_000 */
+  /**
+   * Ping interval towards clients: one that sent nothing by its next ping is dropped
+   * (`client-heartbeat.ts`). @default DEFAULT_CLIENT_KEEPALIVE_MS (15 s)
+   */
   keepAliveMs?: number;
   /** Ping interval towards provinces. @default 5_000 */
   upstreamKeepAliveMs?: number;

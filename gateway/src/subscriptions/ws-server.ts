@@ -29,6 +29,7 @@ import {
 import { atExpiry, endingAtExpiry, tokenExpired } from './token-expiry.js';
 import { subscribeByIdReviver } from '../trusted-documents/trusted-subscriptions.js';
 import { serveGraphqlWs } from './graphql-ws-transport.js';
+import { DEFAULT_CLIENT_KEEPALIVE_MS } from './client-heartbeat.js';
 
 /** Options of {@link serveGatewaySubscriptions}. */
 export interface GatewayWsOptions {
@@ -41,7 +42,7 @@ export interface GatewayWsOptions {
   path?: string;
   /** Authentication of `connection_init`. Absent: everyone, as principal `anonymous`. */
   onConnect?: SubscriptionConnectHook;
-  /** WebSocket ping interval; a client that misses a pong for as long is dropped (dead within 2 intervals). @default 6_000 */
+  /** WebSocket ping interval; a client that sent nothing by its next ping is dropped (dead within 2 intervals). @default DEFAULT_CLIENT_KEEPALIVE_MS */
   keepAliveMs?: number;
   /** Largest message accepted from a client. @default 65_536 */
   maxPayloadBytes?: number;
@@ -164,7 +165,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
       },
     },
     wss,
-    options.keepAliveMs ?? 6_000,
+    options.keepAliveMs ?? DEFAULT_CLIENT_KEEPALIVE_MS,
     logger,
   );
 
