@@ -4,7 +4,8 @@
  * a `next` result that carries its payload already serialised (shared-execution.ts) is sent as
  * those bytes instead of being stringified again for every client. graphql-ws builds the message
  * and stringifies it with our replacer, which puts a placeholder where the payload goes; `send`,
- * called at once with that text, puts the payload's bytes in the placeholder's place.
+ * called at once with that text, writes the message into one buffer with the payload's parts in
+ * the placeholder's place (no string of the whole message is made per client).
  */
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
@@ -37,25 +38,34 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
   keepAliveMs: number,
   logger: Logger,
 ): { dispose(): Promise<void> } {
-  /** The serialised payload of the message being stringified (set by the replacer, taken by `send`). */
-  let pending: string | undefined;
+  /** The serialised payload's parts of the message being stringified (set by the replacer, taken by `send`). */
+  let pending: readonly string[] | undefined;
   const server = makeServer<E, WsExtra>({
     ...options,
     jsonMessageReplacer(key, value) {
       if (key === 'payload' && value && typeof value === 'object' && SERIALISED_PAYLOAD in value) {
-        pending = (value as { [SERIALISED_PAYLOAD]: string })[SERIALISED_PAYLOAD];
+        pending = (value as { [SERIALISED_PAYLOAD]: readonly string[] })[SERIALISED_PAYLOAD];
         return PAYLOAD_PLACEHOLDER;
       }
       return value;
     },
   });
-  /** The message text with the serialised payload put in, if the replacer took one. */
-  const withPayload = (data: string) => {
+  /** The message with the serialised payload put in (UTF-8 bytes), if the replacer took one; else its text. */
+  const withPayload = (data: string): string | Buffer => {
     if (pending === undefined) return data;
-    const payload = pending;
+    const parts = pending;
     pending = undefined;
     const at = data.lastIndexOf(PAYLOAD_PLACEHOLDER_JSON);
-    return at < 0 ? data : data.slice(0, at) + payload + data.slice(at + PAYLOAD_PLACEHOLDER_JSON.length);
+    if (at < 0) return data;
+    const head = data.slice(0, at);
+    const tail = data.slice(at + PAYLOAD_PLACEHOLDER_JSON.length);
+    let size = Buffer.byteLength(head) + Buffer.byteLength(tail);
+    for (const part of parts) size += Buffer.byteLength(part);
+    const message = Buffer.allocUnsafe(size);
+    let offset = message.write(head);
+    for (const part of parts) offset += message.write(part, offset);
+    message.write(tail, offset);
+    return message;
   };
 
   wss.options.handleProtocols = handleProtocols;
@@ -79,7 +89,7 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
           const message = withPayload(data);
           return new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(message, (err) => (err ? reject(err) : resolve()));
+            socket.send(message, { binary: false }, (err) => (err ? reject(err) : resolve()));
           });
         },
         close: (code, reason) => socket.close(code, reason),

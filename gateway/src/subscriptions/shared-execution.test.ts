@@ -30,7 +30,7 @@ const event = (seq: number, cursor: string): ClientEvent<unknown> => ({
   resolved: {},
 });
 const payload = (result: object) =>
-  JSON.parse((result as { [SERIALISED_PAYLOAD]: string })[SERIALISED_PAYLOAD]);
+  JSON.parse((result as { [SERIALISED_PAYLOAD]: readonly string[] })[SERIALISED_PAYLOAD].join(''));
 
 describe('the shared execution of subscription events', () => {
   it("should execute and serialise an event once per principal and operation, each client's cursor in its own bytes", () => {

@@ -3,9 +3,10 @@
  * operation (same document, variables and principal), instead of once per client: a thousand
  * receiving places following the same arrivals cost one graphql-js execution and one
  * JSON.stringify per event. Only the cursor differs between them: it is executed as a
- * placeholder, the serialised result is cut at the placeholder, and each client's message is the
- * shared pieces joined by its own cursor (ws-server.ts sends those bytes as graphql-ws's `next`
- * payload, see {@link SERIALISED_PAYLOAD}).
+ * placeholder, the serialised result is cut at the placeholder, and each client's payload is the
+ * shared pieces with its own cursor between them, in parts that graphql-ws-transport.ts writes
+ * one after the other into the client's message (see {@link SERIALISED_PAYLOAD}): no string of the
+ * whole payload is made per client.
  *
  * Sharing never crosses the access rules: the principal (role, region, enterprise, worker: who
  * sees which fields and which personal data, auth/subscription-auth.ts) is part of the key, as
@@ -32,8 +33,20 @@ export const SERIALISED_PAYLOAD: unique symbol = Symbol('serialised graphql-ws p
 
 /** An execution result as graphql-ws sends it, serialised once. */
 export interface SerialisedResult extends ExecutionResult {
-  /** The `next` message's payload as JSON, the client's cursor in it. */
-  [SERIALISED_PAYLOAD]: string;
+  /** The `next` message's payload as JSON, in parts to be written one after the other: the shared pieces and the client's cursor between them. */
+  [SERIALISED_PAYLOAD]: readonly string[];
+}
+
+/** A vector cursor is base64url (vector-cursor.ts): its JSON is itself in quotes. */
+const JSON_SAFE = /^[A-Za-z0-9_-]*$/;
+
+/** The parts of a payload cut at its cursors, with `cursor` between them. */
+function withCursor(pieces: Pieces, cursor: string): readonly string[] {
+  if (pieces.length === 1) return pieces;
+  const quoted = JSON_SAFE.test(cursor) ? ['"', cursor, '"'] : [JSON.stringify(cursor)];
+  const parts = [pieces[0]!];
+  for (let i = 1; i < pieces.length; i++) parts.push(...quoted, pieces[i]!);
+  return parts;
 }
 
 /** The shared serialisation of one event for one operation: its JSON cut at each cursor. */
@@ -80,8 +93,7 @@ export class SharedOperation {
       this.results.set(key, pieces);
       if (this.results.size > CACHE_SIZE) this.results.delete(this.results.keys().next().value!);
     }
-    const json = pieces.length === 1 ? pieces[0]! : pieces.join(JSON.stringify(event.cursor));
-    return { [SERIALISED_PAYLOAD]: json };
+    return { [SERIALISED_PAYLOAD]: withCursor(pieces, event.cursor) };
   }
 }
 
