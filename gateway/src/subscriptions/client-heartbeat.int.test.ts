@@ -50,7 +50,9 @@ describe('subscription client keep-alive', () => {
     expect(await dead.closed).toBe(1006); // terminated: no close frame
     // two intervals, and slack for a busy box's timers
     expect(Date.now() - since).toBeLessThanOrEqual(2 * KEEP_ALIVE_MS + 1_000);
-    expect(dead.pings()).toBe(1);
+    // one ping, or two when the first went out before its connection_init (a sign of life) came
+    expect(dead.pings()).toBeGreaterThanOrEqual(1);
+    expect(dead.pings()).toBeLessThanOrEqual(2);
     // The caller's one allowed connection is free again.
     const again = await open(hub, token, true);
     again.socket.close();

@@ -3,6 +3,7 @@ import { ClientHeartbeat, type HeartbeatSocket } from './client-heartbeat.js';
 
 class FakeSocket implements HeartbeatSocket {
   readonly OPEN = 1;
+  readonly CLOSED = 3;
   readyState = 1;
   pings: number[] = [];
   terminated = false;
@@ -81,6 +82,18 @@ describe('ClientHeartbeat', () => {
     vi.advanceTimersByTime(10_000);
     expect(quiet.pings).toHaveLength(0);
     expect(quiet.terminated).toBe(false);
+  });
+
+  it('should forget a client found closed on its turn', () => {
+    const heartbeat = new ClientHeartbeat<FakeSocket>({ intervalMs: 1_000, turnMs: 1_000 });
+    const closed = new FakeSocket();
+    heartbeat.add(closed);
+    closed.readyState = 3;
+    vi.advanceTimersByTime(1_000);
+    closed.readyState = 1; // were it still followed, this turn would ping it
+    vi.advanceTimersByTime(1_000);
+    expect(closed.pings).toHaveLength(0);
+    heartbeat.stop();
   });
 
   it('should send no ping when the interval is 0 or Infinity', () => {

@@ -22,6 +22,7 @@ export const DEFAULT_CLIENT_KEEPALIVE_MS = 15_000;
 export interface HeartbeatSocket {
   readonly readyState: number;
   readonly OPEN: number;
+  readonly CLOSED: number;
   ping(): void;
   terminate(): void;
 }
@@ -85,7 +86,11 @@ export class ClientHeartbeat<S extends HeartbeatSocket> {
     const slice = this.slices[this.turn]!;
     this.turn = (this.turn + 1) % this.slices.length;
     for (const socket of slice) {
-      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.readyState !== socket.OPEN) {
+        // closing: its turn comes again; closed without its `close` event reaching `remove`: dropped here
+        if (socket.readyState === socket.CLOSED) this.remove(socket);
+        continue;
+      }
       if (!this.answered.get(socket)) {
         this.remove(socket);
         socket.terminate();

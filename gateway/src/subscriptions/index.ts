@@ -56,7 +56,7 @@ export interface SubscriptionOptions {
   maxBufferedEvents?: number;
   /**
    * Ping interval towards clients: one that sent nothing by its next ping is dropped
-   * (`client-heartbeat.ts`). @default DEFAULT_CLIENT_KEEPALIVE_MS (15 s)
+   * (`client-heartbeat.ts`); 0: no pings. @default DEFAULT_CLIENT_KEEPALIVE_MS (15 s)
    */
   keepAliveMs?: number;
   /** Ping interval towards provinces. @default 5_000 */
@@ -134,7 +134,7 @@ export function attachSubscriptions(options: AttachSubscriptionsOptions): Gatewa
       backlog,
     }),
     ...(options.onConnect ? { onConnect: options.onConnect } : {}),
-    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(options.maxConnectionsPerCaller !== undefined
       ? { maxConnectionsPerCaller: options.maxConnectionsPerCaller }
       : {}),

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { endingAtExpiry } from './token-expiry.js';
 
-/** A pending promise that counts the reactions attached to it (as `Promise.race` attaches one per call). */
+/** A pending promise that counts the reactions attached to it and to the promises derived from it (as `Promise.race` attaches one per call). */
 class CountedPromise extends Promise<undefined> {
   static reactions = 0;
   // biome-ignore lint/suspicious/noThenProperty: the double counts what is attached to the expiry
@@ -48,13 +48,16 @@ function silent() {
 const expiredError = () => new GraphQLError('expired', { extensions: { code: 'UNAUTHENTICATED' } });
 
 describe('endingAtExpiry', () => {
-  it('should pass the events through and attach one reaction to the expiry, not one per read', async () => {
+  it('should pass the events through and attach reactions to the expiry once, not once per read', async () => {
     CountedPromise.reactions = 0;
     const expired = new CountedPromise(() => {});
     const { stream } = numbers();
     const ending = endingAtExpiry(stream, expired, expiredError);
-    for (let i = 0; i < 1_000; i++) expect((await ending.next()).value).toBe(i);
-    expect(CountedPromise.reactions).toBe(1);
+    for (let i = 0; i < 10; i++) expect((await ending.next()).value).toBe(i);
+    const afterTen = CountedPromise.reactions;
+    for (let i = 10; i < 1_000; i++) expect((await ending.next()).value).toBe(i);
+    expect(CountedPromise.reactions).toBe(afterTen);
+    expect(afterTen).toBeLessThanOrEqual(2);
   });
 
   it('should fail the read waiting at expiry, end the stream at once, and fail every later read', async () => {
@@ -88,5 +91,29 @@ describe('endingAtExpiry', () => {
       'feed lost',
     );
     expect(returned).toBe(true);
+  });
+
+  it("should fail the reads with UNAUTHENTICATED when ending the stream fails at expiry, and a failed stream read with the end's error", async () => {
+    let expire = () => {};
+    const expired = new Promise<void>((resolve) => (expire = resolve));
+    const breaking: AsyncIterableIterator<number> = {
+      next: () => new Promise(() => {}),
+      return: () => Promise.reject(new Error('release failed')),
+      [Symbol.asyncIterator]: () => breaking,
+    };
+    const ending = endingAtExpiry(breaking, expired, expiredError);
+    const waiting = ending.next();
+    expire();
+    await expect(waiting).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(ending.next()).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+
+    const failingTwice: AsyncIterableIterator<number> = {
+      next: () => Promise.reject(new Error('feed lost')),
+      return: () => Promise.reject(new Error('release failed')),
+      [Symbol.asyncIterator]: () => failingTwice,
+    };
+    await expect(
+      endingAtExpiry(failingTwice, new Promise<void>(() => {}), expiredError).next(),
+    ).rejects.toThrow('release failed');
   });
 });

@@ -50,21 +50,20 @@ export function endingAtExpiry<T>(
 ): AsyncIterableIterator<T> {
   const results = stream[Symbol.asyncIterator]();
   let failure: GraphQLError | undefined;
-  let ended = false;
   /** Rejects the reads waiting now (graphql-ws has one at a time). */
-  const waiting = new Set<(err: GraphQLError) => void>();
-  const end = async () => {
-    if (ended) return;
-    ended = true;
-    await results.return?.();
-  };
-  void expired.then(() => {
-    const err = error();
-    failure = err;
-    for (const fail of waiting) fail(err);
-    waiting.clear();
-    void end();
-  });
+  const waiting = new Set<(err: unknown) => void>();
+  let ending: Promise<unknown> | undefined;
+  /** Ends the stream once; every caller handles its failure (never an unhandled rejection). */
+  const end = () => (ending ??= Promise.resolve().then(() => results.return?.()));
+  expired
+    .then(() => {
+      end().catch(() => {}); // its failure does not matter here: the readers get the expiry's error
+      const err = error();
+      failure = err;
+      for (const fail of waiting) fail(err);
+      waiting.clear();
+    })
+    .catch(() => {});
   const iterator: AsyncIterableIterator<T> = {
     next() {
       if (failure) return Promise.reject(failure);
@@ -75,10 +74,10 @@ export function endingAtExpiry<T>(
             waiting.delete(reject);
             resolve(result);
           },
-          async (err: unknown) => {
+          (err: unknown) => {
             waiting.delete(reject);
-            await end();
-            reject(err);
+            // the stream failed: it is ended, and the read fails with its error (or with the end's)
+            end().then(() => reject(err), reject);
           },
         );
       });
