@@ -25,9 +25,9 @@ const CURSOR_PLACEHOLDER_JSON = JSON.stringify(CURSOR_PLACEHOLDER);
 const CACHE_SIZE = 2_000;
 
 /**
- * The key of a result's graphql-ws `next` payload already serialised as JSON: graphql-ws spreads
- * the result into its message (symbol keys included, JSON.stringify skips them) and ws-server.ts
- * puts these bytes in its place.
+ * The key of a result's graphql-ws `next` payload already serialised as JSON (in parts):
+ * graphql-ws spreads the result into its message (symbol keys included, JSON.stringify skips
+ * them) and graphql-ws-transport.ts writes these parts in its place.
  */
 export const SERIALISED_PAYLOAD: unique symbol = Symbol('serialised graphql-ws payload');
 
