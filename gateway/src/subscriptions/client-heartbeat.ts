@@ -39,9 +39,8 @@ export interface ClientHeartbeatOptions {
 export class ClientHeartbeat<S extends HeartbeatSocket> {
   /** The sockets of each turn. */
   private readonly slices: Set<S>[];
-  /** Whether each socket answered since its last ping (true until its first). */
-  private readonly answered = new Map<S, boolean>();
-  private readonly sliceOf = new Map<S, Set<S>>();
+  /** Each socket followed: its turn, and whether it answered since its last ping (true until its first). */
+  private readonly followed = new Map<S, { slice: Set<S>; answered: boolean }>();
   private turn = 0;
   private readonly timer: NodeJS.Timeout | undefined;
 
@@ -56,24 +55,23 @@ export class ClientHeartbeat<S extends HeartbeatSocket> {
 
   /** Follows `socket` from now on, in the turn that has the fewest sockets. */
   add(socket: S): void {
-    if (this.sliceOf.has(socket)) return;
+    if (this.followed.has(socket)) return;
     let slice = this.slices[0]!;
     for (const s of this.slices) if (s.size < slice.size) slice = s;
     slice.add(socket);
-    this.sliceOf.set(socket, slice);
-    this.answered.set(socket, true);
+    this.followed.set(socket, { slice, answered: true });
   }
 
   /** A sign of life from `socket` (a pong, a message). */
   seen(socket: S): void {
-    if (this.answered.has(socket)) this.answered.set(socket, true);
+    const followed = this.followed.get(socket);
+    if (followed) followed.answered = true;
   }
 
   /** Stops following `socket` (it closed). */
   remove(socket: S): void {
-    this.sliceOf.get(socket)?.delete(socket);
-    this.sliceOf.delete(socket);
-    this.answered.delete(socket);
+    this.followed.get(socket)?.slice.delete(socket);
+    this.followed.delete(socket);
   }
 
   /** Stops the timer; no socket is pinged or dropped any more. */
@@ -91,12 +89,13 @@ export class ClientHeartbeat<S extends HeartbeatSocket> {
         if (socket.readyState === socket.CLOSED) this.remove(socket);
         continue;
       }
-      if (!this.answered.get(socket)) {
+      const followed = this.followed.get(socket)!;
+      if (!followed.answered) {
         this.remove(socket);
         socket.terminate();
         continue;
       }
-      this.answered.set(socket, false);
+      followed.answered = false;
       socket.ping();
     }
   }
