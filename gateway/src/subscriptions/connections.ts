@@ -49,8 +49,12 @@ export interface ConnectionState {
   expiresAt?: number;
   /** True once the credentials expired: nothing more is served on the connection. */
   readonly expired: boolean;
-  /** Resolves when the credentials expire (never without `expiresAt`). */
-  readonly whenExpired: Promise<void>;
+  /**
+   * Calls `listener` once when the credentials expire (never without `expiresAt`; in a microtask
+   * when they already have). Returns what removes it: call it when the subscription ends, or the
+   * connection keeps the subscription until its token expires.
+   */
+  onExpiry(listener: () => void): () => void;
   /** Marks the credentials expired (the expiry timer calls it). */
   expire(): void;
   /** Closes the connection because the client reads too slowly (SubscriptionCloseCode.SlowConsumer). */
@@ -67,8 +71,8 @@ export function admitConnection(
   request: IncomingMessage,
 ): ConnectionState {
   let expired = false;
-  let resolveExpiry = () => {};
-  const whenExpired = new Promise<void>((resolve) => (resolveExpiry = resolve));
+  /** The live subscriptions' expiry listeners (one each, removed when the subscription ends). */
+  const listeners = new Set<() => void>();
   const state: ConnectionState = {
     principal: identity.principal ?? 'anonymous',
     context: identity.context ?? {},
@@ -77,10 +81,22 @@ export function admitConnection(
     get expired() {
       return expired;
     },
-    whenExpired,
+    onExpiry: (listener) => {
+      if (expired) {
+        queueMicrotask(listener);
+        return () => {};
+      }
+      // Its own entry: the same function given twice is called twice, each removed on its own.
+      const entry = () => listener();
+      listeners.add(entry);
+      return () => listeners.delete(entry);
+    },
     expire: () => {
+      if (expired) return;
       expired = true;
-      resolveExpiry();
+      const called = [...listeners];
+      listeners.clear();
+      for (const listener of called) listener();
     },
     closeSlowConsumer: () => {
       const code = SubscriptionCloseCode.SlowConsumer;

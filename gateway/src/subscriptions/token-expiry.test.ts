@@ -2,17 +2,23 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { endingAtExpiry } from './token-expiry.js';
 
-/** A pending promise that counts the reactions attached to it and to the promises derived from it (as `Promise.race` attaches one per call). */
-class CountedPromise extends Promise<undefined> {
-  static reactions = 0;
-  // biome-ignore lint/suspicious/noThenProperty: the double counts what is attached to the expiry
-  override then<A = undefined, B = never>(
-    onFulfilled?: ((value: undefined) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    CountedPromise.reactions++;
-    return super.then(onFulfilled, onRejected);
-  }
+/** A connection's expiry as `ConnectionState.onExpiry` offers it, with its live listeners in view. */
+function expiry() {
+  const listeners = new Set<() => void>();
+  return {
+    listeners,
+    onExpiry: (listener: () => void) => {
+      const entry = () => listener();
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
+    expire: () => {
+      for (const listener of [...listeners]) listener();
+      listeners.clear();
+    },
+  };
 }
 
 /** An endless stream of numbers; `returned` once it was ended. */
@@ -48,25 +54,43 @@ function silent() {
 const expiredError = () => new GraphQLError('expired', { extensions: { code: 'UNAUTHENTICATED' } });
 
 describe('endingAtExpiry', () => {
-  it('should pass the events through and attach reactions to the expiry once, not once per read', async () => {
-    CountedPromise.reactions = 0;
-    const expired = new CountedPromise(() => {});
+  it('should pass the events through with one expiry listener, not one per read', async () => {
+    const connection = expiry();
     const { stream } = numbers();
-    const ending = endingAtExpiry(stream, expired, expiredError);
-    for (let i = 0; i < 10; i++) expect((await ending.next()).value).toBe(i);
-    const afterTen = CountedPromise.reactions;
-    for (let i = 10; i < 1_000; i++) expect((await ending.next()).value).toBe(i);
-    expect(CountedPromise.reactions).toBe(afterTen);
-    expect(afterTen).toBeLessThanOrEqual(2);
+    const ending = endingAtExpiry(stream, connection.onExpiry, expiredError);
+    for (let i = 0; i < 1_000; i++) expect((await ending.next()).value).toBe(i);
+    expect(connection.listeners.size).toBe(1);
+  });
+
+  it('should remove its listener when the stream ends, whether returned, done or failed (the connection does not keep it until expiry)', async () => {
+    const returned = expiry();
+    await endingAtExpiry(numbers().stream, returned.onExpiry, expiredError).return?.();
+    expect(returned.listeners.size).toBe(0);
+
+    const done = expiry();
+    const { stream, state } = silent();
+    const ending = endingAtExpiry(stream, done.onExpiry, expiredError);
+    const waiting = ending.next();
+    state.wake(); // the stream ends on its own (the client stream ended: a slow consumer, a restore)
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(done.listeners.size).toBe(0);
+
+    const failed = expiry();
+    const failing: AsyncIterableIterator<number> = {
+      next: () => Promise.reject(new Error('feed lost')),
+      return: async () => ({ value: undefined, done: true }),
+      [Symbol.asyncIterator]: () => failing,
+    };
+    await expect(endingAtExpiry(failing, failed.onExpiry, expiredError).next()).rejects.toThrow('feed lost');
+    expect(failed.listeners.size).toBe(0);
   });
 
   it('should fail the read waiting at expiry, end the stream at once, and fail every later read', async () => {
-    let expire = () => {};
-    const expired = new Promise<void>((resolve) => (expire = resolve));
+    const connection = expiry();
     const { stream, state } = silent();
-    const ending = endingAtExpiry(stream, expired, expiredError);
+    const ending = endingAtExpiry(stream, connection.onExpiry, expiredError);
     const waiting = ending.next();
-    expire();
+    connection.expire();
     await expect(waiting).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(state.returned).toBe(true);
     await expect(ending.next()).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
@@ -74,7 +98,7 @@ describe('endingAtExpiry', () => {
 
   it('should end the stream when it is returned, and pass on a failure of the stream after ending it', async () => {
     const { stream, state } = numbers();
-    const ending = endingAtExpiry(stream, new Promise<void>(() => {}), expiredError);
+    const ending = endingAtExpiry(stream, expiry().onExpiry, expiredError);
     expect(await ending.return?.()).toEqual({ value: undefined, done: true });
     expect(state.returned).toBe(true);
 
@@ -87,23 +111,22 @@ describe('endingAtExpiry', () => {
       },
       [Symbol.asyncIterator]: () => failing,
     };
-    await expect(endingAtExpiry(failing, new Promise<void>(() => {}), expiredError).next()).rejects.toThrow(
+    await expect(endingAtExpiry(failing, expiry().onExpiry, expiredError).next()).rejects.toThrow(
       'feed lost',
     );
     expect(returned).toBe(true);
   });
 
   it("should fail the reads with UNAUTHENTICATED when ending the stream fails at expiry, and a failed stream read with the end's error", async () => {
-    let expire = () => {};
-    const expired = new Promise<void>((resolve) => (expire = resolve));
+    const connection = expiry();
     const breaking: AsyncIterableIterator<number> = {
       next: () => new Promise(() => {}),
       return: () => Promise.reject(new Error('release failed')),
       [Symbol.asyncIterator]: () => breaking,
     };
-    const ending = endingAtExpiry(breaking, expired, expiredError);
+    const ending = endingAtExpiry(breaking, connection.onExpiry, expiredError);
     const waiting = ending.next();
-    expire();
+    connection.expire();
     await expect(waiting).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     await expect(ending.next()).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 
@@ -112,8 +135,8 @@ describe('endingAtExpiry', () => {
       return: () => Promise.reject(new Error('release failed')),
       [Symbol.asyncIterator]: () => failingTwice,
     };
-    await expect(
-      endingAtExpiry(failingTwice, new Promise<void>(() => {}), expiredError).next(),
-    ).rejects.toThrow('release failed');
+    await expect(endingAtExpiry(failingTwice, expiry().onExpiry, expiredError).next()).rejects.toThrow(
+      'release failed',
+    );
   });
 });

@@ -34,18 +34,19 @@ export function tokenExpired(expiresAt: number | undefined): GraphQLError {
 }
 
 /**
- * `results` until `expired` resolves; then the stream is ended (`return()`, which releases its
- * feeds), a read waiting at that moment and every later one throw `error()`: graphql-ws sends it
- * as the subscription's error.
+ * `results` until the connection's credentials expire (`onExpiry` calls its listener); then the
+ * stream is ended (`return()`, which releases its feeds), a read waiting at that moment and every
+ * later one throw `error()`: graphql-ws sends it as the subscription's error.
  *
- * `expired` gets one reaction per stream, never one per read: a `Promise.race` with it on every
- * read leaves each read's reaction on the pending promise until the token expires (~350 bytes a
- * read on Node 20: at 10,000 subscribers and 10 arrivals a second, ~1,000 reads a second, tokens
- * of an hour held ~1.2 GB, and the expiry of one connection's token settled them all at once).
+ * One listener per stream, never one per read (a `Promise.race` with an expiry promise on every
+ * read leaves each read's reaction on the pending promise until the token expires: ~350 bytes a
+ * read on Node 20, ~1.2 GB at 10,000 subscribers over a token of an hour), and it is removed as
+ * soon as the stream ends: a subscription the client completed is not kept by its connection
+ * until the token expires.
  */
 export function endingAtExpiry<T>(
   stream: AsyncIterable<T>,
-  expired: Promise<void>,
+  onExpiry: (listener: () => void) => () => void,
   error: () => GraphQLError,
 ): AsyncIterableIterator<T> {
   const results = stream[Symbol.asyncIterator]();
@@ -53,17 +54,19 @@ export function endingAtExpiry<T>(
   /** Rejects the reads waiting now (graphql-ws has one at a time). */
   const waiting = new Set<(err: unknown) => void>();
   let ending: Promise<unknown> | undefined;
+  let stopListening = () => {};
   /** Ends the stream once; every caller handles its failure (never an unhandled rejection). */
-  const end = () => (ending ??= Promise.resolve().then(() => results.return?.()));
-  expired
-    .then(() => {
-      end().catch(() => {}); // its failure does not matter here: the readers get the expiry's error
-      const err = error();
-      failure = err;
-      for (const fail of waiting) fail(err);
-      waiting.clear();
-    })
-    .catch(() => {});
+  const end = () => {
+    stopListening();
+    return (ending ??= Promise.resolve().then(() => results.return?.()));
+  };
+  stopListening = onExpiry(() => {
+    end().catch(() => {}); // its failure does not matter here: the readers get the expiry's error
+    const err = error();
+    failure = err;
+    for (const fail of waiting) fail(err);
+    waiting.clear();
+  });
   const iterator: AsyncIterableIterator<T> = {
     next() {
       if (failure) return Promise.reject(failure);
@@ -72,6 +75,7 @@ export function endingAtExpiry<T>(
         results.next().then(
           (result) => {
             waiting.delete(reject);
+            if (result.done) stopListening();
             resolve(result);
           },
           (err: unknown) => {

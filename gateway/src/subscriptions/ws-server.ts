@@ -142,7 +142,7 @@ export function serveGatewaySubscriptions(options: GatewayWsOptions): GatewayWsS
       onOperation: (ctx, _id, _payload, _args, result) => {
         const state = connectionState(ctx);
         if (!state || !(Symbol.asyncIterator in result)) return undefined;
-        return endingAtExpiry(result, state.whenExpired, () => tokenExpired(state.expiresAt));
+        return endingAtExpiry(result, state.onExpiry, () => tokenExpired(state.expiresAt));
       },
       onComplete: (ctx) => {
         if (connectionState(ctx)?.expired) setImmediate(() => closeIfIdle(ctx));
