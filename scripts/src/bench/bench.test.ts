@@ -274,6 +274,29 @@ describe('service usage from /proc', () => {
     );
     expect(serviceName('node --import tsx scripts/src/bench/plain-gateway.ts', {})).toBe('plain gateway');
     expect(serviceName('node --import tsx gateway/src/main.ts', {})).toBe('gateway');
+    expect(serviceName('node --import tsx scripts/src/bench/subscriber-process.ts', {})).toBe(
+      'bench subscribers',
+    );
+  });
+
+  it("says the cores each group used over a phase and the machine's busy share", async () => {
+    const { coresUsed } = await import('./subscriptions.js');
+    const before = new Map([
+      ['gateway', 1_000],
+      ['provinces', 0],
+      ['machine busy', 0],
+      ['machine', 0],
+    ]);
+    const after = new Map([
+      ['gateway', 4_000],
+      ['provinces', 12_000],
+      ['Postgres', 6_000],
+      ['machine busy', 45_000],
+      ['machine', 60_000],
+    ]);
+    expect(coresUsed(before, after, 30)).toBe(
+      'gateway 0.10, provinces 0.40, national 0.00, Postgres 0.20, bench subscribers 0.00, bench 0.00 cores; machine 75% busy',
+    );
   });
 });
 

@@ -33,6 +33,7 @@ export function serviceName(cmdline: string, env: Record<string, string>): strin
   if (cmdline.includes('gateway/src/main.ts')) return 'gateway';
   if (cmdline.includes('subgraphs/province/src/main.ts')) return `province ${env.PROVINCE ?? '?'}`;
   if (cmdline.includes('subgraphs/national/src/main.ts')) return 'national';
+  if (cmdline.includes('scripts/src/bench/subscriber-process.ts')) return 'bench subscribers';
   return undefined;
 }
 
@@ -156,4 +157,40 @@ export function postgresCpuSpent(before: Map<number, number>, after: Map<number,
 /** `123456789` → `"118 MB"`. */
 export function formatMegabytes(bytes: number): string {
   return `${Math.round(bytes / 1024 / 1024)} MB`;
+}
+
+/**
+ * CPU milliseconds used so far by every process of this machine's PostgreSQL server (each named
+ * `postgres`: backends, WAL writer, checkpointer), read from /proc; 0 off Linux or when the server
+ * runs elsewhere.
+ */
+export function postgresServerCpuMs(): number {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  let ms = 0;
+  for (const pid of pids) {
+    if (readProc(pid, 'comm')?.trim() !== 'postgres') continue;
+    const stat = readProc(pid, 'stat');
+    if (stat) ms += cpuMsFromStat(stat);
+  }
+  return ms;
+}
+
+/** The machine's CPU time so far, every core: busy and in all, in milliseconds (from /proc/stat). */
+export function machineCpuMs(): { busyMs: number; totalMs: number } {
+  let line = '';
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  } catch {
+    return { busyMs: 0, totalMs: 0 };
+  }
+  // cpu  user nice system idle iowait irq softirq steal …
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((n, t) => n + (Number.isFinite(t) ? t : 0), 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busyMs: ((total - idle) * 1000) / TICKS_PER_SECOND, totalMs: (total * 1000) / TICKS_PER_SECOND };
 }

@@ -23,30 +23,71 @@
  * subscriber (RSS with the clients connected less before), and checks PER CLIENT that it got
  * every measured trip whose destination lies in its filter, each once, and nothing else.
  *
- * This process holds the N client sockets and the gateway N server sockets (plus 31 province
- * links): the open-files limit must allow it (`ulimit -n`: 10,000 clients need > 10,100); the
- * bench checks its own limit before it starts anything.
+ * The clients live in processes of their own, 5,000 to a process (subscriber-process.ts), apart
+ * from this one's work (the federation's output, the planned trips), so this process's pauses do
+ * not count as the hub's latency. The gateway holds N server sockets (plus 31 province links): the
+ * open-files limit, which every process here inherits, must allow it (`ulimit -n`: 10,000 clients
+ * need > 10,100); the bench checks it before it starts anything.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { childRegionCodes, findRegion, regionContains } from '@p2p/schema';
 import { graphqlRequest } from '@p2p/runtime';
-import { startFederation, type RunningFederation } from '../harness/federation.js';
+import { BUSY_SERVICE_NODE_ARGS, startFederation, type RunningFederation } from '../harness/federation.js';
 import { provincePoolSize, readServerConnections } from '../connection-budget.js';
 import { PROVINCE_ORDER } from './geography.js';
 import { positiveIntList, SUBSCRIPTION_DEFAULTS } from './options.js';
-import { serviceMemory } from './service-usage.js';
+import { machineCpuMs, postgresServerCpuMs, serviceMemory } from './service-usage.js';
+import type { SubscriberCommand, SubscriberReply, SubscriberSpec } from './subscriber-process.js';
 
-/**
- * A client socket whose opening handshake gives up after 30 s: with a thousand handshakes at once
- * one can hang unanswered, and graphql-ws alone would wait on it for ever.
- */
-class BenchSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols, { handshakeTimeout: 30_000 });
+/** Clients per subscriber process (subscriber-process.ts). */
+const CLIENTS_PER_PROCESS = 5_000;
+
+/** A forked subscriber process: each command sent gets its one reply, in order. */
+class SubscriberProcess {
+  private readonly replies: ((reply: SubscriberReply) => void)[] = [];
+  private readonly exited: Promise<void>;
+  private failure: Error | undefined;
+
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: SubscriberReply) => this.replies.shift()?.(reply));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.failure = new Error(`a subscriber process exited (${code})`);
+        resolve();
+      }),
+    );
+  }
+
+  /** Forks one with its share of the open-files limit and a young generation as the busy services'. */
+  static start(): SubscriberProcess {
+    return new SubscriberProcess(
+      fork(fileURLToPath(new URL('./subscriber-process.ts', import.meta.url)), [], {
+        execArgv: ['--conditions=source', '--import', 'tsx', ...BUSY_SERVICE_NODE_ARGS],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+  }
+
+  /** Sends `command`; resolves with its reply, rejects when the process exits first. */
+  ask<T extends SubscriberReply['type']>(
+    command: SubscriberCommand,
+  ): Promise<Extract<SubscriberReply, { type: T }>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const reply = new Promise<SubscriberReply>((resolve) => this.replies.push(resolve));
+    this.child.send(command);
+    return Promise.race([reply, this.exited.then(() => Promise.reject(this.failure))]) as Promise<
+      Extract<SubscriberReply, { type: T }>
+    >;
+  }
+
+  /** Disposes its clients and ends it. */
+  async close(): Promise<void> {
+    if (!this.failure) await this.ask<'closed'>({ type: 'close' }).catch(() => {});
+    if (this.child.connected) this.child.disconnect();
+    await this.exited;
   }
 }
 
@@ -199,8 +240,30 @@ async function subscriptionMetrics(gatewayUrl: string, adminToken: string): Prom
 
 const gatewayUsage = () => serviceMemory().find((m) => m.service === 'gateway');
 
-/** What one client received: trip id + event kind → deliveries. */
-type Received = Map<string, number>;
+/** Where the machine's CPU goes: ms so far per group of processes, and the machine's busy and total ms. */
+function cpuByGroup(): Map<string, number> {
+  const own = process.cpuUsage();
+  const out = new Map<string, number>([
+    ['bench', (own.user + own.system) / 1000],
+    ['Postgres', postgresServerCpuMs()],
+  ]);
+  for (const m of serviceMemory()) {
+    const group = m.service.startsWith('province') ? 'provinces' : m.service;
+    out.set(group, (out.get(group) ?? 0) + m.cpuMs);
+  }
+  const machine = machineCpuMs();
+  out.set('machine busy', machine.busyMs);
+  out.set('machine', machine.totalMs);
+  return out;
+}
+
+/** The cores each group used between two {@link cpuByGroup} snapshots, and how busy the machine was. */
+export function coresUsed(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  const spent = (group: string) => (after.get(group) ?? 0) - (before.get(group) ?? 0);
+  const groups = ['gateway', 'provinces', 'national', 'Postgres', 'bench subscribers', 'bench'];
+  const busy = spent('machine') > 0 ? (100 * spent('machine busy')) / spent('machine') : NaN;
+  return `${groups.map((g) => `${g} ${(spent(g) / 1000 / seconds).toFixed(2)}`).join(', ')} cores; machine ${busy.toFixed(0)}% busy`;
+}
 
 /**
  * Runs the benchmark: starts its own federation, measures every rate at every subscriber count,
@@ -258,10 +321,13 @@ export async function runSubscriptionsBench(
   log(
     `federation up in ${((Date.now() - started) / 1000).toFixed(1)} s${pool !== undefined ? ` (province pools of ${pool})` : ''}`,
   );
-  const clients: Client[] = [];
+  // The clients, CLIENTS_PER_PROCESS to a process of their own (subscriber-process.ts).
+  const processes = Array.from({ length: Math.ceil(most / CLIENTS_PER_PROCESS) }, () =>
+    SubscriberProcess.start(),
+  );
   const phases: SubscriptionPhase[] = [];
   const stop = async () => {
-    await Promise.allSettled(clients.map((c) => c.dispose()));
+    await Promise.allSettled(processes.map((p) => p.close()));
     await hub.close();
   };
   hooks.onFederation?.(stop);
@@ -275,67 +341,34 @@ export async function runSubscriptionsBench(
     for (const filter of filters) params.set(filter, await officer(filter));
     const clientFilter = (i: number) => filters[i % filters.length]!;
 
-    const received: Received[] = Array.from({ length: Math.max(...settings.subscribers) }, () => new Map());
-    const latencies: number[] = [];
     let errors = 0;
     const errorSamples = new Set<string>();
     let slowConsumerCloses = 0;
-    let measuring = false;
+    /** Adds up what the subscriber processes report of their clients' errors (since they started). */
+    const countErrors = (
+      replies: { errors: number; errorSamples: string[]; slowConsumerCloses: number }[],
+    ) => {
+      errors = replies.reduce((n, r) => n + r.errors, 0);
+      slowConsumerCloses = replies.reduce((n, r) => n + r.slowConsumerCloses, 0);
+      for (const r of replies) for (const e of r.errorSamples) if (errorSamples.size < 5) errorSamples.add(e);
+    };
+    /** Errors of the bench's own requests (planTrip), beside the clients'. */
+    let requestErrors = 0;
     const query = `subscription Arrivals($d: RegionCode!) { arrivals(destination: $d) { cursor kind at trip { id vehicleCode status } } }`;
     const memoryBefore = gatewayUsage()?.rssBytes ?? NaN;
     let connected = 0;
-    let acknowledged = 0;
     let kibPerSubscriber = NaN;
-    /** Opens clients up to `count` and waits until they are all subscribed from a known position. */
+    /** Opens clients up to `count` (client i in process i mod P) and waits until they are all subscribed from a known position. */
     const connectUpTo = async (count: number) => {
       const connectStarted = Date.now();
-      for (let i = connected; i < count; i++) {
-        const client = createClient({
-          url: wsUrl,
-          webSocketImpl: BenchSocket,
-          connectionParams: params.get(clientFilter(i))!,
-          // A handshake or acknowledgement that does not come is retried: the bench measures
-          // deliveries, not how a busy box answers its thousandth connection at once. A retry
-          // during a phase loses that client's events, and the per-client check counts them.
-          retryAttempts: 3,
-          connectionAckWaitTimeout: 30_000,
-          keepAlive: 30_000,
-          lazy: false,
-          onNonLazyError: () => {}, // counted by the subscription's error callback
-          on: { connected: () => acknowledged++ },
-        });
-        clients.push(client);
-        const mine = received[i]!;
-        client.subscribe<{ arrivals: { at: string; kind: string; trip: { id: string } | null } }>(
-          { query, variables: { d: clientFilter(i) } },
-          {
-            next: (r) => {
-              const now = Date.now();
-              const event = r.data?.arrivals;
-              if (!event?.trip) {
-                errors++;
-                if (errorSamples.size < 5) errorSamples.add(JSON.stringify(r).slice(0, 300));
-                return;
-              }
-              const key = `${event.trip.id} ${event.kind}`;
-              mine.set(key, (mine.get(key) ?? 0) + 1);
-              if (measuring) latencies.push(now - Date.parse(event.at));
-            },
-            error: (e) => {
-              if ((e as { code?: number })?.code === 4600) slowConsumerCloses++;
-              else {
-                errors++;
-                if (errorSamples.size < 5)
-                  errorSamples.add(String((e as Error)?.message ?? JSON.stringify(e)));
-              }
-            },
-            complete: () => {},
-          },
-        );
-        // At most 200 handshakes in flight: a gateway busy with thousands at once lets some wait
-        // past graphql-ws's connection_init timeout (4408).
-        while (i - acknowledged >= 200) await new Promise((r) => setTimeout(r, 20));
-      }
+      const shares: SubscriberSpec[][] = processes.map(() => []);
+      for (let i = connected; i < count; i++)
+        shares[i % processes.length]!.push({ filter: clientFilter(i), params: params.get(clientFilter(i))! });
+      countErrors(
+        await Promise.all(
+          processes.map((p, k) => p.ask<'opened'>({ type: 'open', wsUrl, query, clients: shares[k]! })),
+        ),
+      );
       // Ready: every client subscribed to every province's feed, and every feed knows its position
       // (a client "from now" starts there: nothing committed later can be missed).
       connected = count;
@@ -391,7 +424,7 @@ export async function runSubscriptionsBench(
         );
       } catch (err) {
         // The request itself failed (a reset connection, the gateway gone): counted, not fatal.
-        errors++;
+        requestErrors++;
         const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
         if (errorSamples.size < 5)
           errorSamples.add(
@@ -401,7 +434,7 @@ export async function runSubscriptionsBench(
       }
       const id = (answer.data as { planTrip?: { id: string } } | undefined)?.planTrip?.id;
       if (!id) {
-        errors++;
+        requestErrors++;
         if (errorSamples.size < 5) errorSamples.add(JSON.stringify(answer.errors).slice(0, 300));
         return undefined;
       }
@@ -420,15 +453,14 @@ export async function runSubscriptionsBench(
           destinations.slice(from, from + 16).map((_, i) => planTrip(from + i, `warm${phase}`)),
         );
       await new Promise((r) => setTimeout(r, 3_000));
-      latencies.length = 0;
-      for (const mine of received) mine.clear();
 
       const measured: string[] = [];
       const cpuBefore = gatewayUsage()?.cpuMs ?? NaN;
+      const groupsBefore = cpuByGroup();
       const loadAtStart = loadavg()
         .map((l) => l.toFixed(1))
         .join(' ');
-      measuring = true;
+      await Promise.all(processes.map((p) => p.ask<'measuring'>({ type: 'measure' })));
       const sendStarted = Date.now();
       const inFlight: Promise<void>[] = [];
       for (let e = 0; e < events; e++) {
@@ -442,49 +474,32 @@ export async function runSubscriptionsBench(
       }
       await Promise.all(inFlight);
       const sendSeconds = (Date.now() - sendStarted) / 1000;
-      // Expected deliveries per client: every measured trip into its filter.
-      const expectedOf = (filter: string) =>
-        measured.filter((id) => regionContains(filter, tripIds.get(id)!)).map((id) => `${id} PLANNED`);
-      const expected = new Map(filters.map((f) => [f, expectedOf(f)]));
-      const expectedTotal = received
-        .slice(0, connected)
-        .reduce((n, _, i) => n + expected.get(clientFilter(i))!.length, 0);
-      const deadline = Date.now() + 60_000;
-      const deliveredMeasured = () => {
-        let n = 0;
-        received.slice(0, connected).forEach((mine, i) => {
-          for (const key of expected.get(clientFilter(i))!) if (mine.has(key)) n++;
-        });
-        return n;
-      };
-      while (deliveredMeasured() < expectedTotal && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 250));
+      // Each process waits (at most a minute) for its clients' measured trips, then checks them:
+      // every measured trip into the client's filter once, nothing outside its filter.
+      const checks = await Promise.all(
+        processes.map((p) =>
+          p.ask<'checked'>({ type: 'check', measured, trips: [...tripIds], deadlineMs: 60_000 }),
+        ),
+      );
       const drainSeconds = (Date.now() - sendStarted) / 1000;
       const cpuAfter = gatewayUsage()?.cpuMs ?? NaN;
-      measuring = false;
+      const groupsAfter = cpuByGroup();
       const metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
-
-      // The per-client check: each measured trip into its filter once, nothing outside its filter.
-      let lost = 0;
-      let repeated = 0;
-      let foreign = 0;
+      countErrors(checks);
+      const total = (key: 'expected' | 'lost' | 'repeated' | 'foreign' | 'unknown') =>
+        checks.reduce((n, c) => n + c[key], 0);
+      const expectedTotal = total('expected');
+      const lost = total('lost');
+      const repeated = total('repeated');
+      const foreign = total('foreign');
       /** Events of trips whose planTrip answered an error (e.g. a timeout) yet committed: unknown here. */
-      let unknown = 0;
-      received.slice(0, connected).forEach((mine, i) => {
-        const filter = clientFilter(i);
-        for (const key of expected.get(filter)!) if (!mine.has(key)) lost++;
-        for (const [key, count] of mine) {
-          const destination = tripIds.get(key.split(' ')[0]!);
-          if (!destination) unknown += count;
-          else if (!regionContains(filter, destination)) foreign += count;
-          else if (count > 1) repeated += count - 1;
-        }
-      });
+      const unknown = total('unknown');
+      const latencies = checks.flatMap((c) => c.latencies);
       const sorted = Float64Array.from(latencies).sort();
       const cpuMs = cpuAfter - cpuBefore;
       const cpuPerDeliveryUs = (1000 * cpuMs) / Math.max(1, latencies.length);
       log(
-        `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
+        `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}, request errors ${requestErrors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
       );
       log(
         `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}, of trips whose planTrip answered an error ${unknown}`,
@@ -495,6 +510,7 @@ export async function runSubscriptionsBench(
       log(
         `gateway: ${cpuMs.toFixed(0)} ms CPU over the run = ${cpuPerDeliveryUs.toFixed(0)} µs per delivery (${(cpuMs / 1000 / drainSeconds).toFixed(2)} cores), ${metrics.upstream_feeds} shared upstream feeds, ${metrics.resolution_queries} federated resolution queries since start, max ${metrics.buffered_events_max} events buffered for one client`,
       );
+      log(`CPU over the phase: ${coresUsed(groupsBefore, groupsAfter, drainSeconds)}`);
       phases.push({
         subscribers: connected,
         rate,
