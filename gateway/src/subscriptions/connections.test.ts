@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { describe, expect, it, vi } from 'vitest';
 import { admitConnection, connectionState } from './connections.js';
+import { endingAtExpiry, tokenExpired } from './token-expiry.js';
 
 /** A connection admitted with a token, as ws-server.ts admits one (no socket is used here). */
 const admitted = () =>
@@ -38,6 +39,23 @@ describe('connection expiry', () => {
     expect(late).not.toHaveBeenCalled();
     await Promise.resolve();
     expect(late).toHaveBeenCalledTimes(1);
+  });
+
+  it('should fail at once a subscription that starts after the expiry, and end its stream', async () => {
+    const state = admitted();
+    state.expire();
+    let returned = false;
+    const stream: AsyncIterableIterator<number> = {
+      next: () => new Promise(() => {}),
+      return: async () => {
+        returned = true;
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => stream,
+    };
+    const ending = endingAtExpiry(stream, state.onExpiry, () => tokenExpired(state.expiresAt));
+    await expect(ending.next()).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(returned).toBe(true);
   });
 
   it('should keep the state of the connection it was admitted for', () => {

@@ -78,12 +78,17 @@ async function main(): Promise<number> {
 
   let hub: BenchHub | undefined;
   let stopSubscriptions: (() => Promise<void>) | undefined;
+  let interrupted = false;
   const stop = () => {
+    if (interrupted) return;
+    interrupted = true;
     report.say('interrupted: stopping the services and dropping the databases…');
     void Promise.allSettled([hub?.close(), stopSubscriptions?.()]).finally(() => process.exit(130));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: the harness kills the services and re-raises a signal no one else listens to
+  // (harness/service-process.ts), and a `once` listener is gone by the time it looks.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   let failed = false;
   if (onHub.length > 0)

@@ -162,7 +162,8 @@ export function formatMegabytes(bytes: number): string {
 /**
  * CPU milliseconds used so far by every process of this machine's PostgreSQL server (each named
  * `postgres`: backends, WAL writer, checkpointer), read from /proc; 0 off Linux or when the server
- * runs elsewhere.
+ * runs elsewhere. A backend that exits between two readings takes its time with it: the
+ * difference of two readings is a floor.
  */
 export function postgresServerCpuMs(): number {
   let pids: string[];

@@ -5,7 +5,7 @@
  * the planned trips, the checks of the other clients): a real receiving district's officer does
  * not share a process with the hub's load, so that work's pauses must not count as the hub's
  * latency. Driven over the IPC channel with {@link SubscriberCommand}s; answers each with one
- * {@link SubscriberReply}.
+ * {@link SubscriberReply}, both carrying the command's number (`id`).
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -19,7 +19,8 @@ export interface SubscriberSpec {
 
 /** What the bench asks of a subscriber process. */
 export type SubscriberCommand =
-  | { type: 'open'; wsUrl: string; query: string; clients: SubscriberSpec[] }
+  /** Opens `clients`, at most `handshakes` of them connecting at once. */
+  | { type: 'open'; wsUrl: string; query: string; clients: SubscriberSpec[]; handshakes: number }
   | { type: 'measure' }
   /**
    * Waits until every client has every `measured` trip of its filter (or `deadlineMs` passes), then
@@ -68,6 +69,8 @@ const filters: string[] = [];
 const received: Map<string, number>[] = [];
 const latencies: number[] = [];
 let measuring = false;
+/** Set by `close`: an `open` still waiting for handshakes stops waiting. */
+let closing = false;
 let errors = 0;
 const errorSamples = new Set<string>();
 let slowConsumerCloses = 0;
@@ -77,8 +80,13 @@ const sample = (text: string) => {
 };
 const counts = () => ({ errors, errorSamples: [...errorSamples], slowConsumerCloses });
 
-/** Opens the clients, at most 200 handshakes in flight; resolves once each is acknowledged or failed. */
-async function open(wsUrl: string, query: string, specs: SubscriberSpec[]): Promise<void> {
+/** Opens the clients, at most `handshakes` in flight; resolves once each is acknowledged or failed (or the process closes). */
+async function open(
+  wsUrl: string,
+  query: string,
+  specs: SubscriberSpec[],
+  handshakes: number,
+): Promise<void> {
   let settled = 0;
   for (const [i, spec] of specs.entries()) {
     const mine = new Map<string, number>();
@@ -133,11 +141,9 @@ async function open(wsUrl: string, query: string, specs: SubscriberSpec[]): Prom
         complete: () => {},
       },
     );
-    // At most 200 handshakes in flight: a gateway busy with thousands at once lets some wait
-    // past graphql-ws's connection_init timeout (4408).
-    while (i + 1 - settled >= 200) await new Promise((r) => setTimeout(r, 20));
+    while (i + 1 - settled >= handshakes && !closing) await new Promise((r) => setTimeout(r, 20));
   }
-  while (settled < specs.length) await new Promise((r) => setTimeout(r, 20));
+  while (settled < specs.length && !closing) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Waits for the measured trips to arrive, then checks each client (see {@link SubscriberCommand}). */
@@ -183,13 +189,11 @@ async function check(
   return { latencies: latencies.splice(0), expected, lost, repeated, foreign, unknown };
 }
 
-const reply = (message: SubscriberReply) => process.send!(message);
-
-process.on('message', (command: SubscriberCommand) => {
+process.on('message', (command: SubscriberCommand & { id: number }) => {
   const run = async (): Promise<SubscriberReply> => {
     switch (command.type) {
       case 'open':
-        await open(command.wsUrl, command.query, command.clients);
+        await open(command.wsUrl, command.query, command.clients, command.handshakes);
         return { type: 'opened', ...counts() };
       case 'measure':
         latencies.length = 0;
@@ -203,9 +207,15 @@ process.on('message', (command: SubscriberCommand) => {
           ...counts(),
         };
       case 'close':
+        closing = true;
         await Promise.allSettled(clients.map((c) => c.dispose()));
         return { type: 'closed' };
     }
+  };
+  // Each reply carries its command's number: commands may overlap (a close during a check).
+  const reply = (message: SubscriberReply) => {
+    // The bench may have gone meanwhile (interrupted): a reply to nobody is dropped, not an error.
+    if (process.connected) process.send!({ ...message, id: command.id }, undefined, {}, () => {});
   };
   run().then(reply, (err: unknown) => {
     console.error(`subscriber process failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -45,23 +45,34 @@ import type { SubscriberCommand, SubscriberReply, SubscriberSpec } from './subsc
 /** Clients per subscriber process (subscriber-process.ts). */
 const CLIENTS_PER_PROCESS = 5_000;
 
-/** A forked subscriber process: each command sent gets its one reply, in order. */
+/** How long a subscriber process may take to dispose its clients before it is killed. @default 10 s */
+const CLOSE_GRACE_MS = 10_000;
+
+/** A forked subscriber process: each command sent gets its reply, matched by the command's number. */
 class SubscriberProcess {
-  private readonly replies: ((reply: SubscriberReply) => void)[] = [];
+  private readonly replies = new Map<number, (reply: SubscriberReply) => void>();
+  private sent = 0;
   private readonly exited: Promise<void>;
   private failure: Error | undefined;
 
   constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: SubscriberReply) => this.replies.shift()?.(reply));
+    child.on('message', (reply: SubscriberReply & { id: number }) => {
+      this.replies.get(reply.id)?.(reply);
+      this.replies.delete(reply.id);
+    });
+    // A failed fork or a send on a channel already gone: the process is as good as exited.
+    child.on('error', (err) => {
+      this.failure ??= new Error(`a subscriber process failed: ${err.message}`);
+    });
     this.exited = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        this.failure = new Error(`a subscriber process exited (${code})`);
+      child.once('exit', (code, signal) => {
+        this.failure ??= new Error(`a subscriber process exited (${code ?? signal})`);
         resolve();
       }),
     );
   }
 
-  /** Forks one with its share of the open-files limit and a young generation as the busy services'. */
+  /** Forks one, with the young generation of the busy services. */
   static start(): SubscriberProcess {
     return new SubscriberProcess(
       fork(fileURLToPath(new URL('./subscriber-process.ts', import.meta.url)), [], {
@@ -71,23 +82,29 @@ class SubscriberProcess {
     );
   }
 
-  /** Sends `command`; resolves with its reply, rejects when the process exits first. */
+  /** Sends `command`; resolves with its reply, rejects when the process exits (or failed) first. */
   ask<T extends SubscriberReply['type']>(
     command: SubscriberCommand,
   ): Promise<Extract<SubscriberReply, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure);
-    const reply = new Promise<SubscriberReply>((resolve) => this.replies.push(resolve));
-    this.child.send(command);
+    const id = ++this.sent;
+    const reply = new Promise<SubscriberReply>((resolve) => this.replies.set(id, resolve));
+    this.child.send({ ...command, id });
     return Promise.race([reply, this.exited.then(() => Promise.reject(this.failure))]) as Promise<
       Extract<SubscriberReply, { type: T }>
     >;
   }
 
-  /** Disposes its clients and ends it. */
+  /** Disposes its clients and ends it; kills it when that takes over {@link CLOSE_GRACE_MS}. */
   async close(): Promise<void> {
-    if (!this.failure) await this.ask<'closed'>({ type: 'close' }).catch(() => {});
-    if (this.child.connected) this.child.disconnect();
-    await this.exited;
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), CLOSE_GRACE_MS);
+    try {
+      if (!this.failure) await this.ask<'closed'>({ type: 'close' }).catch(() => {});
+      if (this.child.connected) this.child.disconnect();
+      await this.exited;
+    } finally {
+      clearTimeout(killer);
+    }
   }
 }
 
@@ -326,10 +343,14 @@ export async function runSubscriptionsBench(
     SubscriberProcess.start(),
   );
   const phases: SubscriptionPhase[] = [];
-  const stop = async () => {
-    await Promise.allSettled(processes.map((p) => p.close()));
-    await hub.close();
-  };
+  // Once, whoever asks first (a signal, or the run's end after it): both wait for the same stop,
+  // so neither exits while the other still drops the databases.
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.allSettled(processes.map((p) => p.close()));
+      await hub.close();
+    })());
   hooks.onFederation?.(stop);
   try {
     const wsUrl = hub.gatewayUrl.replace(/^http/, 'ws');
@@ -340,6 +361,9 @@ export async function runSubscriptionsBench(
     const params = new Map<string, Record<string, string>>();
     for (const filter of filters) params.set(filter, await officer(filter));
     const clientFilter = (i: number) => filters[i % filters.length]!;
+    // At most 200 handshakes in flight in all: a gateway busy with thousands at once lets some wait
+    // past graphql-ws's connection_init timeout (4408).
+    const handshakesEach = Math.max(1, Math.floor(200 / processes.length));
 
     let errors = 0;
     const errorSamples = new Set<string>();
@@ -366,7 +390,9 @@ export async function runSubscriptionsBench(
         shares[i % processes.length]!.push({ filter: clientFilter(i), params: params.get(clientFilter(i))! });
       countErrors(
         await Promise.all(
-          processes.map((p, k) => p.ask<'opened'>({ type: 'open', wsUrl, query, clients: shares[k]! })),
+          processes.map((p, k) =>
+            p.ask<'opened'>({ type: 'open', wsUrl, query, clients: shares[k]!, handshakes: handshakesEach }),
+          ),
         ),
       );
       // Ready: every client subscribed to every province's feed, and every feed knows its position
@@ -548,12 +574,22 @@ export function formatPhase(p: SubscriptionPhase): string {
 /** Run as a script (not imported by run.ts): parses the flags and runs once. */
 async function main(): Promise<number> {
   let stop: (() => Promise<void>) | undefined;
+  let stopping = false;
   const interrupted = () => {
+    if (stopping) return;
+    stopping = true;
     console.error('interrupted: stopping the clients and the federation…');
-    void (stop?.() ?? Promise.resolve()).finally(() => process.exit(130));
+    void (stop?.() ?? Promise.resolve())
+      .catch((error: unknown) =>
+        console.error(`stopping failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  // `on`, not `once`: the harness kills the services and re-raises a signal no one else listens to
+  // (harness/service-process.ts), and a `once` listener is gone by the time it looks: the
+  // databases were left behind.
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   await runSubscriptionsBench(parseSubscriptionArgs(process.argv.slice(2)), {
     onFederation: (s) => {
       stop = s;
