@@ -89,6 +89,7 @@ async function open(
 ): Promise<void> {
   let settled = 0;
   for (const [i, spec] of specs.entries()) {
+    if (closing) return;
     const mine = new Map<string, number>();
     let done = false;
     const settle = () => {
