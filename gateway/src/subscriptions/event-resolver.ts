@@ -172,6 +172,8 @@ export class EventResolver {
 /** Resolvers shared by selection and caller. */
 export class EventResolvers {
   private readonly entries = new Map<string, { resolver: EventResolver; users: number }>();
+  /** Each live resolver's key: a release finds its entry at once (one release per client subscription that ends). */
+  private readonly keys = new Map<EventResolver, string>();
   private retiredQueries = 0;
 
   constructor(private readonly base: Omit<EventResolverOptions, 'selection' | 'context'>) {}
@@ -180,24 +182,24 @@ export class EventResolvers {
   acquire(selection: EntitySelection, principal: string, context: Record<string, unknown>): EventResolver {
     const key = `${principal}\u0000${selection.key}`;
     let entry = this.entries.get(key);
-    if (!entry)
-      this.entries.set(
-        key,
-        (entry = { resolver: new EventResolver({ ...this.base, selection, context }), users: 0 }),
-      );
+    if (!entry) {
+      entry = { resolver: new EventResolver({ ...this.base, selection, context }), users: 0 };
+      this.entries.set(key, entry);
+      this.keys.set(entry.resolver, key);
+    }
     entry.users++;
     return entry.resolver;
   }
 
   /** Gives a resolver back; the last user's release drops it. */
   release(resolver: EventResolver): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.resolver !== resolver) continue;
-      if (--entry.users === 0) {
-        this.entries.delete(key);
-        this.retiredQueries += resolver.queries;
-      }
-      return;
+    const key = this.keys.get(resolver);
+    const entry = key === undefined ? undefined : this.entries.get(key);
+    if (key === undefined || entry?.resolver !== resolver) return;
+    if (--entry.users === 0) {
+      this.entries.delete(key);
+      this.keys.delete(resolver);
+      this.retiredQueries += resolver.queries;
     }
   }
 

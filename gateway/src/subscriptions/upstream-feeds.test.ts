@@ -167,3 +167,52 @@ describe('a province that went back below positions it gave out (a restore it di
     await feeds.close();
   });
 });
+
+describe('the shared feeds, acquired and released', () => {
+  it('should share a feed among its users, keep it while one remains, stop it lingerMs after the last, and give it back to one who comes within that time', async () => {
+    const stopped: string[] = [];
+    const feeds = new UpstreamFeeds({
+      registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1', '410000': 'http://127.0.0.1:2' }),
+      logger: silentLogger,
+      lingerMs: 40,
+      connect: (province) => ({
+        subscribe: (_query, variables) => () => stopped.push(`${province}:${String(variables.region)}`),
+        async query<T>() {
+          return { outboxHead: '0', outboxEpoch: 'e1' } as T;
+        },
+        async dispose() {},
+      }),
+    });
+    const tap = { deliver() {}, started() {}, expired() {}, restarted() {} };
+    const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const first = feeds.acquire('130000', TOPICS.arrivals, '130100');
+    const second = feeds.acquire('130000', TOPICS.arrivals, '130100');
+    const other = feeds.acquire('410000', TOPICS.arrivals, '130100');
+    expect(second).toBe(first);
+    expect(other).not.toBe(first);
+    for (const feed of [first, other]) feed.attach(tap, undefined);
+    await tick(20);
+    expect(feeds.stats().feeds).toBe(2);
+
+    feeds.release(first);
+    await tick(60);
+    expect(stopped).toEqual([]); // one user left
+    feeds.release(second);
+    await tick(20);
+    // Back within lingerMs: the same feed, never stopped.
+    expect(feeds.acquire('130000', TOPICS.arrivals, '130100')).toBe(first);
+    await tick(60);
+    expect(stopped).toEqual([]);
+    feeds.release(first);
+    feeds.release(first); // a release too many changes nothing
+    await tick(60);
+    expect(stopped).toEqual(['130000:130100']);
+    expect(feeds.stats().feeds).toBe(1);
+    // A new user after the stop gets a new feed; the other province's feed was never touched.
+    expect(feeds.acquire('130000', TOPICS.arrivals, '130100')).not.toBe(first);
+    feeds.release(other);
+    await tick(60);
+    expect(stopped).toEqual(['130000:130100', '410000:130100']);
+    await feeds.close();
+  });
+});

@@ -59,6 +59,9 @@ export interface UpstreamStats {
 
 interface Entry {
   feed: UpstreamFeed;
+  /** Its key in the registry: `province|topic|region`. */
+  key: string;
+  province: string;
   users: number;
   linger?: NodeJS.Timeout;
 }
@@ -66,6 +69,13 @@ interface Entry {
 /** Shared upstream feeds and province links. */
 export class UpstreamFeeds {
   private readonly feeds = new Map<string, Entry>();
+  /**
+   * The same entries by feed and by province: a release, a resuming client's head check and a
+   * province's events never walk every feed (9,610 at 31 provinces × 310 filters; 10,000 clients
+   * leaving at once walked them 310,000 times, ~10 s of a blocked event loop).
+   */
+  private readonly byFeed = new Map<UpstreamFeed, Entry>();
+  private readonly byProvince = new Map<string, Set<Entry>>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
   /** The latest `outboxHead` read per province, with its epoch and when it was read (ms). */
@@ -97,8 +107,7 @@ export class UpstreamFeeds {
    */
   private refusalChanged(province: string, refusal: ProvinceRefusal | undefined): void {
     let feeds = 0;
-    for (const [key, entry] of this.feeds) {
-      if (!key.startsWith(`${province}|`)) continue;
+    for (const entry of this.feedsOf(province)) {
       feeds++;
       if (refusal) entry.feed.hold();
       else entry.feed.resume();
@@ -141,8 +150,8 @@ export class UpstreamFeeds {
       });
       // Refused between the subscription's start and now: held from the first (see refusalChanged).
       if (this.refusal(province)) feed.hold();
-      entry = { feed, users: 0 };
-      this.feeds.set(key, entry);
+      entry = { feed, key, province, users: 0 };
+      this.add(entry);
     }
     clearTimeout(entry.linger);
     entry.linger = undefined;
@@ -152,18 +161,37 @@ export class UpstreamFeeds {
 
   /** Gives a feed back; the last user's release stops it after `lingerMs`. */
   release(feed: UpstreamFeed): void {
-    for (const [key, entry] of this.feeds) {
-      if (entry.feed !== feed) continue;
-      entry.users--;
+    const entry = this.byFeed.get(feed);
+    if (!entry || entry.users === 0) return; // not ours, or a release too many
+    entry.users--;
+    if (entry.users > 0) return;
+    entry.linger = setTimeout(() => {
       if (entry.users > 0) return;
-      entry.linger = setTimeout(() => {
-        if (entry.users > 0) return;
-        entry.feed.stop();
-        this.feeds.delete(key);
-      }, this.options.lingerMs ?? 10_000);
-      entry.linger.unref();
-      return;
-    }
+      entry.feed.stop();
+      this.remove(entry);
+    }, this.options.lingerMs ?? 10_000);
+    entry.linger.unref();
+  }
+
+  /** The live feeds of `province`. */
+  private feedsOf(province: string): Iterable<Entry> {
+    return this.byProvince.get(province) ?? [];
+  }
+
+  private add(entry: Entry): void {
+    this.feeds.set(entry.key, entry);
+    this.byFeed.set(entry.feed, entry);
+    let ofProvince = this.byProvince.get(entry.province);
+    if (!ofProvince) this.byProvince.set(entry.province, (ofProvince = new Set()));
+    ofProvince.add(entry);
+  }
+
+  private remove(entry: Entry): void {
+    this.feeds.delete(entry.key);
+    this.byFeed.delete(entry.feed);
+    const ofProvince = this.byProvince.get(entry.province);
+    ofProvince?.delete(entry);
+    if (ofProvince?.size === 0) this.byProvince.delete(entry.province);
   }
 
   /**
@@ -247,8 +275,7 @@ export class UpstreamFeeds {
     const known = this.wentBack.get(province);
     if (!known || known.epoch !== epoch || head < known.head) this.wentBack.set(province, { epoch, head });
     this.heads.set(province, { epoch, head, readAt: Date.now() });
-    for (const [key, entry] of this.feeds)
-      if (key.startsWith(`${province}|`)) entry.feed.wentBackTo(epoch, head);
+    for (const entry of this.feedsOf(province)) entry.feed.wentBackTo(epoch, head);
   }
 
   /**
@@ -292,6 +319,8 @@ export class UpstreamFeeds {
       entry.feed.stop();
     }
     this.feeds.clear();
+    this.byFeed.clear();
+    this.byProvince.clear();
     const links = [...this.links.values()];
     this.links.clear();
     this.closedLinksOpened += links.reduce((sum, link) => sum + (link.opened ?? 0), 0);
@@ -306,9 +335,8 @@ export class UpstreamFeeds {
   private knownHead(province: string): number {
     const read = this.heads.get(province);
     let head = read && Date.now() - read.readAt < HEAD_TRUST_MS ? read.head : 0;
-    for (const [key, entry] of this.feeds)
-      if (key.startsWith(`${province}|`) && entry.feed.streamEpoch === read?.epoch)
-        head = Math.max(head, entry.feed.knownHead);
+    for (const entry of this.feedsOf(province))
+      if (entry.feed.streamEpoch === read?.epoch) head = Math.max(head, entry.feed.knownHead);
     return head;
   }
 
