@@ -467,6 +467,36 @@ export async function runSubscriptionsBench(
       tripIds.set(id, destination);
       return id;
     };
+    /**
+     * Every client leaves at once (a network cut, a replica's clients moving): how long until the
+     * gateway has let them all go (no connection, no client tap), and how long its /metrics took to
+     * answer meanwhile (its event loop's longest wait, near enough).
+     */
+    const leaveAtOnce = async () => {
+      const leaving = Date.now();
+      const closed = Promise.all(processes.map((p) => p.close()));
+      let slowestMetricsMs = 0;
+      /** /metrics requests that failed (a gateway too busy to take the connection in time). */
+      let unanswered = 0;
+      let metrics: Record<string, number> | undefined;
+      do {
+        await new Promise((r) => setTimeout(r, 100));
+        const asked = Date.now();
+        metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken).catch(() => {
+          unanswered++;
+          return undefined;
+        });
+        slowestMetricsMs = Math.max(slowestMetricsMs, Date.now() - asked);
+      } while (
+        (metrics === undefined || metrics.connections !== 0 || metrics.client_taps !== 0) &&
+        Date.now() - leaving < 120_000
+      );
+      const goneSeconds = (Date.now() - leaving) / 1000;
+      await closed;
+      log(
+        `${connected} clients left at once: the gateway had let them all go in ${goneSeconds.toFixed(1)} s (${metrics?.connections ?? '?'} connections, ${metrics?.client_taps ?? '?'} client taps left); its /metrics answered in at most ${slowestMetricsMs} ms meanwhile${unanswered ? `, and ${unanswered} of its requests failed` : ''}`,
+      );
+    };
     let phase = 0;
     /** One measured phase at `rate` events/s over the clients connected now. */
     const measure = async (rate: number) => {
@@ -557,6 +587,7 @@ export async function runSubscriptionsBench(
       await connectUpTo(count);
       for (const rate of settings.rates) await measure(rate);
     }
+    await leaveAtOnce();
   } finally {
     await stop();
   }
