@@ -23,6 +23,13 @@ export type SubscriberCommand =
   | { type: 'open'; wsUrl: string; query: string; clients: SubscriberSpec[]; handshakes: number }
   | { type: 'measure' }
   /**
+   * Every client leaves at once and comes back with the last cursor it got (`after`), at most
+   * `handshakes` connecting at once (a gateway replica gone, its clients moved to another): replies
+   * once all are subscribed again, with how long that took. Measures meanwhile; what each client
+   * got before is kept, so an event it gets again counts as repeated at the next `check`.
+   */
+  | { type: 'move'; handshakes: number }
+  /**
    * Waits until every client has every `measured` trip of its filter (or `deadlineMs` passes), then
    * stops measuring and checks each client. `trips`: every trip the bench planned (id, destination).
    */
@@ -45,6 +52,7 @@ export interface SubscriberCheck {
 export type SubscriberReply =
   | { type: 'opened'; errors: number; errorSamples: string[]; slowConsumerCloses: number }
   | { type: 'measuring' }
+  | { type: 'moved'; seconds: number; errors: number; errorSamples: string[]; slowConsumerCloses: number }
   | ({
       type: 'checked';
       errors: number;
@@ -65,6 +73,11 @@ class BenchSocket extends WebSocket {
 
 const clients: Client[] = [];
 const filters: string[] = [];
+const specs: SubscriberSpec[] = [];
+/** The last cursor each client got (where it resumes after a move). */
+const cursors: (string | undefined)[] = [];
+/** Where the clients connect, and their subscription (with `$d` and `$after`). */
+let target: { wsUrl: string; query: string } | undefined;
 /** What each client received: `tripId kind` → deliveries. */
 const received: Map<string, number>[] = [];
 const latencies: number[] = [];
@@ -80,71 +93,76 @@ const sample = (text: string) => {
 };
 const counts = () => ({ errors, errorSamples: [...errorSamples], slowConsumerCloses });
 
-/** Opens the clients, at most `handshakes` in flight; resolves once each is acknowledged or failed (or the process closes). */
-async function open(
-  wsUrl: string,
-  query: string,
-  specs: SubscriberSpec[],
-  handshakes: number,
-): Promise<void> {
+/**
+ * Connects client `i` (its filter and params from `specs[i]`), subscribed from `after` when given;
+ * `settle` is called once it is acknowledged or has failed.
+ */
+function connect(i: number, after: string | undefined, settle: () => void): void {
+  const spec = specs[i]!;
+  const mine = received[i]!;
+  const client = createClient({
+    url: target!.wsUrl,
+    webSocketImpl: BenchSocket,
+    connectionParams: spec.params,
+    // A handshake or acknowledgement that does not come is retried: the bench measures
+    // deliveries, not how a busy box answers its thousandth connection at once. A retry
+    // during a phase loses that client's events, and the per-client check counts them.
+    retryAttempts: 3,
+    connectionAckWaitTimeout: 30_000,
+    keepAlive: 30_000,
+    lazy: false,
+    onNonLazyError: settle, // counted by the subscription's error callback
+    on: { connected: settle },
+  });
+  clients[i] = client;
+  client.subscribe<{
+    arrivals: { cursor: string; at: string; kind: string; trip: { id: string } | null };
+  }>(
+    { query: target!.query, variables: { d: spec.filter, ...(after ? { after } : {}) } },
+    {
+      next: (r) => {
+        const now = Date.now();
+        const event = r.data?.arrivals;
+        if (!event?.trip) {
+          errors++;
+          sample(JSON.stringify(r));
+          return;
+        }
+        cursors[i] = event.cursor;
+        const key = `${event.trip.id} ${event.kind}`;
+        mine.set(key, (mine.get(key) ?? 0) + 1);
+        if (measuring) latencies.push(now - Date.parse(event.at));
+      },
+      error: (e) => {
+        settle();
+        if ((e as { code?: number })?.code === 4600) slowConsumerCloses++;
+        else {
+          errors++;
+          sample(String((e as Error)?.message ?? JSON.stringify(e)));
+        }
+      },
+      complete: () => {},
+    },
+  );
+}
+
+/**
+ * Connects clients `from` to `to` - 1, each from its cursor when `resume`, at most `handshakes` in
+ * flight; resolves once each is acknowledged or failed (or the process closes).
+ */
+async function connectAll(from: number, to: number, resume: boolean, handshakes: number): Promise<void> {
   let settled = 0;
-  for (const [i, spec] of specs.entries()) {
+  for (let i = from; i < to; i++) {
     if (closing) return;
-    const mine = new Map<string, number>();
     let done = false;
-    const settle = () => {
+    connect(i, resume ? cursors[i] : undefined, () => {
       if (done) return;
       done = true;
       settled++;
-    };
-    const client = createClient({
-      url: wsUrl,
-      webSocketImpl: BenchSocket,
-      connectionParams: spec.params,
-      // A handshake or acknowledgement that does not come is retried: the bench measures
-      // deliveries, not how a busy box answers its thousandth connection at once. A retry
-      // during a phase loses that client's events, and the per-client check counts them.
-      retryAttempts: 3,
-      connectionAckWaitTimeout: 30_000,
-      keepAlive: 30_000,
-      lazy: false,
-      onNonLazyError: settle, // counted by the subscription's error callback
-      on: {
-        connected: settle,
-      },
     });
-    clients.push(client);
-    filters.push(spec.filter);
-    received.push(mine);
-    client.subscribe<{ arrivals: { at: string; kind: string; trip: { id: string } | null } }>(
-      { query, variables: { d: spec.filter } },
-      {
-        next: (r) => {
-          const now = Date.now();
-          const event = r.data?.arrivals;
-          if (!event?.trip) {
-            errors++;
-            sample(JSON.stringify(r));
-            return;
-          }
-          const key = `${event.trip.id} ${event.kind}`;
-          mine.set(key, (mine.get(key) ?? 0) + 1);
-          if (measuring) latencies.push(now - Date.parse(event.at));
-        },
-        error: (e) => {
-          settle();
-          if ((e as { code?: number })?.code === 4600) slowConsumerCloses++;
-          else {
-            errors++;
-            sample(String((e as Error)?.message ?? JSON.stringify(e)));
-          }
-        },
-        complete: () => {},
-      },
-    );
-    while (i + 1 - settled >= handshakes && !closing) await new Promise((r) => setTimeout(r, 20));
+    while (i + 1 - from - settled >= handshakes && !closing) await new Promise((r) => setTimeout(r, 20));
   }
-  while (settled < specs.length && !closing) await new Promise((r) => setTimeout(r, 20));
+  while (settled < to - from && !closing) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Waits for the measured trips to arrive, then checks each client (see {@link SubscriberCommand}). */
@@ -193,9 +211,26 @@ async function check(
 process.on('message', (command: SubscriberCommand & { id: number }) => {
   const run = async (): Promise<SubscriberReply> => {
     switch (command.type) {
-      case 'open':
-        await open(command.wsUrl, command.query, command.clients, command.handshakes);
+      case 'open': {
+        target = { wsUrl: command.wsUrl, query: command.query };
+        const from = specs.length;
+        for (const spec of command.clients) {
+          specs.push(spec);
+          filters.push(spec.filter);
+          received.push(new Map());
+          cursors.push(undefined);
+        }
+        await connectAll(from, specs.length, false, command.handshakes);
         return { type: 'opened', ...counts() };
+      }
+      case 'move': {
+        const started = Date.now();
+        latencies.length = 0;
+        measuring = true;
+        await Promise.allSettled(clients.map((c) => c.dispose()));
+        await connectAll(0, specs.length, true, command.handshakes);
+        return { type: 'moved', seconds: (Date.now() - started) / 1000, ...counts() };
+      }
       case 'measure':
         latencies.length = 0;
         for (const mine of received) mine.clear();

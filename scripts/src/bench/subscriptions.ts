@@ -378,7 +378,7 @@ export async function runSubscriptionsBench(
     };
     /** Errors of the bench's own requests (planTrip), beside the clients'. */
     let requestErrors = 0;
-    const query = `subscription Arrivals($d: RegionCode!) { arrivals(destination: $d) { cursor kind at trip { id vehicleCode status } } }`;
+    const query = `subscription Arrivals($d: RegionCode!, $after: String) { arrivals(destination: $d, after: $after) { cursor kind at trip { id vehicleCode status } } }`;
     const memoryBefore = gatewayUsage()?.rssBytes ?? NaN;
     let connected = 0;
     let kibPerSubscriber = NaN;
@@ -497,6 +497,48 @@ export async function runSubscriptionsBench(
         `${connected} clients left at once: the gateway had let them all go in ${goneSeconds.toFixed(1)} s (${metrics?.connections ?? '?'} connections, ${metrics?.client_taps ?? '?'} client taps left); its /metrics answered in at most ${slowestMetricsMs} ms meanwhile${unanswered ? `, and ${unanswered} of its requests failed` : ''}`,
       );
     };
+    /**
+     * Every client leaves at once and comes back with its last cursor (a gateway replica gone, its
+     * clients moved to another, #17.6), while trips go on being planned at `rate`: how long until
+     * all are subscribed again, and the per-client check of the trips planned meanwhile (each once,
+     * none missed; nothing a client had before the move comes again).
+     */
+    const moveAtOnce = async (rate: number) => {
+      log(
+        `--- ${connected} subscribers leave at once and come back with their last cursors, trips planned at ${rate}/s meanwhile`,
+      );
+      const moving = Date.now();
+      let moved = false;
+      const replies = Promise.all(
+        processes.map((p) => p.ask<'moved'>({ type: 'move', handshakes: handshakesEach })),
+      ).finally(() => (moved = true));
+      const planned: string[] = [];
+      const inFlight: Promise<void>[] = [];
+      // Planned from the moment they leave until they are all back (at least 5 s).
+      for (let e = 0; !moved || Date.now() - moving < 5_000; e++) {
+        const due = moving + (e * 1000) / rate;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        inFlight.push(
+          planTrip(e, `move${phase}`).then((id) => {
+            if (id) planned.push(id);
+          }),
+        );
+      }
+      const back = await replies;
+      await Promise.all(inFlight);
+      const checks = await Promise.all(
+        processes.map((p) =>
+          p.ask<'checked'>({ type: 'check', measured: planned, trips: [...tripIds], deadlineMs: 60_000 }),
+        ),
+      );
+      countErrors(checks);
+      const total = (key: 'expected' | 'lost' | 'repeated' | 'foreign' | 'unknown') =>
+        checks.reduce((n, c) => n + c[key], 0);
+      const sorted = Float64Array.from(checks.flatMap((c) => c.latencies)).sort();
+      log(
+        `all ${connected} subscribed again with their cursors in ${Math.max(...back.map((b) => b.seconds)).toFixed(1)} s; ${planned.length} trips planned meanwhile: ${sorted.length} of ${total('expected')} deliveries; per-client check: lost ${total('lost')}, repeated ${total('repeated')}, outside the client's filter ${total('foreign')}; event-to-client latency of those trips (they waited for the move): p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms; client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}`,
+      );
+    };
     let phase = 0;
     /** One measured phase at `rate` events/s over the clients connected now. */
     const measure = async (rate: number) => {
@@ -587,6 +629,7 @@ export async function runSubscriptionsBench(
       await connectUpTo(count);
       for (const rate of settings.rates) await measure(rate);
     }
+    await moveAtOnce(settings.rates[0]!);
     await leaveAtOnce();
   } finally {
     await stop();
