@@ -18,6 +18,9 @@ import { readProvinceHead, type ProvinceHead } from './province-head.js';
  */
 export const HEAD_TRUST_MS = 1_000;
 
+/** How long the furthest position of a province's feeds is reused (it only grows: a lower answer only costs a head read). @default 100 */
+const FEEDS_HEAD_CACHE_MS = 100;
+
 /** Options of {@link UpstreamFeeds}. */
 export interface UpstreamFeedsOptions {
   registry: ProvinceRegistry;
@@ -76,6 +79,12 @@ export class UpstreamFeeds {
    */
   private readonly byFeed = new Map<UpstreamFeed, Entry>();
   private readonly byProvince = new Map<string, Set<Entry>>();
+  /**
+   * The furthest position a province's live feeds of one epoch have seen, kept
+   * {@link FEEDS_HEAD_CACHE_MS}: a crowd of clients resuming with cursors asks it once per
+   * province and position; it only grows within an epoch (a province that went back clears it).
+   */
+  private readonly feedsHeads = new Map<string, { epoch: string | undefined; head: number; at: number }>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
   private closedLinksOpened = 0;
   /** The latest `outboxHead` read per province, with its epoch and when it was read (ms). */
@@ -275,6 +284,7 @@ export class UpstreamFeeds {
     const known = this.wentBack.get(province);
     if (!known || known.epoch !== epoch || head < known.head) this.wentBack.set(province, { epoch, head });
     this.heads.set(province, { epoch, head, readAt: Date.now() });
+    this.feedsHeads.delete(province);
     for (const entry of this.feedsOf(province)) entry.feed.wentBackTo(epoch, head);
   }
 
@@ -321,6 +331,7 @@ export class UpstreamFeeds {
     this.feeds.clear();
     this.byFeed.clear();
     this.byProvince.clear();
+    this.feedsHeads.clear();
     const links = [...this.links.values()];
     this.links.clear();
     this.closedLinksOpened += links.reduce((sum, link) => sum + (link.opened ?? 0), 0);
@@ -334,9 +345,19 @@ export class UpstreamFeeds {
    */
   private knownHead(province: string): number {
     const read = this.heads.get(province);
-    let head = read && Date.now() - read.readAt < HEAD_TRUST_MS ? read.head : 0;
+    const trusted = read && Date.now() - read.readAt < HEAD_TRUST_MS ? read.head : 0;
+    return Math.max(trusted, this.feedsHead(province, read?.epoch));
+  }
+
+  /** The furthest position the live feeds of `province` in `epoch` have seen (cached briefly, see {@link feedsHeads}). */
+  private feedsHead(province: string, epoch: string | undefined): number {
+    const now = Date.now();
+    const cached = this.feedsHeads.get(province);
+    if (cached && cached.epoch === epoch && now - cached.at < FEEDS_HEAD_CACHE_MS) return cached.head;
+    let head = 0;
     for (const entry of this.feedsOf(province))
-      if (entry.feed.streamEpoch === read?.epoch) head = Math.max(head, entry.feed.knownHead);
+      if (entry.feed.streamEpoch === epoch) head = Math.max(head, entry.feed.knownHead);
+    this.feedsHeads.set(province, { epoch, head, at: now });
     return head;
   }
 
