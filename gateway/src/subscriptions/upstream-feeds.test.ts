@@ -128,6 +128,7 @@ describe('a province that went back below positions it gave out (a restore it di
     const feeds = new UpstreamFeeds({
       registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }),
       logger: silentLogger,
+      feedsHeadCacheMs: 60_000, // what the feeds saw is kept throughout, unless the went-back clears it
       connect: () => ({
         subscribe(_query, variables, sink) {
           const sub = { region: variables.region, after: String(variables.after), sink, stopped: false };
@@ -151,6 +152,9 @@ describe('a province that went back below positions it gave out (a restore it di
     const beijing = feeds.acquire('130000', TOPICS.arrivals, '110000');
     beijing.attach(tap('beijing'), undefined);
     await tick();
+    // A client's position #40 is reached: the head is read, then what the feeds saw is kept.
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 40)).toBe(true);
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 40)).toBe(true);
     // The province goes back to #30; the feed of Shanghai starts there (below where it went back).
     province.head = 30;
     const live = (region: string) => subscriptions.filter((s) => s.region === region && !s.stopped).at(-1)!;
@@ -164,6 +168,8 @@ describe('a province that went back below positions it gave out (a restore it di
     expect(restarted).toEqual(['beijing:e1']);
     expect(live('110000').after).toBe('e1:30');
     expect(feeds.wentBackBelow('130000')).toEqual({ epoch: 'e1', head: 30 });
+    // What the feeds had seen before is forgotten at once: #35 is beyond the province now.
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 35)).toBe(false);
     await feeds.close();
   });
 });

@@ -18,8 +18,8 @@ import { readProvinceHead, type ProvinceHead } from './province-head.js';
  */
 export const HEAD_TRUST_MS = 1_000;
 
-/** How long the furthest position of a province's feeds is reused (it only grows: a lower answer only costs a head read). @default 100 */
-const FEEDS_HEAD_CACHE_MS = 100;
+/** How long the furthest position of a province's feeds is reused (it only grows: a lower answer only costs a head read). */
+export const FEEDS_HEAD_CACHE_MS = 100;
 
 /** Options of {@link UpstreamFeeds}. */
 export interface UpstreamFeedsOptions {
@@ -29,6 +29,8 @@ export interface UpstreamFeedsOptions {
   lingerMs?: number;
   /** Recent events each feed keeps. @default 1000 */
   historySize?: number;
+  /** How long the furthest position of a province's feeds is reused for resuming clients' head checks. @default FEEDS_HEAD_CACHE_MS */
+  feedsHeadCacheMs?: number;
   /** Protocol ping interval of the province links. @default 5_000 */
   keepAliveMs?: number;
   /** A ping without its pong after this long drops a link. @default 5_000 */
@@ -81,7 +83,7 @@ export class UpstreamFeeds {
   private readonly byProvince = new Map<string, Set<Entry>>();
   /**
    * The furthest position a province's live feeds of one epoch have seen, kept
-   * {@link FEEDS_HEAD_CACHE_MS}: a crowd of clients resuming with cursors asks it once per
+   * `feedsHeadCacheMs`: a crowd of clients resuming with cursors asks it once per
    * province and position; it only grows within an epoch (a province that went back clears it).
    */
   private readonly feedsHeads = new Map<string, { epoch: string | undefined; head: number; at: number }>();
@@ -353,7 +355,8 @@ export class UpstreamFeeds {
   private feedsHead(province: string, epoch: string | undefined): number {
     const now = Date.now();
     const cached = this.feedsHeads.get(province);
-    if (cached && cached.epoch === epoch && now - cached.at < FEEDS_HEAD_CACHE_MS) return cached.head;
+    const keepMs = this.options.feedsHeadCacheMs ?? FEEDS_HEAD_CACHE_MS;
+    if (cached && cached.epoch === epoch && now - cached.at < keepMs) return cached.head;
     let head = 0;
     for (const entry of this.feedsOf(province))
       if (entry.feed.streamEpoch === epoch) head = Math.max(head, entry.feed.knownHead);
