@@ -536,7 +536,7 @@ export async function runSubscriptionsBench(
         checks.reduce((n, c) => n + c[key], 0);
       const sorted = Float64Array.from(checks.flatMap((c) => c.latencies)).sort();
       log(
-        `all ${connected} subscribed again with their cursors in ${Math.max(...back.map((b) => b.seconds)).toFixed(1)} s; ${planned.length} trips planned meanwhile: ${sorted.length} of ${total('expected')} deliveries; per-client check: lost ${total('lost')}, repeated ${total('repeated')}, outside the client's filter ${total('foreign')}; event-to-client latency of those trips (they waited for the move): p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms; client errors ${errors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}`,
+        `all ${connected} subscribed again with their cursors in ${Math.max(...back.map((b) => b.seconds)).toFixed(1)} s; ${planned.length} trips planned meanwhile: ${sorted.length} of ${total('expected')} deliveries; per-client check: lost ${total('lost')}, repeated ${total('repeated')}, outside the client's filter ${total('foreign')}; event-to-client latency of those trips (they waited for the move): p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms; client errors ${errors}${errors ? ` (${[...new Set(checks.flatMap((c) => c.errorSamples))].slice(0, 3).join('; ')})` : ''}, request errors ${requestErrors}`,
       );
     };
     let phase = 0;
