@@ -52,6 +52,8 @@ describe('resolvers shared by selection and caller', () => {
     expect(resolvers.queries).toBe(2); // the retired resolver's query still counts
     const fresh = resolvers.acquire(selection, 'city:110105', {});
     expect(fresh).not.toBe(a);
+    resolvers.release(a); // the old resolver of the same key, released late: the new one stays
+    expect(resolvers.acquire(selection, 'city:110105', {})).toBe(fresh);
     expect(resolvers.acquire(selection, 'province:110000', {})).toBe(other);
   });
 });

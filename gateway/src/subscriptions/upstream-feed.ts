@@ -61,6 +61,8 @@ export interface UpstreamFeedOptions {
   maxRetryMs?: number;
   /** The province went back below this feed's position in `epoch`: its head is `head` now. */
   onWentBack?: (epoch: string, head: number) => void;
+  /** Called when the feed starts again because the province's sequence restarted (another epoch, or went back): what it had seen means nothing now. */
+  onRestarted?: () => void;
 }
 
 /** One shared upstream subscription. */
@@ -383,6 +385,7 @@ export class UpstreamFeed {
         : "province's head went back below positions it gave out in this epoch (a restore it did not notice?): its clients are told CURSOR_EXPIRED; the feed starts again from the new head",
     );
     for (const tap of [...this.taps]) tap.restarted(this.options.province, epoch);
+    this.options.onRestarted?.();
     this.position = undefined;
     this.epoch = undefined;
     this.furthest = 0;

@@ -222,3 +222,39 @@ describe('the shared feeds, acquired and released', () => {
     await feeds.close();
   });
 });
+
+describe("what a province's feeds have seen, for resuming clients", () => {
+  it('should not trust it once a feed of the province restarted in another epoch (a restore), even within the time it is kept', async () => {
+    const province = { head: 40, epoch: 'e1' };
+    const sinks: UpstreamSink[] = [];
+    const feeds = new UpstreamFeeds({
+      registry: new ProvinceRegistry({ '130000': 'http://127.0.0.1:1' }),
+      logger: silentLogger,
+      feedsHeadCacheMs: 60_000,
+      connect: () => ({
+        subscribe(_query, _variables, sink) {
+          sinks.push(sink);
+          return () => {};
+        },
+        async query<T>() {
+          return { outboxHead: String(province.head), outboxEpoch: province.epoch } as T;
+        },
+        async dispose() {},
+      }),
+    });
+    const tap = { deliver() {}, started() {}, expired() {}, restarted() {} };
+    const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    feeds.acquire('130000', TOPICS.arrivals, '110000').attach(tap, undefined);
+    await tick(20);
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 40)).toBe(true);
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 40)).toBe(true);
+    await tick(1_100); // the head read is no longer trusted; what the feeds saw still would be
+    // The province is restored as e2 at #10; its feed's resubscription is told so.
+    Object.assign(province, { head: 10, epoch: 'e2' });
+    sinks.at(-1)!.error('restored', { code: 'CURSOR_EXPIRED', epoch: 'e2' });
+    await tick(20);
+    // A cursor without epochs at #35: beyond what the province has handed out in e2.
+    expect(await feeds.headReaches('130000', TOPICS.arrivals.subgraph, 35)).toBe(false);
+    await feeds.close();
+  });
+});

@@ -84,7 +84,8 @@ export class UpstreamFeeds {
   /**
    * The furthest position a province's live feeds of one epoch have seen, kept
    * `feedsHeadCacheMs`: a crowd of clients resuming with cursors asks it once per
-   * province and position; it only grows within an epoch (a province that went back clears it).
+   * province and position. It only grows while no feed of the province restarts: a feed that
+   * restarts (another epoch, or the province went back) clears it, and so does a feed removed.
    */
   private readonly feedsHeads = new Map<string, { epoch: string | undefined; head: number; at: number }>();
   private readonly links = new Map<string, UpstreamLink & { opened?: number; dispose(): Promise<void> }>();
@@ -158,6 +159,7 @@ export class UpstreamFeeds {
         logger: this.options.logger,
         ...(this.options.historySize ? { historySize: this.options.historySize } : {}),
         onWentBack: (epoch, head) => this.provinceWentBack(province, epoch, head),
+        onRestarted: () => this.feedsHeads.delete(province),
       });
       // Refused between the subscription's start and now: held from the first (see refusalChanged).
       if (this.refusal(province)) feed.hold();
@@ -200,6 +202,7 @@ export class UpstreamFeeds {
   private remove(entry: Entry): void {
     this.feeds.delete(entry.key);
     this.byFeed.delete(entry.feed);
+    this.feedsHeads.delete(entry.province);
     const ofProvince = this.byProvince.get(entry.province);
     ofProvince?.delete(entry);
     if (ofProvince?.size === 0) this.byProvince.delete(entry.province);
@@ -353,7 +356,7 @@ export class UpstreamFeeds {
 
   /** The furthest position the live feeds of `province` in `epoch` have seen (cached briefly, see {@link feedsHeads}). */
   private feedsHead(province: string, epoch: string | undefined): number {
-    const now = Date.now();
+    const now = performance.now(); // monotonic: a step of the wall clock does not stretch it
     const cached = this.feedsHeads.get(province);
     const keepMs = this.options.feedsHeadCacheMs ?? FEEDS_HEAD_CACHE_MS;
     if (cached && cached.epoch === epoch && now - cached.at < keepMs) return cached.head;
