@@ -169,11 +169,18 @@ export class EventResolver {
   }
 }
 
+/** A shared resolver, its key (principal and selection) and how many client subscriptions use it. */
+interface ResolverEntry {
+  resolver: EventResolver;
+  key: string;
+  users: number;
+}
+
 /** Resolvers shared by selection and caller. */
 export class EventResolvers {
-  private readonly entries = new Map<string, { resolver: EventResolver; users: number }>();
-  /** Each live resolver's key: a release finds its entry at once (one release per client subscription that ends). */
-  private readonly keys = new Map<EventResolver, string>();
+  private readonly entries = new Map<string, ResolverEntry>();
+  /** The same entries by resolver: a release finds its entry at once (one release per client subscription that ends). */
+  private readonly byResolver = new Map<EventResolver, ResolverEntry>();
   private retiredQueries = 0;
 
   constructor(private readonly base: Omit<EventResolverOptions, 'selection' | 'context'>) {}
@@ -183,9 +190,9 @@ export class EventResolvers {
     const key = `${principal}\u0000${selection.key}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { resolver: new EventResolver({ ...this.base, selection, context }), users: 0 };
+      entry = { resolver: new EventResolver({ ...this.base, selection, context }), key, users: 0 };
       this.entries.set(key, entry);
-      this.keys.set(entry.resolver, key);
+      this.byResolver.set(entry.resolver, entry);
     }
     entry.users++;
     return entry.resolver;
@@ -193,12 +200,11 @@ export class EventResolvers {
 
   /** Gives a resolver back; the last user's release drops it. */
   release(resolver: EventResolver): void {
-    const key = this.keys.get(resolver);
-    const entry = key === undefined ? undefined : this.entries.get(key);
-    if (key === undefined || entry?.resolver !== resolver) return;
+    const entry = this.byResolver.get(resolver);
+    if (!entry) return; // not ours, or already dropped
     if (--entry.users === 0) {
-      this.entries.delete(key);
-      this.keys.delete(resolver);
+      this.entries.delete(entry.key);
+      this.byResolver.delete(resolver);
       this.retiredQueries += resolver.queries;
     }
   }
