@@ -37,6 +37,15 @@ export function serviceName(cmdline: string, env: Record<string, string>): strin
   return undefined;
 }
 
+/** The ids of every process of this machine (/proc); empty off Linux. */
+function processIds(): string[] {
+  try {
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+}
+
 function readProc(pid: string, file: string): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/${file}`, 'utf8');
@@ -56,14 +65,8 @@ export function rssFromStatus(status: string): number | undefined {
  * Empty where /proc does not exist (not Linux).
  */
 export function serviceMemory(parentPid: number = process.pid): ServiceMemory[] {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
   const out: ServiceMemory[] = [];
-  for (const pid of pids) {
+  for (const pid of processIds()) {
     const stat = readProc(pid, 'stat');
     // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces.
     const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
@@ -91,13 +94,20 @@ export function serviceCpuMs(service: string): number {
   return serviceMemory().find((m) => m.service === service)?.cpuMs ?? 0;
 }
 
-/** CPU milliseconds used so far by every service, plus this launcher (`load generator`). */
+/**
+ * CPU milliseconds used so far by every service, plus this launcher (`load generator`); services of
+ * the same name (the processes of several provinces each, the bench's subscriber processes) summed.
+ */
 export function cpuSnapshot(): Map<string, number> {
   const usage = process.cpuUsage();
   const out = new Map<string, number>([['load generator', (usage.user + usage.system) / 1000]]);
-  for (const m of serviceMemory()) out.set(m.service, m.cpuMs);
+  for (const m of serviceMemory()) out.set(m.service, (out.get(m.service) ?? 0) + m.cpuMs);
   return out;
 }
+
+/** The group a service's CPU is reported under: every province process as `provinces`. */
+export const serviceGroup = (service: string): string =>
+  service.startsWith('province') ? 'provinces' : service;
 
 /**
  * Where the CPU went between two snapshots, per request: `gateway 12.3, provinces 20.1, national
@@ -110,7 +120,7 @@ export function cpuPerRequest(
 ): string {
   const spent = new Map<string, number>();
   for (const [service, ms] of after) {
-    const group = service.startsWith('province') ? 'provinces' : service;
+    const group = serviceGroup(service);
     if (group === 'plain gateway') continue;
     spent.set(group, (spent.get(group) ?? 0) + ms - (before.get(service) ?? 0));
   }
@@ -166,14 +176,8 @@ export function formatMegabytes(bytes: number): string {
  * difference of two readings is a floor.
  */
 export function postgresServerCpuMs(): number {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return 0;
-  }
   let ms = 0;
-  for (const pid of pids) {
+  for (const pid of processIds()) {
     if (readProc(pid, 'comm')?.trim() !== 'postgres') continue;
     const stat = readProc(pid, 'stat');
     if (stat) ms += cpuMsFromStat(stat);

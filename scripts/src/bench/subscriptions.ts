@@ -39,7 +39,13 @@ import { BUSY_SERVICE_NODE_ARGS, startFederation, type RunningFederation } from 
 import { provincePoolSize, readServerConnections } from '../connection-budget.js';
 import { PROVINCE_ORDER } from './geography.js';
 import { positiveIntList, SUBSCRIPTION_DEFAULTS } from './options.js';
-import { machineCpuMs, postgresServerCpuMs, serviceMemory } from './service-usage.js';
+import {
+  cpuSnapshot,
+  machineCpuMs,
+  postgresServerCpuMs,
+  serviceGroup,
+  serviceMemory,
+} from './service-usage.js';
 import type { SubscriberCommand, SubscriberReply, SubscriberSpec } from './subscriber-process.js';
 
 /** Clients per subscriber process (subscriber-process.ts). */
@@ -259,14 +265,10 @@ const gatewayUsage = () => serviceMemory().find((m) => m.service === 'gateway');
 
 /** Where the machine's CPU goes: ms so far per group of processes, and the machine's busy and total ms. */
 function cpuByGroup(): Map<string, number> {
-  const own = process.cpuUsage();
-  const out = new Map<string, number>([
-    ['bench', (own.user + own.system) / 1000],
-    ['Postgres', postgresServerCpuMs()],
-  ]);
-  for (const m of serviceMemory()) {
-    const group = m.service.startsWith('province') ? 'provinces' : m.service;
-    out.set(group, (out.get(group) ?? 0) + m.cpuMs);
+  const out = new Map<string, number>([['Postgres', postgresServerCpuMs()]]);
+  for (const [service, ms] of cpuSnapshot()) {
+    const group = service === 'load generator' ? 'bench' : serviceGroup(service);
+    out.set(group, (out.get(group) ?? 0) + ms);
   }
   const machine = machineCpuMs();
   out.set('machine busy', machine.busyMs);
@@ -468,6 +470,31 @@ export async function runSubscriptionsBench(
       return id;
     };
     /**
+     * Each process waits (at most a minute) for its clients' `measured` trips, then checks them:
+     * every measured trip into the client's filter once, nothing outside its filter. Returns the
+     * sums over the processes and every delivery's latency, sorted.
+     */
+    const checkAll = async (measured: string[]) => {
+      const checks = await Promise.all(
+        processes.map((p) =>
+          p.ask<'checked'>({ type: 'check', measured, trips: [...tripIds], deadlineMs: 60_000 }),
+        ),
+      );
+      countErrors(checks);
+      const total = (key: 'expected' | 'lost' | 'repeated' | 'foreign' | 'unknown') =>
+        checks.reduce((n, c) => n + c[key], 0);
+      return {
+        expected: total('expected'),
+        lost: total('lost'),
+        repeated: total('repeated'),
+        foreign: total('foreign'),
+        /** Deliveries of trips whose planTrip answered an error (e.g. a timeout) yet committed: unknown here. */
+        unknown: total('unknown'),
+        sorted: Float64Array.from(checks.flatMap((c) => c.latencies)).sort(),
+        errorSamples: [...new Set(checks.flatMap((c) => c.errorSamples))],
+      };
+    };
+    /**
      * Every client leaves at once (a network cut, a replica's clients moving): how long until the
      * gateway has let them all go (no connection, no client tap), and how long its /metrics took to
      * answer meanwhile (its event loop's longest wait, near enough).
@@ -526,17 +553,10 @@ export async function runSubscriptionsBench(
       }
       const back = await replies;
       await Promise.all(inFlight);
-      const checks = await Promise.all(
-        processes.map((p) =>
-          p.ask<'checked'>({ type: 'check', measured: planned, trips: [...tripIds], deadlineMs: 60_000 }),
-        ),
-      );
-      countErrors(checks);
-      const total = (key: 'expected' | 'lost' | 'repeated' | 'foreign' | 'unknown') =>
-        checks.reduce((n, c) => n + c[key], 0);
-      const sorted = Float64Array.from(checks.flatMap((c) => c.latencies)).sort();
+      const check = await checkAll(planned);
+      const { sorted } = check;
       log(
-        `all ${connected} subscribed again with their cursors in ${Math.max(...back.map((b) => b.seconds)).toFixed(1)} s; ${planned.length} trips planned meanwhile: ${sorted.length} of ${total('expected')} deliveries; per-client check: lost ${total('lost')}, repeated ${total('repeated')}, outside the client's filter ${total('foreign')}; event-to-client latency of those trips (they waited for the move): p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms; client errors ${errors}${errors ? ` (${[...new Set(checks.flatMap((c) => c.errorSamples))].slice(0, 3).join('; ')})` : ''}, request errors ${requestErrors}`,
+        `all ${connected} subscribed again with their cursors in ${Math.max(...back.map((b) => b.seconds)).toFixed(1)} s; ${planned.length} trips planned meanwhile: ${sorted.length} of ${check.expected} deliveries; per-client check: lost ${check.lost}, repeated ${check.repeated}, outside the client's filter ${check.foreign}; event-to-client latency of those trips (they waited for the move): p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms; client errors ${errors}${errors ? ` (${check.errorSamples.slice(0, 3).join('; ')})` : ''}, request errors ${requestErrors}`,
       );
     };
     let phase = 0;
@@ -572,32 +592,15 @@ export async function runSubscriptionsBench(
       }
       await Promise.all(inFlight);
       const sendSeconds = (Date.now() - sendStarted) / 1000;
-      // Each process waits (at most a minute) for its clients' measured trips, then checks them:
-      // every measured trip into the client's filter once, nothing outside its filter.
-      const checks = await Promise.all(
-        processes.map((p) =>
-          p.ask<'checked'>({ type: 'check', measured, trips: [...tripIds], deadlineMs: 60_000 }),
-        ),
-      );
+      const { expected: expectedTotal, lost, repeated, foreign, unknown, sorted } = await checkAll(measured);
       const drainSeconds = (Date.now() - sendStarted) / 1000;
       const cpuAfter = gatewayUsage()?.cpuMs ?? NaN;
       const groupsAfter = cpuByGroup();
       const metrics = await subscriptionMetrics(hub.gatewayUrl, hub.adminToken);
-      countErrors(checks);
-      const total = (key: 'expected' | 'lost' | 'repeated' | 'foreign' | 'unknown') =>
-        checks.reduce((n, c) => n + c[key], 0);
-      const expectedTotal = total('expected');
-      const lost = total('lost');
-      const repeated = total('repeated');
-      const foreign = total('foreign');
-      /** Events of trips whose planTrip answered an error (e.g. a timeout) yet committed: unknown here. */
-      const unknown = total('unknown');
-      const latencies = checks.flatMap((c) => c.latencies);
-      const sorted = Float64Array.from(latencies).sort();
       const cpuMs = cpuAfter - cpuBefore;
-      const cpuPerDeliveryUs = (1000 * cpuMs) / Math.max(1, latencies.length);
+      const cpuPerDeliveryUs = (1000 * cpuMs) / Math.max(1, sorted.length);
       log(
-        `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${latencies.length} of ${expectedTotal} expected (${(latencies.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}, request errors ${requestErrors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
+        `sent ${measured.length} events in ${sendSeconds.toFixed(1)} s (${(measured.length / sendSeconds).toFixed(1)}/s), load average at start ${loadAtStart}; deliveries ${sorted.length} of ${expectedTotal} expected (${(sorted.length / drainSeconds).toFixed(0)}/s over ${drainSeconds.toFixed(1)} s), client errors ${errors}, request errors ${requestErrors}${errorSamples.size ? ` (${[...errorSamples].join('; ')})` : ''}, closed as slow consumers ${slowConsumerCloses}`,
       );
       log(
         `per-client check: lost ${lost}, repeated ${repeated}, outside the client's filter ${foreign}, of trips whose planTrip answered an error ${unknown}`,
@@ -613,7 +616,7 @@ export async function runSubscriptionsBench(
         subscribers: connected,
         rate,
         events: measured.length,
-        deliveries: latencies.length,
+        deliveries: sorted.length,
         expected: expectedTotal,
         lost,
         repeated,
